@@ -1,0 +1,98 @@
+"""Diagnostics are data: a stable code, a severity, a place and a message.
+
+Nothing here prints. Readers and transforms append ``Diagnostic`` values to a
+``Diagnostics`` collector; the CLI decides how to show them and what exit code
+follows. Codes are stable kebab-case names (pandoc's ``Logging.hs`` and
+Standard Ebooks' lint codes are the model): an editor can silence one by name.
+
+Errors that make a build impossible are raised as ``EditionError``
+subclasses, each with its own exit code (documented in the README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from .model import Position
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    pos: Position = Position()
+
+    def format(self) -> str:
+        """``file:line: severity: message [code]``, the compiler convention."""
+        where = ""
+        if self.pos.file:
+            where = f"{self.pos.file}:{self.pos.line}: " if self.pos.line else f"{self.pos.file}: "
+        return f"{where}{self.severity.value}: {self.message} [{self.code}]"
+
+
+@dataclass
+class Diagnostics:
+    """An append-only collector handed to readers and transforms."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def warn(self, code: str, message: str, pos: Position = Position()) -> None:
+        self.items.append(Diagnostic(code, Severity.WARNING, message, pos))
+
+    def info(self, code: str, message: str, pos: Position = Position()) -> None:
+        self.items.append(Diagnostic(code, Severity.INFO, message, pos))
+
+    def extend(self, other: Diagnostics) -> None:
+        self.items.extend(other.items)
+
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+
+class EditionError(Exception):
+    """A build that cannot go on. ``exit_code`` is per class (see README)."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, pos: Position = Position()):
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+    def format(self) -> str:
+        where = ""
+        if self.pos.file:
+            where = f"{self.pos.file}:{self.pos.line}: " if self.pos.line else f"{self.pos.file}: "
+        return f"{where}{self.message}"
+
+
+class InputError(EditionError):
+    """A source cannot be read as text (binary, empty, undecodable)."""
+
+    exit_code = 3
+
+
+class ConfigError(EditionError):
+    """The edition config is wrong (unknown key, missing source, bad value)."""
+
+    exit_code = 2
+
+
+class RenderError(EditionError):
+    """A writer could not produce its output (missing font, template error)."""
+
+    exit_code = 4
+
+
+class ValidationError(EditionError):
+    """The edition model is inconsistent (an unresolved id a writer would need)."""
+
+    exit_code = 5

@@ -1,0 +1,86 @@
+"""Options: what an edition config says, as typed values.
+
+``config.py`` turns a TOML file into these; the pipeline hands them to
+readers, transforms and writers. Nothing here reads files or imports the
+rest of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Trim sizes by name, in inches (width, height). KDP and IngramSpark both
+# offer these; "a5" is 148 x 210 mm.
+TRIM_SIZES: dict[str, tuple[float, float]] = {
+    "6x9": (6.0, 9.0),
+    "5x8": (5.0, 8.0),
+    "5.5x8.5": (5.5, 8.5),
+    "a5": (148 / 25.4, 210 / 25.4),
+}
+
+# Paper thickness per page in inches (KDP's published figures).
+PAPER_CALIPER: dict[str, float] = {"white": 0.002252, "cream": 0.0025}
+
+
+@dataclass(frozen=True, slots=True)
+class PrintOptions:
+    enabled: bool = False
+    trim: str = "6x9"
+    width_in: float = 6.0
+    height_in: float = 9.0
+    paper: str = "white"
+    bleed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ReaderOptions:
+    """Choices a reader makes that an editor may want to change."""
+
+    # "em": a spaced en dash or a double hyphen becomes an em dash (—);
+    # "en": it becomes a spaced en dash ( – ).
+    dash: str = "em"
+    # What to do with an editorial line whose link was lost in copying
+    # ("... see here."): "drop" it (listed in the report) or "keep" it.
+    lost_links: str = "drop"
+    include_comments: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class MetadataOverrides:
+    """Metadata the config sets; empty values are taken from the sources."""
+
+    title: str = ""
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    language: str = ""
+    publisher: str = ""
+    rights: str = ""
+    date: str = ""
+    identifier: str = ""
+    print_identifier: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EditionOptions:
+    name: str
+    sources: tuple[str, ...]
+    metadata: MetadataOverrides = MetadataOverrides()
+    reader: ReaderOptions = ReaderOptions()
+    print: PrintOptions = PrintOptions()
+    silence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """How a build runs, as opposed to what it builds."""
+
+    out_dir: str = "output"
+    project_dir: str = "."
+    # Seconds since the epoch used for every timestamp written into outputs
+    # (dcterms:modified, zip entry times); from SOURCE_DATE_EPOCH or the
+    # edition date, never the wall clock.
+    source_date_epoch: int = 0
+    formats: tuple[str, ...] = ("epub", "pdf")
+    strict: bool = False
+    extra_template_dirs: tuple[str, ...] = field(default=())
