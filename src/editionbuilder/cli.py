@@ -1,0 +1,142 @@
+"""The command line: the only place that prints or exits.
+
+    editionbuilder build [--config FILE] [--edition NAME] [--out DIR]
+    editionbuilder build FILE... [--out DIR]
+    editionbuilder inspect FILE [--stats]
+
+Diagnostics print as ``file:line: warning: message [code]`` on stderr;
+errors as one line ``editionbuilder: error: ...`` with the exit code of
+their class (see README), with no traceback unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from . import serialize
+from .accounting import stats
+from .config import DEFAULT_CONFIG_NAME, load_config, one_off_edition, source_date_epoch
+from .diagnostics import Diagnostics, EditionError, Severity
+from .options import BuildOptions, EditionOptions
+
+EXIT_STRICT = 6
+EXIT_INTERNAL = 70
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except EditionError as err:
+        if args.debug:
+            raise
+        print(f"editionbuilder: error: {err.format()}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("editionbuilder: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # a bug: say so in one line, details with --debug
+        if args.debug:
+            raise
+        print(f"editionbuilder: internal error: {type(err).__name__}: {err} (run with --debug for details)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="editionbuilder", description="Build EPUB and print PDF editions from plain-text sources.")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="build editions (all in the config, or one from FILEs)")
+    b.add_argument("files", nargs="*", type=Path, help="sources for a one-off edition (no config)")
+    b.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
+    b.add_argument("--edition", action="append", default=[], help="build only this edition (repeatable)")
+    b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--format", action="append", choices=["epub", "pdf"], help="only this output (repeatable)")
+    b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    b.set_defaults(func=cmd_build)
+    i = sub.add_parser("inspect", help="print the edition model of a source as JSON")
+    i.add_argument("file", type=Path)
+    i.add_argument("--stats", action="store_true", help="print counts instead of the model")
+    i.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    i.set_defaults(func=cmd_inspect)
+    return p
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    editions, project = _editions(args)
+    failed_strict = False
+    for options in editions:
+        build = BuildOptions(
+            out_dir=str(args.out), project_dir=str(project),
+            source_date_epoch=source_date_epoch(options, os.environ),
+            formats=tuple(args.format or ("epub", "pdf")), strict=args.strict,
+        )
+        from .pipeline import build_edition
+
+        result = build_edition(options, build, progress=_progress)
+        shown = [d for d in result.diagnostics if d.code not in options.silence]
+        for d in shown:
+            print(d.format(), file=sys.stderr)
+        warnings = sum(d.severity is Severity.WARNING for d in shown)
+        for path in result.outputs:
+            print(f"wrote {path}")
+        failed_strict |= args.strict and warnings > 0
+    if failed_strict:
+        print("editionbuilder: error: warnings with --strict", file=sys.stderr)
+        return EXIT_STRICT
+    return 0
+
+
+def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path]:
+    if args.files:
+        if args.config or args.edition:
+            raise_usage("give either source FILEs or --config/--edition, not both")
+        return [one_off_edition(list(args.files))], Path.cwd()
+    project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
+    editions = list(project.editions)
+    if args.edition:
+        known = {e.name for e in editions}
+        unknown = [n for n in args.edition if n not in known]
+        if unknown:
+            from .diagnostics import ConfigError
+
+            raise ConfigError(f"no edition named {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        editions = [e for e in editions if e.name in args.edition]
+    return editions, project.project_dir
+
+
+def raise_usage(message: str) -> None:
+    from .diagnostics import ConfigError
+
+    raise ConfigError(message)
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from .pipeline import read_edition
+
+    options = one_off_edition([args.file])
+    diags = Diagnostics()
+    edition = read_edition(options, Path.cwd(), diags)
+    if args.stats:
+        print(json.dumps(stats(edition, diags.items), ensure_ascii=False))
+    else:
+        sys.stdout.write(serialize.dumps(edition))
+    for d in diags.items:
+        print(d.format(), file=sys.stderr)
+    return 0
+
+
+def _progress(message: str) -> None:
+    """Progress on a terminal only; logs and CI stay quiet."""
+    if sys.stderr.isatty():
+        print(f"  {message}", file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,120 @@
+"""read -> combine -> transform -> write, for one edition.
+
+The pipeline returns results and raises typed errors; it never prints
+(``progress`` is a callback the CLI may pass). Every output is written to a
+temporary name and renamed by the writers, so a failed build leaves the
+previous good files in place.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .accounting import account, stats
+from .diagnostics import Diagnostic, Diagnostics
+from .fsutil import atomic_write_bytes
+from .model import Chapter, Edition, Metadata
+from .options import BuildOptions, EditionOptions
+from .readers import ReadContext, reader_for
+from .report import render_report
+from .sources import read_source
+from .transforms import TransformContext, run_passes
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class EditionResult:
+    name: str
+    edition: Edition
+    diagnostics: tuple[Diagnostic, ...]
+    outputs: tuple[Path, ...]
+
+
+def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics) -> Edition:
+    """The edition model of ``options``: every source read, combined, transformed."""
+    parts = []
+    for n, source in enumerate(options.sources, start=1):
+        path = project_dir / source
+        ctx = ReadContext(path, source, f"s{n}", options.reader, diags)
+        parts.append(reader_for(path)(ctx))
+    edition = combine(parts, options)
+    return run_passes(edition, TransformContext(options.reader, diags))
+
+
+def combine(parts: list[Edition], options: EditionOptions) -> Edition:
+    """One edition from the sources' editions, in the config's order.
+
+    Front and body chapters keep their sources' order; back-matter chapters
+    (publisher notes, licences) follow all of them.
+    """
+    chapters = [c for p in parts for c in p.chapters if c.matter != "back"]
+    back = [c for p in parts for c in p.chapters if c.matter == "back"]
+    return Edition(
+        metadata=_metadata(parts, options),
+        chapters=tuple(chapters + back),
+        notes=tuple(n for p in parts for n in p.notes),
+        glossary=tuple(g for p in parts for g in p.glossary),
+        references=tuple(r for p in parts for r in p.references),
+        comments=tuple(c for p in parts for c in p.comments),
+        removed=tuple(r for p in parts for r in p.removed),
+    )
+
+
+def _metadata(parts: list[Edition], options: EditionOptions) -> Metadata:
+    """Config values win; what the config leaves out comes from the sources."""
+    o = options.metadata
+    first = parts[0].metadata
+    title = o.title or first.title
+    subtitle = o.subtitle or (first.subtitle if not o.title and len(parts) == 1 else "")
+    authors = o.authors or tuple(dict.fromkeys(a for p in parts for a in p.metadata.authors))
+    sources = tuple(s for p in parts for s in p.metadata.sources)
+    identifier = o.identifier or _derived_id(title, authors, [s.sha256 for s in sources])
+    return Metadata(
+        title=title, subtitle=subtitle, authors=authors, language=o.language or "en",
+        publisher=o.publisher, rights=o.rights, date=o.date, identifier=identifier,
+        print_identifier=o.print_identifier,
+        description=o.description or next((p.metadata.description for p in parts if p.metadata.description), ""),
+        credits=tuple(c for p in parts for c in p.metadata.credits), sources=sources,
+    )
+
+
+def _derived_id(title: str, authors: tuple[str, ...], digests: list[str]) -> str:
+    """A stable identifier when the config gives none: the same sources and
+    title give the same id on every build and machine."""
+    seed = "\n".join([title, *authors, *digests])
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'editionbuilder:' + seed)}"
+
+
+def build_edition(options: EditionOptions, build: BuildOptions, progress: Progress | None = None) -> EditionResult:
+    """Read, transform and write every output of one edition."""
+    from .writers import WriteContext, get_writer
+
+    say = progress or (lambda _msg: None)
+    diags = Diagnostics()
+    project = Path(build.project_dir)
+    say(f"{options.name}: reading {len(options.sources)} source(s)")
+    edition = read_edition(options, project, diags)
+    out_dir = Path(build.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    outputs = []
+    ctx = WriteContext(options, build, diags, project)
+    for fmt in build.formats:
+        target = out_dir / f"{options.name}.{fmt}"
+        say(f"{options.name}: writing {target}")
+        get_writer(fmt)(edition, target, ctx)
+        outputs.append(target)
+    outputs.append(write_report(edition, options, diags, out_dir, project))
+    return EditionResult(options.name, edition, tuple(diags.items), tuple(outputs))
+
+
+def write_report(edition: Edition, options: EditionOptions, diags: Diagnostics, out_dir: Path, project: Path) -> Path:
+    texts = {s.path: read_source(project / s.path).text for s in edition.metadata.sources}
+    shown = [d for d in diags.items if d.code not in options.silence]
+    text = render_report(options.name, edition, shown, stats(edition, shown), account(edition, texts))
+    target = out_dir / f"{options.name}.report.txt"
+    atomic_write_bytes(target, text.encode("utf-8"))
+    return target

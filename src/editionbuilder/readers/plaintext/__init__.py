@@ -1,0 +1,21 @@
+"""The plain-text reader: web-copied essays and Project Gutenberg texts.
+
+Steps, each in its own module: decode the bytes (``sources``), split into
+paragraphs, set the Gutenberg apparatus and web boilerplate apart
+(``apparatus``), read the head of the page (``front``), classify every
+paragraph (``classify``), find the regions (``layout``), build blocks and
+pair notes per scope (``blocks``, ``notes``), then link citations to the
+references (``citations``). Every source line ends up in the model or in
+``Edition.removed`` with a reason.
+"""
+
+from __future__ import annotations
+
+from ...model import Edition
+from .. import ReadContext, register
+from .build import DocumentBuilder
+
+
+@register(".txt", ".text")
+def read_plaintext(ctx: ReadContext) -> Edition:
+    return DocumentBuilder(ctx).run()

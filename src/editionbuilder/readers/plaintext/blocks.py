@@ -1,0 +1,165 @@
+"""A scope's classified paragraphs (a chapter, a comment, a glossary entry)
+to model blocks: paragraphs, displayed quotations, section breaks, headings,
+preformatted text, and the notes the scope holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ...diagnostics import Diagnostics
+from ...model import Block, BlockQuote, Heading, Inline, LineBreak, NoteRef, Paragraph, Position, Preformatted, SectionBreak, Text
+from ...walk import walk_inlines
+from .classify import Item
+from .inlines import parse_inlines
+from .paragraphs import Para
+from .quotes import find_quote, opens_quotation, split_attribution
+
+# A line of a table or an ASCII box: a gap of three or more spaces between
+# words (aligned columns), or a line drawn with | + - characters.
+_TABULAR = re.compile(r"\S {3,}\S|^\s*[|+][-+|= ]*")
+VERSE_MAX_LINE = 55
+NOTE_KINDS = ("star-note", "bracket-note", "inline-note")
+
+
+@dataclass
+class NoteDraft:
+    label: str
+    kind: str
+    paras: list[Para]
+    first_text: str
+    # Number of calls seen in the scope before this note, for pairing.
+    calls_before: int = 0
+    group: int = 0
+
+
+@dataclass
+class ScopeResult:
+    blocks: list[Block] = field(default_factory=list)
+    notes: list[NoteDraft] = field(default_factory=list)
+    lone_refs: list[tuple[int, Item]] = field(default_factory=list)
+
+
+@dataclass
+class ScopeBuilder:
+    """Builds one scope. ``calls`` is the call styles in use ("[", "*")."""
+
+    file: str
+    calls: str
+    diags: Diagnostics
+    out: ScopeResult = field(default_factory=ScopeResult)
+    _call_count: int = 0
+    _group: int = 0
+    _last_kind: str = ""
+
+    def pos(self, first: Para, last: Para | None = None) -> Position:
+        return Position(self.file, first.start, (last or first).end)
+
+    def build(self, items: list[Item]) -> ScopeResult:
+        texts = [it.text for it in items]
+        stops = {i for i, it in enumerate(items) if it.kind != "content" or it.para.blank_before >= 2}
+        i = 0
+        while i < len(items):
+            i = self._one(items, texts, stops, i)
+        return self.out
+
+    def _one(self, items: list[Item], texts: list[str], stops: set[int], i: int) -> int:
+        item = items[i]
+        if item.kind in NOTE_KINDS or item.kind == "note-cont":
+            self._note(item)
+            return i + 1
+        self._last_kind = item.kind
+        if item.kind == "scene":
+            self._add(SectionBreak(self.pos(item.para)), break_ok=False)
+            return i + 1
+        if item.kind == "heading":
+            self._add(Heading(max(item.level, 2), self._inl(item.text), self.pos(item.para)), False)
+            return i + 1
+        if item.kind == "reference":
+            self.out.lone_refs.append((len(self.out.blocks), item))
+            return i + 1
+        if item.para.blank_before >= 2:
+            self._add(SectionBreak(Position(self.file, item.para.start - 1, item.para.start - 1)), False)
+        if item.para.min_indent >= 2:
+            return self._indented(items, i)
+        if opens_quotation(item.text):
+            return self._quotation(items, texts, stops, i)
+        self._add(Paragraph(self._inl(item.text), self.pos(item.para)))
+        return i + 1
+
+    def _add(self, block: Block, break_ok: bool = True) -> None:
+        if isinstance(block, SectionBreak):
+            # No break at the head of a scope or after another break/heading.
+            if not self.out.blocks or isinstance(self.out.blocks[-1], (SectionBreak, Heading)):
+                return
+        self.out.blocks.append(block)
+
+    def _inl(self, text: str) -> tuple[Inline, ...]:
+        inlines = parse_inlines(text, self.calls)
+        self._call_count += sum(1 for n in walk_inlines(inlines) if isinstance(n, NoteRef))
+        return inlines
+
+    def _note(self, item: Item) -> None:
+        if item.kind == "note-cont":
+            if self.out.notes:
+                self.out.notes[-1].paras.append(item.para)
+            return
+        if self._last_kind != "note":
+            self._group += 1
+        self._last_kind = "note"
+        self.out.notes.append(NoteDraft(item.label, item.kind, [item.para], item.text, self._call_count, self._group))
+
+    def _quotation(self, items: list[Item], texts: list[str], stops: set[int], i: int) -> int:
+        span = find_quote(texts, i, stops)
+        if span is None:
+            if not _closes_inline(texts[i]):
+                self.diags.warn("quote-unclosed", "a quotation opens here and is never closed", self.pos(items[i].para))
+            self._add(Paragraph(self._inl(texts[i]), self.pos(items[i].para)))
+            return i + 1
+        if span.closed == "at-citation":
+            self.diags.warn(
+                "quote-unclosed",
+                f"a quotation opens here and is not closed before its citation {span.attribution}; "
+                "it is set as a block quote ending there",
+                self.pos(items[i].para),
+            )
+        paras = []
+        for j in range(i, span.end + 1):
+            text = split_attribution(texts[j], span.attribution) if j == span.end else texts[j]
+            paras.append(Paragraph(self._inl(text), self.pos(items[j].para)))
+        attribution = (Text(span.attribution),) if span.attribution else ()
+        self._add(BlockQuote(tuple(paras), attribution, self.pos(items[i].para, items[span.end].para)))
+        return span.end + 1
+
+    def _indented(self, items: list[Item], i: int) -> int:
+        """Indented paragraphs: a table/box (preformatted), verse, or prose extract."""
+        j = i
+        while j + 1 < len(items) and items[j + 1].kind == "content" and items[j + 1].para.min_indent >= 2 \
+                and items[j + 1].para.blank_before < 2:
+            j += 1
+        group = [it.para for it in items[i:j + 1]]
+        if any(_TABULAR.search(l) for p in group for l in p.lines):
+            base = min(p.min_indent for p in group)
+            for p in group:
+                self._add(Preformatted("\n".join(l[base:] for l in p.lines), self.pos(p)))
+            return j + 1
+        blocks = tuple(self._indented_para(p) for p in group)
+        self._add(BlockQuote(blocks, (), self.pos(group[0], group[-1])))
+        return j + 1
+
+    def _indented_para(self, p: Para) -> Paragraph:
+        if len(p.lines) > 1 and all(len(l.strip()) <= VERSE_MAX_LINE for l in p.lines):
+            inlines: list[Inline] = []
+            for n, line in enumerate(p.lines):
+                if n:
+                    inlines.append(LineBreak())
+                inlines.extend(self._inl(line.strip()))
+            return Paragraph(tuple(inlines), self.pos(p))
+        return Paragraph(self._inl(p.text), self.pos(p))
+
+
+def _closes_inline(text: str) -> bool:
+    """True when the quotation opening ``text`` closes inside it (an inline
+    quotation at the head of a paragraph), so no warning is due."""
+    return text.count("”") >= 1 or text.count('"') >= 2

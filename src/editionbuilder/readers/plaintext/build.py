@@ -1,0 +1,322 @@
+"""Assemble one plain-text source into an ``Edition``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+from ...bibliography import is_reference_line, parse_lone_reference, parse_reference
+from ...citations import CitationLinker
+from ...model import (
+    Block, BlockQuote, Chapter, Citation, Comment, Credit, Edition, GlossaryEntry, Inline, Metadata, Note,
+    LineBreak, Paragraph, Position, Preformatted, Reference, Removed, SourceInfo, Text,
+)
+from ...sources import read_source
+from .. import ReadContext
+from .apparatus import find_boilerplate, split_gutenberg
+from .blocks import ScopeBuilder
+from .classify import Item, classify
+from .front import byline_name, find_credits, is_lost_link_line, person_name, split_title
+from .layout import Layout, join_titles, lay_out, split_source_front
+from .notes import pair_notes
+from .paragraphs import Para, split_paragraphs
+
+# Chapters of a source edition that a new edition replaces with its own:
+# a table of contents and an index give the printed original's page numbers.
+SOURCE_APPARATUS = re.compile(r"^(?:CONTENTS|TABLE OF CONTENTS|INDEX)\.?$", re.I)
+# The first capitalised word of an attribution "(Name, p.3)": the author of
+# a lone reference line that follows the quotation.
+_HINT = re.compile(r"\(?\s*(?:The\s+)?([A-Z][\w'’-]+)")
+# Characters that cannot appear in an id.
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class Front:
+    title: str = ""
+    subtitle: str = ""
+    authors: tuple[str, ...] = ()
+    credits: tuple[Credit, ...] = ()
+    description: str = ""
+
+
+@dataclass
+class DocumentBuilder:
+    ctx: ReadContext
+    removed: list[Removed] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    _note_count: int = 0
+    _lone_links: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return self.ctx.display
+
+    def run(self) -> Edition:
+        decoded = read_source(self.ctx.path)
+        for r in decoded.repaired:
+            self.ctx.diagnostics.warn(
+                "mojibake-repaired", f"repaired mis-decoded text {r.before!r} -> {r.after!r}", Position(self.file, r.line, r.line)
+            )
+        paras = split_paragraphs(decoded.text)
+        front, rights, paras = self._apparatus(paras)
+        paras = self._drop_boilerplate(paras)
+        if not rights:
+            front, paras = self._front(paras)
+        layout = lay_out([classify(p) for p in paras], is_reference_line)
+        chapters = self._chapters(layout, front, gutenberg=bool(rights))
+        glossary = self._glossary(layout)
+        self.references[:0] = self._bibliography(layout)
+        chapters, glossary = self._link_citations(chapters, glossary)
+        comments = self._comments(layout)
+        back = self._publisher(layout) + rights
+        info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256)
+        meta = Metadata(
+            title=front.title, subtitle=front.subtitle, authors=front.authors, credits=front.credits,
+            description=front.description, sources=(info,),
+        )
+        return Edition(
+            meta, tuple(chapters + back), tuple(self.notes), tuple(glossary), tuple(self.references),
+            tuple(comments), tuple(sorted(self.removed, key=lambda r: r.pos.line)),
+        )
+
+    # -- apparatus and head ------------------------------------------------
+
+    def _apparatus(self, paras: list[Para]) -> tuple[Front, list[Chapter], list[Para]]:
+        gut = split_gutenberg(paras)
+        if gut is None:
+            return Front(), [], paras
+        blocks = tuple(self._pre(p) for p in gut.header + gut.trailer)
+        rights = Chapter(self._id("rights"), (Text("Project Gutenberg"),), blocks, "back", "rights", self.file,
+                         self._span(gut.header + gut.trailer))
+        author = gut.fields.get("Author", "")
+        front = Front(gut.fields.get("Title", ""), "", (author,) if author else ())
+        return front, [rights], gut.body
+
+    def _drop_boilerplate(self, paras: list[Para]) -> list[Para]:
+        marked = find_boilerplate(paras)
+        for i in sorted(marked):
+            self._remove(paras[i], "web page boilerplate (comment form, log-in or share widget)")
+        return [p for i, p in enumerate(paras) if i not in marked]
+
+    def _front(self, paras: list[Para]) -> tuple[Front, list[Para]]:
+        if not paras:
+            return Front(), paras
+        first = paras[0]
+        parts = split_title(first.lines[0])
+        rest = [first.with_lines(first.lines[1:], first.start + 1)] if len(first.lines) > 1 else []
+        front = Front(parts.title, parts.subtitle)
+        i = 1
+        while i < min(len(paras), 5):
+            p = paras[i]
+            if name := byline_name(p.text):
+                front.authors = (name,)
+            elif is_lost_link_line(p.text):
+                self._lost_link(p)
+                if self.ctx.options.lost_links == "keep":
+                    rest.append(p)
+            else:
+                break
+            i += 1
+        self._credits(front, paras[i:i + 2])
+        return front, rest + paras[i:]
+
+    def _lost_link(self, p: Para) -> None:
+        kept = self.ctx.options.lost_links == "keep"
+        self.ctx.diagnostics.warn(
+            "link-lost",
+            "this line pointed to a link that was lost when the page was copied; "
+            + ("it is kept as text" if kept else "it is left out (set reader.lost_links = \"keep\" to keep it)"),
+            Position(self.file, p.start, p.end),
+        )
+        if not kept:
+            self._remove(p, "editorial line whose link was lost in copying")
+
+    def _credits(self, front: Front, paras: list[Para]) -> None:
+        for p in paras:
+            credits = find_credits(p.text)
+            if credits:
+                front.credits = credits
+                front.description = p.text
+                if not front.authors:
+                    front.authors = tuple(c.name for c in credits if c.role == "author")[:3]
+                return
+
+    # -- chapters, glossary, bibliography ----------------------------------
+
+    def _chapters(self, layout: Layout, front: Front, gutenberg: bool) -> list[Chapter]:
+        chapters = join_titles([c for c in layout.chapters if c.heading is not None or c.items])
+        out: list[Chapter] = []
+        if gutenberg:
+            lead, chapters = split_source_front(chapters)
+            if lead:
+                out.append(self._source_front(lead, front))
+        for n, ch in enumerate(chapters, start=1):
+            titles = ch.titles()
+            if titles and SOURCE_APPARATUS.match(titles[0].text):
+                self._remove_all(titles + ch.items, "contents or index of the source edition (its page numbers are the original's)")
+                continue
+            title = _title_inlines([t.text for t in titles] or [front.title])
+            blocks = self._scope(ch.items)
+            pos = self._span([it.para for it in titles + ch.items])
+            if not titles and not gutenberg and n == 1:
+                # The page's title line and byline belong to its first chapter.
+                pos = replace(pos, line=1)
+            out.append(Chapter(self._id(f"ch{n}"), title, tuple(blocks), "body", "chapter", self.file, pos))
+        return out
+
+    def _source_front(self, items: list[Item], front: Front) -> Chapter:
+        """What a Gutenberg text has before its first chapter of prose (title
+        page, transcriber's notes, dedication) is kept as set, line for line."""
+        blocks = tuple(self._pre(it.para) for it in items)
+        return Chapter(self._id("ch0"), (Text(front.title),), blocks, "front", "source-front-matter",
+                       self.file, self._span([it.para for it in items]))
+
+    def _glossary(self, layout: Layout) -> list[GlossaryEntry]:
+        out: list[GlossaryEntry] = []
+        for entry in layout.glossary:
+            items = list(entry.items)
+            if entry.head.text.strip():
+                items.insert(0, Item("content", entry.head.para, entry.head.text))
+            blocks = self._scope(items, lone_refs=True)
+            gid = self._id("g-" + _SLUG.sub("-", entry.head.label.lower()).strip("-"))
+            out.append(GlossaryEntry(gid, entry.head.label, tuple(blocks), self._span([entry.head.para] + [i.para for i in entry.items])))
+        return out
+
+    def _bibliography(self, layout: Layout) -> list[Reference]:
+        return [
+            parse_reference(it.text, self._id(f"ref{n + 1}"), Position(self.file, it.para.start, it.para.end))
+            for n, it in enumerate(layout.references)
+        ]
+
+    # -- scopes: blocks and notes -------------------------------------------
+
+    def _scope(self, items: list[Item], lone_refs: bool = False) -> list[Block]:
+        kinds = {it.kind for it in items}
+        calls = ("*" if "star-note" in kinds else "") + ("[" if kinds & {"bracket-note", "inline-note"} else "")
+        result = ScopeBuilder(self.file, calls, self.ctx.diagnostics).build(items)
+        blocks, notes = pair_notes(result.blocks, result.notes, self.file, self._next_note_id, self.ctx.diagnostics)
+        self.notes.extend(notes)
+        for index, item in result.lone_refs:
+            blocks = self._lone_reference(blocks, index, item)
+        return blocks
+
+    def _lone_reference(self, blocks: list[Block], index: int, item: Item) -> list[Block]:
+        """A reference line standing alone after a cited quotation: a
+        reference whose author the quotation's citation names."""
+        pos = Position(self.file, item.para.start, item.para.end)
+        before = blocks[index - 1] if 0 < index <= len(blocks) else None
+        hint = ""
+        if isinstance(before, BlockQuote) and before.attribution:
+            m = _HINT.match("".join(t.text for t in before.attribution if isinstance(t, Text)))
+            hint = m.group(1) if m else ""
+        ref = parse_lone_reference(item.text, self._id(f"ref-lone{len(self.references) + 1}"), pos, hint) if hint else None
+        if ref is None:
+            blocks.insert(index, Paragraph((Text(item.text),), pos))
+            return blocks
+        self.references.append(ref)
+        self._lone_links.append((f"{before.pos.line}", ref.id))
+        return blocks
+
+    def _next_note_id(self) -> str:
+        self._note_count += 1
+        return self._id(f"n{self._note_count}")
+
+    def _comments(self, layout: Layout) -> list[Comment]:
+        for it in layout.comments_header:
+            self._remove(it.para, "heading of the comment section (the edition sets its own)")
+        if not self.ctx.options.include_comments:
+            for entry in layout.comments:
+                self._remove_all([entry.head] + entry.items, "reader comment (comments are excluded in the config)")
+            return []
+        out = []
+        for n, entry in enumerate(layout.comments, start=1):
+            items = [Item("content", entry.head.para.with_lines((entry.head.text,), entry.head.para.start), entry.head.text)]
+            items += _dedent(entry.items)
+            blocks = self._scope(items)
+            number = int(entry.head.label) if entry.head.label.isdigit() else n
+            out.append(Comment(self._id(f"comment{n}"), number, tuple(blocks), "", self._span([i.para for i in [entry.head] + entry.items])))
+        return out
+
+    def _publisher(self, layout: Layout) -> list[Chapter]:
+        if not layout.publisher:
+            return []
+        head, rest = layout.publisher[0], layout.publisher[1:]
+        blocks = tuple(Paragraph((Text(it.text),), Position(self.file, it.para.start, it.para.end)) for it in rest)
+        return [Chapter(self._id("about"), (Text(head.text),), blocks, "back", "about", self.file,
+                        self._span([it.para for it in layout.publisher]))]
+
+    # -- citations ----------------------------------------------------------
+
+    def _link_citations(self, chapters: list[Chapter], glossary: list[GlossaryEntry]):
+        linker = CitationLinker(self.references, self.ctx.diagnostics)
+        lone = dict(self._lone_links)
+        chapters = [replace(c, blocks=self._link_blocks(c.blocks, linker, lone)) if c.role == "chapter" else c for c in chapters]
+        glossary = [replace(g, blocks=self._link_blocks(g.blocks, linker, lone)) for g in glossary]
+        return chapters, glossary
+
+    def _link_blocks(self, blocks: tuple[Block, ...], linker: CitationLinker, lone: dict[str, str]) -> tuple[Block, ...]:
+        out: list[Block] = []
+        for b in blocks:
+            if isinstance(b, Paragraph):
+                b = replace(b, inlines=linker.link(b.inlines, b.pos))
+            elif isinstance(b, BlockQuote):
+                inner = self._link_blocks(b.blocks, linker, lone)
+                attribution = linker.link(b.attribution, b.pos)
+                if str(b.pos.line) in lone:
+                    attribution = _force_key(attribution, lone[str(b.pos.line)])
+                b = replace(b, blocks=inner, attribution=attribution)
+            out.append(b)
+        return tuple(out)
+
+    # -- helpers ------------------------------------------------------------
+
+    def _id(self, local: str) -> str:
+        return f"{self.ctx.prefix}-{local}"
+
+    def _pre(self, p: Para) -> Preformatted:
+        return Preformatted("\n".join(p.lines), Position(self.file, p.start, p.end))
+
+    def _span(self, paras: list[Para]) -> Position:
+        if not paras:
+            return Position(self.file)
+        return Position(self.file, paras[0].start, paras[-1].end)
+
+    def _remove(self, p: Para, reason: str) -> None:
+        self.removed.append(Removed(Position(self.file, p.start, p.end), reason, "\n".join(p.lines)))
+
+    def _remove_all(self, items: list[Item], reason: str) -> None:
+        for it in items:
+            self._remove(it.para, reason)
+
+
+def _title_inlines(parts: list[str]) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for part in parts:
+        if out:
+            out.append(LineBreak())
+        out.append(Text(part))
+    return tuple(out)
+
+
+def _force_key(attribution: tuple[Inline, ...], key: str) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for node in attribution:
+        if isinstance(node, Citation) and len(node.items) == 1:
+            node = replace(node, items=(replace(node.items[0], key=key),))
+        out.append(node)
+    return tuple(out)
+
+
+def _dedent(items: list[Item]) -> list[Item]:
+    """Continuation paragraphs of a list item, shifted left by their common
+    indentation, so that only deeper indentation (a quotation) remains."""
+    if not items:
+        return []
+    base = min(it.para.min_indent for it in items)
+    out = []
+    for it in items:
+        lines = tuple(l[base:] for l in it.para.lines)
+        out.append(replace(it, para=Para(lines, it.para.start, it.para.blank_before)))
+    return out

@@ -1,0 +1,133 @@
+"""Give every paragraph of a plain text a kind, by the conventions it follows.
+
+Each pattern below is one convention of web-copied essays or of Project
+Gutenberg texts; a paragraph that follows none is running text ("content").
+Deciding what the kinds add up to (chapters, glossary, comments) is
+``layout.py``'s job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .paragraphs import Para
+
+# "Definition: TERM." with the definition after it or in the next paragraphs.
+DEFINITION = re.compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)\.\s*(?P<rest>.*)$", re.S)
+# "Published by NAME" alone: a blog's publisher line, followed by a note
+# about the publisher.
+PUBLISHED_BY = re.compile(r"^Published by\s+(?P<name>\S.{1,60})$")
+# "3 thoughts on “TITLE”", "12 Responses to ...", "5 comments on ...",
+# "One reply to ...": the heading WordPress and similar engines put above
+# reader comments.
+COMMENTS_HEADER = re.compile(
+    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"(?:thoughts?|responses?|comments?|replies|reply|reactions?)\s+(?:on|to)\b",
+    re.I,
+)
+# "  1. text": a numbered item; at most four spaces before the number.
+NUMBERED_ITEM = re.compile(r"^\s{0,4}(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$", re.S)
+# "FOOTNOTES:" / "Footnotes:" / "NOTES": the heading of a block of notes.
+NOTES_HEADER = re.compile(r"^(?:FOOT)?NOTES?:?$", re.I)
+# "[12] text" / "[B] text": a note in a notes block, its label first.
+BRACKET_NOTE = re.compile(r"^\[(?P<label>\d{1,3}|[A-Z])\]\s+(?P<rest>\S.*)$", re.S)
+# "[Footnote 3: text]" or the variant "[Footnote: 3 text]": an inline note
+# placed after the paragraph that calls it.
+INLINE_NOTE = re.compile(r"^\[Footnote(?:\s+(?P<a>\w{1,3})\s*:|\s*:\s*(?P<b>\w{1,3})\b)\s*(?P<rest>.*)$", re.S)
+# "* text": the text of an asterisk note (the call is a `*` glued to a word).
+STAR_NOTE = re.compile(r"^\*\s+(?P<rest>[^*\s].*)$", re.S)
+# "*   *   *" (three or more asterisks and nothing else): a scene break.
+SCENE_ROW = re.compile(r"^(?:\*\s*){3,}$")
+# Heading words that open a chapter-level unit in books (such a heading may
+# be indented a little; other capitals lines must start at the margin).
+CHAPTER_WORD = re.compile(
+    r"^(?:CHAPTER|PART|BOOK|INTRODUCTION|PREFACE|FOREWORD|PROLOGUE|EPILOGUE|APPENDIX|"
+    r"CONCLUSION|CONTENTS|INDEX|AUTHOR'?S NOTE|PUBLISHER'?S NOTE|TRANSLATOR'?S NOTE)\b"
+)
+# "SECTION 2.--TITLE": a second-level heading.
+SECTION_WORD = re.compile(r"^SECTION\s+[\dIVXLC]+\b")
+# "§ 3. _Title_.": a third-level heading (also "§3." with no space).
+PARAGRAPH_SIGN = re.compile(r"^§\s*\d+\.\s+\S")
+# A roman numeral alone on its line ("IV"), the bare chapter number of many
+# older books.
+ROMAN = re.compile(r"^[IVXLC]{1,7}\.?$")
+# A line ending in a page number after a gap ("INDEX      109"): an entry
+# of a table of contents, never a heading.
+PAGE_NUMBER_END = re.compile(r"\S\s{2,}\d{1,4}$")
+HEADING_MAX_CHARS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    kind: str
+    para: Para
+    text: str
+    label: str = ""
+    level: int = 0
+
+
+def classify(para: Para) -> Item:
+    """The kind of one paragraph seen alone (context is layout's concern)."""
+    text = para.text
+    for test in (_scene, _notes_header, _note, _definition, _publisher, _comments_header, _heading):
+        item = test(para, text)
+        if item is not None:
+            return item
+    return Item("content", para, text)
+
+
+def _scene(para: Para, text: str) -> Item | None:
+    return Item("scene", para, text) if SCENE_ROW.match(text) else None
+
+
+def _notes_header(para: Para, text: str) -> Item | None:
+    return Item("notes-header", para, text) if NOTES_HEADER.match(text) else None
+
+
+def _note(para: Para, text: str) -> Item | None:
+    if m := INLINE_NOTE.match(text):
+        rest = m.group("rest")
+        rest = rest[:-1].rstrip() if rest.endswith("]") else rest
+        return Item("inline-note", para, rest, label=m.group("a") or m.group("b"))
+    if m := BRACKET_NOTE.match(text):
+        return Item("bracket-note", para, m.group("rest"), label=m.group("label"))
+    if para.indent < 8 and (m := STAR_NOTE.match(text)):
+        return Item("star-note", para, m.group("rest"), label="*")
+    return None
+
+
+def _definition(para: Para, text: str) -> Item | None:
+    m = DEFINITION.match(text)
+    return Item("definition", para, m.group("rest"), label=m.group("term").strip()) if m else None
+
+
+def _publisher(para: Para, text: str) -> Item | None:
+    m = PUBLISHED_BY.match(text)
+    return Item("publisher", para, text, label=m.group("name").strip()) if m else None
+
+
+def _comments_header(para: Para, text: str) -> Item | None:
+    return Item("comments-header", para, text) if COMMENTS_HEADER.match(text) and len(text) < 200 else None
+
+
+def _heading(para: Para, text: str) -> Item | None:
+    """Headings of books: capitals on a short line, or numbered forms."""
+    if len(para.lines) > 2 or len(text) > HEADING_MAX_CHARS or para.indent > 4:
+        return None
+    if para.indent > 1 and not CHAPTER_WORD.match(text) or PAGE_NUMBER_END.search(para.lines[0]):
+        return None
+    if PARAGRAPH_SIGN.match(text):
+        return Item("heading", para, text, level=3)
+    letters = [c for c in text if c.isalpha()]
+    if not letters or text.upper() != text or text.endswith(","):
+        return None
+    if SECTION_WORD.match(text):
+        return Item("heading", para, text, level=2)
+    if CHAPTER_WORD.match(text) or ROMAN.match(text) or para.blank_before >= 2:
+        return Item("heading", para, text, level=1)
+    return None
+
+
+def numbered_item(text: str) -> re.Match[str] | None:
+    return NUMBERED_ITEM.match(text)

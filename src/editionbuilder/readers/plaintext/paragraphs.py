@@ -1,0 +1,63 @@
+"""Split a plain text into paragraphs: runs of non-blank lines.
+
+Web-copied essays put a paragraph on one line; Project Gutenberg texts wrap
+them at about 70 columns. Either way a paragraph is what lies between blank
+lines, and the number of blank lines before it carries meaning (two or more
+mark a section break in web copies, a heading in Gutenberg texts).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Leading horizontal whitespace of a line (its indentation).
+_INDENT = re.compile(r"^[ \t]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    lines: tuple[str, ...]
+    start: int  # 1-based number of the first line
+    blank_before: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.lines) - 1
+
+    @property
+    def indent(self) -> int:
+        """Indentation of the first line, tabs counted as 4 spaces."""
+        return len(_INDENT.match(self.lines[0]).group(0).replace("\t", "    "))
+
+    @property
+    def min_indent(self) -> int:
+        return min(len(_INDENT.match(l).group(0).replace("\t", "    ")) for l in self.lines)
+
+    @property
+    def text(self) -> str:
+        """The lines joined with single spaces, outer whitespace stripped."""
+        return " ".join(l.strip() for l in self.lines)
+
+    def with_lines(self, lines: tuple[str, ...], start: int) -> Para:
+        return Para(lines, start, self.blank_before)
+
+
+def split_paragraphs(text: str) -> list[Para]:
+    """Paragraphs of ``text`` (LF line ends) with their line numbers."""
+    paras: list[Para] = []
+    current: list[str] = []
+    start = blanks = 0
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            if not current:
+                start = number
+            current.append(line.rstrip())
+            continue
+        if current:
+            paras.append(Para(tuple(current), start, blanks))
+            current, blanks = [], 0
+        blanks += 1
+    if current:
+        paras.append(Para(tuple(current), start, blanks))
+    return paras

@@ -1,0 +1,200 @@
+"""Transforms: small, named, ordered passes from Edition to Edition.
+
+Each pass is a pure function of the edition and a ``TransformContext``
+(options and the diagnostics collector); ``PASSES`` gives their order and
+each docstring says why a pass runs where it does (sphinx's transforms are
+the model). The last pass, ``check_references``, refuses an edition with a
+dangling id, so writers can trust every field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from .diagnostics import Diagnostics, ValidationError
+from .model import (
+    Block, BlockQuote, Chapter, Citation, Edition, GlossaryEntry, Heading, Inline, NoteRef, Paragraph, TermRef, Text,
+)
+from .options import ReaderOptions
+from .typography import smarten
+from .walk import iter_inlines, map_inline_tree, map_nodes, merge_texts
+
+
+@dataclass(frozen=True, slots=True)
+class TransformContext:
+    options: ReaderOptions
+    diagnostics: Diagnostics
+
+
+Pass = Callable[[Edition, TransformContext], Edition]
+
+
+def apply_typography(edition: Edition, ctx: TransformContext) -> Edition:
+    """Curly quotes, dashes, ellipses, spaces on every text node.
+
+    Runs first, on what the readers produced, so that later passes (term
+    linking) match the text as it will be printed. Only text nodes change;
+    citations keep the characters the source wrote.
+    """
+    fix = _Typographer(ctx)
+    chapters = tuple(replace(c, title=fix.run(c.title, c.pos), blocks=fix.blocks(c.blocks)) for c in edition.chapters)
+    notes = tuple(replace(n, blocks=fix.blocks(n.blocks)) for n in edition.notes)
+    glossary = tuple(replace(g, blocks=fix.blocks(g.blocks)) for g in edition.glossary)
+    comments = tuple(replace(c, blocks=fix.blocks(c.blocks)) for c in edition.comments)
+    meta = edition.metadata
+    meta = replace(meta, title=fix.plain(meta.title), subtitle=fix.plain(meta.subtitle))
+    return replace(edition, metadata=meta, chapters=chapters, notes=notes, glossary=glossary, comments=comments)
+
+
+@dataclass
+class _Typographer:
+    ctx: TransformContext
+
+    def blocks(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        out = []
+        for b in blocks:
+            if isinstance(b, (Paragraph, Heading)):
+                b = replace(b, inlines=self.run(b.inlines, b.pos))
+            elif isinstance(b, BlockQuote):
+                b = replace(b, blocks=self.blocks(b.blocks), attribution=self.run(b.attribution, b.pos))
+            out.append(b)
+        return tuple(out)
+
+    def run(self, inlines: tuple[Inline, ...], pos) -> tuple[Inline, ...]:
+        def one_run(run: tuple[Inline, ...]) -> tuple[Inline, ...]:
+            texts = [i for i, n in enumerate(run) if isinstance(n, Text)]
+            if not texts:
+                return run
+            result = smarten([run[i].text for i in texts], self.ctx.options.dash)
+            for r in result.repairs:
+                self.ctx.diagnostics.warn(
+                    "quote-repaired", f"a quotation closed with {r.before!r}; set as {r.after!r}", pos
+                )
+            out = list(run)
+            for i, new in zip(texts, result.pieces):
+                out[i] = Text(new)
+            return merge_texts(tuple(out))
+
+        return map_inline_tree(inlines, one_run)
+
+    def plain(self, text: str) -> str:
+        return smarten([text], self.ctx.options.dash).pieces[0] if text else text
+
+
+# Characters around a term that make a match a whole word or phrase.
+_WORD_EDGE = r"(?<![\w-]){}(?![\w-])"
+
+
+def link_terms(edition: Edition, ctx: TransformContext) -> Edition:
+    """The first use of each glossary term in each body chapter links to its
+    entry (a ``TermRef``). Runs after typography so that terms match the
+    final text; longer terms are tried first, so "forces theory" wins over
+    "forces" where both would match."""
+    if not edition.glossary:
+        return edition
+    terms = sorted(edition.glossary, key=lambda g: -len(g.term))
+    chapters = tuple(_link_chapter(c, terms) if c.role == "chapter" else c for c in edition.chapters)
+    return replace(edition, chapters=chapters)
+
+
+def _link_chapter(chapter: Chapter, terms: list[GlossaryEntry]) -> Chapter:
+    patterns = [(g, re.compile(_WORD_EDGE.format(re.escape(g.term)), re.I)) for g in terms]
+    done: set[str] = set()
+
+    def run(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        out: list[Inline] = []
+        for node in inlines:
+            out.extend(_split_terms(node, patterns, done) if isinstance(node, Text) else [node])
+        return tuple(out)
+
+    blocks = []
+    for b in chapter.blocks:
+        if isinstance(b, Paragraph):
+            b = replace(b, inlines=run(b.inlines))
+        elif isinstance(b, BlockQuote):
+            b = replace(b, blocks=tuple(replace(p, inlines=run(p.inlines)) if isinstance(p, Paragraph) else p for p in b.blocks))
+        blocks.append(b)
+    return replace(chapter, blocks=tuple(blocks))
+
+
+def _split_terms(node: Text, patterns, done: set[str]) -> list[Inline]:
+    for entry, pattern in patterns:
+        if entry.id in done:
+            continue
+        m = pattern.search(node.text)
+        if m:
+            done.add(entry.id)
+            before, after = Text(node.text[:m.start()]), Text(node.text[m.end():])
+            ref = TermRef(entry.id, (Text(m.group(0)),))
+            return [*_split_terms(before, patterns, done), ref, *_split_terms(after, patterns, done)] \
+                if before.text or after.text else [ref]
+    return [node] if node.text else []
+
+
+def number_ids(edition: Edition, ctx: TransformContext) -> Edition:
+    """Give every citation and term use an id of its own (``cite-3``,
+    ``term-2``), in document order, so writers can link back to them."""
+    counters = {"cite": 0, "term": 0}
+
+    def fix(node: Inline) -> Inline:
+        if isinstance(node, Citation) and not node.id:
+            counters["cite"] += 1
+            return replace(node, id=f"cite-{counters['cite']}")
+        if isinstance(node, TermRef) and not node.id:
+            counters["term"] += 1
+            return replace(node, id=f"term-{counters['term']}")
+        return node
+
+    chapters = tuple(replace(c, blocks=map_nodes(c.blocks, fix)) for c in edition.chapters)
+    glossary = tuple(replace(g, blocks=map_nodes(g.blocks, fix)) for g in edition.glossary)
+    return replace(edition, chapters=chapters, glossary=glossary)
+
+
+def check_references(edition: Edition, ctx: TransformContext) -> Edition:
+    """Refuse an edition whose ids dangle or repeat: writers trust the model.
+
+    Runs last. A note call to a missing note, a citation key or term id that
+    names nothing, or two things sharing an id is a bug in a reader or a
+    transform, not in the source, so it is an error, not a warning.
+    """
+    ids = [c.id for c in edition.chapters] + [n.id for n in edition.notes] + [g.id for g in edition.glossary]
+    ids += [r.id for r in edition.references] + [c.id for c in edition.comments]
+    dupes = {i for i in ids if ids.count(i) > 1}
+    if dupes:
+        raise ValidationError(f"ids used twice in the edition model: {', '.join(sorted(dupes))}")
+    known = set(ids)
+    for node in _all_inlines(edition):
+        for target in _targets(node):
+            if target not in known:
+                raise ValidationError(f"{type(node).__name__} points to unknown id {target!r}")
+    return edition
+
+
+def _targets(node: Inline) -> list[str]:
+    if isinstance(node, NoteRef):
+        return [node.note_id]
+    if isinstance(node, TermRef):
+        return [node.term_id]
+    if isinstance(node, Citation):
+        return [i.key for i in node.items if i.key]
+    return []
+
+
+def _all_inlines(edition: Edition):
+    for c in edition.chapters:
+        yield from iter_inlines(c.blocks)
+        yield from c.title
+    for group in (edition.notes, edition.glossary, edition.comments):
+        for x in group:
+            yield from iter_inlines(x.blocks)
+
+
+PASSES: tuple[Pass, ...] = (apply_typography, link_terms, number_ids, check_references)
+
+
+def run_passes(edition: Edition, ctx: TransformContext) -> Edition:
+    for p in PASSES:
+        edition = p(edition, ctx)
+    return edition
