@@ -1,0 +1,97 @@
+# editionbuilder: `make` on a fresh Debian 12 machine installs what is
+# missing, then builds every edition declared in editions.toml into output/.
+#
+#   make / make all   set up, then build every edition
+#   make setup        system packages and .venv only (nothing to do when up to date)
+#   make test         set up, then run the test suite (no build)
+#   make check        build, then run the checks on the outputs (pytest -m check)
+#   make clean        remove the outputs and caches (keeps .venv)
+#   make distclean    clean, and remove .venv
+#
+# Setup steps are real files (stamps inside .venv), so a second `make setup`
+# does nothing: system packages are checked again only when this Makefile
+# changes, and pip runs again only when pyproject.toml is newer than its stamp.
+
+PYTHON ?= python3
+VENV ?= .venv
+CONFIG ?= editions.toml
+
+# Debian packages the outputs need (see /work/shared/RECIPES.md):
+#   fonts-ebgaramond     the book face (08 and 12 cuts)
+#   poppler-utils, qpdf  inspecting and checking PDFs
+#   libgs-common         the CMYK ICC profile for PDF/X output intents
+#   libharfbuzz-subset0  fast font subsetting in WeasyPrint
+#   libpango-1.0-0, libpangoft2-1.0-0   WeasyPrint's text layout
+# Checked by capability instead of by name: a Java runtime (EPUBCheck) only
+# when `java` is absent; python3-venv only when $(PYTHON) lacks ensurepip.
+APT_PACKAGES := fonts-ebgaramond poppler-utils qpdf libgs-common \
+	libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0
+
+# Root runs apt-get itself; anyone else goes through sudo when there is one.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+SYSTEM_STAMP := $(VENV)/.system-packages.stamp
+INSTALL_STAMP := $(VENV)/.install.stamp
+
+.DEFAULT_GOAL := all
+.PHONY: all setup build test check clean distclean
+
+all: build
+
+setup: $(SYSTEM_STAMP) $(INSTALL_STAMP)
+
+# The build always runs: only the builder knows which sources an edition
+# reads, and builds are reproducible, so a rebuild changes no byte.
+build: setup
+	@echo "==> building every edition in $(CONFIG) into output/"
+	@$(VENV)/bin/editionbuilder build --config $(CONFIG)
+
+test: setup
+	@echo "==> running the tests"
+	@$(VENV)/bin/python -m pytest -q
+
+# pytest exits 5 when no test is marked `check`: not a failure (yet).
+check: build
+	@echo "==> checking the built editions (pytest -m check)"
+	@$(VENV)/bin/python -m pytest -q -m check || [ $$? -eq 5 ]
+
+# apt-get runs only when something is missing, and `apt-get update` once.
+$(SYSTEM_STAMP): Makefile
+	@echo "==> checking system packages"
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+	  dpkg -s "$$pkg" 2>/dev/null | grep -q '^Status: install ok installed' \
+	    || missing="$$missing $$pkg"; \
+	done; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	$(PYTHON) -c 'import ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ] && [ -z "$(SUDO)" ]; then \
+	    echo "error: installing$$missing needs root or sudo" >&2; exit 1; \
+	  fi; \
+	  echo "==> installing$$missing"; \
+	  $(SUDO) apt-get update -qq \
+	    && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	       apt-get install -y -qq --no-install-recommends $$missing \
+	    || exit 1; \
+	fi
+	@mkdir -p $(@D) && touch $@
+
+$(VENV)/bin/python: | $(SYSTEM_STAMP)
+	@echo "==> creating $(VENV)"
+	@$(PYTHON) -m venv $(VENV)
+
+$(INSTALL_STAMP): pyproject.toml $(VENV)/bin/python
+	@echo "==> installing editionbuilder and its test tools into $(VENV)"
+	@$(VENV)/bin/python -m pip install -q -e '.[test]'
+	@touch $@
+
+clean:
+	@echo "==> removing outputs and caches"
+	@if [ -d output ]; then find output -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +; fi
+	@rm -rf .pytest_cache .hypothesis
+	@find src tests -type d -name __pycache__ -prune -exec rm -rf {} +
+
+distclean: clean
+	@echo "==> removing $(VENV)"
+	@rm -rf $(VENV)

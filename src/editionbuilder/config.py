@@ -1,0 +1,498 @@
+"""The edition config (``editions.toml``) as typed ``EditionOptions``.
+
+Validated strictly, because a typo in a config must never become a silently
+different book: an unknown key, a trim nobody prints, a source outside the
+project or a language tag EPUBCheck rejects each raise one ``ConfigError``
+whose ``format()`` is one line naming the file and the key path, e.g.
+``editions.toml: edition "anthology": print.trim: bad trim size "7x" (...)``.
+``[defaults]`` applies to every edition; a value an edition sets replaces it
+(arrays too). Empty metadata is filled from the sources by the pipeline.
+Nothing here prints or reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import difflib
+import os
+import re
+import tomllib
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+from typing import Any
+
+from .diagnostics import ConfigError
+from .model import Position
+from .options import PAPER_CALIPER, TRIM_SIZES, EditionOptions, MetadataOverrides, PrintOptions, ReaderOptions
+
+DEFAULT_CONFIG_NAME = "editions.toml"
+
+# The timestamp used when neither SOURCE_DATE_EPOCH nor an edition date is
+# known: 1980-01-01T00:00:00Z, the earliest time a zip (EPUB) entry can
+# record. Every timestamp is also clamped into the zip range, so that the
+# EPUB's dcterms:modified and its zip entry times can always agree.
+FALLBACK_EPOCH = 315_532_800
+# 2107-12-31T23:59:58Z, the latest time a zip entry can record.
+LATEST_EPOCH = 4_354_819_198
+
+# Custom trim sizes must lie between these (inches): wide enough for every
+# print-on-demand trim (KDP 4x6 to 8.5x11.69, IngramSpark's hardcovers), and
+# narrow enough to catch a size typed in the wrong unit.
+TRIM_RANGE_IN = (3.0, 14.0)
+
+# A custom trim size: width "x" height, decimals allowed, then the unit
+# ("5.25x8in", "140x216mm"). Named sizes ("6x9") come from TRIM_SIZES.
+_CUSTOM_TRIM = re.compile(r"(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(in|mm)")
+
+# An edition name is the stem of its output files (output/NAME.epub): an
+# ASCII letter or digit, then letters, digits, "-" or "_"; 64 at most. No
+# dots, spaces or slashes, so it is safe on every file system and in a URL.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_NAME_RULE = '(use up to 64 letters, digits, "-" and "_", starting with a letter or digit)'
+
+# Runs of characters not allowed in an edition name (for names made from a
+# file stem); each run becomes one "-".
+_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
+
+# A BCP 47 language tag (RFC 5646, section 2.1), case-insensitive. The
+# primary subtag is limited to the 2-3 letter ISO 639 codes: the grammar's
+# 4-8 letter forms are reserved or unassigned, and allowing them would accept
+# a word such as "english". Grandfathered tags ("i-klingon") are refused.
+_LANGUAGE_TAG = re.compile(
+    r"""
+    [a-z]{2,3}                                 # language: en, fr, yue
+    (?:-[a-z]{3}){0,3}                         # extended language: zh-yue
+    (?:-[a-z]{4})?                             # script: Latn, Cyrl
+    (?:-(?:[a-z]{2}|[0-9]{3}))?                # region: GB, 419
+    (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*   # variants: 1996, fonipa
+    (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*        # extensions: u-co-phonebk
+    (?:-x(?:-[a-z0-9]{1,8})+)?                 # private use: x-house
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+# The ISO 8601 calendar dates EPUB's dc:date takes: YYYY, YYYY-MM or
+# YYYY-MM-DD (groups: year, month, day).
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+# A diagnostic code as diagnostics.py defines them: kebab-case ASCII.
+_DIAGNOSTIC_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+# SOURCE_DATE_EPOCH as reproducible-builds.org specifies it: ASCII digits.
+_EPOCH_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass(frozen=True, slots=True)
+class EditionDefaults:
+    """What ``[defaults]`` sets, before any edition overrides it."""
+
+    metadata: MetadataOverrides = MetadataOverrides()
+    reader: ReaderOptions = ReaderOptions()
+    print: PrintOptions = PrintOptions()
+    silence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectConfig:
+    """A loaded config: its editions in file order, sources relative to
+    ``project_dir`` (the folder holding the config) as POSIX strings."""
+
+    path: Path
+    project_dir: Path
+    editions: tuple[EditionOptions, ...]
+    defaults: EditionDefaults = EditionDefaults()
+
+
+class _Invalid(Exception):
+    """A bad value; ``_checked`` adds the file and key path (``suffix``:
+    the index of a bad array item, ``[2]``)."""
+
+    def __init__(self, message: str, suffix: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.suffix = suffix
+
+
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """The file and the table ("defaults", 'edition "essay"') being read."""
+
+    file: str
+    label: str = ""
+
+    def error(self, key: str, message: str) -> ConfigError:
+        parts = [p for p in (self.label, key, message) if p]
+        return ConfigError(": ".join(parts), Position(file=self.file))
+
+
+def _show(value: Any) -> str:
+    """A value as a publisher would have written it in TOML."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "an array" if value else "an empty array"
+    return "a table" if isinstance(value, dict) else str(value)
+
+
+def _string(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _Invalid(f"expected a string, got {_show(value)}")
+    return value
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise _Invalid(f"expected true or false, got {_show(value)}")
+    return value
+
+
+def _choice(*allowed: str) -> Callable[[Any], str]:
+    """A validator accepting exactly one of ``allowed``."""
+
+    def check(value: Any) -> str:
+        if value not in allowed:
+            raise _Invalid(f"{_show(value)} is not one of {', '.join(allowed)}")
+        return value
+
+    return check
+
+
+def _strings(item: Callable[[Any], str]) -> Callable[[Any], tuple[str, ...]]:
+    """A validator for an array whose items ``item`` accepts."""
+
+    def check(value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise _Invalid(f"expected an array of strings, got {_show(value)}")
+        out = []
+        for i, element in enumerate(value):
+            try:
+                out.append(item(element))
+            except _Invalid as exc:
+                raise _Invalid(exc.message, f"[{i}]") from None
+        return tuple(out)
+
+    return check
+
+
+def _language(value: Any) -> str:
+    text = _string(value)
+    if text and not _LANGUAGE_TAG.fullmatch(text):
+        raise _Invalid(f'"{text}" is not a BCP 47 language tag (such as "en" or "en-GB")')
+    return text
+
+
+def _date(value: Any) -> str:
+    """An ISO 8601 date string; a bare TOML date (2026-11-25) is taken too."""
+    if isinstance(value, dt.datetime):
+        raise _Invalid(f"{value} has a time: write the date only (YYYY-MM-DD)")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = _string(value)
+    if text and _date_parts(text) is None:
+        raise _Invalid(f'"{text}" is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)')
+    return text
+
+
+def _date_parts(text: str) -> dt.date | None:
+    """The first day ``text`` (YYYY, YYYY-MM or YYYY-MM-DD) stands for."""
+    match = _ISO_DATE.fullmatch(text)
+    if match is None:
+        return None
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:  # month 13, February 30, year 0
+        return None
+
+
+def _identifier(value: Any) -> str:
+    text = _string(value)
+    if text.lower().startswith("urn:uuid:"):
+        try:
+            uuid.UUID(text[len("urn:uuid:"):])
+        except ValueError:
+            raise _Invalid(f'"{text}" is not a valid urn:uuid: identifier') from None
+    return text
+
+
+def _trim(value: Any) -> str:
+    text = _string(value).strip().lower()
+    if text in TRIM_SIZES:
+        return text
+    if not _CUSTOM_TRIM.fullmatch(text):
+        raise _Invalid(
+            f'bad trim size "{value}" (use {", ".join(TRIM_SIZES)}, or a custom '
+            'size such as "5.25x8in" or "140x216mm")'
+        )
+    low, high = TRIM_RANGE_IN
+    if not all(low <= side <= high for side in trim_inches(text)):
+        raise _Invalid(f'bad trim size "{value}": each side must be {low:g} to {high:g} inches')
+    return text
+
+
+def trim_inches(trim: str) -> tuple[float, float]:
+    """(width, height) in inches of a valid trim name or custom size."""
+    if trim in TRIM_SIZES:
+        return TRIM_SIZES[trim]
+    match = _CUSTOM_TRIM.fullmatch(trim)
+    if match is None:
+        raise ValueError(f"bad trim size {trim!r}")
+    scale = 1 / 25.4 if match.group(3) == "mm" else 1.0
+    return float(match.group(1)) * scale, float(match.group(2)) * scale
+
+
+def _diagnostic_code(value: Any) -> str:
+    text = _string(value)
+    if not _DIAGNOSTIC_CODE.fullmatch(text):
+        raise _Invalid(f'"{text}" is not a warning code (such as "citation-year-mismatch")')
+    return text
+
+
+_METADATA_SPEC: dict[str, Callable[[Any], Any]] = {
+    "title": _string,
+    "subtitle": _string,
+    "authors": _strings(_string),
+    "language": _language,
+    "publisher": _string,
+    "rights": _string,
+    "date": _date,
+    "identifier": _identifier,
+    "print_identifier": _string,
+    "description": _string,
+}
+# Metadata [defaults] may set: the rest names one edition, not all of them.
+_DEFAULT_METADATA_KEYS = ("authors", "language", "publisher", "rights", "date")
+_READER_SPEC = {"dash": _choice("em", "en"), "lost_links": _choice("drop", "keep")}
+_PRINT_SPEC = {"enabled": _boolean, "trim": _trim, "paper": _choice(*PAPER_CALIPER), "bleed": _boolean}
+_COMMON_KEYS = ("include_comments", "print", "reader", "silence")
+_EDITION_KEYS = ("name", "sources", "metadata", *_COMMON_KEYS)
+_DEFAULTS_KEYS = (*_DEFAULT_METADATA_KEYS, *_COMMON_KEYS)
+
+
+def _reject_unknown(table: Mapping[str, Any], known: tuple[str, ...], where: _Where, prefix: str = "") -> None:
+    """Refuse a key nobody reads: a misspelt key would otherwise be ignored."""
+    for key in table:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f' (did you mean "{prefix}{close[0]}"?)' if close else ""
+            raise where.error("", f'unknown key "{prefix}{key}"{hint}')
+
+
+def _checked(table: Any, spec: Mapping[str, Callable[[Any], Any]], where: _Where, prefix: str) -> dict[str, Any]:
+    """Every key of ``table`` validated by ``spec``; ``prefix`` is the key path."""
+    if not isinstance(table, dict):
+        raise where.error(prefix.rstrip("."), f"expected a table, got {_show(table)}")
+    _reject_unknown(table, tuple(spec), where, prefix)
+    values = {}
+    for key, value in table.items():
+        try:
+            values[key] = spec[key](value)
+        except _Invalid as exc:
+            raise where.error(f"{prefix}{key}{exc.suffix}", exc.message) from None
+    return values
+
+
+def _value(table: Mapping[str, Any], key: str, check: Callable[[Any], Any], where: _Where) -> Any:
+    """``table[key]`` validated by ``check``."""
+    return _checked({key: table[key]}, {key: check}, where, "")[key]
+
+
+def _print_options(value: Any, base: PrintOptions, where: _Where, in_edition: bool) -> PrintOptions:
+    """``print = true|false`` or a table. In an edition a table without
+    ``enabled`` turns print on (writing print settings means wanting print);
+    in ``[defaults]`` it only sets the values editions start from."""
+    if value is None:
+        return base
+    if isinstance(value, bool):
+        return dataclasses.replace(base, enabled=value)
+    fields = _checked(value, _PRINT_SPEC, where, "print.")
+    if in_edition:
+        fields.setdefault("enabled", True)
+    if "trim" in fields:
+        fields["width_in"], fields["height_in"] = trim_inches(fields["trim"])
+    return dataclasses.replace(base, **fields)
+
+
+def _common(table: Mapping[str, Any], base: EditionDefaults, where: _Where, in_edition: bool) -> EditionDefaults:
+    """The keys ``[defaults]`` and ``[[edition]]`` share, over ``base``."""
+    reader = base.reader
+    if "reader" in table:
+        reader = dataclasses.replace(reader, **_checked(table["reader"], _READER_SPEC, where, "reader."))
+    if "include_comments" in table:
+        include = _value(table, "include_comments", _boolean, where)
+        reader = dataclasses.replace(reader, include_comments=include)
+    silence = base.silence
+    if "silence" in table:
+        silence = _value(table, "silence", _strings(_diagnostic_code), where)
+    return EditionDefaults(
+        metadata=base.metadata,
+        reader=reader,
+        print=_print_options(table.get("print"), base.print, where, in_edition),
+        silence=silence,
+    )
+
+
+def _defaults(table: Any, file: str) -> EditionDefaults:
+    where = _Where(file, "defaults")
+    if table is None:
+        return EditionDefaults()
+    if not isinstance(table, dict):
+        raise where.error("", f"expected a table, got {_show(table)}")
+    for key in table:
+        if key in _METADATA_SPEC and key not in _DEFAULT_METADATA_KEYS:
+            raise where.error(key, "differs per edition: set it in [edition.metadata]")
+    _reject_unknown(table, _DEFAULTS_KEYS, where)
+    meta_table = {k: v for k, v in table.items() if k in _DEFAULT_METADATA_KEYS}
+    metadata = MetadataOverrides(**_checked(meta_table, _METADATA_SPEC, where, ""))
+    return dataclasses.replace(_common(table, EditionDefaults(), where, False), metadata=metadata)
+
+
+def _edition_name(table: Mapping[str, Any], where: _Where) -> str:
+    if "name" not in table:
+        raise where.error("", 'missing key "name"')
+    name = table["name"]
+    if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name):
+        raise where.error("name", f"{_show(name)} is not a safe file name {_NAME_RULE}")
+    return name
+
+
+def _sources(value: Any, project_dir: Path, where: _Where) -> tuple[str, ...]:
+    """Source paths, relative to the project, in order. A path that leaves
+    the project (``../x``, ``/x``) is refused lexically, so that a project
+    folder is complete on another machine; symlinks inside it are allowed."""
+    if not isinstance(value, list) or not value:
+        raise where.error("sources", f"expected a non-empty array of file paths, got {_show(value)}")
+    seen: dict[str, int] = {}
+    for i, item in enumerate(value):
+        key = f"sources[{i}]"
+        if not isinstance(item, str) or not item.strip():
+            raise where.error(key, f"expected a file path, got {_show(item)}")
+        full = os.path.normpath(os.path.join(project_dir, item))
+        if os.path.commonpath([full, project_dir]) != str(project_dir):
+            raise where.error(key, "path leaves the project directory")
+        rel = PurePath(os.path.relpath(full, project_dir)).as_posix()
+        if os.path.isdir(full):
+            raise where.error(key, f"{item} is a directory, not a file")
+        if not os.path.isfile(full):
+            raise where.error(key, f"no such file {item}")
+        if rel in seen:
+            raise where.error(key, f"{item} is already sources[{seen[rel]}]")
+        seen[rel] = i
+    return tuple(seen)
+
+
+def _edition(table: Any, index: int, defaults: EditionDefaults, config: ProjectConfig) -> EditionOptions:
+    """One ``[[edition]]`` table (``index`` counts from 1) over the defaults."""
+    file = str(config.path)
+    if not isinstance(table, dict):
+        raise _Where(file).error(f"edition {index}", f"expected a table, got {_show(table)}")
+    raw_name = table.get("name")
+    label = f'edition "{raw_name}"' if isinstance(raw_name, str) and raw_name else f"edition {index}"
+    where = _Where(file, label)
+    _reject_unknown(table, _EDITION_KEYS, where)
+    name = _edition_name(table, where)
+    if "sources" not in table:
+        raise where.error("", 'missing key "sources"')
+    sources = _sources(table["sources"], config.project_dir, where)
+    common = _common(table, defaults, where, True)
+    metadata = defaults.metadata
+    if "metadata" in table:
+        metadata = dataclasses.replace(metadata, **_checked(table["metadata"], _METADATA_SPEC, where, "metadata."))
+    return EditionOptions(name, sources, metadata, common.reader, common.print, common.silence)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; a syntax error names its line (``file:line:``)."""
+    where = Position(file=str(path))
+    try:
+        text = path.read_bytes().decode("utf-8")
+        return tomllib.loads(text)
+    except OSError as exc:
+        raise ConfigError(f"cannot read the edition config: {exc.strerror}", where) from None
+    except UnicodeDecodeError:
+        raise ConfigError("the edition config is not UTF-8 text", where) from None
+    except tomllib.TOMLDecodeError as exc:
+        # tomllib ends its messages with "(at line L, column C)" or
+        # "(at end of document)".
+        match = re.fullmatch(r"(.*) \(at (?:line (\d+), column (\d+)|end of document)\)", str(exc))
+        if match is None:
+            raise ConfigError(f"TOML syntax error: {exc}", where) from None
+        message, line, column = match.groups()
+        at = f"at column {column}" if column else "at the end of the file"
+        pos = dataclasses.replace(where, line=int(line) if line else max(len(text.splitlines()), 1))
+        raise ConfigError(f"TOML syntax error {at}: {message}", pos) from None
+
+
+def load_config(path: Path) -> ProjectConfig:
+    """Read and validate an edition config; raise ``ConfigError`` on the
+    first problem. Editions keep the order of the file."""
+    path = Path(path)
+    data = _read_toml(path)
+    file = str(path)
+    _reject_unknown(data, ("defaults", "edition"), _Where(file))
+    config = ProjectConfig(path, Path(os.path.abspath(path)).parent, ())
+    defaults = _defaults(data.get("defaults"), file)
+    tables = data.get("edition")
+    if tables is None or tables == []:
+        raise _Where(file).error("", "declares no edition: add one [[edition]] table per edition")
+    if not isinstance(tables, list):
+        raise _Where(file).error("edition", "expected an array of tables: write [[edition]], one per edition")
+    editions: list[EditionOptions] = []
+    seen: dict[str, str] = {}
+    for index, table in enumerate(tables, start=1):
+        edition = _edition(table, index, defaults, config)
+        other = seen.get(edition.name.casefold())
+        if other is not None:
+            where = _Where(file, f'edition "{edition.name}"')
+            raise where.error("name", f'duplicate of edition "{other}" (names of output files must differ beyond letter case)')
+        seen[edition.name.casefold()] = edition.name
+        editions.append(edition)
+    return dataclasses.replace(config, editions=tuple(editions), defaults=defaults)
+
+
+def one_off_edition(sources: list[Path], name: str | None = None) -> EditionOptions:
+    """An edition for ``editionbuilder build FILE...`` without a config:
+    every default, named after the first file's stem unless ``name`` is
+    given. Sources stay as given (relative to the working directory)."""
+    if not sources:
+        raise ConfigError("no source files given")
+    seen: list[str] = []
+    for source in sources:
+        if not Path(source).is_file():
+            raise ConfigError("no such file", Position(file=str(source)))
+        if Path(source).as_posix() in seen:
+            raise ConfigError("source listed twice", Position(file=str(source)))
+        seen.append(Path(source).as_posix())
+    if name is None:
+        slug = _UNSAFE_NAME_CHARS.sub("-", Path(sources[0]).stem).strip("-_")
+        name = slug[:64].rstrip("-_") or "book"
+    elif not _SAFE_NAME.fullmatch(name):
+        raise ConfigError(f'edition name "{name}" is not a safe file name {_NAME_RULE}')
+    return EditionOptions(name=name, sources=tuple(seen))
+
+
+def source_date_epoch(edition: EditionOptions, environ: Mapping[str, str]) -> int:
+    """Seconds since 1970 for every timestamp the outputs carry.
+
+    ``SOURCE_DATE_EPOCH`` wins when set and non-empty (an empty value counts
+    as unset, as in CPython's ``py_compile``); a malformed one is an error, as
+    the reproducible-builds spec asks. Otherwise the edition's date at 00:00
+    UTC (its first day for YYYY or YYYY-MM), else ``FALLBACK_EPOCH``. Never
+    the wall clock. The result is clamped to the range a zip entry holds.
+    """
+    raw = environ.get("SOURCE_DATE_EPOCH", "")
+    if raw:
+        if not _EPOCH_DIGITS.fullmatch(raw):
+            raise ConfigError(f'SOURCE_DATE_EPOCH: "{raw}" is not a whole number of seconds since 1970-01-01 UTC')
+        seconds = int(raw)
+    else:
+        day = _date_parts(edition.metadata.date) if edition.metadata.date else None
+        if day is None:
+            return FALLBACK_EPOCH
+        seconds = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    return min(max(seconds, FALLBACK_EPOCH), LATEST_EPOCH)
