@@ -191,6 +191,8 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class GlossaryEntry:
+    """A defined term; ``pos`` is the line that names the term."""
+
     id: str
     term: str
     blocks: tuple[Block, ...]
@@ -291,6 +293,8 @@ class Metadata:
     description: str = ""
     credits: tuple[Credit, ...] = ()
     sources: tuple[SourceInfo, ...] = ()
+    # Source lines whose content went into the metadata (a byline).
+    origins: tuple[Position, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,7 +302,9 @@ class Chapter:
     """One unit of the book, a file of its own in the EPUB.
 
     ``matter`` places it (``front``, ``body``, ``back``); ``role`` says what it
-    is (``chapter``, ``colophon``, ``rights``, ``introduction``…).
+    is (``chapter``, ``colophon``, ``rights``, ``introduction``…). ``pos`` is
+    where its title came from (empty for a title the reader made up); its
+    blocks carry their own positions.
     """
 
     id: str

@@ -79,6 +79,7 @@ def _metadata(parts: list[Edition], options: EditionOptions) -> Metadata:
         print_identifier=o.print_identifier,
         description=o.description or next((p.metadata.description for p in parts if p.metadata.description), ""),
         credits=tuple(c for p in parts for c in p.metadata.credits), sources=sources,
+        origins=tuple(o for p in parts for o in p.metadata.origins),
     )
 
 

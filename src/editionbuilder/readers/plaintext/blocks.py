@@ -6,6 +6,7 @@ preformatted text, and the notes the scope holds.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...diagnostics import Diagnostics
@@ -48,6 +49,9 @@ class ScopeBuilder:
     file: str
     calls: str
     diags: Diagnostics
+    # Does a paragraph read as a reference line without its author? Asked
+    # only right after a quotation with an attribution.
+    is_lone_ref: Callable[[str], bool] = lambda _text: False
     out: ScopeResult = field(default_factory=ScopeResult)
     _call_count: int = 0
     _group: int = 0
@@ -76,7 +80,7 @@ class ScopeBuilder:
         if item.kind == "heading":
             self._add(Heading(max(item.level, 2), self._inl(item.text), self.pos(item.para)), False)
             return i + 1
-        if item.kind == "reference":
+        if item.kind == "reference" or self._after_cited_quote() and self.is_lone_ref(item.text):
             self.out.lone_refs.append((len(self.out.blocks), item))
             return i + 1
         if item.para.blank_before >= 2:
@@ -87,6 +91,10 @@ class ScopeBuilder:
             return self._quotation(items, texts, stops, i)
         self._add(Paragraph(self._inl(item.text), self.pos(item.para)))
         return i + 1
+
+    def _after_cited_quote(self) -> bool:
+        last = self.out.blocks[-1] if self.out.blocks else None
+        return isinstance(last, BlockQuote) and bool(last.attribution)
 
     def _add(self, block: Block, break_ok: bool = True) -> None:
         if isinstance(block, SectionBreak):

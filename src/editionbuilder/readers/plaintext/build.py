@@ -38,6 +38,7 @@ class Front:
     authors: tuple[str, ...] = ()
     credits: tuple[Credit, ...] = ()
     description: str = ""
+    origins: list[Position] = field(default_factory=list)
 
 
 @dataclass
@@ -74,7 +75,7 @@ class DocumentBuilder:
         info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256)
         meta = Metadata(
             title=front.title, subtitle=front.subtitle, authors=front.authors, credits=front.credits,
-            description=front.description, sources=(info,),
+            description=front.description, sources=(info,), origins=tuple(front.origins),
         )
         return Edition(
             meta, tuple(chapters + back), tuple(self.notes), tuple(glossary), tuple(self.references),
@@ -88,8 +89,7 @@ class DocumentBuilder:
         if gut is None:
             return Front(), [], paras
         blocks = tuple(self._pre(p) for p in gut.header + gut.trailer)
-        rights = Chapter(self._id("rights"), (Text("Project Gutenberg"),), blocks, "back", "rights", self.file,
-                         self._span(gut.header + gut.trailer))
+        rights = Chapter(self._id("rights"), (Text("Project Gutenberg"),), blocks, "back", "rights", self.file)
         author = gut.fields.get("Author", "")
         front = Front(gut.fields.get("Title", ""), "", (author,) if author else ())
         return front, [rights], gut.body
@@ -112,6 +112,7 @@ class DocumentBuilder:
             p = paras[i]
             if name := byline_name(p.text):
                 front.authors = (name,)
+                front.origins.append(Position(self.file, p.start, p.end))
             elif is_lost_link_line(p.text):
                 self._lost_link(p)
                 if self.ctx.options.lost_links == "keep":
@@ -157,12 +158,11 @@ class DocumentBuilder:
             if titles and SOURCE_APPARATUS.match(titles[0].text):
                 self._remove_all(titles + ch.items, "contents or index of the source edition (its page numbers are the original's)")
                 continue
-            title = _title_inlines([t.text for t in titles] or [front.title])
+            title = _title_inlines([t.text for t in titles] or [t for t in (front.title, front.subtitle) if t])
             blocks = self._scope(ch.items)
-            pos = self._span([it.para for it in titles + ch.items])
+            pos = self._span([it.para for it in titles])
             if not titles and not gutenberg and n == 1:
-                # The page's title line and byline belong to its first chapter.
-                pos = replace(pos, line=1)
+                pos = Position(self.file, 1, 1)  # the page's title line
             out.append(Chapter(self._id(f"ch{n}"), title, tuple(blocks), "body", "chapter", self.file, pos))
         return out
 
@@ -170,8 +170,7 @@ class DocumentBuilder:
         """What a Gutenberg text has before its first chapter of prose (title
         page, transcriber's notes, dedication) is kept as set, line for line."""
         blocks = tuple(self._pre(it.para) for it in items)
-        return Chapter(self._id("ch0"), (Text(front.title),), blocks, "front", "source-front-matter",
-                       self.file, self._span([it.para for it in items]))
+        return Chapter(self._id("ch0"), (Text(front.title),), blocks, "front", "source-front-matter", self.file)
 
     def _glossary(self, layout: Layout) -> list[GlossaryEntry]:
         out: list[GlossaryEntry] = []
@@ -181,7 +180,7 @@ class DocumentBuilder:
                 items.insert(0, Item("content", entry.head.para, entry.head.text))
             blocks = self._scope(items, lone_refs=True)
             gid = self._id("g-" + _SLUG.sub("-", entry.head.label.lower()).strip("-"))
-            out.append(GlossaryEntry(gid, entry.head.label, tuple(blocks), self._span([entry.head.para] + [i.para for i in entry.items])))
+            out.append(GlossaryEntry(gid, entry.head.label, tuple(blocks), self._span([entry.head.para])))
         return out
 
     def _bibliography(self, layout: Layout) -> list[Reference]:
@@ -195,7 +194,7 @@ class DocumentBuilder:
     def _scope(self, items: list[Item], lone_refs: bool = False) -> list[Block]:
         kinds = {it.kind for it in items}
         calls = ("*" if "star-note" in kinds else "") + ("[" if kinds & {"bracket-note", "inline-note"} else "")
-        result = ScopeBuilder(self.file, calls, self.ctx.diagnostics).build(items)
+        result = ScopeBuilder(self.file, calls, self.ctx.diagnostics, _is_lone_reference).build(items)
         blocks, notes = pair_notes(result.blocks, result.notes, self.file, self._next_note_id, self.ctx.diagnostics)
         self.notes.extend(notes)
         for index, item in result.lone_refs:
@@ -226,6 +225,8 @@ class DocumentBuilder:
     def _comments(self, layout: Layout) -> list[Comment]:
         for it in layout.comments_header:
             self._remove(it.para, "heading of the comment section (the edition sets its own)")
+        for it in layout.notes_headers:
+            self._remove(it.para, "heading of a block of notes (the edition places notes itself)")
         if not self.ctx.options.include_comments:
             for entry in layout.comments:
                 self._remove_all([entry.head] + entry.items, "reader comment (comments are excluded in the config)")
@@ -236,7 +237,7 @@ class DocumentBuilder:
             items += _dedent(entry.items)
             blocks = self._scope(items)
             number = int(entry.head.label) if entry.head.label.isdigit() else n
-            out.append(Comment(self._id(f"comment{n}"), number, tuple(blocks), "", self._span([i.para for i in [entry.head] + entry.items])))
+            out.append(Comment(self._id(f"comment{n}"), number, tuple(blocks), "", self._span([entry.head.para])))
         return out
 
     def _publisher(self, layout: Layout) -> list[Chapter]:
@@ -244,8 +245,7 @@ class DocumentBuilder:
             return []
         head, rest = layout.publisher[0], layout.publisher[1:]
         blocks = tuple(Paragraph((Text(it.text),), Position(self.file, it.para.start, it.para.end)) for it in rest)
-        return [Chapter(self._id("about"), (Text(head.text),), blocks, "back", "about", self.file,
-                        self._span([it.para for it in layout.publisher]))]
+        return [Chapter(self._id("about"), (Text(head.text),), blocks, "back", "about", self.file, self._span([head.para]))]
 
     # -- citations ----------------------------------------------------------
 
@@ -289,6 +289,10 @@ class DocumentBuilder:
     def _remove_all(self, items: list[Item], reason: str) -> None:
         for it in items:
             self._remove(it.para, reason)
+
+
+def _is_lone_reference(text: str) -> bool:
+    return parse_lone_reference(text, "probe", Position(), "Probe") is not None
 
 
 def _title_inlines(parts: list[str]) -> tuple[Inline, ...]:

@@ -58,6 +58,8 @@ class Layout:
     publisher: list[Item] = field(default_factory=list)
     comments: list[Entry] = field(default_factory=list)
     comments_header: list[Item] = field(default_factory=list)
+    # "FOOTNOTES:" lines: the edition places notes itself.
+    notes_headers: list[Item] = field(default_factory=list)
 
 
 def lay_out(items: list[Item], is_reference: callable) -> Layout:
@@ -121,7 +123,9 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
         layout.chapters.append(Chapter(item))
     elif mode == "notes" and item.kind == "content":
         layout.chapters[-1].items.append(Item("note-cont", item.para, item.text))
-    elif item.kind != "notes-header":
+    elif item.kind == "notes-header":
+        layout.notes_headers.append(item)
+    else:
         layout.chapters[-1].items.append(item)
     return i + 1
 

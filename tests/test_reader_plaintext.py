@@ -1,0 +1,323 @@
+"""The plain-text reader, rule by rule, on small documents written for these
+tests in the conventions of web-copied essays (different people, titles and
+words from the sample documents)."""
+
+from __future__ import annotations
+
+from editionbuilder.model import BlockQuote, SectionBreak
+from readerkit import codes, flat, read_text, shape
+
+ESSAY = """\
+The Harbour Strike of 1911 – A Retrospective
+
+For the Dockers' Union reply to this piece, click here.
+
+by Mara Lindqvist
+
+
+The strike began on a Monday. Nobody on the quays expected it to last -- least of all the owners.
+
+“The men came out as one body, and the owners did not believe it until the third day.” (Okafor, p.12)
+
+Okafor's account is the fullest we have. (Okafor, 1988, p.40) Even so, it says little about the women.
+
+
+By the second week the city ran short of coal.
+"""
+
+
+def test_title_subtitle_byline_and_lost_link(tmp_path):
+    ed, diags = read_text(tmp_path, ESSAY)
+    assert ed.metadata.title == "The Harbour Strike of 1911"
+    assert ed.metadata.subtitle == "A Retrospective"
+    assert ed.metadata.authors == ("Mara Lindqvist",)
+    assert "link-lost" in codes(diags)
+    removed = [r for r in ed.removed if "link" in r.reason]
+    assert [r.pos.line for r in removed] == [3]
+    assert "click here" in removed[0].text
+
+
+def test_lost_link_kept_when_configured(tmp_path):
+    ed, diags = read_text(tmp_path, ESSAY, lost_links="keep")
+    assert "link-lost" in codes(diags)
+    assert not [r for r in ed.removed if "link" in r.reason]
+    assert "P For the Dockers’ Union reply to this piece, click here." in shape(ed.chapters[0].blocks)
+
+
+def test_paragraphs_sections_and_a_displayed_quotation(tmp_path):
+    ed, _ = read_text(tmp_path, ESSAY)
+    blocks = shape(ed.chapters[0].blocks)
+    assert blocks == [
+        "P The strike began on a Monday. Nobody on the quays expected it to last—least of all the owners.",
+        "Q “The men came out as one body, and the owners did not believe it until the third day.” — {(Okafor, p.12→?)}",
+        "P Okafor’s account is the fullest we have. {(Okafor, 1988, p.40→?)} Even so, it says little about the women.",
+        "BREAK",
+        "P By the second week the city ran short of coal.",
+    ]
+
+
+def test_citation_without_reference_warns(tmp_path):
+    _, diags = read_text(tmp_path, ESSAY)
+    unresolved = [d for d in diags.items if d.code == "citation-unresolved"]
+    assert [d.pos.line for d in unresolved] == [10, 12]
+
+
+MULTI_QUOTE = """\
+On Cooperatives
+
+The founders set out their aims plainly:
+
+“We hold that the store belongs to those who buy at it.
+
+Profit, where there is any, returns to the members in proportion to their purchases.
+
+No member shall hold more than one vote.” (Rochdale Pioneers, 1844, p.2)
+
+Their rules spread quickly.
+
+“A quotation that opens and never closes, running on without its mark
+
+Another paragraph follows it.
+
+She called it “the only sane arrangement” and left.
+"""
+
+
+def test_multi_paragraph_quotation_is_one_block_quote(tmp_path):
+    ed, diags = read_text(tmp_path, MULTI_QUOTE)
+    blocks = ed.chapters[0].blocks
+    quote = blocks[1]
+    assert isinstance(quote, BlockQuote)
+    assert len(quote.blocks) == 3
+    assert flat(quote.attribution) == "{(Rochdale Pioneers, 1844, p.2→?)}"
+    assert (quote.pos.line, quote.pos.end_line) == (5, 9)
+
+
+def test_unclosed_quotation_warns_and_keeps_text(tmp_path):
+    ed, diags = read_text(tmp_path, MULTI_QUOTE)
+    warned = [d.pos.line for d in diags.items if d.code == "quote-unclosed"]
+    assert warned == [13]
+    texts = shape(ed.chapters[0].blocks)
+    assert "P “A quotation that opens and never closes, running on without its mark" in texts
+    assert "P Another paragraph follows it." in texts
+
+
+def test_inline_quotation_stays_in_running_text(tmp_path):
+    ed, _ = read_text(tmp_path, MULTI_QUOTE)
+    assert shape(ed.chapters[0].blocks)[-1] == "P She called it “the only sane arrangement” and left."
+
+
+def test_quotation_closed_with_the_wrong_mark_is_repaired_and_warned(tmp_path):
+    text = "Notes on Grain\n\nHe wrote:\n\n“Bread is the first question of politics. '*\n\nThat was all.\n\n* Quoted from a speech of 1890.\n"
+    ed, diags = read_text(tmp_path, text)
+    quote = ed.chapters[0].blocks[1]
+    assert isinstance(quote, BlockQuote)
+    assert flat(quote.blocks[0].inlines) == "“Bread is the first question of politics.”⟨*⟩"
+    assert "quote-repaired" in codes(diags)
+    assert flat(ed.notes[0].blocks[0].inlines) == "Quoted from a speech of 1890."
+
+
+def test_star_note_is_paired_and_unmatched_ones_warn(tmp_path):
+    text = "Salt\n\nSalt was taxed heavily.* It was smuggled.\n\nA second claim.*\n\n* The gabelle.\n"
+    ed, diags = read_text(tmp_path, text)
+    assert len(ed.notes) == 1
+    first = shape(ed.chapters[0].blocks)
+    assert first[0] == "P Salt was taxed heavily.⟨*⟩ It was smuggled."
+    assert first[1] == "P A second claim.*"
+    assert codes(diags).count("note-call-unmatched") == 1
+
+
+BRACKETED = """\
+A Short History of Tolls
+
+by Ivo Marek
+
+
+Roads were kept by parishes.[1] The system failed.[2]
+
+Turnpike trusts followed.[A]
+
+
+FOOTNOTES:
+
+[1] Statute of 1555.
+
+[2] See the parish books.
+
+    A second paragraph of the second note, indented.
+
+[A] A lettered note.
+
+[9] A note nobody calls.
+"""
+
+
+def test_bracketed_notes_pair_by_label(tmp_path):
+    ed, diags = read_text(tmp_path, BRACKETED)
+    assert [n.marker for n in ed.notes] == ["1", "2", "A", "9"]
+    assert len(ed.notes[1].blocks) == 2
+    assert shape(ed.chapters[0].blocks) == [
+        "P Roads were kept by parishes.⟨1⟩ The system failed.⟨2⟩",
+        "P Turnpike trusts followed.⟨A⟩",
+    ]
+    assert [d.code for d in diags.items if d.code.startswith("note")] == ["note-unreferenced"]
+    assert any("heading of a block of notes" in r.reason for r in ed.removed)
+
+
+def test_inline_footnotes_pair_in_order_within_their_group(tmp_path):
+    text = (
+        "Weights and Measures\n\nThe pound varied by town.[1] So did the yard.[2]\n\n"
+        "[Footnote 1: In some towns by a third.]\n\n[Footnote 1: Misnumbered in the source.]\n\n"
+        "The bushel was worse.[1]\n\n[Footnote: 1 A variant form.]\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert [flat(n.blocks[0].inlines) for n in ed.notes] == [
+        "In some towns by a third.", "Misnumbered in the source.", "A variant form."
+    ]
+    refs = [flat(b.inlines) for b in ed.chapters[0].blocks]
+    assert refs == ["The pound varied by town.⟨1⟩ So did the yard.⟨2⟩", "The bushel was worse.⟨1⟩"]
+    # the second call, [2], is paired with the note misnumbered "1"
+    assert ed.chapters[0].blocks[0].inlines[3].note_id == ed.notes[1].id
+    assert not [d for d in diags.items if d.code.startswith("note")]
+
+
+GLOSSARY_AND_BIB = """\
+Markets and Fairs
+
+by Tomas Ek
+
+A fair was a licensed event. (Braudel, 1979, p.60)
+
+
+BRAUDEL, Fernand, The Wheels of Commerce, Collins, London, 1982.
+
+POSTAN, Michael, Medieval Trade and Finance, CUP, Cambridge, 1973.
+
+
+Definition: fair.
+
+A periodic market held under a charter.
+
+Definition: staple. A town given the sole right to trade a commodity.
+
+Published by Harbour Press
+
+A small press for economic history.
+"""
+
+
+def test_definitions_become_glossary_entries(tmp_path):
+    ed, _ = read_text(tmp_path, GLOSSARY_AND_BIB)
+    assert [g.term for g in ed.glossary] == ["fair", "staple"]
+    assert shape(ed.glossary[0].blocks) == ["P A periodic market held under a charter."]
+    assert shape(ed.glossary[1].blocks) == ["P A town given the sole right to trade a commodity."]
+    # the term's first use in the chapter links to its entry
+    assert shape(ed.chapters[0].blocks)[0].startswith("P A [[fair]] was a licensed event.")
+
+
+def test_bibliography_block_and_year_mismatch(tmp_path):
+    ed, diags = read_text(tmp_path, GLOSSARY_AND_BIB)
+    assert [r.author[0].family for r in ed.references] == ["BRAUDEL", "POSTAN"]
+    assert ed.references[0].publisher == "Collins" and ed.references[0].issued.year == 1982
+    cite = shape(ed.chapters[0].blocks)[0]
+    assert "(Braudel, 1979, p.60→s1-ref1)" in cite
+    assert [d.pos.line for d in diags.items if d.code == "citation-year-mismatch"] == [5]
+
+
+def test_publisher_note_goes_to_back_matter(tmp_path):
+    ed, _ = read_text(tmp_path, GLOSSARY_AND_BIB)
+    about = [c for c in ed.chapters if c.role == "about"]
+    assert len(about) == 1 and about[0].matter == "back"
+    assert flat(about[0].title) == "Published by Harbour Press"
+    assert shape(about[0].blocks) == ["P A small press for economic history."]
+    assert len([c for c in ed.chapters if c.role == "chapter"]) == 1
+
+
+COMMENTS = """\
+Notes from a Mill Town
+
+Looms stopped at six.
+
+2 thoughts on “Notes from a Mill Town”
+
+  1. I grew up two streets from that mill and remember the sirens.
+
+    My grandmother said:
+
+    “You could set a clock by them.”
+
+  2. Thank you for writing this down.*
+
+    * The mill closed in 1979.
+
+Leave a Reply
+
+You are commenting using your Twitter account. Log Out /  Change )
+
+Twitter picture
+
+%d bloggers like this:
+"""
+
+
+def test_comments_are_kept_apart_with_their_quotes_and_notes(tmp_path):
+    ed, _ = read_text(tmp_path, COMMENTS)
+    assert shape(ed.chapters[0].blocks) == ["P Looms stopped at six."]
+    assert [c.number for c in ed.comments] == [1, 2]
+    assert shape(ed.comments[0].blocks) == [
+        "P I grew up two streets from that mill and remember the sirens.",
+        "P My grandmother said:",
+        "Q “You could set a clock by them.”",
+    ]
+    assert shape(ed.comments[1].blocks) == ["P Thank you for writing this down.⟨*⟩"]
+    assert flat(ed.notes[0].blocks[0].inlines) == "The mill closed in 1979."
+
+
+def test_boilerplate_removed_and_listed(tmp_path):
+    ed, _ = read_text(tmp_path, COMMENTS)
+    removed = {r.pos.line: r.reason for r in ed.removed}
+    assert sorted(removed) == [5, 17, 19, 21, 23]
+    assert "comment section" in removed[5]
+    assert all("boilerplate" in removed[n] for n in (17, 19, 21, 23))
+
+
+def test_comments_can_be_excluded(tmp_path):
+    ed, _ = read_text(tmp_path, COMMENTS, include_comments=False)
+    assert ed.comments == ()
+    assert any("excluded" in r.reason for r in ed.removed)
+
+
+def test_numbered_list_without_heading_at_the_end_is_read_as_comments(tmp_path):
+    text = (
+        "A Film About Rivers – Documentary (1999)\n\n"
+        "The film follows three rivers to the sea. Directed by ANNA BERG, music by Piet Vos. Delta Films 1999\n\n\n"
+        "  1. I saw this at a festival and it stayed with me for weeks afterwards, mostly the estuary scenes.\n\n"
+        "    The second half drags a little, though.\n\n"
+        "  2. Wonderful photography, but I wanted more about the people who live along the banks of these rivers.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    assert [c.number for c in ed.comments] == [1, 2]
+    assert shape(ed.comments[0].blocks)[1] == "P The second half drags a little, though."
+    assert [(c.role, c.name) for c in ed.metadata.credits] == [
+        ("director", "Anna Berg"), ("music", "Piet Vos"), ("company", "Delta Films"), ("year", "1999")
+    ]
+    assert ed.metadata.subtitle == "Documentary (1999)"
+
+
+def test_short_numbered_list_in_the_text_is_not_comments(tmp_path):
+    text = "Three Rules\n\nThe rules were:\n\n\n  1. Pay on time.\n\n  2. Keep the books.\n"
+    ed, _ = read_text(tmp_path, text)
+    assert ed.comments == ()
+
+
+def test_typography_on_text(tmp_path):
+    text = "Prices\n\nHe said \"wait...\" -- and they waited. See p. 232 and pp. 5-6. It's the 'best' case.\n"
+    ed, _ = read_text(tmp_path, text)
+    assert shape(ed.chapters[0].blocks) == [
+        "P He said “wait…”—and they waited. See p.\u00a0232 and pp.\u00a05–6. It’s the ‘best’ case."
+    ]
+
+
+def test_section_break_needs_two_blank_lines(tmp_path):
+    ed, _ = read_text(tmp_path, "T\n\nOne.\n\nTwo.\n\n\nThree.\n")
+    assert [type(b) for b in ed.chapters[0].blocks].count(SectionBreak) == 1
