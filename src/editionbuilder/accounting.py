@@ -7,11 +7,15 @@ something in the model, or in a range the report lists as removed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, Severity
-from .model import BlockQuote, Citation, Edition, Paragraph, Position, SectionBreak
+from .model import (
+    BlockQuote, Citation, Code, Edition, Emphasis, Heading, LineBreak, Link, NoteRef, Paragraph, Position,
+    Preformatted, SectionBreak, Strong, TermRef, Text,
+)
 from .walk import iter_blocks, iter_inlines
 
 
@@ -98,3 +102,57 @@ def _covered(ps) -> set[int]:
         if p.line:
             out.update(range(p.line, max(p.line, p.end_line) + 1))
     return out
+
+
+# A word for fidelity checks: a run of letters or digits. Typography never
+# changes these (it only touches quotes, dashes, spaces and dots).
+WORD = re.compile(r"[^\W_]+")
+
+
+def model_words(edition: Edition) -> list[str]:
+    """Every word the model holds, metadata and apparatus included."""
+    return WORD.findall("\n".join(_model_texts(edition)))
+
+
+def _model_texts(edition: Edition) -> Iterator[str]:
+    m = edition.metadata
+    yield from (m.title, m.subtitle, *m.authors, *(c.name for c in m.credits))
+    for c in edition.chapters:
+        yield _inline_text(c.title)
+        yield from _block_texts(c.blocks)
+    for n in edition.notes:
+        yield n.marker
+        yield from _block_texts(n.blocks)
+    for g in edition.glossary:
+        yield g.term
+        yield from _block_texts(g.blocks)
+    yield from (r.raw for r in edition.references)
+    for c in edition.comments:
+        yield str(c.number)
+        yield from _block_texts(c.blocks)
+
+
+def _block_texts(blocks) -> Iterator[str]:
+    for b in iter_blocks(blocks):
+        if isinstance(b, Preformatted):
+            yield b.text
+        elif isinstance(b, (Paragraph, Heading)):
+            yield _inline_text(b.inlines)
+        elif isinstance(b, BlockQuote):
+            yield _inline_text(b.attribution)
+
+
+def _inline_text(inlines) -> str:
+    out = []
+    for n in inlines:
+        if isinstance(n, (Text, Code)):
+            out.append(n.text)
+        elif isinstance(n, NoteRef):
+            out.append(f" {n.marker} ")
+        elif isinstance(n, Citation):
+            out.append(n.prefix + n.separator.join(i.text for i in n.items) + n.suffix)
+        elif isinstance(n, (Emphasis, Strong, TermRef, Link)):
+            out.append(_inline_text(n.children))
+        elif isinstance(n, LineBreak):
+            out.append("\n")
+    return "".join(out)

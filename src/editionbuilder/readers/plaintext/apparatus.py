@@ -82,11 +82,16 @@ def split_gutenberg(paras: list[Para]) -> GutenbergParts | None:
 
 
 def _gutenberg_fields(header: list[Para]) -> dict[str, str]:
+    """Header fields; a field's continuation lines go to "<Field>+" (a
+    title's second line is its subtitle)."""
     fields: dict[str, str] = {}
     for p in header:
-        m = GUTENBERG_FIELD.match(p.text)
+        m = GUTENBERG_FIELD.match(p.lines[0].strip())
         if m and m.group(1) not in fields:
             fields[m.group(1)] = m.group(2).strip()
+            more = " ".join(l.strip() for l in p.lines[1:])
+            if more:
+                fields[m.group(1) + "+"] = more
     return fields
 
 

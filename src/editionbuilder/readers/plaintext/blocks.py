@@ -52,6 +52,8 @@ class ScopeBuilder:
     # Does a paragraph read as a reference line without its author? Asked
     # only right after a quotation with an attribution.
     is_lone_ref: Callable[[str], bool] = lambda _text: False
+    # Whether two or more blank lines before a paragraph mark a section break.
+    blank_breaks: bool = True
     out: ScopeResult = field(default_factory=ScopeResult)
     _call_count: int = 0
     _group: int = 0
@@ -83,7 +85,7 @@ class ScopeBuilder:
         if item.kind == "reference" or self._after_cited_quote() and self.is_lone_ref(item.text):
             self.out.lone_refs.append((len(self.out.blocks), item))
             return i + 1
-        if item.para.blank_before >= 2:
+        if item.para.blank_before >= 2 and self.blank_breaks:
             self._add(SectionBreak(Position(self.file, item.para.start - 1, item.para.start - 1)), False)
         if item.para.min_indent >= 2:
             return self._indented(items, i)
@@ -149,8 +151,11 @@ class ScopeBuilder:
         group = [it.para for it in items[i:j + 1]]
         if any(_TABULAR.search(l) for p in group for l in p.lines):
             base = min(p.min_indent for p in group)
+            parts = []
             for p in group:
-                self._add(Preformatted("\n".join(l[base:] for l in p.lines), self.pos(p)))
+                parts.append("\n" * min(p.blank_before, 2) if parts else "")
+                parts.append("\n".join(l[base:] for l in p.lines))
+            self._add(Preformatted("".join(parts), self.pos(group[0], group[-1])))
             return j + 1
         blocks = tuple(self._indented_para(p) for p in group)
         self._add(BlockQuote(blocks, (), self.pos(group[0], group[-1])))

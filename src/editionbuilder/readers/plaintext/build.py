@@ -48,6 +48,10 @@ class DocumentBuilder:
     notes: list[Note] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     _note_count: int = 0
+    # Project Gutenberg texts mark scene breaks with rows of asterisks and use
+    # blank lines freely around tables and quotations; web copies mark
+    # sections with two or more blank lines.
+    _gutenberg: bool = False
     _lone_links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -62,6 +66,7 @@ class DocumentBuilder:
             )
         paras = split_paragraphs(decoded.text)
         front, rights, paras = self._apparatus(paras)
+        self._gutenberg = bool(rights)
         paras = self._drop_boilerplate(paras)
         if not rights:
             front, paras = self._front(paras)
@@ -91,7 +96,7 @@ class DocumentBuilder:
         blocks = tuple(self._pre(p) for p in gut.header + gut.trailer)
         rights = Chapter(self._id("rights"), (Text("Project Gutenberg"),), blocks, "back", "rights", self.file)
         author = gut.fields.get("Author", "")
-        front = Front(gut.fields.get("Title", ""), "", (author,) if author else ())
+        front = Front(gut.fields.get("Title", ""), gut.fields.get("Title+", ""), (author,) if author else ())
         return front, [rights], gut.body
 
     def _drop_boilerplate(self, paras: list[Para]) -> list[Para]:
@@ -194,7 +199,8 @@ class DocumentBuilder:
     def _scope(self, items: list[Item], lone_refs: bool = False) -> list[Block]:
         kinds = {it.kind for it in items}
         calls = ("*" if "star-note" in kinds else "") + ("[" if kinds & {"bracket-note", "inline-note"} else "")
-        result = ScopeBuilder(self.file, calls, self.ctx.diagnostics, _is_lone_reference).build(items)
+        builder = ScopeBuilder(self.file, calls, self.ctx.diagnostics, _is_lone_reference, not self._gutenberg)
+        result = builder.build(items)
         blocks, notes = pair_notes(result.blocks, result.notes, self.file, self._next_note_id, self.ctx.diagnostics)
         self.notes.extend(notes)
         for index, item in result.lone_refs:

@@ -121,13 +121,18 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
         layout.publisher.append(item)
     elif item.kind == "heading" and item.level == 1 and not _inside_contents(item, layout):
         layout.chapters.append(Chapter(item))
-    elif mode == "notes" and item.kind == "content":
+    elif mode == "notes" and item.kind == "content" and _after_note(layout.chapters[-1]):
         layout.chapters[-1].items.append(Item("note-cont", item.para, item.text))
     elif item.kind == "notes-header":
         layout.notes_headers.append(item)
     else:
         layout.chapters[-1].items.append(item)
     return i + 1
+
+
+def _after_note(chapter: Chapter) -> bool:
+    """A paragraph in a notes block continues a note only if one has begun."""
+    return bool(chapter.items) and chapter.items[-1].kind in ("bracket-note", "note-cont")
 
 
 def _inside_contents(item: Item, layout: Layout) -> bool:
