@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from ...bibliography import is_reference_line, parse_lone_reference, parse_reference
 from ...citations import CitationLinker
 from ...model import (
-    Block, BlockQuote, Chapter, Citation, Comment, Credit, Edition, GlossaryEntry, Inline, Metadata, Note,
+    Block, BlockQuote, Chapter, Comment, Credit, Edition, GlossaryEntry, Inline, Metadata, Note,
     LineBreak, Paragraph, Position, Preformatted, Reference, Removed, SourceInfo, Text,
 )
 from ...sources import read_source
@@ -52,7 +52,7 @@ class DocumentBuilder:
     # blank lines freely around tables and quotations; web copies mark
     # sections with two or more blank lines.
     _gutenberg: bool = False
-    _lone_links: list[tuple[str, str]] = field(default_factory=list)
+    _lone_links: list[tuple[int, Reference]] = field(default_factory=list)
 
     @property
     def file(self) -> str:
@@ -221,7 +221,7 @@ class DocumentBuilder:
             blocks.insert(index, Paragraph((Text(item.text),), pos))
             return blocks
         self.references.append(ref)
-        self._lone_links.append((f"{before.pos.line}", ref.id))
+        self._lone_links.append((before.pos.line, ref))
         return blocks
 
     def _next_note_id(self) -> str:
@@ -257,22 +257,22 @@ class DocumentBuilder:
 
     def _link_citations(self, chapters: list[Chapter], glossary: list[GlossaryEntry]):
         linker = CitationLinker(self.references, self.ctx.diagnostics)
-        lone = dict(self._lone_links)
+        lone = {line: ref for line, ref in self._lone_links}
         chapters = [replace(c, blocks=self._link_blocks(c.blocks, linker, lone)) if c.role == "chapter" else c for c in chapters]
         glossary = [replace(g, blocks=self._link_blocks(g.blocks, linker, lone)) for g in glossary]
         return chapters, glossary
 
-    def _link_blocks(self, blocks: tuple[Block, ...], linker: CitationLinker, lone: dict[str, str]) -> tuple[Block, ...]:
+    def _link_blocks(self, blocks: tuple[Block, ...], linker: CitationLinker, lone: dict[int, Reference]) -> tuple[Block, ...]:
         out: list[Block] = []
         for b in blocks:
             if isinstance(b, Paragraph):
                 b = replace(b, inlines=linker.link(b.inlines, b.pos))
             elif isinstance(b, BlockQuote):
                 inner = self._link_blocks(b.blocks, linker, lone)
-                attribution = linker.link(b.attribution, b.pos)
-                if str(b.pos.line) in lone:
-                    attribution = _force_key(attribution, lone[str(b.pos.line)])
-                b = replace(b, blocks=inner, attribution=attribution)
+                # A quotation followed by its own lone reference line cites
+                # that reference, whatever else its author wrote.
+                own = CitationLinker([lone[b.pos.line]], self.ctx.diagnostics) if b.pos.line in lone else linker
+                b = replace(b, blocks=inner, attribution=own.link(b.attribution, b.pos))
             out.append(b)
         return tuple(out)
 
@@ -307,15 +307,6 @@ def _title_inlines(parts: list[str]) -> tuple[Inline, ...]:
         if out:
             out.append(LineBreak())
         out.append(Text(part))
-    return tuple(out)
-
-
-def _force_key(attribution: tuple[Inline, ...], key: str) -> tuple[Inline, ...]:
-    out: list[Inline] = []
-    for node in attribution:
-        if isinstance(node, Citation) and len(node.items) == 1:
-            node = replace(node, items=(replace(node.items[0], key=key),))
-        out.append(node)
     return tuple(out)
 
 

