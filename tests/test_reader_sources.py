@@ -21,6 +21,7 @@ from editionbuilder import serialize
 from editionbuilder.accounting import WORD, account, model_words, stats
 from editionbuilder.config import one_off_edition
 from editionbuilder.diagnostics import Diagnostics, InputError
+from editionbuilder.options import EditionOptions
 from editionbuilder.pipeline import read_edition
 from editionbuilder.sources import read_source
 
@@ -38,13 +39,14 @@ _cache: dict[Path, tuple] = {}
 
 
 def read(path: Path):
+    """The model of one source; positions name it relative to the project
+    (``seeds/...``) so goldens do not depend on where the tree lies."""
     if path not in _cache:
         diags = Diagnostics()
-        rel = os.path.relpath(path, ROOT)
-        edition = read_edition(one_off_edition([path]), ROOT, diags) if not rel.startswith("..") else None
-        if edition is None:
-            edition = read_edition(one_off_edition([path]), Path("/"), diags)
-        _cache[path] = (edition, diags)
+        inside = path.is_relative_to(ROOT)
+        source = path.relative_to(ROOT).as_posix() if inside else str(path)
+        options = EditionOptions(name="t", sources=(source,))
+        _cache[path] = (read_edition(options, ROOT if inside else Path("/"), diags), diags)
     return _cache[path]
 
 

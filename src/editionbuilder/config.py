@@ -18,7 +18,6 @@ import difflib
 import os
 import re
 import tomllib
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -26,7 +25,11 @@ from typing import Any
 
 from .diagnostics import ConfigError
 from .model import Position
-from .options import PAPER_CALIPER, TRIM_SIZES, EditionOptions, MetadataOverrides, PrintOptions, ReaderOptions
+from .config_values import (
+    Invalid, boolean, choice, date, date_parts, diagnostic_code, identifier, language, show, string, strings, trim,
+    trim_inches,
+)
+from .options import PAPER_CALIPER, EditionOptions, MetadataOverrides, PrintOptions, ReaderOptions
 
 DEFAULT_CONFIG_NAME = "editions.toml"
 
@@ -38,15 +41,6 @@ FALLBACK_EPOCH = 315_532_800
 # 2107-12-31T23:59:58Z, the latest time a zip entry can record.
 LATEST_EPOCH = 4_354_819_198
 
-# Custom trim sizes must lie between these (inches): wide enough for every
-# print-on-demand trim (KDP 4x6 to 8.5x11.69, IngramSpark's hardcovers), and
-# narrow enough to catch a size typed in the wrong unit.
-TRIM_RANGE_IN = (3.0, 14.0)
-
-# A custom trim size: width "x" height, decimals allowed, then the unit
-# ("5.25x8in", "140x216mm"). Named sizes ("6x9") come from TRIM_SIZES.
-_CUSTOM_TRIM = re.compile(r"(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(in|mm)")
-
 # An edition name is the stem of its output files (output/NAME.epub): an
 # ASCII letter or digit, then letters, digits, "-" or "_"; 64 at most. No
 # dots, spaces or slashes, so it is safe on every file system and in a URL.
@@ -56,30 +50,6 @@ _NAME_RULE = '(use up to 64 letters, digits, "-" and "_", starting with a letter
 # Runs of characters not allowed in an edition name (for names made from a
 # file stem); each run becomes one "-".
 _UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
-
-# A BCP 47 language tag (RFC 5646, section 2.1), case-insensitive. The
-# primary subtag is limited to the 2-3 letter ISO 639 codes: the grammar's
-# 4-8 letter forms are reserved or unassigned, and allowing them would accept
-# a word such as "english". Grandfathered tags ("i-klingon") are refused.
-_LANGUAGE_TAG = re.compile(
-    r"""
-    [a-z]{2,3}                                 # language: en, fr, yue
-    (?:-[a-z]{3}){0,3}                         # extended language: zh-yue
-    (?:-[a-z]{4})?                             # script: Latn, Cyrl
-    (?:-(?:[a-z]{2}|[0-9]{3}))?                # region: GB, 419
-    (?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*   # variants: 1996, fonipa
-    (?:-[0-9a-wyz](?:-[a-z0-9]{2,8})+)*        # extensions: u-co-phonebk
-    (?:-x(?:-[a-z0-9]{1,8})+)?                 # private use: x-house
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
-
-# The ISO 8601 calendar dates EPUB's dc:date takes: YYYY, YYYY-MM or
-# YYYY-MM-DD (groups: year, month, day).
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
-
-# A diagnostic code as diagnostics.py defines them: kebab-case ASCII.
-_DIAGNOSTIC_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 # SOURCE_DATE_EPOCH as reproducible-builds.org specifies it: ASCII digits.
 _EPOCH_DIGITS = re.compile(r"[0-9]+")
@@ -106,14 +76,6 @@ class ProjectConfig:
     defaults: EditionDefaults = EditionDefaults()
 
 
-class _Invalid(Exception):
-    """A bad value; ``_checked`` adds the file and key path (``suffix``:
-    the index of a bad array item, ``[2]``)."""
-
-    def __init__(self, message: str, suffix: str = ""):
-        super().__init__(message)
-        self.message = message
-        self.suffix = suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,147 +90,22 @@ class _Where:
         return ConfigError(": ".join(parts), Position(file=self.file))
 
 
-def _show(value: Any) -> str:
-    """A value as a publisher would have written it in TOML."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, list):
-        return "an array" if value else "an empty array"
-    return "a table" if isinstance(value, dict) else str(value)
-
-
-def _string(value: Any) -> str:
-    if not isinstance(value, str):
-        raise _Invalid(f"expected a string, got {_show(value)}")
-    return value
-
-
-def _boolean(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise _Invalid(f"expected true or false, got {_show(value)}")
-    return value
-
-
-def _choice(*allowed: str) -> Callable[[Any], str]:
-    """A validator accepting exactly one of ``allowed``."""
-
-    def check(value: Any) -> str:
-        if value not in allowed:
-            raise _Invalid(f"{_show(value)} is not one of {', '.join(allowed)}")
-        return value
-
-    return check
-
-
-def _strings(item: Callable[[Any], str]) -> Callable[[Any], tuple[str, ...]]:
-    """A validator for an array whose items ``item`` accepts."""
-
-    def check(value: Any) -> tuple[str, ...]:
-        if not isinstance(value, list):
-            raise _Invalid(f"expected an array of strings, got {_show(value)}")
-        out = []
-        for i, element in enumerate(value):
-            try:
-                out.append(item(element))
-            except _Invalid as exc:
-                raise _Invalid(exc.message, f"[{i}]") from None
-        return tuple(out)
-
-    return check
-
-
-def _language(value: Any) -> str:
-    text = _string(value)
-    if text and not _LANGUAGE_TAG.fullmatch(text):
-        raise _Invalid(f'"{text}" is not a BCP 47 language tag (such as "en" or "en-GB")')
-    return text
-
-
-def _date(value: Any) -> str:
-    """An ISO 8601 date string; a bare TOML date (2026-11-25) is taken too."""
-    if isinstance(value, dt.datetime):
-        raise _Invalid(f"{value} has a time: write the date only (YYYY-MM-DD)")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = _string(value)
-    if text and _date_parts(text) is None:
-        raise _Invalid(f'"{text}" is not an ISO 8601 date (YYYY, YYYY-MM or YYYY-MM-DD)')
-    return text
-
-
-def _date_parts(text: str) -> dt.date | None:
-    """The first day ``text`` (YYYY, YYYY-MM or YYYY-MM-DD) stands for."""
-    match = _ISO_DATE.fullmatch(text)
-    if match is None:
-        return None
-    year, month, day = (int(g) if g else 1 for g in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:  # month 13, February 30, year 0
-        return None
-
-
-def _identifier(value: Any) -> str:
-    text = _string(value)
-    if text.lower().startswith("urn:uuid:"):
-        try:
-            uuid.UUID(text[len("urn:uuid:"):])
-        except ValueError:
-            raise _Invalid(f'"{text}" is not a valid urn:uuid: identifier') from None
-    return text
-
-
-def _trim(value: Any) -> str:
-    text = _string(value).strip().lower()
-    if text in TRIM_SIZES:
-        return text
-    if not _CUSTOM_TRIM.fullmatch(text):
-        raise _Invalid(
-            f'bad trim size "{value}" (use {", ".join(TRIM_SIZES)}, or a custom '
-            'size such as "5.25x8in" or "140x216mm")'
-        )
-    low, high = TRIM_RANGE_IN
-    if not all(low <= side <= high for side in trim_inches(text)):
-        raise _Invalid(f'bad trim size "{value}": each side must be {low:g} to {high:g} inches')
-    return text
-
-
-def trim_inches(trim: str) -> tuple[float, float]:
-    """(width, height) in inches of a valid trim name or custom size."""
-    if trim in TRIM_SIZES:
-        return TRIM_SIZES[trim]
-    match = _CUSTOM_TRIM.fullmatch(trim)
-    if match is None:
-        raise ValueError(f"bad trim size {trim!r}")
-    scale = 1 / 25.4 if match.group(3) == "mm" else 1.0
-    return float(match.group(1)) * scale, float(match.group(2)) * scale
-
-
-def _diagnostic_code(value: Any) -> str:
-    text = _string(value)
-    if not _DIAGNOSTIC_CODE.fullmatch(text):
-        raise _Invalid(f'"{text}" is not a warning code (such as "citation-year-mismatch")')
-    return text
-
-
 _METADATA_SPEC: dict[str, Callable[[Any], Any]] = {
-    "title": _string,
-    "subtitle": _string,
-    "authors": _strings(_string),
-    "language": _language,
-    "publisher": _string,
-    "rights": _string,
-    "date": _date,
-    "identifier": _identifier,
-    "print_identifier": _string,
-    "description": _string,
+    "title": string,
+    "subtitle": string,
+    "authors": strings(string),
+    "language": language,
+    "publisher": string,
+    "rights": string,
+    "date": date,
+    "identifier": identifier,
+    "print_identifier": string,
+    "description": string,
 }
 # Metadata [defaults] may set: the rest names one edition, not all of them.
 _DEFAULT_METADATA_KEYS = ("authors", "language", "publisher", "rights", "date")
-_READER_SPEC = {"dash": _choice("em", "en"), "lost_links": _choice("drop", "keep")}
-_PRINT_SPEC = {"enabled": _boolean, "trim": _trim, "paper": _choice(*PAPER_CALIPER), "bleed": _boolean}
+_READER_SPEC = {"dash": choice("em", "en"), "lost_links": choice("drop", "keep")}
+_PRINT_SPEC = {"enabled": boolean, "trim": trim, "paper": choice(*PAPER_CALIPER), "bleed": boolean}
 _COMMON_KEYS = ("include_comments", "print", "reader", "silence")
 _EDITION_KEYS = ("name", "sources", "metadata", *_COMMON_KEYS)
 _DEFAULTS_KEYS = (*_DEFAULT_METADATA_KEYS, *_COMMON_KEYS)
@@ -286,13 +123,13 @@ def _reject_unknown(table: Mapping[str, Any], known: tuple[str, ...], where: _Wh
 def _checked(table: Any, spec: Mapping[str, Callable[[Any], Any]], where: _Where, prefix: str) -> dict[str, Any]:
     """Every key of ``table`` validated by ``spec``; ``prefix`` is the key path."""
     if not isinstance(table, dict):
-        raise where.error(prefix.rstrip("."), f"expected a table, got {_show(table)}")
+        raise where.error(prefix.rstrip("."), f"expected a table, got {show(table)}")
     _reject_unknown(table, tuple(spec), where, prefix)
     values = {}
     for key, value in table.items():
         try:
             values[key] = spec[key](value)
-        except _Invalid as exc:
+        except Invalid as exc:
             raise where.error(f"{prefix}{key}{exc.suffix}", exc.message) from None
     return values
 
@@ -324,11 +161,11 @@ def _common(table: Mapping[str, Any], base: EditionDefaults, where: _Where, in_e
     if "reader" in table:
         reader = dataclasses.replace(reader, **_checked(table["reader"], _READER_SPEC, where, "reader."))
     if "include_comments" in table:
-        include = _value(table, "include_comments", _boolean, where)
+        include = _value(table, "include_comments", boolean, where)
         reader = dataclasses.replace(reader, include_comments=include)
     silence = base.silence
     if "silence" in table:
-        silence = _value(table, "silence", _strings(_diagnostic_code), where)
+        silence = _value(table, "silence", strings(diagnostic_code), where)
     return EditionDefaults(
         metadata=base.metadata,
         reader=reader,
@@ -342,7 +179,7 @@ def _defaults(table: Any, file: str) -> EditionDefaults:
     if table is None:
         return EditionDefaults()
     if not isinstance(table, dict):
-        raise where.error("", f"expected a table, got {_show(table)}")
+        raise where.error("", f"expected a table, got {show(table)}")
     for key in table:
         if key in _METADATA_SPEC and key not in _DEFAULT_METADATA_KEYS:
             raise where.error(key, "differs per edition: set it in [edition.metadata]")
@@ -357,7 +194,7 @@ def _edition_name(table: Mapping[str, Any], where: _Where) -> str:
         raise where.error("", 'missing key "name"')
     name = table["name"]
     if not isinstance(name, str) or not _SAFE_NAME.fullmatch(name):
-        raise where.error("name", f"{_show(name)} is not a safe file name {_NAME_RULE}")
+        raise where.error("name", f"{show(name)} is not a safe file name {_NAME_RULE}")
     return name
 
 
@@ -366,12 +203,12 @@ def _sources(value: Any, project_dir: Path, where: _Where) -> tuple[str, ...]:
     the project (``../x``, ``/x``) is refused lexically, so that a project
     folder is complete on another machine; symlinks inside it are allowed."""
     if not isinstance(value, list) or not value:
-        raise where.error("sources", f"expected a non-empty array of file paths, got {_show(value)}")
+        raise where.error("sources", f"expected a non-empty array of file paths, got {show(value)}")
     seen: dict[str, int] = {}
     for i, item in enumerate(value):
         key = f"sources[{i}]"
         if not isinstance(item, str) or not item.strip():
-            raise where.error(key, f"expected a file path, got {_show(item)}")
+            raise where.error(key, f"expected a file path, got {show(item)}")
         full = os.path.normpath(os.path.join(project_dir, item))
         if os.path.commonpath([full, project_dir]) != str(project_dir):
             raise where.error(key, "path leaves the project directory")
@@ -390,7 +227,7 @@ def _edition(table: Any, index: int, defaults: EditionDefaults, config: ProjectC
     """One ``[[edition]]`` table (``index`` counts from 1) over the defaults."""
     file = str(config.path)
     if not isinstance(table, dict):
-        raise _Where(file).error(f"edition {index}", f"expected a table, got {_show(table)}")
+        raise _Where(file).error(f"edition {index}", f"expected a table, got {show(table)}")
     raw_name = table.get("name")
     label = f'edition "{raw_name}"' if isinstance(raw_name, str) and raw_name else f"edition {index}"
     where = _Where(file, label)
@@ -491,7 +328,7 @@ def source_date_epoch(edition: EditionOptions, environ: Mapping[str, str]) -> in
             raise ConfigError(f'SOURCE_DATE_EPOCH: "{raw}" is not a whole number of seconds since 1970-01-01 UTC')
         seconds = int(raw)
     else:
-        day = _date_parts(edition.metadata.date) if edition.metadata.date else None
+        day = date_parts(edition.metadata.date) if edition.metadata.date else None
         if day is None:
             return FALLBACK_EPOCH
         seconds = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .accounting import account, stats
 from .diagnostics import Diagnostic, Diagnostics
 from .fsutil import atomic_write_bytes
-from .model import Chapter, Edition, Metadata
+from .model import Edition, Metadata
 from .options import BuildOptions, EditionOptions
 from .readers import ReadContext, reader_for
 from .report import render_report

@@ -16,7 +16,7 @@ from .. import ReadContext
 from .apparatus import find_boilerplate, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
-from .front import byline_name, find_credits, is_lost_link_line, person_name, split_title
+from .front import byline_name, find_credits, is_lost_link_line, split_title
 from .layout import Layout, join_titles, lay_out, split_source_front
 from .notes import pair_notes
 from .paragraphs import Para, split_paragraphs
