@@ -9,8 +9,21 @@ from pathlib import Path
 from editionbuilder.config import one_off_edition
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.model import (
-    BlockQuote, Citation, Code, Edition, Emphasis, Heading, LineBreak, Link, ListBlock, NoteRef, Paragraph,
-    Preformatted, Strong, TermRef, Text,
+    BlockQuote,
+    Citation,
+    Code,
+    Edition,
+    Emphasis,
+    Heading,
+    LineBreak,
+    Link,
+    ListBlock,
+    NoteRef,
+    Paragraph,
+    Preformatted,
+    Strong,
+    TermRef,
+    Text,
 )
 from editionbuilder.options import ReaderOptions
 from editionbuilder.pipeline import read_edition

@@ -11,9 +11,34 @@ text that looks like markup and must stay text.
 from __future__ import annotations
 
 from editionbuilder.model import (
-    BlockQuote, Chapter, Citation, CiteItem, Code, Comment, Credit, Edition, Emphasis,
-    GlossaryEntry, Heading, Issued, LineBreak, Link, ListBlock, Metadata, Name, Note, NoteRef,
-    Paragraph, Position, Preformatted, Reference, SectionBreak, SourceInfo, Strong, TermRef, Text,
+    BlockQuote,
+    Chapter,
+    Citation,
+    CiteItem,
+    Code,
+    Comment,
+    Credit,
+    Edition,
+    Emphasis,
+    GlossaryEntry,
+    Heading,
+    Issued,
+    LineBreak,
+    Link,
+    ListBlock,
+    Metadata,
+    Name,
+    Note,
+    NoteRef,
+    Paragraph,
+    Position,
+    Preformatted,
+    Reference,
+    SectionBreak,
+    SourceInfo,
+    Strong,
+    TermRef,
+    Text,
 )
 
 SRC_A = "seeds/essay-a.txt"

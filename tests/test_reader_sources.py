@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from paths import ROOT, SHARED
 
 from editionbuilder import serialize
 from editionbuilder.accounting import WORD, account, model_words, stats
@@ -25,8 +26,6 @@ from editionbuilder.options import EditionOptions
 from editionbuilder.pipeline import read_edition
 from editionbuilder.sources import read_source
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 GUTENBERG = sorted(SHARED.glob("corpus/0[1-3]-pg-*/*.txt"))

@@ -16,11 +16,11 @@ SAMPLE = "“Quote” – dash… café"
 # Latin-1 cannot hold curly quotes, en dashes or the ellipsis.
 LATIN1_SAMPLE = "«Quote» café crème £5 naïve"
 
-CORPUS = Path("/work/shared/corpus")
+from paths import CORPUS
+
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 ENGELS = CORPUS / "01-pg-engels-socialism-utopian-scientific" / "39257-8.txt"
 OBRIEN = CORPUS / "03-pg-obrien-mediaeval-economic-teaching" / "13488-8.txt"
-needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not present")
 
 
 # -- encodings ---------------------------------------------------------------
@@ -201,7 +201,6 @@ def test_signature_lookalike_that_is_not_mojibake_is_untouched() -> None:
 # -- the shared corpus and the seeds -----------------------------------------
 
 
-@needs_corpus
 def test_engels_latin1_crlf() -> None:
     result = read_source(ENGELS)
     assert (result.encoding, result.newline, result.had_bom) == ("iso-8859-1", "crlf", False)
@@ -213,7 +212,6 @@ def test_engels_latin1_crlf() -> None:
     assert "\r" not in result.text
 
 
-@needs_corpus
 def test_obrien_latin1_crlf() -> None:
     result = read_source(OBRIEN)
     assert (result.encoding, result.newline) == ("iso-8859-1", "crlf")

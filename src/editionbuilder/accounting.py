@@ -13,8 +13,22 @@ from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, Severity
 from .model import (
-    BlockQuote, Citation, Code, Edition, Emphasis, Heading, LineBreak, Link, NoteRef, Paragraph, Position,
-    Preformatted, SectionBreak, Strong, TermRef, Text,
+    BlockQuote,
+    Citation,
+    Code,
+    Edition,
+    Emphasis,
+    Heading,
+    LineBreak,
+    Link,
+    NoteRef,
+    Paragraph,
+    Position,
+    Preformatted,
+    SectionBreak,
+    Strong,
+    TermRef,
+    Text,
 )
 from .walk import iter_blocks, iter_inlines
 

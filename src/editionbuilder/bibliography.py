@@ -35,7 +35,14 @@ import re
 from dataclasses import dataclass, field, replace
 
 from .bibliography_names import PUBLISHER_RE as _PUBLISHER_RE
-from .bibliography_names import UPPER, Segment, is_body_name, parse_head, quoted_end, segments
+from .bibliography_names import (
+    UPPER,
+    Segment,
+    is_body_name,
+    parse_head,
+    quoted_end,
+    segments,
+)
 from .model import Issued, Name, Position, Reference
 
 _MONTHS = "january february march april may june july august september october november december".split()

@@ -30,7 +30,17 @@ from .bibliography_names import UPPER
 from .citation_match import Choice, ReferenceIndex, choose
 from .citation_syntax import ItemSyntax, Span, find_spans
 from .diagnostics import Diagnostics
-from .model import NOWHERE, Citation, CiteItem, Emphasis, Inline, Position, Reference, Strong, Text
+from .model import (
+    NOWHERE,
+    Citation,
+    CiteItem,
+    Emphasis,
+    Inline,
+    Position,
+    Reference,
+    Strong,
+    Text,
+)
 
 # The end of a sentence: stop mark, closing quotes or brackets, space, and a
 # capital (maybe after an opening quote) starting the next one. ``e.g. space``

@@ -23,13 +23,30 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
-from .diagnostics import ConfigError
-from .model import Position
 from .config_values import (
-    Invalid, boolean, choice, date, date_parts, diagnostic_code, identifier, language, show, string, strings, trim,
+    Invalid,
+    boolean,
+    choice,
+    date,
+    date_parts,
+    diagnostic_code,
+    identifier,
+    language,
+    show,
+    string,
+    strings,
+    trim,
     trim_inches,
 )
-from .options import PAPER_CALIPER, EditionOptions, MetadataOverrides, PrintOptions, ReaderOptions
+from .diagnostics import ConfigError
+from .model import Position
+from .options import (
+    PAPER_CALIPER,
+    EditionOptions,
+    MetadataOverrides,
+    PrintOptions,
+    ReaderOptions,
+)
 
 DEFAULT_CONFIG_NAME = "editions.toml"
 

@@ -14,10 +14,10 @@ replace one template without copying the others.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-import re
 from typing import Any, NoReturn
 
 import jinja2

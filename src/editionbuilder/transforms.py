@@ -15,7 +15,18 @@ from dataclasses import dataclass, replace
 
 from .diagnostics import Diagnostics, ValidationError
 from .model import (
-    Block, BlockQuote, Chapter, Citation, Edition, GlossaryEntry, Heading, Inline, NoteRef, Paragraph, TermRef, Text,
+    Block,
+    BlockQuote,
+    Chapter,
+    Citation,
+    Edition,
+    GlossaryEntry,
+    Heading,
+    Inline,
+    NoteRef,
+    Paragraph,
+    TermRef,
+    Text,
 )
 from .options import ReaderOptions
 from .typography import smarten

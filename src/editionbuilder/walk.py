@@ -11,7 +11,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from .model import (
-    Block, BlockQuote, Emphasis, Heading, Inline, Link, ListBlock, Paragraph, Strong, TermRef, Text,
+    Block,
+    BlockQuote,
+    Emphasis,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Strong,
+    TermRef,
+    Text,
 )
 
 InlineMap = Callable[[tuple[Inline, ...]], tuple[Inline, ...]]

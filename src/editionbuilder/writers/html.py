@@ -20,9 +20,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import (
-    BlockQuote, Chapter, Citation, CiteItem, Code, Edition, Heading, Inline, LineBreak,
-    ListBlock, Metadata, Note, NoteRef, Paragraph, Reference, SourceInfo, TermRef, Text,
+    Chapter,
+    Citation,
+    CiteItem,
+    Code,
+    Edition,
+    Inline,
+    LineBreak,
+    ListBlock,
+    Metadata,
+    Note,
+    NoteRef,
+    Reference,
+    SourceInfo,
+    TermRef,
+    Text,
 )
+from ..walk import iter_inlines as walk_blocks
+from ..walk import walk_inlines
 
 # Words the apparatus prints. One language for now; a later ``labels`` option
 # can pick a table by ``metadata.language``.
@@ -173,26 +188,6 @@ class Layout:
     view: View
     parts: tuple[Part, ...]
 
-
-
-def walk_inlines(inlines: Sequence[Inline]) -> Iterator[Inline]:
-    """Every inline, nested ones included, in reading order."""
-    for node in inlines:
-        yield node
-        yield from walk_inlines(getattr(node, "children", ()))
-
-
-def walk_blocks(blocks: Sequence[Any]) -> Iterator[Inline]:
-    """Every inline of ``blocks`` in reading order (as the templates print them)."""
-    for block in blocks:
-        if isinstance(block, (Paragraph, Heading)):
-            yield from walk_inlines(block.inlines)
-        elif isinstance(block, BlockQuote):
-            yield from walk_blocks(block.blocks)
-            yield from walk_inlines(block.attribution)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from walk_blocks(item)
 
 
 def plain_text(inlines: Sequence[Inline]) -> str:

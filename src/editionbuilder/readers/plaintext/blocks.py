@@ -10,7 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ...diagnostics import Diagnostics
-from ...model import Block, BlockQuote, Heading, Inline, LineBreak, NoteRef, Paragraph, Position, Preformatted, SectionBreak, Text
+from ...model import (
+    Block,
+    BlockQuote,
+    Heading,
+    Inline,
+    LineBreak,
+    NoteRef,
+    Paragraph,
+    Position,
+    Preformatted,
+    SectionBreak,
+    Text,
+)
 from ...walk import walk_inlines
 from .classify import Item
 from .inlines import parse_inlines

@@ -8,8 +8,24 @@ from dataclasses import dataclass, field, replace
 from ...bibliography import is_reference_line, parse_lone_reference, parse_reference
 from ...citations import CitationLinker
 from ...model import (
-    Block, BlockQuote, Chapter, Comment, Credit, Edition, GlossaryEntry, Inline, Metadata, Note,
-    LineBreak, Paragraph, Position, Preformatted, Reference, Removed, SourceInfo, Text,
+    Block,
+    BlockQuote,
+    Chapter,
+    Comment,
+    Credit,
+    Edition,
+    GlossaryEntry,
+    Inline,
+    LineBreak,
+    Metadata,
+    Note,
+    Paragraph,
+    Position,
+    Preformatted,
+    Reference,
+    Removed,
+    SourceInfo,
+    Text,
 )
 from ...sources import read_source
 from .. import ReadContext

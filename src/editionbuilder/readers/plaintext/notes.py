@@ -18,7 +18,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ...diagnostics import Diagnostics
-from ...model import Block, Heading, Inline, Note, NoteRef, Paragraph, Position, Preformatted, Text
+from ...model import (
+    Block,
+    Heading,
+    Inline,
+    Note,
+    NoteRef,
+    Paragraph,
+    Position,
+    Preformatted,
+    Text,
+)
 from ...walk import iter_blocks, map_inline_runs, map_nodes, merge_texts, walk_inlines
 from .blocks import _TABULAR, NoteDraft
 from .inlines import call_text, parse_inlines
