@@ -133,20 +133,20 @@ def _model_texts(edition: Edition) -> Iterator[str]:
     yield from (m.title, m.subtitle, *m.authors, *(c.name for c in m.credits))
     for c in edition.chapters:
         yield _inline_text(c.title)
-        yield from _block_texts(c.blocks)
+        yield from block_texts(c.blocks)
     for n in edition.notes:
         yield n.marker
-        yield from _block_texts(n.blocks)
+        yield from block_texts(n.blocks)
     for g in edition.glossary:
         yield g.term
-        yield from _block_texts(g.blocks)
+        yield from block_texts(g.blocks)
     yield from (r.raw for r in edition.references)
     for c in edition.comments:
         yield str(c.number)
-        yield from _block_texts(c.blocks)
+        yield from block_texts(c.blocks)
 
 
-def _block_texts(blocks) -> Iterator[str]:
+def block_texts(blocks) -> Iterator[str]:
     for b in iter_blocks(blocks):
         if isinstance(b, Preformatted):
             yield b.text

@@ -1,0 +1,210 @@
+"""Benchmarks: our builds against the tools a user would pick instead.
+
+    python bench/run.py [--pages 100,500,1000] [--out bench/results/latest.md]
+
+For each book (the shipped anthology, and synthetic books of about N pages
+made from the corpus texts) it measures, each in a fresh process so that
+peak memory is the process's own:
+
+- our EPUB build (read + transforms + EPUB writer) against pandoc 3
+  (markdown -> epub3) on the same paragraphs;
+- our PDF build (read + transforms + templates + WeasyPrint) against plain
+  WeasyPrint rendering exactly the HTML and CSS we produce (our overhead).
+
+It prints a table of seconds, ratios, seconds per page and peak memory, and
+writes it to a file. Figures are ratios measured side by side in one run,
+so they compare on the same machine state; absolute seconds vary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+TEXTS = ("01-pg-engels-socialism-utopian-scientific/39257-8.txt",
+         "02-pg-bradley-enclosures-in-england/29258.txt",
+         "03-pg-obrien-mediaeval-economic-teaching/13488-8.txt")
+WORDS_PER_PAGE = 330  # a 6 x 9 in page of 11 pt text, measured on our PDFs
+
+
+def child(mode: str, src: str, work: str) -> None:
+    """One measurement, run in its own process; prints JSON."""
+    import resource
+
+    start = time.perf_counter()
+    pages = _CHILD_MODES[mode](Path(src), Path(work))
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak, "pages": pages}))
+
+
+def _ours(fmt: str):
+    def run(src: Path, work: Path) -> int:
+        from editionbuilder.cli import main
+
+        args = ["build", "--config", str(src)] if src.suffix == ".toml" else ["build", str(src)]
+        if src.suffix == ".toml":
+            args += ["--edition", "anthology"]
+        assert main([*args, "--out", str(work), "--format", fmt]) == 0
+        return _pdf_pages(next(work.glob("*.pdf"))) if fmt == "pdf" else 0
+    return run
+
+
+def _plain_weasyprint(src: Path, work: Path) -> int:
+    """WeasyPrint alone on the HTML and CSS our writer produced (saved by
+    ``prepare``): what a user gets by calling WeasyPrint directly."""
+    import weasyprint
+
+    html = (work / "book.html").read_text(encoding="utf-8")
+    sheets = [weasyprint.CSS(filename=str(p)) for p in sorted(work.glob("*.css"))]
+    out = work / "plain.pdf"
+    weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(out, stylesheets=sheets)
+    return _pdf_pages(out)
+
+
+def _pandoc(src: Path, work: Path) -> int:
+    import pypandoc
+
+    pandoc = pypandoc.get_pandoc_path()
+    subprocess.run([pandoc, str(work / "book.md"), "-f", "markdown", "-t", "epub3", "-o", str(work / "pandoc.epub"),
+                    "--metadata", "title=Benchmark", "--metadata", "lang=en"], check=True)
+    return 0
+
+
+_CHILD_MODES = {"epub": _ours("epub"), "pdf": _ours("pdf"), "weasyprint": _plain_weasyprint, "pandoc": _pandoc}
+
+
+def _pdf_pages(path: Path) -> int:
+    out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+
+def prepare(src: Path, work: Path) -> None:
+    """Save the inputs of the anchors: our HTML and CSS, and a Markdown copy."""
+    from editionbuilder.config import load_config, one_off_edition
+    from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.pipeline import read_edition
+    from editionbuilder.templating import find_stylesheet
+    from editionbuilder.writers.pdf import DEFAULT_FONTS, page_css, render_html
+
+    if src.suffix == ".toml":
+        options, project = next(e for e in load_config(src).editions if e.name == "anthology"), src.parent
+    else:
+        options, project = one_off_edition([src]), Path("/")
+    edition = read_edition(options, project, Diagnostics())
+    (work / "book.html").write_text(render_html(edition), encoding="utf-8")
+    for n, name in enumerate(("base.css", "print.css")):
+        (work / f"{n}-{name}").write_text(find_stylesheet(name).read_text(encoding="utf-8"), encoding="utf-8")
+    (work / "9-page.css").write_text(page_css(options.print, DEFAULT_FONTS), encoding="utf-8")
+    paragraphs = [_escape_md(p) for p in _paragraph_texts(edition)]
+    (work / "book.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+
+
+def _paragraph_texts(edition):
+    from editionbuilder.accounting import block_texts
+
+    for chapter in edition.chapters:
+        yield from (t for t in block_texts(chapter.blocks) if t.strip())
+
+
+def _escape_md(text: str) -> str:
+    # Markdown-significant characters are escaped so pandoc reads prose.
+    return re.sub(r"([\\`*_{}\[\]<>#+\-!|])", r"\\\1", " ".join(text.split()))
+
+
+def synthetic(pages: int, folder: Path) -> Path:
+    """A plain-text book of about ``pages`` pages from the corpus bodies."""
+    from editionbuilder.sources import read_source
+
+    paras = []
+    for name in TEXTS:
+        text = read_source(CORPUS / name).text
+        body = text.split("*** START", 1)[-1].split("*** END", 1)[0]
+        paras += [" ".join(p.split()) for p in body.split("\n\n") if len(p.split()) > 40]
+    words, out, n = 0, ["A Synthetic Book of Political Economy", "", "by Various Authors", "", ""], 0
+    while words < pages * WORDS_PER_PAGE:
+        para = paras[n % len(paras)]
+        out += [para, ""] + ([""] if n % 12 == 11 else [])
+        words += len(para.split())
+        n += 1
+    path = folder / f"synthetic-{pages}.txt"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+def measure(mode: str, src: Path, work: Path) -> dict:
+    run = subprocess.run([sys.executable, __file__, "child", mode, str(src), str(work)],
+                         capture_output=True, text=True)
+    if run.returncode:
+        raise SystemExit(f"{mode} on {src.name} failed:\n{run.stderr[-2000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def bench_one(label: str, src: Path, tmp: Path) -> dict:
+    work = tmp / label
+    work.mkdir()
+    prepare(src, work)
+    rows = {mode: measure(mode, src, work / mode if mode in ("epub", "pdf") else work)
+            for mode in ("epub", "pandoc", "pdf", "weasyprint") if _mkdir(work / mode)}
+    return {"label": label, **rows}
+
+
+def _mkdir(path: Path) -> bool:
+    path.mkdir(exist_ok=True)
+    return True
+
+
+def table(results: list[dict]) -> str:
+    head = ("| book | pages | EPUB s | pandoc s | EPUB/pandoc | PDF s | WeasyPrint s | PDF/WeasyPrint "
+            "| s/page | peak MB (PDF) |\n|---|---|---|---|---|---|---|---|---|---|")
+    lines = [head]
+    for r in results:
+        e, p, d, w = r["epub"], r["pandoc"], r["pdf"], r["weasyprint"]
+        pages = d["pages"]
+        lines.append(
+            f"| {r['label']} | {pages} | {e['seconds']:.2f} | {p['seconds']:.2f} | {e['seconds'] / p['seconds']:.2f} "
+            f"| {d['seconds']:.2f} | {w['seconds']:.2f} | {d['seconds'] / w['seconds']:.3f} "
+            f"| {d['seconds'] / max(pages, 1):.3f} | {d['peak_mb']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "child":
+        child(*sys.argv[2:5])
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", default="100,500,1000", help="synthetic book sizes (comma-separated)")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.md")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as t:
+        tmp = Path(t)
+        results = [bench_one("anthology", ROOT / "editions.toml", tmp)]
+        for n in (int(x) for x in args.pages.split(",") if x):
+            results.append(bench_one(f"synthetic-{n}", synthetic(n, tmp), tmp))
+    report = (f"Benchmark of {date.today().isoformat()} on {platform.machine()}, {platform.python_version()}, "
+              f"{_cpus()} cores\n\n{table(results)}\n")
+    print(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(report, encoding="utf-8")
+    return 0
+
+
+def _cpus() -> int:
+    import os
+
+    return os.cpu_count() or 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
