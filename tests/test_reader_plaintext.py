@@ -325,3 +325,85 @@ def test_typography_on_text(tmp_path):
 def test_section_break_needs_two_blank_lines(tmp_path):
     ed, _ = read_text(tmp_path, "T\n\nOne.\n\nTwo.\n\n\nThree.\n")
     assert [type(b) for b in ed.chapters[0].blocks].count(SectionBreak) == 1
+
+
+def test_announced_comment_count_is_checked(tmp_path):
+    text = COMMENTS.replace("2 thoughts on", "5 thoughts on")
+    _, diags = read_text(tmp_path, text)
+    missing = [d for d in diags.items if d.code == "comments-missing"]
+    assert len(missing) == 1 and "announces 5 comments; 2 found" in missing[0].message
+
+
+MINI_GUTENBERG = """\
+The Project Gutenberg EBook of Field Notes, by Ada Quill
+
+Title: Field Notes
+       A Season on the Marsh
+
+Author: Ada Quill
+
+*** START OF THIS PROJECT GUTENBERG EBOOK FIELD NOTES ***
+
+
+
+
+FIELD NOTES
+
+A SEASON ON THE MARSH
+
+
+
+
+CHAPTER I
+
+THE FIRST WEEK
+
+
+The reeds were higher than a man that spring, and the water stood late on
+the lower fields, so that the herons came in numbers nobody could remember.[1]
+
+[Illustration: _The marsh at dawn_]
+
+      Out on the flats the curlews call,
+      And the tide comes in over all.
+
+Footnotes:
+
+[1] Counted by the warden.
+
+End of the Project Gutenberg EBook of Field Notes, by Ada Quill
+
+*** END OF THIS PROJECT GUTENBERG EBOOK FIELD NOTES ***
+
+This file should be named fieldnotes.txt.
+"""
+
+
+def test_gutenberg_apparatus_title_and_chapter(tmp_path):
+    ed, diags = read_text(tmp_path, MINI_GUTENBERG)
+    assert (ed.metadata.title, ed.metadata.subtitle, ed.metadata.authors) == (
+        "Field Notes", "A Season on the Marsh", ("Ada Quill",))
+    body = [c for c in ed.chapters if c.role == "chapter"]
+    assert [flat(c.title) for c in body] == ["CHAPTER I/THE FIRST WEEK"]
+    assert shape(body[0].blocks) == [
+        "P The reeds were higher than a man that spring, and the water stood late on the lower fields, "
+        "so that the herons came in numbers nobody could remember.⟨1⟩",
+        "P [Illustration: _The marsh at dawn_]",
+        "Q Out on the flats the curlews call,/And the tide comes in over all.",
+    ]
+    rights = [c for c in ed.chapters if c.role == "rights"]
+    assert rights and rights[0].matter == "back"
+    # before the first chapter of prose, the source's title lines are kept as set
+    front = [c for c in ed.chapters if c.role == "source-front-matter"]
+    assert [b.text for b in front[0].blocks] == ["FIELD NOTES", "A SEASON ON THE MARSH"]
+    assert not [d for d in diags.items if d.code.startswith("note")]
+
+
+def test_gutenberg_title_repeated_between_chapters_is_removed(tmp_path):
+    text = MINI_GUTENBERG.replace("CHAPTER I\n", "PREFACE\n\nA preface of some length, written so that it reads as prose and "
+                                  "not as a title page, with enough words in it to count as text.\n\n\n\n"
+                                  "FIELD NOTES\n\nA SEASON ON THE MARSH\n\n\n\n\nCHAPTER I\n", 1)
+    text = text.replace("FIELD NOTES\n\nA SEASON ON THE MARSH\n\n\n\n\nPREFACE", "PREFACE", 1)
+    ed, _ = read_text(tmp_path, text)
+    assert [flat(c.title) for c in ed.chapters if c.role == "chapter"] == ["PREFACE", "CHAPTER I/THE FIRST WEEK"]
+    assert any("title repeated" in r.reason for r in ed.removed)

@@ -68,7 +68,7 @@ def test_essay_seed_figures():
     assert (s["glossary_entries"], s["references"], s["comments"], s["notes"]) == (3, 33, 1, 0)
     assert s["citations"] == s["citations_resolved"] == 26
     assert sorted(d.code for d in diags.items if d.severity.value == "warning") == [
-        "citation-year-mismatch", "citation-year-mismatch", "link-lost", "quote-unclosed",
+        "citation-year-mismatch", "citation-year-mismatch", "comments-missing", "link-lost", "quote-unclosed",
     ]
 
 

@@ -24,7 +24,7 @@ from ...model import (
     Text,
 )
 from ...walk import walk_inlines
-from .classify import Item
+from .classify import ILLUSTRATION, Item
 from .inlines import parse_inlines
 from .paragraphs import Para
 from .quotes import find_quote, opens_quotation, split_attribution
@@ -99,6 +99,9 @@ class ScopeBuilder:
             return i + 1
         if item.para.blank_before >= 2 and self.blank_breaks:
             self._add(SectionBreak(Position(self.file, item.para.start - 1, item.para.start - 1)), False)
+        if ILLUSTRATION.match(item.text):  # a picture's placeholder: text, not a quotation
+            self._add(Paragraph(self._inl(item.text), self.pos(item.para)))
+            return i + 1
         if item.para.min_indent >= 2:
             return self._indented(items, i)
         if opens_quotation(item.text):

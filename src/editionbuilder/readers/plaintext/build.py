@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ...accounting import WORD
 from ...bibliography import is_reference_line, parse_lone_reference, parse_reference
 from ...citations import CitationLinker
 from ...model import (
@@ -179,6 +180,9 @@ class DocumentBuilder:
             if titles and SOURCE_APPARATUS.match(titles[0].text):
                 self._remove_all(titles + ch.items, "contents or index of the source edition (its page numbers are the original's)")
                 continue
+            if gutenberg and _repeats_title(titles + ch.items, front):
+                self._remove_all(titles + ch.items, "the book's title repeated before the text (a half-title of the source)")
+                continue
             title = _title_inlines([t.text for t in titles] or [t for t in (front.title, front.subtitle) if t])
             blocks = self._scope(ch.items)
             pos = self._span([it.para for it in titles])
@@ -257,6 +261,7 @@ class DocumentBuilder:
     def _comments(self, layout: Layout) -> list[Comment]:
         for it in layout.comments_header:
             self._remove(it.para, "heading of the comment section (the edition sets its own)")
+            self._check_count(it, len(layout.comments))
         for it in layout.notes_headers:
             self._remove(it.para, "heading of a block of notes (the edition places notes itself)")
         if not self.ctx.options.include_comments:
@@ -271,6 +276,15 @@ class DocumentBuilder:
             number = int(entry.head.label) if entry.head.label.isdigit() else n
             out.append(Comment(self._id(f"comment{n}"), number, tuple(blocks), "", self._span([entry.head.para])))
         return out
+
+    def _check_count(self, header: Item, found: int) -> None:
+        """A page announcing more comments than the copy holds lost some."""
+        if header.label.isdigit() and int(header.label) != found:
+            self.ctx.diagnostics.warn(
+                "comments-missing" if int(header.label) > found else "comments-count",
+                f"the page announces {header.label} comments; {found} found in the text",
+                Position(self.file, header.para.start, header.para.end),
+            )
 
     def _publisher(self, layout: Layout) -> list[Chapter]:
         if not layout.publisher:
@@ -321,6 +335,13 @@ class DocumentBuilder:
     def _remove_all(self, items: list[Item], reason: str) -> None:
         for it in items:
             self._remove(it.para, reason)
+
+
+def _repeats_title(items: list[Item], front: Front) -> bool:
+    """Lines that say the book's title and nothing else."""
+    said = [w.lower() for it in items for w in WORD.findall(it.text)]
+    title = [w.lower() for w in WORD.findall(f"{front.title} {front.subtitle}")]
+    return bool(said) and said == title
 
 
 def _is_lone_reference(text: str) -> bool:

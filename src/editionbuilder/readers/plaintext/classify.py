@@ -22,7 +22,7 @@ PUBLISHED_BY = re.compile(r"^Published by\s+(?P<name>\S.{1,60})$")
 # "One reply to ...": the heading WordPress and similar engines put above
 # reader comments.
 COMMENTS_HEADER = re.compile(
-    r"^(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+    r"^(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
     r"(?:thoughts?|responses?|comments?|replies|reply|reactions?)\s+(?:on|to)\b",
     re.I,
 )
@@ -37,6 +37,8 @@ BRACKET_NOTE = re.compile(r"^\[(?P<label>\d{1,3}|[A-Z])\]\s+(?P<rest>\S.*)$", re
 INLINE_NOTE = re.compile(r"^\[Footnote(?:\s+(?P<a>\w{1,3})\s*:|\s*:\s*(?P<b>\w{1,3})\b)\s*(?P<rest>.*)$", re.S)
 # "* text": the text of an asterisk note (the call is a `*` glued to a word).
 STAR_NOTE = re.compile(r"^\*\s+(?P<rest>[^*\s].*)$", re.S)
+# "[Illustration: caption]": where a Gutenberg text had a picture.
+ILLUSTRATION = re.compile(r"^\[Illustration(?::[^\]]*)?\]$", re.I)
 # "*   *   *" (three or more asterisks and nothing else): a scene break.
 SCENE_ROW = re.compile(r"^(?:\*\s*){3,}$")
 # Heading words that open a chapter-level unit in books (such a heading may
@@ -107,8 +109,17 @@ def _publisher(para: Para, text: str) -> Item | None:
     return Item("publisher", para, text, label=m.group("name").strip()) if m else None
 
 
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
 def _comments_header(para: Para, text: str) -> Item | None:
-    return Item("comments-header", para, text) if COMMENTS_HEADER.match(text) and len(text) < 200 else None
+    """The comments heading; its label is the count of comments it announces."""
+    m = COMMENTS_HEADER.match(text)
+    if not m or len(text) >= 200:
+        return None
+    count = m.group("count").lower()
+    label = count if count.isdigit() else str(_NUMBER_WORDS.index(count) + 1)
+    return Item("comments-header", para, text, label=label)
 
 
 def _heading(para: Para, text: str) -> Item | None:
