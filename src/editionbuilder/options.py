@@ -21,6 +21,18 @@ TRIM_SIZES: dict[str, tuple[float, float]] = {
 # Paper thickness per page in inches (KDP's published figures).
 PAPER_CALIPER: dict[str, float] = {"white": 0.002252, "cream": 0.0025}
 
+# KDP's minimum inside (gutter) margin by page count, in inches: (up to
+# this many pages, gutter). Above 828 pages KDP prints no paperback.
+KDP_GUTTER: tuple[tuple[int, float], ...] = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
+
+
+def kdp_gutter_in(pages: int) -> float:
+    """The gutter KDP asks for a book of ``pages`` pages (the widest past 828)."""
+    for limit, gutter in KDP_GUTTER:
+        if pages <= limit:
+            return gutter
+    return KDP_GUTTER[-1][1]
+
 
 @dataclass(frozen=True, slots=True)
 class PrintOptions:
