@@ -1,0 +1,269 @@
+"""Running the bundled pandoc: the package's only importer of pypandoc.
+
+Pandoc is a program, not a library: every use is one process that reads
+stdin and writes stdout. This module runs it the same way every time, so
+that output depends on the arguments and the input alone:
+
+* **the bundled binary** of ``pypandoc-binary`` (not whichever ``pandoc``
+  is first on ``PATH`` or named by ``PYPANDOC_PANDOC``), so every machine
+  formats with the same pandoc;
+* **a fixed environment**: ``LANG``/``LC_ALL`` are ``C.UTF-8`` and ``HOME``,
+  ``XDG_DATA_HOME`` and the working directory are an empty temporary
+  directory, also passed as ``--data-dir``, so file arguments must be
+  absolute paths, and a user's
+  ``~/.local/share/pandoc/default.csl`` or templates never leak in. Pandoc
+  takes the document language from ``LANG`` when none is given (RECIPES.md:
+  ``dc:language C`` in an EPUB), so the language is a required field of
+  every job and is passed as ``--metadata=lang:…``, which overrides the
+  document's own metadata;
+* **no network**: ``--sandbox`` (pandoc 3) limits reading to the files named
+  on the command line (a dependent CSL style that would fetch its parent
+  from zotero.org fails instead);
+* **failures are data**: a non-zero exit, a timeout or a missing binary is
+  a one-line ``RenderError`` (or ``InputError`` when the job reads a
+  user's source), never a traceback; pandoc's warnings on stderr come back
+  as strings for the caller to turn into diagnostics.
+
+Beside the runner sit the few helpers every user of pandoc's JSON AST
+needs: Python values to ``MetaValue`` (``meta``), a document around
+metadata (``document``), and pandoc inlines back to model inlines
+(``model_inlines``). A pandoc reader (Markdown, DOCX) and an exporter will
+use the same runner with ``from_format``/``to_format`` of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pypandoc
+
+from .diagnostics import EditionError, RenderError
+from .model import Code, Emphasis, Inline, LineBreak, Link, Strong, Text
+
+# The pandoc-types API version our hand-built JSON documents declare.
+# Pandoc 3.x (pandoc-types 1.23) reads any document whose first two
+# numbers match; a mismatch is a clear pandoc error, not silent damage.
+API_VERSION = (1, 23, 1)
+
+# The locale every run gets: pandoc must never take a language or a
+# collation from the machine it runs on.
+_LOCALE = "C.UTF-8"
+
+# The search path of every run: pandoc itself is called by its full path,
+# and nothing it may start (filters, engines) should come from the user's.
+_PATH = "/usr/bin:/bin"
+
+
+@dataclass(frozen=True, slots=True)
+class PandocJob:
+    """One pandoc run: formats, extra arguments and what a failure is called.
+
+    ``purpose`` names the job in error messages ("formatting the
+    bibliography"); ``error`` is the class raised when pandoc fails
+    (``RenderError`` for output, ``InputError`` for reading a source).
+    ``sandbox`` stays on unless a writer must read files not named on the
+    command line (images of an EPUB).
+    """
+
+    from_format: str
+    to_format: str
+    language: str
+    purpose: str
+    args: tuple[str, ...] = ()
+    error: type[EditionError] = RenderError
+    sandbox: bool = True
+    timeout: float = 120.0
+
+    def __post_init__(self) -> None:
+        if not self.language:
+            raise ValueError("a pandoc job needs a language: pandoc would take it from LANG")
+
+
+@dataclass(frozen=True, slots=True)
+class PandocOutput:
+    """What pandoc wrote: stdout, and its warnings (stderr lines) as text."""
+
+    stdout: bytes
+    warnings: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def pandoc_binary() -> str:
+    """The path of the pandoc inside ``pypandoc-binary``, else pypandoc's choice.
+
+    ``get_pandoc_path`` prefers the highest version it finds on the machine;
+    the bundled binary is the one whose output the tests were written
+    against, so it wins when present.
+    """
+    bundled = Path(pypandoc.__file__).resolve().parent / "files" / "pandoc"
+    if bundled.is_file():
+        return str(bundled)
+    try:
+        return str(pypandoc.get_pandoc_path())
+    except OSError as exc:
+        raise RenderError(f"pandoc is not installed ({exc}); reinstall pypandoc-binary") from None
+
+
+def run(job: PandocJob, data: bytes) -> PandocOutput:
+    """Run pandoc on ``data`` (stdin) and return its stdout; raise ``job.error``."""
+    with tempfile.TemporaryDirectory(prefix="editionbuilder-pandoc-") as home:
+        argv = _argv(job, home)
+        env = {"LANG": _LOCALE, "LC_ALL": _LOCALE, "HOME": home, "XDG_DATA_HOME": home, "PATH": _PATH}
+        try:
+            done = subprocess.run(
+                argv, input=data, capture_output=True, env=env, cwd=home, timeout=job.timeout, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise job.error(f"{job.purpose}: pandoc did not finish within {job.timeout:g} s") from None
+        except OSError as exc:
+            raise job.error(f"{job.purpose}: cannot run pandoc ({exc.strerror or exc})") from None
+    stderr = done.stderr.decode("utf-8", "replace")
+    if done.returncode != 0:
+        raise job.error(f"{job.purpose}: pandoc failed: {_first_line(stderr, done.returncode)}")
+    return PandocOutput(done.stdout, _warnings(stderr))
+
+
+def _argv(job: PandocJob, home: str) -> list[str]:
+    """The command line: fixed options first, then the job's own."""
+    argv = [pandoc_binary(), f"--from={job.from_format}", f"--to={job.to_format}"]
+    argv += [f"--data-dir={home}", f"--metadata=lang:{job.language}"]
+    if job.sandbox:
+        argv.append("--sandbox")
+    return argv + list(job.args)
+
+
+def _first_line(stderr: str, code: int) -> str:
+    """Pandoc's message without the Haskell call-stack lines it may append."""
+    for line in stderr.splitlines():
+        line = line.strip()
+        if line and not line.startswith(("HasCallStack", "CallStack")):
+            return line.removeprefix("pandoc: ")
+    return f"exit status {code}, no message"
+
+
+def _warnings(stderr: str) -> tuple[str, ...]:
+    """Pandoc's warnings, once each: a ``[WARNING] …`` line and the indented
+    lines continuing it (``Use an IETF language tag …``). Pandoc may repeat
+    one (it checks ``lang`` twice)."""
+    out: list[str] = []
+    for line in stderr.splitlines():
+        if not line.strip():
+            continue
+        if out and line[:1].isspace():
+            out[-1] += " " + line.strip()
+        else:
+            out.append(line.strip())
+    return tuple(dict.fromkeys(out))
+
+
+def convert_json(document: Mapping[str, Any], job: PandocJob) -> tuple[Any, tuple[str, ...]]:
+    """Run pandoc on a JSON AST (``job.from_format`` must be ``json``).
+
+    Returns the parsed output when ``job.to_format`` is ``json``, else the
+    output text; and the warnings.
+    """
+    out = run(job, json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    text = out.stdout.decode("utf-8")
+    if job.to_format != "json":
+        return text, out.warnings
+    try:
+        return json.loads(text), out.warnings
+    except json.JSONDecodeError as exc:
+        raise job.error(f"{job.purpose}: pandoc wrote no JSON ({exc.msg})") from None
+
+
+def convert_text(text: str, job: PandocJob) -> tuple[str, tuple[str, ...]]:
+    """Run pandoc on text (Markdown, HTML…); return its output text and warnings."""
+    out = run(job, text.encode("utf-8"))
+    return out.stdout.decode("utf-8"), out.warnings
+
+
+# --------------------------------------------------------------------------
+# The JSON AST
+# --------------------------------------------------------------------------
+
+
+def meta(value: Any) -> dict[str, Any]:
+    """A Python value as a pandoc ``MetaValue``.
+
+    Strings become ``MetaString``, never ``MetaInlines`` parsed from
+    Markdown: pandoc then takes them as text, so ``*``, ``<i>`` or ``&`` in
+    a title stay characters (citeproc would read the markup of a CSL-JSON
+    bibliography file).
+    """
+    if isinstance(value, bool):
+        return {"t": "MetaBool", "c": value}
+    if isinstance(value, (str, int)):
+        return {"t": "MetaString", "c": str(value)}
+    if isinstance(value, Mapping):
+        return {"t": "MetaMap", "c": {str(k): meta(v) for k, v in value.items()}}
+    if isinstance(value, Sequence):
+        return {"t": "MetaList", "c": [meta(v) for v in value]}
+    raise TypeError(f"no pandoc metadata value for {type(value).__name__}")
+
+
+def document(metadata: Mapping[str, Any], blocks: Sequence[Any] = ()) -> dict[str, Any]:
+    """A pandoc JSON document; ``metadata`` values are ``MetaValue`` already."""
+    return {"pandoc-api-version": list(API_VERSION), "meta": dict(metadata), "blocks": list(blocks)}
+
+
+def model_inlines(nodes: Sequence[Mapping[str, Any]]) -> tuple[Inline, ...]:
+    """Pandoc inlines as model inlines, adjacent text merged.
+
+    Emphasis, strong, links, code and line breaks have model types; spans,
+    small capitals, super/subscripts, underline and strikeout keep their
+    text without the styling (the model has no such inline); quotations get
+    curly quotes; notes, raw markup and citations' own output are not text.
+    """
+    out: list[Inline] = []
+    for node in nodes:
+        for inline in _inline(node):
+            if isinstance(inline, Text) and out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + inline.text)
+            elif not (isinstance(inline, Text) and not inline.text):
+                out.append(inline)
+    return tuple(out)
+
+
+# Inline node types whose children are kept without their styling (a
+# ``Span`` holds ``[attr, inlines]``, the others their inlines alone).
+_TRANSPARENT = frozenset({"SmallCaps", "Superscript", "Subscript", "Underline", "Strikeout"})
+
+# Curly quotes for pandoc's ``Quoted`` (citeproc output localises its own).
+_QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
+
+
+def _inline(node: Mapping[str, Any]) -> tuple[Inline, ...]:
+    """One pandoc inline as zero or more model inlines."""
+    kind, c = node["t"], node.get("c")
+    if kind == "Str":
+        return (Text(c),)
+    if kind in ("Space", "SoftBreak"):
+        return (Text(" "),)
+    if kind == "LineBreak":
+        return (LineBreak(),)
+    if kind == "Emph":
+        return (Emphasis(model_inlines(c)),)
+    if kind == "Strong":
+        return (Strong(model_inlines(c)),)
+    if kind == "Code":
+        return (Code(c[1]),)
+    if kind == "Math":
+        return (Text(c[1]),)
+    if kind == "Link":
+        return (Link(c[2][0], model_inlines(c[1]), c[2][1]),)
+    if kind == "Quoted":
+        left, right = _QUOTES[c[0]["t"]]
+        return (Text(left), *model_inlines(c[1]), Text(right))
+    if kind in _TRANSPARENT:
+        return model_inlines(c)
+    if kind in ("Span", "Cite", "Image"):
+        return model_inlines(c[1])
+    return ()  # RawInline, Note: markup or apparatus, not text of the entry
