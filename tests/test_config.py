@@ -449,3 +449,13 @@ def test_a_malformed_source_date_epoch_is_an_error(value):
 def test_shipped_editions_have_a_dated_epoch():
     for edition in load_config(REPO / "editions.toml").editions:
         assert source_date_epoch(edition, {}) == midnight_utc(2026, 11, 25)
+
+
+def test_bibliography_style_must_exist(tmp_path):
+    (tmp_path / "a.txt").write_text("x\n")
+    (tmp_path / "e.toml").write_text('[[edition]]\nname = "e"\nsources = ["a.txt"]\nbibliography_style = "styles/apa.csl"\n')
+    with pytest.raises(ConfigError, match='bibliography_style: no such CSL style file styles/apa.csl'):
+        load_config(tmp_path / "e.toml")
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "apa.csl").write_text("<style/>")
+    assert load_config(tmp_path / "e.toml").editions[0].bibliography_style == "styles/apa.csl"

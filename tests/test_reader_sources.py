@@ -69,6 +69,7 @@ def test_essay_seed_figures():
     assert s["citations"] == s["citations_resolved"] == 26
     assert sorted(d.code for d in diags.items if d.severity.value == "warning") == [
         "citation-year-mismatch", "citation-year-mismatch", "comments-missing", "link-lost", "quote-unclosed",
+        "reference-words-unused", "reference-words-unused",
     ]
 
 

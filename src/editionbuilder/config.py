@@ -80,6 +80,7 @@ class EditionDefaults:
     reader: ReaderOptions = ReaderOptions()
     print: PrintOptions = PrintOptions()
     silence: tuple[str, ...] = ()
+    bibliography_style: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +124,7 @@ _METADATA_SPEC: dict[str, Callable[[Any], Any]] = {
 _DEFAULT_METADATA_KEYS = ("authors", "language", "publisher", "rights", "date")
 _READER_SPEC = {"dash": choice("em", "en"), "lost_links": choice("drop", "keep")}
 _PRINT_SPEC = {"enabled": boolean, "trim": trim, "paper": choice(*PAPER_CALIPER), "bleed": boolean}
-_COMMON_KEYS = ("include_comments", "print", "reader", "silence")
+_COMMON_KEYS = ("include_comments", "print", "reader", "silence", "bibliography_style")
 _EDITION_KEYS = ("name", "sources", "metadata", *_COMMON_KEYS)
 _DEFAULTS_KEYS = (*_DEFAULT_METADATA_KEYS, *_COMMON_KEYS)
 
@@ -183,11 +184,13 @@ def _common(table: Mapping[str, Any], base: EditionDefaults, where: _Where, in_e
     silence = base.silence
     if "silence" in table:
         silence = _value(table, "silence", strings(diagnostic_code), where)
+    style = _value(table, "bibliography_style", string, where) if "bibliography_style" in table else base.bibliography_style
     return EditionDefaults(
         metadata=base.metadata,
         reader=reader,
         print=_print_options(table.get("print"), base.print, where, in_edition),
         silence=silence,
+        bibliography_style=style,
     )
 
 
@@ -257,7 +260,10 @@ def _edition(table: Any, index: int, defaults: EditionDefaults, config: ProjectC
     metadata = defaults.metadata
     if "metadata" in table:
         metadata = dataclasses.replace(metadata, **_checked(table["metadata"], _METADATA_SPEC, where, "metadata."))
-    return EditionOptions(name, sources, metadata, common.reader, common.print, common.silence)
+    style = common.bibliography_style
+    if style and not (config.project_dir / style).is_file():
+        raise where.error("bibliography_style", f"no such CSL style file {style}")
+    return EditionOptions(name, sources, metadata, common.reader, common.print, common.silence, style)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

@@ -247,6 +247,9 @@ class Reference:
     note: str = ""
     raw: str = ""
     pos: Position = NOWHERE
+    # The entry as the edition's citation style prints it (filled by the
+    # ``format_references`` pass; empty until then).
+    formatted: tuple[Inline, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -81,6 +81,9 @@ class EditionOptions:
     reader: ReaderOptions = ReaderOptions()
     print: PrintOptions = PrintOptions()
     silence: tuple[str, ...] = ()
+    # A CSL style file for the bibliography, relative to the project; empty
+    # means Chicago author-date (pandoc's built-in style).
+    bibliography_style: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,7 +42,9 @@ def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics)
         ctx = ReadContext(path, source, f"s{n}", options.reader, diags)
         parts.append(reader_for(path)(ctx))
     edition = combine(parts, options)
-    return run_passes(edition, TransformContext(options.reader, diags))
+    style = project_dir / options.bibliography_style if options.bibliography_style else None
+    ctx = TransformContext(options.reader, diags, style, edition.metadata.language)
+    return run_passes(edition, ctx)
 
 
 def combine(parts: list[Edition], options: EditionOptions) -> Edition:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
+from .csl import format_bibliography
 from .diagnostics import Diagnostics, ValidationError
 from .model import (
     Block,
@@ -37,6 +39,9 @@ from .walk import iter_inlines, map_inline_tree, map_nodes, merge_texts
 class TransformContext:
     options: ReaderOptions
     diagnostics: Diagnostics
+    # The citation style (a CSL file) and the language it formats in.
+    bibliography_style: Path | None = None
+    language: str = "en"
 
 
 Pass = Callable[[Edition, TransformContext], Edition]
@@ -163,6 +168,23 @@ def number_ids(edition: Edition, ctx: TransformContext) -> Edition:
     return replace(edition, chapters=chapters, glossary=glossary)
 
 
+def format_references(edition: Edition, ctx: TransformContext) -> Edition:
+    """Every bibliography entry formatted by the edition's CSL style, in one
+    citeproc run, and the references put in the style's order.
+
+    Runs after the readers have parsed every reference (of every source), so
+    citeproc sees them all at once to sort and disambiguate; writers print
+    ``formatted`` and never format a reference themselves.
+    """
+    if not edition.references:
+        return edition
+    result = format_bibliography(edition.references, ctx.bibliography_style, ctx.language)
+    ctx.diagnostics.items.extend(result.diagnostics)
+    by_id = {r.id: r for r in edition.references}
+    formatted = tuple(replace(by_id[e.id], formatted=e.inlines) for e in result.entries)
+    return replace(edition, references=formatted)
+
+
 def check_references(edition: Edition, ctx: TransformContext) -> Edition:
     """Refuse an edition whose ids dangle or repeat: writers trust the model.
 
@@ -202,7 +224,7 @@ def _all_inlines(edition: Edition):
             yield from iter_inlines(x.blocks)
 
 
-PASSES: tuple[Pass, ...] = (apply_typography, link_terms, number_ids, check_references)
+PASSES: tuple[Pass, ...] = (apply_typography, link_terms, number_ids, format_references, check_references)
 
 
 def run_passes(edition: Edition, ctx: TransformContext) -> Edition:
