@@ -56,6 +56,12 @@ API_VERSION = (1, 23, 1)
 # collation from the machine it runs on.
 _LOCALE = "C.UTF-8"
 
+# The ``language`` of a job that reads a manuscript: no ``--metadata=lang``
+# is passed, so the manuscript's own ``lang`` reaches the AST. Reading does
+# not depend on the locale (``LANG`` is ``C.UTF-8`` anyway); only writers
+# take a language from it.
+KEEP_LANGUAGE = "*"
+
 # The search path of every run: pandoc itself is called by its full path,
 # and nothing it may start (filters, engines) should come from the user's.
 _PATH = "/usr/bin:/bin"
@@ -69,7 +75,8 @@ class PandocJob:
     bibliography"); ``error`` is the class raised when pandoc fails
     (``RenderError`` for output, ``InputError`` for reading a source).
     ``sandbox`` stays on unless a writer must read files not named on the
-    command line (images of an EPUB).
+    command line (images of an EPUB). ``language`` is ``KEEP_LANGUAGE``
+    for a job that reads a manuscript, whose own ``lang`` must survive.
     """
 
     from_format: str
@@ -133,7 +140,9 @@ def run(job: PandocJob, data: bytes) -> PandocOutput:
 def _argv(job: PandocJob, home: str) -> list[str]:
     """The command line: fixed options first, then the job's own."""
     argv = [pandoc_binary(), f"--from={job.from_format}", f"--to={job.to_format}"]
-    argv += [f"--data-dir={home}", f"--metadata=lang:{job.language}"]
+    argv.append(f"--data-dir={home}")
+    if job.language != KEEP_LANGUAGE:
+        argv.append(f"--metadata=lang:{job.language}")
     if job.sandbox:
         argv.append("--sandbox")
     return argv + list(job.args)
@@ -177,6 +186,19 @@ def convert_json(document: Mapping[str, Any], job: PandocJob) -> tuple[Any, tupl
         return json.loads(text), out.warnings
     except json.JSONDecodeError as exc:
         raise job.error(f"{job.purpose}: pandoc wrote no JSON ({exc.msg})") from None
+
+
+def read_json(data: bytes, job: PandocJob) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Run pandoc on a source's bytes (``job.to_format`` must be ``json``).
+
+    Bytes, not text: DOCX, ODT and EPUB are zip files that pandoc reads from
+    stdin as they are. Returns the parsed AST and pandoc's warnings.
+    """
+    out = run(job, data)
+    try:
+        return json.loads(out.stdout.decode("utf-8")), out.warnings
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise job.error(f"{job.purpose}: pandoc wrote no JSON ({exc})") from None
 
 
 def convert_text(text: str, job: PandocJob) -> tuple[str, tuple[str, ...]]:

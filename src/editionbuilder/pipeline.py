@@ -76,7 +76,7 @@ def _metadata(parts: list[Edition], options: EditionOptions) -> Metadata:
     sources = tuple(s for p in parts for s in p.metadata.sources)
     identifier = o.identifier or _derived_id(title, authors, [s.sha256 for s in sources])
     return Metadata(
-        title=title, subtitle=subtitle, authors=authors, language=o.language or "en",
+        title=title, subtitle=subtitle, authors=authors, language=o.language or first.language or "en",
         publisher=o.publisher, rights=o.rights, date=o.date, identifier=identifier,
         print_identifier=o.print_identifier,
         description=o.description or next((p.metadata.description for p in parts if p.metadata.description), ""),
@@ -115,7 +115,8 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
 
 
 def write_report(edition: Edition, options: EditionOptions, diags: Diagnostics, out_dir: Path, project: Path) -> Path:
-    texts = {s.path: read_source(project / s.path).text for s in edition.metadata.sources}
+    # Line accounting covers text sources; a DOCX/ODT/EPUB has no lines.
+    texts = {s.path: read_source(project / s.path).text for s in edition.metadata.sources if s.encoding != "binary"}
     shown = [d for d in diags.items if d.code not in options.silence]
     text = render_report(options.name, edition, shown, stats(edition, shown), account(edition, texts))
     target = out_dir / f"{options.name}.report.txt"

@@ -25,6 +25,7 @@ from .model import (
     GlossaryEntry,
     Heading,
     Inline,
+    ListBlock,
     NoteRef,
     Paragraph,
     TermRef,
@@ -75,6 +76,8 @@ class _Typographer:
                 b = replace(b, inlines=self.run(b.inlines, b.pos))
             elif isinstance(b, BlockQuote):
                 b = replace(b, blocks=self.blocks(b.blocks), attribution=self.run(b.attribution, b.pos))
+            elif isinstance(b, ListBlock):
+                b = replace(b, items=tuple(self.blocks(item) for item in b.items))
             out.append(b)
         return tuple(out)
 

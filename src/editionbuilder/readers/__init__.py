@@ -57,4 +57,4 @@ def reader_for(path: Path) -> Reader:
 def _load_builtin() -> None:
     # Imported here so the registry fills itself on first use without an
     # import cycle (each reader module imports ``register`` from here).
-    from . import plaintext  # noqa: F401
+    from . import pandoc, plaintext  # noqa: F401

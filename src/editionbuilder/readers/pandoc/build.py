@@ -1,0 +1,183 @@
+"""Assemble one manuscript read by pandoc into an ``Edition``.
+
+Order: run pandoc (``source``), read the bibliography (so that citations
+resolve as they are met), set the tables as text in one run, then walk the
+top-level blocks in document order, cutting chapters at level-1 headings.
+
+Chapters: a manuscript without level-1 headings is one chapter titled by
+its title; blocks before the first level-1 heading form a chapter of their
+own titled the same way. An empty level-1 heading called "References" (or
+"Bibliography", "Works Cited") is where pandoc would print the cited
+entries: the edition prints its own bibliography, so it is left out and
+listed in the report.
+
+Title: the manuscript's ``title``; without one, the first level-1
+heading's text, else the first heading's (pandoc's own test files are
+titled this way), with an info diagnostic; else the file's name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ...model import Chapter, Edition, Inline, Metadata, Position, Removed, Text
+from .. import ReadContext
+from .bibliography import Bibliography, BibliographyReader
+from .blocks import BlockReader
+from .inlines import read_inlines
+from .locate import Locator
+from .metadata import bibliography_names, meta_text, read_metadata
+from .scan import MarkdownLayout, scan_markdown
+from .source import Manuscript, load
+from .special import render_tables
+from .state import ReadState
+
+# Titles of the heading under which pandoc's citeproc puts the reference list.
+_REFERENCES_TITLE_RE = re.compile(r"^\s*(?:references|bibliography|works cited|literature)\s*$", re.IGNORECASE)
+
+# Suffixes of a bibliography file beside the manuscript (``paper.md`` and
+# ``paper.bib``) used when the manuscript names none.
+_SIDECAR_SUFFIXES = (".bib",)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadSettings:
+    """How to read one manuscript: pandoc's input format, and bibliography
+    files besides those its metadata names (absolute or relative to it)."""
+
+    from_format: str
+    bibliography: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """What cutting chapters needs: the block reader, its state, the title."""
+
+    reader: BlockReader
+    state: ReadState
+    meta: Metadata
+
+
+class PandocBuilder:
+    def __init__(self, ctx: ReadContext, settings: ReadSettings):
+        self.ctx = ctx
+        self.settings = settings
+
+    def run(self) -> Edition:
+        doc = load(self.ctx.path, self.ctx.display, self.settings.from_format)
+        for warning in doc.warnings:
+            self.ctx.diagnostics.warn("pandoc-warning", warning, Position(self.ctx.display))
+        meta_values = doc.ast.get("meta", {})
+        layout = scan_markdown(doc.text.split("\n")) if doc.format == "markdown" else None
+        state = ReadState(self.ctx, doc, Locator(doc.text), self._bibliography(meta_values), layout)
+        state.note_kinds = self._note_kinds(doc)
+        reader = BlockReader(state, render_tables(_collect(doc.ast["blocks"], "Table")))
+        meta = self._metadata(doc, layout)
+        chapters = self._chapters(doc.ast["blocks"], _Walk(reader, state, meta))
+        removed = state.removed + self._link_definitions(layout, doc)
+        return Edition(
+            meta, tuple(chapters), tuple(state.notes), tuple(state.glossary), state.bibliography.references,
+            (), tuple(sorted(removed, key=lambda r: r.pos.line)),
+        )
+
+    # -- metadata and bibliography ---------------------------------------------
+
+    def _metadata(self, doc: Manuscript, layout: MarkdownLayout | None) -> Metadata:
+        origins = tuple(Position(self.ctx.display, a, b) for a, b in (layout.yaml if layout else ()))
+        meta = read_metadata(doc.ast.get("meta", {}), doc.info, origins)
+        if not meta.authors and doc.creator:
+            meta = replace(meta, authors=(doc.creator,))
+        if not meta.title:
+            meta = replace(meta, title=self._fallback_title(doc))
+        return replace(meta, sources=(replace(doc.info, title=meta.title),))
+
+    def _fallback_title(self, doc: Manuscript) -> str:
+        headers = [b for b in doc.ast["blocks"] if b["t"] == "Header"]
+        first = next((h for h in headers if h["c"][0] == 1), headers[0] if headers else None)
+        if first is None:
+            return Path(self.ctx.display).stem
+        title = " ".join(meta_text(first["c"][2]).split())
+        self.ctx.diagnostics.info(
+            "title-from-heading", f"the manuscript names no title; its first heading, {title!r}, is taken",
+            Position(self.ctx.display),
+        )
+        return title
+
+    def _bibliography(self, meta: dict[str, Any]) -> Bibliography:
+        """The files the metadata and the settings name (relative to the
+        manuscript), else a ``.bib`` of the manuscript's name beside it."""
+        names = bibliography_names(meta) + list(self.settings.bibliography)
+        if not names:
+            names = [self.ctx.path.with_suffix(s).name for s in _SIDECAR_SUFFIXES if self.ctx.path.with_suffix(s).is_file()]
+            for name in names:
+                self.ctx.diagnostics.info("bibliography-beside", f"the manuscript names no bibliography; {name} beside it is used", Position(self.ctx.display))
+        base, shown = self.ctx.path.parent, PurePosixPath(self.ctx.display).parent
+        files = [(base / n, n if Path(n).is_absolute() else str(shown / n)) for n in names]
+        return BibliographyReader(self.ctx.prefix, self.ctx.diagnostics).read(files, meta.get("references"))
+
+    def _note_kinds(self, doc: Manuscript) -> tuple[str, ...]:
+        """DOCX note kinds when they pair one to one with pandoc's notes."""
+        count = len(_collect(doc.ast["blocks"], "Note"))
+        if doc.note_kinds and len(doc.note_kinds) != count:
+            message = f"{count} notes in pandoc's reading, {len(doc.note_kinds)} note references in the DOCX: all are taken as footnotes"
+            self.ctx.diagnostics.warn("note-kind-unknown", message, Position(self.ctx.display))
+            return ()
+        return doc.note_kinds
+
+    # -- chapters -------------------------------------------------------------
+
+    def _chapters(self, blocks: list[Any], walk: _Walk) -> list[Chapter]:
+        groups: list[tuple[Any, list[Any]]] = []
+        for node in blocks:
+            if node["t"] == "Header" and node["c"][0] == 1:
+                groups.append((node, []))
+            elif groups:
+                groups[-1][1].append(node)
+            else:
+                groups.append((None, [node]))
+        chapters = []
+        for head, nodes in groups:
+            chapter = self._chapter(head, nodes, walk)
+            if chapter is not None:
+                chapters.append(replace(chapter, id=walk.state.id(f"ch{len(chapters) + 1}")))
+        return chapters
+
+    def _chapter(self, head: Any, nodes: list[Any], walk: _Walk) -> Chapter | None:
+        reader, state = walk.reader, walk.state
+        title: tuple[Inline, ...] = (Text(walk.meta.title),)
+        pos = Position(self.ctx.display)
+        if head is not None:
+            state.block_no += 1
+            pos = reader.locate(head, setext=True)
+            title = read_inlines(head["c"][2], state)
+        body = []
+        for node in nodes:
+            state.block_no += 1
+            body.extend(reader.block(node))
+        text = " ".join(meta_text(head["c"][2]).split()) if head is not None else ""
+        if head is not None and not body and _REFERENCES_TITLE_RE.match(text):
+            reason = f"the empty heading {text!r}, where pandoc would list the cited works: the edition prints its own bibliography"
+            state.remove(pos, reason, text)
+            return None
+        return Chapter("", title, tuple(body), "body", "chapter", self.ctx.display, pos)
+
+    def _link_definitions(self, layout: MarkdownLayout | None, doc: Manuscript) -> list[Removed]:
+        """Link reference definitions: their URLs are on the links."""
+        if layout is None:
+            return []
+        lines = doc.text.split("\n")
+        reason = "link reference definition (its URL is carried by the links that use it)"
+        return [Removed(Position(self.ctx.display, n, n), reason, lines[n - 1]) for n in layout.link_definitions]
+
+
+def _collect(node: Any, kind: str) -> list[dict[str, Any]]:
+    """Every AST element of ``kind``, in document order (notes included)."""
+    if isinstance(node, list):
+        return [x for item in node for x in _collect(item, kind)]
+    if not isinstance(node, dict):
+        return []
+    found = [node] if node.get("t") == kind else []
+    return found + _collect(node.get("c"), kind)

@@ -1,0 +1,126 @@
+"""Pandoc inlines as the model's inlines.
+
+Mapped: ``Str``/``Space``/``SoftBreak`` (text), ``LineBreak``, ``Emph``,
+``Strong``, ``Code``, ``Link``, ``Quoted`` (curly quotes around the text),
+``Span`` (its text; attributes only carry styling or labels), ``Cite``
+(``cites``) and ``Note`` (a ``NoteRef``; the note's blocks are read by the
+block converter through ``ReadState.note_hook``).
+
+Degraded, each with a warning naming the element and its line (the model
+has no place for them):
+
+* ``Math`` -> its TeX source as ``Code`` (``math-as-text``);
+* ``Image`` -> its description as text (``image-dropped``, or
+  ``image-missing`` when a text manuscript names a file that is not there);
+* ``RawInline`` (HTML, LaTeX, comments) -> dropped, its text listed in the
+  report (``raw-dropped``);
+* ``Underline``, ``Strikeout``, ``Superscript``, ``Subscript``,
+  ``SmallCaps`` -> their text without the styling (``style-dropped``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from ...model import Code, Emphasis, Inline, LineBreak, Link, Strong, Text
+from .cites import read_cite
+from .locate import words
+from .metadata import meta_text
+from .state import ReadState
+
+# Curly quotes for pandoc's ``Quoted`` (the typography pass would make the
+# same of straight ones; these need no guessing).
+_QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
+
+# Styling the model cannot express, by pandoc element: what a reader loses.
+_STYLES = {
+    "Underline": "underlining", "Strikeout": "strikeout", "Superscript": "superscript",
+    "Subscript": "subscript", "SmallCaps": "small capitals",
+}
+
+
+def read_inlines(nodes: list[dict[str, Any]], state: ReadState) -> tuple[Inline, ...]:
+    """Pandoc inlines as model inlines, adjacent text merged."""
+    out: list[Inline] = []
+    for node in nodes:
+        for inline in _inline(node, state):
+            if isinstance(inline, Text) and out and isinstance(out[-1], Text):
+                out[-1] = Text(out[-1].text + inline.text)
+            elif not (isinstance(inline, Text) and not inline.text):
+                out.append(inline)
+    return tuple(out)
+
+
+def _inline(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
+    kind, c = node["t"], node.get("c")
+    if kind == "Str":
+        return (Text(c),)
+    if kind in ("Space", "SoftBreak"):
+        return (Text(" "),)
+    if kind == "LineBreak":
+        return (LineBreak(),)
+    if kind in ("Emph", "Strong"):
+        return ((Emphasis if kind == "Emph" else Strong)(read_inlines(c, state)),)
+    if kind == "Code":
+        return (Code(c[1]),)
+    if kind == "Link":
+        return (Link(c[2][0], read_inlines(c[1], state), c[2][1]),)
+    if kind == "Quoted":
+        left, right = _QUOTES[c[0]["t"]]
+        return (Text(left), *read_inlines(c[1], state), Text(right))
+    if kind == "Span":
+        return read_inlines(c[1], state)
+    if kind == "Cite":
+        return (read_cite(node, state),)
+    if kind == "Note" and state.note_hook is not None:
+        return (state.note_hook(node),)
+    return _degraded(node, state)
+
+
+def _degraded(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
+    """The elements the model has no place for, each with its warning."""
+    kind, c = node["t"], node.get("c")
+    if kind in _STYLES:
+        inner = read_inlines(c, state)
+        text = meta_text(c)
+        state.warn("style-dropped", f"{_STYLES[kind]} of {text[:40]!r} is not kept (the text is)", state.here(words(text)))
+        return inner
+    if kind == "Math":
+        display = "display" if c[0]["t"] == "DisplayMath" else "inline"
+        pos = state.here(words(c[1]))
+        state.warn("math-as-text", f"{display} math is kept as its TeX source: {c[1][:60]}", pos)
+        return (Code(c[1]),)
+    if kind == "Image":
+        return image_text(c, state)
+    if kind == "RawInline":
+        pos = state.here(words(c[1]))
+        what = "an HTML comment" if c[1].lstrip().startswith("<!--") else f"raw {c[0]} markup"
+        state.warn("raw-dropped", f"{what} is left out: {c[1][:60]}", pos)
+        state.remove(pos, f"{what} (pandoc raw inline)", c[1])
+        return ()
+    state.warn("element-dropped", f"pandoc element {kind} has no place in the edition and is left out", state.here())
+    return ()
+
+
+def image_text(c: list[Any], state: ReadState) -> tuple[Inline, ...]:
+    """An image (``[attr, description, [url, title]]``) as its description,
+    with one warning: the image is dropped, and its file may be missing."""
+    alt = read_inlines(c[1], state)
+    url = c[2][0]
+    pos = state.here(words(meta_text(c[1])) or words(url))
+    if _missing(url, state):
+        state.warn("image-missing", f"image {url} is not there; its description is kept as text, the image left out", pos)
+    else:
+        state.warn("image-dropped", f"image {url} is left out (the edition has no images); its description is kept as text", pos)
+    return alt
+
+
+def _missing(url: str, state: ReadState) -> bool:
+    """A local image file named by a text manuscript that does not exist.
+    URLs and images inside a zip manuscript are not checked."""
+    parsed = urlparse(url)
+    if state.doc.zipped or parsed.scheme not in ("", "file") or not parsed.path:
+        return False
+    return not (state.doc.path.parent / Path(unquote(parsed.path))).is_file()

@@ -1,0 +1,100 @@
+"""A manuscript through pandoc: its bytes, its text, its JSON AST.
+
+Pandoc is run once per manuscript, from the bytes of the file (stdin), to
+its JSON AST; the reader never scrapes pandoc's HTML. Text formats are also
+decoded here (``sources.read_source``) so that lines can be found and the
+build report can account for them; zip formats (DOCX, ODT, EPUB) have no
+lines. What pandoc's AST forgets of a DOCX and the reader needs, it reads
+from the zip itself: which notes are endnotes, and the author of
+``docProps/core.xml`` when pandoc leaves ``author`` empty.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ...diagnostics import InputError
+from ...model import SourceInfo
+from ...pandoc import KEEP_LANGUAGE, PandocJob, read_json
+from ...sources import read_source
+
+# Pandoc's input format for each file suffix. ``markdown`` is pandoc's own
+# flavour with all its default extensions (YAML metadata, footnotes,
+# citations, definition lists, header attributes, tables, math).
+FORMATS: dict[str, str] = {
+    ".md": "markdown", ".markdown": "markdown", ".docx": "docx", ".html": "html",
+    ".htm": "html", ".odt": "odt", ".epub": "epub",
+}
+
+# Formats read from a zip archive: no lines, images inside the archive.
+ZIP_FORMATS = frozenset({"docx", "odt", "epub"})
+
+# A note reference in a DOCX body, in document order: which kind it is.
+_DOCX_NOTE_REF_RE = re.compile(r"<w:(footnote|endnote)Reference\b")
+
+# The ``dc:creator`` of a DOCX's ``docProps/core.xml``.
+_DOCX_CREATOR_RE = re.compile(r"<dc:creator>([^<]*)</dc:creator>")
+
+
+@dataclass(frozen=True, slots=True)
+class Manuscript:
+    """What pandoc and the file say about one manuscript."""
+
+    path: Path
+    display: str
+    format: str
+    ast: dict[str, Any]
+    info: SourceInfo
+    text: str = ""  # the decoded text ("" for zip formats)
+    warnings: tuple[str, ...] = ()
+    # Per note, in document order: "footnote" or "endnote" (DOCX only).
+    note_kinds: tuple[str, ...] = ()
+    creator: str = ""
+
+    @property
+    def zipped(self) -> bool:
+        return self.format in ZIP_FORMATS
+
+
+def load(path: Path, display: str, from_format: str) -> Manuscript:
+    """Run pandoc on ``path`` and gather what the reader needs besides the AST."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{display}: cannot read ({exc.strerror or exc})") from None
+    job = PandocJob(from_format, "json", KEEP_LANGUAGE, f"reading {display}", error=InputError)
+    ast, warnings = read_json(data, job)
+    digest = hashlib.sha256(data).hexdigest()
+    if from_format in ZIP_FORMATS:
+        info = SourceInfo(display, "", "binary", 0, digest)
+        kinds, creator = _docx_facts(data, display) if from_format == "docx" else ((), "")
+        return Manuscript(path, display, from_format, ast, info, "", warnings, kinds, creator)
+    decoded = read_source(path)
+    info = SourceInfo(display, "", decoded.encoding, decoded.line_count, decoded.sha256)
+    return Manuscript(path, display, from_format, ast, info, decoded.text, warnings)
+
+
+def _docx_facts(data: bytes, display: str) -> tuple[tuple[str, ...], str]:
+    """Note kinds in document order, and the document's creator.
+
+    Pandoc turns footnotes and endnotes alike into ``Note`` inlines placed
+    at their references, in body order; ``word/document.xml`` lists the
+    references in that same order, each named ``footnoteReference`` or
+    ``endnoteReference``. (Their ``w:id`` numbers are per part: the first
+    footnote and the first endnote are both ``1``.)
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            body = z.read("word/document.xml").decode("utf-8", "replace")
+            core = z.read("docProps/core.xml").decode("utf-8", "replace") if "docProps/core.xml" in z.namelist() else ""
+    except (zipfile.BadZipFile, KeyError) as exc:
+        raise InputError(f"{display}: not a readable DOCX ({exc})") from None
+    kinds = tuple(m.group(1) for m in _DOCX_NOTE_REF_RE.finditer(body))
+    creator = _DOCX_CREATOR_RE.search(core)
+    return kinds, (creator.group(1).strip() if creator else "")
