@@ -5,6 +5,7 @@
 #   make setup        system packages and .venv only (nothing to do when up to date)
 #   make test         set up, then run the test suite (no build)
 #   make check        build, then run the checks on the outputs (pytest -m check)
+#   make tools        Chromium and the npm test tools in tools/ (DAISY Ace, epub.js)
 #   make clean        remove the outputs and caches (keeps .venv)
 #   make distclean    clean, and remove .venv
 #
@@ -34,7 +35,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages.stamp
 INSTALL_STAMP := $(VENV)/.install.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all setup build test check clean distclean
+.PHONY: all setup build test check tools clean distclean
 
 all: build
 
@@ -46,7 +47,7 @@ build: setup
 	@echo "==> building every edition in $(CONFIG) into output/"
 	@$(VENV)/bin/editionbuilder build --config $(CONFIG)
 
-test: setup
+test: setup tools
 	@echo "==> running the tests"
 	@$(VENV)/bin/python -m pytest -q
 
@@ -84,6 +85,44 @@ $(VENV)/bin/python: | $(SYSTEM_STAMP)
 $(INSTALL_STAMP): pyproject.toml $(VENV)/bin/python
 	@echo "==> installing editionbuilder and its test tools into $(VENV)"
 	@$(VENV)/bin/python -m pip install -q -e '.[test]'
+	@touch $@
+
+# Test tools for the EPUBs (tests/test_ace.py, tests/test_reading_system.py):
+# Debian's Chromium, then tools/package-lock.json installed with `npm ci`.
+# PUPPETEER_SKIP_DOWNLOAD=1 and --ignore-scripts: no browser download (it
+# fails here); the tests drive /usr/bin/chromium through tools/chromium-headless.
+# @daisy/ace-cli needs Node.js 20 or newer (Debian 12's own nodejs is 18): npm
+# and node are installed from Debian only when absent, then the version checked.
+TOOLS_DIR := tools
+CHROMIUM_STAMP := $(VENV)/.chromium.stamp
+TOOLS_STAMP := $(TOOLS_DIR)/node_modules/.install.stamp
+
+tools: $(TOOLS_STAMP)
+
+$(CHROMIUM_STAMP): Makefile
+	@echo "==> checking Chromium and Node.js for the EPUB test tools"
+	@missing=""; \
+	dpkg -s chromium 2>/dev/null | grep -q '^Status: install ok installed' \
+	  || missing="$$missing chromium"; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ] && [ -z "$(SUDO)" ]; then \
+	    echo "error: installing$$missing needs root or sudo" >&2; exit 1; \
+	  fi; \
+	  echo "==> installing$$missing"; \
+	  $(SUDO) apt-get update -qq \
+	    && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	       apt-get install -y -qq --no-install-recommends $$missing \
+	    || exit 1; \
+	fi; \
+	node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
+	  || { echo "error: DAISY Ace needs Node.js 20 or newer, found $$(node --version)" >&2; exit 1; }
+	@mkdir -p $(@D) && touch $@
+
+$(TOOLS_STAMP): $(TOOLS_DIR)/package.json $(TOOLS_DIR)/package-lock.json | $(CHROMIUM_STAMP)
+	@echo "==> installing the EPUB test tools into $(TOOLS_DIR)/node_modules"
+	@cd $(TOOLS_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 clean:

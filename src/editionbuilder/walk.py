@@ -98,16 +98,17 @@ NodeMap = Callable[[Inline], Inline]
 
 
 def map_nodes(blocks: tuple[Block, ...], fn: NodeMap) -> tuple[Block, ...]:
-    """Apply ``fn`` to every leaf inline in document order (the order of
-    ``iter_inlines``), so a stateful ``fn`` can count what it meets."""
+    """Apply ``fn`` to every inline, containers first and then their
+    children, in document order (the order of ``iter_inlines``), so a
+    stateful ``fn`` can count what it meets."""
 
     def run(inlines: tuple[Inline, ...]) -> tuple[Inline, ...]:
         out = []
         for node in inlines:
+            node = fn(node)
             if isinstance(node, (Emphasis, Strong, Link, TermRef)):
-                out.append(replace(node, children=run(node.children)))
-            else:
-                out.append(fn(node))
+                node = replace(node, children=run(node.children))
+            out.append(node)
         return tuple(out)
 
     return tuple(_map_block_in_order(b, run) for b in blocks)

@@ -7,7 +7,9 @@ made (a missing font file, a template error). Writers never print.
 
 Each entry imports its module on first use: the EPUB writer is the only
 importer of ebooklib and the PDF writer the only importer of WeasyPrint, and
-a build that wants only one format should not pay for loading the other.
+a build that wants only the PDF does not load ebooklib. (The EPUB's cover
+image is drawn by WeasyPrint through ``pdf.render_pdf``, so an EPUB build
+loads WeasyPrint too.)
 (The shape of pandoc's ``Text.Pandoc.Writers``.)
 """
 

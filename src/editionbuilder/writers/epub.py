@@ -10,6 +10,11 @@ with the wall clock and writes no ``xml:lang`` on ``<package>``. The rewrite
 fixes every entry time to ``source_date_epoch``, sorts entries with
 ``mimetype`` first and stored (OCF 3.3 §4.3), and adds the language, so that
 two builds of the same sources give the same bytes.
+
+The navigation document and the NCX are rendered from our templates too
+(``parts.j2`` ``nav``, ``toc.ncx.j2``): ebooklib's own lack the nesting of
+headings under chapters and ``xml:lang``. The cover image comes from
+``cover.py``; the accessibility metadata from ``accessibility.py``.
 """
 
 from __future__ import annotations
@@ -17,7 +22,6 @@ from __future__ import annotations
 import io
 import re
 import time
-import uuid
 import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,9 +34,13 @@ from ..diagnostics import RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition, Metadata
 from . import WriteContext, html
+from .accessibility import accessibility_metadata
+from .cover import cover_png
+from .frontmatter import COVER_IMAGE, NAV_KEY, identifier
 
 STYLESHEETS = ("base.css", "epub.css")
 TEMPLATE = "epub_document.xhtml.j2"
+NCX_TEMPLATE = "toc.ncx.j2"
 OPF_PATH = "EPUB/content.opf"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01: the earliest time a zip entry can hold
@@ -59,25 +67,47 @@ class _Document(epub.EpubHtml):
         return self.content
 
 
+class _Navigation(epub.EpubNav):
+    """The navigation document as rendered by our templates; being an
+    ``EpubNav``, ebooklib gives it ``properties="nav"`` in the manifest."""
+
+    def __init__(self, part: html.Part, content: bytes):
+        super().__init__(uid=part.key, file_name=f"{part.key}.xhtml", title=part.title)
+        self.content = content
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, with the nav and the NCX we rendered instead of its own."""
+
+    def __init__(self, out: io.BytesIO, book: epub.EpubBook, options: dict, ncx: bytes):
+        super().__init__(out, book, options)
+        self.ncx = ncx
+
+    def _get_nav(self, item: epub.EpubNav) -> bytes:
+        return item.content
+
+    def _get_ncx(self) -> bytes:
+        return self.ncx
+
+
 def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
     """Write ``edition`` as an EPUB 3 to ``out`` (atomically, byte-reproducibly)."""
     lay = html.layout(edition, html.EPUB)
-    parts = (html.title_page(edition.metadata), *lay.parts)
     extra = template_dirs(ctx)
-    book = _new_book(edition.metadata, ctx)
+    book = _new_book(edition, ctx)
     css = _add_styles(book, extra)
-    docs = [_Document(p, _render(p, lay.view, css, extra)) for p in parts]
-    for doc in docs:
-        book.add_item(doc)
-    nav = epub.EpubNav(title=html.LABELS["contents"])
-    for href in css:
-        nav.add_link(href=href, rel="stylesheet", type="text/css")
-    book.add_item(nav)
+    image = cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics)
+    book.set_cover(COVER_IMAGE, image, create_page=False)  # cover-image item + EPUB 2 <meta>
+    docs = []
+    for part in lay.reading_order:
+        kind = _Navigation if part.key == NAV_KEY else _Document
+        docs.append(kind(part, _render(part, lay.view, css, extra)))
+        book.add_item(docs[-1])
     book.add_item(epub.EpubNcx())
-    book.toc = docs
-    book.spine = [docs[0], nav, *docs[1:]]
-    book.guide = _landmarks(parts, docs)
-    raw = _package(book, ctx.build.source_date_epoch)
+    book.toc = docs  # not used by _Writer, but ebooklib refuses an empty one
+    book.spine = docs
+    ncx = _render_ncx(edition.metadata, lay, extra)
+    raw = _package(book, ncx, ctx.build.source_date_epoch)
     atomic_write_bytes(out, reproducible_zip(raw, ctx.build.source_date_epoch, lay.view.lang))
 
 
@@ -88,6 +118,18 @@ def template_dirs(ctx: WriteContext) -> tuple[str, ...]:
 
 def _render(part: html.Part, view: html.View, css: list[str], extra: tuple[str, ...]) -> bytes:
     text = templating.render(TEMPLATE, extra, part=part, v=view, stylesheets=css)
+    return text.encode("utf-8")
+
+
+def _depth(entries: tuple[html.TocEntry, ...]) -> int:
+    return 1 + max((_depth(e.children) for e in entries), default=0) if entries else 0
+
+
+def _render_ncx(md: Metadata, lay: html.Layout, extra: tuple[str, ...]) -> bytes:
+    """The EPUB 2 NCX: the nav's nested entries, for older reading systems."""
+    text = templating.render(NCX_TEMPLATE, extra, lang=lay.view.lang, uid=identifier(md),
+                             title=md.title or html.LABELS["untitled"], toc=lay.toc,
+                             depth=_depth(lay.toc))
     return text.encode("utf-8")
 
 
@@ -103,29 +145,13 @@ def _add_styles(book: epub.EpubBook, extra: tuple[str, ...]) -> list[str]:
     return hrefs
 
 
-def _landmarks(parts: tuple[html.Part, ...], docs: list[_Document]) -> list[dict]:
-    """Landmarks for the nav: the start of the body, and the contents."""
-    marks = [{"href": "nav.xhtml", "title": html.LABELS["contents"], "type": "toc"}]
-    body = [d for p, d in zip(parts, docs) if p.matter == "body"]
-    if body:
-        marks.insert(0, {"href": body[0].file_name, "title": html.LABELS["start"], "type": "bodymatter"})
-    return marks
-
-
 # --------------------------------------------------------------------------
 # Metadata
 # --------------------------------------------------------------------------
 
 
-def identifier(metadata: Metadata) -> str:
-    """The book's identifier: the configured one, or a UUID stable for title + authors."""
-    if metadata.identifier:
-        return metadata.identifier
-    seed = "\x1f".join((metadata.title, *metadata.authors))
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'editionbuilder:' + seed)}"
-
-
-def _new_book(md: Metadata, ctx: WriteContext) -> epub.EpubBook:
+def _new_book(edition: Edition, ctx: WriteContext) -> epub.EpubBook:
+    md = edition.metadata
     book = epub.EpubBook()
     book.set_identifier(identifier(md))
     book.set_title(md.title or html.LABELS["untitled"])
@@ -144,7 +170,8 @@ def _new_book(md: Metadata, ctx: WriteContext) -> epub.EpubBook:
         book.add_metadata("DC", "date", md.date)
     elif md.date:
         ctx.diagnostics.warn("epub-date-format", f"date {md.date!r} is not YYYY[-MM[-DD]]: left out of the EPUB")
-    _add_accessibility(book)
+    for prop, value, attrs in accessibility_metadata(edition):
+        book.add_metadata(None, "meta", value, {"property": prop, **attrs})
     return book
 
 
@@ -159,39 +186,22 @@ def _add_credits(book: epub.EpubBook, md: Metadata) -> None:
                               {"refines": "#" + uid, "property": "role", "scheme": "marc:relators"})
 
 
-def _add_accessibility(book: epub.EpubBook) -> None:
-    """schema.org accessibility metadata (EPUB Accessibility 1.1 §2): text only,
-    with structural navigation, a table of contents and a reading order."""
-    pairs = [
-        ("schema:accessMode", "textual"), ("schema:accessModeSufficient", "textual"),
-        ("schema:accessibilityFeature", "structuralNavigation"),
-        ("schema:accessibilityFeature", "tableOfContents"),
-        ("schema:accessibilityFeature", "readingOrder"),
-        ("schema:accessibilityHazard", "none"),
-        ("schema:accessibilitySummary",
-         "Text-only publication with headings, a table of contents and linked notes."),
-    ]
-    for prop, value in pairs:
-        book.add_metadata(None, "meta", value, {"property": prop})
-
-
 # --------------------------------------------------------------------------
 # Packaging
 # --------------------------------------------------------------------------
 
 
-def _package(book: epub.EpubBook, epoch: int) -> bytes:
+def _package(book: epub.EpubBook, ncx: bytes, epoch: int) -> bytes:
     """The zip ebooklib writes, in memory; its errors become ``RenderError``."""
     options = {
         "epub3_pages": False,  # else every element with epub:type and id becomes a "page"
         "epub2_guide": False,  # landmarks in the nav replace the EPUB 2 guide
-        "landmark_title": html.LABELS["landmarks"],
         "mtime": datetime.fromtimestamp(epoch, tz=timezone.utc),
         "raise_exceptions": True,
     }
     buffer = io.BytesIO()
     try:
-        writer = epub.EpubWriter(buffer, book, options)
+        writer = _Writer(buffer, book, options, ncx)
         writer.process()
         writer.write()
     except Exception as exc:  # ebooklib raises bare lxml/zip/KeyError errors

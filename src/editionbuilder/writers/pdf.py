@@ -29,7 +29,7 @@ from weasyprint.urls import URLFetcher
 
 from .. import templating
 from ..diagnostics import Diagnostics, RenderError
-from ..fsutil import atomic_output
+from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from ..options import PrintOptions
 from . import WriteContext, html
@@ -92,23 +92,45 @@ class PdfWriter:
     def __call__(self, edition: Edition, out: Path, ctx: WriteContext) -> None:
         check_fonts(self.fonts)
         extra = tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
-        sheets = [templating.find_stylesheet(name, extra) for name in self.stylesheets]
-        roots = [ctx.project_dir, templating.STYLE_DIR, *(p.parent for p in sheets),
-                 *(Path(f.path).parent for f in self.fonts)]
-        fetcher = LocalFetcher(roots)
-        source = render_html(edition, extra)
-        with atomic_output(out) as tmp, _log_to(ctx.diagnostics):
-            try:
-                fonts = FontConfiguration()
-                css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
-                       for p in sheets]
-                css.append(weasyprint.CSS(string=page_css(ctx.options.print, self.fonts),
-                                          url_fetcher=fetcher, font_config=fonts))
-                document = weasyprint.HTML(string=source, base_url=str(ctx.project_dir.resolve()),
-                                           url_fetcher=fetcher)
-                document.write_pdf(tmp, stylesheets=css, font_config=fonts)
-            except Exception as exc:  # a WeasyPrint failure is not the user's traceback
-                raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
+        sheets = tuple(templating.find_stylesheet(name, extra) for name in self.stylesheets)
+        job = PdfJob(render_html(edition, extra), sheets, page_css(ctx.options.print, self.fonts),
+                     self.fonts, ctx.project_dir)
+        atomic_write_bytes(out, render_pdf(job, ctx.diagnostics))
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One HTML document to render: its stylesheets (files, then a generated
+    one) and fonts; local files are served from the project, the stylesheet
+    folders and the font folders only."""
+
+    source: str
+    sheets: tuple[Path, ...]
+    extra_css: str
+    fonts: tuple[FontFace, ...]
+    project_dir: Path
+
+
+def render_pdf(job: PdfJob, diagnostics: Diagnostics) -> bytes:
+    """The PDF of ``job`` in memory; WeasyPrint's warnings become diagnostics.
+
+    Shared by the interior and the cover (writers/cover.py), so that
+    WeasyPrint is imported here only.
+    """
+    roots = [job.project_dir, templating.STYLE_DIR, *(p.parent for p in job.sheets),
+             *(Path(f.path).parent for f in job.fonts)]
+    fetcher = LocalFetcher(roots)
+    with _log_to(diagnostics):
+        try:
+            fonts = FontConfiguration()
+            css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
+                   for p in job.sheets]
+            css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher, font_config=fonts))
+            document = weasyprint.HTML(string=job.source, base_url=str(job.project_dir.resolve()),
+                                       url_fetcher=fetcher)
+            return document.write_pdf(stylesheets=css, font_config=fonts)
+        except Exception as exc:  # a WeasyPrint failure is not the user's traceback
+            raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
 
 
 write_pdf = PdfWriter()
@@ -125,21 +147,25 @@ def check_fonts(fonts: Sequence[FontFace]) -> None:
 def render_html(edition: Edition, extra_dirs: Sequence[str] = ()) -> str:
     """The whole book as one HTML document, from the shared templates."""
     lay = html.layout(edition, html.PRINT)
-    parts = (html.title_page(edition.metadata), *lay.parts)
     md = edition.metadata
-    return templating.render("print_book.html.j2", extra_dirs, parts=parts, v=lay.view,
+    return templating.render("print_book.html.j2", extra_dirs, parts=lay.reading_order, v=lay.view,
                              title=md.title or html.LABELS["untitled"], authors=md.authors)
 
 
 def page_css(options: PrintOptions, fonts: Sequence[FontFace]) -> str:
     """The stylesheet that depends on options: trim size, font faces and families."""
+    return f"{font_css(fonts)}@page {{ size: {options.width_in}in {options.height_in}in; }}\n"
+
+
+def font_css(fonts: Sequence[FontFace]) -> str:
+    """@font-face rules binding each face to its file, and the families' uses."""
     faces = "\n".join(
         f'@font-face {{ font-family: "{f.family}"; src: url("{Path(f.path).as_uri()}"); '
         f"font-style: {f.style}; font-weight: {f.weight}; }}"
         for f in fonts
     )
     return (
-        f"{faces}\n@page {{ size: {options.width_in}in {options.height_in}in; }}\n"
+        f"{faces}\n"
         f'html {{ font-family: "{TEXT_FAMILY}"; }}\n'
         f'{BOLD_SELECTORS} {{ font-family: "{BOLD_FAMILY}", "{TEXT_FAMILY}"; }}\n'
         f'pre, code {{ font-family: "{MONO_FAMILY}"; }}\n'

@@ -1,0 +1,89 @@
+"""The EPUBs the reading-system and accessibility tests check, built once per
+test session, and the npm tools of tools/ that check them (`make tools`
+installs them; `make test` depends on it).
+"""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path, PurePosixPath
+
+import pytest
+from lxml import etree
+from paths import CORPUS, ROOT
+
+from editionbuilder.cli import main
+
+TOOLS = ROOT / "tools"
+NODE_MODULES = TOOLS / "node_modules"
+# Debian's Chromium with the flags it needs here (see the script).
+CHROMIUM_WRAPPER = TOOLS / "chromium-headless"
+CHROMIUM = Path("/usr/bin/chromium")
+ENGELS = CORPUS / "01-pg-engels-socialism-utopian-scientific/39257-8.txt"
+# The shipped editions, and a Project Gutenberg text with notes.
+BOOKS = ("essay", "film", "anthology", "39257-8")
+
+_NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "o": "http://www.idpf.org/2007/opf"}
+_built: dict[str, Path] = {}
+_build_codes: list[int] = []
+
+
+def require_tools(*paths: Path) -> None:
+    """Fail (never skip) with the command that installs what is missing."""
+    missing = [str(p) for p in (CHROMIUM, *paths) if not p.exists()]
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: run `make tools`", pytrace=False)
+
+
+def built_epubs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Every edition of editions.toml and the Engels text, EPUB only, built
+    once per session (the modules that need them share this build)."""
+    if not _built:
+        out = tmp_path_factory.mktemp("epubs")
+        config = ["build", "--config", str(ROOT / "editions.toml"), "--out", str(out), "--format", "epub"]
+        codes = (main(config), main(["build", str(ENGELS), "--out", str(out), "--format", "epub"]))
+        _built.update({name: out / f"{name}.epub" for name in BOOKS})
+        _build_codes.extend(codes)
+    if _build_codes != [0, 0]:  # the second module to ask gets the same answer, without a rebuild
+        pytest.fail(f"the build failed (exit codes {_build_codes}): see the captured stderr", pytrace=False)
+    return dict(_built)
+
+
+def spine_hrefs(epub: Path) -> list[str]:
+    """The spine's content documents, as paths relative to the package
+    document (how Ace and epub.js name them)."""
+    with zipfile.ZipFile(epub) as z:
+        container = etree.fromstring(z.read("META-INF/container.xml"))
+        opf_path = container.find(".//c:rootfile", _NS).get("full-path")
+        opf = etree.fromstring(z.read(opf_path))
+    manifest = {item.get("id"): item.get("href") for item in opf.iterfind(".//o:manifest/o:item", _NS)}
+    return [manifest[ref.get("idref")] for ref in opf.iterfind(".//o:spine/o:itemref", _NS)]
+
+
+def scratch_env(scratch: Path) -> dict[str, str]:
+    """The environment with XDG folders and TMPDIR in `scratch`, so that the
+    tools (Ace, Chromium) write nothing under ~/.config or ~/.cache."""
+    env = dict(os.environ)
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "TMPDIR"):
+        folder = scratch / name.lower()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        env[name] = str(folder)
+    return env
+
+
+def doc_name(href: str) -> str:
+    """`/EPUB/nav.xhtml` or `nav.xhtml` -> `nav.xhtml`."""
+    return PurePosixPath(href).name
+
+
+def announce(request: pytest.FixtureRequest, line: str) -> None:
+    """Say where the outputs for a person are, whatever the output capture
+    and verbosity (print() in a fixture shows only when a test fails)."""
+    plugins = request.config.pluginmanager
+    reporter, capture = plugins.get_plugin("terminalreporter"), plugins.get_plugin("capturemanager")
+    if reporter is None or capture is None:
+        print(line)
+        return
+    with capture.global_and_fixture_disabled():  # fd-level capture would swallow it
+        reporter.write_line(f"\n{line}")

@@ -1,0 +1,141 @@
+"""DAISY Ace, the accessibility checker of the publishing world, on every EPUB:
+the shipped editions and a Gutenberg edition, built once per session. Ace runs
+axe-core in headless Chromium over every content document and checks the
+package's accessibility metadata; any violation fails, listed with its rule,
+impact, file, element and HTML, so that it can be fixed in the templates.
+
+Ace takes about 5 s a book; the books are checked two at a time (2 cores).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from epubkit import (
+    BOOKS,
+    CHROMIUM_WRAPPER,
+    NODE_MODULES,
+    announce,
+    built_epubs,
+    doc_name,
+    require_tools,
+    scratch_env,
+    spine_hrefs,
+)
+
+ACE = NODE_MODULES / ".bin" / "ace-cli"
+
+
+class AceFailed(Exception):
+    """Ace itself did not run to its report (not a finding about the book)."""
+
+
+def run_ace(epub: Path, work: Path) -> dict:
+    """`ace-cli -f -o OUT book.epub`; its report.json, parsed."""
+    env = scratch_env(work / "scratch")
+    # Ace finds the browser only through this variable; the wrapper passes
+    # the flags Debian's Chromium needs here (it ignores them from the env).
+    env["PUPPETEER_EXECUTABLE_PATH"] = str(CHROMIUM_WRAPPER)
+    out = work / "report"
+    try:
+        proc = subprocess.run(
+            [str(ACE), "--force", "--silent", "--outdir", str(out), str(epub)],
+            env=env, capture_output=True, text=True, timeout=300, check=False,
+        )
+    except subprocess.TimeoutExpired as e:
+        raise AceFailed(f"Ace did not finish {epub.name} in {e.timeout} s") from None
+    report = out / "report.json"
+    if proc.returncode != 0 or not report.exists():
+        raise AceFailed(f"Ace failed on {epub.name} (exit {proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    return json.loads(report.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def ace_reports(request, tmp_path_factory) -> dict[str, dict | AceFailed]:
+    require_tools(ACE, CHROMIUM_WRAPPER)
+    epubs = built_epubs(tmp_path_factory)
+    work = tmp_path_factory.mktemp("ace")
+
+    def check(name: str) -> dict | AceFailed:
+        try:
+            return run_ace(epubs[name], work / name)
+        except AceFailed as e:
+            return e
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = dict(zip(BOOKS, pool.map(check, BOOKS)))
+    announce(request, f"DAISY Ace reports (report.html, report.json): {work}/NAME/report/")
+    return reports
+
+
+def report_of(ace_reports, name: str) -> dict:
+    report = ace_reports[name]
+    if isinstance(report, AceFailed):
+        pytest.fail(str(report), pytrace=False)
+    return report
+
+
+# Ace's HTML snippets repeat the namespace declarations on every element, and
+# append the opening tags of related elements after <!--##-->: keep the
+# element itself, without the declarations.
+_XMLNS = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
+
+
+def violations(report: dict) -> list[dict[str, str]]:
+    """Every failed check of the report: one per rule and element."""
+    found = []
+    for doc in report["assertions"]:
+        for check in doc.get("assertions", []):
+            result, test = check["earl:result"], check["earl:test"]
+            if result.get("earl:outcome") != "fail":
+                continue
+            pointer = result.get("earl:pointer", {})
+            found.append({
+                "rule": test.get("dct:title", "?"),
+                "impact": test.get("earl:impact", "?"),
+                "file": doc["earl:testSubject"]["url"],
+                "element": ", ".join(dict.fromkeys(pointer.get("css", []))),
+                "rule_says": test.get("dct:description", ""),
+                "found": result.get("dct:description", "").strip(),
+                "html": _XMLNS.sub("", result.get("html", "")).split("<!--##-->")[0].strip(),
+                "help": test.get("help", {}).get("url", ""),
+            })
+    return found
+
+
+def explain(name: str, found: list[dict[str, str]]) -> str:
+    """The violations grouped by rule: what the rule asks once, then each
+    element (file, CSS path, what Ace saw, its HTML)."""
+    lines = [f"DAISY Ace found {len(found)} violation(s) in {name}.epub:"]
+    rules = dict.fromkeys((v["rule"], v["impact"], v["rule_says"], v["help"]) for v in found)
+    for rule, impact, says, help_url in rules:
+        lines.append(f"{rule} [{impact}]: {says} ({help_url})")
+        for v in (v for v in found if v["rule"] == rule):
+            lines += [
+                f"  - {v['file']} {v['element']}: {v['html'][:300]}",
+                *(f"      {line}" for line in v["found"].splitlines()),
+            ]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_ace_finds_no_violation(ace_reports, name):
+    found = violations(report_of(ace_reports, name))
+    if found:
+        pytest.fail(explain(name, found), pytrace=False)
+
+
+@pytest.mark.parametrize("name", BOOKS)
+def test_ace_checked_every_content_document(ace_reports, tmp_path_factory, name):
+    """A report without violations means something only if Ace opened every
+    document of the spine (and the package document for the metadata)."""
+    report = report_of(ace_reports, name)
+    checked = {doc_name(doc["earl:testSubject"]["url"]) for doc in report["assertions"]}
+    spine = {doc_name(href) for href in spine_hrefs(built_epubs(tmp_path_factory)[name])}
+    assert spine <= checked, f"not checked by Ace: {sorted(spine - checked)}"
+    assert any(u.endswith(".opf") for u in checked)
