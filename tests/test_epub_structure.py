@@ -325,3 +325,17 @@ def test_accessibility_metadata_says_what_the_book_is(books, name):
     certified = opf.find(".//o:meta[@property='a11y:certifiedBy']", NS)
     assert certified.get("refines") == "#conformance" and certified.text == "editionbuilder"
     assert "printPageNumbers" not in metas["schema:accessibilityFeature"]
+
+
+def test_title_page_has_no_credits_and_contributors_are_people(shipped):
+    """Credits found in a source are listed in the imprint; the OPF names
+    people with a role once each, and no company or year as a contributor."""
+    with zipfile.ZipFile(shipped["film"]) as z:
+        opf = z.read("EPUB/content.opf").decode("utf-8")
+        titlepage = next(z.read(n).decode("utf-8") for n in z.namelist() if n.endswith("titlepage.xhtml"))
+    assert "Director" not in titlepage and "Toomas Lepp" not in titlepage
+    contributors = re.findall(r"<dc:contributor[^>]*>([^<]+)<", opf)
+    # the director, and the author again as producer (a second role); the
+    # company and the year are not people
+    assert sorted(contributors) == ["Juhan Aare", "Toomas Lepp"]
+    assert re.findall(r'scheme="marc:relators">(\w+)<', opf) == ["aut", "drt", "pro"]

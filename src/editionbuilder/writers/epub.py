@@ -176,14 +176,18 @@ def _new_book(edition: Edition, ctx: WriteContext) -> epub.EpubBook:
 
 
 def _add_credits(book: epub.EpubBook, md: Metadata) -> None:
-    """Credits other than the authors become dc:contributor with a MARC role when known."""
-    for index, credit in enumerate(md.credits, start=1):
-        uid = f"contributor{index}"
-        book.add_metadata("DC", "contributor", credit.name, {"id": uid})
+    """People credited with a MARC role (director, producer…) become
+    dc:contributor, once per person and role; authors are dc:creator already,
+    and credits that name no person (a company, a year) stay in the imprint."""
+    seen = {(a, "aut") for a in md.authors}
+    for credit in md.credits:
         code = RELATORS.get(credit.role.lower())
-        if code:
-            book.add_metadata(None, "meta", code,
-                              {"refines": "#" + uid, "property": "role", "scheme": "marc:relators"})
+        if code is None or (credit.name, code) in seen:
+            continue
+        seen.add((credit.name, code))
+        uid = f"contributor{len(seen)}"
+        book.add_metadata("DC", "contributor", credit.name, {"id": uid})
+        book.add_metadata(None, "meta", code, {"refines": "#" + uid, "property": "role", "scheme": "marc:relators"})
 
 
 # --------------------------------------------------------------------------

@@ -88,9 +88,9 @@ def cover_page(md: Metadata) -> Part:
 
 
 def title_page(metadata: Metadata) -> Part:
-    """The title page part: title, subtitle, authors, credits, publisher."""
-    credits = tuple((c.role.capitalize(), c.name) for c in metadata.credits)
-    content = {"metadata": metadata, "credits": credits}
+    """The title page part: title, subtitle, authors, publisher. The
+    credits a source names go to the imprint, not here."""
+    content = {"metadata": metadata}
     return Part(TITLEPAGE_KEY, "titlepage", metadata.title or LABELS["titlepage"], "front", content,
                 "titlepage")
 
