@@ -4,7 +4,9 @@
 #   make / make all   set up, then build every edition
 #   make setup        system packages and .venv only (nothing to do when up to date)
 #   make test         set up, then run the test suite (no build)
-#   make check        build, then run the checks on the outputs (pytest -m check)
+#   make check        build, then preflight every print edition's press PDF and
+#                     cover against KDP's and IngramSpark's rules (a failure
+#                     fails make: `editionbuilder preflight` exits 7)
 #   make tools        Chromium and the npm test tools in tools/ (DAISY Ace, epub.js)
 #   make clean        remove the outputs and caches (keeps .venv)
 #   make distclean    clean, and remove .venv
@@ -51,10 +53,9 @@ test: setup tools
 	@echo "==> running the tests"
 	@$(VENV)/bin/python -m pytest -q
 
-# pytest exits 5 when no test is marked `check`: not a failure (yet).
 check: build
-	@echo "==> checking the built editions (pytest -m check)"
-	@$(VENV)/bin/python -m pytest -q -m check || [ $$? -eq 5 ]
+	@echo "==> preflight: the print editions' press PDFs and covers"
+	@$(VENV)/bin/editionbuilder preflight --config $(CONFIG)
 
 # apt-get runs only when something is missing, and `apt-get update` once.
 $(SYSTEM_STAMP): Makefile

@@ -165,3 +165,22 @@ def test_strict_turns_warnings_into_a_failure(tmp_path, capsys):
     shutil.copy(ROOT / "seeds/000_daf78f6bae771185.txt", src)
     assert main(["build", str(src), "--out", str(tmp_path), "--strict", "--format", "epub"]) == 6
     assert "[quote-repaired]" in capsys.readouterr().err
+
+
+def test_export_command_writes_an_editable_manuscript(tmp_path, capsys):
+    config = str(ROOT / "editions.toml")
+    assert main(["export", "--to", "markdown", "film", "--config", config, "--out", str(tmp_path)]) == 0
+    text = (tmp_path / "film.md").read_text(encoding="utf-8")
+    assert text.startswith("---\n") and "title: The Collapse of The Soviet Union" in text
+    assert "[^1]" in text and "{.comments}" in text  # the comment's footnote, the responses section
+    assert main(["export", "--to", "docx", "nope", "--config", config, "--out", str(tmp_path)]) == 2
+    assert "no edition of that name" in capsys.readouterr().err
+
+
+def test_print_edition_gets_press_file_and_cover_that_pass_preflight(out, capsys):
+    """The anthology is marked for print: its press interior and wrap cover
+    are built, and `editionbuilder preflight` passes them."""
+    assert (out / "anthology-press.pdf").is_file() and (out / "anthology-cover.pdf").is_file()
+    assert not (out / "essay-press.pdf").exists()  # not marked for print
+    assert main(["preflight", "--config", str(ROOT / "editions.toml"), "--out", str(out)]) == 0
+    assert "passed" in capsys.readouterr().out

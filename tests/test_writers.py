@@ -410,11 +410,19 @@ def test_footnote_is_on_the_page_of_its_call(pdf_pages):
     assert sample.COMMENT_NOTE_TEXT in comment_page
 
 
-def test_pdf_page_size_no_links_no_bookmarks(built, tmp_path):
+def test_pdf_page_size_screen_links_press_none(built, tmp_path):
+    """NAME.pdf is the screen PDF (links, bookmarks); the press file has neither
+    (tests/test_print.py checks both in depth)."""
     with pikepdf.open(built["pdf-a"]) as pdf:
         assert [float(v) for v in pdf.pages[0].mediabox] == [0, 0, 432, 648]
-        assert all("/Annots" not in page for page in pdf.pages)
-        assert "/Outlines" not in pdf.Root  # no bookmarks either
+        assert any("/Annots" in page for page in pdf.pages)
+        assert "/Outlines" in pdf.Root
+    press = tmp_path / "book-press.pdf"
+    get_writer("press")(sample.sample_edition(), press, make_ctx(tmp_path, PrintOptions(enabled=True)))
+    if press.exists():  # the sample may be too short for the press
+        with pikepdf.open(press) as pdf:
+            assert all("/Annots" not in page for page in pdf.pages)
+            assert "/Outlines" not in pdf.Root
     small = tmp_path / "small.pdf"
     get_writer("pdf")(minimal_edition(), small, make_ctx(tmp_path, PrintOptions(width_in=5, height_in=8)))
     with pikepdf.open(small) as pdf:
@@ -466,7 +474,7 @@ def test_fetcher_refuses_network_and_foreign_files(tmp_path):
 
 
 def test_registry_lists_writers_and_refuses_unknown():
-    assert set(WRITERS) == {"epub", "pdf"}
+    assert {"epub", "pdf", "press"} <= set(WRITERS)
     with pytest.raises(ConfigError, match="docx"):
         get_writer("docx")
 

@@ -3,6 +3,7 @@
     editionbuilder build [--config FILE] [--edition NAME] [--out DIR]
     editionbuilder build FILE... [--out DIR]
     editionbuilder inspect FILE [--stats]
+    editionbuilder preflight [--config FILE] [--edition NAME] [--out DIR]
 
 Diagnostics print as ``file:line: warning: message [code]`` on stderr;
 errors as one line ``editionbuilder: error: ...`` with the exit code of
@@ -24,6 +25,7 @@ from .diagnostics import Diagnostics, EditionError, Severity
 from .options import BuildOptions, EditionOptions
 
 EXIT_STRICT = 6
+EXIT_PREFLIGHT = 7  # a press file failed a print-on-demand check (or is missing)
 EXIT_INTERNAL = 70
 
 
@@ -65,6 +67,19 @@ def _parser() -> argparse.ArgumentParser:
     i.add_argument("--stats", action="store_true", help="print counts instead of the model")
     i.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     i.set_defaults(func=cmd_inspect)
+    f = sub.add_parser("preflight", help="check the print editions' press PDFs and covers (KDP, IngramSpark)")
+    f.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
+    f.add_argument("--edition", action="append", default=[], help="check only this edition (repeatable)")
+    f.add_argument("--out", type=Path, default=Path("output"), help="folder of the built files (default: output/)")
+    f.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    f.set_defaults(func=cmd_preflight, files=[])
+    x = sub.add_parser("export", help="write an edition as DOCX, Markdown or HTML through pandoc")
+    x.add_argument("target", help="a source FILE, or the NAME of an edition in the config")
+    x.add_argument("--to", required=True, choices=["docx", "html", "markdown"], help="output format")
+    x.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
+    x.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    x.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    x.set_defaults(func=cmd_export)
     return p
 
 
@@ -132,10 +147,66 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_preflight(args: argparse.Namespace) -> int:
+    """A pass/fail table of every print edition's press files; exit 7 on a failure."""
+    from .press_check import edition_reports, summary, table
+
+    editions, _project = _editions(args)
+    printed = [e for e in editions if e.print.enabled]
+    for e in editions:
+        if not e.print.enabled and args.edition:
+            print(f"editionbuilder: edition {e.name} is not a print edition (print.enabled = false): skipped",
+                  file=sys.stderr)
+    if not printed:
+        print("preflight: no print edition to check")
+        return 0
+    reports = [r for e in printed for r in edition_reports(e, args.out)]
+    for line in table(reports):
+        print(line)
+    print(summary(reports))
+    return 0 if all(r.passed for r in reports) else EXIT_PREFLIGHT
+
+
 def _progress(message: str) -> None:
     """Progress on a terminal only; logs and CI stay quiet."""
     if sys.stderr.isatty():
         print(f"  {message}", file=sys.stderr)
+
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """``output/NAME.md`` (+ ``NAME.json``), ``NAME.docx`` or ``NAME.html``."""
+    from .pipeline import read_edition
+    from .writers.export import export, export_path
+
+    options, project = _export_edition(args)
+    diags = Diagnostics()
+    edition = read_edition(options, project, diags)
+    out = export_path(args.out, options.name, args.to)
+    result = export(edition, out, args.to, source_date_epoch(options, os.environ))
+    for d in diags.items:
+        if d.code not in options.silence:
+            print(d.format(), file=sys.stderr)
+    for warning in result.warnings:
+        print(f"{out}: warning: {warning} [pandoc-warning]", file=sys.stderr)
+    for path in result.outputs:
+        print(f"wrote {path}")
+    return 0
+
+
+def _export_edition(args: argparse.Namespace) -> tuple[EditionOptions, Path]:
+    """An existing FILE is a one-off edition (unless --config is given);
+    anything else names an edition of the config."""
+    if args.config is None and Path(args.target).is_file():
+        return one_off_edition([Path(args.target)]), Path.cwd()
+    project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
+    for options in project.editions:
+        if options.name == args.target:
+            return options, project.project_dir
+    known = ", ".join(e.name for e in project.editions)
+    from .diagnostics import ConfigError
+
+    raise ConfigError(f"{args.target}: no such file, and no edition of that name in {project.path} (editions: {known})")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -119,11 +119,27 @@ _METADATA_SPEC: dict[str, Callable[[Any], Any]] = {
     "identifier": identifier,
     "print_identifier": string,
     "description": string,
+    "blurb": string,
 }
 # Metadata [defaults] may set: the rest names one edition, not all of them.
 _DEFAULT_METADATA_KEYS = ("authors", "language", "publisher", "rights", "date")
 _READER_SPEC = {"dash": choice("em", "en"), "lost_links": choice("drop", "keep")}
-_PRINT_SPEC = {"enabled": boolean, "trim": trim, "paper": choice(*PAPER_CALIPER), "bleed": boolean}
+# Paper thickness per page (inches) a printer may quote instead of KDP's:
+# real papers lie well inside this range, so a value outside it is a typo
+# or another unit (mm, points).
+CALIPER_RANGE_IN = (0.001, 0.01)
+
+
+def _caliper(value: Any) -> float:
+    low, high = CALIPER_RANGE_IN
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+        raise Invalid(f"{show(value)} is not a paper thickness per page in inches ({low} to {high}, "
+                      f"e.g. {PAPER_CALIPER['cream']})")
+    return float(value)
+
+
+_PRINT_SPEC = {"enabled": boolean, "trim": trim, "paper": choice(*PAPER_CALIPER), "bleed": boolean,
+               "caliper": _caliper}
 _COMMON_KEYS = ("include_comments", "print", "reader", "silence", "bibliography_style")
 _EDITION_KEYS = ("name", "sources", "metadata", *_COMMON_KEYS)
 _DEFAULTS_KEYS = (*_DEFAULT_METADATA_KEYS, *_COMMON_KEYS)
@@ -170,6 +186,8 @@ def _print_options(value: Any, base: PrintOptions, where: _Where, in_edition: bo
         fields.setdefault("enabled", True)
     if "trim" in fields:
         fields["width_in"], fields["height_in"] = trim_inches(fields["trim"])
+    if "caliper" in fields:
+        fields["caliper_in"] = fields.pop("caliper")
     return dataclasses.replace(base, **fields)
 
 

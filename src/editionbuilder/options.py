@@ -21,6 +21,16 @@ TRIM_SIZES: dict[str, tuple[float, float]] = {
 # Paper thickness per page in inches (KDP's published figures).
 PAPER_CALIPER: dict[str, float] = {"white": 0.002252, "cream": 0.0025}
 
+# The cover wrap (KDP and IngramSpark): bleed on every outer edge; spine text
+# only on books of more than 79 pages (KDP), kept this far from each fold
+# (IngramSpark's binding variance); the barcode area (width, height) at the
+# back cover's lower right, this far inside the trim.
+BLEED_IN = 0.125
+SPINE_TEXT_MIN_PAGES = 80
+BINDING_VARIANCE_IN = 0.0625
+BARCODE_IN = (2.0, 1.2)
+BARCODE_MARGIN_IN = 0.5
+
 # KDP's minimum inside (gutter) margin by page count, in inches: (up to
 # this many pages, gutter). Above 828 pages KDP prints no paperback.
 KDP_GUTTER: tuple[tuple[int, float], ...] = ((150, 0.375), (300, 0.5), (500, 0.625), (700, 0.75), (828, 0.875))
@@ -42,6 +52,14 @@ class PrintOptions:
     height_in: float = 9.0
     paper: str = "white"
     bleed: bool = False
+    # Paper thickness per page in inches, for a printer whose figure differs
+    # from KDP's (IngramSpark quotes its own per paper); 0: PAPER_CALIPER.
+    caliper_in: float = 0.0
+
+    @property
+    def caliper(self) -> float:
+        """Inches per page: the override, else the paper's KDP figure."""
+        return self.caliper_in or PAPER_CALIPER[self.paper]
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +89,9 @@ class MetadataOverrides:
     identifier: str = ""
     print_identifier: str = ""
     description: str = ""
+    # The back-cover text of the print edition (blank lines part
+    # paragraphs); empty: the description.
+    blurb: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,8 @@ class PandocJob:
     ``sandbox`` stays on unless a writer must read files not named on the
     command line (images of an EPUB). ``language`` is ``KEEP_LANGUAGE``
     for a job that reads a manuscript, whose own ``lang`` must survive.
+    ``epoch`` is passed as ``SOURCE_DATE_EPOCH``: pandoc then stamps the
+    files inside a DOCX, ODT or EPUB with it instead of the current time.
     """
 
     from_format: str
@@ -87,6 +89,7 @@ class PandocJob:
     error: type[EditionError] = RenderError
     sandbox: bool = True
     timeout: float = 120.0
+    epoch: int | None = None
 
     def __post_init__(self) -> None:
         if not self.language:
@@ -123,6 +126,8 @@ def run(job: PandocJob, data: bytes) -> PandocOutput:
     with tempfile.TemporaryDirectory(prefix="editionbuilder-pandoc-") as home:
         argv = _argv(job, home)
         env = {"LANG": _LOCALE, "LC_ALL": _LOCALE, "HOME": home, "XDG_DATA_HOME": home, "PATH": _PATH}
+        if job.epoch is not None:
+            env["SOURCE_DATE_EPOCH"] = str(job.epoch)
         try:
             done = subprocess.run(
                 argv, input=data, capture_output=True, env=env, cwd=home, timeout=job.timeout, check=False
@@ -229,6 +234,17 @@ def meta(value: Any) -> dict[str, Any]:
     if isinstance(value, Sequence):
         return {"t": "MetaList", "c": [meta(v) for v in value]}
     raise TypeError(f"no pandoc metadata value for {type(value).__name__}")
+
+
+def cite_all() -> dict[str, Any]:
+    """``nocite: "@*"`` as a ``MetaInlines`` holding a real ``Cite``: a
+    ``MetaString`` would be text (the Markdown writer escapes it to
+    ``@\\*``), not the citation of every entry citeproc looks for."""
+    everything = {
+        "citationId": "*", "citationPrefix": [], "citationSuffix": [],
+        "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0,
+    }
+    return {"t": "MetaInlines", "c": [{"t": "Cite", "c": [[everything], [{"t": "Str", "c": "@*"}]]}]}
 
 
 def document(metadata: Mapping[str, Any], blocks: Sequence[Any] = ()) -> dict[str, Any]:

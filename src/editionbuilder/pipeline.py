@@ -94,7 +94,7 @@ def _derived_id(title: str, authors: tuple[str, ...], digests: list[str]) -> str
 
 def build_edition(options: EditionOptions, build: BuildOptions, progress: Progress | None = None) -> EditionResult:
     """Read, transform and write every output of one edition."""
-    from .writers import WriteContext, get_writer
+    from .writers import WriteContext, formats_for, get_writer, output_path
 
     say = progress or (lambda _msg: None)
     diags = Diagnostics()
@@ -105,11 +105,12 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs = []
     ctx = WriteContext(options, build, diags, project)
-    for fmt in build.formats:
-        target = out_dir / f"{options.name}.{fmt}"
+    for fmt in formats_for(options, build):
+        target = output_path(out_dir, options.name, fmt)
         say(f"{options.name}: writing {target}")
         get_writer(fmt)(edition, target, ctx)
-        outputs.append(target)
+        if target.is_file():  # the press writer declines a book under 24 pages
+            outputs.append(target)
     outputs.append(write_report(edition, options, diags, out_dir, project))
     return EditionResult(options.name, edition, tuple(diags.items), tuple(outputs))
 

@@ -63,6 +63,7 @@ class Spec:
     bleed: bool = False
     paper: str = "white"
     pages: int = 0  # the interior's page count (for the cover's spine)
+    caliper_in: float = 0.0  # paper thickness per page; 0: PAPER_CALIPER[paper]
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +103,7 @@ def preflight_cover(path: Path, spec: Spec) -> Report:
 
 
 def spine_in(spec: Spec) -> float:
-    return spec.pages * PAPER_CALIPER[spec.paper]
+    return spec.pages * (spec.caliper_in or PAPER_CALIPER[spec.paper])
 
 
 def cover_size(spec: Spec) -> tuple[float, float]:

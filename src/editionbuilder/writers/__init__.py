@@ -4,6 +4,8 @@ A writer is a function ``(edition, out_path, ctx) -> None`` that writes one
 output file atomically (``fsutil.atomic_output``), appends content problems
 to ``ctx.diagnostics`` and raises ``RenderError`` when the output cannot be
 made (a missing font file, a template error). Writers never print.
+``output_path`` names each format's file (``NAME.FMT``, or ``NAME-press.pdf``)
+and ``formats_for`` adds the press PDF for an edition marked for print.
 
 Each entry imports its module on first use: the EPUB writer is the only
 importer of ebooklib and the PDF writer the only importer of WeasyPrint, and
@@ -49,7 +51,38 @@ def _pdf(edition: Edition, out: Path, ctx: WriteContext) -> None:
     write_pdf(edition, out, ctx)
 
 
-WRITERS: dict[str, Writer] = {"epub": _epub, "pdf": _pdf}
+def _press(edition: Edition, out: Path, ctx: WriteContext) -> None:
+    from .press import write_press
+
+    write_press(edition, out, ctx)
+
+
+def _cover(edition: Edition, out: Path, ctx: WriteContext) -> None:
+    from .cover import write_print_cover
+
+    write_print_cover(edition, out, ctx)
+
+
+WRITERS: dict[str, Writer] = {"epub": _epub, "pdf": _pdf, "press": _press, "cover": _cover}
+
+# File names other than NAME.FMT; a writer may also decline to write (the
+# press file of a book too short for print-on-demand, and then its cover).
+OUTPUT_NAMES: dict[str, str] = {"press": "{name}-press.pdf", "cover": "{name}-cover.pdf"}
+
+
+def output_path(out_dir: Path, name: str, fmt: str) -> Path:
+    """Where format ``fmt`` of edition ``name`` is written."""
+    return out_dir / OUTPUT_NAMES.get(fmt, "{name}.{fmt}").format(name=name, fmt=fmt)
+
+
+def formats_for(options: EditionOptions, build: BuildOptions) -> tuple[str, ...]:
+    """The formats to write: the build's, and the press PDF after the screen
+    PDF for an edition whose config asks for print, then the cover (its spine
+    needs the press file's page count)."""
+    if options.print.enabled and "pdf" in build.formats and "press" not in build.formats:
+        at = build.formats.index("pdf") + 1
+        return (*build.formats[:at], "press", "cover", *build.formats[at:])
+    return build.formats
 
 
 def get_writer(name: str) -> Writer:

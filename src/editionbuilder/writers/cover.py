@@ -12,20 +12,46 @@ build dependency (``make`` installs poppler-utils). Both steps are
 deterministic: the PDF is byte-identical between runs (no dates are written
 without PDF/X) and ``pdftoppm`` writes PNGs without timestamps, so two
 builds give the same cover bytes.
+
+The print cover (``write_cover``, ``NAME-cover.pdf``) is the same design on
+one wide page: back cover, spine and front cover (``cover_wrap.html.j2``),
+with KDP's and IngramSpark's geometry: 0.125 in bleed all round, the spine
+as thick as the interior (pages x the paper's caliper), spine text only
+above 79 pages and 0.0625 in clear of each fold (binding variance), and
+the 2 x 1.2 in barcode area at the back cover's lower right left empty.
+It is a press file like the interior: PDF/X-4 with the CMYK output intent,
+device-cmyk colours only (``cover-press.css``), fonts embedded, the TrimBox
+the wrap without its bleed, and the same bytes on every build (dates from
+SOURCE_DATE_EPOCH, a DocumentID derived from the edition's identifier).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 import shutil
 import subprocess
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import templating
 from ..diagnostics import Diagnostics, RenderError
-from ..model import Metadata
-from .pdf import DEFAULT_FONTS, PdfJob, check_fonts, font_css, render_pdf
+from ..fsutil import atomic_write_bytes
+from ..model import Edition, Metadata
+from ..options import (
+    BARCODE_IN,
+    BARCODE_MARGIN_IN,
+    BINDING_VARIANCE_IN,
+    BLEED_IN,
+    SPINE_TEXT_MIN_PAGES,
+    PrintOptions,
+)
+from ..pdfinfo import page_count
+from . import WriteContext
+from .pdf import DEFAULT_FONTS, PdfJob, PressProfile, check_fonts, font_css, render_pdf
 from .view import LABELS
 
 # Large enough for every store (Apple Books asks at least 1400 px wide; KDP
@@ -99,3 +125,158 @@ def rasterise(pdf: bytes, size: tuple[int, int]) -> bytes:
         detail = getattr(exc, "stderr", b"") or b""
         raise RenderError(f"pdftoppm could not rasterise the cover: {detail.decode(errors='replace').strip() or exc}") from exc
     return done.stdout
+
+
+# --- The print wrap ---------------------------------------------------------
+
+WRAP_TEMPLATE = "cover_wrap.html.j2"
+WRAP_STYLESHEETS = ("cover.css", "cover-press.css")
+# The spine's capitals are sized and centred by their ink, not by the line
+# box: in EB Garamond 12 capitals reach from 0.33 em below the baseline
+# (the long-tailed Q it sets before U, Ę, Ç) to 0.85 em above it (Å, É),
+# and the line box's ascent is 0.71 em of its 1 em (hhea 710/-290). That
+# whole ink range, plus an allowance for anti-aliasing, fits the spine
+# between the binding-variance margins.
+INK_BELOW_EM, INK_ABOVE_EM, ASCENT_EM, INK_SAFETY_EM = 0.33, 0.85, 0.71, 0.1
+SPINE_MAX_PT = 14.0
+SPINE_END_IN = 0.75  # spine text starts and ends this far from the head and foot
+# Mean advance of a spaced capital (0.65 em, plus 0.1 em letter spacing in
+# cover.css), and the gap between title and authors, in em.
+SPINE_CHAR_EM, SPINE_GAP_EM = 0.75, 3.0
+# The blurb as cover.css sets it (rem: a hundredth of the panel width): its
+# top and size, its line height and mean characters per line; the room
+# below it ends above the barcode area.
+BLURB_TOP_REM, BLURB_SIZE_REM, BLURB_LINE = 25, 3.0, 1.45
+BLURB_CHARS_PER_LINE = 60
+# A blank line in the blurb's text parts two paragraphs.
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True, slots=True)
+class Wrap:
+    """The wrap's geometry in inches: one cover panel's trim and the spine."""
+
+    width_in: float
+    height_in: float
+    spine_in: float
+    spine_text: bool
+
+    @property
+    def size_in(self) -> tuple[float, float]:
+        """The whole page: bleed + back + spine + front + bleed, trim height + 2 bleed."""
+        return 2 * BLEED_IN + 2 * self.width_in + self.spine_in, self.height_in + 2 * BLEED_IN
+
+
+def wrap_geometry(options: PrintOptions, pages: int) -> Wrap:
+    """The wrap of a book of ``pages`` pages on ``options``' trim and paper."""
+    return Wrap(options.width_in, options.height_in, pages * options.caliper, pages >= SPINE_TEXT_MIN_PAGES)
+
+
+def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> None:
+    """``out``: the print cover of ``edition`` for an interior of ``pages`` pages."""
+    check_fonts(DEFAULT_FONTS)
+    md, wrap = edition.metadata, wrap_geometry(ctx.options.print, pages)
+    extra = tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
+    blurb = blurb_paragraphs(ctx.options.metadata.blurb or md.description)
+    if not fits_back_cover(blurb, wrap):
+        ctx.diagnostics.warn("cover-blurb-long", f"the back-cover text ({sum(map(len, blurb))} characters) may "
+                             "not fit above the barcode area: shorten metadata.blurb, and run preflight")
+    source = templating.render(WRAP_TEMPLATE, extra, c=cover_text(md), blurb=blurb,
+                               spine_text=wrap.spine_text, created=iso_time(ctx.build.source_date_epoch))
+    sheets = tuple(templating.find_stylesheet(name, extra) for name in WRAP_STYLESHEETS)
+    css = font_css(DEFAULT_FONTS) + wrap_css(wrap, spine_font_in(wrap, md))
+    press = PressProfile(document_id(md))
+    job = PdfJob(source, sheets, css, DEFAULT_FONTS, ctx.project_dir, press)
+    atomic_write_bytes(out, render_pdf(job, ctx.diagnostics))
+
+
+def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> None:
+    """A registry writer: ``out`` (``NAME-cover.pdf``) sized from the print
+    interior ``NAME-press.pdf`` beside it, written before. Without one (no
+    print, or a book too short for the press) no cover is written, and a
+    stale cover is removed so that it cannot be uploaded with another book."""
+    press = out.with_name(f"{ctx.options.name}-press.pdf")
+    if not press.is_file():
+        out.unlink(missing_ok=True)
+        ctx.diagnostics.info("cover-not-written", f"no cover: no print interior {press.name} to size its spine")
+        return
+    write_cover(edition, out, ctx, page_count(press))
+
+
+def wrap_css(wrap: Wrap, spine_font_in: float) -> str:
+    """The page and the panels in inches; the spine's line; the blurb and the
+    publisher kept off the barcode area."""
+    w, h, s = wrap.width_in, wrap.height_in, wrap.spine_in
+    barcode_left = w - BARCODE_MARGIN_IN - BARCODE_IN[0]
+    barcode_top = h - BARCODE_MARGIN_IN - BARCODE_IN[1]
+    return (
+        f"@page {{ size: {2 * w + s:.4f}in {h:.4f}in; margin: 0; bleed: {BLEED_IN}in; marks: none; }}\n"
+        f"html {{ font-size: {w / 100:.5f}in; }}\n"
+        f".back-panel {{ left: 0; width: {w:.4f}in; }}\n"
+        f".spine-panel {{ left: {w:.4f}in; width: {s:.4f}in; }}\n"
+        f".front-panel {{ left: {w + s:.4f}in; width: {w:.4f}in; }}\n"
+        f".blurb {{ bottom: {h - barcode_top + 0.25:.4f}in; }}\n"
+        f".back-publisher {{ right: {w - barcode_left + 0.25:.4f}in; }}\n"
+        + spine_css(wrap, spine_font_in)
+    )
+
+
+def spine_css(wrap: Wrap, font_in: float) -> str:
+    """The spine's line, centred on the spine (in the spine panel's frame):
+    a box as long as the spine's text area and as wide as the spine between
+    the binding-variance margins, turned about its centre."""
+    if font_in <= 0:
+        return ""
+    usable = wrap.spine_in - 2 * BINDING_VARIANCE_IN
+    length = wrap.height_in - 2 * SPINE_END_IN
+    # The line box centres the font's 1 em content area, whose baseline is
+    # the ascent below its top; move the line so that the middle of the ink
+    # range falls on the middle of the spine (measured on the raster: within
+    # 0.03 em).
+    shift = ((INK_ABOVE_EM - INK_BELOW_EM) / 2 - (ASCENT_EM - 0.5)) * font_in
+    return (
+        f".spine-text {{ left: {wrap.spine_in / 2 - length / 2:.4f}in; "
+        f"top: {wrap.height_in / 2 - usable / 2:.4f}in; width: {length:.4f}in; height: {usable:.4f}in; "
+        f"font-size: {font_in:.4f}in; line-height: {usable:.4f}in; }}\n"
+        f".spine-title, .spine-byline {{ top: {shift:.4f}in; }}\n"
+    )
+
+
+def spine_font_in(wrap: Wrap, md: Metadata) -> float:
+    """The spine's font size: the capitals' ink range filling the spine
+    between the binding-variance margins, at most 14 pt, and small enough
+    for title and authors to fit the spine's length."""
+    usable = wrap.spine_in - 2 * BINDING_VARIANCE_IN
+    if not wrap.spine_text or usable <= 0:
+        return 0.0
+    text = cover_text(md)
+    chars = len(text.title) + sum(len(sep) + len(name) for sep, name in text.byline)
+    by_width = usable / (INK_ABOVE_EM + INK_BELOW_EM + INK_SAFETY_EM)
+    by_length = (wrap.height_in - 2 * SPINE_END_IN) / (chars * SPINE_CHAR_EM + SPINE_GAP_EM)
+    return min(by_width, by_length, SPINE_MAX_PT / 72)
+
+
+def blurb_paragraphs(text: str) -> tuple[str, ...]:
+    """The back-cover text as paragraphs, each on one line."""
+    return tuple(" ".join(p.split()) for p in _PARAGRAPH_BREAK.split(text.strip()) if p.strip())
+
+
+def fits_back_cover(blurb: Sequence[str], wrap: Wrap) -> bool:
+    """Whether the blurb, at cover.css's size, likely ends above the barcode
+    area (an estimate from the mean characters per line; WeasyPrint cannot
+    tell the writer where the text ended)."""
+    rem = wrap.width_in / 100
+    room = wrap.height_in - BARCODE_MARGIN_IN - BARCODE_IN[1] - 0.25 - BLURB_TOP_REM * rem
+    lines = sum(math.ceil(len(p) / BLURB_CHARS_PER_LINE) for p in blurb)
+    return lines * BLURB_SIZE_REM * rem * BLURB_LINE <= room
+
+
+def iso_time(epoch: int) -> str:
+    """``epoch`` as the W3C date-time WeasyPrint reads from dcterms meta tags."""
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def document_id(md: Metadata) -> str:
+    """The cover's XMP DocumentID: the same for every build of this edition."""
+    seed = f"editionbuilder:cover:{md.identifier or md.title}"
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, seed))

@@ -1,10 +1,18 @@
-"""Print interior PDF writer: the only module that imports WeasyPrint.
+"""Print PDFs: the only module that imports WeasyPrint.
 
-One HTML document is rendered from the shared templates (``print_book.html.j2``)
-with ``base.css`` and ``print.css``, plus a small stylesheet made here from the
-edition options: the trim size and the font faces. Footnotes are printed in
-place and float to the foot of their page (``float: footnote``); the print
-view carries no links, since printers refuse link annotations.
+The book is one HTML document rendered from the shared templates
+(``print_book.html.j2``, laid out by ``printview``) with ``base.css``,
+``print.css`` and a medium sheet (``screen.css`` or ``press.css``), plus a
+stylesheet made here from the options: the page geometry (``pagesetup``)
+and the font faces. Footnotes are printed in place and float to the foot of
+their page (``float: footnote``).
+
+Two profiles of one book (``BookProfile``): the screen PDF written here
+(``NAME.pdf``: links, bookmarks, tagged PDF/UA-1, sRGB) and the press PDF
+(``press.py``: PDF/X-4, CMYK, no links). A book is rendered once with the
+gutter of the smallest page count; it is rendered once more only when its
+page count needs a wider gutter (``pagesetup.gutter_in``) or when the
+bibliography would list one page twice for a work (``printview``).
 
 Fonts are declared face by face with explicit files (RECIPES.md): asking
 fontconfig for "EB Garamond" gets the 08 caption cut and a faked bold. A
@@ -16,9 +24,11 @@ under the project, the stylesheet folders and the font folders.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -32,13 +42,18 @@ from ..diagnostics import Diagnostics, RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from ..options import PrintOptions
-from . import WriteContext, html
+from . import WriteContext, html, pagesetup, printview
+from .view import Medium
 
 EBGARAMOND = "/usr/share/fonts/opentype/ebgaramond"
 TEXT_FAMILY = "Edition Text"
 BOLD_FAMILY = "Edition Text Bold"
 MONO_FAMILY = "Edition Mono"
 BOLD_SELECTORS = "strong, b, .note-label"
+# Debian's libgs-common: a v2 SWOP CMYK printer profile (RECIPES.md).
+CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
+# The XMP DocumentID WeasyPrint writes for PDF/X-4: "xmp.did:" and a random UUID.
+_XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,58 +97,219 @@ class LocalFetcher(URLFetcher):
         return super().fetch(url, headers)
 
 
-@dataclass(frozen=True)
-class PdfWriter:
-    """The print PDF writer; ``fonts`` and ``stylesheets`` can be swapped (tests, themes)."""
+@dataclass(frozen=True, slots=True)
+class PressProfile:
+    """PDF/X output for a printer: the variant, the CMYK ICC profile embedded
+    as the output intent, and a fixed XMP DocumentID (a UUID string).
 
-    fonts: tuple[FontFace, ...] = DEFAULT_FONTS
-    stylesheets: tuple[str, ...] = ("base.css", "print.css")
+    WeasyPrint writes an output intent only when CSS loads a profile with
+    ``@color-profile device-cmyk``, and a random DocumentID for PDF/X-4; the
+    document must also carry ``dcterms.created``/``dcterms.modified`` meta
+    tags, or PDF/X stamps the current time (RECIPES.md).
+    """
 
-    def __call__(self, edition: Edition, out: Path, ctx: WriteContext) -> None:
-        check_fonts(self.fonts)
-        extra = tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
-        sheets = tuple(templating.find_stylesheet(name, extra) for name in self.stylesheets)
-        job = PdfJob(render_html(edition, extra), sheets, page_css(ctx.options.print, self.fonts),
-                     self.fonts, ctx.project_dir)
-        atomic_write_bytes(out, render_pdf(job, ctx.diagnostics))
+    document_id: str
+    variant: str = "pdf/x-4"
+    icc: Path = CMYK_PROFILE
 
 
 @dataclass(frozen=True)
 class PdfJob:
     """One HTML document to render: its stylesheets (files, then a generated
     one) and fonts; local files are served from the project, the stylesheet
-    folders and the font folders only."""
+    folders and the font folders only. ``variant`` is WeasyPrint's
+    ``pdf_variant`` for a file that is not a press file ("pdf/ua-1");
+    ``geometry`` with bleed makes the writer set each page's TrimBox."""
 
     source: str
     sheets: tuple[Path, ...]
     extra_css: str
     fonts: tuple[FontFace, ...]
     project_dir: Path
+    press: PressProfile | None = None  # None: a plain PDF
+    variant: str = ""
+    geometry: pagesetup.PageGeometry | None = None
+
+
+@dataclass
+class Rendered:
+    """A laid-out document, before it is written: its pages can be counted
+    and searched for element ids before the bytes are made."""
+
+    document: weasyprint.Document
+    job: PdfJob
+    diagnostics: Diagnostics
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def anchor_pages(self) -> dict[str, int]:
+        """Element id -> the number (from 1) of the page it is on."""
+        found: dict[str, int] = {}
+        for number, page in enumerate(self.document.pages, start=1):
+            for anchor in page.anchors:
+                found.setdefault(anchor, number)
+        return found
+
+    def pdf(self, pad_even: bool = False) -> bytes:
+        """The PDF bytes; ``pad_even``: a blank verso closes an odd count."""
+        document = self.document
+        if pad_even and self.pages % 2:
+            document = document.copy([*document.pages, self._blank_verso()])
+        with _log_to(self.diagnostics), _as_render_error():
+            return document.write_pdf(**_write_options(self.job))
+
+    def _blank_verso(self):
+        """A page left blank (a verso skipped before a recto opening), to copy."""
+        for page in self.document.pages:
+            page_type = page._page_box.page_type  # WeasyPrint 70's PageType
+            if page_type.blank and page_type.side == "left":
+                return page
+        raise RenderError("no blank verso to end the book with: the front matter should leave one")
+
+
+def render_document(job: PdfJob, diagnostics: Diagnostics) -> Rendered:
+    """Lay out ``job``; WeasyPrint's warnings become diagnostics."""
+    roots = [job.project_dir, templating.STYLE_DIR, *(p.parent for p in job.sheets),
+             *(Path(f.path).parent for f in job.fonts), *([job.press.icc.parent] if job.press else [])]
+    fetcher = LocalFetcher(roots)
+    with _log_to(diagnostics), _as_render_error():
+        fonts = FontConfiguration()
+        # One dict for every stylesheet and the document: a CSS() on its
+        # own silently drops its @color-profile (RECIPES.md).
+        profiles: dict = {}
+        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts,
+                              color_profiles=profiles) for p in job.sheets]
+        css.append(weasyprint.CSS(string=_press_css(job.press) + job.extra_css, url_fetcher=fetcher,
+                                  font_config=fonts, color_profiles=profiles))
+        document = weasyprint.HTML(string=job.source, base_url=str(job.project_dir.resolve()),
+                                   url_fetcher=fetcher)
+        options = {k: v for k, v in _write_options(job).items() if k != "finisher"}
+        rendered = document.render(stylesheets=css, font_config=fonts, color_profiles=profiles, **options)
+    return Rendered(rendered, job, diagnostics)
 
 
 def render_pdf(job: PdfJob, diagnostics: Diagnostics) -> bytes:
-    """The PDF of ``job`` in memory; WeasyPrint's warnings become diagnostics.
+    """The PDF of ``job`` in memory.
 
     Shared by the interior and the cover (writers/cover.py), so that
     WeasyPrint is imported here only.
     """
-    roots = [job.project_dir, templating.STYLE_DIR, *(p.parent for p in job.sheets),
-             *(Path(f.path).parent for f in job.fonts)]
-    fetcher = LocalFetcher(roots)
-    with _log_to(diagnostics):
-        try:
-            fonts = FontConfiguration()
-            css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts)
-                   for p in job.sheets]
-            css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher, font_config=fonts))
-            document = weasyprint.HTML(string=job.source, base_url=str(job.project_dir.resolve()),
-                                       url_fetcher=fetcher)
-            return document.write_pdf(stylesheets=css, font_config=fonts)
-        except Exception as exc:  # a WeasyPrint failure is not the user's traceback
-            raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
+    return render_document(job, diagnostics).pdf()
+
+
+@contextmanager
+def _as_render_error() -> Iterator[None]:
+    try:
+        yield
+    except RenderError:
+        raise
+    except Exception as exc:  # a WeasyPrint failure is not the user's traceback
+        raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _press_css(press: PressProfile | None) -> str:
+    """The output intent's profile, loaded as WeasyPrint's device-cmyk space."""
+    if press is None:
+        return ""
+    return (f"@color-profile device-cmyk {{ src: url({press.icc.as_uri()}); "
+            "components: c, m, y, k; }\n")  # without components WeasyPrint crashes
+
+
+def _write_options(job: PdfJob) -> dict:
+    """write_pdf options: the variant, and a finisher that replaces
+    WeasyPrint's random XMP DocumentID (PDF/X-4) and sets the boxes of
+    pages with bleed, before the file ID is hashed."""
+    press, g = job.press, job.geometry
+    if press is None:
+        return {"pdf_variant": job.variant} if job.variant else {}
+    fixed = b"xmp.did:" + press.document_id.encode("ascii")
+
+    def finisher(_document, pdf) -> None:
+        for obj in pdf.objects:
+            chunks = getattr(obj, "stream", None)
+            if chunks and getattr(obj, "extra", {}).get("Type") == "/Metadata":
+                obj.stream = [_XMP_DOCUMENT_ID.sub(fixed, c if isinstance(c, bytes) else str(c).encode())
+                              for c in chunks]
+        if g is not None and g.bleed_in:
+            _set_boxes(pdf, g)
+
+    return {"pdf_variant": press.variant, "finisher": finisher}
+
+
+def _set_boxes(pdf, g: pagesetup.PageGeometry) -> None:
+    """TrimBox at the trim, BleedBox the whole page, page by page (the
+    arrays WeasyPrint made are changed in place: pydyf stays WeasyPrint's)."""
+    pages = [o for o in pdf.objects if isinstance(o, dict) and o.get("Type") == "/Page"]
+    for index, page in enumerate(pages):
+        page["TrimBox"][:] = pagesetup.trim_box_pt(g, index)
+        page["BleedBox"][:] = pagesetup.media_box_pt(g)
+
+
+# --------------------------------------------------------------------------
+# The book: one profile, rendered with the gutter its page count needs
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BookProfile:
+    """What differs between the screen and the press PDF of one book."""
+
+    medium: Medium
+    sheet: str  # the medium's stylesheet: colours, bookmarks
+    variant: str = ""  # pdf_variant of a screen file
+    press: PressProfile | None = None
+    bleed: bool = False
+    pad_even: bool = False  # count pages as if a blank verso closed an odd book
+
+
+SCREEN_PROFILE = BookProfile(printview.SCREEN, "screen.css", "pdf/ua-1")
+
+
+@dataclass(frozen=True)
+class PdfWriter:
+    """The screen PDF writer (``NAME.pdf``); ``fonts`` and ``stylesheets``
+    can be swapped (tests, themes). ``press.PressWriter`` shares ``render``."""
+
+    fonts: tuple[FontFace, ...] = DEFAULT_FONTS
+    stylesheets: tuple[str, ...] = ("base.css", "print.css")
+    profile: BookProfile = field(default=SCREEN_PROFILE)
+
+    def __call__(self, edition: Edition, out: Path, ctx: WriteContext) -> None:
+        atomic_write_bytes(out, self.render(edition, ctx).pdf())
+
+    def render(self, edition: Edition, ctx: WriteContext) -> Rendered:
+        """Render with the smallest gutter; once more if the page count asks
+        for a wider one or the bibliography repeats a page."""
+        check_fonts(self.fonts)
+        pages, hidden = pagesetup.ASSUMED_PAGES, frozenset()
+        rendered = self._render(edition, ctx, pages, hidden)
+        cites = printview.citation_ids(printview.book_layout(edition, self.profile.medium).parts)
+        final = rendered.pages + (rendered.pages % 2 if self.profile.pad_even else 0)
+        repeated = printview.duplicate_citations(cites, rendered.anchor_pages())
+        if pagesetup.gutter_in(final) != pagesetup.gutter_in(pages) or repeated:
+            rendered = self._render(edition, ctx, final, repeated)
+        return rendered
+
+    def _render(self, edition: Edition, ctx: WriteContext, pages: int, hidden: frozenset[str]) -> Rendered:
+        extra = tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
+        names = (*self.stylesheets, self.profile.sheet)
+        sheets = tuple(templating.find_stylesheet(name, extra) for name in names)
+        g = pagesetup.geometry(ctx.options.print, pages, self.profile.bleed)
+        source = render_html(edition, extra, self.profile.medium, hidden, created(ctx.build.source_date_epoch))
+        page = pagesetup.page_css(g) + pagesetup.preformatted_css(g, printview.widest_preformatted(edition))
+        job = PdfJob(source, sheets, font_css(self.fonts) + page, self.fonts,
+                     ctx.project_dir, self.profile.press, self.profile.variant, g)
+        return render_document(job, ctx.diagnostics)
 
 
 write_pdf = PdfWriter()
+
+
+def created(epoch: int) -> str:
+    """The build's timestamp as a W3C date-time (dcterms.created)."""
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def check_fonts(fonts: Sequence[FontFace]) -> None:
@@ -144,17 +320,19 @@ def check_fonts(fonts: Sequence[FontFace]) -> None:
                               f"{face.weight}); install it or change the font configuration")
 
 
-def render_html(edition: Edition, extra_dirs: Sequence[str] = ()) -> str:
+def render_html(edition: Edition, extra_dirs: Sequence[str] = (), medium: Medium = printview.PRINT,
+                hidden: Collection[str] = (), created_at: str = "") -> str:
     """The whole book as one HTML document, from the shared templates."""
-    lay = html.layout(edition, html.PRINT)
+    lay = printview.book_layout(edition, medium, hidden)
     md = edition.metadata
     return templating.render("print_book.html.j2", extra_dirs, parts=lay.reading_order, v=lay.view,
-                             title=md.title or html.LABELS["untitled"], authors=md.authors)
+                             title=md.title or html.LABELS["untitled"], authors=md.authors, created=created_at)
 
 
 def page_css(options: PrintOptions, fonts: Sequence[FontFace]) -> str:
-    """The stylesheet that depends on options: trim size, font faces and families."""
-    return f"{font_css(fonts)}@page {{ size: {options.width_in}in {options.height_in}in; }}\n"
+    """The stylesheet that depends on options (bench/run.py): font faces and
+    the page geometry of a book of the smallest gutter class."""
+    return font_css(fonts) + pagesetup.page_css(pagesetup.geometry(options, pagesetup.ASSUMED_PAGES, False))
 
 
 def font_css(fonts: Sequence[FontFace]) -> str:

@@ -12,6 +12,12 @@ holds (the ``format_references`` pass runs citeproc with ``nocite: @*``).
 Pandoc's own output lists only the cited entries; an editor who wants that
 removes the others from the file.
 
+A ``year-suffix`` (CSL's variable for the ``a`` of ``1981a``, which
+pandoc's citeproc ignores on input; the exporter writes the source's) is
+the reference's year suffix, and ``custom`` (CSL-JSON's place for an
+application's own data) holds the entry (``raw``) and its date
+(``issued``) as its source wrote them.
+
 Each reference's id is its citation key namespaced by the source
 (``s1-ref-smith2018``); ``raw`` is a one-line rendering of the fields the
 model holds (not the BibTeX text, whose field names and abstracts the CSL
@@ -51,8 +57,11 @@ _REFERENCES_KEY_RE = re.compile(r"^references\s*:", re.MULTILINE)
 # CSL-JSON variables the model holds (others are reported as dropped).
 _HELD = frozenset({
     "id", "type", "author", "editor", "title", "container-title", "publisher",
-    "publisher-place", "issued", "volume", "issue", "page", "note",
+    "publisher-place", "issued", "volume", "issue", "page", "note", "year-suffix", "custom",
 })
+
+# CSL-JSON season numbers by name (``csl`` maps the names back).
+_SEASON_NAMES = {"1": "Spring", "2": "Summer", "3": "Autumn", "4": "Winter"}
 
 # BibTeX entry types that are not references.
 _NOT_ENTRIES = frozenset({"comment", "string", "preamble"})
@@ -200,14 +209,17 @@ def _name(data: dict[str, Any]) -> Name:
 
 
 def _issued(data: Any) -> Issued:
-    """CSL ``issued``: the first date's parts, else its literal or raw text."""
+    """CSL ``issued``: the first date's parts, else its literal or raw text.
+    A season number (CSL-JSON: 1 spring … 4 winter) is kept as its name,
+    as the plain-text reader keeps ``Summer 1990``."""
     if not isinstance(data, dict):
         return Issued()
     parts = (data.get("date-parts") or [[]])[0]
     nums = [int(p) for p in parts if str(p).lstrip("-").isdigit()][:3]
     if nums:
         year, month, day = (nums + [0, 0])[:3]
-        return Issued(year, month, day, literal=str(data.get("season", "")) if data.get("season") else "")
+        season = str(data.get("season") or "")
+        return Issued(year, month, day, literal=_SEASON_NAMES.get(season, season))
     return Issued(literal=plain(data.get("literal") or data.get("raw") or ""))
 
 
@@ -219,11 +231,26 @@ def to_reference(item: dict[str, Any], ref_id: str, pos: Position) -> Reference:
         editor=tuple(_name(n) for n in item.get("editor", []) if isinstance(n, dict)),
         title=plain(item.get("title", "")), container_title=plain(item.get("container-title", "")),
         publisher=plain(item.get("publisher", "")), publisher_place=plain(item.get("publisher-place", "")),
-        issued=_issued(item.get("issued")), volume=plain(item.get("volume", "")),
+        issued=replace(_issued(item.get("issued")), suffix=plain(item.get("year-suffix", ""))),
+        volume=plain(item.get("volume", "")),
         issue=plain(item.get("issue", "")), page=plain(item.get("page", "")), note=plain(item.get("note", "")),
         pos=pos,
     )
-    return _with_raw(ref)
+    return _exported_raw(ref, item.get("custom")) or _with_raw(ref)
+
+
+def _exported_raw(ref: Reference, custom: Any) -> Reference | None:
+    """The source's line and date as the exporter kept them in ``custom``
+    (``raw``, ``issued``); a title equal to the line is the exporter's
+    stand-in for an entry whose title was never recognised
+    (``csl.to_csl_json``), so the title is empty again."""
+    raw = custom.get("raw") if isinstance(custom, dict) else None
+    if not isinstance(raw, str) or not raw.strip():
+        return None
+    title = "" if ref.title == " ".join(raw.split()) else ref.title
+    written = custom.get("issued")
+    issued = replace(ref.issued, literal=written) if isinstance(written, str) and written else ref.issued
+    return replace(ref, raw=raw, title=title, issued=issued)
 
 
 def _with_raw(ref: Reference) -> Reference:

@@ -5,7 +5,9 @@ Mapped: ``Para``/``Plain`` (``Paragraph``), ``Header`` (``Heading``; level
 ``OrderedList`` (``ListBlock`` with its start number), ``CodeBlock``
 (``Preformatted``), ``HorizontalRule`` (``SectionBreak``), ``LineBlock``
 (a paragraph with line breaks), ``Div`` (its blocks), ``Null`` (nothing).
-Notes are read here too (``note``), because a note is blocks.
+Notes are read here too (``note``), because a note is blocks. A quote's
+last block, when it is a ``Div`` of class ``attribution`` (the exporter's
+convention), is the quote's ``attribution``.
 
 Degraded or moved, in ``special``: tables, figures, raw blocks,
 definition lists (to the glossary).
@@ -23,6 +25,7 @@ from ...model import (
     Block,
     BlockQuote,
     Heading,
+    Inline,
     LineBreak,
     ListBlock,
     Note,
@@ -35,6 +38,7 @@ from ...model import (
 )
 from .inlines import read_inlines
 from .locate import Span, ast_words, words
+from .metadata import meta_text
 from .scan import note_definition_end
 from .special import Special
 from .state import NO_SPAN, ReadState
@@ -45,8 +49,9 @@ _SETEXT_RE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 # A code fence line (backticks or tildes), opening or closing.
 _FENCE_LINE_RE = re.compile(r"^\s*(?:`{3,}|~{3,})")
 
-# A line of a block quotation (``>`` after at most three spaces).
-_QUOTE_LINE_RE = re.compile(r"^ {0,3}>")
+# A line of a block quotation: ``>`` after at most three spaces, or after
+# more inside a list item or a definition (a glossary entry's quotation).
+_QUOTE_LINE_RE = re.compile(r"^[ \t]*>")
 
 # A horizontal rule: three or more ``-``, ``*`` or ``_``, spaces allowed.
 _RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
@@ -98,6 +103,11 @@ class BlockReader:
         st = self.state
         span = st.locator.span(ast_words(node)) or Span(st.locator.cursor_line(), st.locator.cursor_line())
         line, end = span.line, span.end
+        if fenced and node.get("t") == "CodeBlock" and span.first >= 0:
+            # A code block's text is its lines as written: lines without
+            # words at its start or end (a table's rule) are its lines too.
+            lead, trail = _wordless_edges(node["c"][1])
+            line, end = max(1, line - lead), min(len(st.locator.lines), end + trail)
         if setext and _line_matches(st, end + 1, _SETEXT_RE):
             end += 1
         if fenced and _line_matches(st, line - 1, _FENCE_LINE_RE):
@@ -126,12 +136,33 @@ class BlockReader:
 
     def _container(self, kind: str, c: Any) -> Block:
         if kind == "BlockQuote":
-            inner = tuple(self.blocks(c))
-            return BlockQuote(inner, (), self._quote_lines(_span_of(inner, self.state)))
+            body, attribution = (c[:-1], c[-1]) if c and _is_attribution(c[-1]) else (c, None)
+            inner = tuple(self.blocks(body))
+            pos = _span_of(inner, self.state)
+            inlines, end = self._attribution(attribution)
+            pos = Position(pos.file, pos.line, max(pos.end_line, end))
+            return BlockQuote(inner, inlines, self._quote_lines(pos))
         start, items = (c[0][0], c[1]) if kind == "OrderedList" else (1, c)
         read = tuple(tuple(self.blocks(item)) for item in items)
         flat = tuple(b for item in read for b in item)
         return ListBlock(read, kind == "OrderedList", start, _span_of(flat, self.state))
+
+    def _attribution(self, div: dict[str, Any] | None) -> tuple[tuple[Inline, ...], int]:
+        """The inlines of an attribution div's paragraphs (a line break
+        between two of them), and the last line they were found on."""
+        out: list[Inline] = []
+        end = 0
+        for node in div["c"][1] if div is not None else []:
+            pos = self.locate(node)
+            end = max(end, pos.end_line)
+            if out:
+                out.append(LineBreak())
+            if node["t"] in ("Para", "Plain"):
+                out.extend(read_inlines(node["c"], self.state))
+                continue
+            self.state.warn("attribution-block", f"a {node['t']} in a quotation's attribution is kept as its text", pos)
+            out.append(Text(" ".join(meta_text(node).split())))
+        return tuple(out), end
 
     def _quote_lines(self, pos: Position) -> Position:
         """A quotation's span, on to its last ``>`` line (an empty ``>``
@@ -193,6 +224,18 @@ class BlockReader:
 def _line_matches(state: ReadState, line: int, pattern: re.Pattern[str]) -> bool:
     lines = state.locator.lines
     return 0 < line <= len(lines) and bool(pattern.match(lines[line - 1]))
+
+
+def _wordless_edges(text: str) -> tuple[int, int]:
+    """How many lines of ``text`` come before its first word, and after its last."""
+    found = [n for n, line in enumerate(text.split("\n")) if words(line)]
+    if not found:
+        return 0, 0
+    return found[0], len(text.split("\n")) - 1 - found[-1]
+
+
+def _is_attribution(node: dict[str, Any]) -> bool:
+    return node["t"] == "Div" and "attribution" in node["c"][0][1]
 
 
 def _has_content(inlines: tuple[Any, ...]) -> bool:

@@ -14,6 +14,12 @@ listed in the report.
 Title: the manuscript's ``title``; without one, the first level-1
 heading's text, else the first heading's (pandoc's own test files are
 titled this way), with an info diagnostic; else the file's name.
+
+Sections written by the exporter (``sections``): a level-1 heading of
+class ``glossary`` or ``comments`` is not a chapter; ``matter`` and
+``chapter-role`` attributes on a level-1 heading place its chapter. The
+title block of pandoc's standalone HTML (``title-block-header``) repeats
+the metadata and is reported as removed.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from .inlines import read_inlines
 from .locate import Locator
 from .metadata import bibliography_names, meta_text, read_metadata
 from .scan import MarkdownLayout, scan_markdown
+from .sections import MATTERS, SectionReader, attribute, is_section
 from .source import Manuscript, load
 from .special import render_tables
 from .state import ReadState
@@ -72,7 +79,7 @@ class PandocBuilder:
             self.ctx.diagnostics.warn("pandoc-warning", warning, Position(self.ctx.display))
         meta_values = doc.ast.get("meta", {})
         layout = scan_markdown(doc.text.split("\n")) if doc.format == "markdown" else None
-        state = ReadState(self.ctx, doc, Locator(doc.text), self._bibliography(meta_values), layout)
+        state = ReadState(self.ctx, doc, _locator(doc.text, layout), self._bibliography(meta_values), layout)
         state.note_kinds = self._note_kinds(doc)
         reader = BlockReader(state, render_tables(_collect(doc.ast["blocks"], "Table")))
         meta = self._metadata(doc, layout)
@@ -80,7 +87,7 @@ class PandocBuilder:
         removed = state.removed + self._link_definitions(layout, doc)
         return Edition(
             meta, tuple(chapters), tuple(state.notes), tuple(state.glossary), state.bibliography.references,
-            (), tuple(sorted(removed, key=lambda r: r.pos.line)),
+            tuple(state.comments), tuple(sorted(removed, key=lambda r: r.pos.line)),
         )
 
     # -- metadata and bibliography ---------------------------------------------
@@ -132,7 +139,9 @@ class PandocBuilder:
     def _chapters(self, blocks: list[Any], walk: _Walk) -> list[Chapter]:
         groups: list[tuple[Any, list[Any]]] = []
         for node in blocks:
-            if node["t"] == "Header" and node["c"][0] == 1:
+            if _is_title_block(node):
+                self._title_block(node, walk)
+            elif node["t"] == "Header" and node["c"][0] == 1:
                 groups.append((node, []))
             elif groups:
                 groups[-1][1].append(node)
@@ -145,8 +154,17 @@ class PandocBuilder:
                 chapters.append(replace(chapter, id=walk.state.id(f"ch{len(chapters) + 1}")))
         return chapters
 
+    def _title_block(self, node: Any, walk: _Walk) -> None:
+        """Pandoc's own title block (a standalone HTML export): the title and
+        authors it repeats are the metadata's, so its lines are reported."""
+        walk.state.block_no += 1
+        pos = walk.reader.locate(node)
+        walk.state.remove(pos, "pandoc's title block (its title and authors are the metadata)", meta_text(node).strip())
+
     def _chapter(self, head: Any, nodes: list[Any], walk: _Walk) -> Chapter | None:
         reader, state = walk.reader, walk.state
+        if is_section(head):
+            return self._section(head, nodes, walk)
         title: tuple[Inline, ...] = (Text(walk.meta.title),)
         pos = Position(self.ctx.display)
         if head is not None:
@@ -162,7 +180,27 @@ class PandocBuilder:
             reason = f"the empty heading {text!r}, where pandoc would list the cited works: the edition prints its own bibliography"
             state.remove(pos, reason, text)
             return None
-        return Chapter("", title, tuple(body), "body", "chapter", self.ctx.display, pos)
+        matter, role = self._placement(head, pos)
+        return Chapter("", title, tuple(body), matter, role, self.ctx.display, pos)
+
+    def _section(self, head: Any, nodes: list[Any], walk: _Walk) -> Chapter | None:
+        """The glossary or the comments; blocks that are neither stay, as a
+        chapter titled by the section's heading."""
+        left = SectionReader(walk.state, walk.reader).read(head, nodes)
+        if not left:
+            return None
+        pos = Position(self.ctx.display, left[0].pos.line, left[0].pos.line)
+        walk.state.warn("section-text-kept", "text under the glossary or comments heading that is neither is kept as a chapter", pos)
+        return Chapter("", read_inlines(head["c"][2], walk.state), tuple(left), "body", "chapter", self.ctx.display)
+
+    def _placement(self, head: Any, pos: Position) -> tuple[str, str]:
+        """``matter`` and ``chapter-role`` from the heading's attributes (the
+        exporter writes them for chapters that are not body chapters)."""
+        matter, role = attribute(head, "matter") or "body", attribute(head, "chapter-role") or "chapter"
+        if matter not in MATTERS:
+            self.ctx.diagnostics.warn("chapter-matter-unknown", f"matter={matter!r} is not one of {', '.join(MATTERS)}: the chapter is body matter", pos)
+            matter = "body"
+        return matter, role
 
     def _link_definitions(self, layout: MarkdownLayout | None, doc: Manuscript) -> list[Removed]:
         """Link reference definitions: their URLs are on the links."""
@@ -171,6 +209,21 @@ class PandocBuilder:
         lines = doc.text.split("\n")
         reason = "link reference definition (its URL is carried by the links that use it)"
         return [Removed(Position(self.ctx.display, n, n), reason, lines[n - 1]) for n in layout.link_definitions]
+
+
+def _is_title_block(node: dict[str, Any]) -> bool:
+    """The ``<header id="title-block-header">`` of pandoc's HTML template."""
+    return node["t"] == "Div" and node["c"][0][0] == "title-block-header"
+
+
+def _locator(text: str, layout: MarkdownLayout | None) -> Locator:
+    """The locator, its cursor past a YAML block that opens the text: the
+    first heading often repeats the ``title:`` line, and must not be found
+    there."""
+    locator = Locator(text)
+    if layout is not None and layout.yaml and layout.yaml[0][0] == 1:
+        locator.move_past(layout.yaml[0][1])
+    return locator
 
 
 def _collect(node: Any, kind: str) -> list[dict[str, Any]]:

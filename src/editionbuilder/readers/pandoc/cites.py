@@ -17,6 +17,15 @@ bibliography has no such key: a ``citation-unresolved`` warning with the
 line of ``@key``); ``names`` and ``year`` come from that reference;
 ``locator`` is a locator recognised at the start of pandoc's suffix
 (``p. 33``, ``chap. 3``, ``pp. 33, 35-37``).
+
+The exporter writes citations as spans instead (``writers/export``:
+pandoc's Markdown writer would replace a ``Cite``'s words with ``[@key]``):
+``[([Majid, p.1]{.cite key="s1-ref17"})]{.citation}``. Read back
+(``read_citation_span``), the text before the first ``cite`` span is the
+prefix, between spans the separator, after the last the suffix; each span's
+text is an item, its ``key`` attribute the citation key, and names, year
+and locator are what the item's words say (``citation_syntax``, as for a
+plain-text source), else the reference's.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from ...citation_syntax import parse_item
 from ...model import Citation, CiteItem, Reference
 from .locate import words
 from .metadata import meta_text
@@ -113,3 +123,42 @@ def _key_marks(text: str, keys: list[str]) -> list[int] | None:
         marks.append(m.start())
         at = m.end()
     return marks
+
+
+def read_citation_span(node: dict[str, Any], state: ReadState) -> Citation | None:
+    """A ``citation`` span (or a lone ``cite`` span) as a ``Citation``;
+    None when it holds no ``cite`` span (then it is only text)."""
+    if "citation" not in node["c"][0][1]:
+        return Citation((_span_item(node, state),), "", "")
+    runs: list[list[Any]] = [[]]
+    spans = []
+    for child in node["c"][1]:
+        if child["t"] == "Span" and "cite" in child["c"][0][1]:
+            spans.append(child)
+            runs.append([])
+        else:
+            runs[-1].append(child)
+    if not spans:
+        return None
+    separators = [meta_text(r) for r in runs[1:-1]]
+    if len(set(separators)) > 1:
+        message = f"the items of this citation are separated by {' and '.join(map(repr, sorted(set(separators))))}: the first is kept"
+        state.warn("citation-separator", message, state.here(words(meta_text(spans[0]["c"][1]))))
+    items = tuple(_span_item(s, state) for s in spans)
+    return Citation(items, meta_text(runs[0]), meta_text(runs[-1]), separators[0] if separators else "; ")
+
+
+def _span_item(span: dict[str, Any], state: ReadState) -> CiteItem:
+    """One ``cite`` span: its text, and the reference its ``key`` names."""
+    # White space collapsed, a no-break space kept (``str.split`` would not).
+    text = re.sub(r"[ \t\r\n]+", " ", meta_text(span["c"][1])).strip()
+    key = next((v for k, v in span["c"][0][2] if k == "key"), "")
+    pos = state.here(words(text))
+    ref = state.bibliography.get(key) if key else None
+    if ref is None:
+        named = f"the citation key {key!r} names" if key else "this citation names"
+        state.warn("citation-unresolved", f"{named} no entry of the bibliography: {text}", pos)
+    syntax = parse_item(text)
+    if syntax is None:
+        return _item(text, ref, "")
+    return CiteItem(text, ref.id if ref else "", syntax.names, syntax.year, syntax.locator)

@@ -6,6 +6,10 @@ Mapped: ``Str``/``Space``/``SoftBreak`` (text), ``LineBreak``, ``Emph``,
 (``cites``) and ``Note`` (a ``NoteRef``; the note's blocks are read by the
 block converter through ``ReadState.note_hook``).
 
+The exporter's spans (``writers/export``) are read as what they stand for:
+class ``citation`` (and a lone ``cite``) as a ``Citation`` (``cites``), an
+empty span of class ``line-break`` as a ``LineBreak``.
+
 Degraded, each with a warning naming the element and its line (the model
 has no place for them):
 
@@ -25,7 +29,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ...model import Code, Emphasis, Inline, LineBreak, Link, Strong, Text
-from .cites import read_cite
+from .cites import read_citation_span, read_cite
 from .locate import words
 from .metadata import meta_text
 from .state import ReadState
@@ -71,12 +75,24 @@ def _inline(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
         left, right = _QUOTES[c[0]["t"]]
         return (Text(left), *read_inlines(c[1], state), Text(right))
     if kind == "Span":
-        return read_inlines(c[1], state)
+        return _span(node, state)
     if kind == "Cite":
         return (read_cite(node, state),)
     if kind == "Note" and state.note_hook is not None:
         return (state.note_hook(node),)
     return _degraded(node, state)
+
+
+def _span(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
+    """A span: the exporter's conventions, else its text."""
+    classes = node["c"][0][1]
+    if "citation" in classes or "cite" in classes:
+        citation = read_citation_span(node, state)
+        if citation is not None:
+            return (citation,)
+    if "line-break" in classes and not node["c"][1]:
+        return (LineBreak(),)
+    return read_inlines(node["c"][1], state)
 
 
 def _degraded(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:

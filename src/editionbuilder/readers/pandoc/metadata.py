@@ -8,7 +8,9 @@ the model has are read as plain text:
 * ``author`` (pandoc's name), or ``authors`` (the Open Journals name):
   a string, a list of strings, or maps with ``name`` (or name parts
   ``given``/``given-names`` and ``family``/``surname``, or ``literal``);
-* ``abstract`` as ``description`` (its paragraphs joined by a space).
+* ``abstract`` as ``description`` (its paragraphs joined by a space);
+* ``publisher``, ``rights``, ``identifier``, and ``credits`` (a list of
+  ``role``/``name`` maps), as the exporter writes them (``writers/export``).
 
 Everything else (affiliations, tags, a ``latex:`` block) stays out of the
 model; it is not text of the book. The pipeline lets the config override
@@ -17,15 +19,19 @@ each field.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
-from ...model import Metadata, Position, SourceInfo
+from ...model import Credit, Metadata, Position, SourceInfo
 
 # Name-part keys of an author map, in display order (CSL and JOSS spellings).
 _GIVEN_KEYS = ("given", "given-names", "first", "firstname")
 _PARTICLE_KEYS = ("dropping-particle", "non-dropping-particle")
 _FAMILY_KEYS = ("family", "surname")
+
+# White space a reader collapses (not the no-break space, U+00A0).
+_SPACES_RE = re.compile(r"[ \t\r\n]+")
 
 # Curly quotes for ``Quoted`` inlines in metadata text.
 _QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
@@ -93,12 +99,31 @@ def _first(fields: Mapping[str, Any], keys: tuple[str, ...]) -> str:
 def read_metadata(meta: Mapping[str, Any], info: SourceInfo, origins: tuple[Position, ...]) -> Metadata:
     """``Metadata`` from pandoc's ``meta``; ``language`` is the model's
     default, ``en``, when the manuscript names none."""
-    text = {k: " ".join(meta_text(meta.get(k)).split()) for k in ("title", "subtitle", "date", "lang", "abstract")}
+    keys = ("title", "subtitle", "date", "lang", "abstract", "publisher", "rights", "identifier")
+    text = {k: _collapse(meta_text(meta.get(k))) for k in keys}
     return Metadata(
         title=text["title"], subtitle=text["subtitle"], authors=author_names(meta),
         language=text["lang"] or "en", date=text["date"], description=text["abstract"],
-        sources=(info,), origins=origins,
+        publisher=text["publisher"], rights=text["rights"], identifier=text["identifier"],
+        credits=credits(meta), sources=(info,), origins=origins,
     )
+
+
+def _collapse(text: str) -> str:
+    """Runs of white space as one space; a no-break space is a character
+    of the text (``str.split`` would take it for a space)."""
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def credits(meta: Mapping[str, Any]) -> tuple[Credit, ...]:
+    """``credits``: maps with a ``role`` and a ``name``; others are skipped."""
+    out = []
+    for value in meta_list(meta.get("credits")):
+        fields = value["c"] if isinstance(value, dict) and value.get("t") == "MetaMap" else {}
+        role, name = (" ".join(meta_text(fields.get(k)).split()) for k in ("role", "name"))
+        if role and name:
+            out.append(Credit(role, name))
+    return tuple(out)
 
 
 def bibliography_names(meta: Mapping[str, Any]) -> list[str]:

@@ -2,11 +2,12 @@
 
 The block and inline converters walk pandoc's AST in document order; this
 state carries the locator (and so the current block's lines), the
-bibliography, the notes, glossary entries and removed lines collected so
-far, and the diagnostics. Positions and warnings are made here, so every
-message names its element and its line the same way: a Markdown or HTML
-manuscript's line, or, for a zip manuscript (DOCX, ODT, EPUB) that has no
-lines, line 0 and the top-level block's number in the message.
+bibliography, the notes, glossary entries, comments and removed lines
+collected so far, and the diagnostics. Positions and warnings are made
+here, so every message names its element and its line the same way: a
+Markdown or HTML manuscript's line, or, for a zip manuscript (DOCX, ODT,
+EPUB) that has no lines, line 0 and the top-level block's number in the
+message.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...model import GlossaryEntry, Note, NoteRef, Position, Removed
+from ...model import Comment, GlossaryEntry, Note, NoteRef, Position, Removed
 from .. import ReadContext
 from .bibliography import Bibliography
 from .locate import Locator, Span
@@ -34,6 +35,7 @@ class ReadState:
     layout: MarkdownLayout | None = None
     notes: list[Note] = field(default_factory=list)
     glossary: list[GlossaryEntry] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
     removed: list[Removed] = field(default_factory=list)
     # Footnote definition lines already matched to a note.
     used_note_lines: set[int] = field(default_factory=set)

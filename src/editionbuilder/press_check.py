@@ -1,0 +1,76 @@
+"""``editionbuilder preflight``: every print edition's press files, checked.
+
+For each edition with print enabled, the interior ``NAME-press.pdf`` is
+checked by ``preflight.preflight_interior`` and the cover ``NAME-cover.pdf``
+by ``preflight.preflight_cover``, against a ``Spec`` made from the edition's
+print options and the interior's page count (the spine depends on it). A
+file that is missing or unreadable is a failing row naming it, never a
+traceback, so the table always shows every file. Nothing here prints: the
+CLI prints ``table(...)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from .diagnostics import RenderError
+from .options import EditionOptions, PrintOptions
+from .pdfinfo import page_count
+from .preflight import Check, Report, Spec, preflight_cover, preflight_interior
+
+PRESS_SUFFIX = "-press.pdf"  # the interior to upload (writers/pdf.py)
+COVER_SUFFIX = "-cover.pdf"  # the wrap (writers/cover.py)
+COLUMNS = ("result", "file", "check", "detail")
+
+
+def spec_for(options: PrintOptions, pages: int) -> Spec:
+    """What the edition's press files should be, for an interior of ``pages`` pages."""
+    return Spec(options.width_in, options.height_in, options.bleed, options.paper, pages, options.caliper_in)
+
+
+def edition_reports(options: EditionOptions, out_dir: Path) -> tuple[Report, Report]:
+    """The interior's report and the cover's, in that order."""
+    press = out_dir / f"{options.name}{PRESS_SUFFIX}"
+    cover = out_dir / f"{options.name}{COVER_SUFFIX}"
+    if not press.is_file():
+        return _failed(press, "interior", "file exists", "not found: run `editionbuilder build` first"), \
+            _failed(cover, "cover", "spine from the interior", f"{press.name} is missing")
+    try:
+        pages = page_count(press)
+        interior = preflight_interior(press, spec_for(options.print, pages))
+    except RenderError as exc:
+        return _failed(press, "interior", "opens as a PDF", exc.message), \
+            _failed(cover, "cover", "spine from the interior", f"{press.name} is unreadable")
+    return interior, _cover_report(cover, spec_for(options.print, pages))
+
+
+def _cover_report(path: Path, spec: Spec) -> Report:
+    if not path.is_file():
+        return _failed(path, "cover", "file exists", "not found: run `editionbuilder build` first")
+    try:
+        return preflight_cover(path, spec)
+    except RenderError as exc:
+        return _failed(path, "cover", "opens as a PDF", exc.message)
+
+
+def _failed(path: Path, kind: str, rule: str, detail: str) -> Report:
+    return Report(str(path), kind, (Check(rule, False, detail),))
+
+
+def table(reports: Sequence[Report]) -> list[str]:
+    """One line per check of every report, in aligned columns, under a header."""
+    rows = [("pass" if c.passed else "FAIL", r.file, c.rule, c.detail) for r in reports for c in r.checks]
+    widths = [max(len(row[i]) for row in [COLUMNS, *rows]) for i in range(len(COLUMNS) - 1)]
+    return [_line(row, widths) for row in [tuple(col.upper() for col in COLUMNS), *rows]]
+
+
+def _line(row: Sequence[str], widths: Sequence[int]) -> str:
+    return "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]).rstrip()
+
+
+def summary(reports: Sequence[Report]) -> str:
+    checks = [c for r in reports for c in r.checks]
+    failed = sum(not c.passed for c in checks)
+    verdict = "passed" if not failed else f"{failed} failed"
+    return f"preflight: {len(reports)} files, {len(checks)} checks, {verdict}"

@@ -1,0 +1,75 @@
+"""The press PDF (``NAME-press.pdf``): the interior a printer accepts.
+
+Written only for an edition whose config asks for print
+(``options.print.enabled``). The same book as the screen PDF
+(``pdf.PdfWriter``), in another profile:
+
+- PDF/X-4 with the CMYK output intent embedded (``pdf.PressProfile``), every
+  colour ``device-cmyk`` (``press.css``: black text is ``0 0 0 1``);
+- no links, no bookmarks, no tags (KDP forbids annotations and bookmarks);
+- bleed on the top, bottom and outside edges when the options ask for it,
+  with each page's TrimBox at the trim (``pagesetup``);
+- an even page count: an odd book ends with a blank verso, the back of
+  its last leaf; never more (no padding to reach a minimum);
+- reproducible: the dates come from the build's ``source_date_epoch`` and
+  the XMP DocumentID from the edition's identifier.
+
+A book under 24 pages is too short for print-on-demand (KDP, IngramSpark):
+it gets no press file (a stale one from an earlier build is removed, so it
+cannot be uploaded by mistake) and a ``too-short-for-press`` warning.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..fsutil import atomic_write_bytes
+from ..model import Edition
+from . import WriteContext, printview
+from .frontmatter import identifier
+from .pdf import DEFAULT_FONTS, BookProfile, FontFace, PdfWriter, PressProfile
+
+PRESS_SUFFIX = "-press.pdf"
+MIN_PAGES = 24  # KDP's and IngramSpark's shortest paperback
+
+
+def press_path(out: Path) -> Path:
+    """``NAME-press.pdf``: ``out`` itself when so named (``writers.output_path``),
+    else beside it (``NAME.press`` or ``NAME.pdf``)."""
+    if out.name.endswith(PRESS_SUFFIX):
+        return out
+    return out.with_name(out.name.split(".")[0] + PRESS_SUFFIX)
+
+
+def press_profile(edition: Edition, ctx: WriteContext) -> BookProfile:
+    """PDF/X-4 with a DocumentID fixed by the edition's identifier."""
+    document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "editionbuilder-press:" + identifier(edition.metadata)))
+    return BookProfile(printview.PRINT, "press.css", press=PressProfile(document_id),
+                       bleed=ctx.options.print.bleed, pad_even=True)
+
+
+@dataclass(frozen=True)
+class PressWriter:
+    """Writes ``NAME-press.pdf`` for a print edition of 24 pages or more."""
+
+    fonts: tuple[FontFace, ...] = DEFAULT_FONTS
+
+    def __call__(self, edition: Edition, out: Path, ctx: WriteContext) -> None:
+        if not ctx.options.print.enabled:
+            return
+        target = press_path(out)
+        writer = PdfWriter(self.fonts, profile=press_profile(edition, ctx))
+        rendered = writer.render(edition, ctx)
+        if rendered.pages < MIN_PAGES:
+            stale = target.is_file()
+            target.unlink(missing_ok=True)
+            ctx.diagnostics.warn("too-short-for-press", (
+                f"{rendered.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no "
+                f"{target.name} was written" + (" (the one from an earlier build was removed)" if stale else "")))
+            return
+        atomic_write_bytes(target, rendered.pdf(pad_even=True))
+
+
+write_press = PressWriter()
