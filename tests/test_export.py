@@ -137,7 +137,10 @@ def _flat(node: Inline, key) -> str:
     if isinstance(node, TermRef):
         return "[[" + flat(node.children, key) + "]]"
     if isinstance(node, Link):
-        return f"[{flat(node.children, key)}]({node.url})"
+        # An internal link's fragment gets the reader's namespace ("s1-") once
+        # more when the exported manuscript is read back, like every id.
+        url = "#" + node.url[4:] if node.url.startswith("#s1-s1-") else node.url
+        return f"[{flat(node.children, key)}]({url})"
     if isinstance(node, Code):
         return f"`{node.text}`"
     if isinstance(node, LineBreak):

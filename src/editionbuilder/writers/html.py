@@ -12,7 +12,7 @@ glossary, bibliography, responses, backlinks) and ``frontmatter``.
 
 from __future__ import annotations
 
-from ..model import Edition
+from ..model import Chapter, Edition, Heading
 from ..walk import iter_inlines as walk_blocks  # noqa: F401  (re-exported for tests)
 from .apparatus import (  # noqa: F401
     BIBLIOGRAPHY_KEY,
@@ -72,5 +72,19 @@ def layout(edition: Edition, medium: Medium) -> Layout:
         ref_hrefs={r.id: medium.href(BIBLIOGRAPHY_KEY, reference_anchor(r.id)) for r in edition.references},
         term_hrefs={g.id: medium.href(GLOSSARY_KEY, glossary_anchor(g.id)) for g in edition.glossary},
         heading_ids=anchors, term_ids=terms, term_uses=uses, citations_of=cites,
+        fragments=_fragments(parts, anchors, medium),
     )
     return Layout(view, parts, tuple(front), marks, toc)
+
+
+def _fragments(parts, anchors: dict[int, str], medium: Medium) -> dict[str, str]:
+    """Model id -> href of every chapter and of every heading with an id."""
+    out: dict[str, str] = {}
+    for part in parts:
+        if not isinstance(part.content, Chapter):
+            continue
+        out[part.content.id] = medium.href(part.key)
+        for block in part.content.blocks:
+            if isinstance(block, Heading) and block.id and id(block) in anchors:
+                out[block.id] = medium.href(part.key, anchors[id(block)])
+    return out

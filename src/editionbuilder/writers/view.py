@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import (
@@ -194,6 +194,8 @@ class View:
     term_ids: Mapping[int, str]  # id(TermRef) -> element id of that use
     term_uses: Mapping[str, tuple[Backlink, ...]]  # glossary id -> its uses
     citations_of: Mapping[str, tuple[Backlink, ...]]  # reference id -> its citations
+    # model id of a chapter or heading -> its href, for internal links "#id"
+    fragments: Mapping[str, str] = field(default_factory=dict)
 
     def call(self, ref: NoteRef) -> Call:
         """The call record of this NoteRef occurrence (unknown note: unlinked mark)."""
@@ -211,7 +213,13 @@ class View:
         return self.term_ids.get(id(ref)) or (xml_id(ref.id) if ref.id else "")
 
     def url(self, url: str) -> str:
-        return url if self.medium.links else ""
+        """A link's href: an internal "#id" goes to the file and anchor of the
+        chapter or heading it names (nothing if it names none)."""
+        if not self.medium.links:
+            return ""
+        if url.startswith("#"):
+            return self.fragments.get(url[1:], "")
+        return url
 
     def heading_tag(self, level: int) -> str:
         """Headings inside a part sit below its <h1> title: level 1 and 2 are <h2>."""

@@ -151,7 +151,10 @@ class PandocBuilder:
         for head, nodes in groups:
             chapter = self._chapter(head, nodes, walk)
             if chapter is not None:
-                chapters.append(replace(chapter, id=walk.state.id(f"ch{len(chapters) + 1}")))
+                # A chapter keeps its heading's identifier, so that internal
+                # links ("#results") to it still resolve.
+                ident = head["c"][1][0] if head is not None and not is_section(head) else ""
+                chapters.append(replace(chapter, id=walk.state.id(ident or f"ch{len(chapters) + 1}")))
         return chapters
 
     def _title_block(self, node: Any, walk: _Walk) -> None:

@@ -70,7 +70,10 @@ def _inline(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
     if kind == "Code":
         return (Code(c[1]),)
     if kind == "Link":
-        return (Link(c[2][0], read_inlines(c[1], state), c[2][1]),)
+        url = c[2][0]
+        if url.startswith("#") and len(url) > 1:
+            url = "#" + state.id(url[1:])  # ids are namespaced per source, like the headings they name
+        return (Link(url, read_inlines(c[1], state), c[2][1]),)
     if kind == "Quoted":
         left, right = _QUOTES[c[0]["t"]]
         return (Text(left), *read_inlines(c[1], state), Text(right))
