@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from paths import CORPUS
 
 from editionbuilder import serialize
-from editionbuilder.accounting import account
+from editionbuilder.accounting import account, model_words
 from editionbuilder.diagnostics import Diagnostics, InputError
 from editionbuilder.model import (
     BlockQuote,
@@ -23,6 +24,7 @@ from editionbuilder.model import (
     Edition,
     Heading,
     Inline,
+    Metadata,
     ListBlock,
     NoteRef,
     Paragraph,
@@ -404,3 +406,43 @@ def test_note_text_below_its_label(tmp_path):
     text = "A claim.[^b]\n\n[^b]:\n    The note's text.\n"
     ed, _ = read(write(tmp_path, text))
     assert [(n.pos.line, n.pos.end_line) for n in ed.notes] == [(3, 4)]
+
+
+ODT_EPUB_SOURCE = """\
+---
+title: Tide Tables
+author: Mira Holt
+date: 2024-05-01
+lang: en-GB
+---
+
+# Spring tides
+
+The moon pulls hardest twice a month.[^a]
+
+> A quoted line about the sea.
+
+[^a]: Near the new and the full moon.
+"""
+
+
+@pytest.mark.parametrize("fmt", ["odt", "epub", "html"])
+def test_odt_epub_and_html_manuscripts(tmp_path, fmt):
+    """Manuscripts in ODT, EPUB and HTML (made here by pandoc from a small
+    Markdown text) read into the model with their title, note and quote."""
+    from editionbuilder.pandoc import PandocJob, run
+
+    job = PandocJob("markdown", fmt, "en", "making a test manuscript", args=("--standalone",))
+    path = tmp_path / f"tide.{fmt}"
+    path.write_bytes(run(job, ODT_EPUB_SOURCE.encode("utf-8")).stdout)
+    diags = Diagnostics()
+    options = EditionOptions(name="t", sources=(path.name,))
+    ed = read_edition(options, tmp_path, diags)
+    # pandoc's ODT reader does not read back the title its writer set as a
+    # styled paragraph: the reader's documented fallback takes the first heading
+    assert ed.metadata.title == ("Spring tides" if fmt == "odt" else "Tide Tables")
+    words = " ".join(model_words(ed))
+    assert "The moon pulls hardest twice a month" in words
+    assert [" ".join(model_words(replace(ed, chapters=(), glossary=(), references=(), comments=(),
+                                         metadata=Metadata(), notes=(n,)))) for n in ed.notes] == ["Near the new and the full moon"]
+    assert any(isinstance(b, BlockQuote) for c in ed.chapters for b in c.blocks)

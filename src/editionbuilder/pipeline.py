@@ -77,7 +77,8 @@ def _metadata(parts: list[Edition], options: EditionOptions) -> Metadata:
     identifier = o.identifier or _derived_id(title, authors, [s.sha256 for s in sources])
     return Metadata(
         title=title, subtitle=subtitle, authors=authors, language=o.language or first.language or "en",
-        publisher=o.publisher, rights=o.rights, date=o.date, identifier=identifier,
+        publisher=o.publisher or first.publisher, rights=o.rights or first.rights, date=o.date or first.date,
+        identifier=identifier,
         print_identifier=o.print_identifier,
         description=o.description or next((p.metadata.description for p in parts if p.metadata.description), ""),
         credits=tuple(c for p in parts for c in p.metadata.credits), sources=sources,
