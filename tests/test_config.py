@@ -459,3 +459,12 @@ def test_bibliography_style_must_exist(tmp_path):
     (tmp_path / "styles").mkdir()
     (tmp_path / "styles" / "apa.csl").write_text("<style/>")
     assert load_config(tmp_path / "e.toml").editions[0].bibliography_style == "styles/apa.csl"
+
+
+def test_bibliography_files_from_the_config(tmp_path):
+    (tmp_path / "a.md").write_text("Text [@k].\n")
+    (tmp_path / "e.toml").write_text('[[edition]]\nname = "e"\nsources = ["a.md"]\nbibliography = "refs.bib"\n')
+    with pytest.raises(ConfigError, match=r"bibliography\[0\]: no such bibliography file refs.bib"):
+        load_config(tmp_path / "e.toml")
+    (tmp_path / "refs.bib").write_text("@book{k, author={Doe, Jane}, title={A Book}, year={2001}}\n")
+    assert load_config(tmp_path / "e.toml").editions[0].reader.bibliography == ("refs.bib",)

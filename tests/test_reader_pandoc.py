@@ -446,3 +446,19 @@ def test_odt_epub_and_html_manuscripts(tmp_path, fmt):
     assert [" ".join(model_words(replace(ed, chapters=(), glossary=(), references=(), comments=(),
                                          metadata=Metadata(), notes=(n,)))) for n in ed.notes] == ["Near the new and the full moon"]
     assert any(isinstance(b, BlockQuote) for c in ed.chapters for b in c.blocks)
+
+
+def test_bibliography_named_in_the_config(tmp_path):
+    """A manuscript that names no bibliography takes the config's files."""
+    from editionbuilder.config import load_config
+
+    (tmp_path / "m.md").write_text("---\ntitle: T\n---\n\nAs shown [@k, p. 3].\n", encoding="utf-8")
+    (tmp_path / "refs.bib").write_text("@book{k, author={Doe, Jane}, title={A Book}, year={2001}}\n", encoding="utf-8")
+    (tmp_path / "e.toml").write_text('[[edition]]\nname = "e"\nsources = ["m.md"]\nbibliography = ["refs.bib"]\n')
+    options = load_config(tmp_path / "e.toml").editions[0]
+    diags = Diagnostics()
+    ed = read_edition(options, tmp_path, diags)
+    assert [r.title for r in ed.references] == ["A book"]  # pandoc's biblatex reader: sentence case
+    cites = [n for c in ed.chapters for n in iter_inlines(c.blocks) if isinstance(n, Citation)]
+    assert [i.key for c in cites for i in c.items] == [ed.references[0].id]
+    assert not [d for d in diags.items if d.code == "citation-unresolved"]

@@ -140,7 +140,7 @@ def _caliper(value: Any) -> float:
 
 _PRINT_SPEC = {"enabled": boolean, "trim": trim, "paper": choice(*PAPER_CALIPER), "bleed": boolean,
                "caliper": _caliper}
-_COMMON_KEYS = ("include_comments", "print", "reader", "silence", "bibliography_style")
+_COMMON_KEYS = ("include_comments", "print", "reader", "silence", "bibliography_style", "bibliography")
 _EDITION_KEYS = ("name", "sources", "metadata", *_COMMON_KEYS)
 _DEFAULTS_KEYS = (*_DEFAULT_METADATA_KEYS, *_COMMON_KEYS)
 
@@ -196,6 +196,10 @@ def _common(table: Mapping[str, Any], base: EditionDefaults, where: _Where, in_e
     reader = base.reader
     if "reader" in table:
         reader = dataclasses.replace(reader, **_checked(table["reader"], _READER_SPEC, where, "reader."))
+    if "bibliography" in table:
+        value = table["bibliography"]
+        files = _value(table, "bibliography", strings(string) if isinstance(value, list) else string, where)
+        reader = dataclasses.replace(reader, bibliography=files if isinstance(files, tuple) else (files,))
     if "include_comments" in table:
         include = _value(table, "include_comments", boolean, where)
         reader = dataclasses.replace(reader, include_comments=include)
@@ -281,6 +285,9 @@ def _edition(table: Any, index: int, defaults: EditionDefaults, config: ProjectC
     style = common.bibliography_style
     if style and not (config.project_dir / style).is_file():
         raise where.error("bibliography_style", f"no such CSL style file {style}")
+    for n, bib in enumerate(common.reader.bibliography):
+        if not (config.project_dir / bib).is_file():
+            raise where.error(f"bibliography[{n}]", f"no such bibliography file {bib}")
     return EditionOptions(name, sources, metadata, common.reader, common.print, common.silence, style)
 
 

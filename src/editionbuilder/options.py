@@ -73,6 +73,10 @@ class ReaderOptions:
     # ("... see here."): "drop" it (listed in the report) or "keep" it.
     lost_links: str = "drop"
     include_comments: bool = True
+    # Bibliography files (.bib, CSL-JSON, CSL-YAML) for manuscripts that name
+    # none themselves; relative to the project in the config, absolute once
+    # the pipeline hands them to a reader.
+    bibliography: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

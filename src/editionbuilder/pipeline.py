@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .accounting import account, stats
@@ -37,9 +37,10 @@ class EditionResult:
 def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics) -> Edition:
     """The edition model of ``options``: every source read, combined, transformed."""
     parts = []
+    reader = replace(options.reader, bibliography=tuple(str((project_dir / b).resolve()) for b in options.reader.bibliography))
     for n, source in enumerate(options.sources, start=1):
         path = project_dir / source
-        ctx = ReadContext(path, source, f"s{n}", options.reader, diags)
+        ctx = ReadContext(path, source, f"s{n}", reader, diags)
         parts.append(reader_for(path)(ctx))
     edition = combine(parts, options)
     style = project_dir / options.bibliography_style if options.bibliography_style else None

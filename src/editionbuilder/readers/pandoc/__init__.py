@@ -33,7 +33,8 @@ __all__ = ["FORMATS", "ReadSettings", "read_manuscript", "read_pandoc"]
 @register(*FORMATS)
 def read_pandoc(ctx: ReadContext) -> Edition:
     """The registered reader: pandoc's format chosen by the file suffix."""
-    return read_manuscript(ctx, ReadSettings(FORMATS[ctx.path.suffix.lower()]))
+    settings = ReadSettings(FORMATS[ctx.path.suffix.lower()], bibliography=ctx.options.bibliography)
+    return read_manuscript(ctx, settings)
 
 
 def read_manuscript(ctx: ReadContext, settings: ReadSettings) -> Edition:

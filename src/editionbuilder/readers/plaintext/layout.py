@@ -150,7 +150,12 @@ def _place_comment(item: Item, layout: Layout) -> None:
     if m and item.kind in ("content", "heading"):
         head = Item("comment", item.para, m.group("rest") + _rest_lines(item), label=m.group("num"))
         layout.comments.append(Entry(head))
-    elif layout.comments:
+        return
+    # Inside a comment only notes keep their kind: a "Definition:" or a
+    # heading-like line a reader wrote is their text, whole.
+    if not item.kind.endswith("note"):
+        item = Item("content", item.para, item.para.text)
+    if layout.comments:
         layout.comments[-1].items.append(item)
     else:
         layout.comments.append(Entry(Item("comment", item.para, item.text, label="")))
