@@ -33,6 +33,19 @@ APT_PACKAGES := fonts-ebgaramond poppler-utils qpdf libgs-common \
 # Root runs apt-get itself; anyone else goes through sudo when there is one.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
+# Shell code run inside a recipe: installs the Debian packages listed in
+# $$missing (as root, or through sudo), after one `apt-get update`.
+APT_INSTALL = if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ] && [ -z "$(SUDO)" ]; then \
+	    echo "error: installing$$missing needs root or sudo" >&2; exit 1; \
+	  fi; \
+	  echo "==> installing$$missing"; \
+	  $(SUDO) apt-get update -qq \
+	    && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
+	       apt-get install -y -qq --no-install-recommends $$missing \
+	    || exit 1; \
+	fi
+
 SYSTEM_STAMP := $(VENV)/.system-packages.stamp
 INSTALL_STAMP := $(VENV)/.install.stamp
 
@@ -67,16 +80,7 @@ $(SYSTEM_STAMP): Makefile
 	done; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	$(PYTHON) -c 'import ensurepip' >/dev/null 2>&1 || missing="$$missing python3-venv"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" != 0 ] && [ -z "$(SUDO)" ]; then \
-	    echo "error: installing$$missing needs root or sudo" >&2; exit 1; \
-	  fi; \
-	  echo "==> installing$$missing"; \
-	  $(SUDO) apt-get update -qq \
-	    && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
-	       apt-get install -y -qq --no-install-recommends $$missing \
-	    || exit 1; \
-	fi
+	$(APT_INSTALL)
 	@mkdir -p $(@D) && touch $@
 
 $(VENV)/bin/python: | $(SYSTEM_STAMP)
@@ -107,16 +111,7 @@ $(CHROMIUM_STAMP): Makefile
 	  || missing="$$missing chromium"; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" != 0 ] && [ -z "$(SUDO)" ]; then \
-	    echo "error: installing$$missing needs root or sudo" >&2; exit 1; \
-	  fi; \
-	  echo "==> installing$$missing"; \
-	  $(SUDO) apt-get update -qq \
-	    && $(SUDO) env DEBIAN_FRONTEND=noninteractive \
-	       apt-get install -y -qq --no-install-recommends $$missing \
-	    || exit 1; \
-	fi; \
+	$(APT_INSTALL); \
 	node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' \
 	  || { echo "error: DAISY Ace needs Node.js 20 or newer, found $$(node --version)" >&2; exit 1; }
 	@mkdir -p $(@D) && touch $@
