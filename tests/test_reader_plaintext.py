@@ -407,3 +407,16 @@ def test_gutenberg_title_repeated_between_chapters_is_removed(tmp_path):
     ed, _ = read_text(tmp_path, text)
     assert [flat(c.title) for c in ed.chapters if c.role == "chapter"] == ["PREFACE", "CHAPTER I/THE FIRST WEEK"]
     assert any("title repeated" in r.reason for r in ed.removed)
+
+
+def test_publisher_note_keeps_whatever_follows_whole(tmp_path):
+    """A note-like line after "Published by" is the publisher's text, kept
+    whole (found by the property test: its number was lost)."""
+    ed, _ = read_text(tmp_path, "T\n\nBody.\n\nPublished by Someone\n\n[Footnote 1: inline]\n")
+    about = [c for c in ed.chapters if c.role == "about"][0]
+    assert shape(about.blocks) == ["P [Footnote 1: inline]"]
+
+
+def test_definition_inside_comments_stays_whole(tmp_path):
+    ed, _ = read_text(tmp_path, "T\n\nBody.\n\n3 thoughts on “T”\n\nDefinition: term.\n")
+    assert shape(ed.comments[0].blocks) == ["P Definition: term."]

@@ -290,7 +290,7 @@ class DocumentBuilder:
         if not layout.publisher:
             return []
         head, rest = layout.publisher[0], layout.publisher[1:]
-        blocks = tuple(Paragraph((Text(it.text),), Position(self.file, it.para.start, it.para.end)) for it in rest)
+        blocks = tuple(Paragraph((Text(it.para.text),), Position(self.file, it.para.start, it.para.end)) for it in rest)
         return [Chapter(self._id("about"), (Text(head.text),), blocks, "back", "about", self.file, self._span([head.para]))]
 
     # -- citations ----------------------------------------------------------
