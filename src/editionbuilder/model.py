@@ -71,7 +71,7 @@ class NoteRef:
 class CiteItem:
     """One work cited inside a citation.
 
-    ``text`` is the item exactly as the source wrote it (``Majid, p.1``);
+    ``text`` is the item exactly as the source wrote it (``Okafor, p.12``);
     ``names``/``year``/``locator`` are what was recognised in it, and
     ``key`` the id of the ``Reference`` it resolved to ("" if none).
     """

@@ -26,7 +26,7 @@ readable in a text editor:
 * **citations** keep the source's own words: the whole citation is a span
   of class ``citation`` and each cited work in it a span of class ``cite``
   whose ``key`` is the reference's id:
-  ``[([Majid, p.1]{.cite key="s1-ref17"})]{.citation}``. (Pandoc's own
+  ``[([Okafor, p.12]{.cite key="s1-ref17"})]{.citation}``. (Pandoc's own
   ``Cite`` is not used: its Markdown writer prints ``[@key]`` and drops the
   words the source wrote.) The text before the first item is the prefix,
   between items the separator, after the last the suffix;

@@ -243,7 +243,7 @@ class AstBuilder:
 
     def citation(self, citation: Citation) -> Node:
         """``[(…)]{.citation}`` holding the written text; each item a span
-        ``[Majid, p.1]{.cite key="s1-ref17"}`` (no ``key`` when unresolved)."""
+        ``[Okafor, p.12]{.cite key="s1-ref17"}`` (no ``key`` when unresolved)."""
         content = text_nodes(citation.prefix)
         for n, item in enumerate(citation.items):
             if n:

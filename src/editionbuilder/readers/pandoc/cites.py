@@ -20,7 +20,7 @@ line of ``@key``); ``names`` and ``year`` come from that reference;
 
 The exporter writes citations as spans instead (``writers/export``:
 pandoc's Markdown writer would replace a ``Cite``'s words with ``[@key]``):
-``[([Majid, p.1]{.cite key="s1-ref17"})]{.citation}``. Read back
+``[([Okafor, p.12]{.cite key="s1-ref17"})]{.citation}``. Read back
 (``read_citation_span``), the text before the first ``cite`` span is the
 prefix, between spans the separator, after the last the suffix; each span's
 text is an item, its ``key`` attribute the citation key, and names, year
