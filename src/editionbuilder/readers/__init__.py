@@ -30,6 +30,16 @@ class ReadContext:
 
 Reader = Callable[[ReadContext], Edition]
 
+
+def unique_id(candidate: str, taken: set[str]) -> str:
+    """``candidate``, or ``candidate-2``, ``-3``… when already taken (a term
+    defined twice gets two entries, two works may share a key)."""
+    n, unique = 1, candidate
+    while unique in taken:
+        n += 1
+        unique = f"{candidate}-{n}"
+    return unique
+
 _READERS: dict[str, Reader] = {}
 
 

@@ -13,7 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from ..model import Chapter, Citation, Edition, Inline, Reference, SourceInfo, TermRef, Text
+from ..model import (
+    Chapter,
+    Citation,
+    Edition,
+    Inline,
+    Reference,
+    SourceInfo,
+    TermRef,
+    Text,
+)
 from .view import (
     LABELS,
     LATE_ROLES,

@@ -38,6 +38,7 @@ from typing import Any
 from ...diagnostics import Diagnostics, EditionError, InputError
 from ...model import Issued, Name, Position, Reference
 from ...pandoc import KEEP_LANGUAGE, PandocJob, convert_json, convert_text, document
+from .. import unique_id
 
 # The start of a BibTeX entry, ``@type{key,`` (group 1 the type, 2 the
 # opening bracket, 3 the key).
@@ -104,7 +105,7 @@ class BibliographyReader:
             self.diagnostics.warn("reference-duplicate", f"the citation key {key!r} is defined twice; the first entry is kept", pos)
             return
         taken = {r.id for r in by_key.values()}
-        ref = to_reference(item, _unique(f"{self.prefix}-ref-{_ID_UNSAFE_RE.sub('-', key)}", taken), pos)
+        ref = to_reference(item, unique_id(f"{self.prefix}-ref-{_ID_UNSAFE_RE.sub('-', key)}", taken), pos)
         dropped = sorted(k for k, v in item.items() if k not in _HELD and v not in ("", [], None))
         if dropped:
             message = f"the model has no place for these fields of {key!r}: {', '.join(dropped)}"
@@ -183,13 +184,6 @@ def _entry_lines(text: str) -> dict[str, tuple[int, int]]:
         out.setdefault(m.group(3), (text.count("\n", 0, m.start()) + 1, text.count("\n", 0, end) + 1))
     return out
 
-
-def _unique(candidate: str, taken: set[str]) -> str:
-    n, unique = 1, candidate
-    while unique in taken:
-        n += 1
-        unique = f"{candidate}-{n}"
-    return unique
 
 
 def plain(value: Any) -> str:

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from ...diagnostics import InputError
 from ...model import Block, GlossaryEntry, Paragraph, Position, Preformatted
 from ...pandoc import KEEP_LANGUAGE, PandocJob, convert_json, document
+from .. import unique_id
 from .inlines import image_text, read_inlines
 from .locate import Span, ast_words
 from .metadata import meta_text
@@ -131,14 +132,7 @@ class Special:
             ends = [b.pos.end_line for b in blocks if b.pos.line] + [pos.end_line]
             name = " ".join(meta_text(term).split())
             taken = {g.id for g in st.glossary}
-            gid = _unique(st.id("g-" + (_SLUG_RE.sub("-", name.casefold()).strip("-") or "term")), taken)
+            gid = unique_id(st.id("g-" + (_SLUG_RE.sub("-", name.casefold()).strip("-") or "term")), taken)
             entry_pos = Position(pos.file, pos.line, max(ends))
             st.glossary.append(GlossaryEntry(gid, name, tuple(blocks), entry_pos))
 
-
-def _unique(candidate: str, taken: set[str]) -> str:
-    n, unique = 1, candidate
-    while unique in taken:
-        n += 1
-        unique = f"{candidate}-{n}"
-    return unique

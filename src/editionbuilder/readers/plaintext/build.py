@@ -29,7 +29,7 @@ from ...model import (
     Text,
 )
 from ...sources import read_source
-from .. import ReadContext
+from .. import ReadContext, unique_id
 from .apparatus import find_boilerplate, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
@@ -204,7 +204,7 @@ class DocumentBuilder:
             if entry.head.text.strip():
                 items.insert(0, Item("content", entry.head.para, entry.head.text))
             blocks = self._scope(items, lone_refs=True)
-            gid = self._unique(self._id("g-" + (_SLUG.sub("-", entry.head.label.lower()).strip("-") or "term")), {g.id for g in out})
+            gid = unique_id(self._id("g-" + (_SLUG.sub("-", entry.head.label.lower()).strip("-") or "term")), {g.id for g in out})
             out.append(GlossaryEntry(gid, entry.head.label, tuple(blocks), self._span([entry.head.para])))
         return out
 
@@ -243,16 +243,6 @@ class DocumentBuilder:
         self.references.append(ref)
         self._lone_links.append((before.pos.line, ref))
         return blocks
-
-    @staticmethod
-    def _unique(candidate: str, taken: set[str]) -> str:
-        """``candidate``, or ``candidate-2``, ``-3``… when already taken (a
-        term defined twice gets two entries)."""
-        n, unique = 1, candidate
-        while unique in taken:
-            n += 1
-            unique = f"{candidate}-{n}"
-        return unique
 
     def _next_note_id(self) -> str:
         self._note_count += 1
