@@ -50,7 +50,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages.stamp
 INSTALL_STAMP := $(VENV)/.install.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all setup build test check tools clean distclean
+.PHONY: all setup build test check tools bench clean distclean
 
 all: build
 
@@ -120,6 +120,11 @@ $(TOOLS_STAMP): $(TOOLS_DIR)/package.json $(TOOLS_DIR)/package-lock.json | $(CHR
 	@echo "==> installing the EPUB test tools into $(TOOLS_DIR)/node_modules"
 	@cd $(TOOLS_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# Benchmarks (not part of the tests): our builds against pandoc and plain
+# WeasyPrint, side by side; the table goes to bench/results/latest.md.
+bench: setup
+	@$(VENV)/bin/python bench/run.py
 
 clean:
 	@echo "==> removing outputs and caches"
