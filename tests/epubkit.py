@@ -1,6 +1,6 @@
-"""The EPUBs the reading-system and accessibility tests check, built once per
-test session, and the npm tools of tools/ that check them (`make tools`
-installs them; `make test` depends on it).
+"""The npm tools of tools/ that the reading-system and accessibility tests
+run (`make tools` installs them; `make test` depends on it), and helpers
+to name the documents of an EPUB. The EPUBs are conftest.py's shared build.
 """
 
 from __future__ import annotations
@@ -11,22 +11,15 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from lxml import etree
-from paths import CORPUS, ROOT
-
-from editionbuilder.cli import main
+from paths import ROOT
 
 TOOLS = ROOT / "tools"
 NODE_MODULES = TOOLS / "node_modules"
 # Debian's Chromium with the flags it needs here (see the script).
 CHROMIUM_WRAPPER = TOOLS / "chromium-headless"
 CHROMIUM = Path("/usr/bin/chromium")
-ENGELS = CORPUS / "01-pg-engels-socialism-utopian-scientific/39257-8.txt"
-# The shipped editions, and a Project Gutenberg text with notes.
-BOOKS = ("essay", "film", "anthology", "39257-8")
 
 _NS = {"c": "urn:oasis:names:tc:opendocument:xmlns:container", "o": "http://www.idpf.org/2007/opf"}
-_built: dict[str, Path] = {}
-_build_codes: list[int] = []
 
 
 def require_tools(*paths: Path) -> None:
@@ -34,20 +27,6 @@ def require_tools(*paths: Path) -> None:
     missing = [str(p) for p in (CHROMIUM, *paths) if not p.exists()]
     if missing:
         pytest.fail(f"missing {', '.join(missing)}: run `make tools`", pytrace=False)
-
-
-def built_epubs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Every edition of editions.toml and the Engels text, EPUB only, built
-    once per session (the modules that need them share this build)."""
-    if not _built:
-        out = tmp_path_factory.mktemp("epubs")
-        config = ["build", "--config", str(ROOT / "editions.toml"), "--out", str(out), "--format", "epub"]
-        codes = (main(config), main(["build", str(ENGELS), "--out", str(out), "--format", "epub"]))
-        _built.update({name: out / f"{name}.epub" for name in BOOKS})
-        _build_codes.extend(codes)
-    if _build_codes != [0, 0]:  # the second module to ask gets the same answer, without a rebuild
-        pytest.fail(f"the build failed (exit codes {_build_codes}): see the captured stderr", pytrace=False)
-    return dict(_built)
 
 
 def spine_hrefs(epub: Path) -> list[str]:

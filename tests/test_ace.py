@@ -16,12 +16,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import BOOKS
 from epubkit import (
-    BOOKS,
     CHROMIUM_WRAPPER,
     NODE_MODULES,
     announce,
-    built_epubs,
     doc_name,
     require_tools,
     scratch_env,
@@ -56,9 +55,9 @@ def run_ace(epub: Path, work: Path) -> dict:
 
 
 @pytest.fixture(scope="session")
-def ace_reports(request, tmp_path_factory) -> dict[str, dict | AceFailed]:
+def ace_reports(request, tmp_path_factory, shipped_epubs) -> dict[str, dict | AceFailed]:
     require_tools(ACE, CHROMIUM_WRAPPER)
-    epubs = built_epubs(tmp_path_factory)
+    epubs = shipped_epubs
     work = tmp_path_factory.mktemp("ace")
 
     def check(name: str) -> dict | AceFailed:
@@ -131,11 +130,11 @@ def test_ace_finds_no_violation(ace_reports, name):
 
 
 @pytest.mark.parametrize("name", BOOKS)
-def test_ace_checked_every_content_document(ace_reports, tmp_path_factory, name):
+def test_ace_checked_every_content_document(ace_reports, shipped_epubs, name):
     """A report without violations means something only if Ace opened every
     document of the spine (and the package document for the metadata)."""
     report = report_of(ace_reports, name)
     checked = {doc_name(doc["earl:testSubject"]["url"]) for doc in report["assertions"]}
-    spine = {doc_name(href) for href in spine_hrefs(built_epubs(tmp_path_factory)[name])}
+    spine = {doc_name(href) for href in spine_hrefs(shipped_epubs[name])}
     assert spine <= checked, f"not checked by Ace: {sorted(spine - checked)}"
     assert any(u.endswith(".opf") for u in checked)

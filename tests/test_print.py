@@ -128,7 +128,8 @@ def folio(lines: list[str]) -> str:
 
 def test_formats_add_the_press_file_and_cover_for_print_editions():
     build_options = BuildOptions(formats=("epub", "pdf"))
-    assert formats_for(shipped("anthology"), build_options) == ("epub", "pdf", "press", "cover")
+    # the press file first: its cover needs its page count, the EPUB its pages
+    assert formats_for(shipped("anthology"), build_options) == ("press", "cover", "epub", "pdf")
     assert formats_for(shipped("essay"), build_options) == ("epub", "pdf")
     assert output_path(Path("out"), "anthology", "press") == Path("out/anthology-press.pdf")
     assert output_path(Path("out"), "anthology", "cover") == Path("out/anthology-cover.pdf")
@@ -328,19 +329,38 @@ def text_with_pages(pages: list[list[str]]) -> tuple[str, list[int]]:
     return text, owner
 
 
-@pytest.mark.parametrize("key", ["a", pytest.param("engels", marks=pytest.mark.xfail(strict=True, reason=(
-    "WeasyPrint 70: Engels' long note C, called from the first line of a page, is moved on to "
-    "the next page (the call's line was pushed over a page break with its note reported)")))])
-def test_every_footnote_is_on_the_page_of_its_call(books, key):
-    pages = page_texts(books[key].files["press"])
+def misplaced_notes(book: Book) -> list[tuple[str, str]]:
+    """(words before the call, the note's first words) of every note not
+    on the page of its call, measured on the press PDF's text."""
+    pages = page_texts(book.files["press"])
     text, owner = text_with_pages(pages)
-    contexts = _call_contexts(books[key].edition)
+    contexts = _call_contexts(book.edition)
     assert contexts
+    wrong = []
     for before, note in contexts:
         call = text.find(before)  # the call stands right after these words
         note_at = text.find(note)
         assert call >= 0 and note_at >= 0, (before, note)
-        assert owner[call + len(before) - 1] == owner[note_at], (before, note)
+        if owner[call + len(before) - 1] != owner[note_at]:
+            wrong.append((before, note))
+    return wrong
+
+
+@pytest.mark.parametrize("key", ["a", pytest.param("engels", marks=pytest.mark.xfail(strict=True, reason=(
+    "WeasyPrint 70 sets Engels' notes 1 and 7 a page after their calls: the text is one column "
+    "(print.css) so that WeasyPrint does not move notes to keep orphans, and its column layout "
+    "reports a note that did not fit without moving the call's line (layout/column.py "
+    "_report_footnotes). The build warns note-off-page for each.")))])
+def test_every_footnote_is_on_the_page_of_its_call(books, key):
+    assert misplaced_notes(books[key]) == []
+
+
+@pytest.mark.parametrize("key", ["a", "engels"])
+def test_a_note_off_its_page_is_reported(books, key):
+    """The writer reads the layout boxes, the test the PDF's text: they
+    find the same notes off their pages, and each is a warning."""
+    warned = [d for d in books[key].diagnostics.items if d.code == "note-off-page"]
+    assert len(warned) == len(misplaced_notes(books[key]))
 
 
 def test_bibliography_gives_pages_of_citations(books):

@@ -23,12 +23,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import BOOKS
 from epubkit import (
-    BOOKS,
     NODE_MODULES,
     TOOLS,
     announce,
-    built_epubs,
     require_tools,
     scratch_env,
     spine_hrefs,
@@ -43,7 +42,7 @@ SERVING = re.compile(r"port (\d+)")
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory) -> Path:
+def site(tmp_path_factory, shipped_epubs) -> Path:
     """The folder the server serves: the page, the two scripts, the books
     (symbolic links, which http.server follows)."""
     require_tools(WALKER, PAGE, *LIBS, NODE_MODULES / "puppeteer-core")
@@ -53,7 +52,7 @@ def site(tmp_path_factory) -> Path:
     (root / "reader.html").symlink_to(PAGE)
     for lib in LIBS:
         (root / "lib" / lib.name).symlink_to(lib)
-    for name, epub in built_epubs(tmp_path_factory).items():
+    for name, epub in shipped_epubs.items():
         (root / "books" / f"{name}.epub").symlink_to(epub)
     return root
 
@@ -135,8 +134,8 @@ def test_epubjs_reports_no_error(walk, name):
 
 
 @pytest.mark.parametrize("name", BOOKS)
-def test_epubjs_displays_every_spine_item(walk, tmp_path_factory, name):
-    expected = spine_hrefs(built_epubs(tmp_path_factory)[name])
+def test_epubjs_displays_every_spine_item(walk, shipped_epubs, name):
+    expected = spine_hrefs(shipped_epubs[name])
     shown = walk[name]["spine"]
     assert [s["href"] for s in shown] == expected
     wrong = [s for s in shown if s["landed"] != s["href"] or not (s["textLength"] or s["images"]) or s["brokenImages"]]
@@ -144,9 +143,9 @@ def test_epubjs_displays_every_spine_item(walk, tmp_path_factory, name):
 
 
 @pytest.mark.parametrize("name", BOOKS)
-def test_epubjs_follows_note_citation_and_glossary_links(walk, tmp_path_factory, name):
+def test_epubjs_follows_note_citation_and_glossary_links(walk, shipped_epubs, name):
     book = walk[name]
-    kinds = links_in(built_epubs(tmp_path_factory)[name])
+    kinds = links_in(shipped_epubs[name])
     if "noteref" in kinds:
         kinds.add("backlink")  # every note links back to its reference
     failed = {kind: f for kind, f in book["followed"].items() if not f["ok"]}

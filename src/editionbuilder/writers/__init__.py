@@ -18,7 +18,7 @@ loads WeasyPrint too.)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import ConfigError, Diagnostics
@@ -28,12 +28,19 @@ from ..options import BuildOptions, EditionOptions
 
 @dataclass(frozen=True, slots=True)
 class WriteContext:
-    """What a writer needs besides the edition: the config, the build, a collector."""
+    """What a writer needs besides the edition: the config, the build, a
+    collector, and what earlier writers of the same build made for later
+    ones (``products``: the press writer leaves the print layout under
+    ``PRINT_LAYOUT`` for the EPUB's page list)."""
 
     options: EditionOptions
     build: BuildOptions
     diagnostics: Diagnostics
     project_dir: Path
+    products: dict = field(default_factory=dict)
+
+
+PRINT_LAYOUT = "print-layout"
 
 
 Writer = Callable[[Edition, Path, WriteContext], None]
@@ -76,12 +83,12 @@ def output_path(out_dir: Path, name: str, fmt: str) -> Path:
 
 
 def formats_for(options: EditionOptions, build: BuildOptions) -> tuple[str, ...]:
-    """The formats to write: the build's, and the press PDF after the screen
-    PDF for an edition whose config asks for print, then the cover (its spine
-    needs the press file's page count)."""
+    """The formats to write, in the order they must be made: for an edition
+    whose config asks for print (and a build that makes PDFs), the press PDF
+    first, then its cover (the spine needs its page count), then the
+    build's formats (the EPUB takes its page list from the press layout)."""
     if options.print.enabled and "pdf" in build.formats and "press" not in build.formats:
-        at = build.formats.index("pdf") + 1
-        return (*build.formats[:at], "press", "cover", *build.formats[at:])
+        return ("press", "cover", *build.formats)
     return build.formats
 
 

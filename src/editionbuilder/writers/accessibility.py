@@ -13,7 +13,11 @@ and the tests check the markup behind it:
   ``structuralNavigation`` (a heading for every part and section, sections
   with ARIA roles), ``alternativeText`` (the cover image has alt text) and
   ``ARIA`` (DPUB-ARIA roles on parts, notes, glossary and bibliography).
-  Not ``printPageNumbers``/``pageBreakMarkers``: no print page list yet.
+  With the print edition typeset in the same build (``page_source``):
+  ``pageBreakMarkers`` and ``printPageNumbers`` (its older name, which the
+  page-list checks of reading systems and Ace still look for),
+  ``pageNavigation`` (the nav's page list), and ``pageBreakSource`` (EPUB meta vocabulary, unprefixed)
+  naming the print edition's identifier.
 - ``accessibilityHazard`` ``none``: no sound, motion or flashing content.
 - ``dcterms:conformsTo`` EPUB Accessibility 1.1 - WCAG 2.2 Level AA, with
   ``a11y:certifiedBy`` naming editionbuilder. The claim is the tool's own
@@ -30,22 +34,27 @@ CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
 CERTIFIER = "editionbuilder"
 CONFORMANCE_ID = "conformance"
 FEATURES = ("tableOfContents", "readingOrder", "structuralNavigation", "alternativeText", "ARIA")
+PAGE_FEATURES = ("pageBreakMarkers", "printPageNumbers", "pageNavigation")
 
 
-def accessibility_metadata(edition: Edition) -> list[tuple[str, str, dict[str, str]]]:
-    """(property, value, extra attributes) for each <meta> of the package."""
+def accessibility_metadata(edition: Edition, page_source: str = "") -> list[tuple[str, str, dict[str, str]]]:
+    """(property, value, extra attributes) for each <meta> of the package;
+    ``page_source``: the identifier of the print edition whose pages are
+    marked in the text ("" when none are)."""
     metas = [("schema:accessMode", "textual", {}), ("schema:accessModeSufficient", "textual", {})]
-    metas += [("schema:accessibilityFeature", f, {}) for f in FEATURES]
+    metas += [("schema:accessibilityFeature", f, {}) for f in (*FEATURES, *(PAGE_FEATURES if page_source else ()))]
+    if page_source:
+        metas.append(("pageBreakSource", page_source, {}))
     metas += [
         ("schema:accessibilityHazard", "none", {}),
-        ("schema:accessibilitySummary", accessibility_summary(edition), {}),
+        ("schema:accessibilitySummary", accessibility_summary(edition, page_source), {}),
         ("dcterms:conformsTo", CONFORMANCE, {"id": CONFORMANCE_ID}),
         ("a11y:certifiedBy", CERTIFIER, {"refines": f"#{CONFORMANCE_ID}"}),
     ]
     return metas
 
 
-def accessibility_summary(edition: Edition) -> str:
+def accessibility_summary(edition: Edition, page_source: str = "") -> str:
     """A summary for a reader deciding whether the book suits them: what is
     in it and how to move through it, saying only what this edition has."""
     sentences = [
@@ -64,7 +73,8 @@ def accessibility_summary(edition: Edition) -> str:
     sentences += [
         ("The only image is the cover, which shows the title and author also given as text "
          "on the title page, and has a text description."),
-        "Page numbers of a printed edition are not included.",
+        (f"The page numbers of the print edition ({page_source}) are marked in the text "
+         "and listed for navigation." if page_source else "Page numbers of a printed edition are not included."),
         "There are no sounds, animations or flashing content.",
     ]
     return " ".join(sentences)

@@ -23,6 +23,7 @@ import io
 import re
 import time
 import zipfile
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -33,7 +34,7 @@ from .. import templating
 from ..diagnostics import RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition, Metadata
-from . import WriteContext, html
+from . import PRINT_LAYOUT, WriteContext, html, pagelist
 from .accessibility import accessibility_metadata
 from .cover import cover_png
 from .frontmatter import COVER_IMAGE, NAV_KEY, identifier
@@ -91,17 +92,35 @@ class _Writer(epub.EpubWriter):
 
 
 def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
-    """Write ``edition`` as an EPUB 3 to ``out`` (atomically, byte-reproducibly)."""
+    """Write ``edition`` as an EPUB 3 to ``out`` (atomically, byte-reproducibly).
+
+    When the press PDF of this build was typeset first, its pages are
+    marked in the text and listed in the nav's page list (``pagelist``)."""
     lay = html.layout(edition, html.EPUB)
     extra = template_dirs(ctx)
-    book = _new_book(edition, ctx)
+    printed = ctx.products.get(PRINT_LAYOUT)
+    if printed is None and ctx.options.print.enabled and "pdf" not in ctx.build.formats:
+        ctx.diagnostics.info("page-list-not-made", (
+            "the print edition was not typeset in this build, so the EPUB carries no print page "
+            "numbers: build the PDFs too (no --format, or --format pdf) to mark them"))
+    book = _new_book(edition, ctx, printed)
     css = _add_styles(book, extra)
     image = cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics)
     book.set_cover(COVER_IMAGE, image, create_page=False)  # cover-image item + EPUB 2 <meta>
+    parts = lay.reading_order
+    content = {p.key: _render(p, lay.view, css, extra) for p in parts if p.key != NAV_KEY}
+    pages: list[pagelist.PageTarget] = []
+    if printed is not None:
+        keys = list(content)
+        marked, pages = pagelist.mark_pages([content[k] for k in keys], printed, [f"{k}.xhtml" for k in keys])
+        content = dict(zip(keys, marked, strict=True))
     docs = []
-    for part in lay.reading_order:
-        kind = _Navigation if part.key == NAV_KEY else _Document
-        docs.append(kind(part, _render(part, lay.view, css, extra)))
+    for part in parts:
+        if part.key == NAV_KEY:
+            nav = replace(part, content=replace(part.content, pages=tuple(pages)))
+            docs.append(_Navigation(part, _render(nav, lay.view, css, extra)))
+        else:
+            docs.append(_Document(part, content[part.key]))
         book.add_item(docs[-1])
     book.add_item(epub.EpubNcx())
     book.toc = docs  # not used by _Writer, but ebooklib refuses an empty one
@@ -150,7 +169,7 @@ def _add_styles(book: epub.EpubBook, extra: tuple[str, ...]) -> list[str]:
 # --------------------------------------------------------------------------
 
 
-def _new_book(edition: Edition, ctx: WriteContext) -> epub.EpubBook:
+def _new_book(edition: Edition, ctx: WriteContext, printed: pagelist.PrintLayout | None) -> epub.EpubBook:
     md = edition.metadata
     book = epub.EpubBook()
     book.set_identifier(identifier(md))
@@ -170,7 +189,7 @@ def _new_book(edition: Edition, ctx: WriteContext) -> epub.EpubBook:
         book.add_metadata("DC", "date", md.date)
     elif md.date:
         ctx.diagnostics.warn("epub-date-format", f"date {md.date!r} is not YYYY[-MM[-DD]]: left out of the EPUB")
-    for prop, value, attrs in accessibility_metadata(edition):
+    for prop, value, attrs in accessibility_metadata(edition, printed.source if printed else ""):
         book.add_metadata(None, "meta", value, {"property": prop, **attrs})
     return book
 

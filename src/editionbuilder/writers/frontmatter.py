@@ -58,6 +58,7 @@ class Imprint:
 class Navigation:
     toc: tuple[TocEntry, ...]
     landmarks: tuple[Landmark, ...]
+    pages: tuple = ()  # pagelist.PageTarget: the print edition's pages, when marked
 
 
 def identifier(metadata: Metadata) -> str:
@@ -66,6 +67,12 @@ def identifier(metadata: Metadata) -> str:
         return metadata.identifier
     seed = "\x1f".join((metadata.title, *metadata.authors))
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'editionbuilder:' + seed)}"
+
+
+def print_identifier(metadata: Metadata) -> str:
+    """The print edition's identifier as its copyright page gives it: the
+    configured ``print_identifier`` (an ISBN), else the book's identifier."""
+    return metadata.print_identifier or identifier(metadata)
 
 
 def names(people: Sequence[str]) -> str:

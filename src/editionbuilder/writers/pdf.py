@@ -33,6 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import weasyprint
+from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.logger import LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -42,7 +43,7 @@ from ..diagnostics import Diagnostics, RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from ..options import PrintOptions
-from . import WriteContext, html, pagesetup, printview
+from . import WriteContext, html, pagelist, pagesetup, printview
 from .view import Medium
 
 EBGARAMOND = "/usr/share/fonts/opentype/ebgaramond"
@@ -152,6 +153,51 @@ class Rendered:
                 found.setdefault(anchor, number)
         return found
 
+    def misplaced_notes(self) -> list[tuple[str, int, int]]:
+        """(note label, page of its call, page it is set on) for every footnote
+        set on another page than its call's, from the layout boxes: the call
+        is the ``::footnote-call`` box of the note's element, the note a
+        child of the page's footnote area."""
+        calls: dict[str, int] = {}
+        notes: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for number, page in enumerate(self.document.pages, start=1):
+            for child in page._page_box.children:
+                if isinstance(child, wboxes.FootnoteAreaBox):
+                    for note in child.children:
+                        if getattr(note, "element", None) is not None and note.element.get("id"):
+                            notes.setdefault(note.element.get("id"), number)
+                            labels[note.element.get("id")] = note.element.get("data-label") or "?"
+                elif not isinstance(child, wboxes.MarginBox):
+                    for box in _descendants(child):
+                        if (getattr(box, "element_tag", "") or "").endswith("::footnote-call"):
+                            calls.setdefault(box.element.get("id") or "", number)
+        return [(labels[note], page, notes[note]) for note, page in calls.items()
+                if note in notes and notes[note] != page]
+
+    def print_layout(self, source: str) -> pagelist.PrintLayout:
+        """The book's main-flow words and where each page begins among them
+        (``pagelist``), read from the layout boxes this document was made
+        of: no second layout, no text extraction."""
+        words: list[str] = []
+        printed, starts, inked = [], [], []
+        text = _FlowText()
+        for page in self.document.pages:
+            box = page._page_box  # WeasyPrint 70: the laid-out PageBox
+            printed.append(_folio(box))
+            starts.append(len(text.words))
+            flow = [c for c in box.children if not isinstance(c, (wboxes.MarginBox, wboxes.FootnoteAreaBox))]
+            inked.append(any("".join(_margin_texts(c)).strip() for c in flow))
+            for child in flow:
+                text.add_block(child)
+            text.page_break()
+        words = text.words
+        folios = pagelist.infer_folios(printed)
+        ends = [*starts[1:], len(words)]
+        pages = tuple(pagelist.PrintedPage(n, folios[n - 1], start, end - start, inked[n - 1])
+                      for n, (start, end) in enumerate(zip(starts, ends, strict=True), start=1))
+        return pagelist.PrintLayout(source, tuple(words), pages, tuple(text.parts))
+
     def pdf(self, pad_even: bool = False) -> bytes:
         """The PDF bytes; ``pad_even``: a blank verso closes an odd count."""
         document = self.document
@@ -167,6 +213,95 @@ class Rendered:
             if page_type.blank and page_type.side == "left":
                 return page
         raise RenderError("no blank verso to end the book with: the front matter should leave one")
+
+
+# WeasyPrint's hyphenate-character (print.css leaves the default): a line
+# that ends with it was hyphenated by the layout, and its word goes on.
+HYPHENATE_CHARACTER = "\u2010"
+
+
+class _FlowText:
+    """Words of the main flow, line by line, as ``Rendered.print_layout``
+    walks the pages: text boxes of one line are joined as they are (spaces
+    are in the text), lines and blocks are separated by a space unless the
+    line ended with a hyphen the layout added. Generated text is left out:
+    a box of a pseudo-element (note calls ``::footnote-call``, list
+    ``::marker``, leaders and page references ``::after``) and all inside it.
+    So is a printed table of contents (``role="doc-toc"``): the EPUB has
+    its own, in the nav, so the print contents page has no words to align
+    and its marker goes where the text after it begins.
+    A word belongs to the page its first letter is on."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.parts: list[str] = []  # the id of the part (``section.part``) each word is in
+        self._part = ""
+        self._open = False  # the last word continues on the next line (hyphenated)
+
+    def add_block(self, box) -> None:
+        if "::" in (getattr(box, "element_tag", "") or ""):
+            return
+        element = getattr(box, "element", None)
+        if element is not None and element.get("role") == "doc-toc":
+            return
+        if element is not None and getattr(box, "element_tag", "") == "section" \
+                and "part" in (element.get("class") or "").split():
+            self._part = element.get("id") or ""
+        if isinstance(box, wboxes.LineBox):
+            self._add_line("".join(self._texts(box)))
+            return
+        for child in getattr(box, "children", ()):
+            self.add_block(child)
+
+    def _texts(self, box) -> Iterator[str]:
+        if "::" in (getattr(box, "element_tag", "") or ""):
+            return
+        if isinstance(box, wboxes.TextBox):
+            yield box.text
+        for child in getattr(box, "children", ()) or ():
+            yield from self._texts(child)
+
+    def _add_line(self, line: str) -> None:
+        end = line.rstrip()
+        # Broken by the layout with a hyphen it added ("pro-|duced"), or
+        # after a word's own hyphen ("self-|restraining"): the word goes on.
+        hyphenated = end.endswith(HYPHENATE_CHARACTER) or (end.endswith("-") and end[-2:-1].isalpha())
+        if end.endswith(HYPHENATE_CHARACTER):
+            line = end[:-1]
+        parts = line.split()
+        if not parts:
+            return
+        if self._open and self.words and not line[:1].isspace():
+            self.words[-1] += parts.pop(0)
+        self.words.extend(parts)
+        self.parts.extend([self._part] * len(parts))
+        self._open = hyphenated
+
+    def page_break(self) -> None:
+        """Nothing to do: a word hyphenated across pages stays open."""
+
+
+
+def _descendants(box) -> Iterator:
+    yield box
+    for child in getattr(box, "children", ()) or ():
+        yield from _descendants(child)
+
+
+def _folio(page_box) -> str:
+    """The folio printed at the foot of a page ("" for none)."""
+    for child in page_box.children:
+        if isinstance(child, wboxes.MarginBox) and child.at_keyword == "@bottom-center":
+            return "".join(_margin_texts(child)).strip()
+    return ""
+
+
+def _margin_texts(box) -> Iterator[str]:
+    """Every text of ``box`` and its descendants, generated text included."""
+    if isinstance(box, wboxes.TextBox):
+        yield box.text
+    for child in getattr(box, "children", ()) or ():
+        yield from _margin_texts(child)
 
 
 def render_document(job: PdfJob, diagnostics: Diagnostics) -> Rendered:
@@ -290,6 +425,12 @@ class PdfWriter:
         repeated = printview.duplicate_citations(cites, rendered.anchor_pages())
         if pagesetup.gutter_in(final) != pagesetup.gutter_in(pages) or repeated:
             rendered = self._render(edition, ctx, final, repeated)
+        for label, call_page, note_page in rendered.misplaced_notes():
+            # WeasyPrint 70 can set a long note a page after its call (see
+            # print.css, "Footnotes"); the reader of the proof must know.
+            ctx.diagnostics.warn("note-off-page", (
+                f"{self.profile.medium.name} PDF: note {label} is called on page {call_page} (of the file) "
+                f"but set at the foot of page {note_page}"))
         return rendered
 
     def _render(self, edition: Edition, ctx: WriteContext, pages: int, hidden: frozenset[str]) -> Rendered:

@@ -27,8 +27,8 @@ from pathlib import Path
 
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
-from . import WriteContext, printview
-from .frontmatter import identifier
+from . import PRINT_LAYOUT, WriteContext, printview
+from .frontmatter import identifier, print_identifier
 from .pdf import DEFAULT_FONTS, BookProfile, FontFace, PdfWriter, PressProfile
 
 PRESS_SUFFIX = "-press.pdf"
@@ -70,6 +70,7 @@ class PressWriter:
                 f"{target.name} was written" + (" (the one from an earlier build was removed)" if stale else "")))
             return
         atomic_write_bytes(target, rendered.pdf(pad_even=True))
+        ctx.products[PRINT_LAYOUT] = rendered.print_layout(print_identifier(edition.metadata))
 
 
 write_press = PressWriter()

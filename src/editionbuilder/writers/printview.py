@@ -33,7 +33,7 @@ from ..model import Chapter, Citation, Edition, Heading, Metadata, Preformatted
 from ..walk import iter_blocks
 from . import html
 from .apparatus import BIBLIOGRAPHY_KEY
-from .frontmatter import identifier, imprint_page, names
+from .frontmatter import imprint_page, names, print_identifier
 from .view import LABELS, PRINT, Layout, Medium, Part, part_inlines, plain_text, xml_id
 
 SCREEN = Medium("screen", links=True, footnotes_in_place=True, one_document=True)
@@ -104,7 +104,7 @@ def book_layout(edition: Edition, medium: Medium = PRINT, hidden: Collection[str
 
 def copyright_page(md: Metadata) -> Copyright:
     imprint = imprint_page(md).content
-    return Copyright(md, names(md.authors), md.print_identifier or identifier(md), imprint.sources,
+    return Copyright(md, names(md.authors), print_identifier(md), imprint.sources,
                      imprint.credits, PRINT_LABELS["typefaces"])
 
 

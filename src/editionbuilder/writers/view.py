@@ -39,7 +39,7 @@ from ..walk import walk_inlines
 # Words the apparatus prints. One language for now; a later ``labels`` option
 # can pick a table by ``metadata.language``.
 LABELS: Mapping[str, str] = {
-    "contents": "Contents", "landmarks": "Landmarks", "titlepage": "Title Page",
+    "contents": "Contents", "landmarks": "Landmarks", "page_list": "Pages of the print edition", "titlepage": "Title Page",
     "start": "Start of Content", "notes": "Notes", "glossary": "Glossary",
     "bibliography": "Bibliography", "responses": "Readers’ Responses",
     "response": "Response", "backlink": "Back to the text", "untitled": "Untitled",

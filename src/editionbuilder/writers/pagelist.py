@@ -1,0 +1,395 @@
+"""The print edition's page numbers in the EPUB (EPUB Accessibility 1.1 §3.2).
+
+The press PDF is typeset first. ``pdf.Rendered.print_layout`` reads
+WeasyPrint's layout boxes, page by page, and gives the book's main-flow
+words in reading order with, for each page, the index of the first word
+that begins on it and the folio the page carries (``PrintLayout``). The
+layout boxes are used rather than the PDF's text: they are exact (no
+guessing of reading order or of which line is a running head), cost
+nothing more than the layout the press file is made from, and say which
+text is generated (note calls, leaders, page references) and which is the
+book's own.
+
+``mark_pages`` then places one marker per printed page in the EPUB's XHTML
+documents, before the word that begins that page:
+
+    <span epub:type="pagebreak" role="doc-pagebreak" id="page-12" aria-label="12"/>
+
+The EPUB and the print book are rendered from the same model by the same
+templates, but their extras differ (the print half-title, copyright page
+and contents with page numbers; the EPUB's imprint and endnotes). The two
+word sequences are therefore aligned rather than assumed
+equal (``align``): a page that begins with a word both editions have gets its marker
+right before that word; a page that begins with print-only text (the
+half-title, the contents) gets its marker where the next shared word is.
+
+A marker is never put inside a word, nor inside a link or a note
+reference: when the page begins within a link's text, the marker goes
+before the link. Note text is left out on both sides (footnotes in print,
+endnotes in the EPUB), so no marker lands in a note.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+EPUB_TYPE = f"{{{OPS}}}type"
+# What is not running text in an EPUB document: the head; note references
+# (their print twin is the footnote call, generated text); notes and the
+# navigation (no page starts inside them).
+_SKIP_TYPES = frozenset({"noteref", "footnote", "endnote", "endnotes", "footnotes", "toc", "landmarks", "page-list"})
+_SKIP_TAGS = frozenset({f"{{{XHTML}}}head", f"{{{XHTML}}}nav", f"{{{XHTML}}}script", f"{{{XHTML}}}style"})
+_LINK = f"{{{XHTML}}}a"
+# Phrasing elements that may sit inside a word; any other element (a
+# paragraph, a heading, <br/>) ends the word before it.
+_INLINE = frozenset(f"{{{XHTML}}}{t}" for t in (
+    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
+    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"))
+_WORD = re.compile(r"\S+")
+_ROMAN = re.compile(r"[ivxlcdm]+")
+_ROMAN_VALUES = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
+                 ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedPage:
+    """One page of the print edition: its number in the file (from 1), its
+    folio (as printed, or inferred for a page that prints none) and the
+    index in ``PrintLayout.words`` of the first word that begins on it;
+    ``words`` is how many words begin on it, ``text`` whether it carries
+    any text at all (a blank verso does not; the contents page does, but
+    no running-text words). Every page with text gets a marker."""
+
+    number: int
+    folio: str
+    first_word: int
+    words: int
+    text: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PrintLayout:
+    """The print edition's running text and where each page begins in it."""
+
+    source: str  # the print edition's identifier (pageBreakSource)
+    words: tuple[str, ...]
+    pages: tuple[PrintedPage, ...]
+    parts: tuple[str, ...] = ()  # for each word, the key of the book part it is in ("" unknown)
+
+
+@dataclass(frozen=True, slots=True)
+class PageTarget:
+    """A page-list entry: the folio and the marker's href."""
+
+    folio: str
+    href: str
+
+
+# --------------------------------------------------------------------------
+# Folios
+# --------------------------------------------------------------------------
+
+
+def roman(n: int) -> str:
+    """``n`` in lower-case roman numerals (1 -> "i")."""
+    out = []
+    for letters, value in _ROMAN_VALUES:
+        while n >= value:
+            out.append(letters)
+            n -= value
+    return "".join(out)
+
+
+def _value(folio: str) -> tuple[int, bool] | None:
+    """(number, is_roman) of a printed folio, or None for other text."""
+    if folio.isdigit():
+        return int(folio), False
+    if _ROMAN.fullmatch(folio):
+        n, rest = 0, folio
+        for letters, value in _ROMAN_VALUES:
+            while rest.startswith(letters):
+                n, rest = n + value, rest[len(letters):]
+        return (n, True) if n and roman(n) == folio else None
+    return None
+
+
+def infer_folios(printed: Sequence[str]) -> list[str]:
+    """Every page's folio from the ones printed ("" where a page prints
+    none: a title page, a blank verso, a chapter opening if the design
+    hides it). A page counts on from the nearest printed folio before it,
+    in the same numbering, unless the next printed folio counts back to it
+    (the pages before the first printed folio of a run, e.g. the half-title
+    before the contents' "v" is "i"); a restart of the numbering (the text's
+    "1" after roman front matter) is never counted across."""
+    values = [_value(f) for f in printed]
+    out = []
+    for i, folio in enumerate(printed):
+        if values[i] is not None:
+            out.append(folio)
+            continue
+        after = next(((j, values[j]) for j in range(i + 1, len(printed)) if values[j]), None)
+        if after and after[1][0] - (after[0] - i) >= 1:
+            n, is_roman = after[1][0] - (after[0] - i), after[1][1]
+        else:
+            before = next(((j, values[j]) for j in range(i - 1, -1, -1) if values[j]), None)
+            n, is_roman = (before[1][0] + i - before[0], before[1][1]) if before else (i + 1, False)
+        out.append(roman(n) if is_roman else str(n))
+    return out
+
+
+# --------------------------------------------------------------------------
+# Markers in the EPUB
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Word:
+    """A word of an EPUB document: where its text starts (the element whose
+    ``text`` or ``tail`` holds it, and the offset) and the document index."""
+
+    doc: int
+    owner: etree._Element
+    in_tail: bool
+    offset: int
+    text: str
+
+
+def _skipped(el: etree._Element) -> bool:
+    if el.tag in _SKIP_TAGS:
+        return True
+    types = set((el.get(EPUB_TYPE) or "").split())
+    return bool(types & _SKIP_TYPES)
+
+
+def document_words(root: etree._Element, doc: int) -> list[_Word]:
+    """The running text's words of one XHTML document, in reading order.
+    A word split by inline markup with no space (``<em>Wor</em>d``) is one
+    word, as a reader sees it; a block boundary always ends a word."""
+    words: list[_Word] = []
+    glue = False  # the last text seen ended inside a word, with no boundary since
+
+    def take(owner: etree._Element, in_tail: bool, text: str | None) -> None:
+        nonlocal glue
+        for m in _WORD.finditer(text or ""):
+            if m.start() == 0 and glue and words:
+                words[-1].text += m.group()
+            else:
+                words.append(_Word(doc, owner, in_tail, m.start(), m.group()))
+        if text:
+            glue = not text[-1].isspace()
+
+    def boundary(el: etree._Element) -> None:
+        nonlocal glue
+        if el.tag not in _INLINE:
+            glue = False
+
+    def walk(el: etree._Element) -> None:
+        if not isinstance(el.tag, str) or _skipped(el):
+            return
+        boundary(el)
+        take(el, False, el.text)
+        for child in el:
+            walk(child)
+            boundary(child)
+            take(child, True, child.tail)
+
+    walk(root)
+    return words
+
+
+def normal(word: str) -> str:
+    """A word as compared between the editions: case and the punctuation
+    around it aside (print headings may be set in capitals)."""
+    return word.strip(".,;:!?\"'()[]{}\u2018\u2019\u201c\u201d\u2014\u2013").casefold() or word
+
+
+def mark_pages(documents: Sequence[bytes], layout: PrintLayout, names: Sequence[str]) -> tuple[list[bytes], list[PageTarget]]:
+    """``documents`` (XHTML bytes, spine order; ``names`` their file names)
+    with a page-break marker for every printed page that carries text, and
+    the page-list entries in page order. Documents without a marker are
+    returned unchanged (the same bytes)."""
+    trees = [etree.fromstring(d) for d in documents]
+    words = [w for n, t in enumerate(trees) for w in document_words(t, n)]
+    if not words:
+        return list(documents), []
+    positions = _positions(layout, words, [n.removesuffix(".xhtml") for n in names])
+    used: set[str] = set()
+    marks = [(page, _page_id(page, used), positions[page.first_word] if page.first_word < len(positions) else len(words)) for page in layout.pages if page.text]
+    # Inserted from the last page back, so that the text offsets still to
+    # use stay valid and pages sharing one spot keep their order there.
+    docs = {}
+    for page, ident, at in reversed(marks):
+        marker = etree.Element(f"{{{XHTML}}}span")
+        marker.set(EPUB_TYPE, "pagebreak")
+        marker.set("role", "doc-pagebreak")
+        marker.set("id", ident)
+        marker.set("aria-label", page.folio)
+        docs[ident] = _insert(marker, words, at)
+    targets = [PageTarget(page.folio, f"{names[docs[ident]]}#{ident}") for page, ident, _ in marks]
+    changed = set(docs.values())
+    out = [etree.tostring(t, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>") if n in changed
+           else documents[n] for n, t in enumerate(trees)]
+    return out, targets
+
+
+# Print parts whose EPUB counterpart has another key: the half-title and
+# the title page both stand for the EPUB's title page, the copyright page
+# for its imprint. (The print contents page has no running text.)
+EPUB_COUNTERPART = {"halftitle": "titlepage", "copyright": "imprint"}
+
+
+def _positions(layout: PrintLayout, words: list[_Word], keys: Sequence[str]) -> list[int]:
+    """For each printed word, the index in ``words`` it stands at.
+
+    Each part of the print book is aligned with the EPUB document of the
+    same part (``EPUB_COUNTERPART`` for the front matter), so that text both
+    parts have (a title on the half-title, the title page and the imprint)
+    is found in the right one; a part with no counterpart is aligned with
+    the whole book."""
+    printed = [normal(w) for w in layout.words]
+    epub = [normal(w.text) for w in words]
+    out = align(printed, epub)
+    if len(layout.parts) != len(printed):
+        return out
+    spans: dict[int, list[int]] = {}
+    for n, w in enumerate(words):
+        spans.setdefault(w.doc, []).append(n)
+    doc_of = {key: n for n, key in enumerate(keys)}
+    start = 0
+    while start < len(printed):
+        end = start
+        while end < len(printed) and layout.parts[end] == layout.parts[start]:
+            end += 1
+        part = layout.parts[start]
+        doc = doc_of.get(part, doc_of.get(EPUB_COUNTERPART.get(part, ""), -1))
+        span = spans.get(doc)
+        if span:
+            local = align(printed[start:end], [epub[n] for n in span])
+            out[start:end] = [span[k] if k < len(span) else span[-1] + 1 for k in local]
+        start = end
+    return out
+
+
+def _page_id(page: PrintedPage, used: set[str]) -> str:
+    ident = f"page-{page.folio}" if page.folio else f"page-at-{page.number}"
+    if ident in used:
+        ident = f"page-at-{page.number}"
+    used.add(ident)
+    return ident
+
+
+def align(printed: Sequence[str], epub: Sequence[str]) -> list[int]:
+    """For each printed word, the index of the EPUB word it is (when both
+    editions have it there), or of the EPUB word that the next shared
+    printed word is (a print-only word); ``len(epub)`` after the last.
+
+    The two editions are the same text with a few passages only in one of
+    them, so the walk is linear: equal words are matched in step; at a
+    difference, the walk resumes at the nearest point where ``_GRAM`` words
+    in a row agree again, nearest meaning fewest words skipped on both
+    sides together (a print-only copyright page is skipped in the print
+    sequence, an EPUB-only imprint in the EPUB one)."""
+    grams: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(epub) - _GRAM + 1):
+        grams.setdefault(tuple(epub[j:j + _GRAM]), []).append(j)
+    matched: list[int | None] = [None] * len(printed)
+    i = j = 0
+    while i < len(printed) and j < len(epub):
+        if printed[i] == epub[j]:
+            matched[i] = j
+            i, j = i + 1, j + 1
+            continue
+        resume = _nearby(printed, epub, i, j) or _resume(printed, grams, i, j)
+        if resume is None:
+            i += 1  # this word is nowhere ahead: print-only
+        else:
+            i, j = resume
+    out, nxt = [len(epub)] * len(printed), len(epub)
+    for k in range(len(printed) - 1, -1, -1):
+        nxt = matched[k] if matched[k] is not None else nxt
+        out[k] = nxt
+    return out
+
+
+_GRAM = 4  # words in a row that must agree for the walk to resume
+_LOOKAHEAD = 5_000  # printed words searched for a place to resume
+
+
+def _nearby(printed: Sequence[str], epub: Sequence[str], i: int, j: int) -> tuple[int, int] | None:
+    """A small difference (a word or a few on either side, such as a
+    title printed twice or a label only one edition has): the nearest
+    (printed, EPUB) indices where two words in a row agree again."""
+    for total in range(1, _NEARBY + 1):
+        for da in range(total + 1):
+            a, b = i + da, j + total - da
+            if a + 1 < len(printed) and b + 1 < len(epub) and printed[a] == epub[b] \
+                    and printed[a + 1] == epub[b + 1]:
+                return a, b
+    return None
+
+
+_NEARBY = 8  # words skipped, both sides together, that count as a small difference
+
+
+def _resume(printed: Sequence[str], grams: dict[tuple[str, ...], list[int]], i: int, j: int) -> tuple[int, int] | None:
+    """The (printed, EPUB) indices, at or after (i, j), where the next
+    ``_GRAM`` words agree with the fewest words skipped, or None."""
+    best, cost = None, None
+    for d in range(min(_LOOKAHEAD, len(printed) - i - _GRAM + 1)):
+        if cost is not None and d >= cost:
+            break
+        places = grams.get(tuple(printed[i + d:i + d + _GRAM]))
+        if not places:
+            continue
+        k = bisect.bisect_left(places, j)
+        if k < len(places) and (cost is None or d + places[k] - j < cost):
+            best, cost = (i + d, places[k]), d + places[k] - j
+    return best
+
+
+def _insert(marker: etree._Element, words: list[_Word], at: int) -> int:
+    """Put ``marker`` before word ``at`` (after the last word when ``at`` is
+    past the end); never inside a link. Returns the document index."""
+    if at >= len(words):
+        last = words[-1]
+        end = last.offset + len(last.text)
+        _place(marker, last.owner, last.in_tail, end)
+        return last.doc
+    w = words[at]
+    link = _outer_link(w.owner if not w.in_tail else w.owner.getparent())
+    if link is not None:
+        link.addprevious(marker)  # the text before the link stays before the marker
+        return w.doc
+    _place(marker, w.owner, w.in_tail, w.offset)
+    return w.doc
+
+
+def _outer_link(el: etree._Element | None) -> etree._Element | None:
+    """The outermost ``<a>`` around ``el`` (inclusive), if any."""
+    found = None
+    while el is not None:
+        if el.tag == _LINK:
+            found = el
+        el = el.getparent()
+    return found
+
+
+def _place(marker: etree._Element, owner: etree._Element, in_tail: bool, offset: int) -> None:
+    """Split the text node at ``offset`` and put ``marker`` there."""
+    if in_tail:
+        text = owner.tail or ""
+        owner.tail = text[:offset]
+        marker.tail = text[offset:]
+        owner.addnext(marker)
+    else:
+        text = owner.text or ""
+        owner.text = text[:offset]
+        marker.tail = text[offset:]
+        owner.insert(0, marker)

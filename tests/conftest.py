@@ -1,0 +1,65 @@
+"""Builds shared by the test modules: a press PDF takes seconds to typeset,
+so every module that reads the shipped outputs reads one build.
+
+``full_build`` is what ``make`` builds, every edition of editions.toml with
+all its outputs, plus a print edition of a Gutenberg text from the corpus
+(a project of its own in a scratch folder, as a publisher would set it up).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from paths import CORPUS, ROOT
+
+from editionbuilder.cli import main
+
+ENGELS = CORPUS / "01-pg-engels-socialism-utopian-scientific/39257-8.txt"
+SHIPPED = ("essay", "film", "anthology")
+CORPUS_EDITION = "39257-8"
+BOOKS = (*SHIPPED, CORPUS_EDITION)
+
+# The corpus project's config: the Engels text in print at 5.5 x 8.5 in.
+CORPUS_CONFIG = f"""
+[[edition]]
+name = "{CORPUS_EDITION}"
+sources = ["{ENGELS.name}"]
+
+[edition.metadata]
+date = "2026-11-25"
+print_identifier = "urn:editionbuilder:test:engels-print"
+
+[edition.print]
+enabled = true
+trim = "5.5x8.5"
+"""
+
+
+def corpus_project(folder: Path) -> Path:
+    """A project holding the Engels text and a config marking it for print."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(ENGELS, folder / ENGELS.name)
+    config = folder / "editions.toml"
+    config.write_text(CORPUS_CONFIG, encoding="utf-8")
+    return config
+
+
+def build_all(out: Path, scratch: Path) -> None:
+    """Every shipped edition and the corpus print edition, all outputs, into ``out``."""
+    assert main(["build", "--config", str(ROOT / "editions.toml"), "--out", str(out)]) == 0
+    assert main(["build", "--config", str(corpus_project(scratch)), "--out", str(out)]) == 0
+
+
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build-a")
+    build_all(out, tmp_path_factory.mktemp("corpus-a"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def shipped_epubs(full_build) -> dict[str, Path]:
+    """The EPUB of every book of ``full_build``, by edition name."""
+    return {name: full_build / f"{name}.epub" for name in BOOKS}
