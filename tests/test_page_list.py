@@ -208,6 +208,7 @@ def test_markers_are_outside_links_and_between_words(printed, name):
             if el.get(EPUB_TYPE) != "pagebreak":
                 continue
             assert not any(a.tag == X + "a" for a in el.iterancestors()), el.get("id")
+            assert not any(re.fullmatch(r"h[1-6]", a.tag.removeprefix(X)) for a in el.iterancestors()), el.get("id")
             prev = el.getprevious()
             before = (prev.tail if prev is not None and prev.tail else
                       "".join(prev.itertext()) if prev is not None else el.getparent().text) or ""
@@ -334,30 +335,31 @@ def test_align_matches_shared_words_and_points_print_only_words_ahead():
 
 XHTML_DOC = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
              b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
-             b'<head><title>T</title></head><body>'
+             b'<head><title>T</title></head><body><section><h1>Head<em>ing</em></h1>'
              b'<p>One <em>tw</em>o three <a href="#r">four five</a> six.'
-             b'<a epub:type="noteref" href="#n">1</a> seven</p><p>eight</p></body></html>')
+             b'<a epub:type="noteref" href="#n">1</a> seven</p><p>eight</p></section></body></html>')
 
 
-def test_mark_pages_puts_markers_between_words_and_outside_links():
-    words = ("One", "two", "three", "four", "five", "six.", "seven", "eight")
-    pages = (PrintedPage(1, "i", 0, 2), PrintedPage(2, "ii", 2, 0, False), PrintedPage(3, "1", 2, 2),
-             PrintedPage(4, "2", 4, 3), PrintedPage(5, "3", 7, 1), PrintedPage(6, "4", 8, 0, True))
+def test_mark_pages_puts_markers_between_words_outside_links_and_headings():
+    words = ("Heading", "One", "two", "three", "four", "five", "six.", "seven", "eight")
+    pages = (PrintedPage(1, "i", 0, 3), PrintedPage(2, "ii", 3, 0, False), PrintedPage(3, "1", 3, 2),
+             PrintedPage(4, "2", 5, 3), PrintedPage(5, "3", 8, 1), PrintedPage(6, "4", 9, 0, True))
     (out,), targets = mark_pages([XHTML_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
     body = out.decode().split("<body>")[1]
 
     def mark(f):
         return f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{f}" aria-label="{f}"/>'
 
-    assert body == (f"<p>{mark('i')}One <em>tw</em>o {mark('1')}three "
+    assert body == (f"<section>{mark('i')}<h1>Head<em>ing</em></h1>"
+                    f"<p>One <em>tw</em>o {mark('1')}three "
                     f'{mark("2")}<a href="#r">four five</a> six.<a epub:type="noteref" href="#n">1</a> seven</p>'
-                    f"<p>{mark('3')}eight{mark('4')}</p></body></html>")
+                    f"<p>{mark('3')}eight{mark('4')}</p></section></body></html>")
     assert [t.folio for t in targets] == ["i", "1", "2", "3", "4"]  # a blank page (ii) has none
     assert targets[0].href == "a.xhtml#page-i"
 
 
 def test_pages_sharing_a_spot_keep_their_order():
-    words = ("Contents", "One", "two")
-    pages = (PrintedPage(1, "v", 0, 1), PrintedPage(2, "1", 1, 2))
+    words = ("Contents", "Heading", "One", "two")
+    pages = (PrintedPage(1, "v", 0, 1), PrintedPage(2, "1", 1, 3))
     (out,), _ = mark_pages([XHTML_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
-    assert out.decode().index('id="page-v"') < out.decode().index('id="page-1"') < out.decode().index("One")
+    assert out.decode().index('id="page-v"') < out.decode().index('id="page-1"') < out.decode().index("<h1>")

@@ -25,7 +25,8 @@ half-title, the contents) gets its marker where the next shared word is.
 
 A marker is never put inside a word, nor inside a link or a note
 reference: when the page begins within a link's text, the marker goes
-before the link. Note text is left out on both sides (footnotes in print,
+before the link; when it begins with a heading, before the heading (inside,
+its label would become part of the heading's accessible name). Note text is left out on both sides (footnotes in print,
 endnotes in the EPUB), so no marker lands in a note.
 """
 
@@ -47,6 +48,7 @@ EPUB_TYPE = f"{{{OPS}}}type"
 _SKIP_TYPES = frozenset({"noteref", "footnote", "endnote", "endnotes", "footnotes", "toc", "landmarks", "page-list"})
 _SKIP_TAGS = frozenset({f"{{{XHTML}}}head", f"{{{XHTML}}}nav", f"{{{XHTML}}}script", f"{{{XHTML}}}style"})
 _LINK = f"{{{XHTML}}}a"
+_HEADINGS = frozenset(f"{{{XHTML}}}h{n}" for n in range(1, 7))
 # Phrasing elements that may sit inside a word; any other element (a
 # paragraph, a heading, <br/>) ends the word before it.
 _INLINE = frozenset(f"{{{XHTML}}}{t}" for t in (
@@ -363,12 +365,36 @@ def _insert(marker: etree._Element, words: list[_Word], at: int) -> int:
         _place(marker, last.owner, last.in_tail, end)
         return last.doc
     w = words[at]
+    heading = _heading(w)
+    if heading is not None and (at == 0 or _heading(words[at - 1]) is not heading):
+        # A page that begins with a heading: the marker goes before it, so
+        # that the heading's accessible name stays its own text.
+        _put_before(heading, marker)
+        return w.doc
     link = _outer_link(w.owner if not w.in_tail else w.owner.getparent())
     if link is not None:
-        link.addprevious(marker)  # the text before the link stays before the marker
+        _put_before(link, marker)  # the text before the link stays before the marker
         return w.doc
     _place(marker, w.owner, w.in_tail, w.offset)
     return w.doc
+
+
+def _put_before(el: etree._Element, marker: etree._Element) -> None:
+    """``marker`` right before ``el``, and before the markers already put
+    there (markers are inserted from the last page back)."""
+    while (prev := el.getprevious()) is not None and prev.get(EPUB_TYPE) == "pagebreak" and not prev.tail:
+        el = prev
+    el.addprevious(marker)
+
+
+def _heading(w: _Word) -> etree._Element | None:
+    """The heading (h1-h6) holding word ``w``, if any."""
+    el = w.owner.getparent() if w.in_tail else w.owner
+    while el is not None:
+        if el.tag in _HEADINGS:
+            return el
+        el = el.getparent()
+    return None
 
 
 def _outer_link(el: etree._Element | None) -> etree._Element | None:
