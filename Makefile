@@ -69,6 +69,8 @@ test: setup tools
 check: build
 	@echo "==> preflight: the print editions' press PDFs and covers"
 	@$(VENV)/bin/editionbuilder preflight --config $(CONFIG)
+	@echo "==> fidelity: every EPUB and PDF word for word against the model"
+	@$(VENV)/bin/editionbuilder check --config $(CONFIG)
 
 # apt-get runs only when something is missing, and `apt-get update` once.
 $(SYSTEM_STAMP): Makefile

@@ -53,9 +53,16 @@ def build_all(out: Path, scratch: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def full_build(tmp_path_factory) -> Path:
+def corpus_config(tmp_path_factory) -> Path:
+    """The corpus project's config (the Engels text in print)."""
+    return corpus_project(tmp_path_factory.mktemp("corpus-a"))
+
+
+@pytest.fixture(scope="session")
+def full_build(tmp_path_factory, corpus_config) -> Path:
     out = tmp_path_factory.mktemp("build-a")
-    build_all(out, tmp_path_factory.mktemp("corpus-a"))
+    assert main(["build", "--config", str(ROOT / "editions.toml"), "--out", str(out)]) == 0
+    assert main(["build", "--config", str(corpus_config), "--out", str(out)]) == 0
     return out
 
 

@@ -4,6 +4,7 @@
     editionbuilder build FILE... [--out DIR]
     editionbuilder inspect FILE [--stats]
     editionbuilder preflight [--config FILE] [--edition NAME] [--out DIR]
+    editionbuilder check [--config FILE] [--edition NAME] [--out DIR]
 
 Diagnostics print as ``file:line: warning: message [code]`` on stderr;
 errors as one line ``editionbuilder: error: ...`` with the exit code of
@@ -26,6 +27,7 @@ from .options import BuildOptions, EditionOptions
 
 EXIT_STRICT = 6
 EXIT_PREFLIGHT = 7  # a press file failed a print-on-demand check (or is missing)
+EXIT_FIDELITY = 8  # an output's words are not the model's (lost, moved or added)
 EXIT_INTERNAL = 70
 
 
@@ -73,6 +75,13 @@ def _parser() -> argparse.ArgumentParser:
     f.add_argument("--out", type=Path, default=Path("output"), help="folder of the built files (default: output/)")
     f.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     f.set_defaults(func=cmd_preflight, files=[])
+    c = sub.add_parser("check", help="compare the words of every built EPUB and PDF with the edition model")
+    c.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
+    c.add_argument("--edition", action="append", default=[], help="check only this edition (repeatable)")
+    c.add_argument("--out", type=Path, default=Path("output"), help="folder of the built files (default: output/)")
+    c.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    c.set_defaults(func=cmd_check, files=[])
+
     x = sub.add_parser("export", help="write an edition as DOCX, Markdown or HTML through pandoc")
     x.add_argument("target", help="a source FILE, or the NAME of an edition in the config")
     x.add_argument("--to", required=True, choices=["docx", "html", "markdown"], help="output format")
@@ -165,6 +174,38 @@ def cmd_preflight(args: argparse.Namespace) -> int:
         print(line)
     print(summary(reports))
     return 0 if all(r.passed for r in reports) else EXIT_PREFLIGHT
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    """The fidelity gate (fidelity.py): one line per built file; exit 8 when
+    a file loses, moves or adds a word."""
+    from .fidelity import SUFFIXES, check_file
+    from .pipeline import read_edition
+
+    editions, project = _editions(args)
+    failed = checked = 0
+    for options in editions:
+        files = [args.out / f"{options.name}{suffix}" for suffix in SUFFIXES]
+        files = [f for f in files if f.is_file()]
+        if not files:
+            print(f"editionbuilder: no built file of edition {options.name} in {args.out}: run the build first",
+                  file=sys.stderr)
+            failed += 1
+            continue
+        edition = read_edition(options, project, Diagnostics())
+        for path in files:
+            report = check_file(edition, path)
+            checked += 1
+            verdict = "pass" if report.passed else "FAIL"
+            print(f"{verdict}  {path.name}: {report.model_words} words of the model, "
+                  f"{report.lost_count} lost or moved, {report.added_count} added")
+            for stream, context in report.lost:
+                print(f"      lost ({stream}): …{context}…")
+            for context in report.added:
+                print(f"      added: …{context}…")
+            failed += not report.passed
+    print(f"fidelity: {checked} file(s) checked, {failed} failed")
+    return EXIT_FIDELITY if failed else 0
 
 
 def _progress(message: str) -> None:

@@ -287,7 +287,15 @@ def _page_id(page: PrintedPage, used: set[str]) -> str:
     return ident
 
 
-def align(printed: Sequence[str], epub: Sequence[str]) -> list[int]:
+def gram_index(words: Sequence[str]) -> dict[tuple[str, ...], list[int]]:
+    """Where each run of ``_GRAM`` words starts in ``words`` (for ``align``)."""
+    grams: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(words) - _GRAM + 1):
+        grams.setdefault(tuple(words[j:j + _GRAM]), []).append(j)
+    return grams
+
+
+def align(printed: Sequence[str], epub: Sequence[str], grams: dict[tuple[str, ...], list[int]] | None = None) -> list[int]:
     """For each printed word, the index of the EPUB word it is (when both
     editions have it there), or of the EPUB word that the next shared
     printed word is (a print-only word); ``len(epub)`` after the last.
@@ -297,10 +305,10 @@ def align(printed: Sequence[str], epub: Sequence[str]) -> list[int]:
     difference, the walk resumes at the nearest point where ``_GRAM`` words
     in a row agree again, nearest meaning fewest words skipped on both
     sides together (a print-only copyright page is skipped in the print
-    sequence, an EPUB-only imprint in the EPUB one)."""
-    grams: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(epub) - _GRAM + 1):
-        grams.setdefault(tuple(epub[j:j + _GRAM]), []).append(j)
+    sequence, an EPUB-only imprint in the EPUB one). ``grams``: the
+    ``gram_index`` of ``epub``, when the caller aligns many sequences
+    with one."""
+    grams = gram_index(epub) if grams is None else grams
     matched: list[int | None] = [None] * len(printed)
     i = j = 0
     while i < len(printed) and j < len(epub):

@@ -1,0 +1,419 @@
+"""The fidelity gate: the words of every output are the model's words.
+
+``editionbuilder check`` (and ``make check``) reads the text back out of
+each written file, the EPUB's XHTML documents in spine order and the PDFs
+through Poppler's ``pdftotext``, and compares it word by word with the
+edition model:
+
+- **lost**: the model is cut into streams, each in reading order: the main
+  text (chapter titles and blocks), each note, each glossary entry, each
+  bibliography entry as printed, each reader's response. Every stream is
+  matched with the output's words in order; a model word that cannot be
+  matched in order is lost or moved. Notes may stand anywhere (the foot of a page,
+  the end of a chapter), so each note is its own stream. A stream is
+  found in the output as the longest chain of 4-word runs in the same
+  order in both (``in_order``), the gaps between them word by word.
+- **added**: an output word that no stream matched and that is not the
+  edition's apparatus (``apparatus_words``: the labels the writers print,
+  the metadata on title and copyright pages, running heads and contents
+  entries, which are chapter titles, the colophon, folios and note numbers)
+  was put there by nobody: injected or duplicated text.
+
+Words are runs of letters and digits (``accounting.WORD``), compared in
+NFKC (ligatures ``ﬁ`` -> ``fi``) and case-folded (print headings may be set
+in capitals); a line that ends with the hyphen the layout added is joined
+to the next. Punctuation, quotes and spacing are typography's business and
+are not compared.
+
+The source-to-model half of the guarantee (no source word lost, outside
+the lines the report lists as removed) is checked on every build by the
+tests of the readers (``tests/test_reader_sources.py``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+import subprocess
+import unicodedata
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from .accounting import WORD
+from .diagnostics import InputError
+from .model import (
+    BlockQuote,
+    Citation,
+    Code,
+    Edition,
+    Emphasis,
+    Heading,
+    LineBreak,
+    Link,
+    ListBlock,
+    Paragraph,
+    Preformatted,
+    Strong,
+    TermRef,
+    Text,
+)
+
+HYPHENATE_CHARACTER = "\u2010"  # what WeasyPrint adds at a hyphenated line end
+_SKIP = frozenset({"{http://www.w3.org/1999/xhtml}head", "{http://www.w3.org/1999/xhtml}script",
+                   "{http://www.w3.org/1999/xhtml}style"})
+_EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+SUFFIXES = (".epub", ".pdf", "-press.pdf")  # the files of an edition whose words are the book's
+SHOWN = 12  # lost or added words quoted in a report
+
+
+@dataclass(frozen=True, slots=True)
+class Fidelity:
+    """One output file compared with the model."""
+
+    output: str
+    model_words: int
+    output_words: int
+    lost: tuple[tuple[str, str], ...]  # (stream, context) of each lost word, first SHOWN
+    lost_count: int
+    added: tuple[str, ...]  # context of each added word, first SHOWN
+    added_count: int
+
+    @property
+    def passed(self) -> bool:
+        return self.lost_count == 0 and self.added_count == 0
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text`` as the gate compares them."""
+    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+# --------------------------------------------------------------------------
+# The model's streams
+# --------------------------------------------------------------------------
+
+
+def streams(edition: Edition) -> list[tuple[str, list[str]]]:
+    """(name, words) of each run of model text that an output keeps in order."""
+    out = [("text", words("\n".join(_chapter_texts(edition))))]
+    out += [(f"note {n.marker or n.id}", words("\n".join(_blocks(n.blocks)))) for n in edition.notes]
+    out += [(f"glossary {g.term}", words("\n".join([g.term, *_blocks(g.blocks)]))) for g in edition.glossary]
+    out += [(f"reference {r.id}", words(_inlines(r.formatted) if r.formatted else r.raw)) for r in edition.references]
+    out += [(f"response {c.number}", words("\n".join(_blocks(c.blocks)))) for c in edition.comments]
+    return [(name, ws) for name, ws in out if ws]
+
+
+def _chapter_texts(edition: Edition) -> Iterator[str]:
+    for c in edition.chapters:
+        yield _inlines(c.title)
+        yield from _blocks(c.blocks)
+
+
+def _blocks(blocks) -> Iterator[str]:
+    """Block text in reading order (a quotation's attribution after it)."""
+    for b in blocks:
+        if isinstance(b, (Paragraph, Heading)):
+            yield _inlines(b.inlines)
+        elif isinstance(b, BlockQuote):
+            yield from _blocks(b.blocks)
+            yield _inlines(b.attribution)
+        elif isinstance(b, ListBlock):
+            for item in b.items:
+                yield from _blocks(item)
+        elif isinstance(b, Preformatted):
+            yield b.text
+
+
+def _inlines(inlines) -> str:
+    """Inline text; a note call is left out (the outputs print its mark as
+    a link, a superscript or a footnote number: apparatus)."""
+    out = []
+    for n in inlines:
+        if isinstance(n, (Text, Code)):
+            out.append(n.text)
+        elif isinstance(n, Citation):
+            out.append(n.prefix + n.separator.join(i.text for i in n.items) + n.suffix)
+        elif isinstance(n, (Emphasis, Strong, TermRef, Link)):
+            out.append(_inlines(n.children))
+        elif isinstance(n, LineBreak):
+            out.append("\n")
+        else:
+            out.append(" ")  # a note call: a word boundary
+    return "".join(out)
+
+
+def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
+    from .walk import iter_blocks
+
+    """Words an output may print besides the text: ``labels`` (the writers'
+    headings, link texts and colophon), the metadata, chapter titles
+    (running heads, contents), note marks and response numbers, numerals."""
+    md = edition.metadata
+    texts = [*labels, md.title, md.subtitle, *md.authors, md.publisher, md.rights, md.date, md.identifier,
+             md.print_identifier, md.description, md.language]
+    texts += [f"{c.role} {c.name}" for c in md.credits]
+    texts += [f"{s.title} {s.path}" for s in md.sources]
+    texts += [_inlines(c.title) for c in edition.chapters]
+    texts += [_inlines(b.inlines) for c in edition.chapters for b in iter_blocks(c.blocks) if isinstance(b, Heading)]
+    texts += [n.marker for n in edition.notes] + [g.term for g in edition.glossary]
+    # back-links repeat each citation's words ("Cited at: Blum, 1986")
+    texts += [i.text for c in _citations(edition) for i in c.items]
+    return set(words("\n".join(t for t in texts if t)))
+
+
+def _citations(edition: Edition) -> Iterator[Citation]:
+    from .walk import iter_blocks, walk_inlines
+
+    for blocks in [c.blocks for c in edition.chapters] + [n.blocks for n in edition.notes] + \
+            [c.blocks for c in edition.comments] + [g.blocks for g in edition.glossary]:
+        for b in iter_blocks(blocks):
+            inlines = b.attribution if isinstance(b, BlockQuote) else getattr(b, "inlines", ())
+            for x in walk_inlines(inlines or ()):
+                if isinstance(x, Citation):
+                    yield x
+
+
+# --------------------------------------------------------------------------
+# Reading the outputs
+# --------------------------------------------------------------------------
+
+
+def epub_text(path: Path) -> str:
+    """The text of an EPUB's content documents, in spine order."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            container = etree.fromstring(z.read("META-INF/container.xml"))
+            opf_path = container.find(".//{*}rootfile").get("full-path")
+            opf = etree.fromstring(z.read(opf_path))
+            base = opf_path.rpartition("/")[0]
+            manifest = {i.get("id"): i.get("href") for i in opf.iter("{*}item")}
+            docs = [z.read(f"{base}/{manifest[r.get('idref')]}".lstrip("/")) for r in opf.iter("{*}itemref")]
+    except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        raise InputError(f"{path}: not a readable EPUB ({exc})") from None
+    return "\n".join(_xhtml_text(etree.fromstring(d)) for d in docs)
+
+
+def _xhtml_text(root: etree._Element) -> str:
+    parts: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        if not isinstance(el.tag, str) or el.tag in _SKIP:
+            return
+        if "noteref" in (el.get(_EPUB_TYPE) or "").split():
+            parts.append(f" {''.join(el.itertext())} ")  # the call, apart from the word before it
+            return
+        parts.append(el.text or "")
+        for child in el:
+            walk(child)
+            parts.append(child.tail or "")
+        parts.append(" ")  # an element's end is a word boundary for block elements
+
+    walk(root)
+    return "".join(parts)
+
+
+def pdf_text(path: Path) -> str:
+    """The text of a PDF as Poppler's ``pdftotext -layout`` reads it (in
+    layout mode it leaves a word's own hyphen at a line end alone), with
+    the words the layout hyphenated joined again (``join_hyphenated``)."""
+    try:
+        done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+                              capture_output=True, check=True)
+    except FileNotFoundError:
+        raise InputError("pdftotext (poppler-utils) is needed to read PDFs: run `make`") from None
+    except subprocess.CalledProcessError as exc:
+        raise InputError(f"{path}: pdftotext could not read it ({exc.stderr.decode(errors='replace').strip()})") from None
+    return join_hyphenated(done.stdout.decode("utf-8", errors="replace"))
+
+
+# A line that ends in the hyphen the layout added, and where the rest of the
+# word is: the next line, when it begins in lower case; else the word ran
+# over the page (the page's footnotes and folio follow it), and the rest
+# begins the next page's text, after its running head.
+_BROKEN = re.compile(rf"(\w){HYPHENATE_CHARACTER}[ \t]*$")
+_CONTINUES = re.compile(r"^\s*([^\W\d_A-Z]\S*)")
+
+
+def join_hyphenated(text: str) -> str:
+    pages = [p.split("\n") for p in text.split("\f")]
+    for n, lines in enumerate(pages):
+        for k, line in enumerate(lines):
+            if not _BROKEN.search(line):
+                continue
+            later = [(n, m) for m in range(k + 1, len(lines)) if lines[m].strip()][:1]
+            if n + 1 < len(pages):
+                later += [(n + 1, m) for m, ln in enumerate(pages[n + 1]) if ln.strip()][:2]
+            for p, m in later:
+                found = _CONTINUES.match(pages[p][m])
+                if found:
+                    lines[k] = line.rstrip()[:-1] + found.group(1)
+                    pages[p][m] = pages[p][m].replace(found.group(1), "", 1)
+                    break
+    return "\f".join("\n".join(lines) for lines in pages)
+
+
+# --------------------------------------------------------------------------
+# The comparison
+# --------------------------------------------------------------------------
+
+
+def compare(edition: Edition, output: str, text: str, labels: Sequence[str]) -> Fidelity:
+    """``text`` (an output's) against the model of ``edition``."""
+    apparatus = apparatus_words(edition, labels)
+    got = _unglue(words(text), edition, apparatus)
+    index = _gram_index(got)
+    at_word: dict[str, list[int]] = {}
+    for j, w in enumerate(got):
+        at_word.setdefault(w, []).append(j)
+    taken = [False] * len(got)
+    lost: list[tuple[str, str]] = []
+    lost_count = total = 0
+    # The main text first: it is the longest, and a note or an entry that
+    # quotes it must not take its words.
+    for name, stream in streams(edition):
+        total += len(stream)
+        found = in_order(stream, got, index, taken)
+        if all(j is None for j in found):
+            found = _short(stream, got, at_word, taken)
+        for i, j in enumerate(found):
+            if j is None:
+                lost_count += 1
+                if len(lost) < SHOWN:
+                    lost.append((name, " ".join(stream[max(0, i - 4):i + 5])))
+            else:
+                taken[j] = True
+    added = [j for j, w in enumerate(got) if not taken[j] and w not in apparatus and not _numeral(w)]
+    shown = tuple(" ".join(got[max(0, j - 4):j + 5]) for j in added[:SHOWN])
+    return Fidelity(output, total, len(got), tuple(lost), lost_count, shown, len(added))
+
+
+GRAM = 4  # words in a row that anchor a stream in the output
+COMMON = 64  # a run of words found more often than this anchors nothing
+GAP = 400  # the largest gap (words, each side) matched word by word
+
+
+def _gram_index(got: Sequence[str]) -> dict[tuple[str, ...], list[int]]:
+    index: dict[tuple[str, ...], list[int]] = {}
+    for j in range(len(got) - GRAM + 1):
+        index.setdefault(tuple(got[j:j + GRAM]), []).append(j)
+    return index
+
+
+def in_order(stream: Sequence[str], got: Sequence[str], index: dict[tuple[str, ...], list[int]],
+             taken: Sequence[bool]) -> list[int | None]:
+    """For each word of ``stream``, the index of the output word it is, or
+    None: the longest chain of ``GRAM``-word runs found in the same order in
+    both (a longest increasing subsequence), then the gaps between matched
+    words compared word by word (``difflib``). Output words already
+    ``taken`` by another stream are not used again."""
+    pairs = []
+    for i in range(len(stream) - GRAM + 1):
+        places = index.get(tuple(stream[i:i + GRAM]), ())
+        if len(places) <= COMMON:
+            pairs.extend((i, j) for j in reversed(places) if not taken[j])
+    found: list[int | None] = [None] * len(stream)
+    last = -1
+    for i, j in _chain(pairs):
+        for k in range(GRAM):
+            if found[i + k] is None and j + k > last and not taken[j + k]:
+                found[i + k], last = j + k, j + k
+    _fill_gaps(stream, got, found, taken)
+    return found
+
+
+def _short(stream: Sequence[str], got: Sequence[str], at_word: dict[str, list[int]],
+           taken: Sequence[bool]) -> list[int | None]:
+    """A stream too short to hold a ``GRAM``-word run ("Ibid., p. 24"):
+    its first untaken occurrence as a whole."""
+    n = len(stream)
+    for p in at_word.get(stream[0], ()):
+        if list(got[p:p + n]) == list(stream) and not any(taken[p:p + n]):
+            return list(range(p, p + n))
+    return [None] * n
+
+
+def _unglue(got: list[str], edition: Edition, apparatus: set[str]) -> list[str]:
+    """Split a note call off the word it is printed against ("mark5",
+    "böhme's" + "a"): an output word that is not the model's but is one of
+    its words followed by a note's mark becomes the two."""
+    vocab = {w for _, ws in streams(edition) for w in ws}
+    marks = sorted({m for n in edition.notes for m in words(n.marker)}, key=len, reverse=True)
+    out = []
+    for w in got:
+        if w not in vocab and w not in apparatus:
+            mark = next((m for m in marks if w.endswith(m) and w[:-len(m)] in vocab), None)
+            if mark:
+                out += [w[:-len(mark)], mark]
+                continue
+        out.append(w)
+    return out
+
+
+def _chain(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest run of ``pairs`` (given by rising i, falling j within an
+    i) whose j rise strictly: patience sorting."""
+    tails: list[int] = []
+    tail_at: list[int] = []
+    back: list[int] = []
+    for k, (_, j) in enumerate(pairs):
+        at = bisect.bisect_left(tails, j)
+        if at == len(tails):
+            tails.append(j)
+            tail_at.append(k)
+        else:
+            tails[at], tail_at[at] = j, k
+        back.append(tail_at[at - 1] if at else -1)
+    chain, k = [], tail_at[-1] if tail_at else -1
+    while k >= 0:
+        chain.append(pairs[k])
+        k = back[k]
+    return chain[::-1]
+
+
+def _fill_gaps(stream: Sequence[str], got: Sequence[str], found: list[int | None], taken: Sequence[bool]) -> None:
+    """Match the words between matched runs, where both gaps are small."""
+    i = 0
+    while i < len(stream):
+        if found[i] is not None:
+            i += 1
+            continue
+        start = i
+        while i < len(stream) and found[i] is None:
+            i += 1
+        lo = found[start - 1] + 1 if start else 0
+        hi = found[i] if i < len(stream) else len(got)
+        if not start and i < len(stream):
+            lo = max(0, hi - (i - start) - GAP)  # before the first match: look just before it
+        if i == len(stream) and start:
+            hi = min(len(got), lo + (i - start) + GAP)
+        if i - start > GAP or hi - lo > 2 * GAP + (i - start):
+            continue
+        matcher = difflib.SequenceMatcher(None, stream[start:i], got[lo:hi], autojunk=False)
+        for a, b, size in matcher.get_matching_blocks():
+            for k in range(size):
+                if not taken[lo + b + k]:
+                    found[start + a + k] = lo + b + k
+
+
+def writer_labels() -> list[str]:
+    """Every text the writers print that is not the edition's: headings,
+    link texts, the colophon."""
+    from .writers import frontmatter, printview, view
+
+    return [*view.LABELS.values(), *printview.PRINT_LABELS.values(), frontmatter.TYPEFACES, frontmatter.TOOLS]
+
+
+def check_file(edition: Edition, path: Path) -> Fidelity:
+    """One written file (``.epub`` or ``.pdf``) against the model."""
+    text = epub_text(path) if path.suffix == ".epub" else pdf_text(path)
+    return compare(edition, path.name, text, writer_labels())
+
+
+def _numeral(word: str) -> bool:
+    """Folios, note numbers, list numbers, dates: digits or a roman numeral."""
+    return word.isdigit() or all(ch in "ivxlcdm" for ch in word)
