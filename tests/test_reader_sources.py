@@ -127,6 +127,8 @@ def test_every_line_accounted_for(path):
 def test_no_word_lost(path):
     edition, _ = read(path)
     assert_no_word_lost(edition, read_source(path).text)
+    # and the model survives its JSON form whole (the report and golden files)
+    assert serialize.loads(serialize.dumps(edition)) == edition
 
 
 def assert_no_word_lost(edition, text: str) -> None:
@@ -160,3 +162,4 @@ def test_arbitrary_text_never_crashes_and_loses_no_word(tmp_path, lines):
     except InputError:
         return  # empty or binary-looking input: the documented refusal
     assert_no_word_lost(edition, read_source(path).text)
+    assert serialize.loads(serialize.dumps(edition)) == edition  # model -> JSON -> model

@@ -1,15 +1,27 @@
 """Bad input, end to end: markup in prose stays text, line ends never leak,
-and a manuscript's references to local files or the network are not read."""
+a manuscript's references to local files or the network are not read, a
+failed build leaves the last good files, and a 5 MB text is built whole."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
+from collections import Counter
 from pathlib import Path
 
+import pytest
 from lxml import etree
+from paths import CORPUS, ROOT
 
+from editionbuilder.accounting import WORD, model_words
 from editionbuilder.cli import main
+from editionbuilder.config import load_config, one_off_edition
+from editionbuilder.diagnostics import Diagnostics, RenderError
+from editionbuilder.fidelity import compare, epub_text, writer_labels
+from editionbuilder.options import BuildOptions
+from editionbuilder.pipeline import build_edition, read_edition
+from editionbuilder.sources import read_source
 
 MARKUP = (
     "Markup in Prose\n\n"
@@ -68,3 +80,67 @@ def test_manuscript_references_to_files_and_network_are_not_read(tmp_path, capsy
         assert not [n for n in z.namelist() if n.endswith((".png", ".jpg")) and "cover" not in n]
     pdf = subprocess.run(["pdftotext", str(out / "reach.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     assert passwd not in pdf
+
+
+# --------------------------------------------------------------------------
+# A failed build leaves the last good files; a long text is built whole
+# --------------------------------------------------------------------------
+
+
+def test_a_build_that_fails_midway_leaves_the_last_good_files(tmp_path):
+    """The essay is built (EPUB, PDF, report). The next build has a print
+    template that cannot render: the EPUB is written again, the PDF fails.
+    Every file is the last good one, byte for byte, and no temporary file
+    is left in the output folder."""
+    options = next(e for e in load_config(ROOT / "editions.toml").editions if e.name == "essay")
+    out = tmp_path / "out"
+
+    def run(template_dirs=()):
+        build = BuildOptions(out_dir=str(out), project_dir=str(ROOT), source_date_epoch=1_764_028_800,
+                             extra_template_dirs=template_dirs)
+        return build_edition(options, build)
+
+    run()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert set(before) == {"essay.epub", "essay.pdf", "essay.report.txt"}
+    broken = tmp_path / "templates"
+    broken.mkdir()
+    (broken / "print_book.html.j2").write_text("{{ no_such_macro() }}", encoding="utf-8")
+    with pytest.raises(RenderError):
+        run((str(broken),))
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert after == before
+
+
+def long_text() -> str:
+    """About 5 MB: the paragraphs of the Gutenberg texts, 40 to a chapter,
+    over and over, under one title and byline."""
+    bodies = []
+    for path in sorted(CORPUS.glob("0[1-3]-pg-*/*.txt")):
+        text = read_source(path).text
+        start = re.search(r"\*\*\* ?START OF.*\n", text).end()
+        bodies.append([p for p in text[start:re.search(r"\*\*\* ?END OF", text).start()].split("\n\n")
+                       if len(p) > 200 and "[" not in p and "*" not in p])
+    chapters, size = [], 0
+    while size < 5_000_000:
+        for paras in bodies:
+            for k in range(0, len(paras), 40):
+                chapters.append(f"CHAPTER {len(chapters) + 1}\n\n" + "\n\n".join(paras[k:k + 40]))
+                size += len(chapters[-1].encode("utf-8"))
+    return "A Long Book\n\nby Some Author\n\n" + "\n\n\n".join(chapters)
+
+
+def test_a_five_megabyte_text_is_built_whole(tmp_path):
+    """5 MB of text becomes an EPUB holding every word of it (the fidelity
+    gate on the EPUB, and the source-to-model word check). Its PDF is built
+    by hand and in `make bench`: typesetting 3,000 pages takes minutes."""
+    src = tmp_path / "long.txt"
+    src.write_text(long_text(), encoding="utf-8")
+    assert src.stat().st_size > 5_000_000
+    assert main(["build", str(src), "--out", str(tmp_path / "out"), "--format", "epub"]) == 0
+    edition = read_edition(one_off_edition([src]), Path("/"), Diagnostics())
+    source_words = Counter(WORD.findall(read_source(src).text))
+    source_words["by"] -= 1  # the byline's syntax
+    assert not (source_words - Counter(model_words(edition)))
+    report = compare(edition, "long.epub", epub_text(tmp_path / "out" / "long.epub"), writer_labels())
+    assert report.passed and report.model_words > 800_000, (report.lost, report.added)

@@ -265,7 +265,8 @@ def join_hyphenated(text: str) -> str:
 def compare(edition: Edition, output: str, text: str, labels: Sequence[str]) -> Fidelity:
     """``text`` (an output's) against the model of ``edition``."""
     apparatus = apparatus_words(edition, labels)
-    got = _unglue(words(text), edition, apparatus)
+    runs = streams(edition)
+    got = _unglue(words(text), edition, {w for _, ws in runs for w in ws}, apparatus)
     index = _gram_index(got)
     at_word: dict[str, list[int]] = {}
     for j, w in enumerate(got):
@@ -275,7 +276,7 @@ def compare(edition: Edition, output: str, text: str, labels: Sequence[str]) -> 
     lost_count = total = 0
     # The main text first: it is the longest, and a note or an entry that
     # quotes it must not take its words.
-    for name, stream in streams(edition):
+    for name, stream in runs:
         total += len(stream)
         found = in_order(stream, got, index, taken)
         if all(j is None for j in found):
@@ -337,11 +338,10 @@ def _short(stream: Sequence[str], got: Sequence[str], at_word: dict[str, list[in
     return [None] * n
 
 
-def _unglue(got: list[str], edition: Edition, apparatus: set[str]) -> list[str]:
+def _unglue(got: list[str], edition: Edition, vocab: set[str], apparatus: set[str]) -> list[str]:
     """Split a note call off the word it is printed against ("mark5",
     "böhme's" + "a"): an output word that is not the model's but is one of
     its words followed by a note's mark becomes the two."""
-    vocab = {w for _, ws in streams(edition) for w in ws}
     marks = sorted({m for n in edition.notes for m in words(n.marker)}, key=len, reverse=True)
     out = []
     for w in got:

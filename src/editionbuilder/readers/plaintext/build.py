@@ -133,8 +133,14 @@ class DocumentBuilder:
         while i < min(len(paras), 5):
             p = paras[i]
             if name := byline_name(p.text):
-                front.authors = (name,)
-                front.origins.append(Position(self.file, p.start, p.end))
+                # Each byline adds its author; the same byline again (a
+                # page that prints it twice) is reported as removed, since
+                # its words are in the model once.
+                if name in front.authors:
+                    self._remove(p, "the byline again (its author is named above)")
+                else:
+                    front.authors = (*front.authors, name)
+                    front.origins.append(Position(self.file, p.start, p.end))
             elif is_lost_link_line(p.text):
                 self._lost_link(p)
                 if self.ctx.options.lost_links == "keep":
