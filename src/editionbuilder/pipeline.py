@@ -106,7 +106,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     out_dir = Path(build.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     outputs = []
-    ctx = WriteContext(options, build, diags, project)
+    ctx = WriteContext(options, build, diags, project, progress=progress)
     for fmt in formats_for(options, build):
         target = output_path(out_dir, options.name, fmt)
         say(f"{options.name}: writing {target}")

@@ -38,6 +38,7 @@ class WriteContext:
     diagnostics: Diagnostics
     project_dir: Path
     products: dict = field(default_factory=dict)
+    progress: Callable[[str], None] | None = None  # stage and page news for a terminal (the CLI's)
 
 
 PRINT_LAYOUT = "print-layout"

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,7 +34,7 @@ from urllib.parse import unquote, urlparse
 
 import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
-from weasyprint.logger import LOGGER
+from weasyprint.logger import LOGGER, PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -45,6 +45,8 @@ from ..model import Edition
 from ..options import PrintOptions
 from . import WriteContext, html, pagelist, pagesetup, printview
 from .view import Medium
+
+Progress = Callable[[str], None]
 
 EBGARAMOND = "/usr/share/fonts/opentype/ebgaramond"
 TEXT_FAMILY = "Edition Text"
@@ -304,12 +306,13 @@ def _margin_texts(box) -> Iterator[str]:
         yield from _margin_texts(child)
 
 
-def render_document(job: PdfJob, diagnostics: Diagnostics) -> Rendered:
-    """Lay out ``job``; WeasyPrint's warnings become diagnostics."""
+def render_document(job: PdfJob, diagnostics: Diagnostics, progress: Progress | None = None) -> Rendered:
+    """Lay out ``job``; WeasyPrint's warnings become diagnostics, and its
+    page count so far goes to ``progress`` (every ``PAGE_STEP`` pages)."""
     roots = [job.project_dir, templating.STYLE_DIR, *(p.parent for p in job.sheets),
              *(Path(f.path).parent for f in job.fonts), *([job.press.icc.parent] if job.press else [])]
     fetcher = LocalFetcher(roots)
-    with _log_to(diagnostics), _as_render_error():
+    with _log_to(diagnostics), _pages_to(progress), _as_render_error():
         fonts = FontConfiguration()
         # One dict for every stylesheet and the document: a CSS() on its
         # own silently drops its @color-profile (RECIPES.md).
@@ -442,7 +445,7 @@ class PdfWriter:
         page = pagesetup.page_css(g) + pagesetup.preformatted_css(g, printview.widest_preformatted(edition))
         job = PdfJob(source, sheets, font_css(self.fonts) + page, self.fonts,
                      ctx.project_dir, self.profile.press, self.profile.variant, g)
-        return render_document(job, ctx.diagnostics)
+        return render_document(job, ctx.diagnostics, ctx.progress)
 
 
 write_pdf = PdfWriter()
@@ -500,6 +503,38 @@ class _DiagnosticsHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.diagnostics.warn("pdf-render", record.getMessage())
+
+
+PAGE_STEP = 10  # pages between two progress reports
+
+
+class _PageHandler(logging.Handler):
+    """WeasyPrint's "Step 5 - Creating layout - Page N" as "page N"."""
+
+    def __init__(self, progress: Progress):
+        super().__init__(logging.INFO)
+        self.progress = progress
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("Step 5") and record.args:
+            page = record.args[0] if isinstance(record.args, tuple) else record.args
+            if isinstance(page, int) and page % PAGE_STEP == 0:
+                self.progress(f"page {page}")
+
+
+@contextmanager
+def _pages_to(progress: Progress | None) -> Iterator[None]:
+    if progress is None:
+        yield
+        return
+    handler, level = _PageHandler(progress), PROGRESS_LOGGER.level
+    PROGRESS_LOGGER.addHandler(handler)
+    PROGRESS_LOGGER.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        PROGRESS_LOGGER.removeHandler(handler)
+        PROGRESS_LOGGER.setLevel(level)
 
 
 @contextmanager
