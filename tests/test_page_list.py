@@ -45,6 +45,8 @@ _PUNCT = ".,;:!?\"'()[]{}*\u2018\u2019\u201c\u201d\u2014\u2013"
 
 
 def norm(words: list[str]) -> list[str]:
+    # a line may break after a dash: "Revolution.\u2014|Solution" is two words there
+    words = [part for w in words for part in w.split("\u2014")]
     out = [w.strip(_PUNCT).casefold() for w in words]
     return [w for w in out if w]
 
@@ -52,7 +54,8 @@ def norm(words: list[str]) -> list[str]:
 def uncall(words: list[str]) -> list[str]:
     """pdftotext prints a note call as text after its word ("grazing.6",
     "sharpness.C"); the EPUB's note references are left out of its words."""
-    words = [re.sub(r"(?<=[.,;:\u2019\u201d)\]])\d{1,3}$", "", w) for w in words]
+    words = [re.sub(r"(?<=[.,;:\u2019\u201d)\]])\d{1,3}$", "", w) if re.search(r"[^\W\d_]", w) else w
+             for w in words]
     words = [re.sub(r"(?<=[.,;:\u201d)\]])[A-Z*\u2020]$", "", w) for w in words]
     return [re.sub(r"(?<=[^\W\d])([.,;:\u2019\u201d)]*)[0-9*\u2020]{1,3}$", r"\1", w) if re.search(r"[a-z]", w) else w
             for w in words]

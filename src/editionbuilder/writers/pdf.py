@@ -134,6 +134,16 @@ class PdfJob:
     geometry: pagesetup.PageGeometry | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class MisplacedNote:
+    """A footnote set on another page than its call (pages of the file)."""
+
+    label: str
+    call_page: int
+    note_page: int
+    part: str  # the id of the book part (section) holding the call
+
+
 @dataclass
 class Rendered:
     """A laid-out document, before it is written: its pages can be counted
@@ -155,14 +165,24 @@ class Rendered:
                 found.setdefault(anchor, number)
         return found
 
-    def misplaced_notes(self) -> list[tuple[str, int, int]]:
-        """(note label, page of its call, page it is set on) for every footnote
-        set on another page than its call's, from the layout boxes: the call
-        is the ``::footnote-call`` box of the note's element, the note a
-        child of the page's footnote area."""
-        calls: dict[str, int] = {}
+    def misplaced_notes(self) -> list[MisplacedNote]:
+        """Every footnote set on another page than its call's, from the
+        layout boxes: the call is the ``::footnote-call`` box of the note's
+        element, the note a child of the page's footnote area."""
+        calls: dict[str, tuple[int, str]] = {}  # note id -> (page, part id)
         notes: dict[str, int] = {}
         labels: dict[str, str] = {}
+
+        def find_calls(box, number: int, part: str) -> None:
+            element = getattr(box, "element", None)
+            tag = getattr(box, "element_tag", "") or ""
+            if tag == "section" and element is not None and "part" in (element.get("class") or "").split():
+                part = element.get("id") or part
+            if tag.endswith("::footnote-call") and element is not None:
+                calls.setdefault(element.get("id") or "", (number, part))
+            for child in getattr(box, "children", ()) or ():
+                find_calls(child, number, part)
+
         for number, page in enumerate(self.document.pages, start=1):
             for child in page._page_box.children:
                 if isinstance(child, wboxes.FootnoteAreaBox):
@@ -171,10 +191,8 @@ class Rendered:
                             notes.setdefault(note.element.get("id"), number)
                             labels[note.element.get("id")] = note.element.get("data-label") or "?"
                 elif not isinstance(child, wboxes.MarginBox):
-                    for box in _descendants(child):
-                        if (getattr(box, "element_tag", "") or "").endswith("::footnote-call"):
-                            calls.setdefault(box.element.get("id") or "", number)
-        return [(labels[note], page, notes[note]) for note, page in calls.items()
+                    find_calls(child, number, "")
+        return [MisplacedNote(labels[note], page, notes[note], part) for note, (page, part) in calls.items()
                 if note in notes and notes[note] != page]
 
     def print_layout(self, source: str) -> pagelist.PrintLayout:
@@ -427,22 +445,40 @@ class PdfWriter:
         final = rendered.pages + (rendered.pages % 2 if self.profile.pad_even else 0)
         repeated = printview.duplicate_citations(cites, rendered.anchor_pages())
         if pagesetup.gutter_in(final) != pagesetup.gutter_in(pages) or repeated:
-            rendered = self._render(edition, ctx, final, repeated)
-        for label, call_page, note_page in rendered.misplaced_notes():
+            rendered, pages = self._render(edition, ctx, final, repeated), final
+        misplaced = rendered.misplaced_notes()
+        if misplaced:
+            # Each layout of the text (one column, or plain flow: print.css,
+            # "Footnotes") loses a note WeasyPrint 70 cannot place in some
+            # pages. A part opens on a recto, so its pages do not depend on
+            # the other parts' layout: the parts with a note off its page
+            # are set the other way, and the better book is kept.
+            flowing = frozenset(m.part for m in misplaced if m.part)
+            other = self._render(edition, ctx, pages, repeated, flowing)
+            if len(other.misplaced_notes()) < len(misplaced):
+                rendered = other
+                again = printview.duplicate_citations(cites, rendered.anchor_pages())
+                if again != repeated:  # citations moved: the bibliography's pages follow
+                    rendered = self._render(edition, ctx, pages, again, flowing)
+        for note in rendered.misplaced_notes():
             # WeasyPrint 70 can set a long note a page after its call (see
             # print.css, "Footnotes"); the reader of the proof must know.
             ctx.diagnostics.warn("note-off-page", (
-                f"{self.profile.medium.name} PDF: note {label} is called on page {call_page} (of the file) "
-                f"but set at the foot of page {note_page}"))
+                f"{self.profile.medium.name} PDF: note {note.label} is called on page {note.call_page} "
+                f"(of the file) but set at the foot of page {note.note_page}"))
         return rendered
 
-    def _render(self, edition: Edition, ctx: WriteContext, pages: int, hidden: frozenset[str]) -> Rendered:
+    def _render(self, edition: Edition, ctx: WriteContext, pages: int, hidden: frozenset[str],
+                flowing: frozenset[str] = frozenset()) -> Rendered:
+        """One layout; ``flowing``: ids of parts set as plain flow, not as
+        one column."""
         extra = tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
         names = (*self.stylesheets, self.profile.sheet)
         sheets = tuple(templating.find_stylesheet(name, extra) for name in names)
         g = pagesetup.geometry(ctx.options.print, pages, self.profile.bleed)
         source = render_html(edition, extra, self.profile.medium, hidden, created(ctx.build.source_date_epoch))
         page = pagesetup.page_css(g) + pagesetup.preformatted_css(g, printview.widest_preformatted(edition))
+        page += "".join(f"#{key} {{ columns: auto; }}\n" for key in sorted(flowing))
         job = PdfJob(source, sheets, font_css(self.fonts) + page, self.fonts,
                      ctx.project_dir, self.profile.press, self.profile.variant, g)
         return render_document(job, ctx.diagnostics, ctx.progress)
