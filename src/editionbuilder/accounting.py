@@ -21,6 +21,7 @@ from .model import (
     Heading,
     LineBreak,
     Link,
+    ListBlock,
     NoteRef,
     Paragraph,
     Position,
@@ -132,7 +133,7 @@ def _model_texts(edition: Edition) -> Iterator[str]:
     m = edition.metadata
     yield from (m.title, m.subtitle, *m.authors, *(c.name for c in m.credits))
     for c in edition.chapters:
-        yield _inline_text(c.title)
+        yield inline_text(c.title)
         yield from block_texts(c.blocks)
     for n in edition.notes:
         yield n.marker
@@ -146,27 +147,35 @@ def _model_texts(edition: Edition) -> Iterator[str]:
         yield from block_texts(c.blocks)
 
 
-def block_texts(blocks) -> Iterator[str]:
-    for b in iter_blocks(blocks):
+def block_texts(blocks, note_marks: bool = True) -> Iterator[str]:
+    """The text of ``blocks`` in reading order (a quotation, then its
+    attribution); ``note_marks``: see ``inline_text``."""
+    for b in blocks:
         if isinstance(b, Preformatted):
             yield b.text
         elif isinstance(b, (Paragraph, Heading)):
-            yield _inline_text(b.inlines)
+            yield inline_text(b.inlines, note_marks)
         elif isinstance(b, BlockQuote):
-            yield _inline_text(b.attribution)
+            yield from block_texts(b.blocks, note_marks)
+            yield inline_text(b.attribution, note_marks)
+        elif isinstance(b, ListBlock):
+            for item in b.items:
+                yield from block_texts(item, note_marks)
 
 
-def _inline_text(inlines) -> str:
+def inline_text(inlines, note_marks: bool = True) -> str:
+    """The text of ``inlines``; a note call as its mark, or (``note_marks``
+    false) as a bare word boundary."""
     out = []
     for n in inlines:
         if isinstance(n, (Text, Code)):
             out.append(n.text)
         elif isinstance(n, NoteRef):
-            out.append(f" {n.marker} ")
+            out.append(f" {n.marker} " if note_marks else " ")
         elif isinstance(n, Citation):
             out.append(n.prefix + n.separator.join(i.text for i in n.items) + n.suffix)
         elif isinstance(n, (Emphasis, Strong, TermRef, Link)):
-            out.append(_inline_text(n.children))
+            out.append(inline_text(n.children, note_marks))
         elif isinstance(n, LineBreak):
             out.append("\n")
     return "".join(out)

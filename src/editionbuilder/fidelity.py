@@ -44,24 +44,10 @@ from pathlib import Path
 
 from lxml import etree
 
-from .accounting import WORD
+from .accounting import WORD, block_texts, inline_text
 from .diagnostics import InputError
-from .model import (
-    BlockQuote,
-    Citation,
-    Code,
-    Edition,
-    Emphasis,
-    Heading,
-    LineBreak,
-    Link,
-    ListBlock,
-    Paragraph,
-    Preformatted,
-    Strong,
-    TermRef,
-    Text,
-)
+from .model import BlockQuote, Citation, Edition, Heading
+from .writers.pagelist import GRAM, gram_index
 
 HYPHENATE_CHARACTER = "\u2010"  # what WeasyPrint adds at a hyphenated line end
 _SKIP = frozenset({"{http://www.w3.org/1999/xhtml}head", "{http://www.w3.org/1999/xhtml}script",
@@ -115,36 +101,14 @@ def _chapter_texts(edition: Edition) -> Iterator[str]:
 
 
 def _blocks(blocks) -> Iterator[str]:
-    """Block text in reading order (a quotation's attribution after it)."""
-    for b in blocks:
-        if isinstance(b, (Paragraph, Heading)):
-            yield _inlines(b.inlines)
-        elif isinstance(b, BlockQuote):
-            yield from _blocks(b.blocks)
-            yield _inlines(b.attribution)
-        elif isinstance(b, ListBlock):
-            for item in b.items:
-                yield from _blocks(item)
-        elif isinstance(b, Preformatted):
-            yield b.text
+    """Block text in reading order; a note call is apparatus (the outputs
+    print its mark as a link, a superscript or a footnote number), so only
+    a word boundary."""
+    return block_texts(blocks, note_marks=False)
 
 
 def _inlines(inlines) -> str:
-    """Inline text; a note call is left out (the outputs print its mark as
-    a link, a superscript or a footnote number: apparatus)."""
-    out = []
-    for n in inlines:
-        if isinstance(n, (Text, Code)):
-            out.append(n.text)
-        elif isinstance(n, Citation):
-            out.append(n.prefix + n.separator.join(i.text for i in n.items) + n.suffix)
-        elif isinstance(n, (Emphasis, Strong, TermRef, Link)):
-            out.append(_inlines(n.children))
-        elif isinstance(n, LineBreak):
-            out.append("\n")
-        else:
-            out.append(" ")  # a note call: a word boundary
-    return "".join(out)
+    return inline_text(inlines, note_marks=False)
 
 
 def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
@@ -267,7 +231,7 @@ def compare(edition: Edition, output: str, text: str, labels: Sequence[str]) -> 
     apparatus = apparatus_words(edition, labels)
     runs = streams(edition)
     got = _unglue(words(text), edition, {w for _, ws in runs for w in ws}, apparatus)
-    index = _gram_index(got)
+    index = gram_index(got)
     at_word: dict[str, list[int]] = {}
     for j, w in enumerate(got):
         at_word.setdefault(w, []).append(j)
@@ -293,16 +257,8 @@ def compare(edition: Edition, output: str, text: str, labels: Sequence[str]) -> 
     return Fidelity(output, total, len(got), tuple(lost), lost_count, shown, len(added))
 
 
-GRAM = 4  # words in a row that anchor a stream in the output
 COMMON = 64  # a run of words found more often than this anchors nothing
 GAP = 400  # the largest gap (words, each side) matched word by word
-
-
-def _gram_index(got: Sequence[str]) -> dict[tuple[str, ...], list[int]]:
-    index: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(got) - GRAM + 1):
-        index.setdefault(tuple(got[j:j + GRAM]), []).append(j)
-    return index
 
 
 def in_order(stream: Sequence[str], got: Sequence[str], index: dict[tuple[str, ...], list[int]],

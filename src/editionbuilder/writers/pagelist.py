@@ -288,10 +288,10 @@ def _page_id(page: PrintedPage, used: set[str]) -> str:
 
 
 def gram_index(words: Sequence[str]) -> dict[tuple[str, ...], list[int]]:
-    """Where each run of ``_GRAM`` words starts in ``words`` (for ``align``)."""
+    """Where each run of ``GRAM`` words starts in ``words`` (for ``align``)."""
     grams: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(words) - _GRAM + 1):
-        grams.setdefault(tuple(words[j:j + _GRAM]), []).append(j)
+    for j in range(len(words) - GRAM + 1):
+        grams.setdefault(tuple(words[j:j + GRAM]), []).append(j)
     return grams
 
 
@@ -302,7 +302,7 @@ def align(printed: Sequence[str], epub: Sequence[str], grams: dict[tuple[str, ..
 
     The two editions are the same text with a few passages only in one of
     them, so the walk is linear: equal words are matched in step; at a
-    difference, the walk resumes at the nearest point where ``_GRAM`` words
+    difference, the walk resumes at the nearest point where ``GRAM`` words
     in a row agree again, nearest meaning fewest words skipped on both
     sides together (a print-only copyright page is skipped in the print
     sequence, an EPUB-only imprint in the EPUB one). ``grams``: the
@@ -328,7 +328,7 @@ def align(printed: Sequence[str], epub: Sequence[str], grams: dict[tuple[str, ..
     return out
 
 
-_GRAM = 4  # words in a row that must agree for the walk to resume
+GRAM = 4  # words in a row that must agree for the walk to resume
 _LOOKAHEAD = 5_000  # printed words searched for a place to resume
 
 
@@ -350,12 +350,12 @@ _NEARBY = 8  # words skipped, both sides together, that count as a small differe
 
 def _resume(printed: Sequence[str], grams: dict[tuple[str, ...], list[int]], i: int, j: int) -> tuple[int, int] | None:
     """The (printed, EPUB) indices, at or after (i, j), where the next
-    ``_GRAM`` words agree with the fewest words skipped, or None."""
+    ``GRAM`` words agree with the fewest words skipped, or None."""
     best, cost = None, None
-    for d in range(min(_LOOKAHEAD, len(printed) - i - _GRAM + 1)):
+    for d in range(min(_LOOKAHEAD, len(printed) - i - GRAM + 1)):
         if cost is not None and d >= cost:
             break
-        places = grams.get(tuple(printed[i + d:i + d + _GRAM]))
+        places = grams.get(tuple(printed[i + d:i + d + GRAM]))
         if not places:
             continue
         k = bisect.bisect_left(places, j)

@@ -207,10 +207,9 @@ class Rendered:
             printed.append(_folio(box))
             starts.append(len(text.words))
             flow = [c for c in box.children if not isinstance(c, (wboxes.MarginBox, wboxes.FootnoteAreaBox))]
-            inked.append(any("".join(_margin_texts(c)).strip() for c in flow))
+            inked.append(any("".join(_texts_in(c)).strip() for c in flow))
             for child in flow:
                 text.add_block(child)
-            text.page_break()
         words = text.words
         folios = pagelist.infer_folios(printed)
         ends = [*starts[1:], len(words)]
@@ -297,31 +296,22 @@ class _FlowText:
         self.parts.extend([self._part] * len(parts))
         self._open = hyphenated
 
-    def page_break(self) -> None:
-        """Nothing to do: a word hyphenated across pages stays open."""
-
-
-
-def _descendants(box) -> Iterator:
-    yield box
-    for child in getattr(box, "children", ()) or ():
-        yield from _descendants(child)
 
 
 def _folio(page_box) -> str:
     """The folio printed at the foot of a page ("" for none)."""
     for child in page_box.children:
         if isinstance(child, wboxes.MarginBox) and child.at_keyword == "@bottom-center":
-            return "".join(_margin_texts(child)).strip()
+            return "".join(_texts_in(child)).strip()
     return ""
 
 
-def _margin_texts(box) -> Iterator[str]:
+def _texts_in(box) -> Iterator[str]:
     """Every text of ``box`` and its descendants, generated text included."""
     if isinstance(box, wboxes.TextBox):
         yield box.text
     for child in getattr(box, "children", ()) or ():
-        yield from _margin_texts(child)
+        yield from _texts_in(child)
 
 
 def render_document(job: PdfJob, diagnostics: Diagnostics, progress: Progress | None = None) -> Rendered:
