@@ -118,6 +118,23 @@ def test_bad_sources(tmp_path, sources, expected):
     assert line == f': edition "a": {expected}'
 
 
+@pytest.mark.parametrize(("output", "expected"), [
+    ('"../built"', "output: ../built leaves the project directory: built files stay inside it"),
+    ('"/tmp/built"', "output: /tmp/built leaves the project directory: built files stay inside it"),
+    ('"."', "output: the output folder cannot be the project folder itself: name a folder such as output"),
+    ('"a.txt"', "output: a.txt is a file, not a folder"),
+    ("3", "output: expected a folder path, got 3"),
+])
+def test_an_output_folder_outside_the_project_is_refused(tmp_path, output, expected):
+    assert config_error(tmp_path, f"output = {output}\n" + EDITION) == f": {expected}"
+
+
+def test_the_output_folder_is_relative_to_the_project(tmp_path):
+    config = load_config(write_config(tmp_path, 'output = "build/books/"\n' + EDITION))
+    assert config.output == "build/books" and config.output_dir == tmp_path / "build/books"
+    assert load_config(write_config(tmp_path, EDITION)).output_dir == tmp_path / "output"
+
+
 def test_duplicate_edition_names(tmp_path):
     text = EDITION + EDITION.replace('"a.txt"', '"b.txt"')
     assert config_error(tmp_path, text).startswith(': edition "a": name: duplicate of edition "a"')

@@ -4,6 +4,7 @@ failed build leaves the last good files, and a 5 MB text is built whole."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import zipfile
@@ -14,6 +15,7 @@ import pytest
 from lxml import etree
 from paths import CORPUS, ROOT
 
+from editionbuilder import writers
 from editionbuilder.accounting import WORD, model_words
 from editionbuilder.cli import main
 from editionbuilder.config import load_config, one_off_edition
@@ -53,15 +55,21 @@ def test_markup_in_prose_is_text_in_epub_and_pdf(tmp_path):
     assert "<script>alert(‘x’)</script>" in body or "<script>alert('x')</script>" in body
     assert "<img src=x onerror=y>" in body and "3 < 4 > 2" in body and "&amp; stays" in body
     pdf = subprocess.run(["pdftotext", str(out / "markup.pdf"), "-"], capture_output=True, text=True, check=True).stdout
-    assert "<img src=x onerror=y>" in " ".join(pdf.split())
+    pdf = " ".join(pdf.replace("\u2019", "'").replace("\u2018", "'").split())
+    assert "<script>alert('x')</script>" in pdf and "<img src=x onerror=y>" in pdf
+    assert "Profit & loss: 3 < 4 > 2, and &amp; stays as typed." in pdf
 
 
 def test_no_carriage_return_reaches_any_output(tmp_path):
     text = "Title\r\n\r\nA line.\r\nStill the same paragraph.\r\n\r\n\r\nAnother section.\rWith a lone CR.\r\n"
     out = build(tmp_path, "crlf.txt", text.encode("cp1252"))
-    for name, doc in xhtml_texts(out / "crlf.epub").items():
-        assert "\r" not in doc, name
+    with zipfile.ZipFile(out / "crlf.epub") as z:  # every file: XHTML, OPF, NCX, nav, CSS
+        for name in z.namelist():
+            if not name.endswith(".png"):
+                assert b"\r" not in z.read(name), name
     assert b"\r" not in (out / "crlf.report.txt").read_bytes()
+    pdf = subprocess.run(["pdftotext", str(out / "crlf.pdf"), "-"], capture_output=True, check=True).stdout
+    assert b"\r" not in pdf and b"Still the same paragraph." in pdf and b"With a lone CR." in pdf
 
 
 def test_manuscript_references_to_files_and_network_are_not_read(tmp_path, capsys):
@@ -82,34 +90,114 @@ def test_manuscript_references_to_files_and_network_are_not_read(tmp_path, capsy
     assert passwd not in pdf
 
 
+def test_stylesheets_reach_no_file_outside_the_project_and_no_network(tmp_path):
+    """A user's print stylesheet imports a file outside the project and asks
+    for an image from a web server (one on this machine, counting requests)
+    and for /etc/passwd. The imported file is not read (its rule would print
+    a word), the server gets no request, and the refusals are reported."""
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Counting(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the handler's name)
+            hits.append(self.path)
+            self.send_error(404)
+
+        def log_message(self, *_args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Counting)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "evil.css").write_text('body::before { content: "INJECTEDWORD"; }\n', encoding="utf-8")
+    styles = tmp_path / "project" / "styles"
+    styles.mkdir(parents=True)
+    url = f"http://127.0.0.1:{server.server_port}/a.png"
+    (styles / "print.css").write_text(
+        f'@import url("{(outside / "evil.css").as_uri()}");\n'
+        + (ROOT / "styles/print.css").read_text(encoding="utf-8")
+        + f'\nh1::after {{ content: url("{url}") url("file:///etc/passwd"); }}\n', encoding="utf-8")
+    src = tmp_path / "project" / "book.txt"
+    src.write_text("A Small Book\n\nby Some Author\n\nThe text of the book.\n", encoding="utf-8")
+    build = BuildOptions(out_dir=str(tmp_path / "project/out"), project_dir=str(tmp_path / "project"),
+                         source_date_epoch=1_764_028_800, formats=("pdf",), extra_template_dirs=(str(styles),))
+    try:
+        result = build_edition(one_off_edition([src]), build)
+    finally:
+        server.shutdown()
+    assert hits == []
+    pdf = subprocess.run(["pdftotext", str(tmp_path / "project/out/book.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    assert "The text of the book." in pdf and "INJECTEDWORD" not in pdf
+    refused = " ".join(d.message for d in result.diagnostics if d.code == "pdf-render")
+    assert "evil.css" in refused and "/etc/passwd" in refused and url in refused
+
+
 # --------------------------------------------------------------------------
 # A failed build leaves the last good files; a long text is built whole
 # --------------------------------------------------------------------------
 
 
 def test_a_build_that_fails_midway_leaves_the_last_good_files(tmp_path):
-    """The essay is built (EPUB, PDF, report). The next build has a print
-    template that cannot render: the EPUB is written again, the PDF fails.
-    Every file is the last good one, byte for byte, and no temporary file
-    is left in the output folder."""
-    options = next(e for e in load_config(ROOT / "editions.toml").editions if e.name == "essay")
+    """A book is built (EPUB, PDF, report). Its text is then changed and
+    built again with a print template that cannot render: the new EPUB is
+    made before the PDF fails. Every file in the output folder is still the
+    last good one, byte for byte (no new EPUB beside the old PDF), and no
+    staging folder or temporary file is left behind."""
+    src = tmp_path / "book.txt"
+    src.write_text("A Small Book\n\nby Some Author\n\nThe first text of the book.\n", encoding="utf-8")
+    options = one_off_edition([src])
     out = tmp_path / "out"
 
     def run(template_dirs=()):
-        build = BuildOptions(out_dir=str(out), project_dir=str(ROOT), source_date_epoch=1_764_028_800,
+        build = BuildOptions(out_dir=str(out), project_dir=str(tmp_path), source_date_epoch=1_764_028_800,
                              extra_template_dirs=template_dirs)
         return build_edition(options, build)
 
     run()
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    assert set(before) == {"essay.epub", "essay.pdf", "essay.report.txt"}
+    assert set(before) == {"book.epub", "book.pdf", "book.report.txt"}
+    src.write_text("A Small Book\n\nby Some Author\n\nA changed text of the book.\n", encoding="utf-8")
     broken = tmp_path / "templates"
     broken.mkdir()
     (broken / "print_book.html.j2").write_text("{{ no_such_macro() }}", encoding="utf-8")
-    with pytest.raises(RenderError):
-        run((str(broken),))
+    formats = []
+    original = writers.WRITERS["epub"]
+
+    def epub_then_note(edition, target, ctx):  # the real EPUB writer, noted when it has written
+        original(edition, target, ctx)
+        formats.append(("epub", target.is_file()))
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setitem(writers.WRITERS, "epub", epub_then_note)
+        with pytest.raises(RenderError):
+            run((str(broken),))
+    assert formats == [("epub", True)]  # the new EPUB was made, then the PDF failed
     after = {p.name: p.read_bytes() for p in out.iterdir()}
     assert after == before
+    run()  # and a good build then replaces all three
+    assert "changed" in epub_text(out / "book.epub") and sorted(p.name for p in out.iterdir()) == sorted(before)
+
+
+def test_a_stale_press_file_is_removed_when_the_book_is_too_short_for_press(tmp_path):
+    """An edition marked for print whose book is now under 24 pages gets no
+    press file or cover; the ones an earlier build left are removed (they
+    would be uploaded by mistake), and the build says so."""
+    options = next(e for e in load_config(ROOT / "editions.toml").editions if e.name == "film")
+    options = dataclasses.replace(options, print=dataclasses.replace(options.print, enabled=True))
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("film-press.pdf", "film-cover.pdf"):
+        (out / name).write_bytes(b"%PDF-1.7 an earlier build's file")
+    build = BuildOptions(out_dir=str(out), project_dir=str(ROOT), source_date_epoch=1_764_028_800)
+    result = build_edition(options, build)
+    assert sorted(p.name for p in out.iterdir()) == ["film.epub", "film.pdf", "film.report.txt"]
+    removed = [d.message for d in result.diagnostics if d.code == "stale-output-removed"]
+    assert len(removed) == 2 and "film-press.pdf" in removed[0] and "film-cover.pdf" in removed[1]
+    assert [d.code for d in result.diagnostics if d.code == "too-short-for-press"] == ["too-short-for-press"]
 
 
 def long_text() -> str:

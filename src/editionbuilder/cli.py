@@ -53,51 +53,53 @@ def main(argv: list[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="editionbuilder", description="Build EPUB and print PDF editions from plain-text sources.")
+    # --debug goes before or after the command; the subcommands leave it unset
+    # (SUPPRESS) unless given, so they do not undo a --debug given before them.
     p.add_argument("--debug", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build editions (all in the config, or one from FILEs)")
     b.add_argument("files", nargs="*", type=Path, help="sources for a one-off edition (no config)")
     b.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
     b.add_argument("--edition", action="append", default=[], help="build only this edition (repeatable)")
-    b.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: the config's output, output/)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--format", action="append", choices=["epub", "pdf"], help="only this output (repeatable)")
-    b.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     b.set_defaults(func=cmd_build)
     i = sub.add_parser("inspect", help="print the edition model of a source as JSON")
     i.add_argument("file", type=Path)
     i.add_argument("--stats", action="store_true", help="print counts instead of the model")
-    i.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     i.set_defaults(func=cmd_inspect)
     f = sub.add_parser("preflight", help="check the print editions' press PDFs and covers (KDP, IngramSpark)")
     f.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
     f.add_argument("--edition", action="append", default=[], help="check only this edition (repeatable)")
-    f.add_argument("--out", type=Path, default=Path("output"), help="folder of the built files (default: output/)")
-    f.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    f.add_argument("--out", type=Path, default=None, help="folder of the built files (default: the config's output, output/)")
+    f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     f.set_defaults(func=cmd_preflight, files=[])
     c = sub.add_parser("check", help="compare the words of every built EPUB and PDF with the edition model")
     c.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
     c.add_argument("--edition", action="append", default=[], help="check only this edition (repeatable)")
-    c.add_argument("--out", type=Path, default=Path("output"), help="folder of the built files (default: output/)")
-    c.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    c.add_argument("--out", type=Path, default=None, help="folder of the built files (default: the config's output, output/)")
+    c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     c.set_defaults(func=cmd_check, files=[])
 
     x = sub.add_parser("export", help="write an edition as DOCX, Markdown or HTML through pandoc")
     x.add_argument("target", help="a source FILE, or the NAME of an edition in the config")
     x.add_argument("--to", required=True, choices=["docx", "html", "markdown"], help="output format")
     x.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
-    x.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output/)")
-    x.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    x.add_argument("--out", type=Path, default=None, help="output folder (default: the config's output, output/)")
+    x.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     x.set_defaults(func=cmd_export)
     return p
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    editions, project = _editions(args)
+    editions, project, out = _editions(args)
     failed_strict = False
     for options in editions:
         build = BuildOptions(
-            out_dir=str(args.out), project_dir=str(project),
+            out_dir=str(out), project_dir=str(project),
             source_date_epoch=source_date_epoch(options, os.environ),
             formats=tuple(args.format or ("epub", "pdf")), strict=args.strict,
         )
@@ -117,11 +119,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path]:
-    if args.files:
+def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Path]:
+    """The editions to work on, the project folder and the output folder
+    (``--out``, else the config's ``output``, else ``output/``)."""
+    if getattr(args, "files", None):
         if args.config or args.edition:
             raise_usage("give either source FILEs or --config/--edition, not both")
-        return [one_off_edition(list(args.files))], Path.cwd()
+        return [one_off_edition(list(args.files))], Path.cwd(), args.out or Path("output")
     project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
     editions = list(project.editions)
     if args.edition:
@@ -132,7 +136,16 @@ def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path]:
 
             raise ConfigError(f"no edition named {', '.join(unknown)} (known: {', '.join(sorted(known))})")
         editions = [e for e in editions if e.name in args.edition]
-    return editions, project.project_dir
+    return editions, project.project_dir, args.out or _relative(project.output_dir)
+
+
+def _relative(path: Path) -> Path:
+    """``path`` as the user would type it: relative to the working folder
+    when inside it ("wrote output/essay.epub"), else absolute."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def raise_usage(message: str) -> None:
@@ -160,7 +173,7 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     """A pass/fail table of every print edition's press files; exit 7 on a failure."""
     from .press_check import edition_reports, summary, table
 
-    editions, _project = _editions(args)
+    editions, _project, out = _editions(args)
     printed = [e for e in editions if e.print.enabled]
     for e in editions:
         if not e.print.enabled and args.edition:
@@ -169,7 +182,7 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     if not printed:
         print("preflight: no print edition to check")
         return 0
-    reports = [r for e in printed for r in edition_reports(e, args.out)]
+    reports = [r for e in printed for r in edition_reports(e, out)]
     for line in table(reports):
         print(line)
     print(summary(reports))
@@ -182,13 +195,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .fidelity import SUFFIXES, check_file
     from .pipeline import read_edition
 
-    editions, project = _editions(args)
+    editions, project, out = _editions(args)
     failed = checked = 0
     for options in editions:
-        files = [args.out / f"{options.name}{suffix}" for suffix in SUFFIXES]
+        files = [out / f"{options.name}{suffix}" for suffix in SUFFIXES]
         files = [f for f in files if f.is_file()]
         if not files:
-            print(f"editionbuilder: no built file of edition {options.name} in {args.out}: run the build first",
+            print(f"editionbuilder: no built file of edition {options.name} in {out}: run the build first",
                   file=sys.stderr)
             failed += 1
             continue
@@ -231,10 +244,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .pipeline import read_edition
     from .writers.export import export, export_path
 
-    options, project = _export_edition(args)
+    options, project, out_dir = _export_edition(args)
     diags = Diagnostics()
     edition = read_edition(options, project, diags)
-    out = export_path(args.out, options.name, args.to)
+    out = export_path(out_dir, options.name, args.to)
     result = export(edition, out, args.to, source_date_epoch(options, os.environ))
     for d in diags.items:
         if d.code not in options.silence:
@@ -246,15 +259,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _export_edition(args: argparse.Namespace) -> tuple[EditionOptions, Path]:
+def _export_edition(args: argparse.Namespace) -> tuple[EditionOptions, Path, Path]:
     """An existing FILE is a one-off edition (unless --config is given);
     anything else names an edition of the config."""
     if args.config is None and Path(args.target).is_file():
-        return one_off_edition([Path(args.target)]), Path.cwd()
+        return one_off_edition([Path(args.target)]), Path.cwd(), args.out or Path("output")
     project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
     for options in project.editions:
         if options.name == args.target:
-            return options, project.project_dir
+            return options, project.project_dir, args.out or _relative(project.output_dir)
     known = ", ".join(e.name for e in project.editions)
     from .diagnostics import ConfigError
 

@@ -92,6 +92,11 @@ class ProjectConfig:
     project_dir: Path
     editions: tuple[EditionOptions, ...]
     defaults: EditionDefaults = EditionDefaults()
+    output: str = "output"  # the folder of the built files, inside the project
+
+    @property
+    def output_dir(self) -> Path:
+        return self.project_dir / self.output
 
 
 
@@ -265,6 +270,23 @@ def _sources(value: Any, project_dir: Path, where: _Where) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _output(value: Any, project_dir: Path, file: str) -> str:
+    """The ``output`` folder, relative to the project: it must lie inside
+    the project and not be the project folder itself, so that a build never
+    writes over a source or outside the publisher's folder."""
+    where = _Where(file)
+    if not isinstance(value, str) or not value.strip():
+        raise where.error("output", f"expected a folder path, got {show(value)}")
+    full = os.path.normpath(os.path.join(project_dir, value))
+    if os.path.commonpath([full, project_dir]) != str(project_dir):
+        raise where.error("output", f"{value} leaves the project directory: built files stay inside it")
+    if full == str(project_dir):
+        raise where.error("output", "the output folder cannot be the project folder itself: name a folder such as output")
+    if os.path.exists(full) and not os.path.isdir(full):
+        raise where.error("output", f"{value} is a file, not a folder")
+    return PurePath(os.path.relpath(full, project_dir)).as_posix()
+
+
 def _edition(table: Any, index: int, defaults: EditionDefaults, config: ProjectConfig) -> EditionOptions:
     """One ``[[edition]]`` table (``index`` counts from 1) over the defaults."""
     file = str(config.path)
@@ -319,8 +341,9 @@ def load_config(path: Path) -> ProjectConfig:
     path = Path(path)
     data = _read_toml(path)
     file = str(path)
-    _reject_unknown(data, ("defaults", "edition"), _Where(file))
-    config = ProjectConfig(path, Path(os.path.abspath(path)).parent, ())
+    _reject_unknown(data, ("output", "defaults", "edition"), _Where(file))
+    project_dir = Path(os.path.abspath(path)).parent
+    config = ProjectConfig(path, project_dir, (), output=_output(data.get("output", "output"), project_dir, file))
     defaults = _defaults(data.get("defaults"), file)
     tables = data.get("edition")
     if tables is None or tables == []:

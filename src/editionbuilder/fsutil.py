@@ -10,6 +10,7 @@ one file system) and renamed only once the writer has returned.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,3 +47,43 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+
+
+class StagedOutputs:
+    """The files of one build, written into a hidden folder inside the
+    output folder and moved into place together once every writer has
+    returned (``staged_outputs``). A build that fails leaves the previous
+    files of the edition as they were: an EPUB of the new text never
+    stands beside a PDF of the old one."""
+
+    def __init__(self, out_dir: Path, stage: Path):
+        self.out_dir = out_dir
+        self.dir = stage
+
+    def commit(self, finals: list[Path], declined: list[Path]) -> list[Path]:
+        """Move each staged file onto its final name in the output folder,
+        and remove the final files in ``declined`` (outputs this build chose
+        not to make, such as the press file of a book too short for print:
+        an old one must not be uploaded by mistake). Returns those removed."""
+        for final in finals:
+            staged = self.dir / final.name
+            os.chmod(staged, 0o644)
+            os.replace(staged, final)
+        removed = [p for p in declined if p.is_file()]
+        for path in removed:
+            path.unlink()
+        return removed
+
+
+@contextmanager
+def staged_outputs(out_dir: Path | str, name: str) -> Iterator[StagedOutputs]:
+    """A ``StagedOutputs`` for edition ``name`` in ``out_dir``; its folder
+    (``.NAME.build-XXXX``) is removed when the block ends, whether the
+    build committed or failed."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{name}.build-", dir=out))
+    try:
+        yield StagedOutputs(out, stage)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

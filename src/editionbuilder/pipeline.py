@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .accounting import account, stats
 from .diagnostics import Diagnostic, Diagnostics
-from .fsutil import atomic_write_bytes
+from .fsutil import atomic_write_bytes, staged_outputs
 from .model import Edition, Metadata
 from .options import BuildOptions, EditionOptions
 from .readers import ReadContext, reader_for
@@ -95,7 +95,11 @@ def _derived_id(title: str, authors: tuple[str, ...], digests: list[str]) -> str
 
 
 def build_edition(options: EditionOptions, build: BuildOptions, progress: Progress | None = None) -> EditionResult:
-    """Read, transform and write every output of one edition."""
+    """Read, transform and write every output of one edition.
+
+    The outputs are written into a staging folder and moved into the output
+    folder together at the end (``fsutil.staged_outputs``): a build that
+    fails at any writer leaves the edition's previous files untouched."""
     from .writers import WriteContext, formats_for, get_writer, output_path
 
     say = progress or (lambda _msg: None)
@@ -104,17 +108,23 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     say(f"{options.name}: reading {len(options.sources)} source(s)")
     edition = read_edition(options, project, diags)
     out_dir = Path(build.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = []
     ctx = WriteContext(options, build, diags, project, progress=progress)
-    for fmt in formats_for(options, build):
-        target = output_path(out_dir, options.name, fmt)
-        say(f"{options.name}: writing {target}")
-        get_writer(fmt)(edition, target, ctx)
-        if target.is_file():  # the press writer declines a book under 24 pages
-            outputs.append(target)
-    outputs.append(write_report(edition, options, diags, out_dir, project))
-    return EditionResult(options.name, edition, tuple(diags.items), tuple(outputs))
+    with staged_outputs(out_dir, options.name) as stage:
+        made, declined = [], []
+        for fmt in formats_for(options, build):
+            target = output_path(stage.dir, options.name, fmt)
+            say(f"{options.name}: writing {target.name}")
+            get_writer(fmt)(edition, target, ctx)
+            # The press writer declines a book under 24 pages, and then the cover.
+            (made if target.is_file() else declined).append(out_dir / target.name)
+        for path in declined:
+            if path.is_file():
+                diags.info("stale-output-removed", f"{path.name} from an earlier build was removed: "
+                           "this build does not make it")
+        write_report(edition, options, diags, stage.dir, project)
+        report = out_dir / f"{options.name}.report.txt"
+        stage.commit([*made, report], declined)
+    return EditionResult(options.name, edition, tuple(diags.items), (*made, report))
 
 
 def write_report(edition: Edition, options: EditionOptions, diags: Diagnostics, out_dir: Path, project: Path) -> Path:

@@ -193,8 +193,9 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
 def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> None:
     """A registry writer: ``out`` (``NAME-cover.pdf``) sized from the print
     interior ``NAME-press.pdf`` beside it, written before. Without one (no
-    print, or a book too short for the press) no cover is written, and a
-    stale cover is removed so that it cannot be uploaded with another book."""
+    print, or a book too short for the press) no cover is written (and the
+    build removes a stale one, so that it cannot be uploaded with another
+    book: ``pipeline.build_edition``)."""
     press = out.with_name(f"{ctx.options.name}-press.pdf")
     if not press.is_file():
         out.unlink(missing_ok=True)

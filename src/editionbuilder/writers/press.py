@@ -15,8 +15,9 @@ Written only for an edition whose config asks for print
   the XMP DocumentID from the edition's identifier.
 
 A book under 24 pages is too short for print-on-demand (KDP, IngramSpark):
-it gets no press file (a stale one from an earlier build is removed, so it
-cannot be uploaded by mistake) and a ``too-short-for-press`` warning.
+it gets no press file and a ``too-short-for-press`` warning (the build
+then removes a stale one from an earlier build, so that it cannot be
+uploaded by mistake: ``pipeline.build_edition``).
 """
 
 from __future__ import annotations
@@ -63,11 +64,10 @@ class PressWriter:
         writer = PdfWriter(self.fonts, profile=press_profile(edition, ctx))
         rendered = writer.render(edition, ctx)
         if rendered.pages < MIN_PAGES:
-            stale = target.is_file()
             target.unlink(missing_ok=True)
             ctx.diagnostics.warn("too-short-for-press", (
                 f"{rendered.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no "
-                f"{target.name} was written" + (" (the one from an earlier build was removed)" if stale else "")))
+                f"{target.name} was written"))
             return
         atomic_write_bytes(target, rendered.pdf(pad_even=True))
         ctx.products[PRINT_LAYOUT] = rendered.print_layout(print_identifier(edition.metadata))
