@@ -393,10 +393,45 @@ def test_gutenberg_apparatus_title_and_chapter(tmp_path):
     ]
     rights = [c for c in ed.chapters if c.role == "rights"]
     assert rights and rights[0].matter == "back"
-    # before the first chapter of prose, the source's title lines are kept as set
-    front = [c for c in ed.chapters if c.role == "source-front-matter"]
-    assert [b.text for b in front[0].blocks] == ["FIELD NOTES", "A SEASON ON THE MARSH"]
+    # before the first chapter of prose, the source's title lines are kept
+    # as set, in a source note after the text (before the licence)
+    assert [c.role for c in ed.chapters] == ["chapter", "source-note", "rights"]
+    note = ed.chapters[1]
+    assert note.matter == "back" and [b.text for b in note.blocks] == ["FIELD NOTES", "A SEASON ON THE MARSH"]
     assert not [d for d in diags.items if d.code.startswith("note")]
+
+
+TRANSCRIBER_BOX = """\
+       *       *       *       *       *
+
+    +---------------------------------------------+
+    | Transcriber's Note:                         |
+    |                                             |
+    | Page 12: recieve replaced with receive      |
+    +---------------------------------------------+
+
+       *       *       *       *       *
+"""
+
+
+def test_gutenberg_transcriber_boxes_leave_the_text_for_the_source_note(tmp_path):
+    """A transcriber's framed box (and the asterisk rows around it) at the
+    end of the text goes to the source note, after the title lines; a box
+    that is the author's (no transcriber's head) stays in the text; the
+    header's translator is credited."""
+    author_box = "    +------------+\n    | Wool 1d.   |\n    +------------+\n\n"
+    text = MINI_GUTENBERG.replace("Author: Ada Quill\n", "Author: Ada Quill\n\nTranslator: Bo Reed\n")
+    text = text.replace("Footnotes:", author_box + "Footnotes:").replace(
+        "End of the Project", TRANSCRIBER_BOX + "\n\n\nEnd of the Project")
+    ed, _ = read_text(tmp_path, text)
+    body, note = ed.chapters[0], ed.chapters[1]
+    assert note.role == "source-note"
+    assert [b.text.split("\n")[0].strip() for b in note.blocks] == [
+        "FIELD NOTES", "A SEASON ON THE MARSH", "*       *       *       *       *",
+        "+---------------------------------------------+", "*       *       *       *       *"]
+    assert "Transcriber" not in " ".join(b.text for b in body.blocks if hasattr(b, "text"))
+    assert any("Wool 1d." in b.text for b in body.blocks if hasattr(b, "text"))
+    assert [(c.role, c.name) for c in ed.metadata.credits] == [("translator", "Bo Reed")]
 
 
 def test_gutenberg_title_repeated_between_chapters_is_removed(tmp_path):

@@ -27,6 +27,18 @@ GUTENBERG_CREDIT = re.compile(r"^(?:Produced by|E-?text prepared by|Transcribed 
 # "Title: ...", "Author: ...", "Translator: ..." fields of the header.
 GUTENBERG_FIELD = re.compile(r"^(Title|Author|Translator|Editor|Language|Release Date):\s*(.+)$")
 
+# A framed box of a Gutenberg transcriber: a rule of "+" and dashes above
+# and below, "|" at both ends of every line between.
+BOX_RULE = re.compile(r"^\s*\+-{3,}\+\s*$")
+BOX_LINE = re.compile(r"^\s*\|.*\|\s*$")
+# The first line inside such a box when it is the transcriber's, not the
+# author's: "Transcriber's Note(s)", "Typographical errors corrected",
+# "Errata", "Corrections".
+TRANSCRIBER_BOX_HEAD = re.compile(
+    r"^\s*\|\s*(?:Transcriber'?s'? notes?|Typographical errors|Errata|Corrections)\b", re.I)
+# "*   *   *" rows that frame such a box in the source.
+ASTERISK_ROW = re.compile(r"^\s*(?:\*\s*){3,}$")
+
 # Lines of web pages that are interface, not text: comment forms, log-in
 # prompts, account lines, share and like widgets, WordPress placeholders
 # (`Connecting to %s`, `%d bloggers like this:` are unfilled format strings).
@@ -93,6 +105,26 @@ def _gutenberg_fields(header: list[Para]) -> dict[str, str]:
             if more:
                 fields[m.group(1) + "+"] = more
     return fields
+
+
+def is_transcriber_box(p: Para) -> bool:
+    """A paragraph that is one framed box whose first line says it is the
+    transcriber's note or list of corrections."""
+    lines = p.lines
+    return (len(lines) >= 3 and bool(BOX_RULE.match(lines[0])) and bool(BOX_RULE.match(lines[-1]))
+            and all(BOX_LINE.match(l) for l in lines[1:-1]) and bool(TRANSCRIBER_BOX_HEAD.match(lines[1])))
+
+
+def find_transcriber_notes(paras: list[Para]) -> set[int]:
+    """Indexes of the transcriber's boxes of a Gutenberg body and of the
+    asterisk rows right before and after each (they frame the box)."""
+    found: set[int] = set()
+    for i, p in enumerate(paras):
+        if is_transcriber_box(p):
+            found.add(i)
+            found.update(j for j in (i - 1, i + 1)
+                         if 0 <= j < len(paras) and all(ASTERISK_ROW.match(l) for l in paras[j].lines))
+    return found
 
 
 def is_strong_boilerplate(text: str) -> bool:

@@ -30,7 +30,7 @@ from ...model import (
 )
 from ...sources import read_source
 from .. import ReadContext, unique_id
-from .apparatus import find_boilerplate, split_gutenberg
+from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
 from .front import byline_name, find_credits, is_lost_link_line, split_title
@@ -69,6 +69,9 @@ class DocumentBuilder:
     # blank lines freely around tables and quotations; web copies mark
     # sections with two or more blank lines.
     _gutenberg: bool = False
+    # What a Gutenberg text has besides the author's text: the source
+    # edition's title pages and the transcriber's notes, set apart together.
+    _source_note: list[Para] = field(default_factory=list)
     _lone_links: list[tuple[int, Reference]] = field(default_factory=list)
 
     @property
@@ -84,6 +87,8 @@ class DocumentBuilder:
         paras = split_paragraphs(decoded.text)
         front, rights, paras = self._apparatus(paras)
         self._gutenberg = bool(rights)
+        if self._gutenberg:
+            paras = self._set_apart_transcriber_notes(paras)
         paras = self._drop_boilerplate(paras)
         if not rights:
             front, paras = self._front(paras)
@@ -93,7 +98,7 @@ class DocumentBuilder:
         self.references[:0] = self._bibliography(layout)
         chapters, glossary = self._link_citations(chapters, glossary)
         comments = self._comments(layout)
-        back = self._publisher(layout) + rights
+        back = self._publisher(layout) + self._source_note_chapter() + rights
         info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256)
         meta = Metadata(
             title=front.title, subtitle=front.subtitle, authors=front.authors, credits=front.credits,
@@ -113,7 +118,8 @@ class DocumentBuilder:
         blocks = tuple(self._pre(p) for p in gut.header + gut.trailer)
         rights = Chapter(self._id("rights"), (Text("Project Gutenberg"),), blocks, "back", "rights", self.file)
         author = gut.fields.get("Author", "")
-        front = Front(gut.fields.get("Title", ""), gut.fields.get("Title+", ""), (author,) if author else ())
+        credits = tuple(Credit(role.lower(), gut.fields[role]) for role in ("Translator", "Editor") if gut.fields.get(role))
+        front = Front(gut.fields.get("Title", ""), gut.fields.get("Title+", ""), (author,) if author else (), credits)
         return front, [rights], gut.body
 
     def _drop_boilerplate(self, paras: list[Para]) -> list[Para]:
@@ -179,8 +185,7 @@ class DocumentBuilder:
         out: list[Chapter] = []
         if gutenberg:
             lead, chapters = split_source_front(chapters)
-            if lead:
-                out.append(self._source_front(lead, front))
+            self._source_note += [it.para for it in lead]
         for n, ch in enumerate(chapters, start=1):
             titles = ch.titles()
             if titles and SOURCE_APPARATUS.match(titles[0].text):
@@ -197,11 +202,23 @@ class DocumentBuilder:
             out.append(Chapter(self._id(f"ch{n}"), title, tuple(blocks), "body", "chapter", self.file, pos))
         return out
 
-    def _source_front(self, items: list[Item], front: Front) -> Chapter:
-        """What a Gutenberg text has before its first chapter of prose (title
-        page, transcriber's notes, dedication) is kept as set, line for line."""
-        blocks = tuple(self._pre(it.para) for it in items)
-        return Chapter(self._id("ch0"), (Text(front.title),), blocks, "front", "source-front-matter", self.file)
+    def _set_apart_transcriber_notes(self, paras: list[Para]) -> list[Para]:
+        """The transcriber's boxes (a note, a list of corrections keyed to
+        the printed original's pages) leave the text for the source note."""
+        marked = find_transcriber_notes(paras)
+        self._source_note += [p for i, p in enumerate(paras) if i in marked]
+        return [p for i, p in enumerate(paras) if i not in marked]
+
+    def _source_note_chapter(self) -> list[Chapter]:
+        """What a Gutenberg text has before its first chapter of prose (the
+        source edition's title pages, the digitisers' credit) and the
+        transcriber's notes: kept as set, line for line, in source order,
+        as back matter after the text, never as its first chapter."""
+        if not self._source_note:
+            return []
+        blocks = tuple(self._pre(p) for p in sorted(self._source_note, key=lambda p: p.start))
+        title = (Text(SOURCE_NOTE_TITLE),)
+        return [Chapter(self._id("source"), title, blocks, "back", "source-note", self.file)]
 
     def _glossary(self, layout: Layout) -> list[GlossaryEntry]:
         out: list[GlossaryEntry] = []
@@ -331,6 +348,10 @@ class DocumentBuilder:
     def _remove_all(self, items: list[Item], reason: str) -> None:
         for it in items:
             self._remove(it.para, reason)
+
+
+# The heading of a Gutenberg text's source note (``_source_note_chapter``).
+SOURCE_NOTE_TITLE = "The Source Edition"
 
 
 def _repeats_title(items: list[Item], front: Front) -> bool:
