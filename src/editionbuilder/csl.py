@@ -357,8 +357,9 @@ def _assemble(
         if ref is None:
             continue
         if ref.title:
-            entries.append(FormattedEntry(ref.id, entry.inlines))
-            diags += _year_label(ref, entry.inlines) + _unused_words(ref)
+            inlines, relabelled = _keep_source_year_label(ref, entry.inlines)
+            entries.append(FormattedEntry(ref.id, inlines))
+            diags += relabelled + _unused_words(ref)
         else:
             raw = entry.label + (Text(_one_line(ref.raw)),)
             entries.append(FormattedEntry(ref.id, raw, raw_fallback=True))
@@ -382,20 +383,31 @@ def plain_text(inlines: Sequence[Inline]) -> str:
     return "".join(out)
 
 
-def _year_label(ref: Reference, inlines: tuple[Inline, ...]) -> list[Diagnostic]:
-    """An info diagnostic when the style labels the year unlike the source.
+def _keep_source_year_label(ref: Reference, inlines: tuple[Inline, ...]) -> tuple[tuple[Inline, ...], list[Diagnostic]]:
+    """The entry with the source's year label where the style printed another.
 
-    The text's citations keep the source's label (``1981a``); the style's
-    suffixes follow its own sort (``1981b``), so a reader would see two.
+    The text's citations keep the source's words (``RCP, 1981a``); a style
+    gives year suffixes by its own sort (``1981b``), so a reader would look
+    up the wrong work. The year the style printed is set back to the
+    source's label, in the first text that holds it, and an info says so.
     """
     if not ref.issued.year:
-        return []
-    m = re.search(_YEAR_LABEL_RE.format(year=ref.issued.year), plain_text(inlines))
+        return inlines, []
+    pattern = re.compile(_YEAR_LABEL_RE.format(year=ref.issued.year))
+    m = pattern.search(plain_text(inlines))
     if m is None or m["suffix"] == ref.issued.suffix:
-        return []
+        return inlines, []
     source = f"{ref.issued.year}{ref.issued.suffix}"
-    message = f"the source labels this work {source}, the bibliography style prints {m[0]}"
-    return [Diagnostic("reference-year-relabelled", Severity.INFO, message, ref.pos)]
+    out, done = [], False
+    for inline in inlines:
+        if not done and isinstance(inline, Text) and pattern.search(inline.text):
+            inline, done = Text(pattern.sub(source, inline.text, count=1)), True
+        out.append(inline)
+    if not done:  # the year is inside markup (a link, emphasis): leave it, and say so
+        message = f"the source labels this work {source}, the bibliography style prints {m[0]}"
+        return inlines, [Diagnostic("reference-year-relabelled", Severity.INFO, message, ref.pos)]
+    message = f"the bibliography style labels this work {m[0]}; the source's {source} is kept, as the text cites it"
+    return tuple(out), [Diagnostic("reference-year-relabelled", Severity.INFO, message, ref.pos)]
 
 
 def _unused_words(ref: Reference) -> list[Diagnostic]:
