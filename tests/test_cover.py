@@ -105,13 +105,35 @@ def spine_words(path: Path, pages: int, paper: str) -> list[str]:
     return [w for w, x0, _y0, x1, _y1 in words(path) if x0 >= left - 1 and x1 <= right + 1]
 
 
-def test_spine_text_only_above_79_pages(tmp_path):
+def test_spine_text_only_above_79_pages_and_only_when_legible(tmp_path):
+    """KDP: no spine text up to 79 pages. Above that, a spine too narrow
+    for 6 pt type is left bare too, and the build says so; at 110 pages on
+    white paper (0.248 in) the title and author are set."""
     assert spine_words(make_cover(tmp_path, 79), 79, "white") == []
-    at_80 = spine_words(make_cover(tmp_path, 80), 80, "white")
-    assert "COLLAPSE" in at_80 and "ONE" in at_80  # title and author, in capitals
+    ctx = context(tmp_path, "white")
+    write_cover(sample_edition(), tmp_path / "at80.pdf", ctx, 80)
+    assert spine_words(tmp_path / "at80.pdf", 80, "white") == []
+    [omitted] = [d.message for d in ctx.diagnostics.items if d.code == "spine-text-omitted"]
+    assert "0.180 in" in omitted and "under 6 pt" in omitted
+    at_110 = spine_words(make_cover(tmp_path, 110), 110, "white")
+    assert "COLLAPSE" in at_110 and "ONE" in at_110  # title and author, in capitals
 
 
-@pytest.mark.parametrize(("pages", "paper"), [(80, "white"), (150, "cream"), (400, "white")])
+def test_spine_text_is_at_least_6_pt(tmp_path):
+    """The narrowest spine that carries text sets it at 6 pt or more: the
+    line (the words' boxes, measured across the spine) is 6 pt high or more."""
+    for pages in range(80, 130, 2):
+        ctx = context(tmp_path, "white")
+        write_cover(sample_edition(), tmp_path / f"c{pages}.pdf", ctx, pages)
+        if not any(d.code == "spine-text-omitted" for d in ctx.diagnostics.items):
+            break
+    else:
+        raise AssertionError("no spine between 80 and 128 pages carries text")
+    spine = [w for w in words(tmp_path / f"c{pages}.pdf") if (BLEED + 6) * PT < w[1] < (BLEED + 6 + 0.5) * PT]
+    assert spine and min(w[3] - w[1] for w in spine) >= 5.95, (pages, spine)  # the line's height: its size
+
+
+@pytest.mark.parametrize(("pages", "paper"), [(110, "white"), (150, "cream"), (400, "white")])
 def test_spine_ink_keeps_clear_of_both_folds(tmp_path, pages, paper):
     edition = dataclasses.replace(sample_edition(), metadata=STRESS)
     path = make_cover(tmp_path, pages, paper, edition)
@@ -144,8 +166,16 @@ def test_description_is_the_blurb_when_none_is_given(tmp_path):
 
 def test_a_long_blurb_is_reported(tmp_path):
     ctx = context(tmp_path, blurb="Words that go on. " * 150)
-    write_cover(sample_edition(), tmp_path / "long.pdf", ctx, 100)
+    write_cover(sample_edition(), tmp_path / "long.pdf", ctx, 150)
     assert [d.code for d in ctx.diagnostics.items] == ["cover-blurb-long"]
+
+
+def test_a_missing_blurb_is_reported(tmp_path):
+    ctx = context(tmp_path, blurb="")
+    edition = dataclasses.replace(sample_edition(), metadata=dataclasses.replace(sample_edition().metadata,
+                                                                                  description=""))
+    write_cover(edition, tmp_path / "bare.pdf", ctx, 150)
+    assert [d.code for d in ctx.diagnostics.items] == ["cover-blurb-missing"]
 
 
 def test_press_profile_cmyk_fonts_no_annotations(tmp_path):

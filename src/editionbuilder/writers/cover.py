@@ -27,6 +27,8 @@ SOURCE_DATE_EPOCH, a DocumentID derived from the edition's identifier).
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import math
 import re
@@ -139,6 +141,9 @@ WRAP_STYLESHEETS = ("cover.css", "cover-press.css")
 # between the binding-variance margins.
 INK_BELOW_EM, INK_ABOVE_EM, ASCENT_EM, INK_SAFETY_EM = 0.33, 0.85, 0.71, 0.1
 SPINE_MAX_PT = 14.0
+# Below this the spine's line cannot be read on the shelf: a spine too
+# narrow for it (a book of 80 to about 95 pages, by paper) is left bare.
+SPINE_MIN_PT = 6.0
 SPINE_END_IN = 0.75  # spine text starts and ends this far from the head and foot
 # Mean advance of a spaced capital (0.65 em, plus 0.1 em letter spacing in
 # cover.css), and the gap between title and authors, in em.
@@ -178,16 +183,30 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
     md, wrap = edition.metadata, wrap_geometry(ctx.options.print, pages)
     extra = tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
     blurb = blurb_paragraphs(ctx.options.metadata.blurb or md.description)
-    if not fits_back_cover(blurb, wrap):
-        ctx.diagnostics.warn("cover-blurb-long", f"the back-cover text ({sum(map(len, blurb))} characters) may "
-                             "not fit above the barcode area: shorten metadata.blurb, and run preflight")
+    _check_blurb(blurb, wrap, ctx)
+    font_in = spine_font_in(wrap, md)
+    if wrap.spine_text and font_in * 72 < SPINE_MIN_PT:
+        ctx.diagnostics.info("spine-text-omitted", (
+            f"the spine ({wrap.spine_in:.3f} in) is too narrow for a legible title ({font_in * 72:.1f} pt, "
+            f"under {SPINE_MIN_PT:g} pt): it is left bare"))
+        wrap, font_in = dataclasses.replace(wrap, spine_text=False), 0.0
     source = templating.render(WRAP_TEMPLATE, extra, c=cover_text(md), blurb=blurb,
                                spine_text=wrap.spine_text, created=iso_time(ctx.build.source_date_epoch))
     sheets = tuple(templating.find_stylesheet(name, extra) for name in WRAP_STYLESHEETS)
-    css = font_css(DEFAULT_FONTS) + wrap_css(wrap, spine_font_in(wrap, md))
+    css = font_css(DEFAULT_FONTS) + wrap_css(wrap, font_in)
     press = PressProfile(document_id(md))
     job = PdfJob(source, sheets, css, DEFAULT_FONTS, ctx.project_dir, press)
     atomic_write_bytes(out, render_pdf(job, ctx.diagnostics))
+
+
+def _check_blurb(blurb: Sequence[str], wrap: Wrap, ctx: WriteContext) -> None:
+    """Warn of a back cover with no text, or with more than fits above the barcode."""
+    if not blurb:
+        ctx.diagnostics.warn("cover-blurb-missing", "the back cover has no text: set metadata.blurb "
+                             "(or metadata.description) in the edition's config")
+    elif not fits_back_cover(blurb, wrap):
+        ctx.diagnostics.warn("cover-blurb-long", f"the back-cover text ({sum(map(len, blurb))} characters) may "
+                             "not fit above the barcode area: shorten metadata.blurb, and run preflight")
 
 
 def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> None:
