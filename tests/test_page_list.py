@@ -18,14 +18,18 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS_EDITION
+from epubkit import CHROMIUM_WRAPPER, require_tools
 from lxml import etree
 from paths import ROOT
+from test_ace import ACE, run_ace, violations
 
+from editionbuilder import writers
+from editionbuilder.cli import main
 from editionbuilder.config import load_config
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import read_edition
-from editionbuilder.writers import PRINT_LAYOUT, WriteContext, formats_for, get_writer, output_path
+from editionbuilder.writers import PRINT_LAYOUT, WriteContext, formats_for, get_writer, output_path, pagelist, pdf
 from editionbuilder.writers.pagelist import (
     PrintedPage,
     PrintLayout,
@@ -54,9 +58,14 @@ def norm(words: list[str]) -> list[str]:
 def uncall(words: list[str]) -> list[str]:
     """pdftotext prints a note call as text after its word ("grazing.6",
     "sharpness.C"); the EPUB's note references are left out of its words."""
+    # A note number of 1-3 digits after a word's closing punctuation
+    # ("grazing.6"), in a word with a letter (not a bare number).
     words = [re.sub(r"(?<=[.,;:\u2019\u201d)\]])\d{1,3}$", "", w) if re.search(r"[^\W\d_]", w) else w
              for w in words]
+    # A lettered or symbol note call after closing punctuation ("sharpness.C", "end.*").
     words = [re.sub(r"(?<=[.,;:\u201d)\]])[A-Z*\u2020]$", "", w) for w in words]
+    # A note call of 1-3 digits or a symbol right after a letter (with any
+    # closing punctuation between, kept), in a word with a lower-case letter.
     return [re.sub(r"(?<=[^\W\d])([.,;:\u2019\u201d)]*)[0-9*\u2020]{1,3}$", r"\1", w) if re.search(r"[a-z]", w) else w
             for w in words]
 
@@ -79,6 +88,7 @@ class Marker:
     after: list[str]  # the next words in reading order (normalised)
     before: str  # the word before it (normalised)
     next_is_marker: bool
+    link: int = 0  # words of a link right after it (the marker stands before a link its page begins in)
 
 
 @dataclasses.dataclass
@@ -106,24 +116,48 @@ def read_epub(path: Path) -> Epub:
             return
         if "pagebreak" in types:
             stream.append(("mark", el.get("aria-label"), doc))
-        stream.extend(("word", w, doc) for w in (el.text or "").split())
+        edges = [("link", "", doc), ("/link", "", doc)] if el.tag == X + "a" else []
+        stream.extend([*edges[:1], *(("word", w, doc) for w in (el.text or "").split())])
         for child in el:
             walk(child, doc)
             stream.extend(("word", w, doc) for w in (child.tail or "").split())
+        stream.extend(edges[1:])
 
     for href in spine:
         walk(docs[href], href)
-    markers = []
-    for n, (kind, value, doc) in enumerate(stream):
-        if kind == "mark":
-            after = norm([v for k, v, _ in stream[n + 1:n + 80] if k == "word"])[:5]
-            before = norm([v for k, v, _ in stream[max(0, n - 8):n] if k == "word"])
-            markers.append(Marker(value, doc, after, before[-1] if before else "",
-                                  n + 1 < len(stream) and stream[n + 1][0] == "mark"))
     nav = docs["nav.xhtml"]
     page_list = [(a.text, a.get("href")) for n in nav.iter(X + "nav") if n.get(EPUB_TYPE) == "page-list"
                  for a in n.iter(X + "a")]
-    return Epub(markers, page_list, opf, docs, spine)
+    return Epub(markers_of(stream), page_list, opf, docs, spine)
+
+
+def markers_of(stream: list[tuple[str, str, str]]) -> list[Marker]:
+    """The markers of a book's stream of (kind, value, document): "word",
+    "mark" (a page-break marker, its label), "link" and "/link" (a link's
+    edges)."""
+    markers = []
+    for n, (kind, value, doc) in enumerate(stream):
+        if kind == "mark":
+            link = link_after(stream, n)
+            after = norm([v for k, v, _ in stream[n + 1:n + 80] if k == "word"])[:5 + link]
+            before = norm([v for k, v, _ in stream[max(0, n - 8):n] if k == "word"])
+            markers.append(Marker(value, doc, after, before[-1] if before else "",
+                                  n + 1 < len(stream) and stream[n + 1][0] == "mark", link))
+    return markers
+
+
+def link_after(stream: list[tuple[str, str, str]], n: int) -> int:
+    """How many words (normalised) the link right after the marker at
+    ``stream[n]`` holds: 0 unless only punctuation, such as the "(" of
+    "(<a>Medvedev, 1979</a>)", stands between them."""
+    for m in range(n + 1, len(stream)):
+        kind, value, _ = stream[m]
+        if kind == "link":
+            close = next(j for j in range(m, len(stream)) if stream[j][0] == "/link")
+            return len(norm([v for k, v, _ in stream[m:close] if k == "word"]))
+        if kind != "word" or norm([value]):
+            return 0
+    return 0
 
 
 @pytest.fixture(scope="session")
@@ -137,13 +171,18 @@ def starts_alike(page: list[str], marker: Marker) -> str:
     ("" if they do not). The page's first line may be its running head
     (one line, or two when pdftotext splits it), and the page may begin
     with the end of a word hyphenated on the page before: that word
-    belongs to the page where it begins, so its marker follows it."""
+    belongs to the page where it begins, so its marker follows it. A page
+    may also begin within a link's text: its marker stands before the link
+    (never inside it), and the page begins with one of the link's words."""
     expected = marker.after
     for skip in (0, 1, 2):
         got = norm(uncall(words_of(page[skip:])))
         k = min(len(expected), len(got))
         if got and got[:k] == expected[:k]:
             return "same words"
+        for d in range(1, marker.link):
+            if got and got[:min(len(expected) - d, len(got))] == expected[d:d + len(got)]:
+                return "within the link after the marker"
         if len(got) > 1 and marker.before.endswith(got[0]) and marker.before != got[0] and got[1:k + 1] == expected[:k]:
             return "after the word split across the pages"
     return ""
@@ -162,7 +201,7 @@ def test_one_marker_per_printed_page_with_text_in_page_order(printed, name):
     assert [label for label, _ in epub.page_list] == [m.label for m in epub.markers]  # reading order
     for n, (label, _) in zip(with_text, epub.page_list, strict=True):
         printed_folio = pages[n][-1]
-        if re.fullmatch(r"\d+|[ivxlc]+", printed_folio):
+        if re.fullmatch(r"\d+|[ivxlc]+", printed_folio):  # an arabic or lower-case roman folio
             assert label == printed_folio, (n + 1, label)
     assert len(set(label for label, _ in epub.page_list)) == len(epub.page_list)
 
@@ -179,7 +218,7 @@ def test_each_page_begins_with_the_words_after_its_marker(printed, name):
     for page, marker in zip(with_text, epub.markers, strict=True):
         if starts_alike(page, marker):
             continue
-        if marker.next_is_marker and re.fullmatch(r"[ivxlc]+", marker.label):
+        if marker.next_is_marker and re.fullmatch(r"[ivxlc]+", marker.label):  # a front-matter folio
             print_only.append(marker.label)
             continue
         mismatched.append((marker.label, " ".join(words_of(page)[:8]), " ".join(marker.after)))
@@ -203,6 +242,72 @@ def test_page_list_links_to_page_breaks_only(printed, name):
     assert len(all_breaks) == len(epub.page_list)
 
 
+# Elements that end a run of text (a word cannot go on across them); every
+# other element (em, span, a, cite, sup...) is inline: a word may go on
+# through it, as in wo<em>rd</em>.
+_BLOCKS = frozenset(X + t for t in (
+    "html", "head", "body", "section", "article", "aside", "nav", "header", "footer", "main", "div", "p",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hgroup", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
+    "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure", "figcaption", "br", "hr"))
+
+
+def text_stream(el, out: list) -> list:
+    """``el``'s text in document order as strings, with a newline at each
+    block edge and each page-break marker as the element itself; all text counts,
+    note references included (a reader sees them)."""
+    if not isinstance(el.tag, str):
+        return out
+    if el.get(EPUB_TYPE) == "pagebreak":
+        out.append(el)
+        return out
+    edge = ["\n"] if el.tag in _BLOCKS else []
+    out += [*edge, el.text or ""]
+    for child in el:
+        text_stream(child, out)
+        out.append(child.tail or "")
+    out += edge
+    return out
+
+
+def chars_beside(stream: list, n: int) -> tuple[str, str]:
+    """The characters right before and right after the marker at
+    ``stream[n]``, through inline elements and past other markers (a
+    newline at a block edge or the document's end)."""
+    before = next((t for t in reversed(stream[:n]) if isinstance(t, str) and t), "\n")
+    after = next((t for t in stream[n + 1:] if isinstance(t, str) and t), "\n")
+    return before[-1], after[0]
+
+
+def markers_inside_words(root) -> list[tuple[str, str, str]]:
+    """(id, char before, char after) of each marker with text on both sides."""
+    stream = text_stream(root, [])
+    found = []
+    for n, token in enumerate(stream):
+        if not isinstance(token, str):
+            before, after = chars_beside(stream, n)
+            if not before.isspace() and not after.isspace():
+                found.append((token.get("id"), before, after))
+    return found
+
+
+def test_markers_inside_words_are_found_through_inline_elements():
+    """The check below sees a marker that splits a word across inline
+    markup (wo|<em>rd</em>, <em>wo|</em><span>rd</span>), and passes markers
+    between words, whatever the markup around them."""
+    def doc(body: str):
+        return etree.fromstring(f'<html xmlns="http://www.w3.org/1999/xhtml" '
+                                f'xmlns:epub="http://www.idpf.org/2007/ops"><body>{body}</body></html>')
+
+    def mark(ident: str) -> str:
+        return f'<span epub:type="pagebreak" id="{ident}"/>'
+
+    assert markers_inside_words(doc(f"<p>wo{mark('a')}<em>rd</em></p>")) == [("a", "o", "r")]
+    assert markers_inside_words(doc(f"<p><em>wo{mark('a')}</em><span>rd</span></p>")) == [("a", "o", "r")]
+    assert markers_inside_words(doc(f"<p>wo{mark('a')}{mark('b')}<em>rd</em></p>")) == [("a", "o", "r"), ("b", "o", "r")]
+    assert markers_inside_words(doc(f"<p>one <em>two</em> {mark('a')}<em>three</em></p>")) == []
+    assert markers_inside_words(doc(f"<p>one</p>{mark('a')}<p>two</p><p>three{mark('b')}</p>")) == []
+
+
 @pytest.mark.parametrize("name", PRINT_BOOKS)
 def test_markers_are_outside_links_and_between_words(printed, name):
     _, epub = printed[name]
@@ -211,14 +316,29 @@ def test_markers_are_outside_links_and_between_words(printed, name):
             if el.get(EPUB_TYPE) != "pagebreak":
                 continue
             assert not any(a.tag == X + "a" for a in el.iterancestors()), el.get("id")
+            # a heading element, h1 to h6
             assert not any(re.fullmatch(r"h[1-6]", a.tag.removeprefix(X)) for a in el.iterancestors()), el.get("id")
-            prev = el.getprevious()
-            before = (prev.tail if prev is not None and prev.tail else
-                      "".join(prev.itertext()) if prev is not None else el.getparent().text) or ""
-            after = el.tail or ""
-            # never inside a word: a space, a block's edge or another marker on one side
-            assert before == "" or before[-1].isspace() or after == "" or after[0].isspace() \
-                or (prev is not None and prev.get(EPUB_TYPE) == "pagebreak"), el.get("id")
+        # never inside a word: a space or a block's edge on one side at least
+        assert markers_inside_words(doc) == []
+
+
+# DAISY Ace 1.4's checks of a page list (ace-core checker-epub.js and
+# checker.js); it reports a rule only when it fails.
+ACE_PAGE_RULES = ("epub-pagelist-broken", "epub-pagelist-missing-pagebreak", "epub-pagesource",
+                  "metadata-accessibilityFeature-printPageNumbers-nopagelist",
+                  "metadata-accessibilityFeature-printPageNumbers-nopagebreaks")
+
+
+def test_ace_sees_the_page_breaks_and_passes_its_page_list_checks(full_build, tmp_path):
+    """Ace on the anthology: it finds the page-break markers (a book without
+    them reports ``hasPageBreaks`` false), so its silence on the page-list
+    rules (each entry a marker, each marker listed, pageBreakSource given,
+    the printPageNumbers feature backed by a page list and by markers) is
+    a pass, not a rule that had nothing to check."""
+    require_tools(ACE, CHROMIUM_WRAPPER)
+    report = run_ace(full_build / "anthology.epub", tmp_path)
+    assert report["properties"]["hasPageBreaks"] is True
+    assert [v for v in violations(report) if v["rule"] in ACE_PAGE_RULES] == []
 
 
 def test_package_names_the_print_edition_as_page_source(printed):
@@ -241,6 +361,7 @@ def test_bibliography_page_numbers_agree_with_the_markers(printed):
     pages, epub = printed["anthology"]
     opening = next(n for n, p in enumerate(pages) if p and p[0] == "Bibliography")
     text = " ".join(" ".join(words_of(p)) for p in pages[opening:])
+    # "cited on p. 3" or "cited on p. 3, 5, 12": the page numbers after it
     printed_refs = [sorted(set(int(x) for x in m.replace(",", " ").split()))
                     for m in re.findall(r"cited on p\. (\d+(?:, \d+)*)", text)]
     page_of: dict[str, str] = {}  # citation id -> folio of the marker before it
@@ -311,6 +432,81 @@ def test_the_press_pdf_is_typeset_before_the_epub():
     assert order.index("press") < order.index("epub")
 
 
+class LayoutLog:
+    """Every layout WeasyPrint makes in a build (``pdf.render_document``,
+    the real one), with the writer at work when it was asked for, and the
+    page lists made: the press layout read (``Rendered.print_layout``) and
+    the one the EPUB writer marks its pages from (``pagelist.mark_pages``)."""
+
+    def __init__(self, monkeypatch) -> None:
+        self.active = ["-"]
+        self.events: list[tuple] = []  # ("layout", writer, stylesheets, pages) | ("read", ...) | ("marked", ...)
+        self.read: list[PrintLayout] = []
+        self.marked: list[PrintLayout] = []
+        for fmt, writer in list(writers.WRITERS.items()):
+            monkeypatch.setitem(writers.WRITERS, fmt, self._during(fmt, writer))
+        monkeypatch.setattr(pdf, "render_document", self._layout(pdf.render_document))
+        monkeypatch.setattr(pdf.Rendered, "print_layout", self._reading(pdf.Rendered.print_layout))
+        monkeypatch.setattr(pagelist, "mark_pages", self._marking(pagelist.mark_pages))
+
+    def _during(self, name, fn):
+        def run(*args, **kwargs):
+            self.active.append(name)
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.active.pop()
+        return run
+
+    def _layout(self, render):
+        def run(job, diagnostics, progress=None):
+            rendered = render(job, diagnostics, progress)
+            self.events.append(("layout", self.active[-1], tuple(p.name for p in job.sheets), rendered.pages))
+            return rendered
+        return run
+
+    def _reading(self, print_layout):
+        def run(rendered, source):
+            layout = self._during("reading the pages", print_layout)(rendered, source)
+            self.read.append(layout)
+            self.events.append(("read", self.active[-1], rendered.pages))
+            return layout
+        return run
+
+    def _marking(self, mark_pages):
+        def run(documents, layout, names):
+            self.marked.append(layout)
+            self.events.append(("marked", self.active[-1]))
+            return mark_pages(documents, layout, names)
+        return run
+
+    def layouts(self, writer: str) -> list[tuple[tuple[str, ...], int]]:
+        """(stylesheets, pages) of each layout made while ``writer`` ran."""
+        return [(e[2], e[3]) for e in self.events if e[0] == "layout" and e[1] == writer]
+
+
+def test_the_epub_lays_out_nothing_to_learn_the_pages(full_build, tmp_path, monkeypatch):
+    """The anthology built as `make` builds it, every layout recorded: the
+    press writer lays the book out (a second time only for a wider gutter
+    or a note repair, pdf.PdfWriter.render), its pages are read from its
+    last layout with no other, and the EPUB writer lays out nothing but its
+    one-page cover image: its page list is the press layout, passed on."""
+    log = LayoutLog(monkeypatch)
+    assert main(["build", "--config", str(ROOT / "editions.toml"), "--edition", "anthology", "--out", str(tmp_path)]) == 0
+    press = log.layouts("press")
+    assert press and all("press.css" in sheets and pages >= 24 for sheets, pages in press)
+    assert log.layouts("reading the pages") == []
+    assert log.layouts("epub") == [(("cover.css",), 1)]  # the cover image, drawn by WeasyPrint
+    assert len(log.read) == 1 and log.marked == log.read and log.marked[0] is log.read[0]
+    kinds = [(kind, who) for kind, who, *_ in log.events]
+    assert kinds.index(("read", "press")) == max(n for n, k in enumerate(kinds) if k == ("layout", "press")) + 1
+    assert kinds.index(("marked", "epub")) > kinds.index(("read", "press"))
+    assert [e[2] for e in log.events if e[0] == "read"] == [press[-1][1]]  # the last press layout's pages
+    assert len(log.read[0].pages) == press[-1][1]
+    assert len(read_epub(tmp_path / "anthology.epub").page_list) == sum(p.text for p in log.read[0].pages) > 0
+    assert (tmp_path / "anthology.epub").read_bytes() == (full_build / "anthology.epub").read_bytes()
+
+
 # --------------------------------------------------------------------------
 # The parts, on small inputs
 # --------------------------------------------------------------------------
@@ -366,3 +562,54 @@ def test_pages_sharing_a_spot_keep_their_order():
     pages = (PrintedPage(1, "v", 0, 1), PrintedPage(2, "1", 1, 3))
     (out,), _ = mark_pages([XHTML_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
     assert out.decode().index('id="page-v"') < out.decode().index('id="page-1"') < out.decode().index("<h1>")
+
+
+SPLIT_DOC = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+             b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+             b'<head><title>T</title></head><body>'
+             b'<p>One wo<em>rd</em> <em>three</em> four<em>five</em> six</p><p>sev<em>en</em></p></body></html>')
+
+
+def test_mark_pages_keeps_words_split_by_inline_markup_whole():
+    """Words split by inline markup (wo<em>rd</em>, four<em>five</em>,
+    sev<em>en</em>) are one word each: a page that begins at one gets its
+    marker before the word's first letter; a page that begins right after
+    an inline element, between it and the next word; a page past the last
+    word (print-only text at the end), after the whole of that word, not
+    where its first text node ends."""
+    words = ("One", "word", "three", "fourfive", "six", "seven")
+    pages = (PrintedPage(1, "1", 1, 1), PrintedPage(2, "2", 2, 1), PrintedPage(3, "3", 4, 1),
+             PrintedPage(4, "4", 5, 1), PrintedPage(5, "5", 6, 0))
+    (out,), targets = mark_pages([SPLIT_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
+    body = out.decode().split("<body>")[1]
+
+    def mark(f):
+        return f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{f}" aria-label="{f}"/>'
+
+    assert body == (f"<p>One {mark(1)}wo<em>rd</em> <em>{mark(2)}three</em> four<em>five</em> {mark(3)}six</p>"
+                    f"<p>{mark(4)}sev<em>en{mark(5)}</em></p></body></html>")
+    assert markers_inside_words(etree.fromstring(out)) == []
+    assert [t.folio for t in targets] == ["1", "2", "3", "4", "5"]
+
+
+LINK_DOC = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+            b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+            b'<head><title>T</title></head><body><p>censorship. <span id="cite-1">(<a href="#r">Medvedev, 1979</a>)'
+            b'</span> This is <a href="#s">one two</a> three</p></body></html>')
+
+
+def test_a_page_beginning_in_a_link_gets_its_marker_before_the_word_the_link_is_in():
+    """A page that begins within a link's text gets its marker before the
+    link; when the link's text goes on a word begun before it (the "(" of
+    a citation), before that word, not between "(" and the link."""
+    words = ("censorship.", "(Medvedev,", "1979)", "This", "is", "one", "two", "three")
+    pages = (PrintedPage(1, "1", 0, 2), PrintedPage(2, "2", 2, 4), PrintedPage(3, "3", 6, 2))
+    (out,), _ = mark_pages([LINK_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
+    body = out.decode().split("<body>")[1]
+
+    def mark(f):
+        return f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{f}" aria-label="{f}"/>'
+
+    assert body == (f'<p>{mark(1)}censorship. <span id="cite-1">{mark(2)}(<a href="#r">Medvedev, 1979</a>)</span>'
+                    f' This is {mark(3)}<a href="#s">one two</a> three</p></body></html>')
+    assert markers_inside_words(etree.fromstring(out)) == []

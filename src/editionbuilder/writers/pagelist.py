@@ -25,9 +25,14 @@ half-title, the contents) gets its marker where the next shared word is.
 
 A marker is never put inside a word, nor inside a link or a note
 reference: when the page begins within a link's text, the marker goes
-before the link; when it begins with a heading, before the heading (inside,
-its label would become part of the heading's accessible name). Note text is left out on both sides (footnotes in print,
-endnotes in the EPUB), so no marker lands in a note.
+before the link (before the word the link's text begins in, when that
+word starts before the link: "(<a>Medvedev, 1979</a>)"); when it begins
+with a heading, before the heading (inside, its label would become part
+of the heading's accessible name). After the last word (a page of
+print-only text at the end), the marker goes where that word ends, past
+any inline markup splitting it (``sev<em>en</em>``). Note text is left
+out on both sides (footnotes in print, endnotes in the EPUB), so no
+marker lands in a note.
 """
 
 from __future__ import annotations
@@ -54,8 +59,8 @@ _HEADINGS = frozenset(f"{{{XHTML}}}h{n}" for n in range(1, 7))
 _INLINE = frozenset(f"{{{XHTML}}}{t}" for t in (
     "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
     "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"))
-_WORD = re.compile(r"\S+")
-_ROMAN = re.compile(r"[ivxlcdm]+")
+_WORD = re.compile(r"\S+")  # a run of non-space characters: a word with its punctuation
+_ROMAN = re.compile(r"[ivxlcdm]+")  # lower-case roman numeral letters (checked by ``_value``)
 _ROMAN_VALUES = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
                  ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
 
@@ -154,13 +159,18 @@ def infer_folios(printed: Sequence[str]) -> list[str]:
 @dataclass(slots=True)
 class _Word:
     """A word of an EPUB document: where its text starts (the element whose
-    ``text`` or ``tail`` holds it, and the offset) and the document index."""
+    ``text`` or ``tail`` holds it, and the offset), the document index, and
+    where it ends (``end_owner``, ``end_in_tail``, ``end``: the same text
+    node unless inline markup splits the word, as in ``wo<em>rd</em>``)."""
 
     doc: int
     owner: etree._Element
     in_tail: bool
     offset: int
     text: str
+    end_owner: etree._Element
+    end_in_tail: bool
+    end: int
 
 
 def _skipped(el: etree._Element) -> bool:
@@ -181,9 +191,11 @@ def document_words(root: etree._Element, doc: int) -> list[_Word]:
         nonlocal glue
         for m in _WORD.finditer(text or ""):
             if m.start() == 0 and glue and words:
-                words[-1].text += m.group()
+                last = words[-1]
+                last.text += m.group()
+                last.end_owner, last.end_in_tail, last.end = owner, in_tail, m.end()
             else:
-                words.append(_Word(doc, owner, in_tail, m.start(), m.group()))
+                words.append(_Word(doc, owner, in_tail, m.start(), m.group(), owner, in_tail, m.end()))
         if text:
             glue = not text[-1].isspace()
 
@@ -368,9 +380,10 @@ def _insert(marker: etree._Element, words: list[_Word], at: int) -> int:
     """Put ``marker`` before word ``at`` (after the last word when ``at`` is
     past the end); never inside a link. Returns the document index."""
     if at >= len(words):
+        # After the last word: where its text ends, which is in another
+        # text node than its start when inline markup splits it.
         last = words[-1]
-        end = last.offset + len(last.text)
-        _place(marker, last.owner, last.in_tail, end)
+        _place(marker, last.end_owner, last.end_in_tail, last.end)
         return last.doc
     w = words[at]
     heading = _heading(w)
@@ -379,9 +392,9 @@ def _insert(marker: etree._Element, words: list[_Word], at: int) -> int:
         # that the heading's accessible name stays its own text.
         _put_before(heading, marker)
         return w.doc
-    link = _outer_link(w.owner if not w.in_tail else w.owner.getparent())
+    link = _outer_link(_container(w))
     if link is not None:
-        _put_before(link, marker)  # the text before the link stays before the marker
+        _before_link(marker, link, words, at)
         return w.doc
     _place(marker, w.owner, w.in_tail, w.offset)
     return w.doc
@@ -395,9 +408,30 @@ def _put_before(el: etree._Element, marker: etree._Element) -> None:
     el.addprevious(marker)
 
 
+def _before_link(marker: etree._Element, link: etree._Element, words: list[_Word], at: int) -> None:
+    """``marker`` before ``link``, which holds the start of word ``at``; the
+    text before the link stays before the marker, unless the link's text
+    goes on a word begun before it ("(<a>Medvedev, 1979</a>)"): then the
+    marker goes before that word."""
+    first = at
+    while first > 0 and _outer_link(_container(words[first - 1])) is link:
+        first -= 1
+    if first > 0 and _outer_link(_container(words[first - 1], end=True)) is link:
+        begun = words[first - 1]
+        _place(marker, begun.owner, begun.in_tail, begun.offset)
+    else:
+        _put_before(link, marker)
+
+
+def _container(w: _Word, end: bool = False) -> etree._Element:
+    """The element whose text holds the start of ``w`` (its end: ``end``)."""
+    owner, in_tail = (w.end_owner, w.end_in_tail) if end else (w.owner, w.in_tail)
+    return owner.getparent() if in_tail else owner
+
+
 def _heading(w: _Word) -> etree._Element | None:
     """The heading (h1-h6) holding word ``w``, if any."""
-    el = w.owner.getparent() if w.in_tail else w.owner
+    el = _container(w)
     while el is not None:
         if el.tag in _HEADINGS:
             return el
