@@ -1,10 +1,14 @@
 """Preflight rules, each shown to pass on a good PDF and fail on a bad one.
-The PDFs are made here with WeasyPrint from tiny HTML pages."""
+The PDFs are made here with WeasyPrint from tiny HTML pages, and with
+pikepdf where a file WeasyPrint never writes is needed (fonts left out)."""
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 import weasyprint
 
@@ -96,3 +100,85 @@ def test_cover_size_follows_the_formula_and_barcode_area(tmp_path):
     assert not checks(preflight_cover(bad, spec))["barcode area clear"]
     wrong = checks(preflight_cover(good, Spec(6, 9, paper="white", pages=300)))
     assert not wrong["page size = trim (+ bleed)"]
+
+
+# --------------------------------------------------------------------------
+# Fonts embedded: PDFs written with pikepdf, a line of text in each font
+# --------------------------------------------------------------------------
+
+TRUETYPE = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
+
+
+def truetype(pdf: pikepdf.Pdf, embedded: bool = True) -> pikepdf.Dictionary:
+    """DejaVu Sans Mono as a simple TrueType font with its descriptor, the
+    font program in the file (``/FontFile2``) or not."""
+    descriptor = pikepdf.Dictionary(
+        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/DejaVuSansMono"), Flags=33,
+        FontBBox=[-558, -375, 718, 1042], ItalicAngle=0, Ascent=928, Descent=-236, CapHeight=729, StemV=80)
+    if embedded:
+        descriptor.FontFile2 = pdf.make_stream(TRUETYPE.read_bytes())
+    return pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
+                              BaseFont=pikepdf.Name("/DejaVuSansMono"), FontDescriptor=descriptor)
+
+
+def helvetica(_pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    """One of PDF's standard 14 fonts, named with no descriptor at all."""
+    return pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+
+
+def font_pdf(path: Path, make_fonts, in_form: bool = False, indirect: bool = True) -> Path:
+    """A 6 x 9 in page writing "Hello" in each font ``make_fonts(pdf)``
+    gives, from its own content or from a form XObject it draws
+    (``in_form``); the fonts as indirect objects or as direct ones."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(432, 648))
+    fonts = {f"/F{n}": pdf.make_indirect(f) if indirect else f for n, f in enumerate(make_fonts(pdf))}
+    content = b"".join(b"BT /F%d 12 Tf 72 %d Td (Hello) Tj ET " % (n, 500 - 20 * n) for n in range(len(fonts)))
+    resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(fonts))
+    page = pdf.pages[0].obj
+    if in_form:
+        form = pdf.make_stream(content, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
+                               BBox=[0, 0, 432, 648], Resources=resources)
+        page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(X0=form))
+        page.Contents = pdf.make_stream(b"/X0 Do")
+    else:
+        page.Resources, page.Contents = resources, pdf.make_stream(content)
+    pdf.save(path)
+    return path
+
+
+def pdffonts_embedded(path: Path) -> list[str]:
+    """Poppler's own verdict, the "emb" column of ``pdffonts``, font by font."""
+    rows = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout.splitlines()
+    # a font's row ends: emb, sub, uni (each "yes" or "no"), then its object
+    # number and generation, or "[none]" for a direct object
+    ends = [re.search(r"(yes|no)\s+(?:yes|no)\s+(?:yes|no)\s+(?:\d+\s+\d+|\[none\])$", row) for row in rows[2:]]
+    return [m.group(1) if m else row for m, row in zip(ends, rows[2:])]
+
+
+def fonts_check(path: Path):
+    return next(c for c in preflight_interior(path, Spec(6, 9)).checks if c.rule == "fonts embedded")
+
+
+@pytest.mark.parametrize("in_form", [False, True], ids=["page", "form-xobject"])
+@pytest.mark.parametrize("embedded", [True, False], ids=["embedded", "not-embedded"])
+def test_fonts_embedded_rule(tmp_path, in_form, embedded):
+    path = font_pdf(tmp_path / "font.pdf", lambda pdf: [truetype(pdf, embedded)], in_form)
+    assert pdffonts_embedded(path) == ["yes" if embedded else "no"]  # the file is what the test says
+    check = fonts_check(path)
+    assert check.passed is embedded
+    assert check.detail == ("all embedded" if embedded else "/DejaVuSansMono")
+
+
+def test_an_unembedded_standard_font_fails(tmp_path):
+    path = font_pdf(tmp_path / "helvetica.pdf", lambda pdf: [helvetica(pdf)])
+    assert pdffonts_embedded(path) == ["no"]
+    assert (fonts_check(path).passed, fonts_check(path).detail) == (False, "/Helvetica")
+
+
+def test_every_direct_font_is_checked(tmp_path):
+    """Direct objects all have the object number 0: the second font, not
+    embedded, is read as well as the first."""
+    path = font_pdf(tmp_path / "direct.pdf", lambda pdf: [truetype(pdf), helvetica(pdf)], indirect=False)
+    assert pdffonts_embedded(path) == ["yes", "no"]
+    assert not fonts_check(path).passed

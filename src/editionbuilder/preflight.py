@@ -155,15 +155,27 @@ def _trim_box(pdf: pikepdf.Pdf, spec: Spec) -> Check:
 
 
 def _fonts(pdf: pikepdf.Pdf) -> Iterator[tuple[str, pikepdf.Dictionary]]:
+    """(name, font or descendant font) of every font the pages draw with."""
     seen: set[tuple[int, int]] = set()
     for page in pdf.pages:
-        fonts = page.obj.get("/Resources", {}).get("/Font", {})
-        for font in fonts.values():
-            if font.objgen in seen:
-                continue
-            seen.add(font.objgen)
-            for leaf in font.get("/DescendantFonts", [font]):
-                yield str(font.get("/BaseFont", "?")), leaf
+        yield from _resource_fonts(page.obj.get("/Resources", {}), seen)
+
+
+def _resource_fonts(resources, seen: set[tuple[int, int]]) -> Iterator[tuple[str, pikepdf.Dictionary]]:
+    """The fonts of one resource dictionary and of the form XObjects it
+    holds (a font used only inside a form is in the file all the same).
+    Indirect objects are visited once; a direct one has no object number
+    to remember it by (its ``objgen`` is (0, 0)), so it is always read."""
+    for font in resources.get("/Font", {}).values():
+        if font.is_indirect and font.objgen in seen:
+            continue
+        seen.add(font.objgen)
+        for leaf in font.get("/DescendantFonts", [font]):
+            yield str(font.get("/BaseFont", "?")), leaf
+    for xobject in resources.get("/XObject", {}).values():
+        if xobject.get("/Subtype") == "/Form" and xobject.objgen not in seen:
+            seen.add(xobject.objgen)
+            yield from _resource_fonts(xobject.get("/Resources", {}), seen)
 
 
 def _fonts_embedded(pdf: pikepdf.Pdf) -> Check:

@@ -10,6 +10,12 @@ order of a printed book (Chicago Manual of Style 1.4):
 - v   contents, each line a part or a chapter's heading with its page
   number (``target-counter`` on the element id) after dot leaders.
 
+The copyright page always states the rights: when neither the config nor
+the sources give a statement, a line says that none was supplied
+(``rights_unstated``). The print identifier is called an ISBN only when the
+config gives one (``print_identifier``); its fallback, the book's own
+identifier (a URN), is printed as an "Identifier:".
+
 Front matter is numbered in roman, the text from 1 in arabic (``print.css``).
 The bibliography says where each work is cited: "cited on p. 3, 7", the
 numbers again from ``target-counter`` on the citations' element ids. Two
@@ -43,6 +49,9 @@ HALFTITLE_KEY, COPYRIGHT_KEY, CONTENTS_KEY = "halftitle", "copyright", "contents
 PRINT_LABELS: Mapping[str, str] = {
     # EB Garamond has no ↩ (U+21A9, the EPUB's back-link mark): an arrow it has.
     **LABELS, "backlink_mark": "\u2191", "print_identifier": "ISBN:", "cited_on": "cited on p.", "copyright": "Copyright page",
+    "book_identifier": "Identifier:",
+    "rights_unstated": "No rights statement was supplied with this edition: "
+                       "the rights in its texts remain with their holders.",
     "typefaces": "Set in EB Garamond 12, a revival of Claude Garamont’s types by Georg Duffner "
                  "and Octavio Pardo, and typeset with WeasyPrint.",
 }
@@ -67,6 +76,8 @@ class ContentsLine:
 class Copyright:
     metadata: Metadata
     byline: str
+    rights: str  # the configured or source statement, else PRINT_LABELS["rights_unstated"]
+    identifier_label: str  # "ISBN:" for a configured print identifier, else "Identifier:"
     print_identifier: str
     sources: tuple[tuple[str, str], ...]
     credits: tuple[tuple[str, str], ...]
@@ -104,8 +115,9 @@ def book_layout(edition: Edition, medium: Medium = PRINT, hidden: Collection[str
 
 def copyright_page(md: Metadata) -> Copyright:
     imprint = imprint_page(md).content
-    return Copyright(md, names(md.authors), print_identifier(md), imprint.sources,
-                     imprint.credits, PRINT_LABELS["typefaces"])
+    label = PRINT_LABELS["print_identifier" if md.print_identifier else "book_identifier"]
+    return Copyright(md, names(md.authors), md.rights or PRINT_LABELS["rights_unstated"], label,
+                     print_identifier(md), imprint.sources, imprint.credits, PRINT_LABELS["typefaces"])
 
 
 def contents(parts: Sequence[Part], lay: Layout, medium: Medium) -> tuple[ContentsLine, ...]:
