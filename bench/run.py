@@ -1,15 +1,19 @@
 """Benchmarks: our builds against the tools a user would pick instead.
 
-    python bench/run.py [--pages 100,500,1000] [--out bench/results/latest.md]
+    python bench/run.py [--pages 1,100,500,1000] [--out bench/results/latest.md]
 
 For each book (the shipped anthology, and synthetic books of about N pages
-made from the corpus texts) it measures, each in a fresh process so that
-peak memory is the process's own:
+made from the corpus texts, in chapters) it measures, each in a fresh
+process so that peak memory is the process's own:
 
 - our EPUB build (read + transforms + EPUB writer) against pandoc 3
   (markdown -> epub3) on the same paragraphs;
-- our PDF build (read + transforms + templates + WeasyPrint) against plain
-  WeasyPrint rendering exactly the HTML and CSS we produce (our overhead).
+- our PDF build (read + transforms + templates + WeasyPrint, part by part,
+  joined) against plain WeasyPrint rendering the same book's HTML and CSS
+  as one document (our overhead);
+- for books of 100 pages or more, a print edition (press PDF, cover, screen
+  PDF, EPUB) built whole, then built again after one sentence of a middle
+  chapter changed: the rebuild's share of the full build.
 
 It prints a table of seconds, ratios, seconds per page and peak memory, and
 writes it to a file. Figures are ratios measured side by side in one run,
@@ -81,7 +85,8 @@ def _pandoc(src: Path, work: Path) -> int:
     return 0
 
 
-_CHILD_MODES = {"epub": _ours("epub"), "pdf": _ours("pdf"), "weasyprint": _plain_weasyprint, "pandoc": _pandoc}
+_CHILD_MODES = {"epub": _ours("epub"), "pdf": _ours("pdf"), "weasyprint": _plain_weasyprint, "pandoc": _pandoc,
+                "rebuild": _rebuild}
 
 
 def _pdf_pages(path: Path) -> int:
@@ -123,7 +128,8 @@ def _escape_md(text: str) -> str:
 
 
 def synthetic(pages: int, folder: Path) -> Path:
-    """A plain-text book of about ``pages`` pages from the corpus bodies."""
+    """A plain-text book of about ``pages`` pages from the corpus bodies, in
+    chapters of about 40 paragraphs (``CHAPTER N`` headings)."""
     from editionbuilder.sources import read_source
 
     paras = []
@@ -131,31 +137,71 @@ def synthetic(pages: int, folder: Path) -> Path:
         text = read_source(CORPUS / name).text
         body = text.split("*** START", 1)[-1].split("*** END", 1)[0]
         paras += [" ".join(p.split()) for p in body.split("\n\n") if len(p.split()) > 40]
-    words, out, n = 0, ["A Synthetic Book of Political Economy", "", "by Various Authors", "", ""], 0
+    words, chapters, n = 0, [], 0
     while words < pages * WORDS_PER_PAGE:
-        para = paras[n % len(paras)]
-        out += [para, ""] + ([""] if n % 12 == 11 else [])
-        words += len(para.split())
-        n += 1
+        chapter = []
+        for _ in range(40):
+            chapter.append(paras[n % len(paras)])
+            words += len(chapter[-1].split())
+            n += 1
+        chapters.append(f"CHAPTER {len(chapters) + 1}\n\n" + "\n\n".join(chapter))
     path = folder / f"synthetic-{pages}.txt"
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    text = "A Synthetic Book of Political Economy\n\nby Various Authors\n\n\n" + "\n\n\n".join(chapters) + "\n"
+    path.write_text(text, encoding="utf-8")
     return path
 
 
+def print_project(src: Path, folder: Path) -> Path:
+    """A project printing ``src`` (press PDF, cover, screen PDF, EPUB)."""
+    folder.mkdir()
+    (folder / src.name).write_bytes(src.read_bytes())
+    config = folder / "editions.toml"
+    config.write_text(f'[[edition]]\nname = "book"\nsources = ["{src.name}"]\n'
+                      '[edition.metadata]\ndate = "2026-01-01"\n[edition.print]\nenabled = true\n', encoding="utf-8")
+    return config
+
+
+def _rebuild(src: Path, work: Path) -> int:
+    """A full build of a print edition, then one sentence of a middle
+    chapter changed and the edition built again from its kept parts: prints
+    both times (the figure is the rebuild's share of the full build)."""
+    from editionbuilder.cli import main
+
+    config = print_project(src, work / "project")
+    started = time.perf_counter()
+    assert main(["build", "--config", str(config)]) == 0
+    full = time.perf_counter() - started
+    book = config.parent / src.name
+    text = book.read_text(encoding="utf-8")
+    middle = text.index("CHAPTER", len(text) // 2)
+    at = text.index(". ", middle + 200)
+    book.write_text(text[:at] + ", we say" + text[at:], encoding="utf-8")
+    started = time.perf_counter()
+    assert main(["build", "--config", str(config)]) == 0
+    print(json.dumps({"full": full, "rebuild": time.perf_counter() - started}))
+    return _pdf_pages(config.parent / "output" / "book-press.pdf")
+
+
 def measure(mode: str, src: Path, work: Path) -> dict:
+    """The JSON lines a child printed, merged (a build's own lines are skipped)."""
     run = subprocess.run([sys.executable, __file__, "child", mode, str(src), str(work)],
                          capture_output=True, text=True)
     if run.returncode:
         raise SystemExit(f"{mode} on {src.name} failed:\n{run.stderr[-2000:]}")
-    return json.loads(run.stdout.strip().splitlines()[-1])
+    found: dict = {}
+    for line in run.stdout.splitlines():
+        if line.startswith("{"):
+            found.update(json.loads(line))
+    return found
 
 
-def bench_one(label: str, src: Path, tmp: Path) -> dict:
+def bench_one(label: str, src: Path, tmp: Path, rebuild: bool) -> dict:
     work = tmp / label
     work.mkdir()
     prepare(src, work)
-    rows = {mode: measure(mode, src, work / mode if mode in ("epub", "pdf") else work)
-            for mode in ("epub", "pandoc", "pdf", "weasyprint") if _mkdir(work / mode)}
+    modes = ("epub", "pandoc", "pdf", "weasyprint", *(("rebuild",) if rebuild else ()))
+    rows = {mode: measure(mode, src, work / mode if mode in ("epub", "pdf", "rebuild") else work)
+            for mode in modes if _mkdir(work / mode)}
     return {"label": label, **rows}
 
 
@@ -166,15 +212,18 @@ def _mkdir(path: Path) -> bool:
 
 def table(results: list[dict]) -> str:
     head = ("| book | pages | EPUB s | pandoc s | EPUB/pandoc | PDF s | WeasyPrint s | PDF/WeasyPrint "
-            "| s/page | peak MB (PDF) |\n|---|---|---|---|---|---|---|---|---|---|")
+            "| s/page | peak MB (PDF) | print edition: full build s | rebuild s | rebuild/full |\n"
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     lines = [head]
     for r in results:
         e, p, d, w = r["epub"], r["pandoc"], r["pdf"], r["weasyprint"]
         pages = d["pages"]
+        rb = r.get("rebuild")
+        again = f"| {rb['full']:.2f} | {rb['rebuild']:.2f} | {rb['rebuild'] / rb['full']:.3f} |" if rb else "| | | |"
         lines.append(
             f"| {r['label']} | {pages} | {e['seconds']:.2f} | {p['seconds']:.2f} | {e['seconds'] / p['seconds']:.2f} "
             f"| {d['seconds']:.2f} | {w['seconds']:.2f} | {d['seconds'] / w['seconds']:.3f} "
-            f"| {d['seconds'] / max(pages, 1):.3f} | {d['peak_mb']:.0f} |"
+            f"| {d['seconds'] / max(pages, 1):.3f} | {d['peak_mb']:.0f} " + again
         )
     return "\n".join(lines)
 
@@ -184,14 +233,14 @@ def main() -> int:
         child(*sys.argv[2:5])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", default="100,500,1000", help="synthetic book sizes (comma-separated)")
+    parser.add_argument("--pages", default="1,100,500,1000", help="synthetic book sizes (comma-separated)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
-        results = [bench_one("anthology", ROOT / "editions.toml", tmp)]
+        results = [bench_one("anthology", ROOT / "editions.toml", tmp, False)]
         for n in (int(x) for x in args.pages.split(",") if x):
-            results.append(bench_one(f"synthetic-{n}", synthetic(n, tmp), tmp))
+            results.append(bench_one(f"synthetic-{n}", synthetic(n, tmp), tmp, n >= 100))
     report = (f"Benchmark of {date.today().isoformat()} on {platform.machine()}, {platform.python_version()}, "
               f"{_cpus()} cores\n\n{table(results)}\n")
     print(report)

@@ -16,6 +16,7 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 from conftest import CORPUS_EDITION
 from epubkit import CHROMIUM_WRAPPER, require_tools
@@ -29,7 +30,7 @@ from editionbuilder.config import load_config
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import read_edition
-from editionbuilder.writers import PRINT_LAYOUT, WriteContext, formats_for, get_writer, output_path, pagelist, pdf
+from editionbuilder.writers import PRINT_LAYOUT, WriteContext, formats_for, get_writer, output_path, pagelist, pdf, typeset
 from editionbuilder.writers.pagelist import (
     PrintedPage,
     PrintLayout,
@@ -361,9 +362,9 @@ def test_bibliography_page_numbers_agree_with_the_markers(printed):
     pages, epub = printed["anthology"]
     opening = next(n for n, p in enumerate(pages) if p and p[0] == "Bibliography")
     text = " ".join(" ".join(words_of(p)) for p in pages[opening:])
-    # "cited on p. 3" or "cited on p. 3, 5, 12": the page numbers after it
+    # "cited on p. 3" or "cited on pp. 3, 5, 12": the page numbers after it
     printed_refs = [sorted(set(int(x) for x in m.replace(",", " ").split()))
-                    for m in re.findall(r"cited on p\. (\d+(?:, \d+)*)", text)]
+                    for m in re.findall(r"cited on pp?\. (\d+(?:, \d+)*)", text)]
     page_of: dict[str, str] = {}  # citation id -> folio of the marker before it
     current = ""
     for href in epub.spine:
@@ -445,8 +446,10 @@ class LayoutLog:
         self.marked: list[PrintLayout] = []
         for fmt, writer in list(writers.WRITERS.items()):
             monkeypatch.setitem(writers.WRITERS, fmt, self._during(fmt, writer))
-        monkeypatch.setattr(pdf, "render_document", self._layout(pdf.render_document))
-        monkeypatch.setattr(pdf.Rendered, "print_layout", self._reading(pdf.Rendered.print_layout))
+        layout = self._layout(pdf.render_document)
+        monkeypatch.setattr(pdf, "render_document", layout)
+        monkeypatch.setattr(typeset, "render_document", layout)  # the part-by-part typesetter's name for it
+        monkeypatch.setattr(typeset.TypesetBook, "print_layout", self._reading(typeset.TypesetBook.print_layout))
         monkeypatch.setattr(pagelist, "mark_pages", self._marking(pagelist.mark_pages))
 
     def _during(self, name, fn):
@@ -459,17 +462,17 @@ class LayoutLog:
         return run
 
     def _layout(self, render):
-        def run(job, diagnostics, progress=None):
-            rendered = render(job, diagnostics, progress)
+        def run(job, diagnostics, progress=None, first_page=1):
+            rendered = render(job, diagnostics, progress, first_page)
             self.events.append(("layout", self.active[-1], tuple(p.name for p in job.sheets), rendered.pages))
             return rendered
         return run
 
     def _reading(self, print_layout):
-        def run(rendered, source):
-            layout = self._during("reading the pages", print_layout)(rendered, source)
+        def run(book, source):
+            layout = self._during("reading the pages", print_layout)(book, source)
             self.read.append(layout)
-            self.events.append(("read", self.active[-1], rendered.pages))
+            self.events.append(("read", self.active[-1], book.file_pages))
             return layout
         return run
 
@@ -487,22 +490,25 @@ class LayoutLog:
 
 def test_the_epub_lays_out_nothing_to_learn_the_pages(full_build, tmp_path, monkeypatch):
     """The anthology built as `make` builds it, every layout recorded: the
-    press writer lays the book out (a second time only for a wider gutter
-    or a note repair, pdf.PdfWriter.render), its pages are read from its
-    last layout with no other, and the EPUB writer lays out nothing but its
-    one-page cover image: its page list is the press layout, passed on."""
+    press writer lays the book out part by part (a part a second time only
+    for a note repair; the whole again only for a wider gutter:
+    writers/typeset.py), the book's pages are read from those layouts with
+    no other, and the EPUB writer lays out nothing but its one-page cover
+    image: its page list is the press layout, passed on."""
     log = LayoutLog(monkeypatch)
     assert main(["build", "--config", str(ROOT / "editions.toml"), "--edition", "anthology", "--out", str(tmp_path)]) == 0
     press = log.layouts("press")
-    assert press and all("press.css" in sheets and pages >= 24 for sheets, pages in press)
+    assert press and all("press.css" in sheets for sheets, _pages in press)
+    assert sum(pages for _sheets, pages in press) >= 24
     assert log.layouts("reading the pages") == []
     assert log.layouts("epub") == [(("cover.css",), 1)]  # the cover image, drawn by WeasyPrint
     assert len(log.read) == 1 and log.marked == log.read and log.marked[0] is log.read[0]
     kinds = [(kind, who) for kind, who, *_ in log.events]
     assert kinds.index(("read", "press")) == max(n for n, k in enumerate(kinds) if k == ("layout", "press")) + 1
     assert kinds.index(("marked", "epub")) > kinds.index(("read", "press"))
-    assert [e[2] for e in log.events if e[0] == "read"] == [press[-1][1]]  # the last press layout's pages
-    assert len(log.read[0].pages) == press[-1][1]
+    with pikepdf.open(tmp_path / "anthology-press.pdf") as press_file:
+        assert [e[2] for e in log.events if e[0] == "read"] == [len(press_file.pages)]
+    assert len(log.read[0].pages) == log.events[kinds.index(("read", "press"))][2]
     assert len(read_epub(tmp_path / "anthology.epub").page_list) == sum(p.text for p in log.read[0].pages) > 0
     assert (tmp_path / "anthology.epub").read_bytes() == (full_build / "anthology.epub").read_bytes()
 

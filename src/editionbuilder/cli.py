@@ -102,6 +102,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             out_dir=str(out), project_dir=str(project),
             source_date_epoch=source_date_epoch(options, os.environ),
             formats=tuple(args.format or ("epub", "pdf")), strict=args.strict,
+            cache_dir=str(out / ".cache"),  # typeset parts kept between builds (writers/typeset.py)
         )
         from .pipeline import build_edition
 

@@ -124,3 +124,6 @@ class BuildOptions:
     formats: tuple[str, ...] = ("epub", "pdf")
     strict: bool = False
     extra_template_dirs: tuple[str, ...] = field(default=())
+    # Where typeset parts of print books are kept between builds (typeset.py);
+    # "": nothing is kept, every part is typeset.
+    cache_dir: str = ""

@@ -1,18 +1,18 @@
 """Print PDFs: the only module that imports WeasyPrint.
 
-The book is one HTML document rendered from the shared templates
-(``print_book.html.j2``, laid out by ``printview``) with ``base.css``,
-``print.css`` and a medium sheet (``screen.css`` or ``press.css``), plus a
-stylesheet made here from the options: the page geometry (``pagesetup``)
-and the font faces. Footnotes are printed in place and float to the foot of
-their page (``float: footnote``).
+A book's HTML comes from the shared templates (``print_book.html.j2``,
+laid out by ``printview``) and is set with ``base.css``, ``print.css`` and a
+medium sheet (``screen.css`` or ``press.css``), plus a stylesheet made from
+the options: the page geometry (``pagesetup``) and the font faces.
+Footnotes are printed in place and float to the foot of their page
+(``float: footnote``). The book is typeset part by part and the parts kept
+between builds (``typeset``); this module lays out one document
+(``render_document``) and reads what the book needs from its layout boxes:
+anchors, notes set off their page, the running text by page.
 
 Two profiles of one book (``BookProfile``): the screen PDF written here
 (``NAME.pdf``: links, bookmarks, tagged PDF/UA-1, sRGB) and the press PDF
-(``press.py``: PDF/X-4, CMYK, no links). A book is rendered once with the
-gutter of the smallest page count; it is rendered once more only when its
-page count needs a wider gutter (``pagesetup.gutter_in``) or when the
-bibliography would list one page twice for a work (``printview``).
+(``press.py``: PDF/X-4, CMYK, no links).
 
 Fonts are declared face by face with explicit files (RECIPES.md): asking
 fontconfig for "EB Garamond" gets the 08 caption cut and a faked bold. A
@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -195,11 +195,11 @@ class Rendered:
         return [MisplacedNote(labels[note], page, notes[note], part) for note, (page, part) in calls.items()
                 if note in notes and notes[note] != page]
 
-    def print_layout(self, source: str) -> pagelist.PrintLayout:
-        """The book's main-flow words and where each page begins among them
-        (``pagelist``), read from the layout boxes this document was made
-        of: no second layout, no text extraction."""
-        words: list[str] = []
+    def flow(self) -> Flow:
+        """The document's main-flow words, page by page, read from the layout
+        boxes it was made of (no second layout, no text extraction): the
+        index of each page's first word, its printed folio, whether it
+        carries text, and the part each word is in."""
         printed, starts, inked = [], [], []
         text = _FlowText()
         for page in self.document.pages:
@@ -210,28 +210,51 @@ class Rendered:
             inked.append(any("".join(_texts_in(c)).strip() for c in flow))
             for child in flow:
                 text.add_block(child)
-        words = text.words
-        folios = pagelist.infer_folios(printed)
-        ends = [*starts[1:], len(words)]
-        pages = tuple(pagelist.PrintedPage(n, folios[n - 1], start, end - start, inked[n - 1])
-                      for n, (start, end) in enumerate(zip(starts, ends, strict=True), start=1))
-        return pagelist.PrintLayout(source, tuple(words), pages, tuple(text.parts))
+        return Flow(tuple(text.words), tuple(starts), tuple(printed), tuple(inked), tuple(text.parts))
 
-    def pdf(self, pad_even: bool = False) -> bytes:
-        """The PDF bytes; ``pad_even``: a blank verso closes an odd count."""
-        document = self.document
-        if pad_even and self.pages % 2:
-            document = document.copy([*document.pages, self._blank_verso()])
+    def print_layout(self, source: str) -> pagelist.PrintLayout:
+        """The book's main-flow words and where each page begins among them
+        (``pagelist``), for a book typeset as this one document."""
+        return self.flow().layout(source)
+
+    def part_pdf(self) -> bytes:
+        """The PDF of one part of a book (``typeset``): a link to an anchor of
+        another part is kept by naming that anchor at the part's last page
+        (the assembled book sends it to the right page: ``assemble``)."""
+        anchors = self.anchor_pages()
+        missing = sorted({target for page in self.document.pages for kind, target, *_ in page.links
+                          if kind == "internal" and target not in anchors})
+        last = self.document.pages[-1]
+        for name in missing:
+            last.anchors[name] = (0, 0, 0, 0)
+        try:
+            return self.pdf()
+        finally:
+            for name in missing:
+                del last.anchors[name]
+
+    def pdf(self) -> bytes:
+        """The PDF bytes."""
         with _log_to(self.diagnostics), _as_render_error():
-            return document.write_pdf(**_write_options(self.job))
+            return self.document.write_pdf(**_write_options(self.job))
 
-    def _blank_verso(self):
-        """A page left blank (a verso skipped before a recto opening), to copy."""
-        for page in self.document.pages:
-            page_type = page._page_box.page_type  # WeasyPrint 70's PageType
-            if page_type.blank and page_type.side == "left":
-                return page
-        raise RenderError("no blank verso to end the book with: the front matter should leave one")
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """The running text of a typeset document, page by page (``Rendered.flow``)."""
+
+    words: tuple[str, ...]
+    starts: tuple[int, ...]  # per page: the index of the first word that begins on it
+    printed: tuple[str, ...]  # per page: the folio printed on it ("" none)
+    inked: tuple[bool, ...]  # per page: whether it carries any text
+    parts: tuple[str, ...]  # per word: the key of the book part it is in
+
+    def layout(self, source: str) -> pagelist.PrintLayout:
+        folios = pagelist.infer_folios(self.printed)
+        ends = [*self.starts[1:], len(self.words)]
+        pages = tuple(pagelist.PrintedPage(n, folios[n - 1], start, end - start, self.inked[n - 1])
+                      for n, (start, end) in enumerate(zip(self.starts, ends, strict=True), start=1))
+        return pagelist.PrintLayout(source, self.words, pages, self.parts)
 
 
 # WeasyPrint's hyphenate-character (print.css leaves the default): a line
@@ -314,13 +337,15 @@ def _texts_in(box) -> Iterator[str]:
         yield from _texts_in(child)
 
 
-def render_document(job: PdfJob, diagnostics: Diagnostics, progress: Progress | None = None) -> Rendered:
-    """Lay out ``job``; WeasyPrint's warnings become diagnostics, and its
-    page count so far goes to ``progress`` (every ``PAGE_STEP`` pages)."""
+def render_document(job: PdfJob, diagnostics: Diagnostics, progress: Progress | None = None,
+                    first_page: int = 1) -> Rendered:
+    """Lay out ``job``; WeasyPrint's warnings become diagnostics, and the
+    book's page count so far goes to ``progress`` (every ``PAGE_STEP``
+    pages; ``first_page``: the book's page the document begins on)."""
     roots = [job.project_dir, templating.STYLE_DIR, *(p.parent for p in job.sheets),
              *(Path(f.path).parent for f in job.fonts), *([job.press.icc.parent] if job.press else [])]
     fetcher = LocalFetcher(roots)
-    with _log_to(diagnostics), _pages_to(progress), _as_render_error():
+    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error():
         fonts = FontConfiguration()
         # One dict for every stylesheet and the document: a CSS() on its
         # own silently drops its @color-profile (RECIPES.md).
@@ -423,58 +448,25 @@ class PdfWriter:
     profile: BookProfile = field(default=SCREEN_PROFILE)
 
     def __call__(self, edition: Edition, out: Path, ctx: WriteContext) -> None:
-        atomic_write_bytes(out, self.render(edition, ctx).pdf())
+        atomic_write_bytes(out, self.render(edition, ctx).pdf)
 
-    def render(self, edition: Edition, ctx: WriteContext) -> Rendered:
-        """Render with the smallest gutter; once more if the page count asks
-        for a wider one or the bibliography repeats a page."""
+    def render(self, edition: Edition, ctx: WriteContext, keep_layouts: bool = False):
+        """The typeset book (``typeset.TypesetBook``), part by part;
+        ``keep_layouts``: with each part's WeasyPrint document."""
+        from .typeset import typeset_book
+
         check_fonts(self.fonts)
-        pages, hidden = pagesetup.ASSUMED_PAGES, frozenset()
-        rendered = self._render(edition, ctx, pages, hidden)
-        cites = printview.citation_ids(printview.book_layout(edition, self.profile.medium).parts)
-        final = rendered.pages + (rendered.pages % 2 if self.profile.pad_even else 0)
-        repeated = printview.duplicate_citations(cites, rendered.anchor_pages())
-        if pagesetup.gutter_in(final) != pagesetup.gutter_in(pages) or repeated:
-            rendered, pages = self._render(edition, ctx, final, repeated), final
-        misplaced = rendered.misplaced_notes()
-        if misplaced:
-            # Each layout of the text (one column, or plain flow: print.css,
-            # "Footnotes") loses a note WeasyPrint 70 cannot place in some
-            # pages. A part opens on a recto, so its pages do not depend on
-            # the other parts' layout: the parts with a note off its page
-            # are set the other way, and the better book is kept.
-            flowing = frozenset(m.part for m in misplaced if m.part)
-            other = self._render(edition, ctx, pages, repeated, flowing)
-            if len(other.misplaced_notes()) < len(misplaced):
-                rendered = other
-                again = printview.duplicate_citations(cites, rendered.anchor_pages())
-                if again != repeated:  # citations moved: the bibliography's pages follow
-                    rendered = self._render(edition, ctx, pages, again, flowing)
-        for note in rendered.misplaced_notes():
-            # WeasyPrint 70 can set a long note a page after its call (see
-            # print.css, "Footnotes"); the reader of the proof must know.
-            ctx.diagnostics.warn("note-off-page", (
-                f"{self.profile.medium.name} PDF: note {note.label} is called on page {note.call_page} "
-                f"(of the file) but set at the foot of page {note.note_page}"))
-        return rendered
-
-    def _render(self, edition: Edition, ctx: WriteContext, pages: int, hidden: frozenset[str],
-                flowing: frozenset[str] = frozenset()) -> Rendered:
-        """One layout; ``flowing``: ids of parts set as plain flow, not as
-        one column."""
         extra = tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
-        names = (*self.stylesheets, self.profile.sheet)
-        sheets = tuple(templating.find_stylesheet(name, extra) for name in names)
-        g = pagesetup.geometry(ctx.options.print, pages, self.profile.bleed)
-        source = render_html(edition, extra, self.profile.medium, hidden, created(ctx.build.source_date_epoch))
-        page = pagesetup.page_css(g) + pagesetup.preformatted_css(g, printview.widest_preformatted(edition))
-        page += "".join(f"#{key} {{ columns: auto; }}\n" for key in sorted(flowing))
-        job = PdfJob(source, sheets, font_css(self.fonts) + page, self.fonts,
-                     ctx.project_dir, self.profile.press, self.profile.variant, g)
-        return render_document(job, ctx.diagnostics, ctx.progress)
+        sheets = tuple(templating.find_stylesheet(name, extra) for name in (*self.stylesheets, self.profile.sheet))
+        return typeset_book(edition, ctx, self.profile, sheets, self.fonts, keep_layouts)
 
 
 write_pdf = PdfWriter()
+
+
+def engine_version() -> str:
+    """The typesetting engine and its version (a typeset part's cache key)."""
+    return f"WeasyPrint {weasyprint.__version__}"
 
 
 def created(epoch: int) -> str:
@@ -491,11 +483,18 @@ def check_fonts(fonts: Sequence[FontFace]) -> None:
 
 
 def render_html(edition: Edition, extra_dirs: Sequence[str] = (), medium: Medium = printview.PRINT,
-                hidden: Collection[str] = (), created_at: str = "") -> str:
-    """The whole book as one HTML document, from the shared templates."""
-    lay = printview.book_layout(edition, medium, hidden)
+                created_at: str = "") -> str:
+    """The whole book as one HTML document, from the shared templates (the
+    book the benchmark gives plain WeasyPrint; the writers typeset it part
+    by part: ``typeset``)."""
+    lay = printview.book_layout(edition, medium)
+    return parts_html(lay, lay.reading_order, edition, extra_dirs, created_at)
+
+
+def parts_html(lay, parts: Sequence, edition: Edition, extra_dirs: Sequence[str], created_at: str) -> str:
+    """An HTML document of some parts of a book laid out as ``lay``."""
     md = edition.metadata
-    return templating.render("print_book.html.j2", extra_dirs, parts=lay.reading_order, v=lay.view,
+    return templating.render("print_book.html.j2", extra_dirs, parts=parts, v=lay.view,
                              title=md.title or html.LABELS["untitled"], authors=md.authors, created=created_at)
 
 
@@ -535,25 +534,27 @@ PAGE_STEP = 10  # pages between two progress reports
 
 
 class _PageHandler(logging.Handler):
-    """WeasyPrint's "Step 5 - Creating layout - Page N" as "page N"."""
+    """WeasyPrint's "Step 5 - Creating layout - Page N" as "page N" of the
+    book (``offset``: the book's pages before the document)."""
 
-    def __init__(self, progress: Progress):
+    def __init__(self, progress: Progress, offset: int):
         super().__init__(logging.INFO)
         self.progress = progress
+        self.offset = offset
 
     def emit(self, record: logging.LogRecord) -> None:
         if str(record.msg).startswith("Step 5") and record.args:
             page = record.args[0] if isinstance(record.args, tuple) else record.args
-            if isinstance(page, int) and page % PAGE_STEP == 0:
-                self.progress(f"page {page}")
+            if isinstance(page, int) and (self.offset + page) % PAGE_STEP == 0:
+                self.progress(f"page {self.offset + page}")
 
 
 @contextmanager
-def _pages_to(progress: Progress | None) -> Iterator[None]:
+def _pages_to(progress: Progress | None, offset: int = 0) -> Iterator[None]:
     if progress is None:
         yield
         return
-    handler, level = _PageHandler(progress), PROGRESS_LOGGER.level
+    handler, level = _PageHandler(progress, offset), PROGRESS_LOGGER.level
     PROGRESS_LOGGER.addHandler(handler)
     PROGRESS_LOGGER.setLevel(logging.INFO)
     try:

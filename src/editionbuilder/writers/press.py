@@ -62,15 +62,15 @@ class PressWriter:
             return
         target = press_path(out)
         writer = PdfWriter(self.fonts, profile=press_profile(edition, ctx))
-        rendered = writer.render(edition, ctx)
-        if rendered.pages < MIN_PAGES:
+        book = writer.render(edition, ctx)
+        if book.pages < MIN_PAGES:
             target.unlink(missing_ok=True)
             ctx.diagnostics.warn("too-short-for-press", (
-                f"{rendered.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no "
+                f"{book.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no "
                 f"{target.name} was written"))
             return
-        atomic_write_bytes(target, rendered.pdf(pad_even=True))
-        ctx.products[PRINT_LAYOUT] = rendered.print_layout(print_identifier(edition.metadata))
+        atomic_write_bytes(target, book.pdf)
+        ctx.products[PRINT_LAYOUT] = book.print_layout(print_identifier(edition.metadata))
 
 
 write_press = PressWriter()

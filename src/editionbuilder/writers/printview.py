@@ -8,7 +8,7 @@ order of a printed book (Chicago Manual of Style 1.4):
 - iii title page, iv copyright page (rights, print identifier, edition and
   date, sources, credits, colophon);
 - v   contents, each line a part or a chapter's heading with its page
-  number (``target-counter`` on the element id) after dot leaders.
+  number after dot leaders.
 
 The copyright page always states the rights: when neither the config nor
 the sources give a statement, a line says that none was supplied
@@ -17,11 +17,10 @@ config gives one (``print_identifier``); its fallback, the book's own
 identifier (a URN), is printed as an "Identifier:".
 
 Front matter is numbered in roman, the text from 1 in arabic (``print.css``).
-The bibliography says where each work is cited: "cited on p. 3, 7", the
-numbers again from ``target-counter`` on the citations' element ids. Two
-citations of one work on one page would print "p. 3, 3": the writer finds
-them after a first render (``duplicate_citations``) and the second render
-leaves them out (``hidden``).
+The bibliography says where each work is cited: "cited on p. 3", "cited on
+pp. 3, 7", each page once. Page numbers are printed as text: the book is
+typeset part by part (``typeset.py``), and ``pages`` (element id -> folio)
+holds the folios of the parts typeset before the page that prints them.
 
 Two media: ``PRINT`` (the press file: no links at all) and ``SCREEN`` (the
 same pages, with links, for reading on a screen). Every number and id is
@@ -32,7 +31,7 @@ computed here; the templates (``parts.j2``: ``halftitle``, ``copyright``,
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from ..model import Chapter, Citation, Edition, Heading, Metadata, Preformatted
@@ -48,7 +47,7 @@ HALFTITLE_KEY, COPYRIGHT_KEY, CONTENTS_KEY = "halftitle", "copyright", "contents
 
 PRINT_LABELS: Mapping[str, str] = {
     # EB Garamond has no ↩ (U+21A9, the EPUB's back-link mark): an arrow it has.
-    **LABELS, "backlink_mark": "\u2191", "print_identifier": "ISBN:", "cited_on": "cited on p.", "copyright": "Copyright page",
+    **LABELS, "backlink_mark": "\u2191", "print_identifier": "ISBN:", "cited_on": "cited on p.", "cited_on_pages": "cited on pp.", "copyright": "Copyright page",
     "book_identifier": "Identifier:",
     "rights_unstated": "No rights statement was supplied with this edition: "
                        "the rights in its texts remain with their holders.",
@@ -63,6 +62,15 @@ class PageRef:
 
     target: str
     href: str
+    page: str = ""  # the folio to print ("" while it is not known)
+
+
+@dataclass(frozen=True, slots=True)
+class CitedOn:
+    """The pages of a work's citations, and their label ("cited on p." or "pp.")."""
+
+    label: str
+    refs: tuple[PageRef, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,17 +97,18 @@ class CitedBibliography:
     """The bibliography's groups, and for each reference id the citations to give pages of."""
 
     groups: tuple
-    cited_on: Mapping[str, tuple[PageRef, ...]]
+    cited_on: Mapping[str, CitedOn]
 
 
-def book_layout(edition: Edition, medium: Medium = PRINT, hidden: Collection[str] = ()) -> Layout:
+def book_layout(edition: Edition, medium: Medium = PRINT, pages: Mapping[str, str] | None = None) -> Layout:
     """The whole printed book: generated front matter, then the edition's parts.
 
-    ``hidden``: element ids of citations whose page the bibliography does
-    not repeat (a page already listed for that work).
+    ``pages``: element id -> folio, for the contents and the bibliography's
+    page references (an id it lacks prints no number yet).
     """
+    pages = pages or {}
     lay = html.layout(edition, medium)
-    parts = tuple(bibliography_part(p, lay.parts, medium, hidden) if p.key == BIBLIOGRAPHY_KEY else p
+    parts = tuple(bibliography_part(p, lay.parts, medium, pages) if p.key == BIBLIOGRAPHY_KEY else p
                   for p in lay.parts)
     md = edition.metadata
     title_page = next(p for p in lay.front if p.macro == "titlepage")
@@ -107,7 +116,8 @@ def book_layout(edition: Edition, medium: Medium = PRINT, hidden: Collection[str
         Part(HALFTITLE_KEY, "halftitle", md.title or LABELS["untitled"], "front", {"metadata": md}),
         title_page,
         Part(COPYRIGHT_KEY, "copyright", PRINT_LABELS["copyright"], "front", copyright_page(md)),
-        Part(CONTENTS_KEY, "contents", LABELS["contents"], "front", contents(parts, lay, medium), "toc", "doc-toc"),
+        Part(CONTENTS_KEY, "contents", LABELS["contents"], "front", contents(parts, lay, medium, pages),
+             "toc", "doc-toc"),
     )
     view = dataclasses.replace(lay.view, labels=PRINT_LABELS)
     return dataclasses.replace(lay, view=view, front=front, parts=parts)
@@ -120,16 +130,16 @@ def copyright_page(md: Metadata) -> Copyright:
                      print_identifier(md), imprint.sources, imprint.credits, PRINT_LABELS["typefaces"])
 
 
-def contents(parts: Sequence[Part], lay: Layout, medium: Medium) -> tuple[ContentsLine, ...]:
+def contents(parts: Sequence[Part], lay: Layout, medium: Medium, pages: Mapping[str, str]) -> tuple[ContentsLine, ...]:
     """One line per part, and under a chapter one per heading of its own."""
     lines = []
     for part in parts:
-        lines.append(ContentsLine(part.title, _ref(part.key, medium), 1))
+        lines.append(ContentsLine(part.title, _ref(part.key, medium, pages), 1))
         if isinstance(part.content, Chapter):
             for block in part.content.blocks:
                 anchor = lay.view.heading_ids.get(id(block)) if isinstance(block, Heading) else None
                 if anchor and block.level <= 2:
-                    lines.append(ContentsLine(plain_text(block.inlines), _ref(anchor, medium), 2))
+                    lines.append(ContentsLine(plain_text(block.inlines), _ref(anchor, medium, pages), 2))
     return tuple(lines)
 
 
@@ -154,24 +164,22 @@ def citation_ids(parts: Sequence[Part]) -> dict[str, list[str]]:
     return found
 
 
-def duplicate_citations(cites: Mapping[str, Sequence[str]], page_of: Mapping[str, int]) -> frozenset[str]:
-    """Citation ids on a page already listed for the same work."""
-    hidden = set()
-    for ids in cites.values():
-        seen: set[int] = set()
+def _ref(target: str, medium: Medium, pages: Mapping[str, str]) -> PageRef:
+    return PageRef(target, f"#{target}" if medium.links else "", pages.get(target, ""))
+
+
+def bibliography_part(part: Part, parts: Sequence[Part], medium: Medium, pages: Mapping[str, str]) -> Part:
+    """The bibliography with, for each work, the pages it is cited on: one
+    reference per page (the first citation there), in reading order."""
+    cited_on = {}
+    for key, ids in citation_ids(parts).items():
+        refs, seen = [], set()
         for cid in ids:
-            page = page_of.get(cid)
-            if page in seen:
-                hidden.add(cid)
-            seen.add(page)  # type: ignore[arg-type]
-    return frozenset(hidden)
-
-
-def _ref(target: str, medium: Medium) -> PageRef:
-    return PageRef(target, f"#{target}" if medium.links else "")
-
-
-def bibliography_part(part: Part, parts: Sequence[Part], medium: Medium, hidden: Collection[str]) -> Part:
-    cites = citation_ids(parts)
-    cited_on = {key: tuple(_ref(cid, medium) for cid in ids if cid not in hidden) for key, ids in cites.items()}
+            page = pages.get(cid, "")
+            if page and page in seen:
+                continue
+            seen.add(page)
+            refs.append(_ref(cid, medium, pages))
+        label = PRINT_LABELS["cited_on" if len(refs) == 1 else "cited_on_pages"]
+        cited_on[key] = CitedOn(label, tuple(refs))
     return dataclasses.replace(part, macro="print_bibliography", content=CitedBibliography(part.content, cited_on))

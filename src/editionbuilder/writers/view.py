@@ -253,7 +253,10 @@ class Layout:
 
 
 def plain_text(inlines: Sequence[Inline]) -> str:
-    """The words of ``inlines`` without note calls: for <title>, nav and NCX."""
+    """The words of ``inlines`` without note calls: for <title>, nav and NCX,
+    the contents and running heads. A title's lines ("CHAPTER I" / "THE
+    PRICE OF WOOL", a title / its subtitle) are joined with a colon, unless
+    the first ends in punctuation of its own."""
     words = []
     for node in walk_inlines(inlines):
         if isinstance(node, (Text, Code)):
@@ -262,8 +265,13 @@ def plain_text(inlines: Sequence[Inline]) -> str:
             items = node.separator.join(item.text for item in node.items)
             words.append(f"{node.prefix}{items}{node.suffix}")
         elif isinstance(node, LineBreak):
-            words.append(" ")
+            so_far = "".join(words).rstrip()
+            words.append(" " if not so_far or so_far[-1] in TITLE_STOPS else ": ")
     return " ".join("".join(words).split())
+
+
+# Punctuation a title's line may end with, after which no colon is added.
+TITLE_STOPS = ".:;!?,—–-"
 
 
 def part_inlines(part: Part) -> Iterator[Inline]:

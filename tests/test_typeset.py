@@ -1,0 +1,200 @@
+"""The book typeset part by part (writers/typeset.py) and joined
+(writers/assemble.py): the parts kept between builds are used again only
+when nothing that decides their pages changed, and a build from kept parts
+is byte-identical to a clean one; the joined PDF's links, bookmarks and tags
+point where they should.
+
+The book here is a Gutenberg text cut to a few chapters, in print at
+5.5 x 8.5 in: each build typesets it in a few seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from paths import SHARED
+
+from editionbuilder.config import one_off_edition
+from editionbuilder.options import BuildOptions, MetadataOverrides, PrintOptions
+from editionbuilder.pipeline import build_edition
+from editionbuilder.writers import pdf
+
+ENGELS = SHARED / "corpus/01-pg-engels-socialism-utopian-scientific/39257-8.txt"
+EPOCH = 1_764_028_800
+FILES = ("book.epub", "book.pdf", "book-press.pdf", "book-cover.pdf")
+
+
+def source(tmp: Path, change: str = "") -> Path:
+    """The Engels text; ``change`` replaces one sentence of its third part."""
+    text = ENGELS.read_bytes().decode("latin-1")
+    if change:
+        old = "But if we arrive at that, we shall at the same time"
+        assert text.count(old) == 1
+        text = text.replace(old, change)
+    path = tmp / "book.txt"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class Layouts:
+    """The parts of the book WeasyPrint lays out during a build
+    (``pdf.render_document``), by the title of their first heading; the
+    covers (the EPUB's image, the print cover) are drawn on every build and
+    not counted."""
+
+    def __init__(self, monkeypatch):
+        self.titles: list[str] = []
+        real = pdf.render_document
+
+        def counting(job, diagnostics, progress=None, first_page=1):
+            if not any("cover" in sheet.name for sheet in job.sheets):
+                found = re.search(r'<h1 id="[^"]*-title"[^>]*>(.*?)</h1>', job.source, re.S)
+                self.titles.append(found.group(1) if found else "?")
+            return real(job, diagnostics, progress, first_page)
+
+        monkeypatch.setattr(pdf, "render_document", counting)
+        monkeypatch.setattr("editionbuilder.writers.typeset.render_document", counting)
+
+
+def build(project: Path, out: Path, cache: bool) -> dict[str, bytes]:
+    # (an identifier of its own, as a config gives: else it is derived from the text)
+    options = dataclasses.replace(one_off_edition([project / "book.txt"]), name="book",
+                                  metadata=MetadataOverrides(identifier="urn:uuid:0f6e2a1c-3b7d-4e5f-9a8b-1c2d3e4f5a6b"),
+                                  print=PrintOptions(enabled=True, trim="5.5x8.5", width_in=5.5, height_in=8.5))
+    opts = BuildOptions(out_dir=str(out), project_dir=str(project), source_date_epoch=EPOCH,
+                        cache_dir=str(out / ".cache") if cache else "")
+    build_edition(options, opts)
+    return {name: (out / name).read_bytes() for name in FILES}
+
+
+@pytest.fixture(scope="module")
+def first(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
+    """A build with a cache, kept for the tests below."""
+    project = tmp_path_factory.mktemp("project")
+    source(project)
+    out = project / "out"
+    return out, build(project, out, cache=True)
+
+
+def test_nothing_changed_typesets_nothing(first, monkeypatch, tmp_path):
+    out, files = first
+    layouts = Layouts(monkeypatch)
+    again = build(out.parent, out, cache=True)
+    assert layouts.titles == []
+    assert again == files
+
+
+def test_one_changed_sentence_typesets_its_part_only_and_equals_a_clean_build(first, monkeypatch, tmp_path):
+    out, files = first
+    project = tmp_path / "project"
+    project.mkdir()
+    source(project, change="But if we arrive at that point, we shall at the same time")
+    (project / "out").mkdir()
+    import shutil
+
+    shutil.copytree(out / ".cache", project / "out" / ".cache")
+    layouts = Layouts(monkeypatch)
+    incremental = build(project, project / "out", cache=True)
+    # the changed part, once for each PDF (press and screen), and nothing else
+    assert layouts.titles == ["INTRODUCTION", "INTRODUCTION"]
+    clean = build(project, tmp_path / "clean", cache=False)
+    assert incremental == clean
+    assert incremental["book-press.pdf"] != files["book-press.pdf"]
+
+
+def test_a_part_that_grows_moves_the_parts_after_it(first, monkeypatch, tmp_path):
+    """A changed part with another page count: the parts after it start on
+    other folios and are typeset again, the ones before it are not; the
+    contents (front matter) follow; the result is a clean build's."""
+    out, _files = first
+    project = tmp_path / "project"
+    project.mkdir()
+    long = "But if we arrive at that, " + "we shall at the same time " * 400
+    source(project, change=long)
+    import shutil
+
+    (project / "out").mkdir()
+    shutil.copytree(out / ".cache", project / "out" / ".cache")
+    layouts = Layouts(monkeypatch)
+    incremental = build(project, project / "out", cache=True)
+    titles = layouts.titles
+    assert "INTRODUCTION" in titles and "Socialism: Utopian and Scientific" in titles  # the front matter
+    assert "PUBLISHER’S NOTE" not in titles  # before the change: kept
+    assert build(project, tmp_path / "clean", cache=False) == incremental
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(first):
+    out, _files = first
+    kept = {p.stem for p in (out / ".cache/typeset").glob("*.pdf")}
+    manifests = list((out / ".cache/typeset").glob("*.manifest.json"))
+    assert len(manifests) == 2  # the press and the screen PDF
+    import json
+
+    used = set().union(*(json.loads(m.read_text())["parts"] for m in manifests))
+    assert kept == used
+
+
+# --------------------------------------------------------------------------
+# The joined file
+# --------------------------------------------------------------------------
+
+
+def page_text(path: Path, page: int) -> str:
+    """The text of one page, its words joined by single spaces."""
+    text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
+def test_links_bookmarks_and_tags_of_the_joined_screen_pdf(first):
+    out, _files = first
+    path = out / "book.pdf"
+    with pikepdf.open(path) as doc:
+        index = {p.obj.objgen: n for n, p in enumerate(doc.pages, start=1)}
+        dests = dict(pikepdf.NameTree(doc.Root.Names.Dests).items())
+        links = [(n, str(a.Dest)) for n, p in enumerate(doc.pages, start=1) for a in p.obj.get("/Annots", ())
+                 if "/Dest" in a]
+        assert len(links) > 20
+        for _page, name in links:  # every link lands on a page of the book
+            assert name in dests and dests[name][0].objgen in index
+        # the contents' lines go to the pages that open their parts
+        for name, heading in (("ch001", "PUBLISHER’S NOTE"), ("ch002", "INTRODUCTION")):
+            assert (name in {n for page, n in links if page <= 6}) and name in dests
+            assert page_text(path, index[dests[name][0].objgen]).startswith(heading)
+        # bookmarks: one chain, each to a page of the book
+        item, seen = doc.Root.Outlines.First, 0
+        while item is not None:
+            assert item.Dest[0].objgen in index
+            seen += 1
+            item = item.get("/Next")
+        assert seen >= 5
+        # tags: every marked page and link has its entry in the parent tree
+        root = doc.Root.StructTreeRoot
+        nums = list(root.ParentTree.Nums)
+        keys = {int(k) for k in nums[::2]}
+        assert int(root.ParentTreeNextKey) == max(keys) + 1
+        for page in doc.pages:
+            if "/StructParents" in page.obj:
+                assert int(page.obj.StructParents) in keys
+            for annot in page.obj.get("/Annots", ()):
+                assert int(annot.StructParent) in keys
+        values = dict(zip((int(k) for k in nums[::2]), nums[1::2], strict=True))
+        for page in doc.pages:  # a page's marked content belongs to elements on that page
+            for element in values.get(int(page.obj.get("/StructParents", -1)), ()):
+                if isinstance(element, pikepdf.Dictionary) and "/Pg" in element:
+                    assert element.Pg.objgen == page.obj.objgen
+
+
+def test_one_copy_of_the_colour_profile_in_the_press_file(first):
+    out, _files = first
+    with pikepdf.open(out / "book-press.pdf") as doc:
+        profiles = {obj.objgen for obj in doc.objects if isinstance(obj, pikepdf.Stream) and "/N" in obj
+                    and obj.get("/N") == 4}
+        assert len(profiles) == 1
+        intent = doc.Root.OutputIntents[0]
+        assert intent.DestOutputProfile.objgen in profiles
