@@ -552,9 +552,6 @@ def test_mark_pages_puts_markers_between_words_outside_links_and_headings():
     (out,), targets = mark_pages([XHTML_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
     body = out.decode().split("<body>")[1]
 
-    def mark(f):
-        return f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{f}" aria-label="{f}"/>'
-
     assert body == (f"<section>{mark('i')}<h1>Head<em>ing</em></h1>"
                     f"<p>One <em>tw</em>o {mark('1')}three "
                     f'{mark("2")}<a href="#r">four five</a> six.<a epub:type="noteref" href="#n">1</a> seven</p>'
@@ -589,13 +586,15 @@ def test_mark_pages_keeps_words_split_by_inline_markup_whole():
     (out,), targets = mark_pages([SPLIT_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
     body = out.decode().split("<body>")[1]
 
-    def mark(f):
-        return f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{f}" aria-label="{f}"/>'
-
     assert body == (f"<p>One {mark(1)}wo<em>rd</em> <em>{mark(2)}three</em> four<em>five</em> {mark(3)}six</p>"
                     f"<p>{mark(4)}sev<em>en{mark(5)}</em></p></body></html>")
     assert markers_inside_words(etree.fromstring(out)) == []
     assert [t.folio for t in targets] == ["1", "2", "3", "4", "5"]
+
+
+def mark(folio: str | int) -> str:
+    """The page-break marker the EPUB writer puts for ``folio``."""
+    return f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{folio}" aria-label="{folio}"/>'
 
 
 LINK_DOC = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
@@ -612,9 +611,6 @@ def test_a_page_beginning_in_a_link_gets_its_marker_before_the_word_the_link_is_
     pages = (PrintedPage(1, "1", 0, 2), PrintedPage(2, "2", 2, 4), PrintedPage(3, "3", 6, 2))
     (out,), _ = mark_pages([LINK_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
     body = out.decode().split("<body>")[1]
-
-    def mark(f):
-        return f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{f}" aria-label="{f}"/>'
 
     assert body == (f'<p>{mark(1)}censorship. <span id="cite-1">{mark(2)}(<a href="#r">Medvedev, 1979</a>)</span>'
                     f' This is {mark(3)}<a href="#s">one two</a> three</p></body></html>')
