@@ -132,6 +132,7 @@ class PdfJob:
     press: PressProfile | None = None  # None: a plain PDF
     variant: str = ""
     geometry: pagesetup.PageGeometry | None = None
+    part_css: str = ""  # a stylesheet of this document's own, parsed for it alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,23 +343,58 @@ def render_document(job: PdfJob, diagnostics: Diagnostics, progress: Progress | 
     """Lay out ``job``; WeasyPrint's warnings become diagnostics, and the
     book's page count so far goes to ``progress`` (every ``PAGE_STEP``
     pages; ``first_page``: the book's page the document begins on)."""
+    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error():
+        styles = _styles(job)
+        # Colour profiles are made anew for each document: WeasyPrint writes
+        # a profile's bytes from its object, and a second writing of one
+        # object gives other bytes (the file would not be reproducible).
+        profiles: dict = dict(styles.profiles)  # (a user's sheet's own, parsed for this document alone)
+        own = _press_css(job.press) + job.part_css
+        css = [*styles.css, *([weasyprint.CSS(string=own, url_fetcher=styles.fetcher, font_config=styles.fonts,
+                                              color_profiles=profiles)] if own else [])]
+        document = weasyprint.HTML(string=job.source, base_url=str(job.project_dir.resolve()),
+                                   url_fetcher=styles.fetcher)
+        options = {k: v for k, v in _write_options(job).items() if k != "finisher"}
+        rendered = document.render(stylesheets=css, font_config=styles.fonts, color_profiles=profiles, **options)
+    return Rendered(rendered, job, diagnostics)
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """Stylesheets parsed once for every document of a book (the files and
+    the options' sheet, not the colour profiles: ``render_document``), the
+    font configuration they load their faces into, and the URL fetcher."""
+
+    fonts: FontConfiguration
+    css: tuple
+    fetcher: LocalFetcher
+    profiles: dict
+
+_PARSED: dict[tuple, _Styles] = {}  # the stylesheets of the books laid out lately, by what they were made of
+_PARSED_KEEP = 4
+
+
+def _styles(job: PdfJob) -> _Styles:
+    """The parsed stylesheets of ``job`` (its files and ``extra_css``), from
+    the last books' if one had the same; a book's parts share them. Sheets
+    that load a colour profile themselves are parsed for each document."""
+    key = (job.sheets, tuple(p.stat().st_mtime_ns for p in job.sheets), job.extra_css, job.fonts, job.press,
+           str(job.project_dir))
+    if key in _PARSED:
+        return _PARSED[key]
     roots = [job.project_dir, templating.STYLE_DIR, *(p.parent for p in job.sheets),
              *(Path(f.path).parent for f in job.fonts), *([job.press.icc.parent] if job.press else [])]
-    fetcher = LocalFetcher(roots)
-    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error():
-        fonts = FontConfiguration()
-        # One dict for every stylesheet and the document: a CSS() on its
-        # own silently drops its @color-profile (RECIPES.md).
-        profiles: dict = {}
-        css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts,
-                              color_profiles=profiles) for p in job.sheets]
-        css.append(weasyprint.CSS(string=_press_css(job.press) + job.extra_css, url_fetcher=fetcher,
-                                  font_config=fonts, color_profiles=profiles))
-        document = weasyprint.HTML(string=job.source, base_url=str(job.project_dir.resolve()),
-                                   url_fetcher=fetcher)
-        options = {k: v for k, v in _write_options(job).items() if k != "finisher"}
-        rendered = document.render(stylesheets=css, font_config=fonts, color_profiles=profiles, **options)
-    return Rendered(rendered, job, diagnostics)
+    fetcher, fonts, profiles = LocalFetcher(roots), FontConfiguration(), {}
+    css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
+           for p in job.sheets]
+    css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher, font_config=fonts,
+                              color_profiles=profiles))
+    styles = _Styles(fonts, tuple(css), fetcher, profiles)
+    if not profiles:
+        while len(_PARSED) >= _PARSED_KEEP:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = styles
+    return styles
 
 
 def render_pdf(job: PdfJob, diagnostics: Diagnostics) -> bytes:

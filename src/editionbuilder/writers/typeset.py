@@ -230,18 +230,15 @@ class _Typesetter:
         or typeset now."""
         extra = tuple(str(self.ctx.project_dir / d) for d in self.ctx.build.extra_template_dirs)
         source = parts_html(lay, parts, self.edition, extra, created(self.ctx.build.source_date_epoch))
-        css = (font_css(self.fonts) + pagesetup.page_css(self.g)
-               + pagesetup.preformatted_css(self.g, printview.widest_preformatted(self.edition)))
-        if first_folio:
-            css += part_css(first_folio, self.edition.metadata.title or "")
+        own = part_css(first_folio, self.edition.metadata.title or "") if first_folio else ""
         # The front matter's file gives the book its metadata, the press
         # file's DocumentID among them (``assemble``): it is part of its key.
         profile = repr(self.profile.press) if not first_folio else ""
-        digest = self.cache.key(source, css + profile, self.sheets, self.fonts, self.g)
+        digest = self.cache.key(source, self.css + own + profile, self.sheets, self.fonts, self.g)
         kept = self.cache.get(digest)
         if kept is None:
             self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
-            kept = self._typeset(key, source, css, first_folio)
+            kept = self._typeset(key, source, own, first_folio)
             self.cache.put(digest, kept)
             if first_folio:
                 self._say(f"page {first_folio + kept.pages - 1}")
@@ -249,15 +246,15 @@ class _Typesetter:
             self.ctx.diagnostics.warn(code, message)
         return kept
 
-    def _typeset(self, key: str, source: str, css: str, first_folio: int) -> PartResult:
-        """Lay out one part; when WeasyPrint sets a note off its call's page,
-        lay it out once more as plain flow (print.css, "Footnotes") and keep
-        the layout with fewer such notes."""
+    def _typeset(self, key: str, source: str, own: str, first_folio: int) -> PartResult:
+        """Lay out one part (``own``: its stylesheet); when WeasyPrint sets a
+        note off its call's page, lay it out once more as plain flow
+        (print.css, "Footnotes") and keep the layout with fewer such notes."""
         diags = Diagnostics()
-        rendered = self._render(source, css, diags, first_folio)
+        rendered = self._render(source, own, diags, first_folio)
         misplaced = rendered.misplaced_notes()
         if misplaced and key != FRONT_KEY:
-            other = self._render(source, css + f"#{key} {{ columns: auto; }}\n", Diagnostics(), first_folio)
+            other = self._render(source, own + f"#{key} {{ columns: auto; }}\n", Diagnostics(), first_folio)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced = other, other.misplaced_notes()
         if self.keep_layouts:
@@ -268,10 +265,17 @@ class _Typesetter:
                           flow.inked, flow.parts, tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
                           tuple((d.code, d.message) for d in diags.items))
 
-    def _render(self, source: str, css: str, diags: Diagnostics, first_folio: int) -> Rendered:
+    def _render(self, source: str, own: str, diags: Diagnostics, first_folio: int) -> Rendered:
         p = self.profile
-        job = PdfJob(source, tuple(self.sheets), css, tuple(self.fonts), self.ctx.project_dir, p.press, p.variant, self.g)
+        job = PdfJob(source, tuple(self.sheets), self.css, tuple(self.fonts), self.ctx.project_dir, p.press,
+                     p.variant, self.g, own)
         return render_document(job, diags, self.ctx.progress, max(first_folio, 1))
+
+    @property
+    def css(self) -> str:
+        """The stylesheet every part shares: the faces, the page geometry."""
+        return (font_css(self.fonts) + pagesetup.page_css(self.g)
+                + pagesetup.preformatted_css(self.g, printview.widest_preformatted(self.edition)))
 
     def _boxes(self, index: int) -> dict[str, tuple[float, float, float, float]]:
         """Page ``index``'s TrimBox (at the trim, by recto or verso) and BleedBox."""
