@@ -198,3 +198,55 @@ def test_one_copy_of_the_colour_profile_in_the_press_file(first):
         assert len(profiles) == 1
         intent = doc.Root.OutputIntents[0]
         assert intent.DestOutputProfile.objgen in profiles
+
+
+@pytest.mark.parametrize(("trim", "width_in", "height_in"), [("a5", 148 / 25.4, 210 / 25.4),
+                                                              ("140x216mm", 140 / 25.4, 216 / 25.4),
+                                                              ("5x8", 5.0, 8.0)])
+def test_trim_sizes_reach_the_pages(tmp_path, trim, width_in, height_in):
+    """A5, a custom size in millimetres and 5 x 8 in: every page of the
+    book is that size (the film page, a short book: its screen PDF)."""
+    from paths import ROOT
+
+    from editionbuilder.config import load_config
+
+    options = next(e for e in load_config(ROOT / "editions.toml").editions if e.name == "film")
+    options = dataclasses.replace(options, print=PrintOptions(trim=trim, width_in=width_in, height_in=height_in))
+    build_edition(options, BuildOptions(out_dir=str(tmp_path), project_dir=str(ROOT), formats=("pdf",),
+                                        source_date_epoch=EPOCH))
+    with pikepdf.open(tmp_path / "film.pdf") as doc:
+        sizes = {(float(p.obj.MediaBox[2]), float(p.obj.MediaBox[3])) for p in doc.pages}
+    assert len(sizes) == 1  # (the page size is written to 1/10,000 in: within 0.02 pt)
+    assert all(abs(w - width_in * 72) < 0.02 and abs(h - height_in * 72) < 0.02 for w, h in sizes)
+
+
+GERMAN = ("Die Gewerkschaftsbewegung veränderte die Arbeitsverhältnisse der Verwaltungsangestellten "
+          "grundlegend, und die Donaudampfschifffahrtsgesellschaft verhandelte mit ihren Betriebsräten "
+          "über Arbeitszeitverkürzungen, Lohnfortzahlungen und Kündigungsschutzbestimmungen. ")
+
+
+def test_hyphenation_follows_the_editions_language(tmp_path):
+    """A German edition is hyphenated by German rules: every word broken at
+    a line end is broken where German hyphenation allows, and some where
+    English would not."""
+    import pyphen
+
+    from editionbuilder.options import MetadataOverrides as Meta
+
+    src = tmp_path / "buch.txt"
+    src.write_text("Ein Buch\n\nvon Jemand\n\n" + "\n\n".join(GERMAN * 3 for _ in range(8)) + "\n", encoding="utf-8")
+    options = dataclasses.replace(one_off_edition([src]), metadata=Meta(language="de"),
+                                  print=PrintOptions(trim="5x8", width_in=5.0, height_in=8.0))
+    build_edition(options, BuildOptions(out_dir=str(tmp_path), project_dir=str(tmp_path), formats=("pdf",),
+                                        source_date_epoch=EPOCH))
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "buch.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    # a line ending in WeasyPrint's hyphen (U+2010) and the word's rest, in
+    # letters, on the next line (a word broken across a page, whose next
+    # line is the folio, is left out)
+    broken = re.findall(r"([^\W\d_]+)\u2010\n([^\W\d_]+)", text)
+    german, english = pyphen.Pyphen(lang="de_DE"), pyphen.Pyphen(lang="en_US")
+    assert len(broken) >= 5
+    for head, tail in broken:
+        assert len(head) in german.positions(head + tail), (head, tail)
+    assert any(len(head) not in english.positions(head + tail) for head, tail in broken)
