@@ -108,14 +108,15 @@ def prepare(src: Path, work: Path) -> None:
     from editionbuilder.pipeline import read_edition
     from editionbuilder.templating import find_stylesheet
     from editionbuilder.writers.pdf import DEFAULT_FONTS, page_css, render_html
+    from editionbuilder.writers.printview import SCREEN
 
     if src.suffix == ".toml":
         options, project = next(e for e in load_config(src).editions if e.name == "anthology"), src.parent
     else:
         options, project = one_off_edition([src]), Path("/")
     edition = read_edition(options, project, Diagnostics())
-    (work / "book.html").write_text(render_html(edition), encoding="utf-8")
-    for n, name in enumerate(("base.css", "print.css")):
+    (work / "book.html").write_text(render_html(edition, medium=SCREEN), encoding="utf-8")  # the screen PDF's
+    for n, name in enumerate(("base.css", "print.css", "screen.css")):
         (work / f"{n}-{name}").write_text(find_stylesheet(name).read_text(encoding="utf-8"), encoding="utf-8")
     (work / "9-page.css").write_text(page_css(options.print, DEFAULT_FONTS), encoding="utf-8")
     paragraphs = [_escape_md(p) for p in _paragraph_texts(edition)]

@@ -116,3 +116,27 @@ def test_check_fails_with_its_exit_code_on_a_tampered_file(full_build, tmp_path,
     assert code == EXIT_FIDELITY
     printed = capsys.readouterr().out
     assert "FAIL  film.epub" in printed and "kremlin" in printed.lower()
+
+
+def test_words_shared_by_a_note_and_the_text_across_its_page(tmp_path):
+    """A footnote printed between the two halves of a sentence that runs
+    over the page holds the same words as the sentence's second half
+    ("books dealing with the"): each stream keeps its own, nothing is lost
+    or added (the O'Brien text in print had this)."""
+    src = tmp_path / "book.txt"
+    src.write_text(
+        "A Book\n\nby Some One\n\n"
+        "Enlightenment will be found in histories of the working classes[1] than in books dealing with the "
+        "enunciation of abstract theories; nevertheless it is possible to state the rule generally.\n\n"
+        "FOOTNOTES:\n\n[1] An excellent bibliography of books dealing with the history of the working "
+        "classes is to be found elsewhere.\n", encoding="utf-8")
+    edition = read_edition(one_off_edition([src]), tmp_path, Diagnostics())
+    page_1 = ("A Book\nEnlightenment will be found in histories of the working classes1 than in\n"
+              "1 An excellent bibliography of books dealing with the history of the working classes "
+              "is to be found elsewhere.\n90\n\f")
+    page_2 = "A Book\nbooks dealing with the enunciation of abstract theories; nevertheless it is possible " \
+             "to state the rule generally.\n91\n"
+    report = compare(edition, "pdf", page_1 + page_2, writer_labels())
+    assert report.passed, (report.lost, report.added)
+    swapped = page_1.replace("working classes1 than in", "working classes1 than") + page_2
+    assert not compare(edition, "pdf", swapped, writer_labels()).passed  # a word really lost is still found

@@ -275,7 +275,7 @@ def in_order(stream: Sequence[str], got: Sequence[str], index: dict[tuple[str, .
             pairs.extend((i, j) for j in reversed(places) if not taken[j])
     found: list[int | None] = [None] * len(stream)
     last = -1
-    for i, j in _chain(pairs):
+    for i, j in _straighten(_chain(pairs), set(pairs)):
         for k in range(GRAM):
             if found[i + k] is None and j + k > last and not taken[j + k]:
                 found[i + k], last = j + k, j + k
@@ -307,6 +307,24 @@ def _unglue(got: list[str], edition: Edition, vocab: set[str], apparatus: set[st
                 out += [w[:-len(mark)], mark]
                 continue
         out.append(w)
+    return out
+
+
+def _straighten(chain: list[tuple[int, int]], pairs: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The chain with each run placed where the run after it goes on.
+
+    Among chains of one length the longest-chain search may take a run
+    from another place of the output where the same words stand: the text
+    "... than in books dealing with the enunciation" across a page whose
+    footnote reads "... bibliography of books dealing with the history",
+    with the note printed between the two halves of the text. Walking back
+    from the end, a run (i, j) followed by (i + 1, j2) with j2 != j + 1 is
+    moved to (i, j2 - 1) when its words stand there too."""
+    out = list(chain)
+    for k in range(len(out) - 2, -1, -1):
+        (i, j), (i2, j2) = out[k], out[k + 1]
+        if i2 == i + 1 and j2 != j + 1 and (i, j2 - 1) in pairs and (k == 0 or out[k - 1][1] < j2 - 1):
+            out[k] = (i, j2 - 1)
     return out
 
 
