@@ -250,3 +250,19 @@ def test_hyphenation_follows_the_editions_language(tmp_path):
     for head, tail in broken:
         assert len(head) in german.positions(head + tail), (head, tail)
     assert any(len(head) not in english.positions(head + tail) for head, tail in broken)
+
+
+def test_each_font_subset_of_the_joined_file_has_a_tag_of_its_own(first):
+    """Each part subsets the faces anew; different subsets in one file
+    have different tags (ISO 32000-1, 9.6.4), the same subset the same."""
+    out, _files = first
+    for name in ("book-press.pdf", "book.pdf"):
+        with pikepdf.open(out / name) as doc:
+            programs: dict[str, set[bytes]] = {}
+            for page in doc.pages:
+                for font in page.Resources.get("/Font", {}).values():
+                    descriptor = font.DescendantFonts[0].FontDescriptor
+                    program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
+                    programs.setdefault(str(font.BaseFont), set()).add(program.read_raw_bytes())
+            assert len(programs) > 3 and all(len(p) == 1 for p in programs.values())
+            assert all(re.match(r"/[A-Z]{6}\+Edition-", tag) for tag in programs)

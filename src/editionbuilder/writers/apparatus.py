@@ -97,7 +97,9 @@ def apparatus_parts(edition: Edition) -> list[Part]:
     sources = edition.metadata.sources
     parts = []
     if edition.glossary:
-        entries = tuple(Entry(g, glossary_anchor(g.id)) for g in edition.glossary)
+        # A definitions appendix is looked up by term: alphabetical order.
+        terms = sorted(edition.glossary, key=lambda g: (g.term.casefold(), g.id))
+        entries = tuple(Entry(g, glossary_anchor(g.id)) for g in terms)
         parts.append(Part(GLOSSARY_KEY, "glossary", LABELS["glossary"], "back", entries,
                           "glossary", "doc-glossary"))
     if edition.references:

@@ -14,7 +14,12 @@ intent and fonts; this module joins them into the book's file:
   elements, the parent tree renumbered (pages' ``StructParents``, links'
   ``StructParent``), so that each marked content still finds its element;
 - the catalog, metadata and document information of the first part;
-- one copy of each colour profile (every part embeds the same ICC stream).
+- one copy of each colour profile (every part embeds the same ICC stream);
+- a subset tag of its own for each part's subset of a font: WeasyPrint
+  tags a subset by its font ("ABCDEF+Face"), so the parts' different
+  subsets of one face share a tag, and ISO 32000-1 (9.6.4) says different
+  subsets in one file shall have different tags. The new tag is made from
+  the subset's own bytes (the same subset, the same tag).
 
 The result is saved with a deterministic file ID: the same parts give the
 same bytes.
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -77,6 +83,7 @@ class _Book:
 
     def add_first(self, part: PartPdf) -> None:
         pages = list(self.pdf.pages)
+        self._retag_fonts(pages)
         self._keep_dests(self.pdf, part.anchors, {p.obj.objgen: p.obj for p in pages})
         self._take_outlines(self.pdf)
         if self.tags:
@@ -92,6 +99,7 @@ class _Book:
             self.pdf.pages.extend(src.pages)
         pages = list(self.pdf.pages)[start:]
         moved = {old.obj.objgen: new.obj for old, new in zip(src.pages, pages, strict=True)}
+        self._retag_fonts(pages)
         self._keep_dests(src, anchors, moved)
         self._take_outlines(src)
         if self.tags and "/StructTreeRoot" in src.Root:
@@ -153,6 +161,24 @@ class _Book:
                     annot.StructParent = int(annot.StructParent) + offset
         self.next_key = offset + _max_key(theirs) + 1
 
+    def _retag_fonts(self, pages: list[pikepdf.Page]) -> None:
+        """Each font subset of ``pages`` tagged from its own program's bytes."""
+        for font in _fonts(pages):
+            name = str(font.get("/BaseFont", ""))
+            if not _SUBSET_TAG.match(name):
+                continue
+            descendants = list(font.get("/DescendantFonts", ()))
+            descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+            program = next((descriptor[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if descriptor is not None
+                            and k in descriptor), None)
+            if program is None:
+                continue
+            new = pikepdf.Name("/" + _tag(program.read_raw_bytes()) + name[7:])  # name[7:]: "+Face"
+            font.BaseFont = new
+            for d in descendants:
+                d.BaseFont = new
+            descriptor.FontName = new
+
     def _share_profiles(self, pages: list[pikepdf.Page]) -> None:
         """One ICC profile stream for all pages that use the same profile."""
         for page in pages:
@@ -202,6 +228,33 @@ class _Book:
                 self.outlines[n - 1].Next = item
             count += 1 + max(int(item.get("/Count", 0)), 0)
         top.First, top.Last, top.Count = self.outlines[0], self.outlines[-1], count
+
+
+# "/ABCDEF+Face": the name of a font subset, its tag six capitals (ISO 32000-1, 9.6.4).
+_SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
+
+
+def _tag(data: bytes) -> str:
+    """Six capital letters from ``data``'s digest."""
+    digest = hashlib.sha256(data).digest()
+    return "".join(chr(ord("A") + b % 26) for b in digest[:6])
+
+
+def _fonts(pages: list[pikepdf.Page]) -> list[pikepdf.Object]:
+    """Every font dictionary the pages use, in their resources and in their
+    form XObjects' (each once)."""
+    seen: dict[tuple[int, int], pikepdf.Object] = {}
+    todo = [p.obj.get("/Resources") for p in pages]
+    while todo:
+        resources = todo.pop()
+        if resources is None:
+            continue
+        for font in resources.get("/Font", {}).values():
+            seen.setdefault(font.objgen if font.is_indirect else (id(font), 0), font)
+        for xobject in resources.get("/XObject", {}).values():
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                todo.append(xobject.Resources)
+    return list(seen.values())
 
 
 def _document(root: pikepdf.Object) -> pikepdf.Object:

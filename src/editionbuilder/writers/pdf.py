@@ -52,7 +52,7 @@ EBGARAMOND = "/usr/share/fonts/opentype/ebgaramond"
 TEXT_FAMILY = "Edition Text"
 BOLD_FAMILY = "Edition Text Bold"
 MONO_FAMILY = "Edition Mono"
-BOLD_SELECTORS = "strong, b, .note-label"
+BOLD_SELECTORS = "strong, b, dfn, .note-label"  # dfn: a glossary term (base.css sets it bold)
 # Debian's libgs-common: a v2 SWOP CMYK printer profile (RECIPES.md).
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 # The XMP DocumentID WeasyPrint writes for PDF/X-4: "xmp.did:" and a random UUID.
