@@ -70,3 +70,26 @@ def full_build(tmp_path_factory, corpus_config) -> Path:
 def shipped_epubs(full_build) -> dict[str, Path]:
     """The EPUB of every book of ``full_build``, by edition name."""
     return {name: full_build / f"{name}.epub" for name in BOOKS}
+
+
+@pytest.fixture(scope="session")
+def ace_reports(request, tmp_path_factory, shipped_epubs) -> dict:
+    """DAISY Ace's report on every book of ``full_build`` (or the
+    ``AceFailed`` of a book Ace could not check), two books at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from epubkit import ACE, CHROMIUM_WRAPPER, AceFailed, announce, require_tools, run_ace
+
+    require_tools(ACE, CHROMIUM_WRAPPER)
+    work = tmp_path_factory.mktemp("ace")
+
+    def check(name: str):
+        try:
+            return run_ace(shipped_epubs[name], work / name)
+        except AceFailed as e:
+            return e
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = dict(zip(BOOKS, pool.map(check, BOOKS)))
+    announce(request, f"DAISY Ace reports (report.html, report.json): {work}/NAME/try1/report/")
+    return reports

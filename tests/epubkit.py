@@ -5,7 +5,9 @@ to name the documents of an EPUB. The EPUBs are conftest.py's shared build.
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -66,3 +68,43 @@ def announce(request: pytest.FixtureRequest, line: str) -> None:
         return
     with capture.global_and_fixture_disabled():  # fd-level capture would swallow it
         reporter.write_line(f"\n{line}")
+
+
+ACE = NODE_MODULES / ".bin" / "ace-cli"
+ACE_TRIES = 2  # Ace drives a headless Chromium, whose start can fail on a loaded machine
+
+
+class AceFailed(Exception):
+    """Ace itself did not run to its report (not a finding about the book)."""
+
+
+def run_ace(epub: Path, work: Path) -> dict:
+    """`ace-cli -f -o OUT book.epub`; its report.json, parsed. A run that
+    ends without a report (the browser did not start) is tried once more;
+    a report, whatever it finds, is never run again."""
+    for attempt in range(1, ACE_TRIES + 1):
+        try:
+            return _ace_once(epub, work / f"try{attempt}")
+        except AceFailed:
+            if attempt == ACE_TRIES:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _ace_once(epub: Path, work: Path) -> dict:
+    env = scratch_env(work / "scratch")
+    # Ace finds the browser only through this variable; the wrapper passes
+    # the flags Debian's Chromium needs here (it ignores them from the env).
+    env["PUPPETEER_EXECUTABLE_PATH"] = str(CHROMIUM_WRAPPER)
+    out = work / "report"
+    try:
+        proc = subprocess.run(
+            [str(ACE), "--force", "--silent", "--outdir", str(out), str(epub)],
+            env=env, capture_output=True, text=True, timeout=300, check=False,
+        )
+    except subprocess.TimeoutExpired as e:
+        raise AceFailed(f"Ace did not finish {epub.name} in {e.timeout} s") from None
+    report = out / "report.json"
+    if proc.returncode != 0 or not report.exists():
+        raise AceFailed(f"Ace failed on {epub.name} (exit {proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    return json.loads(report.read_text(encoding="utf-8"))

@@ -12,65 +12,11 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from conftest import BOOKS
-from epubkit import (
-    CHROMIUM_WRAPPER,
-    NODE_MODULES,
-    announce,
-    doc_name,
-    require_tools,
-    scratch_env,
-    spine_hrefs,
-)
-
-ACE = NODE_MODULES / ".bin" / "ace-cli"
-
-
-class AceFailed(Exception):
-    """Ace itself did not run to its report (not a finding about the book)."""
-
-
-def run_ace(epub: Path, work: Path) -> dict:
-    """`ace-cli -f -o OUT book.epub`; its report.json, parsed."""
-    env = scratch_env(work / "scratch")
-    # Ace finds the browser only through this variable; the wrapper passes
-    # the flags Debian's Chromium needs here (it ignores them from the env).
-    env["PUPPETEER_EXECUTABLE_PATH"] = str(CHROMIUM_WRAPPER)
-    out = work / "report"
-    try:
-        proc = subprocess.run(
-            [str(ACE), "--force", "--silent", "--outdir", str(out), str(epub)],
-            env=env, capture_output=True, text=True, timeout=300, check=False,
-        )
-    except subprocess.TimeoutExpired as e:
-        raise AceFailed(f"Ace did not finish {epub.name} in {e.timeout} s") from None
-    report = out / "report.json"
-    if proc.returncode != 0 or not report.exists():
-        raise AceFailed(f"Ace failed on {epub.name} (exit {proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
-    return json.loads(report.read_text(encoding="utf-8"))
-
-
-@pytest.fixture(scope="session")
-def ace_reports(request, tmp_path_factory, shipped_epubs) -> dict[str, dict | AceFailed]:
-    require_tools(ACE, CHROMIUM_WRAPPER)
-    epubs = shipped_epubs
-    work = tmp_path_factory.mktemp("ace")
-
-    def check(name: str) -> dict | AceFailed:
-        try:
-            return run_ace(epubs[name], work / name)
-        except AceFailed as e:
-            return e
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        reports = dict(zip(BOOKS, pool.map(check, BOOKS)))
-    announce(request, f"DAISY Ace reports (report.html, report.json): {work}/NAME/report/")
-    return reports
-
+from epubkit import AceFailed, doc_name, spine_hrefs
 
 def report_of(ace_reports, name: str) -> dict:
     report = ace_reports[name]

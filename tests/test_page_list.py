@@ -19,10 +19,9 @@ from pathlib import Path
 import pikepdf
 import pytest
 from conftest import CORPUS_EDITION
-from epubkit import CHROMIUM_WRAPPER, require_tools
 from lxml import etree
 from paths import ROOT
-from test_ace import ACE, run_ace, violations
+from test_ace import report_of, violations
 
 from editionbuilder import writers
 from editionbuilder.cli import main
@@ -330,16 +329,16 @@ ACE_PAGE_RULES = ("epub-pagelist-broken", "epub-pagelist-missing-pagebreak", "ep
                   "metadata-accessibilityFeature-printPageNumbers-nopagebreaks")
 
 
-def test_ace_sees_the_page_breaks_and_passes_its_page_list_checks(full_build, tmp_path):
+def test_ace_sees_the_page_breaks_and_passes_its_page_list_checks(ace_reports):
     """Ace on the anthology: it finds the page-break markers (a book without
     them reports ``hasPageBreaks`` false), so its silence on the page-list
     rules (each entry a marker, each marker listed, pageBreakSource given,
     the printPageNumbers feature backed by a page list and by markers) is
     a pass, not a rule that had nothing to check."""
-    require_tools(ACE, CHROMIUM_WRAPPER)
-    report = run_ace(full_build / "anthology.epub", tmp_path)
+    report = report_of(ace_reports, "anthology")
     assert report["properties"]["hasPageBreaks"] is True
     assert [v for v in violations(report) if v["rule"] in ACE_PAGE_RULES] == []
+    assert report_of(ace_reports, "film")["properties"].get("hasPageBreaks") is not True  # no print edition
 
 
 def test_package_names_the_print_edition_as_page_source(printed):
