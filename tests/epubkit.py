@@ -5,9 +5,12 @@ to name the documents of an EPUB. The EPUBs are conftest.py's shared build.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -46,10 +49,18 @@ def scratch_env(scratch: Path) -> dict[str, str]:
     """The environment with XDG folders and TMPDIR in `scratch`, so that the
     tools (Ace, Chromium) write nothing under ~/.config or ~/.cache."""
     env = dict(os.environ)
-    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR", "TMPDIR"):
+    for name in ("XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_RUNTIME_DIR"):
         folder = scratch / name.lower()
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         env[name] = str(folder)
+    # Chromium puts its singleton socket in TMPDIR, and a Unix socket's path
+    # may not pass 107 bytes: a short folder of its own, not one deep in
+    # pytest's tree ("Socket path too long" ends the browser at start).
+    scratch.mkdir(parents=True, exist_ok=True)
+    short = Path(tempfile.mkdtemp(prefix="eb-"))
+    atexit.register(shutil.rmtree, short, True)  # removed when the test session ends
+    (scratch / "tmpdir").write_text(str(short), encoding="utf-8")  # where it went
+    env["TMPDIR"] = str(short)
     return env
 
 
