@@ -59,11 +59,13 @@ setup: $(SYSTEM_STAMP) $(INSTALL_STAMP)
 # The build always runs: only the builder knows which sources an edition
 # reads, and builds are reproducible, so a rebuild changes no byte.
 # What a build reads: the config, the project's text files (sources, user
-# templates and styles; not outputs, the virtualenv, git or npm modules),
+# templates and styles; not outputs, the virtualenv, git, npm modules or the
+# test runners' caches),
 # the package's code, templates and stylesheets, and the fonts it embeds.
 # `make` with none of them changed since the last good build does nothing.
 BUILD_INPUTS := $(CONFIG) $(shell find . \( -path ./output -o -path ./$(VENV) -o -path ./.git \
-	-o -path ./tools -o -path ./tests -o -path ./bench -o -name __pycache__ \) -prune -o -type f -print) \
+	-o -path ./tools -o -path ./tests -o -path ./bench -o -name __pycache__ \
+	-o -path ./.hypothesis -o -path ./.pytest_cache -o -name '*.egg-info' \) -prune -o -type f -print) \
 	$(wildcard /usr/share/fonts/opentype/ebgaramond/EBGaramond12-*.otf)
 BUILD_STAMP := output/.build.stamp
 
