@@ -435,7 +435,7 @@ def test_the_press_pdf_is_typeset_before_the_epub():
 class LayoutLog:
     """Every layout WeasyPrint makes in a build (``pdf.render_document``,
     the real one), with the writer at work when it was asked for, and the
-    page lists made: the press layout read (``Rendered.print_layout``) and
+    page lists made: the press layout read (``TypesetBook.print_layout``) and
     the one the EPUB writer marks its pages from (``pagelist.mark_pages``)."""
 
     def __init__(self, monkeypatch) -> None:

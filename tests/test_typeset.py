@@ -11,7 +11,9 @@ The book here is a Gutenberg text cut to a few chapters, in print at
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -81,6 +83,16 @@ def first(tmp_path_factory) -> tuple[Path, dict[str, bytes]]:
     return out, build(project, out, cache=True)
 
 
+def changed_project(tmp: Path, out: Path, change: str) -> Path:
+    """A project of the text with one sentence changed, and the first
+    build's kept parts in its output folder."""
+    project = tmp / "project"
+    project.mkdir()
+    source(project, change=change)
+    shutil.copytree(out / ".cache", project / "out" / ".cache")
+    return project
+
+
 def test_nothing_changed_typesets_nothing(first, monkeypatch, tmp_path):
     out, files = first
     layouts = Layouts(monkeypatch)
@@ -91,13 +103,7 @@ def test_nothing_changed_typesets_nothing(first, monkeypatch, tmp_path):
 
 def test_one_changed_sentence_typesets_its_part_only_and_equals_a_clean_build(first, monkeypatch, tmp_path):
     out, files = first
-    project = tmp_path / "project"
-    project.mkdir()
-    source(project, change="But if we arrive at that point, we shall at the same time")
-    (project / "out").mkdir()
-    import shutil
-
-    shutil.copytree(out / ".cache", project / "out" / ".cache")
+    project = changed_project(tmp_path, out, "But if we arrive at that point, we shall at the same time")
     layouts = Layouts(monkeypatch)
     incremental = build(project, project / "out", cache=True)
     # the changed part, once for each PDF (press and screen), and nothing else
@@ -112,14 +118,7 @@ def test_a_part_that_grows_moves_the_parts_after_it(first, monkeypatch, tmp_path
     other folios and are typeset again, the ones before it are not; the
     contents (front matter) follow; the result is a clean build's."""
     out, _files = first
-    project = tmp_path / "project"
-    project.mkdir()
-    long = "But if we arrive at that, " + "we shall at the same time " * 400
-    source(project, change=long)
-    import shutil
-
-    (project / "out").mkdir()
-    shutil.copytree(out / ".cache", project / "out" / ".cache")
+    project = changed_project(tmp_path, out, "But if we arrive at that, " + "we shall at the same time " * 400)
     layouts = Layouts(monkeypatch)
     incremental = build(project, project / "out", cache=True)
     titles = layouts.titles
@@ -133,8 +132,6 @@ def test_the_cache_keeps_only_what_the_last_build_used(first):
     kept = {p.stem for p in (out / ".cache/typeset").glob("*.pdf")}
     manifests = list((out / ".cache/typeset").glob("*.manifest.json"))
     assert len(manifests) == 2  # the press and the screen PDF
-    import json
-
     used = set().union(*(json.loads(m.read_text())["parts"] for m in manifests))
     assert kept == used
 

@@ -56,23 +56,20 @@ class StagedOutputs:
     files of the edition as they were: an EPUB of the new text never
     stands beside a PDF of the old one."""
 
-    def __init__(self, out_dir: Path, stage: Path):
-        self.out_dir = out_dir
+    def __init__(self, stage: Path):
         self.dir = stage
 
-    def commit(self, finals: list[Path], declined: list[Path]) -> list[Path]:
+    def commit(self, finals: list[Path], declined: list[Path]) -> None:
         """Move each staged file onto its final name in the output folder,
         and remove the final files in ``declined`` (outputs this build chose
         not to make, such as the press file of a book too short for print:
-        an old one must not be uploaded by mistake). Returns those removed."""
+        an old one must not be uploaded by mistake)."""
         for final in finals:
             staged = self.dir / final.name
             os.chmod(staged, 0o644)
             os.replace(staged, final)
-        removed = [p for p in declined if p.is_file()]
-        for path in removed:
-            path.unlink()
-        return removed
+        for path in declined:
+            path.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -84,6 +81,6 @@ def staged_outputs(out_dir: Path | str, name: str) -> Iterator[StagedOutputs]:
     out.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{name}.build-", dir=out))
     try:
-        yield StagedOutputs(out, stage)
+        yield StagedOutputs(stage)
     finally:
         shutil.rmtree(stage, ignore_errors=True)

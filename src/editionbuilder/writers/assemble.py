@@ -77,7 +77,6 @@ class _Book:
         self.profiles: dict[bytes, pikepdf.Object] = {}
         self.tags = "/StructTreeRoot" in pdf.Root
         self.next_key = 0  # the parent tree's next free key
-        self.blank_size: tuple[float, float] | None = None
 
     # -- parts -------------------------------------------------------------
 

@@ -213,11 +213,6 @@ class Rendered:
                 text.add_block(child)
         return Flow(tuple(text.words), tuple(starts), tuple(printed), tuple(inked), tuple(text.parts))
 
-    def print_layout(self, source: str) -> pagelist.PrintLayout:
-        """The book's main-flow words and where each page begins among them
-        (``pagelist``), for a book typeset as this one document."""
-        return self.flow().layout(source)
-
     def part_pdf(self) -> bytes:
         """The PDF of one part of a book (``typeset``): a link to an anchor of
         another part is kept by naming that anchor at the part's last page
@@ -251,6 +246,8 @@ class Flow:
     parts: tuple[str, ...]  # per word: the key of the book part it is in
 
     def layout(self, source: str) -> pagelist.PrintLayout:
+        """Where each page begins among the words (``pagelist``), every
+        page's folio inferred from the ones printed."""
         folios = pagelist.infer_folios(self.printed)
         ends = [*self.starts[1:], len(self.words)]
         pages = tuple(pagelist.PrintedPage(n, folios[n - 1], start, end - start, self.inked[n - 1])
@@ -264,7 +261,7 @@ HYPHENATE_CHARACTER = "\u2010"
 
 
 class _FlowText:
-    """Words of the main flow, line by line, as ``Rendered.print_layout``
+    """Words of the main flow, line by line, as ``Rendered.flow``
     walks the pages: text boxes of one line are joined as they are (spaces
     are in the text), lines and blocks are separated by a space unless the
     line ended with a hyphen the layout added. Generated text is left out:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from functools import cached_property
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -48,6 +49,7 @@ from . import WriteContext, assemble, pagelist, pagesetup, printview
 from .apparatus import BIBLIOGRAPHY_KEY
 from .pdf import (
     BookProfile,
+    Flow,
     FontFace,
     PdfJob,
     Rendered,
@@ -107,7 +109,9 @@ class TypesetBook:
         return sum(part.pages if part is not None else 1 for _key, part in self.flow)
 
     def print_layout(self, source: str) -> pagelist.PrintLayout:
-        """Where each page of the book begins in its running text (``pagelist``)."""
+        """Where each page of the book begins in its running text
+        (``pagelist``): the parts' running texts one after the other, a
+        blank verso a page without words."""
         words, starts, printed, inked, parts = [], [], [], [], []
         for _key, part in self.flow:
             if part is None:
@@ -120,11 +124,7 @@ class TypesetBook:
             inked.extend(part.inked)
             words.extend(part.words)
             parts.extend(part.parts)
-        ends = [*starts[1:], len(words)]
-        folios = pagelist.infer_folios(printed)
-        pages = tuple(pagelist.PrintedPage(n, folios[n - 1], start, end - start, inked[n - 1])
-                      for n, (start, end) in enumerate(zip(starts, ends, strict=True), start=1))
-        return pagelist.PrintLayout(source, tuple(words), pages, tuple(parts))
+        return Flow(tuple(words), tuple(starts), tuple(printed), tuple(inked), tuple(parts)).layout(source)
 
     def misplaced_notes(self) -> list[tuple[str, int, int]]:
         """(label, call page, note page) of every note set off its call's
@@ -273,9 +273,10 @@ class _Typesetter:
                      p.variant, self.g, own)
         return render_document(job, diags, self.ctx.progress, max(first_folio, 1))
 
-    @property
+    @cached_property
     def css(self) -> str:
-        """The stylesheet every part shares: the faces, the page geometry."""
+        """The stylesheet every part shares: the faces, the page geometry
+        (made once: the widest preformatted line is found in the whole book)."""
         return (font_css(self.fonts) + pagesetup.page_css(self.g)
                 + pagesetup.preformatted_css(self.g, printview.widest_preformatted(self.edition)))
 
