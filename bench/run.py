@@ -36,9 +36,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
-TEXTS = ("01-pg-engels-socialism-utopian-scientific/39257-8.txt",
-         "02-pg-bradley-enclosures-in-england/29258.txt",
-         "03-pg-obrien-mediaeval-economic-teaching/13488-8.txt")
+TEXTS = (
+    "01-pg-engels-socialism-utopian-scientific/39257-8.txt",
+    "02-pg-bradley-enclosures-in-england/29258.txt",
+    "03-pg-obrien-mediaeval-economic-teaching/13488-8.txt",
+)
 WORDS_PER_PAGE = 330  # a 6 x 9 in page of 11 pt text, measured on our PDFs
 
 
@@ -57,6 +59,7 @@ def _ours(fmt: str):
     """Our build of one format: the EPUB, or the screen PDF (the one PDF plain
     WeasyPrint is compared with: a print edition's press file and cover are
     left out here, and measured in the rebuild row)."""
+
     def run(src: Path, work: Path) -> int:
         from editionbuilder.config import load_config, one_off_edition
         from editionbuilder.options import BuildOptions
@@ -67,9 +70,12 @@ def _ours(fmt: str):
         else:
             options, project = one_off_edition([src]), src.parent
         options = dataclasses.replace(options, print=dataclasses.replace(options.print, enabled=False))
-        build_edition(options, BuildOptions(out_dir=str(work), project_dir=str(project), formats=(fmt,),
-                                            source_date_epoch=1_764_028_800))
+        build_edition(
+            options,
+            BuildOptions(out_dir=str(work), project_dir=str(project), formats=(fmt,), source_date_epoch=1_764_028_800),
+        )
         return _pdf_pages(next(work.glob("*.pdf"))) if fmt == "pdf" else 0
+
     return run
 
 
@@ -89,11 +95,24 @@ def _pandoc(src: Path, work: Path) -> int:
     import pypandoc
 
     pandoc = pypandoc.get_pandoc_path()
-    subprocess.run([pandoc, str(work / "book.md"), "-f", "markdown", "-t", "epub3", "-o", str(work / "pandoc.epub"),
-                    "--metadata", "title=Benchmark", "--metadata", "lang=en"], check=True)
+    subprocess.run(
+        [
+            pandoc,
+            str(work / "book.md"),
+            "-f",
+            "markdown",
+            "-t",
+            "epub3",
+            "-o",
+            str(work / "pandoc.epub"),
+            "--metadata",
+            "title=Benchmark",
+            "--metadata",
+            "lang=en",
+        ],
+        check=True,
+    )
     return 0
-
-
 
 
 def _pdf_pages(path: Path) -> int:
@@ -166,8 +185,11 @@ def print_project(src: Path, folder: Path) -> Path:
     folder.mkdir()
     (folder / src.name).write_bytes(src.read_bytes())
     config = folder / "editions.toml"
-    config.write_text(f'[[edition]]\nname = "book"\nsources = ["{src.name}"]\n'
-                      '[edition.metadata]\ndate = "2026-01-01"\n[edition.print]\nenabled = true\n', encoding="utf-8")
+    config.write_text(
+        f'[[edition]]\nname = "book"\nsources = ["{src.name}"]\n'
+        '[edition.metadata]\ndate = "2026-01-01"\n[edition.print]\nenabled = true\n',
+        encoding="utf-8",
+    )
     return config
 
 
@@ -192,14 +214,18 @@ def _rebuild(src: Path, work: Path) -> int:
     return _pdf_pages(config.parent / "output" / "book-press.pdf")
 
 
-_CHILD_MODES = {"epub": _ours("epub"), "pdf": _ours("pdf"), "weasyprint": _plain_weasyprint, "pandoc": _pandoc,
-                "rebuild": _rebuild}
+_CHILD_MODES = {
+    "epub": _ours("epub"),
+    "pdf": _ours("pdf"),
+    "weasyprint": _plain_weasyprint,
+    "pandoc": _pandoc,
+    "rebuild": _rebuild,
+}
 
 
 def measure(mode: str, src: Path, work: Path) -> dict:
     """The JSON lines a child printed, merged (a build's own lines are skipped)."""
-    run = subprocess.run([sys.executable, __file__, "child", mode, str(src), str(work)],
-                         capture_output=True, text=True)
+    run = subprocess.run([sys.executable, __file__, "child", mode, str(src), str(work)], capture_output=True, text=True)
     if run.returncode:
         raise SystemExit(f"{mode} on {src.name} failed:\n{run.stderr[-2000:]}")
     found: dict = {}
@@ -214,8 +240,11 @@ def bench_one(label: str, src: Path, tmp: Path, rebuild: bool) -> dict:
     work.mkdir()
     prepare(src, work)
     modes = ("epub", "pandoc", "pdf", "weasyprint", *(("rebuild",) if rebuild else ()))
-    rows = {mode: measure(mode, src, work / mode if mode in ("epub", "pdf", "rebuild") else work)
-            for mode in modes if _mkdir(work / mode)}
+    rows = {
+        mode: measure(mode, src, work / mode if mode in ("epub", "pdf", "rebuild") else work)
+        for mode in modes
+        if _mkdir(work / mode)
+    }
     return {"label": label, **rows}
 
 
@@ -225,9 +254,11 @@ def _mkdir(path: Path) -> bool:
 
 
 def table(results: list[dict]) -> str:
-    head = ("| book | pages | EPUB s | pandoc s | EPUB/pandoc | PDF s | WeasyPrint s | PDF/WeasyPrint "
-            "| s/page | peak MB (PDF) | print edition: full build s | rebuild s | rebuild/full |\n"
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    head = (
+        "| book | pages | EPUB s | pandoc s | EPUB/pandoc | PDF s | WeasyPrint s | PDF/WeasyPrint "
+        "| s/page | peak MB (PDF) | print edition: full build s | rebuild s | rebuild/full |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    )
     lines = [head]
     for r in results:
         e, p, d, w = r["epub"], r["pandoc"], r["pdf"], r["weasyprint"]
@@ -255,8 +286,10 @@ def main() -> int:
         results = [bench_one("anthology", ROOT / "editions.toml", tmp, False)]
         for n in (int(x) for x in args.pages.split(",") if x):
             results.append(bench_one(f"synthetic-{n}", synthetic(n, tmp), tmp, n >= 100))
-    report = (f"Benchmark of {date.today().isoformat()} on {platform.machine()}, {platform.python_version()}, "
-              f"{_cpus()} cores\n\n{table(results)}\n")
+    report = (
+        f"Benchmark of {date.today().isoformat()} on {platform.machine()}, {platform.python_version()}, "
+        f"{_cpus()} cores\n\n{table(results)}\n"
+    )
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")

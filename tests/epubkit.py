@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 from lxml import etree
+
 from paths import ROOT
 
 TOOLS = ROOT / "tools"
@@ -111,11 +112,17 @@ def _ace_once(epub: Path, work: Path) -> dict:
     try:
         proc = subprocess.run(
             [str(ACE), "--force", "--silent", "--outdir", str(out), str(epub)],
-            env=env, capture_output=True, text=True, timeout=300, check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
     except subprocess.TimeoutExpired as e:
         raise AceFailed(f"Ace did not finish {epub.name} in {e.timeout} s") from None
     report = out / "report.json"
     if proc.returncode != 0 or not report.exists():
-        raise AceFailed(f"Ace failed on {epub.name} (exit {proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+        raise AceFailed(
+            f"Ace failed on {epub.name} (exit {proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}"
+        )
     return json.loads(report.read_text(encoding="utf-8"))

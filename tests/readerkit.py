@@ -51,7 +51,13 @@ def flat(inlines) -> str:
         elif isinstance(node, NoteRef):
             out.append(f"⟨{node.marker}⟩")
         elif isinstance(node, Citation):
-            out.append("{" + node.prefix + node.separator.join(f"{i.text}→{i.key or '?'}" for i in node.items) + node.suffix + "}")
+            out.append(
+                "{"
+                + node.prefix
+                + node.separator.join(f"{i.text}→{i.key or '?'}" for i in node.items)
+                + node.suffix
+                + "}"
+            )
         elif isinstance(node, TermRef):
             out.append("[[" + flat(node.children) + "]]")
         elif isinstance(node, Link):

@@ -9,14 +9,13 @@ Ace takes about 5 s a book; the books are checked two at a time (2 cores).
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
+
 from conftest import BOOKS
 from epubkit import AceFailed, doc_name, spine_hrefs
+
 
 def report_of(ace_reports, name: str) -> dict:
     report = ace_reports[name]
@@ -40,16 +39,18 @@ def violations(report: dict) -> list[dict[str, str]]:
             if result.get("earl:outcome") != "fail":
                 continue
             pointer = result.get("earl:pointer", {})
-            found.append({
-                "rule": test.get("dct:title", "?"),
-                "impact": test.get("earl:impact", "?"),
-                "file": doc["earl:testSubject"]["url"],
-                "element": ", ".join(dict.fromkeys(pointer.get("css", []))),
-                "rule_says": test.get("dct:description", ""),
-                "found": result.get("dct:description", "").strip(),
-                "html": _XMLNS.sub("", result.get("html", "")).split("<!--##-->")[0].strip(),
-                "help": test.get("help", {}).get("url", ""),
-            })
+            found.append(
+                {
+                    "rule": test.get("dct:title", "?"),
+                    "impact": test.get("earl:impact", "?"),
+                    "file": doc["earl:testSubject"]["url"],
+                    "element": ", ".join(dict.fromkeys(pointer.get("css", []))),
+                    "rule_says": test.get("dct:description", ""),
+                    "found": result.get("dct:description", "").strip(),
+                    "html": _XMLNS.sub("", result.get("html", "")).split("<!--##-->")[0].strip(),
+                    "help": test.get("help", {}).get("url", ""),
+                }
+            )
     return found
 
 

@@ -18,13 +18,11 @@ from editionbuilder.bibliography import (
     parse_reference,
 )
 from editionbuilder.model import Issued, Name, Position, Reference
-
-ROOT = Path(__file__).resolve().parents[1]
 from paths import CORPUS, SEED, seed_lines, seed_references
 
+ROOT = Path(__file__).resolve().parents[1]
+
 POS = Position("t.txt", 1, 1)
-
-
 
 
 def ref(text: str) -> Reference:
@@ -46,39 +44,173 @@ def body(literal: str) -> Name:
 # line: (type, authors, editors, title, container, year, suffix)
 SEED_EXPECTED = {
     79: ("book", [person("ANDERSON", "Perry")], [], "Lineages of the Absolutist State", "", 1974, ""),
-    81: ("article-journal", [person("BLACKBURN", "Robin")], [], "Fin de Siecle: Socialism After the Crash", "New Left Review", 1991, ""),
+    81: (
+        "article-journal",
+        [person("BLACKBURN", "Robin")],
+        [],
+        "Fin de Siecle: Socialism After the Crash",
+        "New Left Review",
+        1991,
+        "",
+    ),
     83: ("book", [person("BLUM", "William")], [], "The CIA: A Forgotten History", "", 1986, ""),
-    85: ("book", [person("BURCHETT", "Wilfred"), person("ALLEY", "Rewi")], [], "China: The Quality of Life", "", 1976, ""),
+    85: (
+        "book",
+        [person("BURCHETT", "Wilfred"), person("ALLEY", "Rewi")],
+        [],
+        "China: The Quality of Life",
+        "",
+        1976,
+        "",
+    ),
     87: ("book", [person("CALLINICOS", "Alex")], [], "The Revenge of History", "", 1991, ""),
     89: ("book", [person("CARCHEDI", "Gugliemo")], [], "Class Analysis and Social Research", "", 1987, ""),
     91: ("book", [person("CLARK", "Tony")], [], "Peaceful Coexistence", "", 1994, ""),
     93: ("book", [person("CLOUGH", "Robert")], [], "Labour: A Party Fit for Imperialism", "", 1992, ""),
-    95: ("book", [body("COMMUNIST UNITY ORGANISATION")], [], "Broad Fronts and United Fronts: An Analysis", "", 1972, ""),
+    95: (
+        "book",
+        [body("COMMUNIST UNITY ORGANISATION")],
+        [],
+        "Broad Fronts and United Fronts: An Analysis",
+        "",
+        1972,
+        "",
+    ),
     97: ("article-journal", [person("FUKUYAMA", "Francis")], [], "The End of History", "National Interest", 1989, ""),
-    99: ("article-journal", [person("GERAS", "Norman")], [], "The Controversy About Marx and Justice", "New Left Review", 1990, ""),
+    99: (
+        "article-journal",
+        [person("GERAS", "Norman")],
+        [],
+        "The Controversy About Marx and Justice",
+        "New Left Review",
+        1990,
+        "",
+    ),
     101: ("book", [person("GETTY", "John Archibald")], [], "Origins of the Great Purges", "", 1985, ""),
-    103: ("article-newspaper", [person("HOBSBAWN", "Eric")], [], "Waking from History’s Great Dream", "The Independent on Sunday", 1990, ""),
+    103: (
+        "article-newspaper",
+        [person("HOBSBAWN", "Eric")],
+        [],
+        "Waking from History’s Great Dream",
+        "The Independent on Sunday",
+        1990,
+        "",
+    ),
     105: ("article-journal", [person("HOFFMAN", "John")], [], "Has Marxism a Future?", "Communist Review", 1990, ""),
     107: ("book", [person("LENIN", "V.I."), person("TROTSKY", "L.")], [], "Kronstadt", "", 1978, ""),
-    109: ("chapter", [person("LUXEMBURG", "Rosa")], [person("WOLFE", "B. D.")], "The Russian Revolution", "Leninism or Marxism", 1961, ""),
-    111: ("book", [person("MAJID", "Cathy")], [], "Nikita Khruschev: his role in the anti-Stalin campaign and in the destruction of socialism", "", 1993, ""),
+    109: (
+        "chapter",
+        [person("LUXEMBURG", "Rosa")],
+        [person("WOLFE", "B. D.")],
+        "The Russian Revolution",
+        "Leninism or Marxism",
+        1961,
+        "",
+    ),
+    111: (
+        "book",
+        [person("MAJID", "Cathy")],
+        [],
+        "Nikita Khruschev: his role in the anti-Stalin campaign and in the destruction of socialism",
+        "",
+        1993,
+        "",
+    ),
     113: ("book", [body("MAO TSE-TUNG")], [], "Critique of Soviet Economics", "", 1977, ""),
     115: ("book", [person("MARX", "Karl")], [], "Critique of the Gotha Programme", "", 1972, ""),
-    117: ("chapter", [person("MARX", "Karl"), person("ENGELS", "Frederick")], [],
-          "Letter to August Bebel, Wilhelm Liebknecht, Wilhelm Bracke and others, (Circular Letter), September, 17-18th, 1879",
-          "Selected Letters", 1977, ""),
+    117: (
+        "chapter",
+        [person("MARX", "Karl"), person("ENGELS", "Frederick")],
+        [],
+        "Letter to August Bebel, Wilhelm Liebknecht, Wilhelm Bracke and others, (Circular Letter), September, 17-18th, 1879",
+        "Selected Letters",
+        1977,
+        "",
+    ),
     119: ("article-journal", [body("THE MARXIST")], [], "What Went Wrong?", "The Marxist", 1994, ""),
-    121: ("book", [body("MARXIST-LENINIST PROGRAMME COMMISSION")], [], "The Unholy Alliance: The United Front Against Fascism and War, 1935-47", "", 1983, ""),
+    121: (
+        "book",
+        [body("MARXIST-LENINIST PROGRAMME COMMISSION")],
+        [],
+        "The Unholy Alliance: The United Front Against Fascism and War, 1935-47",
+        "",
+        1983,
+        "",
+    ),
     123: ("book", [person("MEDVEDEV", "Zhores")], [], "Soviet Science", "", 1978, ""),
-    125: ("article-magazine", [body("RCP/US.")], [], "Outline of Views on the Historical Experience of the International Communist Movement and the Lessons for Today", "Revolution", 1981, ""),
-    127: ("article-magazine", [body("RCP/US.")], [], "The Line of the Comintern on the Civil War in Spain", "Revolution", 1981, "a"),
-    129: ("article-magazine", [person("RICHARDS", "Frank")], [], "The Future Hasn’t Even Begun", "Living Marxism", 1989, ""),
-    131: ("article-journal", [person("RICHARDS", "Frank")], [], "Thesis on Stalinism in the Gorbachev Era", "Confrontation", 1989, "a"),
-    133: ("book", [], [person("RIDDELL", "John")], "The German Revolution and the Debate on Soviet Power", "", 1986, ""),
-    135: ("book", [person("SAMARY", "Catherine")], [], "Plan, Market and Democracy: The Experience of the So-Called Socialist Countries", "", 1988, ""),
+    125: (
+        "article-magazine",
+        [body("RCP/US.")],
+        [],
+        "Outline of Views on the Historical Experience of the International Communist Movement and the Lessons for Today",
+        "Revolution",
+        1981,
+        "",
+    ),
+    127: (
+        "article-magazine",
+        [body("RCP/US.")],
+        [],
+        "The Line of the Comintern on the Civil War in Spain",
+        "Revolution",
+        1981,
+        "a",
+    ),
+    129: (
+        "article-magazine",
+        [person("RICHARDS", "Frank")],
+        [],
+        "The Future Hasn’t Even Begun",
+        "Living Marxism",
+        1989,
+        "",
+    ),
+    131: (
+        "article-journal",
+        [person("RICHARDS", "Frank")],
+        [],
+        "Thesis on Stalinism in the Gorbachev Era",
+        "Confrontation",
+        1989,
+        "a",
+    ),
+    133: (
+        "book",
+        [],
+        [person("RIDDELL", "John")],
+        "The German Revolution and the Debate on Soviet Power",
+        "",
+        1986,
+        "",
+    ),
+    135: (
+        "book",
+        [person("SAMARY", "Catherine")],
+        [],
+        "Plan, Market and Democracy: The Experience of the So-Called Socialist Countries",
+        "",
+        1988,
+        "",
+    ),
     137: ("book", [person("SHAW", "Warren"), person("PRYCE", "David")], [], "Encyclopaedia of the USSR", "", 1990, ""),
-    139: ("book", [person("SIRIANNI", "Carmen")], [], "Workers Control and Soviet Democracy: The Soviet Experience", "", 1982, ""),
-    141: ("chapter", [person("STALIN", "J.V.")], [body("Central Committee of the CPSU.")], "", "History of the Communist Party of the Soviet Union", 1939, ""),
+    139: (
+        "book",
+        [person("SIRIANNI", "Carmen")],
+        [],
+        "Workers Control and Soviet Democracy: The Soviet Experience",
+        "",
+        1982,
+        "",
+    ),
+    141: (
+        "chapter",
+        [person("STALIN", "J.V.")],
+        [body("Central Committee of the CPSU.")],
+        "",
+        "History of the Communist Party of the Soviet Union",
+        1939,
+        "",
+    ),
 }
 
 
@@ -135,7 +267,11 @@ def test_invented_book():
     r = ref("OKONKWO, Adaeze, The Rivers of Memory, Harbour Press, Lagos, 2004.")
     assert r.type == "book" and r.author == (person("OKONKWO", "Adaeze"),)
     assert (r.title, r.publisher, r.publisher_place, r.issued.year) == (
-        "The Rivers of Memory", "Harbour Press", "Lagos", 2004)
+        "The Rivers of Memory",
+        "Harbour Press",
+        "Lagos",
+        2004,
+    )
 
 
 def test_invented_corporate_and_acronym_authors():
@@ -145,19 +281,30 @@ def test_invented_corporate_and_acronym_authors():
     r = ref("IWG/UK., ‘Notes on the Crisis’, In:- Spark, March 1977.")
     assert r.author == (body("IWG/UK."),)
     assert (r.type, r.title, r.container_title, r.issued) == (
-        "article-magazine", "Notes on the Crisis", "Spark", Issued(1977, 3, 0, "", "March 1977"))
+        "article-magazine",
+        "Notes on the Crisis",
+        "Spark",
+        Issued(1977, 3, 0, "", "March 1977"),
+    )
 
 
 def test_invented_the_inversion():
     r = ref("WORKER, THE, Who Pays? In:- The Worker, No. 12, Leeds, 1971.")
     assert r.author == (body("THE WORKER"),)
     assert (r.type, r.title, r.container_title, r.issue, r.publisher_place) == (
-        "article-journal", "Who Pays?", "The Worker", "12", "Leeds")
+        "article-journal",
+        "Who Pays?",
+        "The Worker",
+        "12",
+        "Leeds",
+    )
 
 
 def test_invented_container_with_editor_and_place_publisher():
-    r = ref("NKEMELU, Obi, ‘Land and Law’, In:- FERREIRA, A. M. Essays on Tenure, "
-            "Porto Alegre – Coastal University Press, 1983.")
+    r = ref(
+        "NKEMELU, Obi, ‘Land and Law’, In:- FERREIRA, A. M. Essays on Tenure, "
+        "Porto Alegre – Coastal University Press, 1983."
+    )
     assert r.type == "chapter" and r.editor == (person("FERREIRA", "A. M."),)
     assert (r.title, r.container_title) == ("Land and Law", "Essays on Tenure")
     assert (r.publisher, r.publisher_place) == ("Coastal University Press", "Porto Alegre")
@@ -339,7 +486,11 @@ def test_invented_lone_reference():
     r = parse_lone_reference("Notes on Method, Harbour Press, Lagos, 1961.", "x", POS, "Okonkwo")
     assert r is not None and r.author == (Name(family="Okonkwo"),)
     assert (r.title, r.publisher, r.publisher_place, r.issued.year) == (
-        "Notes on Method", "Harbour Press", "Lagos", 1961)
+        "Notes on Method",
+        "Harbour Press",
+        "Lagos",
+        1961,
+    )
 
 
 @pytest.mark.parametrize(
@@ -376,7 +527,9 @@ def test_two_word_body_with_a_body_word():
 
 
 def test_three_authors_and_pages():
-    r = ref("MÜLLER, Hans and SCHMIDT, Eva and WEBER, Jonas, ‘Die Brücke’, In:- Labour History, "
-            "vol. 12, No. 3, 1979, pp. 45-67.")
+    r = ref(
+        "MÜLLER, Hans and SCHMIDT, Eva and WEBER, Jonas, ‘Die Brücke’, In:- Labour History, "
+        "vol. 12, No. 3, 1979, pp. 45-67."
+    )
     assert [n.family for n in r.author] == ["MÜLLER", "SCHMIDT", "WEBER"]
     assert (r.volume, r.issue, r.page, r.issued.year) == ("12", "3", "45-67", 1979)

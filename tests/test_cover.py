@@ -13,7 +13,6 @@ from pathlib import Path
 import pikepdf
 import pytest
 from PIL import Image
-from sample_edition import sample_edition
 
 from editionbuilder.config import load_config
 from editionbuilder.diagnostics import ConfigError, Diagnostics
@@ -32,6 +31,7 @@ from editionbuilder.writers.cover import (
     write_cover,
     write_print_cover,
 )
+from sample_edition import sample_edition
 
 PT = 72
 BLEED = 0.125
@@ -43,8 +43,12 @@ STRESS = Metadata(title="Quixotic Ångström Études", authors=("Çelik Quayle",
 
 
 def context(tmp: Path, paper: str = "white", blurb: str = BLURB, caliper: float = 0.0) -> WriteContext:
-    options = EditionOptions("book", ("book.txt",), MetadataOverrides(blurb=blurb),
-                             print=PrintOptions(enabled=True, paper=paper, caliper_in=caliper))
+    options = EditionOptions(
+        "book",
+        ("book.txt",),
+        MetadataOverrides(blurb=blurb),
+        print=PrintOptions(enabled=True, paper=paper, caliper_in=caliper),
+    )
     return WriteContext(options, BuildOptions(source_date_epoch=EPOCH), Diagnostics(), tmp)
 
 
@@ -64,8 +68,26 @@ def words(path: Path) -> list[tuple[str, float, float, float, float]]:
 def raster(path: Path, box_in: tuple[float, float, float, float], dpi: int = 300) -> Image.Image:
     """The region (x, y, width, height in inches from the top left) as RGB pixels."""
     x, y, w, h = (round(v * dpi) for v in box_in)
-    png = subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-x", str(x), "-y", str(y), "-W", str(w),
-                          "-H", str(h), "-singlefile", str(path)], capture_output=True, check=True).stdout
+    png = subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            str(dpi),
+            "-x",
+            str(x),
+            "-y",
+            str(y),
+            "-W",
+            str(w),
+            "-H",
+            str(h),
+            "-singlefile",
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+    ).stdout
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 
@@ -172,8 +194,9 @@ def test_a_long_blurb_is_reported(tmp_path):
 
 def test_a_missing_blurb_is_reported(tmp_path):
     ctx = context(tmp_path, blurb="")
-    edition = dataclasses.replace(sample_edition(), metadata=dataclasses.replace(sample_edition().metadata,
-                                                                                  description=""))
+    edition = dataclasses.replace(
+        sample_edition(), metadata=dataclasses.replace(sample_edition().metadata, description="")
+    )
     write_cover(edition, tmp_path / "bare.pdf", ctx, 150)
     assert [d.code for d in ctx.diagnostics.items] == ["cover-blurb-missing"]
 
@@ -233,8 +256,9 @@ def write_config(tmp: Path, edition_lines: str) -> Path:
 
 
 def test_config_blurb_and_caliper(tmp_path):
-    config = write_config(tmp_path, '[edition.metadata]\nblurb = """On the back.\n\nTwo."""\n'
-                                    "[edition.print]\ncaliper = 0.0031\n")
+    config = write_config(
+        tmp_path, '[edition.metadata]\nblurb = """On the back.\n\nTwo."""\n[edition.print]\ncaliper = 0.0031\n'
+    )
     edition = load_config(config).editions[0]
     assert edition.metadata.blurb == "On the back.\n\nTwo."
     assert edition.print.enabled and edition.print.caliper == 0.0031
@@ -243,5 +267,5 @@ def test_config_blurb_and_caliper(tmp_path):
 
 @pytest.mark.parametrize("value", ["0.05", "0", '"thin"', "true"])
 def test_config_refuses_a_caliper_that_is_not_inches_per_page(tmp_path, value):
-    with pytest.raises(ConfigError, match="print.caliper"):
+    with pytest.raises(ConfigError, match=r"print\.caliper"):
         load_config(write_config(tmp_path, f"[edition.print]\ncaliper = {value}\n"))

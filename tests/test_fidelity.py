@@ -14,13 +14,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from paths import CORPUS, ROOT
 
 from editionbuilder.cli import EXIT_FIDELITY, main
 from editionbuilder.config import load_config, one_off_edition
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.fidelity import compare, epub_text, join_hyphenated, pdf_text, writer_labels
 from editionbuilder.pipeline import read_edition
+from paths import CORPUS, ROOT
 
 OTHER_TEXTS = sorted(CORPUS.glob("0[23]-pg-*/*.txt"))
 
@@ -69,7 +69,7 @@ def test_gate_finds_injected_text(anthology):
 def test_gate_finds_a_passage_moved(anthology):
     edition, text, _, _ = anthology
     first = text.index("One of the most retailed")
-    sentence = text[first:text.index(".", first) + 1]
+    sentence = text[first : text.index(".", first) + 1]
     moved = text.replace(sentence, "", 1) + " " + sentence  # to the end of the book
     report = compare(edition, "a", moved, writer_labels())
     # most of its 20 words (a few common ones, "the", "of", pair with
@@ -83,8 +83,12 @@ def test_gate_reads_a_real_pdf_with_its_hyphenation(anthology):
     (some across a page, past the page's folio and the next running head)
     are joined again, and the gate passes."""
     edition, _, _, build = anthology
-    raw = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(build / "anthology-press.pdf"), "-"],
-                         capture_output=True, check=True, text=True).stdout
+    raw = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(build / "anthology-press.pdf"), "-"],
+        capture_output=True,
+        check=True,
+        text=True,
+    ).stdout
     broken = sum(line.rstrip().endswith("\u2010") for line in raw.split("\n"))
     assert broken >= 10  # the book is hyphenated: the joining is exercised
     text = pdf_text(build / "anthology-press.pdf")
@@ -93,10 +97,12 @@ def test_gate_reads_a_real_pdf_with_its_hyphenation(anthology):
 
 
 def test_hyphenated_words_are_joined_across_lines_and_pages():
-    text = ("A line ends with a hyphen\u2010\nated word.\n"
-            "The page's last line is broken in the mid\u2010\n"
-            "1 A footnote on this page.\n\n12\n\f"
-            "Running Head\n\ndle of a word.\n")
+    text = (
+        "A line ends with a hyphen\u2010\nated word.\n"
+        "The page's last line is broken in the mid\u2010\n"
+        "1 A footnote on this page.\n\n12\n\f"
+        "Running Head\n\ndle of a word.\n"
+    )
     joined = join_hyphenated(text).split()
     assert "hyphenated" in joined and "middle" in joined
     assert "ated" not in joined and "dle" not in joined
@@ -129,13 +135,19 @@ def test_words_shared_by_a_note_and_the_text_across_its_page(tmp_path):
         "Enlightenment will be found in histories of the working classes[1] than in books dealing with the "
         "enunciation of abstract theories; nevertheless it is possible to state the rule generally.\n\n"
         "FOOTNOTES:\n\n[1] An excellent bibliography of books dealing with the history of the working "
-        "classes is to be found elsewhere.\n", encoding="utf-8")
+        "classes is to be found elsewhere.\n",
+        encoding="utf-8",
+    )
     edition = read_edition(one_off_edition([src]), tmp_path, Diagnostics())
-    page_1 = ("A Book\nEnlightenment will be found in histories of the working classes1 than in\n"
-              "1 An excellent bibliography of books dealing with the history of the working classes "
-              "is to be found elsewhere.\n90\n\f")
-    page_2 = "A Book\nbooks dealing with the enunciation of abstract theories; nevertheless it is possible " \
-             "to state the rule generally.\n91\n"
+    page_1 = (
+        "A Book\nEnlightenment will be found in histories of the working classes1 than in\n"
+        "1 An excellent bibliography of books dealing with the history of the working classes "
+        "is to be found elsewhere.\n90\n\f"
+    )
+    page_2 = (
+        "A Book\nbooks dealing with the enunciation of abstract theories; nevertheless it is possible "
+        "to state the rule generally.\n91\n"
+    )
     report = compare(edition, "pdf", page_1 + page_2, writer_labels())
     assert report.passed, (report.lost, report.added)
     swapped = page_1.replace("working classes1 than in", "working classes1 than") + page_2

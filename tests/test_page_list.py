@@ -18,18 +18,25 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from conftest import CORPUS_EDITION
 from lxml import etree
-from paths import ROOT
-from test_ace import report_of, violations
 
+from conftest import CORPUS_EDITION
 from editionbuilder import writers
 from editionbuilder.cli import main
 from editionbuilder.config import load_config
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import read_edition
-from editionbuilder.writers import PRINT_LAYOUT, WriteContext, formats_for, get_writer, output_path, pagelist, pdf, typeset
+from editionbuilder.writers import (
+    PRINT_LAYOUT,
+    WriteContext,
+    formats_for,
+    get_writer,
+    output_path,
+    pagelist,
+    pdf,
+    typeset,
+)
 from editionbuilder.writers.pagelist import (
     PrintedPage,
     PrintLayout,
@@ -38,6 +45,8 @@ from editionbuilder.writers.pagelist import (
     mark_pages,
     roman,
 )
+from paths import ROOT
+from test_ace import report_of, violations
 
 PRINT_BOOKS = ("anthology", CORPUS_EDITION)
 X = "{http://www.w3.org/1999/xhtml}"
@@ -60,20 +69,22 @@ def uncall(words: list[str]) -> list[str]:
     "sharpness.C"); the EPUB's note references are left out of its words."""
     # A note number of 1-3 digits after a word's closing punctuation
     # ("grazing.6"), in a word with a letter (not a bare number).
-    words = [re.sub(r"(?<=[.,;:\u2019\u201d)\]])\d{1,3}$", "", w) if re.search(r"[^\W\d_]", w) else w
-             for w in words]
+    words = [re.sub(r"(?<=[.,;:\u2019\u201d)\]])\d{1,3}$", "", w) if re.search(r"[^\W\d_]", w) else w for w in words]
     # A lettered or symbol note call after closing punctuation ("sharpness.C", "end.*").
     words = [re.sub(r"(?<=[.,;:\u201d)\]])[A-Z*\u2020]$", "", w) for w in words]
     # A note call of 1-3 digits or a symbol right after a letter (with any
     # closing punctuation between, kept), in a word with a lower-case letter.
-    return [re.sub(r"(?<=[^\W\d])([.,;:\u2019\u201d)]*)[0-9*\u2020]{1,3}$", r"\1", w) if re.search(r"[a-z]", w) else w
-            for w in words]
+    return [
+        re.sub(r"(?<=[^\W\d])([.,;:\u2019\u201d)]*)[0-9*\u2020]{1,3}$", r"\1", w) if re.search(r"[a-z]", w) else w
+        for w in words
+    ]
 
 
 def pdf_pages(path: Path) -> list[list[str]]:
     """Each page's lines in layout order (tables stay in rows)."""
-    text = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return [[ln.strip() for ln in page.splitlines() if ln.strip()] for page in text.split("\f")[:-1]]
 
 
@@ -126,8 +137,9 @@ def read_epub(path: Path) -> Epub:
     for href in spine:
         walk(docs[href], href)
     nav = docs["nav.xhtml"]
-    page_list = [(a.text, a.get("href")) for n in nav.iter(X + "nav") if n.get(EPUB_TYPE) == "page-list"
-                 for a in n.iter(X + "a")]
+    page_list = [
+        (a.text, a.get("href")) for n in nav.iter(X + "nav") if n.get(EPUB_TYPE) == "page-list" for a in n.iter(X + "a")
+    ]
     return Epub(markers_of(stream), page_list, opf, docs, spine)
 
 
@@ -139,10 +151,18 @@ def markers_of(stream: list[tuple[str, str, str]]) -> list[Marker]:
     for n, (kind, value, doc) in enumerate(stream):
         if kind == "mark":
             link = link_after(stream, n)
-            after = norm([v for k, v, _ in stream[n + 1:n + 80] if k == "word"])[:5 + link]
-            before = norm([v for k, v, _ in stream[max(0, n - 8):n] if k == "word"])
-            markers.append(Marker(value, doc, after, before[-1] if before else "",
-                                  n + 1 < len(stream) and stream[n + 1][0] == "mark", link))
+            after = norm([v for k, v, _ in stream[n + 1 : n + 80] if k == "word"])[: 5 + link]
+            before = norm([v for k, v, _ in stream[max(0, n - 8) : n] if k == "word"])
+            markers.append(
+                Marker(
+                    value,
+                    doc,
+                    after,
+                    before[-1] if before else "",
+                    n + 1 < len(stream) and stream[n + 1][0] == "mark",
+                    link,
+                )
+            )
     return markers
 
 
@@ -162,8 +182,10 @@ def link_after(stream: list[tuple[str, str, str]], n: int) -> int:
 
 @pytest.fixture(scope="session")
 def printed(full_build) -> dict[str, tuple[list[list[str]], Epub]]:
-    return {name: (pdf_pages(full_build / f"{name}-press.pdf"), read_epub(full_build / f"{name}.epub"))
-            for name in PRINT_BOOKS}
+    return {
+        name: (pdf_pages(full_build / f"{name}-press.pdf"), read_epub(full_build / f"{name}.epub"))
+        for name in PRINT_BOOKS
+    }
 
 
 def starts_alike(page: list[str], marker: Marker) -> str:
@@ -181,9 +203,14 @@ def starts_alike(page: list[str], marker: Marker) -> str:
         if got and got[:k] == expected[:k]:
             return "same words"
         for d in range(1, marker.link):
-            if got and got[:min(len(expected) - d, len(got))] == expected[d:d + len(got)]:
+            if got and got[: min(len(expected) - d, len(got))] == expected[d : d + len(got)]:
                 return "within the link after the marker"
-        if len(got) > 1 and marker.before.endswith(got[0]) and marker.before != got[0] and got[1:k + 1] == expected[:k]:
+        if (
+            len(got) > 1
+            and marker.before.endswith(got[0])
+            and marker.before != got[0]
+            and got[1 : k + 1] == expected[:k]
+        ):
             return "after the word split across the pages"
     return ""
 
@@ -203,7 +230,7 @@ def test_one_marker_per_printed_page_with_text_in_page_order(printed, name):
         printed_folio = pages[n][-1]
         if re.fullmatch(r"\d+|[ivxlc]+", printed_folio):  # an arabic or lower-case roman folio
             assert label == printed_folio, (n + 1, label)
-    assert len(set(label for label, _ in epub.page_list)) == len(epub.page_list)
+    assert len({label for label, _ in epub.page_list}) == len(epub.page_list)
 
 
 @pytest.mark.parametrize("name", PRINT_BOOKS)
@@ -245,10 +272,50 @@ def test_page_list_links_to_page_breaks_only(printed, name):
 # Elements that end a run of text (a word cannot go on across them); every
 # other element (em, span, a, cite, sup...) is inline: a word may go on
 # through it, as in wo<em>rd</em>.
-_BLOCKS = frozenset(X + t for t in (
-    "html", "head", "body", "section", "article", "aside", "nav", "header", "footer", "main", "div", "p",
-    "h1", "h2", "h3", "h4", "h5", "h6", "hgroup", "blockquote", "pre", "ul", "ol", "li", "dl", "dt", "dd",
-    "table", "thead", "tbody", "tfoot", "tr", "td", "th", "caption", "figure", "figcaption", "br", "hr"))
+_BLOCKS = frozenset(
+    X + t
+    for t in (
+        "html",
+        "head",
+        "body",
+        "section",
+        "article",
+        "aside",
+        "nav",
+        "header",
+        "footer",
+        "main",
+        "div",
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hgroup",
+        "blockquote",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "table",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "caption",
+        "figure",
+        "figcaption",
+        "br",
+        "hr",
+    )
+)
 
 
 def text_stream(el, out: list) -> list:
@@ -274,7 +341,7 @@ def chars_beside(stream: list, n: int) -> tuple[str, str]:
     ``stream[n]``, through inline elements and past other markers (a
     newline at a block edge or the document's end)."""
     before = next((t for t in reversed(stream[:n]) if isinstance(t, str) and t), "\n")
-    after = next((t for t in stream[n + 1:] if isinstance(t, str) and t), "\n")
+    after = next((t for t in stream[n + 1 :] if isinstance(t, str) and t), "\n")
     return before[-1], after[0]
 
 
@@ -294,16 +361,22 @@ def test_markers_inside_words_are_found_through_inline_elements():
     """The check below sees a marker that splits a word across inline
     markup (wo|<em>rd</em>, <em>wo|</em><span>rd</span>), and passes markers
     between words, whatever the markup around them."""
+
     def doc(body: str):
-        return etree.fromstring(f'<html xmlns="http://www.w3.org/1999/xhtml" '
-                                f'xmlns:epub="http://www.idpf.org/2007/ops"><body>{body}</body></html>')
+        return etree.fromstring(
+            f'<html xmlns="http://www.w3.org/1999/xhtml" '
+            f'xmlns:epub="http://www.idpf.org/2007/ops"><body>{body}</body></html>'
+        )
 
     def mark(ident: str) -> str:
         return f'<span epub:type="pagebreak" id="{ident}"/>'
 
     assert markers_inside_words(doc(f"<p>wo{mark('a')}<em>rd</em></p>")) == [("a", "o", "r")]
     assert markers_inside_words(doc(f"<p><em>wo{mark('a')}</em><span>rd</span></p>")) == [("a", "o", "r")]
-    assert markers_inside_words(doc(f"<p>wo{mark('a')}{mark('b')}<em>rd</em></p>")) == [("a", "o", "r"), ("b", "o", "r")]
+    assert markers_inside_words(doc(f"<p>wo{mark('a')}{mark('b')}<em>rd</em></p>")) == [
+        ("a", "o", "r"),
+        ("b", "o", "r"),
+    ]
     assert markers_inside_words(doc(f"<p>one <em>two</em> {mark('a')}<em>three</em></p>")) == []
     assert markers_inside_words(doc(f"<p>one</p>{mark('a')}<p>two</p><p>three{mark('b')}</p>")) == []
 
@@ -324,9 +397,13 @@ def test_markers_are_outside_links_and_between_words(printed, name):
 
 # DAISY Ace 1.4's checks of a page list (ace-core checker-epub.js and
 # checker.js); it reports a rule only when it fails.
-ACE_PAGE_RULES = ("epub-pagelist-broken", "epub-pagelist-missing-pagebreak", "epub-pagesource",
-                  "metadata-accessibilityFeature-printPageNumbers-nopagelist",
-                  "metadata-accessibilityFeature-printPageNumbers-nopagebreaks")
+ACE_PAGE_RULES = (
+    "epub-pagelist-broken",
+    "epub-pagelist-missing-pagebreak",
+    "epub-pagesource",
+    "metadata-accessibilityFeature-printPageNumbers-nopagelist",
+    "metadata-accessibilityFeature-printPageNumbers-nopagebreaks",
+)
 
 
 def test_ace_sees_the_page_breaks_and_passes_its_page_list_checks(ace_reports):
@@ -352,7 +429,8 @@ def test_package_names_the_print_edition_as_page_source(printed):
     assert "page numbers of the print edition" in summary
     _, engels = printed[CORPUS_EDITION]
     assert ("pageBreakSource", "urn:editionbuilder:test:engels-print") in {
-        (m.get("property"), m.text) for m in engels.opf.iter("{*}meta")}
+        (m.get("property"), m.text) for m in engels.opf.iter("{*}meta")
+    }
 
 
 def test_bibliography_page_numbers_agree_with_the_markers(printed):
@@ -362,8 +440,10 @@ def test_bibliography_page_numbers_agree_with_the_markers(printed):
     opening = next(n for n, p in enumerate(pages) if p and p[0] == "Bibliography")
     text = " ".join(" ".join(words_of(p)) for p in pages[opening:])
     # "cited on p. 3" or "cited on pp. 3, 5, 12": the page numbers after it
-    printed_refs = [sorted(set(int(x) for x in m.replace(",", " ").split()))
-                    for m in re.findall(r"cited on pp?\. (\d+(?:, \d+)*)", text)]
+    printed_refs = [
+        sorted({int(x) for x in m.replace(",", " ").split()})
+        for m in re.findall(r"cited on pp?\. (\d+(?:, \d+)*)", text)
+    ]
     page_of: dict[str, str] = {}  # citation id -> folio of the marker before it
     current = ""
     for href in epub.spine:
@@ -377,7 +457,7 @@ def test_bibliography_page_numbers_agree_with_the_markers(printed):
     for li in bib.iter(X + "li"):
         backs = [a.get("href") for a in li.iter(X + "a") if a.get("role") == "doc-backlink"]
         if backs:
-            epub_refs.append(sorted(set(int(page_of[h]) for h in backs)))
+            epub_refs.append(sorted({int(page_of[h]) for h in backs}))
     assert len(printed_refs) >= 15
     assert printed_refs == epub_refs
 
@@ -394,7 +474,9 @@ def _texts(epub: Path) -> dict[str, str]:
         for name in z.namelist():
             if name.endswith(".xhtml") and not name.endswith("nav.xhtml"):
                 root = etree.fromstring(z.read(name))
-                for el in root.xpath("//*[@epub:type='pagebreak']", namespaces={"epub": "http://www.idpf.org/2007/ops"}):
+                for el in root.xpath(
+                    "//*[@epub:type='pagebreak']", namespaces={"epub": "http://www.idpf.org/2007/ops"}
+                ):
                     el.getparent().remove(el) if not el.tail else _drop(el)
                 out[name] = "".join(root.itertext())
     return out
@@ -458,6 +540,7 @@ class LayoutLog:
                 return fn(*args, **kwargs)
             finally:
                 self.active.pop()
+
         return run
 
     def _layout(self, render):
@@ -465,6 +548,7 @@ class LayoutLog:
             rendered = render(job, diagnostics, progress, first_page)
             self.events.append(("layout", self.active[-1], tuple(p.name for p in job.sheets), rendered.pages))
             return rendered
+
         return run
 
     def _reading(self, print_layout):
@@ -473,6 +557,7 @@ class LayoutLog:
             self.read.append(layout)
             self.events.append(("read", self.active[-1], book.file_pages))
             return layout
+
         return run
 
     def _marking(self, mark_pages):
@@ -480,6 +565,7 @@ class LayoutLog:
             self.marked.append(layout)
             self.events.append(("marked", self.active[-1]))
             return mark_pages(documents, layout, names)
+
         return run
 
     def layouts(self, writer: str) -> list[tuple[tuple[str, ...], int]]:
@@ -495,7 +581,9 @@ def test_the_epub_lays_out_nothing_to_learn_the_pages(full_build, tmp_path, monk
     no other, and the EPUB writer lays out nothing but its one-page cover
     image: its page list is the press layout, passed on."""
     log = LayoutLog(monkeypatch)
-    assert main(["build", "--config", str(ROOT / "editions.toml"), "--edition", "anthology", "--out", str(tmp_path)]) == 0
+    assert (
+        main(["build", "--config", str(ROOT / "editions.toml"), "--edition", "anthology", "--out", str(tmp_path)]) == 0
+    )
     press = log.layouts("press")
     assert press and all("press.css" in sheets for sheets, _pages in press)
     assert sum(pages for _sheets, pages in press) >= 24
@@ -528,8 +616,8 @@ def test_roman_and_inferred_folios():
 
 
 def test_align_matches_shared_words_and_points_print_only_words_ahead():
-    printed = "Title Title by A Contents One two three four five six seven".split()
-    epub = "Title by A Imprint text here One two three four five six seven".split()
+    printed = ["Title", "Title", "by", "A", "Contents", "One", "two", "three", "four", "five", "six", "seven"]
+    epub = ["Title", "by", "A", "Imprint", "text", "here", "One", "two", "three", "four", "five", "six", "seven"]
     out = align(printed, epub)
     assert out[0] == 0 and out[2] == 1  # "by" is the EPUB's second word
     assert out[4] == epub.index("One")  # "Contents": print only, points at the next shared word
@@ -537,24 +625,34 @@ def test_align_matches_shared_words_and_points_print_only_words_ahead():
     assert out == sorted(out)
 
 
-XHTML_DOC = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
-             b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
-             b'<head><title>T</title></head><body><section><h1>Head<em>ing</em></h1>'
-             b'<p>One <em>tw</em>o three <a href="#r">four five</a> six.'
-             b'<a epub:type="noteref" href="#n">1</a> seven</p><p>eight</p></section></body></html>')
+XHTML_DOC = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+    b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+    b"<head><title>T</title></head><body><section><h1>Head<em>ing</em></h1>"
+    b'<p>One <em>tw</em>o three <a href="#r">four five</a> six.'
+    b'<a epub:type="noteref" href="#n">1</a> seven</p><p>eight</p></section></body></html>'
+)
 
 
 def test_mark_pages_puts_markers_between_words_outside_links_and_headings():
     words = ("Heading", "One", "two", "three", "four", "five", "six.", "seven", "eight")
-    pages = (PrintedPage(1, "i", 0, 3), PrintedPage(2, "ii", 3, 0, False), PrintedPage(3, "1", 3, 2),
-             PrintedPage(4, "2", 5, 3), PrintedPage(5, "3", 8, 1), PrintedPage(6, "4", 9, 0, True))
+    pages = (
+        PrintedPage(1, "i", 0, 3),
+        PrintedPage(2, "ii", 3, 0, False),
+        PrintedPage(3, "1", 3, 2),
+        PrintedPage(4, "2", 5, 3),
+        PrintedPage(5, "3", 8, 1),
+        PrintedPage(6, "4", 9, 0, True),
+    )
     (out,), targets = mark_pages([XHTML_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
     body = out.decode().split("<body>")[1]
 
-    assert body == (f"<section>{mark('i')}<h1>Head<em>ing</em></h1>"
-                    f"<p>One <em>tw</em>o {mark('1')}three "
-                    f'{mark("2")}<a href="#r">four five</a> six.<a epub:type="noteref" href="#n">1</a> seven</p>'
-                    f"<p>{mark('3')}eight{mark('4')}</p></section></body></html>")
+    assert body == (
+        f"<section>{mark('i')}<h1>Head<em>ing</em></h1>"
+        f"<p>One <em>tw</em>o {mark('1')}three "
+        f'{mark("2")}<a href="#r">four five</a> six.<a epub:type="noteref" href="#n">1</a> seven</p>'
+        f"<p>{mark('3')}eight{mark('4')}</p></section></body></html>"
+    )
     assert [t.folio for t in targets] == ["i", "1", "2", "3", "4"]  # a blank page (ii) has none
     assert targets[0].href == "a.xhtml#page-i"
 
@@ -566,10 +664,12 @@ def test_pages_sharing_a_spot_keep_their_order():
     assert out.decode().index('id="page-v"') < out.decode().index('id="page-1"') < out.decode().index("<h1>")
 
 
-SPLIT_DOC = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
-             b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
-             b'<head><title>T</title></head><body>'
-             b'<p>One wo<em>rd</em> <em>three</em> four<em>five</em> six</p><p>sev<em>en</em></p></body></html>')
+SPLIT_DOC = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+    b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+    b"<head><title>T</title></head><body>"
+    b"<p>One wo<em>rd</em> <em>three</em> four<em>five</em> six</p><p>sev<em>en</em></p></body></html>"
+)
 
 
 def test_mark_pages_keeps_words_split_by_inline_markup_whole():
@@ -580,13 +680,20 @@ def test_mark_pages_keeps_words_split_by_inline_markup_whole():
     word (print-only text at the end), after the whole of that word, not
     where its first text node ends."""
     words = ("One", "word", "three", "fourfive", "six", "seven")
-    pages = (PrintedPage(1, "1", 1, 1), PrintedPage(2, "2", 2, 1), PrintedPage(3, "3", 4, 1),
-             PrintedPage(4, "4", 5, 1), PrintedPage(5, "5", 6, 0))
+    pages = (
+        PrintedPage(1, "1", 1, 1),
+        PrintedPage(2, "2", 2, 1),
+        PrintedPage(3, "3", 4, 1),
+        PrintedPage(4, "4", 5, 1),
+        PrintedPage(5, "5", 6, 0),
+    )
     (out,), targets = mark_pages([SPLIT_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
     body = out.decode().split("<body>")[1]
 
-    assert body == (f"<p>One {mark(1)}wo<em>rd</em> <em>{mark(2)}three</em> four<em>five</em> {mark(3)}six</p>"
-                    f"<p>{mark(4)}sev<em>en{mark(5)}</em></p></body></html>")
+    assert body == (
+        f"<p>One {mark(1)}wo<em>rd</em> <em>{mark(2)}three</em> four<em>five</em> {mark(3)}six</p>"
+        f"<p>{mark(4)}sev<em>en{mark(5)}</em></p></body></html>"
+    )
     assert markers_inside_words(etree.fromstring(out)) == []
     assert [t.folio for t in targets] == ["1", "2", "3", "4", "5"]
 
@@ -596,10 +703,12 @@ def mark(folio: str | int) -> str:
     return f'<span epub:type="pagebreak" role="doc-pagebreak" id="page-{folio}" aria-label="{folio}"/>'
 
 
-LINK_DOC = (b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
-            b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
-            b'<head><title>T</title></head><body><p>censorship. <span id="cite-1">(<a href="#r">Medvedev, 1979</a>)'
-            b'</span> This is <a href="#s">one two</a> three</p></body></html>')
+LINK_DOC = (
+    b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+    b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+    b'<head><title>T</title></head><body><p>censorship. <span id="cite-1">(<a href="#r">Medvedev, 1979</a>)'
+    b'</span> This is <a href="#s">one two</a> three</p></body></html>'
+)
 
 
 def test_a_page_beginning_in_a_link_gets_its_marker_before_the_word_the_link_is_in():
@@ -611,6 +720,8 @@ def test_a_page_beginning_in_a_link_gets_its_marker_before_the_word_the_link_is_
     (out,), _ = mark_pages([LINK_DOC], PrintLayout("src", words, pages), ["a.xhtml"])
     body = out.decode().split("<body>")[1]
 
-    assert body == (f'<p>{mark(1)}censorship. <span id="cite-1">{mark(2)}(<a href="#r">Medvedev, 1979</a>)</span>'
-                    f' This is {mark(3)}<a href="#s">one two</a> three</p></body></html>')
+    assert body == (
+        f'<p>{mark(1)}censorship. <span id="cite-1">{mark(2)}(<a href="#r">Medvedev, 1979</a>)</span>'
+        f' This is {mark(3)}<a href="#s">one two</a> three</p></body></html>'
+    )
     assert markers_inside_words(etree.fromstring(out)) == []

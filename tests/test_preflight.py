@@ -83,7 +83,17 @@ def test_text_in_the_margin_fails(tmp_path):
 
 def test_gutter_grows_with_page_count():
     assert [kdp_gutter_in(n) for n in (24, 150, 151, 300, 301, 500, 501, 700, 701, 828)] == [
-        0.375, 0.375, 0.5, 0.5, 0.625, 0.625, 0.75, 0.75, 0.875, 0.875]
+        0.375,
+        0.375,
+        0.5,
+        0.5,
+        0.625,
+        0.625,
+        0.75,
+        0.75,
+        0.875,
+        0.875,
+    ]
 
 
 def test_cover_size_follows_the_formula_and_barcode_area(tmp_path):
@@ -113,12 +123,24 @@ def truetype(pdf: pikepdf.Pdf, embedded: bool = True) -> pikepdf.Dictionary:
     """DejaVu Sans Mono as a simple TrueType font with its descriptor, the
     font program in the file (``/FontFile2``) or not."""
     descriptor = pikepdf.Dictionary(
-        Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/DejaVuSansMono"), Flags=33,
-        FontBBox=[-558, -375, 718, 1042], ItalicAngle=0, Ascent=928, Descent=-236, CapHeight=729, StemV=80)
+        Type=pikepdf.Name.FontDescriptor,
+        FontName=pikepdf.Name("/DejaVuSansMono"),
+        Flags=33,
+        FontBBox=[-558, -375, 718, 1042],
+        ItalicAngle=0,
+        Ascent=928,
+        Descent=-236,
+        CapHeight=729,
+        StemV=80,
+    )
     if embedded:
         descriptor.FontFile2 = pdf.make_stream(TRUETYPE.read_bytes())
-    return pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType,
-                              BaseFont=pikepdf.Name("/DejaVuSansMono"), FontDescriptor=descriptor)
+    return pikepdf.Dictionary(
+        Type=pikepdf.Name.Font,
+        Subtype=pikepdf.Name.TrueType,
+        BaseFont=pikepdf.Name("/DejaVuSansMono"),
+        FontDescriptor=descriptor,
+    )
 
 
 def helvetica(_pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
@@ -137,8 +159,9 @@ def font_pdf(path: Path, make_fonts, in_form: bool = False, indirect: bool = Tru
     resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(fonts))
     page = pdf.pages[0].obj
     if in_form:
-        form = pdf.make_stream(content, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form,
-                               BBox=[0, 0, 432, 648], Resources=resources)
+        form = pdf.make_stream(
+            content, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Form, BBox=[0, 0, 432, 648], Resources=resources
+        )
         page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(X0=form))
         page.Contents = pdf.make_stream(b"/X0 Do")
     else:
@@ -153,7 +176,7 @@ def pdffonts_embedded(path: Path) -> list[str]:
     # a font's row ends: emb, sub, uni (each "yes" or "no"), then its object
     # number and generation, or "[none]" for a direct object
     ends = [re.search(r"(yes|no)\s+(?:yes|no)\s+(?:yes|no)\s+(?:\d+\s+\d+|\[none\])$", row) for row in rows[2:]]
-    return [m.group(1) if m else row for m, row in zip(ends, rows[2:])]
+    return [m.group(1) if m else row for m, row in zip(ends, rows[2:], strict=False)]
 
 
 def fonts_check(path: Path):

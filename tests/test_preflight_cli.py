@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 import weasyprint
-from sample_edition import sample_edition
 
 from editionbuilder.cli import EXIT_PREFLIGHT, main
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import BuildOptions, EditionOptions, PrintOptions
 from editionbuilder.writers import WriteContext
 from editionbuilder.writers.cover import write_cover
+from sample_edition import sample_edition
 
 CMYK = "/usr/share/color/icc/ghostscript/default_cmyk.icc"
 PROFILE = f"@color-profile device-cmyk {{ src: url(file://{CMYK}); components: c, m, y, k; }}"
@@ -94,8 +94,12 @@ def test_a_bad_interior_and_a_cover_of_the_wrong_size_fail(project, capsys):
     code, lines, _err = preflight(project, capsys)
     assert code == EXIT_PREFLIGHT == 7
     failed = {re.split(r"\s{2,}", line)[2] for line in lines if line.startswith("FAIL")}
-    assert {"even page count", "no annotations or links", "output intent with ICC profile",
-            "page size = trim (+ bleed)"} <= failed
+    assert {
+        "even page count",
+        "no annotations or links",
+        "output intent with ICC profile",
+        "page size = trim (+ bleed)",
+    } <= failed
     assert lines[-1].startswith("preflight: 2 files, 16 checks, ") and lines[-1].endswith("failed")
 
 

@@ -27,7 +27,6 @@ import pytest
 import weasyprint
 from fontTools.ttLib import TTFont
 from lxml import etree
-from paths import ROOT, SHARED
 from weasyprint.formatting_structure import boxes as wboxes
 
 from editionbuilder.config import load_config, one_off_edition
@@ -43,11 +42,12 @@ from editionbuilder.writers import (
     get_writer,
     output_path,
     pagesetup,
+    printview,
 )
 from editionbuilder.writers import pdf as pdf_writer
-from editionbuilder.writers import printview
 from editionbuilder.writers.pdf import PdfWriter, render_html
 from editionbuilder.writers.press import MIN_PAGES, press_profile
+from paths import ROOT, SHARED
 
 EPOCH = 1_764_028_800  # 2025-11-25T00:00:00Z
 ENGELS = SHARED / "corpus/01-pg-engels-socialism-utopian-scientific/39257-8.txt"
@@ -89,8 +89,11 @@ def books(tmp_path_factory) -> dict[str, Book]:
     """anthology (twice), anthology with bleed, Engels in print at 5.5 x 8.5 in, film in print (too short)."""
     anthology = shipped("anthology")
     bleed = dataclasses.replace(anthology, name="bleed", print=dataclasses.replace(anthology.print, bleed=True))
-    engels = dataclasses.replace(one_off_edition([ENGELS]), name="engels",
-                                 print=PrintOptions(enabled=True, trim="5.5x8.5", width_in=5.5, height_in=8.5))
+    engels = dataclasses.replace(
+        one_off_edition([ENGELS]),
+        name="engels",
+        print=PrintOptions(enabled=True, trim="5.5x8.5", width_in=5.5, height_in=8.5),
+    )
     film = dataclasses.replace(shipped("film"), print=PrintOptions(enabled=True))
     made = {
         "a": build(anthology, tmp_path_factory.mktemp("a")),
@@ -105,8 +108,9 @@ def books(tmp_path_factory) -> dict[str, Book]:
 
 def page_texts(path: Path) -> list[list[str]]:
     """Each page as its lines of text (pdftotext's reading order)."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
     return [[ln.strip() for ln in page.splitlines() if ln.strip()] for page in text.split("\f")[:-1]]
 
 
@@ -137,8 +141,9 @@ class Word(NamedTuple):
 
 def _bbox_pages(path: Path, layout: bool) -> list:
     """The ``<page>`` elements of ``pdftotext -bbox`` (or ``-bbox-layout``)."""
-    out = subprocess.run(["pdftotext", "-bbox-layout" if layout else "-bbox", str(path), "-"],
-                         check=True, capture_output=True).stdout
+    out = subprocess.run(
+        ["pdftotext", "-bbox-layout" if layout else "-bbox", str(path), "-"], check=True, capture_output=True
+    ).stdout
     return list(etree.fromstring(out, etree.XMLParser(recover=True)).iter("{*}page"))
 
 
@@ -153,8 +158,14 @@ def line_boxes(path: Path) -> list[list[Line]]:
         lines = []
         for ln in page.iter("{*}line"):
             words = [_word(w) for w in ln.iter("{*}word")]
-            lines.append(Line(float(ln.get("xMin")), float(ln.get("xMax")), " ".join(w.text for w in words),
-                              statistics.median(w.y1 - w.y0 for w in words)))
+            lines.append(
+                Line(
+                    float(ln.get("xMin")),
+                    float(ln.get("xMax")),
+                    " ".join(w.text for w in words),
+                    statistics.median(w.y1 - w.y0 for w in words),
+                )
+            )
         pages.append(lines)
     return pages
 
@@ -249,8 +260,11 @@ def cmyk_uses(pdf: pikepdf.Pdf) -> list[str]:
             named = str(op) in ("cs", "CS") and _is_cmyk(spaces.get(str(operands[0]), operands[0]))
             if str(op) in ("k", "K") or named:
                 found.append(f"{label}: {op}")
-    found += [f"image {o.objgen}" for o in pdf.objects if isinstance(o, pikepdf.Stream)
-              and o.get("/Subtype") == "/Image" and _is_cmyk(o.get("/ColorSpace"))]
+    found += [
+        f"image {o.objgen}"
+        for o in pdf.objects
+        if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image" and _is_cmyk(o.get("/ColorSpace"))
+    ]
     for intent in pdf.Root.get("/OutputIntents", []):
         if intent.DestOutputProfile.read_bytes()[16:20] == b"CMYK":  # the ICC header's colour space
             found.append("output intent")
@@ -296,8 +310,9 @@ def test_rebuilds_are_byte_identical(books, fmt):
     assert books["a"].files[fmt].read_bytes() == books["b"].files[fmt].read_bytes()
 
 
-@pytest.mark.parametrize("key,spec", [("a", Spec(6, 9, paper="cream")), ("bleed", Spec(6, 9, bleed=True)),
-                                      ("engels", Spec(5.5, 8.5))])
+@pytest.mark.parametrize(
+    "key,spec", [("a", Spec(6, 9, paper="cream")), ("bleed", Spec(6, 9, bleed=True)), ("engels", Spec(5.5, 8.5))]
+)
 def test_preflight_passes_on_the_press_files(books, key, spec):
     report = preflight_interior(books[key].files["press"], spec)
     assert report.passed, [c for c in report.checks if not c.passed]
@@ -348,7 +363,9 @@ def test_front_matter_in_roman_text_from_1(books):
     assert folios[4] == "v" and pages[4][0] == "Contents"
     first = next(n for n, f in enumerate(folios) if f == "1")
     assert first % 2 == 0  # index 0-based: a recto
-    assert [f for f in folios[first:] if f] == [str(n) for n in range(1, len(pages) - first + 1) if folios[first + n - 1]]
+    assert [f for f in folios[first:] if f] == [
+        str(n) for n in range(1, len(pages) - first + 1) if folios[first + n - 1]
+    ]
 
 
 UNSTATED = "No rights statement was supplied with this edition: the rights in its texts remain with their holders."
@@ -418,8 +435,9 @@ def _paragraphs(edition: Edition):
 
 
 def _plain(note) -> str:
-    return " ".join(getattr(n, "text", "") for b in note.blocks if isinstance(b, Paragraph)
-                    for n in walk_inlines(b.inlines))
+    return " ".join(
+        getattr(n, "text", "") for b in note.blocks if isinstance(b, Paragraph) for n in walk_inlines(b.inlines)
+    )
 
 
 def text_with_pages(pages: list[list[str]]) -> tuple[str, list[int]]:
@@ -483,8 +501,11 @@ def one_document(book: Book):
     column, as the press writer's first layout of each part sets it."""
     g = pagesetup.geometry(book.options.print, pagesetup.ASSUMED_PAGES, False)
     sheets = tuple(ROOT / "styles" / name for name in ("base.css", "print.css", "press.css"))
-    css = (pdf_writer.font_css(pdf_writer.DEFAULT_FONTS) + pagesetup.page_css(g)
-           + pagesetup.preformatted_css(g, printview.widest_preformatted(book.edition)))
+    css = (
+        pdf_writer.font_css(pdf_writer.DEFAULT_FONTS)
+        + pagesetup.page_css(g)
+        + pagesetup.preformatted_css(g, printview.widest_preformatted(book.edition))
+    )
     job = pdf_writer.PdfJob(pdf_writer.render_html(book.edition), sheets, css, pdf_writer.DEFAULT_FONTS, ROOT)
     return pdf_writer.render_document(job, Diagnostics())
 
@@ -636,9 +657,12 @@ def test_paragraph_fragments_count_the_lines_on_each_page():
     """The reading of the layout on a document whose breaks are known: six
     24 px lines a page; a 5-line paragraph, then an 8-line one. With orphans
     and widows at 1 the second leaves 1 line on page 1; at 2 it starts on page 2."""
+
     def second(keep: int) -> list[tuple[int, int]]:
-        css = (f"@page {{ size: 300px 144px; margin: 0 }} body {{ margin: 0 }}"
-               f" p {{ margin: 0; font: 16px/24px serif; orphans: {keep}; widows: {keep} }}")
+        css = (
+            f"@page {{ size: 300px 144px; margin: 0 }} body {{ margin: 0 }}"
+            f" p {{ margin: 0; font: 16px/24px serif; orphans: {keep}; widows: {keep} }}"
+        )
         html = f"<style>{css}</style><p>{'<br>'.join(['one'] * 5)}</p><p>{'<br>'.join(['two'] * 8)}</p>"
         return list(paragraph_fragments(weasyprint.HTML(string=html).render()).values())[1]
 
@@ -663,8 +687,10 @@ def test_widows_and_orphans_at_2(books, key):
     for rendered in typeset.rendered.values():
         fragments.update(paragraph_fragments(rendered.document))
     split = [f for f in fragments.values() if len(f) > 1]
-    print(f"\n{key}: {len(split)} paragraphs split across pages; fewest lines in a fragment",
-          min(lines for f in split for _page, lines in f))
+    print(
+        f"\n{key}: {len(split)} paragraphs split across pages; fewest lines in a fragment",
+        min(lines for f in split for _page, lines in f),
+    )
     assert split
     assert [f for f in split if min(lines for _page, lines in f) < 2] == []
 
@@ -677,8 +703,11 @@ def ornaments(words: list[Word]) -> list[Word]:
     rows = defaultdict(list)
     for w in words:
         rows[round(w.y0, 1)].append(w)
-    return [Word(row[0].x0, row[0].y0, row[-1].x1, row[0].y1, "* * *") for row in rows.values()
-            if [w.text for w in row] == ["*"] * 3]
+    return [
+        Word(row[0].x0, row[0].y0, row[-1].x1, row[0].y1, "* * *")
+        for row in rows.values()
+        if [w.text for w in row] == ["*"] * 3
+    ]
 
 
 def lone_ornaments(words: list[Word], top: float, bottom: float) -> list[Word]:
@@ -697,8 +726,11 @@ def lone_ornaments(words: list[Word], top: float, bottom: float) -> list[Word]:
 def section_breaks(edition: Edition) -> int:
     """Section breaks the print edition draws: in the text and the responses
     (a note's break is a span with no ornament)."""
-    blocks = [*(c.blocks for c in edition.chapters), *(c.blocks for c in edition.comments),
-              *(g.blocks for g in edition.glossary)]
+    blocks = [
+        *(c.blocks for c in edition.chapters),
+        *(c.blocks for c in edition.comments),
+        *(g.blocks for g in edition.glossary),
+    ]
     return sum(isinstance(b, SectionBreak) for bs in blocks for b in iter_blocks(bs))
 
 
@@ -720,8 +752,10 @@ def test_ornaments_never_alone_at_top_or_foot(books):
 
 def test_an_ornament_at_the_top_of_a_page_is_found_alone(tmp_path):
     """The check on a page made to fail it: a break forced before the ornament."""
-    css = ("@page { size: 6in 9in; margin: 1in; } p { font: 11pt serif; }"
-           " hr { border: 0; break-before: page; } hr::before { content: '*\\2003*\\2003*'; display: block; }")
+    css = (
+        "@page { size: 6in 9in; margin: 1in; } p { font: 11pt serif; }"
+        " hr { border: 0; break-before: page; } hr::before { content: '*\\2003*\\2003*'; display: block; }"
+    )
     path = tmp_path / "lone.pdf"
     weasyprint.HTML(string=f"<style>{css}</style><p>Before the break.</p><hr/><p>After the break.</p>").write_pdf(path)
     pages = page_words(path)

@@ -11,7 +11,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from paths import CORPUS
 
 from editionbuilder import serialize
 from editionbuilder.accounting import account, model_words
@@ -24,8 +23,8 @@ from editionbuilder.model import (
     Edition,
     Heading,
     Inline,
-    Metadata,
     ListBlock,
+    Metadata,
     NoteRef,
     Paragraph,
     Preformatted,
@@ -38,6 +37,7 @@ from editionbuilder.readers import ReadContext, reader_for
 from editionbuilder.readers.pandoc import ReadSettings, read_manuscript, read_pandoc
 from editionbuilder.readers.pandoc.cites import split_written
 from editionbuilder.walk import iter_blocks, iter_inlines
+from paths import CORPUS
 
 PAPER = CORPUS / "05-md-inara-joss-example-paper"
 CITATIONS = CORPUS / "06-md-pandoc-markdown-citations"
@@ -113,8 +113,14 @@ def test_paper_metadata(paper):
 def test_paper_chapters_and_25_headings(paper):
     ed, _ = paper
     titles = [text_of(c.title) for c in ed.chapters]
-    assert titles == ["Summary", "Statement of Need", "Markdown primer", "Article metadata",
-                      "Internal references", "Behind the scenes"]
+    assert titles == [
+        "Summary",
+        "Statement of Need",
+        "Markdown primer",
+        "Article metadata",
+        "Internal references",
+        "Behind the scenes",
+    ]
     levels = [h.level for h in headings(ed)]
     assert len(titles) + len(levels) == 25
     assert (levels.count(2), levels.count(3), levels.count(4), levels.count(5)) == (6, 11, 1, 1)
@@ -138,7 +144,12 @@ def test_paper_seven_citations_of_five_keys_all_kept_entries(paper):
     items = cite_items(ed)
     assert len(items) == 7
     assert sorted({i.key for i in items}) == [
-        "s1-ref-krewinkel2017", "s1-ref-pdfa3", "s1-ref-smith2018", "s1-ref-upper1974", "s1-ref-yaml_website"]
+        "s1-ref-krewinkel2017",
+        "s1-ref-pdfa3",
+        "s1-ref-smith2018",
+        "s1-ref-upper1974",
+        "s1-ref-yaml_website",
+    ]
     assert [i.text for i in items].count("@upper1974") == 3
     # all 8 entries of the .bib are kept, the 3 never cited included
     assert len(ed.references) == 8
@@ -195,8 +206,11 @@ def test_citations_missing_key_warned_with_its_line(citations):
 
 def test_citations_keep_the_written_text(citations):
     ed, _ = citations
-    written = [n.prefix + n.separator.join(i.text for i in n.items) + n.suffix
-               for n in all_inlines(ed) if isinstance(n, Citation)]
+    written = [
+        n.prefix + n.separator.join(i.text for i in n.items) + n.suffix
+        for n in all_inlines(ed)
+        if isinstance(n, Citation)
+    ]
     assert "@item1 [-@item2 p. 30; see also @пункт3]" in written
     assert "[see @item1 chap. 3; also @пункт3 p. 34-35]" in written
     assert "[-@item2 p. 44]" in written
@@ -222,7 +236,9 @@ def test_citations_title_and_empty_references_heading(citations):
 def test_docx_footnote_and_endnote_kept_distinct():
     ed, diags = read(NOTES / "notes.docx")
     assert [(n.kind, text_of(n.blocks[0].inlines)) for n in ed.notes] == [
-        ("footnote", "My note."), ("endnote", "This is an endnote at the end of the document.")]
+        ("footnote", "My note."),
+        ("endnote", "This is an endnote at the end of the document."),
+    ]
     assert len({n.id for n in ed.notes}) == 2
     para = next(b for b in all_blocks(ed) if isinstance(b, Paragraph))
     refs = [i.note_id for i in para.inlines if isinstance(i, NoteRef)]
@@ -291,7 +307,12 @@ Body text.
     ed, _ = read(write(tmp_path, text))
     m = ed.metadata
     assert (m.title, m.subtitle, m.authors, m.date, m.language) == (
-        "The Salt Roads", "Trade and Memory", ("Ines Okafor", "Tomas Veld"), "1999", "fr")
+        "The Salt Roads",
+        "Trade and Memory",
+        ("Ines Okafor", "Tomas Veld"),
+        "1999",
+        "fr",
+    )
     assert m.description == "A study of salt. In two parts."
     # no level-1 heading: one chapter titled by the title
     assert [text_of(c.title) for c in ed.chapters] == ["The Salt Roads"]
@@ -308,7 +329,9 @@ def test_definition_list_becomes_the_glossary(tmp_path):
     text = "# Words\n\nSome text.\n\nTithe\n:   A tenth part, paid to the church.\n\nCorvée\n:   Unpaid labour.\n\n    Owed to a lord.\n"
     ed, _ = read(write(tmp_path, text))
     assert [(g.id, g.term, g.pos.line, g.pos.end_line) for g in ed.glossary] == [
-        ("s1-g-tithe", "Tithe", 5, 6), ("s1-g-corvée", "Corvée", 8, 11)]
+        ("s1-g-tithe", "Tithe", 5, 6),
+        ("s1-g-corvée", "Corvée", 8, 11),
+    ]
     assert len(ed.glossary[1].blocks) == 2
     assert [type(b).__name__ for b in ed.chapters[0].blocks] == ["Paragraph"]
 
@@ -319,7 +342,9 @@ def test_rule_list_and_code(tmp_path):
     rule, lst, code = ed.chapters[0].blocks[1:]
     assert isinstance(rule, SectionBreak) and rule.pos.line == 3
     assert isinstance(lst, ListBlock) and lst.ordered and lst.start == 3 and (lst.pos.line, lst.pos.end_line) == (5, 6)
-    assert isinstance(code, Preformatted) and code.text == "print('x')" and (code.pos.line, code.pos.end_line) == (8, 10)
+    assert (
+        isinstance(code, Preformatted) and code.text == "print('x')" and (code.pos.line, code.pos.end_line) == (8, 10)
+    )
 
 
 def test_math_raw_and_image_degrade_with_warnings(tmp_path):
@@ -341,18 +366,29 @@ def test_inline_note_and_note_definition_positions(tmp_path):
 
 
 def test_csl_json_and_yaml_bibliographies_and_a_missing_one(tmp_path):
-    item = {"id": "roe02", "type": "book", "title": "Fen <i>and</i> Marsh", "author": [{"family": "Roe", "given": "Ann"}],
-            "issued": {"date-parts": [[2002]]}}
+    item = {
+        "id": "roe02",
+        "type": "book",
+        "title": "Fen <i>and</i> Marsh",
+        "author": [{"family": "Roe", "given": "Ann"}],
+        "issued": {"date-parts": [[2002]]},
+    }
     (tmp_path / "refs.json").write_text(json.dumps([item]), encoding="utf-8")
-    (tmp_path / "more.yaml").write_text("- id: kay88\n  type: book\n  title: Dykes\n  issued:\n    date-parts: [[1988]]\n", encoding="utf-8")
+    (tmp_path / "more.yaml").write_text(
+        "- id: kay88\n  type: book\n  title: Dykes\n  issued:\n    date-parts: [[1988]]\n", encoding="utf-8"
+    )
     text = "---\nbibliography: [refs.json, more.yaml, none.bib]\n---\n\nSee [@roe02, p. 4; @kay88] and @nobody.\n"
     ed, diags = read(write(tmp_path, text))
     assert [(r.id, r.title, r.issued.year) for r in ed.references] == [
-        ("s1-ref-roe02", "Fen and Marsh", 2002), ("s1-ref-kay88", "Dykes", 1988)]
+        ("s1-ref-roe02", "Fen and Marsh", 2002),
+        ("s1-ref-kay88", "Dykes", 1988),
+    ]
     cite = next(n for n in all_inlines(ed) if isinstance(n, Citation) and len(n.items) == 2)
     # pandoc joins a locator's label and number with a no-break space
     assert [(i.text, i.key, i.locator) for i in cite.items] == [
-        ("@roe02, p. 4", "s1-ref-roe02", "p.\xa04"), ("@kay88", "s1-ref-kay88", "")]
+        ("@roe02, p. 4", "s1-ref-roe02", "p.\xa04"),
+        ("@kay88", "s1-ref-kay88", ""),
+    ]
     assert codes(diags, "citation-unresolved") == [5]
     assert [d.pos.file for d in diags.items if d.code == "bibliography-missing"] == ["none.bib"]
 
@@ -369,7 +405,10 @@ def test_html_manuscript_lines(tmp_path):
     ed, _ = read(write(tmp_path, text, "ms.html"))
     blocks = ed.chapters[0].blocks
     assert [(type(b).__name__, b.pos.line, b.pos.end_line) for b in blocks] == [
-        ("Paragraph", 3, 4), ("Heading", 5, 5), ("Paragraph", 6, 6)]
+        ("Paragraph", 3, 4),
+        ("Heading", 5, 5),
+        ("Paragraph", 6, 6),
+    ]
     assert ed.chapters[0].pos.line == 2
 
 
@@ -379,13 +418,16 @@ def test_locator_skips_a_decoy_in_code(tmp_path):
     assert [b.pos.line for b in ed.chapters[0].blocks] == [1, 5]
 
 
-@pytest.mark.parametrize(("written", "keys", "expected"), [
-    ("[@a]", ["a"], ("[", ("@a",), "", "]")),
-    ("@a [p. 3]", ["a"], ("", ("@a [p. 3]",), "", "")),
-    ("[see @a; @b, 4]", ["a", "b"], ("[", ("see @a", "@b, 4"), "; ", "]")),
-    ("@a [-@b; @c]", ["a", "b", "c"], ("", ("@a [", "-@b; ", "@c]"), "", "")),
-    ("[@{a.b}]", ["a.b"], ("[", ("@{a.b}",), "", "]")),
-])
+@pytest.mark.parametrize(
+    ("written", "keys", "expected"),
+    [
+        ("[@a]", ["a"], ("[", ("@a",), "", "]")),
+        ("@a [p. 3]", ["a"], ("", ("@a [p. 3]",), "", "")),
+        ("[see @a; @b, 4]", ["a", "b"], ("[", ("see @a", "@b, 4"), "; ", "]")),
+        ("@a [-@b; @c]", ["a", "b", "c"], ("", ("@a [", "-@b; ", "@c]"), "", "")),
+        ("[@{a.b}]", ["a.b"], ("[", ("@{a.b}",), "", "]")),
+    ],
+)
 def test_split_written_citations(written, keys, expected):
     pieces = split_written(written, keys)
     assert (pieces.prefix, pieces.items, pieces.separator, pieces.suffix) == expected
@@ -443,8 +485,14 @@ def test_odt_epub_and_html_manuscripts(tmp_path, fmt):
     assert ed.metadata.title == ("Spring tides" if fmt == "odt" else "Tide Tables")
     words = " ".join(model_words(ed))
     assert "The moon pulls hardest twice a month" in words
-    assert [" ".join(model_words(replace(ed, chapters=(), glossary=(), references=(), comments=(),
-                                         metadata=Metadata(), notes=(n,)))) for n in ed.notes] == ["Near the new and the full moon"]
+    assert [
+        " ".join(
+            model_words(
+                replace(ed, chapters=(), glossary=(), references=(), comments=(), metadata=Metadata(), notes=(n,))
+            )
+        )
+        for n in ed.notes
+    ] == ["Near the new and the full moon"]
     assert any(isinstance(b, BlockQuote) for c in ed.chapters for b in c.blocks)
 
 

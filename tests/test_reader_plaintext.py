@@ -4,9 +4,8 @@ words from the sample documents)."""
 
 from __future__ import annotations
 
-from readerkit import codes, flat, read_text, shape
-
 from editionbuilder.model import BlockQuote, SectionBreak
+from readerkit import codes, flat, read_text, shape
 
 ESSAY = """\
 The Harbour Strike of 1911 – A Retrospective
@@ -86,7 +85,7 @@ She called it “the only sane arrangement” and left.
 
 
 def test_multi_paragraph_quotation_is_one_block_quote(tmp_path):
-    ed, diags = read_text(tmp_path, MULTI_QUOTE)
+    ed, _diags = read_text(tmp_path, MULTI_QUOTE)
     blocks = ed.chapters[0].blocks
     quote = blocks[1]
     assert isinstance(quote, BlockQuote)
@@ -174,7 +173,9 @@ def test_inline_footnotes_pair_in_order_within_their_group(tmp_path):
     )
     ed, diags = read_text(tmp_path, text)
     assert [flat(n.blocks[0].inlines) for n in ed.notes] == [
-        "In some towns by a third.", "Misnumbered in the source.", "A variant form."
+        "In some towns by a third.",
+        "Misnumbered in the source.",
+        "A variant form.",
     ]
     refs = [flat(b.inlines) for b in ed.chapters[0].blocks]
     assert refs == ["The pound varied by town.⟨1⟩ So did the yard.⟨2⟩", "The bushel was worse.⟨1⟩"]
@@ -303,7 +304,10 @@ def test_numbered_list_without_heading_at_the_end_is_read_as_comments(tmp_path):
     assert [c.number for c in ed.comments] == [1, 2]
     assert shape(ed.comments[0].blocks)[1] == "P The second half drags a little, though."
     assert [(c.role, c.name) for c in ed.metadata.credits] == [
-        ("director", "Anna Berg"), ("music", "Piet Vos"), ("company", "Delta Films"), ("year", "1999")
+        ("director", "Anna Berg"),
+        ("music", "Piet Vos"),
+        ("company", "Delta Films"),
+        ("year", "1999"),
     ]
     assert ed.metadata.subtitle == "Documentary (1999)"
 
@@ -382,7 +386,10 @@ This file should be named fieldnotes.txt.
 def test_gutenberg_apparatus_title_and_chapter(tmp_path):
     ed, diags = read_text(tmp_path, MINI_GUTENBERG)
     assert (ed.metadata.title, ed.metadata.subtitle, ed.metadata.authors) == (
-        "Field Notes", "A Season on the Marsh", ("Ada Quill",))
+        "Field Notes",
+        "A Season on the Marsh",
+        ("Ada Quill",),
+    )
     body = [c for c in ed.chapters if c.role == "chapter"]
     assert [flat(c.title) for c in body] == ["CHAPTER I/THE FIRST WEEK"]
     assert shape(body[0].blocks) == [
@@ -422,22 +429,31 @@ def test_gutenberg_transcriber_boxes_leave_the_text_for_the_source_note(tmp_path
     author_box = "    +------------+\n    | Wool 1d.   |\n    +------------+\n\n"
     text = MINI_GUTENBERG.replace("Author: Ada Quill\n", "Author: Ada Quill\n\nTranslator: Bo Reed\n")
     text = text.replace("Footnotes:", author_box + "Footnotes:").replace(
-        "End of the Project", TRANSCRIBER_BOX + "\n\n\nEnd of the Project")
+        "End of the Project", TRANSCRIBER_BOX + "\n\n\nEnd of the Project"
+    )
     ed, _ = read_text(tmp_path, text)
     body, note = ed.chapters[0], ed.chapters[1]
     assert note.role == "source-note"
     assert [b.text.split("\n")[0].strip() for b in note.blocks] == [
-        "FIELD NOTES", "A SEASON ON THE MARSH", "*       *       *       *       *",
-        "+---------------------------------------------+", "*       *       *       *       *"]
+        "FIELD NOTES",
+        "A SEASON ON THE MARSH",
+        "*       *       *       *       *",
+        "+---------------------------------------------+",
+        "*       *       *       *       *",
+    ]
     assert "Transcriber" not in " ".join(b.text for b in body.blocks if hasattr(b, "text"))
     assert any("Wool 1d." in b.text for b in body.blocks if hasattr(b, "text"))
     assert [(c.role, c.name) for c in ed.metadata.credits] == [("translator", "Bo Reed")]
 
 
 def test_gutenberg_title_repeated_between_chapters_is_removed(tmp_path):
-    text = MINI_GUTENBERG.replace("CHAPTER I\n", "PREFACE\n\nA preface of some length, written so that it reads as prose and "
-                                  "not as a title page, with enough words in it to count as text.\n\n\n\n"
-                                  "FIELD NOTES\n\nA SEASON ON THE MARSH\n\n\n\n\nCHAPTER I\n", 1)
+    text = MINI_GUTENBERG.replace(
+        "CHAPTER I\n",
+        "PREFACE\n\nA preface of some length, written so that it reads as prose and "
+        "not as a title page, with enough words in it to count as text.\n\n\n\n"
+        "FIELD NOTES\n\nA SEASON ON THE MARSH\n\n\n\n\nCHAPTER I\n",
+        1,
+    )
     text = text.replace("FIELD NOTES\n\nA SEASON ON THE MARSH\n\n\n\n\nPREFACE", "PREFACE", 1)
     ed, _ = read_text(tmp_path, text)
     assert [flat(c.title) for c in ed.chapters if c.role == "chapter"] == ["PREFACE", "CHAPTER I/THE FIRST WEEK"]
@@ -448,7 +464,7 @@ def test_publisher_note_keeps_whatever_follows_whole(tmp_path):
     """A note-like line after "Published by" is the publisher's text, kept
     whole (found by the property test: its number was lost)."""
     ed, _ = read_text(tmp_path, "T\n\nBody.\n\nPublished by Someone\n\n[Footnote 1: inline]\n")
-    about = [c for c in ed.chapters if c.role == "about"][0]
+    about = next(c for c in ed.chapters if c.role == "about")
     assert shape(about.blocks) == ["P [Footnote 1: inline]"]
 
 

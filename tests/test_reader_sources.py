@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from paths import ROOT, SHARED
 
 from editionbuilder import serialize
 from editionbuilder.accounting import WORD, account, model_words, stats
@@ -25,6 +24,7 @@ from editionbuilder.diagnostics import Diagnostics, InputError
 from editionbuilder.options import EditionOptions
 from editionbuilder.pipeline import read_edition
 from editionbuilder.sources import read_source
+from paths import ROOT, SHARED
 
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -68,8 +68,13 @@ def test_essay_seed_figures():
     assert (s["glossary_entries"], s["references"], s["comments"], s["notes"]) == (3, 33, 1, 0)
     assert s["citations"] == s["citations_resolved"] == 26
     assert sorted(d.code for d in diags.items if d.severity.value == "warning") == [
-        "citation-year-mismatch", "citation-year-mismatch", "comments-missing", "link-lost", "quote-unclosed",
-        "reference-words-unused", "reference-words-unused",
+        "citation-year-mismatch",
+        "citation-year-mismatch",
+        "comments-missing",
+        "link-lost",
+        "quote-unclosed",
+        "reference-words-unused",
+        "reference-words-unused",
     ]
 
 
@@ -78,7 +83,9 @@ def test_film_seed_figures():
     s = stats(edition, diags.items)
     assert (s["paragraphs"], s["comments"], s["notes"], s["references"]) == (1, 7, 1, 0)
     assert [(c.role, c.name) for c in edition.metadata.credits][:3] == [
-        ("director", "Toomas Lepp"), ("author", "Juhan Aare"), ("producer", "Juhan Aare")
+        ("director", "Toomas Lepp"),
+        ("author", "Juhan Aare"),
+        ("producer", "Juhan Aare"),
     ]
 
 
@@ -109,8 +116,15 @@ def test_gutenberg_text(path):
 def model_words_of_chapters(edition, role):
     from dataclasses import replace
 
-    only = replace(edition, chapters=tuple(c for c in edition.chapters if c.role == role), notes=(), glossary=(),
-                   references=(), comments=(), metadata=replace(edition.metadata, title="", subtitle="", authors=(), credits=()))
+    only = replace(
+        edition,
+        chapters=tuple(c for c in edition.chapters if c.role == role),
+        notes=(),
+        glossary=(),
+        references=(),
+        comments=(),
+        metadata=replace(edition.metadata, title="", subtitle="", authors=(), credits=()),
+    )
     return model_words(only)
 
 
@@ -133,7 +147,7 @@ def test_no_word_lost(path):
 
 def assert_no_word_lost(edition, text: str) -> None:
     removed = {n for r in edition.removed for n in range(r.pos.line, r.pos.end_line + 1)}
-    kept = "\n".join(l for n, l in enumerate(text.split("\n"), 1) if n not in removed)
+    kept = "\n".join(ln for n, ln in enumerate(text.split("\n"), 1) if n not in removed)
     source = Counter(w for w in WORD.findall(kept) if w not in SYNTAX_WORDS)
     model = Counter(model_words(edition))
     missing = source - model
@@ -141,13 +155,33 @@ def assert_no_word_lost(edition, text: str) -> None:
 
 
 # Lines in the conventions the reader knows, to mix with arbitrary text.
-CONVENTIONS = st.sampled_from([
-    "", "", "", "“Quoted words.” (Smith, 1990, p.4)", "Definition: term.", "* A note.", "Text with a call.*",
-    "  1. A comment of some length that goes on for a while and then some more words.", "    indented text",
-    "[1] A bracketed note.", "FOOTNOTES:", "Call[1] here.", "by Some One", "SMITH, John, A Title, Press, London, 1990.",
-    "Published by Someone", "3 thoughts on “X”", "Leave a Reply", "*** START OF THE PROJECT GUTENBERG EBOOK X ***",
-    "CHAPTER I", "“Unclosed", "(p.3)", "[Footnote 1: inline]", "*       *       *",
-])
+CONVENTIONS = st.sampled_from(
+    [
+        "",
+        "",
+        "",
+        "“Quoted words.” (Smith, 1990, p.4)",
+        "Definition: term.",
+        "* A note.",
+        "Text with a call.*",
+        "  1. A comment of some length that goes on for a while and then some more words.",
+        "    indented text",
+        "[1] A bracketed note.",
+        "FOOTNOTES:",
+        "Call[1] here.",
+        "by Some One",
+        "SMITH, John, A Title, Press, London, 1990.",
+        "Published by Someone",
+        "3 thoughts on “X”",
+        "Leave a Reply",
+        "*** START OF THE PROJECT GUTENBERG EBOOK X ***",
+        "CHAPTER I",
+        "“Unclosed",
+        "(p.3)",
+        "[Footnote 1: inline]",
+        "*       *       *",
+    ]
+)
 LINES = st.lists(st.one_of(CONVENTIONS, st.text(max_size=60).map(lambda s: s.replace("\n", " "))), max_size=40)
 
 

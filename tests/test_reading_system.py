@@ -23,6 +23,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import BOOKS
 from epubkit import (
     NODE_MODULES,
@@ -64,7 +65,9 @@ def server(site, tmp_path_factory):
     log = tmp_path_factory.mktemp("http") / "requests.log"
     proc = subprocess.Popen(
         [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", str(site)],
-        stdout=subprocess.PIPE, stderr=log.open("w"), text=True,
+        stdout=subprocess.PIPE,
+        stderr=log.open("w"),
+        text=True,
     )
     try:
         line = _read_line(proc, timeout=20)
@@ -109,7 +112,11 @@ def walk(server, shots_dir, tmp_path_factory) -> dict[str, dict]:
     try:
         proc = subprocess.run(
             ["node", str(WALKER), "--base", server, "--shots", str(shots_dir), *BOOKS],
-            env=env, capture_output=True, text=True, timeout=300, check=False,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
     except subprocess.TimeoutExpired:
         pytest.fail("the epub.js walk did not finish in 300 s", pytrace=False)
@@ -130,7 +137,9 @@ def links_in(epub: Path) -> set[str]:
 @pytest.mark.parametrize("name", BOOKS)
 def test_epubjs_reports_no_error(walk, name):
     problems = walk[name]["problems"]
-    assert not problems, f"{name}.epub in epub.js:\n" + "\n".join(f"- {p['kind']} (×{p['count']}): {p['text']}" for p in problems)
+    assert not problems, f"{name}.epub in epub.js:\n" + "\n".join(
+        f"- {p['kind']} (×{p['count']}): {p['text']}" for p in problems
+    )
 
 
 @pytest.mark.parametrize("name", BOOKS)
@@ -162,8 +171,11 @@ def test_the_walk_is_not_vacuous(walk):
 def test_screenshots_were_taken(walk, shots_dir):
     taken = {Path(p).name for book in walk.values() for p in book["screenshots"]}
     expected = {
-        "anthology-01-title.png", "anthology-02-chapter.png", "anthology-03-note.png",
-        "anthology-04-glossary.png", "anthology-05-bibliography.png",
+        "anthology-01-title.png",
+        "anthology-02-chapter.png",
+        "anthology-03-note.png",
+        "anthology-04-glossary.png",
+        "anthology-05-bibliography.png",
     }
     assert expected <= taken
     for name in taken:

@@ -11,12 +11,11 @@ from hypothesis import strategies as st
 
 from editionbuilder.diagnostics import InputError
 from editionbuilder.sources import DecodedText, decode, read_source
+from paths import CORPUS
 
 SAMPLE = "“Quote” – dash… café"
 # Latin-1 cannot hold curly quotes, en dashes or the ellipsis.
 LATIN1_SAMPLE = "«Quote» café crème £5 naïve"
-
-from paths import CORPUS
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 ENGELS = CORPUS / "01-pg-engels-socialism-utopian-scientific" / "39257-8.txt"
@@ -77,9 +76,7 @@ def test_invalid_utf8_after_bom_is_input_error() -> None:
 # -- line ends ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("eol", "name"), [("\n", "lf"), ("\r\n", "crlf"), ("\r", "cr")]
-)
+@pytest.mark.parametrize(("eol", "name"), [("\n", "lf"), ("\r\n", "crlf"), ("\r", "cr")])
 def test_line_ends_become_lf(eol: str, name: str) -> None:
     source = eol.join([SAMPLE, "", "second"]) + eol
     result = decode(source.encode("utf-8"), "s.txt")
@@ -177,9 +174,7 @@ def test_mojibake_lines_repaired_and_recorded() -> None:
     result = decode(source.encode("utf-8"), "m.txt")
     assert result.lines == ("clean line", "It’s a café “quote”", "another clean line")
     (repair,) = result.repaired
-    assert (repair.line, repair.before, repair.after) == (
-        2, "Itâ€™s a cafÃ© â€œquoteâ€\x9d", "It’s a café “quote”"
-    )
+    assert (repair.line, repair.before, repair.after) == (2, "Itâ€™s a cafÃ© â€œquoteâ€\x9d", "It’s a café “quote”")
 
 
 def test_utf8_with_stray_cp1252_byte_is_repaired() -> None:
@@ -232,9 +227,7 @@ def test_seeds_are_clean_utf8(seed: Path) -> None:
 
 BOMS = st.sampled_from([b"", b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00"])
 TEXTY = st.text().flatmap(
-    lambda t: st.sampled_from(["utf-8", "cp1252", "latin-1", "utf-16"]).map(
-        lambda c: t.encode(c, "ignore")
-    )
+    lambda t: st.sampled_from(["utf-8", "cp1252", "latin-1", "utf-16"]).map(lambda c: t.encode(c, "ignore"))
 )
 
 

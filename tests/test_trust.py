@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from paths import CORPUS, ROOT
 
 from editionbuilder import writers
 from editionbuilder.accounting import WORD, model_words
@@ -24,6 +23,7 @@ from editionbuilder.fidelity import compare, epub_text, pdf_text, writer_labels
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import build_edition, read_edition
 from editionbuilder.sources import read_source
+from paths import CORPUS, ROOT
 
 MARKUP = (
     "Markup in Prose\n\n"
@@ -76,7 +76,7 @@ def test_manuscript_references_to_files_and_network_are_not_read(tmp_path, capsy
     md = (
         "---\ntitle: Reach\n---\n\n# Reach\n\n"
         "A picture: ![secret](file:///etc/passwd) and ![remote](http://example.invalid/a.png).\n\n"
-        "<img src=\"file:///etc/hostname\">\n"
+        '<img src="file:///etc/hostname">\n'
     )
     out = build(tmp_path, "reach.md", md.encode("utf-8"))
     err = capsys.readouterr().err
@@ -101,7 +101,7 @@ def test_stylesheets_reach_no_file_outside_the_project_and_no_network(tmp_path):
     hits: list[str] = []
 
     class Counting(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 (the handler's name)
+        def do_GET(self):
             hits.append(self.path)
             self.send_error(404)
 
@@ -119,18 +119,26 @@ def test_stylesheets_reach_no_file_outside_the_project_and_no_network(tmp_path):
     (styles / "print.css").write_text(
         f'@import url("{(outside / "evil.css").as_uri()}");\n'
         + (ROOT / "styles/print.css").read_text(encoding="utf-8")
-        + f'\nh1::after {{ content: url("{url}") url("file:///etc/passwd"); }}\n', encoding="utf-8")
+        + f'\nh1::after {{ content: url("{url}") url("file:///etc/passwd"); }}\n',
+        encoding="utf-8",
+    )
     src = tmp_path / "project" / "book.txt"
     src.write_text("A Small Book\n\nby Some Author\n\nThe text of the book.\n", encoding="utf-8")
-    build = BuildOptions(out_dir=str(tmp_path / "project/out"), project_dir=str(tmp_path / "project"),
-                         source_date_epoch=1_764_028_800, formats=("pdf",), extra_template_dirs=(str(styles),))
+    build = BuildOptions(
+        out_dir=str(tmp_path / "project/out"),
+        project_dir=str(tmp_path / "project"),
+        source_date_epoch=1_764_028_800,
+        formats=("pdf",),
+        extra_template_dirs=(str(styles),),
+    )
     try:
         result = build_edition(one_off_edition([src]), build)
     finally:
         server.shutdown()
     assert hits == []
-    pdf = subprocess.run(["pdftotext", str(tmp_path / "project/out/book.pdf"), "-"],
-                         capture_output=True, text=True, check=True).stdout
+    pdf = subprocess.run(
+        ["pdftotext", str(tmp_path / "project/out/book.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "The text of the book." in pdf and "INJECTEDWORD" not in pdf
     refused = " ".join(d.message for d in result.diagnostics if d.code == "pdf-render")
     assert "evil.css" in refused and "/etc/passwd" in refused and url in refused
@@ -153,8 +161,12 @@ def test_a_build_that_fails_midway_leaves_the_last_good_files(tmp_path):
     out = tmp_path / "out"
 
     def run(template_dirs=()):
-        build = BuildOptions(out_dir=str(out), project_dir=str(tmp_path), source_date_epoch=1_764_028_800,
-                             extra_template_dirs=template_dirs)
+        build = BuildOptions(
+            out_dir=str(out),
+            project_dir=str(tmp_path),
+            source_date_epoch=1_764_028_800,
+            extra_template_dirs=template_dirs,
+        )
         return build_edition(options, build)
 
     run()
@@ -207,13 +219,18 @@ def long_text() -> str:
     for path in sorted(CORPUS.glob("0[1-3]-pg-*/*.txt")):
         text = read_source(path).text
         start = re.search(r"\*\*\* ?START OF.*\n", text).end()
-        bodies.append([p for p in text[start:re.search(r"\*\*\* ?END OF", text).start()].split("\n\n")
-                       if len(p) > 200 and "[" not in p and "*" not in p])
+        bodies.append(
+            [
+                p
+                for p in text[start : re.search(r"\*\*\* ?END OF", text).start()].split("\n\n")
+                if len(p) > 200 and "[" not in p and "*" not in p
+            ]
+        )
     chapters, size = [], 0
     while size < 5_000_000:
         for paras in bodies:
             for k in range(0, len(paras), 40):
-                chapters.append(f"CHAPTER {len(chapters) + 1}\n\n" + "\n\n".join(paras[k:k + 40]))
+                chapters.append(f"CHAPTER {len(chapters) + 1}\n\n" + "\n\n".join(paras[k : k + 40]))
                 size += len(chapters[-1].encode("utf-8"))
     return "A Long Book\n\nby Some Author\n\n" + "\n\n\n".join(chapters)
 

@@ -19,12 +19,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-from paths import SHARED
 
 from editionbuilder.config import one_off_edition
 from editionbuilder.options import BuildOptions, MetadataOverrides, PrintOptions
 from editionbuilder.pipeline import build_edition
 from editionbuilder.writers import pdf
+from paths import SHARED
 
 ENGELS = SHARED / "corpus/01-pg-engels-socialism-utopian-scientific/39257-8.txt"
 EPOCH = 1_764_028_800
@@ -65,11 +65,18 @@ class Layouts:
 
 def build(project: Path, out: Path, cache: bool) -> dict[str, bytes]:
     # (an identifier of its own, as a config gives: else it is derived from the text)
-    options = dataclasses.replace(one_off_edition([project / "book.txt"]), name="book",
-                                  metadata=MetadataOverrides(identifier="urn:uuid:0f6e2a1c-3b7d-4e5f-9a8b-1c2d3e4f5a6b"),
-                                  print=PrintOptions(enabled=True, trim="5.5x8.5", width_in=5.5, height_in=8.5))
-    opts = BuildOptions(out_dir=str(out), project_dir=str(project), source_date_epoch=EPOCH,
-                        cache_dir=str(out / ".cache") if cache else "")
+    options = dataclasses.replace(
+        one_off_edition([project / "book.txt"]),
+        name="book",
+        metadata=MetadataOverrides(identifier="urn:uuid:0f6e2a1c-3b7d-4e5f-9a8b-1c2d3e4f5a6b"),
+        print=PrintOptions(enabled=True, trim="5.5x8.5", width_in=5.5, height_in=8.5),
+    )
+    opts = BuildOptions(
+        out_dir=str(out),
+        project_dir=str(project),
+        source_date_epoch=EPOCH,
+        cache_dir=str(out / ".cache") if cache else "",
+    )
     build_edition(options, opts)
     return {name: (out / name).read_bytes() for name in FILES}
 
@@ -143,8 +150,9 @@ def test_the_cache_keeps_only_what_the_last_build_used(first):
 
 def page_text(path: Path, page: int) -> str:
     """The text of one page, its words joined by single spaces."""
-    text = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return " ".join(text.split())
 
 
@@ -154,8 +162,9 @@ def test_links_bookmarks_and_tags_of_the_joined_screen_pdf(first):
     with pikepdf.open(path) as doc:
         index = {p.obj.objgen: n for n, p in enumerate(doc.pages, start=1)}
         dests = dict(pikepdf.NameTree(doc.Root.Names.Dests).items())
-        links = [(n, str(a.Dest)) for n, p in enumerate(doc.pages, start=1) for a in p.obj.get("/Annots", ())
-                 if "/Dest" in a]
+        links = [
+            (n, str(a.Dest)) for n, p in enumerate(doc.pages, start=1) for a in p.obj.get("/Annots", ()) if "/Dest" in a
+        ]
         assert len(links) > 20
         for _page, name in links:  # every link lands on a page of the book
             assert name in dests and dests[name][0].objgen in index
@@ -190,36 +199,40 @@ def test_links_bookmarks_and_tags_of_the_joined_screen_pdf(first):
 def test_one_copy_of_the_colour_profile_in_the_press_file(first):
     out, _files = first
     with pikepdf.open(out / "book-press.pdf") as doc:
-        profiles = {obj.objgen for obj in doc.objects if isinstance(obj, pikepdf.Stream) and "/N" in obj
-                    and obj.get("/N") == 4}
+        profiles = {
+            obj.objgen for obj in doc.objects if isinstance(obj, pikepdf.Stream) and "/N" in obj and obj.get("/N") == 4
+        }
         assert len(profiles) == 1
         intent = doc.Root.OutputIntents[0]
         assert intent.DestOutputProfile.objgen in profiles
 
 
-@pytest.mark.parametrize(("trim", "width_in", "height_in"), [("a5", 148 / 25.4, 210 / 25.4),
-                                                              ("140x216mm", 140 / 25.4, 216 / 25.4),
-                                                              ("5x8", 5.0, 8.0)])
+@pytest.mark.parametrize(
+    ("trim", "width_in", "height_in"),
+    [("a5", 148 / 25.4, 210 / 25.4), ("140x216mm", 140 / 25.4, 216 / 25.4), ("5x8", 5.0, 8.0)],
+)
 def test_trim_sizes_reach_the_pages(tmp_path, trim, width_in, height_in):
     """A5, a custom size in millimetres and 5 x 8 in: every page of the
     book is that size (the film page, a short book: its screen PDF)."""
-    from paths import ROOT
-
     from editionbuilder.config import load_config
+    from paths import ROOT
 
     options = next(e for e in load_config(ROOT / "editions.toml").editions if e.name == "film")
     options = dataclasses.replace(options, print=PrintOptions(trim=trim, width_in=width_in, height_in=height_in))
-    build_edition(options, BuildOptions(out_dir=str(tmp_path), project_dir=str(ROOT), formats=("pdf",),
-                                        source_date_epoch=EPOCH))
+    build_edition(
+        options, BuildOptions(out_dir=str(tmp_path), project_dir=str(ROOT), formats=("pdf",), source_date_epoch=EPOCH)
+    )
     with pikepdf.open(tmp_path / "film.pdf") as doc:
         sizes = {(float(p.obj.MediaBox[2]), float(p.obj.MediaBox[3])) for p in doc.pages}
     assert len(sizes) == 1  # (the page size is written to 1/10,000 in: within 0.02 pt)
     assert all(abs(w - width_in * 72) < 0.02 and abs(h - height_in * 72) < 0.02 for w, h in sizes)
 
 
-GERMAN = ("Die Gewerkschaftsbewegung veränderte die Arbeitsverhältnisse der Verwaltungsangestellten "
-          "grundlegend, und die Donaudampfschifffahrtsgesellschaft verhandelte mit ihren Betriebsräten "
-          "über Arbeitszeitverkürzungen, Lohnfortzahlungen und Kündigungsschutzbestimmungen. ")
+GERMAN = (
+    "Die Gewerkschaftsbewegung veränderte die Arbeitsverhältnisse der Verwaltungsangestellten "
+    "grundlegend, und die Donaudampfschifffahrtsgesellschaft verhandelte mit ihren Betriebsräten "
+    "über Arbeitszeitverkürzungen, Lohnfortzahlungen und Kündigungsschutzbestimmungen. "
+)
 
 
 def test_hyphenation_follows_the_editions_language(tmp_path):
@@ -232,12 +245,18 @@ def test_hyphenation_follows_the_editions_language(tmp_path):
 
     src = tmp_path / "buch.txt"
     src.write_text("Ein Buch\n\nvon Jemand\n\n" + "\n\n".join(GERMAN * 3 for _ in range(8)) + "\n", encoding="utf-8")
-    options = dataclasses.replace(one_off_edition([src]), metadata=Meta(language="de"),
-                                  print=PrintOptions(trim="5x8", width_in=5.0, height_in=8.0))
-    build_edition(options, BuildOptions(out_dir=str(tmp_path), project_dir=str(tmp_path), formats=("pdf",),
-                                        source_date_epoch=EPOCH))
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "buch.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    options = dataclasses.replace(
+        one_off_edition([src]),
+        metadata=Meta(language="de"),
+        print=PrintOptions(trim="5x8", width_in=5.0, height_in=8.0),
+    )
+    build_edition(
+        options,
+        BuildOptions(out_dir=str(tmp_path), project_dir=str(tmp_path), formats=("pdf",), source_date_epoch=EPOCH),
+    )
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(tmp_path / "buch.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     # a line ending in WeasyPrint's hyphen (U+2010) and the word's rest, in
     # letters, on the next line (a word broken across a page, whose next
     # line is the folio, is left out)

@@ -302,7 +302,7 @@ def test_starts_with_quote() -> None:
         ("“wrong close. '*", True),
         ("ends without a quote.", False),
         ("“chosen path.” (Majid, p.3)", False),
-        ("a 12\"", False),
+        ('a 12"', False),
     ],
 )
 def test_ends_quote(text: str, expected: bool) -> None:
@@ -324,7 +324,7 @@ WORD = re.compile(r"[^\W_]+")
 def test_smarten_never_changes_a_word(pieces: list[str], dash: str) -> None:
     result = smarten(pieces, dash)
     assert len(result.pieces) == len(pieces)
-    for before, after in zip(pieces, result.pieces):
+    for before, after in zip(pieces, result.pieces, strict=False):
         assert WORD.findall(unicodedata.normalize("NFC", before)) == WORD.findall(after)
     for repair in result.repairs:
         source = unicodedata.normalize("NFC", pieces[repair.piece])

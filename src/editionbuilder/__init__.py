@@ -1,2 +1,3 @@
 """editionbuilder: plain-text and manuscript sources to EPUB 3 and print PDF."""
+
 __version__ = "0.1.0"

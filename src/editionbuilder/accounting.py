@@ -104,10 +104,12 @@ def account(edition: Edition, texts: dict[str, str]) -> list[FileAccount]:
             lines.pop()
         model = _covered(p for p in positions(edition) if p.file == file)
         removed = _covered(r.pos for r in edition.removed if r.pos.file == file)
-        blank = {n for n, l in enumerate(lines, 1) if not l.strip()}
+        blank = {n for n, ln in enumerate(lines, 1) if not ln.strip()}
         content = set(range(1, len(lines) + 1)) - blank
         missing = tuple(sorted(content - model - removed))
-        out.append(FileAccount(file, len(lines), len(blank), len(content & model), len(content & removed - model), missing))
+        out.append(
+            FileAccount(file, len(lines), len(blank), len(content & model), len(content & removed - model), missing)
+        )
     return out
 
 

@@ -45,7 +45,20 @@ from .bibliography_names import (
 )
 from .model import Issued, Name, Position, Reference
 
-_MONTHS = "january february march april may june july august september october november december".split()
+_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 # A month name or its usual abbreviation (``Sept``, ``Feb``), without a dot.
 _MONTH = (
@@ -72,9 +85,7 @@ _DATE_RE = re.compile(
 
 # A segment that is a month or season (with a day) and no year: the year is
 # the next segment (``April, 1966b``; ``March 12th, 1999``).
-_DATE_HEAD_RE = re.compile(
-    rf"(?:Spring|Summer|Autumn|Fall|Winter|(?:{_DAY}\s+)?{_MONTH}\.?(?:\s+{_DAY})?)", re.I
-)
+_DATE_HEAD_RE = re.compile(rf"(?:Spring|Summer|Autumn|Fall|Winter|(?:{_DAY}\s+)?{_MONTH}\.?(?:\s+{_DAY})?)", re.I)
 
 # A year range or bare number continuing a title (``…, 1960-70``).
 _RANGE_RE = re.compile(r"\d{4}\s*[-–/]\s*\d{2,4}")
@@ -140,10 +151,10 @@ def is_reference_line(text: str) -> bool:
     if not line or len(line) > 600 or text.strip().count("\n") > 2:
         return False
     head = parse_head(line, segments(line))
-    if head is None or head.rest_start >= len(line) or _is_sentence(line[head.rest_start:]):
+    if head is None or head.rest_start >= len(line) or _is_sentence(line[head.rest_start :]):
         return False
     rest = segments(line, head.rest_start)
-    if head.corporate and not _plausible_body(head.names[0].literal, line[head.rest_start:], rest):
+    if head.corporate and not _plausible_body(head.names[0].literal, line[head.rest_start :], rest):
         return False
     title = rest[0].text
     if _DATE_RE.fullmatch(title) or _DATE_HEAD_RE.fullmatch(title):
@@ -227,7 +238,7 @@ def _split_container(rest: str) -> tuple[str, str | None]:
     m = _IN_RE.search(rest, skip)
     if m is None:
         return rest, None
-    return rest[: m.start()], rest[m.end():]
+    return rest[: m.start()], rest[m.end() :]
 
 
 def _parse_work(rest: str, ref: Reference) -> Reference:
@@ -284,8 +295,16 @@ def _parse_part(title: str, container: str, ref: Reference) -> Reference:
         publisher, place = _imprint_names(container, imprint.others, periodical)
     if periodical and head is not None and head.corporate and not publisher:
         publisher, editors = editors[0].literal, ()
-    ref = replace(ref, type=kind, title=title.strip(), container_title=ctitle, editor=editors,
-                  publisher=publisher, publisher_place=place, note=note)
+    ref = replace(
+        ref,
+        type=kind,
+        title=title.strip(),
+        container_title=ctitle,
+        editor=editors,
+        publisher=publisher,
+        publisher_place=place,
+        note=note,
+    )
     return _with_numbers(ref, imprint)
 
 
@@ -315,9 +334,7 @@ def _part_type(imprint: _Imprint, container_title: str) -> str:
 
 
 def _with_numbers(ref: Reference, imprint: _Imprint) -> Reference:
-    return replace(
-        ref, issued=imprint.issued, volume=imprint.volume, issue=imprint.issue, page=imprint.page
-    )
+    return replace(ref, issued=imprint.issued, volume=imprint.volume, issue=imprint.issue, page=imprint.page)
 
 
 def _read_imprint(line: str, segs: list[Segment]) -> _Imprint:
@@ -346,10 +363,7 @@ def _join_segments(line: str, segs: list[Segment]) -> list[Segment]:
     out: list[Segment] = []
     for seg in segs:
         prev = out[-1] if out else None
-        if prev and (
-            (_DATE_HEAD_RE.fullmatch(prev.text) and re.fullmatch(_YEAR, seg.text))
-            or prev.text.endswith("/")
-        ):
+        if prev and ((_DATE_HEAD_RE.fullmatch(prev.text) and re.fullmatch(_YEAR, seg.text)) or prev.text.endswith("/")):
             out[-1] = Segment(line[prev.start : seg.end], prev.start, seg.end)
         else:
             out.append(seg)

@@ -34,7 +34,30 @@ LOWER = "a-z" + "".join(c for c in _EXTRA if c.islower())
 # Name particles that stand before a family name (``van der``, ``de la``);
 # compared case-insensitively, so ``VAN DER MEER`` splits like ``van der Meer``.
 PARTICLES = frozenset(
-    "van von der den de del della di da du la le ten ter dos das d’ d' al el bin ibn".split()
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "di",
+        "da",
+        "du",
+        "la",
+        "le",
+        "ten",
+        "ter",
+        "dos",
+        "das",
+        "d’",
+        "d'",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+    ]
 )
 
 # A particle word, in either case, followed by space (``van `` / ``VAN ``).
@@ -58,15 +81,11 @@ _GIVEN_WORD = (
 
 # Given names: one to four given words, optionally followed by trailing
 # particles (``Ludwig van``) that belong to the family name.
-GIVEN_RE = re.compile(
-    rf"(?P<given>{_GIVEN_WORD}(?:\s+{_GIVEN_WORD}){{0,3}})(?P<particle>(?:\s+{_PARTICLE})*)"
-)
+GIVEN_RE = re.compile(rf"(?P<given>{_GIVEN_WORD}(?:\s+{_GIVEN_WORD}){{0,3}})(?P<particle>(?:\s+{_PARTICLE})*)")
 
 # Initials followed directly by a title, without a comma between them
 # (``FERREIRA, A. M. Essays on Tenure``).
-_INITIALS_TAIL_RE = re.compile(
-    rf"(?P<given>[{UPPER}]\.(?:\s?-?[{UPPER}]\.)*)\s+(?P<tail>[{UPPER}‘“'\"].*)", re.S
-)
+_INITIALS_TAIL_RE = re.compile(rf"(?P<given>[{UPPER}]\.(?:\s?-?[{UPPER}]\.)*)\s+(?P<tail>[{UPPER}‘“'\"].*)", re.S)
 
 # Given names, then ``and``/``&`` and the next author's family name
 # (``Lucia and TANAKA``, ``J.-P. and KOWALSKI``): the next author's given
@@ -88,11 +107,48 @@ _CORPORATE_RE = re.compile(rf"[{UPPER}0-9][{UPPER}0-9\s&/.'’\-]*")
 # Words that make a name in capitals a body rather than a person, even when a
 # capitalised segment follows that could pass for given names.
 _CORPORATE_WORDS = frozenset(
-    """OF FOR AND THE PARTY COMMITTEE ORGANISATION ORGANIZATION UNION LEAGUE
-    INSTITUTE ASSOCIATION SOCIETY COMMISSION COUNCIL GROUP MOVEMENT FEDERATION
-    CONGRESS DEPARTMENT MINISTRY OFFICE BUREAU CENTRE CENTER UNIVERSITY
-    COLLECTIVE FRONT NETWORK ALLIANCE BANK FUND AGENCY FOUNDATION CORPORATION
-    COMPANY BOARD GOVERNMENT CONFERENCE INTERNATIONAL""".split()
+    [
+        "OF",
+        "FOR",
+        "AND",
+        "THE",
+        "PARTY",
+        "COMMITTEE",
+        "ORGANISATION",
+        "ORGANIZATION",
+        "UNION",
+        "LEAGUE",
+        "INSTITUTE",
+        "ASSOCIATION",
+        "SOCIETY",
+        "COMMISSION",
+        "COUNCIL",
+        "GROUP",
+        "MOVEMENT",
+        "FEDERATION",
+        "CONGRESS",
+        "DEPARTMENT",
+        "MINISTRY",
+        "OFFICE",
+        "BUREAU",
+        "CENTRE",
+        "CENTER",
+        "UNIVERSITY",
+        "COLLECTIVE",
+        "FRONT",
+        "NETWORK",
+        "ALLIANCE",
+        "BANK",
+        "FUND",
+        "AGENCY",
+        "FOUNDATION",
+        "CORPORATION",
+        "COMPANY",
+        "BOARD",
+        "GOVERNMENT",
+        "CONFERENCE",
+        "INTERNATIONAL",
+    ]
 )
 
 # Words saying a segment names a publisher (``Harbour Press``, ``Kestrel

@@ -20,7 +20,7 @@ from .model import Name, Reference
 
 # Function words left out of an acronym by some writers (``NUR`` and
 # ``NUOR`` both stand for a union "of" a trade).
-_FUNCTION_WORDS = frozenset("of the and for in on de".split())
+_FUNCTION_WORDS = frozenset(["of", "the", "and", "for", "in", "on", "de"])
 
 # What separates the words of a body's name for its initials: spaces,
 # hyphens, slashes.
@@ -106,14 +106,14 @@ class ReferenceIndex:
         ``(Pereira, …)`` goes to Pereira alone before Pereira and Tanaka.
         """
         wanted = [normalise(c) for c in cited]
-        found = [r for r, keys in zip(self.references, self._keys) if _names_match(wanted, keys)]
+        found = [r for r, keys in zip(self.references, self._keys, strict=False) if _names_match(wanted, keys)]
         exact = [r for r in found if len(ref_names(r)) == len(wanted)]
         return exact or found
 
     def by_surname(self, word: str) -> list[Reference]:
         """References with ``word`` among their names (for narrative citations)."""
         key = normalise(word)
-        return [r for r, keys in zip(self.references, self._keys) if any(key in k for k in keys)]
+        return [r for r, keys in zip(self.references, self._keys, strict=False) if any(key in k for k in keys)]
 
     def choose(self, cited: tuple[str, ...], year: str, hint: str) -> Choice:
         """Resolve names and year; ``hint`` is the locator or title words."""
@@ -123,7 +123,7 @@ class ReferenceIndex:
 def _names_match(wanted: list[str], keys: tuple[frozenset[str], ...]) -> bool:
     if not wanted or len(wanted) > len(keys):
         return False
-    return all(w in k for w, k in zip(wanted, keys))
+    return all(w in k for w, k in zip(wanted, keys, strict=False))
 
 
 def choose(candidates: list[Reference], year: str, hint: str) -> Choice:

@@ -62,7 +62,9 @@ _ITEM_RE = re.compile(_ITEM)
 _TITLE_ITEM_RE = re.compile(rf"(?P<names>{_NAMES})\s*,\s*(?P<title>[{UPPER}‘“][^;]*)")
 
 # Words a title may have in lower case between capitalised ones.
-_SMALL_WORDS = frozenset("a an the of and or in on to for at by with from de la le".split())
+_SMALL_WORDS = frozenset(
+    ["a", "an", "the", "of", "and", "or", "in", "on", "to", "for", "at", "by", "with", "from", "de", "la", "le"]
+)
 
 # A lead-in kept with the opening parenthesis (``(see Author, 1990)``).
 _LEAD_RE = re.compile(r"\s*(?:(?:see also|see|cf\.|compare)\s+)?", re.I)
@@ -75,9 +77,7 @@ _CLOSED_RE = re.compile(r"\(([^()]*)\)")
 
 # A parenthesis opened, then items, with no closing one: ends the paragraph
 # or a sentence (``(Author, 1990. Next``).
-_UNCLOSED_RE = re.compile(
-    rf"\((?P<body>\s*{_ITEM.replace('?P<', '?P<u_')}(?:\s*;\s*[^;()]+?)*)(?=[.;,]?\s|[.;,]?$)"
-)
+_UNCLOSED_RE = re.compile(rf"\((?P<body>\s*{_ITEM.replace('?P<', '?P<u_')}(?:\s*;\s*[^;()]+?)*)(?=[.;,]?\s|[.;,]?$)")
 
 # A closing parenthesis never opened, after a short name and a year
 # (``that year, Okonkwo, 1998) and``); starts after a space or punctuation.
@@ -145,8 +145,8 @@ def parse_items(content: str) -> tuple[str, tuple[ItemSyntax, ...], str, str] | 
     the items, so that the text is rebuilt exactly.
     """
     lead = _LEAD_RE.match(content).group(0)
-    body = content[len(lead):]
-    trail = body[len(body.rstrip()):]
+    body = content[len(lead) :]
+    trail = body[len(body.rstrip()) :]
     body = body.rstrip()
     if not body:
         return None
@@ -154,7 +154,7 @@ def parse_items(content: str) -> tuple[str, tuple[ItemSyntax, ...], str, str] | 
     texts, seps = pieces[0::2], pieces[1::2]
     separator = seps[0] if seps and all(s == seps[0] for s in seps) else ";"
     if separator == ";":
-        texts = [texts[0]] + [s[1:] + t for s, t in zip(seps, texts[1:])]
+        texts = [texts[0]] + [s[1:] + t for s, t in zip(seps, texts[1:], strict=False)]
     items = []
     for text in texts:
         item = parse_item(text.strip())

@@ -233,8 +233,8 @@ def find_trailing_citation(text: str) -> tuple[str, str] | None:
     if not spans:
         return None
     last = spans[-1]
-    if not re.fullmatch(r"\s*\.?\s*", text[last.end:]):  # only a full stop may follow
+    if not re.fullmatch(r"\s*\.?\s*", text[last.end :]):  # only a full stop may follow
         return None
     if not all(i.locator or (i.names and (i.year or i.title)) for i in last.items):
         return None
-    return text[: last.start].rstrip(), text[last.start:].rstrip()
+    return text[: last.start].rstrip(), text[last.start :].rstrip()

@@ -47,12 +47,17 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # a bug: say so in one line, details with --debug
         if args.debug:
             raise
-        print(f"editionbuilder: internal error: {type(err).__name__}: {err} (run with --debug for details)", file=sys.stderr)
+        print(
+            f"editionbuilder: internal error: {type(err).__name__}: {err} (run with --debug for details)",
+            file=sys.stderr,
+        )
         return EXIT_INTERNAL
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="editionbuilder", description="Build EPUB and print PDF editions from plain-text sources.")
+    p = argparse.ArgumentParser(
+        prog="editionbuilder", description="Build EPUB and print PDF editions from plain-text sources."
+    )
     # --debug goes before or after the command; the subcommands leave it unset
     # (SUPPRESS) unless given, so they do not undo a --debug given before them.
     p.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -74,13 +79,17 @@ def _parser() -> argparse.ArgumentParser:
     f = sub.add_parser("preflight", help="check the print editions' press PDFs and covers (KDP, IngramSpark)")
     f.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
     f.add_argument("--edition", action="append", default=[], help="check only this edition (repeatable)")
-    f.add_argument("--out", type=Path, default=None, help="folder of the built files (default: the config's output, output/)")
+    f.add_argument(
+        "--out", type=Path, default=None, help="folder of the built files (default: the config's output, output/)"
+    )
     f.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     f.set_defaults(func=cmd_preflight, files=[])
     c = sub.add_parser("check", help="compare the words of every built EPUB and PDF with the edition model")
     c.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
     c.add_argument("--edition", action="append", default=[], help="check only this edition (repeatable)")
-    c.add_argument("--out", type=Path, default=None, help="folder of the built files (default: the config's output, output/)")
+    c.add_argument(
+        "--out", type=Path, default=None, help="folder of the built files (default: the config's output, output/)"
+    )
     c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     c.set_defaults(func=cmd_check, files=[])
 
@@ -99,9 +108,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     failed_strict = False
     for options in editions:
         build = BuildOptions(
-            out_dir=str(out), project_dir=str(project),
+            out_dir=str(out),
+            project_dir=str(project),
             source_date_epoch=source_date_epoch(options, os.environ),
-            formats=tuple(args.format or ("epub", "pdf")), strict=args.strict,
+            formats=tuple(args.format or ("epub", "pdf")),
+            strict=args.strict,
             cache_dir=str(out / ".cache"),  # typeset parts kept between builds (writers/typeset.py)
         )
         from .pipeline import build_edition
@@ -178,8 +189,10 @@ def cmd_preflight(args: argparse.Namespace) -> int:
     printed = [e for e in editions if e.print.enabled]
     for e in editions:
         if not e.print.enabled and args.edition:
-            print(f"editionbuilder: edition {e.name} is not a print edition (print.enabled = false): skipped",
-                  file=sys.stderr)
+            print(
+                f"editionbuilder: edition {e.name} is not a print edition (print.enabled = false): skipped",
+                file=sys.stderr,
+            )
     if not printed:
         print("preflight: no print edition to check")
         return 0
@@ -202,8 +215,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         files = [out / f"{options.name}{suffix}" for suffix in SUFFIXES]
         files = [f for f in files if f.is_file()]
         if not files:
-            print(f"editionbuilder: no built file of edition {options.name} in {out}: run the build first",
-                  file=sys.stderr)
+            print(
+                f"editionbuilder: no built file of edition {options.name} in {out}: run the build first",
+                file=sys.stderr,
+            )
             failed += 1
             continue
         edition = read_edition(options, project, Diagnostics())
@@ -211,8 +226,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             report = check_file(edition, path)
             checked += 1
             verdict = "pass" if report.passed else "FAIL"
-            print(f"{verdict}  {path.name}: {report.model_words} words of the model, "
-                  f"{report.lost_count} lost or moved, {report.added_count} added")
+            print(
+                f"{verdict}  {path.name}: {report.model_words} words of the model, "
+                f"{report.lost_count} lost or moved, {report.added_count} added"
+            )
             for stream, context in report.lost:
                 print(f"      lost ({stream}): …{context}…")
             for context in report.added:
@@ -237,7 +254,6 @@ def _progress(message: str) -> None:
         return
     print(("\n" if _open_line else "") + f"  {message}", file=sys.stderr)
     _open_line = False
-
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -99,8 +99,6 @@ class ProjectConfig:
         return self.project_dir / self.output
 
 
-
-
 @dataclass(frozen=True, slots=True)
 class _Where:
     """The file and the table ("defaults", 'edition "essay"') being read."""
@@ -138,13 +136,14 @@ CALIPER_RANGE_IN = (0.001, 0.01)
 def _caliper(value: Any) -> float:
     low, high = CALIPER_RANGE_IN
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-        raise Invalid(f"{show(value)} is not a paper thickness per page in inches ({low} to {high}, "
-                      f"e.g. {PAPER_CALIPER['cream']})")
+        raise Invalid(
+            f"{show(value)} is not a paper thickness per page in inches ({low} to {high}, "
+            f"e.g. {PAPER_CALIPER['cream']})"
+        )
     return float(value)
 
 
-_PRINT_SPEC = {"enabled": boolean, "trim": trim, "paper": choice(*PAPER_CALIPER), "bleed": boolean,
-               "caliper": _caliper}
+_PRINT_SPEC = {"enabled": boolean, "trim": trim, "paper": choice(*PAPER_CALIPER), "bleed": boolean, "caliper": _caliper}
 _COMMON_KEYS = ("include_comments", "print", "reader", "silence", "bibliography_style", "bibliography")
 _EDITION_KEYS = ("name", "sources", "metadata", *_COMMON_KEYS)
 _DEFAULTS_KEYS = (*_DEFAULT_METADATA_KEYS, *_COMMON_KEYS)
@@ -211,7 +210,9 @@ def _common(table: Mapping[str, Any], base: EditionDefaults, where: _Where, in_e
     silence = base.silence
     if "silence" in table:
         silence = _value(table, "silence", strings(diagnostic_code), where)
-    style = _value(table, "bibliography_style", string, where) if "bibliography_style" in table else base.bibliography_style
+    style = (
+        _value(table, "bibliography_style", string, where) if "bibliography_style" in table else base.bibliography_style
+    )
     return EditionDefaults(
         metadata=base.metadata,
         reader=reader,
@@ -281,7 +282,9 @@ def _output(value: Any, project_dir: Path, file: str) -> str:
     if os.path.commonpath([full, project_dir]) != str(project_dir):
         raise where.error("output", f"{value} leaves the project directory: built files stay inside it")
     if full == str(project_dir):
-        raise where.error("output", "the output folder cannot be the project folder itself: name a folder such as output")
+        raise where.error(
+            "output", "the output folder cannot be the project folder itself: name a folder such as output"
+        )
     if os.path.exists(full) and not os.path.isdir(full):
         raise where.error("output", f"{value} is a file, not a folder")
     return PurePath(os.path.relpath(full, project_dir)).as_posix()
@@ -357,7 +360,9 @@ def load_config(path: Path) -> ProjectConfig:
         other = seen.get(edition.name.casefold())
         if other is not None:
             where = _Where(file, f'edition "{edition.name}"')
-            raise where.error("name", f'duplicate of edition "{other}" (names of output files must differ beyond letter case)')
+            raise where.error(
+                "name", f'duplicate of edition "{other}" (names of output files must differ beyond letter case)'
+            )
         seen[edition.name.casefold()] = edition.name
         editions.append(edition)
     return dataclasses.replace(config, editions=tuple(editions), defaults=defaults)
@@ -402,5 +407,5 @@ def source_date_epoch(edition: EditionOptions, environ: Mapping[str, str]) -> in
         day = date_parts(edition.metadata.date) if edition.metadata.date else None
         if day is None:
             return FALLBACK_EPOCH
-        seconds = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+        seconds = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
     return min(max(seconds, FALLBACK_EPOCH), LATEST_EPOCH)

@@ -144,7 +144,7 @@ def identifier(value: Any) -> str:
     text = string(value)
     if text.lower().startswith("urn:uuid:"):
         try:
-            uuid.UUID(text[len("urn:uuid:"):])
+            uuid.UUID(text[len("urn:uuid:") :])
         except ValueError:
             raise Invalid(f'"{text}" is not a valid urn:uuid: identifier') from None
     return text
@@ -156,8 +156,7 @@ def trim(value: Any) -> str:
         return text
     if not _CUSTOM_TRIM.fullmatch(text):
         raise Invalid(
-            f'bad trim size "{value}" (use {", ".join(TRIM_SIZES)}, or a custom '
-            'size such as "5.25x8in" or "140x216mm")'
+            f'bad trim size "{value}" (use {", ".join(TRIM_SIZES)}, or a custom size such as "5.25x8in" or "140x216mm")'
         )
     low, high = TRIM_RANGE_IN
     if not all(low <= side <= high for side in trim_inches(text)):

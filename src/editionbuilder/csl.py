@@ -43,9 +43,14 @@ _SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
 
 # Fields copied as they are, model attribute -> CSL-JSON variable.
 _PLAIN_FIELDS = (
-    ("title", "title"), ("container_title", "container-title"), ("publisher", "publisher"),
-    ("publisher_place", "publisher-place"), ("volume", "volume"), ("issue", "issue"),
-    ("page", "page"), ("note", "note"),
+    ("title", "title"),
+    ("container_title", "container-title"),
+    ("publisher", "publisher"),
+    ("publisher_place", "publisher-place"),
+    ("volume", "volume"),
+    ("issue", "issue"),
+    ("page", "page"),
+    ("note", "note"),
 )
 
 # Words of a corporate name that stay lower case inside it (``PARTY OF BRITAIN``).
@@ -230,9 +235,7 @@ def _one_line(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def format_bibliography(
-    references: Sequence[Reference], style: Path | None, language: str
-) -> FormattedBibliography:
+def format_bibliography(references: Sequence[Reference], style: Path | None, language: str) -> FormattedBibliography:
     """Every reference formatted by ``style``, in the style's order, in one pandoc run.
 
     ``style`` is a CSL file; ``None`` is pandoc's built-in default, which is
@@ -269,7 +272,7 @@ def _check_unique(references: Sequence[Reference]) -> None:
 def _style_args(style: Path | None) -> tuple[str, ...]:
     """``--citeproc`` and the style; the path is made absolute (pandoc runs elsewhere)."""
     args = ("--citeproc",)
-    return args + (f"--csl={Path(style).resolve()}",) if style is not None else args
+    return (*args, f"--csl={Path(style).resolve()}") if style is not None else args
 
 
 def _citeproc_metadata(items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -279,8 +282,12 @@ def _citeproc_metadata(items: list[dict[str, Any]]) -> dict[str, Any]:
     one in a JSON document), exactly what pandoc's Markdown reader makes.
     """
     everything = {
-        "citationId": "*", "citationPrefix": [], "citationSuffix": [],
-        "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0,
+        "citationId": "*",
+        "citationPrefix": [],
+        "citationSuffix": [],
+        "citationMode": {"t": "NormalCitation"},
+        "citationNoteNum": 0,
+        "citationHash": 0,
     }
     cite = {"t": "Cite", "c": [[everything], [{"t": "Str", "c": "@*"}]]}
     return {"references": meta(items), "nocite": {"t": "MetaInlines", "c": [cite]}}
@@ -326,7 +333,7 @@ def _join(left: tuple[Inline, ...], right: tuple[Inline, ...]) -> tuple[Inline, 
     """``left`` and ``right`` with one space between (none if either is empty)."""
     if not left or not right:
         return left or right
-    return left + (Text(" "),) + right
+    return (*left, Text(" "), *right)
 
 
 def _field_text(value: Any) -> str:
@@ -361,7 +368,7 @@ def _assemble(
             entries.append(FormattedEntry(ref.id, inlines))
             diags += relabelled + _unused_words(ref)
         else:
-            raw = entry.label + (Text(_one_line(ref.raw)),)
+            raw = (*entry.label, Text(_one_line(ref.raw)))
             entries.append(FormattedEntry(ref.id, raw, raw_fallback=True))
     for ref in by_id.values():
         message = "the style printed no entry for this reference; it prints as written"

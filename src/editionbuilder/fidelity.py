@@ -50,8 +50,13 @@ from .model import BlockQuote, Citation, Edition, Heading
 from .writers.pagelist import GRAM, gram_index
 
 HYPHENATE_CHARACTER = "\u2010"  # what WeasyPrint adds at a hyphenated line end
-_SKIP = frozenset({"{http://www.w3.org/1999/xhtml}head", "{http://www.w3.org/1999/xhtml}script",
-                   "{http://www.w3.org/1999/xhtml}style"})
+_SKIP = frozenset(
+    {
+        "{http://www.w3.org/1999/xhtml}head",
+        "{http://www.w3.org/1999/xhtml}script",
+        "{http://www.w3.org/1999/xhtml}style",
+    }
+)
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 SUFFIXES = (".epub", ".pdf", "-press.pdf")  # the files of an edition whose words are the book's
 SHOWN = 12  # lost or added words quoted in a report
@@ -118,8 +123,19 @@ def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
     headings, link texts and colophon), the metadata, chapter titles
     (running heads, contents), note marks and response numbers, numerals."""
     md = edition.metadata
-    texts = [*labels, md.title, md.subtitle, *md.authors, md.publisher, md.rights, md.date, md.identifier,
-             md.print_identifier, md.description, md.language]
+    texts = [
+        *labels,
+        md.title,
+        md.subtitle,
+        *md.authors,
+        md.publisher,
+        md.rights,
+        md.date,
+        md.identifier,
+        md.print_identifier,
+        md.description,
+        md.language,
+    ]
     texts += [f"{c.role} {c.name}" for c in md.credits]
     texts += [f"{s.title} {s.path}" for s in md.sources]
     texts += [_inlines(c.title) for c in edition.chapters]
@@ -133,8 +149,12 @@ def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
 def _citations(edition: Edition) -> Iterator[Citation]:
     from .walk import iter_blocks, walk_inlines
 
-    for blocks in [c.blocks for c in edition.chapters] + [n.blocks for n in edition.notes] + \
-            [c.blocks for c in edition.comments] + [g.blocks for g in edition.glossary]:
+    for blocks in (
+        [c.blocks for c in edition.chapters]
+        + [n.blocks for n in edition.notes]
+        + [c.blocks for c in edition.comments]
+        + [g.blocks for g in edition.glossary]
+    ):
         for b in iter_blocks(blocks):
             inlines = b.attribution if isinstance(b, BlockQuote) else getattr(b, "inlines", ())
             for x in walk_inlines(inlines or ()):
@@ -186,12 +206,15 @@ def pdf_text(path: Path) -> str:
     layout mode it leaves a word's own hyphen at a line end alone), with
     the words the layout hyphenated joined again (``join_hyphenated``)."""
     try:
-        done = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
-                              capture_output=True, check=True)
+        done = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+        )
     except FileNotFoundError:
         raise InputError("pdftotext (poppler-utils) is needed to read PDFs: run `make`") from None
     except subprocess.CalledProcessError as exc:
-        raise InputError(f"{path}: pdftotext could not read it ({exc.stderr.decode(errors='replace').strip()})") from None
+        raise InputError(
+            f"{path}: pdftotext could not read it ({exc.stderr.decode(errors='replace').strip()})"
+        ) from None
     return join_hyphenated(done.stdout.decode("utf-8", errors="replace"))
 
 
@@ -249,11 +272,11 @@ def compare(edition: Edition, output: str, text: str, labels: Sequence[str]) -> 
             if j is None:
                 lost_count += 1
                 if len(lost) < SHOWN:
-                    lost.append((name, " ".join(stream[max(0, i - 4):i + 5])))
+                    lost.append((name, " ".join(stream[max(0, i - 4) : i + 5])))
             else:
                 taken[j] = True
     added = [j for j, w in enumerate(got) if not taken[j] and w not in apparatus and not _numeral(w)]
-    shown = tuple(" ".join(got[max(0, j - 4):j + 5]) for j in added[:SHOWN])
+    shown = tuple(" ".join(got[max(0, j - 4) : j + 5]) for j in added[:SHOWN])
     return Fidelity(output, total, len(got), tuple(lost), lost_count, shown, len(added))
 
 
@@ -261,8 +284,9 @@ COMMON = 64  # a run of words found more often than this anchors nothing
 GAP = 400  # the largest gap (words, each side) matched word by word
 
 
-def in_order(stream: Sequence[str], got: Sequence[str], index: dict[tuple[str, ...], list[int]],
-             taken: Sequence[bool]) -> list[int | None]:
+def in_order(
+    stream: Sequence[str], got: Sequence[str], index: dict[tuple[str, ...], list[int]], taken: Sequence[bool]
+) -> list[int | None]:
     """For each word of ``stream``, the index of the output word it is, or
     None: the longest chain of ``GRAM``-word runs found in the same order in
     both (a longest increasing subsequence), then the gaps between matched
@@ -270,7 +294,7 @@ def in_order(stream: Sequence[str], got: Sequence[str], index: dict[tuple[str, .
     ``taken`` by another stream are not used again."""
     pairs = []
     for i in range(len(stream) - GRAM + 1):
-        places = index.get(tuple(stream[i:i + GRAM]), ())
+        places = index.get(tuple(stream[i : i + GRAM]), ())
         if len(places) <= COMMON:
             pairs.extend((i, j) for j in reversed(places) if not taken[j])
     found: list[int | None] = [None] * len(stream)
@@ -283,13 +307,14 @@ def in_order(stream: Sequence[str], got: Sequence[str], index: dict[tuple[str, .
     return found
 
 
-def _short(stream: Sequence[str], got: Sequence[str], at_word: dict[str, list[int]],
-           taken: Sequence[bool]) -> list[int | None]:
+def _short(
+    stream: Sequence[str], got: Sequence[str], at_word: dict[str, list[int]], taken: Sequence[bool]
+) -> list[int | None]:
     """A stream too short to hold a ``GRAM``-word run ("Ibid., p. 24"):
     its first untaken occurrence as a whole."""
     n = len(stream)
     for p in at_word.get(stream[0], ()):
-        if list(got[p:p + n]) == list(stream) and not any(taken[p:p + n]):
+        if list(got[p : p + n]) == list(stream) and not any(taken[p : p + n]):
             return list(range(p, p + n))
     return [None] * n
 
@@ -302,9 +327,9 @@ def _unglue(got: list[str], edition: Edition, vocab: set[str], apparatus: set[st
     out = []
     for w in got:
         if w not in vocab and w not in apparatus:
-            mark = next((m for m in marks if w.endswith(m) and w[:-len(m)] in vocab), None)
+            mark = next((m for m in marks if w.endswith(m) and w[: -len(m)] in vocab), None)
             if mark:
-                out += [w[:-len(mark)], mark]
+                out += [w[: -len(mark)], mark]
                 continue
         out.append(w)
     return out

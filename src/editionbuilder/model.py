@@ -14,7 +14,6 @@ at a line and the build report can account for every line of every source.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +113,7 @@ class Link:
     title: str = ""
 
 
-Inline = Union[Text, Emphasis, Strong, Code, LineBreak, NoteRef, Citation, TermRef, Link]
+Inline = Text | Emphasis | Strong | Code | LineBreak | NoteRef | Citation | TermRef | Link
 INLINE_TYPES = (Text, Emphasis, Strong, Code, LineBreak, NoteRef, Citation, TermRef, Link)
 
 
@@ -169,7 +168,7 @@ class Preformatted:
     pos: Position = NOWHERE
 
 
-Block = Union[Paragraph, Heading, BlockQuote, SectionBreak, ListBlock, Preformatted]
+Block = Paragraph | Heading | BlockQuote | SectionBreak | ListBlock | Preformatted
 BLOCK_TYPES = (Paragraph, Heading, BlockQuote, SectionBreak, ListBlock, Preformatted)
 
 
@@ -340,6 +339,20 @@ class Edition:
 
 
 MODEL_TYPES = (
-    Position, *INLINE_TYPES, CiteItem, *BLOCK_TYPES, Note, GlossaryEntry, Name, Issued,
-    Reference, Comment, Credit, SourceInfo, Metadata, Chapter, Removed, Edition,
+    Position,
+    *INLINE_TYPES,
+    CiteItem,
+    *BLOCK_TYPES,
+    Note,
+    GlossaryEntry,
+    Name,
+    Issued,
+    Reference,
+    Comment,
+    Credit,
+    SourceInfo,
+    Metadata,
+    Chapter,
+    Removed,
+    Edition,
 )

@@ -241,8 +241,12 @@ def cite_all() -> dict[str, Any]:
     ``MetaString`` would be text (the Markdown writer escapes it to
     ``@\\*``), not the citation of every entry citeproc looks for."""
     everything = {
-        "citationId": "*", "citationPrefix": [], "citationSuffix": [],
-        "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0, "citationHash": 0,
+        "citationId": "*",
+        "citationPrefix": [],
+        "citationSuffix": [],
+        "citationMode": {"t": "NormalCitation"},
+        "citationNoteNum": 0,
+        "citationHash": 0,
     }
     return {"t": "MetaInlines", "c": [{"t": "Cite", "c": [[everything], [{"t": "Str", "c": "@*"}]]}]}
 

@@ -27,8 +27,7 @@ def page_count(path: Path) -> int:
     if exe is None:
         raise RenderError("pdfinfo not found: install poppler-utils (make does)")
     try:
-        done = subprocess.run([exe, str(path)], capture_output=True, text=True, check=True,
-                              timeout=PDFINFO_TIMEOUT_S)
+        done = subprocess.run([exe, str(path)], capture_output=True, text=True, check=True, timeout=PDFINFO_TIMEOUT_S)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         detail = (getattr(exc, "stderr", "") or "").strip().splitlines()
         raise RenderError(f"{path}: not a readable PDF ({detail[0] if detail else exc})") from exc

@@ -37,7 +37,9 @@ class EditionResult:
 def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics) -> Edition:
     """The edition model of ``options``: every source read, combined, transformed."""
     parts = []
-    reader = replace(options.reader, bibliography=tuple(str((project_dir / b).resolve()) for b in options.reader.bibliography))
+    reader = replace(
+        options.reader, bibliography=tuple(str((project_dir / b).resolve()) for b in options.reader.bibliography)
+    )
     for n, source in enumerate(options.sources, start=1):
         path = project_dir / source
         ctx = ReadContext(path, source, f"s{n}", reader, diags)
@@ -77,12 +79,18 @@ def _metadata(parts: list[Edition], options: EditionOptions) -> Metadata:
     sources = tuple(s for p in parts for s in p.metadata.sources)
     identifier = o.identifier or _derived_id(title, authors, [s.sha256 for s in sources])
     return Metadata(
-        title=title, subtitle=subtitle, authors=authors, language=o.language or first.language or "en",
-        publisher=o.publisher or first.publisher, rights=o.rights or first.rights, date=o.date or first.date,
+        title=title,
+        subtitle=subtitle,
+        authors=authors,
+        language=o.language or first.language or "en",
+        publisher=o.publisher or first.publisher,
+        rights=o.rights or first.rights,
+        date=o.date or first.date,
         identifier=identifier,
         print_identifier=o.print_identifier,
         description=o.description or next((p.metadata.description for p in parts if p.metadata.description), ""),
-        credits=tuple(c for p in parts for c in p.metadata.credits), sources=sources,
+        credits=tuple(c for p in parts for c in p.metadata.credits),
+        sources=sources,
         origins=tuple(o for p in parts for o in p.metadata.origins),
     )
 
@@ -119,8 +127,10 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
             (made if target.is_file() else declined).append(out_dir / target.name)
         for path in declined:
             if path.is_file():
-                diags.info("stale-output-removed", f"{path.name} from an earlier build was removed: "
-                           "this build does not make it")
+                diags.info(
+                    "stale-output-removed",
+                    f"{path.name} from an earlier build was removed: this build does not make it",
+                )
         write_report(edition, options, diags, stage.dir, project)
         report = out_dir / f"{options.name}.report.txt"
         stage.commit([*made, report], declined)

@@ -148,7 +148,9 @@ def _trim_box(pdf: pikepdf.Pdf, spec: Spec) -> Check:
     for n, page in enumerate(pdf.pages, 1):
         trim = page.obj.get("/TrimBox")
         if trim is None or not _box_is(trim, want):
-            return Check("TrimBox = trim", False, f"page {n}: {'no TrimBox' if trim is None else list(map(float, trim))}")
+            return Check(
+                "TrimBox = trim", False, f"page {n}: {'no TrimBox' if trim is None else list(map(float, trim))}"
+            )
         if "/BleedBox" not in page.obj:
             return Check("TrimBox = trim", False, f"page {n}: no BleedBox")
     return Check("TrimBox = trim", True, f"{spec.width_in} x {spec.height_in} in on every page")
@@ -234,8 +236,11 @@ def _live_area(path: Path, spec: Spec, pages: int) -> Check:
         inner, outer = (x0 - tx0, tx1 - x1) if page % 2 else (tx1 - x1, x0 - tx0)
         margins = (inner - gutter, outer - edge, y0 - ty0 - edge, ty1 - y1 - edge)
         if min(margins) < -TOLERANCE_PT:
-            return Check("text inside the live area", False,
-                         f"page {page}: a word at x {x0:.0f}-{x1:.0f} pt, y {y0:.0f}-{y1:.0f} pt")
+            return Check(
+                "text inside the live area",
+                False,
+                f"page {page}: a word at x {x0:.0f}-{x1:.0f} pt, y {y0:.0f}-{y1:.0f} pt",
+            )
     return Check("text inside the live area", True, f"margins ≥ {LIVE_MARGIN_IN} in, gutter ≥ {gutter / PT:.3f} in")
 
 

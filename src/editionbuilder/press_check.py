@@ -34,14 +34,16 @@ def edition_reports(options: EditionOptions, out_dir: Path) -> tuple[Report, Rep
     press = out_dir / f"{options.name}{PRESS_SUFFIX}"
     cover = out_dir / f"{options.name}{COVER_SUFFIX}"
     if not press.is_file():
-        return _failed(press, "interior", "file exists", "not found: run `editionbuilder build` first"), \
-            _failed(cover, "cover", "spine from the interior", f"{press.name} is missing")
+        return _failed(press, "interior", "file exists", "not found: run `editionbuilder build` first"), _failed(
+            cover, "cover", "spine from the interior", f"{press.name} is missing"
+        )
     try:
         pages = page_count(press)
         interior = preflight_interior(press, spec_for(options.print, pages))
     except RenderError as exc:
-        return _failed(press, "interior", "opens as a PDF", exc.message), \
-            _failed(cover, "cover", "spine from the interior", f"{press.name} is unreadable")
+        return _failed(press, "interior", "opens as a PDF", exc.message), _failed(
+            cover, "cover", "spine from the interior", f"{press.name} is unreadable"
+        )
     return interior, _cover_report(cover, spec_for(options.print, pages))
 
 
@@ -66,7 +68,7 @@ def table(reports: Sequence[Report]) -> list[str]:
 
 
 def _line(row: Sequence[str], widths: Sequence[int]) -> str:
-    return "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths)), row[-1]]).rstrip()
+    return "  ".join([*(cell.ljust(w) for cell, w in zip(row, widths, strict=False)), row[-1]]).rstrip()
 
 
 def summary(reports: Sequence[Report]) -> str:

@@ -34,7 +34,7 @@ def _sources(edition: Edition) -> list[str]:
     out = ["Sources", "-------"]
     for s in edition.metadata.sources:
         out.append(f"  {s.path}  ({s.encoding}, {s.lines} lines, sha256 {s.sha256[:16]}…)")
-    return out + [""]
+    return [*out, ""]
 
 
 def _credits(edition: Edition) -> list[str]:
@@ -50,22 +50,22 @@ def _accounting(accounts: list[FileAccount]) -> list[str]:
             f"  {a.file}: {a.lines} lines = {a.in_model} in the edition + {a.removed} removed + {a.blank} blank"
             + (f"; UNACCOUNTED: {', '.join(map(str, a.unaccounted))}" if a.unaccounted else "; nothing unaccounted")
         )
-    return out + [""]
+    return [*out, ""]
 
 
 def _removed(edition: Edition) -> list[str]:
     out = ["Removed lines", "-------------"]
     if not edition.removed:
-        return out + ["  (none)", ""]
+        return [*out, "  (none)", ""]
     for r in edition.removed:
         span = f"{r.pos.line}" if r.pos.end_line <= r.pos.line else f"{r.pos.line}-{r.pos.end_line}"
         out.append(f"  {r.pos.file}:{span}: {r.reason}")
-        out += [_INDENT + l for l in r.text.split("\n")]
-    return out + [""]
+        out += [_INDENT + ln for ln in r.text.split("\n")]
+    return [*out, ""]
 
 
 def _diagnostics(diagnostics: list[Diagnostic]) -> list[str]:
     out = ["Warnings and notes", "------------------"]
     if not diagnostics:
-        return out + ["  (none)", ""]
+        return [*out, "  (none)", ""]
     return out + ["  " + d.format() for d in diagnostics] + [""]

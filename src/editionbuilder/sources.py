@@ -86,9 +86,7 @@ _LINE_END = re.compile(r"\r\n?")
 
 # What UTF-8 continuation bytes 0x80-0xBF look like once wrongly decoded as
 # Windows-1252 (undefined bytes shown as their C1 control).
-_CONT = re.escape(
-    bytes(range(0x80, 0xC0)).decode("cp1252", "surrogateescape").translate(_UNDEFINED_TO_C1)
-)
+_CONT = re.escape(bytes(range(0x80, 0xC0)).decode("cp1252", "surrogateescape").translate(_UNDEFINED_TO_C1))
 # A UTF-8 lead byte read as Windows-1252 followed by as many continuation
 # bytes as it announces: 2-byte (Ã©), 3-byte (â€™) or 4-byte (ðŸ˜€)
 # sequences. A bare "â€" is matched too: the third byte is often lost.
@@ -185,7 +183,7 @@ def _to_str(data: bytes, path: str) -> tuple[str, str, bool]:
     """Decode by BOM, else strict UTF-8, else Windows-1252 / ISO-8859-1."""
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return _decode_strict(data[len(bom):], codec, path), codec, True
+            return _decode_strict(data[len(bom) :], codec, path), codec, True
     if b"\x00" in data:
         # Text in single-byte encodings and UTF-8 never holds NUL; UTF-16
         # without a BOM would, but that is not a form we accept.
@@ -206,8 +204,7 @@ def _decode_strict(body: bytes, codec: str, path: str) -> str:
         text = body.decode(codec)
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{path}: not valid {codec.upper()} despite its byte-order mark "
-            f"(at byte {exc.start + 1})"
+            f"{path}: not valid {codec.upper()} despite its byte-order mark (at byte {exc.start + 1})"
         ) from None
     if "\x00" in text:
         raise InputError(f"{path}: not a text file (contains NUL characters)")
@@ -220,13 +217,9 @@ def _refuse_control_text(text: str, path: str) -> None:
     Random bytes decoded as Windows-1252 are about 13% controls; prose has
     none beyond tabs, line ends and the odd form feed.
     """
-    controls = sum(
-        1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc"
-    )
+    controls = sum(1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc")
     if controls > _MIN_CONTROLS and controls / len(text) > _MAX_CONTROL_SHARE:
-        raise InputError(
-            f"{path}: not a text file ({controls} of {len(text)} characters are control characters)"
-        )
+        raise InputError(f"{path}: not a text file ({controls} of {len(text)} characters are control characters)")
 
 
 def _newline_style(text: str) -> str:
@@ -264,7 +257,7 @@ def _fix_line(line: str) -> str:
     """ftfy's encoding repair of one line, or the line unchanged."""
     try:
         fixed = ftfy.fix_encoding(line)
-    except Exception:  # noqa: BLE001 - a repair library's bug must not stop a build
+    except Exception:
         return line
     # A repair must keep one output line per input line.
     if any(ch in fixed for ch in "\n\r"):

@@ -92,7 +92,7 @@ class _Typographer:
                     "quote-repaired", f"a quotation closed with {r.before!r}; set as {r.after!r}", pos
                 )
             out = list(run)
-            for i, new in zip(texts, result.pieces):
+            for i, new in zip(texts, result.pieces, strict=False):
                 out[i] = Text(new)
             return merge_texts(tuple(out))
 
@@ -133,7 +133,9 @@ def _link_chapter(chapter: Chapter, terms: list[GlossaryEntry]) -> Chapter:
         if isinstance(b, Paragraph):
             b = replace(b, inlines=run(b.inlines))
         elif isinstance(b, BlockQuote):
-            b = replace(b, blocks=tuple(replace(p, inlines=run(p.inlines)) if isinstance(p, Paragraph) else p for p in b.blocks))
+            b = replace(
+                b, blocks=tuple(replace(p, inlines=run(p.inlines)) if isinstance(p, Paragraph) else p for p in b.blocks)
+            )
         blocks.append(b)
     return replace(chapter, blocks=tuple(blocks))
 
@@ -145,10 +147,13 @@ def _split_terms(node: Text, patterns, done: set[str]) -> list[Inline]:
         m = pattern.search(node.text)
         if m:
             done.add(entry.id)
-            before, after = Text(node.text[:m.start()]), Text(node.text[m.end():])
+            before, after = Text(node.text[: m.start()]), Text(node.text[m.end() :])
             ref = TermRef(entry.id, (Text(m.group(0)),))
-            return [*_split_terms(before, patterns, done), ref, *_split_terms(after, patterns, done)] \
-                if before.text or after.text else [ref]
+            return (
+                [*_split_terms(before, patterns, done), ref, *_split_terms(after, patterns, done)]
+                if before.text or after.text
+                else [ref]
+            )
     return [node] if node.text else []
 
 

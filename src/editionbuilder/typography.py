@@ -285,8 +285,9 @@ class _QuoteScan:
         if before in ("edge", "space", "open"):
             decision = "balance" if after in ("edge", "space") else "open"
         elif before == "dash":
-            decision = {"word": "open", "open": "open", "joint": "open",
-                        "edge": "close", "space": "close"}.get(after, "balance")
+            decision = {"word": "open", "open": "open", "joint": "open", "edge": "close", "space": "close"}.get(
+                after, "balance"
+            )
         elif before == "joint" or after == "word":
             decision = "balance"  # a"b, .”Next, *Title*"…: the open count decides
         else:

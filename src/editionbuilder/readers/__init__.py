@@ -40,6 +40,7 @@ def unique_id(candidate: str, taken: set[str]) -> str:
         unique = f"{candidate}-{n}"
     return unique
 
+
 _READERS: dict[str, Reader] = {}
 
 

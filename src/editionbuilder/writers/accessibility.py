@@ -59,22 +59,27 @@ def accessibility_summary(edition: Edition, page_source: str = "") -> str:
     in it and how to move through it, saying only what this edition has."""
     sentences = [
         "This ebook is text throughout and can be read aloud or in braille.",
-        ("Every part has a heading; a table of contents lists the parts and the sections "
-         "within them, and landmarks lead to the start of the text."),
+        (
+            "Every part has a heading; a table of contents lists the parts and the sections "
+            "within them, and landmarks lead to the start of the text."
+        ),
     ]
     if edition.notes:
         sentences.append("Note references link to their notes, and each note links back.")
     if edition.glossary:
-        sentences.append("Terms link to the glossary, and each definition links back to where "
-                         "the term is used.")
+        sentences.append("Terms link to the glossary, and each definition links back to where the term is used.")
     if edition.references:
-        sentences.append("Citations link to the bibliography, and each entry links back to "
-                         "where it is cited.")
+        sentences.append("Citations link to the bibliography, and each entry links back to where it is cited.")
     sentences += [
-        ("The only image is the cover, which shows the title and author also given as text "
-         "on the title page, and has a text description."),
-        (f"The page numbers of the print edition ({page_source}) are marked in the text "
-         "and listed for navigation." if page_source else "Page numbers of a printed edition are not included."),
+        (
+            "The only image is the cover, which shows the title and author also given as text "
+            "on the title page, and has a text description."
+        ),
+        (
+            f"The page numbers of the print edition ({page_source}) are marked in the text and listed for navigation."
+            if page_source
+            else "Page numbers of a printed edition are not included."
+        ),
         "There are no sounds, animations or flashing content.",
     ]
     return " ".join(sentences)

@@ -100,17 +100,24 @@ def apparatus_parts(edition: Edition) -> list[Part]:
         # A definitions appendix is looked up by term: alphabetical order.
         terms = sorted(edition.glossary, key=lambda g: (g.term.casefold(), g.id))
         entries = tuple(Entry(g, glossary_anchor(g.id)) for g in terms)
-        parts.append(Part(GLOSSARY_KEY, "glossary", LABELS["glossary"], "back", entries,
-                          "glossary", "doc-glossary"))
+        parts.append(Part(GLOSSARY_KEY, "glossary", LABELS["glossary"], "back", entries, "glossary", "doc-glossary"))
     if edition.references:
-        parts.append(Part(BIBLIOGRAPHY_KEY, "bibliography", LABELS["bibliography"], "back",
-                          group_by_source(bibliography_entries(edition.references), sources),
-                          "bibliography", "doc-bibliography"))
+        parts.append(
+            Part(
+                BIBLIOGRAPHY_KEY,
+                "bibliography",
+                LABELS["bibliography"],
+                "back",
+                group_by_source(bibliography_entries(edition.references), sources),
+                "bibliography",
+                "doc-bibliography",
+            )
+        )
     if edition.comments:
-        comments = tuple(Entry(c, xml_id(c.id, "response-"), f"{LABELS['response']} {c.number}")
-                         for c in edition.comments)
-        parts.append(Part(RESPONSES_KEY, "responses", LABELS["responses"], "back",
-                          group_by_source(comments, sources)))
+        comments = tuple(
+            Entry(c, xml_id(c.id, "response-"), f"{LABELS['response']} {c.number}") for c in edition.comments
+        )
+        parts.append(Part(RESPONSES_KEY, "responses", LABELS["responses"], "back", group_by_source(comments, sources)))
     return parts
 
 
@@ -130,8 +137,7 @@ def reference_text(ref: Reference) -> str:
     """The source's own text of an entry (used when no style formatted it)."""
     if ref.raw:
         return ref.raw
-    names = ", ".join(n.literal or " ".join(p for p in (n.given, n.particle, n.family) if p)
-                      for n in ref.author)
+    names = ", ".join(n.literal or " ".join(p for p in (n.given, n.particle, n.family) if p) for n in ref.author)
     year = ref.issued.literal or (str(ref.issued.year) + ref.issued.suffix if ref.issued.year else "")
     bits = [names, year and f"({year})", ref.title, ref.container_title, ref.publisher]
     return ". ".join(b for b in bits if b)
@@ -153,8 +159,9 @@ def term_anchors(parts: Sequence[Part]) -> dict[int, str]:
     return anchors
 
 
-def backlinks(parts: Sequence[Part], medium: Medium, terms: Mapping[int, str]) -> tuple[
-        dict[str, tuple[Backlink, ...]], dict[str, tuple[Backlink, ...]]]:
+def backlinks(
+    parts: Sequence[Part], medium: Medium, terms: Mapping[int, str]
+) -> tuple[dict[str, tuple[Backlink, ...]], dict[str, tuple[Backlink, ...]]]:
     """(glossary id -> its uses, reference id -> its citations), in reading order.
 
     A use is labelled with the title of the part it stands in, a citation

@@ -62,8 +62,7 @@ def assemble(parts: Sequence[PartPdf | None], boxes: Boxes | None = None) -> byt
                 book.add(src, part.anchors)
     book.finish(boxes)
     out = io.BytesIO()
-    base.save(out, deterministic_id=True, compress_streams=True,
-              object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    base.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 
 
@@ -109,9 +108,12 @@ class _Book:
         """A blank verso: a page of the book's size with no content."""
         first = self.pdf.pages[0]
         box = [float(v) for v in first.obj.MediaBox]
-        page = pikepdf.Dictionary(Type=pikepdf.Name.Page, MediaBox=pikepdf.Array(box),
-                                  Resources=pikepdf.Dictionary(),
-                                  Contents=self.pdf.make_stream(b""))
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=pikepdf.Array(box),
+            Resources=pikepdf.Dictionary(),
+            Contents=self.pdf.make_stream(b""),
+        )
         self.pdf.pages.append(pikepdf.Page(page))
 
     # -- what the parts share ----------------------------------------------
@@ -168,8 +170,14 @@ class _Book:
                 continue
             descendants = list(font.get("/DescendantFonts", ()))
             descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
-            program = next((descriptor[k] for k in ("/FontFile", "/FontFile2", "/FontFile3") if descriptor is not None
-                            and k in descriptor), None)
+            program = next(
+                (
+                    descriptor[k]
+                    for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                    if descriptor is not None and k in descriptor
+                ),
+                None,
+            )
             if program is None:
                 continue
             new = pikepdf.Name("/" + _tag(program.read_raw_bytes()) + name[7:])  # name[7:]: "+Face"

@@ -28,7 +28,6 @@ SOURCE_DATE_EPOCH, a DocumentID derived from the edition's identifier).
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import math
 import re
@@ -90,8 +89,7 @@ def cover_text(md: Metadata) -> CoverText:
 def byline(authors: Sequence[str]) -> tuple[tuple[str, str], ...]:
     """Each author with the words before it: "", ", " or " and " (as ``names``)."""
     last = len(authors) - 1
-    return tuple(("" if i == 0 else f" {LABELS['and']} " if i == last else ", ", a)
-                 for i, a in enumerate(authors))
+    return tuple(("" if i == 0 else f" {LABELS['and']} " if i == last else ", ", a) for i, a in enumerate(authors))
 
 
 def cover_html(md: Metadata, extra_dirs: Sequence[str] = ()) -> str:
@@ -99,16 +97,20 @@ def cover_html(md: Metadata, extra_dirs: Sequence[str] = ()) -> str:
     return templating.render(TEMPLATE, extra_dirs, c=cover_text(md))
 
 
-def cover_png(md: Metadata, extra_dirs: Sequence[str], project_dir: Path,
-              diagnostics: Diagnostics, size: tuple[int, int] = COVER_PX) -> bytes:
+def cover_png(
+    md: Metadata,
+    extra_dirs: Sequence[str],
+    project_dir: Path,
+    diagnostics: Diagnostics,
+    size: tuple[int, int] = COVER_PX,
+) -> bytes:
     """The cover image as PNG bytes, ``size`` pixels wide and high."""
     check_fonts(DEFAULT_FONTS)
     width, height = size
     # 1 CSS px = 1/96 in: a page of width x height px rasterised to exactly that size.
     sizing = f"@page {{ size: {width}px {height}px; margin: 0; }}\nhtml {{ font-size: {width / 100}px; }}\n"
     sheet = templating.find_stylesheet(STYLESHEET, extra_dirs)
-    job = PdfJob(cover_html(md, extra_dirs), (sheet,), font_css(DEFAULT_FONTS) + sizing,
-                 DEFAULT_FONTS, project_dir)
+    job = PdfJob(cover_html(md, extra_dirs), (sheet,), font_css(DEFAULT_FONTS) + sizing, DEFAULT_FONTS, project_dir)
     return rasterise(render_pdf(job, diagnostics), size)
 
 
@@ -118,14 +120,27 @@ def rasterise(pdf: bytes, size: tuple[int, int]) -> bytes:
     if exe is None:
         raise RenderError("pdftoppm not found: install poppler-utils (make does) to draw the cover")
     width, height = size
-    command = [exe, "-png", "-singlefile", "-f", "1", "-l", "1",
-               "-scale-to-x", str(width), "-scale-to-y", str(height), "-"]  # stdin to stdout
+    command = [
+        exe,
+        "-png",
+        "-singlefile",
+        "-f",
+        "1",
+        "-l",
+        "1",
+        "-scale-to-x",
+        str(width),
+        "-scale-to-y",
+        str(height),
+        "-",
+    ]  # stdin to stdout
     try:
-        done = subprocess.run(command, input=pdf, capture_output=True, check=True,
-                              timeout=PDFTOPPM_TIMEOUT_S)
+        done = subprocess.run(command, input=pdf, capture_output=True, check=True, timeout=PDFTOPPM_TIMEOUT_S)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
         detail = getattr(exc, "stderr", b"") or b""
-        raise RenderError(f"pdftoppm could not rasterise the cover: {detail.decode(errors='replace').strip() or exc}") from exc
+        raise RenderError(
+            f"pdftoppm could not rasterise the cover: {detail.decode(errors='replace').strip() or exc}"
+        ) from exc
     return done.stdout
 
 
@@ -186,12 +201,22 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
     _check_blurb(blurb, wrap, ctx)
     font_in = spine_font_in(wrap, md)
     if wrap.spine_text and font_in * 72 < SPINE_MIN_PT:
-        ctx.diagnostics.info("spine-text-omitted", (
-            f"the spine ({wrap.spine_in:.3f} in) is too narrow for a legible title ({font_in * 72:.1f} pt, "
-            f"under {SPINE_MIN_PT:g} pt): it is left bare"))
+        ctx.diagnostics.info(
+            "spine-text-omitted",
+            (
+                f"the spine ({wrap.spine_in:.3f} in) is too narrow for a legible title ({font_in * 72:.1f} pt, "
+                f"under {SPINE_MIN_PT:g} pt): it is left bare"
+            ),
+        )
         wrap, font_in = dataclasses.replace(wrap, spine_text=False), 0.0
-    source = templating.render(WRAP_TEMPLATE, extra, c=cover_text(md), blurb=blurb,
-                               spine_text=wrap.spine_text, created=iso_time(ctx.build.source_date_epoch))
+    source = templating.render(
+        WRAP_TEMPLATE,
+        extra,
+        c=cover_text(md),
+        blurb=blurb,
+        spine_text=wrap.spine_text,
+        created=iso_time(ctx.build.source_date_epoch),
+    )
     sheets = tuple(templating.find_stylesheet(name, extra) for name in WRAP_STYLESHEETS)
     css = font_css(DEFAULT_FONTS) + wrap_css(wrap, font_in)
     press = PressProfile(document_id(md))
@@ -202,11 +227,16 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
 def _check_blurb(blurb: Sequence[str], wrap: Wrap, ctx: WriteContext) -> None:
     """Warn of a back cover with no text, or with more than fits above the barcode."""
     if not blurb:
-        ctx.diagnostics.warn("cover-blurb-missing", "the back cover has no text: set metadata.blurb "
-                             "(or metadata.description) in the edition's config")
+        ctx.diagnostics.warn(
+            "cover-blurb-missing",
+            "the back cover has no text: set metadata.blurb (or metadata.description) in the edition's config",
+        )
     elif not fits_back_cover(blurb, wrap):
-        ctx.diagnostics.warn("cover-blurb-long", f"the back-cover text ({sum(map(len, blurb))} characters) may "
-                             "not fit above the barcode area: shorten metadata.blurb, and run preflight")
+        ctx.diagnostics.warn(
+            "cover-blurb-long",
+            f"the back-cover text ({sum(map(len, blurb))} characters) may "
+            "not fit above the barcode area: shorten metadata.blurb, and run preflight",
+        )
 
 
 def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> None:
@@ -236,8 +266,7 @@ def wrap_css(wrap: Wrap, spine_font_in: float) -> str:
         f".spine-panel {{ left: {w:.4f}in; width: {s:.4f}in; }}\n"
         f".front-panel {{ left: {w + s:.4f}in; width: {w:.4f}in; }}\n"
         f".blurb {{ bottom: {h - barcode_top + 0.25:.4f}in; }}\n"
-        f".back-publisher {{ right: {w - barcode_left + 0.25:.4f}in; }}\n"
-        + spine_css(wrap, spine_font_in)
+        f".back-publisher {{ right: {w - barcode_left + 0.25:.4f}in; }}\n" + spine_css(wrap, spine_font_in)
     )
 
 

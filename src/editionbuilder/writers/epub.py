@@ -24,7 +24,7 @@ import re
 import time
 import zipfile
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ebooklib import epub
@@ -48,8 +48,14 @@ ZIP_EPOCH_MIN = 315532800  # 1980-01-01: the earliest time a zip entry can hold
 
 # MARC relator codes for the credit roles sources name (id.loc.gov/vocabulary/relators).
 RELATORS = {
-    "author": "aut", "director": "drt", "producer": "pro", "editor": "edt",
-    "translator": "trl", "illustrator": "ill", "narrator": "nrt", "publisher": "pbl",
+    "author": "aut",
+    "director": "drt",
+    "producer": "pro",
+    "editor": "edt",
+    "translator": "trl",
+    "illustrator": "ill",
+    "narrator": "nrt",
+    "publisher": "pbl",
 }
 
 # A dc:date EPUBCheck accepts without warning (W3CDTF: YYYY, YYYY-MM, YYYY-MM-DD, with time).
@@ -60,8 +66,9 @@ class _Document(epub.EpubHtml):
     """An XHTML content document rendered by our templates and written as is."""
 
     def __init__(self, part: html.Part, content: bytes):
-        super().__init__(uid=part.key, file_name=f"{part.key}.xhtml", title=part.title,
-                         media_type="application/xhtml+xml")
+        super().__init__(
+            uid=part.key, file_name=f"{part.key}.xhtml", title=part.title, media_type="application/xhtml+xml"
+        )
         self.content = content
 
     def get_content(self, default: bytes | None = None) -> bytes:
@@ -100,9 +107,13 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
     extra = template_dirs(ctx)
     printed = ctx.products.get(PRINT_LAYOUT)
     if printed is None and ctx.options.print.enabled and "pdf" not in ctx.build.formats:
-        ctx.diagnostics.info("page-list-not-made", (
-            "the print edition was not typeset in this build, so the EPUB carries no print page "
-            "numbers: build the PDFs too (no --format, or --format pdf) to mark them"))
+        ctx.diagnostics.info(
+            "page-list-not-made",
+            (
+                "the print edition was not typeset in this build, so the EPUB carries no print page "
+                "numbers: build the PDFs too (no --format, or --format pdf) to mark them"
+            ),
+        )
     book = _new_book(edition, ctx, printed)
     css = _add_styles(book, extra)
     image = cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics)
@@ -146,9 +157,15 @@ def _depth(entries: tuple[html.TocEntry, ...]) -> int:
 
 def _render_ncx(md: Metadata, lay: html.Layout, extra: tuple[str, ...]) -> bytes:
     """The EPUB 2 NCX: the nav's nested entries, for older reading systems."""
-    text = templating.render(NCX_TEMPLATE, extra, lang=lay.view.lang, uid=identifier(md),
-                             title=md.title or html.LABELS["untitled"], toc=lay.toc,
-                             depth=_depth(lay.toc))
+    text = templating.render(
+        NCX_TEMPLATE,
+        extra,
+        lang=lay.view.lang,
+        uid=identifier(md),
+        title=md.title or html.LABELS["untitled"],
+        toc=lay.toc,
+        depth=_depth(lay.toc),
+    )
     return text.encode("utf-8")
 
 
@@ -158,8 +175,11 @@ def _add_styles(book: epub.EpubBook, extra: tuple[str, ...]) -> list[str]:
     for name in STYLESHEETS:
         path = templating.find_stylesheet(name, extra)
         href = f"styles/{name}"
-        book.add_item(epub.EpubItem(uid=f"css-{Path(name).stem}", file_name=href,
-                                    media_type="text/css", content=path.read_bytes()))
+        book.add_item(
+            epub.EpubItem(
+                uid=f"css-{Path(name).stem}", file_name=href, media_type="text/css", content=path.read_bytes()
+            )
+        )
         hrefs.append(href)
     return hrefs
 
@@ -181,8 +201,7 @@ def _new_book(edition: Edition, ctx: WriteContext, printed: pagelist.PrintLayout
     for index, author in enumerate(md.authors, start=1):
         book.add_author(author, role="aut", uid=f"creator{index}")
     _add_credits(book, md)
-    for name, value in (("publisher", md.publisher), ("rights", md.rights),
-                        ("description", md.description)):
+    for name, value in (("publisher", md.publisher), ("rights", md.rights), ("description", md.description)):
         if value:
             book.add_metadata("DC", name, value)
     if md.date and W3CDTF.match(md.date):
@@ -219,7 +238,7 @@ def _package(book: epub.EpubBook, ncx: bytes, epoch: int) -> bytes:
     options = {
         "epub3_pages": False,  # else every element with epub:type and id becomes a "page"
         "epub2_guide": False,  # landmarks in the nav replace the EPUB 2 guide
-        "mtime": datetime.fromtimestamp(epoch, tz=timezone.utc),
+        "mtime": datetime.fromtimestamp(epoch, tz=UTC),
         "raise_exceptions": True,
     }
     buffer = io.BytesIO()

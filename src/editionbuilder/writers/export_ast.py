@@ -127,9 +127,17 @@ class AstBuilder:
         holds; empty fields are left out. ``nocite: "@*"`` says that every
         entry of the bibliography file belongs to the book, cited or not."""
         md = self.edition.metadata
-        values: dict[str, Any] = {"title": md.title, "subtitle": md.subtitle, "author": list(md.authors),
-                                  "lang": md.language, "date": md.date, "abstract": md.description,
-                                  "publisher": md.publisher, "rights": md.rights, "identifier": md.identifier}
+        values: dict[str, Any] = {
+            "title": md.title,
+            "subtitle": md.subtitle,
+            "author": list(md.authors),
+            "lang": md.language,
+            "date": md.date,
+            "abstract": md.description,
+            "publisher": md.publisher,
+            "rights": md.rights,
+            "identifier": md.identifier,
+        }
         values["credits"] = [{"role": c.role, "name": c.name} for c in md.credits]
         if self.options.bibliography:
             values["bibliography"] = self.options.bibliography
@@ -141,7 +149,11 @@ class AstBuilder:
     def chapter(self, chapter: Chapter) -> list[Node]:
         """A level-1 heading (its placement as attributes when not a body
         chapter), then the chapter's blocks."""
-        place = [[k, v] for (k, default), v in zip(_DEFAULT_PLACE, (chapter.matter, chapter.role)) if v != default]
+        place = [
+            [k, v]
+            for (k, default), v in zip(_DEFAULT_PLACE, (chapter.matter, chapter.role), strict=False)
+            if v != default
+        ]
         title = self.inlines(chapter.title, heading=True)
         return [_header(1, ["", [], place], title), *self.blocks(chapter.blocks)]
 

@@ -28,11 +28,15 @@ COVER_IMAGE = "images/cover.png"
 # What the colophon says about type and tools: true of every edition this
 # package makes (the cover and the print interior are set in EB Garamond by
 # file, writers/pdf.py; an ebook's text is set by the reader's device).
-TYPEFACES = ("The cover is set in EB Garamond, by Georg Duffner and Octavio Pardo. "
-             "The text of this ebook appears in the typeface your reading system is set to.")
-TOOLS = (f"Made with editionbuilder {__version__} from the sources above: the text was read and "
-         "typeset with its own rules, the pages printed from Jinja2 templates, the ebook "
-         "packaged with EbookLib, and the cover drawn by WeasyPrint and rasterised by Poppler.")
+TYPEFACES = (
+    "The cover is set in EB Garamond, by Georg Duffner and Octavio Pardo. "
+    "The text of this ebook appears in the typeface your reading system is set to."
+)
+TOOLS = (
+    f"Made with editionbuilder {__version__} from the sources above: the text was read and "
+    "typeset with its own rules, the pages printed from Jinja2 templates, the ebook "
+    "packaged with EbookLib, and the cover drawn by WeasyPrint and rasterised by Poppler."
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +80,7 @@ def print_identifier(metadata: Metadata) -> str:
 
 
 def names(people: Sequence[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
+    """ "A", "A and B", "A, B and C"."""
     return f" {LABELS['and']} ".join(filter(None, (", ".join(people[:-1]), people[-1]))) if people else ""
 
 
@@ -98,8 +102,7 @@ def title_page(metadata: Metadata) -> Part:
     """The title page part: title, subtitle, authors, publisher. The
     credits a source names go to the imprint, not here."""
     content = {"metadata": metadata}
-    return Part(TITLEPAGE_KEY, "titlepage", metadata.title or LABELS["titlepage"], "front", content,
-                "titlepage")
+    return Part(TITLEPAGE_KEY, "titlepage", metadata.title or LABELS["titlepage"], "front", content, "titlepage")
 
 
 def _shown_path(source: SourceInfo) -> str:
@@ -112,7 +115,9 @@ def _shown_path(source: SourceInfo) -> str:
 
 def imprint_page(md: Metadata) -> Part:
     content = Imprint(
-        metadata=md, byline=names(md.authors), identifier=identifier(md),
+        metadata=md,
+        byline=names(md.authors),
+        identifier=identifier(md),
         sources=tuple((source_title(s), _shown_path(s)) for s in md.sources),
         credits=tuple((c.role.capitalize(), c.name) for c in md.credits),
     )
@@ -160,8 +165,14 @@ def table_of_contents(parts: Sequence[Part], anchors: dict[int, str], medium: Me
         node = _Node(1, title, medium.href(part.key), [])
         top.append(node)
         if isinstance(part.content, Chapter):
-            _nest(node, [(max(h.level, 2), plain_text(h.inlines), medium.href(part.key, anchors[id(h)]))
-                         for h in part.content.blocks if isinstance(h, Heading)])
+            _nest(
+                node,
+                [
+                    (max(h.level, 2), plain_text(h.inlines), medium.href(part.key, anchors[id(h)]))
+                    for h in part.content.blocks
+                    if isinstance(h, Heading)
+                ],
+            )
     counter = iter(range(1, 1_000_000))
     return tuple(_freeze(n, counter) for n in top)
 

@@ -55,8 +55,11 @@ def layout(edition: Edition, medium: Medium) -> Layout:
     main, late = chapter_parts(edition)
     apparatus = apparatus_parts(edition)
     notes = layout_notes(edition, main + apparatus + late, medium)
-    notes_part = [Part(NOTES_KEY, "notes", LABELS["notes"], "back", notes.entries,
-                       "endnotes", "doc-endnotes")] if notes.entries else []
+    notes_part = (
+        [Part(NOTES_KEY, "notes", LABELS["notes"], "back", notes.entries, "endnotes", "doc-endnotes")]
+        if notes.entries
+        else []
+    )
     parts = tuple(main + notes_part + apparatus + late)
     front = front_parts(edition.metadata, medium)
     anchors = heading_anchors(parts)
@@ -68,10 +71,16 @@ def layout(edition: Edition, medium: Medium) -> Layout:
     terms = term_anchors(parts)
     uses, cites = backlinks(parts, medium, terms)
     view = View(
-        lang=edition.metadata.language or "en", medium=medium, labels=LABELS, calls=notes.calls,
+        lang=edition.metadata.language or "en",
+        medium=medium,
+        labels=LABELS,
+        calls=notes.calls,
         ref_hrefs={r.id: medium.href(BIBLIOGRAPHY_KEY, reference_anchor(r.id)) for r in edition.references},
         term_hrefs={g.id: medium.href(GLOSSARY_KEY, glossary_anchor(g.id)) for g in edition.glossary},
-        heading_ids=anchors, term_ids=terms, term_uses=uses, citations_of=cites,
+        heading_ids=anchors,
+        term_ids=terms,
+        term_uses=uses,
+        citations_of=cites,
         fragments=_fragments(parts, anchors, medium),
     )
     return Layout(view, parts, tuple(front), marks, toc)

@@ -88,7 +88,8 @@ def layout_notes(edition: Edition, parts: Sequence[Part], medium: Medium) -> Not
     calls = _calls(table, labels, in_place, notes_by_id, medium)
     entries = tuple(
         NoteEntry(n, xml_id(n.id, "note-"), labels[n.id], _backlinks(table, n.id, medium))
-        for n in order if n.id not in in_place
+        for n in order
+        if n.id not in in_place
     )
     return NoteLayout(calls, entries)
 
@@ -132,13 +133,13 @@ def _notes_in_place(order: Sequence[Note], table: _CallTable, medium: Medium) ->
     if not medium.footnotes_in_place:
         return frozenset()
     return frozenset(
-        n.id for n in order
-        if n.kind != "endnote" and n.id in table.by_note and not table.by_note[n.id][0].in_note
+        n.id for n in order if n.kind != "endnote" and n.id in table.by_note and not table.by_note[n.id][0].in_note
     )
 
 
-def _calls(table: _CallTable, labels: Mapping[str, str], in_place: frozenset[str],
-           notes: Mapping[str, Note], medium: Medium) -> dict[int, Call]:
+def _calls(
+    table: _CallTable, labels: Mapping[str, str], in_place: frozenset[str], notes: Mapping[str, Note], medium: Medium
+) -> dict[int, Call]:
     calls = {}
     for note_id, seen in table.by_note.items():
         if note_id not in notes:

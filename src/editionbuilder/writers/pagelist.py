@@ -56,13 +56,52 @@ _LINK = f"{{{XHTML}}}a"
 _HEADINGS = frozenset(f"{{{XHTML}}}h{n}" for n in range(1, 7))
 # Phrasing elements that may sit inside a word; any other element (a
 # paragraph, a heading, <br/>) ends the word before it.
-_INLINE = frozenset(f"{{{XHTML}}}{t}" for t in (
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "i", "kbd", "mark", "q",
-    "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var"))
+_INLINE = frozenset(
+    f"{{{XHTML}}}{t}"
+    for t in (
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    )
+)
 _WORD = re.compile(r"\S+")  # a run of non-space characters: a word with its punctuation
 _ROMAN = re.compile(r"[ivxlcdm]+")  # lower-case roman numeral letters (checked by ``_value``)
-_ROMAN_VALUES = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
-                 ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
+_ROMAN_VALUES = (
+    ("m", 1000),
+    ("cm", 900),
+    ("d", 500),
+    ("cd", 400),
+    ("c", 100),
+    ("xc", 90),
+    ("l", 50),
+    ("xl", 40),
+    ("x", 10),
+    ("ix", 9),
+    ("v", 5),
+    ("iv", 4),
+    ("i", 1),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +161,7 @@ def _value(folio: str) -> tuple[int, bool] | None:
         n, rest = 0, folio
         for letters, value in _ROMAN_VALUES:
             while rest.startswith(letters):
-                n, rest = n + value, rest[len(letters):]
+                n, rest = n + value, rest[len(letters) :]
         return (n, True) if n and roman(n) == folio else None
     return None
 
@@ -224,7 +263,9 @@ def normal(word: str) -> str:
     return word.strip(".,;:!?\"'()[]{}\u2018\u2019\u201c\u201d\u2014\u2013").casefold() or word
 
 
-def mark_pages(documents: Sequence[bytes], layout: PrintLayout, names: Sequence[str]) -> tuple[list[bytes], list[PageTarget]]:
+def mark_pages(
+    documents: Sequence[bytes], layout: PrintLayout, names: Sequence[str]
+) -> tuple[list[bytes], list[PageTarget]]:
     """``documents`` (XHTML bytes, spine order; ``names`` their file names)
     with a page-break marker for every printed page that carries text, and
     the page-list entries in page order. Documents without a marker are
@@ -235,7 +276,11 @@ def mark_pages(documents: Sequence[bytes], layout: PrintLayout, names: Sequence[
         return list(documents), []
     positions = _positions(layout, words, [n.removesuffix(".xhtml") for n in names])
     used: set[str] = set()
-    marks = [(page, _page_id(page, used), positions[page.first_word] if page.first_word < len(positions) else len(words)) for page in layout.pages if page.text]
+    marks = [
+        (page, _page_id(page, used), positions[page.first_word] if page.first_word < len(positions) else len(words))
+        for page in layout.pages
+        if page.text
+    ]
     # Inserted from the last page back, so that the text offsets still to
     # use stay valid and pages sharing one spot keep their order there.
     docs = {}
@@ -248,8 +293,12 @@ def mark_pages(documents: Sequence[bytes], layout: PrintLayout, names: Sequence[
         docs[ident] = _insert(marker, words, at)
     targets = [PageTarget(page.folio, f"{names[docs[ident]]}#{ident}") for page, ident, _ in marks]
     changed = set(docs.values())
-    out = [etree.tostring(t, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>") if n in changed
-           else documents[n] for n, t in enumerate(trees)]
+    out = [
+        etree.tostring(t, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+        if n in changed
+        else documents[n]
+        for n, t in enumerate(trees)
+    ]
     return out, targets
 
 
@@ -303,11 +352,13 @@ def gram_index(words: Sequence[str]) -> dict[tuple[str, ...], list[int]]:
     """Where each run of ``GRAM`` words starts in ``words`` (for ``align``)."""
     grams: dict[tuple[str, ...], list[int]] = {}
     for j in range(len(words) - GRAM + 1):
-        grams.setdefault(tuple(words[j:j + GRAM]), []).append(j)
+        grams.setdefault(tuple(words[j : j + GRAM]), []).append(j)
     return grams
 
 
-def align(printed: Sequence[str], epub: Sequence[str], grams: dict[tuple[str, ...], list[int]] | None = None) -> list[int]:
+def align(
+    printed: Sequence[str], epub: Sequence[str], grams: dict[tuple[str, ...], list[int]] | None = None
+) -> list[int]:
     """For each printed word, the index of the EPUB word it is (when both
     editions have it there), or of the EPUB word that the next shared
     printed word is (a print-only word); ``len(epub)`` after the last.
@@ -351,8 +402,7 @@ def _nearby(printed: Sequence[str], epub: Sequence[str], i: int, j: int) -> tupl
     for total in range(1, _NEARBY + 1):
         for da in range(total + 1):
             a, b = i + da, j + total - da
-            if a + 1 < len(printed) and b + 1 < len(epub) and printed[a] == epub[b] \
-                    and printed[a + 1] == epub[b + 1]:
+            if a + 1 < len(printed) and b + 1 < len(epub) and printed[a] == epub[b] and printed[a + 1] == epub[b + 1]:
                 return a, b
     return None
 
@@ -367,7 +417,7 @@ def _resume(printed: Sequence[str], grams: dict[tuple[str, ...], list[int]], i: 
     for d in range(min(_LOOKAHEAD, len(printed) - i - GRAM + 1)):
         if cost is not None and d >= cost:
             break
-        places = grams.get(tuple(printed[i + d:i + d + GRAM]))
+        places = grams.get(tuple(printed[i + d : i + d + GRAM]))
         if not places:
             continue
         k = bisect.bisect_left(places, j)

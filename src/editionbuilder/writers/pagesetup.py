@@ -61,8 +61,12 @@ def geometry(options: PrintOptions, pages: int, bleed: bool | None = None) -> Pa
     """The pages of a ``pages``-page book with ``options``; ``bleed`` None:
     as the options say (a screen PDF passes False)."""
     with_bleed = options.bleed if bleed is None else bleed
-    return PageGeometry(options.width_in, options.height_in, gutter_in(pages) + BINDING_ALLOWANCE_IN,
-                        bleed_in=BLEED_IN if with_bleed else 0.0)
+    return PageGeometry(
+        options.width_in,
+        options.height_in,
+        gutter_in(pages) + BINDING_ALLOWANCE_IN,
+        bleed_in=BLEED_IN if with_bleed else 0.0,
+    )
 
 
 def page_css(g: PageGeometry) -> str:

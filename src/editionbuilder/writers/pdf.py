@@ -193,8 +193,11 @@ class Rendered:
                             labels[note.element.get("id")] = note.element.get("data-label") or "?"
                 elif not isinstance(child, wboxes.MarginBox):
                     find_calls(child, number, "")
-        return [MisplacedNote(labels[note], page, notes[note], part) for note, (page, part) in calls.items()
-                if note in notes and notes[note] != page]
+        return [
+            MisplacedNote(labels[note], page, notes[note], part)
+            for note, (page, part) in calls.items()
+            if note in notes and notes[note] != page
+        ]
 
     def flow(self) -> Flow:
         """The document's main-flow words, page by page, read from the layout
@@ -218,8 +221,14 @@ class Rendered:
         another part is kept by naming that anchor at the part's last page
         (the assembled book sends it to the right page: ``assemble``)."""
         anchors = self.anchor_pages()
-        missing = sorted({target for page in self.document.pages for kind, target, *_ in page.links
-                          if kind == "internal" and target not in anchors})
+        missing = sorted(
+            {
+                target
+                for page in self.document.pages
+                for kind, target, *_ in page.links
+                if kind == "internal" and target not in anchors
+            }
+        )
         last = self.document.pages[-1]
         for name in missing:
             last.anchors[name] = (0, 0, 0, 0)
@@ -250,8 +259,10 @@ class Flow:
         page's folio inferred from the ones printed."""
         folios = pagelist.infer_folios(self.printed)
         ends = [*self.starts[1:], len(self.words)]
-        pages = tuple(pagelist.PrintedPage(n, folios[n - 1], start, end - start, self.inked[n - 1])
-                      for n, (start, end) in enumerate(zip(self.starts, ends, strict=True), start=1))
+        pages = tuple(
+            pagelist.PrintedPage(n, folios[n - 1], start, end - start, self.inked[n - 1])
+            for n, (start, end) in enumerate(zip(self.starts, ends, strict=True), start=1)
+        )
         return pagelist.PrintLayout(source, self.words, pages, self.parts)
 
 
@@ -284,8 +295,11 @@ class _FlowText:
         element = getattr(box, "element", None)
         if element is not None and element.get("role") == "doc-toc":
             return
-        if element is not None and getattr(box, "element_tag", "") == "section" \
-                and "part" in (element.get("class") or "").split():
+        if (
+            element is not None
+            and getattr(box, "element_tag", "") == "section"
+            and "part" in (element.get("class") or "").split()
+        ):
             self._part = element.get("id") or ""
         if isinstance(box, wboxes.LineBox):
             self._add_line("".join(self._texts(box)))
@@ -318,7 +332,6 @@ class _FlowText:
         self._open = hyphenated
 
 
-
 def _folio(page_box) -> str:
     """The folio printed at the foot of a page ("" for none)."""
     for child in page_box.children:
@@ -335,8 +348,9 @@ def _texts_in(box) -> Iterator[str]:
         yield from _texts_in(child)
 
 
-def render_document(job: PdfJob, diagnostics: Diagnostics, progress: Progress | None = None,
-                    first_page: int = 1) -> Rendered:
+def render_document(
+    job: PdfJob, diagnostics: Diagnostics, progress: Progress | None = None, first_page: int = 1
+) -> Rendered:
     """Lay out ``job``; WeasyPrint's warnings become diagnostics, and the
     book's page count so far goes to ``progress`` (every ``PAGE_STEP``
     pages; ``first_page``: the book's page the document begins on)."""
@@ -347,10 +361,21 @@ def render_document(job: PdfJob, diagnostics: Diagnostics, progress: Progress | 
         # object gives other bytes (the file would not be reproducible).
         profiles: dict = dict(styles.profiles)  # (a user's sheet's own, parsed for this document alone)
         own = _press_css(job.press) + job.part_css
-        css = [*styles.css, *([weasyprint.CSS(string=own, url_fetcher=styles.fetcher, font_config=styles.fonts,
-                                              color_profiles=profiles)] if own else [])]
-        document = weasyprint.HTML(string=job.source, base_url=str(job.project_dir.resolve()),
-                                   url_fetcher=styles.fetcher)
+        css = [
+            *styles.css,
+            *(
+                [
+                    weasyprint.CSS(
+                        string=own, url_fetcher=styles.fetcher, font_config=styles.fonts, color_profiles=profiles
+                    )
+                ]
+                if own
+                else []
+            ),
+        ]
+        document = weasyprint.HTML(
+            string=job.source, base_url=str(job.project_dir.resolve()), url_fetcher=styles.fetcher
+        )
         options = {k: v for k, v in _write_options(job).items() if k != "finisher"}
         rendered = document.render(stylesheets=css, font_config=styles.fonts, color_profiles=profiles, **options)
     return Rendered(rendered, job, diagnostics)
@@ -367,6 +392,7 @@ class _Styles:
     fetcher: LocalFetcher
     profiles: dict
 
+
 _PARSED: dict[tuple, _Styles] = {}  # the stylesheets of the books laid out lately, by what they were made of
 _PARSED_KEEP = 4
 
@@ -375,17 +401,29 @@ def _styles(job: PdfJob) -> _Styles:
     """The parsed stylesheets of ``job`` (its files and ``extra_css``), from
     the last books' if one had the same; a book's parts share them. Sheets
     that load a colour profile themselves are parsed for each document."""
-    key = (job.sheets, tuple(p.stat().st_mtime_ns for p in job.sheets), job.extra_css, job.fonts, job.press,
-           str(job.project_dir))
+    key = (
+        job.sheets,
+        tuple(p.stat().st_mtime_ns for p in job.sheets),
+        job.extra_css,
+        job.fonts,
+        job.press,
+        str(job.project_dir),
+    )
     if key in _PARSED:
         return _PARSED[key]
-    roots = [job.project_dir, templating.STYLE_DIR, *(p.parent for p in job.sheets),
-             *(Path(f.path).parent for f in job.fonts), *([job.press.icc.parent] if job.press else [])]
+    roots = [
+        job.project_dir,
+        templating.STYLE_DIR,
+        *(p.parent for p in job.sheets),
+        *(Path(f.path).parent for f in job.fonts),
+        *([job.press.icc.parent] if job.press else []),
+    ]
     fetcher, fonts, profiles = LocalFetcher(roots), FontConfiguration(), {}
-    css = [weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
-           for p in job.sheets]
-    css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher, font_config=fonts,
-                              color_profiles=profiles))
+    css = [
+        weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
+        for p in job.sheets
+    ]
+    css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles))
     styles = _Styles(fonts, tuple(css), fetcher, profiles)
     if not profiles:
         while len(_PARSED) >= _PARSED_KEEP:
@@ -417,8 +455,10 @@ def _press_css(press: PressProfile | None) -> str:
     """The output intent's profile, loaded as WeasyPrint's device-cmyk space."""
     if press is None:
         return ""
-    return (f"@color-profile device-cmyk {{ src: url({press.icc.as_uri()}); "
-            "components: c, m, y, k; }\n")  # without components WeasyPrint crashes
+    return (
+        f"@color-profile device-cmyk {{ src: url({press.icc.as_uri()}); "
+        "components: c, m, y, k; }\n"
+    )  # without components WeasyPrint crashes
 
 
 def _write_options(job: PdfJob) -> dict:
@@ -434,8 +474,9 @@ def _write_options(job: PdfJob) -> dict:
         for obj in pdf.objects:
             chunks = getattr(obj, "stream", None)
             if chunks and getattr(obj, "extra", {}).get("Type") == "/Metadata":
-                obj.stream = [_XMP_DOCUMENT_ID.sub(fixed, c if isinstance(c, bytes) else str(c).encode())
-                              for c in chunks]
+                obj.stream = [
+                    _XMP_DOCUMENT_ID.sub(fixed, c if isinstance(c, bytes) else str(c).encode()) for c in chunks
+                ]
         if g is not None and g.bleed_in:
             _set_boxes(pdf, g)
 
@@ -511,12 +552,15 @@ def check_fonts(fonts: Sequence[FontFace]) -> None:
     """Refuse to render with a font file missing: fontconfig would substitute silently."""
     for face in fonts:
         if not Path(face.path).is_file():
-            raise RenderError(f"font file not found: {face.path} ({face.family}, {face.style}, "
-                              f"{face.weight}); install it or change the font configuration")
+            raise RenderError(
+                f"font file not found: {face.path} ({face.family}, {face.style}, "
+                f"{face.weight}); install it or change the font configuration"
+            )
 
 
-def render_html(edition: Edition, extra_dirs: Sequence[str] = (), medium: Medium = printview.PRINT,
-                created_at: str = "") -> str:
+def render_html(
+    edition: Edition, extra_dirs: Sequence[str] = (), medium: Medium = printview.PRINT, created_at: str = ""
+) -> str:
     """The whole book as one HTML document, from the shared templates (the
     book the benchmark gives plain WeasyPrint; the writers typeset it part
     by part: ``typeset``)."""
@@ -527,8 +571,15 @@ def render_html(edition: Edition, extra_dirs: Sequence[str] = (), medium: Medium
 def parts_html(lay, parts: Sequence, edition: Edition, extra_dirs: Sequence[str], created_at: str) -> str:
     """An HTML document of some parts of a book laid out as ``lay``."""
     md = edition.metadata
-    return templating.render("print_book.html.j2", extra_dirs, parts=parts, v=lay.view,
-                             title=md.title or html.LABELS["untitled"], authors=md.authors, created=created_at)
+    return templating.render(
+        "print_book.html.j2",
+        extra_dirs,
+        parts=parts,
+        v=lay.view,
+        title=md.title or html.LABELS["untitled"],
+        authors=md.authors,
+        created=created_at,
+    )
 
 
 def page_css(options: PrintOptions, fonts: Sequence[FontFace]) -> str:

@@ -47,8 +47,9 @@ def press_path(out: Path) -> Path:
 def press_profile(edition: Edition, ctx: WriteContext) -> BookProfile:
     """PDF/X-4 with a DocumentID fixed by the edition's identifier."""
     document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, "editionbuilder-press:" + identifier(edition.metadata)))
-    return BookProfile(printview.PRINT, "press.css", press=PressProfile(document_id),
-                       bleed=ctx.options.print.bleed, pad_even=True)
+    return BookProfile(
+        printview.PRINT, "press.css", press=PressProfile(document_id), bleed=ctx.options.print.bleed, pad_even=True
+    )
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,10 @@ class PressWriter:
         book = writer.render(edition, ctx)
         if book.pages < MIN_PAGES:
             target.unlink(missing_ok=True)
-            ctx.diagnostics.warn("too-short-for-press", (
-                f"{book.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no "
-                f"{target.name} was written"))
+            ctx.diagnostics.warn(
+                "too-short-for-press",
+                (f"{book.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no {target.name} was written"),
+            )
             return
         atomic_write_bytes(target, book.pdf)
         ctx.products[PRINT_LAYOUT] = book.print_layout(print_identifier(edition.metadata))

@@ -47,12 +47,17 @@ HALFTITLE_KEY, COPYRIGHT_KEY, CONTENTS_KEY = "halftitle", "copyright", "contents
 
 PRINT_LABELS: Mapping[str, str] = {
     # EB Garamond has no ↩ (U+21A9, the EPUB's back-link mark): an arrow it has.
-    **LABELS, "backlink_mark": "\u2191", "print_identifier": "ISBN:", "cited_on": "cited on p.", "cited_on_pages": "cited on pp.", "copyright": "Copyright page",
+    **LABELS,
+    "backlink_mark": "\u2191",
+    "print_identifier": "ISBN:",
+    "cited_on": "cited on p.",
+    "cited_on_pages": "cited on pp.",
+    "copyright": "Copyright page",
     "book_identifier": "Identifier:",
     "rights_unstated": "No rights statement was supplied with this edition: "
-                       "the rights in its texts remain with their holders.",
+    "the rights in its texts remain with their holders.",
     "typefaces": "Set in EB Garamond 12, a revival of Claude Garamont’s types by Georg Duffner "
-                 "and Octavio Pardo, and typeset with WeasyPrint.",
+    "and Octavio Pardo, and typeset with WeasyPrint.",
 }
 
 
@@ -108,16 +113,16 @@ def book_layout(edition: Edition, medium: Medium = PRINT, pages: Mapping[str, st
     """
     pages = pages or {}
     lay = html.layout(edition, medium)
-    parts = tuple(bibliography_part(p, lay.parts, medium, pages) if p.key == BIBLIOGRAPHY_KEY else p
-                  for p in lay.parts)
+    parts = tuple(bibliography_part(p, lay.parts, medium, pages) if p.key == BIBLIOGRAPHY_KEY else p for p in lay.parts)
     md = edition.metadata
     title_page = next(p for p in lay.front if p.macro == "titlepage")
     front = (
         Part(HALFTITLE_KEY, "halftitle", md.title or LABELS["untitled"], "front", {"metadata": md}),
         title_page,
         Part(COPYRIGHT_KEY, "copyright", PRINT_LABELS["copyright"], "front", copyright_page(md)),
-        Part(CONTENTS_KEY, "contents", LABELS["contents"], "front", contents(parts, lay, medium, pages),
-             "toc", "doc-toc"),
+        Part(
+            CONTENTS_KEY, "contents", LABELS["contents"], "front", contents(parts, lay, medium, pages), "toc", "doc-toc"
+        ),
     )
     view = dataclasses.replace(lay.view, labels=PRINT_LABELS)
     return dataclasses.replace(lay, view=view, front=front, parts=parts)
@@ -126,8 +131,16 @@ def book_layout(edition: Edition, medium: Medium = PRINT, pages: Mapping[str, st
 def copyright_page(md: Metadata) -> Copyright:
     imprint = imprint_page(md).content
     label = PRINT_LABELS["print_identifier" if md.print_identifier else "book_identifier"]
-    return Copyright(md, names(md.authors), md.rights or PRINT_LABELS["rights_unstated"], label,
-                     print_identifier(md), imprint.sources, imprint.credits, PRINT_LABELS["typefaces"])
+    return Copyright(
+        md,
+        names(md.authors),
+        md.rights or PRINT_LABELS["rights_unstated"],
+        label,
+        print_identifier(md),
+        imprint.sources,
+        imprint.credits,
+        PRINT_LABELS["typefaces"],
+    )
 
 
 def contents(parts: Sequence[Part], lay: Layout, medium: Medium, pages: Mapping[str, str]) -> tuple[ContentsLine, ...]:
@@ -145,10 +158,14 @@ def contents(parts: Sequence[Part], lay: Layout, medium: Medium, pages: Mapping[
 
 def widest_preformatted(edition: Edition) -> int:
     """The longest line of preformatted text in the book, in characters."""
-    blocks = [*(c.blocks for c in edition.chapters), *(n.blocks for n in edition.notes),
-              *(c.blocks for c in edition.comments)]
-    lines = (line for bs in blocks for b in iter_blocks(bs) if isinstance(b, Preformatted)
-             for line in b.text.splitlines())
+    blocks = [
+        *(c.blocks for c in edition.chapters),
+        *(n.blocks for n in edition.notes),
+        *(c.blocks for c in edition.comments),
+    ]
+    lines = (
+        line for bs in blocks for b in iter_blocks(bs) if isinstance(b, Preformatted) for line in b.text.splitlines()
+    )
     return max((len(line.rstrip()) for line in lines), default=0)
 
 

@@ -36,9 +36,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from functools import cached_property
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..accounting import model_words
@@ -137,8 +137,14 @@ class TypesetBook:
         return out
 
 
-def typeset_book(edition: Edition, ctx: WriteContext, profile: BookProfile, sheets: Sequence[Path],
-                 fonts: Sequence[FontFace], keep_layouts: bool = False) -> TypesetBook:
+def typeset_book(
+    edition: Edition,
+    ctx: WriteContext,
+    profile: BookProfile,
+    sheets: Sequence[Path],
+    fonts: Sequence[FontFace],
+    keep_layouts: bool = False,
+) -> TypesetBook:
     """``edition`` typeset in ``profile``, with the gutter its page count
     needs. ``keep_layouts``: keep each part's WeasyPrint document in
     ``TypesetBook.rendered`` (for inspection; a long book's layouts take
@@ -155,9 +161,13 @@ def typeset_book(edition: Edition, ctx: WriteContext, profile: BookProfile, shee
     for label, call, note in book.misplaced_notes():
         # WeasyPrint 70 can set a long note a page after its call (print.css,
         # "Footnotes"); the reader of the proof must know.
-        ctx.diagnostics.warn("note-off-page", (
-            f"{profile.medium.name} PDF: note {label} is called on page {call} "
-            f"(of the file) but set at the foot of page {note}"))
+        ctx.diagnostics.warn(
+            "note-off-page",
+            (
+                f"{profile.medium.name} PDF: note {label} is called on page {call} "
+                f"(of the file) but set at the foot of page {note}"
+            ),
+        )
     return book
 
 
@@ -207,8 +217,9 @@ class _Typesetter:
         pages = sum(p.pages if p else 1 for _k, p in flow)
         if self.profile.pad_even and pages % 2:
             flow.append(("", None))  # ...unless the press file must end on a verso
-        pdf = assemble.assemble([assemble.PartPdf(p.pdf, frozenset(p.anchors)) if p else None for _k, p in flow],
-                                self._boxes)
+        pdf = assemble.assemble(
+            [assemble.PartPdf(p.pdf, frozenset(p.anchors)) if p else None for _k, p in flow], self._boxes
+        )
         return TypesetBook(pdf, pages, flow, self.rendered)
 
     def _text(self, known: Mapping[str, str]) -> tuple[list[tuple[str, PartResult]], dict[str, str]]:
@@ -263,22 +274,43 @@ class _Typesetter:
             self.rendered[key] = rendered
         flow = rendered.flow()
         anchors = {name: page - 1 for name, page in rendered.anchor_pages().items()}
-        return PartResult(rendered.part_pdf(), rendered.pages, anchors, flow.words, flow.starts, flow.printed,
-                          flow.inked, flow.parts, tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
-                          tuple((d.code, d.message) for d in diags.items))
+        return PartResult(
+            rendered.part_pdf(),
+            rendered.pages,
+            anchors,
+            flow.words,
+            flow.starts,
+            flow.printed,
+            flow.inked,
+            flow.parts,
+            tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
+            tuple((d.code, d.message) for d in diags.items),
+        )
 
     def _render(self, source: str, own: str, diags: Diagnostics, first_folio: int) -> Rendered:
         p = self.profile
-        job = PdfJob(source, tuple(self.sheets), self.css, tuple(self.fonts), self.ctx.project_dir, p.press,
-                     p.variant, self.g, own)
+        job = PdfJob(
+            source,
+            tuple(self.sheets),
+            self.css,
+            tuple(self.fonts),
+            self.ctx.project_dir,
+            p.press,
+            p.variant,
+            self.g,
+            own,
+        )
         return render_document(job, diags, self.ctx.progress, max(first_folio, 1))
 
     @cached_property
     def css(self) -> str:
         """The stylesheet every part shares: the faces, the page geometry
         (made once: the widest preformatted line is found in the whole book)."""
-        return (font_css(self.fonts) + pagesetup.page_css(self.g)
-                + pagesetup.preformatted_css(self.g, printview.widest_preformatted(self.edition)))
+        return (
+            font_css(self.fonts)
+            + pagesetup.page_css(self.g)
+            + pagesetup.preformatted_css(self.g, printview.widest_preformatted(self.edition))
+        )
 
     def _boxes(self, index: int) -> dict[str, tuple[float, float, float, float]]:
         """Page ``index``'s TrimBox (at the trim, by recto or verso) and BleedBox."""
@@ -295,7 +327,7 @@ def _cited_pages(text: Sequence[tuple[str, PartResult]], pages: Mapping[str, str
     keys = [k for k, _p in text]
     if BIBLIOGRAPHY_KEY not in keys:
         return {}
-    later = [p for k, p in text[keys.index(BIBLIOGRAPHY_KEY) + 1:]]
+    later = [p for k, p in text[keys.index(BIBLIOGRAPHY_KEY) + 1 :]]
     return {a: pages.get(a, "") for p in later for a in p.anchors}
 
 
@@ -322,8 +354,9 @@ class PartCache:
         folder = Path(ctx.build.cache_dir) / "typeset" if ctx.build.cache_dir else None
         return cls(folder, f"{ctx.options.name}.{profile.medium.name}", _code_digest())
 
-    def key(self, source: str, css: str, sheets: Sequence[Path], fonts: Sequence[FontFace],
-            g: pagesetup.PageGeometry) -> str:
+    def key(
+        self, source: str, css: str, sheets: Sequence[Path], fonts: Sequence[FontFace], g: pagesetup.PageGeometry
+    ) -> str:
         h = hashlib.sha256()
         for piece in (CACHE_VERSION, self.code, self.name, source, css, repr(g)):
             h.update(piece.encode("utf-8") + b"\0")
@@ -403,4 +436,3 @@ def _code_digest() -> str:
             h.update((Path(__file__).parent / name).read_bytes())
         _DIGEST.append(h.hexdigest())
     return _DIGEST[0]
-

@@ -39,29 +39,53 @@ from ..walk import walk_inlines
 # Words the apparatus prints. One language for now; a later ``labels`` option
 # can pick a table by ``metadata.language``.
 LABELS: Mapping[str, str] = {
-    "contents": "Contents", "landmarks": "Landmarks", "page_list": "Pages of the print edition", "titlepage": "Title Page",
-    "start": "Start of Content", "notes": "Notes", "glossary": "Glossary",
-    "bibliography": "Bibliography", "responses": "Readers’ Responses",
-    "response": "Response", "backlink": "Back to the text", "untitled": "Untitled",
+    "contents": "Contents",
+    "landmarks": "Landmarks",
+    "page_list": "Pages of the print edition",
+    "titlepage": "Title Page",
+    "start": "Start of Content",
+    "notes": "Notes",
+    "glossary": "Glossary",
+    "bibliography": "Bibliography",
+    "responses": "Readers’ Responses",
+    "response": "Response",
+    "backlink": "Back to the text",
+    "untitled": "Untitled",
     # U+21A9 with U+FE0E (text presentation): Apple's systems draw a bare ↩ as an emoji.
     "backlink_mark": "\u21a9\ufe0e",
-    "cover": "Cover", "imprint": "Imprint", "colophon": "Colophon",
-    "used_in": "Used in:", "cited_at": "Cited at:", "section_break": "Section break",
-    "sources": "Sources", "credits": "Credits", "identifier": "Ebook identifier:",
-    "edition": "This edition:", "publisher": "Published by", "by": "by", "and": "and",
+    "cover": "Cover",
+    "imprint": "Imprint",
+    "colophon": "Colophon",
+    "used_in": "Used in:",
+    "cited_at": "Cited at:",
+    "section_break": "Section break",
+    "sources": "Sources",
+    "credits": "Credits",
+    "identifier": "Ebook identifier:",
+    "edition": "This edition:",
+    "publisher": "Published by",
+    "by": "by",
+    "and": "and",
 }
 
 # A chapter's ``role`` as (epub:type, ARIA role): EPUB 3 Structural Semantics
 # Vocabulary and DPUB-ARIA 1.1. Roles not listed get a plain <section>.
 SEMANTICS: Mapping[str, tuple[str, str]] = {
-    "chapter": ("chapter", "doc-chapter"), "introduction": ("introduction", "doc-introduction"),
-    "preface": ("preface", "doc-preface"), "foreword": ("foreword", "doc-foreword"),
-    "prologue": ("prologue", "doc-prologue"), "epilogue": ("epilogue", "doc-epilogue"),
-    "afterword": ("afterword", "doc-afterword"), "conclusion": ("conclusion", "doc-conclusion"),
-    "appendix": ("appendix", "doc-appendix"), "dedication": ("dedication", "doc-dedication"),
+    "chapter": ("chapter", "doc-chapter"),
+    "introduction": ("introduction", "doc-introduction"),
+    "preface": ("preface", "doc-preface"),
+    "foreword": ("foreword", "doc-foreword"),
+    "prologue": ("prologue", "doc-prologue"),
+    "epilogue": ("epilogue", "doc-epilogue"),
+    "afterword": ("afterword", "doc-afterword"),
+    "conclusion": ("conclusion", "doc-conclusion"),
+    "appendix": ("appendix", "doc-appendix"),
+    "dedication": ("dedication", "doc-dedication"),
     "acknowledgments": ("acknowledgments", "doc-acknowledgments"),
-    "colophon": ("colophon", "doc-colophon"), "rights": ("copyright-page", ""),
-    "copyright": ("copyright-page", ""), "imprint": ("imprint", ""),
+    "colophon": ("colophon", "doc-colophon"),
+    "rights": ("copyright-page", ""),
+    "copyright": ("copyright-page", ""),
+    "imprint": ("imprint", ""),
 }
 
 # Back-matter roles that close the book, after the generated apparatus.

@@ -56,10 +56,25 @@ _ID_UNSAFE_RE = re.compile(r"[^\w.-]+")
 _REFERENCES_KEY_RE = re.compile(r"^references\s*:", re.MULTILINE)
 
 # CSL-JSON variables the model holds (others are reported as dropped).
-_HELD = frozenset({
-    "id", "type", "author", "editor", "title", "container-title", "publisher",
-    "publisher-place", "issued", "volume", "issue", "page", "note", "year-suffix", "custom",
-})
+_HELD = frozenset(
+    {
+        "id",
+        "type",
+        "author",
+        "editor",
+        "title",
+        "container-title",
+        "publisher",
+        "publisher-place",
+        "issued",
+        "volume",
+        "issue",
+        "page",
+        "note",
+        "year-suffix",
+        "custom",
+    }
+)
 
 # CSL-JSON season numbers by name (``csl`` maps the names back).
 _SEASON_NAMES = {"1": "Spring", "2": "Summer", "3": "Autumn", "4": "Winter"}
@@ -102,7 +117,9 @@ class BibliographyReader:
         if not key:
             return
         if key in by_key:
-            self.diagnostics.warn("reference-duplicate", f"the citation key {key!r} is defined twice; the first entry is kept", pos)
+            self.diagnostics.warn(
+                "reference-duplicate", f"the citation key {key!r} is defined twice; the first entry is kept", pos
+            )
             return
         taken = {r.id for r in by_key.values()}
         ref = to_reference(item, unique_id(f"{self.prefix}-ref-{_ID_UNSAFE_RE.sub('-', key)}", taken), pos)
@@ -118,7 +135,11 @@ class BibliographyReader:
         try:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            self.diagnostics.warn("bibliography-missing", f"cannot read the bibliography {display} ({exc}); its citations stay unresolved", Position(display))
+            self.diagnostics.warn(
+                "bibliography-missing",
+                f"cannot read the bibliography {display} ({exc}); its citations stay unresolved",
+                Position(display),
+            )
             return []
         suffix = path.suffix.lower()
         try:
@@ -130,9 +151,15 @@ class BibliographyReader:
                 return [(str(i.get("id", "")), i, Position(display)) for i in _csl_yaml(text, display)]
         except (EditionError, ValueError) as exc:
             message = getattr(exc, "message", str(exc))
-            self.diagnostics.warn("bibliography-unreadable", f"cannot read the bibliography {display}: {message}", Position(display))
+            self.diagnostics.warn(
+                "bibliography-unreadable", f"cannot read the bibliography {display}: {message}", Position(display)
+            )
             return []
-        self.diagnostics.warn("bibliography-format", f"{display}: not a bibliography format pandoc reads (.bib, .json, .yaml)", Position(display))
+        self.diagnostics.warn(
+            "bibliography-format",
+            f"{display}: not a bibliography format pandoc reads (.bib, .json, .yaml)",
+            Position(display),
+        )
         return []
 
     def _embedded(self, value: Any) -> list[dict[str, Any]]:
@@ -151,7 +178,10 @@ def _bibtex_items(text: str, display: str) -> list[tuple[str, dict[str, Any], Po
     job = PandocJob("biblatex", "csljson", KEEP_LANGUAGE, f"reading the bibliography {display}", error=InputError)
     out, _ = convert_text(text, job)
     spans = _entry_lines(text)
-    return [(str(i.get("id", "")), i, Position(display, *spans.get(str(i.get("id", "")), (0, 0)))) for i in _csl_list(json.loads(out))]
+    return [
+        (str(i.get("id", "")), i, Position(display, *spans.get(str(i.get("id", "")), (0, 0))))
+        for i in _csl_list(json.loads(out))
+    ]
 
 
 def _csl_yaml(text: str, display: str) -> list[dict[str, Any]]:
@@ -185,7 +215,6 @@ def _entry_lines(text: str) -> dict[str, tuple[int, int]]:
     return out
 
 
-
 def plain(value: Any) -> str:
     """A CSL string field as plain text: pandoc's markup tags removed,
     entities decoded, whitespace collapsed."""
@@ -199,7 +228,9 @@ def _name(data: dict[str, Any]) -> Name:
     given = " ".join(plain(data.get(k, "")) for k in ("given", "dropping-particle") if data.get(k))
     if data.get("suffix"):
         given = f"{given}, {plain(data['suffix'])}" if given else plain(data["suffix"])
-    return Name(family=plain(data.get("family", "")), given=given, particle=plain(data.get("non-dropping-particle", "")))
+    return Name(
+        family=plain(data.get("family", "")), given=given, particle=plain(data.get("non-dropping-particle", ""))
+    )
 
 
 def _issued(data: Any) -> Issued:
@@ -211,7 +242,7 @@ def _issued(data: Any) -> Issued:
     parts = (data.get("date-parts") or [[]])[0]
     nums = [int(p) for p in parts if str(p).lstrip("-").isdigit()][:3]
     if nums:
-        year, month, day = (nums + [0, 0])[:3]
+        year, month, day = ([*nums, 0, 0])[:3]
         season = str(data.get("season") or "")
         return Issued(year, month, day, literal=_SEASON_NAMES.get(season, season))
     return Issued(literal=plain(data.get("literal") or data.get("raw") or ""))
@@ -220,14 +251,19 @@ def _issued(data: Any) -> Issued:
 def to_reference(item: dict[str, Any], ref_id: str, pos: Position) -> Reference:
     """The model's reference for one CSL-JSON item."""
     ref = Reference(
-        id=ref_id, type=str(item.get("type") or "book"),
+        id=ref_id,
+        type=str(item.get("type") or "book"),
         author=tuple(_name(n) for n in item.get("author", []) if isinstance(n, dict)),
         editor=tuple(_name(n) for n in item.get("editor", []) if isinstance(n, dict)),
-        title=plain(item.get("title", "")), container_title=plain(item.get("container-title", "")),
-        publisher=plain(item.get("publisher", "")), publisher_place=plain(item.get("publisher-place", "")),
+        title=plain(item.get("title", "")),
+        container_title=plain(item.get("container-title", "")),
+        publisher=plain(item.get("publisher", "")),
+        publisher_place=plain(item.get("publisher-place", "")),
         issued=replace(_issued(item.get("issued")), suffix=plain(item.get("year-suffix", ""))),
         volume=plain(item.get("volume", "")),
-        issue=plain(item.get("issue", "")), page=plain(item.get("page", "")), note=plain(item.get("note", "")),
+        issue=plain(item.get("issue", "")),
+        page=plain(item.get("page", "")),
+        note=plain(item.get("note", "")),
         pos=pos,
     )
     return _exported_raw(ref, item.get("custom")) or _with_raw(ref)
@@ -251,7 +287,9 @@ def _with_raw(ref: Reference) -> Reference:
     """``raw``: the entry in one readable line, from the fields held."""
 
     def names(ns: tuple[Name, ...]) -> str:
-        return "; ".join(n.literal or ", ".join(p for p in (f"{n.particle} {n.family}".strip(), n.given) if p) for n in ns)
+        return "; ".join(
+            n.literal or ", ".join(p for p in (f"{n.particle} {n.family}".strip(), n.given) if p) for n in ns
+        )
 
     year = ref.issued.literal or (str(ref.issued.year) if ref.issued.year else "")
     eds = f"{names(ref.editor)}, ed." if ref.editor else ""

@@ -86,8 +86,13 @@ class PandocBuilder:
         chapters = self._chapters(doc.ast["blocks"], _Walk(reader, state, meta))
         removed = state.removed + self._link_definitions(layout, doc)
         return Edition(
-            meta, tuple(chapters), tuple(state.notes), tuple(state.glossary), state.bibliography.references,
-            tuple(state.comments), tuple(sorted(removed, key=lambda r: r.pos.line)),
+            meta,
+            tuple(chapters),
+            tuple(state.notes),
+            tuple(state.glossary),
+            state.bibliography.references,
+            tuple(state.comments),
+            tuple(sorted(removed, key=lambda r: r.pos.line)),
         )
 
     # -- metadata and bibliography ---------------------------------------------
@@ -108,7 +113,8 @@ class PandocBuilder:
             return Path(self.ctx.display).stem
         title = " ".join(meta_text(first["c"][2]).split())
         self.ctx.diagnostics.info(
-            "title-from-heading", f"the manuscript names no title; its first heading, {title!r}, is taken",
+            "title-from-heading",
+            f"the manuscript names no title; its first heading, {title!r}, is taken",
             Position(self.ctx.display),
         )
         return title
@@ -118,9 +124,15 @@ class PandocBuilder:
         manuscript), else a ``.bib`` of the manuscript's name beside it."""
         names = bibliography_names(meta) + list(self.settings.bibliography)
         if not names:
-            names = [self.ctx.path.with_suffix(s).name for s in _SIDECAR_SUFFIXES if self.ctx.path.with_suffix(s).is_file()]
+            names = [
+                self.ctx.path.with_suffix(s).name for s in _SIDECAR_SUFFIXES if self.ctx.path.with_suffix(s).is_file()
+            ]
             for name in names:
-                self.ctx.diagnostics.info("bibliography-beside", f"the manuscript names no bibliography; {name} beside it is used", Position(self.ctx.display))
+                self.ctx.diagnostics.info(
+                    "bibliography-beside",
+                    f"the manuscript names no bibliography; {name} beside it is used",
+                    Position(self.ctx.display),
+                )
         base, shown = self.ctx.path.parent, PurePosixPath(self.ctx.display).parent
         files = [(base / n, n if Path(n).is_absolute() else str(shown / n)) for n in names]
         return BibliographyReader(self.ctx.prefix, self.ctx.diagnostics).read(files, meta.get("references"))
@@ -193,7 +205,9 @@ class PandocBuilder:
         if not left:
             return None
         pos = Position(self.ctx.display, left[0].pos.line, left[0].pos.line)
-        walk.state.warn("section-text-kept", "text under the glossary or comments heading that is neither is kept as a chapter", pos)
+        walk.state.warn(
+            "section-text-kept", "text under the glossary or comments heading that is neither is kept as a chapter", pos
+        )
         return Chapter("", read_inlines(head["c"][2], walk.state), tuple(left), "body", "chapter", self.ctx.display)
 
     def _placement(self, head: Any, pos: Position) -> tuple[str, str]:
@@ -201,7 +215,11 @@ class PandocBuilder:
         exporter writes them for chapters that are not body chapters)."""
         matter, role = attribute(head, "matter") or "body", attribute(head, "chapter-role") or "chapter"
         if matter not in MATTERS:
-            self.ctx.diagnostics.warn("chapter-matter-unknown", f"matter={matter!r} is not one of {', '.join(MATTERS)}: the chapter is body matter", pos)
+            self.ctx.diagnostics.warn(
+                "chapter-matter-unknown",
+                f"matter={matter!r} is not one of {', '.join(MATTERS)}: the chapter is body matter",
+                pos,
+            )
             matter = "body"
         return matter, role
 

@@ -64,7 +64,7 @@ def read_cite(node: dict[str, Any], state: ReadState) -> Citation:
     written = " ".join(meta_text(content).split())
     pieces = split_written(written, [c["citationId"] for c in citations])
     items = []
-    for citation, text in zip(citations, pieces.items):
+    for citation, text in zip(citations, pieces.items, strict=False):
         key = citation["citationId"]
         ref = state.bibliography.get(key)
         pos = state.here(words(key))
@@ -99,15 +99,15 @@ def split_written(text: str, keys: list[str]) -> _Pieces:
         if semi < 0:
             cuts.append(at)
         else:
-            cuts.append(semi + 1 + len(text[semi + 1:at]) - len(text[semi + 1:at].lstrip()))
-    pieces = [text[a:b] for a, b in zip(cuts, cuts[1:] + [len(text)])]
+            cuts.append(semi + 1 + len(text[semi + 1 : at]) - len(text[semi + 1 : at].lstrip()))
+    pieces = [text[a:b] for a, b in zip(cuts, [*cuts[1:], len(text)], strict=False)]
     prefix = suffix = ""
     if text.startswith("[") and text.endswith("]"):
         prefix, suffix = "[", "]"
         pieces[0] = pieces[0][1:]
         pieces[-1] = pieces[-1][:-1]
     if len(pieces) > 1 and all(p.endswith("; ") for p in pieces[:-1]):
-        return _Pieces(prefix, tuple(p[:-2] for p in pieces[:-1]) + (pieces[-1],), "; ", suffix)
+        return _Pieces(prefix, (*tuple(p[:-2] for p in pieces[:-1]), pieces[-1]), "; ", suffix)
     return _Pieces(prefix, tuple(pieces), "", suffix)
 
 
@@ -117,7 +117,9 @@ def _key_marks(text: str, keys: list[str]) -> list[int] | None:
     for key in keys:
         # The key as written: an optional author-suppressing minus, the
         # ``@`` and the key, braced or not, not followed by more of a key.
-        m = re.compile(r"-?@(?:\{" + re.escape(key) + r"\}|" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*\w))").search(text, at)
+        m = re.compile(r"-?@(?:\{" + re.escape(key) + r"\}|" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*\w))").search(
+            text, at
+        )
         if m is None:
             return None
         marks.append(m.start())

@@ -40,8 +40,11 @@ _QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u201
 
 # Styling the model cannot express, by pandoc element: what a reader loses.
 _STYLES = {
-    "Underline": "underlining", "Strikeout": "strikeout", "Superscript": "superscript",
-    "Subscript": "subscript", "SmallCaps": "small capitals",
+    "Underline": "underlining",
+    "Strikeout": "strikeout",
+    "Superscript": "superscript",
+    "Subscript": "subscript",
+    "SmallCaps": "small capitals",
 }
 
 
@@ -104,7 +107,9 @@ def _degraded(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
     if kind in _STYLES:
         inner = read_inlines(c, state)
         text = meta_text(c)
-        state.warn("style-dropped", f"{_STYLES[kind]} of {text[:40]!r} is not kept (the text is)", state.here(words(text)))
+        state.warn(
+            "style-dropped", f"{_STYLES[kind]} of {text[:40]!r} is not kept (the text is)", state.here(words(text))
+        )
         return inner
     if kind == "Math":
         display = "display" if c[0]["t"] == "DisplayMath" else "inline"
@@ -130,9 +135,15 @@ def image_text(c: list[Any], state: ReadState) -> tuple[Inline, ...]:
     url = c[2][0]
     pos = state.here(words(meta_text(c[1])) or words(url))
     if _missing(url, state):
-        state.warn("image-missing", f"image {url} is not there; its description is kept as text, the image left out", pos)
+        state.warn(
+            "image-missing", f"image {url} is not there; its description is kept as text, the image left out", pos
+        )
     else:
-        state.warn("image-dropped", f"image {url} is left out (the edition has no images); its description is kept as text", pos)
+        state.warn(
+            "image-dropped",
+            f"image {url} is left out (the edition has no images); its description is kept as text",
+            pos,
+        )
     return alt
 
 

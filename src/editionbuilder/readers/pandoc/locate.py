@@ -158,7 +158,7 @@ class Locator:
 
     def _positions(self, word: str, start: int) -> list[int]:
         at = self._at.get(word, [])
-        return at[bisect_left(at, start):]
+        return at[bisect_left(at, start) :]
 
     def _follow(self, needle: Sequence[str], p: int) -> int | None:
         """The last token matching ``needle[1:]`` after ``p``, each within

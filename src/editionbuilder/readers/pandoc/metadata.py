@@ -102,10 +102,18 @@ def read_metadata(meta: Mapping[str, Any], info: SourceInfo, origins: tuple[Posi
     keys = ("title", "subtitle", "date", "lang", "abstract", "publisher", "rights", "identifier")
     text = {k: _collapse(meta_text(meta.get(k))) for k in keys}
     return Metadata(
-        title=text["title"], subtitle=text["subtitle"], authors=author_names(meta),
-        language=text["lang"] or "en", date=text["date"], description=text["abstract"],
-        publisher=text["publisher"], rights=text["rights"], identifier=text["identifier"],
-        credits=credits(meta), sources=(info,), origins=origins,
+        title=text["title"],
+        subtitle=text["subtitle"],
+        authors=author_names(meta),
+        language=text["lang"] or "en",
+        date=text["date"],
+        description=text["abstract"],
+        publisher=text["publisher"],
+        rights=text["rights"],
+        identifier=text["identifier"],
+        credits=credits(meta),
+        sources=(info,),
+        origins=origins,
     )
 
 

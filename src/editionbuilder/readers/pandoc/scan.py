@@ -49,8 +49,8 @@ def scan_markdown(lines: list[str]) -> MarkdownLayout:
     yaml = _yaml_blocks(lines, inside)
     in_yaml = {n for a, b in yaml for n in range(a, b + 1)}
     skip = inside | in_yaml
-    links = tuple(n for n, l in enumerate(lines, 1) if n not in skip and _LINK_DEF_RE.match(l))
-    notes = tuple(n for n, l in enumerate(lines, 1) if n not in skip and _NOTE_DEF_RE.match(l))
+    links = tuple(n for n, ln in enumerate(lines, 1) if n not in skip and _LINK_DEF_RE.match(ln))
+    notes = tuple(n for n, ln in enumerate(lines, 1) if n not in skip and _NOTE_DEF_RE.match(ln))
     return MarkdownLayout(fenced, yaml, links, notes)
 
 

@@ -28,8 +28,13 @@ from ...sources import read_source
 # flavour with all its default extensions (YAML metadata, footnotes,
 # citations, definition lists, header attributes, tables, math).
 FORMATS: dict[str, str] = {
-    ".md": "markdown", ".markdown": "markdown", ".docx": "docx", ".html": "html",
-    ".htm": "html", ".odt": "odt", ".epub": "epub",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".docx": "docx",
+    ".html": "html",
+    ".htm": "html",
+    ".odt": "odt",
+    ".epub": "epub",
 }
 
 # Formats read from a zip archive: no lines, images inside the archive.

@@ -52,7 +52,9 @@ def render_tables(tables: list[dict[str, Any]]) -> list[str]:
         if n:
             blocks.append({"t": "Para", "c": [{"t": "Str", "c": _TABLE_SPLIT}]})
         blocks.append(table)
-    job = PandocJob("json", "plain", KEEP_LANGUAGE, "setting the manuscript's tables as text", ("--columns=72",), InputError)
+    job = PandocJob(
+        "json", "plain", KEEP_LANGUAGE, "setting the manuscript's tables as text", ("--columns=72",), InputError
+    )
     text, _ = convert_json(document({}, blocks), job)
     parts = text.split(_TABLE_SPLIT)
     return [textwrap.dedent(p.strip("\n")).strip("\n") for p in parts]
@@ -135,4 +137,3 @@ class Special:
             gid = unique_id(st.id("g-" + (_SLUG_RE.sub("-", name.casefold()).strip("-") or "term")), taken)
             entry_pos = Position(pos.file, pos.line, max(ends))
             st.glossary.append(GlossaryEntry(gid, name, tuple(blocks), entry_pos))
-

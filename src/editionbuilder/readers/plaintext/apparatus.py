@@ -35,7 +35,8 @@ BOX_LINE = re.compile(r"^\s*\|.*\|\s*$")
 # author's: "Transcriber's Note(s)", "Typographical errors corrected",
 # "Errata", "Corrections".
 TRANSCRIBER_BOX_HEAD = re.compile(
-    r"^\s*\|\s*(?:Transcriber'?s'? notes?|Typographical errors|Errata|Corrections)\b", re.I)
+    r"^\s*\|\s*(?:Transcriber'?s'? notes?|Typographical errors|Errata|Corrections)\b", re.I
+)
 # "*   *   *" rows that frame such a box in the source.
 ASTERISK_ROW = re.compile(r"^\s*(?:\*\s*){3,}$")
 
@@ -101,7 +102,7 @@ def _gutenberg_fields(header: list[Para]) -> dict[str, str]:
         m = GUTENBERG_FIELD.match(p.lines[0].strip())
         if m and m.group(1) not in fields:
             fields[m.group(1)] = m.group(2).strip()
-            more = " ".join(l.strip() for l in p.lines[1:])
+            more = " ".join(ln.strip() for ln in p.lines[1:])
             if more:
                 fields[m.group(1) + "+"] = more
     return fields
@@ -111,8 +112,13 @@ def is_transcriber_box(p: Para) -> bool:
     """A paragraph that is one framed box whose first line says it is the
     transcriber's note or list of corrections."""
     lines = p.lines
-    return (len(lines) >= 3 and bool(BOX_RULE.match(lines[0])) and bool(BOX_RULE.match(lines[-1]))
-            and all(BOX_LINE.match(l) for l in lines[1:-1]) and bool(TRANSCRIBER_BOX_HEAD.match(lines[1])))
+    return (
+        len(lines) >= 3
+        and bool(BOX_RULE.match(lines[0]))
+        and bool(BOX_RULE.match(lines[-1]))
+        and all(BOX_LINE.match(ln) for ln in lines[1:-1])
+        and bool(TRANSCRIBER_BOX_HEAD.match(lines[1]))
+    )
 
 
 def find_transcriber_notes(paras: list[Para]) -> set[int]:
@@ -122,8 +128,11 @@ def find_transcriber_notes(paras: list[Para]) -> set[int]:
     for i, p in enumerate(paras):
         if is_transcriber_box(p):
             found.add(i)
-            found.update(j for j in (i - 1, i + 1)
-                         if 0 <= j < len(paras) and all(ASTERISK_ROW.match(l) for l in paras[j].lines))
+            found.update(
+                j
+                for j in (i - 1, i + 1)
+                if 0 <= j < len(paras) and all(ASTERISK_ROW.match(ln) for ln in paras[j].lines)
+            )
     return found
 
 

@@ -94,7 +94,7 @@ class ScopeBuilder:
         if item.kind == "heading":
             self._add(Heading(max(item.level, 2), self._inl(item.text), self.pos(item.para)), False)
             return i + 1
-        if item.kind == "reference" or self._after_cited_quote() and self.is_lone_ref(item.text):
+        if item.kind == "reference" or (self._after_cited_quote() and self.is_lone_ref(item.text)):
             self.out.lone_refs.append((len(self.out.blocks), item))
             return i + 1
         if item.para.blank_before >= 2 and self.blank_breaks:
@@ -114,10 +114,11 @@ class ScopeBuilder:
         return isinstance(last, BlockQuote) and bool(last.attribution)
 
     def _add(self, block: Block, break_ok: bool = True) -> None:
-        if isinstance(block, SectionBreak):
-            # No break at the head of a scope or after another break/heading.
-            if not self.out.blocks or isinstance(self.out.blocks[-1], (SectionBreak, Heading)):
-                return
+        # No break at the head of a scope or after another break/heading.
+        if isinstance(block, SectionBreak) and (
+            not self.out.blocks or isinstance(self.out.blocks[-1], (SectionBreak, Heading))
+        ):
+            return
         self.out.blocks.append(block)
 
     def _inl(self, text: str) -> tuple[Inline, ...]:
@@ -160,16 +161,20 @@ class ScopeBuilder:
     def _indented(self, items: list[Item], i: int) -> int:
         """Indented paragraphs: a table/box (preformatted), verse, or prose extract."""
         j = i
-        while j + 1 < len(items) and items[j + 1].kind == "content" and items[j + 1].para.min_indent >= 2 \
-                and items[j + 1].para.blank_before < 2:
+        while (
+            j + 1 < len(items)
+            and items[j + 1].kind == "content"
+            and items[j + 1].para.min_indent >= 2
+            and items[j + 1].para.blank_before < 2
+        ):
             j += 1
-        group = [it.para for it in items[i:j + 1]]
-        if any(_TABULAR.search(l) for p in group for l in p.lines):
+        group = [it.para for it in items[i : j + 1]]
+        if any(_TABULAR.search(ln) for p in group for ln in p.lines):
             base = min(p.min_indent for p in group)
             parts = []
             for p in group:
                 parts.append("\n" * min(p.blank_before, 2) if parts else "")
-                parts.append("\n".join(l[base:] for l in p.lines))
+                parts.append("\n".join(ln[base:] for ln in p.lines))
             self._add(Preformatted("".join(parts), self.pos(group[0], group[-1])))
             return j + 1
         blocks = tuple(self._indented_para(p) for p in group)
@@ -177,7 +182,7 @@ class ScopeBuilder:
         return j + 1
 
     def _indented_para(self, p: Para) -> Paragraph:
-        if len(p.lines) > 1 and all(len(l.strip()) <= VERSE_MAX_LINE for l in p.lines):
+        if len(p.lines) > 1 and all(len(ln.strip()) <= VERSE_MAX_LINE for ln in p.lines):
             inlines: list[Inline] = []
             for n, line in enumerate(p.lines):
                 if n:

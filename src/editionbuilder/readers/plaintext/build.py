@@ -82,7 +82,9 @@ class DocumentBuilder:
         decoded = read_source(self.ctx.path)
         for r in decoded.repaired:
             self.ctx.diagnostics.warn(
-                "mojibake-repaired", f"repaired mis-decoded text {r.before!r} -> {r.after!r}", Position(self.file, r.line, r.line)
+                "mojibake-repaired",
+                f"repaired mis-decoded text {r.before!r} -> {r.after!r}",
+                Position(self.file, r.line, r.line),
             )
         paras = split_paragraphs(decoded.text)
         front, rights, paras = self._apparatus(paras)
@@ -101,12 +103,22 @@ class DocumentBuilder:
         back = self._publisher(layout) + self._source_note_chapter() + rights
         info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256)
         meta = Metadata(
-            title=front.title, subtitle=front.subtitle, authors=front.authors, credits=front.credits,
-            description=front.description, sources=(info,), origins=tuple(front.origins),
+            title=front.title,
+            subtitle=front.subtitle,
+            authors=front.authors,
+            credits=front.credits,
+            description=front.description,
+            sources=(info,),
+            origins=tuple(front.origins),
         )
         return Edition(
-            meta, tuple(chapters + back), tuple(self.notes), tuple(glossary), tuple(self.references),
-            tuple(comments), tuple(sorted(self.removed, key=lambda r: r.pos.line)),
+            meta,
+            tuple(chapters + back),
+            tuple(self.notes),
+            tuple(glossary),
+            tuple(self.references),
+            tuple(comments),
+            tuple(sorted(self.removed, key=lambda r: r.pos.line)),
         )
 
     # -- apparatus and head ------------------------------------------------
@@ -118,7 +130,9 @@ class DocumentBuilder:
         blocks = tuple(self._pre(p) for p in gut.header + gut.trailer)
         rights = Chapter(self._id("rights"), (Text("Project Gutenberg"),), blocks, "back", "rights", self.file)
         author = gut.fields.get("Author", "")
-        credits = tuple(Credit(role.lower(), gut.fields[role]) for role in ("Translator", "Editor") if gut.fields.get(role))
+        credits = tuple(
+            Credit(role.lower(), gut.fields[role]) for role in ("Translator", "Editor") if gut.fields.get(role)
+        )
         front = Front(gut.fields.get("Title", ""), gut.fields.get("Title+", ""), (author,) if author else (), credits)
         return front, [rights], gut.body
 
@@ -154,7 +168,7 @@ class DocumentBuilder:
             else:
                 break
             i += 1
-        self._credits(front, paras[i:i + 2])
+        self._credits(front, paras[i : i + 2])
         return front, rest + paras[i:]
 
     def _lost_link(self, p: Para) -> None:
@@ -162,7 +176,7 @@ class DocumentBuilder:
         self.ctx.diagnostics.warn(
             "link-lost",
             "this line pointed to a link that was lost when the page was copied; "
-            + ("it is kept as text" if kept else "it is left out (set reader.lost_links = \"keep\" to keep it)"),
+            + ("it is kept as text" if kept else 'it is left out (set reader.lost_links = "keep" to keep it)'),
             Position(self.file, p.start, p.end),
         )
         if not kept:
@@ -189,10 +203,14 @@ class DocumentBuilder:
         for n, ch in enumerate(chapters, start=1):
             titles = ch.titles()
             if titles and SOURCE_APPARATUS.match(titles[0].text):
-                self._remove_all(titles + ch.items, "contents or index of the source edition (its page numbers are the original's)")
+                self._remove_all(
+                    titles + ch.items, "contents or index of the source edition (its page numbers are the original's)"
+                )
                 continue
             if gutenberg and _repeats_title(titles + ch.items, front):
-                self._remove_all(titles + ch.items, "the book's title repeated before the text (a half-title of the source)")
+                self._remove_all(
+                    titles + ch.items, "the book's title repeated before the text (a half-title of the source)"
+                )
                 continue
             title = _title_inlines([t.text for t in titles] or [t for t in (front.title, front.subtitle) if t])
             blocks = self._scope(ch.items)
@@ -227,7 +245,9 @@ class DocumentBuilder:
             if entry.head.text.strip():
                 items.insert(0, Item("content", entry.head.para, entry.head.text))
             blocks = self._scope(items, lone_refs=True)
-            gid = unique_id(self._id("g-" + (_SLUG.sub("-", entry.head.label.lower()).strip("-") or "term")), {g.id for g in out})
+            gid = unique_id(
+                self._id("g-" + (_SLUG.sub("-", entry.head.label.lower()).strip("-") or "term")), {g.id for g in out}
+            )
             out.append(GlossaryEntry(gid, entry.head.label, tuple(blocks), self._span([entry.head.para])))
         return out
 
@@ -259,7 +279,11 @@ class DocumentBuilder:
         if isinstance(before, BlockQuote) and before.attribution:
             m = _HINT.match("".join(t.text for t in before.attribution if isinstance(t, Text)))
             hint = m.group(1) if m else ""
-        ref = parse_lone_reference(item.text, self._id(f"ref-lone{len(self.references) + 1}"), pos, hint) if hint else None
+        ref = (
+            parse_lone_reference(item.text, self._id(f"ref-lone{len(self.references) + 1}"), pos, hint)
+            if hint
+            else None
+        )
         if ref is None:
             blocks.insert(index, Paragraph((Text(item.text),), pos))
             return blocks
@@ -279,11 +303,13 @@ class DocumentBuilder:
             self._remove(it.para, "heading of a block of notes (the edition places notes itself)")
         if not self.ctx.options.include_comments:
             for entry in layout.comments:
-                self._remove_all([entry.head] + entry.items, "reader comment (comments are excluded in the config)")
+                self._remove_all([entry.head, *entry.items], "reader comment (comments are excluded in the config)")
             return []
         out = []
         for n, entry in enumerate(layout.comments, start=1):
-            items = [Item("content", entry.head.para.with_lines((entry.head.text,), entry.head.para.start), entry.head.text)]
+            items = [
+                Item("content", entry.head.para.with_lines((entry.head.text,), entry.head.para.start), entry.head.text)
+            ]
             items += _dedent(entry.items)
             blocks = self._scope(items)
             number = int(entry.head.label) if entry.head.label.isdigit() else n
@@ -304,18 +330,24 @@ class DocumentBuilder:
             return []
         head, rest = layout.publisher[0], layout.publisher[1:]
         blocks = tuple(Paragraph((Text(it.para.text),), Position(self.file, it.para.start, it.para.end)) for it in rest)
-        return [Chapter(self._id("about"), (Text(head.text),), blocks, "back", "about", self.file, self._span([head.para]))]
+        return [
+            Chapter(self._id("about"), (Text(head.text),), blocks, "back", "about", self.file, self._span([head.para]))
+        ]
 
     # -- citations ----------------------------------------------------------
 
     def _link_citations(self, chapters: list[Chapter], glossary: list[GlossaryEntry]):
         linker = CitationLinker(self.references, self.ctx.diagnostics)
-        lone = {line: ref for line, ref in self._lone_links}
-        chapters = [replace(c, blocks=self._link_blocks(c.blocks, linker, lone)) if c.role == "chapter" else c for c in chapters]
+        lone = dict(self._lone_links)
+        chapters = [
+            replace(c, blocks=self._link_blocks(c.blocks, linker, lone)) if c.role == "chapter" else c for c in chapters
+        ]
         glossary = [replace(g, blocks=self._link_blocks(g.blocks, linker, lone)) for g in glossary]
         return chapters, glossary
 
-    def _link_blocks(self, blocks: tuple[Block, ...], linker: CitationLinker, lone: dict[int, Reference]) -> tuple[Block, ...]:
+    def _link_blocks(
+        self, blocks: tuple[Block, ...], linker: CitationLinker, lone: dict[int, Reference]
+    ) -> tuple[Block, ...]:
         out: list[Block] = []
         for b in blocks:
             if isinstance(b, Paragraph):
@@ -382,6 +414,6 @@ def _dedent(items: list[Item]) -> list[Item]:
     base = min(it.para.min_indent for it in items)
     out = []
     for it in items:
-        lines = tuple(l[base:] for l in it.para.lines)
+        lines = tuple(ln[base:] for ln in it.para.lines)
         out.append(replace(it, para=Para(lines, it.para.start, it.para.blank_before)))
     return out

@@ -126,7 +126,7 @@ def _heading(para: Para, text: str) -> Item | None:
     """Headings of books: capitals on a short line, or numbered forms."""
     if len(para.lines) > 2 or len(text) > HEADING_MAX_CHARS or para.indent > 4:
         return None
-    if para.indent > 1 and not CHAPTER_WORD.match(text) or PAGE_NUMBER_END.search(para.lines[0]):
+    if (para.indent > 1 and not CHAPTER_WORD.match(text)) or PAGE_NUMBER_END.search(para.lines[0]):
         return None
     if PARAGRAPH_SIGN.match(text):
         return Item("heading", para, text, level=3)

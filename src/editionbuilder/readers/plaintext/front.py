@@ -21,7 +21,9 @@ TITLE_SPLIT = re.compile(r"\s+[–—-]\s+")
 
 # "by Jane Doe" alone on its line: a byline. One to six capitalised words
 # (name particles allowed), so "By 1941 Harry Pollitt was ..." is not one.
-BYLINE = re.compile(r"^(?i:by)\s+([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|da|di|du|van|von|der|den|la|le|of|and|&)){0,5})$")
+BYLINE = re.compile(
+    r"^(?i:by)\s+([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|da|di|du|van|von|der|den|la|le|of|and|&)){0,5})$"
+)
 
 # "... see here." / "click here" / "available here": the anchor text of a link
 # the copy lost. Only short paragraphs qualify (see LOST_LINK_MAX_WORDS).
@@ -46,9 +48,15 @@ _ROLE_WORD = re.compile(_ROLE, re.I)
 COMPANY_YEAR = re.compile(r"(?:^|[.;]\s+)(?P<company>(?:[A-Z][\w'’&.-]*\s+){1,5}?)(?P<year>(?:1[89]|20)\d\d)\.?\s*$")
 
 _ROLE_NAMES = {
-    "directed by": "director", "written by": "author", "writer": "author",
-    "produced by": "producer", "screenplay by": "screenplay", "music by": "music",
-    "cinematography by": "cinematography", "edited by": "editor", "narrated by": "narrator",
+    "directed by": "director",
+    "written by": "author",
+    "writer": "author",
+    "produced by": "producer",
+    "screenplay by": "screenplay",
+    "music by": "music",
+    "cinematography by": "cinematography",
+    "edited by": "editor",
+    "narrated by": "narrator",
 }
 
 
@@ -88,7 +96,7 @@ def find_credits(text: str) -> tuple[Credit, ...]:
             role = role.lower()
             credits.append(Credit(_ROLE_NAMES.get(role, role), name))
     if credits:
-        tail = COMPANY_YEAR.search(text[_last_credit_end(text):])
+        tail = COMPANY_YEAR.search(text[_last_credit_end(text) :])
         if tail and tail.group("company").strip():
             credits.append(Credit("company", tail.group("company").strip()))
             credits.append(Credit("year", tail.group("year")))

@@ -47,7 +47,7 @@ def _split_emphasis(text: str) -> list[tuple[str, bool]]:
     pos = 0
     for m in EMPHASIS.finditer(text):
         if m.start() > pos:
-            parts.append((text[pos:m.start()], False))
+            parts.append((text[pos : m.start()], False))
         parts.append((m.group(1), True))
         pos = m.end()
     if pos < len(text):
@@ -67,7 +67,7 @@ def _split_calls(text: str, calls: str) -> list[Inline]:
     pos = 0
     for m in re.finditer("|".join(f"(?:{p})" for p in patterns), text):
         if m.start() > pos:
-            out.append(Text(text[pos:m.start()]))
+            out.append(Text(text[pos : m.start()]))
         label = m.group(0).strip("[]")
         out.append(NoteRef("", label))
         pos = m.end()

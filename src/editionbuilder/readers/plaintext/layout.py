@@ -162,7 +162,7 @@ def _place_comment(item: Item, layout: Layout) -> None:
 
 
 def _rest_lines(item: Item) -> str:
-    rest = [l.strip() for l in item.para.lines[1:]]
+    rest = [ln.strip() for ln in item.para.lines[1:]]
     return (" " + " ".join(rest)) if rest else ""
 
 
@@ -199,13 +199,22 @@ def join_titles(chapters: list[Chapter]) -> list[Chapter]:
     out: list[Chapter] = []
     pending: list[Item] = []
     for ch in chapters:
-        if ch.heading is not None and NUMBERED_HEADING.match(ch.heading.text) and ch.items and _is_name_line(ch.items[0]):
+        if (
+            ch.heading is not None
+            and NUMBERED_HEADING.match(ch.heading.text)
+            and ch.items
+            and _is_name_line(ch.items[0])
+        ):
             ch.more_titles.append(ch.items.pop(0))
         if pending and ch.heading is not None:
-            ch.more_titles[:0] = pending[1:] + [ch.heading]
+            ch.more_titles[:0] = [*pending[1:], ch.heading]
             ch.heading, pending = pending[0], []
-        if ch.heading is not None and not ch.items and ch is not chapters[-1] \
-                and NUMBERED_HEADING.match(ch.heading.text):
+        if (
+            ch.heading is not None
+            and not ch.items
+            and ch is not chapters[-1]
+            and NUMBERED_HEADING.match(ch.heading.text)
+        ):
             pending = ch.titles()
             continue
         out.append(ch)
@@ -214,14 +223,18 @@ def join_titles(chapters: list[Chapter]) -> list[Chapter]:
 
 def _is_name_line(item: Item) -> bool:
     text = item.text
-    return item.kind in ("content", "heading") and len(item.para.lines) <= 2 and len(text) <= 80 and text.upper() == text
+    return (
+        item.kind in ("content", "heading") and len(item.para.lines) <= 2 and len(text) <= 80 and text.upper() == text
+    )
 
 
 def split_source_front(chapters: list[Chapter]) -> tuple[list[Item], list[Chapter]]:
     """Chapters before the first one with prose in it: a Gutenberg text's
     title page, dedication and the like, kept together as source front matter."""
     for n, ch in enumerate(chapters):
-        if any(it.kind == "content" and it.para.indent == 0 and len(it.text.split()) >= PROSE_MIN_WORDS for it in ch.items):
+        if any(
+            it.kind == "content" and it.para.indent == 0 and len(it.text.split()) >= PROSE_MIN_WORDS for it in ch.items
+        ):
             front = [it for c in chapters[:n] for it in c.titles() + c.items]
             return front, chapters[n:]
     return [], chapters

@@ -57,9 +57,9 @@ def _make_note(d: NoteDraft, note_id: str, file: str) -> Note:
     blocks: list[Block] = [Paragraph(parse_inlines(d.first_text), Position(file, d.paras[0].start, d.paras[0].end))]
     for p in d.paras[1:]:
         pos = Position(file, p.start, p.end)
-        if any(_TABULAR.search(l) for l in p.lines) or p.min_indent >= 2:
+        if any(_TABULAR.search(ln) for ln in p.lines) or p.min_indent >= 2:
             base = p.min_indent
-            blocks.append(Preformatted("\n".join(l[base:] for l in p.lines), pos))
+            blocks.append(Preformatted("\n".join(ln[base:] for ln in p.lines), pos))
         else:
             blocks.append(Paragraph(parse_inlines(p.text), pos))
     end = d.paras[-1].end
@@ -69,7 +69,7 @@ def _make_note(d: NoteDraft, note_id: str, file: str) -> Note:
 def _pair_stars(calls, drafts, notes, by_call) -> None:
     star_calls = [i for i, c in enumerate(calls) if c.marker == "*"]
     star_notes = [k for k, d in enumerate(drafts) if d.kind == "star-note"]
-    for i, k in zip(star_calls, star_notes):
+    for i, k in zip(star_calls, star_notes, strict=False):
         by_call[i] = notes[k].id
 
 
@@ -85,7 +85,7 @@ def _pair_by_group(calls, drafts, notes, by_call) -> None:
         if drafts[members[0]].kind == "bracket-note":
             _pair_labels(window, members, calls, drafts, notes, by_call)
         else:
-            for i, k in zip(window, members):
+            for i, k in zip(window, members, strict=False):
                 by_call[i] = notes[k].id
         low = high
 
@@ -109,7 +109,7 @@ def _calls(blocks: list[Block]) -> list[tuple[NoteRef, Position]]:
 
 def _report(found, drafts, notes, by_call, diags: Diagnostics) -> None:
     used = set(by_call.values())
-    for d, n in zip(drafts, notes):
+    for d, n in zip(drafts, notes, strict=False):
         if n.id not in used:
             diags.warn("note-unreferenced", f"note {d.label} has no call in the text; it is kept", n.pos)
     for i, (c, pos) in enumerate(found):

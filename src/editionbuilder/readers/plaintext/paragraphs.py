@@ -32,12 +32,12 @@ class Para:
 
     @property
     def min_indent(self) -> int:
-        return min(len(_INDENT.match(l).group(0).replace("\t", "    ")) for l in self.lines)
+        return min(len(_INDENT.match(ln).group(0).replace("\t", "    ")) for ln in self.lines)
 
     @property
     def text(self) -> str:
         """The lines joined with single spaces, outer whitespace stripped."""
-        return " ".join(l.strip() for l in self.lines)
+        return " ".join(ln.strip() for ln in self.lines)
 
     def with_lines(self, lines: tuple[str, ...], start: int) -> Para:
         return Para(lines, start, self.blank_before)

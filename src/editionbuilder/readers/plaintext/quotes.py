@@ -32,7 +32,7 @@ class QuoteSpan:
 
 
 def opens_quotation(text: str) -> bool:
-    return text[:1] in "“\""
+    return text[:1] in '“"'
 
 
 def find_quote(texts: list[str], start: int, stops: set[int]) -> QuoteSpan | None:
@@ -49,16 +49,15 @@ def find_quote(texts: list[str], start: int, stops: set[int]) -> QuoteSpan | Non
         text = texts[j]
         # Multi-paragraph quotations may reopen each paragraph with a mark
         # that does not nest ("“...¶“...”"): skip it.
-        first = 1 if j > start and depth > 0 and text[:1] in "“\"" else 0
+        first = 1 if j > start and depth > 0 and text[:1] in '“"' else 0
         for k in range(first, len(text)):
             depth = _step(depth, text, k)
             if depth == 0:
                 return _closed_at(text, k, j)
         if depth == 1 and _WRONG_CLOSER.search(text):
             return QuoteSpan(j, "", "wrong-mark")
-        if m := _TRAILING_PAREN.search(text):
-            if any(c.isdigit() for c in m.group("inner")):
-                return QuoteSpan(j, text[m.start():].rstrip(" ."), "at-citation")
+        if (m := _TRAILING_PAREN.search(text)) and any(c.isdigit() for c in m.group("inner")):
+            return QuoteSpan(j, text[m.start() :].rstrip(" ."), "at-citation")
     return None
 
 
@@ -77,7 +76,7 @@ def _step(depth: int, text: str, k: int) -> int:
 
 
 def _closed_at(text: str, k: int, j: int) -> QuoteSpan | None:
-    m = _TAIL.match(text[k + 1:])
+    m = _TAIL.match(text[k + 1 :])
     if not m:
         return None
     return QuoteSpan(j, (m.group("paren") or "").strip(), "yes")
