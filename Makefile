@@ -19,7 +19,7 @@ PYTHON ?= python3
 VENV ?= .venv
 CONFIG ?= editions.toml
 
-# Debian packages the outputs need (see /work/shared/RECIPES.md):
+# Debian packages the outputs need:
 #   fonts-ebgaramond     the book face (08 and 12 cuts)
 #   poppler-utils, qpdf  inspecting and checking PDFs
 #   libgs-common         the CMYK ICC profile for PDF/X output intents

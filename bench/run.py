@@ -35,7 +35,7 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
+CORPUS = ROOT / "tests" / "corpus"
 TEXTS = (
     "01-pg-engels-socialism-utopian-scientific/39257-8.txt",
     "02-pg-bradley-enclosures-in-england/29258.txt",

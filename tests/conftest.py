@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from editionbuilder.cli import main
-from paths import CORPUS, ROOT
+from paths import ENGELS as ENGELS_FILE
+from paths import ROOT, corpus_file
 
-ENGELS = CORPUS / "01-pg-engels-socialism-utopian-scientific/39257-8.txt"
+ENGELS = corpus_file(ENGELS_FILE)
 SHIPPED = ("essay", "film", "anthology")
 CORPUS_EDITION = "39257-8"
 BOOKS = (*SHIPPED, CORPUS_EDITION)

@@ -1,17 +1,36 @@
-"""Where the tests find the project and the shared inputs beside it."""
+"""Where the tests find the project and the inputs they read.
+
+Everything a test reads is inside the repository: the seeds in ``seeds/``
+and the corpus in ``tests/corpus/`` (each folder with its provenance and
+licence). ``corpus_file`` names a corpus file and fails the test at once,
+with the path, when the file is not there.
+"""
 
 from pathlib import Path
+
+import pytest
 
 from editionbuilder.bibliography import parse_reference
 from editionbuilder.model import Position, Reference
 
 ROOT = Path(__file__).resolve().parent.parent
-# ../shared beside the project holds the seeds' originals and the corpus;
-# CI clones the project with it alongside.
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
+CORPUS = ROOT / "tests" / "corpus"
 # The essay seed, whose bibliography block is lines 79-141.
 SEED = ROOT / "seeds" / "001_72f3cb4c218735c2.txt"
+
+ENGELS = "01-pg-engels-socialism-utopian-scientific/39257-8.txt"
+BRADLEY = "02-pg-bradley-enclosures-in-england/29258.txt"
+OBRIEN = "03-pg-obrien-mediaeval-economic-teaching/13488-8.txt"
+GUTENBERG = (ENGELS, BRADLEY, OBRIEN)
+
+
+def corpus_file(relative: str) -> Path:
+    """``tests/corpus/RELATIVE``; a missing file fails the test that needs it
+    (never a skip, never a loop over nothing)."""
+    path = CORPUS / relative
+    if not path.is_file():
+        pytest.fail(f"test input missing: {path} (the corpus is part of the repository)", pytrace=False)
+    return path
 
 
 def seed_lines() -> list[str]:

@@ -18,7 +18,7 @@ from editionbuilder.bibliography import (
     parse_reference,
 )
 from editionbuilder.model import Issued, Name, Position, Reference
-from paths import CORPUS, SEED, seed_lines, seed_references
+from paths import GUTENBERG, SEED, corpus_file, seed_lines, seed_references
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -446,7 +446,9 @@ def test_no_false_positive_in_seed_outside_the_bibliography():
 
 
 def corpus_texts() -> list[Path]:
-    return sorted(p for p in CORPUS.glob("*/*") if p.suffix in {".txt", ".md"} and p.name != "PROVENANCE.md")
+    """The corpus texts that hold no bibliography line of the seeds' kind."""
+    manuscripts = ("05-md-inara-joss-example-paper/paper.md", "06-md-pandoc-markdown-citations/markdown-citations.txt")
+    return [corpus_file(name) for name in (*GUTENBERG, *manuscripts)]
 
 
 def read_text(path: Path) -> str:

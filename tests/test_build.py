@@ -18,7 +18,7 @@ from lxml import etree
 
 from conftest import SHIPPED, build_all
 from editionbuilder.cli import main
-from paths import ROOT, SHARED
+from paths import ROOT, corpus_file
 
 EDITIONS = SHIPPED
 
@@ -206,12 +206,12 @@ def manuscripts(tmp_path_factory) -> Path:
     as .md with its .bib so the suffix picks the Markdown reader) and the DOCX."""
     out = tmp_path_factory.mktemp("manuscripts")
     work = tmp_path_factory.mktemp("manuscript-src")
-    shutil.copy(SHARED / "corpus/06-md-pandoc-markdown-citations/markdown-citations.txt", work / "citations.md")
-    shutil.copy(SHARED / "corpus/06-md-pandoc-markdown-citations/biblio.bib", work / "citations.bib")
+    shutil.copy(corpus_file("06-md-pandoc-markdown-citations/markdown-citations.txt"), work / "citations.md")
+    shutil.copy(corpus_file("06-md-pandoc-markdown-citations/biblio.bib"), work / "citations.bib")
     for source in (
-        SHARED / "corpus/05-md-inara-joss-example-paper/paper.md",
+        corpus_file("05-md-inara-joss-example-paper/paper.md"),
         work / "citations.md",
-        SHARED / "corpus/07-docx-pandoc-notes/notes.docx",
+        corpus_file("07-docx-pandoc-notes/notes.docx"),
     ):
         assert main(["build", str(source), "--out", str(out)]) == 0
     return out

@@ -68,13 +68,13 @@ from editionbuilder.writers.export import (
     export,
     export_path,
 )
-from paths import CORPUS, ROOT
+from paths import ROOT, corpus_file
 
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 STEMS = [p.stem for p in SEEDS]
 # The essay: citations, block quotes with attributions, glossary, bibliography.
 ESSAY = "001_72f3cb4c218735c2"
-PAPER = CORPUS / "05-md-inara-joss-example-paper" / "paper.md"
+PAPER = corpus_file("05-md-inara-joss-example-paper/paper.md")
 
 
 def read_text_source(path: Path) -> tuple[Edition, Diagnostics]:

@@ -20,9 +20,9 @@ from editionbuilder.config import load_config, one_off_edition
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.fidelity import compare, epub_text, join_hyphenated, pdf_text, writer_labels
 from editionbuilder.pipeline import read_edition
-from paths import CORPUS, ROOT
+from paths import BRADLEY, OBRIEN, ROOT, corpus_file
 
-OTHER_TEXTS = sorted(CORPUS.glob("0[23]-pg-*/*.txt"))
+OTHER_TEXTS = [corpus_file(BRADLEY), corpus_file(OBRIEN)]
 
 
 def test_check_passes_on_every_built_file(full_build, corpus_config, capsys):

@@ -47,10 +47,11 @@ from editionbuilder.writers import (
 from editionbuilder.writers import pdf as pdf_writer
 from editionbuilder.writers.pdf import PdfWriter, render_html
 from editionbuilder.writers.press import MIN_PAGES, press_profile
-from paths import ROOT, SHARED
+from paths import ENGELS as ENGELS_FILE
+from paths import ROOT, corpus_file
 
 EPOCH = 1_764_028_800  # 2025-11-25T00:00:00Z
-ENGELS = SHARED / "corpus/01-pg-engels-socialism-utopian-scientific/39257-8.txt"
+ENGELS = corpus_file(ENGELS_FILE)
 HYPHENS = ("\u2010", "-")  # WeasyPrint's hyphenate-character, and a compound's own hyphen
 SECONDS: dict[str, float] = {}
 

@@ -37,11 +37,11 @@ from editionbuilder.readers import ReadContext, reader_for
 from editionbuilder.readers.pandoc import ReadSettings, read_manuscript, read_pandoc
 from editionbuilder.readers.pandoc.cites import split_written
 from editionbuilder.walk import iter_blocks, iter_inlines
-from paths import CORPUS
+from paths import corpus_file
 
-PAPER = CORPUS / "05-md-inara-joss-example-paper"
-CITATIONS = CORPUS / "06-md-pandoc-markdown-citations"
-NOTES = CORPUS / "07-docx-pandoc-notes"
+PAPER = corpus_file("05-md-inara-joss-example-paper/paper.md").parent
+CITATIONS = corpus_file("06-md-pandoc-markdown-citations/markdown-citations.txt").parent
+NOTES = corpus_file("07-docx-pandoc-notes/notes.docx").parent
 
 
 def read(path: Path, fmt: str = "", bibliography: tuple[str, ...] = ()) -> tuple[Edition, Diagnostics]:

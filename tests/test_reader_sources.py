@@ -1,6 +1,6 @@
 """The reader on real sources: the two seeds (golden models, read against
 the sources line by line before they were committed) and the Gutenberg
-texts of the shared corpus; line accounting; no word lost; no crash on
+texts of the corpus (tests/corpus); line accounting; no word lost; no crash on
 arbitrary text.
 
 Regenerate the goldens with ``EDITIONBUILDER_REGEN=1 pytest tests/test_reader_sources.py``
@@ -24,11 +24,12 @@ from editionbuilder.diagnostics import Diagnostics, InputError
 from editionbuilder.options import EditionOptions
 from editionbuilder.pipeline import read_edition
 from editionbuilder.sources import read_source
-from paths import ROOT, SHARED
+from paths import GUTENBERG as GUTENBERG_FILES
+from paths import ROOT, corpus_file
 
 GOLDEN = Path(__file__).parent / "golden"
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-GUTENBERG = sorted(SHARED.glob("corpus/0[1-3]-pg-*/*.txt"))
+GUTENBERG = [corpus_file(name) for name in GUTENBERG_FILES]
 
 # Words that are syntax of the plain-text conventions, not text: the byline's
 # "by", "Definition:" and the inline note's "Footnote".

@@ -11,15 +11,17 @@ from hypothesis import strategies as st
 
 from editionbuilder.diagnostics import InputError
 from editionbuilder.sources import DecodedText, decode, read_source
-from paths import CORPUS
+from paths import ENGELS as ENGELS_FILE
+from paths import OBRIEN as OBRIEN_FILE
+from paths import corpus_file
 
 SAMPLE = "“Quote” – dash… café"
 # Latin-1 cannot hold curly quotes, en dashes or the ellipsis.
 LATIN1_SAMPLE = "«Quote» café crème £5 naïve"
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-ENGELS = CORPUS / "01-pg-engels-socialism-utopian-scientific" / "39257-8.txt"
-OBRIEN = CORPUS / "03-pg-obrien-mediaeval-economic-teaching" / "13488-8.txt"
+ENGELS = corpus_file(ENGELS_FILE)
+OBRIEN = corpus_file(OBRIEN_FILE)
 
 
 # -- encodings ---------------------------------------------------------------
@@ -193,7 +195,7 @@ def test_signature_lookalike_that_is_not_mojibake_is_untouched() -> None:
     assert result.repaired == ()
 
 
-# -- the shared corpus and the seeds -----------------------------------------
+# -- the corpus and the seeds ------------------------------------------------
 
 
 def test_engels_latin1_crlf() -> None:

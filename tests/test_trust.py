@@ -23,7 +23,7 @@ from editionbuilder.fidelity import compare, epub_text, pdf_text, writer_labels
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import build_edition, read_edition
 from editionbuilder.sources import read_source
-from paths import CORPUS, ROOT
+from paths import GUTENBERG, ROOT, corpus_file
 
 MARKUP = (
     "Markup in Prose\n\n"
@@ -216,7 +216,7 @@ def long_text() -> str:
     """About 5 MB: the paragraphs of the Gutenberg texts, 40 to a chapter,
     over and over, under one title and byline."""
     bodies = []
-    for path in sorted(CORPUS.glob("0[1-3]-pg-*/*.txt")):
+    for path in map(corpus_file, GUTENBERG):
         text = read_source(path).text
         start = re.search(r"\*\*\* ?START OF.*\n", text).end()
         bodies.append(
@@ -226,6 +226,8 @@ def long_text() -> str:
                 if len(p) > 200 and "[" not in p and "*" not in p
             ]
         )
+    # Each text gives hundreds of paragraphs; none would make the loop below endless.
+    assert all(len(paras) > 40 for paras in bodies), [len(paras) for paras in bodies]
     chapters, size = [], 0
     while size < 5_000_000:
         for paras in bodies:

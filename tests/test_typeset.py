@@ -24,9 +24,10 @@ from editionbuilder.config import one_off_edition
 from editionbuilder.options import BuildOptions, MetadataOverrides, PrintOptions
 from editionbuilder.pipeline import build_edition
 from editionbuilder.writers import pdf
-from paths import SHARED
+from paths import ENGELS as ENGELS_FILE
+from paths import corpus_file
 
-ENGELS = SHARED / "corpus/01-pg-engels-socialism-utopian-scientific/39257-8.txt"
+ENGELS = corpus_file(ENGELS_FILE)
 EPOCH = 1_764_028_800
 FILES = ("book.epub", "book.pdf", "book-press.pdf", "book-cover.pdf")
 
