@@ -23,7 +23,7 @@ import pytest
 from lxml import etree
 
 from conftest import BOOKS, CORPUS_EDITION
-from paths import ROOT
+from editionbuilder import templating
 
 NAMES = BOOKS
 PRINT_EDITIONS = ("anthology", CORPUS_EDITION)
@@ -301,7 +301,7 @@ def test_section_breaks_are_labelled_separators(books, name):
     rules = [hr for root in documents(books[name]).values() for hr in root.iterfind(".//x:hr", NS)]
     for hr in rules:
         assert hr.get("role") == "separator" and hr.get("aria-label") and "section-break" in hr.get("class")
-    css = (ROOT / "styles/base.css").read_text(encoding="utf-8")
+    css = (templating.STYLE_DIR / "base.css").read_text(encoding="utf-8")
     assert re.search(r"hr\.section-break::before\s*\{[^}]*content:", css)  # a visible ornament
 
 

@@ -29,6 +29,7 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 from weasyprint.formatting_structure import boxes as wboxes
 
+from editionbuilder import templating
 from editionbuilder.config import load_config, one_off_edition
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.model import BlockQuote, Edition, NoteRef, Paragraph, SectionBreak
@@ -501,7 +502,7 @@ def one_document(book: Book):
     """The whole book laid out as one WeasyPrint document, every part in one
     column, as the press writer's first layout of each part sets it."""
     g = pagesetup.geometry(book.options.print, pagesetup.ASSUMED_PAGES, False)
-    sheets = tuple(ROOT / "styles" / name for name in ("base.css", "print.css", "press.css"))
+    sheets = tuple(templating.STYLE_DIR / name for name in ("base.css", "print.css", "press.css"))
     css = (
         pdf_writer.font_css(pdf_writer.DEFAULT_FONTS)
         + pagesetup.page_css(g)

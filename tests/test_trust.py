@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from editionbuilder import writers
+from editionbuilder import templating, writers
 from editionbuilder.accounting import WORD, model_words
 from editionbuilder.cli import main
 from editionbuilder.config import load_config, one_off_edition
@@ -118,7 +118,7 @@ def test_stylesheets_reach_no_file_outside_the_project_and_no_network(tmp_path):
     url = f"http://127.0.0.1:{server.server_port}/a.png"
     (styles / "print.css").write_text(
         f'@import url("{(outside / "evil.css").as_uri()}");\n'
-        + (ROOT / "styles/print.css").read_text(encoding="utf-8")
+        + (templating.STYLE_DIR / "print.css").read_text(encoding="utf-8")
         + f'\nh1::after {{ content: url("{url}") url("file:///etc/passwd"); }}\n',
         encoding="utf-8",
     )

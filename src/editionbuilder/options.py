@@ -7,7 +7,7 @@ rest of the package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Trim sizes by name, in inches (width, height). KDP and IngramSpark both
 # offer these; "a5" is 148 x 210 mm.
@@ -123,7 +123,10 @@ class BuildOptions:
     source_date_epoch: int = 0
     formats: tuple[str, ...] = ("epub", "pdf")
     strict: bool = False
-    extra_template_dirs: tuple[str, ...] = field(default=())
+    # Folders searched before the package's own templates and stylesheets,
+    # relative to the project: a project replaces one file by putting its
+    # own copy there (``templating``).
+    extra_template_dirs: tuple[str, ...] = ("templates", "styles")
     # Where typeset parts of print books are kept between builds (typeset.py);
     # "": nothing is kept, every part is typeset.
     cache_dir: str = ""

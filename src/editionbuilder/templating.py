@@ -7,16 +7,22 @@ field into an error instead of an empty string, and autoescaping is on for
 every template (``.j2`` included): source text such as ``<Author, p.1>`` or
 ``<script>`` must reach the reader as text, never as markup.
 
-Templates ship inside the package (``templates/``) because they name model
-fields; directories given by the user are searched first, so an editor can
-replace one template without copying the others.
+Templates and stylesheets ship inside the package (``templates/``,
+``styles/``) and are found with ``importlib.resources``, so an installed
+wheel builds books as a source checkout does. A project's own folders
+(``templates/`` and ``styles/`` beside its config, see
+``options.BuildOptions.extra_template_dirs``) are searched first, so an
+editor can replace one file without copying the others.
 """
 
 from __future__ import annotations
 
+import atexit
 import re
 from collections.abc import Sequence
+from contextlib import ExitStack
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -25,10 +31,20 @@ from markupsafe import Markup
 
 from .diagnostics import RenderError
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
-# The project's shared stylesheets (styles/ at the root of the source tree:
-# CSS only, editable without touching the package).
-STYLE_DIR = Path(__file__).resolve().parents[2] / "styles"
+# Package data as real folders: Jinja2's loader and WeasyPrint's URL fetcher
+# want paths. An installed package is a folder already (``as_file`` gives
+# it back); the stack keeps any extracted copy until the process ends.
+_DATA = ExitStack()
+atexit.register(_DATA.close)
+
+
+def _package_dir(name: str) -> Path:
+    return _DATA.enter_context(resources.as_file(resources.files(__package__).joinpath(name)))
+
+
+TEMPLATE_DIR = _package_dir("templates")
+# The shared stylesheets: base.css, one sheet per medium, the cover's.
+STYLE_DIR = _package_dir("styles")
 
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates,

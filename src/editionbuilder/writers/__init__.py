@@ -40,6 +40,11 @@ class WriteContext:
     products: dict = field(default_factory=dict)
     progress: Callable[[str], None] | None = None  # stage and page news for a terminal (the CLI's)
 
+    @property
+    def override_dirs(self) -> tuple[str, ...]:
+        """The project's template and stylesheet folders, searched before the package's."""
+        return tuple(str(self.project_dir / d) for d in self.build.extra_template_dirs)
+
 
 PRINT_LAYOUT = "print-layout"
 

@@ -196,7 +196,7 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
     """``out``: the print cover of ``edition`` for an interior of ``pages`` pages."""
     check_fonts(DEFAULT_FONTS)
     md, wrap = edition.metadata, wrap_geometry(ctx.options.print, pages)
-    extra = tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
+    extra = ctx.override_dirs
     blurb = blurb_paragraphs(ctx.options.metadata.blurb or md.description)
     _check_blurb(blurb, wrap, ctx)
     font_in = spine_font_in(wrap, md)

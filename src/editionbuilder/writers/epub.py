@@ -104,7 +104,7 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
     When the press PDF of this build was typeset first, its pages are
     marked in the text and listed in the nav's page list (``pagelist``)."""
     lay = html.layout(edition, html.EPUB)
-    extra = template_dirs(ctx)
+    extra = ctx.override_dirs
     printed = ctx.products.get(PRINT_LAYOUT)
     if printed is None and ctx.options.print.enabled and "pdf" not in ctx.build.formats:
         ctx.diagnostics.info(
@@ -139,11 +139,6 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
     ncx = _render_ncx(edition.metadata, lay, extra)
     raw = _package(book, ncx, ctx.build.source_date_epoch)
     atomic_write_bytes(out, reproducible_zip(raw, ctx.build.source_date_epoch, lay.view.lang))
-
-
-def template_dirs(ctx: WriteContext) -> tuple[str, ...]:
-    """The user's template/style directories, relative to the project."""
-    return tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
 
 
 def _render(part: html.Part, view: html.View, css: list[str], extra: tuple[str, ...]) -> bytes:

@@ -530,7 +530,7 @@ class PdfWriter:
         from .typeset import typeset_book
 
         check_fonts(self.fonts)
-        extra = tuple(str(ctx.project_dir / d) for d in ctx.build.extra_template_dirs)
+        extra = ctx.override_dirs
         sheets = tuple(templating.find_stylesheet(name, extra) for name in (*self.stylesheets, self.profile.sheet))
         return typeset_book(edition, ctx, self.profile, sheets, self.fonts, keep_layouts)
 

@@ -241,7 +241,7 @@ class _Typesetter:
     def _part(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> PartResult:
         """One part (or the front matter: ``first_folio`` 0), from the cache
         or typeset now."""
-        extra = tuple(str(self.ctx.project_dir / d) for d in self.ctx.build.extra_template_dirs)
+        extra = self.ctx.override_dirs
         source = parts_html(lay, parts, self.edition, extra, created(self.ctx.build.source_date_epoch))
         own = part_css(first_folio, self.edition.metadata.title or "") if first_folio else ""
         # The front matter's file gives the book its metadata, the press
