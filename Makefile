@@ -68,13 +68,23 @@ BUILD_INPUTS := $(CONFIG) $(shell find . \( -path ./output -o -path ./$(VENV) -o
 	-o -path ./.hypothesis -o -path ./.pytest_cache -o -name '*.egg-info' \) -prune -o -type f -print) \
 	$(wildcard /usr/share/fonts/opentype/ebgaramond/EBGaramond12-*.otf)
 BUILD_STAMP := output/.build.stamp
+# The stamp lists the files the last build wrote (its "wrote FILE" lines):
+# one of them missing (deleted, moved away) makes the build run again.
+BUILT := $(shell cat $(BUILD_STAMP) 2>/dev/null)
+MISSING_OUTPUTS := $(filter-out $(wildcard $(BUILT)),$(BUILT))
 
 build: setup $(BUILD_STAMP)
 
-$(BUILD_STAMP): $(BUILD_INPUTS) $(INSTALL_STAMP)
+$(BUILD_STAMP): $(BUILD_INPUTS) $(INSTALL_STAMP) $(MISSING_OUTPUTS)
 	@echo "==> building every edition in $(CONFIG) into output/"
-	@$(VENV)/bin/editionbuilder build --config $(CONFIG)
-	@touch $@
+	@mkdir -p $(@D)
+	@$(VENV)/bin/editionbuilder build --config $(CONFIG) > $@.log || { cat $@.log; rm -f $@.log; exit 1; }
+	@cat $@.log; sed -n 's/^wrote //p' $@.log > $@; rm -f $@.log
+
+# A missing output has no recipe of its own: it only marks the stamp out of date.
+ifneq ($(MISSING_OUTPUTS),)
+$(MISSING_OUTPUTS):
+endif
 
 test: setup tools
 	@echo "==> running the tests"

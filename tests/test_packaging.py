@@ -56,7 +56,9 @@ def fresh_venv(folder: Path, wheel: Path) -> Path:
 
 def package_data(root: Path) -> set[str]:
     """The templates and stylesheets of the package at ``root``."""
-    return {p.relative_to(root).as_posix() for pattern in ("templates/*.j2", "styles/*.css") for p in root.glob(pattern)}
+    return {
+        p.relative_to(root).as_posix() for pattern in ("templates/*.j2", "styles/*.css") for p in root.glob(pattern)
+    }
 
 
 def test_a_wheel_installed_elsewhere_builds_a_seed_edition(tmp_path):
