@@ -13,12 +13,13 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from editionbuilder.cli import EXIT_FIDELITY, main
 from editionbuilder.config import load_config, one_off_edition
 from editionbuilder.diagnostics import Diagnostics
-from editionbuilder.fidelity import compare, epub_text, join_hyphenated, pdf_text, writer_labels
+from editionbuilder.fidelity import compare, epub_text, join_hyphenated, numeral_value, pdf_text, writer_labels
 from editionbuilder.pipeline import read_edition
 from paths import BRADLEY, OBRIEN, ROOT, corpus_file
 
@@ -148,7 +149,41 @@ def test_words_shared_by_a_note_and_the_text_across_its_page(tmp_path):
         "A Book\nbooks dealing with the enunciation of abstract theories; nevertheless it is possible "
         "to state the rule generally.\n91\n"
     )
-    report = compare(edition, "pdf", page_1 + page_2, writer_labels())
+    # pages 90 and 91 of a longer book
+    report = compare(edition, "pdf", page_1 + page_2, writer_labels(), pages=120)
     assert report.passed, (report.lost, report.added)
     swapped = page_1.replace("working classes1 than in", "working classes1 than") + page_2
-    assert not compare(edition, "pdf", swapped, writer_labels()).passed  # a word really lost is still found
+    assert not compare(edition, "pdf", swapped, writer_labels(), pages=120).passed  # a word really lost is still found
+
+
+def test_words_spelt_like_roman_numerals_are_not_taken_for_page_numbers(full_build, tmp_path, capsys):
+    """ "did civil mix" added to a built EPUB and to a built PDF's text:
+    none is a well-formed numeral within the book's pages ("mix" is 1009
+    in roman, past the last page), so `check` fails on both and names them."""
+    out = tmp_path / "out"
+    out.mkdir()
+    with zipfile.ZipFile(full_build / "film.epub") as src, zipfile.ZipFile(out / "film.epub", "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename.endswith(".xhtml") and b"Kremlin" in data:
+                data = data.replace(b"Kremlin", b"Kremlin did civil mix", 1)
+            dst.writestr(info, data)
+    with pikepdf.open(full_build / "film.pdf") as pdf:
+        page = pdf.pages[0]
+        font = pdf.make_indirect(
+            pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica)
+        )
+        page.Resources.Font[pikepdf.Name("/FAdded")] = font
+        page.contents_add(pdf.make_stream(b"BT /FAdded 9 Tf 72 40 Td (did civil mix) Tj ET"), prepend=False)
+        pdf.save(out / "film.pdf")
+    code = main(["check", "--config", str(ROOT / "editions.toml"), "--edition", "film", "--out", str(out)])
+    assert code == EXIT_FIDELITY
+    printed = capsys.readouterr().out
+    assert "FAIL  film.epub" in printed and "FAIL  film.pdf" in printed, printed
+    assert printed.count(" 3 added") == 2, printed
+    assert "did civil mix" in printed
+
+
+def test_numerals_are_well_formed_arabic_or_roman():
+    assert [numeral_value(w) for w in ("xiv", "mcmxc", "12", "vi", "i")] == [14, 1990, 12, 6, 1]
+    assert [numeral_value(w) for w in ("did", "civil", "mild", "dim", "iiii", "vx", "012", "١٢")] == [0] * 8

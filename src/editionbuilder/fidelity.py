@@ -46,7 +46,7 @@ from lxml import etree
 
 from .accounting import WORD, block_texts, inline_text
 from .diagnostics import InputError
-from .model import BlockQuote, Citation, Edition, Heading
+from .model import BlockQuote, Citation, Edition, Heading, Inline, TermRef
 from .writers.pagelist import GRAM, gram_index
 
 HYPHENATE_CHARACTER = "\u2010"  # what WeasyPrint adds at a hyphenated line end
@@ -147,6 +147,17 @@ def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
 
 
 def _citations(edition: Edition) -> Iterator[Citation]:
+    return (x for x in _inline_nodes(edition) if isinstance(x, Citation))
+
+
+def _counted(edition: Edition) -> int:
+    """How many things the writers may number: notes, responses, and the
+    uses of a work or a term that its entry's back-links count."""
+    uses = sum(isinstance(x, Citation | TermRef) for x in _inline_nodes(edition))
+    return max(len(edition.notes), len(edition.comments), uses)
+
+
+def _inline_nodes(edition: Edition) -> Iterator[Inline]:
     from .walk import iter_blocks, walk_inlines
 
     for blocks in (
@@ -157,9 +168,7 @@ def _citations(edition: Edition) -> Iterator[Citation]:
     ):
         for b in iter_blocks(blocks):
             inlines = b.attribution if isinstance(b, BlockQuote) else getattr(b, "inlines", ())
-            for x in walk_inlines(inlines or ()):
-                if isinstance(x, Citation):
-                    yield x
+            yield from walk_inlines(inlines or ())
 
 
 # --------------------------------------------------------------------------
@@ -169,6 +178,10 @@ def _citations(edition: Edition) -> Iterator[Citation]:
 
 def epub_text(path: Path) -> str:
     """The text of an EPUB's content documents, in spine order."""
+    return "\n".join(_xhtml_text(d) for d in _epub_documents(path))
+
+
+def _epub_documents(path: Path) -> list[etree._Element]:
     try:
         with zipfile.ZipFile(path) as z:
             container = etree.fromstring(z.read("META-INF/container.xml"))
@@ -177,9 +190,22 @@ def epub_text(path: Path) -> str:
             base = opf_path.rpartition("/")[0]
             manifest = {i.get("id"): i.get("href") for i in opf.iter("{*}item")}
             docs = [z.read(f"{base}/{manifest[r.get('idref')]}".lstrip("/")) for r in opf.iter("{*}itemref")]
+        return [etree.fromstring(d) for d in docs]
     except (OSError, KeyError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
         raise InputError(f"{path}: not a readable EPUB ({exc})") from None
-    return "\n".join(_xhtml_text(etree.fromstring(d)) for d in docs)
+
+
+def epub_pages(documents: Sequence[etree._Element]) -> int:
+    """The highest printed page an EPUB marks (its page list's folios,
+    arabic or roman), 0 when it marks none."""
+    labels = (
+        el.get("aria-label") or "" for doc in documents for el in doc.iter() if _is_pagebreak(el.get(_EPUB_TYPE))
+    )
+    return max((numeral_value(label.casefold()) for label in labels), default=0)
+
+
+def _is_pagebreak(epub_type: str | None) -> bool:
+    return "pagebreak" in (epub_type or "").split()
 
 
 def _xhtml_text(root: etree._Element) -> str:
@@ -249,9 +275,13 @@ def join_hyphenated(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def compare(edition: Edition, output: str, text: str, labels: Sequence[str]) -> Fidelity:
-    """``text`` (an output's) against the model of ``edition``."""
+def compare(edition: Edition, output: str, text: str, labels: Sequence[str], pages: int = 0) -> Fidelity:
+    """``text`` (an output's) against the model of ``edition``; ``pages``:
+    the highest page number the output prints (folios, page references)."""
     apparatus = apparatus_words(edition, labels)
+    # Numbers the writers print: folios and page references, note and
+    # response numbers, back-link counts; none goes past the largest of these.
+    limit = max(pages, _counted(edition))
     runs = streams(edition)
     got = _unglue(words(text), edition, {w for _, ws in runs for w in ws}, apparatus)
     index = gram_index(got)
@@ -275,7 +305,9 @@ def compare(edition: Edition, output: str, text: str, labels: Sequence[str]) -> 
                     lost.append((name, " ".join(stream[max(0, i - 4) : i + 5])))
             else:
                 taken[j] = True
-    added = [j for j, w in enumerate(got) if not taken[j] and w not in apparatus and not _numeral(w)]
+    added = [
+        j for j, w in enumerate(got) if not taken[j] and w not in apparatus and not 0 < numeral_value(w) <= limit
+    ]
     shown = tuple(" ".join(got[max(0, j - 4) : j + 5]) for j in added[:SHOWN])
     return Fidelity(output, total, len(got), tuple(lost), lost_count, shown, len(added))
 
@@ -409,10 +441,29 @@ def writer_labels() -> list[str]:
 
 def check_file(edition: Edition, path: Path) -> Fidelity:
     """One written file (``.epub`` or ``.pdf``) against the model."""
-    text = epub_text(path) if path.suffix == ".epub" else pdf_text(path)
-    return compare(edition, path.name, text, writer_labels())
+    if path.suffix == ".epub":
+        documents = _epub_documents(path)
+        text, pages = "\n".join(_xhtml_text(d) for d in documents), epub_pages(documents)
+    else:
+        text = pdf_text(path)
+        pages = text.count("\f")  # pdftotext ends every page with a form feed
+    return compare(edition, path.name, text, writer_labels(), pages)
 
 
-def _numeral(word: str) -> bool:
-    """Folios, note numbers, list numbers, dates: digits or a roman numeral."""
-    return word.isdigit() or all(ch in "ivxlcdm" for ch in word)
+_ARABIC = re.compile(r"[1-9][0-9]{0,5}")
+# A well-formed roman numeral in lower case (thousands, hundreds, tens,
+# units, each in its canonical form): "xiv" is one; "did", "civil" and
+# "mild" are not, and "mix" (1009) is, which the page range then refuses.
+_ROMAN = re.compile(r"(?=[ivxlcdm])m{0,3}(cm|cd|d?c{0,3})(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})")
+_ROMAN_VALUES = {"m": 1000, "d": 500, "c": 100, "l": 50, "x": 10, "v": 5, "i": 1}
+
+
+def numeral_value(word: str) -> int:
+    """The value of ``word`` as an arabic numeral (ASCII digits, no leading
+    zero) or a well-formed lower-case roman numeral; 0 when it is neither."""
+    if _ARABIC.fullmatch(word):
+        return int(word)
+    if not _ROMAN.fullmatch(word):
+        return 0
+    values = [_ROMAN_VALUES[ch] for ch in word]
+    return sum(-v if v < after else v for v, after in zip(values, [*values[1:], 0], strict=True))
