@@ -135,3 +135,20 @@ def test_only_editions_without_print_is_nothing_to_check(project, capsys):
 def test_an_unknown_edition_is_a_config_error(project, capsys):
     code, _lines, err = preflight(project, capsys, "--edition", "nosuch")
     assert code == 2 and "no edition named nosuch" in err
+
+
+def test_an_edition_too_short_for_press_is_one_skipped_row_and_exit_0(project, capsys):
+    """The build rightly makes no press file for a book under 24 pages;
+    preflight says so in one row (the rule, the pages, the minimum) instead
+    of asking for a build."""
+    (project / "editions.toml").write_text(CONFIG.replace("[edition.print]\n", "[edition.print]\nenabled = true\n", 1))
+    assert main(["build", "--config", str(project / "editions.toml"), "--edition", "book"]) == 0
+    capsys.readouterr()
+    assert not (project / "output/book-press.pdf").exists()
+    code, lines, err = preflight(project, capsys)
+    assert code == 0, lines
+    (row,) = rows(lines, "book-press.pdf")
+    result, _file, rule, detail = re.split(r"\s{2,}", row)
+    assert (result, rule) == ("skip", "page count >= 24")
+    assert re.fullmatch(r"\d pages, under the minimum of 24: no press file or cover to upload", detail), detail
+    assert lines[-1] == "preflight: 1 files, 1 checks, passed, 1 skipped" and err == ""

@@ -149,6 +149,11 @@ def test_stylesheets_reach_no_file_outside_the_project_and_no_network(tmp_path):
 # --------------------------------------------------------------------------
 
 
+def published(out: Path) -> dict[str, bytes]:
+    """The edition files in ``out`` by name (the hidden sets and cache aside)."""
+    return {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
+
+
 def test_a_build_that_fails_midway_leaves_the_last_good_files(tmp_path):
     """A book is built (EPUB, PDF, report). Its text is then changed and
     built again with a print template that cannot render: the new EPUB is
@@ -170,7 +175,7 @@ def test_a_build_that_fails_midway_leaves_the_last_good_files(tmp_path):
         return build_edition(options, build)
 
     run()
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = published(out)
     assert set(before) == {"book.epub", "book.pdf", "book.report.txt"}
     src.write_text("A Small Book\n\nby Some Author\n\nA changed text of the book.\n", encoding="utf-8")
     broken = tmp_path / "templates"
@@ -188,10 +193,12 @@ def test_a_build_that_fails_midway_leaves_the_last_good_files(tmp_path):
         with pytest.raises(RenderError):
             run((str(broken),))
     assert formats == [("epub", True)]  # the new EPUB was made, then the PDF failed
-    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    after = published(out)
     assert after == before
     run()  # and a good build then replaces all three
-    assert "changed" in epub_text(out / "book.epub") and sorted(p.name for p in out.iterdir()) == sorted(before)
+    assert "changed" in epub_text(out / "book.epub") and sorted(published(out)) == sorted(before)
+    sets = sorted(p.name for p in (out / ".editions").iterdir())  # the link and the one current set, no other
+    assert len(sets) == 2 and sets[0] == "book" and sets[1].startswith("book."), sets
 
 
 def test_a_stale_press_file_is_removed_when_the_book_is_too_short_for_press(tmp_path):
@@ -206,7 +213,7 @@ def test_a_stale_press_file_is_removed_when_the_book_is_too_short_for_press(tmp_
         (out / name).write_bytes(b"%PDF-1.7 an earlier build's file")
     build = BuildOptions(out_dir=str(out), project_dir=str(ROOT), source_date_epoch=1_764_028_800)
     result = build_edition(options, build)
-    assert sorted(p.name for p in out.iterdir()) == ["film.epub", "film.pdf", "film.report.txt"]
+    assert sorted(published(out)) == ["film.epub", "film.pdf", "film.report.txt"]
     removed = [d.message for d in result.diagnostics if d.code == "stale-output-removed"]
     assert len(removed) == 2 and "film-press.pdf" in removed[0] and "film-cover.pdf" in removed[1]
     assert [d.code for d in result.diagnostics if d.code == "too-short-for-press"] == ["too-short-for-press"]

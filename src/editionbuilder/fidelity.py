@@ -198,9 +198,7 @@ def _epub_documents(path: Path) -> list[etree._Element]:
 def epub_pages(documents: Sequence[etree._Element]) -> int:
     """The highest printed page an EPUB marks (its page list's folios,
     arabic or roman), 0 when it marks none."""
-    labels = (
-        el.get("aria-label") or "" for doc in documents for el in doc.iter() if _is_pagebreak(el.get(_EPUB_TYPE))
-    )
+    labels = (el.get("aria-label") or "" for doc in documents for el in doc.iter() if _is_pagebreak(el.get(_EPUB_TYPE)))
     return max((numeral_value(label.casefold()) for label in labels), default=0)
 
 
@@ -305,9 +303,7 @@ def compare(edition: Edition, output: str, text: str, labels: Sequence[str], pag
                     lost.append((name, " ".join(stream[max(0, i - 4) : i + 5])))
             else:
                 taken[j] = True
-    added = [
-        j for j, w in enumerate(got) if not taken[j] and w not in apparatus and not 0 < numeral_value(w) <= limit
-    ]
+    added = [j for j, w in enumerate(got) if not taken[j] and w not in apparatus and not 0 < numeral_value(w) <= limit]
     shown = tuple(" ".join(got[max(0, j - 4) : j + 5]) for j in added[:SHOWN])
     return Fidelity(output, total, len(got), tuple(lost), lost_count, shown, len(added))
 

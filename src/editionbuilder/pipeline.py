@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .accounting import account, stats
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, ValidationError
 from .fsutil import atomic_write_bytes, staged_outputs
 from .model import Edition, Metadata
 from .options import BuildOptions, EditionOptions
@@ -22,6 +23,9 @@ from .readers import ReadContext, reader_for
 from .report import render_report
 from .sources import read_source
 from .transforms import TransformContext, run_passes
+
+if TYPE_CHECKING:
+    from .writers import Declined
 
 Progress = Callable[[str], None]
 
@@ -118,23 +122,37 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     out_dir = Path(build.out_dir)
     ctx = WriteContext(options, build, diags, project, progress=progress)
     with staged_outputs(out_dir, options.name) as stage:
-        made, declined = [], []
+        made: list[str] = []
+        declined: dict[str, Declined] = {}
         for fmt in formats_for(options, build):
             target = output_path(stage.dir, options.name, fmt)
             say(f"{options.name}: writing {target.name}")
-            get_writer(fmt)(edition, target, ctx)
             # The press writer declines a book under 24 pages, and then the cover.
-            (made if target.is_file() else declined).append(out_dir / target.name)
-        for path in declined:
-            if path.is_file():
+            reason = get_writer(fmt)(edition, target, ctx)
+            if reason is not None:
+                declined[target.name] = reason
+            elif not target.is_file():
+                raise ValidationError(f"the {fmt} writer returned without writing {target.name}")
+            else:
+                made.append(target.name)
+        for name in declined:
+            if (out_dir / name).is_file():
                 diags.info(
-                    "stale-output-removed",
-                    f"{path.name} from an earlier build was removed: this build does not make it",
+                    "stale-output-removed", f"{name} from an earlier build was removed: this build does not make it"
                 )
-        write_report(edition, options, diags, stage.dir, project)
-        report = out_dir / f"{options.name}.report.txt"
-        stage.commit([*made, report], declined)
-    return EditionResult(options.name, edition, tuple(diags.items), (*made, report))
+        report = write_report(edition, options, diags, stage.dir, project).name
+        stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))
+    return EditionResult(options.name, edition, tuple(diags.items), tuple(out_dir / n for n in (*made, report)))
+
+
+def manifest(name: str, files: list[str], declined: dict[str, Declined]) -> dict[str, object]:
+    """What a build of edition ``name`` made and what it declined to make,
+    and why (``preflight`` reads why a press file is missing)."""
+    return {
+        "edition": name,
+        "files": files,
+        "declined": [{"file": f, **asdict(d)} for f, d in declined.items()],
+    }
 
 
 def write_report(edition: Edition, options: EditionOptions, diags: Diagnostics, out_dir: Path, project: Path) -> Path:

@@ -52,6 +52,11 @@ class Check:
     rule: str
     passed: bool
     detail: str = ""
+    skipped: bool = False  # not applicable to this edition (it passes)
+
+    @property
+    def result(self) -> str:
+        return "skip" if self.skipped else "pass" if self.passed else "FAIL"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .diagnostics import RenderError
+from .fsutil import read_manifest
 from .options import EditionOptions, PrintOptions
 from .pdfinfo import page_count
 from .preflight import Check, Report, Spec, preflight_cover, preflight_interior
@@ -29,10 +30,15 @@ def spec_for(options: PrintOptions, pages: int) -> Spec:
     return Spec(options.width_in, options.height_in, options.bleed, options.paper, pages, options.caliper_in)
 
 
-def edition_reports(options: EditionOptions, out_dir: Path) -> tuple[Report, Report]:
-    """The interior's report and the cover's, in that order."""
+def edition_reports(options: EditionOptions, out_dir: Path) -> tuple[Report, ...]:
+    """The interior's report and the cover's, in that order; one row when
+    the last build declined to make a press file (a book too short for
+    print-on-demand has nothing to upload)."""
     press = out_dir / f"{options.name}{PRESS_SUFFIX}"
     cover = out_dir / f"{options.name}{COVER_SUFFIX}"
+    short = _too_short(out_dir, options.name, press.name)
+    if short is not None:
+        return (short,)
     if not press.is_file():
         return _failed(press, "interior", "file exists", "not found: run `editionbuilder build` first"), _failed(
             cover, "cover", "spine from the interior", f"{press.name} is missing"
@@ -45,6 +51,17 @@ def edition_reports(options: EditionOptions, out_dir: Path) -> tuple[Report, Rep
             cover, "cover", "spine from the interior", f"{press.name} is unreadable"
         )
     return interior, _cover_report(cover, spec_for(options.print, pages))
+
+
+def _too_short(out_dir: Path, name: str, press: str) -> Report | None:
+    """A skipped row when the edition's last build declined its press file
+    because the book is under the printers' minimum page count."""
+    for entry in (read_manifest(out_dir, name) or {}).get("declined", []):
+        if isinstance(entry, dict) and entry.get("file") == press and entry.get("code") == "too-short-for-press":
+            pages, minimum = entry.get("pages"), entry.get("minimum")
+            detail = f"{pages} pages, under the minimum of {minimum}: no press file or cover to upload"
+            return Report(str(out_dir / press), "interior", (Check(f"page count >= {minimum}", True, detail, True),))
+    return None
 
 
 def _cover_report(path: Path, spec: Spec) -> Report:
@@ -62,7 +79,7 @@ def _failed(path: Path, kind: str, rule: str, detail: str) -> Report:
 
 def table(reports: Sequence[Report]) -> list[str]:
     """One line per check of every report, in aligned columns, under a header."""
-    rows = [("pass" if c.passed else "FAIL", r.file, c.rule, c.detail) for r in reports for c in r.checks]
+    rows = [(c.result, r.file, c.rule, c.detail) for r in reports for c in r.checks]
     widths = [max(len(row[i]) for row in [COLUMNS, *rows]) for i in range(len(COLUMNS) - 1)]
     return [_line(row, widths) for row in [tuple(col.upper() for col in COLUMNS), *rows]]
 
@@ -74,5 +91,6 @@ def _line(row: Sequence[str], widths: Sequence[int]) -> str:
 def summary(reports: Sequence[Report]) -> str:
     checks = [c for r in reports for c in r.checks]
     failed = sum(not c.passed for c in checks)
-    verdict = "passed" if not failed else f"{failed} failed"
+    skipped = sum(c.skipped for c in checks)
+    verdict = ("passed" if not failed else f"{failed} failed") + (f", {skipped} skipped" if skipped else "")
     return f"preflight: {len(reports)} files, {len(checks)} checks, {verdict}"

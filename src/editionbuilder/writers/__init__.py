@@ -49,31 +49,46 @@ class WriteContext:
 PRINT_LAYOUT = "print-layout"
 
 
-Writer = Callable[[Edition, Path, WriteContext], None]
+@dataclass(frozen=True, slots=True)
+class Declined:
+    """A writer's reason for not writing its file (the press file of a book
+    too short for print-on-demand, and then its cover): kept in the
+    edition's manifest, where ``preflight`` reads it."""
+
+    code: str  # the diagnostic code the writer reported
+    detail: str
+    pages: int = 0  # for the press file: the book's pages, and the printers' minimum
+    minimum: int = 0
 
 
-def _epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
+# A writer writes ``out`` and returns None, or returns why it did not.
+Writer = Callable[[Edition, Path, WriteContext], Declined | None]
+
+
+def _epub(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
     from .epub import write_epub
 
     write_epub(edition, out, ctx)
+    return None
 
 
-def _pdf(edition: Edition, out: Path, ctx: WriteContext) -> None:
+def _pdf(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
     from .pdf import write_pdf
 
     write_pdf(edition, out, ctx)
+    return None
 
 
-def _press(edition: Edition, out: Path, ctx: WriteContext) -> None:
+def _press(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
     from .press import write_press
 
-    write_press(edition, out, ctx)
+    return write_press(edition, out, ctx)
 
 
-def _cover(edition: Edition, out: Path, ctx: WriteContext) -> None:
+def _cover(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
     from .cover import write_print_cover
 
-    write_print_cover(edition, out, ctx)
+    return write_print_cover(edition, out, ctx)
 
 
 WRITERS: dict[str, Writer] = {"epub": _epub, "pdf": _pdf, "press": _press, "cover": _cover}

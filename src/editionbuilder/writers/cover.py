@@ -51,7 +51,7 @@ from ..options import (
     PrintOptions,
 )
 from ..pdfinfo import page_count
-from . import WriteContext
+from . import Declined, WriteContext
 from .pdf import DEFAULT_FONTS, PdfJob, PressProfile, check_fonts, font_css, render_pdf
 from .view import LABELS
 
@@ -239,7 +239,7 @@ def _check_blurb(blurb: Sequence[str], wrap: Wrap, ctx: WriteContext) -> None:
         )
 
 
-def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> None:
+def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
     """A registry writer: ``out`` (``NAME-cover.pdf``) sized from the print
     interior ``NAME-press.pdf`` beside it, written before. Without one (no
     print, or a book too short for the press) no cover is written (and the
@@ -248,9 +248,11 @@ def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> None:
     press = out.with_name(f"{ctx.options.name}-press.pdf")
     if not press.is_file():
         out.unlink(missing_ok=True)
-        ctx.diagnostics.info("cover-not-written", f"no cover: no print interior {press.name} to size its spine")
-        return
+        detail = f"no cover: no print interior {press.name} to size its spine"
+        ctx.diagnostics.info("cover-not-written", detail)
+        return Declined("cover-not-written", detail)
     write_cover(edition, out, ctx, page_count(press))
+    return None
 
 
 def wrap_css(wrap: Wrap, spine_font_in: float) -> str:

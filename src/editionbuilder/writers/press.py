@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
-from . import PRINT_LAYOUT, WriteContext, printview
+from . import PRINT_LAYOUT, Declined, WriteContext, printview
 from .frontmatter import identifier, print_identifier
 from .pdf import DEFAULT_FONTS, BookProfile, FontFace, PdfWriter, PressProfile
 
@@ -58,21 +58,20 @@ class PressWriter:
 
     fonts: tuple[FontFace, ...] = DEFAULT_FONTS
 
-    def __call__(self, edition: Edition, out: Path, ctx: WriteContext) -> None:
+    def __call__(self, edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
         if not ctx.options.print.enabled:
-            return
+            return None
         target = press_path(out)
         writer = PdfWriter(self.fonts, profile=press_profile(edition, ctx))
         book = writer.render(edition, ctx)
         if book.pages < MIN_PAGES:
             target.unlink(missing_ok=True)
-            ctx.diagnostics.warn(
-                "too-short-for-press",
-                (f"{book.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no {target.name} was written"),
-            )
-            return
+            detail = f"{book.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no {target.name} was written"
+            ctx.diagnostics.warn("too-short-for-press", detail)
+            return Declined("too-short-for-press", detail, book.pages, MIN_PAGES)
         atomic_write_bytes(target, book.pdf)
         ctx.products[PRINT_LAYOUT] = book.print_layout(print_identifier(edition.metadata))
+        return None
 
 
 write_press = PressWriter()
