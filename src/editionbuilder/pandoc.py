@@ -19,6 +19,10 @@ that output depends on the arguments and the input alone:
 * **no network**: ``--sandbox`` (pandoc 3) limits reading to the files named
   on the command line (a dependent CSL style that would fetch its parent
   from zotero.org fails instead);
+* **bounded**: a timeout, and a heap limit given to pandoc's runtime
+  (``+RTS -M``, which pandoc's manual advises for untrusted input), so a
+  hostile manuscript ends in a one-line error instead of exhausting the
+  machine's memory;
 * **failures are data**: a non-zero exit, a timeout or a missing binary is
   a one-line ``RenderError`` (or ``InputError`` when the job reads a
   user's source), never a traceback; pandoc's warnings on stderr come back
@@ -61,6 +65,11 @@ _LOCALE = "C.UTF-8"
 # not depend on the locale (``LANG`` is ``C.UTF-8`` anyway); only writers
 # take a language from it.
 KEEP_LANGUAGE = "*"
+
+# The most heap a pandoc run may use (GHC runtime's -M): far above what a
+# long book needs (a 5 MB Markdown text takes about 700 MB), far below a
+# machine's memory.
+HEAP_LIMIT = "2g"
 
 # The search path of every run: pandoc itself is called by its full path,
 # and nothing it may start (filters, engines) should come from the user's.
@@ -138,13 +147,15 @@ def run(job: PandocJob, data: bytes) -> PandocOutput:
             raise job.error(f"{job.purpose}: cannot run pandoc ({exc.strerror or exc})") from None
     stderr = done.stderr.decode("utf-8", "replace")
     if done.returncode != 0:
+        if "Heap exhausted" in stderr:
+            raise job.error(f"{job.purpose}: pandoc needed more than its {HEAP_LIMIT}B memory limit")
         raise job.error(f"{job.purpose}: pandoc failed: {_first_line(stderr, done.returncode)}")
     return PandocOutput(done.stdout, _warnings(stderr))
 
 
 def _argv(job: PandocJob, home: str) -> list[str]:
     """The command line: fixed options first, then the job's own."""
-    argv = [pandoc_binary(), f"--from={job.from_format}", f"--to={job.to_format}"]
+    argv = [pandoc_binary(), "+RTS", f"-M{HEAP_LIMIT}", "-RTS", f"--from={job.from_format}", f"--to={job.to_format}"]
     argv.append(f"--data-dir={home}")
     if job.language != KEEP_LANGUAGE:
         argv.append(f"--metadata=lang:{job.language}")

@@ -175,6 +175,11 @@ class BibliographyReader:
 
 
 def _bibtex_items(text: str, display: str) -> list[tuple[str, dict[str, Any], Position]]:
+    cycle = crossref_cycle(text)
+    if cycle:
+        # pandoc follows crossref and xdata without a guard: a cycle runs it
+        # until its time and memory limits.
+        raise InputError(f"the entries {' -> '.join(cycle)} refer to each other in a circle (crossref/xdata)")
     job = PandocJob("biblatex", "csljson", KEEP_LANGUAGE, f"reading the bibliography {display}", error=InputError)
     out, _ = convert_text(text, job)
     spans = _entry_lines(text)
@@ -201,6 +206,14 @@ def _csl_list(data: Any) -> list[dict[str, Any]]:
 
 def _entry_lines(text: str) -> dict[str, tuple[int, int]]:
     """Citation key -> first and last line of its BibTeX entry (braces matched)."""
+    return {
+        key: (text.count("\n", 0, start) + 1, text.count("\n", 0, end) + 1)
+        for key, (start, end) in _entry_spans(text).items()
+    }
+
+
+def _entry_spans(text: str) -> dict[str, tuple[int, int]]:
+    """Citation key -> offsets of its BibTeX entry, ``@`` to the closing bracket."""
     out: dict[str, tuple[int, int]] = {}
     for m in _ENTRY_RE.finditer(text):
         if m.group(1).lower() in _NOT_ENTRIES:
@@ -211,8 +224,43 @@ def _entry_lines(text: str) -> dict[str, tuple[int, int]]:
             if depth == 0 and text[i] in "})":
                 end = i
                 break
-        out.setdefault(m.group(3), (text.count("\n", 0, m.start()) + 1, text.count("\n", 0, end) + 1))
+        out.setdefault(m.group(3), (m.start(), end))
     return out
+
+
+# A field naming other entries an entry inherits from: BibTeX's
+# ``crossref = {key}`` and BibLaTeX's ``xdata = {key1, key2}`` (braced,
+# quoted or bare).
+_PARENTS_RE = re.compile(r"\b(?:crossref|xdata)\s*=\s*[{\"]?([^}\"\n]*)", re.IGNORECASE)
+
+
+def crossref_cycle(text: str) -> list[str]:
+    """The keys of a circle of entries that inherit from each other
+    (``a -> b -> a``), or an empty list when there is none."""
+    spans = _entry_spans(text)
+    parents = {
+        key: [p.strip() for m in _PARENTS_RE.finditer(text, start, end) for p in m.group(1).split(",") if p.strip()]
+        for key, (start, end) in spans.items()
+    }
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for root in parents:
+        if root in state:
+            continue
+        path = [root]
+        stack = [iter(parents.get(root, ()))]
+        state[root] = 1
+        while stack:
+            child = next(stack[-1], None)
+            if child is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                return [*path[path.index(child) :], child]
+            elif child not in state and child in parents:
+                state[child] = 1
+                path.append(child)
+                stack.append(iter(parents[child]))
+    return []
 
 
 def plain(value: Any) -> str:

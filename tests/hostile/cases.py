@@ -1,0 +1,87 @@
+"""Hostile manuscripts and configs, made on demand (none is stored).
+
+Each ``Case`` is a small project: the files to write (text, bytes or a
+symbolic link), the ``editionbuilder`` command to run in it, the exit
+status and the message expected, and the time it may take. A case stands
+for one thing a careless user or a hostile author does; ``tests/test_hostile.py``
+runs every case under its time limit. To look at the files themselves:
+
+    python tests/hostile/cases.py OUTDIR        # writes OUTDIR/CASE/...
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A symbolic link to ``target`` (as written, relative or absolute)."""
+
+    target: str
+
+
+Content = str | bytes | Link
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    name: str
+    files: dict[str, Content]
+    argv: tuple[str, ...]
+    exit: int
+    stderr: str = ""  # a regular expression the standard error must match
+    seconds: float = 60.0
+    # further assertions on the project folder after the run
+    after: Callable[[Path], None] | None = field(default=None, compare=False)
+
+    def write(self, folder: Path) -> Path:
+        for name, content in self.files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Link):
+                path.symlink_to(content.target)
+            elif isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(content, encoding="utf-8")
+        return folder
+
+
+CASES: list[Case] = []
+
+
+def case(fn: Callable[[], Case]) -> Callable[[], Case]:
+    CASES.append(fn())
+    return fn
+
+
+# -- bounded work -------------------------------------------------------------
+
+
+@case
+def crossref_cycle() -> Case:
+    """Two BibTeX entries inheriting from each other ran pandoc into its
+    timeout at 5 GB: the circle is found first, the bibliography reported
+    unreadable, and the book built."""
+    bib = "@inbook{a, crossref={b}, title={A}, author={X, Y}, year={2000}}\n"
+    bib += "@book{b, crossref={a}, title={B}, author={Z, W}, year={2001}}\n"
+    paper = "---\ntitle: A Paper\nbibliography: cycle.bib\n---\n\nText [@a].\n"
+    return Case(
+        "crossref-cycle",
+        {"paper.md": paper, "cycle.bib": bib},
+        ("build", "paper.md", "--format", "epub"),
+        exit=0,
+        stderr=r"the entries a -> b -> a refer to each other in a circle",
+        seconds=30,
+    )
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1])
+    for c in CASES:
+        c.write(out / c.name)
+        print(out / c.name)
