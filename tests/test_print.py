@@ -484,10 +484,10 @@ def test_every_footnote_is_on_the_page_of_its_call(books, key):
 
 
 def test_the_layout_finds_the_notes_the_pdf_shows_off_their_page(books, tmp_path):
-    """The Engels text set in one column throughout (the writer's first
-    layout): WeasyPrint moves some notes a page past their calls. The
-    writer's reading of the layout boxes finds the same notes as the PDF's
-    text does, which is what lets it set those parts otherwise."""
+    """The Engels text set in one column throughout (the writer's second
+    layout of a part): WeasyPrint moves some notes a page past their calls.
+    The writer's reading of the layout boxes finds the same notes as the
+    PDF's text does, which is what lets it choose between the layouts."""
     book = books["engels"]
     first = one_document(book)
     path = tmp_path / "one-column.pdf"
@@ -500,13 +500,14 @@ def test_the_layout_finds_the_notes_the_pdf_shows_off_their_page(books, tmp_path
 
 def one_document(book: Book):
     """The whole book laid out as one WeasyPrint document, every part in one
-    column, as the press writer's first layout of each part sets it."""
+    column, as the press writer's second layout of a part sets it."""
     g = pagesetup.geometry(book.options.print, pagesetup.ASSUMED_PAGES, False)
     sheets = tuple(templating.STYLE_DIR / name for name in ("base.css", "print.css", "press.css"))
     css = (
         pdf_writer.font_css(pdf_writer.DEFAULT_FONTS)
         + pagesetup.page_css(g)
         + pagesetup.preformatted_css(g, printview.widest_preformatted(book.edition))
+        + "section.part { columns: 1; }\n"
     )
     job = pdf_writer.PdfJob(pdf_writer.render_html(book.edition), sheets, css, pdf_writer.DEFAULT_FONTS, ROOT)
     return pdf_writer.render_document(job, Diagnostics())

@@ -80,6 +80,22 @@ def crossref_cycle() -> Case:
     )
 
 
+@case
+def notes_in_one_paragraph() -> Case:
+    """300 notes called from one paragraph: the time grows with the notes,
+    not with their square (100 took over 150 s when every part was laid
+    out as a column box)."""
+    calls = " ".join(f"Sentence {i} of the long paragraph has a note[{i}]." for i in range(1, 301))
+    notes = "\n\n".join(f"[{i}] The text of note {i}." for i in range(1, 301))
+    return Case(
+        "notes-in-one-paragraph",
+        {"notes.txt": f"Many Notes\n\nby Some One\n\n{calls}\n\nFOOTNOTES:\n\n{notes}\n"},
+        ("build", "notes.txt", "--format", "pdf"),
+        exit=0,
+        seconds=180,
+    )
+
+
 if __name__ == "__main__":
     out = Path(sys.argv[1])
     for c in CASES:

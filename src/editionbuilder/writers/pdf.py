@@ -166,6 +166,13 @@ class Rendered:
                 found.setdefault(anchor, number)
         return found
 
+    def most_notes_on_a_page(self) -> int:
+        """The largest number of footnotes any page of the layout holds."""
+        areas = (
+            c for page in self.document.pages for c in page._page_box.children if isinstance(c, wboxes.FootnoteAreaBox)
+        )
+        return max((len(area.children) for area in areas), default=0)
+
     def misplaced_notes(self) -> list[MisplacedNote]:
         """Every footnote set on another page than its call's, from the
         layout boxes: the call is the ``::footnote-call`` box of the note's

@@ -68,6 +68,8 @@ FRONT_KEY = "front-matter"
 WORDS_PER_6X9_PAGE = 370
 TEXT_AREA_6X9 = (6 - 1.375) * (9 - 1.75)  # its text block, in square inches
 MAX_PASSES = 3  # of the bibliography's page references; of the gutter
+# A page with more footnotes than this is not laid out as a column box (_typeset).
+COLUMN_NOTES_MAX = 8
 
 
 @dataclass(frozen=True)
@@ -260,14 +262,17 @@ class _Typesetter:
         return kept
 
     def _typeset(self, key: str, source: str, own: str, first_folio: int) -> PartResult:
-        """Lay out one part (``own``: its stylesheet); when WeasyPrint sets a
-        note off its call's page, lay it out once more as plain flow
-        (print.css, "Footnotes") and keep the layout with fewer such notes."""
+        """Lay out one part (``own``: its stylesheet) as plain flow; when
+        WeasyPrint sets a note off its call's page, lay it out once more as
+        one column (print.css, "Footnotes") and keep the layout with fewer
+        such notes. A column box lays its text out again for every note it
+        adds, so its time grows with the square of the notes on a page: it
+        is not tried where a page holds more than ``COLUMN_NOTES_MAX``."""
         diags = Diagnostics()
         rendered = self._render(source, own, diags, first_folio)
         misplaced = rendered.misplaced_notes()
-        if misplaced and key != FRONT_KEY:
-            other = self._render(source, own + f"#{key} {{ columns: auto; }}\n", Diagnostics(), first_folio)
+        if misplaced and key != FRONT_KEY and rendered.most_notes_on_a_page() <= COLUMN_NOTES_MAX:
+            other = self._render(source, own + f"#{key} {{ columns: 1; }}\n", Diagnostics(), first_folio)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced = other, other.misplaced_notes()
         if self.keep_layouts:
