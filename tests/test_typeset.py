@@ -65,6 +65,11 @@ class Layouts:
 
 
 def build(project: Path, out: Path, cache: bool) -> dict[str, bytes]:
+    return build_noting(project, out, cache)[0]
+
+
+def build_noting(project: Path, out: Path, cache: bool) -> tuple[dict[str, bytes], tuple]:
+    """The built files by name, and the build's diagnostics."""
     # (an identifier of its own, as a config gives: else it is derived from the text)
     options = dataclasses.replace(
         one_off_edition([project / "book.txt"]),
@@ -78,8 +83,8 @@ def build(project: Path, out: Path, cache: bool) -> dict[str, bytes]:
         source_date_epoch=EPOCH,
         cache_dir=str(out / ".cache") if cache else "",
     )
-    build_edition(options, opts)
-    return {name: (out / name).read_bytes() for name in FILES}
+    result = build_edition(options, opts)
+    return {name: (out / name).read_bytes() for name in FILES}, result.diagnostics
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +138,22 @@ def test_a_part_that_grows_moves_the_parts_after_it(first, monkeypatch, tmp_path
     assert "INTRODUCTION" in titles and "Socialism: Utopian and Scientific" in titles  # the front matter
     assert "PUBLISHER’S NOTE" not in titles  # before the change: kept
     assert build(project, tmp_path / "clean", cache=False) == incremental
+
+
+def test_a_damaged_kept_part_is_discarded_reported_and_typeset_again(first, monkeypatch, tmp_path):
+    """A kept part's PDF cut short, another's overwritten: both are found by
+    their digests, reported, typeset again, and the book is a clean build's."""
+    out, files = first
+    project = changed_project(tmp_path, out, "")
+    parts = sorted((project / "out/.cache/typeset").glob("*.pdf"))
+    parts[0].write_bytes(parts[0].read_bytes()[:500])
+    parts[1].write_bytes(b"%PDF-1.7 not the part that was kept")
+    layouts = Layouts(monkeypatch)
+    again, diagnostics = build_noting(project, project / "out", cache=True)
+    assert len(layouts.titles) == 2  # the two damaged parts, nothing else
+    discarded = [d for d in diagnostics if d.code == "cache-entry-discarded"]
+    assert len(discarded) == 2 and all("typeset again" in d.message for d in discarded)
+    assert again == files
 
 
 def test_the_cache_keeps_only_what_the_last_build_used(first):

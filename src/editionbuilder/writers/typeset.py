@@ -61,7 +61,7 @@ from .pdf import (
 )
 from .view import Part
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: each entry holds the digest of its PDF
 FRONT_KEY = "front-matter"
 # Words per 6 x 9 in page of 11 pt text, chapter openings and blank versos
 # included: 360 to 382 measured on books of 100 to 1,000 pages (bench/).
@@ -351,13 +351,14 @@ class PartCache:
     folder: Path | None
     name: str  # "EDITION.PROFILE"
     code: str  # the digest of the code that typesets (``_code_digest``)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)  # damaged entries are reported here
     used: set[str] = field(default_factory=set)
     memory: dict[str, PartResult] = field(default_factory=dict)
 
     @classmethod
     def of(cls, ctx: WriteContext, profile: BookProfile) -> PartCache:
         folder = Path(ctx.build.cache_dir) / "typeset" if ctx.build.cache_dir else None
-        return cls(folder, f"{ctx.options.name}.{profile.medium.name}", _code_digest())
+        return cls(folder, f"{ctx.options.name}.{profile.medium.name}", _code_digest(), ctx.diagnostics)
 
     def key(
         self, source: str, css: str, sheets: Sequence[Path], fonts: Sequence[FontFace], g: pagesetup.PageGeometry
@@ -377,11 +378,23 @@ class PartCache:
         if key in self.memory or self.folder is None:
             return self.memory.get(key)
         pdf, meta = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
+        if not meta.is_file():
+            return None  # not kept: typeset it
         try:
             data = json.loads(meta.read_text(encoding="utf-8"))
-            result = PartResult(pdf=pdf.read_bytes(), **_tuples(data))
-        except (OSError, ValueError, TypeError):
-            return None  # not kept, or kept incomplete: typeset it again
+            body = pdf.read_bytes()
+            if hashlib.sha256(body).hexdigest() != data.pop("sha256"):
+                raise ValueError("its PDF is not the one that was kept")
+            result = PartResult(pdf=body, **_tuples(data))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            # Damaged (a truncated file, a full disk, a hand edit): a part
+            # that cannot be trusted is typeset again, never joined.
+            pdf.unlink(missing_ok=True)
+            meta.unlink(missing_ok=True)
+            self.diagnostics.info(
+                "cache-entry-discarded", f"a kept typeset part ({meta.name}) was damaged ({exc}): typeset again"
+            )
+            return None
         self.memory[key] = result
         return result
 
@@ -391,7 +404,8 @@ class PartCache:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(self.folder / f"{key}.pdf", result.pdf)
-        atomic_write_bytes(self.folder / f"{key}.json", json.dumps(result.meta()).encode("utf-8"))
+        meta = {**result.meta(), "sha256": hashlib.sha256(result.pdf).hexdigest()}
+        atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
 
     def remembered_pages(self) -> int:
         """The page count of this PDF at the last build (0: none known)."""
