@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import codes
 from .accounting import account, stats
 from .diagnostics import Diagnostic, Diagnostics
 from .fsutil import atomic_write_bytes, staged_outputs
@@ -127,8 +128,8 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
             (made if target.is_file() else declined).append(out_dir / target.name)
         for path in declined:
             if path.is_file():
-                diags.info(
-                    "stale-output-removed",
+                diags.add(
+                    codes.STALE_OUTPUT_REMOVED,
                     f"{path.name} from an earlier build was removed: this build does not make it",
                 )
         write_report(edition, options, diags, stage.dir, project)

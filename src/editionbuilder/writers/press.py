@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import codes
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from . import PRINT_LAYOUT, WriteContext, printview
@@ -66,8 +67,8 @@ class PressWriter:
         book = writer.render(edition, ctx)
         if book.pages < MIN_PAGES:
             target.unlink(missing_ok=True)
-            ctx.diagnostics.warn(
-                "too-short-for-press",
+            ctx.diagnostics.add(
+                codes.TOO_SHORT_FOR_PRESS,
                 (f"{book.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no {target.name} was written"),
             )
             return

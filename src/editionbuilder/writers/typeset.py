@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .. import codes
 from ..accounting import model_words
 from ..diagnostics import Diagnostics
 from ..fsutil import atomic_write_bytes
@@ -161,8 +162,8 @@ def typeset_book(
     for label, call, note in book.misplaced_notes():
         # WeasyPrint 70 can set a long note a page after its call (print.css,
         # "Footnotes"); the reader of the proof must know.
-        ctx.diagnostics.warn(
-            "note-off-page",
+        ctx.diagnostics.add(
+            codes.NOTE_OFF_PAGE,
             (
                 f"{profile.medium.name} PDF: note {label} is called on page {call} "
                 f"(of the file) but set at the foot of page {note}"
@@ -256,7 +257,7 @@ class _Typesetter:
             if first_folio:
                 self._say(f"page {first_folio + kept.pages - 1}")
         for code, message in kept.warnings:
-            self.ctx.diagnostics.warn(code, message)
+            self.ctx.diagnostics.add(codes.named(code), message)
         return kept
 
     def _typeset(self, key: str, source: str, own: str, first_folio: int) -> PartResult:
@@ -432,6 +433,9 @@ def _code_digest() -> str:
     typeset by other code is typeset again."""
     if not _DIGEST:
         h = hashlib.sha256(engine_version().encode())
+        # A part's warnings are kept by code name and read back through the
+        # catalogue: a part cached under another catalogue is typeset again.
+        h.update(repr(codes.CATALOGUE).encode())
         for name in ("pdf.py", "typeset.py", "pagelist.py", "pagesetup.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         _DIGEST.append(h.hexdigest())
