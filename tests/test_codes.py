@@ -2,8 +2,8 @@
 
 Editors silence codes by name and look them up in the README, so: every
 code is unique and kebab-case; no module writes a code as a string (each
-names a catalogue entry, whose severity it takes); and every entry is
-emitted somewhere.
+names a catalogue entry, whose severity it takes); every entry is emitted
+somewhere; and the README's table is the catalogue's, row for row.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from paths import ROOT
 
 SRC = ROOT / "src" / "editionbuilder"
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+TABLE_HEAD = "| code | severity | meaning |"
 
 
 def _modules() -> dict[Path, ast.Module]:
@@ -120,3 +121,18 @@ def test_a_diagnostic_takes_the_severity_of_its_code():
         "warning: a lost link [link-lost]",
     ]
     assert codes.named("link-lost") is codes.LINK_LOST
+
+
+def _readme_table() -> str:
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").split("\n")
+    start = lines.index(TABLE_HEAD)
+    end = next(i for i in range(start, len(lines)) if not lines[i].startswith("|"))
+    return "\n".join(lines[start:end]) + "\n"
+
+
+def test_the_readme_table_is_the_catalogue():
+    table = _readme_table()
+    rows = [line.strip("|").split(" | ") for line in table.splitlines()[2:]]
+    listed = {name.strip(" `"): (severity, meaning.strip()) for name, severity, meaning in rows}
+    assert listed == {c.name: (c.severity.value, c.meaning) for c in codes.CATALOGUE}
+    assert table == codes.markdown_table(), "regenerate the README's table: python -m editionbuilder.codes"
