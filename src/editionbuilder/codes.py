@@ -3,9 +3,10 @@ its severity and a one-line meaning for an editor.
 
 A code's name is what an edition config silences (``silence = [...]``), so
 names never change. Emitters name the entries here (``codes.LINK_LOST``),
-never a string, and take the entry's severity. The README's table of
-codes is made by ``markdown_table`` (run ``python -m editionbuilder.codes``)
-and a test keeps the two equal.
+never a string, and take the entry's severity; ``config_values`` refuses
+a name in ``silence`` that is not here. The README's table of codes is
+made by ``markdown_table`` (run ``python -m editionbuilder.codes``) and a
+test keeps the two equal.
 """
 
 from __future__ import annotations
