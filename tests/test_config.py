@@ -248,6 +248,30 @@ def test_bad_values(tmp_path, key, expected):
     assert config_error(tmp_path, EDITION + key + "\n") == f': edition "a": {expected}'
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            EDITION + 'silence = ["citation-year-missmatch"]\n',
+            ': edition "a": silence[0]: unknown code "citation-year-missmatch" (did you mean "citation-year-mismatch"?)',
+        ),
+        (
+            '[defaults]\nsilence = ["link-lost", "quote-unclosd"]\n' + EDITION,
+            ': defaults: silence[1]: unknown code "quote-unclosd" (did you mean "quote-unclosed"?)',
+        ),
+        (EDITION + 'silence = ["everything"]\n', ': edition "a": silence[0]: unknown code "everything"'),
+    ],
+)
+def test_silence_refuses_a_code_no_build_reports(tmp_path, text, expected):
+    # A misspelt code would silence nothing and say nothing.
+    assert config_error(tmp_path, text) == expected
+
+
+def test_silence_takes_codes_of_either_severity(tmp_path):
+    (edition,) = load(tmp_path, EDITION + 'silence = ["link-lost", "citation-ambiguous"]\n')
+    assert edition.silence == ("link-lost", "citation-ambiguous")
+
+
 def test_per_edition_metadata_cannot_be_a_default(tmp_path):
     line = config_error(tmp_path, '[defaults]\nidentifier = "urn:isbn:1"\n' + EDITION)
     assert line == ": defaults: identifier: differs per edition: set it in [edition.metadata]"

@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from . import codes
 from .bibliography_names import UPPER
 from .citation_match import Choice, ReferenceIndex, choose
 from .citation_syntax import ItemSyntax, Span, find_spans
@@ -191,15 +192,15 @@ class CitationLinker:
             self._warn_unresolved(item, f"no listed work by {described}{year}")
             return
         if choice.year_mismatch:
-            self._diagnostics.warn(
-                "citation-year-mismatch",
+            self._diagnostics.add(
+                codes.CITATION_YEAR_MISMATCH,
                 f"citation “{written}” gives {item.year}, but the work by {described} "
                 f"it points to ({ref.id}) is dated {ref.issued.year}{ref.issued.suffix}",
                 self._pos,
             )
         if choice.decided_by:
-            self._diagnostics.info(
-                "citation-ambiguous",
+            self._diagnostics.add(
+                codes.CITATION_AMBIGUOUS,
                 f"citation “{written}” fits {choice.candidates} works by {described}; "
                 f"chose {ref.id} by {choice.decided_by}",
                 self._pos,
@@ -207,7 +208,7 @@ class CitationLinker:
 
     def _warn_unresolved(self, item: ItemSyntax, why: str) -> None:
         message = f"citation “{item.text.strip()}” is not resolved: {why}"
-        self._diagnostics.warn("citation-unresolved", message, self._pos)
+        self._diagnostics.add(codes.CITATION_UNRESOLVED, message, self._pos)
 
 
 def _merge_text(inlines: tuple[Inline, ...]) -> list[Inline]:

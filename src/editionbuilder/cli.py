@@ -19,10 +19,11 @@ import os
 import sys
 from pathlib import Path
 
-from . import serialize
+from . import codes, serialize
 from .accounting import stats
 from .config import DEFAULT_CONFIG_NAME, load_config, one_off_edition, source_date_epoch
 from .diagnostics import Diagnostics, EditionError, Severity
+from .model import Position
 from .options import BuildOptions, EditionOptions
 
 EXIT_STRICT = 6
@@ -270,7 +271,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         if d.code not in options.silence:
             print(d.format(), file=sys.stderr)
     for warning in result.warnings:
-        print(f"{out}: warning: {warning} [pandoc-warning]", file=sys.stderr)
+        print(codes.PANDOC_WARNING.diagnostic(warning, Position(str(out))).format(), file=sys.stderr)
     for path in result.outputs:
         print(f"wrote {path}")
     return 0

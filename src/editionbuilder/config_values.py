@@ -6,11 +6,13 @@ publisher. ``config.py`` adds the file and the key path.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 import uuid
 from collections.abc import Callable
 from typing import Any
 
+from . import codes
 from .options import TRIM_SIZES
 
 # Custom trim sizes must lie between these (inches): wide enough for every
@@ -44,7 +46,7 @@ _LANGUAGE_TAG = re.compile(
 # YYYY-MM-DD (groups: year, month, day).
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
-# A diagnostic code as diagnostics.py defines them: kebab-case ASCII.
+# The shape of a diagnostic code (codes.py): kebab-case ASCII.
 _DIAGNOSTIC_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
@@ -176,7 +178,13 @@ def trim_inches(trim: str) -> tuple[float, float]:
 
 
 def diagnostic_code(value: Any) -> str:
+    """A code of the catalogue (``codes.py``): a misspelt code in
+    ``silence`` would otherwise silence nothing, and say nothing."""
     text = string(value)
     if not _DIAGNOSTIC_CODE.fullmatch(text):
         raise Invalid(f'"{text}" is not a warning code (such as "citation-year-mismatch")')
+    if text not in codes.names():
+        close = difflib.get_close_matches(text, codes.names(), n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        raise Invalid(f'unknown code "{text}"{hint}')
     return text

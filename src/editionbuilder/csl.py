@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from . import codes
 from .bibliography_names import PARTICLES
-from .diagnostics import Diagnostic, Severity, ValidationError
+from .diagnostics import Diagnostic, ValidationError
 from .model import Inline, Issued, Name, Reference, Text
 from .pandoc import PandocJob, convert_json, document, meta, model_inlines
 
@@ -256,7 +257,7 @@ def format_bibliography(references: Sequence[Reference], style: Path | None, lan
     output, warnings = convert_json(document(_citeproc_metadata(items)), job)
     printed = _entries_from_ast(output)
     entries, diagnostics = _assemble(references, printed)
-    diagnostics += [Diagnostic("pandoc-warning", Severity.WARNING, w) for w in warnings]
+    diagnostics += [codes.PANDOC_WARNING.diagnostic(w) for w in warnings]
     return FormattedBibliography(tuple(entries), tuple(diagnostics))
 
 
@@ -372,7 +373,7 @@ def _assemble(
             entries.append(FormattedEntry(ref.id, raw, raw_fallback=True))
     for ref in by_id.values():
         message = "the style printed no entry for this reference; it prints as written"
-        diags.append(Diagnostic("reference-not-formatted", Severity.WARNING, message, ref.pos))
+        diags.append(codes.REFERENCE_NOT_FORMATTED.diagnostic(message, ref.pos))
         entries.append(FormattedEntry(ref.id, (Text(_one_line(ref.raw)),), raw_fallback=True))
     return entries, diags
 
@@ -412,9 +413,9 @@ def _keep_source_year_label(ref: Reference, inlines: tuple[Inline, ...]) -> tupl
         out.append(inline)
     if not done:  # the year is inside markup (a link, emphasis): leave it, and say so
         message = f"the source labels this work {source}, the bibliography style prints {m[0]}"
-        return inlines, [Diagnostic("reference-year-relabelled", Severity.INFO, message, ref.pos)]
+        return inlines, [codes.REFERENCE_YEAR_RELABELLED.diagnostic(message, ref.pos)]
     message = f"the bibliography style labels this work {m[0]}; the source's {source} is kept, as the text cites it"
-    return tuple(out), [Diagnostic("reference-year-relabelled", Severity.INFO, message, ref.pos)]
+    return tuple(out), [codes.REFERENCE_YEAR_RELABELLED.diagnostic(message, ref.pos)]
 
 
 def _unused_words(ref: Reference) -> list[Diagnostic]:
@@ -436,4 +437,4 @@ def _unused_words(ref: Reference) -> list[Diagnostic]:
         return []
     words = " ".join(dict.fromkeys(missing))
     message = f"not recognised as any field, so not printed by the style: {words}"
-    return [Diagnostic("reference-words-unused", Severity.WARNING, message, ref.pos)]
+    return [codes.REFERENCE_WORDS_UNUSED.diagnostic(message, ref.pos)]

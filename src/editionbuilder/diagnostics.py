@@ -4,6 +4,8 @@ Nothing here prints. Readers and transforms append ``Diagnostic`` values to a
 ``Diagnostics`` collector; the CLI decides how to show them and what exit code
 follows. Codes are stable kebab-case names (pandoc's ``Logging.hs`` and
 Standard Ebooks' lint codes are the model): an editor can silence one by name.
+Each ``Code`` is defined once, with its severity and meaning, in ``codes.py``;
+emitters name a ``Code``, never a string, so a code cannot be misspelt.
 
 Errors that make a build impossible are raised as ``EditionError``
 subclasses, each with its own exit code (documented in the README).
@@ -21,6 +23,19 @@ class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    """One diagnostic code: its name (what configs silence), its severity
+    and what it means for an editor (the README's table of codes)."""
+
+    name: str
+    severity: Severity
+    meaning: str
+
+    def diagnostic(self, message: str, pos: Position = Position()) -> Diagnostic:
+        return Diagnostic(self.name, self.severity, message, pos)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +59,9 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def warn(self, code: str, message: str, pos: Position = Position()) -> None:
-        self.items.append(Diagnostic(code, Severity.WARNING, message, pos))
-
-    def info(self, code: str, message: str, pos: Position = Position()) -> None:
-        self.items.append(Diagnostic(code, Severity.INFO, message, pos))
+    def add(self, code: Code, message: str, pos: Position = Position()) -> None:
+        """A diagnostic of ``code``, at the severity the code has."""
+        self.items.append(code.diagnostic(message, pos))
 
     def extend(self, other: Diagnostics) -> None:
         self.items.extend(other.items)

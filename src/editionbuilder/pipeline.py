@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import codes
 from .accounting import account, stats
 from .diagnostics import Diagnostic, Diagnostics, ValidationError
 from .fsutil import atomic_write_bytes, staged_outputs
@@ -137,8 +138,8 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
                 made.append(target.name)
         for name in declined:
             if (out_dir / name).is_file():
-                diags.info(
-                    "stale-output-removed", f"{name} from an earlier build was removed: this build does not make it"
+                diags.add(
+                    codes.STALE_OUTPUT_REMOVED, f"{name} from an earlier build was removed: this build does not make it"
                 )
         report = write_report(edition, options, diags, stage.dir, project).name
         stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))

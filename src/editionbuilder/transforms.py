@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from . import codes
 from .csl import format_bibliography
 from .diagnostics import Diagnostics, ValidationError
 from .model import (
@@ -88,8 +89,8 @@ class _Typographer:
                 return run
             result = smarten([run[i].text for i in texts], self.ctx.options.dash)
             for r in result.repairs:
-                self.ctx.diagnostics.warn(
-                    "quote-repaired", f"a quotation closed with {r.before!r}; set as {r.after!r}", pos
+                self.ctx.diagnostics.add(
+                    codes.QUOTE_REPAIRED, f"a quotation closed with {r.before!r}; set as {r.after!r}", pos
                 )
             out = list(run)
             for i, new in zip(texts, result.pieces, strict=False):

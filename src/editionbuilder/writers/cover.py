@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import templating
+from .. import codes, templating
 from ..diagnostics import Diagnostics, RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition, Metadata
@@ -201,8 +201,8 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
     _check_blurb(blurb, wrap, ctx)
     font_in = spine_font_in(wrap, md)
     if wrap.spine_text and font_in * 72 < SPINE_MIN_PT:
-        ctx.diagnostics.info(
-            "spine-text-omitted",
+        ctx.diagnostics.add(
+            codes.SPINE_TEXT_OMITTED,
             (
                 f"the spine ({wrap.spine_in:.3f} in) is too narrow for a legible title ({font_in * 72:.1f} pt, "
                 f"under {SPINE_MIN_PT:g} pt): it is left bare"
@@ -227,13 +227,13 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
 def _check_blurb(blurb: Sequence[str], wrap: Wrap, ctx: WriteContext) -> None:
     """Warn of a back cover with no text, or with more than fits above the barcode."""
     if not blurb:
-        ctx.diagnostics.warn(
-            "cover-blurb-missing",
+        ctx.diagnostics.add(
+            codes.COVER_BLURB_MISSING,
             "the back cover has no text: set metadata.blurb (or metadata.description) in the edition's config",
         )
     elif not fits_back_cover(blurb, wrap):
-        ctx.diagnostics.warn(
-            "cover-blurb-long",
+        ctx.diagnostics.add(
+            codes.COVER_BLURB_LONG,
             f"the back-cover text ({sum(map(len, blurb))} characters) may "
             "not fit above the barcode area: shorten metadata.blurb, and run preflight",
         )
@@ -249,8 +249,8 @@ def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> Decline
     if not press.is_file():
         out.unlink(missing_ok=True)
         detail = f"no cover: no print interior {press.name} to size its spine"
-        ctx.diagnostics.info("cover-not-written", detail)
-        return Declined("cover-not-written", detail)
+        ctx.diagnostics.add(codes.COVER_NOT_WRITTEN, detail)
+        return Declined(codes.COVER_NOT_WRITTEN.name, detail)
     write_cover(edition, out, ctx, page_count(press))
     return None
 

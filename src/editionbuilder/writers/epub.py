@@ -30,7 +30,7 @@ from pathlib import Path
 from ebooklib import epub
 from lxml import etree
 
-from .. import templating
+from .. import codes, templating
 from ..diagnostics import RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition, Metadata
@@ -107,8 +107,8 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
     extra = ctx.override_dirs
     printed = ctx.products.get(PRINT_LAYOUT)
     if printed is None and ctx.options.print.enabled and "pdf" not in ctx.build.formats:
-        ctx.diagnostics.info(
-            "page-list-not-made",
+        ctx.diagnostics.add(
+            codes.PAGE_LIST_NOT_MADE,
             (
                 "the print edition was not typeset in this build, so the EPUB carries no print page "
                 "numbers: build the PDFs too (no --format, or --format pdf) to mark them"
@@ -202,7 +202,7 @@ def _new_book(edition: Edition, ctx: WriteContext, printed: pagelist.PrintLayout
     if md.date and W3CDTF.match(md.date):
         book.add_metadata("DC", "date", md.date)
     elif md.date:
-        ctx.diagnostics.warn("epub-date-format", f"date {md.date!r} is not YYYY[-MM[-DD]]: left out of the EPUB")
+        ctx.diagnostics.add(codes.EPUB_DATE_FORMAT, f"date {md.date!r} is not YYYY[-MM[-DD]]: left out of the EPUB")
     for prop, value, attrs in accessibility_metadata(edition, printed.source if printed else ""):
         book.add_metadata(None, "meta", value, {"property": prop, **attrs})
     return book

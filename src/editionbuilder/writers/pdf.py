@@ -38,7 +38,7 @@ from weasyprint.logger import LOGGER, PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from .. import templating
+from .. import codes, templating
 from ..diagnostics import Diagnostics, RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
@@ -618,7 +618,7 @@ class _DiagnosticsHandler(logging.Handler):
         self.diagnostics = diagnostics
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.diagnostics.warn("pdf-render", record.getMessage())
+        self.diagnostics.add(codes.PDF_RENDER, record.getMessage())
 
 
 PAGE_STEP = 10  # pages between two progress reports

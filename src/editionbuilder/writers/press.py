@@ -26,6 +26,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import codes
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from . import PRINT_LAYOUT, Declined, WriteContext, printview
@@ -67,8 +68,8 @@ class PressWriter:
         if book.pages < MIN_PAGES:
             target.unlink(missing_ok=True)
             detail = f"{book.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no {target.name} was written"
-            ctx.diagnostics.warn("too-short-for-press", detail)
-            return Declined("too-short-for-press", detail, book.pages, MIN_PAGES)
+            ctx.diagnostics.add(codes.TOO_SHORT_FOR_PRESS, detail)
+            return Declined(codes.TOO_SHORT_FOR_PRESS.name, detail, book.pages, MIN_PAGES)
         atomic_write_bytes(target, book.pdf)
         ctx.products[PRINT_LAYOUT] = book.print_layout(print_identifier(edition.metadata))
         return None

@@ -41,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .. import codes
 from ..accounting import model_words
 from ..diagnostics import Diagnostics
 from ..fsutil import atomic_write_bytes
@@ -163,8 +164,8 @@ def typeset_book(
     for label, call, note in book.misplaced_notes():
         # WeasyPrint 70 can set a long note a page after its call (print.css,
         # "Footnotes"); the reader of the proof must know.
-        ctx.diagnostics.warn(
-            "note-off-page",
+        ctx.diagnostics.add(
+            codes.NOTE_OFF_PAGE,
             (
                 f"{profile.medium.name} PDF: note {label} is called on page {call} "
                 f"(of the file) but set at the foot of page {note}"
@@ -258,7 +259,7 @@ class _Typesetter:
             if first_folio:
                 self._say(f"page {first_folio + kept.pages - 1}")
         for code, message in kept.warnings:
-            self.ctx.diagnostics.warn(code, message)
+            self.ctx.diagnostics.add(codes.named(code), message)
         return kept
 
     def _typeset(self, key: str, source: str, own: str, first_folio: int) -> PartResult:
@@ -391,8 +392,8 @@ class PartCache:
             # that cannot be trusted is typeset again, never joined.
             pdf.unlink(missing_ok=True)
             meta.unlink(missing_ok=True)
-            self.diagnostics.info(
-                "cache-entry-discarded", f"a kept typeset part ({meta.name}) was damaged ({exc}): typeset again"
+            self.diagnostics.add(
+                codes.CACHE_ENTRY_DISCARDED, f"a kept typeset part ({meta.name}) was damaged ({exc}): typeset again"
             )
             return None
         self.memory[key] = result
@@ -451,6 +452,9 @@ def _code_digest() -> str:
     typeset by other code is typeset again."""
     if not _DIGEST:
         h = hashlib.sha256(engine_version().encode())
+        # A part's warnings are kept by code name and read back through the
+        # catalogue: a part cached under another catalogue is typeset again.
+        h.update(repr(codes.CATALOGUE).encode())
         for name in ("pdf.py", "typeset.py", "pagelist.py", "pagesetup.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         _DIGEST.append(h.hexdigest())

@@ -35,6 +35,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ... import codes
 from ...diagnostics import Diagnostics, EditionError, InputError
 from ...model import Issued, Name, Position, Reference
 from ...pandoc import KEEP_LANGUAGE, PandocJob, convert_json, convert_text, document
@@ -117,8 +118,8 @@ class BibliographyReader:
         if not key:
             return
         if key in by_key:
-            self.diagnostics.warn(
-                "reference-duplicate", f"the citation key {key!r} is defined twice; the first entry is kept", pos
+            self.diagnostics.add(
+                codes.REFERENCE_DUPLICATE, f"the citation key {key!r} is defined twice; the first entry is kept", pos
             )
             return
         taken = {r.id for r in by_key.values()}
@@ -126,7 +127,7 @@ class BibliographyReader:
         dropped = sorted(k for k, v in item.items() if k not in _HELD and v not in ("", [], None))
         if dropped:
             message = f"the model has no place for these fields of {key!r}: {', '.join(dropped)}"
-            self.diagnostics.info("reference-fields-dropped", message, pos)
+            self.diagnostics.add(codes.REFERENCE_FIELDS_DROPPED, message, pos)
         by_key[key] = ref
 
     def _items(self, path: Path, display: str) -> list[tuple[str, dict[str, Any], Position]]:
@@ -135,8 +136,8 @@ class BibliographyReader:
         try:
             text = path.read_text("utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            self.diagnostics.warn(
-                "bibliography-missing",
+            self.diagnostics.add(
+                codes.BIBLIOGRAPHY_MISSING,
                 f"cannot read the bibliography {display} ({exc}); its citations stay unresolved",
                 Position(display),
             )
@@ -151,12 +152,12 @@ class BibliographyReader:
                 return [(str(i.get("id", "")), i, Position(display)) for i in _csl_yaml(text, display)]
         except (EditionError, ValueError) as exc:
             message = getattr(exc, "message", str(exc))
-            self.diagnostics.warn(
-                "bibliography-unreadable", f"cannot read the bibliography {display}: {message}", Position(display)
+            self.diagnostics.add(
+                codes.BIBLIOGRAPHY_UNREADABLE, f"cannot read the bibliography {display}: {message}", Position(display)
             )
             return []
-        self.diagnostics.warn(
-            "bibliography-format",
+        self.diagnostics.add(
+            codes.BIBLIOGRAPHY_FORMAT,
             f"{display}: not a bibliography format pandoc reads (.bib, .json, .yaml)",
             Position(display),
         )
@@ -170,7 +171,9 @@ class BibliographyReader:
             text, _ = convert_json(document({"references": value}), job)
             return _csl_list(json.loads(text))
         except (EditionError, ValueError):
-            self.diagnostics.warn("bibliography-unreadable", "the manuscript's references metadata could not be read")
+            self.diagnostics.add(
+                codes.BIBLIOGRAPHY_UNREADABLE, "the manuscript's references metadata could not be read"
+            )
             return []
 
 

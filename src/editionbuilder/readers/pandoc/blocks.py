@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ... import codes
 from ...model import (
     Block,
     BlockQuote,
@@ -160,7 +161,9 @@ class BlockReader:
             if node["t"] in ("Para", "Plain"):
                 out.extend(read_inlines(node["c"], self.state))
                 continue
-            self.state.warn("attribution-block", f"a {node['t']} in a quotation's attribution is kept as its text", pos)
+            self.state.add(
+                codes.ATTRIBUTION_BLOCK, f"a {node['t']} in a quotation's attribution is kept as its text", pos
+            )
             out.append(Text(" ".join(meta_text(node).split())))
         return tuple(out), end
 

@@ -29,6 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ... import codes
 from ...model import Chapter, Edition, Inline, Metadata, Position, Removed, Text
 from .. import ReadContext
 from .bibliography import Bibliography, BibliographyReader
@@ -76,7 +77,7 @@ class PandocBuilder:
     def run(self) -> Edition:
         doc = load(self.ctx.path, self.ctx.display, self.settings.from_format)
         for warning in doc.warnings:
-            self.ctx.diagnostics.warn("pandoc-warning", warning, Position(self.ctx.display))
+            self.ctx.diagnostics.add(codes.PANDOC_WARNING, warning, Position(self.ctx.display))
         meta_values = doc.ast.get("meta", {})
         layout = scan_markdown(doc.text.split("\n")) if doc.format == "markdown" else None
         state = ReadState(self.ctx, doc, _locator(doc.text, layout), self._bibliography(meta_values), layout)
@@ -112,8 +113,8 @@ class PandocBuilder:
         if first is None:
             return Path(self.ctx.display).stem
         title = " ".join(meta_text(first["c"][2]).split())
-        self.ctx.diagnostics.info(
-            "title-from-heading",
+        self.ctx.diagnostics.add(
+            codes.TITLE_FROM_HEADING,
             f"the manuscript names no title; its first heading, {title!r}, is taken",
             Position(self.ctx.display),
         )
@@ -128,8 +129,8 @@ class PandocBuilder:
                 self.ctx.path.with_suffix(s).name for s in _SIDECAR_SUFFIXES if self.ctx.path.with_suffix(s).is_file()
             ]
             for name in names:
-                self.ctx.diagnostics.info(
-                    "bibliography-beside",
+                self.ctx.diagnostics.add(
+                    codes.BIBLIOGRAPHY_BESIDE,
                     f"the manuscript names no bibliography; {name} beside it is used",
                     Position(self.ctx.display),
                 )
@@ -142,7 +143,7 @@ class PandocBuilder:
         count = len(_collect(doc.ast["blocks"], "Note"))
         if doc.note_kinds and len(doc.note_kinds) != count:
             message = f"{count} notes in pandoc's reading, {len(doc.note_kinds)} note references in the DOCX: all are taken as footnotes"
-            self.ctx.diagnostics.warn("note-kind-unknown", message, Position(self.ctx.display))
+            self.ctx.diagnostics.add(codes.NOTE_KIND_UNKNOWN, message, Position(self.ctx.display))
             return ()
         return doc.note_kinds
 
@@ -205,8 +206,10 @@ class PandocBuilder:
         if not left:
             return None
         pos = Position(self.ctx.display, left[0].pos.line, left[0].pos.line)
-        walk.state.warn(
-            "section-text-kept", "text under the glossary or comments heading that is neither is kept as a chapter", pos
+        walk.state.add(
+            codes.SECTION_TEXT_KEPT,
+            "text under the glossary or comments heading that is neither is kept as a chapter",
+            pos,
         )
         return Chapter("", read_inlines(head["c"][2], walk.state), tuple(left), "body", "chapter", self.ctx.display)
 
@@ -215,8 +218,8 @@ class PandocBuilder:
         exporter writes them for chapters that are not body chapters)."""
         matter, role = attribute(head, "matter") or "body", attribute(head, "chapter-role") or "chapter"
         if matter not in MATTERS:
-            self.ctx.diagnostics.warn(
-                "chapter-matter-unknown",
+            self.ctx.diagnostics.add(
+                codes.CHAPTER_MATTER_UNKNOWN,
                 f"matter={matter!r} is not one of {', '.join(MATTERS)}: the chapter is body matter",
                 pos,
             )

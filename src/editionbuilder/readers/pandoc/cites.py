@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
+from ... import codes
 from ...citation_syntax import parse_item
 from ...model import Citation, CiteItem, Reference
 from .locate import words
@@ -69,7 +70,7 @@ def read_cite(node: dict[str, Any], state: ReadState) -> Citation:
         ref = state.bibliography.get(key)
         pos = state.here(words(key))
         if ref is None:
-            state.warn("citation-unresolved", f"the citation @{key} names no entry of the bibliography", pos)
+            state.add(codes.CITATION_UNRESOLVED, f"the citation @{key} names no entry of the bibliography", pos)
         locator = _LOCATOR_RE.match(meta_text(citation.get("citationSuffix", [])))
         items.append(_item(text, ref, locator.group(1).strip() if locator else ""))
     return Citation(tuple(items), pieces.prefix, pieces.suffix, pieces.separator)
@@ -145,7 +146,7 @@ def read_citation_span(node: dict[str, Any], state: ReadState) -> Citation | Non
     separators = [meta_text(r) for r in runs[1:-1]]
     if len(set(separators)) > 1:
         message = f"the items of this citation are separated by {' and '.join(map(repr, sorted(set(separators))))}: the first is kept"
-        state.warn("citation-separator", message, state.here(words(meta_text(spans[0]["c"][1]))))
+        state.add(codes.CITATION_SEPARATOR, message, state.here(words(meta_text(spans[0]["c"][1]))))
     items = tuple(_span_item(s, state) for s in spans)
     return Citation(items, meta_text(runs[0]), meta_text(runs[-1]), separators[0] if separators else "; ")
 
@@ -159,7 +160,7 @@ def _span_item(span: dict[str, Any], state: ReadState) -> CiteItem:
     ref = state.bibliography.get(key) if key else None
     if ref is None:
         named = f"the citation key {key!r} names" if key else "this citation names"
-        state.warn("citation-unresolved", f"{named} no entry of the bibliography: {text}", pos)
+        state.add(codes.CITATION_UNRESOLVED, f"{named} no entry of the bibliography: {text}", pos)
     syntax = parse_item(text)
     if syntax is None:
         return _item(text, ref, "")

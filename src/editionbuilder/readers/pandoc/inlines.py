@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+from ... import codes
 from ...model import Code, Emphasis, Inline, LineBreak, Link, Strong, Text
 from .cites import read_citation_span, read_cite
 from .locate import words
@@ -107,24 +108,24 @@ def _degraded(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
     if kind in _STYLES:
         inner = read_inlines(c, state)
         text = meta_text(c)
-        state.warn(
-            "style-dropped", f"{_STYLES[kind]} of {text[:40]!r} is not kept (the text is)", state.here(words(text))
+        state.add(
+            codes.STYLE_DROPPED, f"{_STYLES[kind]} of {text[:40]!r} is not kept (the text is)", state.here(words(text))
         )
         return inner
     if kind == "Math":
         display = "display" if c[0]["t"] == "DisplayMath" else "inline"
         pos = state.here(words(c[1]))
-        state.warn("math-as-text", f"{display} math is kept as its TeX source: {c[1][:60]}", pos)
+        state.add(codes.MATH_AS_TEXT, f"{display} math is kept as its TeX source: {c[1][:60]}", pos)
         return (Code(c[1]),)
     if kind == "Image":
         return image_text(c, state)
     if kind == "RawInline":
         pos = state.here(words(c[1]))
         what = "an HTML comment" if c[1].lstrip().startswith("<!--") else f"raw {c[0]} markup"
-        state.warn("raw-dropped", f"{what} is left out: {c[1][:60]}", pos)
+        state.add(codes.RAW_DROPPED, f"{what} is left out: {c[1][:60]}", pos)
         state.remove(pos, f"{what} (pandoc raw inline)", c[1])
         return ()
-    state.warn("element-dropped", f"pandoc element {kind} has no place in the edition and is left out", state.here())
+    state.add(codes.ELEMENT_DROPPED, f"pandoc element {kind} has no place in the edition and is left out", state.here())
     return ()
 
 
@@ -135,12 +136,12 @@ def image_text(c: list[Any], state: ReadState) -> tuple[Inline, ...]:
     url = c[2][0]
     pos = state.here(words(meta_text(c[1])) or words(url))
     if _missing(url, state):
-        state.warn(
-            "image-missing", f"image {url} is not there; its description is kept as text, the image left out", pos
+        state.add(
+            codes.IMAGE_MISSING, f"image {url} is not there; its description is kept as text, the image left out", pos
         )
     else:
-        state.warn(
-            "image-dropped",
+        state.add(
+            codes.IMAGE_DROPPED,
             f"image {url} is left out (the edition has no images); its description is kept as text",
             pos,
         )

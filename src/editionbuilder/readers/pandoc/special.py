@@ -23,6 +23,7 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Any
 
+from ... import codes
 from ...diagnostics import InputError
 from ...model import Block, GlossaryEntry, Paragraph, Position, Preformatted
 from ...pandoc import KEEP_LANGUAGE, PandocJob, convert_json, document
@@ -81,7 +82,7 @@ class Special:
             self._glossary(node["c"])
             return []
         pos = self.reader.locate(node)
-        self.state.warn("element-dropped", f"pandoc element {kind} has no place in the edition and is left out", pos)
+        self.state.add(codes.ELEMENT_DROPPED, f"pandoc element {kind} has no place in the edition and is left out", pos)
         return []
 
     def _table(self, node: dict[str, Any]) -> Preformatted:
@@ -98,7 +99,7 @@ class Special:
         pos = self.reader.enter(Span(line, end, cells.first, cells.last))
         text = self.tables.pop(0) if self.tables else meta_text(c[3:])
         label = f"table {caption[:50]!r}" if caption else "a table"
-        st.warn("table-simplified", f"{label} is set as preformatted text (the edition has no tables)", pos)
+        st.add(codes.TABLE_SIMPLIFIED, f"{label} is set as preformatted text (the edition has no tables)", pos)
         return Preformatted(text, pos)
 
     def _figure(self, node: dict[str, Any]) -> list[Block]:
@@ -122,7 +123,7 @@ class Special:
         pos = self.reader.locate(node, fenced=True)
         comment = fmt == "comment" or (fmt == "html" and text.lstrip().startswith("<!--"))
         what = f"a comment block ({fmt})" if comment else f"a raw {fmt} block"
-        self.state.warn("raw-dropped", f"{what} is left out: {' '.join(text.split())[:60]}", pos)
+        self.state.add(codes.RAW_DROPPED, f"{what} is left out: {' '.join(text.split())[:60]}", pos)
         self.state.remove(pos, f"{what} (pandoc RawBlock)", text)
 
     def _glossary(self, items: list[Any]) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...diagnostics import Code
 from ...model import Comment, GlossaryEntry, Note, NoteRef, Position, Removed
 from .. import ReadContext
 from .bibliography import Bibliography
@@ -75,8 +76,9 @@ class ReadState:
             return ""
         return f" (top-level block {self.block_no}; {self.doc.format.upper()} has no line numbers)"
 
-    def warn(self, code: str, message: str, pos: Position) -> None:
-        self.ctx.diagnostics.warn(code, message + self.where(), pos)
+    def add(self, code: Code, message: str, pos: Position) -> None:
+        """A diagnostic of ``code``, placed in a manuscript without lines too."""
+        self.ctx.diagnostics.add(code, message + self.where(), pos)
 
     def remove(self, pos: Position, reason: str, text: str) -> None:
         self.removed.append(Removed(pos, reason, text))

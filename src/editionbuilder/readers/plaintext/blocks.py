@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ... import codes
 from ...diagnostics import Diagnostics
 from ...model import (
     Block,
@@ -140,12 +141,14 @@ class ScopeBuilder:
         span = find_quote(texts, i, stops)
         if span is None:
             if not _closes_inline(texts[i]):
-                self.diags.warn("quote-unclosed", "a quotation opens here and is never closed", self.pos(items[i].para))
+                self.diags.add(
+                    codes.QUOTE_UNCLOSED, "a quotation opens here and is never closed", self.pos(items[i].para)
+                )
             self._add(Paragraph(self._inl(texts[i]), self.pos(items[i].para)))
             return i + 1
         if span.closed == "at-citation":
-            self.diags.warn(
-                "quote-unclosed",
+            self.diags.add(
+                codes.QUOTE_UNCLOSED,
                 f"a quotation opens here and is not closed before its citation {span.attribution}; "
                 "it is set as a block quote ending there",
                 self.pos(items[i].para),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ... import codes
 from ...accounting import WORD
 from ...bibliography import is_reference_line, parse_lone_reference, parse_reference
 from ...citations import CitationLinker
@@ -81,8 +82,8 @@ class DocumentBuilder:
     def run(self) -> Edition:
         decoded = read_source(self.ctx.path)
         for r in decoded.repaired:
-            self.ctx.diagnostics.warn(
-                "mojibake-repaired",
+            self.ctx.diagnostics.add(
+                codes.MOJIBAKE_REPAIRED,
                 f"repaired mis-decoded text {r.before!r} -> {r.after!r}",
                 Position(self.file, r.line, r.line),
             )
@@ -173,8 +174,8 @@ class DocumentBuilder:
 
     def _lost_link(self, p: Para) -> None:
         kept = self.ctx.options.lost_links == "keep"
-        self.ctx.diagnostics.warn(
-            "link-lost",
+        self.ctx.diagnostics.add(
+            codes.LINK_LOST,
             "this line pointed to a link that was lost when the page was copied; "
             + ("it is kept as text" if kept else 'it is left out (set reader.lost_links = "keep" to keep it)'),
             Position(self.file, p.start, p.end),
@@ -319,8 +320,8 @@ class DocumentBuilder:
     def _check_count(self, header: Item, found: int) -> None:
         """A page announcing more comments than the copy holds lost some."""
         if header.label.isdigit() and int(header.label) != found:
-            self.ctx.diagnostics.warn(
-                "comments-missing" if int(header.label) > found else "comments-count",
+            self.ctx.diagnostics.add(
+                codes.COMMENTS_MISSING if int(header.label) > found else codes.COMMENTS_COUNT,
                 f"the page announces {header.label} comments; {found} found in the text",
                 Position(self.file, header.para.start, header.para.end),
             )

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from ... import codes
 from ...diagnostics import Diagnostics
 from ...model import (
     Block,
@@ -111,16 +112,16 @@ def _report(found, drafts, notes, by_call, diags: Diagnostics) -> None:
     used = set(by_call.values())
     for d, n in zip(drafts, notes, strict=False):
         if n.id not in used:
-            diags.warn("note-unreferenced", f"note {d.label} has no call in the text; it is kept", n.pos)
+            diags.add(codes.NOTE_UNREFERENCED, f"note {d.label} has no call in the text; it is kept", n.pos)
     for i, (c, pos) in enumerate(found):
         if i not in by_call:
-            diags.warn("note-call-unmatched", f"footnote call {call_text(c)} has no note; kept as text", pos)
+            diags.add(codes.NOTE_CALL_UNMATCHED, f"footnote call {call_text(c)} has no note; kept as text", pos)
     seen: dict[str, int] = {}
     for note_id in by_call.values():
         seen[note_id] = seen.get(note_id, 0) + 1
     for n in notes:
         if seen.get(n.id, 0) > 1:
-            diags.info("note-called-twice", f"note {n.marker} is called {seen[n.id]} times", n.pos)
+            diags.add(codes.NOTE_CALLED_TWICE, f"note {n.marker} is called {seen[n.id]} times", n.pos)
 
 
 def _rewrite(blocks: list[Block], by_call: dict[int, str]) -> list[Block]:

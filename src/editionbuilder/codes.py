@@ -1,0 +1,199 @@
+"""The catalogue of diagnostic codes: every code a build can report, with
+its severity and a one-line meaning for an editor.
+
+A code's name is what an edition config silences (``silence = [...]``), so
+names never change. Emitters name the entries here (``codes.LINK_LOST``),
+never a string, and take the entry's severity; ``config_values`` refuses
+a name in ``silence`` that is not here. The README's table of codes is
+made by ``markdown_table`` (run ``python -m editionbuilder.codes``) and a
+test keeps the two equal.
+"""
+
+from __future__ import annotations
+
+from .diagnostics import Code, Severity
+
+_CATALOGUE: list[Code] = []
+
+
+def _define(name: str, severity: Severity, meaning: str) -> Code:
+    code = Code(name, severity, meaning)
+    _CATALOGUE.append(code)
+    return code
+
+
+_WARNING, _INFO = Severity.WARNING, Severity.INFO
+
+# -- the plain-text reader -----------------------------------------------------
+MOJIBAKE_REPAIRED = _define(
+    "mojibake-repaired",
+    _WARNING,
+    "mis-decoded characters of the source (such as Ã© for é) were repaired: check the repair",
+)
+LINK_LOST = _define(
+    "link-lost",
+    _WARNING,
+    'a line pointed to a link lost when the page was copied: it is left out (reader.lost_links = "keep" keeps it)',
+)
+QUOTE_UNCLOSED = _define(
+    "quote-unclosed", _WARNING, "a quotation opens and is never closed, or not before its citation: check where it ends"
+)
+NOTE_UNREFERENCED = _define("note-unreferenced", _WARNING, "a note has no call in the text: it is kept")
+NOTE_CALL_UNMATCHED = _define("note-call-unmatched", _WARNING, "a footnote call has no note: it is kept as text")
+NOTE_CALLED_TWICE = _define("note-called-twice", _INFO, "one note is called more than once in the text")
+COMMENTS_MISSING = _define(
+    "comments-missing", _WARNING, "the page announces more readers' comments than the copy holds: some were lost"
+)
+COMMENTS_COUNT = _define("comments-count", _WARNING, "the page announces fewer readers' comments than the copy holds")
+
+# -- typography and citations --------------------------------------------------
+QUOTE_REPAIRED = _define("quote-repaired", _WARNING, "a quotation closed with the wrong mark: the closing quote is set")
+CITATION_UNRESOLVED = _define(
+    "citation-unresolved", _WARNING, "a citation names no entry of the bibliography, so it links to none"
+)
+CITATION_YEAR_MISMATCH = _define(
+    "citation-year-mismatch", _WARNING, "a citation gives another year than the work of the bibliography it points to"
+)
+CITATION_AMBIGUOUS = _define(
+    "citation-ambiguous", _INFO, "a citation fits several works by its author: the message names the one chosen and why"
+)
+CITATION_SEPARATOR = _define(
+    "citation-separator", _WARNING, "the items of one citation are separated by different marks: the first mark is kept"
+)
+
+# -- bibliographies (the pandoc reader) and their formatting (CSL) -------------
+BIBLIOGRAPHY_BESIDE = _define(
+    "bibliography-beside", _INFO, "the manuscript names no bibliography: the file of its name beside it is used"
+)
+BIBLIOGRAPHY_MISSING = _define(
+    "bibliography-missing", _WARNING, "a bibliography file cannot be read: the citations of its works stay unresolved"
+)
+BIBLIOGRAPHY_UNREADABLE = _define(
+    "bibliography-unreadable", _WARNING, "a bibliography file, or the manuscript's references, could not be parsed"
+)
+BIBLIOGRAPHY_FORMAT = _define(
+    "bibliography-format",
+    _WARNING,
+    "a bibliography file is not a format pandoc reads (.bib, .json, .yaml): it is not used",
+)
+REFERENCE_DUPLICATE = _define(
+    "reference-duplicate", _WARNING, "a citation key is defined twice: the first entry is kept"
+)
+REFERENCE_FIELDS_DROPPED = _define(
+    "reference-fields-dropped",
+    _INFO,
+    "fields of a bibliography entry that the edition has no place for are not printed",
+)
+REFERENCE_NOT_FORMATTED = _define(
+    "reference-not-formatted",
+    _WARNING,
+    "the bibliography style printed nothing for a work: its entry prints as written",
+)
+REFERENCE_WORDS_UNUSED = _define(
+    "reference-words-unused", _WARNING, "words of a bibliography line no field took, so the style does not print them"
+)
+REFERENCE_YEAR_RELABELLED = _define(
+    "reference-year-relabelled",
+    _INFO,
+    "the style would label a year otherwise than the source (1981b for its 1981a): the source's label is kept "
+    "where it can be, since the text cites it",
+)
+PANDOC_WARNING = _define(
+    "pandoc-warning", _WARNING, "pandoc warned while reading a manuscript, formatting the bibliography or exporting"
+)
+
+# -- the pandoc reader -----------------------------------------------------------
+TITLE_FROM_HEADING = _define(
+    "title-from-heading", _INFO, "the manuscript names no title: its first heading is taken as the title"
+)
+NOTE_KIND_UNKNOWN = _define(
+    "note-kind-unknown", _WARNING, "a DOCX's footnotes and endnotes could not be told apart: all are taken as footnotes"
+)
+CHAPTER_MATTER_UNKNOWN = _define(
+    "chapter-matter-unknown",
+    _WARNING,
+    "a heading's matter attribute is not one the edition knows: the chapter is body matter",
+)
+SECTION_TEXT_KEPT = _define(
+    "section-text-kept", _WARNING, "text under the glossary or comments heading that is neither is kept as a chapter"
+)
+ATTRIBUTION_BLOCK = _define(
+    "attribution-block", _WARNING, "a quotation's attribution holds a block other than a paragraph: its text is kept"
+)
+STYLE_DROPPED = _define(
+    "style-dropped",
+    _WARNING,
+    "underlining, strikeout, superscript, subscript or small capitals are not kept (the text is)",
+)
+MATH_AS_TEXT = _define("math-as-text", _WARNING, "math is kept as its TeX source, set as code")
+RAW_DROPPED = _define(
+    "raw-dropped", _WARNING, "raw markup or a comment of the manuscript is left out (the report lists it as removed)"
+)
+ELEMENT_DROPPED = _define("element-dropped", _WARNING, "a pandoc element the edition has no place for is left out")
+IMAGE_MISSING = _define("image-missing", _WARNING, "an image file is not there: its description is kept as text")
+IMAGE_DROPPED = _define(
+    "image-dropped", _WARNING, "an image is left out (the edition has no images): its description is kept as text"
+)
+TABLE_SIMPLIFIED = _define(
+    "table-simplified", _WARNING, "a table is set as preformatted text (the edition has no tables)"
+)
+
+# -- the writers and the build -------------------------------------------------
+EPUB_DATE_FORMAT = _define(
+    "epub-date-format", _WARNING, "the edition's date is not YYYY, YYYY-MM or YYYY-MM-DD, so the EPUB leaves it out"
+)
+PAGE_LIST_NOT_MADE = _define(
+    "page-list-not-made",
+    _INFO,
+    "the print edition was not typeset in this build, so the EPUB has no print page numbers",
+)
+PDF_RENDER = _define("pdf-render", _WARNING, "WeasyPrint warned while setting a PDF (bad CSS, a file it cannot reach)")
+NOTE_OFF_PAGE = _define("note-off-page", _WARNING, "a PDF sets a footnote on another page than its call")
+TOO_SHORT_FOR_PRESS = _define(
+    "too-short-for-press",
+    _WARNING,
+    "the book has fewer pages than print-on-demand takes (24): no press file is written",
+)
+SPINE_TEXT_OMITTED = _define("spine-text-omitted", _INFO, "a spine too narrow for 6 pt type is left bare")
+COVER_BLURB_MISSING = _define(
+    "cover-blurb-missing", _WARNING, "the back cover would carry no text: set metadata.blurb (or metadata.description)"
+)
+COVER_BLURB_LONG = _define(
+    "cover-blurb-long", _WARNING, "the back-cover text may run into the barcode area: shorten metadata.blurb"
+)
+COVER_NOT_WRITTEN = _define(
+    "cover-not-written", _INFO, "no cover is made: there is no print interior to size its spine"
+)
+CACHE_ENTRY_DISCARDED = _define(
+    "cache-entry-discarded",
+    _INFO,
+    "a typeset part kept in the output folder's .cache was damaged: it was thrown away and typeset again",
+)
+STALE_OUTPUT_REMOVED = _define(
+    "stale-output-removed",
+    _INFO,
+    "a press file or cover of an earlier build that this build does not make (a book now under 24 pages) was removed",
+)
+
+CATALOGUE: tuple[Code, ...] = tuple(_CATALOGUE)
+_BY_NAME = {code.name: code for code in CATALOGUE}
+
+
+def named(name: str) -> Code:
+    """The code of this name (a name kept as data, such as in a cache)."""
+    return _BY_NAME[name]
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_BY_NAME)
+
+
+def markdown_table() -> str:
+    """The README's table of codes, in alphabetical order."""
+    rows = ["| code | severity | meaning |", "|---|---|---|"]
+    rows += [f"| `{c.name}` | {c.severity.value} | {c.meaning} |" for c in sorted(CATALOGUE, key=lambda c: c.name)]
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    print(markdown_table(), end="")
