@@ -46,8 +46,8 @@ def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics)
         parts.append(reader_for(path)(ctx))
     edition = combine(parts, options)
     style = project_dir / options.bibliography_style if options.bibliography_style else None
-    ctx = TransformContext(options.reader, diags, style, edition.metadata.language)
-    return run_passes(edition, ctx)
+    transform_ctx = TransformContext(options.reader, diags, style, edition.metadata.language)
+    return run_passes(edition, transform_ctx)
 
 
 def combine(parts: list[Edition], options: EditionOptions) -> Edition:
@@ -118,7 +118,8 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     out_dir = Path(build.out_dir)
     ctx = WriteContext(options, build, diags, project, progress=progress)
     with staged_outputs(out_dir, options.name) as stage:
-        made, declined = [], []
+        made: list[Path] = []
+        declined: list[Path] = []
         for fmt in formats_for(options, build):
             target = output_path(stage.dir, options.name, fmt)
             say(f"{options.name}: writing {target.name}")
