@@ -144,9 +144,9 @@ def _model_texts(edition: Edition) -> Iterator[str]:
         yield g.term
         yield from block_texts(g.blocks)
     yield from (r.raw for r in edition.references)
-    for c in edition.comments:
-        yield str(c.number)
-        yield from block_texts(c.blocks)
+    for comment in edition.comments:
+        yield str(comment.number)
+        yield from block_texts(comment.blocks)
 
 
 def block_texts(blocks, note_marks: bool = True) -> Iterator[str]:

@@ -273,8 +273,7 @@ def _split_given(text: str) -> tuple[str, str, str, str] | None:
     if m:
         return m["given"], "", "", m["particle"]
     m = _GIVEN_AND_NEXT_RE.fullmatch(text)
-    if m and GIVEN_RE.fullmatch(m["given"]):
-        g = GIVEN_RE.fullmatch(m["given"])
+    if m and (g := GIVEN_RE.fullmatch(m["given"])):
         return g["given"], m["family"], "", g["particle"]
     m = _INITIALS_TAIL_RE.fullmatch(text)
     if m:

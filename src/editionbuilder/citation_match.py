@@ -167,4 +167,4 @@ def _long_words(text: str) -> set[str]:
 
 def _page_in(pages: str, page: int) -> bool:
     m = re.fullmatch(r"\s*(\d+)\s*[-–]\s*(\d+)\s*", pages)  # a page range ``23-45``
-    return bool(m) and int(m.group(1)) <= page <= int(m.group(2))
+    return m is not None and int(m.group(1)) <= page <= int(m.group(2))

@@ -144,7 +144,9 @@ def parse_items(content: str) -> tuple[str, tuple[ItemSyntax, ...], str, str] | 
     items when it is always the same, else ``;`` with the spaces kept in
     the items, so that the text is rebuilt exactly.
     """
-    lead = _LEAD_RE.match(content).group(0)
+    lead_match = _LEAD_RE.match(content)
+    assert lead_match is not None  # every part of the pattern is optional: it always matches
+    lead = lead_match.group(0)
     body = content[len(lead) :]
     trail = body[len(body.rstrip()) :]
     body = body.rstrip()

@@ -385,9 +385,9 @@ def plain_text(inlines: Sequence[Inline]) -> str:
         if isinstance(inline, Text):
             out.append(inline.text)
         elif hasattr(inline, "children"):
-            out.append(plain_text(inline.children))  # type: ignore[attr-defined]
+            out.append(plain_text(inline.children))
         elif hasattr(inline, "text"):
-            out.append(inline.text)  # type: ignore[attr-defined]
+            out.append(inline.text)
     return "".join(out)
 
 

@@ -185,7 +185,10 @@ def _epub_documents(path: Path) -> list[etree._Element]:
     try:
         with zipfile.ZipFile(path) as z:
             container = etree.fromstring(z.read("META-INF/container.xml"))
-            opf_path = container.find(".//{*}rootfile").get("full-path")
+            rootfile = container.find(".//{*}rootfile")
+            opf_path = rootfile.get("full-path") if rootfile is not None else None
+            if opf_path is None:
+                raise InputError(f"{path}: not a readable EPUB (its container.xml names no package document)")
             opf = etree.fromstring(z.read(opf_path))
             base = opf_path.rpartition("/")[0]
             manifest = {i.get("id"): i.get("href") for i in opf.iter("{*}item")}
@@ -284,8 +287,8 @@ def compare(edition: Edition, output: str, text: str, labels: Sequence[str], pag
     got = _unglue(words(text), edition, {w for _, ws in runs for w in ws}, apparatus)
     index = gram_index(got)
     at_word: dict[str, list[int]] = {}
-    for j, w in enumerate(got):
-        at_word.setdefault(w, []).append(j)
+    for k, w in enumerate(got):
+        at_word.setdefault(w, []).append(k)
     taken = [False] * len(got)
     lost: list[tuple[str, str]] = []
     lost_count = total = 0
@@ -320,7 +323,7 @@ def in_order(
     both (a longest increasing subsequence), then the gaps between matched
     words compared word by word (``difflib``). Output words already
     ``taken`` by another stream are not used again."""
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for i in range(len(stream) - GRAM + 1):
         places = index.get(tuple(stream[i : i + GRAM]), ())
         if len(places) <= COMMON:
@@ -412,8 +415,10 @@ def _fill_gaps(stream: Sequence[str], got: Sequence[str], found: list[int | None
         start = i
         while i < len(stream) and found[i] is None:
             i += 1
-        lo = found[start - 1] + 1 if start else 0
-        hi = found[i] if i < len(stream) else len(got)
+        before = found[start - 1] if start else -1
+        after = found[i] if i < len(stream) else len(got)
+        assert before is not None and after is not None  # the words around a gap are matched ones (or the ends)
+        lo, hi = before + 1, after
         if not start and i < len(stream):
             lo = max(0, hi - (i - start) - GAP)  # before the first match: look just before it
         if i == len(stream) and start:

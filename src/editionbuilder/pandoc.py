@@ -295,7 +295,8 @@ _QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u201
 
 def _inline(node: Mapping[str, Any]) -> tuple[Inline, ...]:
     """One pandoc inline as zero or more model inlines."""
-    kind, c = node["t"], node.get("c")
+    kind = node["t"]
+    c: Any = node.get("c")  # pandoc JSON: its shape is the kind's (Space and the like have none)
     if kind == "Str":
         return (Text(c),)
     if kind in ("Space", "SoftBreak"):

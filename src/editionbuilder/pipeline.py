@@ -51,8 +51,8 @@ def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics)
         parts.append(reader_for(path)(ctx))
     edition = combine(parts, options)
     style = project_dir / options.bibliography_style if options.bibliography_style else None
-    ctx = TransformContext(options.reader, diags, style, edition.metadata.language)
-    return run_passes(edition, ctx)
+    transform_ctx = TransformContext(options.reader, diags, style, edition.metadata.language)
+    return run_passes(edition, transform_ctx)
 
 
 def combine(parts: list[Edition], options: EditionOptions) -> Edition:

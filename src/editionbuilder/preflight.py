@@ -208,7 +208,7 @@ def _no_bookmarks(pdf: pikepdf.Pdf) -> Check:
 
 
 def _output_intent(pdf: pikepdf.Pdf) -> Check:
-    intents = pdf.Root.get("/OutputIntents", [])
+    intents: pikepdf.Object | list[pikepdf.Object] = pdf.Root.get("/OutputIntents", [])
     for intent in intents:
         profile = intent.get("/DestOutputProfile")
         if profile is not None and len(profile.read_bytes()) > 128:

@@ -105,7 +105,7 @@ def find_stylesheet(name: str, extra_dirs: Sequence[str] = ()) -> Path:
 
     Stylesheets are overridden the way templates are, one file at a time.
     """
-    for folder in (*extra_dirs, STYLE_DIR):
+    for folder in (*extra_dirs, str(STYLE_DIR)):
         path = Path(folder) / name
         if path.is_file():
             return path

@@ -87,7 +87,7 @@ class _Typographer:
             texts = [i for i, n in enumerate(run) if isinstance(n, Text)]
             if not texts:
                 return run
-            result = smarten([run[i].text for i in texts], self.ctx.options.dash)
+            result = smarten([n.text for n in run if isinstance(n, Text)], self.ctx.options.dash)
             for r in result.repairs:
                 self.ctx.diagnostics.add(
                     codes.QUOTE_REPAIRED, f"a quotation closed with {r.before!r}; set as {r.after!r}", pos

@@ -331,7 +331,9 @@ class _QuoteScan:
         punct = self.text[i - 2] if spaced else (self.text[i - 1] if i else "")
         if not punct or punct not in _SENTENCE_PUNCT:
             return False
-        tail = _MARKER.match(self.text, i + 1).end()
+        marker = _MARKER.match(self.text, i + 1)
+        assert marker is not None  # the pattern is optional: it matches, if only the empty string
+        tail = marker.end()
         follower = self.text[tail : tail + 1]
         if follower and not follower.isspace() and follower != self.joint:
             return False

@@ -7,7 +7,7 @@ block quotes, lists, attributions, emphasis and links.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from .model import (
@@ -76,7 +76,7 @@ def _block_inlines(block: Block) -> Iterator[Inline]:
             yield from iter_inlines(item)
 
 
-def walk_inlines(inlines: tuple[Inline, ...]) -> Iterator[Inline]:
+def walk_inlines(inlines: Sequence[Inline]) -> Iterator[Inline]:
     for node in inlines:
         yield node
         if isinstance(node, (Emphasis, Strong, Link, TermRef)):

@@ -41,7 +41,10 @@ def accessibility_metadata(edition: Edition, page_source: str = "") -> list[tupl
     """(property, value, extra attributes) for each <meta> of the package;
     ``page_source``: the identifier of the print edition whose pages are
     marked in the text ("" when none are)."""
-    metas = [("schema:accessMode", "textual", {}), ("schema:accessModeSufficient", "textual", {})]
+    metas: list[tuple[str, str, dict[str, str]]] = [
+        ("schema:accessMode", "textual", {}),
+        ("schema:accessModeSufficient", "textual", {}),
+    ]
     metas += [("schema:accessibilityFeature", f, {}) for f in (*FEATURES, *(PAGE_FEATURES if page_source else ()))]
     if page_source:
         metas.append(("pageBreakSource", page_source, {}))

@@ -60,7 +60,8 @@ def chapter_parts(edition: Edition) -> tuple[list[Part], list[Part]]:
     """(front + body + back, late back matter), each in source order."""
     rank = {"front": 0, "body": 1, "back": 2}
     ordered = sorted(enumerate(edition.chapters), key=lambda p: (rank.get(p[1].matter, 1), p[0]))
-    main, late = [], []
+    main: list[Part] = []
+    late: list[Part] = []
     for index, (_, chapter) in enumerate(ordered, start=1):
         part = _chapter_part(index, chapter)
         is_late = chapter.matter == "back" and chapter.role in LATE_ROLES

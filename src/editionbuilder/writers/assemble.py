@@ -51,9 +51,11 @@ def assemble(parts: Sequence[PartPdf | None], boxes: Boxes | None = None) -> byt
     """The book's PDF: ``parts`` in order, ``None`` standing for a blank
     verso. ``boxes(index)`` gives page ``index``'s boxes (TrimBox,
     BleedBox) by its place in the book, when the pages carry bleed."""
-    base = pikepdf.open(io.BytesIO(parts[0].data))
+    first = parts[0]
+    assert first is not None  # a blank verso follows a part: the book opens with one (the front matter)
+    base = pikepdf.open(io.BytesIO(first.data))
     book = _Book(base)
-    book.add_first(parts[0])
+    book.add_first(first)
     for part in parts[1:]:
         if part is None:
             book.add_blank()
@@ -72,7 +74,7 @@ class _Book:
     def __init__(self, pdf: pikepdf.Pdf):
         self.pdf = pdf
         self.dests: dict[str, pikepdf.Object] = {}
-        self.outlines: list[pikepdf.Dictionary] = []
+        self.outlines: list[pikepdf.Object] = []
         self.profiles: dict[bytes, pikepdf.Object] = {}
         self.tags = "/StructTreeRoot" in pdf.Root
         self.next_key = 0  # the parent tree's next free key
@@ -178,7 +180,7 @@ class _Book:
                 ),
                 None,
             )
-            if program is None:
+            if descriptor is None or program is None:  # no descriptor: no program either
                 continue
             new = pikepdf.Name("/" + _tag(program.read_raw_bytes()) + name[7:])  # name[7:]: "+Face"
             font.BaseFont = new
@@ -189,7 +191,8 @@ class _Book:
     def _share_profiles(self, pages: list[pikepdf.Page]) -> None:
         """One ICC profile stream for all pages that use the same profile."""
         for page in pages:
-            spaces = page.obj.get("/Resources", {}).get("/ColorSpace")
+            resources = page.obj.get("/Resources")
+            spaces = resources.get("/ColorSpace") if resources is not None else None
             if spaces is None:
                 continue
             for name in list(spaces.keys()):

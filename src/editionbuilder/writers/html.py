@@ -40,6 +40,7 @@ from .view import (  # noqa: F401
     EPUB,
     LABELS,
     PRINT,
+    Landmark,
     Layout,
     Medium,
     Part,
@@ -63,7 +64,8 @@ def layout(edition: Edition, medium: Medium) -> Layout:
     parts = tuple(main + notes_part + apparatus + late)
     front = front_parts(edition.metadata, medium)
     anchors = heading_anchors(parts)
-    toc, marks = (), ()
+    toc: tuple[TocEntry, ...] = ()
+    marks: tuple[Landmark, ...] = ()
     if medium.navigation:
         toc = table_of_contents((*front, *parts), anchors, medium)
         marks = landmarks((*front, nav_part(toc, ()), *parts), medium)

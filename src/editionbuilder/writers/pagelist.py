@@ -180,11 +180,11 @@ def infer_folios(printed: Sequence[str]) -> list[str]:
         if values[i] is not None:
             out.append(folio)
             continue
-        after = next(((j, values[j]) for j in range(i + 1, len(printed)) if values[j]), None)
+        after = next(((j, v) for j in range(i + 1, len(printed)) if (v := values[j])), None)
         if after and after[1][0] - (after[0] - i) >= 1:
             n, is_roman = after[1][0] - (after[0] - i), after[1][1]
         else:
-            before = next(((j, values[j]) for j in range(i - 1, -1, -1) if values[j]), None)
+            before = next(((j, v) for j in range(i - 1, -1, -1) if (v := values[j])), None)
             n, is_roman = (before[1][0] + i - before[0], before[1][1]) if before else (i + 1, False)
         out.append(roman(n) if is_roman else str(n))
     return out
@@ -386,7 +386,8 @@ def align(
             i, j = resume
     out, nxt = [len(epub)] * len(printed), len(epub)
     for k in range(len(printed) - 1, -1, -1):
-        nxt = matched[k] if matched[k] is not None else nxt
+        at = matched[k]
+        nxt = at if at is not None else nxt
         out[k] = nxt
     return out
 
@@ -473,8 +474,9 @@ def _before_link(marker: etree._Element, link: etree._Element, words: list[_Word
         _put_before(link, marker)
 
 
-def _container(w: _Word, end: bool = False) -> etree._Element:
-    """The element whose text holds the start of ``w`` (its end: ``end``)."""
+def _container(w: _Word, end: bool = False) -> etree._Element | None:
+    """The element whose text holds the start of ``w`` (its end: ``end``);
+    None only for a tail of the root, which no document word is in."""
     owner, in_tail = (w.end_owner, w.end_in_tail) if end else (w.owner, w.in_tail)
     return owner.getparent() if in_tail else owner
 

@@ -425,7 +425,8 @@ def _styles(job: PdfJob) -> _Styles:
         *(Path(f.path).parent for f in job.fonts),
         *([job.press.icc.parent] if job.press else []),
     ]
-    fetcher, fonts, profiles = LocalFetcher(roots), FontConfiguration(), {}
+    fetcher, fonts = LocalFetcher(roots), FontConfiguration()
+    profiles: dict = {}  # WeasyPrint's colour profiles by name, filled as the sheets are parsed
     css = [
         weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
         for p in job.sheets

@@ -150,8 +150,7 @@ def contents(parts: Sequence[Part], lay: Layout, medium: Medium, pages: Mapping[
         lines.append(ContentsLine(part.title, _ref(part.key, medium, pages), 1))
         if isinstance(part.content, Chapter):
             for block in part.content.blocks:
-                anchor = lay.view.heading_ids.get(id(block)) if isinstance(block, Heading) else None
-                if anchor and block.level <= 2:
+                if isinstance(block, Heading) and (anchor := lay.view.heading_ids.get(id(block))) and block.level <= 2:
                     lines.append(ContentsLine(plain_text(block.inlines), _ref(anchor, medium, pages), 2))
     return tuple(lines)
 

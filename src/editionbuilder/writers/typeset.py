@@ -115,7 +115,9 @@ class TypesetBook:
         """Where each page of the book begins in its running text
         (``pagelist``): the parts' running texts one after the other, a
         blank verso a page without words."""
-        words, starts, printed, inked, parts = [], [], [], [], []
+        words: list[str] = []
+        parts: list[str] = []
+        starts, printed, inked = [], [], []
         for _key, part in self.flow:
             if part is None:
                 starts.append(len(words))

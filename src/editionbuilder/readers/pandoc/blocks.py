@@ -73,7 +73,8 @@ class BlockReader:
         return out
 
     def block(self, node: dict[str, Any]) -> list[Block]:
-        kind, c = node["t"], node.get("c")
+        kind = node["t"]
+        c: Any = node.get("c")  # pandoc JSON: its shape is the kind's (Space and the like have none)
         if kind in ("Para", "Plain"):
             pos = self.locate(node)
             inlines = read_inlines(c, self.state)

@@ -160,7 +160,7 @@ class PandocBuilder:
                 groups[-1][1].append(node)
             else:
                 groups.append((None, [node]))
-        chapters = []
+        chapters: list[Chapter] = []
         for head, nodes in groups:
             chapter = self._chapter(head, nodes, walk)
             if chapter is not None:

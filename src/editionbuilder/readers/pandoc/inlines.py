@@ -62,7 +62,8 @@ def read_inlines(nodes: list[dict[str, Any]], state: ReadState) -> tuple[Inline,
 
 
 def _inline(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
-    kind, c = node["t"], node.get("c")
+    kind = node["t"]
+    c: Any = node.get("c")  # pandoc JSON: its shape is the kind's (Space and the like have none)
     if kind == "Str":
         return (Text(c),)
     if kind in ("Space", "SoftBreak"):
@@ -104,7 +105,8 @@ def _span(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
 
 def _degraded(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
     """The elements the model has no place for, each with its warning."""
-    kind, c = node["t"], node.get("c")
+    kind = node["t"]
+    c: Any = node.get("c")  # pandoc JSON: its shape is the kind's (Space and the like have none)
     if kind in _STYLES:
         inner = read_inlines(c, state)
         text = meta_text(c)

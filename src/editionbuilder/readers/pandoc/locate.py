@@ -67,7 +67,8 @@ def ast_words(node: Any) -> list[str]:
         return [w for item in node for w in ast_words(item)]
     if not isinstance(node, dict) or "t" not in node:
         return []
-    kind, c = node["t"], node.get("c")
+    kind = node["t"]
+    c: Any = node.get("c")  # pandoc JSON: its shape is the kind's (Space and the like have none)
     if kind == "Str":
         return words(c)
     if kind in _TEXT_AT_1:

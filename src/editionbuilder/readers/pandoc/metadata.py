@@ -43,7 +43,8 @@ def meta_text(value: Any) -> str:
         return "".join(meta_text(v) for v in value)
     if not isinstance(value, dict):
         return ""
-    kind, c = value.get("t"), value.get("c")
+    kind = value.get("t")
+    c: Any = value.get("c")  # pandoc JSON: its shape is the kind's (Space and the like have none)
     if kind in ("Str", "MetaString"):
         return c
     if kind in ("Space", "SoftBreak", "LineBreak"):

@@ -106,7 +106,9 @@ class Special:
         """The caption as paragraphs; each image warned about once."""
         _attr, caption, content = node["c"]
         pos = self.reader.locate(node)
-        blocks = [Paragraph(read_inlines(b["c"], self.state), pos) for b in caption[1] if b["t"] in ("Para", "Plain")]
+        blocks: list[Block] = [
+            Paragraph(read_inlines(b["c"], self.state), pos) for b in caption[1] if b["t"] in ("Para", "Plain")
+        ]
         shown = meta_text(caption[1]).split()
         for b in content:
             inlines = b.get("c") if b["t"] in ("Para", "Plain") else None

@@ -174,7 +174,7 @@ class ScopeBuilder:
         group = [it.para for it in items[i : j + 1]]
         if any(_TABULAR.search(ln) for p in group for ln in p.lines):
             base = min(p.min_indent for p in group)
-            parts = []
+            parts: list[str] = []
             for p in group:
                 parts.append("\n" * min(p.blank_before, 2) if parts else "")
                 parts.append("\n".join(ln[base:] for ln in p.lines))

@@ -289,6 +289,7 @@ class DocumentBuilder:
             blocks.insert(index, Paragraph((Text(item.text),), pos))
             return blocks
         self.references.append(ref)
+        assert before is not None  # a reference is parsed only with a hint, taken from the quotation before it
         self._lone_links.append((before.pos.line, ref))
         return blocks
 

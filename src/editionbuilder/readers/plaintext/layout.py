@@ -11,6 +11,7 @@ decides where it goes.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .classify import Item, numbered_item
@@ -62,7 +63,7 @@ class Layout:
     notes_headers: list[Item] = field(default_factory=list)
 
 
-def lay_out(items: list[Item], is_reference: callable) -> Layout:
+def lay_out(items: list[Item], is_reference: Callable[[str], bool]) -> Layout:
     layout = Layout(chapters=[Chapter(None)])
     refs = _reference_runs(items, is_reference)
     mode = "body"

@@ -15,6 +15,13 @@ from dataclasses import dataclass
 _INDENT = re.compile(r"^[ \t]*")
 
 
+def _indent_width(line: str) -> int:
+    """Width of the line's indentation, tabs counted as 4 spaces."""
+    m = _INDENT.match(line)
+    assert m is not None  # ``[ \t]*`` matches every line, if only the empty string
+    return len(m.group(0).replace("\t", "    "))
+
+
 @dataclass(frozen=True, slots=True)
 class Para:
     lines: tuple[str, ...]
@@ -28,11 +35,11 @@ class Para:
     @property
     def indent(self) -> int:
         """Indentation of the first line, tabs counted as 4 spaces."""
-        return len(_INDENT.match(self.lines[0]).group(0).replace("\t", "    "))
+        return _indent_width(self.lines[0])
 
     @property
     def min_indent(self) -> int:
-        return min(len(_INDENT.match(ln).group(0).replace("\t", "    ")) for ln in self.lines)
+        return min(_indent_width(ln) for ln in self.lines)
 
     @property
     def text(self) -> str:
