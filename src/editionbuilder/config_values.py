@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .options import TRIM_SIZES
+from .readers import input_formats
 
 # Custom trim sizes must lie between these (inches): wide enough for every
 # print-on-demand trim (KDP 4x6 to 8.5x11.69, IngramSpark's hardcovers), and
@@ -43,6 +44,10 @@ _LANGUAGE_TAG = re.compile(
 # The ISO 8601 calendar dates EPUB's dc:date takes: YYYY, YYYY-MM or
 # YYYY-MM-DD (groups: year, month, day).
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+# An input format: a reader's name, then pandoc extensions turned on (+)
+# or off (-), as pandoc's --from takes them ("markdown+smart-citations").
+_INPUT_FORMAT = re.compile(r"([a-z0-9_]+)((?:[+-][a-z0-9_]+)*)")
 
 # A diagnostic code as diagnostics.py defines them: kebab-case ASCII.
 _DIAGNOSTIC_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -179,4 +184,17 @@ def diagnostic_code(value: Any) -> str:
     text = string(value)
     if not _DIAGNOSTIC_CODE.fullmatch(text):
         raise Invalid(f'"{text}" is not a warning code (such as "citation-year-mismatch")')
+    return text
+
+
+def input_format(value: Any) -> str:
+    """A reader's name, with pandoc extensions if that reader takes them;
+    pandoc itself checks the extensions' names when it reads."""
+    text = string(value)
+    known = input_formats()
+    match = _INPUT_FORMAT.fullmatch(text)
+    if match is None or match.group(1) not in known:
+        raise Invalid(f"{show(value)} is not an input format (known: {', '.join(known)})")
+    if match.group(2) and not known[match.group(1)]:
+        raise Invalid(f'{show(value)}: the "{match.group(1)}" reader takes no extensions')
     return text
