@@ -16,6 +16,7 @@ import pytest
 from editionbuilder.config import (
     FALLBACK_EPOCH,
     LATEST_EPOCH,
+    SourceOptions,
     load_config,
     one_off_edition,
     source_date_epoch,
@@ -543,3 +544,85 @@ def test_bibliography_files_from_the_config(tmp_path):
         load_config(tmp_path / "e.toml")
     (tmp_path / "refs.bib").write_text("@book{k, author={Doe, Jane}, title={A Book}, year={2001}}\n")
     assert load_config(tmp_path / "e.toml").editions[0].reader.bibliography == ("refs.bib",)
+
+
+# --------------------------------------------------------------------------
+# An edition's input format, and pandoc's options on a one-off edition
+# --------------------------------------------------------------------------
+
+
+def test_an_editions_from_names_the_input_format_of_its_sources(tmp_path):
+    path = write_config(tmp_path, EDITION + 'from = "markdown+smart-citations"\n')
+    assert load_config(path).editions[0].reader.from_format == "markdown+smart-citations"
+    assert load_config(write_config(tmp_path, EDITION)).editions[0].reader.from_format == ""
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"markdwn"', '"markdwn" is not an input format (known: commonmark, commonmark_x, docx, epub, gfm, html, '),
+        ('"plain+smart"', '"plain+smart": the "plain" reader takes no extensions'),
+        ('"markdown+"', '"markdown+" is not an input format (known: '),
+        ("1", "expected a string, got 1"),
+    ],
+)
+def test_a_bad_from_is_one_line_naming_the_key(tmp_path, value, message):
+    path = write_config(tmp_path, EDITION + f"from = {value}\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert info.value.format().startswith(f'{path}: edition "a": from: {message}')
+
+
+def test_from_is_per_edition(tmp_path):
+    path = write_config(tmp_path, '[defaults]\nfrom = "markdown"\n' + EDITION)
+    with pytest.raises(ConfigError, match='defaults: unknown key "from"'):
+        load_config(path)
+
+
+def test_source_options_set_what_the_config_keys_do(tmp_path, monkeypatch):
+    """``author`` repeats and ``lang`` is ``language`` (pandoc's names), the
+    config's names are taken too, and pandoc's ``KEY:VALUE`` as well."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.txt", "refs.bib", "more.json", "style.csl"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    metadata = ("title=T: a subtitle", "author=A", "authors=B", "lang=fr", "date:2026-01", "identifier=urn:isbn:1")
+    given = SourceOptions("gfm+smart", ("refs.bib", "more.json"), "style.csl", metadata)
+    edition = one_off_edition([Path("a.txt")], None, given)
+    assert edition.reader.from_format == "gfm+smart"
+    assert edition.reader.bibliography == ("refs.bib", "more.json") and edition.bibliography_style == "style.csl"
+    assert edition.metadata == MetadataOverrides(
+        title="T: a subtitle", authors=("A", "B"), language="fr", date="2026-01", identifier="urn:isbn:1"
+    )
+    assert one_off_edition([Path("a.txt")], None, SourceOptions(metadata=("language=de",))).metadata.language == "de"
+
+
+@pytest.mark.parametrize(
+    ("given", "message"),
+    [
+        (SourceOptions(from_format="markdwn"), '--from: "markdwn" is not an input format (known: commonmark, '),
+        (SourceOptions(from_format="plain-smart"), '--from: "plain-smart": the "plain" reader takes no extensions'),
+        (
+            SourceOptions(metadata=("titel=x",)),
+            '-M titel=x: unknown metadata key "titel" (did you mean "title"?); known: author, authors, blurb, date, '
+            "description, identifier, lang, language, print_identifier, publisher, rights, subtitle, title",
+        ),
+        (SourceOptions(metadata=("title",)), "-M title: give it a value (-M title=VALUE)"),
+        (SourceOptions(metadata=("author= ",)), "-M author: give it a value (-M author=VALUE)"),
+        (SourceOptions(metadata=("title=a", "title=b")), "-M title: given twice (only author may repeat)"),
+        (SourceOptions(metadata=("lang=english",)), '-M lang: "english" is not a BCP 47 language tag'),
+        (SourceOptions(metadata=("date=2026-02-30",)), '-M date: "2026-02-30" is not an ISO 8601 date'),
+        (SourceOptions(metadata=("identifier=urn:uuid:x",)), '-M identifier: "urn:uuid:x" is not a valid urn:uuid:'),
+        (
+            SourceOptions(metadata=("bibliography=r.bib",)),
+            "-M bibliography=r.bib: give the file as --bibliography FILE",
+        ),
+        (SourceOptions(bibliography=("r.bib",)), "--bibliography: no such bibliography file r.bib"),
+        (SourceOptions(csl="s.csl"), "--csl: no such CSL style file s.csl"),
+    ],
+)
+def test_bad_source_options_are_one_line_naming_the_option(tmp_path, monkeypatch, given, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        one_off_edition([Path("a.txt")], None, given)
+    assert info.value.format().startswith(message)

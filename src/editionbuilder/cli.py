@@ -1,10 +1,16 @@
 """The command line: the only place that prints or exits.
 
     editionbuilder build [--config FILE] [--edition NAME] [--out DIR]
-    editionbuilder build FILE... [--out DIR]
-    editionbuilder inspect FILE [--stats]
+    editionbuilder build FILE... [--out DIR] [SOURCE OPTIONS]
+    editionbuilder inspect FILE [--stats] [SOURCE OPTIONS]
     editionbuilder preflight [--config FILE] [--edition NAME] [--out DIR]
     editionbuilder check [--config FILE] [--edition NAME] [--out DIR]
+    editionbuilder export FILE-or-EDITION --to FORMAT [SOURCE OPTIONS]
+    editionbuilder --version
+
+SOURCE OPTIONS are pandoc's, for source FILEs only (a config sets the same
+things itself): -f/--from FORMAT, --bibliography FILE, --csl FILE,
+-M/--metadata KEY=VALUE.
 
 Diagnostics print as ``file:line: warning: message [code]`` on stderr;
 errors as one line ``editionbuilder: error: ...`` with the exit code of
@@ -17,11 +23,13 @@ import argparse
 import json
 import os
 import sys
+from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from . import codes, serialize
 from .accounting import stats
-from .config import DEFAULT_CONFIG_NAME, load_config, one_off_edition, source_date_epoch
+from .config import DEFAULT_CONFIG_NAME, SourceOptions, load_config, one_off_edition, source_date_epoch
 from .diagnostics import Diagnostics, EditionError, Severity
 from .model import Position
 from .options import BuildOptions, EditionOptions
@@ -62,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     # --debug goes before or after the command; the subcommands leave it unset
     # (SUPPRESS) unless given, so they do not undo a --debug given before them.
     p.add_argument("--debug", action="store_true", help="show tracebacks")
+    p.add_argument("--version", action=_Version, help="print the version and exit")
     sub = p.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build", help="build editions (all in the config, or one from FILEs)")
     b.add_argument("files", nargs="*", type=Path, help="sources for a one-off edition (no config)")
@@ -71,11 +80,13 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--format", action="append", choices=["epub", "pdf"], help="only this output (repeatable)")
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _add_source_options(b)
     b.set_defaults(func=cmd_build)
     i = sub.add_parser("inspect", help="print the edition model of a source as JSON")
     i.add_argument("file", type=Path)
     i.add_argument("--stats", action="store_true", help="print counts instead of the model")
     i.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _add_source_options(i)
     i.set_defaults(func=cmd_inspect)
     f = sub.add_parser("preflight", help="check the print editions' press PDFs and covers (KDP, IngramSpark)")
     f.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
@@ -100,8 +111,78 @@ def _parser() -> argparse.ArgumentParser:
     x.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
     x.add_argument("--out", type=Path, default=None, help="output folder (default: the config's output, output/)")
     x.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    _add_source_options(x)
     x.set_defaults(func=cmd_export)
     return p
+
+
+class _Version(argparse.Action):
+    """``--version``: the installed package's version, looked up only when
+    asked (reading package metadata costs tens of milliseconds, which other
+    runs need not pay)."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=kwargs.get("help"))
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
+    ) -> None:
+        print(f"editionbuilder {version('editionbuilder')}")
+        parser.exit()
+
+
+def _add_source_options(p: argparse.ArgumentParser) -> None:
+    """pandoc's options for reading source FILEs, under pandoc's names."""
+    g = p.add_argument_group("source options (with source FILEs only, as pandoc takes them)")
+    g.add_argument(
+        "-f",
+        "--from",
+        dest="from_format",
+        default="",
+        metavar="FORMAT",
+        help="input format of every FILE: markdown, commonmark, gfm, docx, html... (extensions as in markdown+smart), "
+        "or plain for the plain-text reader (default: by suffix)",
+    )
+    g.add_argument("--bibliography", action="append", default=[], metavar="FILE", help="bibliography file (repeatable)")
+    g.add_argument("--csl", default="", metavar="FILE", help="CSL style of the bibliography")
+    g.add_argument(
+        "-M",
+        "--metadata",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set metadata: title, subtitle, author (repeatable), lang, date, publisher, rights, identifier... "
+        "(repeatable)",
+    )
+
+
+def _source_options(args: argparse.Namespace) -> SourceOptions:
+    """What the source options say (nothing, on commands without them)."""
+    return SourceOptions(
+        from_format=getattr(args, "from_format", ""),
+        bibliography=tuple(getattr(args, "bibliography", ())),
+        csl=getattr(args, "csl", ""),
+        metadata=tuple(getattr(args, "metadata", ())),
+    )
+
+
+def _refuse_source_options(args: argparse.Namespace) -> None:
+    """The source options set a one-off edition: with a config, its own keys
+    say the same per edition, and two places for one setting would leave
+    a reader unsure which wins."""
+    given = _source_options(args)
+    options = {
+        "--from": given.from_format,
+        "--bibliography": given.bibliography,
+        "--csl": given.csl,
+        "--metadata": given.metadata,
+    }
+    names = [name for name, value in options.items() if value]
+    if names:
+        raise_usage(
+            f"{', '.join(names)}: only with source FILEs; for the editions of a config set from, "
+            "bibliography, bibliography_style and [edition.metadata] in it"
+        )
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -138,7 +219,8 @@ def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Pat
     if getattr(args, "files", None):
         if args.config or args.edition:
             raise_usage("give either source FILEs or --config/--edition, not both")
-        return [one_off_edition(list(args.files))], Path.cwd(), args.out or Path("output")
+        return [one_off_edition(list(args.files), given=_source_options(args))], Path.cwd(), args.out or Path("output")
+    _refuse_source_options(args)
     project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
     editions = list(project.editions)
     if args.edition:
@@ -170,7 +252,7 @@ def raise_usage(message: str) -> None:
 def cmd_inspect(args: argparse.Namespace) -> int:
     from .pipeline import read_edition
 
-    options = one_off_edition([args.file])
+    options = one_off_edition([args.file], given=_source_options(args))
     diags = Diagnostics()
     edition = read_edition(options, Path.cwd(), diags)
     if args.stats:
@@ -281,7 +363,8 @@ def _export_edition(args: argparse.Namespace) -> tuple[EditionOptions, Path, Pat
     """An existing FILE is a one-off edition (unless --config is given);
     anything else names an edition of the config."""
     if args.config is None and Path(args.target).is_file():
-        return one_off_edition([Path(args.target)]), Path.cwd(), args.out or Path("output")
+        return one_off_edition([Path(args.target)], given=_source_options(args)), Path.cwd(), args.out or Path("output")
+    _refuse_source_options(args)
     project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
     for options in project.editions:
         if options.name == args.target:

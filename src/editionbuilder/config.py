@@ -31,6 +31,7 @@ from .config_values import (
     date_parts,
     diagnostic_code,
     identifier,
+    input_format,
     language,
     show,
     string,
@@ -145,7 +146,7 @@ def _caliper(value: Any) -> float:
 
 _PRINT_SPEC = {"enabled": boolean, "trim": trim, "paper": choice(*PAPER_CALIPER), "bleed": boolean, "caliper": _caliper}
 _COMMON_KEYS = ("include_comments", "print", "reader", "silence", "bibliography_style", "bibliography")
-_EDITION_KEYS = ("name", "sources", "metadata", *_COMMON_KEYS)
+_EDITION_KEYS = ("name", "sources", "metadata", "from", *_COMMON_KEYS)
 _DEFAULTS_KEYS = (*_DEFAULT_METADATA_KEYS, *_COMMON_KEYS)
 
 
@@ -307,13 +308,21 @@ def _edition(table: Any, index: int, defaults: EditionDefaults, config: ProjectC
     metadata = defaults.metadata
     if "metadata" in table:
         metadata = dataclasses.replace(metadata, **_checked(table["metadata"], _METADATA_SPEC, where, "metadata."))
+    reader = common.reader
+    if "from" in table:
+        reader = dataclasses.replace(reader, from_format=_value(table, "from", input_format, where))
+    _check_files(common, config.project_dir, where)
+    return EditionOptions(name, sources, metadata, reader, common.print, common.silence, common.bibliography_style)
+
+
+def _check_files(common: EditionDefaults, project_dir: Path, where: _Where) -> None:
+    """The CSL style and bibliography files an edition names exist."""
     style = common.bibliography_style
-    if style and not (config.project_dir / style).is_file():
+    if style and not (project_dir / style).is_file():
         raise where.error("bibliography_style", f"no such CSL style file {style}")
     for n, bib in enumerate(common.reader.bibliography):
-        if not (config.project_dir / bib).is_file():
+        if not (project_dir / bib).is_file():
             raise where.error(f"bibliography[{n}]", f"no such bibliography file {bib}")
-    return EditionOptions(name, sources, metadata, common.reader, common.print, common.silence, style)
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -368,10 +377,30 @@ def load_config(path: Path) -> ProjectConfig:
     return dataclasses.replace(config, editions=tuple(editions), defaults=defaults)
 
 
-def one_off_edition(sources: list[Path], name: str | None = None) -> EditionOptions:
+@dataclass(frozen=True, slots=True)
+class SourceOptions:
+    """pandoc's options for a one-off edition (``--from``, ``--bibliography``,
+    ``--csl``, ``-M``) as typed: they mean what the config's ``from``,
+    ``bibliography``, ``bibliography_style`` and ``[edition.metadata]`` do,
+    and are validated alike. Paths are relative to the working directory."""
+
+    from_format: str = ""
+    bibliography: tuple[str, ...] = ()
+    csl: str = ""
+    metadata: tuple[str, ...] = ()  # "KEY=VALUE" (or pandoc's "KEY:VALUE"), in order
+
+
+# -M keys as pandoc names them, where [edition.metadata] names them otherwise.
+_PANDOC_METADATA_KEYS = {"author": "authors", "lang": "language"}
+
+
+def one_off_edition(
+    sources: list[Path], name: str | None = None, given: SourceOptions = SourceOptions()
+) -> EditionOptions:
     """An edition for ``editionbuilder build FILE...`` without a config:
-    every default, named after the first file's stem unless ``name`` is
-    given. Sources stay as given (relative to the working directory)."""
+    the defaults and what ``given`` sets, named after the first file's stem
+    unless ``name`` is given. Sources stay as given (relative to the
+    working directory)."""
     if not sources:
         raise ConfigError("no source files given")
     seen: list[str] = []
@@ -386,7 +415,63 @@ def one_off_edition(sources: list[Path], name: str | None = None) -> EditionOpti
         name = slug[:64].rstrip("-_") or "book"
     elif not _SAFE_NAME.fullmatch(name):
         raise ConfigError(f'edition name "{name}" is not a safe file name {_NAME_RULE}')
-    return EditionOptions(name=name, sources=tuple(seen))
+    return _with_options(EditionOptions(name=name, sources=tuple(seen)), given)
+
+
+def _with_options(edition: EditionOptions, given: SourceOptions) -> EditionOptions:
+    """``edition`` with what the command line's options set."""
+    for path in given.bibliography:
+        if not Path(path).is_file():
+            raise ConfigError(f"--bibliography: no such bibliography file {path}")
+    if given.csl and not Path(given.csl).is_file():
+        raise ConfigError(f"--csl: no such CSL style file {given.csl}")
+    from_format = _option("--from", given.from_format, input_format) if given.from_format else ""
+    reader = dataclasses.replace(edition.reader, from_format=from_format, bibliography=given.bibliography)
+    metadata = _metadata_options(given.metadata)
+    return dataclasses.replace(edition, metadata=metadata, reader=reader, bibliography_style=given.csl)
+
+
+def _option(option: str, value: Any, check: Callable[[Any], Any]) -> Any:
+    """``value`` validated by ``check``; an error names the option."""
+    try:
+        return check(value)
+    except Invalid as exc:
+        raise ConfigError(f"{option}: {exc.message}") from None
+
+
+def _metadata_options(pairs: tuple[str, ...]) -> MetadataOverrides:
+    """``-M KEY=VALUE`` options as ``[edition.metadata]`` would set them:
+    each ``author`` adds one author; any other key is given once."""
+    values: dict[str, Any] = {}
+    for pair in pairs:
+        typed, key, value = _metadata_option(pair)
+        check = _METADATA_SPEC[key]
+        if key == "authors":
+            values[key] = values.get(key, ()) + _option(f"-M {typed}", [value], check)
+        elif key in values:
+            raise ConfigError(f"-M {typed}: given twice (only author may repeat)")
+        else:
+            values[key] = _option(f"-M {typed}", value, check)
+    return MetadataOverrides(**values)
+
+
+def _metadata_option(pair: str) -> tuple[str, str, str]:
+    """The key as typed, its name in ``[edition.metadata]``, and the value."""
+    # The key ends at the first "=" or ":", as pandoc's -M reads it.
+    typed, *rest = re.split("[=:]", pair, maxsplit=1)
+    typed, value = typed.strip(), (rest[0] if rest else None)
+    key = _PANDOC_METADATA_KEYS.get(typed, typed)
+    if typed in ("bibliography", "csl"):
+        raise ConfigError(f"-M {pair}: give the file as --{typed} FILE")
+    if key not in _METADATA_SPEC:
+        known = sorted({*_METADATA_SPEC, *_PANDOC_METADATA_KEYS})
+        close = difflib.get_close_matches(typed, known, n=1)
+        hint = f' (did you mean "{close[0]}"?)' if close else ""
+        raise ConfigError(f'-M {pair}: unknown metadata key "{typed}"{hint}; known: {", ".join(known)}')
+    # pandoc reads a bare KEY as true; no metadata of an edition is a yes/no.
+    if value is None or not value.strip():
+        raise ConfigError(f"-M {typed}: give it a value (-M {typed}=VALUE)")
+    return typed, key, value.strip()
 
 
 def source_date_epoch(edition: EditionOptions, environ: Mapping[str, str]) -> int:

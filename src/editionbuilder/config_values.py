@@ -14,6 +14,7 @@ from typing import Any
 
 from . import codes
 from .options import TRIM_SIZES
+from .readers import input_formats
 
 # Custom trim sizes must lie between these (inches): wide enough for every
 # print-on-demand trim (KDP 4x6 to 8.5x11.69, IngramSpark's hardcovers), and
@@ -45,6 +46,10 @@ _LANGUAGE_TAG = re.compile(
 # The ISO 8601 calendar dates EPUB's dc:date takes: YYYY, YYYY-MM or
 # YYYY-MM-DD (groups: year, month, day).
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+# An input format: a reader's name, then pandoc extensions turned on (+)
+# or off (-), as pandoc's --from takes them ("markdown+smart-citations").
+_INPUT_FORMAT = re.compile(r"([a-z0-9_]+)((?:[+-][a-z0-9_]+)*)")
 
 # The shape of a diagnostic code (codes.py): kebab-case ASCII.
 _DIAGNOSTIC_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -187,4 +192,17 @@ def diagnostic_code(value: Any) -> str:
         close = difflib.get_close_matches(text, codes.names(), n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise Invalid(f'unknown code "{text}"{hint}')
+    return text
+
+
+def input_format(value: Any) -> str:
+    """A reader's name, with pandoc extensions if that reader takes them;
+    pandoc itself checks the extensions' names when it reads."""
+    text = string(value)
+    known = input_formats()
+    match = _INPUT_FORMAT.fullmatch(text)
+    if match is None or match.group(1) not in known:
+        raise Invalid(f"{show(value)} is not an input format (known: {', '.join(known)})")
+    if match.group(2) and not known[match.group(1)]:
+        raise Invalid(f'{show(value)}: the "{match.group(1)}" reader takes no extensions')
     return text

@@ -77,6 +77,10 @@ class ReaderOptions:
     # none themselves; relative to the project in the config, absolute once
     # the pipeline hands them to a reader.
     bibliography: tuple[str, ...] = ()
+    # The input format of every source: a pandoc reader's name, perhaps with
+    # extensions ("markdown", "gfm+smart", "docx"), or "plain" for the
+    # plain-text reader; "": each source's by its suffix.
+    from_format: str = ""
 
 
 @dataclass(frozen=True, slots=True)

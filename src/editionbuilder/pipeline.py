@@ -48,7 +48,7 @@ def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics)
     for n, source in enumerate(options.sources, start=1):
         path = project_dir / source
         ctx = ReadContext(path, source, f"s{n}", reader, diags)
-        parts.append(reader_for(path)(ctx))
+        parts.append(reader_for(path, options.reader.from_format)(ctx))
     edition = combine(parts, options)
     style = project_dir / options.bibliography_style if options.bibliography_style else None
     transform_ctx = TransformContext(options.reader, diags, style, edition.metadata.language)

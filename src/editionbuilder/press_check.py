@@ -58,7 +58,11 @@ def _too_short(out_dir: Path, name: str, press: str) -> Report | None:
     """A skipped row when the edition's last build declined its press file
     because the book is under the printers' minimum page count."""
     for entry in (read_manifest(out_dir, name) or {}).get("declined", []):
-        if isinstance(entry, dict) and entry.get("file") == press and entry.get("code") == codes.TOO_SHORT_FOR_PRESS.name:
+        if (
+            isinstance(entry, dict)
+            and entry.get("file") == press
+            and entry.get("code") == codes.TOO_SHORT_FOR_PRESS.name
+        ):
             pages, minimum = entry.get("pages"), entry.get("minimum")
             detail = f"{pages} pages, under the minimum of {minimum}: no press file or cover to upload"
             return Report(str(out_dir / press), "interior", (Check(f"page count >= {minimum}", True, detail, True),))

@@ -1,4 +1,7 @@
-"""Readers: one per source format, chosen from a registry by file suffix.
+"""Readers: one per source format, chosen from a registry by file suffix,
+or by an input format name (``--from``, an edition's ``from``) for every
+source of an edition: pandoc's reader names, and ``plain`` for the
+plain-text reader.
 
 A reader turns one source file into an ``Edition`` holding that source's
 chapters, notes, glossary, references and comments (ids namespaced by
@@ -8,7 +11,8 @@ reports what it removed. It never formats output and never prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,21 +46,45 @@ def unique_id(candidate: str, taken: set[str]) -> str:
 
 
 _READERS: dict[str, Reader] = {}
+# Input format names: the reader, and whether it takes pandoc's extensions
+# ("markdown+smart", "gfm-autolink_bare_uris"), which pandoc itself checks.
+_NAMED: dict[str, tuple[Reader, bool]] = {}
 
 
-def register(*suffixes: str) -> Callable[[Reader], Reader]:
-    """Register a reader for file suffixes (lower case, with the dot)."""
+def register(*suffixes: str, formats: tuple[str, ...] = (), extensions: bool = False) -> Callable[[Reader], Reader]:
+    """Register a reader for file suffixes (lower case, with the dot) and
+    input format names."""
 
     def deco(fn: Reader) -> Reader:
         for s in suffixes:
             _READERS[s] = fn
+        for name in formats:
+            _NAMED[name] = (fn, extensions)
         return fn
 
     return deco
 
 
-def reader_for(path: Path) -> Reader:
+def base_format(from_format: str) -> str:
+    """The reader's name in an input format: "markdown" in "markdown+smart"."""
+    return re.split(r"[+-]", from_format, maxsplit=1)[0]
+
+
+def input_formats() -> Mapping[str, bool]:
+    """Every input format name, sorted, and whether it takes extensions."""
     _load_builtin()
+    return {name: _NAMED[name][1] for name in sorted(_NAMED)}
+
+
+def reader_for(path: Path, from_format: str = "") -> Reader:
+    """The reader of ``from_format`` if given, else of the file's suffix."""
+    _load_builtin()
+    if from_format:
+        named = _NAMED.get(base_format(from_format))
+        if named is None:
+            known = ", ".join(sorted(_NAMED))
+            raise InputError(f"{path}: no reader for input format {from_format!r} (known: {known})")
+        return named[0]
     suffix = path.suffix.lower()
     try:
         return _READERS[suffix]

@@ -15,31 +15,33 @@ manuscript as on a plain-text source. Steps, each in its own module:
   and its line;
 * ``build``: chapters at level-1 headings, and the ``Edition``.
 
-``read_manuscript`` is the API for callers that know better than the
-suffix (pandoc Markdown in a ``.txt`` file) or add bibliography files.
+The format is the edition's ``from`` (``--from``) when set, else the
+file's suffix. ``read_manuscript`` is the API for callers that know better
+than either (pandoc Markdown in a ``.txt`` file) or add bibliography files.
 """
 
 from __future__ import annotations
 
 from ...diagnostics import InputError
 from ...model import Edition
-from .. import ReadContext, register
+from .. import ReadContext, base_format, register
 from .build import PandocBuilder, ReadSettings
-from .source import FORMATS
+from .source import FORMATS, INPUT_FORMATS
 
-__all__ = ["FORMATS", "ReadSettings", "read_manuscript", "read_pandoc"]
+__all__ = ["FORMATS", "INPUT_FORMATS", "ReadSettings", "read_manuscript", "read_pandoc"]
 
 
-@register(*FORMATS)
+@register(*FORMATS, formats=tuple(INPUT_FORMATS), extensions=True)
 def read_pandoc(ctx: ReadContext) -> Edition:
-    """The registered reader: pandoc's format chosen by the file suffix."""
-    settings = ReadSettings(FORMATS[ctx.path.suffix.lower()], bibliography=ctx.options.bibliography)
-    return read_manuscript(ctx, settings)
+    """The registered reader: pandoc's format named by the edition, else
+    chosen by the file suffix."""
+    from_format = ctx.options.from_format or FORMATS[ctx.path.suffix.lower()]
+    return read_manuscript(ctx, ReadSettings(from_format, bibliography=ctx.options.bibliography))
 
 
 def read_manuscript(ctx: ReadContext, settings: ReadSettings) -> Edition:
     """Read one manuscript with explicit settings."""
-    if settings.from_format not in set(FORMATS.values()):
-        known = ", ".join(sorted(set(FORMATS.values())))
+    if base_format(settings.from_format) not in INPUT_FORMATS:
+        known = ", ".join(sorted(INPUT_FORMATS))
         raise InputError(f"{ctx.display}: pandoc format {settings.from_format!r} is not read here (known: {known})")
     return PandocBuilder(ctx, settings).run()

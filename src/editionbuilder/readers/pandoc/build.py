@@ -39,7 +39,7 @@ from .locate import Locator
 from .metadata import bibliography_names, meta_text, read_metadata
 from .scan import MarkdownLayout, scan_markdown
 from .sections import MATTERS, SectionReader, attribute, is_section
-from .source import Manuscript, load
+from .source import MARKDOWN_FORMATS, Manuscript, load
 from .special import render_tables
 from .state import ReadState
 
@@ -79,7 +79,7 @@ class PandocBuilder:
         for warning in doc.warnings:
             self.ctx.diagnostics.add(codes.PANDOC_WARNING, warning, Position(self.ctx.display))
         meta_values = doc.ast.get("meta", {})
-        layout = scan_markdown(doc.text.split("\n")) if doc.format == "markdown" else None
+        layout = scan_markdown(doc.text.split("\n")) if doc.format in MARKDOWN_FORMATS else None
         state = ReadState(self.ctx, doc, _locator(doc.text, layout), self._bibliography(meta_values), layout)
         state.note_kinds = self._note_kinds(doc)
         reader = BlockReader(state, render_tables(_collect(doc.ast["blocks"], "Table")))

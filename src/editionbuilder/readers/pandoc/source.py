@@ -23,6 +23,7 @@ from ...diagnostics import InputError
 from ...model import SourceInfo
 from ...pandoc import KEEP_LANGUAGE, PandocJob, read_json
 from ...sources import read_source
+from .. import base_format
 
 # Pandoc's input format for each file suffix. ``markdown`` is pandoc's own
 # flavour with all its default extensions (YAML metadata, footnotes,
@@ -36,6 +37,15 @@ FORMATS: dict[str, str] = {
     ".odt": "odt",
     ".epub": "epub",
 }
+
+# Pandoc's Markdown flavours, which ``--from`` may name: they read alike
+# (the same lines pandoc leaves no block for, see ``scan``).
+MARKDOWN_FORMATS = frozenset(
+    {"markdown", "markdown_strict", "markdown_phpextra", "markdown_mmd", "commonmark", "commonmark_x", "gfm"}
+)
+
+# Pandoc's readers this reader is built for: by suffix, or named.
+INPUT_FORMATS = MARKDOWN_FORMATS | frozenset(FORMATS.values())
 
 # Formats read from a zip archive: no lines, images inside the archive.
 ZIP_FORMATS = frozenset({"docx", "odt", "epub"})
@@ -68,7 +78,9 @@ class Manuscript:
 
 
 def load(path: Path, display: str, from_format: str) -> Manuscript:
-    """Run pandoc on ``path`` and gather what the reader needs besides the AST."""
+    """Run pandoc on ``path`` and gather what the reader needs besides the
+    AST. ``from_format`` may carry pandoc extensions ("markdown+smart"):
+    pandoc gets them, the manuscript keeps the reader's name."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -76,13 +88,14 @@ def load(path: Path, display: str, from_format: str) -> Manuscript:
     job = PandocJob(from_format, "json", KEEP_LANGUAGE, f"reading {display}", error=InputError)
     ast, warnings = read_json(data, job)
     digest = hashlib.sha256(data).hexdigest()
-    if from_format in ZIP_FORMATS:
+    name = base_format(from_format)
+    if name in ZIP_FORMATS:
         info = SourceInfo(display, "", "binary", 0, digest)
-        kinds, creator = _docx_facts(data, display) if from_format == "docx" else ((), "")
-        return Manuscript(path, display, from_format, ast, info, "", warnings, kinds, creator)
+        kinds, creator = _docx_facts(data, display) if name == "docx" else ((), "")
+        return Manuscript(path, display, name, ast, info, "", warnings, kinds, creator)
     decoded = read_source(path)
     info = SourceInfo(display, "", decoded.encoding, decoded.line_count, decoded.sha256)
-    return Manuscript(path, display, from_format, ast, info, decoded.text, warnings)
+    return Manuscript(path, display, name, ast, info, decoded.text, warnings)
 
 
 def _docx_facts(data: bytes, display: str) -> tuple[tuple[str, ...], str]:

@@ -16,6 +16,8 @@ from .. import ReadContext, register
 from .build import DocumentBuilder
 
 
-@register(".txt", ".text")
+# "plain" when named (``--from plain``): pandoc reads no such format, so the
+# name cannot mean one of its readers.
+@register(".txt", ".text", formats=("plain",))
 def read_plaintext(ctx: ReadContext) -> Edition:
     return DocumentBuilder(ctx).run()
