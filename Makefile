@@ -3,7 +3,8 @@
 #
 #   make / make all   set up, then build every edition
 #   make setup        system packages and .venv only (nothing to do when up to date)
-#   make test         set up, then run the test suite (no build)
+#   make test         set up, run the static checks (make lint), then the test suite (no build)
+#   make lint         ruff (lint and format check) and mypy on the code
 #   make check        build, then preflight every print edition's press PDF and
 #                     cover against KDP's and IngramSpark's rules (a failure
 #                     fails make: `editionbuilder preflight` exits 7)
@@ -50,7 +51,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages.stamp
 INSTALL_STAMP := $(VENV)/.install.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all setup build test check tools bench clean distclean
+.PHONY: all setup build test lint check tools bench clean distclean
 
 all: build
 
@@ -86,9 +87,16 @@ ifneq ($(MISSING_OUTPUTS),)
 $(MISSING_OUTPUTS):
 endif
 
-test: setup tools
+test: setup tools lint
 	@echo "==> running the tests"
 	@$(VENV)/bin/python -m pytest -q
+
+# The ecosystem's static checks; their settings are in pyproject.toml.
+lint: setup
+	@echo "==> ruff and mypy"
+	@$(VENV)/bin/ruff check src tests bench
+	@$(VENV)/bin/ruff format --check --quiet src tests bench
+	@$(VENV)/bin/mypy
 
 check: build
 	@echo "==> preflight: the print editions' press PDFs and covers"

@@ -349,11 +349,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     edition = read_edition(options, project, diags)
     out = export_path(out_dir, options.name, args.to)
     result = export(edition, out, args.to, source_date_epoch(options, os.environ))
-    for d in diags.items:
+    pandoc = [codes.PANDOC_WARNING.diagnostic(w, Position(str(out))) for w in result.warnings]
+    for d in [*diags.items, *pandoc]:
         if d.code not in options.silence:
             print(d.format(), file=sys.stderr)
-    for warning in result.warnings:
-        print(codes.PANDOC_WARNING.diagnostic(warning, Position(str(out))).format(), file=sys.stderr)
     for path in result.outputs:
         print(f"wrote {path}")
     return 0
