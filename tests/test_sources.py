@@ -62,7 +62,8 @@ def test_cp1252_bytes_give_punctuation_not_c1_controls() -> None:
 def test_cp1252_undefined_byte_does_not_raise() -> None:
     result = decode(b"abc \x81 def caf\xe9", "s.txt")
     assert result.encoding == "windows-1252"
-    assert result.text == "abc \x81 def café"
+    assert result.text == "abc  def café"  # the byte Windows-1252 leaves undefined: a C1 control, removed
+    assert [n.name for n in result.normalised] == ["U+0081 CONTROL CHARACTER"]
 
 
 def test_invalid_utf16_after_bom_is_one_line_input_error() -> None:
@@ -96,7 +97,7 @@ def test_mixed_line_ends_keep_numbering() -> None:
 
 def test_lines_do_not_split_on_form_feed_or_line_separator() -> None:
     result = decode("a\fb\u2028c\nd".encode(), "s.txt")
-    assert result.lines == ("a\fb\u2028c", "d")
+    assert result.lines == ("a b c", "d")  # each a space: the line numbers hold
 
 
 def test_nfc_and_sha256() -> None:
@@ -143,9 +144,11 @@ def test_many_control_characters() -> None:
         decode(bytes(range(1, 32)) * 4 + b"some words", "c.txt")
 
 
-def test_a_stray_control_character_is_kept() -> None:
+def test_a_stray_control_character_is_removed_and_named() -> None:
     text = "word " * 100 + "\x07"
-    assert decode(text.encode(), "c.txt").text == text
+    decoded = decode(text.encode(), "c.txt")
+    assert decoded.text == "word " * 100
+    assert [(n.name, n.line) for n in decoded.normalised] == [("U+0007 CONTROL CHARACTER", 1)]
 
 
 @pytest.mark.parametrize(
@@ -245,3 +248,18 @@ def test_decode_returns_text_or_input_error(data: bytes) -> None:
     assert "\r" not in result.text
     assert result.text.strip()
     assert unicodedata.is_normalized("NFC", result.text)
+
+
+def test_separators_and_controls_become_spaces_or_nothing_and_are_named():
+    decoded = decode("Title\n\nOne\u2029Two\u2028three\x85 four\x07bell\x0cff\n\n\u2029 again\n".encode(), "x.txt")
+    assert decoded.text == "Title\n\nOne Two three  fourbell ff\n\n  again\n"
+    assert decoded.line_count == 5  # a line of the file stays one line
+    found = {n.name: (n.count, n.line, n.replacement) for n in decoded.normalised}
+    assert found == {
+        "U+2029 PARAGRAPH SEPARATOR": (2, 3, "a space"),
+        "U+2028 LINE SEPARATOR": (1, 3, "a space"),
+        "U+0085 NEXT LINE": (1, 3, "a space"),
+        "U+0007 CONTROL CHARACTER": (1, 3, "nothing"),
+        "U+000C FORM FEED": (1, 3, "a space"),
+    }
+    assert decode("Plain text.\n".encode(), "y.txt").normalised == ()

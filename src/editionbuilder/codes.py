@@ -24,6 +24,13 @@ def _define(name: str, severity: Severity, meaning: str) -> Code:
 
 _WARNING, _INFO = Severity.WARNING, Severity.INFO
 
+# -- reading any source -----------------------------------------------------------
+TEXT_NORMALISED = _define(
+    "text-normalised",
+    _WARNING,
+    "a source held separators or control characters text should not (U+2029, a form feed, a bell): each became a space or was removed",
+)
+
 # -- the plain-text reader -----------------------------------------------------
 MOJIBAKE_REPAIRED = _define(
     "mojibake-repaired",

@@ -24,6 +24,13 @@ Decisions, in order (each has a reason next to the code that applies it):
    ``Ã©``) are repaired with ftfy, and each repair is recorded for a
    ``mojibake-repaired`` warning. Other lines are never handed to ftfy.
 6. NFC, so that ``é`` is one code point whichever way it was typed.
+7. Separators and controls that text should not hold are normalised, and
+   each kind is recorded for a ``text-normalised`` warning: U+2028 LINE
+   SEPARATOR, U+2029 PARAGRAPH SEPARATOR, U+0085 NEXT LINE, form feed and
+   vertical tab become a space (a line of the source stays one line, so
+   positions hold; the break they stood for is reported, never guessed);
+   other control characters (C0 but tab and line end, DEL, C1) are removed:
+   XML cannot hold most of them, and a renderer may choke on the others.
 
 ftfy is imported here and nowhere else in the package.
 """
@@ -105,6 +112,17 @@ class MojibakeRepair:
 
 
 @dataclass(frozen=True, slots=True)
+class Normalised:
+    """Characters of one kind that decoding replaced or removed: how many,
+    and the first line (1-based) that held one."""
+
+    name: str  # "U+2029 PARAGRAPH SEPARATOR"
+    count: int
+    line: int
+    replacement: str  # "a space" or "nothing"
+
+
+@dataclass(frozen=True, slots=True)
 class DecodedText:
     """A source as text, plus what decoding found out about it.
 
@@ -119,6 +137,7 @@ class DecodedText:
     newline: str = "lf"
     repaired: tuple[MojibakeRepair, ...] = ()
     sha256: str = ""
+    normalised: tuple[Normalised, ...] = ()
 
     @property
     def lines(self) -> tuple[str, ...]:
@@ -159,12 +178,41 @@ def decode(data: bytes, path: str) -> DecodedText:
     _refuse_control_text(text, path)
     newline = _newline_style(text)
     text = _LINE_END.sub("\n", text)
-    if _blank(text):
-        raise InputError(f"{path}: empty source")
     text, repairs = _repair_mojibake(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return DecodedText(text, encoding, had_bom, newline, repairs, digest)
+    text, normalised = normalise_controls(text)
+    if _blank(text):
+        raise InputError(f"{path}: empty source")
+    return DecodedText(text, encoding, had_bom, newline, repairs, digest, normalised)
+
+
+# Breaks that are not line ends (they would shift every later line number
+# if counted as one) and the form feed and vertical tab: each becomes a space.
+_AS_SPACE = frozenset("\u2028\u2029\u0085\f\v")
+# Control characters text does not hold: C0 but tab and line feed, DEL, C1.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def normalise_controls(text: str) -> tuple[str, tuple[Normalised, ...]]:
+    """``text`` with separators as spaces and other controls removed, and
+    what was done, by kind (see the module's step 7)."""
+    if not _CONTROL.search(text):
+        return text, ()
+    found: dict[str, list[int]] = {}
+    for m in _CONTROL.finditer(text):
+        found.setdefault(m.group(), []).append(m.start())
+    out = _CONTROL.sub(lambda m: " " if m.group() in _AS_SPACE else "", text)
+    notes = tuple(
+        Normalised(_char_name(ch), len(at), text.count("\n", 0, at[0]) + 1, "a space" if ch in _AS_SPACE else "nothing")
+        for ch, at in sorted(found.items(), key=lambda kv: kv[1][0])
+    )
+    return out, notes
+
+
+def _char_name(ch: str) -> str:
+    names = {"\f": "FORM FEED", "\v": "LINE TABULATION", "\u0085": "NEXT LINE"}
+    return f"U+{ord(ch):04X} {names.get(ch) or unicodedata.name(ch, 'CONTROL CHARACTER')}"
 
 
 def _blank(text: str) -> bool:

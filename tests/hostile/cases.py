@@ -11,6 +11,7 @@ runs every case under its time limit. To look at the files themselves:
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,6 +94,45 @@ def notes_in_one_paragraph() -> Case:
         ("build", "notes.txt", "--format", "pdf"),
         exit=0,
         seconds=180,
+    )
+
+
+# -- characters text should not hold -------------------------------------------
+
+SEPARATORS = "One paragraph.\u2029Another\u2028with a line.\u0085 And\x0c a form feed, a bell\x07."
+
+
+def _separators_in_the_pdf(project: Path) -> None:
+    text = subprocess.run(
+        ["pdftotext", str(project / "output/seps.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Another with a line." in " ".join(text.split())
+    assert not any(ch in text for ch in "\u2029\u2028\u0085\x07\ufffd")  # no box for a missing glyph
+
+
+@case
+def separators_in_plain_text() -> Case:
+    """U+2029 aborted the whole edition ("PDF rendering failed:
+    AssertionError"); U+2028 and U+0085 printed as missing-glyph boxes."""
+    return Case(
+        "separators-in-plain-text",
+        {"seps.txt": f"A Title\n\nby Some One\n\n{SEPARATORS}\n"},
+        ("build", "seps.txt"),
+        exit=0,
+        stderr=r"seps.txt:5: warning: U\+2029 PARAGRAPH SEPARATOR replaced by a space \[text-normalised\]",
+        after=_separators_in_the_pdf,
+    )
+
+
+@case
+def separators_in_markdown() -> Case:
+    return Case(
+        "separators-in-markdown",
+        {"seps.md": f"---\ntitle: A Title\n---\n\n{SEPARATORS}\n"},
+        ("build", "seps.md"),
+        exit=0,
+        stderr=r"seps.md:5: warning: U\+0007 CONTROL CHARACTER replaced by nothing \[text-normalised\]",
+        after=_separators_in_the_pdf,
     )
 
 

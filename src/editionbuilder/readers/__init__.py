@@ -12,13 +12,15 @@ reports what it removed. It never formats output and never prints.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .. import codes
 from ..diagnostics import Diagnostics, InputError
-from ..model import Edition
+from ..model import Edition, Position
 from ..options import ReaderOptions
+from ..sources import Normalised
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,16 @@ class ReadContext:
 
 
 Reader = Callable[[ReadContext], Edition]
+
+
+def report_normalised(found: Sequence[Normalised], file: str, diagnostics: Diagnostics) -> None:
+    """One ``text-normalised`` warning per kind of character decoding
+    replaced or removed (``sources.normalise_controls``)."""
+    for n in found:
+        times = f" ({n.count} times, the first here)" if n.count > 1 else ""
+        diagnostics.add(
+            codes.TEXT_NORMALISED, f"{n.name}{times} replaced by {n.replacement}", Position(file, n.line, n.line)
+        )
 
 
 def unique_id(candidate: str, taken: set[str]) -> str:

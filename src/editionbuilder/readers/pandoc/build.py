@@ -31,7 +31,7 @@ from typing import Any
 
 from ... import codes
 from ...model import Chapter, Edition, Inline, Metadata, Position, Removed, Text
-from .. import ReadContext
+from .. import ReadContext, report_normalised
 from .bibliography import Bibliography, BibliographyReader
 from .blocks import BlockReader
 from .inlines import read_inlines
@@ -78,6 +78,7 @@ class PandocBuilder:
         doc = load(self.ctx.path, self.ctx.display, self.settings.from_format)
         for warning in doc.warnings:
             self.ctx.diagnostics.add(codes.PANDOC_WARNING, warning, Position(self.ctx.display))
+        report_normalised(doc.normalised, self.ctx.display, self.ctx.diagnostics)
         meta_values = doc.ast.get("meta", {})
         layout = scan_markdown(doc.text.split("\n")) if doc.format in MARKDOWN_FORMATS else None
         state = ReadState(self.ctx, doc, _locator(doc.text, layout), self._bibliography(meta_values), layout)

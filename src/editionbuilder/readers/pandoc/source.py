@@ -15,14 +15,14 @@ import hashlib
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ...diagnostics import InputError
 from ...model import SourceInfo
 from ...pandoc import KEEP_LANGUAGE, PandocJob, read_json
-from ...sources import read_source
+from ...sources import Normalised, decode, normalise_controls
 from .. import base_format
 
 # Pandoc's input format for each file suffix. ``markdown`` is pandoc's own
@@ -68,6 +68,7 @@ class Manuscript:
     info: SourceInfo
     text: str = ""  # the decoded text ("" for zip formats)
     warnings: tuple[str, ...] = ()
+    normalised: tuple[Normalised, ...] = ()  # what decoding replaced or removed
     # Per note, in document order: "footnote" or "endnote" (DOCX only).
     note_kinds: tuple[str, ...] = ()
     creator: str = ""
@@ -75,6 +76,38 @@ class Manuscript:
     @property
     def zipped(self) -> bool:
         return self.format in ZIP_FORMATS
+
+
+def _normalise_strings(ast: dict[str, Any]) -> tuple[Normalised, ...]:
+    """Normalise, in place, the text of a zipped manuscript's AST as
+    ``sources`` normalises a text file's (separators to spaces, controls
+    removed): ``Str`` and ``MetaString`` strings and the text of code. A
+    zipped file has no lines, so each kind is reported at line 0."""
+    found: dict[str, Normalised] = {}
+    stack: list[Any] = [ast]
+    while stack:  # a loop, not recursion: a manuscript may nest deeply
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        kind, content = node.get("t"), node.get("c")
+        if kind in ("Str", "MetaString") and isinstance(content, str):
+            node["c"] = _normalised(content, found)
+        elif kind in ("Code", "CodeBlock") and isinstance(content, list) and len(content) == 2:
+            content[1] = _normalised(str(content[1]), found)
+        else:
+            stack.extend(v for v in node.values() if isinstance(v, (list, dict)))
+    return tuple(found.values())
+
+
+def _normalised(text: str, found: dict[str, Normalised]) -> str:
+    out, notes = normalise_controls(text)
+    for n in notes:
+        seen = found.get(n.name)
+        found[n.name] = replace(n, line=0, count=n.count + (seen.count if seen else 0))
+    return out
 
 
 def load(path: Path, display: str, from_format: str) -> Manuscript:
@@ -86,16 +119,19 @@ def load(path: Path, display: str, from_format: str) -> Manuscript:
     except OSError as exc:
         raise InputError(f"{display}: cannot read ({exc.strerror or exc})") from None
     job = PandocJob(from_format, "json", KEEP_LANGUAGE, f"reading {display}", error=InputError)
-    ast, warnings = read_json(data, job)
-    digest = hashlib.sha256(data).hexdigest()
     name = base_format(from_format)
     if name in ZIP_FORMATS:
-        info = SourceInfo(display, "", "binary", 0, digest)
+        ast, warnings = read_json(data, job)
+        normalised = _normalise_strings(ast)
+        info = SourceInfo(display, "", "binary", 0, hashlib.sha256(data).hexdigest())
         kinds, creator = _docx_facts(data, display) if name == "docx" else ((), "")
-        return Manuscript(path, display, name, ast, info, "", warnings, kinds, creator)
-    decoded = read_source(path)
+        return Manuscript(path, display, name, ast, info, "", warnings, normalised, kinds, creator)
+    # A text format: pandoc reads the decoded text (UTF-8, LF, controls
+    # normalised), the same text the line map is made of.
+    decoded = decode(data, display)
+    ast, warnings = read_json(decoded.text.encode("utf-8"), job)
     info = SourceInfo(display, "", decoded.encoding, decoded.line_count, decoded.sha256)
-    return Manuscript(path, display, name, ast, info, decoded.text, warnings)
+    return Manuscript(path, display, name, ast, info, decoded.text, warnings, decoded.normalised)
 
 
 def _docx_facts(data: bytes, display: str) -> tuple[tuple[str, ...], str]:

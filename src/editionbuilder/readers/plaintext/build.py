@@ -30,7 +30,7 @@ from ...model import (
     Text,
 )
 from ...sources import read_source
-from .. import ReadContext, unique_id
+from .. import ReadContext, report_normalised, unique_id
 from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
@@ -87,6 +87,7 @@ class DocumentBuilder:
                 f"repaired mis-decoded text {r.before!r} -> {r.after!r}",
                 Position(self.file, r.line, r.line),
             )
+        report_normalised(decoded.normalised, self.file, self.ctx.diagnostics)
         paras = split_paragraphs(decoded.text)
         front, rights, paras = self._apparatus(paras)
         self._gutenberg = bool(rights)
