@@ -513,17 +513,17 @@ def test_bibliography_named_in_the_config(tmp_path):
 
 
 def test_separators_in_a_docx_become_spaces_and_are_reported(tmp_path):
-    """A DOCX holding U+2029 and a bell (no lines to point at): the model's
-    text has a space and nothing instead, and one warning names each."""
+    """A DOCX holding U+2029 and U+2028 (no lines to point at): the model's
+    text has spaces instead, and one warning names each."""
     from editionbuilder.pandoc import PandocJob, run
 
     job = PandocJob("markdown", "docx", "en", "making a test manuscript")
     path = tmp_path / "seps.docx"
-    path.write_bytes(run(job, "One\u2029two, and a bell\u0007 here.\n".encode()).stdout)
+    path.write_bytes(run(job, "One\u2029two, and a line\u2028here.\n".encode()).stdout)
     ed, diags = read(path)
     words = " ".join(model_words(ed))  # (after the title, which is the file's name)
-    assert words.endswith(" One two and a bell here") and "\u2029" not in words
+    assert words.endswith(" One two and a line here") and "\u2029" not in words
     assert [d.message for d in diags.items if d.code == "text-normalised"] == [
         "U+2029 PARAGRAPH SEPARATOR replaced by a space",
-        "U+0007 CONTROL CHARACTER replaced by nothing",
+        "U+2028 LINE SEPARATOR replaced by a space",
     ]

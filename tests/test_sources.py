@@ -262,4 +262,4 @@ def test_separators_and_controls_become_spaces_or_nothing_and_are_named():
         "U+0007 CONTROL CHARACTER": (1, 3, "nothing"),
         "U+000C FORM FEED": (1, 3, "a space"),
     }
-    assert decode("Plain text.\n".encode(), "y.txt").normalised == ()
+    assert decode(b"Plain text.\n", "y.txt").normalised == ()
