@@ -88,7 +88,7 @@ def _normalise_strings(ast: dict[str, Any]) -> tuple[Normalised, ...]:
     while stack:  # a loop, not recursion: a manuscript may nest deeply
         node = stack.pop()
         if isinstance(node, list):
-            stack.extend(node)
+            stack.extend(reversed(node))  # popped in document order
             continue
         if not isinstance(node, dict):
             continue
@@ -98,7 +98,7 @@ def _normalise_strings(ast: dict[str, Any]) -> tuple[Normalised, ...]:
         elif kind in ("Code", "CodeBlock") and isinstance(content, list) and len(content) == 2:
             content[1] = _normalised(str(content[1]), found)
         else:
-            stack.extend(v for v in node.values() if isinstance(v, (list, dict)))
+            stack.extend(reversed([v for v in node.values() if isinstance(v, (list, dict))]))
     return tuple(found.values())
 
 
