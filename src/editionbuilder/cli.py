@@ -22,7 +22,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -30,7 +34,7 @@ from typing import Any
 from . import codes, serialize
 from .accounting import stats
 from .config import DEFAULT_CONFIG_NAME, SourceOptions, load_config, one_off_edition, source_date_epoch
-from .diagnostics import Diagnostics, EditionError, Severity
+from .diagnostics import Diagnostics, EditionError, OutputError, Severity
 from .model import Position
 from .options import BuildOptions, EditionOptions
 
@@ -44,15 +48,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with _terminate_as_interrupt():
+            return args.func(args)
     except EditionError as err:
         if args.debug:
             raise
         print(f"editionbuilder: error: {err.format()}", file=sys.stderr)
         return err.exit_code
+    except Terminated:
+        print("editionbuilder: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("editionbuilder: interrupted", file=sys.stderr)
         return 130
+    except OSError as err:  # the machine refused a read or a write the code did not expect to fail
+        if args.debug:
+            raise
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"editionbuilder: error: {where}{err.strerror or err}", file=sys.stderr)
+        return OutputError.exit_code
     except Exception as err:  # a bug: say so in one line, details with --debug
         if args.debug:
             raise
@@ -61,6 +75,27 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the build is, so that it unwinds as after
+    Ctrl-C: staging folders removed, the last good files kept."""
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -219,7 +254,11 @@ def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Pat
     if getattr(args, "files", None):
         if args.config or args.edition:
             raise_usage("give either source FILEs or --config/--edition, not both")
-        return [one_off_edition(list(args.files), given=_source_options(args))], Path.cwd(), args.out or Path("output")
+        return (
+            [one_off_edition(list(args.files), given=_source_options(args))],
+            Path.cwd(),
+            _given_out(args) or Path("output"),
+        )
     _refuse_source_options(args)
     project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
     editions = list(project.editions)
@@ -231,7 +270,15 @@ def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Pat
 
             raise ConfigError(f"no edition named {', '.join(unknown)} (known: {', '.join(sorted(known))})")
         editions = [e for e in editions if e.name in args.edition]
-    return editions, project.project_dir, args.out or _relative(project.output_dir)
+    return editions, project.project_dir, _given_out(args) or _relative(project.output_dir)
+
+
+def _given_out(args: argparse.Namespace) -> Path | None:
+    """``--out``, which must name a folder (made if missing), not a file."""
+    out: Path | None = args.out
+    if out is not None and out.exists() and not out.is_dir():
+        raise OutputError(f"--out: {out} is a file, not a folder")
+    return out
 
 
 def _relative(path: Path) -> Path:
@@ -341,13 +388,14 @@ def _progress(message: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``output/NAME.md`` (+ ``NAME.json``), ``NAME.docx`` or ``NAME.html``."""
-    from .pipeline import read_edition
+    from .pipeline import read_edition, refuse_overwriting_inputs
     from .writers.export import export, export_path
 
     options, project, out_dir = _export_edition(args)
+    out = export_path(out_dir, options.name, args.to)
+    refuse_overwriting_inputs(options, project, [out, out.with_suffix(".json")])
     diags = Diagnostics()
     edition = read_edition(options, project, diags)
-    out = export_path(out_dir, options.name, args.to)
     result = export(edition, out, args.to, source_date_epoch(options, os.environ))
     pandoc = [codes.PANDOC_WARNING.diagnostic(w, Position(str(out))) for w in result.warnings]
     for d in [*diags.items, *pandoc]:
@@ -362,12 +410,16 @@ def _export_edition(args: argparse.Namespace) -> tuple[EditionOptions, Path, Pat
     """An existing FILE is a one-off edition (unless --config is given);
     anything else names an edition of the config."""
     if args.config is None and Path(args.target).is_file():
-        return one_off_edition([Path(args.target)], given=_source_options(args)), Path.cwd(), args.out or Path("output")
+        return (
+            one_off_edition([Path(args.target)], given=_source_options(args)),
+            Path.cwd(),
+            _given_out(args) or Path("output"),
+        )
     _refuse_source_options(args)
     project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
     for options in project.editions:
         if options.name == args.target:
-            return options, project.project_dir, args.out or _relative(project.output_dir)
+            return options, project.project_dir, _given_out(args) or _relative(project.output_dir)
     known = ", ".join(e.name for e in project.editions)
     from .diagnostics import ConfigError
 

@@ -31,6 +31,12 @@ TEXT_NORMALISED = _define(
     "a source held separators or control characters text should not (U+2029, a form feed, a bell): each became a space or was removed",
 )
 
+LINK_DROPPED = _define(
+    "link-dropped",
+    _WARNING,
+    "a link with a scheme other than http, https or mailto (javascript:, file:, data:) is printed as its text only",
+)
+
 # -- the plain-text reader -----------------------------------------------------
 MOJIBAKE_REPAIRED = _define(
     "mojibake-repaired",

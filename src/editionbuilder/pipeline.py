@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from . import codes
 from .accounting import account, stats
-from .diagnostics import Diagnostic, Diagnostics, ValidationError
+from .boundary import Boundary
+from .diagnostics import ConfigError, Diagnostic, Diagnostics, ValidationError
 from .fsutil import atomic_write_bytes, staged_outputs
 from .model import Edition, Metadata
 from .options import BuildOptions, EditionOptions
@@ -45,9 +46,10 @@ def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics)
     reader = replace(
         options.reader, bibliography=tuple(str((project_dir / b).resolve()) for b in options.reader.bibliography)
     )
+    boundary = Boundary.of([project_dir, *options.reader.allowed_dirs])
     for n, source in enumerate(options.sources, start=1):
         path = project_dir / source
-        ctx = ReadContext(path, source, f"s{n}", reader, diags)
+        ctx = ReadContext(path, source, f"s{n}", reader, diags, boundary)
         parts.append(reader_for(path, options.reader.from_format)(ctx))
     edition = combine(parts, options)
     style = project_dir / options.bibliography_style if options.bibliography_style else None
@@ -121,6 +123,8 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     say(f"{options.name}: reading {len(options.sources)} source(s)")
     edition = read_edition(options, project, diags)
     out_dir = Path(build.out_dir)
+    planned = [output_path(out_dir, options.name, f) for f in formats_for(options, build)]
+    refuse_overwriting_inputs(options, project, [*planned, out_dir / f"{options.name}.report.txt"])
     ctx = WriteContext(options, build, diags, project, progress=progress)
     with staged_outputs(out_dir, options.name) as stage:
         made: list[str] = []
@@ -144,6 +148,25 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
         report = write_report(edition, options, diags, stage.dir, project).name
         stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))
     return EditionResult(options.name, edition, tuple(diags.items), tuple(out_dir / n for n in (*made, report)))
+
+
+def refuse_overwriting_inputs(options: EditionOptions, project: Path, outputs: list[Path]) -> None:
+    """A ``ConfigError`` when an output would take the name of a source
+    (``build novel.epub --out .``), a bibliography or the CSL style: a build
+    never writes over what it reads."""
+    inputs = [project / s for s in options.sources] + [project / b for b in options.reader.bibliography]
+    inputs += [project / options.bibliography_style] if options.bibliography_style else []
+    taken = {_named(p): p for p in inputs} | {p.resolve(): p for p in inputs}
+    for out in outputs:
+        source = taken.get(_named(out))
+        if source is not None:
+            raise ConfigError(f"{out}: the output would overwrite the source {source}: choose another --out or output")
+
+
+def _named(path: Path) -> Path:
+    """``path`` with its folder resolved and its own name kept (a link is
+    a name of its own, which a build must not replace either)."""
+    return Path(path).parent.resolve() / Path(path).name
 
 
 def manifest(name: str, files: list[str], declined: dict[str, Declined]) -> dict[str, object]:

@@ -23,6 +23,7 @@ under the project, the stylesheet folders and the font folders.
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +40,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .. import codes, templating
-from ..diagnostics import Diagnostics, RenderError
+from ..diagnostics import Diagnostics, OutputError, RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from ..options import PrintOptions
@@ -449,12 +450,21 @@ def render_pdf(job: PdfJob, diagnostics: Diagnostics) -> bytes:
     return render_document(job, diagnostics).pdf()
 
 
+# Errors by which the machine refuses a write: a full disk or quota, a
+# file-size limit, a read-only file system, no permission.
+_MACHINE_REFUSED = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
 @contextmanager
 def _as_render_error() -> Iterator[None]:
     try:
         yield
     except RenderError:
         raise
+    except OSError as exc:
+        if exc.errno in _MACHINE_REFUSED:  # not the book's fault: the disk's
+            raise OutputError(f"PDF rendering could not write: {exc.strerror}") from exc
+        raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # a WeasyPrint failure is not the user's traceback
         raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
 

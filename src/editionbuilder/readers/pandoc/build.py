@@ -137,6 +137,8 @@ class PandocBuilder:
                 )
         base, shown = self.ctx.path.parent, PurePosixPath(self.ctx.display).parent
         files = [(base / n, n if Path(n).is_absolute() else str(shown / n)) for n in names]
+        for path, _shown in files:
+            self.ctx.may_read(path, "bibliography")
         return BibliographyReader(self.ctx.prefix, self.ctx.diagnostics).read(files, meta.get("references"))
 
     def _note_kinds(self, doc: Manuscript) -> tuple[str, ...]:
