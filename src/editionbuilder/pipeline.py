@@ -20,7 +20,7 @@ from .boundary import Boundary
 from .diagnostics import ConfigError, Diagnostic, Diagnostics, ValidationError
 from .fsutil import atomic_write_bytes, staged_outputs
 from .model import Edition, Metadata
-from .options import BuildOptions, EditionOptions
+from .options import BuildOptions, EditionOptions, output_name
 from .readers import ReadContext, reader_for
 from .report import render_report
 from .sources import read_source
@@ -120,11 +120,11 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     say = progress or (lambda _msg: None)
     diags = Diagnostics()
     project = Path(build.project_dir)
-    say(f"{options.name}: reading {len(options.sources)} source(s)")
-    edition = read_edition(options, project, diags)
     out_dir = Path(build.out_dir)
     planned = [output_path(out_dir, options.name, f) for f in formats_for(options, build)]
-    refuse_overwriting_inputs(options, project, [*planned, out_dir / f"{options.name}.report.txt"])
+    refuse_overwriting_inputs(options, project, [*planned, out_dir / output_name(options.name, "report")])
+    say(f"{options.name}: reading {len(options.sources)} source(s)")
+    edition = read_edition(options, project, diags)
     ctx = WriteContext(options, build, diags, project, progress=progress)
     with staged_outputs(out_dir, options.name) as stage:
         made: list[str] = []
