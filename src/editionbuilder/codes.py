@@ -37,6 +37,12 @@ LINK_DROPPED = _define(
     "a link with a scheme other than http, https or mailto (javascript:, file:, data:) is printed as its text only",
 )
 
+NESTING_FLATTENED = _define(
+    "nesting-flattened",
+    _WARNING,
+    "a manuscript nested quotations, lists or emphasis deeper than 12 levels: the deeper ones were replaced by their contents",
+)
+
 # -- the plain-text reader -----------------------------------------------------
 MOJIBAKE_REPAIRED = _define(
     "mojibake-repaired",

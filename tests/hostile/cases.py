@@ -11,8 +11,10 @@ runs every case under its time limit. To look at the files themselves:
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +97,62 @@ def notes_in_one_paragraph() -> Case:
         ("build", "notes.txt", "--format", "pdf"),
         exit=0,
         seconds=180,
+    )
+
+
+@case
+def deep_quotations_in_markdown() -> Case:
+    """3,000 quotations inside each other ended in a RecursionError (exit 70)."""
+    text = "---\ntitle: Deep\n---\n\n" + "> " * 3000 + "The deepest words.\n"
+    return Case(
+        "deep-markdown",
+        {"deep.md": text},
+        ("build", "deep.md"),
+        exit=0,
+        stderr=r"deep.md: warning: \d+ quotations, lists or other containers nested past level 12 .*\[nesting-flattened\]",
+        seconds=120,
+    )
+
+
+def _epub(xhtml_body: str) -> bytes:
+    """A small EPUB 3 holding one document with ``xhtml_body``."""
+    buffer = io.BytesIO()
+    opf = (
+        '<?xml version="1.0"?><package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="id">'
+        '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:identifier id="id">urn:x:1</dc:identifier>'
+        "<dc:title>Deep</dc:title><dc:language>en</dc:language></metadata>"
+        '<manifest><item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>'
+        '<item id="c" href="c.xhtml" media-type="application/xhtml+xml"/></manifest>'
+        '<spine><itemref idref="c"/></spine></package>'
+    )
+    page = '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><head><title>x</title></head><body>{}</body></html>'
+    nav = '<nav xmlns:epub="http://www.idpf.org/2007/ops" epub:type="toc"><ol><li><a href="c.xhtml">Deep</a></li></ol></nav>'
+    container = (
+        '<?xml version="1.0"?><container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">'
+        '<rootfiles><rootfile full-path="OEBPS/content.opf" media-type="application/oebps-package+xml"/></rootfiles></container>'
+    )
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("mimetype", "application/epub+zip", compress_type=zipfile.ZIP_STORED)
+        z.writestr("META-INF/container.xml", container)
+        z.writestr("OEBPS/content.opf", opf)
+        z.writestr("OEBPS/nav.xhtml", page.format(nav))
+        z.writestr("OEBPS/c.xhtml", page.format(xhtml_body), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
+
+
+@case
+def deep_nesting_in_an_epub() -> Case:
+    """A small EPUB nesting quotations and emphasis thousands deep took two
+    minutes and 1.9 GB to inspect."""
+    body = "<blockquote><p>level</p>" * 2000 + "<p>" + "<em>" * 2000 + "deep" + "</em>" * 2000 + "</p>"
+    body += "</blockquote>" * 2000
+    return Case(
+        "deep-epub",
+        {"deep.epub": _epub(body)},
+        ("inspect", "deep.epub", "--stats"),
+        exit=0,
+        stderr=r"\[nesting-flattened\]",
+        seconds=120,
     )
 
 
