@@ -183,6 +183,11 @@ COVER_BLURB_LONG = _define(
 COVER_NOT_WRITTEN = _define(
     "cover-not-written", _INFO, "no cover is made: there is no print interior to size its spine"
 )
+TEXT_OVERFLOW = _define(
+    "text-overflow",
+    _WARNING,
+    "text was laid out past the edge of a page and is cut off in the PDF (a line with no place to break)",
+)
 CACHE_ENTRY_DISCARDED = _define(
     "cache-entry-discarded",
     _INFO,

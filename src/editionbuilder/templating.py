@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .diagnostics import RenderError
 
@@ -60,6 +60,30 @@ def _finalize(value: Any) -> Any:
     return value
 
 
+# A run of characters longer than a line holds (a URL, an identifier, a
+# word with no space in 40 characters) could only run past the edge of the
+# page. It is printed in a ``<span class="long-word">`` with a place to
+# break (``<wbr/>``, no character) every ``_BREAK_EVERY`` characters: CSS's
+# ``overflow-wrap: anywhere`` would do the same, but WeasyPrint 70 then
+# measures the rest of the word again at every line (a 200,000-character
+# word took over ten minutes).
+_LONG_WORD = re.compile(r"\S{40,}")
+_BREAK_EVERY = 12
+
+
+def _breakable(text: str) -> Markup:
+    """``text`` escaped, each run longer than a line holds made breakable."""
+    text = _NOT_XML_CHAR.sub("", text)
+    out, at = [], 0
+    for m in _LONG_WORD.finditer(text):
+        word = m.group()
+        pieces = (escape(word[k : k + _BREAK_EVERY]) for k in range(0, len(word), _BREAK_EVERY))
+        out += [str(escape(text[at : m.start()])), f'<span class="long-word">{"<wbr/>".join(pieces)}</span>']
+        at = m.end()
+    out.append(str(escape(text[at:])))
+    return Markup("".join(out))
+
+
 def _kind(value: Any) -> str:
     """The model class name of ``value``: templates dispatch on it."""
     return type(value).__name__
@@ -87,6 +111,7 @@ def environment(extra_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["kind"] = _kind
+    env.filters["breakable"] = _breakable
     env.globals["unknown_node"] = _unknown_node
     return env
 

@@ -57,6 +57,14 @@ class Case:
 
 CASES: list[Case] = []
 
+BOOK = "A Small Book\n\nby Some Author\n\nThe text of the book, in one paragraph.\n"
+PAPER = "---\ntitle: A Paper\n---\n\nText [@a].\n"
+BIB = "@book{a, title={A Book}, author={Doe, Jane}, year={2001}, publisher={Press}}\n"
+
+
+def _config(extra: str = "", sources: str = '["book.txt"]', top: str = "") -> str:
+    return f'{top}[[edition]]\nname = "book"\nsources = {sources}\n{extra}'
+
 
 def case(fn: Callable[[], Case]) -> Callable[[], Case]:
     CASES.append(fn())
@@ -156,6 +164,51 @@ def deep_nesting_in_an_epub() -> Case:
     )
 
 
+# -- long tokens and the fidelity gate ---------------------------------------------
+
+
+def _checked(project: Path) -> None:
+    """`editionbuilder check` passes on what the build wrote."""
+    run = subprocess.run(
+        [Path(sys.executable).with_name("editionbuilder"), "check"], cwd=project, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
+
+
+def _long_case(name: str, text: str) -> Case:
+    return Case(
+        name,
+        {"long.txt": f"A Long One\n\nby Some One\n\n{text}\n", "editions.toml": _config(sources='["long.txt"]')},
+        ("build",),
+        exit=0,
+        stderr=r"^(?![\s\S]*text-overflow)",  # nothing ran off a page
+        seconds=180,
+        after=_checked,
+    )
+
+
+@case
+def one_word_fourteen_thousand_times() -> Case:
+    """A 200,000-character line of one word: `check` reported 14,279 words
+    lost and 14,279 added (no run of words rare enough to anchor on)."""
+    return _long_case("one-word-many-times", "abcdefghijklm " * 14285)
+
+
+@case
+def a_word_longer_than_pages() -> Case:
+    """A word with no break in 20,000 characters was cut off at the edge of
+    the page, and the build said nothing."""
+    return _long_case("word-longer-than-pages", "Before it. " + "q" * 20_000 + " After it.")
+
+
+@case
+def a_long_url() -> Case:
+    """A 404-character URL was hyphenated (U+2010) and failed `check`."""
+    url = "https://example.org/" + "/".join(f"Section{n}x{'abc' * 7}" for n in range(13))
+    assert len(url) > 400
+    return _long_case("long-url", f"The archive is at {url} and nowhere else.")
+
+
 # -- characters text should not hold -------------------------------------------
 
 SEPARATORS = "One paragraph.\u2029Another\u2028with a line.\u0085 And\x0c a form feed, a bell\x07."
@@ -196,14 +249,6 @@ def separators_in_markdown() -> Case:
 
 
 # -- nothing outside the project gets in -----------------------------------------
-
-BOOK = "A Small Book\n\nby Some Author\n\nThe text of the book, in one paragraph.\n"
-PAPER = "---\ntitle: A Paper\n---\n\nText [@a].\n"
-BIB = "@book{a, title={A Book}, author={Doe, Jane}, year={2001}, publisher={Press}}\n"
-
-
-def _config(extra: str = "", sources: str = '["book.txt"]', top: str = "") -> str:
-    return f'{top}[[edition]]\nname = "book"\nsources = {sources}\n{extra}'
 
 
 def _outside(name: str, files: dict[str, Content], key: str) -> Case:

@@ -167,6 +167,24 @@ class Rendered:
                 found.setdefault(anchor, number)
         return found
 
+    def overflowing_text(self) -> list[tuple[int, str]]:
+        """(page number, text) of every text run laid out past the page's
+        edge, where the PDF cuts it off: a string with no break that the
+        writer could not fit (the body text breaks the long ones)."""
+        found = []
+        for number, page in enumerate(self.document.pages, start=1):
+            box = page._page_box
+            width, height = box.margin_width(), box.margin_height()
+            stack = list(box.children)
+            while stack:  # a loop: boxes nest as deeply as the text's structure
+                b = stack.pop()
+                if isinstance(b, wboxes.TextBox) and b.text.strip():
+                    right, bottom = b.position_x + b.margin_width(), b.position_y + b.margin_height()
+                    if b.position_x < -0.5 or right > width + 0.5 or bottom > height + 0.5:
+                        found.append((number, b.text))
+                stack.extend(getattr(b, "children", ()) or ())
+        return found
+
     def most_notes_on_a_page(self) -> int:
         """The largest number of footnotes any page of the layout holds."""
         areas = (
