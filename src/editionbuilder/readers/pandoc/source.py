@@ -12,6 +12,7 @@ from the zip itself: which notes are endnotes, and the author of
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import zipfile
@@ -155,4 +156,5 @@ def _docx_facts(data: bytes, display: str) -> tuple[tuple[str, ...], str]:
         raise InputError(f"{display}: not a readable DOCX ({exc})") from None
     kinds = tuple(m.group(1) for m in _DOCX_NOTE_REF_RE.finditer(body))
     creator = _DOCX_CREATOR_RE.search(core)
-    return kinds, (creator.group(1).strip() if creator else "")
+    # The XML's text: its character references decoded ("&lt;b&gt;" is "<b>", as typed).
+    return kinds, (html.unescape(creator.group(1)).strip() if creator else "")
