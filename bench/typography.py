@@ -451,8 +451,7 @@ def classify(book: Book) -> None:
     # The text block: the commonest start and end of body-size lines, per parity.
     plain = [line for page in book.pages for line in page.lines if abs(line.size - body) <= 0.03 * body]
     for recto in (True, False):
-        side = [line for line in plain if (line.page % 2 == 1) == recto] or plain
-        book.edges[("block", recto)] = (_commonest([ln.x0 for ln in side]), _commonest([ln.x1 for ln in side]))
+        book.edges[("block", recto)] = _edges(plain, recto)
     tops = Counter(round(page.lines[0].baseline) for page in book.pages if page.lines)
     head_y = tops.most_common(1)[0][0] if tops and tops.most_common(1)[0][1] >= 2 else None
     for page in book.pages:
@@ -460,20 +459,36 @@ def classify(book: Book) -> None:
     for kind in ("body", "quote", "footnote"):
         lines = book.lines(kind)
         for recto in (True, False):
-            side = [line for line in lines if (line.page % 2 == 1) == recto] or lines
-            if side:
-                book.edges[(kind, recto)] = (_commonest([ln.x0 for ln in side]), _commonest([ln.x1 for ln in side]))
+            book.edges[(kind, recto)] = _edges(lines, recto, book.edges[("block", recto)])
     pitch = _pitch(book)
     for page in book.pages:
         _mark_justified(book, page, pitch)
 
 
-def _commonest(values: Sequence[float]) -> float:
-    """The commonest value, to half a point, refined as the median of those near it."""
+def _commonest(values: Sequence[float]) -> tuple[float, int]:
+    """The commonest value, to half a point, refined as the median of those
+    near it; and how many values are near it."""
     if not values:
-        return 0.0
+        return 0.0, 0
     bin_, _ = Counter(round(v * 2) / 2 for v in values).most_common(1)[0]
-    return statistics.median(v for v in values if abs(v - bin_) <= EDGE_TOLERANCE)
+    near = [v for v in values if abs(v - bin_) <= EDGE_TOLERANCE]
+    return statistics.median(near), len(near)
+
+
+def _edges(lines: Sequence[Line], recto: bool, default: tuple[float, float] | None = None) -> tuple[float, float]:
+    """Where lines start and end on pages of one parity (the gutter moves the
+    block); on all pages when fewer than three lines of that parity agree;
+    ``default`` when fewer than three lines agree at all."""
+    side = [line for line in lines if (line.page % 2 == 1) == recto]
+    edges = []
+    for i, attr in enumerate(("x0", "x1")):
+        value, count = _commonest([getattr(line, attr) for line in side])
+        if count < 3:
+            value, count = _commonest([getattr(line, attr) for line in lines])
+        if count < 3 and default is not None:
+            value = default[i]
+        edges.append(value)
+    return edges[0], edges[1]
 
 
 def _classify_page(book: Book, page: Page, head_y: int | None) -> None:
@@ -524,7 +539,7 @@ def _pitch(book: Book) -> float:
     for page in book.pages:
         lines = page.of("body")
         gaps += [a.baseline - b.baseline for a, b in itertools.pairwise(lines)]
-    return _commonest(gaps) if gaps else book.body_size * 1.3
+    return _commonest(gaps)[0] if gaps else book.body_size * 1.3
 
 
 def note_label(line: Line) -> str | None:
@@ -541,8 +556,6 @@ def _mark_justified(book: Book, page: Page, pitch: float) -> None:
     of the page is of the same kind, not indented past this one's start, not
     further than 1.6 lines below, and does not start a note."""
     for kind in ("body", "quote", "footnote"):
-        if (kind, page.recto) not in book.edges:
-            continue
         left, right = book.edges[(kind, page.recto)]
         for index, line in enumerate(page.lines):
             if line.kind != kind or abs(line.x1 - right) > EDGE_TOLERANCE or len(line.word_gaps()) == 0:
