@@ -1,19 +1,22 @@
 """The typography of printed books, measured from glyph positions (issue #16).
 
-    python bench/typography.py PDF... [--json]        # press PDFs: a table per book
+    python bench/typography.py PDF... [--json]           # press PDFs: a table per book
     python bench/typography.py --screen PDF... [--json]  # screen PDFs: blank pages
-    python bench/typography.py --build [--work DIR] [--json]
+    python bench/typography.py --build [--work DIR]      # build the books first, then both
+    python bench/typography.py PDF --page N              # page N's lines as classified
 
 Every figure is read from where the glyphs are drawn (pdfminer.six's
 interpreter, one record per glyph: its text, font, size, advance and
 baseline), not from the HTML or the layout tree, so it measures the PDF a
 printer receives, as a production editor checks proofs:
 
-- word spacing: the mean gap between words of every full justified line,
-  in em of the line's type size, against the font's own space;
+- word spacing: the mean gap between the words of every full justified
+  line, in em of the line's type size, against the font's own space (the
+  width of its space glyph, read from the PDF's font): the share of lines
+  over 0.4 em, the median, the 90th percentile and the widest line;
 - hyphenation: lines ending with the hyphen the layout added (WeasyPrint
-  draws U+2010 HYPHEN; a hyphen of the text is U+002D), runs of them, a word
-  broken over the foot of a recto, hyphenated headings;
+  draws U+2010 HYPHEN; a hyphen of the text is U+002D), the longest run of
+  them, a word broken over the foot of a recto, hyphenated headings;
 - notes: the note labels at the foot of each page, calls (raised, smaller
   figures in the text) whose note is set on another page, and the size and
   rise of the calls;
@@ -25,14 +28,19 @@ Lines are told apart by geometry alone (``classify``): the body size is the
 commonest type size of the book; the text block's edges are the commonest
 line starts and ends on pages of each parity; a running head is the top line
 of a page at the commonest such height, a folio the bottom line when it is a
-numeral; footnotes are the lines under the note rule; headings are larger
-than the body or centred; block quotes are smaller than the body and above
-the rule; monospaced lines are preformatted text; lines with dot leaders are
-the contents.
+numeral; notes are the lines under the note rule; headings are larger than
+the body, or centred; "quote" lines are text somewhat smaller than the body
+(block quotes, the bibliography's back-references) above the rule;
+monospaced lines are preformatted text; lines with dot leaders are the
+contents. A line is justified when it reaches the right edge of its measure
+and the next line of the page goes on with its paragraph (same kind, not
+indented, not further than 1.6 lines, not a new note).
 
 ``--build`` builds the measured books into a scratch folder first (default
-``bench/results/typography/``): the shipped anthology (6 x 9 in) and print
-editions of the three Project Gutenberg texts of ``tests/corpus/``.
+``bench/results/typography/``, with the build's log): the shipped anthology
+(6 x 9 in) and print editions of the three Project Gutenberg texts of
+``tests/corpus/`` (5.5 x 8.5 and 6 x 9 in); it writes the tables and the
+JSON there too.
 """
 
 from __future__ import annotations
@@ -501,8 +509,14 @@ def _classify_page(book: Book, page: Page, head_y: int | None) -> None:
         text = line.text.strip()
         ratio = line.size / body
         lg, rg = line.x0 - left, right - line.x1
-        # Centred: set in from both edges by as much (a full line is not).
-        centred = lg > EDGE_TOLERANCE and rg > EDGE_TOLERANCE and abs(lg - rg) <= 2.0
+        # Centred: set in from both edges by as much (a full line is not),
+        # and not one of a run of lines that start where it does.
+        centred = (
+            lg > EDGE_TOLERANCE
+            and rg > EDGE_TOLERANCE
+            and abs(lg - rg) <= 2.0
+            and not _aligned_with_neighbour(page.lines, index)
+        )
         if _LEADERS.search(text):
             line.kind = "toc"
         elif line.mono_share >= 0.5:
@@ -523,6 +537,22 @@ def _classify_page(book: Book, page: Page, head_y: int | None) -> None:
             line.kind = "quote"
         else:
             line.kind = "other"
+
+
+def _aligned_with_neighbour(lines: Sequence[Line], index: int) -> bool:
+    """Whether the line before or after, in the same size, starts where this
+    one does but ends elsewhere: lines of a left-aligned block (an indented
+    definition, a quotation), not a centred one."""
+    line = lines[index]
+    for other in (lines[index - 1] if index else None, lines[index + 1] if index + 1 < len(lines) else None):
+        if (
+            other is not None
+            and abs(other.size - line.size) <= 0.05
+            and abs(other.x0 - line.x0) <= 0.5
+            and abs(other.x1 - line.x1) > 2.0
+        ):
+            return True
+    return False
 
 
 def _under_rule(line: Line, rule_y: float | None, ratio: float, lowest_text: float | None) -> bool:
@@ -560,6 +590,8 @@ def _mark_justified(book: Book, page: Page, pitch: float) -> None:
         for index, line in enumerate(page.lines):
             if line.kind != kind or abs(line.x1 - right) > EDGE_TOLERANCE or len(line.word_gaps()) == 0:
                 continue
+            if line.x0 > left + 2 * line.size:
+                continue  # set to the right (an attribution), not justified
             following = page.lines[index + 1] if index + 1 < len(page.lines) else None
             if (
                 following is None
@@ -635,13 +667,13 @@ def hyphenation(book: Book) -> dict[str, Any]:
     ends = [line.text.rstrip() for line in text_lines]
     hyphenated = [end.endswith(LAYOUT_HYPHEN) for end in ends]
     source = sum(end.endswith(SOURCE_HYPHEN) and end[-2:-1].isalpha() for end in ends)
-    longest, run, run_start, longest_page = 0, 0, 0, None
+    longest, run, run_start, longest_page, longest_end = 0, 0, 0, None, None
     for i, flag in enumerate(hyphenated):
         run = run + 1 if flag else 0
         if run == 1:
             run_start = i
         if run > longest:
-            longest, longest_page = run, text_lines[run_start].page
+            longest, longest_page, longest_end = run, text_lines[run_start].page, text_lines[i].page
     recto_feet = []
     for page in book.pages:
         lines = page.of("body", "quote")
@@ -660,6 +692,7 @@ def hyphenation(book: Book) -> dict[str, Any]:
         "source_hyphen_ends": source,
         "longest_run": longest,
         "longest_run_page": longest_page,
+        "longest_run_end_page": longest_end,  # a run may go on over a page turn
         "recto_foot": recto_feet,
         "headings": headings,
         "note_lines": len(notes),
@@ -872,7 +905,9 @@ def format_report(r: dict[str, Any]) -> str:
         )
     h = r["hyphenation"]
     item("hyphenated lines", f"{_share(h['hyphenated'], h['text_lines'])} of body and quote lines")
-    item("", f"longest run {h['longest_run']}" + (f" (from p. {h['longest_run_page']})" if h["longest_run"] else ""))
+    first, last = h["longest_run_page"], h["longest_run_end_page"]
+    pages = f"p. {first}" if first == last else f"pp. {first}–{last}"
+    item("", f"longest run {h['longest_run']}" + (f" ({pages})" if h["longest_run"] else ""))
     item("", f"lines ending at a source hyphen: {h['source_hyphen_ends']}")
     item("", f"notes: {_share(h['note_lines_hyphenated'], h['note_lines'])}")
     item("word split at a recto foot", _list(f"{e['where']}: …{e['text'][-25:]}" for e in h["recto_foot"]))
@@ -991,9 +1026,16 @@ def build_books(work: Path) -> list[str]:
         shutil.copyfile(CORPUS / folder / text, project / text)
     (project / "editions.toml").write_text(corpus_config(), encoding="utf-8")
     command = [sys.executable, "-m", "editionbuilder", "build", "--out", str(books)]
-    for config, extra in ((ROOT / "editions.toml", ["--edition", "anthology"]), (project / "editions.toml", [])):
-        print(f"==> building {config}", file=sys.stderr, flush=True)
-        subprocess.run([*command, "--config", str(config), *extra], check=True, stdout=subprocess.DEVNULL)
+    log = work / "build.log"
+    with log.open("w", encoding="utf-8") as handle:
+        for config, extra in ((ROOT / "editions.toml", ["--edition", "anthology"]), (project / "editions.toml", [])):
+            print(f"==> building {config} into {books} (log: {log})", file=sys.stderr, flush=True)
+            handle.flush()
+            done = subprocess.run(
+                [*command, "--config", str(config), *extra], stdout=handle, stderr=subprocess.STDOUT, check=False
+            )
+            if done.returncode != 0:
+                raise SystemExit(f"the build failed (exit {done.returncode}): see {log}")
     return ["anthology", *(name for name, *_ in CORPUS_BOOKS)]
 
 
@@ -1023,16 +1065,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not press and not screen:
         parser.error("name PDFs, or --build")
     reports: list[dict[str, Any]] = []
+    tables: list[str] = []
     for path in press:
         reports.append(measure(read_book(path)))
+        tables.append(format_report(reports[-1]) + "\n")
         if not args.json:
-            print(format_report(reports[-1]), end="\n\n", flush=True)
+            print(tables[-1], flush=True)
     for path in screen:
         reports.append(measure_screen(read_book(path)))
+        tables.append(format_screen(reports[-1]))
         if not args.json:
-            print(format_screen(reports[-1]), flush=True)
+            print(tables[-1], flush=True)
+    as_json = json.dumps(reports, indent=2, ensure_ascii=False)
     if args.json:
-        print(json.dumps(reports, indent=2, ensure_ascii=False))
+        print(as_json)
+    if args.build:
+        (args.work / "typography.txt").write_text("\n".join(tables) + "\n", encoding="utf-8")
+        (args.work / "typography.json").write_text(as_json + "\n", encoding="utf-8")
+        print(f"(written to {args.work}/typography.txt and .json)", file=sys.stderr)
     return 0
 
 

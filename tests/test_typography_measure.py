@@ -192,7 +192,8 @@ def test_hyphenation_tells_the_layouts_hyphen_from_the_texts(made):
     found = typography.hyphenation(book)
     ends = [line.text for line in book.lines("body") if line.text.endswith(typography.LAYOUT_HYPHEN)]
     assert ends == ["a extra\u2010"]
-    assert found["hyphenated"] == 1 and found["longest_run"] == 1 and found["longest_run_page"] == 1
+    assert found["hyphenated"] == 1 and found["longest_run"] == 1
+    assert found["longest_run_page"] == found["longest_run_end_page"] == 1
     assert found["source_hyphen_ends"] == 1  # "a well-", broken after its own hyphen
     assert [e["page"] for e in found["recto_foot"]] == [1]  # the last body line of page 1
     assert [(e["page"], e["kind"], e["text"]) for e in found["headings"]] == [(4, "heading", "Extra\u2010")]
