@@ -9,8 +9,8 @@ WeasyPrint whose faults are known by construction:
   of a paragraph broken at a soft hyphen, the last line of the page;
 - page 2: the rest of that word; a line broken after a hyphen of the text;
   straight quotes, a four-dot ellipsis, ``_underscores_`` and ``--``, a
-  monospaced run; a footnote with its call, and a call whose note is
-  set on page 4;
+  monospaced run; a line set past the right edge (no break allowed); a
+  footnote with its call, and a call whose note is set on page 4;
 - page 3: blank;
 - page 4: a heading hyphenated at a soft hyphen, and the note called from
   page 2.
@@ -127,6 +127,7 @@ code {{ font-family: "Fixed Face"; }}
 <p>The end….</p>
 <p>An _underscored_ word -- and more.</p>
 <p>Run <code>print()</code> now and then.</p>
+<p style="white-space: nowrap">This line is set without a break, and runs on past the edge of the text.</p>
 <p>Called here<span class="fn" data-label="1">The first note.</span> and here<span class="call">2</span> too.</p>
 <div class="verso">
 <h2 style="width: {heading_box}pt; margin: 0 auto {LINE}pt">Extra&#xAD;ordinary</h2>
@@ -185,6 +186,13 @@ def test_word_spacing_finds_exactly_the_loose_lines(made, font):
     assert spacing["over_limit"] == 2 and spacing["loose_pages"] == [1]
     assert spacing["max_em"] == pytest.approx(expected, abs=0.01) and spacing["max_page"] == 1
     assert spacing["median_em"] == pytest.approx((expected + justified[0].mean_space_em()) / 2, abs=0.01)
+
+
+def test_a_line_past_the_edge_is_overfull(made):
+    book, _ = made
+    [found] = typography.overfull(book)
+    assert found["page"] == 2 and found["text"].startswith("This line is set without a break")
+    assert found["by_pt"] > 10
 
 
 def test_hyphenation_tells_the_layouts_hyphen_from_the_texts(made):
