@@ -894,7 +894,7 @@ def format_report(r: dict[str, Any]) -> str:
         item(
             f"word space, {kind}",
             f"{ws['justified_lines']} justified lines: median {ws['median_em']:.3f} em, "
-            f"p90 {ws['p90_em']:.3f}, max {ws['max_em']:.3f} ({_where(ws)})",
+            f"p90 {ws['p90_em']:.3f}, max {ws['max_em']:.3f} ({ws['max_where']})",
         )
         item("", f"over {LOOSE_EM} em: {_share(ws['over_limit'], ws['justified_lines'])}")
         if kind == "body":
@@ -961,10 +961,6 @@ def format_report(r: dict[str, Any]) -> str:
     m = d["monospace"]
     item("monospace", f"{m['glyphs']} glyphs on {m['lines']} lines, {len(m['pages'])} pages: {page_ranges(m['pages'])}")
     return "\n".join(out)
-
-
-def _where(ws: dict[str, Any]) -> str:
-    return ws["max_where"]
 
 
 def _list(items: Iterable[str], limit: int = 8) -> str:
