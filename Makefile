@@ -9,6 +9,9 @@
 #                     cover against KDP's and IngramSpark's rules (a failure
 #                     fails make: `editionbuilder preflight` exits 7)
 #   make tools        Chromium and the npm test tools in tools/ (DAISY Ace, epub.js)
+#   make bench        our builds against pandoc and plain WeasyPrint
+#   make typography   word spacing, hyphenation, notes and display faults of
+#                     the print editions, measured from their PDFs
 #   make clean        remove the outputs and caches (keeps .venv)
 #   make distclean    clean, and remove .venv
 #
@@ -51,7 +54,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages.stamp
 INSTALL_STAMP := $(VENV)/.install.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all setup build test lint check tools bench clean distclean
+.PHONY: all setup build test lint check tools bench typography clean distclean
 
 all: build
 
@@ -159,6 +162,13 @@ $(TOOLS_STAMP): $(TOOLS_DIR)/package.json $(TOOLS_DIR)/package-lock.json | $(CHR
 # WeasyPrint, side by side; the table goes to bench/results/latest.md.
 bench: setup
 	@$(VENV)/bin/python bench/run.py
+
+# Typography of the print editions (issue #16), measured from the glyphs of
+# the press PDFs: word spacing, hyphenation, notes, display faults, and blank
+# pages of the screen PDFs. Builds the anthology and print editions of the
+# three Gutenberg texts of tests/corpus into bench/results/typography/.
+typography: setup
+	@$(VENV)/bin/python bench/typography.py --build
 
 clean:
 	@echo "==> removing outputs and caches"
