@@ -140,6 +140,14 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     c.set_defaults(func=cmd_check, files=[])
 
+    s = sub.add_parser("site", help="write output/site (bookshelf, web editions, OPDS feeds) from the built editions")
+    s.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
+    s.add_argument(
+        "--out", type=Path, default=None, help="folder of the built files (default: the config's output, output/)"
+    )
+    s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    s.set_defaults(func=cmd_site, files=[], edition=[])
+
     x = sub.add_parser("export", help="write an edition as DOCX, Markdown or HTML through pandoc")
     x.add_argument("target", help="a source FILE, or the NAME of an edition in the config")
     x.add_argument("--to", required=True, choices=["docx", "html", "markdown"], help="output format")
@@ -221,7 +229,9 @@ def _refuse_source_options(args: argparse.Namespace) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """Every edition asked for; then, for a config's editions, the site."""
     editions, project, out = _editions(args)
+    with_site = not args.files
     failed_strict = False
     for options in editions:
         build = BuildOptions(
@@ -231,6 +241,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             formats=tuple(args.format or ("epub", "pdf")),
             strict=args.strict,
             cache_dir=str(out / ".cache"),  # typeset parts kept between builds (writers/typeset.py)
+            web=with_site,
         )
         from .pipeline import build_edition
 
@@ -242,10 +253,32 @@ def cmd_build(args: argparse.Namespace) -> int:
         for path in result.outputs:
             print(f"wrote {path}")
         failed_strict |= args.strict and warnings > 0
+    if with_site:
+        _build_site(project, out)
     if failed_strict:
         print("editionbuilder: error: warnings with --strict", file=sys.stderr)
         return EXIT_STRICT
     return 0
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    """The site alone, from the editions already built into the output folder."""
+    _, project, out = _editions(args)  # the config must be good: it names the output folder
+    _build_site(project, out)
+    return 0
+
+
+def _build_site(project: Path, out: Path) -> None:
+    from .site import build_site
+
+    _progress("site: writing the bookshelf, the web editions and the catalog feeds")
+    diags = Diagnostics()
+    extra = tuple(str(project / d) for d in BuildOptions().extra_template_dirs)
+    result = build_site(out, extra, diags)
+    for d in diags.items:
+        print(d.format(), file=sys.stderr)
+    for path in result.outputs:
+        print(f"wrote {path}")
 
 
 def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Path]:
