@@ -110,7 +110,26 @@ def render_page(frame: Frame, content: bytes, extra_dirs: Sequence[str]) -> byte
         raise ValueError("a web page without <body> or <main>")
     main.text = body.text
     main.extend(list(body))
+    for marker in main.iterfind(f".//{{{XHTML}}}span[@role='doc-pagebreak']"):
+        page_number(marker)
     return html5(page)
+
+
+def page_number(marker: etree._Element) -> None:
+    """A print page's marker (``pagelist``: an empty ``<span role="doc-pagebreak"
+    aria-label="12">``) as the site shows it: the page's number, a link to
+    itself that a reader can copy (``ch002.html#page-12``), set in the
+    margin by ``site.css``. (Browsers give DPUB-ARIA roles no meaning
+    outside a reading system, where an empty labelled ``<span>`` is
+    nothing.)"""
+    folio = marker.get("aria-label", "")
+    marker.tag = f"{{{XHTML}}}a"
+    for name in ("role", "aria-label"):
+        marker.attrib.pop(name, None)
+    marker.set("class", "page-number")
+    marker.set("href", f"#{marker.get('id')}")
+    marker.set("aria-label", f"{WEB_LABELS['page']} {folio}")
+    marker.text = folio
 
 
 def html5(root: etree._Element) -> bytes:
