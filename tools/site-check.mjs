@@ -153,12 +153,12 @@ async function pageAnchor(browser, where) {
     const at = await page.evaluate(() => {
       const marker = document.getElementById(location.hash.slice(1));
       const box = marker?.getBoundingClientRect();
-      return { path: location.pathname + location.hash, role: marker?.getAttribute("role") ?? "", top: box ? box.top : -1 };
+      return { path: location.pathname + location.hash, marker: marker?.className ?? "", top: box ? box.top : -1 };
     });
     const shot = path.join(opts.shots, "page-anchor-desktop.png");
     await page.screenshot({ path: shot });
     const hash = new URL(where, BASE).hash;
-    return { ...at, screenshot: shot, problems, ok: at.path.endsWith(hash) && at.role === "doc-pagebreak" && at.top >= 0 && at.top < 900 };
+    return { ...at, screenshot: shot, problems, ok: at.path.endsWith(hash) && at.marker === "page-number" && at.top >= 0 && at.top < 900 };
   } finally {
     await context.close();
   }

@@ -43,7 +43,7 @@ from ..fsutil import refused_as_output_error
 from ..model import Edition, NoteRef, Paragraph
 from . import COVER_PNG, PRINT_LAYOUT, WriteContext, html, pagelist
 from .cover import COVER_PX, cover_png
-from .frontmatter import cover_alt, identifier, imprint_page, names, table_of_contents, title_page
+from .frontmatter import TITLEPAGE_KEY, cover_alt, identifier, imprint_page, names, table_of_contents, title_page
 from .notes import NOTES_KEY
 from .view import NoteEntry, Part, TocEntry, part_inlines
 from .webpage import WEB_LABELS, Frame, NavLink, render_content, render_page
@@ -110,7 +110,7 @@ def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: S
     for n, (part, content) in enumerate(zip(parts, contents, strict=True)):
         before = parts[n - 1] if n else None
         after = parts[n + 1] if n + 1 < len(parts) else None
-        frame = _frame(lang, f"{part.title} — {title}", title, part.title, _link(before), _link(after))
+        frame = _frame(lang, f"{_title(part)} — {title}", title, _title(part), _link(before), _link(after))
         files[f"{part.key}.html"] = render_page(frame, content, extra)
     toc = table_of_contents(parts, dict(lay.view.heading_ids), html.WEB)
     sizes = tuple(catalog.human_size(d.size) for d in entry.downloads)
@@ -157,7 +157,12 @@ def _start(parts: Sequence[Part]) -> str:
 
 
 def _link(part: Part | None) -> NavLink | None:
-    return NavLink(f"{part.key}.html", part.title) if part is not None else None
+    return NavLink(f"{part.key}.html", _title(part)) if part is not None else None
+
+
+def _title(part: Part) -> str:
+    """A part's name in the frame: the title page's is "Title Page", not the book's title again."""
+    return html.LABELS["titlepage"] if part.key == TITLEPAGE_KEY else part.title
 
 
 def _frame(
