@@ -60,11 +60,13 @@ def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics)
 def combine(parts: list[Edition], options: EditionOptions) -> Edition:
     """One edition from the sources' editions, in the config's order.
 
-    Front and body chapters keep their sources' order; back-matter chapters
-    (publisher notes, licences) follow all of them.
+    Each source's chapters keep their order, and a source's note about its
+    author or publisher ("Published by …", role ``about``) stays after its
+    own text; the other back matter (licences, the source editions' notes)
+    follows all of them.
     """
-    chapters = [c for p in parts for c in p.chapters if c.matter != "back"]
-    back = [c for p in parts for c in p.chapters if c.matter == "back"]
+    chapters = [c for p in parts for c in p.chapters if c.matter != "back" or c.role == "about"]
+    back = [c for p in parts for c in p.chapters if c.matter == "back" and c.role != "about"]
     return Edition(
         metadata=_metadata(parts, options),
         chapters=tuple(chapters + back),

@@ -146,13 +146,19 @@ class AstBuilder:
     def document(self) -> dict[str, Any]:
         ed = self.edition
         blocks: list[Node] = []
-        for chapter in (c for c in ed.chapters if c.matter != "back"):
+        # The book's closing run of back matter (licences, notes on the
+        # sources) follows the apparatus; back matter between two pieces of
+        # an anthology (a piece's "about" note) keeps its place.
+        tail = len(ed.chapters)
+        while tail and ed.chapters[tail - 1].matter == "back":
+            tail -= 1
+        for chapter in ed.chapters[:tail]:
             blocks += self.chapter(chapter)
         blocks += self.glossary(ed.glossary)
         if self.options.print_references:
             blocks += self.references(ed.references)
         blocks += self.comments(ed.comments)
-        for chapter in (c for c in ed.chapters if c.matter == "back"):
+        for chapter in ed.chapters[tail:]:
             blocks += self.chapter(chapter)
         return document(self.metadata(), blocks)
 

@@ -138,6 +138,7 @@ class Part:
     content: Any
     epub_type: str = ""
     role: str = ""
+    byline: str = ""  # an anthology's piece: its own authors ("A and B"), for the contents and its title
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,7 @@ class TocEntry:
     title: str
     href: str
     children: tuple[TocEntry, ...] = ()
+    byline: str = ""  # an anthology's piece: its authors
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,6 +279,11 @@ class Layout:
     @property
     def reading_order(self) -> tuple[Part, ...]:
         return (*self.front, *self.parts)
+
+
+def names(people: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return f" {LABELS['and']} ".join(filter(None, (", ".join(people[:-1]), people[-1]))) if people else ""
 
 
 def plain_text(inlines: Sequence[Inline]) -> str:

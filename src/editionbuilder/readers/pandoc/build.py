@@ -113,7 +113,7 @@ class PandocBuilder:
             meta = replace(meta, authors=(doc.creator,))
         if not meta.title:
             meta = replace(meta, title=self._fallback_title(doc))
-        return replace(meta, sources=(replace(doc.info, title=meta.title),))
+        return replace(meta, sources=(replace(doc.info, title=meta.title, authors=meta.authors),))
 
     def _fallback_title(self, doc: Manuscript) -> str:
         headers = [b for b in doc.ast["blocks"] if b["t"] == "Header"]
