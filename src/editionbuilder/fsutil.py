@@ -193,3 +193,36 @@ def remove_stale(out: Path, name: str) -> None:
                 shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+
+
+@contextmanager
+def staged_folder(out_dir: Path | str, name: str) -> Iterator[Path]:
+    """A new, empty folder ``OUT/.NAME/NAME.XXXX`` to fill (the site). When
+    the block ends well, the link ``OUT/NAME`` is switched to it with one
+    rename, so that ``OUT/NAME`` is at every moment the whole last folder
+    or the whole new one; then the folders of earlier builds are removed.
+    When it fails, the new folder is removed and the link left as it was."""
+    out = Path(out_dir)
+    sets, link = out / f".{name}", out / name
+    if link.exists() and not link.is_symlink():
+        raise OutputError(f"{link} is a folder this program did not make: move it away, {name} is published there")
+    with refused_as_output_error(sets):
+        sets.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=sets))
+    try:
+        yield stage
+        with refused_as_output_error(link):
+            os.chmod(stage, 0o755)  # mkdtemp makes it 0700: a web server reads it as another user
+            tmp = sets / f"{name}.link-{os.getpid()}"
+            tmp.unlink(missing_ok=True)
+            os.symlink(f"{sets.name}/{stage.name}", tmp)
+            os.replace(tmp, link)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    for old in sets.iterdir():
+        if old.name != stage.name:
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)

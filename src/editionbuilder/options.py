@@ -153,3 +153,6 @@ class BuildOptions:
     # Where typeset parts of print books are kept between builds (typeset.py);
     # "": nothing is kept, every part is typeset.
     cache_dir: str = ""
+    # Make the web reading edition beside the files (writers/web.py), from
+    # which ``site`` assembles output/site/: builds of a config's editions do.
+    web: bool = False

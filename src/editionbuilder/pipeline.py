@@ -147,6 +147,11 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
                 diags.add(
                     codes.STALE_OUTPUT_REMOVED, f"{name} from an earlier build was removed: this build does not make it"
                 )
+        if build.web and made:
+            from .writers.web import WEB_DIR, write_web_edition
+
+            say(f"{options.name}: writing the web edition")
+            write_web_edition(edition, stage.dir / WEB_DIR, ctx, [stage.dir / n for n in made])
         report = write_report(edition, options, diags, stage.dir, project).name
         stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))
     return EditionResult(options.name, edition, tuple(diags.items), tuple(out_dir / n for n in (*made, report)))

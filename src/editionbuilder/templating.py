@@ -43,8 +43,10 @@ def _package_dir(name: str) -> Path:
 
 
 TEMPLATE_DIR = _package_dir("templates")
-# The shared stylesheets: base.css, one sheet per medium, the cover's.
+# The shared stylesheets: base.css, one sheet per medium, the cover's, the site's.
 STYLE_DIR = _package_dir("styles")
+# The files of a new project (``editionbuilder init``).
+SKELETON_DIR = _package_dir("skeleton")
 
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates,

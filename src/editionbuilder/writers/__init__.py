@@ -31,7 +31,8 @@ class WriteContext:
     """What a writer needs besides the edition: the config, the build, a
     collector, and what earlier writers of the same build made for later
     ones (``products``: the press writer leaves the print layout under
-    ``PRINT_LAYOUT`` for the EPUB's page list)."""
+    ``PRINT_LAYOUT`` for the EPUB's page list, the EPUB writer its cover
+    image under ``COVER_PNG`` for the web edition)."""
 
     options: EditionOptions
     build: BuildOptions
@@ -47,6 +48,7 @@ class WriteContext:
 
 
 PRINT_LAYOUT = "print-layout"
+COVER_PNG = "cover-png"
 
 
 @dataclass(frozen=True, slots=True)
