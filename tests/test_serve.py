@@ -25,7 +25,7 @@ from editionbuilder.options import EditionOptions
 from editionbuilder.serve import Rebuild, Unsatisfiable, affected, byte_range
 from epubkit import NODE_MODULES, TOOLS, require_tools, scratch_env
 from paths import ROOT
-from sitekit import serving, stop
+from sitekit import serving
 
 TYPES = {
     ".html": "text/html; charset=utf-8",
