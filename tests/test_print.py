@@ -46,6 +46,7 @@ from editionbuilder.writers import (
     printview,
 )
 from editionbuilder.writers import pdf as pdf_writer
+from editionbuilder.writers.frontmatter import date_in_words
 from editionbuilder.writers.pdf import PdfWriter, render_html
 from editionbuilder.writers.press import MIN_PAGES, press_profile
 from paths import ENGELS as ENGELS_FILE
@@ -374,10 +375,30 @@ UNSTATED = "No rights statement was supplied with this edition: the rights in it
 
 
 def test_copyright_page_is_the_title_verso(books):
+    """Chicago's copyright page: the date in words, the sources by title
+    (their files are in the build report), no ISBN the config does not give."""
     page = flat(page_texts(books["a"].files["press"])[3])
     assert not books["a"].edition.metadata.rights  # neither the config nor the sources give one
-    for expected in ("ISBN: PLACEHOLDER", "This edition: 2026-11-25", "Sources", "EB Garamond", UNSTATED):
+    for expected in ("Identifier: urn:uuid:", "This edition: November 25, 2026", "Sources", "EB Garamond", UNSTATED):
         assert expected in page, expected
+    assert "2026-11-25" not in page and "ISBN" not in page and "©" not in page
+    assert ".txt" not in page and "seeds" not in page
+
+
+def test_copyright_page_notice_and_isbn(books):
+    """With a holder and an ISBN: "© YEAR HOLDER" and "ISBN 978-…", the
+    statement of unstated rights no longer needed."""
+    edition = books["a"].edition
+    md = dataclasses.replace(
+        edition.metadata, copyright_holder="Jane Example", print_identifier="ISBN 978-0-306-40615-7", language="en-GB"
+    )
+    html = render_html(dataclasses.replace(edition, metadata=md))
+    section = etree.fromstring(html.encode(), etree.HTMLParser()).xpath('//section[@id="copyright"]')[0]
+    text = " ".join("".join(section.itertext()).split())
+    assert "\u00a9 2026 Jane Example" in text
+    assert "ISBN 978-0-306-40615-7" in text and "ISBN ISBN" not in text
+    assert "This edition: 25 November 2026" in text  # British English
+    assert UNSTATED not in text
 
 
 def test_an_identifier_that_is_no_isbn_is_not_called_one(books):
@@ -768,3 +789,11 @@ def test_an_ornament_at_the_top_of_a_page_is_found_alone(tmp_path):
 
 def test_seconds_per_pdf_are_reported(books):
     assert SECONDS and all(s < 120 for s in SECONDS.values()), SECONDS
+
+
+def test_date_in_words():
+    assert date_in_words("2026-11-25") == "November 25, 2026"
+    assert date_in_words("2026-11-05", "en-GB") == "5 November 2026"
+    assert date_in_words("2026-03") == "March 2026"
+    assert date_in_words("2026") == "2026"
+    assert date_in_words("") == ""

@@ -180,6 +180,12 @@ COVER_BLURB_MISSING = _define(
 COVER_BLURB_LONG = _define(
     "cover-blurb-long", _WARNING, "the back-cover text may run into the barcode area: shorten metadata.blurb"
 )
+ISBN_INVALID = _define(
+    "isbn-invalid",
+    _WARNING,
+    "the print identifier is meant as an ISBN but is not a valid ISBN-13 (a placeholder, a wrong check digit): "
+    "no barcode is printed, and preflight and check fail",
+)
 COVER_NOT_WRITTEN = _define(
     "cover-not-written", _INFO, "no cover is made: there is no print interior to size its spine"
 )
