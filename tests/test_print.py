@@ -329,10 +329,11 @@ def test_short_edition_gets_no_press_file_and_a_warning(books):
     # "<pages> pages; print-on-demand needs at least 24": the count, then the rule
     stated = re.match(r"(\d+) pages; print-on-demand needs at least 24", warned[0].message)
     assert stated and int(stated.group(1)) < MIN_PAGES
-    # ... and a screen PDF of the same pages, none added to reach 24 or an even count
+    # ... and a screen PDF of its pages with text, none added to reach 24 or an even count
     assert "pdf" in formats_for(film.options, BuildOptions(formats=("epub", "pdf")))
+    screen = page_texts(film.files["pdf"])
+    assert all(screen) and len(screen) < int(stated.group(1))  # the press count has its blank versos
     with pikepdf.open(film.files["pdf"]) as pdf:
-        assert len(pdf.pages) == int(stated.group(1))
         assert "/StructTreeRoot" in pdf.Root
 
 
@@ -357,6 +358,43 @@ def test_contents_numbers_are_the_folios_of_recto_openings(books, key):
         opening = [n for n, p in enumerate(pages, 1) if p and title.startswith(p[0][:20]) and folio(p) == str(number)]
         assert opening, (title, number)
         assert opening[0] % 2 == 1, f"{title} opens on page {opening[0]}, a verso"
+
+
+def test_screen_pdf_has_no_blank_page_and_opens_parts_on_the_next_page(books):
+    """Nobody turns pages on a screen: the screen PDF has every page of the
+    press file that carries text, and no other; each part opens at the top
+    of a page (no running head), on either side."""
+    press, screen = page_texts(books["a"].files["press"]), page_texts(books["a"].files["pdf"])
+    assert all(screen), [n for n, p in enumerate(screen, 1) if not p]
+    assert len(screen) == sum(1 for p in press if p)
+    openings = []
+    for title, number in contents_lines(screen):
+        opening = [n for n, p in enumerate(screen, 1) if p and title.startswith(p[0][:20]) and folio(p) == str(number)]
+        assert opening, (title, number)
+        openings.append(number)
+    assert any(n % 2 == 0 for n in openings), openings  # some part opens on a verso: no forced recto
+
+
+def _folio_centres(path: Path) -> dict[str, set[float]]:
+    """Where each page's folio is centred (the middle of its text block), by the folio's parity."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    centres: dict[str, set[float]] = {"even": set(), "odd": set()}  # glyph boxes: within a point
+    for page in out.split("<page ")[1:]:
+        words = re.findall(r'<word xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>([^<]*)</word>', page)
+        if words and words[-1][2].isdigit():
+            x0, x1, number = words[-1]
+            centres["even" if int(number) % 2 == 0 else "odd"].add((float(x0) + float(x1)) / 2)
+    return centres
+
+
+def test_screen_pages_take_the_side_of_their_folio(books):
+    """A part opening on an even folio is a verso: its margins (and every
+    later page's) mirror as the folio says, like the press file's."""
+    screen, press = _folio_centres(books["a"].files["pdf"]), _folio_centres(books["a"].files["press"])
+    for side in ("even", "odd"):
+        assert max(screen[side]) - min(screen[side]) < 1.5, screen
+        assert abs(statistics.mean(screen[side]) - statistics.mean(press[side])) < 1.5, (screen, press)
+    assert abs(statistics.mean(screen["even"]) - statistics.mean(screen["odd"])) > 5  # mirrored margins
 
 
 def test_front_matter_in_roman_text_from_1(books):
@@ -797,3 +835,4 @@ def test_date_in_words():
     assert date_in_words("2026-03") == "March 2026"
     assert date_in_words("2026") == "2026"
     assert date_in_words("") == ""
+
