@@ -836,3 +836,17 @@ def test_date_in_words():
     assert date_in_words("2026") == "2026"
     assert date_in_words("") == ""
 
+
+def test_title_page_has_a_hierarchy(books):
+    """The title clearly larger than a chapter's head, the subtitle between
+    the title and the text, the authors below; heights of word boxes."""
+    pages = page_words(books["a"].files["press"])
+    title_page = {w.text: w.y1 - w.y0 for w in pages[2]}
+    lines = page_texts(books["a"].files["press"])
+    first, _ = contents_lines(lines)[0]
+    opening = next(n for n, p in enumerate(lines) if p and first.startswith(p[0][:20]) and folio(p) == "1")
+    head = max(w.y1 - w.y0 for w in pages[opening][:3])  # the chapter's title, at the top of its opening page
+    body = statistics.median(w.y1 - w.y0 for w in pages[opening])
+    assert title_page["Soviet"] >= 1.6 * head  # the title: 2.6 em against the head's 1.45 em
+    assert head > title_page["Essay"] > body  # the subtitle
+    assert "Hankin" in title_page and "Aare" in title_page

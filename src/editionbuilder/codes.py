@@ -67,6 +67,11 @@ COMMENTS_COUNT = _define("comments-count", _WARNING, "the page announces fewer r
 
 # -- typography and citations --------------------------------------------------
 QUOTE_REPAIRED = _define("quote-repaired", _WARNING, "a quotation closed with the wrong mark: the closing quote is set")
+HEADING_CASE_SET = _define(
+    "heading-case-set",
+    _INFO,
+    "a title or heading written in capitals is set in title case (the edition's case), in every output",
+)
 CITATION_UNRESOLVED = _define(
     "citation-unresolved", _WARNING, "a citation names no entry of the bibliography, so it links to none"
 )

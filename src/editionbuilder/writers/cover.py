@@ -54,6 +54,7 @@ from ..options import (
     PrintOptions,
 )
 from ..pdfinfo import page_count
+from ..typography import smarten
 from . import Declined, WriteContext
 from .barcode import barcode
 from .pdf import DEFAULT_FONTS, PdfJob, PressProfile, check_fonts, font_css, render_pdf
@@ -202,6 +203,9 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
     md, wrap = edition.metadata, wrap_geometry(ctx.options.print, pages)
     extra = ctx.override_dirs
     blurb = blurb_paragraphs(ctx.options.metadata.blurb or md.description)
+    # The config's blurb is printed as typed; the description was set by
+    # the typography pass already (smartening it twice changes nothing).
+    blurb = tuple(smarten([p], ctx.options.reader.dash).pieces[0] for p in blurb)
     _check_blurb(blurb, wrap, ctx)
     font_in = spine_font_in(wrap, md)
     if wrap.spine_text and font_in * 72 < SPINE_MIN_PT:

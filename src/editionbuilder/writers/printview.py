@@ -132,8 +132,17 @@ def book_layout(edition: Edition, medium: Medium = PRINT, pages: Mapping[str, st
             CONTENTS_KEY, "contents", LABELS["contents"], "front", contents(parts, lay, medium, pages), "toc", "doc-toc"
         ),
     )
-    view = dataclasses.replace(lay.view, labels=PRINT_LABELS)
+    view = dataclasses.replace(lay.view, labels=PRINT_LABELS, lang=hyphenation_language(lay.view.lang))
     return dataclasses.replace(lay, view=view, front=front, parts=parts)
+
+
+def hyphenation_language(tag: str) -> str:
+    """The language the printed book is tagged with, which chooses its
+    hyphenation patterns (WeasyPrint asks pyphen for the tag's dictionary):
+    a bare "en" is American English, "en-US". pyphen would otherwise take the
+    first English dictionary it has, en_GB ("determ-ined", "cap-italists");
+    "en-GB" asks for British patterns, and any other tag is kept."""
+    return "en-US" if tag.lower() == "en" else tag
 
 
 def copyright_page(md: Metadata) -> Copyright:
