@@ -49,7 +49,7 @@ from ..accounting import model_words
 from ..diagnostics import Diagnostics
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
-from . import WriteContext, assemble, pagelist, pagesetup, printview
+from . import WriteContext, assemble, pagefoot, pagelist, pagesetup, printview
 from .apparatus import BIBLIOGRAPHY_KEY
 from .pdf import (
     BookProfile,
@@ -287,6 +287,8 @@ class _Typesetter:
             other = self._render(source, column, Diagnostics(), first_folio)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced, own = other, other.misplaced_notes(), column
+        if self.profile.recto_openings and key != FRONT_KEY:
+            rendered, misplaced = self._mend_recto_feet(source, own, first_folio, rendered, misplaced)
         for page, text in rendered.overflowing_text():
             shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
             message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
@@ -307,6 +309,25 @@ class _Typesetter:
             tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
             tuple((d.code, d.message) for d in diags.items),
         )
+
+    def _mend_recto_feet(
+        self, source: str, own: str, first_folio: int, rendered: Rendered, misplaced: list
+    ) -> tuple[Rendered, list]:
+        """Lay the part out again while a recto ends in a broken word
+        (``pagefoot``), its paragraph unhyphenated, as long as that leaves
+        fewer such rectos and no more notes off their page."""
+        extra = ""
+        breaks = pagefoot.recto_foot_breaks(rendered.document, first_folio)
+        for _ in range(MAX_PASSES):
+            if not breaks:
+                break
+            extra += pagefoot.no_hyphens_css(rendered.document, breaks)
+            other = self._render(source, own + extra, Diagnostics(), first_folio)
+            found = pagefoot.recto_foot_breaks(other.document, first_folio)
+            if len(found) >= len(breaks) or len(other.misplaced_notes()) > len(misplaced):
+                break
+            rendered, misplaced, breaks = other, other.misplaced_notes(), found
+        return rendered, misplaced
 
     def _render(self, source: str, own: str, diags: Diagnostics, first_folio: int) -> Rendered:
         p = self.profile
@@ -470,7 +491,7 @@ def _code_digest() -> str:
         # A part's warnings are kept by code name and read back through the
         # catalogue: a part cached under another catalogue is typeset again.
         h.update(repr(codes.CATALOGUE).encode())
-        for name in ("pdf.py", "typeset.py", "pagelist.py", "pagesetup.py"):
+        for name in ("pdf.py", "typeset.py", "pagelist.py", "pagesetup.py", "pagefoot.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         _DIGEST.append(h.hexdigest())
     return _DIGEST[0]
