@@ -178,3 +178,39 @@ def test_american_patterns_break_as_americans_do(tmp_path):
     }
     assert british & {"determ\u2010", "reas\u2010", "capit\u2010", "capital\u2010", "reason\u2010"}
     assert american != british
+
+
+# --------------------------------------------------------------------------
+# Headings never end a line at a hyphen
+# --------------------------------------------------------------------------
+
+
+def _heading_lines(html_heading: str, tmp: Path, extra_css: str = "") -> list[str]:
+    """The lines of a chapter heading set in a column 2.4 in wide with the
+    package's base.css (pdftotext joins a word broken at a line's hyphen)."""
+    import subprocess
+
+    from editionbuilder.templating import find_stylesheet
+
+    html = (
+        f'<html lang="en-US"><head><style>@page {{ size: 2.4in 4in; margin: 0.2in }} {extra_css}</style></head>'
+        f'<body><section class="part chapter"><h1>{html_heading}</h1></section></body></html>'
+    )
+    path = tmp / "heading.pdf"
+    path.write_bytes(weasyprint.HTML(string=html).write_pdf(stylesheets=[str(find_stylesheet("base.css", ()))]))
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def test_a_compound_in_a_heading_stays_on_one_line(transformed, tmp_path):
+    edition = transformed[0]
+    chapter = edition.chapters[0]
+    open_fields = dataclasses.replace(chapter, title=(Text("The Disintegration of the Open-Fields"),))
+    html = render_html(dataclasses.replace(edition, chapters=(open_fields,)))
+    heading = html.split('data-running-head="The Disintegration of the Open-Fields">')[1].split("</h1>")[0]
+    assert heading == 'The Disintegration of the <span class="compound">Open-Fields</span>'
+    assert "Open-Fields" in _heading_lines(heading, tmp_path)[-1]
+    # without the rule the column breaks the compound at its hyphen
+    assert not any(
+        "Open-Fields" in line for line in _heading_lines(heading, tmp_path, ".compound { white-space: normal }")
+    )
