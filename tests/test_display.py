@@ -17,7 +17,18 @@ import weasyprint
 
 from editionbuilder.casing import in_capitals, kept_capitals, title_case
 from editionbuilder.diagnostics import Diagnostics
-from editionbuilder.model import Chapter, Credit, Edition, Heading, LineBreak, Metadata, Paragraph, Position, Text
+from editionbuilder.model import (
+    Chapter,
+    Credit,
+    Edition,
+    Emphasis,
+    Heading,
+    LineBreak,
+    Metadata,
+    Paragraph,
+    Position,
+    Text,
+)
 from editionbuilder.options import BuildOptions, EditionOptions, ReaderOptions
 from editionbuilder.transforms import TransformContext, run_passes
 from editionbuilder.writers import WriteContext, get_writer
@@ -100,6 +111,22 @@ def test_the_model_records_the_case(transformed):
         cased[0].message
     )
     assert cased[0].pos.line == 3
+
+
+def test_a_title_is_cased_as_a_whole_across_its_emphasis():
+    """ "OF" after an emphasised word is still inside the title: lower case."""
+    title = (Text("THE "), Emphasis((Text("WEALTH"),)), Text(" OF NATIONS"), LineBreak(), Text("BOOK I"))
+    edition = dataclasses.replace(
+        edition_in_capitals(), chapters=(dataclasses.replace(edition_in_capitals().chapters[0], title=title),)
+    )
+    done = run_passes(edition, TransformContext(ReaderOptions(), Diagnostics()))
+    assert done.chapters[0].title == (
+        Text("The "),
+        Emphasis((Text("Wealth"),)),
+        Text(" of Nations"),
+        LineBreak(),
+        Text("Book I"),
+    )
 
 
 def test_printed_metadata_is_curly(transformed):

@@ -9,8 +9,9 @@ dangling id, so writers can trust every field.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from .model import (
     Chapter,
     Citation,
     Edition,
+    Emphasis,
     GlossaryEntry,
     Heading,
     Inline,
@@ -33,12 +35,13 @@ from .model import (
     NoteRef,
     Paragraph,
     Position,
+    Strong,
     TermRef,
     Text,
 )
 from .options import ReaderOptions
 from .typography import smarten
-from .walk import iter_inlines, map_inline_runs, map_inline_tree, map_nodes, merge_texts
+from .walk import iter_inlines, map_inline_runs, map_inline_tree, map_nodes, merge_texts, walk_inlines
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +164,18 @@ def _lines(inlines: tuple[Inline, ...]) -> list[tuple[Inline, ...]]:
     return [tuple(line) for line in lines]
 
 
+def _with_texts(inlines: tuple[Inline, ...], pieces: Iterator[str]) -> tuple[Inline, ...]:
+    """``inlines`` with each text node's text, in document order, the next of ``pieces``."""
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            node = Text(next(pieces))
+        elif isinstance(node, (Emphasis, Strong, Link, TermRef)):
+            node = replace(node, children=_with_texts(node.children, pieces))
+        out.append(node)
+    return tuple(out)
+
+
 def _running(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
     """The blocks of running text: not the headings."""
     return tuple(b for b in blocks if not isinstance(b, Heading))
@@ -181,15 +196,27 @@ class _Recaser:
         if not in_capitals(before):
             return inlines
 
-        def run(nodes: tuple[Inline, ...]) -> tuple[Inline, ...]:
-            return tuple(Text(title_case(n.text, self.keep)) if isinstance(n, Text) else n for n in nodes)
-
-        out = map_inline_tree(inlines, run)
+        out: tuple[Inline, ...] = ()
+        for n, line in enumerate(_lines(inlines)):
+            out += ((LineBreak(),) if n else ()) + self._line(line)
         after = _shown(out)
         if after == before:  # roman numerals alone ("II")
             return inlines
         self.ctx.diagnostics.add(codes.HEADING_CASE_SET, f"{before!r} is set as {after!r}", pos)
         return out
+
+    def _line(self, line: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        """One line of a title cased as a whole, so that a word's place in
+        it (first, last, after a colon) counts across emphasis, then given
+        back to its text nodes piece by piece."""
+        texts = [n.text for n in walk_inlines(line) if isinstance(n, Text)]
+        whole = title_case("".join(texts), self.keep)
+        if len(whole) != sum(map(len, texts)):  # a letter whose case changes its length: node by node
+            pieces = [title_case(t, self.keep) for t in texts]
+        else:
+            ends = list(itertools.accumulate(map(len, texts)))
+            pieces = [whole[end - len(t) : end] for t, end in zip(texts, ends, strict=True)]
+        return _with_texts(line, iter(pieces))
 
     def text(self, text: str) -> str:
         if not in_capitals(text):
