@@ -139,7 +139,8 @@ def test_imprint_names_sources_credits_typefaces_and_tools(books):
     imprint = books["film"]["imprint.xhtml"]
     text = text_of(imprint)
     assert by_type(imprint, "copyright-page") and by_type(imprint, "colophon")
-    assert "urn:uuid:954edd38-c4df-47bf-b0a0-42444bf9ad72" in text and "2026-11-25" in text
+    assert "urn:uuid:954edd38-c4df-47bf-b0a0-42444bf9ad72" in text and "November 25, 2026" in text
+    assert imprint.xpath("//*[local-name()='time']/@datetime") == ["2026-11-25"]  # machine-readable beside the words
     assert "seeds/000_daf78f6bae771185.txt" in text and "The Collapse of The Soviet Union" in text
     assert "Director Toomas Lepp" in text and "EB Garamond" in text and "editionbuilder" in text
     engels = text_of(books["39257-8"]["imprint.xhtml"])

@@ -107,7 +107,7 @@ def test_cover_size_follows_the_formula_and_barcode_area(tmp_path):
     # a word where the barcode goes: the back cover's lower right
     blocker = f'<p style="position:absolute; left:{0.125 + 6 - 1.5}in; top:{0.125 + 9 - 1.2}in">ISBN</p>'
     bad = make_pdf(tmp_path / "cover-bad.pdf", blocker, page + PROFILE, "pdf/x-4")
-    assert not checks(preflight_cover(bad, spec))["barcode area clear"]
+    assert not checks(preflight_cover(bad, spec))["ISBN and barcode area"]
     wrong = checks(preflight_cover(good, Spec(6, 9, paper="white", pages=300)))
     assert not wrong["page size = trim (+ bleed)"]
 

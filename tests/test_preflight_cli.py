@@ -82,7 +82,7 @@ def test_good_files_pass_with_a_row_per_check(project, capsys):
     assert len(press) == 9 and len(wrap) == 7  # every check of preflight_interior and preflight_cover
     assert all(line.startswith("pass ") for line in press + wrap)
     assert any("page count 24-828" in line and "24 pages" in line for line in press)
-    assert any("barcode area clear" in line for line in wrap)
+    assert any("ISBN and barcode area" in line for line in wrap)
     assert lines[-1] == "preflight: 2 files, 16 checks, passed"
     assert "ebook" not in "\n".join(lines) and err == ""  # not a print edition: not checked
 

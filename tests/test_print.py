@@ -46,6 +46,7 @@ from editionbuilder.writers import (
     printview,
 )
 from editionbuilder.writers import pdf as pdf_writer
+from editionbuilder.writers.frontmatter import date_in_words
 from editionbuilder.writers.pdf import PdfWriter, render_html
 from editionbuilder.writers.press import MIN_PAGES, press_profile
 from paths import ENGELS as ENGELS_FILE
@@ -328,10 +329,11 @@ def test_short_edition_gets_no_press_file_and_a_warning(books):
     # "<pages> pages; print-on-demand needs at least 24": the count, then the rule
     stated = re.match(r"(\d+) pages; print-on-demand needs at least 24", warned[0].message)
     assert stated and int(stated.group(1)) < MIN_PAGES
-    # ... and a screen PDF of the same pages, none added to reach 24 or an even count
+    # ... and a screen PDF of its pages with text, none added to reach 24 or an even count
     assert "pdf" in formats_for(film.options, BuildOptions(formats=("epub", "pdf")))
+    screen = page_texts(film.files["pdf"])
+    assert all(screen) and len(screen) < int(stated.group(1))  # the press count has its blank versos
     with pikepdf.open(film.files["pdf"]) as pdf:
-        assert len(pdf.pages) == int(stated.group(1))
         assert "/StructTreeRoot" in pdf.Root
 
 
@@ -358,6 +360,43 @@ def test_contents_numbers_are_the_folios_of_recto_openings(books, key):
         assert opening[0] % 2 == 1, f"{title} opens on page {opening[0]}, a verso"
 
 
+def test_screen_pdf_has_no_blank_page_and_opens_parts_on_the_next_page(books):
+    """Nobody turns pages on a screen: the screen PDF has every page of the
+    press file that carries text, and no other; each part opens at the top
+    of a page (no running head), on either side."""
+    press, screen = page_texts(books["a"].files["press"]), page_texts(books["a"].files["pdf"])
+    assert all(screen), [n for n, p in enumerate(screen, 1) if not p]
+    assert len(screen) == sum(1 for p in press if p)
+    openings = []
+    for title, number in contents_lines(screen):
+        opening = [n for n, p in enumerate(screen, 1) if p and title.startswith(p[0][:20]) and folio(p) == str(number)]
+        assert opening, (title, number)
+        openings.append(number)
+    assert any(n % 2 == 0 for n in openings), openings  # some part opens on a verso: no forced recto
+
+
+def _folio_centres(path: Path) -> dict[str, set[float]]:
+    """Where each page's folio is centred (the middle of its text block), by the folio's parity."""
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True).stdout
+    centres: dict[str, set[float]] = {"even": set(), "odd": set()}  # glyph boxes: within a point
+    for page in out.split("<page ")[1:]:
+        words = re.findall(r'<word xMin="([\d.]+)"[^>]*xMax="([\d.]+)"[^>]*>([^<]*)</word>', page)
+        if words and words[-1][2].isdigit():
+            x0, x1, number = words[-1]
+            centres["even" if int(number) % 2 == 0 else "odd"].add((float(x0) + float(x1)) / 2)
+    return centres
+
+
+def test_screen_pages_take_the_side_of_their_folio(books):
+    """A part opening on an even folio is a verso: its margins (and every
+    later page's) mirror as the folio says, like the press file's."""
+    screen, press = _folio_centres(books["a"].files["pdf"]), _folio_centres(books["a"].files["press"])
+    for side in ("even", "odd"):
+        assert max(screen[side]) - min(screen[side]) < 1.5, screen
+        assert abs(statistics.mean(screen[side]) - statistics.mean(press[side])) < 1.5, (screen, press)
+    assert abs(statistics.mean(screen["even"]) - statistics.mean(screen["odd"])) > 5  # mirrored margins
+
+
 def test_front_matter_in_roman_text_from_1(books):
     pages = page_texts(books["a"].files["press"])
     folios = [folio(p) for p in pages]
@@ -374,10 +413,30 @@ UNSTATED = "No rights statement was supplied with this edition: the rights in it
 
 
 def test_copyright_page_is_the_title_verso(books):
+    """Chicago's copyright page: the date in words, the sources by title
+    (their files are in the build report), no ISBN the config does not give."""
     page = flat(page_texts(books["a"].files["press"])[3])
     assert not books["a"].edition.metadata.rights  # neither the config nor the sources give one
-    for expected in ("ISBN: PLACEHOLDER", "This edition: 2026-11-25", "Sources", "EB Garamond", UNSTATED):
+    for expected in ("Identifier: urn:uuid:", "This edition: November 25, 2026", "Sources", "EB Garamond", UNSTATED):
         assert expected in page, expected
+    assert "2026-11-25" not in page and "ISBN" not in page and "©" not in page
+    assert ".txt" not in page and "seeds" not in page
+
+
+def test_copyright_page_notice_and_isbn(books):
+    """With a holder and an ISBN: "© YEAR HOLDER" and "ISBN 978-…", the
+    statement of unstated rights no longer needed."""
+    edition = books["a"].edition
+    md = dataclasses.replace(
+        edition.metadata, copyright_holder="Jane Example", print_identifier="ISBN 978-0-306-40615-7", language="en-GB"
+    )
+    html = render_html(dataclasses.replace(edition, metadata=md))
+    section = etree.fromstring(html.encode(), etree.HTMLParser()).xpath('//section[@id="copyright"]')[0]
+    text = " ".join("".join(section.itertext()).split())
+    assert "\u00a9 2026 Jane Example" in text
+    assert "ISBN 978-0-306-40615-7" in text and "ISBN ISBN" not in text
+    assert "This edition: 25 November 2026" in text  # British English
+    assert UNSTATED not in text
 
 
 def test_an_identifier_that_is_no_isbn_is_not_called_one(books):
@@ -768,3 +827,26 @@ def test_an_ornament_at_the_top_of_a_page_is_found_alone(tmp_path):
 
 def test_seconds_per_pdf_are_reported(books):
     assert SECONDS and all(s < 120 for s in SECONDS.values()), SECONDS
+
+
+def test_date_in_words():
+    assert date_in_words("2026-11-25") == "November 25, 2026"
+    assert date_in_words("2026-11-05", "en-GB") == "5 November 2026"
+    assert date_in_words("2026-03") == "March 2026"
+    assert date_in_words("2026") == "2026"
+    assert date_in_words("") == ""
+
+
+def test_title_page_has_a_hierarchy(books):
+    """The title clearly larger than a chapter's head, the subtitle between
+    the title and the text, the authors below; heights of word boxes."""
+    pages = page_words(books["a"].files["press"])
+    title_page = {w.text: w.y1 - w.y0 for w in pages[2]}
+    lines = page_texts(books["a"].files["press"])
+    first, _ = contents_lines(lines)[0]
+    opening = next(n for n, p in enumerate(lines) if p and first.startswith(p[0][:20]) and folio(p) == "1")
+    head = max(w.y1 - w.y0 for w in pages[opening][:3])  # the chapter's title, at the top of its opening page
+    body = statistics.median(w.y1 - w.y0 for w in pages[opening])
+    assert title_page["Soviet"] >= 1.6 * head  # the title: 2.6 em against the head's 1.45 em
+    assert head > title_page["Essay"] > body  # the subtitle
+    assert "Hankin" in title_page and "Aare" in title_page

@@ -391,7 +391,7 @@ def test_gutenberg_apparatus_title_and_chapter(tmp_path):
         ("Ada Quill",),
     )
     body = [c for c in ed.chapters if c.role == "chapter"]
-    assert [flat(c.title) for c in body] == ["CHAPTER I/THE FIRST WEEK"]
+    assert [flat(c.title) for c in body] == ["Chapter I/The First Week"]  # in the edition's case
     assert shape(body[0].blocks) == [
         "P The reeds were higher than a man that spring, and the water stood late on the lower fields, "
         "so that the herons came in numbers nobody could remember.⟨1⟩",
@@ -456,7 +456,8 @@ def test_gutenberg_title_repeated_between_chapters_is_removed(tmp_path):
     )
     text = text.replace("FIELD NOTES\n\nA SEASON ON THE MARSH\n\n\n\n\nPREFACE", "PREFACE", 1)
     ed, _ = read_text(tmp_path, text)
-    assert [flat(c.title) for c in ed.chapters if c.role == "chapter"] == ["PREFACE", "CHAPTER I/THE FIRST WEEK"]
+    titles = [flat(c.title) for c in ed.chapters if c.role == "chapter"]
+    assert titles == ["Preface", "Chapter I/The First Week"]  # in the edition's case
     assert any("title repeated" in r.reason for r in ed.removed)
 
 

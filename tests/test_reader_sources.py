@@ -94,7 +94,7 @@ EXPECTED_GUTENBERG = {
     # file: (title, author, notes)
     "39257-8.txt": ("Socialism: Utopian and Scientific", "Frederick Engels", 11),
     "29258.txt": ("The Enclosures in England", "Harriett Bradley", 147),
-    "13488-8.txt": ("An Essay on Mediaeval Economic Teaching", "George O'Brien", 517),
+    "13488-8.txt": ("An Essay on Mediaeval Economic Teaching", "George O’Brien", 517),  # the apostrophe set curly
 }
 
 
@@ -149,8 +149,10 @@ def test_no_word_lost(path):
 def assert_no_word_lost(edition, text: str) -> None:
     removed = {n for r in edition.removed for n in range(r.pos.line, r.pos.end_line + 1)}
     kept = "\n".join(ln for n, ln in enumerate(text.split("\n"), 1) if n not in removed)
-    source = Counter(w for w in WORD.findall(kept) if w not in SYNTAX_WORDS)
-    model = Counter(model_words(edition))
+    # Case-folded: the edition sets headings written in capitals in its own
+    # case (transforms.set_display_case); a word recased is not lost.
+    source = Counter(w.casefold() for w in WORD.findall(kept) if w not in SYNTAX_WORDS)
+    model = Counter(w.casefold() for w in model_words(edition))
     missing = source - model
     assert not missing, f"words lost: {dict(list(missing.items())[:20])}"
 

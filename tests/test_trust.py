@@ -255,9 +255,10 @@ def test_a_five_megabyte_text_is_built_whole(tmp_path):
     out = tmp_path / "out"
     assert main(["build", str(src), "--out", str(out)]) == 0
     edition = read_edition(one_off_edition([src]), Path("/"), Diagnostics())
-    source_words = Counter(WORD.findall(read_source(src).text))
+    # case-folded: a title in capitals is set in the edition's case
+    source_words = Counter(w.casefold() for w in WORD.findall(read_source(src).text))
     source_words["by"] -= 1  # the byline's syntax
-    assert not (source_words - Counter(model_words(edition)))
+    assert not (source_words - Counter(w.casefold() for w in model_words(edition)))
     for name in ("long.epub", "long.pdf"):
         report = check_file(edition, out / name)
         assert report.passed and report.model_words > 800_000, (name, report.lost, report.added)

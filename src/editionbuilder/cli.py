@@ -462,8 +462,9 @@ def cmd_preflight(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """The fidelity gate (fidelity.py): one line per built file; exit 8 when
-    a file loses, moves or adds a word."""
+    a file loses, moves or adds a word, or a print edition's ISBN is not valid."""
     from .fidelity import SUFFIXES, check_file
+    from .isbn import check_isbn
     from .pipeline import read_edition
 
     editions, project, out = _editions(args)
@@ -479,6 +480,10 @@ def cmd_check(args: argparse.Namespace) -> int:
             failed += 1
             continue
         edition = read_edition(options, project, Diagnostics())
+        isbn = check_isbn(options.metadata.print_identifier)
+        if options.print.enabled and isbn.claimed and not isbn.valid:
+            print(f"FAIL  {options.name}: the print identifier {isbn.text!r} {isbn.problem}")
+            failed += 1
         for path in files:
             report = check_file(edition, path)
             checked += 1

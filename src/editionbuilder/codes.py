@@ -67,6 +67,11 @@ COMMENTS_COUNT = _define("comments-count", _WARNING, "the page announces fewer r
 
 # -- typography and citations --------------------------------------------------
 QUOTE_REPAIRED = _define("quote-repaired", _WARNING, "a quotation closed with the wrong mark: the closing quote is set")
+HEADING_CASE_SET = _define(
+    "heading-case-set",
+    _INFO,
+    "a title or heading written in capitals is set in title case (the edition's case), in every output",
+)
 CITATION_UNRESOLVED = _define(
     "citation-unresolved", _WARNING, "a citation names no entry of the bibliography, so it links to none"
 )
@@ -179,6 +184,12 @@ COVER_BLURB_MISSING = _define(
 )
 COVER_BLURB_LONG = _define(
     "cover-blurb-long", _WARNING, "the back-cover text may run into the barcode area: shorten metadata.blurb"
+)
+ISBN_INVALID = _define(
+    "isbn-invalid",
+    _WARNING,
+    "the print identifier is meant as an ISBN but is not a valid ISBN-13 (a placeholder, a wrong check digit): "
+    "no barcode is printed, and preflight and check fail",
 )
 COVER_NOT_WRITTEN = _define(
     "cover-not-written", _INFO, "no cover is made: there is no print interior to size its spine"

@@ -36,6 +36,7 @@ from .config_values import (
     identifier,
     input_format,
     language,
+    price,
     show,
     string,
     strings,
@@ -127,11 +128,12 @@ _METADATA_SPEC: dict[str, Callable[[Any], Any]] = {
     "date": date,
     "identifier": identifier,
     "print_identifier": string,
+    "copyright_holder": string,
     "description": string,
     "blurb": string,
 }
 # Metadata [defaults] may set: the rest names one edition, not all of them.
-_DEFAULT_METADATA_KEYS = ("authors", "language", "publisher", "rights", "date")
+_DEFAULT_METADATA_KEYS = ("authors", "language", "publisher", "rights", "copyright_holder", "date")
 _READER_SPEC = {"dash": choice("em", "en"), "lost_links": choice("drop", "keep")}
 # Paper thickness per page (inches) a printer may quote instead of KDP's:
 # real papers lie well inside this range, so a value outside it is a typo
@@ -149,7 +151,14 @@ def _caliper(value: Any) -> float:
     return float(value)
 
 
-_PRINT_SPEC = {"enabled": boolean, "trim": trim, "paper": choice(*PAPER_CALIPER), "bleed": boolean, "caliper": _caliper}
+_PRINT_SPEC = {
+    "enabled": boolean,
+    "trim": trim,
+    "paper": choice(*PAPER_CALIPER),
+    "bleed": boolean,
+    "caliper": _caliper,
+    "price": price,
+}
 _COMMON_KEYS = ("include_comments", "print", "reader", "silence", "bibliography_style", "bibliography")
 _EDITION_KEYS = ("name", "sources", "metadata", "from", *_COMMON_KEYS)
 _DEFAULTS_KEYS = (*_DEFAULT_METADATA_KEYS, *_COMMON_KEYS)

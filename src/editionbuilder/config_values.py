@@ -157,6 +157,15 @@ def identifier(value: Any) -> str:
     return text
 
 
+def price(value: Any) -> str:
+    """The EAN-5 price add-on of the barcode: five digits ("90000": no
+    suggested price; "5" and US cents, "51995" for $19.95)."""
+    text = string(value)
+    if len(text) != 5 or not text.isdigit() or not text.isascii():
+        raise Invalid(f'{show(value)} is not a price add-on: five digits, such as "51995" ($19.95) or "90000" (none)')
+    return text
+
+
 def trim(value: Any) -> str:
     text = string(value).strip().lower()
     if text in TRIM_SIZES:

@@ -118,11 +118,12 @@ def _inlines(inlines) -> str:
 
 
 def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
-    from .walk import iter_blocks
-
     """Words an output may print besides the text: ``labels`` (the writers'
     headings, link texts and colophon), the metadata, chapter titles
     (running heads, contents), note marks and response numbers, numerals."""
+    from .walk import iter_blocks
+    from .writers.frontmatter import copyright_notice, date_in_words
+
     md = edition.metadata
     texts = [
         *labels,
@@ -131,7 +132,9 @@ def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
         *md.authors,
         md.publisher,
         md.rights,
+        copyright_notice(md),
         md.date,
+        date_in_words(md.date, md.language),
         md.identifier,
         md.print_identifier,
         md.description,

@@ -290,6 +290,7 @@ class Metadata:
     language: str = "en"
     publisher: str = ""
     rights: str = ""
+    copyright_holder: str = ""  # the copyright page's "© YEAR HOLDER" (empty: the rights statement alone)
     date: str = ""
     identifier: str = ""
     print_identifier: str = ""

@@ -70,6 +70,8 @@ class PrintOptions:
     # Paper thickness per page in inches, for a printer whose figure differs
     # from KDP's (IngramSpark quotes its own per paper); 0: PAPER_CALIPER.
     caliper_in: float = 0.0
+    # The barcode's EAN-5 add-on (``isbn.NO_PRICE``: no suggested price).
+    price: str = "90000"
 
     @property
     def caliper(self) -> float:
@@ -112,6 +114,7 @@ class MetadataOverrides:
     language: str = ""
     publisher: str = ""
     rights: str = ""
+    copyright_holder: str = ""
     date: str = ""
     identifier: str = ""
     print_identifier: str = ""

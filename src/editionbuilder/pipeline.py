@@ -94,6 +94,7 @@ def _metadata(parts: list[Edition], options: EditionOptions) -> Metadata:
         language=o.language or first.language or "en",
         publisher=o.publisher or first.publisher,
         rights=o.rights or first.rights,
+        copyright_holder=o.copyright_holder,
         date=o.date or first.date,
         identifier=identifier,
         print_identifier=o.print_identifier,

@@ -17,12 +17,15 @@ prints. The rules and numbers are KDP's and IngramSpark's published ones
   (IngramSpark's minimum, stricter than KDP's 0.25/0.375 in), and the
   inside margin at least KDP's gutter for the page count;
 - the cover: width bleed + trim + spine + trim + bleed, height trim + 2
-  bleed, the spine from the page count and paper, the 2 x 1.2 in barcode
-  area at the back cover's lower right left clear.
+  bleed, the spine from the page count and paper; the 2 x 1.2 in barcode
+  area at the back cover's lower right holds nothing but the barcode of
+  the edition's ISBN, and a print identifier meant as an ISBN is a valid
+  ISBN-13 (``isbn.check_isbn``): a placeholder fails.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import subprocess
 from collections.abc import Iterator
@@ -32,6 +35,7 @@ from pathlib import Path
 import pikepdf
 
 from .diagnostics import RenderError
+from .isbn import check_isbn
 from .options import PAPER_CALIPER, kdp_gutter_in
 
 PT = 72.0  # PostScript points per inch
@@ -42,7 +46,7 @@ BARCODE_IN = (2.0, 1.2)  # width, height of the barcode area (KDP)
 PAGES_MIN, PAGES_MAX = 24, 828
 
 # One word of `pdftotext -bbox` output: its box, in points from the top left.
-_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">')
+_WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 # The start of a page in that output, with its size.
 _PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)">')
 
@@ -69,6 +73,7 @@ class Spec:
     paper: str = "white"
     pages: int = 0  # the interior's page count (for the cover's spine)
     caliper_in: float = 0.0  # paper thickness per page; 0: PAPER_CALIPER[paper]
+    print_identifier: str = ""  # the config's: an ISBN-13, another identifier (a URN), or none
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +108,7 @@ def preflight_cover(path: Path, spec: Spec) -> Report:
             _page_size(pdf, cover_size(spec)),
             *_common(pdf),
         ]
-    checks.append(_barcode_clear(path, spec))
+    checks.append(_barcode_area(path, spec))
     return Report(str(path), "cover", tuple(checks))
 
 
@@ -216,8 +221,8 @@ def _output_intent(pdf: pikepdf.Pdf) -> Check:
     return Check("output intent with ICC profile", False, "no /OutputIntents with an embedded profile")
 
 
-def _words(path: Path) -> Iterator[tuple[int, tuple[float, float], tuple[float, float, float, float]]]:
-    """(page number, page size, word box) for every word, in points."""
+def _words(path: Path) -> Iterator[tuple[int, tuple[float, float], tuple[float, float, float, float], str]]:
+    """(page number, page size, word box, word) for every word, in points."""
     try:
         out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     except (OSError, subprocess.CalledProcessError) as exc:
@@ -227,7 +232,7 @@ def _words(path: Path) -> Iterator[tuple[int, tuple[float, float], tuple[float, 
         if m := _PAGE.search(line):
             page, size = page + 1, (float(m.group(1)), float(m.group(2)))
         elif m := _WORD.search(line):
-            yield page, size, tuple(float(x) for x in m.groups())  # type: ignore[misc]
+            yield page, size, tuple(float(x) for x in m.groups()[:4]), html.unescape(m.group(5))  # type: ignore[misc]
 
 
 def _live_area(path: Path, spec: Spec, pages: int) -> Check:
@@ -235,7 +240,7 @@ def _live_area(path: Path, spec: Spec, pages: int) -> Check:
     (the inside edge: left on a recto, an odd page; right on a verso)."""
     gutter = max(kdp_gutter_in(pages), LIVE_MARGIN_IN) * PT
     edge = LIVE_MARGIN_IN * PT
-    for page, _size, (x0, y0, x1, y1) in _words(path):
+    for page, _size, (x0, y0, x1, y1), _text in _words(path):
         tx0, ty0 = _trim_origin(spec, page)
         tx1, ty1 = tx0 + spec.width_in * PT, ty0 + spec.height_in * PT
         inner, outer = (x0 - tx0, tx1 - x1) if page % 2 else (tx1 - x1, x0 - tx0)
@@ -258,14 +263,28 @@ def _trim_origin(spec: Spec, page: int) -> tuple[float, float]:
     return (0.0 if page % 2 else BLEED_IN * PT), BLEED_IN * PT
 
 
-def _barcode_clear(path: Path, spec: Spec) -> Check:
-    """No word in the barcode box: lower right of the back cover, inside
-    the live margin."""
+BARCODE_RULE = "ISBN and barcode area"
+# The words the barcode prints: "ISBN", the hyphenated ISBN, its digits
+# and the add-on's (one word per digit or per run of them).
+_BARCODE_WORD = re.compile(r"ISBN|[0-9][0-9-]*")
+
+
+def _barcode_area(path: Path, spec: Spec) -> Check:
+    """A print identifier meant as an ISBN is a valid ISBN-13, and no word
+    but its barcode's is in the barcode box: lower right of the back
+    cover, inside the live margin."""
+    isbn = check_isbn(spec.print_identifier)
+    if isbn.claimed and not isbn.valid:
+        return Check(BARCODE_RULE, False, f"the print identifier {isbn.text!r} {isbn.problem}")
     bw, bh = BARCODE_IN[0] * PT, BARCODE_IN[1] * PT
     right = (BLEED_IN + spec.width_in - LIVE_MARGIN_IN) * PT
     bottom = (BLEED_IN + spec.height_in - LIVE_MARGIN_IN) * PT  # from the top
     box = (right - bw, bottom - bh, right, bottom)
-    for _page, _size, (x0, y0, x1, y1) in _words(path):
-        if x0 < box[2] and x1 > box[0] and y0 < box[3] and y1 > box[1]:
-            return Check("barcode area clear", False, f"a word at x {x0:.0f} pt, y {y0:.0f} pt")
-    return Check("barcode area clear", True, f"{BARCODE_IN[0]} x {BARCODE_IN[1]} in at the back cover's lower right")
+    for _page, _size, (x0, y0, x1, y1), text in _words(path):
+        inside = x0 < box[2] and x1 > box[0] and y0 < box[3] and y1 > box[1]
+        if inside and not (isbn.valid and _BARCODE_WORD.fullmatch(text)):
+            return Check(BARCODE_RULE, False, f"{text!r} at x {x0:.0f} pt, y {y0:.0f} pt in the barcode area")
+    size = f"{BARCODE_IN[0]} x {BARCODE_IN[1]} in at the back cover's lower right"
+    if isbn.valid:
+        return Check(BARCODE_RULE, True, f"ISBN {isbn.digits} valid; {size}: its barcode alone")
+    return Check(BARCODE_RULE, True, f"no ISBN; {size}: clear")

@@ -26,9 +26,11 @@ COVER_SUFFIX = "-cover.pdf"  # the wrap (writers/cover.py)
 COLUMNS = ("result", "file", "check", "detail")
 
 
-def spec_for(options: PrintOptions, pages: int) -> Spec:
+def spec_for(options: PrintOptions, pages: int, print_identifier: str = "") -> Spec:
     """What the edition's press files should be, for an interior of ``pages`` pages."""
-    return Spec(options.width_in, options.height_in, options.bleed, options.paper, pages, options.caliper_in)
+    return Spec(
+        options.width_in, options.height_in, options.bleed, options.paper, pages, options.caliper_in, print_identifier
+    )
 
 
 def edition_reports(options: EditionOptions, out_dir: Path) -> tuple[Report, ...]:
@@ -51,7 +53,7 @@ def edition_reports(options: EditionOptions, out_dir: Path) -> tuple[Report, ...
         return _failed(press, "interior", "opens as a PDF", exc.message), _failed(
             cover, "cover", "spine from the interior", f"{press.name} is unreadable"
         )
-    return interior, _cover_report(cover, spec_for(options.print, pages))
+    return interior, _cover_report(cover, spec_for(options.print, pages, options.metadata.print_identifier))
 
 
 def _too_short(out_dir: Path, name: str, press: str) -> Report | None:

@@ -9,13 +9,15 @@ dangling id, so writers can trust every field.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import codes
-from .csl import format_bibliography
+from .casing import in_capitals, kept_capitals, title_case
+from .csl import format_bibliography, plain_text
 from .diagnostics import Diagnostics, ValidationError
 from .model import (
     Block,
@@ -23,20 +25,23 @@ from .model import (
     Chapter,
     Citation,
     Edition,
+    Emphasis,
     GlossaryEntry,
     Heading,
     Inline,
+    LineBreak,
     Link,
     ListBlock,
     NoteRef,
     Paragraph,
     Position,
+    Strong,
     TermRef,
     Text,
 )
 from .options import ReaderOptions
 from .typography import smarten
-from .walk import iter_inlines, map_inline_runs, map_inline_tree, map_nodes, merge_texts
+from .walk import iter_inlines, map_inline_runs, map_inline_tree, map_nodes, merge_texts, walk_inlines
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +57,8 @@ Pass = Callable[[Edition, TransformContext], Edition]
 
 
 def apply_typography(edition: Edition, ctx: TransformContext) -> Edition:
-    """Curly quotes, dashes, ellipses, spaces on every text node.
+    """Curly quotes, dashes, ellipses, spaces on every text node, and on
+    the metadata the books print (titles, names, statements).
 
     Runs first, on what the readers produced, so that later passes (term
     linking) match the text as it will be printed. Only text nodes change;
@@ -64,7 +70,22 @@ def apply_typography(edition: Edition, ctx: TransformContext) -> Edition:
     glossary = tuple(replace(g, blocks=fix.blocks(g.blocks)) for g in edition.glossary)
     comments = tuple(replace(c, blocks=fix.blocks(c.blocks)) for c in edition.comments)
     meta = edition.metadata
-    meta = replace(meta, title=fix.plain(meta.title), subtitle=fix.plain(meta.subtitle))
+    meta = replace(
+        meta,
+        title=fix.plain(meta.title),
+        subtitle=fix.plain(meta.subtitle),
+        # Names and statements are printed too (title page, cover, spine,
+        # copyright page): "O’Brien", not "O'Brien".
+        authors=tuple(fix.plain(a) for a in meta.authors),
+        publisher=fix.plain(meta.publisher),
+        rights=fix.plain(meta.rights),
+        copyright_holder=fix.plain(meta.copyright_holder),
+        description=fix.plain(meta.description),
+        credits=tuple(replace(c, name=fix.plain(c.name)) for c in meta.credits),
+        sources=tuple(
+            replace(s, title=fix.plain(s.title), authors=tuple(fix.plain(a) for a in s.authors)) for s in meta.sources
+        ),
+    )
     return replace(edition, metadata=meta, chapters=chapters, notes=notes, glossary=glossary, comments=comments)
 
 
@@ -103,6 +124,108 @@ class _Typographer:
 
     def plain(self, text: str) -> str:
         return smarten([text], self.ctx.options.dash).pieces[0] if text else text
+
+
+def set_display_case(edition: Edition, ctx: TransformContext) -> Edition:
+    """Titles and headings a source set in capitals take the edition's
+    case, headline-style title case (``casing``): "THE PRICE OF WOOL"
+    becomes "The Price of Wool", in the model, so that the EPUB, the PDF,
+    the running heads and the contents all print it so. Each change is an
+    info diagnostic. Acronyms of the text (capitals it never writes
+    otherwise, "USSR") and roman numerals stay in capitals.
+
+    Runs after typography, so the apostrophes it meets are curly
+    ("PUBLISHER’S NOTE"), and before anything reads the titles.
+    """
+    keep = kept_capitals(
+        [n.text for c in edition.chapters for n in iter_inlines(_running(c.blocks)) if isinstance(n, Text)]
+    )
+    fix = _Recaser(ctx, keep)
+    chapters = tuple(
+        replace(c, title=fix.inlines(c.title, c.pos), blocks=fix.headings(c.blocks)) for c in edition.chapters
+    )
+    meta = edition.metadata
+    meta = replace(meta, title=fix.text(meta.title), subtitle=fix.text(meta.subtitle))
+    return replace(edition, metadata=meta, chapters=chapters)
+
+
+def _shown(inlines: tuple[Inline, ...]) -> str:
+    """A title's text for a message: its lines parted by " / "."""
+    return " / ".join(plain_text(line) for line in _lines(inlines))
+
+
+def _lines(inlines: tuple[Inline, ...]) -> list[tuple[Inline, ...]]:
+    lines: list[list[Inline]] = [[]]
+    for node in inlines:
+        if isinstance(node, LineBreak):
+            lines.append([])
+        else:
+            lines[-1].append(node)
+    return [tuple(line) for line in lines]
+
+
+def _with_texts(inlines: tuple[Inline, ...], pieces: Iterator[str]) -> tuple[Inline, ...]:
+    """``inlines`` with each text node's text, in document order, the next of ``pieces``."""
+    out: list[Inline] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            node = Text(next(pieces))
+        elif isinstance(node, (Emphasis, Strong, Link, TermRef)):
+            node = replace(node, children=_with_texts(node.children, pieces))
+        out.append(node)
+    return tuple(out)
+
+
+def _running(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+    """The blocks of running text: not the headings."""
+    return tuple(b for b in blocks if not isinstance(b, Heading))
+
+
+@dataclass
+class _Recaser:
+    ctx: TransformContext
+    keep: frozenset[str]
+
+    def headings(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
+        return tuple(
+            replace(b, inlines=self.inlines(b.inlines, b.pos)) if isinstance(b, Heading) else b for b in blocks
+        )
+
+    def inlines(self, inlines: tuple[Inline, ...], pos: Position) -> tuple[Inline, ...]:
+        before = _shown(inlines)
+        if not in_capitals(before):
+            return inlines
+
+        out: tuple[Inline, ...] = ()
+        for n, line in enumerate(_lines(inlines)):
+            out += ((LineBreak(),) if n else ()) + self._line(line)
+        after = _shown(out)
+        if after == before:  # roman numerals alone ("II")
+            return inlines
+        self.ctx.diagnostics.add(codes.HEADING_CASE_SET, f"{before!r} is set as {after!r}", pos)
+        return out
+
+    def _line(self, line: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        """One line of a title cased as a whole, so that a word's place in
+        it (first, last, after a colon) counts across emphasis, then given
+        back to its text nodes piece by piece."""
+        texts = [n.text for n in walk_inlines(line) if isinstance(n, Text)]
+        whole = title_case("".join(texts), self.keep)
+        if len(whole) != sum(map(len, texts)):  # a letter whose case changes its length: node by node
+            pieces = [title_case(t, self.keep) for t in texts]
+        else:
+            ends = list(itertools.accumulate(map(len, texts)))
+            pieces = [whole[end - len(t) : end] for t, end in zip(texts, ends, strict=True)]
+        return _with_texts(line, iter(pieces))
+
+    def text(self, text: str) -> str:
+        if not in_capitals(text):
+            return text
+        cased = title_case(text, self.keep)
+        if cased == text:
+            return text
+        self.ctx.diagnostics.add(codes.HEADING_CASE_SET, f"the title {text!r} is set as {cased!r}")
+        return cased
 
 
 # The link schemes an edition keeps: the web and e-mail. A ``javascript:``
@@ -285,6 +408,7 @@ def _all_inlines(edition: Edition):
 PASSES: tuple[Pass, ...] = (
     drop_unsafe_links,
     apply_typography,
+    set_display_case,
     link_terms,
     number_ids,
     format_references,

@@ -18,7 +18,9 @@ one wide page: back cover, spine and front cover (``cover_wrap.html.j2``),
 with KDP's and IngramSpark's geometry: 0.125 in bleed all round, the spine
 as thick as the interior (pages x the paper's caliper), spine text only
 above 79 pages and 0.0625 in clear of each fold (binding variance), and
-the 2 x 1.2 in barcode area at the back cover's lower right left empty.
+the 2 x 1.2 in barcode area at the back cover's lower right: it holds the
+ISBN's EAN-13 and the price add-on (``barcode.py``) when the edition has a
+valid ISBN, and is left empty otherwise.
 It is a press file like the interior: PDF/X-4 with the CMYK output intent,
 device-cmyk colours only (``cover-press.css``), fonts embedded, the TrimBox
 the wrap without its bleed, and the same bytes on every build (dates from
@@ -41,6 +43,7 @@ from pathlib import Path
 from .. import codes, templating
 from ..diagnostics import Diagnostics, RenderError
 from ..fsutil import atomic_write_bytes
+from ..isbn import check_isbn
 from ..model import Edition, Metadata
 from ..options import (
     BARCODE_IN,
@@ -51,7 +54,9 @@ from ..options import (
     PrintOptions,
 )
 from ..pdfinfo import page_count
+from ..typography import smarten
 from . import Declined, WriteContext
+from .barcode import barcode
 from .pdf import DEFAULT_FONTS, PdfJob, PressProfile, check_fonts, font_css, render_pdf
 from .view import LABELS
 
@@ -198,6 +203,9 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
     md, wrap = edition.metadata, wrap_geometry(ctx.options.print, pages)
     extra = ctx.override_dirs
     blurb = blurb_paragraphs(ctx.options.metadata.blurb or md.description)
+    # The config's blurb is printed as typed; the description was set by
+    # the typography pass already (smartening it twice changes nothing).
+    blurb = tuple(smarten([p], ctx.options.reader.dash).pieces[0] for p in blurb)
     _check_blurb(blurb, wrap, ctx)
     font_in = spine_font_in(wrap, md)
     if wrap.spine_text and font_in * 72 < SPINE_MIN_PT:
@@ -216,6 +224,7 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
         blurb=blurb,
         spine_text=wrap.spine_text,
         created=iso_time(ctx.build.source_date_epoch),
+        code=barcode(check_isbn(md.print_identifier), ctx.options.print.price),
     )
     sheets = tuple(templating.find_stylesheet(name, extra) for name in WRAP_STYLESHEETS)
     css = font_css(DEFAULT_FONTS) + wrap_css(wrap, font_in)
@@ -268,7 +277,9 @@ def wrap_css(wrap: Wrap, spine_font_in: float) -> str:
         f".spine-panel {{ left: {w:.4f}in; width: {s:.4f}in; }}\n"
         f".front-panel {{ left: {w + s:.4f}in; width: {w:.4f}in; }}\n"
         f".blurb {{ bottom: {h - barcode_top + 0.25:.4f}in; }}\n"
-        f".back-publisher {{ right: {w - barcode_left + 0.25:.4f}in; }}\n" + spine_css(wrap, spine_font_in)
+        f".back-publisher {{ right: {w - barcode_left + 0.25:.4f}in; }}\n"
+        f".barcode {{ left: {barcode_left:.4f}in; top: {barcode_top:.4f}in; "
+        f"width: {BARCODE_IN[0]:.4f}in; height: {BARCODE_IN[1]:.4f}in; }}\n" + spine_css(wrap, spine_font_in)
     )
 
 

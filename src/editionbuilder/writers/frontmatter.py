@@ -12,6 +12,7 @@ computed here; the templates are ``parts.j2`` (``cover``, ``titlepage``,
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,6 +55,8 @@ class Imprint:
     identifier: str
     sources: tuple[tuple[str, str], ...]  # (title, path)
     credits: tuple[tuple[str, str], ...]  # (role, name)
+    notice: str = ""  # "© 2026 Holder" (``copyright_notice``)
+    date: str = ""  # the edition's date in words (``date_in_words``)
     typefaces: str = TYPEFACES
     tools: str = TOOLS
 
@@ -108,6 +111,50 @@ def _shown_path(source: SourceInfo) -> str:
     return path.name if path.is_absolute() else str(path)
 
 
+def copyright_notice(md: Metadata) -> str:
+    """ "© YEAR HOLDER" (Chicago 1.21): the holder the config names and the
+    year of the edition's date; "" without a holder."""
+    if not md.copyright_holder:
+        return ""
+    year = md.date[:4] if md.date[:4].isdigit() else ""
+    return " ".join(filter(None, ("\u00a9", year, md.copyright_holder)))
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def date_in_words(iso: str, language: str = "en") -> str:
+    """An ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD) as a reader writes it:
+    "November 25, 2026", or "25 November 2026" for British English
+    (``en-GB``); "November 2026"; "2026". Anything else is returned as it is."""
+    parts = iso.split("-")
+    try:
+        day = dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except (ValueError, IndexError):
+        return iso
+    if len(parts) == 1:
+        return str(day.year)
+    month = MONTHS[day.month - 1]
+    if len(parts) == 2:
+        return f"{month} {day.year}"
+    if language.lower().startswith("en-gb"):
+        return f"{day.day} {month} {day.year}"
+    return f"{month} {day.day}, {day.year}"
+
+
 def imprint_page(md: Metadata) -> Part:
     content = Imprint(
         metadata=md,
@@ -115,6 +162,8 @@ def imprint_page(md: Metadata) -> Part:
         identifier=identifier(md),
         sources=tuple((source_title(s), _shown_path(s)) for s in md.sources),
         credits=tuple((c.role.capitalize(), c.name) for c in md.credits),
+        notice=copyright_notice(md),
+        date=date_in_words(md.date, md.language),
     )
     return Part(IMPRINT_KEY, "imprint", LABELS["imprint"], "front", content, "imprint copyright-page")
 

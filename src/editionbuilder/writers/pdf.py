@@ -543,9 +543,13 @@ class BookProfile:
     press: PressProfile | None = None
     bleed: bool = False
     pad_even: bool = False  # count pages as if a blank verso closed an odd book
+    # Every part of the text opens on a recto, after a blank verso where the
+    # part before ends on a recto (a printed book). False (the screen PDF):
+    # a part opens on the next page, whichever side, and no page is blank.
+    recto_openings: bool = True
 
 
-SCREEN_PROFILE = BookProfile(printview.SCREEN, "screen.css", "pdf/ua-1")
+SCREEN_PROFILE = BookProfile(printview.SCREEN, "screen.css", "pdf/ua-1", recto_openings=False)
 
 
 @dataclass(frozen=True)

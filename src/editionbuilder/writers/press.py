@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .. import codes
 from ..fsutil import atomic_write_bytes
+from ..isbn import check_isbn
 from ..model import Edition
 from . import PRINT_LAYOUT, Declined, WriteContext, printview
 from .frontmatter import identifier, print_identifier
@@ -63,6 +64,10 @@ class PressWriter:
         if not ctx.options.print.enabled:
             return None
         target = press_path(out)
+        isbn = check_isbn(edition.metadata.print_identifier)
+        if isbn.claimed and not isbn.valid:
+            message = f"the print identifier {isbn.text!r} {isbn.problem}: no barcode is printed, and preflight fails"
+            ctx.diagnostics.add(codes.ISBN_INVALID, message)
         writer = PdfWriter(self.fonts, profile=press_profile(edition, ctx))
         book = writer.render(edition, ctx)
         if book.pages < MIN_PAGES:

@@ -10,11 +10,15 @@ order of a printed book (Chicago Manual of Style 1.4):
 - v   contents, each line a part or a chapter's heading with its page
   number after dot leaders.
 
-The copyright page always states the rights: when neither the config nor
-the sources give a statement, a line says that none was supplied
-(``rights_unstated``). The print identifier is called an ISBN only when the
-config gives one (``print_identifier``); its fallback, the book's own
-identifier (a URN), is printed as an "Identifier:".
+The copyright page follows Chicago (1.19-1.21): a "© YEAR HOLDER" line
+when the config names a ``copyright_holder`` (the year is the edition's),
+and the rights statement; when neither the config nor the sources give a
+statement, a line says that none was supplied (``rights_unstated``). The
+edition's date is printed in words ("November 25, 2026"; "25 November 2026"
+in British English), the sources by title only (their files are in the
+build report). The print identifier is called an ISBN when the config
+gives one that is meant as one (``isbn.check_isbn``: not a URN); another
+identifier, or the book's own (a URN), is printed as an "Identifier:".
 
 Front matter is numbered in roman, the text from 1 in arabic (``print.css``).
 The bibliography says where each work is cited: "cited on p. 3", "cited on
@@ -34,11 +38,12 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from ..isbn import check_isbn
 from ..model import Chapter, Citation, Edition, Heading, Metadata, Preformatted
 from ..walk import iter_blocks
 from . import html
 from .apparatus import BIBLIOGRAPHY_KEY
-from .frontmatter import imprint_page, print_identifier
+from .frontmatter import copyright_notice, date_in_words, imprint_page, print_identifier
 from .view import LABELS, PRINT, Layout, Medium, Part, names, part_inlines, plain_text, xml_id
 
 SCREEN = Medium("screen", links=True, footnotes_in_place=True, one_document=True)
@@ -49,7 +54,7 @@ PRINT_LABELS: Mapping[str, str] = {
     # EB Garamond has no ↩ (U+21A9, the EPUB's back-link mark): an arrow it has.
     **LABELS,
     "backlink_mark": "\u2191",
-    "print_identifier": "ISBN:",
+    "print_identifier": "ISBN",
     "cited_on": "cited on p.",
     "cited_on_pages": "cited on pp.",
     "copyright": "Copyright page",
@@ -90,10 +95,12 @@ class ContentsLine:
 class Copyright:
     metadata: Metadata
     byline: str
+    notice: str  # "© 2026 Holder", or "" when the config names no holder
     rights: str  # the configured or source statement, else PRINT_LABELS["rights_unstated"]
-    identifier_label: str  # "ISBN:" for a configured print identifier, else "Identifier:"
+    identifier_label: str  # "ISBN" for a print identifier meant as one, else "Identifier:"
     print_identifier: str
-    sources: tuple[tuple[str, str], ...]
+    date: str  # the edition's date in words
+    sources: tuple[str, ...]  # titles only: the report names the files
     credits: tuple[tuple[str, str], ...]
     typefaces: str
 
@@ -125,20 +132,32 @@ def book_layout(edition: Edition, medium: Medium = PRINT, pages: Mapping[str, st
             CONTENTS_KEY, "contents", LABELS["contents"], "front", contents(parts, lay, medium, pages), "toc", "doc-toc"
         ),
     )
-    view = dataclasses.replace(lay.view, labels=PRINT_LABELS)
+    view = dataclasses.replace(lay.view, labels=PRINT_LABELS, lang=hyphenation_language(lay.view.lang))
     return dataclasses.replace(lay, view=view, front=front, parts=parts)
+
+
+def hyphenation_language(tag: str) -> str:
+    """The language the printed book is tagged with, which chooses its
+    hyphenation patterns (WeasyPrint asks pyphen for the tag's dictionary):
+    a bare "en" is American English, "en-US". pyphen would otherwise take the
+    first English dictionary it has, en_GB ("determ-ined", "cap-italists");
+    "en-GB" asks for British patterns, and any other tag is kept."""
+    return "en-US" if tag.lower() == "en" else tag
 
 
 def copyright_page(md: Metadata) -> Copyright:
     imprint = imprint_page(md).content
-    label = PRINT_LABELS["print_identifier" if md.print_identifier else "book_identifier"]
+    isbn = check_isbn(md.print_identifier)
+    label = PRINT_LABELS["print_identifier" if isbn.claimed else "book_identifier"]
     return Copyright(
         md,
         names(md.authors),
-        md.rights or PRINT_LABELS["rights_unstated"],
+        copyright_notice(md),
+        md.rights or ("" if md.copyright_holder else PRINT_LABELS["rights_unstated"]),
         label,
-        print_identifier(md),
-        imprint.sources,
+        isbn.shown if isbn.claimed else print_identifier(md),
+        date_in_words(md.date, md.language),
+        tuple(title for title, _path in imprint.sources),
         imprint.credits,
         PRINT_LABELS["typefaces"],
     )

@@ -1,11 +1,14 @@
 """A print book typeset part by part, each part kept between builds.
 
 Every part of the text (a chapter, the glossary, the bibliography, the
-readers' responses) opens on a recto, so its pages depend on nothing before
-it but the folio it starts on. The book is therefore typeset one part at a
-time, each part a WeasyPrint document of its own whose page counter starts
-at its first folio (``part_css``), and the parts' PDFs are joined
-(``assemble``), with a blank verso after a part that ends on a recto.
+readers' responses) opens on a new page, so its pages depend on nothing
+before it but the folio it starts on. The book is therefore typeset one
+part at a time, each part a WeasyPrint document of its own whose page
+counter starts at its first folio (``part_css``), and the parts' PDFs are
+joined (``assemble``). In the press file every part opens on a recto, with
+a blank verso after a part that ends on a recto; the screen PDF
+(``BookProfile.recto_openings`` False) has no blank page: a part opens on
+the page after the last one, a verso when its folio is even.
 Page numbers printed as text are resolved once the pages they name are
 typeset:
 
@@ -46,7 +49,7 @@ from ..accounting import model_words
 from ..diagnostics import Diagnostics
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
-from . import WriteContext, assemble, pagelist, pagesetup, printview
+from . import WriteContext, assemble, pagefoot, pagelist, pagesetup, printview
 from .apparatus import BIBLIOGRAPHY_KEY
 from .pdf import (
     BookProfile,
@@ -212,11 +215,12 @@ class _Typesetter:
             known = found
         lay = printview.book_layout(self.edition, self.profile.medium, found)
         front = self._part(FRONT_KEY, lay, lay.front, 0)
+        recto = self.profile.recto_openings
         flow: list[tuple[str, PartResult | None]] = [(FRONT_KEY, front)]
-        flow += [("", None)] if front.pages % 2 else []
+        flow += [("", None)] if recto and front.pages % 2 else []
         for key, part in text:
             flow.append((key, part))
-            flow += [("", None)] if part.pages % 2 else []
+            flow += [("", None)] if recto and part.pages % 2 else []
         if flow[-1][1] is None:
             flow.pop()  # the last part needs no blank verso after it...
         pages = sum(p.pages if p else 1 for _k, p in flow)
@@ -240,7 +244,7 @@ class _Typesetter:
             result = self._part(part.key, lay, (part,), folio)
             found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
             done.append((part.key, result))
-            folio += result.pages + result.pages % 2
+            folio += result.pages + (result.pages % 2 if self.profile.recto_openings else 0)
         return done, found
 
     def _part(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> PartResult:
@@ -249,6 +253,10 @@ class _Typesetter:
         extra = self.ctx.override_dirs
         source = parts_html(lay, parts, self.edition, extra, created(self.ctx.build.source_date_epoch))
         own = part_css(first_folio, self.edition.metadata.title or "") if first_folio else ""
+        if first_folio and first_folio % 2 == 0:
+            # A part opening on an even folio (the screen PDF only): its
+            # first page is a verso, for its margins and running head.
+            own += "html { break-before: left; }\n"
         # The front matter's file gives the book its metadata, the press
         # file's DocumentID among them (``assemble``): it is part of its key.
         profile = repr(self.profile.press) if not first_folio else ""
@@ -275,9 +283,12 @@ class _Typesetter:
         rendered = self._render(source, own, diags, first_folio)
         misplaced = rendered.misplaced_notes()
         if misplaced and key != FRONT_KEY and rendered.most_notes_on_a_page() <= COLUMN_NOTES_MAX:
-            other = self._render(source, own + f"#{key} {{ columns: 1; }}\n", Diagnostics(), first_folio)
+            column = own + f"#{key} {{ columns: 1; }}\n"
+            other = self._render(source, column, Diagnostics(), first_folio)
             if len(other.misplaced_notes()) < len(misplaced):
-                rendered, misplaced = other, other.misplaced_notes()
+                rendered, misplaced, own = other, other.misplaced_notes(), column
+        if self.profile.recto_openings and key != FRONT_KEY:
+            rendered, misplaced = self._mend_recto_feet(source, own, first_folio, rendered, misplaced)
         for page, text in rendered.overflowing_text():
             shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
             message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
@@ -298,6 +309,25 @@ class _Typesetter:
             tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
             tuple((d.code, d.message) for d in diags.items),
         )
+
+    def _mend_recto_feet(
+        self, source: str, own: str, first_folio: int, rendered: Rendered, misplaced: list
+    ) -> tuple[Rendered, list]:
+        """Lay the part out again while a recto ends in a broken word
+        (``pagefoot``), its paragraph unhyphenated, as long as that leaves
+        fewer such rectos and no more notes off their page."""
+        extra = ""
+        breaks = pagefoot.recto_foot_breaks(rendered.document, first_folio)
+        for _ in range(MAX_PASSES):
+            if not breaks:
+                break
+            extra += pagefoot.no_hyphens_css(rendered.document, breaks)
+            other = self._render(source, own + extra, Diagnostics(), first_folio)
+            found = pagefoot.recto_foot_breaks(other.document, first_folio)
+            if len(found) >= len(breaks) or len(other.misplaced_notes()) > len(misplaced):
+                break
+            rendered, misplaced, breaks = other, other.misplaced_notes(), found
+        return rendered, misplaced
 
     def _render(self, source: str, own: str, diags: Diagnostics, first_folio: int) -> Rendered:
         p = self.profile
@@ -461,7 +491,7 @@ def _code_digest() -> str:
         # A part's warnings are kept by code name and read back through the
         # catalogue: a part cached under another catalogue is typeset again.
         h.update(repr(codes.CATALOGUE).encode())
-        for name in ("pdf.py", "typeset.py", "pagelist.py", "pagesetup.py"):
+        for name in ("pdf.py", "typeset.py", "pagelist.py", "pagesetup.py", "pagefoot.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         _DIGEST.append(h.hexdigest())
     return _DIGEST[0]

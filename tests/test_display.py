@@ -1,0 +1,243 @@
+"""Display type (issue #16, item 4): titles and headings in the edition's
+case, curly quotes in the metadata the books print, and the printed book's
+language tag, which chooses its hyphenation patterns.
+
+The case is set in the model (``transforms.set_display_case``), so every
+writer prints it: checked here on the model, the EPUB's headings and nav,
+and the print HTML's running heads."""
+
+from __future__ import annotations
+
+import dataclasses
+import zipfile
+from pathlib import Path
+
+import pytest
+import weasyprint
+
+from editionbuilder.casing import in_capitals, kept_capitals, title_case
+from editionbuilder.diagnostics import Diagnostics
+from editionbuilder.model import (
+    Chapter,
+    Credit,
+    Edition,
+    Emphasis,
+    Heading,
+    LineBreak,
+    Metadata,
+    Paragraph,
+    Position,
+    Text,
+)
+from editionbuilder.options import BuildOptions, EditionOptions, ReaderOptions
+from editionbuilder.transforms import TransformContext, run_passes
+from editionbuilder.writers import WriteContext, get_writer
+from editionbuilder.writers.pdf import render_html
+from editionbuilder.writers.printview import hyphenation_language
+
+# --------------------------------------------------------------------------
+# Title case
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("capitals", "cased"),
+    [
+        ("THE PRICE OF WOOL", "The Price of Wool"),
+        ("THE FERTILITY OF THE COMMON FIELDS", "The Fertility of the Common Fields"),
+        ("THE DISINTEGRATION OF THE OPEN-FIELDS", "The Disintegration of the Open-Fields"),
+        ("CHAPTER IV", "Chapter IV"),
+        ("PUBLISHER’S NOTE", "Publisher’s Note"),
+        ("SECTION 1.—AIM AND SCOPE OF THE ESSAY", "Section 1.—Aim and Scope of the Essay"),
+        ("CHAPTER I: INTRODUCTORY", "Chapter I: Introductory"),
+        ("WHAT IT WAS FOR", "What It Was For"),  # the last word takes a capital
+        ("OF MONEY AND OF THE USE OF IT", "Of Money and of the Use of It"),  # the first too
+        ("THE CIVIL WAR IN FRANCE", "The Civil War in France"),  # "CIVIL" is no roman numeral
+    ],
+)
+def test_headline_style(capitals, cased):
+    assert title_case(capitals) == cased
+
+
+def test_acronyms_the_text_writes_in_capitals_stay():
+    keep = kept_capitals(["The USSR fell, and the UK watched.", "Not the end, NOT the beginning."])
+    assert keep == {"USSR", "UK"}  # "NOT" is also written "Not"
+    assert title_case("THE USSR AND THE UK", keep) == "The USSR and the UK"
+
+
+def test_what_is_in_capitals():
+    assert in_capitals("CHAPTER II") and in_capitals("PUBLISHER’S NOTE")
+    assert not in_capitals("Chapter II") and not in_capitals("I") and not in_capitals("1848")
+
+
+def edition_in_capitals() -> Edition:
+    pos = Position("book.txt", 3)
+    title = (Text("CHAPTER I"), LineBreak(), Text("THE PRICE OF WOOL IN THE USSR"))
+    blocks = (
+        Paragraph((Text("The USSR bought wool, and the price of wool rose."),), pos),
+        Heading(2, (Text("SECTION 1.—THE SALE OF GOODS"),), pos, "s1"),
+        Heading(2, (Text("A Heading as Written"),), pos, "s2"),
+        Paragraph((Text("More text."),), pos),
+    )
+    chapter = Chapter("ch1", title, blocks, pos=pos)
+    md = Metadata(
+        title="A BOOK OF WOOL",
+        authors=("George O'Brien",),
+        publisher="Longmans' Press",
+        credits=(Credit("editor", "Mary O'Neill"),),
+        language="en",
+        identifier="urn:x:wool",
+        date="2026-11-25",
+    )
+    return Edition(md, (chapter,))
+
+
+@pytest.fixture(scope="module")
+def transformed() -> tuple[Edition, Diagnostics]:
+    diags = Diagnostics()
+    return run_passes(edition_in_capitals(), TransformContext(ReaderOptions(), diags)), diags
+
+
+def test_the_model_records_the_case(transformed):
+    edition, diags = transformed
+    chapter = edition.chapters[0]
+    assert chapter.title == (Text("Chapter I"), LineBreak(), Text("The Price of Wool in the USSR"))
+    headings = [b.inlines for b in chapter.blocks if isinstance(b, Heading)]
+    assert headings == [(Text("Section 1.—The Sale of Goods"),), (Text("A Heading as Written"),)]
+    assert edition.metadata.title == "A Book of Wool"
+    cased = [d for d in diags.items if d.code == "heading-case-set"]
+    assert len(cased) == 3  # the chapter title, one heading, the book title; not the heading in its own case
+    assert "'CHAPTER I / THE PRICE OF WOOL IN THE USSR' is set as 'Chapter I / The Price of Wool in the USSR'" in (
+        cased[0].message
+    )
+    assert cased[0].pos.line == 3
+
+
+def test_a_title_is_cased_as_a_whole_across_its_emphasis():
+    """ "OF" after an emphasised word is still inside the title: lower case."""
+    title = (Text("THE "), Emphasis((Text("WEALTH"),)), Text(" OF NATIONS"), LineBreak(), Text("BOOK I"))
+    edition = dataclasses.replace(
+        edition_in_capitals(), chapters=(dataclasses.replace(edition_in_capitals().chapters[0], title=title),)
+    )
+    done = run_passes(edition, TransformContext(ReaderOptions(), Diagnostics()))
+    assert done.chapters[0].title == (
+        Text("The "),
+        Emphasis((Text("Wealth"),)),
+        Text(" of Nations"),
+        LineBreak(),
+        Text("Book I"),
+    )
+
+
+def test_printed_metadata_is_curly(transformed):
+    md = transformed[0].metadata
+    assert md.authors == ("George O’Brien",) and md.publisher == "Longmans’ Press"
+    assert md.credits[0].name == "Mary O’Neill"
+
+
+def test_epub_and_running_heads_print_the_case(transformed, tmp_path):
+    edition = transformed[0]
+    options = EditionOptions("wool", ("book.txt",))
+    ctx = WriteContext(options, BuildOptions(source_date_epoch=0), Diagnostics(), tmp_path)
+    out = tmp_path / "wool.epub"
+    get_writer("epub")(edition, out, ctx)
+    with zipfile.ZipFile(out) as z:
+        text = "".join(z.read(n).decode() for n in z.namelist() if n.endswith((".xhtml", ".ncx", ".opf")))
+    assert "The Price of Wool in the USSR" in text and "Section 1.—The Sale of Goods" in text
+    assert "PRICE OF WOOL" not in text and "SALE OF GOODS" not in text
+    assert "O’Brien" in text and "O'Brien" not in text
+    html = render_html(edition)
+    assert 'data-running-head="Chapter I: The Price of Wool in the USSR"' in html
+
+
+# --------------------------------------------------------------------------
+# The language of the printed book: its hyphenation patterns
+# --------------------------------------------------------------------------
+
+
+def test_bare_english_is_american_in_print():
+    assert hyphenation_language("en") == "en-US"
+    assert hyphenation_language("en-GB") == "en-GB"
+    assert hyphenation_language("fr") == "fr"
+
+
+def test_print_html_carries_the_tag(transformed):
+    assert '<html lang="en-US">' in render_html(transformed[0])
+    british = dataclasses.replace(
+        transformed[0], metadata=dataclasses.replace(transformed[0].metadata, language="en-GB")
+    )
+    assert '<html lang="en-GB">' in render_html(british)
+
+
+def _breaks(lang: str, tmp: Path) -> set[str]:
+    """The hyphenated pieces WeasyPrint sets for words that only fit a line
+    broken, in a column a few letters wide."""
+    words = " ".join(["determined", "capitalists", "reasonable"] * 2)
+    html = (
+        f'<html lang="{lang}"><body style="width: 5.5em; hyphens: auto; font-size: 12pt; '
+        f'hyphenate-limit-chars: 6 2 2">{words}</body></html>'
+    )
+    text = weasyprint.HTML(string=html).write_pdf()
+    path = tmp / f"{lang}.pdf"
+    path.write_bytes(text)
+    import subprocess
+
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return {line.split()[-1] for line in out.splitlines() if line.strip().endswith("\u2010")}
+
+
+def test_american_patterns_break_as_americans_do(tmp_path):
+    """Measured through WeasyPrint: "de-ter-mined", "cap-i-tal-ists",
+    "rea-son-able" with the tag the print gives "en"; British patterns
+    ("determ-ined", "cap-it-al-ists", "reas-on-able") only for "en-GB"."""
+    american = _breaks(hyphenation_language("en"), tmp_path)
+    british = _breaks("en-GB", tmp_path)
+    assert american and british
+    assert not american & {"determ\u2010", "reas\u2010", "cap\u2010it\u2010"}
+    assert american <= {
+        "de\u2010",
+        "deter\u2010",
+        "cap\u2010",
+        "capi\u2010",
+        "capital\u2010",
+        "rea\u2010",
+        "reason\u2010",
+    }
+    assert british & {"determ\u2010", "reas\u2010", "capit\u2010", "capital\u2010", "reason\u2010"}
+    assert american != british
+
+
+# --------------------------------------------------------------------------
+# Headings never end a line at a hyphen
+# --------------------------------------------------------------------------
+
+
+def _heading_lines(html_heading: str, tmp: Path, extra_css: str = "") -> list[str]:
+    """The lines of a chapter heading set in a column 2.4 in wide with the
+    package's base.css (pdftotext joins a word broken at a line's hyphen)."""
+    import subprocess
+
+    from editionbuilder.templating import find_stylesheet
+
+    html = (
+        f'<html lang="en-US"><head><style>@page {{ size: 2.4in 4in; margin: 0.2in }} {extra_css}</style></head>'
+        f'<body><section class="part chapter"><h1>{html_heading}</h1></section></body></html>'
+    )
+    path = tmp / "heading.pdf"
+    path.write_bytes(weasyprint.HTML(string=html).write_pdf(stylesheets=[str(find_stylesheet("base.css", ()))]))
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [line for line in out.splitlines() if line.strip()]
+
+
+def test_a_compound_in_a_heading_stays_on_one_line(transformed, tmp_path):
+    edition = transformed[0]
+    chapter = edition.chapters[0]
+    open_fields = dataclasses.replace(chapter, title=(Text("The Disintegration of the Open-Fields"),))
+    html = render_html(dataclasses.replace(edition, chapters=(open_fields,)))
+    heading = html.split('data-running-head="The Disintegration of the Open-Fields">')[1].split("</h1>")[0]
+    assert heading == 'The Disintegration of the <span class="compound">Open-Fields</span>'
+    assert "Open-Fields" in _heading_lines(heading, tmp_path)[-1]
+    # without the rule the column breaks the compound at its hyphen
+    assert not any(
+        "Open-Fields" in line for line in _heading_lines(heading, tmp_path, ".compound { white-space: normal }")
+    )
