@@ -16,10 +16,9 @@ import datetime as dt
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from .. import __version__
-from ..model import Chapter, Heading, Metadata, SourceInfo
+from ..model import Chapter, Heading, Metadata
 from .apparatus import BIBLIOGRAPHY_KEY, GLOSSARY_KEY, source_title
 from .view import LABELS, Landmark, Medium, Part, TocEntry, names, plain_text, xml_id
 
@@ -53,7 +52,7 @@ class Imprint:
     metadata: Metadata
     byline: str
     identifier: str
-    sources: tuple[tuple[str, str], ...]  # (title, path)
+    sources: tuple[str, ...]  # the sources' titles (their files are named in the report only)
     credits: tuple[tuple[str, str], ...]  # (role, name)
     notice: str = ""  # "© 2026 Holder" (``copyright_notice``)
     date: str = ""  # the edition's date in words (``date_in_words``)
@@ -101,14 +100,6 @@ def title_page(metadata: Metadata) -> Part:
     credits a source names go to the imprint, not here."""
     content = {"metadata": metadata}
     return Part(TITLEPAGE_KEY, "titlepage", metadata.title or LABELS["titlepage"], "front", content, "titlepage")
-
-
-def _shown_path(source: SourceInfo) -> str:
-    """A source's path as the book may print it: project-relative paths as they
-    are, an absolute path (a one-off build) by its file name only, so that no
-    build machine's folders end up in the book."""
-    path = PurePosixPath(source.path)
-    return path.name if path.is_absolute() else str(path)
 
 
 def copyright_notice(md: Metadata) -> str:
@@ -160,7 +151,7 @@ def imprint_page(md: Metadata) -> Part:
         metadata=md,
         byline=names(md.authors),
         identifier=identifier(md),
-        sources=tuple((source_title(s), _shown_path(s)) for s in md.sources),
+        sources=tuple(source_title(s) for s in md.sources),
         credits=tuple((c.role.capitalize(), c.name) for c in md.credits),
         notice=copyright_notice(md),
         date=date_in_words(md.date, md.language),

@@ -157,7 +157,7 @@ def copyright_page(md: Metadata) -> Copyright:
         label,
         isbn.shown if isbn.claimed else print_identifier(md),
         date_in_words(md.date, md.language),
-        tuple(title for title, _path in imprint.sources),
+        imprint.sources,
         imprint.credits,
         PRINT_LABELS["typefaces"],
     )
