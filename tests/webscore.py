@@ -422,7 +422,7 @@ def _check_lines(key: dict[str, Any], lines: list[str]) -> list[str]:
     for n in key.get("notes", []):
         starting(f"note {n['marker']}", n["line"], n.get("end", n["line"]), n["start"])
         if in_range(f"call of note {n['marker']}", n["call_line"]) and not _has_call(
-            lines[n["call_line"] - 1], n["marker"], n["call_after"]
+            lines, n["call_line"], n["marker"], n["call_after"]
         ):
             problems.append(f"note {n['marker']}: no call after {n['call_after']!r} on line {n['call_line']}")
     for c in key.get("citations", []):
@@ -466,12 +466,20 @@ def _check_lines(key: dict[str, Any], lines: list[str]) -> list[str]:
 _REPEATED_AUTHOR = re.compile(r"^\s*[-—–_]{2,}")
 
 
-def _has_call(line: str, marker: str, after: str) -> bool:
-    """``after`` ends the words right before a call ``marker`` on ``line``."""
+def _has_call(lines: list[str], n: int, marker: str, after: str) -> bool:
+    """``after`` ends the words right before a call ``marker`` on line ``n``
+    (the words may begin on the lines above, in a hard-wrapped paragraph)."""
+    first = n
+    while first > 1 and lines[first - 2].strip():
+        first -= 1
+    before = " ".join(lines[first - 1 : n - 1])
+    line = lines[n - 1]
     call = f"[{marker}]" if marker.isalnum() and marker.isascii() else marker
     at = line.find(call)
     while at >= 0:
-        if ends_with(line[:at], after):
+        # A call is the whole mark: "*" is not the first star of "**".
+        whole = not (call == "*" and (line[at + 1 : at + 2] == "*" or line[at - 1 : at] == "*"))
+        if whole and ends_with(f"{before} {line[:at]}", after):
             return True
         at = line.find(call, at + 1)
     return False
