@@ -74,8 +74,8 @@ def test_essay_seed_figures():
         "comments-missing",
         "link-lost",
         "quote-unclosed",
-        "reference-words-unused",
-        "reference-words-unused",
+        "reference-type-guessed",
+        "reference-type-guessed",
     ]
 
 

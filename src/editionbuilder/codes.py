@@ -68,6 +68,13 @@ CITATION_SEPARATOR = _define(
     "citation-separator", _WARNING, "the items of one citation are separated by different marks: the first mark is kept"
 )
 
+# -- citations and references of the plain-text reader ---------------------------
+REFERENCE_TYPE_GUESSED = _define(
+    "reference-type-guessed",
+    _WARNING,
+    "no word of a bibliography entry said what kind of work it is: the type printed is a guess",
+)
+
 # -- bibliographies (the pandoc reader) and their formatting (CSL) -------------
 BIBLIOGRAPHY_BESIDE = _define(
     "bibliography-beside", _INFO, "the manuscript names no bibliography: the file of its name beside it is used"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ... import codes
 from ...accounting import WORD
-from ...bibliography import is_reference_line, parse_lone_reference, parse_reference
+from ...bibliography import parse_lone_reference
 from ...citations import CitationLinker
 from ...model import (
     Block,
@@ -29,6 +29,7 @@ from ...model import (
     SourceInfo,
     Text,
 )
+from ...reference_reader import is_reference_line, read_references
 from ...sources import read_source
 from .. import ReadContext, report_normalised, unique_id
 from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
@@ -254,10 +255,11 @@ class DocumentBuilder:
         return out
 
     def _bibliography(self, layout: Layout) -> list[Reference]:
-        return [
-            parse_reference(it.text, self._id(f"ref{n + 1}"), Position(self.file, it.para.start, it.para.end))
+        entries = [
+            (it.text, self._id(f"ref{n + 1}"), Position(self.file, it.para.start, it.para.end))
             for n, it in enumerate(layout.references)
         ]
+        return read_references(entries, self.ctx.diagnostics)
 
     # -- scopes: blocks and notes -------------------------------------------
 
