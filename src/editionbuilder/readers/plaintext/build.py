@@ -306,6 +306,8 @@ class DocumentBuilder:
             self._check_count(it, len(layout.comments))
         for it in layout.notes_headers:
             self._remove(it.para, "heading of a block of notes (the edition places notes itself)")
+        for it in layout.references_headers:
+            self._remove(it.para, "heading of the bibliography (the edition sets its own)")
         if not self.ctx.options.include_comments:
             for entry in layout.comments:
                 self._remove_all([entry.head, *entry.items], "reader comment (comments are excluded in the config)")

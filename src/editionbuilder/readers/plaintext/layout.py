@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .classify import Item, numbered_item
+from .paragraphs import Para
 
 # A numbered list with no "N thoughts on" heading is taken for reader
 # comments only when its items are this long on average (comments are
@@ -61,10 +62,13 @@ class Layout:
     comments_header: list[Item] = field(default_factory=list)
     # "FOOTNOTES:" lines: the edition places notes itself.
     notes_headers: list[Item] = field(default_factory=list)
+    # "References", "Works Cited" above a bibliography: the edition sets its own.
+    references_headers: list[Item] = field(default_factory=list)
 
 
 def lay_out(items: list[Item], is_reference: Callable[[str], bool]) -> Layout:
     layout = Layout(chapters=[Chapter(None)])
+    items = split_reference_lines(items, is_reference)
     refs = _reference_runs(items, is_reference)
     mode = "body"
     i = 0
@@ -72,6 +76,10 @@ def lay_out(items: list[Item], is_reference: Callable[[str], bool]) -> Layout:
         item = items[i]
         if i in refs:
             layout.references.append(item)
+            i += 1
+            continue
+        if i + 1 in refs and i not in refs and REFERENCES_HEADING.match(item.text.strip()):
+            layout.references_headers.append(item)
             i += 1
             continue
         mode = _switch(mode, item, items, i, layout)
@@ -177,6 +185,29 @@ def _starts_comment_list(items: list[Item], i: int) -> bool:
         return False
     words = sum(len(it.text.split()) for it in heads) / len(heads)
     return words >= COMMENT_MIN_WORDS
+
+
+# The heading a bibliography stands under ("References", "Works Cited").
+REFERENCES_HEADING = re.compile(
+    r"^(?:references?|sources?|bibliography|select bibliography|works cited|works consulted|"
+    r"literature(?: cited)?|further reading|reading list|notes and references)\s*:?$",
+    re.I,
+)
+
+
+def split_reference_lines(items: list[Item], is_reference) -> list[Item]:
+    """A paragraph whose every line is a reference, one item per line: a
+    bibliography typed with no blank line between its entries."""
+    out: list[Item] = []
+    for it in items:
+        lines = it.para.lines
+        if it.kind == "content" and len(lines) > 1 and all(is_reference(ln.strip()) for ln in lines):
+            for n, line in enumerate(lines):
+                para = Para((line,), it.para.start + n, it.para.blank_before if n == 0 else 0)
+                out.append(Item("content", para, line.strip()))
+        else:
+            out.append(it)
+    return out
 
 
 def _reference_runs(items: list[Item], is_reference) -> set[int]:
