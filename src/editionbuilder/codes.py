@@ -69,6 +69,11 @@ CITATION_SEPARATOR = _define(
 )
 
 # -- citations and references of the plain-text reader ---------------------------
+CITATION_UNPARSED = _define(
+    "citation-unparsed",
+    _WARNING,
+    "a parenthesis looks like a citation (a name with a year or page) but its form was not recognised: it stays text",
+)
 REFERENCE_TYPE_GUESSED = _define(
     "reference-type-guessed",
     _WARNING,
