@@ -138,9 +138,13 @@ _NO_DATE = Issued()
 
 
 def _set_date(reading: Reading, issued: Issued, original: Issued = _NO_DATE) -> None:
+    """The first date found is the work's; a later one of the same year with
+    a month or day (a newspaper's, an interview's) makes it precise."""
     ref = reading.ref
     if not ref.issued.year and not ref.issued.literal:
         reading.ref = replace(ref, issued=issued, original_date=original if original.year else ref.original_date)
+    elif issued.year == ref.issued.year and issued.month and not ref.issued.month:
+        reading.ref = replace(ref, issued=replace(issued, suffix=ref.issued.suffix))
 
 
 def _title(unit: Unit, reading: Reading) -> None:
@@ -266,10 +270,7 @@ def _read_dated_place(text: str, reading: Reading) -> bool:
         return False
     reading.ref = replace(reading.ref, publisher_place=m["ct"])
     if date := read_date(m["date"]):
-        if reading.ref.issued.year:
-            reading.ref = replace(reading.ref, issued=replace(date[0], suffix=reading.ref.issued.suffix))
-        else:
-            _set_date(reading, *date)
+        _set_date(reading, *date)
     return True
 
 

@@ -112,5 +112,5 @@ def split_quoted(text: str) -> tuple[str, str] | None:
     for i in range(1, len(text)):
         if text[i] in _CLOSE + '"' and _closes(text, i):
             inside = text[1:i].strip().rstrip(".,")
-            return inside, text[i + 1 :].strip().lstrip(",.").strip()
+            return inside, text[i + 1 :].strip().lstrip(",.").strip().rstrip(".")
     return None
