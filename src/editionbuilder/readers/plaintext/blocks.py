@@ -27,6 +27,7 @@ from ...model import (
 from ...walk import walk_inlines
 from .classify import ILLUSTRATION, Item
 from .inlines import parse_inlines
+from .notemarks import NOTE_KINDS
 from .paragraphs import Para
 from .quotes import find_quote, opens_quotation, split_attribution
 
@@ -34,7 +35,6 @@ from .quotes import find_quote, opens_quotation, split_attribution
 # words (aligned columns), or a line drawn with | + - characters.
 _TABULAR = re.compile(r"\S {3,}\S|^\s*[|+][-+|= ]*")
 VERSE_MAX_LINE = 55
-NOTE_KINDS = ("star-note", "bracket-note", "inline-note")
 
 
 @dataclass

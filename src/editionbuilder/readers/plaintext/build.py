@@ -35,6 +35,7 @@ from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
 from .front import byline_name, find_credits, is_lost_link_line, split_title
+from .inlines import ALL_CALLS
 from .layout import Layout, join_titles, lay_out, split_source_front
 from .notes import pair_notes
 from .paragraphs import Para, split_paragraphs
@@ -262,9 +263,7 @@ class DocumentBuilder:
     # -- scopes: blocks and notes -------------------------------------------
 
     def _scope(self, items: list[Item], lone_refs: bool = False) -> list[Block]:
-        kinds = {it.kind for it in items}
-        calls = ("*" if "star-note" in kinds else "") + ("[" if kinds & {"bracket-note", "inline-note"} else "")
-        builder = ScopeBuilder(self.file, calls, self.ctx.diagnostics, _is_lone_reference, not self._gutenberg)
+        builder = ScopeBuilder(self.file, ALL_CALLS, self.ctx.diagnostics, _is_lone_reference, not self._gutenberg)
         result = builder.build(items)
         blocks, notes = pair_notes(result.blocks, result.notes, self.file, self._next_note_id, self.ctx.diagnostics)
         self.notes.extend(notes)

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .classify import Item, numbered_item
+from .notemarks import LABELLED_KINDS, NOTE_KINDS, may_continue_note
 
 # A numbered list with no "N thoughts on" heading is taken for reader
 # comments only when its items are this long on average (comments are
@@ -97,13 +98,13 @@ def _switch(mode: str, item: Item, items: list[Item], i: int, layout: Layout) ->
         return "body"
     if mode == "publisher" and (item.para.blank_before >= 2 or len(layout.publisher) >= 2):
         return "body"
-    if mode == "glossary" and (item.kind == "heading" or item.para.blank_before >= 2):
+    if mode == "glossary" and (item.kind in ("heading", *NOTE_KINDS) or item.para.blank_before >= 2):
         return "body"
     return mode
 
 
 def _continues_notes(item: Item) -> bool:
-    if item.kind == "bracket-note":
+    if item.kind in LABELLED_KINDS:
         return True
     return item.kind == "content" and item.para.blank_before < 2
 
@@ -122,7 +123,7 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
         layout.publisher.append(item)
     elif item.kind == "heading" and item.level == 1 and not _inside_contents(item, layout):
         layout.chapters.append(Chapter(item))
-    elif mode == "notes" and item.kind == "content" and _after_note(layout.chapters[-1]):
+    elif mode == "notes" and item.kind == "content" and _after_note(layout.chapters[-1], item):
         layout.chapters[-1].items.append(Item("note-cont", item.para, item.text))
     elif item.kind == "notes-header":
         layout.notes_headers.append(item)
@@ -131,9 +132,11 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
     return i + 1
 
 
-def _after_note(chapter: Chapter) -> bool:
-    """A paragraph in a notes block continues a note only if one has begun."""
-    return bool(chapter.items) and chapter.items[-1].kind in ("bracket-note", "note-cont")
+def _after_note(chapter: Chapter, item: Item) -> bool:
+    """A paragraph in a notes block continues a note only if one has begun
+    and it reads as a note's paragraph (notemarks.may_continue_note)."""
+    last = chapter.items[-1].kind if chapter.items else ""
+    return last in (*LABELLED_KINDS, "note-cont") and may_continue_note(item.text, item.para.min_indent)
 
 
 def _inside_contents(item: Item, layout: Layout) -> bool:

@@ -1,12 +1,17 @@
 """Pair footnote calls with note texts, within one scope.
 
-Three conventions, each paired its own way:
-- asterisk notes (`word*` ... `* note`): in order;
-- bracketed notes in a FOOTNOTES block (`[12]` ... `[12] note`): by label,
-  among the calls made since the previous block (a call may be repeated;
-  a note may have no call: both are reported);
-- inline notes (`[3]` ... `[Footnote 3: note]`): in order within each group
-  of notes, among the calls since the previous group, because such texts
+The notes of a scope come in groups (notes with no text between them: a
+note after its paragraph, a block of notes at the end or under a "Notes"
+heading). A group's notes are paired with the calls made since the group
+before it (its window), each convention its own way:
+- labelled notes (`*`, `†`, `¹`, `[12]`): by label. A number one note of
+  the group has takes every call of that number in the window (a note may
+  be called twice: reported); a symbol, or a number several notes share,
+  pairs call and note in order (a second `*` is another note). A note with no call in its window takes
+  the nearest earlier call of its label left unpaired (a note placed at
+  the end while a later group sits after its own paragraph);
+- inline notes (`[3]` ... `[Footnote 3: note]`): in order within the
+  group, among the bracketed calls of the window, because such texts
   restart numbering on every printed page and misnumber some notes.
 Unpaired calls go back to being text, with a warning; unpaired notes are
 kept, with a warning, so that no sentence is lost.
@@ -14,15 +19,17 @@ kept, with a warning, so that no sentence is lost.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from ... import codes
 from ...diagnostics import Diagnostics
 from ...model import (
     Block,
+    BlockQuote,
     Heading,
     Inline,
+    ListBlock,
     Note,
     NoteRef,
     Paragraph,
@@ -30,9 +37,10 @@ from ...model import (
     Preformatted,
     Text,
 )
-from ...walk import iter_blocks, map_inline_runs, map_nodes, merge_texts, walk_inlines
+from ...walk import map_inline_runs, map_nodes, merge_texts, walk_inlines
 from .blocks import _TABULAR, NoteDraft
 from .inlines import call_text, parse_inlines
+from .notemarks import call_family
 
 
 @dataclass
@@ -47,9 +55,7 @@ def pair_notes(
     found = _calls(blocks)
     calls = [c for c, _ in found]
     notes = [_make_note(d, new_id(), file) for d in drafts]
-    by_call: dict[int, str] = {}
-    _pair_stars(calls, drafts, notes, by_call)
-    _pair_by_group(calls, drafts, notes, by_call)
+    by_call = _pair(calls, drafts, notes)
     _report(found, drafts, notes, by_call, diags)
     return _rewrite(blocks, by_call), notes
 
@@ -67,44 +73,74 @@ def _make_note(d: NoteDraft, note_id: str, file: str) -> Note:
     return Note(note_id, tuple(blocks), d.label, "footnote", Position(file, d.paras[0].start, end))
 
 
-def _pair_stars(calls, drafts, notes, by_call) -> None:
-    star_calls = [i for i, c in enumerate(calls) if c.marker == "*"]
-    star_notes = [k for k, d in enumerate(drafts) if d.kind == "star-note"]
-    for i, k in zip(star_calls, star_notes, strict=False):
-        by_call[i] = notes[k].id
-
-
-def _pair_by_group(calls, drafts, notes, by_call) -> None:
+def _groups(drafts: list[NoteDraft]) -> list[list[int]]:
     groups: dict[int, list[int]] = {}
     for k, d in enumerate(drafts):
-        if d.kind != "star-note":
-            groups.setdefault(d.group, []).append(k)
+        groups.setdefault(d.group, []).append(k)
+    return list(groups.values())
+
+
+def _pair(calls: list[NoteRef], drafts: list[NoteDraft], notes: list[Note]) -> dict[int, str]:
+    by_call: dict[int, str] = {}
     low = 0
-    for members in groups.values():
+    for members in _groups(drafts):
         high = drafts[members[0]].calls_before
-        window = [i for i in range(low, high) if calls[i].marker != "*" and i not in by_call]
-        if drafts[members[0]].kind == "bracket-note":
-            _pair_labels(window, members, calls, drafts, notes, by_call)
-        else:
-            for i, k in zip(window, members, strict=False):
-                by_call[i] = notes[k].id
+        window = [i for i in range(low, high) if i not in by_call]
+        inline = [k for k in members if drafts[k].kind == "inline-note"]
+        bracketed = [i for i in window if call_family(calls[i].marker) == "bracket-note"]
+        for i, k in zip(bracketed, inline, strict=False):
+            by_call[i] = notes[k].id
+        _pair_labels(window, [k for k in members if k not in inline], calls, drafts, notes, by_call)
+        for k in members:
+            if k not in inline and notes[k].id not in by_call.values():
+                _pair_earlier(low, k, calls, drafts, notes, by_call)
         low = high
+    return by_call
 
 
 def _pair_labels(window, members, calls, drafts, notes, by_call) -> None:
+    """Within a group: a number one note has takes all its calls (a note
+    called twice); a symbol, or a number several notes share, pairs call
+    and note in order (a second `*` is another note, whose text is lost)."""
+    labels: dict[str, list[int]] = {}
     for k in members:
-        for i in window:
-            if calls[i].marker == drafts[k].label and i not in by_call:
+        labels.setdefault(drafts[k].label, []).append(k)
+    for label, owners in labels.items():
+        found = [i for i in window if calls[i].marker == label and i not in by_call]
+        if len(owners) == 1 and drafts[owners[0]].kind != "mark-note":
+            for i in found:
+                by_call[i] = notes[owners[0]].id
+        else:
+            for i, k in zip(found, owners, strict=False):
                 by_call[i] = notes[k].id
 
 
-def _calls(blocks: list[Block]) -> list[tuple[NoteRef, Position]]:
+def _pair_earlier(low, k, calls, drafts, notes, by_call) -> None:
+    """The nearest unpaired call of the note's label before its window."""
+    for i in range(low - 1, -1, -1):
+        if i not in by_call and calls[i].marker == drafts[k].label:
+            by_call[i] = notes[k].id
+            return
+
+
+def _calls(blocks: Sequence[Block]) -> list[tuple[NoteRef, Position]]:
     """Unpaired calls with the position of their block, in the order
-    ``iter_inlines`` meets them (attributions hold no calls yet)."""
-    out = []
-    for block in iter_blocks(tuple(blocks)):
+    ``map_nodes`` meets them: a quotation's paragraphs, then its
+    attribution (a call may follow the citation)."""
+    out: list[tuple[NoteRef, Position]] = []
+
+    def unpaired(inlines: tuple[Inline, ...], pos: Position) -> None:
+        out.extend((n, pos) for n in walk_inlines(inlines) if isinstance(n, NoteRef) and not n.note_id)
+
+    for block in blocks:
         if isinstance(block, (Paragraph, Heading)):
-            out += [(n, block.pos) for n in walk_inlines(block.inlines) if isinstance(n, NoteRef) and not n.note_id]
+            unpaired(block.inlines, block.pos)
+        elif isinstance(block, BlockQuote):
+            out.extend(_calls(block.blocks))
+            unpaired(block.attribution, block.pos)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                out.extend(_calls(item))
     return out
 
 

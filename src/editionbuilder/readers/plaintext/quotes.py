@@ -12,12 +12,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .notemarks import BRACKET_LABEL, SUPER_LABEL, SYMBOL_LABEL
+
+# A note call as it may follow a closing quotation mark: `*`, `†`, `¹`, `[3]`.
+_CALL = rf"(?:{SYMBOL_LABEL}|{SUPER_LABEL}|\[(?:{BRACKET_LABEL})\])"
 # What may follow the closing quotation mark of a displayed quotation:
-# punctuation, a footnote call (`*`, `[3]`) and a parenthetical citation.
-_TAIL = re.compile(r"^[\s.,;:!?]*(?:\*|\[\w{1,3}\])?[\s.,;:!?]*(?P<paren>\(.*\)|[^()]*\))?[\s.]*$", re.S)
+# punctuation, a footnote call and a parenthetical citation.
+_TAIL = re.compile(rf"^[\s.,;:!?]*{_CALL}?[\s.,;:!?]*(?P<paren>\(.*\)|[^()]*\))?[\s.]*$", re.S)
 # A single quotation mark (and maybe a call) ending a paragraph whose double
 # quotation is still open: the quotation closed with the wrong character.
-_WRONG_CLOSER = re.compile(r"['’‘]\s*(?:\*|\[\w{1,3}\])?[\s.]*$")
+_WRONG_CLOSER = re.compile(rf"['’‘]\s*{_CALL}?[\s.]*$")
 # A paragraph ending with a parenthetical that holds a number (a year or a
 # page): the attribution of a quotation whose closing mark is missing.
 _TRAILING_PAREN = re.compile(r"\((?P<inner>[^()]{1,120})\)[\s.]*$")

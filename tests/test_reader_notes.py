@@ -1,0 +1,190 @@
+"""Notes, displayed quotations and glossaries in the plain-text reader,
+convention by convention, on small documents written for these tests (their
+people, places and words are invented)."""
+
+from __future__ import annotations
+
+from editionbuilder.model import NoteRef
+from editionbuilder.walk import iter_inlines
+from readerkit import codes, flat, read_text, shape
+
+# ---------------------------------------------------------------------------
+# Notes
+# ---------------------------------------------------------------------------
+
+
+def _calls(ed) -> list[tuple[str, str]]:
+    """(marker, text of the note it points to) for every call of the body."""
+    notes = {n.id: flat(n.blocks[0].inlines) for n in ed.notes}
+    blocks = tuple(b for c in ed.chapters for b in c.blocks)
+    return [(n.marker, notes.get(n.note_id, "")) for n in iter_inlines(blocks) if isinstance(n, NoteRef)]
+
+
+def _warned(diags, code: str) -> list[int]:
+    return [d.pos.line for d in diags.items if d.code == code]
+
+
+SYMBOLS = """\
+Ropewalks of the Estuary
+
+The ropewalk was a quarter of a mile long.* Nobody now alive has seen it working.
+
+* The length is given in the rate book of 1840.
+
+Hemp came by sea from the Baltic, and the spinners walked backwards as they worked.† The ropes went to the naval yard.‡
+
+† A spinner walked some twelve miles a day.
+
+‡ The yard took every cable the walk could make until 1871.
+
+A second ropewalk opened upriver in 1850.** It closed within three years.
+
+** Its site is now a car park.
+"""
+
+
+def test_symbol_notes_pair_by_mark(tmp_path):
+    ed, diags = read_text(tmp_path, SYMBOLS)
+    assert [(n.marker, n.pos.line) for n in ed.notes] == [("*", 5), ("†", 9), ("‡", 11), ("**", 15)]
+    assert _calls(ed) == [
+        ("*", "The length is given in the rate book of 1840."),
+        ("†", "A spinner walked some twelve miles a day."),
+        ("‡", "The yard took every cable the walk could make until 1871."),
+        ("**", "Its site is now a car park."),
+    ]
+    assert not [c for c in codes(diags) if c.startswith("note")]
+
+
+def _at_the_end(text: str, notes: tuple[int, ...]) -> str:
+    """``text`` with the paragraphs at indexes ``notes`` moved to its end."""
+    paras = text.rstrip("\n").split("\n\n")
+    kept = [p for i, p in enumerate(paras) if i not in notes]
+    return "\n\n".join(kept + [paras[i] for i in notes]) + "\n"
+
+
+def test_moving_notes_to_the_end_leaves_the_notes_the_same(tmp_path):
+    # Metamorphic: where a note's text stands (after its paragraph or in a
+    # block at the end) does not change what the notes say or which call
+    # points to which.
+    moved = _at_the_end(SYMBOLS, (2, 4, 5, 7))
+    assert moved.endswith("** Its site is now a car park.\n")
+    before, _ = read_text(tmp_path, SYMBOLS, name="a.txt")
+    after, diags = read_text(tmp_path, moved, name="b.txt")
+    assert [(n.marker, shape(n.blocks)) for n in after.notes] == [(n.marker, shape(n.blocks)) for n in before.notes]
+    assert _calls(after) == _calls(before)
+    assert shape(after.chapters[0].blocks) == shape(before.chapters[0].blocks)
+    assert not [c for c in codes(diags) if c.startswith("note")]
+
+
+SUPERSCRIPTS = """\
+The Tide Mill at Orford Reach
+
+The mill ground corn on the ebb for two hundred years.¹ Its wheel was rebuilt in 1790, and again in 1855.²
+
+Its last miller wrote in his daybook:
+
+“Water low. Wheel stopped at four. Sent the boy home.”³
+
+The room measured some 40 m² and the pond held 10³ tons of water at the spring tides.
+
+Notes
+
+¹ Estimated from the manor's rentals, which name the mill in 1612.
+
+² The second rebuilding is dated by a stone over the door.
+
+³ Daybook of Amos Keble, entry for 3 March 1911.
+
+Works Cited
+"""
+
+
+def test_superscript_notes_under_a_notes_heading(tmp_path):
+    ed, diags = read_text(tmp_path, SUPERSCRIPTS)
+    assert [(n.marker, n.pos.line) for n in ed.notes] == [("¹", 13), ("²", 15), ("³", 17)]
+    body = shape(ed.chapters[0].blocks)
+    assert (
+        body[0]
+        == "P The mill ground corn on the ebb for two hundred years.⟨¹⟩ Its wheel was rebuilt in 1790, and again in 1855.⟨²⟩"
+    )
+    # a quotation closed before its call is still a displayed one
+    assert body[2] == "Q “Water low. Wheel stopped at four. Sent the boy home.”⟨³⟩"
+    # exponents and units are no calls
+    assert body[3] == "P The room measured some 40 m² and the pond held 10³ tons of water at the spring tides."
+    assert [m for m, _ in _calls(ed)] == ["¹", "²", "³"]
+    # the heading after the notes is not a note's second paragraph
+    assert [len(n.blocks) for n in ed.notes] == [1, 1, 1]
+    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert any(r.pos.line == 11 and "notes" in r.reason for r in ed.removed)
+
+
+def test_notes_numbered_past_999_are_notes_of_their_own(tmp_path):
+    # Four-figure labels: "[1000]" once merged into note 999 as its second
+    # paragraph, silently.
+    labels = [998, 999, 1000, 1001, 5000]
+    calls = " ".join(f"Claim {n}.[{n}]" for n in labels)
+    notes = "\n\n".join(f"[{n}] Source of claim {n}." for n in labels)
+    ed, diags = read_text(tmp_path, f"A Long Apparatus\n\n{calls}\n\nFOOTNOTES:\n\n{notes}\n")
+    assert [n.marker for n in ed.notes] == [str(n) for n in labels]
+    assert [flat(n.blocks[0].inlines) for n in ed.notes] == [f"Source of claim {n}." for n in labels]
+    assert [len(n.blocks) for n in ed.notes] == [1] * 5
+    assert _calls(ed) == [(str(n), f"Source of claim {n}.") for n in labels]
+    assert not [c for c in codes(diags) if c.startswith("note")]
+
+
+def test_calls_around_citations_and_quotations(tmp_path):
+    text = (
+        "Salt Roads\n\n"
+        "Salt went inland by packhorse (Ashby 1971, 40).† Later it went by canal.\n\n"
+        "A salter's letter says the road was “worse than the sea”[1] and he meant it.\n\n"
+        "The last packhorse train ran in 1830.** (Ashby 1971, 52)\n\n"
+        "† The horses carried two hundredweight each.\n\n"
+        "** The date is disputed.\n\n"
+        "[1] Letter of 1788, in private hands.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert [n.marker for n in ed.notes] == ["†", "**", "1"]
+    assert shape(ed.chapters[0].blocks) == [
+        "P Salt went inland by packhorse (Ashby 1971, 40).⟨†⟩ Later it went by canal.",
+        "P A salter’s letter says the road was “worse than the sea”⟨1⟩ and he meant it.",
+        "P The last packhorse train ran in 1830.⟨**⟩ (Ashby 1971, 52)",
+    ]
+    assert _calls(ed) == [
+        ("†", "The horses carried two hundredweight each."),
+        ("1", "Letter of 1788, in private hands."),
+        ("**", "The date is disputed."),
+    ]
+    assert not [c for c in codes(diags) if c.startswith("note")]
+
+
+def test_unpaired_calls_and_notes_are_warned_with_their_lines(tmp_path):
+    text = (
+        "Brick Kilns\n\n"
+        "The kiln fired forty thousand bricks a week.† The clay came from the river bank.‡\n\n"
+        "A second kiln stood by the church.¹\n\n"
+        "† Figure from the owner's ledger.\n\n"
+        "* A note whose call was lost.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert _warned(diags, "note-call-unmatched") == [3, 5]
+    assert _warned(diags, "note-unreferenced") == [9]
+    # the unpaired calls are text again, as written
+    assert shape(ed.chapters[0].blocks) == [
+        "P The kiln fired forty thousand bricks a week.⟨†⟩ The clay came from the river bank.‡",
+        "P A second kiln stood by the church.¹",
+    ]
+    assert [n.marker for n in ed.notes] == ["†", "*"]
+
+
+def test_an_asterisk_closing_emphasis_is_no_call(tmp_path):
+    text = "Mills\n\nThe *real* cost was the water.* Nobody paid it.\n\n* Water rights were leased.\n"
+    ed, diags = read_text(tmp_path, text)
+    assert shape(ed.chapters[0].blocks) == ["P The *real* cost was the water.⟨*⟩ Nobody paid it."]
+    assert not [c for c in codes(diags) if c.startswith("note")]
+
+
+def test_a_reused_mark_pairs_in_order(tmp_path):
+    # Both notes marked "*" at the end: each takes the next call.
+    text = "Ferries\n\nThe first ferry ran in 1820.*\n\nThe second in 1851.*\n\n* By the parish.\n\n* By a company.\n"
+    ed, _ = read_text(tmp_path, text)
+    assert _calls(ed) == [("*", "By the parish."), ("*", "By a company.")]
