@@ -4,7 +4,7 @@ people, places and words are invented)."""
 
 from __future__ import annotations
 
-from editionbuilder.model import NoteRef
+from editionbuilder.model import BlockQuote, LineBreak, NoteRef, Paragraph
 from editionbuilder.walk import iter_inlines
 from readerkit import codes, flat, read_text, shape
 
@@ -188,3 +188,92 @@ def test_a_reused_mark_pairs_in_order(tmp_path):
     text = "Ferries\n\nThe first ferry ran in 1820.*\n\nThe second in 1851.*\n\n* By the parish.\n\n* By a company.\n"
     ed, _ = read_text(tmp_path, text)
     assert _calls(ed) == [("*", "By the parish."), ("*", "By a company.")]
+
+
+# ---------------------------------------------------------------------------
+# Displayed quotations
+# ---------------------------------------------------------------------------
+
+
+def _quotes(ed) -> list[BlockQuote]:
+    return [b for b in ed.chapters[0].blocks if isinstance(b, BlockQuote)]
+
+
+def test_epigraph_with_a_dash_attribution_line(tmp_path):
+    text = (
+        "Lamps on the Quay\n\n"
+        "“Every harbour light is a promise kept by somebody you will never meet.”\n"
+        "— Ada Penrose, Notes from the Breakwater\n\n"
+        "The first lamps on the quay burned whale oil.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    (quote,) = _quotes(ed)
+    assert flat(quote.attribution) == "Ada Penrose, Notes from the Breakwater"
+    assert shape(quote.blocks) == ["P “Every harbour light is a promise kept by somebody you will never meet.”"]
+    assert (quote.pos.line, quote.pos.end_line) == (3, 4)
+
+
+def test_dash_attribution_in_the_next_paragraph_and_on_the_same_line(tmp_path):
+    text = (
+        "Bells\n\n"
+        "“Ring for the living, toll for the dead.”\n\n"
+        "— Inscription on the tenor bell, 1702\n\n"
+        "The bells were recast in 1889.\n\n"
+        "“A ringer keeps time with his whole body.” — Tobias Wren\n\n"
+        "“Nobody listens to the treble.” — and that was the end of it, for the treble was cracked.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    quotes = _quotes(ed)
+    assert [flat(q.attribution) for q in quotes] == ["Inscription on the tenor bell, 1702", "Tobias Wren"]
+    assert [(q.pos.line, q.pos.end_line) for q in quotes] == [(3, 5), (9, 9)]
+    # a dash going on with a sentence attributes nothing: running text
+    assert shape(ed.chapters[0].blocks)[-1].startswith("P “Nobody listens to the treble.”—and that")
+
+
+def test_multi_paragraph_quotation_with_a_dash_attribution(tmp_path):
+    text = (
+        "The Rules of the Reading Room\n\n"
+        "“No book shall leave the room.\n\n"
+        "“No lamp shall be lit after nine.”\n"
+        "— Rules of the Institute, 1858\n\n"
+        "They were kept for a century.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    (quote,) = _quotes(ed)
+    assert len(quote.blocks) == 2
+    assert flat(quote.attribution) == "Rules of the Institute, 1858"
+
+
+def test_verse_keeps_its_lines_and_prose_does_not(tmp_path):
+    text = (
+        "Two Quotations\n\n"
+        "“The gulls come in before the weather,\n"
+        "the boats come in behind,\n"
+        "and the harbour wall takes both.” (Marr, 1931, p.7)\n\n"
+        "Between them, a longer passage copied with its lines wrapped at a fixed width:\n\n"
+        '"The harbour commissioners met on the first Monday of every month, and their\n'
+        'minutes record the state of the wall in more detail than anything else." (Lusk, 1990, p.2)\n'
+    )
+    ed, _ = read_text(tmp_path, text)
+    verse, prose = _quotes(ed)
+    (stanza,) = verse.blocks
+    assert isinstance(stanza, Paragraph)
+    assert sum(isinstance(n, LineBreak) for n in stanza.inlines) == 2
+    assert flat(verse.attribution) == "(Marr, 1931, p.7)"
+    assert not [n for n in prose.blocks[0].inlines if isinstance(n, LineBreak)]
+    assert flat(prose.attribution) == "(Lusk, 1990, p.2)"
+
+
+def test_unattributed_quotation_and_a_call_after_the_citation(tmp_path):
+    text = (
+        "Tolls\n\n"
+        "“No cart shall pass without payment.”\n\n"
+        "“The toll is the road's only friend.” (Hesketh, 1822, p.3)*\n\n"
+        "* Hesketh kept the gate at Marsh End.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    first, second = _quotes(ed)
+    assert first.attribution == ()
+    assert flat(second.attribution) == "(Hesketh, 1822, p.3)⟨*⟩"
+    assert [n.note_id for n in second.attribution if isinstance(n, NoteRef)] == [ed.notes[0].id]
+    assert not [c for c in codes(diags) if c.startswith("note")]

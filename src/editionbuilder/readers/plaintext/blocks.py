@@ -22,14 +22,13 @@ from ...model import (
     Position,
     Preformatted,
     SectionBreak,
-    Text,
 )
 from ...walk import walk_inlines
 from .classify import ILLUSTRATION, Item
 from .inlines import parse_inlines
 from .notemarks import NOTE_KINDS
 from .paragraphs import Para
-from .quotes import find_quote, opens_quotation, split_attribution
+from .quotes import find_quote, opens_quotation, quotation_parts
 
 # A line of a table or an ASCII box: a gap of three or more spaces between
 # words (aligned columns), or a line drawn with | + - characters.
@@ -138,7 +137,7 @@ class ScopeBuilder:
         self.out.notes.append(NoteDraft(item.label, item.kind, [item.para], item.text, self._call_count, self._group))
 
     def _quotation(self, items: list[Item], texts: list[str], stops: set[int], i: int) -> int:
-        span = find_quote(texts, i, stops)
+        span = find_quote([it.para for it in items], i, stops)
         if span is None:
             if not _closes_inline(texts[i]):
                 self.diags.add(
@@ -153,13 +152,20 @@ class ScopeBuilder:
                 "it is set as a block quote ending there",
                 self.pos(items[i].para),
             )
-        paras = []
-        for j in range(i, span.end + 1):
-            text = split_attribution(texts[j], span.attribution) if j == span.end else texts[j]
-            paras.append(Paragraph(self._inl(text), self.pos(items[j].para)))
-        attribution = (Text(span.attribution),) if span.attribution else ()
+        parts = quotation_parts([it.para for it in items], i, span)
+        paras = [Paragraph(self._lines(lines), self.pos(items[j].para)) for j, lines in parts]
+        attribution = self._inl(span.attribution) if span.attribution else ()
         self._add(BlockQuote(tuple(paras), attribution, self.pos(items[i].para, items[span.end].para)))
         return span.end + 1
+
+    def _lines(self, lines: list[str]) -> tuple[Inline, ...]:
+        """Inlines of lines kept apart by line breaks (one line: prose)."""
+        out: list[Inline] = []
+        for n, line in enumerate(lines):
+            if n:
+                out.append(LineBreak())
+            out.extend(self._inl(line))
+        return tuple(out)
 
     def _indented(self, items: list[Item], i: int) -> int:
         """Indented paragraphs: a table/box (preformatted), verse, or prose extract."""

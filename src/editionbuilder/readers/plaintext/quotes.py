@@ -1,10 +1,13 @@
-"""Where a displayed quotation starts and ends.
+"""Where a displayed quotation starts and ends, and what it is attributed to.
 
 A paragraph that is wholly a quotation ("“...” (Author, p.1)") is a block
-quote; the parenthetical citation after the closing mark is its attribution.
-A quotation may open in one paragraph and close paragraphs later: that is
-one block quote. A quotation that closes in the middle of its paragraph is
-an inline quotation and stays in the running text.
+quote; what follows the closing mark is its attribution: a parenthetical
+citation, or a dash and a name ("— Name, Work") on the same line, on the
+next line or in the next paragraph (an epigraph's form). A quotation may
+open in one paragraph and close paragraphs later: that is one block quote.
+A quotation that closes in the middle of its paragraph is an inline
+quotation and stays in the running text. A paragraph of a quotation whose
+lines are all short keeps its line breaks (verse).
 """
 
 from __future__ import annotations
@@ -13,12 +16,28 @@ import re
 from dataclasses import dataclass
 
 from .notemarks import BRACKET_LABEL, SUPER_LABEL, SYMBOL_LABEL
+from .paragraphs import Para
 
 # A note call as it may follow a closing quotation mark: `*`, `†`, `¹`, `[3]`.
 _CALL = rf"(?:{SYMBOL_LABEL}|{SUPER_LABEL}|\[(?:{BRACKET_LABEL})\])"
 # What may follow the closing quotation mark of a displayed quotation:
-# punctuation, a footnote call and a parenthetical citation.
-_TAIL = re.compile(rf"^[\s.,;:!?]*{_CALL}?[\s.,;:!?]*(?P<paren>\(.*\)|[^()]*\))?[\s.]*$", re.S)
+# punctuation, a footnote call and a parenthetical citation (itself maybe
+# followed by a call).
+_TAIL = re.compile(
+    rf"^[\s.,;:!?]*{_CALL}?[\s.,;:!?]*(?P<paren>\(.*\)|[^()]*\))?(?:[\s.]*(?P<call>{_CALL}))?[\s.]*$",
+    re.S,
+)
+# A dash attribution after the closing mark: an em or en dash, a double or
+# single hyphen, then the source. The source begins with a capital or a
+# figure: "— and so it went" goes on with the sentence, it names nobody.
+_DASH_TAIL = re.compile(rf"^[\s.,;:!?]*{_CALL}?[\s.,;:!?]*\s(?P<dash>[—–―]|--?)\s*(?P<who>[A-Z0-9].*)$", re.S)
+# A line or paragraph that is a dash attribution alone: "— Name, Work".
+DASH_LINE = re.compile(r"^(?:[—–―]|--?)\s*(?P<who>[A-Z0-9].*)$", re.S)
+# An attribution is a name and a source, not a passage of text.
+ATTRIBUTION_MAX_WORDS = 25
+# On the closing mark's own line, a dash attribution is shorter and is no
+# sentence ("”. — That was the last he said of it." goes on with the text).
+SAME_LINE_MAX_WORDS = 12
 # A single quotation mark (and maybe a call) ending a paragraph whose double
 # quotation is still open: the quotation closed with the wrong character.
 _WRONG_CLOSER = re.compile(rf"['’‘]\s*{_CALL}?[\s.]*$")
@@ -26,42 +45,47 @@ _WRONG_CLOSER = re.compile(rf"['’‘]\s*{_CALL}?[\s.]*$")
 # page): the attribution of a quotation whose closing mark is missing.
 _TRAILING_PAREN = re.compile(r"\((?P<inner>[^()]{1,120})\)[\s.]*$")
 MAX_QUOTE_PARAGRAPHS = 15
+# Lines of a quotation this short, two or more of them, are verse: their
+# breaks are kept. Prose hard-wrapped in the source runs longer.
+VERSE_MAX_LINE = 55
 
 
 @dataclass(frozen=True, slots=True)
 class QuoteSpan:
-    end: int  # index of the last paragraph of the quotation
-    attribution: str  # the parenthetical after it, "" if none
+    end: int  # index of the last paragraph of the quotation (its attribution's, when that stands alone)
+    attribution: str  # the parenthetical or the dash's source after it, "" if none
     closed: str  # "yes", "wrong-mark" or "at-citation"
+    cut: int = -1  # where the attribution begins in the closing paragraph's text (-1: it has none)
+    alone: bool = False  # the attribution is a paragraph of its own, ``end``
 
 
 def opens_quotation(text: str) -> bool:
     return text[:1] in '“"'
 
 
-def find_quote(texts: list[str], start: int, stops: set[int]) -> QuoteSpan | None:
-    """The quotation opening ``texts[start]``, if it is a displayed one.
+def find_quote(paras: list[Para], start: int, stops: set[int]) -> QuoteSpan | None:
+    """The quotation opening ``paras[start]``, if it is a displayed one.
 
     ``stops`` are indexes a quotation cannot run into (section breaks,
     headings). Returns None for an inline quotation and for one that never
     closes (the caller warns).
     """
     depth = 0
-    for j in range(start, min(len(texts), start + MAX_QUOTE_PARAGRAPHS)):
+    for j in range(start, min(len(paras), start + MAX_QUOTE_PARAGRAPHS)):
         if j > start and j in stops:
             return None
-        text = texts[j]
+        text = paras[j].text
         # Multi-paragraph quotations may reopen each paragraph with a mark
         # that does not nest ("“...¶“...”"): skip it.
         first = 1 if j > start and depth > 0 and text[:1] in '“"' else 0
         for k in range(first, len(text)):
             depth = _step(depth, text, k)
             if depth == 0:
-                return _closed_at(text, k, j)
+                return _closed_at(paras, j, k, stops)
         if depth == 1 and _WRONG_CLOSER.search(text):
             return QuoteSpan(j, "", "wrong-mark")
         if (m := _TRAILING_PAREN.search(text)) and any(c.isdigit() for c in m.group("inner")):
-            return QuoteSpan(j, text[m.start() :].rstrip(" ."), "at-citation")
+            return QuoteSpan(j, text[m.start() :].rstrip(" ."), "at-citation", m.start())
     return None
 
 
@@ -79,16 +103,70 @@ def _step(depth: int, text: str, k: int) -> int:
     return depth
 
 
-def _closed_at(text: str, k: int, j: int) -> QuoteSpan | None:
-    m = _TAIL.match(text[k + 1 :])
+def _closed_at(paras: list[Para], j: int, k: int, stops: set[int]) -> QuoteSpan | None:
+    """The quotation closed at ``k`` of paragraph ``j``: displayed when only
+    an attribution follows the mark, inline otherwise."""
+    text = paras[j].text
+    tail = text[k + 1 :]
+    if (m := _DASH_TAIL.match(tail)) and _is_dash_source(paras[j], k + 1 + m.start("dash"), m.group("who")):
+        return QuoteSpan(j, m.group("who").strip(), "yes", k + 1 + m.start("dash"))
+    m = _TAIL.match(tail)
     if not m:
         return None
-    return QuoteSpan(j, (m.group("paren") or "").strip(), "yes")
+    if m.group("paren"):
+        # A call after the citation stays with it, in the attribution.
+        source = m.group("paren").strip() + (m.group("call") or "")
+        return QuoteSpan(j, source, "yes", k + 1 + m.start("paren"))
+    nxt = j + 1
+    if nxt < len(paras) and nxt not in stops and len(paras[nxt].lines) == 1:
+        line = DASH_LINE.match(paras[nxt].text)
+        if line and len(line.group("who").split()) <= ATTRIBUTION_MAX_WORDS:
+            return QuoteSpan(nxt, line.group("who").strip(), "yes", alone=True)
+    return QuoteSpan(j, "", "yes")
 
 
-def split_attribution(text: str, attribution: str) -> str:
-    """``text`` without its trailing attribution."""
-    if attribution and attribution in text:
-        cut = text.rfind(attribution)
-        return text[:cut].rstrip()
-    return text
+def _is_dash_source(para: Para, at: int, who: str) -> bool:
+    """A dash after the closing mark names the source when it opens a line
+    of its own, or, on the mark's line, when what follows is short and is
+    no sentence."""
+    words = len(who.split())
+    if at in _line_starts(para):
+        return words <= ATTRIBUTION_MAX_WORDS
+    return words <= SAME_LINE_MAX_WORDS and not who.rstrip().endswith((".", "!", "?"))
+
+
+def _line_starts(para: Para) -> set[int]:
+    """Where each line of ``para`` begins in ``para.text`` (stripped lines
+    joined with single spaces)."""
+    starts, pos = set(), 0
+    for line in para.lines:
+        starts.add(pos)
+        pos += len(line.strip()) + 1
+    return starts
+
+
+def quotation_parts(paras: list[Para], start: int, span: QuoteSpan) -> list[tuple[int, list[str]]]:
+    """The paragraphs of the quotation as (index, lines): one line for
+    prose, several for verse; the attribution left out."""
+    out = []
+    for j in range(start, span.end + 1):
+        if span.alone and j == span.end:
+            break
+        lines = [ln.strip() for ln in paras[j].lines]
+        if j == span.end and span.cut >= 0:
+            lines = _lines_before(lines, span.cut)
+        text = " ".join(lines)
+        verse = len(lines) > 1 and all(len(ln) <= VERSE_MAX_LINE for ln in lines)
+        out.append((j, lines if verse else [text]))
+    return out
+
+
+def _lines_before(lines: list[str], cut: int) -> list[str]:
+    """The lines (as joined by single spaces) up to character ``cut``."""
+    out, pos = [], 0
+    for line in lines:
+        if pos >= cut:
+            break
+        out.append(line[: cut - pos].rstrip())
+        pos += len(line) + 1
+    return [ln for ln in out if ln]
