@@ -277,3 +277,124 @@ def test_unattributed_quotation_and_a_call_after_the_citation(tmp_path):
     assert flat(second.attribution) == "(Hesketh, 1822, p.3)⟨*⟩"
     assert [n.note_id for n in second.attribution if isinstance(n, NoteRef)] == [ed.notes[0].id]
     assert not [c for c in codes(diags) if c.startswith("note")]
+
+
+# ---------------------------------------------------------------------------
+# Glossaries
+# ---------------------------------------------------------------------------
+
+
+def _glossary(ed) -> list[tuple[str, int, str]]:
+    return [(g.term, g.pos.line, " ".join(shape(g.blocks))) for g in ed.glossary]
+
+
+def _removed(ed) -> dict[int, str]:
+    return {r.pos.line: r.reason for r in ed.removed}
+
+
+def test_glossary_heading_with_dash_entries(tmp_path):
+    text = (
+        "Dry-Stone Walls\n\nThe walls of the upper dale were built without mortar.\n\n"
+        "Glossary\n\n"
+        "through-stone — a long stone laid across the wall to tie its two faces together.\n\n"
+        "cope — the row of stones set on edge along the top of a wall.\n\n"
+        "Posted in Landscape\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert _glossary(ed) == [
+        ("through-stone", 7, "P a long stone laid across the wall to tie its two faces together."),
+        ("cope", 9, "P the row of stones set on edge along the top of a wall."),
+    ]
+    assert "glossary" in _removed(ed)[5]
+    # the paragraph after the entries, in no entry's form, is text again
+    assert shape(ed.chapters[0].blocks)[-1] == "P Posted in Landscape"
+    assert not [c for c in codes(diags) if c.startswith("glossary")]
+
+
+def test_glossary_of_colon_entries_ends_at_another_form(tmp_path):
+    text = (
+        "Weirs\n\nEvery mill on the river had its weir.\n\n"
+        "Key terms:\n\n"
+        "leat: the channel that carries water from the weir to the wheel.\n\n"
+        "tail race: the channel that returns it to the river.\n\n"
+        "Sources\n\n"
+        "Greaves, Ann. 1988. Mills of the Dale. Leeds: Pennine Press.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    assert [(t, line) for t, line, _ in _glossary(ed)] == [("leat", 7), ("tail race", 9)]
+    assert "Sources" not in " ".join(g.term for g in ed.glossary)
+
+
+def test_glossary_as_a_definition_list(tmp_path):
+    text = (
+        "Words of the Salt Marsh\n\nThe marsh has a vocabulary of its own.\n\n"
+        "Glossary\n\n"
+        "fleet\nA tidal creek, filling and emptying twice a day.\n\n"
+        "saltern\nA place where salt was made by evaporating sea water.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    assert _glossary(ed) == [
+        ("fleet", 7, "P A tidal creek, filling and emptying twice a day."),
+        ("saltern", 10, "P A place where salt was made by evaporating sea water."),
+    ]
+    assert [g.pos.end_line for g in ed.glossary] == [8, 11]
+
+
+def test_definition_list_with_blank_lines_between_term_and_definition(tmp_path):
+    text = (
+        "Orchard Words\n\nOld orchards had names for everything.\n\n"
+        "Glossary\n\n"
+        "wassail\n\nA winter blessing of the trees, sung among them.\n\n"
+        "standard\n\nA tree grown on a tall trunk, so that sheep can graze beneath it.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    assert [(t, line) for t, line, _ in _glossary(ed)] == [("wassail", 7), ("standard", 11)]
+    assert shape(ed.glossary[1].blocks) == ["P A tree grown on a tall trunk, so that sheep can graze beneath it."]
+
+
+def test_unheaded_run_of_entries_is_a_glossary_reported(tmp_path):
+    text = (
+        "Coppicing\n\nThe wood was cut every twelve years.\n\n"
+        "stool — the stump from which the new shoots of a coppice grow.\n\n"
+        "standard — a tree left to grow tall among the coppice.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert [t for t, _, _ in _glossary(ed)] == ["stool", "standard"]
+    assert [(d.pos.line, d.pos.end_line) for d in diags.items if d.code == "glossary-inferred"] == [(5, 7)]
+
+
+def test_lines_only_shaped_like_entries_stay_text(tmp_path):
+    text = (
+        "Coming Up at the Hall\n\nThe hall reopens in May.\n\n"
+        "Friday 4 May — Dance: the Hall Band, with callers from the county\n\n"
+        "Saturday 5 May — Lecture: the history of the hall, with slides\n\n"
+        "hedge-laying — the craft of cutting and bending stems to thicken a hedge.\n\n"
+        "Glossary\n\nThe glossary will follow next week.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert ed.glossary == ()
+    assert len(shape(ed.chapters[0].blocks)) == 6
+    assert _warned(diags, "glossary-like-text") == [9]
+    assert _warned(diags, "glossary-heading-empty") == [11]
+
+
+def test_definition_lines_hard_wrapped_and_a_note_after_them(tmp_path):
+    text = (
+        "Commons\n\nThe common was stinted.† Each holder could graze a fixed number of beasts.\n\n\n"
+        "Glossary\n\n"
+        "Definition: stint. The number of animals a commoner may graze, fixed\n"
+        "by the manor court and recorded in its rolls.\n\n"
+        "† The stint was six sheep to the acre.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert _glossary(ed) == [
+        (
+            "stint",
+            8,
+            "P The number of animals a commoner may graze, fixed by the manor court and recorded in its rolls.",
+        )
+    ]
+    assert [(n.marker, n.pos.line) for n in ed.notes] == [("†", 11)]
+    assert _calls(ed) == [("†", "The stint was six sheep to the acre.")]
+    assert "glossary" in _removed(ed)[6]
+    assert not [c for c in codes(diags) if c.startswith(("note", "glossary"))]

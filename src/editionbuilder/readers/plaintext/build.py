@@ -35,6 +35,7 @@ from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
 from .front import byline_name, find_credits, is_lost_link_line, split_title
+from .glossary import take_glossary
 from .inlines import ALL_CALLS
 from .layout import Layout, join_titles, lay_out, split_source_front
 from .notes import pair_notes
@@ -98,6 +99,8 @@ class DocumentBuilder:
         if not rights:
             front, paras = self._front(paras)
         layout = lay_out([classify(p) for p in paras], is_reference_line)
+        if not rights:
+            self._glossary_sections(layout)
         chapters = self._chapters(layout, front, gutenberg=bool(rights))
         glossary = self._glossary(layout)
         self.references[:0] = self._bibliography(layout)
@@ -253,6 +256,13 @@ class DocumentBuilder:
             )
             out.append(GlossaryEntry(gid, entry.head.label, tuple(blocks), self._span([entry.head.para])))
         return out
+
+    def _glossary_sections(self, layout: Layout) -> None:
+        """Glossaries without `Definition:` lines (glossary.py) join the rest."""
+        found = take_glossary(layout, is_reference_line, self.ctx.diagnostics, self.file)
+        layout.glossary = sorted(layout.glossary + found.entries, key=lambda e: e.head.para.start)
+        for head in found.headings:
+            self._remove(head.para, "heading of the glossary (the edition sets its own)")
 
     def _bibliography(self, layout: Layout) -> list[Reference]:
         return [

@@ -1,0 +1,233 @@
+"""Glossaries written without `Definition:` lines.
+
+`Definition: TERM.` paragraphs are classified one by one (classify.py) and
+gathered by layout.py. The forms here need their neighbours to be read,
+so they are taken from the chapters' paragraphs once the layout is made:
+- under a "Glossary" heading: `term — definition`, `term: definition`,
+  or a definition list (the term on a line of its own, its definition on
+  the next lines or in the next paragraph), until a paragraph in none of
+  these forms;
+- with no heading: a run of two or more `term — definition` (or
+  `term: definition`) paragraphs whose terms begin in lower case, as no
+  sentence of running text does (reported, the signal being weaker).
+A paragraph in one of these shapes left as text is reported too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ... import codes
+from ...diagnostics import Diagnostics
+from ...model import Position
+from .classify import Item
+from .layout import Chapter, Entry, Layout
+
+# "Glossary", "Glossary of terms", "Definitions", "Key terms", "Terms used"
+# alone on a line (a colon allowed): the heading of a glossary. Not "Terms"
+# alone: that is the link to a site's terms of service in its footer.
+GLOSSARY_HEADING = re.compile(
+    r"^(?:(?:a\s+)?glossary(?:\s+of\s+\w+(?:\s+\w+)?)?|definitions|key\s+terms|terms\s+used)\s*:?$", re.I
+)
+# A term: words of letters, with hyphens and apostrophes inside and single
+# spaces between, no figures and no punctuation ("Thursday 18 March, 7pm"
+# is a date, "The council, in 1994" a sentence).
+_TERM = r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])|\s(?=[^\W\d_]))*"
+TERM = re.compile(rf"^{_TERM}$")
+# "term — definition": a spaced em or en dash, an unspaced em dash, or a
+# spaced double hyphen between the term and its definition.
+DASH_ENTRY = re.compile(rf"^(?P<term>{_TERM})(?:\s+[—–]\s*|—\s*|\s+--\s+)(?P<definition>\S.*)$", re.S)
+# "term: definition".
+COLON_ENTRY = re.compile(rf"^(?P<term>{_TERM}):\s+(?P<definition>\S.*)$", re.S)
+TERM_MAX_WORDS = 5
+TERM_MAX_CHARS = 48
+# A definition is a phrase at least; with no heading to say so, a longer one.
+DEFINITION_MIN_WORDS = 2
+UNHEADED_DEFINITION_MIN_WORDS = 4
+
+
+@dataclass
+class Glossary:
+    """What was taken from the chapters: entries and the headings above them."""
+
+    entries: list[Entry] = field(default_factory=list)
+    headings: list[Item] = field(default_factory=list)
+
+
+def take_glossary(layout: Layout, is_reference: Callable[[str], bool], diags: Diagnostics, file: str) -> Glossary:
+    """Take the glossaries out of ``layout.chapters`` (their paragraphs
+    leave the text); a "Glossary" heading above `Definition:` entries is
+    taken too. Returns what was taken."""
+    found = Glossary()
+    reader = _Reader(found, is_reference, diags, file, {e.head.para.start for e in layout.glossary})
+    for ch in list(layout.chapters):
+        headed = ch.heading is not None and GLOSSARY_HEADING.match(ch.heading.text)
+        if not (headed and reader.chapter_heading(ch, layout)):
+            ch.items = reader.items(ch.items)
+    return found
+
+
+@dataclass
+class _Reader:
+    found: Glossary
+    is_reference: Callable[[str], bool]
+    diags: Diagnostics
+    file: str
+    definitions: set[int]  # first lines of the `Definition:` entries
+
+    def chapter_heading(self, ch: Chapter, layout: Layout) -> bool:
+        """A chapter headed "GLOSSARY": its entries are taken, what follows
+        them goes back to the chapter before. False if it has none."""
+        assert ch.heading is not None  # the caller matched it
+        end, entries = self.section(ch.items, 0)
+        if not entries and not self._defined_after(ch.heading, ch.items[0] if ch.items else None):
+            return False
+        self.found.headings.append(ch.heading)
+        self.found.entries += entries
+        rest = self.items(ch.items[end:])
+        at = layout.chapters.index(ch)
+        if at > 0:
+            layout.chapters[at - 1].items += rest
+            layout.chapters.remove(ch)
+        else:
+            ch.heading, ch.items = None, rest
+        return True
+
+    def items(self, items: list[Item]) -> list[Item]:
+        out: list[Item] = []
+        i = 0
+        while i < len(items):
+            step = self.heading(items, i) or self.run(items, i)
+            if step:
+                i = step
+                continue
+            self.warn_shape(items[i])
+            out.append(items[i])
+            i += 1
+        return out
+
+    def heading(self, items: list[Item], i: int) -> int:
+        """A glossary heading and its entries: the index after them, or 0."""
+        head = items[i]
+        if head.kind not in ("content", "heading") or not GLOSSARY_HEADING.match(head.text):
+            return 0
+        end, entries = self.section(items, i + 1)
+        if entries or self._defined_after(head, items[i + 1] if i + 1 < len(items) else None):
+            self.found.headings.append(head)
+            self.found.entries += entries
+            return end
+        self.diags.add(
+            codes.GLOSSARY_HEADING_EMPTY,
+            f"{head.text!r} is followed by no entry in a form the reader knows; it is kept as text",
+            self._pos(head),
+        )
+        return 0
+
+    def _defined_after(self, head: Item, after: Item | None) -> bool:
+        """A `Definition:` entry comes right after ``head`` (layout took it)."""
+        limit = after.para.start if after is not None else 1 << 30
+        return any(head.para.end < line < limit for line in self.definitions)
+
+    def section(self, items: list[Item], i: int) -> tuple[int, list[Entry]]:
+        """The entries from ``items[i]`` on, in the form of the first one: a
+        glossary is written one way, so a paragraph in another form (the
+        "Bibliography" heading and the first reference after a glossary of
+        dashes) ends it."""
+        entries: list[Entry] = []
+        form = ""
+        while i < len(items) and (not entries or items[i].para.blank_before < 2):
+            item = items[i]
+            if item.kind not in ("content", "heading"):
+                break
+            if (parsed := headed_entry(item)) and form in ("", parsed[2]):
+                entries.append(Entry(_entry_item(item, parsed[0], parsed[1])))
+                form, i = parsed[2], i + 1
+            elif form in ("", "pair") and i + 1 < len(items) and self._listed_pair(item, items[i + 1]):
+                head = Item("definition", item.para, "", label=item.text)
+                entries.append(Entry(head, [items[i + 1]]))
+                form, i = "pair", i + 2
+            else:
+                break
+        return i, entries
+
+    def _listed_pair(self, term: Item, definition: Item) -> bool:
+        """A term paragraph, then its definition paragraph (a definition
+        list whose items the copy set apart with blank lines)."""
+        return (
+            len(term.para.lines) == 1
+            and is_term(term.text)
+            and definition.kind == "content"
+            and definition.para.blank_before < 2
+            and not is_term(definition.text)
+            and headed_entry(definition) is None
+            and not self.is_reference(definition.text)
+        )
+
+    def run(self, items: list[Item], i: int) -> int:
+        """Two or more unheaded entries in a row: the index after them, or 0."""
+        j = i
+        while j < len(items) and (j == i or items[j].para.blank_before < 2) and unheaded_entry(items[j]):
+            j += 1
+        if j - i < 2:
+            return 0
+        for item in items[i:j]:
+            parsed = unheaded_entry(item)
+            assert parsed is not None  # the loop above checked every one
+            self.found.entries.append(Entry(_entry_item(item, *parsed)))
+        self.diags.add(
+            codes.GLOSSARY_INFERRED,
+            f"{j - i} paragraphs in the form 'term — definition' are read as glossary entries (no Glossary heading)",
+            Position(self.file, items[i].para.start, items[j - 1].para.end),
+        )
+        return j
+
+    def warn_shape(self, item: Item) -> None:
+        """A paragraph shaped like an unheaded entry, alone: kept as text."""
+        if item.kind == "content" and unheaded_entry(item):
+            self.diags.add(
+                codes.GLOSSARY_LIKE_TEXT,
+                "this paragraph has the shape of a glossary entry ('term — definition') "
+                "but stands alone, with no Glossary heading; it is kept as text",
+                self._pos(item),
+            )
+
+    def _pos(self, item: Item) -> Position:
+        return Position(self.file, item.para.start, item.para.end)
+
+
+def is_term(text: str) -> bool:
+    return bool(TERM.match(text)) and len(text) <= TERM_MAX_CHARS and len(text.split()) <= TERM_MAX_WORDS
+
+
+def headed_entry(item: Item) -> tuple[str, str, str] | None:
+    """(term, definition, form) of a paragraph under a glossary heading;
+    the form is "list" (the term on a line of its own), "dash" or "colon"."""
+    lines = [ln.strip() for ln in item.para.lines]
+    if len(lines) > 1 and is_term(lines[0]):
+        return lines[0], " ".join(lines[1:]), "list"
+    for form, pattern in (("dash", DASH_ENTRY), ("colon", COLON_ENTRY)):
+        if (m := pattern.match(item.text)) and _fits(m, DEFINITION_MIN_WORDS):
+            return m.group("term"), m.group("definition"), form
+    return None
+
+
+def unheaded_entry(item: Item) -> tuple[str, str] | None:
+    """(term, definition) of a paragraph that reads as an entry with no
+    heading above it: a term in lower case (a sentence begins with a
+    capital), a dash or a colon, a definition of some words."""
+    if item.kind != "content" or not item.text[:1].islower():
+        return None
+    for pattern in (DASH_ENTRY, COLON_ENTRY):
+        if (m := pattern.match(item.text)) and _fits(m, UNHEADED_DEFINITION_MIN_WORDS):
+            return m.group("term"), m.group("definition")
+    return None
+
+
+def _fits(m: re.Match[str], min_words: int) -> bool:
+    return is_term(m.group("term")) and len(m.group("definition").split()) >= min_words
+
+
+def _entry_item(item: Item, term: str, definition: str) -> Item:
+    return Item("definition", item.para, definition, label=term)
