@@ -190,6 +190,25 @@ def test_a_reused_mark_pairs_in_order(tmp_path):
     assert _calls(ed) == [("*", "By the parish."), ("*", "By a company.")]
 
 
+def test_what_follows_a_block_of_notes_is_not_a_note(tmp_path):
+    text = (
+        "Canal Tolls\n\nBoats paid by the ton.[1] Empty boats paid nothing.[2]\n\n"
+        "Notes\n\n"
+        "[1] Toll board of 1802.\n\n"
+        "The board was repainted in 1850, and the rates on it are those of that year.\n\n"
+        "[2] By a resolution of the proprietors.\n\n"
+        "Canal History\n\n"
+        'The Lock-Keeper\'s Cottage\n12 May 2020\nIn "Waterways"\n'
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert [len(n.blocks) for n in ed.notes] == [2, 1]
+    assert _warned(diags, "note-continued") == [9]
+    assert shape(ed.chapters[0].blocks)[-2:] == [
+        "P Canal History",
+        "P The Lock-Keeper’s Cottage 12 May 2020 In “Waterways”",
+    ]
+
+
 # ---------------------------------------------------------------------------
 # Displayed quotations
 # ---------------------------------------------------------------------------

@@ -48,6 +48,11 @@ QUOTE_UNCLOSED = _define(
 NOTE_UNREFERENCED = _define("note-unreferenced", _WARNING, "a note has no call in the text: it is kept")
 NOTE_CALL_UNMATCHED = _define("note-call-unmatched", _WARNING, "a footnote call has no note: it is kept as text")
 NOTE_CALLED_TWICE = _define("note-called-twice", _INFO, "one note is called more than once in the text")
+NOTE_CONTINUED = _define(
+    "note-continued",
+    _INFO,
+    "a paragraph with no mark in a block of notes was read as the next paragraph of the note before it",
+)
 GLOSSARY_INFERRED = _define(
     "glossary-inferred",
     _INFO,

@@ -136,7 +136,7 @@ def _after_note(chapter: Chapter, item: Item) -> bool:
     """A paragraph in a notes block continues a note only if one has begun
     and it reads as a note's paragraph (notemarks.may_continue_note)."""
     last = chapter.items[-1].kind if chapter.items else ""
-    return last in (*LABELLED_KINDS, "note-cont") and may_continue_note(item.text, item.para.min_indent)
+    return last in (*LABELLED_KINDS, "note-cont") and may_continue_note(item.para)
 
 
 def _inside_contents(item: Item, layout: Layout) -> bool:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from .paragraphs import Para
+
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 # Up to four figures or one capital: `[1000]` is a note label (long essays
 # and Gutenberg texts number notes into the thousands), `[of corn]`,
@@ -34,10 +36,9 @@ INLINE_NOTE = re.compile(r"^\[Footnote(?:\s+(?P<a>\w{1,3})\s*:|\s*:\s*(?P<b>\w{1
 # "* text", "** text", "† text": a symbol note. The text must not begin
 # with another mark, so a row of stars (a scene break) is never a note.
 MARK_NOTE = re.compile(rf"^(?P<label>{SYMBOL_LABEL})\s+(?P<rest>[^*†‡\s].*)$", re.S)
-# "¹ text" (or "¹text"): a superscript-numbered note; the text begins
-# with a letter, a quotation mark or a bracket, never a figure ("² 1871"
-# reads as a measure, not as a note).
-SUPER_NOTE = re.compile(rf"^(?P<label>{SUPER_LABEL})\s*(?P<rest>[^\W\d_].*|[“‘\"'(\[].*)$", re.S)
+# "¹ text", or "¹Text" glued to a word: a superscript-numbered note. No
+# paragraph of running text begins with a superscript figure.
+SUPER_NOTE = re.compile(rf"^(?P<label>{SUPER_LABEL})(?:\s+|(?=[^\W\d_]))(?P<rest>\S.*)$", re.S)
 # "Notes", "Footnotes:", "NOTES", "Endnotes": the heading of a block of notes.
 NOTES_HEADER = re.compile(r"^(?:FOOT|END)?NOTES?:?$", re.I)
 # A symbol note indented this much is an indented list or verse, not a note.
@@ -73,15 +74,22 @@ def call_family(marker: str) -> str:
     return "bracket-note"
 
 
-def may_continue_note(text: str, min_indent: int) -> bool:
+def may_continue_note(para: Para) -> bool:
     """Whether a paragraph after a note in a block of notes can be that
     note's next paragraph: indented (a quotation, verse or table inside the
-    note) or prose, that is a sentence's end or a line of some length. A
-    short line without a sentence's end ("Works Cited", a tag, a name) is
-    what follows the notes, not one of them."""
-    if min_indent >= 2:
+    note) or prose: a sentence's end, on one line of some length or on
+    lines wrapped at a width. A short line without a sentence's end ("Works
+    Cited", a tag, a name) or a stack of short lines (a related post's
+    title, date and category) is what follows the notes, not one of them."""
+    if para.min_indent >= 2:
         return True
-    return bool(re.search(r"[.!?:;,)\]”’\"']$", text)) or len(text.split()) >= CONTINUATION_MIN_WORDS
+    if not re.search(r"[.!?:;)\]”’\"'…]$", para.text):
+        return False
+    if len(para.lines) == 1:
+        return len(para.text.split()) >= CONTINUATION_MIN_WORDS
+    return all(len(ln.strip()) >= WRAPPED_MIN_CHARS for ln in para.lines[:-1])
 
 
 CONTINUATION_MIN_WORDS = 8
+# Lines of prose wrapped at a width are at least this long, but the last.
+WRAPPED_MIN_CHARS = 40

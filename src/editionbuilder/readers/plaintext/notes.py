@@ -147,6 +147,13 @@ def _calls(blocks: Sequence[Block]) -> list[tuple[NoteRef, Position]]:
 def _report(found, drafts, notes, by_call, diags: Diagnostics) -> None:
     used = set(by_call.values())
     for d, n in zip(drafts, notes, strict=False):
+        for p in d.paras[1:]:
+            # A paragraph without a mark in a block of notes is the note's own
+            # by its place and shape only; indented, it is set inside the note.
+            if p.min_indent < 2:
+                where = Position(n.pos.file, p.start, p.end)
+                diags.add(codes.NOTE_CONTINUED, f"read as a further paragraph of note {d.label}", where)
+    for d, n in zip(drafts, notes, strict=False):
         if n.id not in used:
             diags.add(codes.NOTE_UNREFERENCED, f"note {d.label} has no call in the text; it is kept", n.pos)
     for i, (c, pos) in enumerate(found):
