@@ -283,6 +283,25 @@ def test_verse_keeps_its_lines_and_prose_does_not(tmp_path):
     assert flat(prose.attribution) == "(Lusk, 1990, p.2)"
 
 
+def test_quotation_in_single_marks(tmp_path):
+    text = (
+        "Wharves\n\n"
+        "‘The wharfingers’ book is the only honest record of the port.’ (Dacre, 1911, p.9)\n\n"
+        "‘It was,’ she said, ‘the busiest quay on the coast.’\n\n"
+        "'Tis said the quay was older than the town.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    (quote,) = _quotes(ed)
+    assert shape(quote.blocks) == ["P ‘The wharfingers’ book is the only honest record of the port.’"]
+    assert flat(quote.attribution) == "(Dacre, 1911, p.9)"
+    # dialogue, and an elision, are running text, with no warning
+    assert shape(ed.chapters[0].blocks)[1:] == [
+        "P ‘It was,’ she said, ‘the busiest quay on the coast.’",
+        "P ’Tis said the quay was older than the town.",
+    ]
+    assert "quote-unclosed" not in codes(diags)
+
+
 def test_unattributed_quotation_and_a_call_after_the_citation(tmp_path):
     text = (
         "Tolls\n\n"

@@ -28,7 +28,7 @@ from .classify import ILLUSTRATION, Item
 from .inlines import parse_inlines
 from .notemarks import NOTE_KINDS
 from .paragraphs import Para
-from .quotes import find_quote, opens_quotation, quotation_parts
+from .quotes import closes_inline, find_quote, opens_quotation, quotation_parts
 
 # A line of a table or an ASCII box: a gap of three or more spaces between
 # words (aligned columns), or a line drawn with | + - characters.
@@ -139,7 +139,7 @@ class ScopeBuilder:
     def _quotation(self, items: list[Item], texts: list[str], stops: set[int], i: int) -> int:
         span = find_quote([it.para for it in items], i, stops)
         if span is None:
-            if not _closes_inline(texts[i]):
+            if not closes_inline(texts[i]):
                 self.diags.add(
                     codes.QUOTE_UNCLOSED, "a quotation opens here and is never closed", self.pos(items[i].para)
                 )
@@ -199,9 +199,3 @@ class ScopeBuilder:
                 inlines.extend(self._inl(line.strip()))
             return Paragraph(tuple(inlines), self.pos(p))
         return Paragraph(self._inl(p.text), self.pos(p))
-
-
-def _closes_inline(text: str) -> bool:
-    """True when the quotation opening ``text`` closes inside it (an inline
-    quotation at the head of a paragraph), so no warning is due."""
-    return text.count("”") >= 1 or text.count('"') >= 2

@@ -1,7 +1,7 @@
 """Where a displayed quotation starts and ends, and what it is attributed to.
 
-A paragraph that is wholly a quotation ("“...” (Author, p.1)") is a block
-quote; what follows the closing mark is its attribution: a parenthetical
+A paragraph that is wholly a quotation ("“...” (Author, p.1)", or in
+single marks, "‘...’ (Author, p.1)") is a block quote; what follows the closing mark is its attribution: a parenthetical
 citation, or a dash and a name ("— Name, Work") on the same line, on the
 next line or in the next paragraph (an epigraph's form). A quotation may
 open in one paragraph and close paragraphs later: that is one block quote.
@@ -60,7 +60,14 @@ class QuoteSpan:
 
 
 def opens_quotation(text: str) -> bool:
-    return text[:1] in '“"'
+    return text[:1] in '“"‘' or (text[:1] == "'" and text[1:2].isalpha())
+
+
+def closes_inline(text: str) -> bool:
+    """True when the quotation opening ``text`` closes inside it (an inline
+    quotation at the head of a paragraph), so no warning is due. A single
+    mark may open an elision ("'Tis"), so it is never taken as unclosed."""
+    return text.count("”") >= 1 or text.count('"') >= 2 or text[:1] in "‘'"
 
 
 def find_quote(paras: list[Para], start: int, stops: set[int]) -> QuoteSpan | None:
@@ -70,6 +77,8 @@ def find_quote(paras: list[Para], start: int, stops: set[int]) -> QuoteSpan | No
     headings). Returns None for an inline quotation and for one that never
     closes (the caller warns).
     """
+    if paras[start].text[:1] in "‘'":
+        return _single_quoted(paras, start, stops)
     depth = 0
     for j in range(start, min(len(paras), start + MAX_QUOTE_PARAGRAPHS)):
         if j > start and j in stops:
@@ -87,6 +96,27 @@ def find_quote(paras: list[Para], start: int, stops: set[int]) -> QuoteSpan | No
         if (m := _TRAILING_PAREN.search(text)) and any(c.isdigit() for c in m.group("inner")):
             return QuoteSpan(j, text[m.start() :].rstrip(" ."), "at-citation", m.start())
     return None
+
+
+def _single_quoted(paras: list[Para], start: int, stops: set[int]) -> QuoteSpan | None:
+    """A paragraph in single quotation marks (British style): displayed
+    when no other quotation opens in it and its last closing mark is
+    followed by an attribution only. An apostrophe inside a word is no
+    closing mark; one ending a word ("the weavers’ yard") is, but only the
+    last counts."""
+    text = paras[start].text
+    if any(_opens_single(text, k) for k in range(1, len(text))):
+        return None
+    closers = [k for k in range(1, len(text)) if _closes_single(text, k)]
+    return _closed_at(paras, start, closers[-1], stops) if closers else None
+
+
+def _opens_single(text: str, k: int) -> bool:
+    return text[k] in "‘'" and text[k - 1] in ' (“"' and text[k + 1 : k + 2].isalpha()
+
+
+def _closes_single(text: str, k: int) -> bool:
+    return text[k] in "’'" and not text[k - 1].isspace() and not text[k + 1 : k + 2].isalpha()
 
 
 def _step(depth: int, text: str, k: int) -> int:
