@@ -190,6 +190,25 @@ def test_a_reused_mark_pairs_in_order(tmp_path):
     assert _calls(ed) == [("*", "By the parish."), ("*", "By a company.")]
 
 
+def test_notes_after_a_heading_of_their_own_pair_with_the_text_above(tmp_path):
+    # A capitals heading opens a chapter; the notes under it answer the
+    # calls of the chapter before, and a note whose chapter calls its mark
+    # stays there.
+    text = (
+        "Lighthouse Keepers\n\nThe keepers were paid quarterly.¹ Their lamps burned colza oil.†\n\n\n"
+        "SOURCES AND NOTES\n\nThe board's minutes are the main source.*\n\n"
+        "¹ Board minutes, 1851.\n\n† Colza was replaced by paraffin in 1870.\n\n* Held at the county archive.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert [(c.role, len(c.blocks)) for c in ed.chapters] == [("chapter", 1), ("chapter", 1)]
+    assert _calls(ed) == [
+        ("¹", "Board minutes, 1851."),
+        ("†", "Colza was replaced by paraffin in 1870."),
+        ("*", "Held at the county archive."),
+    ]
+    assert not [c for c in codes(diags) if c.startswith("note")]
+
+
 def test_what_follows_a_block_of_notes_is_not_a_note(tmp_path):
     text = (
         "Canal Tolls\n\nBoats paid by the ton.[1] Empty boats paid nothing.[2]\n\n"

@@ -38,7 +38,7 @@ from .front import byline_name, find_credits, is_lost_link_line, split_title
 from .glossary import take_glossary
 from .inlines import ALL_CALLS
 from .layout import Layout, join_titles, lay_out, split_source_front
-from .notes import pair_notes
+from .notes import gather_notes, pair_notes
 from .paragraphs import Para, split_paragraphs
 
 # Chapters of a source edition that a new edition replaces with its own:
@@ -101,6 +101,7 @@ class DocumentBuilder:
         layout = lay_out([classify(p) for p in paras], is_reference_line)
         if not rights:
             self._glossary_sections(layout)
+            gather_notes(layout.chapters)
         chapters = self._chapters(layout, front, gutenberg=bool(rights))
         glossary = self._glossary(layout)
         self.references[:0] = self._bibliography(layout)

@@ -19,6 +19,7 @@ kept, with a warning, so that no sentence is lost.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -39,8 +40,55 @@ from ...model import (
 )
 from ...walk import map_inline_runs, map_nodes, merge_texts, walk_inlines
 from .blocks import _TABULAR, NoteDraft
-from .inlines import call_text, parse_inlines
-from .notemarks import call_family
+from .classify import Item
+from .inlines import ALL_CALLS, call_text, parse_inlines
+from .layout import Chapter
+from .notemarks import LABELLED_KINDS, NOTE_KINDS, call_family
+
+
+def gather_notes(chapters: list[Chapter]) -> None:
+    """Notes whose calls are all in an earlier chapter join that chapter's
+    end, so that they pair there: a block of notes at the end of a page
+    after a heading that opened a chapter of its own (capitals
+    "REFERENCES", "FURTHER READING") belongs to the text above it. A note
+    stays where it is when its own chapter calls its mark."""
+    free = [Counter(_call_labels(ch.items)) for ch in chapters]
+    for k, ch in enumerate(chapters):
+        for it in ch.items:
+            if it.kind in LABELLED_KINDS:
+                free[k][it.label] -= 1
+    for k, ch in enumerate(chapters):
+        kept: list[Item] = []
+        target: Chapter | None = None
+        for it in ch.items:
+            if it.kind in LABELLED_KINDS:
+                target = _caller(chapters, free, k, it.label)
+            elif it.kind != "note-cont":
+                target = None
+            (target.items if target is not None else kept).append(it)
+        ch.items = kept
+
+
+def _caller(chapters: list[Chapter], free: list[Counter[str]], k: int, label: str) -> Chapter | None:
+    """The nearest chapter before ``k`` with a call of ``label`` that no
+    note of its own answers, when chapter ``k`` calls no such mark."""
+    if free[k][label] >= 0:
+        return None
+    for j in range(k - 1, -1, -1):
+        if free[j][label] > 0:
+            free[j][label] -= 1
+            free[k][label] += 1
+            return chapters[j]
+    return None
+
+
+def _call_labels(items: list[Item]) -> list[str]:
+    """The labels of the calls written in the paragraphs of ``items``."""
+    out: list[str] = []
+    for it in items:
+        if it.kind not in NOTE_KINDS and it.kind != "note-cont":
+            out += [n.marker for n in parse_inlines(it.text, ALL_CALLS) if isinstance(n, NoteRef)]
+    return out
 
 
 @dataclass
