@@ -209,6 +209,17 @@ def test_notes_after_a_heading_of_their_own_pair_with_the_text_above(tmp_path):
     assert not [c for c in codes(diags) if c.startswith("note")]
 
 
+def test_notes_one_to_a_line_are_notes_of_their_own(tmp_path):
+    text = (
+        "Turnpikes\n\nThe gate took a penny a horse.¹ Carts paid more.²\n\n"
+        "¹ Toll board of 1790.\n² 1801 schedule, revised.\n[3] A note with no call.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert [(n.marker, n.pos.line) for n in ed.notes] == [("¹", 5), ("²", 6), ("3", 7)]
+    assert _calls(ed) == [("¹", "Toll board of 1790."), ("²", "1801 schedule, revised.")]
+    assert _warned(diags, "note-unreferenced") == [7]
+
+
 def test_what_follows_a_block_of_notes_is_not_a_note(tmp_path):
     text = (
         "Canal Tolls\n\nBoats paid by the ton.[1] Empty boats paid nothing.[2]\n\n"
@@ -407,6 +418,22 @@ def test_definition_list_with_blank_lines_between_term_and_definition(tmp_path):
     ed, _ = read_text(tmp_path, text)
     assert [(t, line) for t, line, _ in _glossary(ed)] == [("wassail", 7), ("standard", 11)]
     assert shape(ed.glossary[1].blocks) == ["P A tree grown on a tall trunk, so that sheep can graze beneath it."]
+
+
+def test_glossary_entries_one_to_a_line(tmp_path):
+    text = (
+        "Net Making\n\nThe nets were braided by hand.\n\n"
+        "Glossary\n\n"
+        "mesh: the square of net between four knots.\n"
+        "gauge: the flat stick that sets the size of the mesh.\n\n"
+        "The nets were tarred every spring.\n\n"
+        "braiding — making a net by hand with a needle and gauge.\n"
+        "barking — steeping a net in tannin so it lasts longer.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert [(t, line) for t, line, _ in _glossary(ed)] == [("mesh", 7), ("gauge", 8), ("braiding", 12), ("barking", 13)]
+    assert [(d.pos.line, d.pos.end_line) for d in diags.items if d.code == "glossary-inferred"] == [(12, 13)]
+    assert shape(ed.chapters[0].blocks) == ["P The nets were braided by hand.", "P The nets were tarred every spring."]
 
 
 def test_unheaded_run_of_entries_is_a_glossary_reported(tmp_path):

@@ -38,6 +38,7 @@ from .front import byline_name, find_credits, is_lost_link_line, split_title
 from .glossary import take_glossary
 from .inlines import ALL_CALLS
 from .layout import Layout, join_titles, lay_out, split_source_front
+from .notemarks import split_note_lines
 from .notes import gather_notes, pair_notes
 from .paragraphs import Para, split_paragraphs
 
@@ -95,7 +96,7 @@ class DocumentBuilder:
         self._gutenberg = bool(rights)
         if self._gutenberg:
             paras = self._set_apart_transcriber_notes(paras)
-        paras = self._drop_boilerplate(paras)
+        paras = split_note_lines(self._drop_boilerplate(paras))
         if not rights:
             front, paras = self._front(paras)
         layout = lay_out([classify(p) for p in paras], is_reference_line)

@@ -5,12 +5,13 @@ gathered by layout.py. The forms here need their neighbours to be read,
 so they are taken from the chapters' paragraphs once the layout is made:
 - under a "Glossary" heading: `term — definition`, `term: definition`,
   or a definition list (the term on a line of its own, its definition on
-  the next lines or in the next paragraph), until a paragraph in none of
-  these forms;
+  the next lines or in the next paragraph), until a paragraph in another
+  form than the first entry's;
 - with no heading: a run of two or more `term — definition` (or
-  `term: definition`) paragraphs whose terms begin in lower case, as no
+  `term: definition`) entries whose terms begin in lower case, as no
   sentence of running text does (reported, the signal being weaker).
-A paragraph in one of these shapes left as text is reported too.
+Entries may stand one to a paragraph or one to a line. A paragraph in
+one of these shapes left as text is reported too.
 """
 
 from __future__ import annotations
@@ -141,9 +142,9 @@ class _Reader:
             item = items[i]
             if item.kind not in ("content", "heading"):
                 break
-            if (parsed := headed_entry(item)) and form in ("", parsed[2]):
-                entries.append(Entry(_entry_item(item, parsed[0], parsed[1])))
-                form, i = parsed[2], i + 1
+            if (parsed := entries_of(item, headed=True)) and form in ("", parsed[0][3]):
+                entries += [Entry(_entry_item(sub, term, definition)) for sub, term, definition, _ in parsed]
+                form, i = parsed[0][3], i + 1
             elif form in ("", "pair") and i + 1 < len(items) and self._listed_pair(item, items[i + 1]):
                 head = Item("definition", item.para, "", label=item.text)
                 entries.append(Entry(head, [items[i + 1]]))
@@ -167,18 +168,20 @@ class _Reader:
 
     def run(self, items: list[Item], i: int) -> int:
         """Two or more unheaded entries in a row: the index after them, or 0."""
+        found: list[tuple[Item, str, str, str]] = []
         j = i
-        while j < len(items) and (j == i or items[j].para.blank_before < 2) and unheaded_entry(items[j]):
+        while j < len(items) and (j == i or items[j].para.blank_before < 2):
+            parsed = entries_of(items[j], headed=False)
+            if not parsed:
+                break
+            found += parsed
             j += 1
-        if j - i < 2:
+        if len(found) < 2:
             return 0
-        for item in items[i:j]:
-            parsed = unheaded_entry(item)
-            assert parsed is not None  # the loop above checked every one
-            self.found.entries.append(Entry(_entry_item(item, *parsed)))
+        self.found.entries += [Entry(_entry_item(sub, term, definition)) for sub, term, definition, _ in found]
         self.diags.add(
             codes.GLOSSARY_INFERRED,
-            f"{j - i} paragraphs in the form 'term — definition' are read as glossary entries (no Glossary heading)",
+            f"{len(found)} lines in the form 'term — definition' are read as glossary entries (no Glossary heading)",
             Position(self.file, items[i].para.start, items[j - 1].para.end),
         )
         return j
@@ -201,28 +204,47 @@ def is_term(text: str) -> bool:
     return bool(TERM.match(text)) and len(text) <= TERM_MAX_CHARS and len(text.split()) <= TERM_MAX_WORDS
 
 
+def entries_of(item: Item, headed: bool) -> list[tuple[Item, str, str, str]] | None:
+    """The entries a paragraph holds, as (item, term, definition, form):
+    one, or one a line when every line is an entry of one form (a list
+    copied without blank lines). ``headed``: under a glossary heading."""
+    if item.kind not in ("content", "heading") or (not headed and item.kind != "content"):
+        return None
+    lines = [ln.strip() for ln in item.para.lines]
+    each = [_entry_line(ln, headed) for ln in lines] if len(lines) > 1 else []
+    if each and all(each) and len({e[2] for e in each if e}) == 1:
+        subs = [Item(item.kind, item.para.with_lines((ln,), item.para.start + n), ln) for n, ln in enumerate(lines)]
+        return [(sub, *e) for sub, e in zip(subs, each, strict=True) if e]
+    one = headed_entry(item) if headed else _entry_line(item.text, headed)
+    return [(item, *one)] if one else None
+
+
 def headed_entry(item: Item) -> tuple[str, str, str] | None:
     """(term, definition, form) of a paragraph under a glossary heading;
     the form is "list" (the term on a line of its own), "dash" or "colon"."""
     lines = [ln.strip() for ln in item.para.lines]
     if len(lines) > 1 and is_term(lines[0]):
         return lines[0], " ".join(lines[1:]), "list"
+    return _entry_line(item.text, headed=True)
+
+
+def _entry_line(text: str, headed: bool) -> tuple[str, str, str] | None:
+    """(term, definition, form) of `term — definition` or `term: definition`.
+    With no heading above, the term begins in lower case (a sentence of
+    running text begins with a capital) and the definition is longer."""
+    if not headed and not text[:1].islower():
+        return None
+    least = DEFINITION_MIN_WORDS if headed else UNHEADED_DEFINITION_MIN_WORDS
     for form, pattern in (("dash", DASH_ENTRY), ("colon", COLON_ENTRY)):
-        if (m := pattern.match(item.text)) and _fits(m, DEFINITION_MIN_WORDS):
+        if (m := pattern.match(text)) and _fits(m, least):
             return m.group("term"), m.group("definition"), form
     return None
 
 
-def unheaded_entry(item: Item) -> tuple[str, str] | None:
-    """(term, definition) of a paragraph that reads as an entry with no
-    heading above it: a term in lower case (a sentence begins with a
-    capital), a dash or a colon, a definition of some words."""
-    if item.kind != "content" or not item.text[:1].islower():
-        return None
-    for pattern in (DASH_ENTRY, COLON_ENTRY):
-        if (m := pattern.match(item.text)) and _fits(m, UNHEADED_DEFINITION_MIN_WORDS):
-            return m.group("term"), m.group("definition")
-    return None
+def unheaded_entry(item: Item) -> tuple[str, str, str] | None:
+    """(term, definition, form) of a paragraph that reads as an entry with
+    no heading above it."""
+    return _entry_line(item.text, headed=False) if item.kind == "content" else None
 
 
 def _fits(m: re.Match[str], min_words: int) -> bool:

@@ -65,6 +65,25 @@ def match_note(text: str, indent: int) -> tuple[str, str, str] | None:
     return None
 
 
+def split_note_lines(paras: list[Para]) -> list[Para]:
+    """Notes copied one to a line with no blank line between them ("¹ ...",
+    "² ..."): each line that begins a note opens a paragraph of its own, so
+    that no note is read as the tail of the one before it."""
+    out: list[Para] = []
+    for p in paras:
+        starts = [n for n, line in enumerate(p.lines) if n == 0 or _begins_note(line)]
+        if len(starts) == 1 or not _begins_note(p.lines[0]):
+            out.append(p)
+            continue
+        for a, b in zip(starts, [*starts[1:], len(p.lines)], strict=True):
+            out.append(Para(p.lines[a:b], p.start + a, p.blank_before if a == 0 else 0))
+    return out
+
+
+def _begins_note(line: str) -> bool:
+    return match_note(line.strip(), len(line) - len(line.lstrip())) is not None
+
+
 def call_family(marker: str) -> str:
     """The kind of note a call of ``marker`` can be paired with."""
     if marker[:1] in "*†‡":
