@@ -482,3 +482,18 @@ def test_definition_lines_hard_wrapped_and_a_note_after_them(tmp_path):
     assert _calls(ed) == [("†", "The stint was six sheep to the acre.")]
     assert "glossary" in _removed(ed)[6]
     assert not [c for c in codes(diags) if c.startswith(("note", "glossary"))]
+
+
+def test_definition_lines_ending_the_term_other_ways(tmp_path):
+    text = (
+        "Sluices\n\nThe sluice keeper kept the level.\n\n\n"
+        "Definition: penstock\n\nA gate or pipe that lets water to a wheel.\n\n"
+        "Definition: freeboard: the height of a bank above the water it holds.\n\n"
+        "Definition: sluice — a gate that controls the flow of water.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    assert _glossary(ed) == [
+        ("penstock", 6, "P A gate or pipe that lets water to a wheel."),
+        ("freeboard", 10, "P the height of a bank above the water it holds."),
+        ("sluice", 12, "P a gate that controls the flow of water."),
+    ]

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from .notemarks import NOTES_HEADER, match_note
 from .paragraphs import Para
 
-# "Definition: TERM." with the definition after it or in the next paragraphs.
-DEFINITION = re.compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)\.\s*(?P<rest>.*)$", re.S)
+# "Definition: TERM." with the definition after it or in the next paragraphs;
+# the term may also end at a colon or a spaced dash ("Definition: TERM:
+# text"), or with the line ("Definition: TERM", the text below).
+DEFINITION = re.compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)(?:\s*(?:\.|:|\s[—–])\s*(?P<rest>.*)|\s*)$", re.S)
 # "Published by NAME" alone: a blog's publisher line, followed by a note
 # about the publisher.
 PUBLISHED_BY = re.compile(r"^Published by\s+(?P<name>\S.{1,60})$")
@@ -87,7 +89,7 @@ def _note(para: Para, text: str) -> Item | None:
 
 def _definition(para: Para, text: str) -> Item | None:
     m = DEFINITION.match(text)
-    return Item("definition", para, m.group("rest"), label=m.group("term").strip()) if m else None
+    return Item("definition", para, m.group("rest") or "", label=m.group("term").strip()) if m else None
 
 
 def _publisher(para: Para, text: str) -> Item | None:
