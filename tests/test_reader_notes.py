@@ -79,7 +79,7 @@ def test_moving_notes_to_the_end_leaves_the_notes_the_same(tmp_path):
 SUPERSCRIPTS = """\
 The Tide Mill at Orford Reach
 
-The mill ground corn on the ebb for two hundred years.¹ Its wheel was rebuilt in 1790, and again in 1855.²
+The mill ground corn on the ebb for two hundred years.¹ Its wheel was rebuilt in 1790, and again in 1855² by the estate.
 
 Its last miller wrote in his daybook:
 
@@ -105,7 +105,7 @@ def test_superscript_notes_under_a_notes_heading(tmp_path):
     body = shape(ed.chapters[0].blocks)
     assert (
         body[0]
-        == "P The mill ground corn on the ebb for two hundred years.⟨¹⟩ Its wheel was rebuilt in 1790, and again in 1855.⟨²⟩"
+        == "P The mill ground corn on the ebb for two hundred years.⟨¹⟩ Its wheel was rebuilt in 1790, and again in 1855⟨²⟩ by the estate."
     )
     # a quotation closed before its call is still a displayed one
     assert body[2] == "Q “Water low. Wheel stopped at four. Sent the boy home.”⟨³⟩"

@@ -29,12 +29,12 @@ BRACKET_CALL = re.compile(rf"\[(?:{BRACKET_LABEL})\]")
 # not match.
 STAR_CALL = re.compile(rf"(?<=[^\s*†‡])(?:{SYMBOL_LABEL})(?=[\s,.;:)\]'\"’”(\[]|$)")
 
-# `book.¹`, `“...”³`, `centuries¹²`: superscript figures glued to a word of
-# three letters or more, or to punctuation, a quotation mark or a bracket.
-# After a figure or a short word they are an exponent or a unit (`10³`,
-# `m²`, `km²`), not a call.
+# `book.¹`, `“...”³`, `centuries¹²`, `in 1871²`: superscript figures glued
+# to a word of three letters or more, to a year, or to punctuation, a
+# quotation mark or a bracket. After a short number or a short word they
+# are an exponent or a unit (`10³`, `m²`, `km²`), not a call.
 _LETTER = rf"[^\W\d_{SUPERSCRIPT_DIGITS}]"
-SUPER_CALL = re.compile(rf"(?:(?<={_LETTER}{{3}})|(?<=[.,;:!?'\"’”)\]]))(?:{SUPER_LABEL})(?![^\W_])")
+SUPER_CALL = re.compile(rf"(?:(?<={_LETTER}{{3}})|(?<=\D\d{{4}})|(?<=[.,;:!?'\"’”)\]]))(?:{SUPER_LABEL})(?![^\W_])")
 
 # Every call style, as ``parse_inlines`` takes them.
 ALL_CALLS = "[*¹"
