@@ -366,7 +366,7 @@ def test_glossary_heading_with_dash_entries(tmp_path):
         "Dry-Stone Walls\n\nThe walls of the upper dale were built without mortar.\n\n"
         "Glossary\n\n"
         "through-stone — a long stone laid across the wall to tie its two faces together.\n\n"
-        "cope — the row of stones set on edge along the top of a wall.\n\n"
+        "cope - the row of stones set on edge along the top of a wall.\n\n"
         "Posted in Landscape\n"
     )
     ed, diags = read_text(tmp_path, text)

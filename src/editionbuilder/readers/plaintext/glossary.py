@@ -38,8 +38,8 @@ GLOSSARY_HEADING = re.compile(
 _TERM = r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])|\s(?=[^\W\d_]))*"
 TERM = re.compile(rf"^{_TERM}$")
 # "term — definition": a spaced em or en dash, an unspaced em dash, or a
-# spaced double hyphen between the term and its definition.
-DASH_ENTRY = re.compile(rf"^(?P<term>{_TERM})(?:\s+[—–]\s*|—\s*|\s+--\s+)(?P<definition>\S.*)$", re.S)
+# spaced hyphen or double hyphen between the term and its definition.
+DASH_ENTRY = re.compile(rf"^(?P<term>{_TERM})(?:\s+[—–]\s*|—\s*|\s+--?\s+)(?P<definition>\S.*)$", re.S)
 # "term: definition".
 COLON_ENTRY = re.compile(rf"^(?P<term>{_TERM}):\s+(?P<definition>\S.*)$", re.S)
 TERM_MAX_WORDS = 5
