@@ -133,6 +133,15 @@ def test_notes_numbered_past_999_are_notes_of_their_own(tmp_path):
     assert not [c for c in codes(diags) if c.startswith("note")]
 
 
+def test_a_bracketed_year_is_no_call(tmp_path):
+    text = (
+        "Translations\n\nThe English edition (London, 2012 [1964]) kept the title.[1]\n\n[1] Its publisher's choice.\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    assert shape(ed.chapters[0].blocks) == ["P The English edition (London, 2012 [1964]) kept the title.⟨1⟩"]
+    assert not [c for c in codes(diags) if c.startswith("note")]
+
+
 def test_calls_around_citations_and_quotations(tmp_path):
     text = (
         "Salt Roads\n\n"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ...model import Emphasis, Inline, NoteRef, Text
-from .notemarks import BRACKET_LABEL, SUPER_LABEL, SUPERSCRIPT_DIGITS, SYMBOL_LABEL
+from .notemarks import SUPER_LABEL, SUPERSCRIPT_DIGITS, SYMBOL_LABEL
 
 # `_words_`: Project Gutenberg's and e-mail's way of writing italics. The
 # underscores must hug non-space text and not touch word characters outside,
@@ -20,8 +20,10 @@ EMPHASIS = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 
 # `[12]`, `[1000]` or `[B]`: the bracketed call of Gutenberg texts and many
 # web copies; up to four digits or one capital letter, so that `[of corn]`,
-# `[sic]` and `[Hegel: ..., p. 535.]` are never taken for calls.
-BRACKET_CALL = re.compile(rf"\[(?:{BRACKET_LABEL})\]")
+# `[sic]` and `[Hegel: ..., p. 535.]` are never taken for calls. Four
+# figures must be glued to a word or punctuation: `2012 [1964]` is the
+# first edition's year, not note 1964.
+BRACKET_CALL = re.compile(r"\[(?:\d{1,3}|[A-Z])\]|(?<=[^\s\d(\[])\[\d{4}\]")
 
 # `word*`, `'†`, `.**`: a symbol glued to the end of the text before it and
 # followed by a space, punctuation, a bracket or the end. Symbols standing
