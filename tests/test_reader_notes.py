@@ -4,6 +4,8 @@ people, places and words are invented)."""
 
 from __future__ import annotations
 
+import pytest
+
 from editionbuilder.model import BlockQuote, LineBreak, NoteRef, Paragraph
 from editionbuilder.walk import iter_inlines
 from readerkit import codes, flat, read_text, shape
@@ -62,16 +64,36 @@ def _at_the_end(text: str, notes: tuple[int, ...]) -> str:
     return "\n\n".join(kept + [paras[i] for i in notes]) + "\n"
 
 
-def test_moving_notes_to_the_end_leaves_the_notes_the_same(tmp_path):
+# The SYMBOLS text with its marks in the other styles: the same notes.
+STYLES = {
+    "symbols": ("*", "†", "‡", "**"),
+    "brackets": ("[1]", "[2]", "[3]", "[4]"),
+    "superscripts": ("¹", "²", "³", "⁴"),
+}
+
+
+def _styled(marks: tuple[str, ...]) -> str:
+    """SYMBOLS with its four marks replaced, in calls and in notes."""
+    text = SYMBOLS.replace("**", "\x00")
+    for old, new in zip(("*", "†", "‡", "\x00"), marks, strict=True):
+        text = text.replace(old, new)
+    return text
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_moving_notes_to_the_end_leaves_the_notes_the_same(tmp_path, style):
     # Metamorphic: where a note's text stands (after its paragraph or in a
     # block at the end) does not change what the notes say or which call
-    # points to which.
-    moved = _at_the_end(SYMBOLS, (2, 4, 5, 7))
-    assert moved.endswith("** Its site is now a car park.\n")
-    before, _ = read_text(tmp_path, SYMBOLS, name="a.txt")
+    # points to which, whatever the marks.
+    text = _styled(STYLES[style])
+    moved = _at_the_end(text, (2, 4, 5, 7))
+    assert moved.endswith("Its site is now a car park.\n") and moved != text
+    before, _ = read_text(tmp_path, text, name="a.txt")
     after, diags = read_text(tmp_path, moved, name="b.txt")
+    assert len(before.notes) == 4
     assert [(n.marker, shape(n.blocks)) for n in after.notes] == [(n.marker, shape(n.blocks)) for n in before.notes]
     assert _calls(after) == _calls(before)
+    assert [text for _, text in _calls(after)] == [flat(n.blocks[0].inlines) for n in after.notes]
     assert shape(after.chapters[0].blocks) == shape(before.chapters[0].blocks)
     assert not [c for c in codes(diags) if c.startswith("note")]
 
