@@ -123,18 +123,17 @@ Works Cited
 
 def test_superscript_notes_under_a_notes_heading(tmp_path):
     ed, diags = read_text(tmp_path, SUPERSCRIPTS)
-    # the label in plain figures: the superscript is how a call is printed
-    assert [(n.marker, n.pos.line) for n in ed.notes] == [("1", 13), ("2", 15), ("3", 17)]
+    assert [(n.marker, n.pos.line) for n in ed.notes] == [("¹", 13), ("²", 15), ("³", 17)]
     body = shape(ed.chapters[0].blocks)
     assert (
         body[0]
-        == "P The mill ground corn on the ebb for two hundred years.⟨1⟩ Its wheel was rebuilt in 1790, and again in 1855⟨2⟩ by the estate."
+        == "P The mill ground corn on the ebb for two hundred years.⟨¹⟩ Its wheel was rebuilt in 1790, and again in 1855⟨²⟩ by the estate."
     )
     # a quotation closed before its call is still a displayed one
-    assert body[2] == "Q “Water low. Wheel stopped at four. Sent the boy home.”⟨3⟩"
+    assert body[2] == "Q “Water low. Wheel stopped at four. Sent the boy home.”⟨³⟩"
     # exponents and units are no calls
     assert body[3] == "P The room measured some 40 m² and the pond held 10³ tons of water at the spring tides."
-    assert [m for m, _ in _calls(ed)] == ["1", "2", "3"]
+    assert [m for m, _ in _calls(ed)] == ["¹", "²", "³"]
     # the heading after the notes is not a note's second paragraph
     assert [len(n.blocks) for n in ed.notes] == [1, 1, 1]
     assert not [c for c in codes(diags) if c.startswith("note")]
@@ -234,7 +233,7 @@ def test_notes_after_a_heading_of_their_own_pair_with_the_text_above(tmp_path):
     ed, diags = read_text(tmp_path, text)
     assert [(c.role, len(c.blocks)) for c in ed.chapters] == [("chapter", 1), ("chapter", 1)]
     assert _calls(ed) == [
-        ("1", "Board minutes, 1851."),
+        ("¹", "Board minutes, 1851."),
         ("†", "Colza was replaced by paraffin in 1870."),
         ("*", "Held at the county archive."),
     ]
@@ -247,8 +246,8 @@ def test_notes_one_to_a_line_are_notes_of_their_own(tmp_path):
         "¹ Toll board of 1790.\n² 1801 schedule, revised.\n[3] A note with no call.\n"
     )
     ed, diags = read_text(tmp_path, text)
-    assert [(n.marker, n.pos.line) for n in ed.notes] == [("1", 5), ("2", 6), ("3", 7)]
-    assert _calls(ed) == [("1", "Toll board of 1790."), ("2", "1801 schedule, revised.")]
+    assert [(n.marker, n.pos.line) for n in ed.notes] == [("¹", 5), ("²", 6), ("3", 7)]
+    assert _calls(ed) == [("¹", "Toll board of 1790."), ("²", "1801 schedule, revised.")]
     assert _warned(diags, "note-unreferenced") == [7]
 
 

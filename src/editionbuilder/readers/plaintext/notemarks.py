@@ -84,14 +84,6 @@ def _begins_note(line: str) -> bool:
     return match_note(line.strip(), len(line) - len(line.lstrip())) is not None
 
 
-def plain_label(label: str) -> str:
-    """A note's label in plain figures: `¹²` is 12."""
-    return label.translate(_PLAIN)
-
-
-_PLAIN = str.maketrans(SUPERSCRIPT_DIGITS, "0123456789")
-
-
 def call_family(marker: str) -> str:
     """The kind of note a call of ``marker`` can be paired with."""
     if marker[:1] in "*†‡":

@@ -14,9 +14,7 @@ before it (its window), each convention its own way:
   group, among the bracketed calls of the window, because such texts
   restart numbering on every printed page and misnumber some notes.
 Unpaired calls go back to being text, with a warning; unpaired notes are
-kept, with a warning, so that no sentence is lost. A paired call and its
-note take the label in plain figures (`¹²` is note 12, the superscript
-being the way a call is printed, as the brackets of `[12]` are).
+kept, with a warning, so that no sentence is lost.
 """
 
 from __future__ import annotations
@@ -45,7 +43,7 @@ from .blocks import _TABULAR, NoteDraft
 from .classify import Item
 from .inlines import ALL_CALLS, call_text, parse_inlines
 from .layout import Chapter
-from .notemarks import LABELLED_KINDS, NOTE_KINDS, call_family, plain_label
+from .notemarks import LABELLED_KINDS, NOTE_KINDS, call_family
 
 
 def gather_notes(chapters: list[Chapter]) -> None:
@@ -120,7 +118,7 @@ def _make_note(d: NoteDraft, note_id: str, file: str) -> Note:
         else:
             blocks.append(Paragraph(parse_inlines(p.text), pos))
     end = d.paras[-1].end
-    return Note(note_id, tuple(blocks), plain_label(d.label), "footnote", Position(file, d.paras[0].start, end))
+    return Note(note_id, tuple(blocks), d.label, "footnote", Position(file, d.paras[0].start, end))
 
 
 def _groups(drafts: list[NoteDraft]) -> list[list[int]]:
@@ -225,9 +223,7 @@ def _rewrite(blocks: list[Block], by_call: dict[int, str]) -> list[Block]:
     def fix(node: Inline) -> Inline:
         if isinstance(node, NoteRef) and not node.note_id:
             i = next(counter)
-            if i in by_call:
-                return replace(node, note_id=by_call[i], marker=plain_label(node.marker))
-            return Text(call_text(node))
+            return replace(node, note_id=by_call[i]) if i in by_call else Text(call_text(node))
         return node
 
     return list(map_inline_runs(map_nodes(tuple(blocks), fix), merge_texts))
