@@ -310,6 +310,41 @@ def test_dash_attribution_in_the_next_paragraph_and_on_the_same_line(tmp_path):
     assert shape(ed.chapters[0].blocks)[-1].startswith("P “Nobody listens to the treble.”—and that")
 
 
+def test_citation_alone_in_the_next_paragraph_is_the_attribution(tmp_path):
+    text = (
+        "Bells\n\n"
+        "“A bell is cast once and heard for three hundred years.”\n\n"
+        "(Whitby, 1921, p. 8)\n\n"
+        "The tenor was recast anyway.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    (quote,) = _quotes(ed)
+    assert flat(quote.attribution) == "(Whitby, 1921, p.\u00a08)"  # typography: a no-break space
+    assert (quote.pos.line, quote.pos.end_line) == (3, 5)
+    assert shape(ed.chapters[0].blocks)[-1] == "P The tenor was recast anyway."
+
+
+def test_indented_quotation_with_its_source_below(tmp_path):
+    text = (
+        "Two Extracts\n\n"
+        "The first:\n\n"
+        "    The sea gives and the sea takes, and the parish\n"
+        "    keeps the account.\n"
+        "    — Parish register, 1740\n\n"
+        "The second:\n\n"
+        "    Every wreck is a harvest for somebody.\n\n"
+        "— Tobias Wren, Coast Notes\n\n"
+        "And that was the end of it.\n"
+    )
+    ed, _ = read_text(tmp_path, text)
+    first, second = _quotes(ed)
+    assert flat(first.attribution) == "Parish register, 1740"
+    assert "Parish register" not in " ".join(shape(first.blocks))
+    assert flat(second.attribution) == "Tobias Wren, Coast Notes"
+    assert (second.pos.line, second.pos.end_line) == (11, 13)
+    assert shape(ed.chapters[0].blocks)[-1] == "P And that was the end of it."
+
+
 def test_multi_paragraph_quotation_with_a_dash_attribution(tmp_path):
     text = (
         "The Rules of the Reading Room\n\n"

@@ -28,7 +28,7 @@ from .classify import ILLUSTRATION, Item
 from .inlines import parse_inlines
 from .notemarks import NOTE_KINDS
 from .paragraphs import Para
-from .quotes import closes_inline, find_quote, opens_quotation, quotation_parts
+from .quotes import closes_inline, find_quote, indented_source, opens_quotation, quotation_parts
 
 # A line of a table or an ASCII box: a gap of three or more spaces between
 # words (aligned columns), or a line drawn with | + - characters.
@@ -186,9 +186,12 @@ class ScopeBuilder:
                 parts.append("\n".join(ln[base:] for ln in p.lines))
             self._add(Preformatted("".join(parts), self.pos(group[0], group[-1])))
             return j + 1
-        blocks = tuple(self._indented_para(p) for p in group)
-        self._add(BlockQuote(blocks, (), self.pos(group[0], group[-1])))
-        return j + 1
+        after = items[j + 1].para if j + 1 < len(items) and items[j + 1].kind == "content" else None
+        quote, source, took = indented_source(group, after)
+        blocks = tuple(self._indented_para(p) for p in quote)
+        last = after if took and after is not None else group[-1]
+        self._add(BlockQuote(blocks, self._inl(source) if source else (), self.pos(group[0], last)))
+        return j + 2 if took else j + 1
 
     def _indented_para(self, p: Para) -> Paragraph:
         if len(p.lines) > 1 and all(len(ln.strip()) <= VERSE_MAX_LINE for ln in p.lines):

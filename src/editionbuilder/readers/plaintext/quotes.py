@@ -33,6 +33,9 @@ _TAIL = re.compile(
 _DASH_TAIL = re.compile(rf"^[\s.,;:!?]*{_CALL}?[\s.,;:!?]*\s(?P<dash>[—–―]|--?)\s*(?P<who>[A-Z0-9].*)$", re.S)
 # A line or paragraph that is a dash attribution alone: "— Name, Work".
 DASH_LINE = re.compile(r"^(?:[—–―]|--?)\s*(?P<who>[A-Z0-9].*)$", re.S)
+# A line or paragraph that is a parenthetical alone: the citation of the
+# quotation above it, set on a line of its own.
+PAREN_LINE = re.compile(r"^(?P<who>\([^()]+\))\.?$")
 # An attribution is a name and a source, not a passage of text.
 ATTRIBUTION_MAX_WORDS = 25
 # On the closing mark's own line, a dash attribution is shorter and is no
@@ -147,12 +150,34 @@ def _closed_at(paras: list[Para], j: int, k: int, stops: set[int]) -> QuoteSpan 
         # A call after the citation stays with it, in the attribution.
         source = m.group("paren").strip() + (m.group("call") or "")
         return QuoteSpan(j, source, "yes", k + 1 + m.start("paren"))
-    nxt = j + 1
-    if nxt < len(paras) and nxt not in stops and len(paras[nxt].lines) == 1:
-        line = DASH_LINE.match(paras[nxt].text)
-        if line and len(line.group("who").split()) <= ATTRIBUTION_MAX_WORDS:
-            return QuoteSpan(nxt, line.group("who").strip(), "yes", alone=True)
+    if j + 1 < len(paras) and j + 1 not in stops and (source := source_line(paras[j + 1])):
+        return QuoteSpan(j + 1, source, "yes", alone=True)
     return QuoteSpan(j, "", "yes")
+
+
+def source_line(para: Para) -> str:
+    """The source a one-line paragraph gives alone ("— Name, Work" or
+    "(Name, 1990, p. 4)"), or ""; a dash keeps its source without it."""
+    if len(para.lines) != 1:
+        return ""
+    text = para.text
+    m = DASH_LINE.match(text) or PAREN_LINE.match(text)
+    return m.group("who").strip() if m and len(text.split()) <= ATTRIBUTION_MAX_WORDS else ""
+
+
+def indented_source(quote: list[Para], after: Para | None) -> tuple[list[Para], str, bool]:
+    """An indented quotation's source: its last line when that is a dash
+    line or a parenthetical alone, or the one-line paragraph ``after`` it
+    in that form. Returns the quotation's paragraphs without it, the
+    source, and whether ``after`` was taken."""
+    last = quote[-1]
+    tail = last.with_lines(last.lines[-1:], last.end)
+    if (source := source_line(tail)) and (len(last.lines) > 1 or len(quote) > 1):
+        rest = [last.with_lines(last.lines[:-1], last.start)] if len(last.lines) > 1 else []
+        return quote[:-1] + rest, source, False
+    if after is not None and after.blank_before < 2 and (source := source_line(after)):
+        return quote, source, True
+    return quote, "", False
 
 
 def _is_dash_source(para: Para, at: int, who: str) -> bool:
