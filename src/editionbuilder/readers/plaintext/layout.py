@@ -162,7 +162,9 @@ def _place_comment(item: Item, layout: Layout) -> None:
     if layout.comments:
         layout.comments[-1].items.append(item)
     else:
-        layout.comments.append(Entry(Item("comment", item.para, item.text, label="")))
+        # A note opening the comments has no comment to go to: its whole text,
+        # mark included, opens one.
+        layout.comments.append(Entry(Item("comment", item.para, item.para.text, label="")))
 
 
 def _rest_lines(item: Item) -> str:

@@ -36,9 +36,10 @@ INLINE_NOTE = re.compile(r"^\[Footnote(?:\s+(?P<a>\w{1,3})\s*:|\s*:\s*(?P<b>\w{1
 # "* text", "** text", "† text": a symbol note. The text must not begin
 # with another mark, so a row of stars (a scene break) is never a note.
 MARK_NOTE = re.compile(rf"^(?P<label>{SYMBOL_LABEL})\s+(?P<rest>[^*†‡\s].*)$", re.S)
-# "¹ text", or "¹Text" glued to a word: a superscript-numbered note. No
-# paragraph of running text begins with a superscript figure.
-SUPER_NOTE = re.compile(rf"^(?P<label>{SUPER_LABEL})(?:\s+|(?=[^\W\d_]))(?P<rest>\S.*)$", re.S)
+# "¹ text": a superscript-numbered note. No paragraph of running text
+# begins with a superscript figure and a space. ("¹Text", glued, is one
+# word to the source's word count, so it is not split.)
+SUPER_NOTE = re.compile(rf"^(?P<label>{SUPER_LABEL})\s+(?P<rest>\S.*)$", re.S)
 # "Notes", "Footnotes:", "NOTES", "Endnotes": the heading of a block of notes.
 NOTES_HEADER = re.compile(r"^(?:FOOT|END)?NOTES?:?$", re.I)
 # A symbol note indented this much is an indented list or verse, not a note.
