@@ -563,3 +563,19 @@ def test_definition_lines_ending_the_term_other_ways(tmp_path):
         ("freeboard", 10, "P the height of a bank above the water it holds."),
         ("sluice", 12, "P a gate that controls the flow of water."),
     ]
+
+
+def test_a_definition_runs_on_over_prose_only(tmp_path):
+    text = (
+        "Fairs\n\nThe fair was chartered in 1290.\n\n\n"
+        "Definition: pie powder court.\n\n"
+        "A court held at a fair to settle disputes on the spot, before the dust was off the traders' feet.\n\n"
+        "Its records are thin, but one roll survives from 1601 and names eleven cases, most of them debts.\n\n"
+        "References\n\n"
+        "Labels: fairs, law\n"
+    )
+    ed, diags = read_text(tmp_path, text)
+    (entry,) = ed.glossary
+    assert [b.pos.line for b in entry.blocks] == [8, 10]
+    assert _warned(diags, "glossary-continued") == [10]
+    assert shape(ed.chapters[0].blocks)[-2:] == ["P References", "P Labels: fairs, law"]

@@ -58,6 +58,11 @@ GLOSSARY_INFERRED = _define(
     _INFO,
     "paragraphs in the form 'term — definition' with no Glossary heading above them were read as glossary entries",
 )
+GLOSSARY_CONTINUED = _define(
+    "glossary-continued",
+    _INFO,
+    "a paragraph after a Definition: entry's text was read as more of that definition",
+)
 GLOSSARY_LIKE_TEXT = _define(
     "glossary-like-text",
     _WARNING,

@@ -62,12 +62,26 @@ def take_glossary(layout: Layout, is_reference: Callable[[str], bool], diags: Di
     leave the text); a "Glossary" heading above `Definition:` entries is
     taken too. Returns what was taken."""
     found = Glossary()
+    _report_continued(layout.glossary, diags, file)
     reader = _Reader(found, is_reference, diags, file, {e.head.para.start for e in layout.glossary})
     for ch in list(layout.chapters):
         headed = ch.heading is not None and GLOSSARY_HEADING.match(ch.heading.text)
         if not (headed and reader.chapter_heading(ch, layout)):
             ch.items = reader.items(ch.items)
     return found
+
+
+def _report_continued(entries: list[Entry], diags: Diagnostics, file: str) -> None:
+    """A `Definition:` entry's paragraphs after its definition are its own
+    by their place and shape only (layout.py): each is reported."""
+    for e in entries:
+        later = e.items if e.head.text.strip() else e.items[1:]
+        for it in later:
+            diags.add(
+                codes.GLOSSARY_CONTINUED,
+                f"read as a further paragraph of the definition of {e.head.label!r}",
+                Position(file, it.para.start, it.para.end),
+            )
 
 
 @dataclass

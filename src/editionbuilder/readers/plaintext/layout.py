@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .classify import Item, numbered_item
-from .notemarks import LABELLED_KINDS, NOTE_KINDS, may_continue_note
+from .notemarks import LABELLED_KINDS, NOTE_KINDS, continues_entry
 
 # A numbered list with no "N thoughts on" heading is taken for reader
 # comments only when its items are this long on average (comments are
@@ -100,7 +100,16 @@ def _switch(mode: str, item: Item, items: list[Item], i: int, layout: Layout) ->
         return "body"
     if mode == "glossary" and (item.kind in ("heading", *NOTE_KINDS) or item.para.blank_before >= 2):
         return "body"
+    if mode == "glossary" and item.kind == "content" and _has_text(layout) and not continues_entry(item.para):
+        return "body"
     return mode
+
+
+def _has_text(layout: Layout) -> bool:
+    """The last `Definition:` entry has its text (on its line or in the
+    paragraph after it): what comes next continues it only as prose."""
+    entry = layout.glossary[-1] if layout.glossary else None
+    return entry is None or bool(entry.head.text.strip() or entry.items)
 
 
 def _continues_notes(item: Item) -> bool:
@@ -134,9 +143,9 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
 
 def _after_note(chapter: Chapter, item: Item) -> bool:
     """A paragraph in a notes block continues a note only if one has begun
-    and it reads as a note's paragraph (notemarks.may_continue_note)."""
+    and it reads as a note's paragraph (notemarks.continues_entry)."""
     last = chapter.items[-1].kind if chapter.items else ""
-    return last in (*LABELLED_KINDS, "note-cont") and may_continue_note(item.para)
+    return last in (*LABELLED_KINDS, "note-cont") and continues_entry(item.para)
 
 
 def _inside_contents(item: Item, layout: Layout) -> bool:

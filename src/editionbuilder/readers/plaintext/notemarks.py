@@ -94,16 +94,18 @@ def call_family(marker: str) -> str:
     return "bracket-note"
 
 
-def may_continue_note(para: Para) -> bool:
-    """Whether a paragraph after a note in a block of notes can be that
-    note's next paragraph: indented (a quotation, verse or table inside the
-    note) or prose: a sentence's end, on one line of some length or on
-    lines wrapped at a width. A short line without a sentence's end ("Works
-    Cited", a tag, a name) or a stack of short lines (a related post's
-    title, date and category) is what follows the notes, not one of them."""
+def continues_entry(para: Para) -> bool:
+    """Whether an unmarked paragraph after a note in a block of notes, or
+    after a `Definition:` entry, can be that note's or entry's next
+    paragraph: indented (a quotation, verse or table inside it) or prose:
+    a sentence's end (or a comma, leading into a quotation), on one line of
+    some length or on lines wrapped at a width. A short line without a
+    sentence's end ("Works Cited", "References", "Labels: ...", a name) or
+    a stack of short lines (a related post's title, date and category) is
+    what follows, not part of it."""
     if para.min_indent >= 2:
         return True
-    if not re.search(r"[.!?:;)\]”’\"'…]$", para.text):
+    if not re.search(r"[.!?:;,)\]”’\"'…]$", para.text):
         return False
     if len(para.lines) == 1:
         return len(para.text.split()) >= CONTINUATION_MIN_WORDS
