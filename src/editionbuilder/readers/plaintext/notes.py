@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ... import codes
 from ...diagnostics import Diagnostics
@@ -91,12 +91,6 @@ def _call_labels(items: list[Item]) -> list[str]:
     return out
 
 
-@dataclass
-class Pairing:
-    by_call: dict[int, str]  # call index -> note id
-    notes: list[Note]
-
-
 def pair_notes(
     blocks: list[Block], drafts: list[NoteDraft], file: str, new_id: Callable[[], str], diags: Diagnostics
 ) -> tuple[list[Block], list[Note]]:
@@ -129,46 +123,61 @@ def _groups(drafts: list[NoteDraft]) -> list[list[int]]:
 
 
 def _pair(calls: list[NoteRef], drafts: list[NoteDraft], notes: list[Note]) -> dict[int, str]:
-    by_call: dict[int, str] = {}
+    pairer = _Pairer(calls, drafts, notes)
     low = 0
     for members in _groups(drafts):
         high = drafts[members[0]].calls_before
-        window = [i for i in range(low, high) if i not in by_call]
-        inline = [k for k in members if drafts[k].kind == "inline-note"]
-        bracketed = [i for i in window if call_family(calls[i].marker) == "bracket-note"]
-        for i, k in zip(bracketed, inline, strict=False):
-            by_call[i] = notes[k].id
-        _pair_labels(window, [k for k in members if k not in inline], calls, drafts, notes, by_call)
-        for k in members:
-            if k not in inline and notes[k].id not in by_call.values():
-                _pair_earlier(low, k, calls, drafts, notes, by_call)
+        pairer.group(members, low, high)
         low = high
-    return by_call
+    return pairer.by_call
 
 
-def _pair_labels(window, members, calls, drafts, notes, by_call) -> None:
-    """Within a group: a number one note has takes all its calls (a note
-    called twice); a symbol, or a number several notes share, pairs call
-    and note in order (a second `*` is another note, whose text is lost)."""
-    labels: dict[str, list[int]] = {}
-    for k in members:
-        labels.setdefault(drafts[k].label, []).append(k)
-    for label, owners in labels.items():
-        found = [i for i in window if calls[i].marker == label and i not in by_call]
-        if len(owners) == 1 and drafts[owners[0]].kind != "mark-note":
-            for i in found:
-                by_call[i] = notes[owners[0]].id
-        else:
-            for i, k in zip(found, owners, strict=False):
-                by_call[i] = notes[k].id
+@dataclass
+class _Pairer:
+    """Calls (by index) paired with notes, group by group."""
 
+    calls: list[NoteRef]
+    drafts: list[NoteDraft]
+    notes: list[Note]
+    by_call: dict[int, str] = field(default_factory=dict)  # call index -> note id
 
-def _pair_earlier(low, k, calls, drafts, notes, by_call) -> None:
-    """The nearest unpaired call of the note's label before its window."""
-    for i in range(low - 1, -1, -1):
-        if i not in by_call and calls[i].marker == drafts[k].label:
-            by_call[i] = notes[k].id
-            return
+    def group(self, members: list[int], low: int, high: int) -> None:
+        """Pair the notes ``members`` with the calls ``low``..``high``."""
+        window = [i for i in range(low, high) if i not in self.by_call]
+        inline = [k for k in members if self.drafts[k].kind == "inline-note"]
+        bracketed = [i for i in window if call_family(self.calls[i].marker) == "bracket-note"]
+        for i, k in zip(bracketed, inline, strict=False):
+            self.by_call[i] = self.notes[k].id
+        labelled = [k for k in members if k not in inline]
+        self.labels(window, labelled)
+        paired = set(self.by_call.values())
+        for k in labelled:
+            if self.notes[k].id not in paired:
+                self.earlier(low, k)
+
+    def labels(self, window: list[int], members: list[int]) -> None:
+        """Within a group: a number one note has takes all its calls (a
+        note called twice); a symbol, or a number several notes share,
+        pairs call and note in order (a second `*` is another note, whose
+        text is lost)."""
+        owners: dict[str, list[int]] = {}
+        for k in members:
+            owners.setdefault(self.drafts[k].label, []).append(k)
+        for label, ks in owners.items():
+            found = [i for i in window if self.calls[i].marker == label and i not in self.by_call]
+            if len(ks) == 1 and self.drafts[ks[0]].kind != "mark-note":
+                for i in found:
+                    self.by_call[i] = self.notes[ks[0]].id
+            else:
+                for i, k in zip(found, ks, strict=False):
+                    self.by_call[i] = self.notes[k].id
+
+    def earlier(self, low: int, k: int) -> None:
+        """The nearest unpaired call of note ``k``'s label before its window."""
+        for i in range(low - 1, -1, -1):
+            if i not in self.by_call and self.calls[i].marker == self.drafts[k].label:
+                self.by_call[i] = self.notes[k].id
+                return
 
 
 def _calls(blocks: Sequence[Block]) -> list[tuple[NoteRef, Position]]:
