@@ -48,6 +48,31 @@ QUOTE_UNCLOSED = _define(
 NOTE_UNREFERENCED = _define("note-unreferenced", _WARNING, "a note has no call in the text: it is kept")
 NOTE_CALL_UNMATCHED = _define("note-call-unmatched", _WARNING, "a footnote call has no note: it is kept as text")
 NOTE_CALLED_TWICE = _define("note-called-twice", _INFO, "one note is called more than once in the text")
+NOTE_CONTINUED = _define(
+    "note-continued",
+    _INFO,
+    "a paragraph with no mark in a block of notes was read as the next paragraph of the note before it",
+)
+GLOSSARY_INFERRED = _define(
+    "glossary-inferred",
+    _INFO,
+    "paragraphs in the form 'term — definition' with no Glossary heading above them were read as glossary entries",
+)
+GLOSSARY_CONTINUED = _define(
+    "glossary-continued",
+    _INFO,
+    "a paragraph after a Definition: entry's text was read as more of that definition",
+)
+GLOSSARY_LIKE_TEXT = _define(
+    "glossary-like-text",
+    _WARNING,
+    "a paragraph shaped like a glossary entry ('term — definition') stands alone: it is kept as text",
+)
+GLOSSARY_HEADING_EMPTY = _define(
+    "glossary-heading-empty",
+    _WARNING,
+    "a Glossary heading is followed by no entry in a form the reader knows: it is kept as text",
+)
 COMMENTS_MISSING = _define(
     "comments-missing", _WARNING, "the page announces more readers' comments than the copy holds: some were lost"
 )

@@ -36,8 +36,11 @@ from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
 from .front import byline_name, find_credits, is_lost_link_line, split_title
+from .glossary import take_glossary
+from .inlines import ALL_CALLS
 from .layout import Layout, join_titles, lay_out, split_source_front
-from .notes import pair_notes
+from .notemarks import split_note_lines
+from .notes import gather_notes, pair_notes
 from .paragraphs import Para, split_paragraphs
 
 # Chapters of a source edition that a new edition replaces with its own:
@@ -94,10 +97,13 @@ class DocumentBuilder:
         self._gutenberg = bool(rights)
         if self._gutenberg:
             paras = self._set_apart_transcriber_notes(paras)
-        paras = self._drop_boilerplate(paras)
+        paras = split_note_lines(self._drop_boilerplate(paras))
         if not rights:
             front, paras = self._front(paras)
         layout = lay_out([classify(p) for p in paras], is_reference_line)
+        if not rights:
+            self._glossary_sections(layout)
+            gather_notes(layout.chapters)
         chapters = self._chapters(layout, front, gutenberg=bool(rights))
         glossary = self._glossary(layout)
         self.references[:0] = self._bibliography(layout)
@@ -254,6 +260,13 @@ class DocumentBuilder:
             out.append(GlossaryEntry(gid, entry.head.label, tuple(blocks), self._span([entry.head.para])))
         return out
 
+    def _glossary_sections(self, layout: Layout) -> None:
+        """Glossaries without `Definition:` lines (glossary.py) join the rest."""
+        found = take_glossary(layout, is_reference_line, self.ctx.diagnostics, self.file)
+        layout.glossary = sorted(layout.glossary + found.entries, key=lambda e: e.head.para.start)
+        for head in found.headings:
+            self._remove(head.para, "heading of the glossary (the edition sets its own)")
+
     def _bibliography(self, layout: Layout) -> list[Reference]:
         entries = [
             (it.text, self._id(f"ref{n + 1}"), Position(self.file, it.para.start, it.para.end))
@@ -264,9 +277,7 @@ class DocumentBuilder:
     # -- scopes: blocks and notes -------------------------------------------
 
     def _scope(self, items: list[Item], lone_refs: bool = False) -> list[Block]:
-        kinds = {it.kind for it in items}
-        calls = ("*" if "star-note" in kinds else "") + ("[" if kinds & {"bracket-note", "inline-note"} else "")
-        builder = ScopeBuilder(self.file, calls, self.ctx.diagnostics, _is_lone_reference, not self._gutenberg)
+        builder = ScopeBuilder(self.file, ALL_CALLS, self.ctx.diagnostics, _is_lone_reference, not self._gutenberg)
         result = builder.build(items)
         blocks, notes = pair_notes(result.blocks, result.notes, self.file, self._next_note_id, self.ctx.diagnostics)
         self.notes.extend(notes)

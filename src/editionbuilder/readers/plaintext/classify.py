@@ -11,10 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .notemarks import NOTES_HEADER, match_note
 from .paragraphs import Para
 
-# "Definition: TERM." with the definition after it or in the next paragraphs.
-DEFINITION = re.compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)\.\s*(?P<rest>.*)$", re.S)
+# "Definition: TERM." with the definition after it or in the next paragraphs;
+# the term may also end at a colon or a spaced dash ("Definition: TERM:
+# text"), or with the line ("Definition: TERM", the text below).
+DEFINITION = re.compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)(?:\s*(?:\.|:|\s[—–])\s*(?P<rest>.*)|\s*)$", re.S)
 # "Published by NAME" alone: a blog's publisher line, followed by a note
 # about the publisher.
 PUBLISHED_BY = re.compile(r"^Published by\s+(?P<name>\S.{1,60})$")
@@ -28,15 +31,7 @@ COMMENTS_HEADER = re.compile(
 )
 # "  1. text": a numbered item; at most four spaces before the number.
 NUMBERED_ITEM = re.compile(r"^\s{0,4}(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$", re.S)
-# "FOOTNOTES:" / "Footnotes:" / "NOTES": the heading of a block of notes.
-NOTES_HEADER = re.compile(r"^(?:FOOT)?NOTES?:?$", re.I)
-# "[12] text" / "[B] text": a note in a notes block, its label first.
-BRACKET_NOTE = re.compile(r"^\[(?P<label>\d{1,3}|[A-Z])\]\s+(?P<rest>\S.*)$", re.S)
-# "[Footnote 3: text]" or the variant "[Footnote: 3 text]": an inline note
-# placed after the paragraph that calls it.
-INLINE_NOTE = re.compile(r"^\[Footnote(?:\s+(?P<a>\w{1,3})\s*:|\s*:\s*(?P<b>\w{1,3})\b)\s*(?P<rest>.*)$", re.S)
-# "* text": the text of an asterisk note (the call is a `*` glued to a word).
-STAR_NOTE = re.compile(r"^\*\s+(?P<rest>[^*\s].*)$", re.S)
+# The marks of notes and the heading of a block of notes: notemarks.py.
 # "[Illustration: caption]": where a Gutenberg text had a picture.
 ILLUSTRATION = re.compile(r"^\[Illustration(?::[^\]]*)?\]$", re.I)
 # "*   *   *" (three or more asterisks and nothing else): a scene break.
@@ -88,20 +83,13 @@ def _notes_header(para: Para, text: str) -> Item | None:
 
 
 def _note(para: Para, text: str) -> Item | None:
-    if m := INLINE_NOTE.match(text):
-        rest = m.group("rest")
-        rest = rest[:-1].rstrip() if rest.endswith("]") else rest
-        return Item("inline-note", para, rest, label=m.group("a") or m.group("b"))
-    if m := BRACKET_NOTE.match(text):
-        return Item("bracket-note", para, m.group("rest"), label=m.group("label"))
-    if para.indent < 8 and (m := STAR_NOTE.match(text)):
-        return Item("star-note", para, m.group("rest"), label="*")
-    return None
+    found = match_note(text, para.indent)
+    return Item(found[0], para, found[2], label=found[1]) if found else None
 
 
 def _definition(para: Para, text: str) -> Item | None:
     m = DEFINITION.match(text)
-    return Item("definition", para, m.group("rest"), label=m.group("term").strip()) if m else None
+    return Item("definition", para, m.group("rest") or "", label=m.group("term").strip()) if m else None
 
 
 def _publisher(para: Para, text: str) -> Item | None:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .classify import Item, numbered_item
+from .notemarks import LABELLED_KINDS, NOTE_KINDS, continues_entry
 from .paragraphs import Para
 
 # A numbered list with no "N thoughts on" heading is taken for reader
@@ -105,13 +106,22 @@ def _switch(mode: str, item: Item, items: list[Item], i: int, layout: Layout) ->
         return "body"
     if mode == "publisher" and (item.para.blank_before >= 2 or len(layout.publisher) >= 2):
         return "body"
-    if mode == "glossary" and (item.kind == "heading" or item.para.blank_before >= 2):
+    if mode == "glossary" and (item.kind in ("heading", *NOTE_KINDS) or item.para.blank_before >= 2):
+        return "body"
+    if mode == "glossary" and item.kind == "content" and _has_text(layout) and not continues_entry(item.para):
         return "body"
     return mode
 
 
+def _has_text(layout: Layout) -> bool:
+    """The last `Definition:` entry has its text (on its line or in the
+    paragraph after it): what comes next continues it only as prose."""
+    entry = layout.glossary[-1] if layout.glossary else None
+    return entry is None or bool(entry.head.text.strip() or entry.items)
+
+
 def _continues_notes(item: Item) -> bool:
-    if item.kind == "bracket-note":
+    if item.kind in LABELLED_KINDS:
         return True
     return item.kind == "content" and item.para.blank_before < 2
 
@@ -130,7 +140,7 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
         layout.publisher.append(item)
     elif item.kind == "heading" and item.level == 1 and not _inside_contents(item, layout):
         layout.chapters.append(Chapter(item))
-    elif mode == "notes" and item.kind == "content" and _after_note(layout.chapters[-1]):
+    elif mode == "notes" and item.kind == "content" and _after_note(layout.chapters[-1], item):
         layout.chapters[-1].items.append(Item("note-cont", item.para, item.text))
     elif item.kind == "notes-header":
         layout.notes_headers.append(item)
@@ -139,9 +149,11 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
     return i + 1
 
 
-def _after_note(chapter: Chapter) -> bool:
-    """A paragraph in a notes block continues a note only if one has begun."""
-    return bool(chapter.items) and chapter.items[-1].kind in ("bracket-note", "note-cont")
+def _after_note(chapter: Chapter, item: Item) -> bool:
+    """A paragraph in a notes block continues a note only if one has begun
+    and it reads as a note's paragraph (notemarks.continues_entry)."""
+    last = chapter.items[-1].kind if chapter.items else ""
+    return last in (*LABELLED_KINDS, "note-cont") and continues_entry(item.para)
 
 
 def _inside_contents(item: Item, layout: Layout) -> bool:
@@ -167,7 +179,9 @@ def _place_comment(item: Item, layout: Layout) -> None:
     if layout.comments:
         layout.comments[-1].items.append(item)
     else:
-        layout.comments.append(Entry(Item("comment", item.para, item.text, label="")))
+        # A note opening the comments has no comment to go to: its whole text,
+        # mark included, opens one.
+        layout.comments.append(Entry(Item("comment", item.para, item.para.text, label="")))
 
 
 def _rest_lines(item: Item) -> str:
