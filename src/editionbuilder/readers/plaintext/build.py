@@ -361,6 +361,8 @@ class DocumentBuilder:
             replace(c, blocks=self._link_blocks(c.blocks, linker, lone)) if c.role == "chapter" else c for c in chapters
         ]
         glossary = [replace(g, blocks=self._link_blocks(g.blocks, linker, lone)) for g in glossary]
+        # A note cites as the text does ("Arkwright has said so. (Arkwright 14)").
+        self.notes = [replace(n, blocks=self._link_blocks(n.blocks, linker, lone)) for n in self.notes]
         return chapters, glossary
 
     def _link_blocks(
