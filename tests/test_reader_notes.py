@@ -375,9 +375,9 @@ def test_verse_keeps_its_lines_and_prose_does_not(tmp_path):
     (stanza,) = verse.blocks
     assert isinstance(stanza, Paragraph)
     assert sum(isinstance(n, LineBreak) for n in stanza.inlines) == 2
-    assert flat(verse.attribution) == "(Marr, 1931, p.7)"
+    assert flat(verse.attribution) == "{(Marr, 1931, p.7→?)}"
     assert not [n for n in prose.blocks[0].inlines if isinstance(n, LineBreak)]
-    assert flat(prose.attribution) == "(Lusk, 1990, p.2)"
+    assert flat(prose.attribution) == "{(Lusk, 1990, p.2→?)}"
 
 
 def test_quotation_in_single_marks(tmp_path):
@@ -390,7 +390,7 @@ def test_quotation_in_single_marks(tmp_path):
     ed, diags = read_text(tmp_path, text)
     (quote,) = _quotes(ed)
     assert shape(quote.blocks) == ["P ‘The wharfingers’ book is the only honest record of the port.’"]
-    assert flat(quote.attribution) == "(Dacre, 1911, p.9)"
+    assert flat(quote.attribution) == "{(Dacre, 1911, p.9→?)}"
     # dialogue, and an elision, are running text, with no warning
     assert shape(ed.chapters[0].blocks)[1:] == [
         "P ‘It was,’ she said, ‘the busiest quay on the coast.’",
@@ -409,7 +409,7 @@ def test_unattributed_quotation_and_a_call_after_the_citation(tmp_path):
     ed, diags = read_text(tmp_path, text)
     first, second = _quotes(ed)
     assert first.attribution == ()
-    assert flat(second.attribution) == "(Hesketh, 1822, p.3)⟨*⟩"
+    assert flat(second.attribution) == "{(Hesketh, 1822, p.3→?)}⟨*⟩"
     assert [n.note_id for n in second.attribution if isinstance(n, NoteRef)] == [ed.notes[0].id]
     assert not [c for c in codes(diags) if c.startswith("note")]
 
