@@ -52,6 +52,30 @@ COMMENTS_MISSING = _define(
     "comments-missing", _WARNING, "the page announces more readers' comments than the copy holds: some were lost"
 )
 COMMENTS_COUNT = _define("comments-count", _WARNING, "the page announces fewer readers' comments than the copy holds")
+# -- the plain-text reader: a web page's structure (page.py, head.py, comments.py)
+BOILERPLATE_SUSPECT = _define(
+    "boilerplate-suspect",
+    _WARNING,
+    "a line kept as text looks like the page's chrome (a date, a count, a menu word between paragraphs): check it",
+)
+BOILERPLATE_CONTEXT = _define(
+    "boilerplate-context",
+    _INFO,
+    "short lines among the page's chrome (tags, another post's title, a widget's heading) were left out as chrome",
+)
+CHROME_TEXT_REMOVED = _define(
+    "chrome-text-removed",
+    _WARNING,
+    "a sentence among the page's chrome (a subscribe box's blurb; in the comment section, under no commenter's name) was left out: check it",
+)
+BYLINE_SUSPECT = _define(
+    "byline-suspect", _WARNING, "a line left in the text reads like a byline naming someone other than the author"
+)
+TITLE_CHOSEN = _define(
+    "title-chosen",
+    _INFO,
+    "several short lines stand above the text: the last before the byline is the title, the ones above it the site's header",
+)
 
 # -- typography and citations --------------------------------------------------
 QUOTE_REPAIRED = _define("quote-repaired", _WARNING, "a quotation closed with the wrong mark: the closing quote is set")

@@ -34,9 +34,11 @@ from .. import ReadContext, report_normalised, unique_id
 from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
-from .front import byline_name, find_credits, is_lost_link_line, split_title
+from .comments import CommentDraft, Section
+from .front import find_credits
 from .layout import Layout, join_titles, lay_out, split_source_front
 from .notes import pair_notes
+from .page import Page, read_page
 from .paragraphs import Para, split_paragraphs
 
 # Chapters of a source edition that a new edition replaces with its own:
@@ -57,6 +59,8 @@ class Front:
     credits: tuple[Credit, ...] = ()
     description: str = ""
     origins: list[Position] = field(default_factory=list)
+    # The line of the page's title (the first chapter's position).
+    title_line: int = 0
 
 
 @dataclass
@@ -91,17 +95,21 @@ class DocumentBuilder:
         paras = split_paragraphs(decoded.text)
         front, rights, paras = self._apparatus(paras)
         self._gutenberg = bool(rights)
+        page = None
         if self._gutenberg:
-            paras = self._set_apart_transcriber_notes(paras)
-        paras = self._drop_boilerplate(paras)
-        if not rights:
-            front, paras = self._front(paras)
-        layout = lay_out([classify(p) for p in paras], is_reference_line)
+            paras = self._drop_boilerplate(self._set_apart_transcriber_notes(paras))
+            items = [classify(p) for p in paras]
+        else:
+            page = read_page(paras)
+            front, paras = self._front(page)
+            items = [classify(p, p.start in page.headings, web=True) for p in paras]
+        layout = lay_out(items, is_reference_line)
+        self._headers(layout)
         chapters = self._chapters(layout, front, gutenberg=bool(rights))
         glossary = self._glossary(layout)
         self.references[:0] = self._bibliography(layout)
         chapters, glossary = self._link_citations(chapters, glossary)
-        comments = self._comments(layout)
+        comments = self._comments(page.section) if page is not None and page.section is not None else []
         back = self._publisher(layout) + self._source_note_chapter() + rights
         info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256)
         meta = Metadata(
@@ -144,34 +152,45 @@ class DocumentBuilder:
             self._remove(paras[i], "web page boilerplate (comment form, log-in or share widget)")
         return [p for i, p in enumerate(paras) if i not in marked]
 
-    def _front(self, paras: list[Para]) -> tuple[Front, list[Para]]:
-        if not paras:
-            return Front(), paras
-        first = paras[0]
-        parts = split_title(first.lines[0])
-        rest = [first.with_lines(first.lines[1:], first.start + 1)] if len(first.lines) > 1 else []
-        front = Front(parts.title, parts.subtitle)
-        i = 1
-        while i < min(len(paras), 5):
-            p = paras[i]
-            if name := byline_name(p.text):
-                # Each byline adds its author; the same byline again (a
-                # page that prints it twice) is reported as removed, since
-                # its words are in the model once.
-                if name in front.authors:
-                    self._remove(p, "the byline again (its author is named above)")
-                else:
-                    front.authors = (*front.authors, name)
-                    front.origins.append(Position(self.file, p.start, p.end))
-            elif is_lost_link_line(p.text):
-                self._lost_link(p)
-                if self.ctx.options.lost_links == "keep":
-                    rest.append(p)
-            else:
-                break
-            i += 1
-        self._credits(front, paras[i : i + 2])
-        return front, rest + paras[i:]
+    def _front(self, page: Page) -> tuple[Front, list[Para]]:
+        """The head of a web page into the metadata; its chrome, and the
+        chrome found anywhere on the page, into the removed lines."""
+        head = page.head
+        front = Front(head.title, head.subtitle, tuple(head.authors))
+        if head.title_unit >= 0:
+            title = page.units[head.title_unit].para
+            front.title_line = title.start
+            sub = [i for i in head.removed if not head.removed[i]]
+            front.origins += [self._pos(page.units[i].para) for i in sub]
+        for i in head.bylines:
+            self._byline(front, page.units[i].para)
+        for names, p in page.bylines:
+            front.authors = (*front.authors, *(n for n in names if n not in front.authors))
+            self._byline(front, p)
+        for p, reason in page.removed:
+            self._remove(p, reason)
+        text = list(page.text)
+        for p in page.lost_links:
+            self._lost_link(p)
+            if self.ctx.options.lost_links == "keep":
+                text.append(p)
+        text.sort(key=lambda p: p.start)
+        self._report(page)
+        self._credits(front, text[:2])
+        return front, text
+
+    def _byline(self, front: Front, p: Para) -> None:
+        """A byline's line goes to the metadata; one that says more than
+        "by NAME" (a date, a time) is also listed as removed, since those
+        words are in no field."""
+        front.origins.append(self._pos(p))
+        names = {w.lower() for a in front.authors for w in WORD.findall(a)}
+        if any(w.lower() not in names and w.lower() != "by" for w in WORD.findall(p.text)):
+            self._remove(p, "byline: its author is in the metadata, the rest (a date, a time) is left out")
+
+    def _report(self, page: Page) -> None:
+        for flag in page.flags:
+            self.ctx.diagnostics.add(flag.code, flag.message, Position(self.file, flag.first, flag.last))
 
     def _lost_link(self, p: Para) -> None:
         kept = self.ctx.options.lost_links == "keep"
@@ -218,7 +237,7 @@ class DocumentBuilder:
             blocks = self._scope(ch.items)
             pos = self._span([it.para for it in titles])
             if not titles and not gutenberg and n == 1:
-                pos = Position(self.file, 1, 1)  # the page's title line
+                pos = Position(self.file, front.title_line or 1, front.title_line or 1)  # the page's title line
             out.append(Chapter(self._id(f"ch{n}"), title, tuple(blocks), "body", "chapter", self.file, pos))
         return out
 
@@ -298,35 +317,44 @@ class DocumentBuilder:
         self._note_count += 1
         return self._id(f"n{self._note_count}")
 
-    def _comments(self, layout: Layout) -> list[Comment]:
-        for it in layout.comments_header:
-            self._remove(it.para, "heading of the comment section (the edition sets its own)")
-            self._check_count(it, len(layout.comments))
+    def _headers(self, layout: Layout) -> None:
         for it in layout.notes_headers:
             self._remove(it.para, "heading of a block of notes (the edition places notes itself)")
-        if not self.ctx.options.include_comments:
-            for entry in layout.comments:
-                self._remove_all([entry.head, *entry.items], "reader comment (comments are excluded in the config)")
-            return []
-        out = []
-        for n, entry in enumerate(layout.comments, start=1):
-            items = [
-                Item("content", entry.head.para.with_lines((entry.head.text,), entry.head.para.start), entry.head.text)
-            ]
-            items += _dedent(entry.items)
-            blocks = self._scope(items)
-            number = int(entry.head.label) if entry.head.label.isdigit() else n
-            out.append(Comment(self._id(f"comment{n}"), number, tuple(blocks), "", self._span([entry.head.para])))
-        return out
+        for it in layout.headers:
+            self._remove(it.para, "heading of the bibliography or glossary (the edition sets its own)")
 
-    def _check_count(self, header: Item, found: int) -> None:
+    def _comments(self, section: Section) -> list[Comment]:
+        self._check_count(section)
+        if not self.ctx.options.include_comments:
+            for draft in section.comments:
+                for p in draft.text:
+                    self._remove(p, "reader comment (comments are excluded in the config)")
+            return []
+        return [self._comment(n, draft) for n, draft in enumerate(section.comments, start=1)]
+
+    def _comment(self, n: int, draft: CommentDraft) -> Comment:
+        """A comment's paragraphs as blocks: inside a comment only notes keep
+        their kind (a "Definition:" or a heading-like line a reader wrote is
+        their text, whole); continuation paragraphs are shifted left."""
+        items = []
+        for p in draft.text:
+            item = classify(p)
+            items.append(item if item.kind.endswith("note") else Item("content", p, p.text))
+        items = items[:1] + _dedent(items[1:]) if draft.label else _dedent(items)
+        blocks = self._scope(items)
+        number = int(draft.label) if draft.label.isdigit() else n
+        return Comment(self._id(f"comment{n}"), number, tuple(blocks), draft.author, self._span(draft.text[:1]))
+
+    def _check_count(self, section: Section) -> None:
         """A page announcing more comments than the copy holds lost some."""
-        if header.label.isdigit() and int(header.label) != found:
-            self.ctx.diagnostics.add(
-                codes.COMMENTS_MISSING if int(header.label) > found else codes.COMMENTS_COUNT,
-                f"the page announces {header.label} comments; {found} found in the text",
-                Position(self.file, header.para.start, header.para.end),
-            )
+        if section.count is None or section.header is None or section.count == len(section.comments):
+            return
+        found = len(section.comments)
+        self.ctx.diagnostics.add(
+            codes.COMMENTS_MISSING if section.count > found else codes.COMMENTS_COUNT,
+            f"the page announces {section.count} comments; {found} found in the text",
+            Position(self.file, section.header, section.header),
+        )
 
     def _publisher(self, layout: Layout) -> list[Chapter]:
         if not layout.publisher:
@@ -371,6 +399,9 @@ class DocumentBuilder:
 
     def _pre(self, p: Para) -> Preformatted:
         return Preformatted("\n".join(p.lines), Position(self.file, p.start, p.end))
+
+    def _pos(self, p: Para) -> Position:
+        return Position(self.file, p.start, p.end)
 
     def _span(self, paras: list[Para]) -> Position:
         if not paras:

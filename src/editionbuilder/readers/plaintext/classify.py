@@ -15,17 +15,21 @@ from .paragraphs import Para
 
 # "Definition: TERM." with the definition after it or in the next paragraphs.
 DEFINITION = re.compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)\.\s*(?P<rest>.*)$", re.S)
-# "Published by NAME" alone: a blog's publisher line, followed by a note
-# about the publisher.
-PUBLISHED_BY = re.compile(r"^Published by\s+(?P<name>\S.{1,60})$")
-# "3 thoughts on “TITLE”", "12 Responses to ...", "5 comments on ...",
-# "One reply to ...": the heading WordPress and similar engines put above
-# reader comments.
-COMMENTS_HEADER = re.compile(
-    r"^(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-    r"(?:thoughts?|responses?|comments?|replies|reply|reactions?)\s+(?:on|to)\b",
+# "Published by NAME" alone (WordPress's author box) or "Written by NAME"
+# alone after the text (Medium's): the heading of a note about the author
+# or publisher, which goes to the back matter. (A "Written by" above the
+# text is a byline, read with the head.)
+AUTHOR_BOX = re.compile(r"^(?:Published|Written) by\s+(?P<name>\S.{1,60})$")
+PUBLISHED_BY = AUTHOR_BOX
+# "References", "Bibliography", "Works Cited", "Sources": the heading of a
+# bibliography; "Glossary": of a glossary. The edition sets its own.
+REFERENCES_HEADING = re.compile(
+    r"^(?:references|bibliography|select bibliography|works cited|works consulted|sources|further reading|"
+    r"literature|literature cited)\s*:?$",
     re.I,
 )
+GLOSSARY_HEADING = re.compile(r"^(?:glossary|definitions|glossary of terms)\s*:?$", re.I)
+APPARATUS_HEADING = re.compile(f"{REFERENCES_HEADING.pattern}|{GLOSSARY_HEADING.pattern}", re.I)
 # "  1. text": a numbered item; at most four spaces before the number.
 NUMBERED_ITEM = re.compile(r"^\s{0,4}(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$", re.S)
 # "FOOTNOTES:" / "Footnotes:" / "NOTES": the heading of a block of notes.
@@ -69,10 +73,17 @@ class Item:
     level: int = 0
 
 
-def classify(para: Para) -> Item:
-    """The kind of one paragraph seen alone (context is layout's concern)."""
+def classify(para: Para, heading: bool = False, web: bool = False) -> Item:
+    """The kind of one paragraph seen alone (context is layout's concern).
+    ``heading``: the page's layout made it a heading of the text; ``web``:
+    a web page, whose apparatus has headings ("References", "Glossary")
+    that a book's chapters would not be taken for."""
     text = para.text
-    for test in (_scene, _notes_header, _note, _definition, _publisher, _comments_header, _heading):
+    if heading:
+        return Item("heading", para, text, level=2)
+    if web and (item := _apparatus_heading(para, text)) is not None:
+        return item
+    for test in (_scene, _notes_header, _note, _definition, _publisher, _heading):
         item = test(para, text)
         if item is not None:
             return item
@@ -109,17 +120,12 @@ def _publisher(para: Para, text: str) -> Item | None:
     return Item("publisher", para, text, label=m.group("name").strip()) if m else None
 
 
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def _comments_header(para: Para, text: str) -> Item | None:
-    """The comments heading; its label is the count of comments it announces."""
-    m = COMMENTS_HEADER.match(text)
-    if not m or len(text) >= 200:
-        return None
-    count = m.group("count").lower()
-    label = count if count.isdigit() else str(_NUMBER_WORDS.index(count) + 1)
-    return Item("comments-header", para, text, label=label)
+def _apparatus_heading(para: Para, text: str) -> Item | None:
+    if REFERENCES_HEADING.match(text):
+        return Item("references-header", para, text)
+    if GLOSSARY_HEADING.match(text):
+        return Item("glossary-header", para, text)
+    return None
 
 
 def _heading(para: Para, text: str) -> Item | None:

@@ -1,9 +1,10 @@
 """From classified paragraphs to the regions of a document.
 
 A web essay runs: title, byline, body (with section breaks), a
-bibliography, a definitions appendix, a publisher's note, reader comments,
-boilerplate. A Gutenberg text runs: source front matter, then chapters
-under headings, each maybe with a block of notes. The regions found here
+bibliography, notes, a definitions appendix, a publisher's note (the
+page's head, chrome and comments are set apart before, in ``page.py``).
+A Gutenberg text runs: source front matter, then chapters under headings,
+each maybe with a block of notes. The regions found here
 do not depend on that order: each paragraph's kind (and a little context)
 decides where it goes.
 """
@@ -14,13 +15,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .classify import Item, numbered_item
+from .classify import Item
 
-# A numbered list with no "N thoughts on" heading is taken for reader
-# comments only when its items are this long on average (comments are
-# paragraphs; an author's numbered points are usually short) and the list
-# runs to the end of the document.
-COMMENT_MIN_WORDS = 12
+# Under a bibliography's heading, an entry names its year ("1962",
+# "1931/1994", "2012 [1964]") or says it has none ("n.d."); a paragraph
+# with neither ends the bibliography.
+ENTRY_YEAR = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)[a-z]?\b|\bn\.\s?d\.|\bundated\b", re.I)
 
 
 @dataclass
@@ -57,10 +57,9 @@ class Layout:
     glossary: list[Entry] = field(default_factory=list)
     references: list[Item] = field(default_factory=list)
     publisher: list[Item] = field(default_factory=list)
-    comments: list[Entry] = field(default_factory=list)
-    comments_header: list[Item] = field(default_factory=list)
-    # "FOOTNOTES:" lines: the edition places notes itself.
+    # "FOOTNOTES:", "References", "Glossary" lines: the edition sets its own.
     notes_headers: list[Item] = field(default_factory=list)
+    headers: list[Item] = field(default_factory=list)
 
 
 def lay_out(items: list[Item], is_reference: Callable[[str], bool]) -> Layout:
@@ -81,10 +80,10 @@ def lay_out(items: list[Item], is_reference: Callable[[str], bool]) -> Layout:
 
 def _switch(mode: str, item: Item, items: list[Item], i: int, layout: Layout) -> str:
     """The region an item opens, or the current one."""
-    if mode == "comments":
-        return mode
-    if item.kind == "comments-header" or (item.kind == "content" and _starts_comment_list(items, i)):
-        return "comments"
+    if item.kind == "references-header":
+        return "references"
+    if mode == "references" and not (item.kind == "content" and ENTRY_YEAR.search(item.text)):
+        mode = "body"
     if item.kind == "definition":
         return "glossary"
     if item.kind == "publisher":
@@ -109,8 +108,10 @@ def _continues_notes(item: Item) -> bool:
 
 
 def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_reference) -> int:
-    if mode == "comments":
-        _place_comment(item, layout)
+    if item.kind in ("references-header", "glossary-header"):
+        layout.headers.append(item)
+    elif mode == "references":
+        layout.references.append(item)
     elif mode == "glossary":
         if item.kind == "definition":
             layout.glossary.append(Entry(item))
@@ -141,42 +142,6 @@ def _inside_contents(item: Item, layout: Layout) -> bool:
     the contents, not a heading."""
     head = layout.chapters[-1].heading
     return item.para.indent > 0 and head is not None and CONTENTS.match(head.text) is not None
-
-
-def _place_comment(item: Item, layout: Layout) -> None:
-    if item.kind == "comments-header":
-        layout.comments_header.append(item)
-        return
-    m = numbered_item(item.para.lines[0]) if item.para.indent <= 4 else None
-    if m and item.kind in ("content", "heading"):
-        head = Item("comment", item.para, m.group("rest") + _rest_lines(item), label=m.group("num"))
-        layout.comments.append(Entry(head))
-        return
-    # Inside a comment only notes keep their kind: a "Definition:" or a
-    # heading-like line a reader wrote is their text, whole.
-    if not item.kind.endswith("note"):
-        item = Item("content", item.para, item.para.text)
-    if layout.comments:
-        layout.comments[-1].items.append(item)
-    else:
-        layout.comments.append(Entry(Item("comment", item.para, item.text, label="")))
-
-
-def _rest_lines(item: Item) -> str:
-    rest = [ln.strip() for ln in item.para.lines[1:]]
-    return (" " + " ".join(rest)) if rest else ""
-
-
-def _starts_comment_list(items: list[Item], i: int) -> bool:
-    """A numbered list after a section gap, running to the end, of long items."""
-    if items[i].para.blank_before < 2 or not numbered_item(items[i].para.lines[0]):
-        return False
-    heads = [it for it in items[i:] if it.para.indent <= 4 and numbered_item(it.para.lines[0])]
-    others = [it for it in items[i:] if it not in heads]
-    if len(heads) < 2 or any(it.para.indent < 2 for it in others):
-        return False
-    words = sum(len(it.text.split()) for it in heads) / len(heads)
-    return words >= COMMENT_MIN_WORDS
 
 
 def _reference_runs(items: list[Item], is_reference) -> set[int]:

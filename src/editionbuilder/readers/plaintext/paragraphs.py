@@ -68,3 +68,46 @@ def split_paragraphs(text: str) -> list[Para]:
     if current:
         paras.append(Para(tuple(current), start, blanks))
     return paras
+
+
+# A line of running text wrapped by the copy ends without closing its
+# sentence; a list of separate items (buttons, a name and a date, a menu)
+# has short lines that each stand alone.
+WRAP_MIN_CHARS = 45
+_SENTENCE_END = (".", "!", "?", ":", "…", "”", '"', "’", ")", "»")
+# Opening and closing quotation marks, to tell whether a quotation runs on.
+_OPENING, _CLOSING = "“«", "”»"
+
+
+def continues(before: str, line: str) -> bool:
+    """Whether ``line`` goes on with the text of ``before`` (a wrapped
+    paragraph, a verse quotation) rather than standing alone."""
+    first = line.lstrip()[:1]
+    if first.islower() or first in "(,;)":
+        return True
+    if _quote_open(before):
+        return True
+    stripped = before.strip()
+    return len(stripped) >= WRAP_MIN_CHARS and not stripped.endswith(_SENTENCE_END)
+
+
+def _quote_open(text: str) -> bool:
+    curly = sum(text.count(c) for c in _OPENING) - sum(text.count(c) for c in _CLOSING)
+    return curly > 0 or text.count('"') % 2 == 1
+
+
+def split_items(para: Para) -> list[Para]:
+    """A paragraph as the items its lines are: lines that go on with the
+    line before stay together, any other line is an item of its own (the
+    first keeps the paragraph's blank lines before it)."""
+    items: list[list[str]] = []
+    for line in para.lines:
+        if items and continues(" ".join(items[-1]), line):
+            items[-1].append(line)
+        else:
+            items.append([line])
+    out, start = [], para.start
+    for n, lines in enumerate(items):
+        out.append(Para(tuple(lines), start, para.blank_before if n == 0 else 0))
+        start += len(lines)
+    return out

@@ -1,0 +1,220 @@
+"""The head of a web page: what stands before the text of the post.
+
+A copied page opens with the site's header (its name, a menu, sign-in
+links, a date header, a section tag), then the post's title, maybe a
+subtitle, a byline (alone or with a date, a reading time, counts and
+buttons), and maybe editorial lines pointing elsewhere. The title is found
+from where it stands, not from its words: the lines just before the byline
+(or, with no byline, before the first line of text) that are neither chrome
+nor a byline; of two such lines, a sentence under a headline is the
+subtitle; anything above them is the site's header.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .chrome import DANGLING_LABEL, META_LINE, READING_TIME, interface
+from .comments import header_count
+from .front import byline_names, is_lost_link_line, is_name, split_title
+from .unit import SENTENCE_END, Unit, is_prose
+
+# The head ends, at the latest, at the first paragraph this long: the text
+# has begun.
+LONG_PROSE_WORDS = 30
+# A subtitle is a line of up to this many words.
+SUBTITLE_MAX_WORDS = 45
+# A headline-shaped line of this many words or more under the title reads
+# as a subtitle (a standfirst) even without a full stop.
+SUBTITLE_MIN_WORDS = 9
+
+
+@dataclass
+class Head:
+    title: str = ""
+    subtitle: str = ""
+    authors: list[str] = field(default_factory=list)
+    # Units consumed by the head: index -> what it is (for the report).
+    removed: dict[int, str] = field(default_factory=dict)
+    bylines: list[int] = field(default_factory=list)
+    lost_links: list[int] = field(default_factory=list)
+    title_unit: int = -1
+    # Lines that could have been the title, taken for the site's header.
+    passed_over: list[int] = field(default_factory=list)
+    # The first unit of the text.
+    body: int = 0
+
+
+def is_dated(text: str) -> bool:
+    return bool(META_LINE.match(text.strip()))
+
+
+def read_head(units: list[Unit]) -> Head:
+    head = Head()
+    # The head ends, at the latest, where the text surely runs or the
+    # comments begin.
+    end = next((i for i, u in enumerate(units) if u.words >= LONG_PROSE_WORDS or header_count(u.text)[0]), len(units))
+    group = _author_group(units, end)
+    anchor = group if group is not None else _text_start(units, end)
+    if anchor is None:
+        return _bare_head(units, head)
+    candidates = _candidates(units, anchor, allow_sentences=group is not None)
+    if not candidates:
+        return _bare_head(units, head)
+    _set_title(units, candidates, head, bylined=group is not None)
+    i = _consume_after(units, head.title_unit + 1, head)
+    head.body = i
+    _lost_links(units, head, end)
+    return head
+
+
+def _author_group(units: list[Unit], end: int) -> int | None:
+    """The first byline after a title: an explicit one ("by NAME", "Posted
+    by ...", "NAME · DATE"), or a name over a date, a reading time or a
+    Follow button (Medium, Substack, Ghost)."""
+    seen_candidate = False
+    for i in range(end):
+        u = units[i]
+        if seen_candidate and (byline_names(u.text, is_dated) or _name_over_date(units, i)):
+            return i
+        if u.chrome is None and not is_prose(u):
+            seen_candidate = True
+    return None
+
+
+def _name_over_date(units: list[Unit], i: int) -> bool:
+    if not is_name(units[i].text, min_words=2):
+        return False
+    for u in units[i + 1 : i + 3]:
+        if u.chrome is not None and (is_dated(u.text) or READING_TIME.search(u.text) or _is_follow(u.text)):
+            return True
+        if u.chrome is None or u.words > 1:
+            return False
+    return False
+
+
+def _is_follow(text: str) -> bool:
+    return interface(text) is not None and "follow" in text.lower()
+
+
+def _text_start(units: list[Unit], end: int) -> int | None:
+    """With no byline, the head ends at the first line of text or the
+    first editorial line."""
+    for i in range(min(end + 1, len(units))):
+        u = units[i]
+        if u.chrome is None and (is_prose(u) or is_lost_link_line(u.text)) and i > 0:
+            return i
+    return None
+
+
+def _candidates(units: list[Unit], anchor: int, allow_sentences: bool) -> list[int]:
+    """Title and subtitle candidates: the lines right before ``anchor``
+    that are neither chrome nor a byline (skipping dates and editorial
+    lines between them and the anchor)."""
+    j = anchor - 1
+    while j >= 0 and (is_lost_link_line(units[j].text) or _is_meta(units[j])):
+        j -= 1
+    out: list[int] = []
+    while j >= 0 and _is_candidate(units[j], allow_sentences):
+        out.insert(0, j)
+        j -= 1
+    return out
+
+
+def _is_meta(u: Unit) -> bool:
+    return u.chrome is not None and not u.chrome.strong
+
+
+def _is_candidate(u: Unit, allow_sentences: bool) -> bool:
+    if u.chrome is not None or byline_names(u.text, is_dated) or u.words > SUBTITLE_MAX_WORDS:
+        return False
+    return allow_sentences or not is_prose(u)
+
+
+def _subtitle_like(u: Unit, bylined: bool) -> bool:
+    """A standfirst rather than a headline: a sentence (above a byline; with
+    none, a sentence under the title is the text's first), or a long line,
+    in sentence case (a headline capitalises its words)."""
+    sentence = bool(SENTENCE_END.search(u.text))
+    if title_case(u.text):
+        return False
+    return (bylined and sentence) or (u.words >= SUBTITLE_MIN_WORDS and (bylined or not sentence))
+
+
+def title_case(text: str) -> bool:
+    """Most words of four letters or more after the first are capitalised."""
+    words = [w for w in text.split()[1:] if sum(c.isalpha() for c in w) >= 4]
+    return bool(words) and sum(w[0].isupper() for w in words) * 3 >= len(words) * 2
+
+
+def _set_title(units: list[Unit], candidates: list[int], head: Head, bylined: bool) -> None:
+    last, before = (units[candidates[-1]], units[candidates[-2]]) if len(candidates) >= 2 else (None, None)
+    if last and before and _subtitle_like(last, bylined) and not _subtitle_like(before, bylined):
+        title, sub = candidates[-2], candidates[-1]
+        head.title, head.subtitle = units[title].text, units[sub].text
+        head.removed[sub] = ""  # taken into the metadata
+    else:
+        title = candidates[-1]
+        parts = split_title(units[title].text)
+        head.title, head.subtitle = parts.title, parts.subtitle
+    head.title_unit = title
+    head.passed_over = [i for i in candidates if i < title]
+    for i in range(title):
+        head.removed[i] = "web page boilerplate (the site's header: its name, menu, date and sign-in links)"
+
+
+def _bare_head(units: list[Unit], head: Head) -> Head:
+    """No byline and no text to anchor on: the first line that is not
+    chrome is the title (a short text, a test)."""
+    i = next((n for n, u in enumerate(units) if u.chrome is None), None)
+    if i is None:
+        return head
+    parts = split_title(units[i].text)
+    head.title, head.subtitle, head.title_unit = parts.title, parts.subtitle, i
+    for n in range(i):
+        head.removed[n] = "web page boilerplate (the site's header: its name, menu, date and sign-in links)"
+    head.body = _consume_after(units, i + 1, head)
+    return head
+
+
+def _consume_after(units: list[Unit], i: int, head: Head) -> int:
+    """Bylines, dates, counts and buttons under the title, up to the text."""
+    while i < len(units):
+        u = units[i]
+        if i in head.removed:
+            i += 1
+        elif names := byline_names(u.text, is_dated) or (_bare_author(units, i)):
+            head.authors += [n for n in names if n not in head.authors]
+            head.bylines.append(i)
+            i += 1
+        elif u.chrome is not None:
+            head.removed[i] = u.chrome.reason
+            if DANGLING_LABEL.match(u.text) and i + 1 < len(units) and units[i + 1].words <= 6:
+                head.removed[i + 1] = "web page boilerplate (a label of the page's header)"
+            i += 1
+        elif is_lost_link_line(u.text) and not _ends_text(units, i):
+            head.lost_links.append(i)
+            i += 1
+        else:
+            break
+    return i
+
+
+def _bare_author(units: list[Unit], i: int) -> tuple[str, ...]:
+    return (units[i].text,) if _name_over_date(units, i) else ()
+
+
+def _lost_links(units: list[Unit], head: Head, end: int) -> None:
+    """Editorial lines whose link was lost among the first paragraphs of the
+    text, up to the first long one (those above the text are read with the
+    byline)."""
+    for i in range(head.body, min(end, len(units))):
+        if i in head.lost_links or units[i].chrome is not None:
+            continue
+        if is_lost_link_line(units[i].text) and not _ends_text(units, i):
+            head.lost_links.append(i)
+
+
+def _ends_text(units: list[Unit], i: int) -> bool:
+    """A line in the middle of a paragraph of text is never an editorial line."""
+    return i > 0 and units[i - 1].group == units[i].group and not SENTENCE_END.search(units[i - 1].text)

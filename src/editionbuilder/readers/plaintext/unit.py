@@ -1,0 +1,84 @@
+"""One item of a web page: a line, or lines that go on with each other.
+
+A paragraph copied from a page may stack several items with no blank line
+between them (a name over a date, a row of buttons, a title over its
+byline); ``paragraphs.split_items`` takes them apart and each becomes a
+``Unit``, which remembers its paragraph (``group``) so that what is kept of
+a paragraph can be joined again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .chrome import Chrome, line_chrome
+from .paragraphs import Para, split_items
+
+# Sentence ends, for telling a line of text from a heading or a label:
+# a stop, then maybe closing quotes and brackets and note calls ("yard.[2]",
+# "it.”*", "done.¹").
+SENTENCE_END = re.compile(r"[.!?…](?:[\"”’)\]]|\[\w{1,3}\]|[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹])*$")
+# A full stop inside a line, before the next sentence's capital.
+INNER_STOP = re.compile(r"[a-z][.!?]\s+[A-Z]")
+# A quotation mark opening a line: a quotation or an epigraph.
+OPENS_QUOTE = re.compile(r"^[“\"‘'«]")
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    para: Para
+    group: int
+    chrome: Chrome | None
+
+    @property
+    def text(self) -> str:
+        return self.para.text
+
+    @property
+    def words(self) -> int:
+        return len(self.para.text.split())
+
+    @property
+    def line(self) -> int:
+        return self.para.start
+
+
+def units_of(paras: list[Para]) -> list[Unit]:
+    return [Unit(item, n, line_chrome(item.text)) for n, p in enumerate(paras) for item in split_items(p)]
+
+
+def is_prose(u: Unit) -> bool:
+    """Running text rather than a heading, a label or a name: a long line,
+    a sentence of six words or more (a question needs twelve, since titles
+    ask them), two sentences, a line ending in a comma or colon (a
+    salutation, a lead-in), or a quotation."""
+    text, n = u.text, u.words
+    if n >= 25 or text.endswith((",", ":", ";")):
+        return True
+    if OPENS_QUOTE.match(text) and n >= 6:
+        return True
+    if text.rstrip('"”’)').endswith("?"):
+        return n >= 12
+    if INNER_STOP.search(text) and n >= 10:
+        return True
+    return bool(SENTENCE_END.search(text)) and n >= 6
+
+
+def is_short(u: Unit) -> bool:
+    """A short line that does not end a sentence: a heading, a tag, a name,
+    the title of another post."""
+    return u.words <= 12 and not SENTENCE_END.search(u.text.rstrip("?")) and not u.text.endswith((",", ";", ":"))
+
+
+def join(units: list[Unit]) -> list[Para]:
+    """Units back into paragraphs: neighbours of one paragraph join."""
+    out: list[Para] = []
+    last_group = -1
+    for u in units:
+        if out and u.group == last_group and out[-1].end + 1 == u.para.start:
+            out[-1] = out[-1].with_lines(out[-1].lines + u.para.lines, out[-1].start)
+        else:
+            out.append(u.para)
+        last_group = u.group
+    return out
