@@ -230,6 +230,7 @@ FOOTER = re.compile(
 # taxonomy, printed under it.
 LABELS = re.compile(
     r"^(?:labels|tags|tagged|topics|filed under|categories|category|posted in)\s*:|"
+    r"^(?:tagged|tags|labels|categories|filed under)\s+[#\w][^.!?]*$|"
     r"^posted in\s+[A-Z][^.]*$|^this entry was posted in\b|\bbookmark the permalink\b",
     re.I,
 )
@@ -364,9 +365,15 @@ def _promo(text: str) -> Chrome | None:
 def _meta(text: str) -> Chrome | None:
     if META_LINE.match(text):
         return Chrome("a date or reading time", False)
-    if DANGLING_LABEL.match(text):
+    if is_label(text):
         return Chrome("a label of the page's header", False)
     return None
+
+
+def is_label(text: str) -> bool:
+    """A label whose value is on the next line ("Published in"), not a
+    button that ends in a preposition ("Sign in")."""
+    return bool(DANGLING_LABEL.match(text.strip())) and ui_phrases(text.strip()) is None
 
 
 def _count(text: str) -> Chrome | None:

@@ -169,7 +169,7 @@ class _Reader:
         u = self.units[i]
         if self.explicit:
             return _explicit_head(u.text)
-        if u.chrome is None and is_name(u.text) and not BADGE.match(u.text) and self.dated_below(i):
+        if u.chrome is None and is_commenter(u.text) and not BADGE.match(u.text) and self.dated_below(i):
             return u.text
         return None
 
@@ -204,7 +204,7 @@ class _Reader:
     def numbered(self, i: int, m: re.Match[str]) -> int:
         u = self.units[i]
         rest = " ".join([m.group("rest").strip(), *(ln.strip() for ln in u.para.lines[1:])])
-        if is_name(rest) and i + 1 < len(self.units) and is_comment_date(self.units[i + 1].text):
+        if is_commenter(rest) and i + 1 < len(self.units) and is_comment_date(self.units[i + 1].text):
             return self.head(i, rest)
         self.start(CommentDraft("", label=m.group("num")))
         assert self.current is not None
@@ -233,12 +233,30 @@ def _button(u: Unit) -> bool:
 
 
 def _explicit_head(text: str) -> str | None:
-    """The author of a head in one of the explicit forms, or None."""
-    text = text.strip()
+    """The author of a head in one of the explicit forms, or None. The form
+    is the signal, so the name may be a handle ("mike_t says:"); a list
+    number before it (WordPress's numbered comments) is no part of it."""
+    text = _unnumbered(text)
     if m := SAYS.match(text):
         who = m.group("who")
     elif (m := BULLET.match(text)) and is_comment_date(m.group("when")):
         who = REPLY_TO.sub("", m.group("who"))
     else:
         return None
-    return who.strip() if is_name(who.strip()) else None
+    who = who.strip()
+    return who if is_commenter(who) else None
+
+
+def _unnumbered(text: str) -> str:
+    m = NUMBERED.match(text)
+    return m.group("rest").strip() if m else text.strip()
+
+
+# A commenter's handle: one word of letters, figures, dots, hyphens and
+# underscores ("mike_t", "jdoe42", "@harbourwatch").
+HANDLE = re.compile(r"^@?[^\W\d_][\w.-]{1,29}$")
+
+
+def is_commenter(text: str) -> bool:
+    """A name or a handle, as commenters sign."""
+    return is_name(text) or bool(HANDLE.match(text))

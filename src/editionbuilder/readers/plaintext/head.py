@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .chrome import DANGLING_LABEL, META_LINE, READING_TIME, interface
+from .chrome import META_LINE, READING_TIME, interface, is_label
 from .comments import header_count
 from .front import byline_names, is_lost_link_line, is_name, split_title
-from .unit import SENTENCE_END, Unit, is_prose
+from .unit import OPENS_QUOTE, SENTENCE_END, Unit, is_prose
 
 # The head ends, at the latest, at the first paragraph this long: the text
 # has begun.
@@ -69,17 +69,34 @@ def read_head(units: list[Unit]) -> Head:
 
 
 def _author_group(units: list[Unit], end: int) -> int | None:
-    """The first byline after a title: an explicit one ("by NAME", "Posted
-    by ...", "NAME · DATE"), or a name over a date, a reading time or a
-    Follow button (Medium, Substack, Ghost)."""
+    """The first line of the byline's group after a title: an explicit
+    byline ("by NAME", "Posted by ...", "NAME · DATE"), a name over a date,
+    a reading time or a Follow button (Medium, Substack, Ghost), or the
+    date or reading time alone."""
     seen_candidate = False
     for i in range(end):
         u = units[i]
-        if seen_candidate and (byline_names(u.text, is_dated) or _name_over_date(units, i)):
+        if seen_candidate and (_is_byline(units, i) or _name_over_date(units, i) or is_dated(u.text)):
             return i
         if u.chrome is None and not is_prose(u):
             seen_candidate = True
     return None
+
+
+def _is_byline(units: list[Unit], i: int) -> bool:
+    """A byline, but not a quotation's attribution ("— NAME" under the
+    quoted words)."""
+    return bool(byline_names(units[i].text, is_dated)) and not attribution(units, i)
+
+
+def attribution(units: list[Unit], i: int) -> bool:
+    """A "— NAME" line right after a line that opens a quotation, in its
+    paragraph or the one before: the quotation's attribution."""
+    u = units[i]
+    if not u.text.startswith(("—", "–")) or i == 0:
+        return False
+    before = units[i - 1]
+    return before.group == u.group or bool(OPENS_QUOTE.match(before.text))
 
 
 def _name_over_date(units: list[Unit], i: int) -> bool:
@@ -112,7 +129,7 @@ def _candidates(units: list[Unit], anchor: int, allow_sentences: bool) -> list[i
     that are neither chrome nor a byline (skipping dates and editorial
     lines between them and the anchor)."""
     j = anchor - 1
-    while j >= 0 and (is_lost_link_line(units[j].text) or _is_meta(units[j])):
+    while j >= 0 and (is_lost_link_line(units[j].text) or units[j].chrome is not None or _labelled(units, j)):
         j -= 1
     out: list[int] = []
     while j >= 0 and _is_candidate(units[j], allow_sentences):
@@ -121,8 +138,9 @@ def _candidates(units: list[Unit], anchor: int, allow_sentences: bool) -> list[i
     return out
 
 
-def _is_meta(u: Unit) -> bool:
-    return u.chrome is not None and not u.chrome.strong
+def _labelled(units: list[Unit], j: int) -> bool:
+    """The value of a label on the line above ("Published in" / "NAME")."""
+    return j > 0 and bool(is_label(units[j - 1].text)) and units[j].words <= 6
 
 
 def _is_candidate(u: Unit, allow_sentences: bool) -> bool:
@@ -183,13 +201,13 @@ def _consume_after(units: list[Unit], i: int, head: Head) -> int:
         u = units[i]
         if i in head.removed:
             i += 1
-        elif names := byline_names(u.text, is_dated) or (_bare_author(units, i)):
+        elif names := (byline_names(u.text, is_dated) if _is_byline(units, i) else ()) or _bare_author(units, i):
             head.authors += [n for n in names if n not in head.authors]
             head.bylines.append(i)
             i += 1
         elif u.chrome is not None:
             head.removed[i] = u.chrome.reason
-            if DANGLING_LABEL.match(u.text) and i + 1 < len(units) and units[i + 1].words <= 6:
+            if is_label(u.text) and i + 1 < len(units) and units[i + 1].words <= 6:
                 head.removed[i + 1] = "web page boilerplate (a label of the page's header)"
             i += 1
         elif is_lost_link_line(u.text) and not _ends_text(units, i):

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from ... import codes
 from ...bibliography import is_reference_line
 from ...diagnostics import Code
-from .chrome import DANGLING_LABEL, is_footer
+from .chrome import SECTION_MARK, is_footer, is_label
 from .classify import APPARATUS_HEADING, AUTHOR_BOX, NOTES_HEADER, classify
 from .comments import Section, find_section, read_section
 from .front import byline_names
-from .head import Head, is_dated, read_head
+from .head import Head, attribution, is_dated, read_head
 from .paragraphs import Para
-from .unit import OPENS_QUOTE, Unit, is_prose, is_short, join, units_of
+from .unit import Unit, is_prose, is_short, join, units_of
 
 # A line of text following a short line makes that line a heading when it
 # has at least this many words (or ends a sentence).
@@ -101,6 +101,8 @@ def _own_role(units: list[Unit], i: int) -> str:
     u = units[i]
     if _alone(units, i) and any(p.match(u.text) for p in (APPARATUS_HEADING, NOTES_HEADER, AUTHOR_BOX)):
         return "protected"
+    if SECTION_MARK.match(u.text):
+        return "protected"  # a section break, whatever stands around it
     if u.chrome is not None:
         return "chrome" if u.chrome.strong else "weak"
     if _is_byline(units, i):
@@ -118,18 +120,13 @@ def _is_byline(units: list[Unit], i: int) -> bool:
     "By NAME · ...", a signature "— NAME" (not a quotation's attribution:
     the line before it does not open a quotation)."""
     u = units[i]
-    if not byline_names(u.text, is_dated) or len(u.para.lines) > 1:
-        return False
-    before = units[i - 1] if i > 0 else None
-    if u.text.startswith(("—", "–")) and before is not None:
-        return before.group != u.group and not OPENS_QUOTE.match(before.text)
-    return True
+    return bool(byline_names(u.text, is_dated)) and len(u.para.lines) == 1 and not attribution(units, i)
 
 
 def _labels_values(units: list[Unit], roles: dict[int, str]) -> None:
     """The line after a dangling label ("·Writer for" / "Longitude")."""
     for i in sorted(roles):
-        label = roles[i] == "weak" and DANGLING_LABEL.match(units[i].text)
+        label = roles[i] == "weak" and is_label(units[i].text)
         if label and roles.get(i + 1) == "text" and units[i + 1].words <= 6:
             roles[i + 1] = "chrome"
 

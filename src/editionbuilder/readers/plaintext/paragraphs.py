@@ -9,6 +9,7 @@ mark a section break in web copies, a heading in Gutenberg texts).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Leading horizontal whitespace of a line (its indentation).
@@ -74,6 +75,7 @@ def split_paragraphs(text: str) -> list[Para]:
 # sentence; a list of separate items (buttons, a name and a date, a menu)
 # has short lines that each stand alone.
 WRAP_MIN_CHARS = 45
+CONTINUED_MIN_CHARS = 20
 _SENTENCE_END = (".", "!", "?", ":", "…", "”", '"', "’", ")", "»")
 # Opening and closing quotation marks, to tell whether a quotation runs on.
 _OPENING, _CLOSING = "“«", "”»"
@@ -83,11 +85,13 @@ def continues(before: str, line: str) -> bool:
     """Whether ``line`` goes on with the text of ``before`` (a wrapped
     paragraph, a verse quotation) rather than standing alone."""
     first = line.lstrip()[:1]
-    if first.islower() or first in "(,;)":
-        return True
+    stripped = before.strip()
     if _quote_open(before):
         return True
-    stripped = before.strip()
+    if first and (first.islower() or first in "(,;)"):
+        # A wrapped line goes on in lower case; after a word or two (a
+        # button, a badge) a lower-case line is an item of its own.
+        return len(stripped) >= CONTINUED_MIN_CHARS
     return len(stripped) >= WRAP_MIN_CHARS and not stripped.endswith(_SENTENCE_END)
 
 
@@ -96,13 +100,14 @@ def _quote_open(text: str) -> bool:
     return curly > 0 or text.count('"') % 2 == 1
 
 
-def split_items(para: Para) -> list[Para]:
+def split_items(para: Para, stands_alone: Callable[[str], bool] = lambda _line: False) -> list[Para]:
     """A paragraph as the items its lines are: lines that go on with the
     line before stay together, any other line is an item of its own (the
-    first keeps the paragraph's blank lines before it)."""
+    first keeps the paragraph's blank lines before it), and so is a line
+    that ``stands_alone`` (a byline or a date under a long title)."""
     items: list[list[str]] = []
     for line in para.lines:
-        if items and continues(" ".join(items[-1]), line):
+        if items and not stands_alone(line) and continues(" ".join(items[-1]), line):
             items[-1].append(line)
         else:
             items.append([line])

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .chrome import Chrome, line_chrome
+from .chrome import META_LINE, Chrome, line_chrome
+from .front import byline_names
 from .paragraphs import Para, split_items
 
 # Sentence ends, for telling a line of text from a heading or a label:
@@ -45,7 +46,21 @@ class Unit:
 
 
 def units_of(paras: list[Para]) -> list[Unit]:
-    return [Unit(item, n, line_chrome(item.text)) for n, p in enumerate(paras) for item in split_items(p)]
+    return [Unit(item, n, line_chrome(item.text)) for n, p in enumerate(paras) for item in split_items(p, _alone)]
+
+
+def _alone(line: str) -> bool:
+    """A line that never goes on with the one above: a byline (typed right
+    under a long title, with no blank line), a date, a button. A byline
+    ends with no full stop: "by Jane Doe." is the end of a sentence
+    wrapped onto its own line."""
+    chrome = line_chrome(line)
+    byline = bool(byline_names(line, _dated)) and not line.rstrip().endswith(".")
+    return byline or (chrome is not None and chrome.strong) or _dated(line)
+
+
+def _dated(text: str) -> bool:
+    return bool(META_LINE.match(text.strip()))
 
 
 def is_prose(u: Unit) -> bool:
