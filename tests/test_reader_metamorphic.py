@@ -146,6 +146,8 @@ HEADERS = {
     "ghost": "The Weekly Ledger\n\nHome  Archive  About  Sign in  Subscribe\n",
     "blogger": "Monday, 3 April 2023\n",
     "newsletter": "View this email in your browser\n",
+    "wordpress-tagline": "The Weekly Ledger\n\nNotes on harbours, ferries and the people in them\n",
+    "blogger-dated": "The Weekly Ledger\n\nMonday, 3 April 2023\n",
 }
 
 FOOTERS = {
@@ -188,14 +190,37 @@ ADVERTS = {
 }
 
 
-def insert_advert(block: str) -> Callable[[Page], list[str] | None]:
+def insert_advert(block: str, where: str = "middle") -> Callable[[Page], list[str] | None]:
+    """``block`` after the text's first paragraph or a middle one."""
+
     def perturb(page: Page) -> list[str] | None:
         paras = page.key.get("paragraphs", [])
         if len(paras) < 3:
             return None
-        middle = paras[len(paras) // 2]
-        end = _paragraph_end(page.lines, middle.get("end", middle["line"]))
+        para = paras[0] if where == "first" else paras[len(paras) // 2]
+        end = _paragraph_end(page.lines, para.get("end", para["line"]))
         return _insert(page.lines, end, block)
+
+    return perturb
+
+
+# A commenter's name line in the forms WordPress, Blogger and Disqus print.
+AUTHOR_LINE = re.compile(r"^(?P<name>.+?)(?: says:| said\.\.\.| • .+)$")
+AUTHOR_FORMS = ["{name} says:", "{name} said...", "{name} • 2 years ago", "{name} on 3 May 2021 at 9:12 am said:"]
+
+
+def comment_author_form(form: str) -> Callable[[Page], list[str] | None]:
+    """Each comment's author line (in one of the explicit forms) written in
+    another platform's form."""
+
+    def perturb(page: Page) -> list[str] | None:
+        lines, changed = list(page.lines), False
+        for m in page.key.get("meta", []):
+            found = AUTHOR_LINE.match(m["text"])
+            if found and " Mod " not in m["text"]:
+                lines[m["line"] - 1] = form.format(name=found.group("name"))
+                changed = True
+        return lines if changed else None
 
     return perturb
 
@@ -273,6 +298,8 @@ PERTURBATIONS: dict[str, Callable[[Page], list[str] | None]] = {
     **{f"header-{k}": swap_header(v) for k, v in HEADERS.items()},
     **{f"footer-{k}": add_footer(v) for k, v in FOOTERS.items()},
     **{f"advert-{k}": insert_advert(v) for k, v in ADVERTS.items()},
+    **{f"advert-first-{k}": insert_advert(v, "first") for k, v in ADVERTS.items()},
+    **{f"comment-author-{n}": comment_author_form(f) for n, f in enumerate(AUTHOR_FORMS)},
     "byline-under-title": move_byline("by {name}", "under-title"),
     "byline-posted-by": move_byline("Posted by {name} at 10:31", "end"),
     "byline-signature": move_byline("— {name}", "end"),

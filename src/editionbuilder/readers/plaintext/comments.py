@@ -46,6 +46,8 @@ NUMBERED = re.compile(r"^(?P<indent>\s{0,12})(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.
 # Comment heads with the author's name: "NAME says:", "NAME said...",
 # "NAME wrote:" (WordPress, Blogger, forums).
 SAYS = re.compile(r"^(?P<who>.+?)\s+(?:says|said|wrote)\s*(?::|\.{3}|…)$", re.I)
+# "NAME on 3 May 2021 at 9:12 am said:": the date inside the head.
+DATED_WHO = re.compile(r"^(?P<who>.+?)\s+(?:on|at)\s+(?P<when>.+)$", re.I)
 # "NAME • 3 years ago", "Avatar NAME • 6 years ago", "NAME Mod → OTHER •
 # 3 years ago" (Disqus: the first name is the author's, the second the one
 # replied to).
@@ -239,6 +241,8 @@ def _explicit_head(text: str) -> str | None:
     text = _unnumbered(text)
     if m := SAYS.match(text):
         who = m.group("who")
+        if (d := DATED_WHO.match(who)) and is_comment_date(d.group("when")):
+            who = d.group("who")
     elif (m := BULLET.match(text)) and is_comment_date(m.group("when")):
         who = REPLY_TO.sub("", m.group("who"))
     else:

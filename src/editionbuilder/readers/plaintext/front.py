@@ -68,7 +68,10 @@ BYLINES = (
         r"^(?:posted |written |words |story )?by:?\s+(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s|\s(?:at|on|in)\s).*)?$",
         re.I,
     ),
-    re.compile(r"^(?:posted|published|written|updated) on\b.*?\bby\s+(?P<who>[^,·•|()]+?)\s*$", re.I),
+    re.compile(
+        r"^(?:posted|published|written|updated) on\b.*?\bby\s+(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s).*)?$",
+        re.I,
+    ),
     re.compile(r"^[—–]\s*(?P<who>[^,]+?)(?:,\s*[^,]{1,60})?$"),
 )
 DATED_AUTHOR = re.compile(r"^(?P<who>[^·•|]+?)\s+(?:[·•|]|[-–—])\s+(?P<when>.+)$")

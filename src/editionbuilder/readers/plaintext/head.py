@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 
 from .chrome import META_LINE, READING_TIME, interface, is_label
 from .comments import header_count
-from .front import byline_names, is_lost_link_line, is_name, split_title
+from .front import byline_names, is_lost_link_line, is_name, split_names, split_title
 from .unit import OPENS_QUOTE, SENTENCE_END, Unit, is_prose
 
 # The head ends, at the latest, at the first paragraph this long: the text
 # has begun.
 LONG_PROSE_WORDS = 30
+# A line this long after a byline is text, whatever its last mark, unless
+# it capitalises its words as a headline does.
+TEXT_MIN_WORDS = 12
 # A subtitle is a line of up to this many words.
 SUBTITLE_MAX_WORDS = 45
 # A headline-shaped line of this many words or more under the title reads
@@ -76,11 +79,26 @@ def _author_group(units: list[Unit], end: int) -> int | None:
     seen_candidate = False
     for i in range(end):
         u = units[i]
-        if seen_candidate and (_is_byline(units, i) or _name_over_date(units, i) or is_dated(u.text)):
+        found = _is_byline(units, i) or _name_over_date(units, i) or is_dated(u.text)
+        if seen_candidate and found and _text_follows(units, i + 1):
             return i
         if u.chrome is None and not is_prose(u):
             seen_candidate = True
     return None
+
+
+def _text_follows(units: list[Unit], i: int) -> bool:
+    """Nothing but the byline's company (dates, counts, buttons, editorial
+    lines) stands between ``i`` and the text: a date above the post's title
+    (a blog's date header under its name) anchors nothing."""
+    for j in range(i, len(units)):
+        u = units[j]
+        if u.chrome is not None or _labelled(units, j) or is_lost_link_line(u.text):
+            continue
+        if byline_names(u.text, is_dated) or _names(u.text):
+            continue
+        return is_prose(u) or (u.words >= TEXT_MIN_WORDS and not title_case(u.text))
+    return True
 
 
 def _is_byline(units: list[Unit], i: int) -> bool:
@@ -100,7 +118,7 @@ def attribution(units: list[Unit], i: int) -> bool:
 
 
 def _name_over_date(units: list[Unit], i: int) -> bool:
-    if not is_name(units[i].text, min_words=2):
+    if not _names(units[i].text):
         return False
     for u in units[i + 1 : i + 3]:
         if u.chrome is not None and (is_dated(u.text) or READING_TIME.search(u.text) or _is_follow(u.text)):
@@ -149,14 +167,11 @@ def _is_candidate(u: Unit, allow_sentences: bool) -> bool:
     return allow_sentences or not is_prose(u)
 
 
-def _subtitle_like(u: Unit, bylined: bool) -> bool:
-    """A standfirst rather than a headline: a sentence (above a byline; with
-    none, a sentence under the title is the text's first), or a long line,
-    in sentence case (a headline capitalises its words)."""
+def _subtitle_like(u: Unit) -> bool:
+    """A standfirst rather than a headline: a sentence or a long line, in
+    sentence case (a headline capitalises its words)."""
     sentence = bool(SENTENCE_END.search(u.text))
-    if title_case(u.text):
-        return False
-    return (bylined and sentence) or (u.words >= SUBTITLE_MIN_WORDS and (bylined or not sentence))
+    return (sentence or u.words >= SUBTITLE_MIN_WORDS) and not title_case(u.text)
 
 
 def title_case(text: str) -> bool:
@@ -166,8 +181,11 @@ def title_case(text: str) -> bool:
 
 
 def _set_title(units: list[Unit], candidates: list[int], head: Head, bylined: bool) -> None:
+    # A standfirst line stands between a title and its byline (Medium,
+    # Substack, Ghost); with no byline, two lines above the text are the
+    # site's name and the title.
     last, before = (units[candidates[-1]], units[candidates[-2]]) if len(candidates) >= 2 else (None, None)
-    if last and before and _subtitle_like(last, bylined) and not _subtitle_like(before, bylined):
+    if bylined and last and before and _subtitle_like(last) and not _subtitle_like(before):
         title, sub = candidates[-2], candidates[-1]
         head.title, head.subtitle = units[title].text, units[sub].text
         head.removed[sub] = ""  # taken into the metadata
@@ -219,7 +237,14 @@ def _consume_after(units: list[Unit], i: int, head: Head) -> int:
 
 
 def _bare_author(units: list[Unit], i: int) -> tuple[str, ...]:
-    return (units[i].text,) if _name_over_date(units, i) else ()
+    return _names(units[i].text) if _name_over_date(units, i) else ()
+
+
+def _names(text: str) -> tuple[str, ...]:
+    """The authors a line naming them alone gives ("Jane Doe", "Jane Doe
+    and John Roe"): full names, two words or more each."""
+    names = split_names(text)
+    return names if names and all(is_name(n, min_words=2) for n in names) else ()
 
 
 def _lost_links(units: list[Unit], head: Head, end: int) -> None:

@@ -18,8 +18,8 @@ from .paragraphs import Para, split_items
 
 # Sentence ends, for telling a line of text from a heading or a label:
 # a stop, then maybe closing quotes and brackets and note calls ("yard.[2]",
-# "it.”*", "done.¹").
-SENTENCE_END = re.compile(r"[.!?…](?:[\"”’)\]]|\[\w{1,3}\]|[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹])*$")
+# "it.”*", "done.¹"), and maybe a citation ("low. (Pirenne, 1925, p.8)").
+SENTENCE_END = re.compile(r"[.!?…](?:[\"”’)\]]|\[\w{1,3}\]|[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹])*(?:\s*\([^()]{1,80}\))?$")
 # A full stop inside a line, before the next sentence's capital.
 INNER_STOP = re.compile(r"[a-z][.!?]\s+[A-Z]")
 # A quotation mark opening a line: a quotation or an epigraph.
