@@ -35,11 +35,11 @@ from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
 from .comments import CommentDraft, Section
-from .front import find_credits
 from .layout import Layout, join_titles, lay_out, split_source_front
 from .notes import pair_notes
-from .page import Page, read_page
+from .page import read_page
 from .paragraphs import Para, split_paragraphs
+from .webfront import Front, WebFront
 
 # Chapters of a source edition that a new edition replaces with its own:
 # a table of contents and an index give the printed original's page numbers.
@@ -49,18 +49,6 @@ SOURCE_APPARATUS = re.compile(r"^(?:CONTENTS|TABLE OF CONTENTS|INDEX)\.?$", re.I
 _HINT = re.compile(r"\(?\s*(?:The\s+)?([A-Z][\w'’-]+)")
 # Characters that cannot appear in an id.
 _SLUG = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass
-class Front:
-    title: str = ""
-    subtitle: str = ""
-    authors: tuple[str, ...] = ()
-    credits: tuple[Credit, ...] = ()
-    description: str = ""
-    origins: list[Position] = field(default_factory=list)
-    # The line of the page's title (the first chapter's position).
-    title_line: int = 0
 
 
 @dataclass
@@ -92,24 +80,16 @@ class DocumentBuilder:
                 Position(self.file, r.line, r.line),
             )
         report_normalised(decoded.normalised, self.file, self.ctx.diagnostics)
-        paras = split_paragraphs(decoded.text)
-        front, rights, paras = self._apparatus(paras)
+        front, rights, paras = self._apparatus(split_paragraphs(decoded.text))
         self._gutenberg = bool(rights)
-        page = None
-        if self._gutenberg:
-            paras = self._drop_boilerplate(self._set_apart_transcriber_notes(paras))
-            items = [classify(p) for p in paras]
-        else:
-            page = read_page(paras)
-            front, paras = self._front(page)
-            items = [classify(p, p.start in page.headings, web=True) for p in paras]
+        front, items, section = self._items(front, paras)
         layout = lay_out(items, is_reference_line)
         self._headers(layout)
         chapters = self._chapters(layout, front, gutenberg=bool(rights))
         glossary = self._glossary(layout)
         self.references[:0] = self._bibliography(layout)
         chapters, glossary = self._link_citations(chapters, glossary)
-        comments = self._comments(page.section) if page is not None and page.section is not None else []
+        comments = self._comments(section) if section is not None else []
         back = self._publisher(layout) + self._source_note_chapter() + rights
         info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256)
         meta = Metadata(
@@ -152,66 +132,15 @@ class DocumentBuilder:
             self._remove(paras[i], "web page boilerplate (comment form, log-in or share widget)")
         return [p for i, p in enumerate(paras) if i not in marked]
 
-    def _front(self, page: Page) -> tuple[Front, list[Para]]:
-        """The head of a web page into the metadata; its chrome, and the
-        chrome found anywhere on the page, into the removed lines."""
-        head = page.head
-        front = Front(head.title, head.subtitle, tuple(head.authors))
-        if head.title_unit >= 0:
-            title = page.units[head.title_unit].para
-            front.title_line = title.start
-            sub = [i for i in head.removed if not head.removed[i]]
-            front.origins += [self._pos(page.units[i].para) for i in sub]
-        for i in head.bylines:
-            self._byline(front, page.units[i].para)
-        for names, p in page.bylines:
-            front.authors = (*front.authors, *(n for n in names if n not in front.authors))
-            self._byline(front, p)
-        for p, reason in page.removed:
-            self._remove(p, reason)
-        text = list(page.text)
-        for p in page.lost_links:
-            self._lost_link(p)
-            if self.ctx.options.lost_links == "keep":
-                text.append(p)
-        text.sort(key=lambda p: p.start)
-        self._report(page)
-        self._credits(front, text[:2])
-        return front, text
-
-    def _byline(self, front: Front, p: Para) -> None:
-        """A byline's line goes to the metadata; one that says more than
-        "by NAME" (a date, a time) is also listed as removed, since those
-        words are in no field."""
-        front.origins.append(self._pos(p))
-        names = {w.lower() for a in front.authors for w in WORD.findall(a)}
-        if any(w.lower() not in names and w.lower() != "by" for w in WORD.findall(p.text)):
-            self._remove(p, "byline: its author is in the metadata, the rest (a date, a time) is left out")
-
-    def _report(self, page: Page) -> None:
-        for flag in page.flags:
-            self.ctx.diagnostics.add(flag.code, flag.message, Position(self.file, flag.first, flag.last))
-
-    def _lost_link(self, p: Para) -> None:
-        kept = self.ctx.options.lost_links == "keep"
-        self.ctx.diagnostics.add(
-            codes.LINK_LOST,
-            "this line pointed to a link that was lost when the page was copied; "
-            + ("it is kept as text" if kept else 'it is left out (set reader.lost_links = "keep" to keep it)'),
-            Position(self.file, p.start, p.end),
-        )
-        if not kept:
-            self._remove(p, "editorial line whose link was lost in copying")
-
-    def _credits(self, front: Front, paras: list[Para]) -> None:
-        for p in paras:
-            credits = find_credits(p.text)
-            if credits:
-                front.credits = credits
-                front.description = p.text
-                if not front.authors:
-                    front.authors = tuple(c.name for c in credits if c.role == "author")[:3]
-                return
+    def _items(self, front: Front, paras: list[Para]) -> tuple[Front, list[Item], Section | None]:
+        """Every paragraph classified: a Gutenberg text's as they stand, a
+        web page's once its head, chrome and comments are set apart."""
+        if self._gutenberg:
+            paras = self._drop_boilerplate(self._set_apart_transcriber_notes(paras))
+            return front, [classify(p) for p in paras], None
+        page = read_page(paras)
+        front, paras = WebFront(self.ctx, self.removed).read(page)
+        return front, [classify(p, p.start in page.headings, web=True) for p in paras], page.section
 
     # -- chapters, glossary, bibliography ----------------------------------
 
@@ -399,9 +328,6 @@ class DocumentBuilder:
 
     def _pre(self, p: Para) -> Preformatted:
         return Preformatted("\n".join(p.lines), Position(self.file, p.start, p.end))
-
-    def _pos(self, p: Para) -> Position:
-        return Position(self.file, p.start, p.end)
 
     def _span(self, paras: list[Para]) -> Position:
         if not paras:
