@@ -68,6 +68,11 @@ CHROME_TEXT_REMOVED = _define(
     _WARNING,
     "a sentence among the page's chrome (a subscribe box's blurb; in the comment section, under no commenter's name) was left out: check it",
 )
+BYLINE_INFERRED = _define(
+    "byline-inferred",
+    _INFO,
+    "a line holding a name alone, under the title and over a date, a reading time or a Follow button, is taken for the byline",
+)
 BYLINE_SUSPECT = _define(
     "byline-suspect", _WARNING, "a line left in the text reads like a byline naming someone other than the author"
 )

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .chrome import META_LINE, READING_TIME, interface, is_label
-from .comments import header_count
+from .comments import HANDLE, header_count
 from .front import byline_names, is_lost_link_line, is_name, split_names, split_title
 from .unit import OPENS_QUOTE, SENTENCE_END, Unit, is_prose
 
@@ -44,6 +44,8 @@ class Head:
     title_unit: int = -1
     # Lines that could have been the title, taken for the site's header.
     passed_over: list[int] = field(default_factory=list)
+    # Bylines that are a name alone over a date or a button.
+    inferred: list[int] = field(default_factory=list)
     # The first unit of the text.
     body: int = 0
 
@@ -54,9 +56,7 @@ def is_dated(text: str) -> bool:
 
 def read_head(units: list[Unit]) -> Head:
     head = Head()
-    # The head ends, at the latest, where the text surely runs or the
-    # comments begin.
-    end = next((i for i, u in enumerate(units) if u.words >= LONG_PROSE_WORDS or header_count(u.text)[0]), len(units))
+    end = _window(units)
     group = _author_group(units, end)
     anchor = group if group is not None else _text_start(units, end)
     if anchor is None:
@@ -69,6 +69,22 @@ def read_head(units: list[Unit]) -> Head:
     head.body = i
     _lost_links(units, head, end)
     return head
+
+
+def _window(units: list[Unit]) -> int:
+    """Where the head ends at the latest: where the comments begin, or the
+    text surely runs (a long line, unless a byline follows it: a long
+    standfirst)."""
+    for i, u in enumerate(units):
+        if header_count(u.text)[0]:
+            return i
+        if u.words >= LONG_PROSE_WORDS and not (i + 1 < len(units) and _starts_byline(units, i + 1)):
+            return i
+    return len(units)
+
+
+def _starts_byline(units: list[Unit], i: int) -> bool:
+    return _is_byline(units, i) or _name_over_date(units, i)
 
 
 def _author_group(units: list[Unit], end: int) -> int | None:
@@ -118,10 +134,16 @@ def attribution(units: list[Unit], i: int) -> bool:
 
 
 def _name_over_date(units: list[Unit], i: int) -> bool:
-    if not _names(units[i].text):
+    """A name over a date, a reading time or a Follow button (past an icon
+    such as "·"); a one-word name or handle only over a Follow button, since
+    a one-word title may stand over a date."""
+    full, single = bool(_names(units[i].text)), bool(HANDLE.match(units[i].text))
+    if not (full or single) or units[i].chrome is not None:
         return False
     for u in units[i + 1 : i + 3]:
-        if u.chrome is not None and (is_dated(u.text) or READING_TIME.search(u.text) or _is_follow(u.text)):
+        if u.chrome is not None and _is_follow(u.text):
+            return True
+        if u.chrome is not None and full and (is_dated(u.text) or READING_TIME.search(u.text)):
             return True
         if u.chrome is None or u.words > 1:
             return False
@@ -222,6 +244,8 @@ def _consume_after(units: list[Unit], i: int, head: Head) -> int:
         elif names := (byline_names(u.text, is_dated) if _is_byline(units, i) else ()) or _bare_author(units, i):
             head.authors += [n for n in names if n not in head.authors]
             head.bylines.append(i)
+            if not _is_byline(units, i):
+                head.inferred.append(i)
             i += 1
         elif u.chrome is not None:
             head.removed[i] = u.chrome.reason
@@ -237,7 +261,9 @@ def _consume_after(units: list[Unit], i: int, head: Head) -> int:
 
 
 def _bare_author(units: list[Unit], i: int) -> tuple[str, ...]:
-    return _names(units[i].text) if _name_over_date(units, i) else ()
+    if not _name_over_date(units, i):
+        return ()
+    return _names(units[i].text) or (units[i].text.strip(),)
 
 
 def _names(text: str) -> tuple[str, ...]:

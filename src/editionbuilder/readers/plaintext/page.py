@@ -243,6 +243,10 @@ def _flag_runs(page: Page, roles: dict[int, str]) -> None:
             f"{last.text[:60]!r}, the lines above it the site's header"
         )
         page.flags.append(Flag(codes.TITLE_CHOSEN, message, first.start, last.end))
+    for i in page.head.inferred:
+        u = units[i]
+        message = f"{u.text!r}, a name alone over a date or a Follow button, is taken for the byline"
+        page.flags.append(Flag(codes.BYLINE_INFERRED, message, u.line, u.para.end))
     context = sorted(i for i, r in roles.items() if r == "context")
     for run in _runs(context):
         first, last = units[run[0]].para, units[run[-1]].para
