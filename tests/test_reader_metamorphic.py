@@ -138,6 +138,10 @@ EDITORIAL_WORDINGS = [
     "Listen to this post (MP3, 9 min)",
     "This post is a reply to Anna Berg's column on the same subject.",
     "A longer version of this piece, with its tables, can be found here.",
+    "Previously: the lease nobody read",
+    "This essay responds to Anna Berg's column of last week.",
+    "Click here for the podcast version.",
+    "Download the full report",
 ]
 
 HEADERS = {
@@ -304,6 +308,9 @@ PERTURBATIONS: dict[str, Callable[[Page], list[str] | None]] = {
     "byline-posted-by": move_byline("Posted by {name} at 10:31", "end"),
     "byline-signature": move_byline("— {name}", "end"),
     "byline-dated": move_byline("{name} · March 3, 2021", "under-title"),
+    "byline-dated-comma": move_byline("{name}, March 3, 2021", "under-title"),
+    "byline-guest-post": move_byline("Guest post by {name}", "under-title"),
+    "byline-author-label": move_byline("Author: {name}", "under-title"),
     **{f"comments-{n}": comment_header(f) for n, f in enumerate(COMMENT_HEADERS)},
 }
 

@@ -213,7 +213,8 @@ _META_TOKEN = rf"(?:{_DATE}|{_READ}|{_AGO}|{_TIME})"
 # "4 min readJun 2, 2019", "· 2 yr ago", "Sep 12, 2021 (edited)".
 META_LINE = re.compile(
     rf"^[\s·•∙—–|-]*(?:(?:Posted|Published|Updated|Last updated)(?: on)?\s*:?\s*)?{_META_TOKEN}"
-    rf"(?:(?:[\s,·•∙—–|-]+|\s*at\s+)?{_META_TOKEN})*\s*(?:\((?:edited|updated)\)|edited)?[\s·•∙—–|-]*$",
+    rf"(?:(?:[\s,·•∙—–|-]+|\s*at\s+)?{_META_TOKEN})*[\s·•∙—–|-]*(?:\((?:edited|updated)\)|edited|updated)?"
+    r"[\s·•∙—–|-]*$",
     re.I,
 )
 META_TOKEN = re.compile(_META_TOKEN, re.I)

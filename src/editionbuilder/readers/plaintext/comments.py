@@ -35,10 +35,10 @@ COUNTED_HEADER = re.compile(
 # "Responses (2)", "Comments (12)".
 LISTED_HEADER = re.compile(r"^(?:responses|comments|replies|discussion)\s*\((?P<count>\d+)\)$", re.I)
 # Headings with no count: "Comments", "Discussion about this post",
-# "Member discussion", "Readers' comments".
+# "Member discussion", "Readers' comments", "Join the conversation".
 UNCOUNTED_HEADER = re.compile(
     r"^(?:(?:member|reader|readers['’]?)\s+)?(?:comments|responses|discussion)"
-    r"(?:\s+about this (?:post|article|story|episode|issue))?$",
+    r"(?:\s+about this (?:post|article|story|episode|issue))?$|^join the (?:conversation|discussion)\W*$",
     re.I,
 )
 # "  1. text": a numbered comment (WordPress's ordered list of comments).

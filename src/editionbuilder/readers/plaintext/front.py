@@ -65,16 +65,18 @@ def split_names(text: str) -> tuple[str, ...]:
 # line with a date).
 BYLINES = (
     re.compile(
-        r"^(?:posted |written |words |story )?by:?\s+(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s|\s(?:at|on|in)\s).*)?$",
+        r"^(?:(?:a )?(?:guest post|posted|written|words|story|text|essay|article|review|report) )?by:?\s+"
+        r"(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s|\s(?:at|on|in)\s).*)?$",
         re.I,
     ),
+    re.compile(r"^(?:author|words|writer)\s*:\s*(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s).*)?$", re.I),
     re.compile(
         r"^(?:posted|published|written|updated) on\b.*?\bby\s+(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s).*)?$",
         re.I,
     ),
     re.compile(r"^[—–]\s*(?P<who>[^,]+?)(?:,\s*[^,]{1,60})?$"),
 )
-DATED_AUTHOR = re.compile(r"^(?P<who>[^·•|]+?)\s+(?:[·•|]|[-–—])\s+(?P<when>.+)$")
+DATED_AUTHOR = re.compile(r"^(?P<who>[^,·•|]+?)(?:\s*[,·•|]|\s+[-–—])\s+(?P<when>.+)$")
 
 
 def byline_names(text: str, dated: Callable[[str], bool] = lambda _s: False) -> tuple[str, ...]:
@@ -100,19 +102,24 @@ def byline_name(text: str) -> str:
 # points at another piece. Either its anchor was "here" ("... see here.",
 # "The first, on the lease itself, is here.", "catch up here."), or it
 # names a file by format and size ("(PDF, 1.4 MB)", "(MP3, 14 min)"), or it
-# says the piece is a reply or a response to another, a longer version of
-# one, or part of a series ("Read part one: ..."), or it is an imperative
-# pointer with a colon ("Read: ...", "Listen to this post").
+# says the piece is a reply or a response to another, a follow-up, a longer
+# or an audio version of one, or part of a series ("Read part one: ..."),
+# or it is a pointer: an imperative to download, listen or watch, "Read:
+# ...", "Previously: ...", "See also: ...".
 LOST_HERE = re.compile(r"\bhere\s*[.!:)]*\s*$", re.I)
 FILE_NOTE = re.compile(r"\((?:PDF|MP3|MP4|M4A|EPUB|DOCX?|ODT|ZIP|PPTX?|audio|video|slides)\b[^)]*\)", re.I)
 RELATION = re.compile(
-    r"\b(?:(?:a|in) (?:reply|response) to|is a (?:reply|response) to|"
+    r"\b(?:(?:a|in) (?:reply|response) to|is a (?:reply|response) to|(?:responds|replies) to|"
+    r"(?:a )?follow-up (?:to|on)|follows up (?:on|to)|sequel to|continued from|"
     r"(?:longer|shorter|earlier|full|original|updated|extended) version of this|"
-    r"part (?:one|two|three|four|\d+|[ivx]+)\b|previous (?:post|part|instalment)|first part|continued from)",
+    r"(?:audio|video|podcast|pdf|printable|print|longer|shorter|annotated|illustrated) version\b|"
+    r"part (?:one|two|three|four|\d+|[ivx]+)\b|previous (?:post|part|instalment)|first part|click here)",
     re.I,
 )
 POINTER = re.compile(
-    r"^(?:read|see|download|listen to|watch|view|click|catch up)\b.*(?::|\bthis (?:post|article|essay|piece|episode)\b)",
+    r"^(?:read|see|view|click|catch up)\b.*(?::|\bthis (?:post|article|essay|piece|episode)\b)"
+    r"|^(?:download|listen to|watch)\b"
+    r"|^(?:earlier|previously|see also|also read|read also|read next|up next|related)\s*:",
     re.I,
 )
 LOST_LINK_MAX_WORDS = 40
