@@ -208,6 +208,30 @@ def insert_advert(block: str, where: str = "middle") -> Callable[[Page], list[st
     return perturb
 
 
+# Another platform's chrome under a post's text: share and like rows,
+# counters, tags.
+TAIL_CHROME = {
+    "jetpack": "Share this:\n\nTwitter\nFacebook\n\nLike this:\n\nLike Loading...",
+    "substack": "Share\n\n12 Likes\n·\n2 Restacks",
+    "medium": "History\n\nMaps\n\n--\n\n312\n\n2",
+    "blogger": "Email ThisBlogThis!Share to XShare to FacebookShare to Pinterest\n\nLabels: history, maps",
+    "ghost": "Share this post\n\nTwitter\nFacebook\nEmail",
+}
+
+
+def insert_tail_chrome(block: str) -> Callable[[Page], list[str] | None]:
+    """``block`` right after the last paragraph of the text."""
+
+    def perturb(page: Page) -> list[str] | None:
+        paras = page.key.get("paragraphs", [])
+        if not paras:
+            return None
+        last = paras[-1]
+        return _insert(page.lines, _paragraph_end(page.lines, last.get("end", last["line"])), block)
+
+    return perturb
+
+
 # A commenter's name line in the forms WordPress, Blogger and Disqus print.
 AUTHOR_LINE = re.compile(r"^(?P<name>.+?)(?: says:| said\.\.\.| • .+)$")
 AUTHOR_FORMS = ["{name} says:", "{name} said...", "{name} • 2 years ago", "{name} on 3 May 2021 at 9:12 am said:"]
@@ -304,6 +328,7 @@ PERTURBATIONS: dict[str, Callable[[Page], list[str] | None]] = {
     **{f"advert-{k}": insert_advert(v) for k, v in ADVERTS.items()},
     **{f"advert-first-{k}": insert_advert(v, "first") for k, v in ADVERTS.items()},
     **{f"comment-author-{n}": comment_author_form(f) for n, f in enumerate(AUTHOR_FORMS)},
+    **{f"tail-{k}": insert_tail_chrome(v) for k, v in TAIL_CHROME.items()},
     "byline-under-title": move_byline("by {name}", "under-title"),
     "byline-posted-by": move_byline("Posted by {name} at 10:31", "end"),
     "byline-signature": move_byline("— {name}", "end"),

@@ -73,13 +73,18 @@ BYLINE_INFERRED = _define(
     _INFO,
     "a line holding a name alone, under the title and over a date, a reading time or a Follow button, is taken for the byline",
 )
+COMMENT_AUTHOR_INFERRED = _define(
+    "comment-author-inferred",
+    _INFO,
+    'readers\' comments whose heads name no one in a platform\'s form ("says:", "said...", "•"): each author is a name over a date',
+)
 BYLINE_SUSPECT = _define(
     "byline-suspect", _WARNING, "a line left in the text reads like a byline naming someone other than the author"
 )
 TITLE_CHOSEN = _define(
     "title-chosen",
     _INFO,
-    "several short lines stand above the text: the last before the byline is the title, the ones above it the site's header",
+    "the title was chosen by where it stands (before the byline or the text), the lines above it taken for the site's header",
 )
 
 # -- typography and citations --------------------------------------------------

@@ -79,6 +79,8 @@ class Section:
     removed: dict[int, str] = field(default_factory=dict)
     # Text units that belong to no comment (removed, with a warning).
     stray: list[int] = field(default_factory=list)
+    # Whether the comments' heads are a name over a date (no explicit form).
+    inferred: bool = False
 
 
 def header_count(text: str) -> tuple[bool, int | None]:
@@ -122,6 +124,7 @@ def is_comment_date(text: str) -> bool:
 def read_section(units: list[Unit], start: int) -> Section:
     section = Section(start)
     explicit = any(_explicit_head(u.text) for u in units[start:])
+    section.inferred = not explicit
     reader = _Reader(units, section, explicit)
     reader.run()
     return section

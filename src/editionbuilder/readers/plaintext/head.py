@@ -42,6 +42,7 @@ class Head:
     bylines: list[int] = field(default_factory=list)
     lost_links: list[int] = field(default_factory=list)
     title_unit: int = -1
+    subtitle_unit: int = -1
     # Lines that could have been the title, taken for the site's header.
     passed_over: list[int] = field(default_factory=list)
     # Bylines that are a name alone over a date or a button.
@@ -210,6 +211,7 @@ def _set_title(units: list[Unit], candidates: list[int], head: Head, bylined: bo
     if bylined and last and before and _subtitle_like(last) and not _subtitle_like(before):
         title, sub = candidates[-2], candidates[-1]
         head.title, head.subtitle = units[title].text, units[sub].text
+        head.subtitle_unit = sub
         head.removed[sub] = ""  # taken into the metadata
     else:
         title = candidates[-1]

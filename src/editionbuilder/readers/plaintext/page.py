@@ -233,20 +233,31 @@ def _body_unit(page: Page, role: str, u: Unit, kept: list[Unit]) -> None:
 
 
 def _flag_runs(page: Page, roles: dict[int, str]) -> None:
-    """One report for each run of lines removed by context alone, and for
-    each run of comment-section text that belongs to no comment."""
-    units = page.units
-    if page.head.passed_over:
-        first, last = units[page.head.passed_over[0]].para, units[page.head.title_unit].para
+    """The decisions on weak signals, each reported over the lines it took."""
+    _flag_head(page)
+    _flag_body(page, roles)
+    _flag_comments(page)
+
+
+def _flag_head(page: Page) -> None:
+    """The title chosen below the site's header, and bylines that are a
+    name alone."""
+    units, head = page.units, page.head
+    if head.title_unit > 0 or head.passed_over:
+        last = units[head.subtitle_unit if head.subtitle_unit >= 0 else head.title_unit].para
         message = (
-            f"{len(page.head.passed_over) + 1} short lines stand above the text: the title is taken to be "
-            f"{last.text[:60]!r}, the lines above it the site's header"
+            f"the title is taken to be {units[head.title_unit].text[:60]!r} (line {units[head.title_unit].line}), "
+            f"by where it stands; the {head.title_unit} line(s) above it are taken for the site's header"
         )
-        page.flags.append(Flag(codes.TITLE_CHOSEN, message, first.start, last.end))
-    for i in page.head.inferred:
+        page.flags.append(Flag(codes.TITLE_CHOSEN, message, units[0].line, last.end))
+    for i in head.inferred:
         u = units[i]
         message = f"{u.text!r}, a name alone over a date or a Follow button, is taken for the byline"
         page.flags.append(Flag(codes.BYLINE_INFERRED, message, u.line, u.para.end))
+
+
+def _flag_body(page: Page, roles: dict[int, str]) -> None:
+    units = page.units
     context = sorted(i for i, r in roles.items() if r == "context")
     for run in _runs(context):
         first, last = units[run[0]].para, units[run[-1]].para
@@ -256,12 +267,28 @@ def _flag_runs(page: Page, roles: dict[int, str]) -> None:
             "a short sentence between lines of the page's chrome (a subscribe box's blurb) left out as chrome: check"
         )
         page.flags.append(Flag(codes.CHROME_TEXT_REMOVED, message, units[i].line, units[i].para.end))
-    if page.section is not None:
-        for run in _runs(sorted(page.section.stray)):
-            first, last = units[run[0]].para, units[run[-1]].para
-            prose = any(is_prose(units[i]) for i in run)
-            code = codes.CHROME_TEXT_REMOVED if prose else codes.BOILERPLATE_CONTEXT
-            page.flags.append(Flag(code, _stray_message(prose), first.start, last.end))
+
+
+def _flag_comments(page: Page) -> None:
+    """Text under no commenter's name; comments whose authors come from a
+    name over a date (no "says:", "said..." or "•" form names them)."""
+    units, section = page.units, page.section
+    if section is None:
+        return
+    for run in _runs(sorted(section.stray)):
+        first, last = units[run[0]].para, units[run[-1]].para
+        prose = any(is_prose(units[i]) for i in run)
+        code = codes.CHROME_TEXT_REMOVED if prose else codes.BOILERPLATE_CONTEXT
+        page.flags.append(Flag(code, _stray_message(prose), first.start, last.end))
+    named = [c for c in section.comments if c.author]
+    if section.inferred and named:
+        message = (
+            f"{len(named)} comment(s) with their authors taken from a name over a date "
+            f'(the page names commenters in no "says:", "said..." or "•" form): check'
+        )
+        page.flags.append(
+            Flag(codes.COMMENT_AUTHOR_INFERRED, message, units[section.start].line, named[-1].text[-1].end)
+        )
 
 
 def _runs(indexes: list[int]) -> list[list[int]]:
