@@ -226,10 +226,12 @@ READING_TIME = re.compile(_READ, re.I)
 # or blog at ...", "... theme. Powered by Blogger.": the end of a page.
 # ("Published by NAME" is an author box, read by ``classify``.)
 FOOTER = re.compile(
-    r"©|\bcopyright\b|\ball rights reserved\b|\b(?:powered by|built (?:with|on)|published with|made with|hosted (?:by|on)) [A-Z]"
-    r"|^(?:create a free website or blog|blog) at \S+\.?$|\btheme(?: by)?:? \S+|\btheme\. ",
+    r"©|^copyright\b|\ball rights reserved\.?$"
+    r"|(?:^|[.|·]\s+)(?:proudly )?(?:powered by|built (?:with|on)|published with|made with|hosted (?:by|on)) [A-Z]"
+    r"|^(?:create a free website or blog|blog) at \S+\.?$|^theme(?: by)?\s*:",
     re.I,
 )
+FOOTER_MAX_WORDS = 30
 # "Labels: a, b", "Tags: ...", "Filed under: ...", "Categories: ...",
 # "Posted in X Tagged Y", "This entry was posted in ...": the post's
 # taxonomy, printed under it.
@@ -334,7 +336,7 @@ def _form(text: str) -> Chrome | None:
 
 
 def _footer(text: str) -> Chrome | None:
-    return Chrome("the page's footer", True) if len(text.split()) <= 30 and FOOTER.search(text) else None
+    return Chrome("the page's footer", True) if len(text.split()) <= FOOTER_MAX_WORDS and FOOTER.search(text) else None
 
 
 def _labels(text: str) -> Chrome | None:

@@ -19,10 +19,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .chrome import META_LINE, READING_TIME, is_footer
+from .chrome import META_LINE, READING_TIME
 from .front import is_name
 from .paragraphs import Para
-from .unit import SENTENCE_END, Unit, is_prose
+from .unit import SENTENCE_END, Unit, footer_start, is_prose
 
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 # "3 thoughts on “TITLE”", "2 Responses to ...", "One thought on ...",
@@ -137,18 +137,18 @@ class _Reader:
     explicit: bool
     current: CommentDraft | None = None
     open: bool = False
-    footer: bool = False
+    footer_at: int = 0
 
     def run(self) -> None:
         i = self.section.start
+        self.footer_at = footer_start(self.units, i, len(self.units))
         while i < len(self.units):
             i = self.step(i)
         self.section.comments = [c for c in self.section.comments if c.text]
 
     def step(self, i: int) -> int:
         u, sec = self.units[i], self.section
-        if self.footer or is_footer(u.text):
-            self.footer = True
+        if i >= self.footer_at:
             sec.removed[i] = "web page boilerplate (the page's footer)"
             return i + 1
         is_header, count = header_count(u.text)

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from ... import codes
 from ...bibliography import is_reference_line
 from ...diagnostics import Code
-from .chrome import SECTION_MARK, is_footer, is_label
+from .chrome import SECTION_MARK, is_label
 from .classify import APPARATUS_HEADING, AUTHOR_BOX, NOTES_HEADER, classify
 from .comments import Section, find_section, read_section
 from .front import byline_names
 from .head import Head, attribution, is_dated, read_head
 from .paragraphs import Para
-from .unit import Unit, is_prose, is_short, join, units_of
+from .unit import Unit, footer_start, is_prose, is_short, join, units_of
 
 # A line of text following a short line makes that line a heading when it
 # has at least this many words (or ends a sentence).
@@ -87,11 +87,9 @@ def _body_roles(units: list[Unit], lo: int, hi: int) -> dict[int, str]:
     apparatus heading, an author box), "chrome", "weak" (chrome beside
     chrome), "context" (a short line among chrome) or "footer"."""
     roles: dict[int, str] = {}
-    footer = False
+    footer = footer_start(units, lo + 1, hi)
     for i in range(lo, hi):
-        u = units[i]
-        footer = footer or (is_footer(u.text) and i > lo)
-        roles[i] = "footer" if footer else _own_role(units, i)
+        roles[i] = "footer" if i >= footer else _own_role(units, i)
     _labels_values(units, roles)
     _context(units, roles, lo, hi)
     return roles

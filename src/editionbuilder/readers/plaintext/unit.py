@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .chrome import META_LINE, Chrome, line_chrome
+from .chrome import META_LINE, Chrome, is_footer, line_chrome
 from .front import byline_names
 from .paragraphs import Para, split_items
 
@@ -20,6 +20,8 @@ from .paragraphs import Para, split_items
 # a stop, then maybe closing quotes and brackets and note calls ("yard.[2]",
 # "it.”*", "done.¹"), and maybe a citation ("low. (Pirenne, 1925, p.8)").
 SENTENCE_END = re.compile(r"[.!?…](?:[\"”’)\]]|\[\w{1,3}\]|[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹])*(?:\s*\([^()]{1,80}\))?$")
+# A paragraph this long after a footer line shows the text goes on.
+FOOTER_TEXT_WORDS = 25
 # A full stop inside a line, before the next sentence's capital.
 INNER_STOP = re.compile(r"[a-z][.!?]\s+[A-Z]")
 # A quotation mark opening a line: a quotation or an epigraph.
@@ -84,6 +86,19 @@ def is_short(u: Unit) -> bool:
     """A short line that does not end a sentence: a heading, a tag, a name,
     the title of another post."""
     return u.words <= 12 and not SENTENCE_END.search(u.text.rstrip("?")) and not u.text.endswith((",", ";", ":"))
+
+
+def footer_start(units: list[Unit], lo: int, hi: int) -> int:
+    """Where the site's footer begins ("© 2024 NAME", "Powered by Ghost"):
+    the first footer line in ``lo:hi`` with no paragraph of text after it,
+    so that a photo credit or a sentence on copyright mid-text starts
+    nothing. ``hi`` when there is none."""
+    for i in range(lo, hi):
+        if is_footer(units[i].text) and not any(
+            u.chrome is None and u.words >= FOOTER_TEXT_WORDS for u in units[i + 1 : hi]
+        ):
+            return i
+    return hi
 
 
 def join(units: list[Unit]) -> list[Para]:
