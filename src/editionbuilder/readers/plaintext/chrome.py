@@ -189,7 +189,7 @@ IN_CATEGORY = re.compile(r"^In\s+[\"“][^\"”]{1,60}[\"”]$")
 BUTTON_CAPTION = re.compile(r"^[\w.]+(?: [\w.]+)? (?:Logo|photo|picture|icon|avatar)$", re.I)
 # A menu: three or more short items (one to three words) between " · ",
 # " | ", " • " or wide gaps ("Essays · Notes · About", "About   Archive
-# Feed"), one of them an interface word.
+# Feed"), half of them interface words (a row of a table is no menu).
 MENU_SPLIT = re.compile(r"\s+[·•∙|]\s+|\s{2,}")
 SECTION_MARK = re.compile(r"^(?:\*\s*){1,5}$|^(?:[-–—_=~#⁂]\s*){3,}$|^⁂$")
 
@@ -242,8 +242,9 @@ LABELS = re.compile(
     re.I,
 )
 # Links to the previous and next post: "← Title", "Title →",
-# "« A | B »", "Newer Post Older Post Home".
-NAVIGATION = re.compile(r"^\s*[←«‹]\s*\S|\S\s*[→»›]\s*$")
+# "« A | B »", "« Previous", "Next »" (guillemets that quote, «Oui»,
+# « Oui », dit-il, are no link).
+NAVIGATION = re.compile(r"^\s*[←‹]\s*\S|\S\s*[→›]\s*$|^\s*«\s.*\|.*\s»\s*$|^\s*«\s[^»]*$|^[^«]*\s»\s*$")
 # Advertisements placed between paragraphs (WordAds, AdSense, newsletter
 # sponsors).
 ADVERT = re.compile(r"^(?:advertisements?|advert|sponsored(?: content| post)?|report this ad|adchoices|ad)$", re.I)
@@ -256,7 +257,8 @@ ADVERT = re.compile(r"^(?:advertisements?|advert|sponsored(?: content| post)?|re
 # your X account", "Connecting to %s", an e-mail address alone.
 FORM = re.compile(
     r"^(?:name|e-?mail(?: address)?|website|url|comment|message)\s*(?:\*|\(required\).*)$"
-    r"|^(?:enter|write|type|add|join|start)\b[^.!?]{0,40}(?:\.{3}|…)$"
+    r"|^(?:enter|write|type|add|join|start)\b[^.!?]{0,40}\b(?:your|comment|email|reply|discussion|message|search)"
+    r"[^.!?]{0,20}(?:\.{3}|…)$"
     r"|^what are your thoughts\?$|\byour email address will not be published\b"
     r"|^notify me of\b|^you are commenting using\b|%[sd]\b|^fill in your details\b"
     r"|^save my name, email\b|\bto reduce spam\b|^comments are closed\.?$"
@@ -281,12 +283,15 @@ THANKS_FOR_READING = re.compile(r"^thanks? (?:you )?for reading\b", re.I)
 # "Share NAME", "Follow NAME", "More from NAME", "Also on NAME",
 # "Recommended from NAME", "Popular posts from this blog", "Related posts",
 # "You might also like", "Similar posts".
+_TITLED = r"(?:(?-i:[A-Z0-9])[\w'’&.-]*|of|the|and|on|&)"
 PROMO = re.compile(
-    r"^(?:subscribe to|share|follow|support|more from|also on|recommended from|see all from|upgrade to)\s+"
-    r"(?:[A-Z0-9][\w'’&.-]*|of|the|and|on)(?:\s+(?:[A-Z0-9][\w'’&.-]*|of|the|and|on|&)){0,6}$"
+    rf"^(?:subscribe to|share|more from|also on|recommended from|see all from|upgrade to)\s+{_TITLED}(?:\s+{_TITLED}){{0,6}}$"
     r"|^(?:popular|recent|related|similar) posts?(?: from this blog)?$|^you (?:might|may) also like$",
     re.I,
 )
+# "Follow NAME", "Support NAME": buttons, or a heading ("Follow the Money"):
+# beside chrome only.
+WEAK_PROMO = re.compile(rf"^(?:follow|support)\s+{_TITLED}(?:\s+{_TITLED}){{0,6}}$", re.I)
 # A label whose value is on the next line ("Published in" / "Urban Canopy",
 # "·Writer for" / "Longitude"): a short line ending in a preposition.
 DANGLING_LABEL = re.compile(r"^[·•∙\s]*(?:[A-Z][\w-]*\s+){0,2}(?:in|for|by|on|from|at)$", re.I)
@@ -345,7 +350,8 @@ def _labels(text: str) -> Chrome | None:
 
 def _menu(text: str) -> Chrome | None:
     items = [i for i in MENU_SPLIT.split(text) if i]
-    if len(items) >= 3 and all(len(i.split()) <= 3 for i in items) and any(ui_phrases(i) for i in items):
+    menu_words = sum(1 for i in items if ui_phrases(i))
+    if len(items) >= 3 and all(len(i.split()) <= 3 for i in items) and menu_words * 2 >= len(items):
         return Chrome("the site's menu", True)
     if WIDGET.match(text) or IN_CATEGORY.match(text):
         return Chrome("a widget of the page: an archive, related posts", True)
@@ -363,9 +369,11 @@ def _navigation(text: str) -> Chrome | None:
 def _promo(text: str) -> Chrome | None:
     if THANKS_FOR_READING.match(text) or PROMO.match(text):
         return Chrome("subscription or promotion box", True)
+    if WEAK_PROMO.match(text):
+        return Chrome("subscription or promotion box", False)
     if ACCOUNT.search(text) and len(text.split()) <= ACCOUNT_MAX_WORDS:
         # A sentence of text may mention subscribing: beside chrome only.
-        return Chrome("subscription or promotion box", not text.endswith((".", "!")) or len(text.split()) <= 8)
+        return Chrome("subscription or promotion box", not text.rstrip('"”’)').endswith((".", "!")))
     return None
 
 
