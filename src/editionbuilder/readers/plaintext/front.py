@@ -25,35 +25,40 @@ TITLE_SPLIT = re.compile(r"\s+[–—-]\s+")
 PARTICLES = frozenset(("de", "da", "di", "du", "des", "del", "della", "der", "den", "van", "von", "la", "le"))
 PARTICLES |= {"ter", "ten", "bin", "ibn", "al", "el", "y", "st.", "st", "d'"}
 # Capitalised words that begin titles and sentences, never a name: a line
-# made of them ("The Bus Station Nobody Wanted") is not a byline.
-NOT_NAMES = frozenset(("the", "a", "an", "in", "on", "of", "and", "or", "for", "to", "with", "at", "by", "from"))
-NOT_NAMES |= {"why", "what", "how", "when", "where", "who", "our", "my", "your", "this", "that", "these", "those"}
-NOT_NAMES |= {"it", "is", "are", "was", "be", "not", "no", "yes", "all", "more", "most", "some", "new", "old"}
-NOT_NAMES |= {"about", "after", "before", "into", "over", "under"}
+# made of them ("The Bus Station Nobody Wanted") is not a name alone on its
+# line. After "by", only the articles, prepositions and determiners rule a
+# name out ("by Some One" is a byline, "By The Way" is not).
+FUNCTION_WORDS = frozenset(("the", "a", "an", "in", "on", "of", "and", "or", "for", "to", "with", "at", "by"))
+FUNCTION_WORDS |= {"from", "our", "my", "your", "his", "her", "their", "its", "this", "that", "these", "those"}
+NOT_NAMES = FUNCTION_WORDS | {"why", "what", "how", "when", "where", "who", "it", "is", "are", "was", "be", "not"}
+NOT_NAMES |= {"no", "yes", "all", "more", "most", "some", "new", "old", "about", "after", "before", "into", "over"}
+NOT_NAMES |= {"under"}
 # One word of a name: capitalised (Unicode letters, with hyphens and
 # apostrophes: "Mackintosh-Baird", "O'Brien", "Ødegård") or an initial ("J.").
 _PERSON_WORD = re.compile(r"^(?:[^\W\d_][.]|[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*\.?)$")
 NAME_MAX_WORDS = 5
 
 
-def is_name(text: str, min_words: int = 1) -> bool:
+def is_name(text: str, min_words: int = 1, strict: bool = True) -> bool:
     """A person's name: one to five words, each capitalised or a particle,
-    the first capitalised, none a word that opens titles or sentences."""
+    the first capitalised, none a word that opens titles or sentences
+    (``strict``; else none an article, preposition or determiner)."""
     words = text.split()
     if not (min_words <= len(words) <= NAME_MAX_WORDS) or not words[0][0].isupper():
         return False
+    barred = NOT_NAMES if strict else FUNCTION_WORDS
     for w in words:
-        if w.lower() in NOT_NAMES or not _PERSON_WORD.match(w):
+        if w.lower() in barred or not _PERSON_WORD.match(w):
             return False
         if not w[0].isupper() and w.lower() not in PARTICLES:
             return False
     return any(w.lower() not in PARTICLES for w in words)
 
 
-def split_names(text: str) -> tuple[str, ...]:
+def split_names(text: str, strict: bool = True) -> tuple[str, ...]:
     """The names of "A and B", "A, B & C" when each part is a name, else ()."""
     parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+(?:and|&)\s+", text.strip()) if p.strip()]
-    return tuple(parts) if parts and all(is_name(p) for p in parts) else ()
+    return tuple(parts) if parts and all(is_name(p, strict=strict) for p in parts) else ()
 
 
 # Bylines, each with the names in the group "who" and anything after them
@@ -85,11 +90,11 @@ def byline_names(text: str, dated: Callable[[str], bool] = lambda _s: False) -> 
     text = text.strip()
     for pattern in BYLINES:
         m = pattern.match(text)
-        if m and (names := split_names(m.group("who"))):
+        if m and (names := split_names(m.group("who"), strict=False)):
             return names
     m = DATED_AUTHOR.match(text)
     if m and dated(m.group("when")):
-        return split_names(m.group("who"))
+        return split_names(m.group("who"), strict=False)
     return ()
 
 
