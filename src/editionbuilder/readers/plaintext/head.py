@@ -40,6 +40,8 @@ class Head:
     # Units consumed by the head: index -> what it is (for the report).
     removed: dict[int, str] = field(default_factory=dict)
     bylines: list[int] = field(default_factory=list)
+    # The names each byline gives.
+    names: dict[int, tuple[str, ...]] = field(default_factory=dict)
     lost_links: list[int] = field(default_factory=list)
     title_unit: int = -1
     subtitle_unit: int = -1
@@ -62,7 +64,7 @@ def read_head(units: list[Unit]) -> Head:
     anchor = group if group is not None else _text_start(units, end)
     if anchor is None:
         return _bare_head(units, head)
-    candidates = _candidates(units, anchor, allow_sentences=group is not None)
+    candidates = _candidates(units, anchor, allow_sentences=group is not None and _standfirst_allowed(units, group))
     if not candidates:
         return _bare_head(units, head)
     _set_title(units, candidates, head, bylined=group is not None)
@@ -93,7 +95,7 @@ def _author_group(units: list[Unit], end: int) -> int | None:
     byline ("by NAME", "Posted by ...", "NAME · DATE"), a name over a date,
     a reading time or a Follow button (Medium, Substack, Ghost), or the
     date or reading time alone."""
-    seen_candidate = False
+    seen_candidate, prose = False, 0
     for i in range(end):
         u = units[i]
         found = _is_byline(units, i) or _name_over_date(units, i) or is_dated(u.text)
@@ -101,7 +103,20 @@ def _author_group(units: list[Unit], end: int) -> int | None:
             return i
         if u.chrome is None and not is_prose(u):
             seen_candidate = True
+        # A standfirst is one sentence; a second one is the text: a byline
+        # below it is at the foot of the post.
+        prose += u.chrome is None and is_prose(u)
+        if prose >= 2:
+            return None
     return None
+
+
+def _standfirst_allowed(units: list[Unit], group: int) -> bool:
+    """A sentence above a byline is its post's standfirst; above a bare
+    date, only when it gives a reading time (a diary's date under its first
+    paragraph is no byline)."""
+    u = units[group]
+    return not is_dated(u.text) or bool(READING_TIME.search(u.text)) or _name_over_date(units, group)
 
 
 def _text_follows(units: list[Unit], i: int) -> bool:
@@ -168,15 +183,17 @@ def _text_start(units: list[Unit], end: int) -> int | None:
 def _candidates(units: list[Unit], anchor: int, allow_sentences: bool) -> list[int]:
     """Title and subtitle candidates: the lines right before ``anchor``
     that are neither chrome nor a byline (skipping dates and editorial
-    lines between them and the anchor)."""
+    lines between them and the anchor); only the last may be a sentence
+    (``allow_sentences``: a standfirst above a byline)."""
     j = anchor - 1
     while j >= 0 and (is_lost_link_line(units[j].text) or units[j].chrome is not None or _labelled(units, j)):
         j -= 1
     out: list[int] = []
-    while j >= 0 and _is_candidate(units[j], allow_sentences):
+    while j >= 0 and _is_candidate(units[j], allow_sentences and not out):
         out.insert(0, j)
         j -= 1
-    return out
+    # A sentence is a subtitle only under a title.
+    return [] if len(out) == 1 and is_prose(units[out[0]]) else out
 
 
 def _labelled(units: list[Unit], j: int) -> bool:
@@ -246,6 +263,7 @@ def _consume_after(units: list[Unit], i: int, head: Head) -> int:
         elif names := (byline_names(u.text, is_dated) if _is_byline(units, i) else ()) or _bare_author(units, i):
             head.authors += [n for n in names if n not in head.authors]
             head.bylines.append(i)
+            head.names[i] = names
             if not _is_byline(units, i):
                 head.inferred.append(i)
             i += 1

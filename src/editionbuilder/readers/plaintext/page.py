@@ -38,7 +38,7 @@ HEADING_TEXT_MIN_WORDS = 8
 HEADING_MAX_COMMAS = 3
 # A sentence this short with chrome on both sides (a subscribe box's
 # blurb) is chrome, as jusText takes a short block between boilerplate.
-SANDWICH_MAX_WORDS = 20
+SANDWICH_MAX_WORDS = 12
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,8 +20,8 @@ from .paragraphs import Para, split_items
 # a stop, then maybe closing quotes and brackets and note calls ("yard.[2]",
 # "it.”*", "done.¹"), and maybe a citation ("low. (Pirenne, 1925, p.8)").
 SENTENCE_END = re.compile(r"[.!?…](?:[\"”’)\]]|\[\w{1,3}\]|[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹])*(?:\s*\([^()]{1,80}\))?$")
-# A paragraph this long after a footer line shows the text goes on.
-FOOTER_TEXT_WORDS = 25
+# A sentence this long after a footer line shows the text goes on.
+FOOTER_TEXT_WORDS = 12
 # A full stop inside a line, before the next sentence's capital.
 INNER_STOP = re.compile(r"[a-z][.!?]\s+[A-Z]")
 # A quotation mark opening a line: a quotation or an epigraph.
@@ -95,7 +95,7 @@ def footer_start(units: list[Unit], lo: int, hi: int) -> int:
     nothing. ``hi`` when there is none."""
     for i in range(lo, hi):
         if is_footer(units[i].text) and not any(
-            u.chrome is None and u.words >= FOOTER_TEXT_WORDS for u in units[i + 1 : hi]
+            u.chrome is None and u.words >= FOOTER_TEXT_WORDS and is_prose(u) for u in units[i + 1 : hi]
         ):
             return i
     return hi

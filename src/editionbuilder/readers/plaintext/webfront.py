@@ -43,16 +43,15 @@ class WebFront:
         """The metadata the page's head gives, and the paragraphs of its
         text (with the lost links kept, when configured)."""
         head = page.head
-        front = Front(head.title, head.subtitle, tuple(head.authors))
+        front = Front(head.title, head.subtitle)
         if head.title_unit >= 0:
             front.title_line = page.units[head.title_unit].para.start
             subtitle = [i for i in head.removed if not head.removed[i]]
             front.origins += [self.pos(page.units[i].para) for i in subtitle]
         for i in head.bylines:
-            self.byline(front, page.units[i].para)
+            self.byline(front, head.names[i], page.units[i].para)
         for names, p in page.bylines:
-            front.authors = (*front.authors, *(n for n in names if n not in front.authors))
-            self.byline(front, p)
+            self.byline(front, names, p)
         for p, reason in page.removed:
             self.remove(p, reason)
         text = list(page.text)
@@ -65,13 +64,19 @@ class WebFront:
         credits(front, text[:2])
         return front, text
 
-    def byline(self, front: Front, p: Para) -> None:
-        """A byline's line goes to the metadata; one that says more than
-        "by NAME" (a date, a time) is also listed as removed, since those
-        words are in no field."""
+    def byline(self, front: Front, names: tuple[str, ...], p: Para) -> None:
+        """A byline's authors go to the metadata and its line to their
+        origins; a byline that says more than "by NAME" (a date, a time), or
+        names no one new (the same byline again), is also listed as
+        removed, since those words are in no field."""
+        new = tuple(n for n in names if n not in front.authors)
+        if not new:
+            self.remove(p, "the byline again (its author is named above)")
+            return
+        front.authors = (*front.authors, *new)
         front.origins.append(self.pos(p))
-        names = {w.lower() for a in front.authors for w in WORD.findall(a)}
-        if any(w.lower() not in names and w.lower() != "by" for w in WORD.findall(p.text)):
+        said = {w.lower() for a in new for w in WORD.findall(a)}
+        if any(w.lower() not in said and w.lower() != "by" for w in WORD.findall(p.text)):
             self.remove(p, "byline: its author is in the metadata, the rest (a date, a time) is left out")
 
     def lost_link(self, p: Para) -> bool:
