@@ -218,3 +218,14 @@ def test_medium_author_box_keeps_its_paragraph_and_drops_its_counters(tmp_path):
     about = [c for c in ed.chapters if c.role == "about"]
     assert len(about) == 1 and shape(about[0].blocks) == ["P Mara writes about mills and the people who worked them."]
     assert ed.metadata.authors == ("Mara Quist",)
+
+
+def test_an_update_above_the_byline_is_text_not_a_subtitle(tmp_path):
+    page = (
+        "The Mill at Penrose\n\nUpdate: the engine has been found in a barn near Truro.\n\n"
+        f"Read part one: the wheel\n\nby Mara Quist\n\n{BODY}"
+    )
+    ed, _ = _read(tmp_path, page)
+    assert (ed.metadata.subtitle, ed.metadata.authors) == ("", ("Mara Quist",))
+    assert shape(ed.chapters[0].blocks)[0] == "P Update: the engine has been found in a barn near Truro."
+    assert [r.pos.line for r in ed.removed if "link" in r.reason] == [5]

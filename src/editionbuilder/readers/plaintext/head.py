@@ -12,6 +12,7 @@ subtitle; anything above them is the site's header.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from .chrome import META_LINE, READING_TIME, interface, is_label
@@ -30,6 +31,11 @@ SUBTITLE_MAX_WORDS = 45
 # A headline-shaped line of this many words or more under the title reads
 # as a subtitle (a standfirst) even without a full stop.
 SUBTITLE_MIN_WORDS = 9
+# A note led by a short label ("Update:", "Update, 2 February:", "Editor's
+# note:", "Correction:") and going on as a sentence: text of the post,
+# never its title or subtitle (a title may read "Brutal Kindness: The
+# Library").
+EDITORS_NOTE = re.compile(r"^(?:[^\W\d_][\w'’]*\s?){1,3}(?:,[^:]{1,20})?:\s")
 
 
 @dataclass
@@ -58,6 +64,10 @@ def is_dated(text: str) -> bool:
 
 
 def read_head(units: list[Unit]) -> Head:
+    """The head: its anchor is the byline's group, or the first line of
+    text; the title (and subtitle) are the lines above the anchor; the
+    bylines, dates, buttons and editorial lines below the title up to the
+    text are taken or removed."""
     head = Head()
     end = _window(units)
     group = _author_group(units, end)
@@ -105,7 +115,7 @@ def _author_group(units: list[Unit], end: int) -> int | None:
             seen_candidate = True
         # A standfirst is one sentence; a second one is the text: a byline
         # below it is at the foot of the post.
-        prose += u.chrome is None and is_prose(u)
+        prose += u.chrome is None and is_prose(u) and not is_lost_link_line(u.text)
         if prose >= 2:
             return None
     return None
@@ -186,7 +196,9 @@ def _candidates(units: list[Unit], anchor: int, allow_sentences: bool) -> list[i
     lines between them and the anchor); only the last may be a sentence
     (``allow_sentences``: a standfirst above a byline)."""
     j = anchor - 1
-    while j >= 0 and (is_lost_link_line(units[j].text) or units[j].chrome is not None or _labelled(units, j)):
+    while j >= 0 and (
+        is_lost_link_line(units[j].text) or units[j].chrome is not None or _labelled(units, j) or _note(units[j])
+    ):
         j -= 1
     out: list[int] = []
     while j >= 0 and _is_candidate(units[j], allow_sentences and not out):
@@ -204,7 +216,14 @@ def _labelled(units: list[Unit], j: int) -> bool:
 def _is_candidate(u: Unit, allow_sentences: bool) -> bool:
     if u.chrome is not None or byline_names(u.text, is_dated) or u.words > SUBTITLE_MAX_WORDS:
         return False
+    if _note(u):
+        return False
     return allow_sentences or not is_prose(u)
+
+
+def _note(u: Unit) -> bool:
+    """An editor's note or an update ("Update: the engine was found.")."""
+    return bool(EDITORS_NOTE.match(u.text)) and (u.text.split(":", 1)[1].strip()[:1].islower() or is_prose(u))
 
 
 def _subtitle_like(u: Unit) -> bool:
@@ -251,6 +270,7 @@ def _bare_head(units: list[Unit], head: Head) -> Head:
     for n in range(i):
         head.removed[n] = "web page boilerplate (the site's header: its name, menu, date and sign-in links)"
     head.body = _consume_after(units, i + 1, head)
+    _lost_links(units, head, _window(units))
     return head
 
 
