@@ -229,3 +229,14 @@ def test_an_update_above_the_byline_is_text_not_a_subtitle(tmp_path):
     assert (ed.metadata.subtitle, ed.metadata.authors) == ("", ("Mara Quist",))
     assert shape(ed.chapters[0].blocks)[0] == "P Update: the engine has been found in a barn near Truro."
     assert [r.pos.line for r in ed.removed if "link" in r.reason] == [5]
+
+
+def test_a_byline_over_a_chapter_heading_anchors_the_head(tmp_path):
+    ed, _ = _read(tmp_path, f"A Long Book\n\nby Mara Quist\n\nCHAPTER 1\n\n{BODY}")
+    assert (ed.metadata.title, ed.metadata.authors) == ("A Long Book", ("Mara Quist",))
+    assert [r.pos.line for r in ed.removed] == []
+
+
+def test_a_date_header_is_no_byline(tmp_path):
+    ed, _ = _read(tmp_path, f"The Valley Post\n\nMonday, 3 April 2023\n\nThe Mill at Penrose\n\n{BODY}")
+    assert (ed.metadata.title, ed.metadata.authors) == ("The Mill at Penrose", ())

@@ -85,6 +85,8 @@ _STRONG = (
     r"\(opens in (?:a )?new window\)",
     r"do not sell my (?:personal )?(?:data|information)",
     r"privacy policy",
+    r"(?:privacy|cookie|ad) (?:settings|preferences)",
+    r"manage cookies",
     r"collection notice",
     r"liked by (?:\d+ (?:person|people|others?)|\S+(?: \S+){0,3})",
     r"(?:more )?(?:repl(?:y|ies)|comments?) by \S+(?: \S+){0,3}",

@@ -93,7 +93,7 @@ def byline_names(text: str, dated: Callable[[str], bool] = lambda _s: False) -> 
         if m and (names := split_names(m.group("who"), strict=False)):
             return names
     m = DATED_AUTHOR.match(text)
-    if m and dated(m.group("when")):
+    if m and dated(m.group("when")) and not dated(text):  # "Monday, 3 April 2023" is a date
         return split_names(m.group("who"), strict=False)
     return ()
 

@@ -108,8 +108,11 @@ def _author_group(units: list[Unit], end: int) -> int | None:
     seen_candidate, prose = False, 0
     for i in range(end):
         u = units[i]
-        found = _is_byline(units, i) or _name_over_date(units, i) or is_dated(u.text)
-        if seen_candidate and found and _text_follows(units, i + 1):
+        # An explicit byline anchors the head; a date or a name alone, only
+        # when the text follows it (a blog's date header stands above the
+        # title).
+        weak = _name_over_date(units, i) or is_dated(u.text)
+        if seen_candidate and (_is_byline(units, i) or (weak and _text_follows(units, i + 1))):
             return i
         if u.chrome is None and not is_prose(u):
             seen_candidate = True
