@@ -240,3 +240,11 @@ def test_a_byline_over_a_chapter_heading_anchors_the_head(tmp_path):
 def test_a_date_header_is_no_byline(tmp_path):
     ed, _ = _read(tmp_path, f"The Valley Post\n\nMonday, 3 April 2023\n\nThe Mill at Penrose\n\n{BODY}")
     assert (ed.metadata.title, ed.metadata.authors) == ("The Mill at Penrose", ())
+
+
+def test_a_long_run_of_short_lines_beside_chrome_stays_text(tmp_path):
+    poem = "\n\n".join(
+        f"the {w} comes down to the weir" for w in ("rain", "snow", "mist", "hail", "sleet", "dew", "frost")
+    )
+    ed, _ = _read(tmp_path, f"The Mill at Penrose\n\n{BODY}\n{poem}\n\nShare\n")
+    assert len(ed.chapters[0].blocks) == 9

@@ -36,6 +36,8 @@ from .unit import Unit, footer_start, is_prose, is_short, join, units_of
 HEADING_TEXT_MIN_WORDS = 8
 # A line with this many commas is a list or an entry, not a heading.
 HEADING_MAX_COMMAS = 3
+# Short lines in a run this long at most, beside chrome, are chrome.
+CONTEXT_RUN_MAX = 6
 # A sentence this short with chrome on both sides (a subscribe box's
 # blurb) is chrome, as jusText takes a short block between boilerplate.
 SANDWICH_MAX_WORDS = 12
@@ -130,8 +132,9 @@ def _labels_values(units: list[Unit], roles: dict[int, str]) -> None:
 
 
 def _context(units: list[Unit], roles: dict[int, str], lo: int, hi: int) -> None:
-    """Weak chrome beside chrome is chrome; then short lines beside chrome
-    (not followed by text) are chrome, until nothing changes."""
+    """Weak chrome beside chrome is chrome; short lines that are not
+    headings, in a run that touches chrome, are chrome; a short sentence
+    between chrome is chrome."""
     chromey = {"chrome", "weak", "footer", "context"}
     for i in range(lo, hi):
         if roles[i] == "weak" and not _beside(roles, i, chromey):
@@ -139,14 +142,29 @@ def _context(units: list[Unit], roles: dict[int, str], lo: int, hi: int) -> None
     for i in range(lo, hi):
         if roles[i] == "text" and is_short(units[i]) and _is_heading(units, roles, i):
             roles[i] = "heading"
-    changed = True
-    while changed:
-        changed = False
-        for i in range(lo, hi):
-            if roles[i] in ("text", "suspect") and is_short(units[i]) and _beside(roles, i, chromey):
-                roles[i] = "context" if roles[i] == "text" else "weak"
-                changed = True
-    chromey = chromey | {"byline"}
+    _short_runs(units, roles, lo, hi, chromey)
+    _sandwiches(units, roles, lo, hi, chromey | {"byline"})
+
+
+def _short_runs(units: list[Unit], roles: dict[int, str], lo: int, hi: int, chromey: set[str]) -> None:
+    """A run of short lines (tags, a related post's title and date) that
+    touches chrome is chrome, when it is no longer than a widget's: a
+    longer run is a list or a poem, and stays text."""
+    i = lo
+    while i < hi:
+        if roles[i] not in ("text", "suspect") or not is_short(units[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < hi and roles[j + 1] in ("text", "suspect") and is_short(units[j + 1]):
+            j += 1
+        if (roles.get(i - 1) in chromey or roles.get(j + 1) in chromey) and j - i < CONTEXT_RUN_MAX:
+            for k in range(i, j + 1):
+                roles[k] = "context" if roles[k] == "text" else "weak"
+        i = j + 1
+
+
+def _sandwiches(units: list[Unit], roles: dict[int, str], lo: int, hi: int, chromey: set[str]) -> None:
     for i in range(lo, hi):
         if roles[i] == "text" and units[i].words <= SANDWICH_MAX_WORDS and _between(roles, i, chromey):
             # An author box's paragraph stands between its counters and
