@@ -18,156 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# Platforms whose names stand alone as share buttons, or follow "Share
-# to"/"Share on" ("Share to XShare to Facebook" when the buttons are glued).
-PLATFORM = (
-    r"(?:Facebook|Twitter|X|LinkedIn|Pinterest|Tumblr|Reddit|WhatsApp|Telegram|Mastodon|Bluesky|Threads|"
-    r"Instagram|YouTube|Pocket|Flipboard|Email|E-mail|Messenger)"
-)
-# Interface phrases that are chrome even alone on a line: verbs of buttons
-# and links (share, like, reply, subscribe, follow, sign in ...), as every
-# blog and newsletter platform labels them.
-_STRONG = (
-    rf"share(?: this(?: post| article| story| page)?| (?:to|on|via) {PLATFORM}|d)?",
-    r"(?:re)?tweet",
-    r"reblog(?:ged)?",
-    r"restack(?:s|ed)?",
-    r"(?:un)?like[ds]?",
-    r"repl(?:y|ies)",
-    r"(?:un)?subscribe[ds]?(?: now| for free)?",
-    r"(?:un)?follow(?:ing|ed)?",
-    r"sign (?:in|up|out)(?: now)?",
-    r"sign me up",
-    r"log ?(?:in|out)(?: now)?",
-    r"register",
-    r"listen",
-    r"write",
-    r"open in app",
-    r"get (?:started|the app|link)",
-    r"start writing",
-    r"copy link",
-    r"other apps",
-    r"favou?rite[ds]?",
-    r"recommend(?:ed)?",
-    r"delete",
-    r"report(?: abuse| this (?:ad|content|comment|post))?",
-    r"collapse(?: this bar)?",
-    r"expand(?: full comment)?",
-    r"read more",
-    r"continue reading",
-    r"see all(?: responses| comments| from \S+(?: \S+){0,3})?",
-    r"(?:load|show) more(?: comments| replies)?",
-    r"view (?:all )?comments",
-    r"view site in reader",
-    r"manage subscriptions",
-    r"view my complete profile",
-    r"sort by (?:best|newest|oldest|top|latest)",
-    r"email this",
-    r"blogthis!",
-    r"email a link to a friend",
-    r"forward",
-    r"print",
-    r"text to speech",
-    r"skip to (?:main )?content",
-    r"back to top",
-    r"about me",
-    r"newer posts?",
-    r"older posts?",
-    r"previous(?: (?:post|issue|article|story|entry))?",
-    r"next(?: (?:post|issue|article|story|entry))?",
-    r"forward to a friend",
-    r"top highlight",
-    r"rate this",
-    r"(?:give|gift) a (?:gift )?subscription",
-    r"cancel reply",
-    r"post (?:a )?comment",
-    r"leave a (?:reply|comment)",
-    r"\(opens in (?:a )?new window\)",
-    r"do not sell my (?:personal )?(?:data|information)",
-    r"privacy policy",
-    r"(?:privacy|cookie|ad) (?:settings|preferences)",
-    r"manage cookies",
-    r"collection notice",
-    r"liked by (?:\d+ (?:person|people|others?)|\S+(?: \S+){0,3})",
-    r"(?:more )?(?:repl(?:y|ies)|comments?) by \S+(?: \S+){0,3}",
-    r"like this",
-)
-# Words of menus and footers that could be a heading or a word of text
-# when alone ("About", "Archive", "Notes", "Email"): chrome beside chrome.
-_WEAK = (
-    PLATFORM,
-    r"about",
-    r"home",
-    r"archives?",
-    r"feed",
-    r"rss",
-    r"search(?: this blog)?",
-    r"menu",
-    r"help",
-    r"status",
-    r"careers",
-    r"press",
-    r"blog",
-    r"privacy",
-    r"terms(?: of (?:service|use))?",
-    r"cookies?",
-    r"teams",
-    r"contact",
-    r"top",
-    r"latest",
-    r"new(?:est)?",
-    r"oldest",
-    r"best",
-    r"community",
-    r"discussions?",
-    r"comments?",
-    r"responses",
-    r"notes",
-    r"more",
-    r"name",
-    r"website",
-    r"(?:user's )?avatar",
-    r"followers",
-    r"edit",
-    r"save",
-    r"bookmark",
-    r"labels",
-    r"tags",
-    r"categories",
-    r"related",
-    r"no posts",
-)
-_STRONG_RE = re.compile("|".join(f"(?:{p})" for p in _STRONG), re.I)
-_PHRASES = [re.compile(p, re.I) for p in _STRONG + _WEAK]
-# What may stand between the buttons of one line: spaces, dots, bullets,
-# bars, arrows ("2 • Reply • Share ›"), and counts ("Like (3)").
-_SEP = re.compile(r"(?:[\s·•∙⋅|/›‹→←»«,:!?]|\.{3}|…)+")
-_NUMBER = re.compile(r"\(?\d+(?:[.,]\d+)*[KkMm]?\)?")
-
-
-def ui_phrases(text: str) -> list[str] | None:
-    """The interface phrases a line is made of, or None when anything else
-    stands in it. Read left to right: separators, a count, or the longest
-    phrase that starts there ("Liked by 1 person" before "Like",
-    "Followers" before "Follow"); no backtracking."""
-    pos, phrases = 0, []
-    while pos < len(text):
-        m = _SEP.match(text, pos) or _NUMBER.match(text, pos)
-        if m:
-            pos = m.end()
-            continue
-        end = max((e for p in _PHRASES if (e := _match_end(p, text, pos)) > pos), default=pos)
-        if end == pos:
-            return None
-        phrases.append(text[pos:end])
-        pos = end
-    return phrases
-
-
-def _match_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
-    m = pattern.match(text, pos)
-    return m.end() if m else -1
-
+from .buttons import STRONG_PHRASE, ui_phrases
 
 # Counters alone on a line: "312", "1.1K", "12 Likes", "2 Restacks",
 # "1.2K Followers", "1 reply", "3 comments" (a header is read before this).
@@ -238,7 +89,7 @@ FOOTER_MAX_WORDS = 30
 # "Posted in X Tagged Y", "This entry was posted in ...": the post's
 # taxonomy, printed under it.
 LABELS = re.compile(
-    r"^(?:labels|tags|tagged|topics|filed under|categories|category|posted in)\s*:|"
+    r"^(?:labels|tags|tagged(?: with)?|topics|filed under|categories|category|posted in)\s*:|"
     r"^(?:tagged|tags|labels|categories|filed under)\s+[#\w][^.!?]*$|"
     r"^posted in\s+[A-Z][^.]*$|^this entry was posted in\b|\bbookmark the permalink\b",
     re.I,
@@ -250,6 +101,14 @@ NAVIGATION = re.compile(r"^\s*[←‹]\s*\S|\S\s*[→›]\s*$|^\s*«\s.*\|.*\s»
 # Advertisements placed between paragraphs (WordAds, AdSense, newsletter
 # sponsors).
 ADVERT = re.compile(r"^(?:advertisements?|advert|sponsored(?: content| post)?|report this ad|adchoices|ad)$", re.I)
+
+# The credit line of a picture, which the plain-text copy lost: "Photo by
+# NAME on Unsplash", "Image: NAME", "Illustration courtesy of NAME".
+IMAGE_CREDIT = re.compile(
+    r"^(?:photo(?:graph)?s?|images?|illustrations?|pictures?|cover image|header image)"
+    r"(?: by| courtesy of| credit\s*:?|\s*:)\s+\S.{0,80}$",
+    re.I,
+)
 
 # -- comment forms and subscription prompts ----------------------------------
 # Fields and prompts of a comment or sign-up form: "Name (required)",
@@ -274,7 +133,7 @@ ACCOUNT = re.compile(
     r"\b(?:subscribe|subscription|sign (?:in|up)|log ?in|become a (?:paid )?member|members?[- ]only|"
     r"your email|email address|join the (?:conversation|discussion)|start commenting|"
     r"unsubscribe|mailing list|receive (?:new )?posts|receiving this email|update your preferences|"
-    r"in your browser|address book)\b",
+    r"in your browser|address book|(?:to|in) your inbox)\b",
     re.I,
 )
 ACCOUNT_MAX_WORDS = 25
@@ -318,7 +177,7 @@ def interface(text: str) -> Chrome | None:
     tokens = ui_phrases(text)
     if not tokens:
         return None
-    strong = len(tokens) >= 2 or any(_STRONG_RE.fullmatch(t) for t in tokens)
+    strong = len(tokens) >= 2 or any(STRONG_PHRASE.fullmatch(t) for t in tokens)
     return Chrome("the page's interface: buttons, menus, share and like links", strong)
 
 
@@ -335,7 +194,11 @@ def line_chrome(text: str) -> Chrome | None:
 
 
 def _advert(text: str) -> Chrome | None:
-    return Chrome("advertisement", True) if ADVERT.match(text) else None
+    if ADVERT.match(text):
+        return Chrome("advertisement", True)
+    if IMAGE_CREDIT.match(text):
+        return Chrome("the caption or credit of an image the copy lost", True)
+    return None
 
 
 def _form(text: str) -> Chrome | None:
