@@ -68,6 +68,11 @@ CHROME_TEXT_REMOVED = _define(
     _WARNING,
     "a sentence among the page's chrome (a subscribe box's blurb; in the comment section, under no commenter's name) was left out: check it",
 )
+APPARATUS_AS_TEXT = _define(
+    "apparatus-as-text",
+    _WARNING,
+    "a paragraph that looks like part of the apparatus (a note opening with its mark, an entry under a glossary's heading) is kept as text",
+)
 BYLINE_INFERRED = _define(
     "byline-inferred",
     _INFO,

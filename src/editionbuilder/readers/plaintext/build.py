@@ -251,6 +251,12 @@ class DocumentBuilder:
             self._remove(it.para, "heading of a block of notes (the edition places notes itself)")
         for it in layout.headers:
             self._remove(it.para, "heading of the bibliography or glossary (the edition sets its own)")
+        for it in layout.unread:
+            self.ctx.diagnostics.add(
+                codes.APPARATUS_AS_TEXT,
+                "this paragraph looks like part of the apparatus (a note, a glossary entry) but is kept as text",
+                Position(self.file, it.para.start, it.para.end),
+            )
 
     def _comments(self, section: Section) -> list[Comment]:
         self._check_count(section)

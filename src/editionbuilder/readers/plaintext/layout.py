@@ -17,6 +17,17 @@ from dataclasses import dataclass, field
 
 from .classify import Item
 
+# A paragraph opening with a note's mark ("† text", "¹ text", "** text",
+# "[2] text"), when no rule read it as a note.
+NOTE_MARK = re.compile(r"^(?:[*†‡§¶]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d{1,3}\])\s+\S")
+# A bibliography entry by its shape, when no rule read it as one: a family
+# name or a body's name in capitals, a comma, and a year ("SURNAME, Given,
+# Title, ..., 1964.", "A BOARD (AB), Report, ..., 1940.").
+ENTRY_SHAPE = re.compile(r"^[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)*(?:\s+\([A-Z]+\))?,\s.*\b(?:1[5-9]|20)\d\d\b")
+# A glossary entry by its shape: a term of a few words in lower case, then
+# a dash or a colon and its definition ("closed town — a settlement ...",
+# "volta: the turn in the thought of a poem").
+TERM_SHAPE = re.compile(r"^[^\W\d_A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}(?:\s[—–]\s|:\s)\S")
 # Under a bibliography's heading, an entry names its year ("1962",
 # "1931/1994", "2012 [1964]") or says it has none ("n.d."); a paragraph
 # with neither ends the bibliography.
@@ -60,6 +71,9 @@ class Layout:
     # "FOOTNOTES:", "References", "Glossary" lines: the edition sets its own.
     notes_headers: list[Item] = field(default_factory=list)
     headers: list[Item] = field(default_factory=list)
+    # Paragraphs kept as text that look like apparatus nothing read: an
+    # entry under a glossary's heading, a note opening with its mark.
+    unread: list[Item] = field(default_factory=list)
 
 
 def lay_out(items: list[Item], is_reference: Callable[[str], bool]) -> Layout:
@@ -82,7 +96,11 @@ def _switch(mode: str, item: Item, items: list[Item], i: int, layout: Layout) ->
     """The region an item opens, or the current one."""
     if item.kind == "references-header":
         return "references"
+    if item.kind == "glossary-header":
+        return "glossary-heading"
     if mode == "references" and not (item.kind == "content" and ENTRY_YEAR.search(item.text)):
+        mode = "body"
+    if mode == "glossary-heading" and (item.kind != "content" or item.para.blank_before >= 2):
         mode = "body"
     if item.kind == "definition":
         return "glossary"
@@ -129,7 +147,13 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
         layout.notes_headers.append(item)
     else:
         layout.chapters[-1].items.append(item)
+        if item.kind == "content" and (mode == "glossary-heading" or _looks_like_apparatus(item.text)):
+            layout.unread.append(item)
     return i + 1
+
+
+def _looks_like_apparatus(text: str) -> bool:
+    return any(p.match(text) for p in (NOTE_MARK, ENTRY_SHAPE, TERM_SHAPE))
 
 
 def _after_note(chapter: Chapter) -> bool:
