@@ -71,7 +71,7 @@ CHROME_TEXT_REMOVED = _define(
 APPARATUS_AS_TEXT = _define(
     "apparatus-as-text",
     _WARNING,
-    "a paragraph that looks like part of the apparatus (a note opening with its mark, an entry under a glossary's heading) is kept as text",
+    "a paragraph that looks like part of the apparatus (a note opening with its mark, a bibliography or glossary entry by its shape, a line under a glossary's heading) is kept as text",
 )
 BYLINE_INFERRED = _define(
     "byline-inferred",

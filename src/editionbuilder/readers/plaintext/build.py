@@ -254,7 +254,8 @@ class DocumentBuilder:
         for it in layout.unread:
             self.ctx.diagnostics.add(
                 codes.APPARATUS_AS_TEXT,
-                "this paragraph looks like part of the apparatus (a note, a glossary entry) but is kept as text",
+                "this paragraph looks like part of the apparatus (a note, a bibliography or glossary entry) "
+                "but no rule read it: it is kept as text",
                 Position(self.file, it.para.start, it.para.end),
             )
 
