@@ -264,10 +264,10 @@ def test_what_follows_a_block_of_notes_is_not_a_note(tmp_path):
     ed, diags = read_text(tmp_path, text)
     assert [len(n.blocks) for n in ed.notes] == [2, 1]
     assert _warned(diags, "note-continued") == [9]
-    assert shape(ed.chapters[0].blocks)[-2:] == [
-        "P Canal History",
-        "P The Lock-Keeper’s Cottage 12 May 2020 In “Waterways”",
-    ]
+    # the related posts after the notes (a widget's heading, a post's title,
+    # its date and category) are no note: the page's chrome, removed
+    assert shape(ed.chapters[0].blocks) == ["P Boats paid by the ton.⟨1⟩ Empty boats paid nothing.⟨2⟩"]
+    assert sorted(line for line, why in _removed(ed).items() if "boilerplate" in why) == [13, 15, 16, 17]
 
 
 # ---------------------------------------------------------------------------
@@ -441,8 +441,10 @@ def test_glossary_heading_with_dash_entries(tmp_path):
         ("cope", 9, "P the row of stones set on edge along the top of a wall."),
     ]
     assert "glossary" in _removed(ed)[5]
-    # the paragraph after the entries, in no entry's form, is text again
-    assert shape(ed.chapters[0].blocks)[-1] == "P Posted in Landscape"
+    # the line after the entries, in no entry's form, is no entry: here the
+    # post's category line, removed as the page's chrome
+    assert shape(ed.chapters[0].blocks) == ["P The walls of the upper dale were built without mortar."]
+    assert "boilerplate" in _removed(ed)[11]
     assert not [c for c in codes(diags) if c.startswith("glossary")]
 
 
@@ -579,4 +581,7 @@ def test_a_definition_runs_on_over_prose_only(tmp_path):
     (entry,) = ed.glossary
     assert [b.pos.line for b in entry.blocks] == [8, 10]
     assert _warned(diags, "glossary-continued") == [10]
-    assert shape(ed.chapters[0].blocks)[-2:] == ["P References", "P Labels: fairs, law"]
+    # a References line above no bibliography stays text; the labels line
+    # after it is the page's chrome
+    assert shape(ed.chapters[0].blocks)[-2:] == ["P The fair was chartered in 1290.", "P References"]
+    assert "boilerplate" in _removed(ed)[14]

@@ -77,6 +77,45 @@ COMMENTS_MISSING = _define(
     "comments-missing", _WARNING, "the page announces more readers' comments than the copy holds: some were lost"
 )
 COMMENTS_COUNT = _define("comments-count", _WARNING, "the page announces fewer readers' comments than the copy holds")
+# -- the plain-text reader: a web page's structure (page.py, head.py, comments.py)
+BOILERPLATE_SUSPECT = _define(
+    "boilerplate-suspect",
+    _WARNING,
+    "a line kept as text looks like the page's chrome (a date, a count, a menu word between paragraphs): check it",
+)
+BOILERPLATE_CONTEXT = _define(
+    "boilerplate-context",
+    _INFO,
+    "short lines among the page's chrome (tags, another post's title, a widget's heading) were left out as chrome",
+)
+CHROME_TEXT_REMOVED = _define(
+    "chrome-text-removed",
+    _WARNING,
+    "a sentence among the page's chrome (a subscribe box's blurb; in the comment section, under no commenter's name) was left out: check it",
+)
+APPARATUS_AS_TEXT = _define(
+    "apparatus-as-text",
+    _WARNING,
+    "a paragraph that looks like part of the apparatus (a note opening with its mark, a bibliography or glossary entry by its shape) is kept as text: no rule read it",
+)
+BYLINE_INFERRED = _define(
+    "byline-inferred",
+    _INFO,
+    "a line holding a name alone, under the title and over a date, a reading time or a Follow button, is taken for the byline",
+)
+COMMENT_AUTHOR_INFERRED = _define(
+    "comment-author-inferred",
+    _INFO,
+    'readers\' comments whose heads name no one in a platform\'s form ("says:", "said...", "•"): each author is a name over a date',
+)
+BYLINE_SUSPECT = _define(
+    "byline-suspect", _WARNING, "a line left in the text reads like a byline naming someone other than the author"
+)
+TITLE_CHOSEN = _define(
+    "title-chosen",
+    _INFO,
+    "the title was chosen by where it stands (before the byline or the text), the lines above it taken for the site's header",
+)
 
 # -- typography and citations --------------------------------------------------
 QUOTE_REPAIRED = _define("quote-repaired", _WARNING, "a quotation closed with the wrong mark: the closing quote is set")

@@ -23,15 +23,9 @@ from dataclasses import dataclass, field
 from ... import codes
 from ...diagnostics import Diagnostics
 from ...model import Position
-from .classify import Item
+from .classify import GLOSSARY_HEADING, Item
 from .layout import Chapter, Entry, Layout
 
-# "Glossary", "Glossary of terms", "Definitions", "Key terms", "Terms used"
-# alone on a line (a colon allowed): the heading of a glossary. Not "Terms"
-# alone: that is the link to a site's terms of service in its footer.
-GLOSSARY_HEADING = re.compile(
-    r"^(?:(?:a\s+)?glossary(?:\s+of\s+\w+(?:\s+\w+)?)?|definitions|key\s+terms|terms\s+used)\s*:?$", re.I
-)
 # A term: words of letters, with hyphens and apostrophes inside and single
 # spaces between, no figures and no punctuation ("Thursday 18 March, 7pm"
 # is a date, "The council, in 1994" a sentence).
