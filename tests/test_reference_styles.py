@@ -144,11 +144,18 @@ def test_capitals_convention_extras_and_in_without_dash():
 
 
 def test_guessed_types_are_reported():
-    refs, diags = read("Fen Guild. 1950. Ten Walks. Ely: FG.", "Hale, Bo. 1960. Untold.")
-    assert [r.type for r in refs] == ["book", "book"]
+    refs, diags = read(
+        "Fen Guild. 1950. Ten Walks. Ely: FG.",
+        "Hale, Bo. 1960. Untold.",
+        "Marsh Union. (1921). Why the marsh must be kept. MU.",
+    )
+    # A body's own work: with a place, listed as a book; under its own
+    # imprint alone, a pamphlet. Both guesses, reported.
+    assert [r.type for r in refs] == ["book", "book", "pamphlet"]
     assert [(d.code, d.pos.line) for d in diags.items] == [
         ("reference-type-guessed", 1),
         ("reference-type-guessed", 2),
+        ("reference-type-guessed", 3),
     ]
 
 

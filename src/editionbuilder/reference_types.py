@@ -6,9 +6,10 @@ manuscript, ``Retrieved … from``, a container with an editor or ``In``
 report's word in the title (``Report``, ``Minutes``, ``Circular no. 17``),
 a publisher or place for a book. Otherwise it is *guessed*, and the
 reader says so: a part whose container has none of those marks is taken
-for a journal article; a work a body wrote, without a report's word, for
-a book (a pamphlet or a report reads the same); a title and a date alone
-for a book.
+for a journal article; a work a body wrote and published itself, without
+a report's word, for a book when a place or an edition is given (the book
+trade's marks), else for a pamphlet (its own imprint alone: a society's or
+a union's booklet); a title and a date alone for a book.
 """
 
 from __future__ import annotations
@@ -66,7 +67,13 @@ def type_work(kind: str, ref: Reference, by_body: bool) -> Typed:
     if _REPORT_RE.search(words) or (by_body and _BODY_REPORT_RE.search(words)):
         return Typed("report", True)
     if by_body and _self_published(ref):
-        return Typed("book", False, "a work a body published itself, with no word saying it is a report or a pamphlet")
+        # A body's own publication with no report's word. Printed with a
+        # place or an edition it is listed as books are; with its own
+        # imprint alone, most often a pamphlet (rules, a guide, an appeal
+        # printed for its members). Either way a guess, reported.
+        if ref.publisher_place or ref.edition:
+            return Typed("book", False, "a work a body published itself, with no word saying it is a report or a pamphlet")
+        return Typed("pamphlet", False, "a work a body published itself under its own imprint, taken for a pamphlet")
     if ref.publisher or ref.publisher_place or ref.edition or ref.translator:
         return Typed("book", True)
     return Typed("book", False, "a title and a date with no publisher or place")
