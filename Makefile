@@ -1,16 +1,22 @@
 # editionbuilder: `make` on a fresh Debian 12 machine installs what is
-# missing, then builds every edition declared in editions.toml into output/.
+# missing, then builds every edition declared in editions.toml into output/,
+# and the site output/site/ (bookshelf, web editions, OPDS feeds).
 #
-#   make / make all   set up, then build every edition
+#   make / make all   set up, then build every edition and the site
+#   make serve        build, then serve the site on http://127.0.0.1:8000/,
+#                     rebuilt and reloaded on every change (Ctrl-C stops it)
 #   make setup        system packages and .venv only (nothing to do when up to date)
 #   make test         set up, run the static checks (make lint), then the test suite (no build)
 #   make lint         ruff (lint and format check) and mypy on the code
 #   make check        build, then preflight every print edition's press PDF and
 #                     cover against KDP's and IngramSpark's rules (a failure
 #                     fails make: `editionbuilder preflight` exits 7)
-#   make tools        Chromium and the npm test tools in tools/ (DAISY Ace, epub.js)
+#   make tools        Chromium and the npm test tools in tools/ (DAISY Ace, epub.js, axe-core)
 #   make score        set up, then score the plain-text reader on the web-page
 #                     corpus (tests/corpus/web): per-field accuracy and misses
+#   make bench        our builds against pandoc and plain WeasyPrint
+#   make typography   word spacing, hyphenation, notes and display faults of
+#                     the print editions, measured from their PDFs
 #   make clean        remove the outputs and caches (keeps .venv)
 #   make distclean    clean, and remove .venv
 #
@@ -53,7 +59,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages.stamp
 INSTALL_STAMP := $(VENV)/.install.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all setup build test lint check tools score bench clean distclean
+.PHONY: all setup build serve test lint check tools score bench typography clean distclean
 
 all: build
 
@@ -88,6 +94,9 @@ $(BUILD_STAMP): $(BUILD_INPUTS) $(INSTALL_STAMP) $(MISSING_OUTPUTS)
 ifneq ($(MISSING_OUTPUTS),)
 $(MISSING_OUTPUTS):
 endif
+
+serve: setup
+	@$(VENV)/bin/editionbuilder serve --config $(CONFIG) --watch
 
 test: setup tools lint
 	@echo "==> running the tests"
@@ -128,7 +137,8 @@ $(INSTALL_STAMP): pyproject.toml $(VENV)/bin/python
 	@$(VENV)/bin/python -m pip install -q -e '.[test]'
 	@touch $@
 
-# Test tools for the EPUBs (tests/test_ace.py, tests/test_reading_system.py):
+# Test tools for the EPUBs (tests/test_ace.py, tests/test_reading_system.py)
+# and the site (tests/test_site_browser.py, tests/test_serve.py: axe-core):
 # Debian's Chromium, then tools/package-lock.json installed with `npm ci`.
 # PUPPETEER_SKIP_DOWNLOAD=1 and --ignore-scripts: no browser download (it
 # fails here); the tests drive /usr/bin/chromium through tools/chromium-headless.
@@ -166,6 +176,13 @@ score: setup
 # WeasyPrint, side by side; the table goes to bench/results/latest.md.
 bench: setup
 	@$(VENV)/bin/python bench/run.py
+
+# Typography of the print editions (issue #16), measured from the glyphs of
+# the press PDFs: word spacing, hyphenation, notes, display faults, and blank
+# pages of the screen PDFs. Builds the anthology and print editions of the
+# three Gutenberg texts of tests/corpus into bench/results/typography/.
+typography: setup
+	@$(VENV)/bin/python bench/typography.py --build
 
 clean:
 	@echo "==> removing outputs and caches"

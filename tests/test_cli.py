@@ -56,7 +56,7 @@ def test_built_files_go_to_the_configs_output_folder(tmp_path, capsys):
     config = film_project(tmp_path / "p", 'output = "built/books"\n')
     assert main(["build", "--config", str(config), "--format", "epub"]) == 0
     built = sorted(p.name for p in (tmp_path / "p/built/books").iterdir() if not p.name.startswith("."))
-    assert built == ["film.epub", "film.report.txt"]
+    assert built == ["film.epub", "film.report.txt", "site"]  # the site: the config's editions
     assert not (tmp_path / "p/output").exists()
 
 

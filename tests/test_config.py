@@ -8,6 +8,7 @@ the line the CLI prints, because that line is what a publisher reads.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from editionbuilder.config import (
     source_date_epoch,
 )
 from editionbuilder.diagnostics import ConfigError
-from editionbuilder.options import EditionOptions, MetadataOverrides
+from editionbuilder.options import EditionOptions, MetadataOverrides, ReaderOptions
 
 REPO = Path(__file__).resolve().parents[1]
 ESSAY = "seeds/001_72f3cb4c218735c2.txt"
@@ -445,17 +446,36 @@ def test_one_off_edition_is_named_after_the_first_file(tmp_path):
     first.write_text("x", encoding="utf-8")
     second.write_text("y", encoding="utf-8")
     edition = one_off_edition([first, second], None)
-    assert edition == EditionOptions(name="first", sources=(first.as_posix(), second.as_posix()))
+    # the sources' folder is the one other folder the edition may read (boundary)
+    reader = ReaderOptions(allowed_dirs=(str(tmp_path.resolve()),))
+    assert edition == EditionOptions(name="first", sources=(first.as_posix(), second.as_posix()), reader=reader)
     assert one_off_edition([second, first], "book-1").name == "book-1"
 
 
 @pytest.mark.parametrize(
-    ("stem", "name"), [("My Essay (draft)", "My-Essay-draft"), ("__x__", "x"), ("été", "t"), ("…", "book")]
+    ("stem", "name"),
+    [
+        ("My Essay (draft)", "My-Essay-draft"),
+        ("__x__", "x"),
+        ("été", "ete"),
+        ("…", "book-[0-9a-f]{8}"),
+        ("日本語", "book-[0-9a-f]{8}"),
+        ("Essai 日本", "Essai-[0-9a-f]{8}"),
+    ],
 )
 def test_one_off_names_from_unsafe_stems_are_made_safe(tmp_path, stem, name):
     source = tmp_path / f"{stem}.txt"
     source.write_text("x", encoding="utf-8")
-    assert one_off_edition([source], None).name == name
+    assert re.fullmatch(name, one_off_edition([source], None).name)
+
+
+def test_names_in_other_scripts_do_not_share_their_outputs(tmp_path):
+    """日本語.txt and 中文.txt both became "book" and overwrote each other."""
+    names = set()
+    for stem in ("日本語", "中文"):
+        (tmp_path / f"{stem}.txt").write_text("x", encoding="utf-8")
+        names.add(one_off_edition([tmp_path / f"{stem}.txt"], None).name)
+    assert len(names) == 2
 
 
 def test_one_off_refusals(tmp_path):

@@ -25,6 +25,7 @@ entries, and the comments. It ignores, on purpose:
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import zipfile
@@ -451,3 +452,41 @@ def test_reader_sections_and_placement(tmp_path):
     codes = {d.code for d in diags.items}
     assert {"chapter-matter-unknown", "section-text-kept"} <= codes
     assert [r.text for r in ed.removed] == ["Glossary", "Comments"]
+
+
+def test_character_references_written_in_the_text_survive_the_markdown_round_trip(tmp_path):
+    """A text that says "&amp;", "&lt;" and "&#60;" (an HTML lesson, say)
+    reads back as written: Markdown would take them for the characters."""
+    src = tmp_path / "lesson.txt"
+    src.write_text("A Lesson\n\nby Some One\n\nWrite &amp; for &, &lt; or &#60; for <, and Tom & Jerry.\n")
+    ed, _ = read_back(src)
+    out = tmp_path / "out" / "lesson.md"
+    export(ed, out, "markdown")
+    assert "\\&amp;" in out.read_text(encoding="utf-8")
+    back, _ = read_back(out)
+
+    def text(edition):
+        return [" ".join(i.text for i in iter_inlines(c.blocks) if hasattr(i, "text")) for c in edition.chapters]
+
+    assert text(back) == text(ed)
+    assert "&amp; for &, &lt; or &#60; for <, and Tom & Jerry." in text(back)[0]
+
+
+def test_a_docx_creator_with_markup_characters_is_printed_as_typed(tmp_path):
+    """dc:creator "&lt;b&gt;Ada&lt;/b&gt;" in the DOCX's core.xml is the text
+    "<b>Ada</b>": the author is that text, not its escaped XML."""
+    from editionbuilder.pandoc import PandocJob, run
+
+    job = PandocJob("markdown", "docx", "en", "making a test manuscript", args=("--standalone",))
+    docx = run(job, b"---\ntitle: A Manuscript\n---\n\nText.\n").stdout  # no author: the creator is the one
+    path = tmp_path / "ms.docx"
+    with zipfile.ZipFile(io.BytesIO(docx)) as src, zipfile.ZipFile(path, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"<dc:creator>[^<]*</dc:creator>", b"", data)
+                data = data.replace(b"</dc:title>", b"</dc:title><dc:creator>&lt;b&gt;Ada&lt;/b&gt;</dc:creator>", 1)
+                assert b"<dc:creator>&lt;b&gt;Ada" in data
+            dst.writestr(info, data)
+    ed, _ = read_back(path)
+    assert ed.metadata.authors == ("<b>Ada</b>",)

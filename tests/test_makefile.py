@@ -49,7 +49,14 @@ def test_make_builds_again_when_an_output_is_missing(tmp_path):
     first = make(tmp_path)
     assert "wrote output/film.epub" in first
     outputs = (tmp_path / "output/.build.stamp").read_text(encoding="utf-8").split()
-    assert outputs == ["output/film.epub", "output/film.pdf", "output/film.report.txt"]
+    assert outputs == [
+        "output/film.epub",
+        "output/film.pdf",
+        "output/film.report.txt",
+        "output/site/index.html",  # the site's door and its two feeds
+        "output/site/opds/catalog.xml",
+        "output/site/opds/catalog.json",
+    ]
 
     assert "building" not in make(tmp_path)  # nothing changed: nothing runs
     epub = (tmp_path / "output/film.epub").read_bytes()

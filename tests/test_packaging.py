@@ -54,17 +54,22 @@ def fresh_venv(folder: Path, wheel: Path) -> Path:
     return folder
 
 
+DATA = ("templates/*.j2", "styles/*.css", "styles/*.js", "skeleton/**/*")
+
+
 def package_data(root: Path) -> set[str]:
-    """The templates and stylesheets of the package at ``root``."""
-    return {
-        p.relative_to(root).as_posix() for pattern in ("templates/*.j2", "styles/*.css") for p in root.glob(pattern)
-    }
+    """The templates, stylesheets, scripts and project skeleton of the package at ``root``."""
+    return {p.relative_to(root).as_posix() for pattern in DATA for p in root.glob(pattern) if p.is_file()}
 
 
 def test_a_wheel_installed_elsewhere_builds_a_seed_edition(tmp_path):
     wheel = build_wheel(tmp_path)
     with zipfile.ZipFile(wheel) as z:
-        shipped = {n.removeprefix("editionbuilder/") for n in z.namelist() if n.endswith((".j2", ".css"))}
+        shipped = {
+            n.removeprefix("editionbuilder/")
+            for n in z.namelist()
+            if n.endswith((".j2", ".css", ".js")) or n.startswith("editionbuilder/skeleton/")
+        }
     assert shipped == package_data(templating.STYLE_DIR.parent)
     assert {"styles/base.css", "styles/epub.css", "styles/print.css", "templates/parts.j2"} <= shipped
 
@@ -88,6 +93,7 @@ def test_a_wheel_installed_elsewhere_builds_a_seed_edition(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert (project / "output/film.epub").is_file() and (project / "output/film.pdf").is_file()
+    assert (project / "output/site/film/index.html").is_file() and (project / "output/site/site.js").is_file()
     with zipfile.ZipFile(project / "output/film.epub") as z:
         base = z.read("EPUB/styles/base.css").decode("utf-8")
     assert base == (templating.STYLE_DIR / "base.css").read_text(encoding="utf-8")

@@ -527,3 +527,51 @@ def test_separators_in_a_docx_become_spaces_and_are_reported(tmp_path):
         "U+2029 PARAGRAPH SEPARATOR replaced by a space",
         "U+2028 LINE SEPARATOR replaced by a space",
     ]
+
+
+def test_nesting_past_the_limit_keeps_every_word_in_order():
+    """Quotations, lists, divisions and emphasis 40 deep: cut down to 12
+    levels, no level recursed into past that, every word kept in order."""
+    from editionbuilder.readers.pandoc.nesting import MAX_NESTING, flatten_nesting
+
+    def para(word: str) -> dict:
+        return {"t": "Para", "c": [{"t": "Str", "c": word}]}
+
+    def emph(n: int, word: str) -> dict:
+        return {"t": "Str", "c": word} if n == 0 else {"t": "Emph", "c": [emph(n - 1, word)]}
+
+    node: dict = {"t": "Para", "c": [emph(40, "innermost")]}
+    for n in range(40):
+        kind = ("BlockQuote", "Div", "BulletList", "OrderedList")[n % 4]
+        inner = [para(f"w{n}"), node]
+        node = {
+            "BlockQuote": {"t": "BlockQuote", "c": inner},
+            "Div": {"t": "Div", "c": [["", [], []], inner]},
+            "BulletList": {"t": "BulletList", "c": [inner]},
+            "OrderedList": {"t": "OrderedList", "c": [[1, {"t": "Decimal"}, {"t": "Period"}], [inner]]},
+        }[kind]
+    ast = {"blocks": [node]}
+
+    def strings(value) -> list[str]:
+        return (
+            [value["c"]]
+            if isinstance(value, dict) and value.get("t") == "Str"
+            else [
+                s
+                for v in (value.values() if isinstance(value, dict) else value if isinstance(value, list) else [])
+                for s in strings(v)
+            ]
+        )
+
+    def depth(value, level=0) -> int:
+        if isinstance(value, list):
+            return max((depth(v, level) for v in value), default=level)
+        if isinstance(value, dict):
+            inner = level + (value.get("t") in ("BlockQuote", "Div", "BulletList", "OrderedList", "Emph"))
+            return max((depth(v, inner) for v in value.values()), default=inner)
+        return level
+
+    before = strings(ast)
+    done = flatten_nesting(ast)
+    assert strings(ast) == before and before[-1] == "innermost"
+    assert done.containers > 0 and depth(ast) <= MAX_NESTING + 1

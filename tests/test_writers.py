@@ -581,4 +581,19 @@ def test_any_text_reaches_the_xhtml_as_text(text):
     # Characters XML 1.0 cannot hold (templating drops them): C0 controls,
     # lone surrogates, U+FFFE/U+FFFF.
     legal = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "", text)
-    assert (paragraph.text or "") == legal
+    # (a run of 40 characters or more is printed with places to break, <wbr/>: markup of ours, no text)
+    assert "".join(paragraph.itertext()) == legal
+    assert all(etree.QName(el).localname in ("span", "wbr") for el in paragraph.iter() if el is not paragraph)
+
+
+def test_text_set_past_the_edge_of_a_page_is_found(tmp_path):
+    """A run with no place to break, in a box that may not wrap it, is laid
+    out past the page's edge: the layout names its page and its text (the
+    build reports it as text-overflow); text that fits is not named."""
+    from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.writers.pdf import PdfJob, render_document
+
+    css = "@page { size: 4in 6in; margin: 0.5in; } .nowrap { white-space: nowrap; }"
+    source = f"<html><body><p>Short words fit.</p><p class='nowrap'>{'z' * 400}</p></body></html>"
+    rendered = render_document(PdfJob(source, (), css, (), tmp_path), Diagnostics())
+    assert [(page, text) for page, text in rendered.overflowing_text()] == [(1, "z" * 400)]

@@ -6,6 +6,9 @@
     editionbuilder preflight [--config FILE] [--edition NAME] [--out DIR]
     editionbuilder check [--config FILE] [--edition NAME] [--out DIR]
     editionbuilder export FILE-or-EDITION --to FORMAT [SOURCE OPTIONS]
+    editionbuilder site [--config FILE] [--out DIR]
+    editionbuilder serve [--config FILE] [--out DIR] [--port N] [--bind ADDRESS] [--watch]
+    editionbuilder init DIR
     editionbuilder --version
 
 SOURCE OPTIONS are pandoc's, for source FILEs only (a config sets the same
@@ -22,7 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -30,7 +38,7 @@ from typing import Any
 from . import codes, serialize
 from .accounting import stats
 from .config import DEFAULT_CONFIG_NAME, SourceOptions, load_config, one_off_edition, source_date_epoch
-from .diagnostics import Diagnostics, EditionError, Severity
+from .diagnostics import Diagnostics, EditionError, OutputError, Severity
 from .model import Position
 from .options import BuildOptions, EditionOptions
 
@@ -44,15 +52,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
+        with _terminate_as_interrupt():
+            return args.func(args)
     except EditionError as err:
         if args.debug:
             raise
         print(f"editionbuilder: error: {err.format()}", file=sys.stderr)
         return err.exit_code
+    except Terminated:
+        print("editionbuilder: terminated", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         print("editionbuilder: interrupted", file=sys.stderr)
         return 130
+    except OSError as err:  # the machine refused a read or a write the code did not expect to fail
+        if args.debug:
+            raise
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"editionbuilder: error: {where}{err.strerror or err}", file=sys.stderr)
+        return OutputError.exit_code
     except Exception as err:  # a bug: say so in one line, details with --debug
         if args.debug:
             raise
@@ -61,6 +79,27 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the build is, so that it unwinds as after
+    Ctrl-C: staging folders removed, the last good files kept."""
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(_signum: int, _frame: object) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -104,6 +143,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     c.set_defaults(func=cmd_check, files=[])
+
+    s = sub.add_parser("site", help="write output/site (bookshelf, web editions, OPDS feeds) from the built editions")
+    s.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
+    s.add_argument(
+        "--out", type=Path, default=None, help="folder of the built files (default: the config's output, output/)"
+    )
+    s.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    s.set_defaults(func=cmd_site, files=[], edition=[])
+
+    v = sub.add_parser("serve", help="serve output/site on this machine; with --watch, rebuild and reload on changes")
+    v.add_argument("--config", type=Path, default=None, help=f"edition config (default: {DEFAULT_CONFIG_NAME})")
+    v.add_argument("--out", type=Path, default=None, help="output folder (default: the config's output, output/)")
+    v.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
+    v.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS", help="address to listen on (default 127.0.0.1)")
+    v.add_argument("--watch", action="store_true", help="build first, then rebuild and reload pages on every change")
+    v.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    v.set_defaults(func=cmd_serve, files=[], edition=[])
+    n = sub.add_parser("init", help="make a new project in DIR that builds with make")
+    n.add_argument("dir", type=Path, metavar="DIR", help="a new or empty folder")
+    n.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    n.set_defaults(func=cmd_init)
 
     x = sub.add_parser("export", help="write an edition as DOCX, Markdown or HTML through pandoc")
     x.add_argument("target", help="a source FILE, or the NAME of an edition in the config")
@@ -186,31 +246,133 @@ def _refuse_source_options(args: argparse.Namespace) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """Every edition asked for; then, for a config's editions, the site."""
     editions, project, out = _editions(args)
-    failed_strict = False
+    with_site = not args.files
+    warned = _build_editions(editions, project, out, args, web=with_site)
+    if with_site:
+        _build_site(project, out)
+    if args.strict and warned:
+        print("editionbuilder: error: warnings with --strict", file=sys.stderr)
+        return EXIT_STRICT
+    return 0
+
+
+def _build_editions(
+    editions: list[EditionOptions], project: Path, out: Path, args: argparse.Namespace, web: bool
+) -> bool:
+    """Build ``editions`` into ``out``, printing their diagnostics and files;
+    whether any showed a warning."""
+    from .pipeline import build_edition
+
+    warned = False
     for options in editions:
         build = BuildOptions(
             out_dir=str(out),
             project_dir=str(project),
             source_date_epoch=source_date_epoch(options, os.environ),
-            formats=tuple(args.format or ("epub", "pdf")),
-            strict=args.strict,
+            formats=tuple(getattr(args, "format", None) or ("epub", "pdf")),
+            strict=getattr(args, "strict", False),
             cache_dir=str(out / ".cache"),  # typeset parts kept between builds (writers/typeset.py)
+            web=web,
         )
-        from .pipeline import build_edition
-
         result = build_edition(options, build, progress=_progress)
         shown = [d for d in result.diagnostics if d.code not in options.silence]
         for d in shown:
             print(d.format(), file=sys.stderr)
-        warnings = sum(d.severity is Severity.WARNING for d in shown)
+        warned |= any(d.severity is Severity.WARNING for d in shown)
         for path in result.outputs:
-            print(f"wrote {path}")
-        failed_strict |= args.strict and warnings > 0
-    if failed_strict:
-        print("editionbuilder: error: warnings with --strict", file=sys.stderr)
-        return EXIT_STRICT
+            print(f"wrote {path}", flush=True)
+    return warned
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    """The site alone, from the editions already built into the output folder."""
+    _, project, out = _editions(args)  # the config must be good: it names the output folder
+    _build_site(project, out)
     return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the site until Ctrl-C or SIGTERM (then exit 0); with --watch,
+    build first and rebuild on every change."""
+    from .serve import start_server, watch
+    from .site import SITE_DIR
+
+    editions, project, out = _editions(args)
+    site = out / SITE_DIR
+    if args.watch:
+        _build_editions(editions, project, out, args, web=True)
+        _build_site(project, out)
+    elif not (site / "index.html").is_file():
+        raise_usage(f"no site in {out}: run editionbuilder build first, or serve --watch")
+    server = start_server(site, args.bind, args.port, args.watch, log=lambda line: print(line, file=sys.stderr))
+    print(f"serving {site} at {server.url} (Ctrl-C to stop)", flush=True)
+    try:
+        if args.watch:
+            watcher = _Rebuilder(args, editions, project, out, server)
+            watch(project, out, watcher)
+        else:
+            while True:
+                time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        server.server_close()
+    print("editionbuilder: stopped serving", file=sys.stderr)
+    return 0
+
+
+class _Rebuilder:
+    """What ``serve --watch`` does on a change: rebuild what it touches
+    (``serve.affected``), then the site, then tell the pages to reload. A
+    build that fails says why and the last good site stays served."""
+
+    def __init__(self, args: argparse.Namespace, editions: list[EditionOptions], project: Path, out: Path, server):
+        self.args, self.editions, self.project, self.out, self.server = args, editions, project, out, server
+
+    def __call__(self, changed: set[Path]) -> None:
+        from .serve import affected
+
+        config = (self.args.config or Path(DEFAULT_CONFIG_NAME)).resolve()
+        todo = affected(changed, config, self.editions, self.project)
+        shown = ", ".join(sorted(str(_relative(p)) for p in changed))
+        print(f"changed: {shown}: rebuilding {', '.join(todo.editions) or 'the site'}", file=sys.stderr, flush=True)
+        try:
+            if todo.config:
+                self.editions = _editions(self.args)[0]
+            chosen = [e for e in self.editions if e.name in todo.editions]
+            _build_editions(chosen, self.project, self.out, self.args, web=True)
+            _build_site(self.project, self.out)
+        except (EditionError, OSError) as err:
+            message = err.format() if isinstance(err, EditionError) else str(err)
+            print(f"editionbuilder: error: {message} (still serving the last good site)", file=sys.stderr, flush=True)
+            return
+        self.server.version += 1
+        print(f"rebuilt: pages reload (build {self.server.version})", file=sys.stderr, flush=True)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .project_init import init_project
+
+    for path in init_project(args.dir):
+        print(f"wrote {path}")
+    print(f"next: cd {args.dir} && make")
+    return 0
+
+
+def _build_site(project: Path, out: Path) -> None:
+    from .site import build_site
+
+    _progress("site: writing the bookshelf, the web editions and the catalog feeds")
+    diags = Diagnostics()
+    extra = tuple(str(project / d) for d in BuildOptions().extra_template_dirs)
+    result = build_site(out, extra, diags)
+    for d in diags.items:
+        print(d.format(), file=sys.stderr)
+    for path in result.outputs:
+        print(f"wrote {path}")
 
 
 def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Path]:
@@ -219,7 +381,11 @@ def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Pat
     if getattr(args, "files", None):
         if args.config or args.edition:
             raise_usage("give either source FILEs or --config/--edition, not both")
-        return [one_off_edition(list(args.files), given=_source_options(args))], Path.cwd(), args.out or Path("output")
+        return (
+            [one_off_edition(list(args.files), given=_source_options(args))],
+            Path.cwd(),
+            _given_out(args) or Path("output"),
+        )
     _refuse_source_options(args)
     project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
     editions = list(project.editions)
@@ -231,7 +397,15 @@ def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Pat
 
             raise ConfigError(f"no edition named {', '.join(unknown)} (known: {', '.join(sorted(known))})")
         editions = [e for e in editions if e.name in args.edition]
-    return editions, project.project_dir, args.out or _relative(project.output_dir)
+    return editions, project.project_dir, _given_out(args) or _relative(project.output_dir)
+
+
+def _given_out(args: argparse.Namespace) -> Path | None:
+    """``--out``, which must name a folder (made if missing), not a file."""
+    out: Path | None = args.out
+    if out is not None and out.exists() and not out.is_dir():
+        raise OutputError(f"--out: {out} is a file, not a folder")
+    return out
 
 
 def _relative(path: Path) -> Path:
@@ -341,13 +515,14 @@ def _progress(message: str) -> None:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """``output/NAME.md`` (+ ``NAME.json``), ``NAME.docx`` or ``NAME.html``."""
-    from .pipeline import read_edition
+    from .pipeline import read_edition, refuse_overwriting_inputs
     from .writers.export import export, export_path
 
     options, project, out_dir = _export_edition(args)
+    out = export_path(out_dir, options.name, args.to)
+    refuse_overwriting_inputs(options, project, [out, out.with_suffix(".json")])
     diags = Diagnostics()
     edition = read_edition(options, project, diags)
-    out = export_path(out_dir, options.name, args.to)
     result = export(edition, out, args.to, source_date_epoch(options, os.environ))
     pandoc = [codes.PANDOC_WARNING.diagnostic(w, Position(str(out))) for w in result.warnings]
     for d in [*diags.items, *pandoc]:
@@ -362,12 +537,16 @@ def _export_edition(args: argparse.Namespace) -> tuple[EditionOptions, Path, Pat
     """An existing FILE is a one-off edition (unless --config is given);
     anything else names an edition of the config."""
     if args.config is None and Path(args.target).is_file():
-        return one_off_edition([Path(args.target)], given=_source_options(args)), Path.cwd(), args.out or Path("output")
+        return (
+            one_off_edition([Path(args.target)], given=_source_options(args)),
+            Path.cwd(),
+            _given_out(args) or Path("output"),
+        )
     _refuse_source_options(args)
     project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
     for options in project.editions:
         if options.name == args.target:
-            return options, project.project_dir, args.out or _relative(project.output_dir)
+            return options, project.project_dir, _given_out(args) or _relative(project.output_dir)
     known = ", ".join(e.name for e in project.editions)
     from .diagnostics import ConfigError
 

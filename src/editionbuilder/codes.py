@@ -31,6 +31,18 @@ TEXT_NORMALISED = _define(
     "a source held separators or control characters text should not (U+2029, a form feed, a bell): each became a space or was removed",
 )
 
+LINK_DROPPED = _define(
+    "link-dropped",
+    _WARNING,
+    "a link with a scheme other than http, https or mailto (javascript:, file:, data:) is printed as its text only",
+)
+
+NESTING_FLATTENED = _define(
+    "nesting-flattened",
+    _WARNING,
+    "a manuscript nested quotations, lists or emphasis deeper than 12 levels: the deeper ones were replaced by their contents",
+)
+
 # -- the plain-text reader -----------------------------------------------------
 MOJIBAKE_REPAIRED = _define(
     "mojibake-repaired",
@@ -247,6 +259,11 @@ COVER_BLURB_LONG = _define(
 COVER_NOT_WRITTEN = _define(
     "cover-not-written", _INFO, "no cover is made: there is no print interior to size its spine"
 )
+TEXT_OVERFLOW = _define(
+    "text-overflow",
+    _WARNING,
+    "text was laid out past the edge of a page and is cut off in the PDF (a line with no place to break)",
+)
 CACHE_ENTRY_DISCARDED = _define(
     "cache-entry-discarded",
     _INFO,
@@ -256,6 +273,13 @@ STALE_OUTPUT_REMOVED = _define(
     "stale-output-removed",
     _INFO,
     "a press file or cover of an earlier build that this build does not make (a book now under 24 pages) was removed",
+)
+
+# -- the site --------------------------------------------------------------------
+SITE_EDITION_SKIPPED = _define(
+    "site-edition-skipped",
+    _INFO,
+    "an edition in the output folder has no web edition (a one-off build, or one by an older version): it is not on the site",
 )
 
 CATALOGUE: tuple[Code, ...] = tuple(_CATALOGUE)

@@ -15,14 +15,17 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
+import hashlib
 import os
 import re
 import tomllib
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import Any
 
+from .boundary import Boundary
 from .config_values import (
     Invalid,
     boolean,
@@ -42,11 +45,13 @@ from .config_values import (
 from .diagnostics import ConfigError
 from .model import Position
 from .options import (
+    OUTPUT_NAMES,
     PAPER_CALIPER,
     EditionOptions,
     MetadataOverrides,
     PrintOptions,
     ReaderOptions,
+    output_name,
 )
 
 DEFAULT_CONFIG_NAME = "editions.toml"
@@ -266,6 +271,7 @@ def _sources(value: Any, project_dir: Path, where: _Where) -> tuple[str, ...]:
             raise where.error(key, f"{item} is a directory, not a file")
         if not os.path.isfile(full):
             raise where.error(key, f"no such file {item}")
+        _inside(full, project_dir, where, key)
         if rel in seen:
             raise where.error(key, f"{item} is already sources[{seen[rel]}]")
         seen[rel] = i
@@ -288,7 +294,17 @@ def _output(value: Any, project_dir: Path, file: str) -> str:
         )
     if os.path.exists(full) and not os.path.isdir(full):
         raise where.error("output", f"{value} is a file, not a folder")
+    _inside(full, project_dir, where, "output")
     return PurePath(os.path.relpath(full, project_dir)).as_posix()
+
+
+def _inside(path: str | Path, project_dir: Path, where: _Where, key: str) -> None:
+    """``path`` resolves inside the project: a symbolic link in it may not
+    lead out (``boundary``)."""
+    try:
+        Boundary.of([project_dir]).check(path, key)
+    except ConfigError as exc:
+        raise where.error(key, exc.message.removeprefix(f"{key}: ")) from None
 
 
 def _edition(table: Any, index: int, defaults: EditionDefaults, config: ProjectConfig) -> EditionOptions:
@@ -316,13 +332,42 @@ def _edition(table: Any, index: int, defaults: EditionDefaults, config: ProjectC
 
 
 def _check_files(common: EditionDefaults, project_dir: Path, where: _Where) -> None:
-    """The CSL style and bibliography files an edition names exist."""
+    """The CSL style and bibliography files an edition names exist inside the project."""
     style = common.bibliography_style
-    if style and not (project_dir / style).is_file():
-        raise where.error("bibliography_style", f"no such CSL style file {style}")
+    if style:
+        if not (project_dir / style).is_file():
+            raise where.error("bibliography_style", f"no such CSL style file {style}")
+        _inside(project_dir / style, project_dir, where, "bibliography_style")
+        _independent_style(project_dir / style, where.error)
     for n, bib in enumerate(common.reader.bibliography):
         if not (project_dir / bib).is_file():
             raise where.error(f"bibliography[{n}]", f"no such bibliography file {bib}")
+        _inside(project_dir / bib, project_dir, where, f"bibliography[{n}]")
+
+
+# A CSL style's <link> to another style it is made from: a dependent style's
+# independent parent, or a CSL 0.8 template. citeproc would fetch it from
+# its URL (the network, or any file): refused, so that a style cannot
+# reach outside the project.
+_CSL_PARENT_LINK = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"'](?:independent-parent|template)[\"'][^>]*>")
+_HREF = re.compile(r"\bhref\s*=\s*[\"']([^\"']*)")
+
+
+def _independent_style(path: Path, error: Callable[[str, str], ConfigError], key: str = "bibliography_style") -> None:
+    """Refuse a dependent CSL style: it names its parent by URL."""
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise error(key, f"cannot read {path.name} ({exc.strerror or exc})") from None
+    link = _CSL_PARENT_LINK.search(text)
+    if link:
+        href = _HREF.search(link.group(0))
+        parent = href.group(1) if href else "another style"
+        raise error(
+            key,
+            f"{path.name} is a dependent CSL style: it takes its rules from {parent}, which would be fetched; "
+            "use that independent style's file instead",
+        )
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -374,7 +419,26 @@ def load_config(path: Path) -> ProjectConfig:
             )
         seen[edition.name.casefold()] = edition.name
         editions.append(edition)
+    _check_outputs(editions, config)
     return dataclasses.replace(config, editions=tuple(editions), defaults=defaults)
+
+
+def _check_outputs(editions: list[EditionOptions], config: ProjectConfig) -> None:
+    """No two editions write one file (edition "a" in print makes
+    a-press.pdf, the screen PDF of an edition "a-press" too), and the output
+    folder holds no source: it is the build's, and a build replaces what is
+    in it."""
+    file, out = str(config.path), (config.project_dir / config.output).resolve()
+    owners: dict[str, str] = {}
+    for edition in editions:
+        where = _Where(file, f'edition "{edition.name}"')
+        for fmt in OUTPUT_NAMES:
+            made = output_name(edition.name, fmt).casefold()
+            if owners.setdefault(made, edition.name) != edition.name:
+                raise where.error("name", f'its file {made} is also edition "{owners[made]}"\'s: rename one of them')
+        for n, source in enumerate(edition.sources):
+            if (config.project_dir / source).resolve().is_relative_to(out):
+                raise where.error(f"sources[{n}]", f"{source} is in the output folder {config.output}: move it out")
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,11 +475,26 @@ def one_off_edition(
             raise ConfigError("source listed twice", Position(file=str(source)))
         seen.append(Path(source).as_posix())
     if name is None:
-        slug = _UNSAFE_NAME_CHARS.sub("-", Path(sources[0]).stem).strip("-_")
-        name = slug[:64].rstrip("-_") or "book"
+        name = _name_from_stem(Path(sources[0]).stem)
     elif not _SAFE_NAME.fullmatch(name):
         raise ConfigError(f'edition name "{name}" is not a safe file name {_NAME_RULE}')
-    return _with_options(EditionOptions(name=name, sources=tuple(seen)), given)
+    folders = tuple(dict.fromkeys(str(Path(s).resolve().parent) for s in sources))
+    edition = EditionOptions(name=name, sources=tuple(seen), reader=ReaderOptions(allowed_dirs=folders))
+    return _with_options(edition, given)
+
+
+def _name_from_stem(stem: str) -> str:
+    """A safe edition name from a file's stem: its ASCII letters (accents
+    taken off), and a digest of the stem when anything else was dropped, so
+    that two names in other scripts (``日本語.txt``, ``中文.txt``) do not
+    both become ``book`` and overwrite each other's files."""
+    decomposed = unicodedata.normalize("NFKD", stem)
+    kept = "".join(ch for ch in decomposed if ch.isascii())
+    dropped = any(not ch.isascii() and not unicodedata.combining(ch) for ch in decomposed)
+    slug = _UNSAFE_NAME_CHARS.sub("-", kept).strip("-_")[:55].rstrip("-_")
+    if dropped or not slug:
+        slug = f"{slug or 'book'}-{hashlib.sha256(stem.encode('utf-8')).hexdigest()[:8]}"
+    return slug
 
 
 def _with_options(edition: EditionOptions, given: SourceOptions) -> EditionOptions:
@@ -425,8 +504,15 @@ def _with_options(edition: EditionOptions, given: SourceOptions) -> EditionOptio
             raise ConfigError(f"--bibliography: no such bibliography file {path}")
     if given.csl and not Path(given.csl).is_file():
         raise ConfigError(f"--csl: no such CSL style file {given.csl}")
+    if given.csl:
+        _independent_style(Path(given.csl), lambda key, message: ConfigError(f"{key}: {message}"), "--csl")
     from_format = _option("--from", given.from_format, input_format) if given.from_format else ""
-    reader = dataclasses.replace(edition.reader, from_format=from_format, bibliography=given.bibliography)
+    # The files named on the command line may be read wherever they are.
+    named = [str(Path(p).resolve().parent) for p in (*given.bibliography, *([given.csl] if given.csl else []))]
+    allowed = tuple(dict.fromkeys((*edition.reader.allowed_dirs, *named)))
+    reader = dataclasses.replace(
+        edition.reader, from_format=from_format, bibliography=given.bibliography, allowed_dirs=allowed
+    )
     metadata = _metadata_options(given.metadata)
     return dataclasses.replace(edition, metadata=metadata, reader=reader, bibliography_style=given.csl)
 

@@ -109,3 +109,10 @@ class ValidationError(EditionError):
     """The edition model is inconsistent (an unresolved id a writer would need)."""
 
     exit_code = 5
+
+
+class OutputError(EditionError):
+    """The machine refused a write: a read-only folder, a full disk, a file
+    where a folder should be. 74 is sysexits' EX_IOERR."""
+
+    exit_code = 74

@@ -58,6 +58,7 @@ _SKIP = frozenset(
     }
 )
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+_WBR = "{http://www.w3.org/1999/xhtml}wbr"
 SUFFIXES = (".epub", ".pdf", "-press.pdf")  # the files of an edition whose words are the book's
 SHOWN = 12  # lost or added words quoted in a report
 
@@ -220,7 +221,8 @@ def _xhtml_text(root: etree._Element) -> str:
             return
         parts.append(el.text or "")
         for child in el:
-            walk(child)
+            if child.tag != _WBR:  # a place to break a long word, inside the word
+                walk(child)
             parts.append(child.tail or "")
         parts.append(" ")  # an element's end is a word boundary for block elements
 
@@ -242,7 +244,8 @@ def pdf_text(path: Path) -> str:
         raise InputError(
             f"{path}: pdftotext could not read it ({exc.stderr.decode(errors='replace').strip()})"
         ) from None
-    return join_hyphenated(done.stdout.decode("utf-8", errors="replace"))
+    # WeasyPrint prints a <wbr/> (a long word's place to break) as U+200B.
+    return join_hyphenated(done.stdout.decode("utf-8", errors="replace").replace("\u200b", ""))
 
 
 # A line that ends in the hyphen the layout added, and where the rest of the
@@ -284,7 +287,8 @@ def compare(edition: Edition, output: str, text: str, labels: Sequence[str], pag
     # response numbers, back-link counts; none goes past the largest of these.
     limit = max(pages, _counted(edition))
     runs = streams(edition)
-    got = _unglue(words(text), edition, {w for _, ws in runs for w in ws}, apparatus)
+    vocab = {w for _, ws in runs for w in ws}
+    got = _unglue(_rejoin(words(text), vocab, apparatus), edition, vocab, apparatus)
     index = gram_index(got)
     at_word: dict[str, list[int]] = {}
     for k, w in enumerate(got):
@@ -303,12 +307,17 @@ def compare(edition: Edition, output: str, text: str, labels: Sequence[str], pag
             if j is None:
                 lost_count += 1
                 if len(lost) < SHOWN:
-                    lost.append((name, " ".join(stream[max(0, i - 4) : i + 5])))
+                    lost.append((name, _context(stream, i)))
             else:
                 taken[j] = True
     added = [j for j, w in enumerate(got) if not taken[j] and w not in apparatus and not 0 < numeral_value(w) <= limit]
-    shown = tuple(" ".join(got[max(0, j - 4) : j + 5]) for j in added[:SHOWN])
+    shown = tuple(_context(got, j) for j in added[:SHOWN])
     return Fidelity(output, total, len(got), tuple(lost), lost_count, shown, len(added))
+
+
+def _context(ws: Sequence[str], at: int) -> str:
+    """The words around ``ws[at]``, each long one cut short, for a report."""
+    return " ".join(w if len(w) <= 40 else f"{w[:40]}…" for w in ws[max(0, at - 4) : at + 5])
 
 
 COMMON = 64  # a run of words found more often than this anchors nothing
@@ -348,6 +357,61 @@ def _short(
         if list(got[p : p + n]) == list(stream) and not any(taken[p : p + n]):
             return list(range(p, p + n))
     return [None] * n
+
+
+def _rejoin(got: list[str], vocab: set[str], apparatus: set[str]) -> list[str]:
+    """Join the pieces of a word the layout broke across lines without a
+    hyphen (a long word or a URL broken at its places to break): output
+    words that are not the model's and, read together, make one of its
+    words. A page's folio and running head may stand between two pieces;
+    they are kept, after the word."""
+    ordered = sorted(vocab)
+
+    def begins_a_word(prefix: str) -> bool:
+        k = bisect.bisect_left(ordered, prefix)
+        return k < len(ordered) and ordered[k].startswith(prefix)
+
+    def next_piece(joined: str, at: int) -> int:
+        """Where the piece after ``joined`` is, past a page's apparatus; -1: none."""
+        for end in range(at, min(at + _PAGE_APPARATUS, len(got))):
+            if numeral_value(got[end]):
+                continue  # a folio or a note's number, never a piece
+            if begins_a_word(joined + got[end]):
+                return end
+            if got[end] not in apparatus:
+                return -1
+        return -1
+
+    def stray(at: int) -> bool:
+        """Whether ``got[at]`` is a piece: no word of the model or the apparatus."""
+        return at < len(got) and got[at] not in vocab and got[at] not in apparatus and not numeral_value(got[at])
+
+    out: list[str] = []
+    k = 0
+    while k < len(got):
+        w = got[k]
+        # A piece may itself spell a word ("section" of "section3x…"): what
+        # follows it, a piece, says so.
+        if numeral_value(w) or not begins_a_word(w) or ((w in vocab or w in apparatus) and not stray(k + 1)):
+            out.append(w)
+            k += 1
+            continue
+        joined, between, end = w, [], k + 1
+        while joined not in vocab and (piece := next_piece(joined, end)) >= 0:
+            between += got[end:piece]
+            joined, end = joined + got[piece], piece + 1
+        if joined in vocab and end > k + 1:
+            out += [joined, *between]
+            k = end
+        else:
+            out.append(w)
+            k += 1
+    return out
+
+
+# Words a page break puts between two lines of text: a folio, a running
+# head (a title may run to a dozen words), a note's number.
+_PAGE_APPARATUS = 16
 
 
 def _unglue(got: list[str], edition: Edition, vocab: set[str], apparatus: set[str]) -> list[str]:
@@ -424,12 +488,44 @@ def _fill_gaps(stream: Sequence[str], got: Sequence[str], found: list[int | None
         if i == len(stream) and start:
             hi = min(len(got), lo + (i - start) + GAP)
         if i - start > GAP or hi - lo > 2 * GAP + (i - start):
+            _in_step(stream, got, found, taken, (start, i, lo, hi))
             continue
         matcher = difflib.SequenceMatcher(None, stream[start:i], got[lo:hi], autojunk=False)
         for a, b, size in matcher.get_matching_blocks():
             for k in range(size):
                 if not taken[lo + b + k]:
                     found[start + a + k] = lo + b + k
+
+
+STEP = 64  # how far past the last match ``_in_step`` looks for the next word
+
+
+def _in_step(
+    stream: Sequence[str], got: Sequence[str], found: list[int | None], taken: Sequence[bool], gap: tuple[int, ...]
+) -> None:
+    """A gap too long to compare word by word (a text with no run of words
+    rare enough to anchor on: one word said 14,000 times): each word is the
+    next untaken output word like it, within ``STEP`` of the last one
+    matched; where there is none, the next place the word and the two after
+    it stand together (past the front matter, or a passage lost)."""
+    start, stop, lo, hi = gap
+    j = lo
+    for s in range(start, stop):
+        k = next((k for k in range(j, min(hi, j + STEP)) if got[k] == stream[s] and not taken[k]), None)
+        if k is None:
+            k = _next_run(stream[s : s + 3], got, taken, j, hi)
+        if k is not None:
+            found[s], j = k, k + 1
+
+
+def _next_run(run: Sequence[str], got: Sequence[str], taken: Sequence[bool], lo: int, hi: int) -> int | None:
+    """The first place in ``got[lo:hi]`` where the words of ``run`` stand
+    together, none of them taken."""
+    n = len(run)
+    for k in range(lo, hi - n + 1):
+        if got[k] == run[0] and list(got[k : k + n]) == list(run) and not any(taken[k : k + n]):
+            return k
+    return None
 
 
 def writer_labels() -> list[str]:

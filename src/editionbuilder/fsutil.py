@@ -28,6 +28,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from .diagnostics import OutputError
+
 
 @contextmanager
 def atomic_output(path: Path | str) -> Iterator[Path]:
@@ -38,23 +40,36 @@ def atomic_output(path: Path | str) -> Iterator[Path]:
     that insists on opening an existing file works too.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    with refused_as_output_error(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
-        # mkstemp creates the file 0600; outputs are ordinary files.
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        with refused_as_output_error(target):
+            # mkstemp creates the file 0600; outputs are ordinary files.
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
 
+@contextmanager
+def refused_as_output_error(path: Path) -> Iterator[None]:
+    """An ``OSError`` while writing ``path`` (a read-only folder, a full
+    disk, a file where a folder should be) as a one-line ``OutputError``."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or path
+        raise OutputError(f"cannot write {where}: {exc.strerror or exc}") from None
+
+
 def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     """Write ``data`` to ``path`` through ``atomic_output``, flushed to disk first."""
-    with atomic_output(path) as tmp, open(tmp, "wb") as handle:
+    with atomic_output(path) as tmp, refused_as_output_error(Path(path)), open(tmp, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
@@ -91,6 +106,10 @@ class StagedOutputs:
         (files this build declined to make), are removed: a press file of a
         book now too short for print must not be uploaded by mistake."""
         atomic_write_bytes(self.dir / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+        with refused_as_output_error(self.out):
+            self._switch(files, withdrawn)
+
+    def _switch(self, files: Sequence[str], withdrawn: Sequence[str]) -> None:
         for name in files:
             os.chmod(self.dir / name, 0o644)
         folder, last = _current(self.link)
@@ -150,9 +169,10 @@ def staged_outputs(out_dir: Path | str, name: str) -> Iterator[StagedOutputs]:
     builds left half-done (killed, or failed) is removed first; this
     build's folder is removed when the block fails."""
     out = Path(out_dir)
-    (out / EDITIONS).mkdir(parents=True, exist_ok=True)
-    remove_stale(out, name)
-    stage = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=out / EDITIONS))
+    with refused_as_output_error(out / EDITIONS):
+        (out / EDITIONS).mkdir(parents=True, exist_ok=True)
+        remove_stale(out, name)
+        stage = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=out / EDITIONS))
     try:
         yield StagedOutputs(out, name, stage)
     except BaseException:
@@ -173,3 +193,36 @@ def remove_stale(out: Path, name: str) -> None:
                 shutil.rmtree(path, ignore_errors=True)
         else:
             path.unlink(missing_ok=True)
+
+
+@contextmanager
+def staged_folder(out_dir: Path | str, name: str) -> Iterator[Path]:
+    """A new, empty folder ``OUT/.NAME/NAME.XXXX`` to fill (the site). When
+    the block ends well, the link ``OUT/NAME`` is switched to it with one
+    rename, so that ``OUT/NAME`` is at every moment the whole last folder
+    or the whole new one; then the folders of earlier builds are removed.
+    When it fails, the new folder is removed and the link left as it was."""
+    out = Path(out_dir)
+    sets, link = out / f".{name}", out / name
+    if link.exists() and not link.is_symlink():
+        raise OutputError(f"{link} is a folder this program did not make: move it away, {name} is published there")
+    with refused_as_output_error(sets):
+        sets.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(prefix=f"{name}.", dir=sets))
+    try:
+        yield stage
+        with refused_as_output_error(link):
+            os.chmod(stage, 0o755)  # mkdtemp makes it 0700: a web server reads it as another user
+            tmp = sets / f"{name}.link-{os.getpid()}"
+            tmp.unlink(missing_ok=True)
+            os.symlink(f"{sets.name}/{stage.name}", tmp)
+            os.replace(tmp, link)
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    for old in sets.iterdir():
+        if old.name != stage.name:
+            if old.is_dir() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                old.unlink(missing_ok=True)

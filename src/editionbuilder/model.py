@@ -292,6 +292,7 @@ class SourceInfo:
     encoding: str = "utf-8"
     lines: int = 0
     sha256: str = ""
+    authors: tuple[str, ...] = ()  # this text's own (an anthology's contents name each piece's)
 
 
 @dataclass(frozen=True, slots=True)

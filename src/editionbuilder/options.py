@@ -44,6 +44,21 @@ def kdp_gutter_in(pages: int) -> float:
     return KDP_GUTTER[-1][1]
 
 
+# The file each output of edition NAME is written to, by format.
+OUTPUT_NAMES: dict[str, str] = {
+    "epub": "{name}.epub",
+    "pdf": "{name}.pdf",
+    "press": "{name}-press.pdf",
+    "cover": "{name}-cover.pdf",
+    "report": "{name}.report.txt",
+}
+
+
+def output_name(name: str, fmt: str) -> str:
+    """The file name of format ``fmt`` of edition ``name``."""
+    return OUTPUT_NAMES.get(fmt, "{name}.{fmt}").format(name=name, fmt=fmt)
+
+
 @dataclass(frozen=True, slots=True)
 class PrintOptions:
     enabled: bool = False
@@ -77,6 +92,10 @@ class ReaderOptions:
     # none themselves; relative to the project in the config, absolute once
     # the pipeline hands them to a reader.
     bibliography: tuple[str, ...] = ()
+    # Folders besides the project that the sources may read files from:
+    # a one-off build's sources' own folders (``boundary``). Empty for a
+    # config's editions, whose files all lie in the project.
+    allowed_dirs: tuple[str, ...] = ()
     # The input format of every source: a pandoc reader's name, perhaps with
     # extensions ("markdown", "gfm+smart", "docx"), or "plain" for the
     # plain-text reader; "": each source's by its suffix.
@@ -134,3 +153,6 @@ class BuildOptions:
     # Where typeset parts of print books are kept between builds (typeset.py);
     # "": nothing is kept, every part is typeset.
     cache_dir: str = ""
+    # Make the web reading edition beside the files (writers/web.py), from
+    # which ``site`` assembles output/site/: builds of a config's editions do.
+    web: bool = False

@@ -37,9 +37,12 @@ use the same runner with ``from_format``/``to_format`` of their own.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
+import sys
 import tempfile
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -188,6 +191,41 @@ def _warnings(stderr: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+# Pandoc writes a document nested as deeply as its source (a quotation in
+# a quotation, a thousand times); Python's JSON decoder recurses once per
+# level. Past the interpreter's limit the document is decoded again on a
+# thread of its own with a large stack, up to this many levels.
+DEEPEST_JSON = 100_000
+_DEEP_STACK = 512 * 1024 * 1024
+
+
+def loads(text: str, job: PandocJob) -> Any:
+    """``json.loads`` of pandoc's output, however deeply it nests."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        pass
+    found: list[Any] = []
+
+    def decode() -> None:
+        with contextlib.suppress(RecursionError):
+            found.append(json.loads(text))
+
+    limit, size = sys.getrecursionlimit(), threading.stack_size()
+    try:
+        sys.setrecursionlimit(DEEPEST_JSON)
+        threading.stack_size(_DEEP_STACK)
+        worker = threading.Thread(target=decode)
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(size)
+        sys.setrecursionlimit(limit)
+    if not found:
+        raise job.error(f"{job.purpose}: nested more than {DEEPEST_JSON} levels deep")
+    return found[0]
+
+
 def convert_json(document: Mapping[str, Any], job: PandocJob) -> tuple[Any, tuple[str, ...]]:
     """Run pandoc on a JSON AST (``job.from_format`` must be ``json``).
 
@@ -199,7 +237,7 @@ def convert_json(document: Mapping[str, Any], job: PandocJob) -> tuple[Any, tupl
     if job.to_format != "json":
         return text, out.warnings
     try:
-        return json.loads(text), out.warnings
+        return loads(text, job), out.warnings
     except json.JSONDecodeError as exc:
         raise job.error(f"{job.purpose}: pandoc wrote no JSON ({exc.msg})") from None
 
@@ -212,7 +250,7 @@ def read_json(data: bytes, job: PandocJob) -> tuple[dict[str, Any], tuple[str, .
     """
     out = run(job, data)
     try:
-        return json.loads(out.stdout.decode("utf-8")), out.warnings
+        return loads(out.stdout.decode("utf-8"), job), out.warnings
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise job.error(f"{job.purpose}: pandoc wrote no JSON ({exc})") from None
 

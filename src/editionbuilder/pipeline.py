@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING
 
 from . import codes
 from .accounting import account, stats
-from .diagnostics import Diagnostic, Diagnostics, ValidationError
+from .boundary import Boundary
+from .diagnostics import ConfigError, Diagnostic, Diagnostics, ValidationError
 from .fsutil import atomic_write_bytes, staged_outputs
 from .model import Edition, Metadata
-from .options import BuildOptions, EditionOptions
+from .options import BuildOptions, EditionOptions, output_name
 from .readers import ReadContext, reader_for
 from .report import render_report
 from .sources import read_source
@@ -45,9 +46,10 @@ def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics)
     reader = replace(
         options.reader, bibliography=tuple(str((project_dir / b).resolve()) for b in options.reader.bibliography)
     )
+    boundary = Boundary.of([project_dir, *options.reader.allowed_dirs])
     for n, source in enumerate(options.sources, start=1):
         path = project_dir / source
-        ctx = ReadContext(path, source, f"s{n}", reader, diags)
+        ctx = ReadContext(path, source, f"s{n}", reader, diags, boundary)
         parts.append(reader_for(path, options.reader.from_format)(ctx))
     edition = combine(parts, options)
     style = project_dir / options.bibliography_style if options.bibliography_style else None
@@ -58,11 +60,13 @@ def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics)
 def combine(parts: list[Edition], options: EditionOptions) -> Edition:
     """One edition from the sources' editions, in the config's order.
 
-    Front and body chapters keep their sources' order; back-matter chapters
-    (publisher notes, licences) follow all of them.
+    Each source's chapters keep their order, and a source's note about its
+    author or publisher ("Published by …", role ``about``) stays after its
+    own text; the other back matter (licences, the source editions' notes)
+    follows all of them.
     """
-    chapters = [c for p in parts for c in p.chapters if c.matter != "back"]
-    back = [c for p in parts for c in p.chapters if c.matter == "back"]
+    chapters = [c for p in parts for c in p.chapters if c.matter != "back" or c.role == "about"]
+    back = [c for p in parts for c in p.chapters if c.matter == "back" and c.role != "about"]
     return Edition(
         metadata=_metadata(parts, options),
         chapters=tuple(chapters + back),
@@ -118,9 +122,11 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     say = progress or (lambda _msg: None)
     diags = Diagnostics()
     project = Path(build.project_dir)
+    out_dir = Path(build.out_dir)
+    planned = [output_path(out_dir, options.name, f) for f in formats_for(options, build)]
+    refuse_overwriting_inputs(options, project, [*planned, out_dir / output_name(options.name, "report")])
     say(f"{options.name}: reading {len(options.sources)} source(s)")
     edition = read_edition(options, project, diags)
-    out_dir = Path(build.out_dir)
     ctx = WriteContext(options, build, diags, project, progress=progress)
     with staged_outputs(out_dir, options.name) as stage:
         made: list[str] = []
@@ -141,9 +147,33 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
                 diags.add(
                     codes.STALE_OUTPUT_REMOVED, f"{name} from an earlier build was removed: this build does not make it"
                 )
+        if build.web and made:
+            from .writers.web import WEB_DIR, write_web_edition
+
+            say(f"{options.name}: writing the web edition")
+            write_web_edition(edition, stage.dir / WEB_DIR, ctx, [stage.dir / n for n in made])
         report = write_report(edition, options, diags, stage.dir, project).name
         stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))
     return EditionResult(options.name, edition, tuple(diags.items), tuple(out_dir / n for n in (*made, report)))
+
+
+def refuse_overwriting_inputs(options: EditionOptions, project: Path, outputs: list[Path]) -> None:
+    """A ``ConfigError`` when an output would take the name of a source
+    (``build novel.epub --out .``), a bibliography or the CSL style: a build
+    never writes over what it reads."""
+    inputs = [project / s for s in options.sources] + [project / b for b in options.reader.bibliography]
+    inputs += [project / options.bibliography_style] if options.bibliography_style else []
+    taken = {_named(p): p for p in inputs} | {p.resolve(): p for p in inputs}
+    for out in outputs:
+        source = taken.get(_named(out))
+        if source is not None:
+            raise ConfigError(f"{out}: the output would overwrite the source {source}: choose another --out or output")
+
+
+def _named(path: Path) -> Path:
+    """``path`` with its folder resolved and its own name kept (a link is
+    a name of its own, which a build must not replace either)."""
+    return Path(path).parent.resolve() / Path(path).name
 
 
 def manifest(name: str, files: list[str], declined: dict[str, Declined]) -> dict[str, object]:

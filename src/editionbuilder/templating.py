@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .diagnostics import RenderError
 
@@ -43,8 +43,10 @@ def _package_dir(name: str) -> Path:
 
 
 TEMPLATE_DIR = _package_dir("templates")
-# The shared stylesheets: base.css, one sheet per medium, the cover's.
+# The shared stylesheets: base.css, one sheet per medium, the cover's, the site's.
 STYLE_DIR = _package_dir("styles")
+# The files of a new project (``editionbuilder init``).
+SKELETON_DIR = _package_dir("skeleton")
 
 
 # Characters XML 1.0 forbids (C0 controls but tab/LF/CR, lone surrogates,
@@ -58,6 +60,30 @@ def _finalize(value: Any) -> Any:
     if isinstance(value, str) and not isinstance(value, Markup):
         return _NOT_XML_CHAR.sub("", value)
     return value
+
+
+# A run of characters longer than a line holds (a URL, an identifier, a
+# word with no space in 40 characters) could only run past the edge of the
+# page. It is printed in a ``<span class="long-word">`` with a place to
+# break (``<wbr/>``, no character) every ``_BREAK_EVERY`` characters: CSS's
+# ``overflow-wrap: anywhere`` would do the same, but WeasyPrint 70 then
+# measures the rest of the word again at every line (a 200,000-character
+# word took over ten minutes).
+_LONG_WORD = re.compile(r"\S{40,}")
+_BREAK_EVERY = 12
+
+
+def _breakable(text: str) -> Markup:
+    """``text`` escaped, each run longer than a line holds made breakable."""
+    text = _NOT_XML_CHAR.sub("", text)
+    out, at = [], 0
+    for m in _LONG_WORD.finditer(text):
+        word = m.group()
+        pieces = (escape(word[k : k + _BREAK_EVERY]) for k in range(0, len(word), _BREAK_EVERY))
+        out += [str(escape(text[at : m.start()])), f'<span class="long-word">{"<wbr/>".join(pieces)}</span>']
+        at = m.end()
+    out.append(str(escape(text[at:])))
+    return Markup("".join(out))
 
 
 def _kind(value: Any) -> str:
@@ -87,6 +113,7 @@ def environment(extra_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["kind"] = _kind
+    env.filters["breakable"] = _breakable
     env.globals["unknown_node"] = _unknown_node
     return env
 

@@ -26,15 +26,17 @@ from .model import (
     GlossaryEntry,
     Heading,
     Inline,
+    Link,
     ListBlock,
     NoteRef,
     Paragraph,
+    Position,
     TermRef,
     Text,
 )
 from .options import ReaderOptions
 from .typography import smarten
-from .walk import iter_inlines, map_inline_tree, map_nodes, merge_texts
+from .walk import iter_inlines, map_inline_runs, map_inline_tree, map_nodes, merge_texts
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,53 @@ class _Typographer:
 
     def plain(self, text: str) -> str:
         return smarten([text], self.ctx.options.dash).pieces[0] if text else text
+
+
+# The link schemes an edition keeps: the web and e-mail. A ``javascript:``
+# link runs code in a reading system, ``file:`` and ``data:`` reach the
+# reader's own disk or smuggle content in; any other scheme is unknown to
+# most readers. A link without a scheme (``#note``) points inside the book.
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+# What browsers ignore in a URL before reading its scheme ("java\tscript:").
+_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
+_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+
+
+def drop_unsafe_links(edition: Edition, ctx: TransformContext) -> Edition:
+    """A link whose scheme is not ``SAFE_SCHEMES`` becomes its text, and is reported.
+
+    Runs before anything reads links (writers only), on every block of the
+    book, notes, glossary and responses.
+    """
+
+    def blocks(bs: tuple[Block, ...]) -> tuple[Block, ...]:
+        return tuple(_unlink_block(b, ctx) for b in bs)
+
+    chapters = tuple(replace(c, blocks=blocks(c.blocks)) for c in edition.chapters)
+    notes = tuple(replace(n, blocks=blocks(n.blocks)) for n in edition.notes)
+    glossary = tuple(replace(g, blocks=blocks(g.blocks)) for g in edition.glossary)
+    comments = tuple(replace(c, blocks=blocks(c.blocks)) for c in edition.comments)
+    return replace(edition, chapters=chapters, notes=notes, glossary=glossary, comments=comments)
+
+
+def _unlink_block(block: Block, ctx: TransformContext) -> Block:
+    def unlink(run: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        return _unlink(run, block, ctx)
+
+    return map_inline_runs((block,), unlink)[0]
+
+
+def _unlink(run: tuple[Inline, ...], block: Block, ctx: TransformContext) -> tuple[Inline, ...]:
+    out: list[Inline] = []
+    for node in run:
+        scheme = _SCHEME.match(_URL_NOISE.sub("", node.url)) if isinstance(node, Link) else None
+        if isinstance(node, Link) and scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+            message = f"a link to {node.url[:80]!r} ({scheme.group(1).lower()}:) is printed as its text only"
+            ctx.diagnostics.add(codes.LINK_DROPPED, message, getattr(block, "pos", Position()))
+            out.extend(node.children)
+        else:
+            out.append(node)
+    return merge_texts(tuple(out))
 
 
 # Characters around a term that make a match a whole word or phrase.
@@ -233,7 +282,14 @@ def _all_inlines(edition: Edition):
             yield from iter_inlines(x.blocks)
 
 
-PASSES: tuple[Pass, ...] = (apply_typography, link_terms, number_ids, format_references, check_references)
+PASSES: tuple[Pass, ...] = (
+    drop_unsafe_links,
+    apply_typography,
+    link_terms,
+    number_ids,
+    format_references,
+    check_references,
+)
 
 
 def run_passes(edition: Edition, ctx: TransformContext) -> Edition:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import codes
+from ..boundary import Boundary
 from ..diagnostics import Diagnostics, InputError
 from ..model import Edition, Position
 from ..options import ReaderOptions
@@ -32,6 +33,15 @@ class ReadContext:
     prefix: str
     options: ReaderOptions
     diagnostics: Diagnostics
+    # The folders this source may read other files from (a manuscript's
+    # bibliography); None: its own folder only.
+    boundary: Boundary | None = None
+
+    def may_read(self, path: Path, named_by: str) -> Path:
+        """``path`` resolved, or an ``InputError`` naming this source and the
+        key when it lies outside the folders a build may read."""
+        allowed = self.boundary or Boundary.of([self.path.parent])
+        return allowed.check(path, named_by, InputError, Position(self.display))
 
 
 Reader = Callable[[ReadContext], Edition]

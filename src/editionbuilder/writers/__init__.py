@@ -23,7 +23,7 @@ from pathlib import Path
 
 from ..diagnostics import ConfigError, Diagnostics
 from ..model import Edition
-from ..options import BuildOptions, EditionOptions
+from ..options import BuildOptions, EditionOptions, output_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +31,8 @@ class WriteContext:
     """What a writer needs besides the edition: the config, the build, a
     collector, and what earlier writers of the same build made for later
     ones (``products``: the press writer leaves the print layout under
-    ``PRINT_LAYOUT`` for the EPUB's page list)."""
+    ``PRINT_LAYOUT`` for the EPUB's page list, the EPUB writer its cover
+    image under ``COVER_PNG`` for the web edition)."""
 
     options: EditionOptions
     build: BuildOptions
@@ -47,6 +48,7 @@ class WriteContext:
 
 
 PRINT_LAYOUT = "print-layout"
+COVER_PNG = "cover-png"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +95,12 @@ def _cover(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
 
 WRITERS: dict[str, Writer] = {"epub": _epub, "pdf": _pdf, "press": _press, "cover": _cover}
 
-# File names other than NAME.FMT; a writer may also decline to write (the
-# press file of a book too short for print-on-demand, and then its cover).
-OUTPUT_NAMES: dict[str, str] = {"press": "{name}-press.pdf", "cover": "{name}-cover.pdf"}
-
 
 def output_path(out_dir: Path, name: str, fmt: str) -> Path:
-    """Where format ``fmt`` of edition ``name`` is written."""
-    return out_dir / OUTPUT_NAMES.get(fmt, "{name}.{fmt}").format(name=name, fmt=fmt)
+    """Where format ``fmt`` of edition ``name`` is written (``options.OUTPUT_NAMES``);
+    a writer may also decline to write (the press file of a book too short
+    for print-on-demand, and then its cover)."""
+    return out_dir / output_name(name, fmt)
 
 
 def formats_for(options: EditionOptions, build: BuildOptions) -> tuple[str, ...]:

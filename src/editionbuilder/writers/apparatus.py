@@ -32,6 +32,7 @@ from .view import (
     Group,
     Medium,
     Part,
+    names,
     part_inlines,
     plain_text,
     xml_id,
@@ -42,6 +43,23 @@ BIBLIOGRAPHY_KEY = "bibliography"
 RESPONSES_KEY = "responses"
 
 
+def piece_bylines(edition: Edition) -> dict[int, str]:
+    """id(chapter) -> its authors, for the first chapter of each source of
+    an anthology whose sources are not all by the same authors (a book of
+    one author's pieces names them once, on its title page)."""
+    sources = edition.metadata.sources
+    if len(sources) < 2 or len({s.authors for s in sources}) < 2:
+        return {}
+    authors = {s.path: s.authors for s in sources}
+    out: dict[int, str] = {}
+    seen: set[str] = set()
+    for chapter in edition.chapters:
+        if chapter.matter != "back" and chapter.source in authors and chapter.source not in seen:
+            seen.add(chapter.source)
+            out[id(chapter)] = names(authors[chapter.source])
+    return out
+
+
 def glossary_anchor(term_id: str) -> str:
     return xml_id(term_id, "gloss-")
 
@@ -50,20 +68,25 @@ def reference_anchor(ref_id: str) -> str:
     return xml_id(ref_id, "ref-")
 
 
-def _chapter_part(index: int, chapter: Chapter) -> Part:
+def _chapter_part(index: int, chapter: Chapter, byline: str = "") -> Part:
     epub_type, role = SEMANTICS.get(chapter.role, ("", ""))
     title = plain_text(chapter.title) or chapter.role.capitalize() or LABELS["untitled"]
-    return Part(f"ch{index:03d}", "chapter", title, chapter.matter, chapter, epub_type, role)
+    return Part(f"ch{index:03d}", "chapter", title, chapter.matter, chapter, epub_type, role, byline)
 
 
 def chapter_parts(edition: Edition) -> tuple[list[Part], list[Part]]:
-    """(front + body + back, late back matter), each in source order."""
+    """(front + body + back, late back matter), each in source order. A
+    source's note on its author or publisher (role ``about``) stays after
+    that source's text, as an anthology prints it."""
     rank = {"front": 0, "body": 1, "back": 2}
-    ordered = sorted(enumerate(edition.chapters), key=lambda p: (rank.get(p[1].matter, 1), p[0]))
+    ordered = sorted(
+        enumerate(edition.chapters), key=lambda p: (1 if p[1].role == "about" else rank.get(p[1].matter, 1), p[0])
+    )
+    bylines = piece_bylines(edition)
     main: list[Part] = []
     late: list[Part] = []
     for index, (_, chapter) in enumerate(ordered, start=1):
-        part = _chapter_part(index, chapter)
+        part = _chapter_part(index, chapter, bylines.get(id(chapter), ""))
         is_late = chapter.matter == "back" and chapter.role in LATE_ROLES
         (late if is_late else main).append(part)
     return main, late

@@ -34,7 +34,7 @@ from .. import codes, templating
 from ..diagnostics import RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition, Metadata
-from . import PRINT_LAYOUT, WriteContext, html, pagelist
+from . import COVER_PNG, PRINT_LAYOUT, WriteContext, html, pagelist
 from .accessibility import accessibility_metadata
 from .cover import cover_png
 from .frontmatter import COVER_IMAGE, NAV_KEY, identifier
@@ -118,6 +118,7 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
     css = _add_styles(book, extra)
     image = cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics)
     book.set_cover(COVER_IMAGE, image, create_page=False)  # cover-image item + EPUB 2 <meta>
+    ctx.products[COVER_PNG] = image  # the web edition shows the same cover
     parts = lay.reading_order
     content = {p.key: _render(p, lay.view, css, extra) for p in parts if p.key != NAV_KEY}
     pages: list[pagelist.PageTarget] = []

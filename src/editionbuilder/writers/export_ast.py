@@ -81,7 +81,43 @@ class AstOptions:
 
 def to_pandoc(edition: Edition, options: AstOptions) -> dict[str, Any]:
     """The whole edition as one pandoc JSON document."""
-    return AstBuilder(edition, options).document()
+    document = AstBuilder(edition, options).document()
+    if options.markdown:
+        _escape_entities(document)
+    return document
+
+
+# An ampersand that begins a character reference (``&amp;``, ``&#60;``,
+# ``&#x2014;``): Markdown reads it as the character, so text that holds one
+# literally must say ``\&``. Pandoc's Markdown writer leaves it bare.
+_ENTITY_RE = re.compile(r"&(?=#[0-9]+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+
+
+def _escape_entities(document: dict[str, Any]) -> None:
+    r"""Every ``Str`` of ``document`` that holds a character reference split
+    around a raw ``\&``, so that the Markdown reads back as written."""
+    stack: list[Any] = [document["blocks"]]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            for k in range(len(node) - 1, -1, -1):
+                item = node[k]
+                if isinstance(item, dict) and item.get("t") == "Str" and _ENTITY_RE.search(item["c"]):
+                    node[k : k + 1] = _split_entities(item["c"])
+                else:
+                    stack.append(item)
+
+
+def _split_entities(text: str) -> list[Node]:
+    out: list[Node] = []
+    for n, piece in enumerate(_ENTITY_RE.split(text)):
+        if n:
+            out.append({"t": "RawInline", "c": ["markdown", "\\&"]})
+        if piece:
+            out.append({"t": "Str", "c": piece})
+    return out
 
 
 def text_nodes(text: str) -> list[Node]:
@@ -110,13 +146,19 @@ class AstBuilder:
     def document(self) -> dict[str, Any]:
         ed = self.edition
         blocks: list[Node] = []
-        for chapter in (c for c in ed.chapters if c.matter != "back"):
+        # The book's closing run of back matter (licences, notes on the
+        # sources) follows the apparatus; back matter between two pieces of
+        # an anthology (a piece's "about" note) keeps its place.
+        tail = len(ed.chapters)
+        while tail and ed.chapters[tail - 1].matter == "back":
+            tail -= 1
+        for chapter in ed.chapters[:tail]:
             blocks += self.chapter(chapter)
         blocks += self.glossary(ed.glossary)
         if self.options.print_references:
             blocks += self.references(ed.references)
         blocks += self.comments(ed.comments)
-        for chapter in (c for c in ed.chapters if c.matter == "back"):
+        for chapter in ed.chapters[tail:]:
             blocks += self.chapter(chapter)
         return document(self.metadata(), blocks)
 

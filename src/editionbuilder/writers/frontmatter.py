@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from .. import __version__
 from ..model import Chapter, Heading, Metadata, SourceInfo
 from .apparatus import BIBLIOGRAPHY_KEY, GLOSSARY_KEY, source_title
-from .view import LABELS, Landmark, Medium, Part, TocEntry, plain_text, xml_id
+from .view import LABELS, Landmark, Medium, Part, TocEntry, names, plain_text, xml_id
 
 COVER_KEY, TITLEPAGE_KEY, IMPRINT_KEY, NAV_KEY = "cover", "titlepage", "imprint", "nav"
 COVER_IMAGE = "images/cover.png"
@@ -77,11 +77,6 @@ def print_identifier(metadata: Metadata) -> str:
     """The print edition's identifier as its copyright page gives it: the
     configured ``print_identifier`` (an ISBN), else the book's identifier."""
     return metadata.print_identifier or identifier(metadata)
-
-
-def names(people: Sequence[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
-    return f" {LABELS['and']} ".join(filter(None, (", ".join(people[:-1]), people[-1]))) if people else ""
 
 
 def cover_alt(md: Metadata) -> str:
@@ -153,6 +148,7 @@ class _Node:
     title: str
     href: str
     children: list[_Node]
+    byline: str = ""
 
 
 def table_of_contents(parts: Sequence[Part], anchors: dict[int, str], medium: Medium) -> tuple[TocEntry, ...]:
@@ -162,7 +158,7 @@ def table_of_contents(parts: Sequence[Part], anchors: dict[int, str], medium: Me
         if part.key in (COVER_KEY, NAV_KEY):
             continue
         title = LABELS["titlepage"] if part.key == TITLEPAGE_KEY else part.title
-        node = _Node(1, title, medium.href(part.key), [])
+        node = _Node(1, title, medium.href(part.key), [], part.byline)
         top.append(node)
         if isinstance(part.content, Chapter):
             _nest(
@@ -190,7 +186,7 @@ def _nest(parent: _Node, headings: list[tuple[int, str, str]]) -> None:
 
 def _freeze(node: _Node, counter) -> TocEntry:
     own = f"toc-{next(counter)}"
-    return TocEntry(own, node.title, node.href, tuple(_freeze(c, counter) for c in node.children))
+    return TocEntry(own, node.title, node.href, tuple(_freeze(c, counter) for c in node.children), node.byline)
 
 
 def landmarks(parts: Sequence[Part], medium: Medium) -> tuple[Landmark, ...]:

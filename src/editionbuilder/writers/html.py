@@ -40,6 +40,7 @@ from .view import (  # noqa: F401
     EPUB,
     LABELS,
     PRINT,
+    WEB,
     Landmark,
     Layout,
     Medium,

@@ -266,7 +266,8 @@ def normal(word: str) -> str:
 def mark_pages(
     documents: Sequence[bytes], layout: PrintLayout, names: Sequence[str]
 ) -> tuple[list[bytes], list[PageTarget]]:
-    """``documents`` (XHTML bytes, spine order; ``names`` their file names)
+    """``documents`` (XHTML bytes, spine order; ``names`` their file names,
+    each a part's key and a suffix: ``ch001.xhtml``, or ``ch001.html`` on the web)
     with a page-break marker for every printed page that carries text, and
     the page-list entries in page order. Documents without a marker are
     returned unchanged (the same bytes)."""
@@ -274,7 +275,7 @@ def mark_pages(
     words = [w for n, t in enumerate(trees) for w in document_words(t, n)]
     if not words:
         return list(documents), []
-    positions = _positions(layout, words, [n.removesuffix(".xhtml") for n in names])
+    positions = _positions(layout, words, [n.rsplit(".", 1)[0] for n in names])
     used: set[str] = set()
     marks = [
         (page, _page_id(page, used), positions[page.first_word] if page.first_word < len(positions) else len(words))

@@ -23,6 +23,7 @@ under the project, the stylesheet folders and the font folders.
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 from collections.abc import Callable, Iterator, Sequence
@@ -39,7 +40,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from .. import codes, templating
-from ..diagnostics import Diagnostics, RenderError
+from ..diagnostics import Diagnostics, OutputError, RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from ..options import PrintOptions
@@ -164,6 +165,24 @@ class Rendered:
         for number, page in enumerate(self.document.pages, start=1):
             for anchor in page.anchors:
                 found.setdefault(anchor, number)
+        return found
+
+    def overflowing_text(self) -> list[tuple[int, str]]:
+        """(page number, text) of every text run laid out past the page's
+        edge, where the PDF cuts it off: a string with no break that the
+        writer could not fit (the body text breaks the long ones)."""
+        found = []
+        for number, page in enumerate(self.document.pages, start=1):
+            box = page._page_box
+            width, height = box.margin_width(), box.margin_height()
+            stack = list(box.children)
+            while stack:  # a loop: boxes nest as deeply as the text's structure
+                b = stack.pop()
+                if isinstance(b, wboxes.TextBox) and b.text.strip():
+                    right, bottom = b.position_x + b.margin_width(), b.position_y + b.margin_height()
+                    if b.position_x < -0.5 or right > width + 0.5 or bottom > height + 0.5:
+                        found.append((number, b.text))
+                stack.extend(getattr(b, "children", ()) or ())
         return found
 
     def most_notes_on_a_page(self) -> int:
@@ -449,12 +468,21 @@ def render_pdf(job: PdfJob, diagnostics: Diagnostics) -> bytes:
     return render_document(job, diagnostics).pdf()
 
 
+# Errors by which the machine refuses a write: a full disk or quota, a
+# file-size limit, a read-only file system, no permission.
+_MACHINE_REFUSED = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
 @contextmanager
 def _as_render_error() -> Iterator[None]:
     try:
         yield
     except RenderError:
         raise
+    except OSError as exc:
+        if exc.errno in _MACHINE_REFUSED:  # not the book's fault: the disk's
+            raise OutputError(f"PDF rendering could not write: {exc.strerror}") from exc
+        raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # a WeasyPrint failure is not the user's traceback
         raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
 

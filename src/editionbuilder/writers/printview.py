@@ -38,8 +38,8 @@ from ..model import Chapter, Citation, Edition, Heading, Metadata, Preformatted
 from ..walk import iter_blocks
 from . import html
 from .apparatus import BIBLIOGRAPHY_KEY
-from .frontmatter import imprint_page, names, print_identifier
-from .view import LABELS, PRINT, Layout, Medium, Part, part_inlines, plain_text, xml_id
+from .frontmatter import imprint_page, print_identifier
+from .view import LABELS, PRINT, Layout, Medium, Part, names, part_inlines, plain_text, xml_id
 
 SCREEN = Medium("screen", links=True, footnotes_in_place=True, one_document=True)
 
@@ -83,6 +83,7 @@ class ContentsLine:
     title: str
     ref: PageRef
     level: int  # 1: a part; 2: a heading inside a chapter
+    byline: str = ""  # an anthology's piece: its authors
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ def contents(parts: Sequence[Part], lay: Layout, medium: Medium, pages: Mapping[
     """One line per part, and under a chapter one per heading of its own."""
     lines = []
     for part in parts:
-        lines.append(ContentsLine(part.title, _ref(part.key, medium, pages), 1))
+        lines.append(ContentsLine(part.title, _ref(part.key, medium, pages), 1, part.byline))
         if isinstance(part.content, Chapter):
             for block in part.content.blocks:
                 if isinstance(block, Heading) and (anchor := lay.view.heading_ids.get(id(block))) and block.level <= 2:

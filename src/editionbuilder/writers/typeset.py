@@ -278,6 +278,10 @@ class _Typesetter:
             other = self._render(source, own + f"#{key} {{ columns: 1; }}\n", Diagnostics(), first_folio)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced = other, other.misplaced_notes()
+        for page, text in rendered.overflowing_text():
+            shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
+            message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
+            diags.add(codes.TEXT_OVERFLOW, message)
         if self.keep_layouts:
             self.rendered[key] = rendered
         flow = rendered.flow()

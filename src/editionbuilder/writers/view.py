@@ -110,6 +110,7 @@ class Medium:
     footnotes_in_place: bool  # footnotes printed at their call (CSS float: footnote)
     one_document: bool  # hrefs are "#id", not "file.xhtml#id"
     navigation: bool = False  # a cover document, an imprint and a nav document (EPUB)
+    suffix: str = ".xhtml"  # of each part's file, when parts are files
 
     def href(self, part_key: str, anchor: str = "") -> str:
         """The href of ``anchor`` inside part ``part_key``, "" when not linking."""
@@ -117,11 +118,13 @@ class Medium:
             return ""
         if self.one_document:
             return f"#{anchor or part_key}"
-        return f"{part_key}.xhtml#{anchor}" if anchor else f"{part_key}.xhtml"
+        return f"{part_key}{self.suffix}#{anchor}" if anchor else f"{part_key}{self.suffix}"
 
 
 EPUB = Medium("epub", links=True, footnotes_in_place=False, one_document=False, navigation=True)
 PRINT = Medium("print", links=False, footnotes_in_place=True, one_document=True)
+# The web reading edition (writers/web.py): a page per part, as the EPUB has a file.
+WEB = Medium("web", links=True, footnotes_in_place=False, one_document=False, suffix=".html")
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +138,7 @@ class Part:
     content: Any
     epub_type: str = ""
     role: str = ""
+    byline: str = ""  # an anthology's piece: its own authors ("A and B"), for the contents and its title
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +199,7 @@ class TocEntry:
     title: str
     href: str
     children: tuple[TocEntry, ...] = ()
+    byline: str = ""  # an anthology's piece: its authors
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,6 +279,11 @@ class Layout:
     @property
     def reading_order(self) -> tuple[Part, ...]:
         return (*self.front, *self.parts)
+
+
+def names(people: Sequence[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return f" {LABELS['and']} ".join(filter(None, (", ".join(people[:-1]), people[-1]))) if people else ""
 
 
 def plain_text(inlines: Sequence[Inline]) -> str:

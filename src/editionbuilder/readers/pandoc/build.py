@@ -37,6 +37,7 @@ from .blocks import BlockReader
 from .inlines import read_inlines
 from .locate import Locator
 from .metadata import bibliography_names, meta_text, read_metadata
+from .nesting import MAX_NESTING
 from .scan import MarkdownLayout, scan_markdown
 from .sections import MATTERS, SectionReader, attribute, is_section
 from .source import MARKDOWN_FORMATS, Manuscript, load
@@ -79,6 +80,12 @@ class PandocBuilder:
         for warning in doc.warnings:
             self.ctx.diagnostics.add(codes.PANDOC_WARNING, warning, Position(self.ctx.display))
         report_normalised(doc.normalised, self.ctx.display, self.ctx.diagnostics)
+        if doc.flattened.containers:
+            message = (
+                f"{doc.flattened.containers} quotations, lists or other containers nested past "
+                f"level {MAX_NESTING} were replaced by their contents"
+            )
+            self.ctx.diagnostics.add(codes.NESTING_FLATTENED, message, Position(self.ctx.display))
         meta_values = doc.ast.get("meta", {})
         layout = scan_markdown(doc.text.split("\n")) if doc.format in MARKDOWN_FORMATS else None
         state = ReadState(self.ctx, doc, _locator(doc.text, layout), self._bibliography(meta_values), layout)
@@ -106,7 +113,7 @@ class PandocBuilder:
             meta = replace(meta, authors=(doc.creator,))
         if not meta.title:
             meta = replace(meta, title=self._fallback_title(doc))
-        return replace(meta, sources=(replace(doc.info, title=meta.title),))
+        return replace(meta, sources=(replace(doc.info, title=meta.title, authors=meta.authors),))
 
     def _fallback_title(self, doc: Manuscript) -> str:
         headers = [b for b in doc.ast["blocks"] if b["t"] == "Header"]
@@ -137,6 +144,8 @@ class PandocBuilder:
                 )
         base, shown = self.ctx.path.parent, PurePosixPath(self.ctx.display).parent
         files = [(base / n, n if Path(n).is_absolute() else str(shown / n)) for n in names]
+        for path, _shown in files:
+            self.ctx.may_read(path, "bibliography")
         return BibliographyReader(self.ctx.prefix, self.ctx.diagnostics).read(files, meta.get("references"))
 
     def _note_kinds(self, doc: Manuscript) -> tuple[str, ...]:

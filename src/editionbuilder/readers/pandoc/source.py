@@ -12,10 +12,11 @@ from the zip itself: which notes are endnotes, and the author of
 from __future__ import annotations
 
 import hashlib
+import html
 import io
 import re
 import zipfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from ...model import SourceInfo
 from ...pandoc import KEEP_LANGUAGE, PandocJob, read_json
 from ...sources import Normalised, decode, normalise_controls
 from .. import base_format
+from .nesting import Flattened, flatten_nesting
 
 # Pandoc's input format for each file suffix. ``markdown`` is pandoc's own
 # flavour with all its default extensions (YAML metadata, footnotes,
@@ -69,6 +71,7 @@ class Manuscript:
     text: str = ""  # the decoded text ("" for zip formats)
     warnings: tuple[str, ...] = ()
     normalised: tuple[Normalised, ...] = ()  # what decoding replaced or removed
+    flattened: Flattened = field(default_factory=Flattened)  # nesting cut down (``nesting``)
     # Per note, in document order: "footnote" or "endnote" (DOCX only).
     note_kinds: tuple[str, ...] = ()
     creator: str = ""
@@ -122,16 +125,18 @@ def load(path: Path, display: str, from_format: str) -> Manuscript:
     name = base_format(from_format)
     if name in ZIP_FORMATS:
         ast, warnings = read_json(data, job)
+        flattened = flatten_nesting(ast)
         normalised = _normalise_strings(ast)
         info = SourceInfo(display, "", "binary", 0, hashlib.sha256(data).hexdigest())
         kinds, creator = _docx_facts(data, display) if name == "docx" else ((), "")
-        return Manuscript(path, display, name, ast, info, "", warnings, normalised, kinds, creator)
+        return Manuscript(path, display, name, ast, info, "", warnings, normalised, flattened, kinds, creator)
     # A text format: pandoc reads the decoded text (UTF-8, LF, controls
     # normalised), the same text the line map is made of.
     decoded = decode(data, display)
     ast, warnings = read_json(decoded.text.encode("utf-8"), job)
+    flattened = flatten_nesting(ast)
     info = SourceInfo(display, "", decoded.encoding, decoded.line_count, decoded.sha256)
-    return Manuscript(path, display, name, ast, info, decoded.text, warnings, decoded.normalised)
+    return Manuscript(path, display, name, ast, info, decoded.text, warnings, decoded.normalised, flattened)
 
 
 def _docx_facts(data: bytes, display: str) -> tuple[tuple[str, ...], str]:
@@ -151,4 +156,5 @@ def _docx_facts(data: bytes, display: str) -> tuple[tuple[str, ...], str]:
         raise InputError(f"{display}: not a readable DOCX ({exc})") from None
     kinds = tuple(m.group(1) for m in _DOCX_NOTE_REF_RE.finditer(body))
     creator = _DOCX_CREATOR_RE.search(core)
-    return kinds, (creator.group(1).strip() if creator else "")
+    # The XML's text: its character references decoded ("&lt;b&gt;" is "<b>", as typed).
+    return kinds, (html.unescape(creator.group(1)).strip() if creator else "")

@@ -99,7 +99,7 @@ class DocumentBuilder:
         chapters, glossary = self._link_citations(chapters, glossary)
         comments = self._comments(section) if section is not None else []
         back = self._publisher(layout) + self._source_note_chapter() + rights
-        info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256)
+        info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256, front.authors)
         meta = Metadata(
             title=front.title,
             subtitle=front.subtitle,

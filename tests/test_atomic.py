@@ -1,0 +1,149 @@
+"""An edition's files change as one set (fsutil.staged_outputs): whatever
+moment a build stops at (a failure, SIGTERM, SIGKILL), the names in the
+output folder give the whole last set or the whole new one, and the next
+build clears what the stopped one left.
+
+The first test stops the publishing step after each of its file-system
+operations in turn; the others stop real builds with real signals.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from editionbuilder.fsutil import EDITIONS, staged_outputs
+
+EDITIONBUILDER = Path(sys.executable).with_name("editionbuilder")
+
+
+def published(out: Path, names: set[str]) -> dict[str, bytes | None]:
+    """What each name gives a reader now (None: nothing, or a dangling link)."""
+    return {n: (out / n).read_bytes() if (out / n).is_file() else None for n in sorted(names)}
+
+
+def publish(out: Path, files: dict[str, bytes], withdrawn: tuple[str, ...] = ()) -> None:
+    with staged_outputs(out, "book") as stage:
+        for name, data in files.items():
+            (stage.dir / name).write_bytes(data)
+        stage.commit(list(files), {"edition": "book", "files": list(files)}, withdrawn)
+
+
+class Stop(Exception):
+    """The process dies here."""
+
+
+class StopAt:
+    """``os.replace`` and ``os.symlink`` (every step that changes a name)
+    that raise ``Stop`` at call number ``at``."""
+
+    def __init__(self, monkeypatch, at: int):
+        self.calls, self.at = 0, at
+        for name in ("replace", "symlink"):
+            monkeypatch.setattr(os, name, self._counted(getattr(os, name)))
+
+    def _counted(self, real):
+        def call(*args, **kwargs):
+            self.calls += 1
+            if self.calls == self.at:
+                raise Stop
+            return real(*args, **kwargs)
+
+        return call
+
+
+def test_a_stop_after_any_step_of_publishing_leaves_one_whole_set(tmp_path, monkeypatch):
+    old = {"book.epub": b"old epub", "book.pdf": b"old pdf", "book-press.pdf": b"old press"}
+    new = {"book.epub": b"new epub", "book.pdf": b"new pdf", "book.report.txt": b"new report"}
+    names = set(old) | set(new)
+    want_old = {n: old.get(n) for n in sorted(names)}
+    want_new = {n: new.get(n) for n in sorted(names)}
+    for stop_at in range(1, 40):
+        out = tmp_path / f"out{stop_at}"
+        publish(out, old)
+        StopAt(monkeypatch, stop_at)
+        try:
+            publish(out, new, withdrawn=("book-press.pdf",))
+            finished = True
+        except Stop:
+            finished = False
+        monkeypatch.undo()
+        now = published(out, names)
+        assert now in (want_old, want_new), (stop_at, now)
+        if finished:
+            assert now == want_new
+            break
+        publish(out, new)  # the next build: the new set, and nothing of the stopped one left
+        assert published(out, names) == want_new
+        assert sorted(p.name for p in (out / EDITIONS).iterdir() if not p.is_symlink()) == [
+            os.readlink(out / EDITIONS / "book")
+        ]
+    assert stop_at > 5  # every step of the publishing was stopped at once
+
+
+BOOK = "A Small Book\n\nby Some Author\n\n{}\n"
+
+
+def _project(tmp_path: Path, words: str) -> Path:
+    (tmp_path / "book.txt").write_text(BOOK.format(words), encoding="utf-8")
+    return tmp_path
+
+
+def _run(project: Path) -> None:
+    subprocess.run([EDITIONBUILDER, "build", "book.txt"], cwd=project, check=True, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def sets(tmp_path_factory) -> tuple[dict, dict]:
+    """The files of a build of the old text and of the new one."""
+    old, new = tmp_path_factory.mktemp("old"), tmp_path_factory.mktemp("new")
+    _run(_project(old, "The first text of the book. " * 1500))
+    _run(_project(new, "A second text of the book. " * 1500))
+    return (
+        {p.name: p.read_bytes() for p in (old / "output").iterdir() if p.is_file()},
+        {p.name: p.read_bytes() for p in (new / "output").iterdir() if p.is_file()},
+    )
+
+
+@pytest.mark.parametrize("delay", [0.8, 1.8, 2.6])
+def test_a_build_killed_at_any_moment_leaves_the_old_set_or_the_new(tmp_path, sets, delay):
+    old, new = sets
+    work = tmp_path / "work"
+    work.mkdir()
+    project = _project(work, "The first text of the book. " * 1500)
+    _run(project)
+    project = _project(work, "A second text of the book. " * 1500)
+    build = subprocess.Popen([EDITIONBUILDER, "build", "book.txt"], cwd=project, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    build.kill()
+    build.wait()
+    now = {n: (project / "output" / n).read_bytes() for n in old}
+    assert now in (old, new)
+    _run(project)  # the next build finishes, and removes what the killed one left
+    assert {n: (project / "output" / n).read_bytes() for n in new} == new
+    folders = [p for p in (project / "output" / EDITIONS).iterdir() if not p.is_symlink()]
+    assert len(folders) == 1
+
+
+def test_sigterm_stops_a_build_like_ctrl_c(tmp_path):
+    project = _project(tmp_path, "The first text of the book. " * 1500)
+    _run(project)
+    before = {p.name: p.read_bytes() for p in (project / "output").iterdir() if p.is_file()}
+    project = _project(tmp_path, "A second text of the book. " * 1500)
+    build = subprocess.Popen([EDITIONBUILDER, "build", "book.txt"], cwd=project, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.0)
+    build.send_signal(signal.SIGTERM)
+    _out, err = build.communicate(timeout=60)
+    if build.returncode == 0:
+        pytest.fail("the build finished before SIGTERM: give it more to do")
+    assert build.returncode == 128 + signal.SIGTERM
+    assert err.strip().splitlines()[-1] == "editionbuilder: terminated"
+    assert {p.name: p.read_bytes() for p in (project / "output").iterdir() if p.is_file()} == before
+    folders = [p for p in (project / "output" / EDITIONS).iterdir() if not p.is_symlink()]
+    assert len(folders) == 1  # the stopped build's folder is gone
