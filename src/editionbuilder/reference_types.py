@@ -72,7 +72,9 @@ def type_work(kind: str, ref: Reference, by_body: bool) -> Typed:
         # imprint alone, most often a pamphlet (rules, a guide, an appeal
         # printed for its members). Either way a guess, reported.
         if ref.publisher_place or ref.edition:
-            return Typed("book", False, "a work a body published itself, with no word saying it is a report or a pamphlet")
+            return Typed(
+                "book", False, "a work a body published itself, with no word saying it is a report or a pamphlet"
+            )
         return Typed("pamphlet", False, "a work a body published itself under its own imprint, taken for a pamphlet")
     if ref.publisher or ref.publisher_place or ref.edition or ref.translator:
         return Typed("book", True)
