@@ -12,6 +12,8 @@
 #                     cover against KDP's and IngramSpark's rules (a failure
 #                     fails make: `editionbuilder preflight` exits 7)
 #   make tools        Chromium and the npm test tools in tools/ (DAISY Ace, epub.js, axe-core)
+#   make score        set up, then score the plain-text reader on the web-page
+#                     corpus (tests/corpus/web): per-field accuracy and misses
 #   make bench        our builds against pandoc and plain WeasyPrint
 #   make typography   word spacing, hyphenation, notes and display faults of
 #                     the print editions, measured from their PDFs
@@ -57,7 +59,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages.stamp
 INSTALL_STAMP := $(VENV)/.install.stamp
 
 .DEFAULT_GOAL := all
-.PHONY: all setup build serve test lint check tools bench typography clean distclean
+.PHONY: all setup build serve test lint check tools score bench typography clean distclean
 
 all: build
 
@@ -164,6 +166,11 @@ $(TOOLS_STAMP): $(TOOLS_DIR)/package.json $(TOOLS_DIR)/package-lock.json | $(CHR
 	@echo "==> installing the EPUB test tools into $(TOOLS_DIR)/node_modules"
 	@cd $(TOOLS_DIR) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
+
+# The plain-text reader against the hand-made keys of the web-page corpus:
+# a table of per-field accuracy, then every miss (page:line, expected, found).
+score: setup
+	@$(VENV)/bin/python tests/webscore.py
 
 # Benchmarks (not part of the tests): our builds against pandoc and plain
 # WeasyPrint, side by side; the table goes to bench/results/latest.md.

@@ -202,12 +202,13 @@ SEED_EXPECTED = {
         1982,
         "",
     ),
+    # ``In:-`` with no part before it: the book itself, under its editor.
     141: (
-        "chapter",
+        "book",
         [person("STALIN", "J.V.")],
-        [body("Central Committee of the CPSU.")],
-        "",
+        [body("Central Committee of the CPSU")],
         "History of the Communist Party of the Soviet Union",
+        "",
         1939,
         "",
     ),
@@ -244,8 +245,11 @@ def test_seed_imprints_and_numbers():
     assert by_line[105].publisher == "COMMUNIST PARTY OF BRITAIN"
     assert by_line[81].issue == "185" and by_line[99].issue == "180" and by_line[119].issue == "51"
     assert by_line[103].note == "Sunday Review section"
-    # Unsure single imprint words stay empty (raw keeps them).
-    assert (by_line[139].publisher, by_line[139].publisher_place) == ("", "")
+    # A single imprint word: a person's book names its publisher, a body's
+    # own work (or a book a body edited) its place.
+    assert (by_line[139].publisher, by_line[139].publisher_place) == ("Verso", "")
+    assert (by_line[121].publisher, by_line[121].publisher_place) == ("", "Stockport")
+    assert (by_line[141].publisher, by_line[141].publisher_place) == ("", "Moscow")
 
 
 def test_seed_dates_keep_their_literal():
@@ -390,11 +394,11 @@ def test_invented_newspaper_and_magazine():
     assert (r.type, r.publisher, r.publisher_place) == ("article-magazine", "Kestrel Publications", "York")
 
 
-def test_invented_chapter_without_own_title():
+def test_in_with_no_part_before_it_is_the_edited_book():
     r = ref("QUIROGA, H.R., In:- Institute of Andean Studies., Collected Papers, Quito, 1958.")
-    assert r.type == "chapter" and r.title == ""
-    assert r.editor == (body("Institute of Andean Studies."),)
-    assert (r.container_title, r.issued.year) == ("Collected Papers", 1958)
+    assert r.type == "book" and r.title == "Collected Papers" and r.container_title == ""
+    assert r.editor == (body("Institute of Andean Studies"),)
+    assert (r.publisher, r.publisher_place, r.issued.year) == ("", "Quito", 1958)
 
 
 def test_date_range_ends_the_title_and_trailing_comma():

@@ -393,11 +393,14 @@ def test_link_round_trips_any_text(paragraphs, emphasise):
         find_trailing_citation(text)
 
 
-def test_source_without_references_is_left_alone():
+def test_source_without_references_keeps_only_citations_with_a_locator():
     diagnostics = Diagnostics()
-    inlines = (Text("Printed later (London, 1912) and cited (Okonkwo, 1998, p.4)."),)
-    assert CitationLinker([], diagnostics).link(inlines, Position("x", 1, 1)) == inlines
-    assert diagnostics.items == []
+    inlines = (Text("Printed later (London, 1912), cited (Okonkwo, 1998, p.4) and (Town Archive, TA/3/9)."),)
+    out = CitationLinker([], diagnostics).link(inlines, Position("x", 1, 1))
+    assert flatten(out) == flatten(inlines)
+    assert [citation_text(c) for c in citations(out)] == ["(Okonkwo, 1998, p.4)", "(Town Archive, TA/3/9)"]
+    assert keys(out) == [[""], [""]]
+    assert [d.code for d in diagnostics.items] == ["citation-unresolved", "citation-unresolved"]
 
 
 def test_imprint_in_parentheses_warns_when_references_exist():

@@ -49,18 +49,20 @@ def test_paragraphs_sections_and_a_displayed_quotation(tmp_path):
     blocks = shape(ed.chapters[0].blocks)
     assert blocks == [
         "P The strike began on a Monday. Nobody on the quays expected it to last—least of all the owners.",
-        "Q “The men came out as one body, and the owners did not believe it until the third day.” — (Okafor, p.12)",
-        "P Okafor’s account is the fullest we have. (Okafor, 1988, p.40) Even so, it says little about the women.",
+        "Q “The men came out as one body, and the owners did not believe it until the third day.” — {(Okafor, p.12→?)}",
+        "P Okafor’s account is the fullest we have. {(Okafor, 1988, p.40→?)} Even so, it says little about the women.",
         "BREAK",
         "P By the second week the city ran short of coal.",
     ]
 
 
-def test_parentheticals_stay_text_in_a_source_without_references(tmp_path):
-    # Shape alone cannot tell "(Okafor, p.12)" from an aside; with no
-    # bibliography to match, nothing is made a citation and nothing warns.
+def test_citations_with_a_page_warn_in_a_source_without_references(tmp_path):
+    # With no bibliography, a name with a page is still a citation, of a work
+    # the page does not list: each is linked to nothing and reported; a name
+    # with a year alone could be an aside or an imprint, and stays text.
     _, diags = read_text(tmp_path, ESSAY)
-    assert not [d for d in diags.items if d.code.startswith("citation")]
+    warned = [(d.code, d.pos.line) for d in diags.items if d.code.startswith("citation")]
+    assert warned == [("citation-unresolved", 10), ("citation-unresolved", 12)]
 
 
 MULTI_QUOTE = """\
@@ -90,7 +92,7 @@ def test_multi_paragraph_quotation_is_one_block_quote(tmp_path):
     quote = blocks[1]
     assert isinstance(quote, BlockQuote)
     assert len(quote.blocks) == 3
-    assert flat(quote.attribution) == "(Rochdale Pioneers, 1844, p.2)"
+    assert flat(quote.attribution) == "{(Rochdale Pioneers, 1844, p.2→?)}"
     assert (quote.pos.line, quote.pos.end_line) == (5, 9)
 
 

@@ -192,7 +192,7 @@ def parse_reference(text: str, ref_id: str, pos: Position) -> Reference:
     line = _trim(" ".join(text.split()))
     head = parse_head(line, segments(line))
     start = head.rest_start if head else 0
-    ref = _parse_work(line[start:], Reference(id=ref_id, raw=text, pos=pos))
+    ref = _parse_work(line[start:], Reference(id=ref_id, raw=text, pos=pos), bool(head and head.corporate))
     if head is None:
         return ref
     if head.editors:
@@ -241,9 +241,17 @@ def _split_container(rest: str) -> tuple[str, str | None]:
     return rest[: m.start()], rest[m.end() :]
 
 
-def _parse_work(rest: str, ref: Reference) -> Reference:
-    """Title, container and imprint of everything after the head."""
+def _parse_work(rest: str, ref: Reference, by_body: bool = False) -> Reference:
+    """Title, container and imprint of everything after the head.
+
+    ``by_body``: a body wrote it, so it is its own publisher and a lone
+    imprint segment is the place (``Stockport``). ``In:-`` with nothing
+    before it names no part: the work is the book it introduces, under
+    its editor (``FAMILY, I., In:- Body., Title, Place, Year``).
+    """
     own, container = _split_container(rest.strip())
+    if container is not None and not own.strip(" ,.-"):
+        return _parse_edited_book(container, ref)
     own = own.strip().rstrip(",.").strip() if container is not None else own.strip()
     end = quoted_end(own)
     if end > 0:
@@ -253,11 +261,21 @@ def _parse_work(rest: str, ref: Reference) -> Reference:
     elif container is not None:
         title = own
     else:
-        return _parse_book(own, ref)
+        return _parse_book(own, ref, by_body)
     return _parse_part(title, container, ref)
 
 
-def _parse_book(own: str, ref: Reference) -> Reference:
+def _parse_edited_book(container: str, ref: Reference) -> Reference:
+    """A whole book after ``In:-``: its editors, then title and imprint."""
+    segs = segments(container)
+    head = parse_head(container, segs, container=True)
+    if head is None:
+        return _parse_book(container, ref)
+    book = _parse_book(container[head.rest_start :], ref, by_body=head.corporate)
+    return replace(book, editor=head.names)
+
+
+def _parse_book(own: str, ref: Reference, by_body: bool = False) -> Reference:
     """``Title, Publisher, Place, Year`` without a container."""
     segs = segments(own)
     if not segs:
@@ -271,7 +289,13 @@ def _parse_book(own: str, ref: Reference) -> Reference:
     absorbed += max(0, len(before) - absorbed - 2)  # more than publisher and place: title commas
     title_end = before[absorbed - 1].end if absorbed else segs[0].end
     imprint.others = imprint.others[absorbed:]
-    publisher, place = _imprint_names(own, imprint.others, periodical=False)
+    if len(imprint.others) == 1 and not _PUBLISHER_RE.search(imprint.others[0].text):
+        # One segment, and nothing says what: a body's own work names its
+        # place, anyone else's book its publisher (``Verso``).
+        lone = imprint.others[0].text
+        publisher, place = ("", lone) if by_body else (lone, "")
+    else:
+        publisher, place = _imprint_names(own, imprint.others, periodical=False)
     ref = replace(ref, title=own[segs[0].start : title_end], publisher=publisher, publisher_place=place)
     return _with_numbers(ref, imprint)
 

@@ -97,7 +97,14 @@ _GIVEN_AND_NEXT_RE = re.compile(rf"(?P<given>.+?)\s+(?:and|&)\s+(?P<family>{FAMI
 _EDITOR_RE = re.compile(r"\(?(?:[Ee]ds?|[Ee]ditors?)\.?\)?")
 
 # An editor marker at the end of the given names (``Ingrid (ed.)``).
-_EDITOR_TAIL_RE = re.compile(r"\s*\((?:[Ee]ds?|[Ee]ditors?)\.?\)$")
+_EDITOR_TAIL_RE = re.compile(r"\s*\((?:[Ee]ds?|[Ee]ditors?)\.?\)$|(?<=\.)\s+[Ee]ds?\.$")
+
+# ``et al.`` standing as a segment after the last name given.
+_ET_AL_RE = re.compile(r"et\.?\s+al\.?")
+
+# A body's acronym after its name (``TRANSLATORS’ GUILD (TGL)``): the
+# acronym stays in the raw line, where citations are matched against it.
+_ACRONYM_TAIL_RE = re.compile(r"(?P<name>.+?)\s*[(\[][A-Z][A-Z&/.\-]{1,9}[)\]]")
 
 # A corporate author or acronym in capitals: capitals, digits, spaces and the
 # punctuation of acronyms (``IWG/UK.``, ``AT&T``, ``NORTH-WEST
@@ -335,7 +342,10 @@ def _extra_given(segs: list[Segment], at: int, names: list[Name]) -> int:
 
 
 def _with_role(line: str, segs: list[Segment], at: int, names: tuple[Name, ...]) -> Head:
-    """Mark the names as editors when an ``Ed.`` segment or tail follows them."""
+    """Mark the names as editors when an ``Ed.`` segment or tail follows them
+    (``et al.`` after the names is passed over)."""
+    if at < len(segs) and _ET_AL_RE.fullmatch(segs[at].text):
+        at += 1
     editors = at < len(segs) and bool(_EDITOR_RE.fullmatch(segs[at].text))
     if editors:
         at += 1
@@ -349,12 +359,15 @@ def _parse_body(segs: list[Segment], container: bool) -> Head | None:
     """A corporate author: capitals, ``X, THE`` inverted, or (in a container) a
     mixed-case body whose segment ends with a full stop (``Institute of Andean Studies.,``)."""
     first = segs[0].text
+    acronym = _ACRONYM_TAIL_RE.fullmatch(first)
+    if acronym and is_corporate_caps(acronym["name"]):
+        first = acronym["name"]
     if is_corporate_caps(first):
         at, literal = 1, first
         if len(segs) > 1 and _ARTICLE_RE.fullmatch(segs[1].text):
             at, literal = 2, f"{segs[1].text} {first}"
     elif container and first.endswith(".") and len(segs) >= 3 and first[0].isupper():
-        at, literal = 1, first
+        at, literal = 1, first[:-1]  # the stop ends the name's segment, not the name
     else:
         return None
     editors = at < len(segs) and bool(_EDITOR_RE.fullmatch(segs[at].text))

@@ -67,6 +67,20 @@ def name_keys(name: Name) -> frozenset[str]:
     return frozenset(k for k in keys if k)
 
 
+# A body's acronym written after its name in the entry (``Northern Coasts
+# Trust (NCT).``, ``GUILD OF X (GX),``): the name it is cited by.
+_ACRONYM_AFTER = r"\s*[(\[](?P<acronym>[A-Z][A-Z&/.\-]{{1,9}})[)\]]"
+
+
+def _ref_keys(ref: Reference) -> tuple[frozenset[str], ...]:
+    keys = [name_keys(n) for n in ref_names(ref)]
+    if keys and ref_names(ref)[0].literal:
+        m = re.search(re.escape(ref_names(ref)[0].literal) + _ACRONYM_AFTER.format(), ref.raw)
+        if m:
+            keys[0] = keys[0] | {normalise(m["acronym"])}
+    return tuple(keys)
+
+
 def ref_names(ref: Reference) -> tuple[Name, ...]:
     """The names a reference is cited by: authors, else editors."""
     return ref.author or ref.editor
@@ -78,7 +92,9 @@ def year_key(ref: Reference) -> str:
 
 
 def cited_year(year: str) -> str:
-    """``1999(b)`` and ``1999b`` are the same year."""
+    """``1999(b)`` and ``1999b`` are the same year; of a translation's two
+    (``1931/1994``) the later is the edition listed."""
+    year = year.split("/")[-1].strip()
     return re.sub(r"[()]", "", year)  # the parentheses of ``1999(b)``
 
 
@@ -97,7 +113,7 @@ class ReferenceIndex:
 
     def __init__(self, references: tuple[Reference, ...]):
         self.references = references
-        self._keys = [tuple(name_keys(n) for n in ref_names(r)) for r in references]
+        self._keys = [_ref_keys(r) for r in references]
 
     def by_names(self, cited: tuple[str, ...]) -> list[Reference]:
         """References whose names match the cited names in order.
@@ -109,6 +125,11 @@ class ReferenceIndex:
         found = [r for r, keys in zip(self.references, self._keys, strict=False) if _names_match(wanted, keys)]
         exact = [r for r in found if len(ref_names(r)) == len(wanted)]
         return exact or found
+
+    def by_title(self, title: str) -> list[Reference]:
+        """References whose title holds the long words of a short title."""
+        words = _long_words(title)
+        return [r for r in self.references if words and words <= _long_words(f"{r.title} {r.container_title}")]
 
     def by_surname(self, word: str) -> list[Reference]:
         """References with ``word`` among their names (for narrative citations)."""

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from . import codes
 from .bibliography_names import UPPER
 from .citation_match import Choice, ReferenceIndex, choose
-from .citation_syntax import ItemSyntax, Span, find_spans
+from .citation_syntax import ItemSyntax, Span, find_spans, is_bare_pages, unparsed_citations
 from .diagnostics import Diagnostics
 from .model import (
     NOWHERE,
@@ -82,12 +82,11 @@ class CitationLinker:
     def link(self, inlines: tuple[Inline, ...], pos: Position) -> tuple[Inline, ...]:
         """The paragraph's inlines with its citations as ``Citation`` nodes.
 
-        A source without references is left alone: shape alone cannot tell
-        ``(Smith, 1912)`` from an imprint such as ``(Lagos, 1912)``, and
-        there would be nothing to link to.
+        A source without references keeps only citations with a locator
+        (``(Report, p. 6)``, ``(Archive, LR/2/14)``), each reported as
+        unresolved: shape alone cannot tell ``(Smith, 1912)`` from an
+        imprint such as ``(Lagos, 1912)``.
         """
-        if not self._index.references:
-            return inlines
         self._para, self._pos = "", pos
         return self._link_inlines(inlines)
 
@@ -106,7 +105,8 @@ class CitationLinker:
         """Split one string at the citations it holds."""
         out: list[Inline] = []
         at = 0
-        for span in find_spans(text):
+        spans = find_spans(text)
+        for span in spans:
             if span.start < at:
                 continue
             citation = self._citation(span, self._para + text[: span.start])
@@ -119,11 +119,18 @@ class CitationLinker:
         if at < len(text):
             out.append(Text(text[at:]))
         self._para += text
+        for inside in unparsed_citations(text, spans):
+            message = f"“({inside})” looks like a citation, but its form was not recognised: it stays text"
+            self._diagnostics.add(codes.CITATION_UNPARSED, message, self._pos)
         return out
 
     def _citation(self, span: Span, before: str) -> Citation | None:
         """A ``Citation`` for a candidate span, or None when it is prose."""
         author, adjacent = self._author_before(before)
+        if not author and all(i.year and i.locator and not i.names for i in span.items):
+            # ``Dunmore is harsher. She argues … (1979, p.8)``: a year with a
+            # page is a citation, of the author named earlier in the paragraph.
+            author, adjacent = self._author_before(before, whole_paragraph=True)
         if not all(self._accepts(item, author, adjacent) for item in span.items):
             return None
         items = tuple(self._resolve(item, author) for item in span.items)
@@ -131,9 +138,12 @@ class CitationLinker:
 
     def _accepts(self, item: ItemSyntax, author: str, adjacent: bool) -> bool:
         """Whether an item is a citation, judged with the references at hand."""
-        if item.title:
+        explicit = bool(item.locator) and not is_bare_pages(item.locator)
+        if not self._index.references:
+            return explicit and bool(item.names or item.title)
+        if item.names and (item.title or (is_bare_pages(item.locator) and not item.year)):
             return bool(self._index.by_names(item.names))
-        if item.names or item.locator:
+        if item.ibid or item.names or item.locator:
             return True
         # A bare year: only right after a name, or a year that name published.
         if not author:
@@ -143,9 +153,14 @@ class CitationLinker:
 
     def _resolve(self, item: ItemSyntax, author: str) -> CiteItem:
         """The ``CiteItem`` for one item, with diagnostics for what is off."""
+        if item.ibid:
+            return self._continue(item)
         if item.names:
-            choice = self._index.choose(item.names, item.year, item.locator or item.title)
+            choice = self._index.choose(item.names, item.year, item.title or item.locator)
             described = " and ".join(item.names)
+        elif item.title:
+            choice = choose(self._index.by_title(item.title), item.year, "")
+            described = f"the title “{item.title}”"
         elif item.year and author:
             choice = choose(self._index.by_surname(author), item.year, item.locator)
             described = author
@@ -166,8 +181,9 @@ class CitationLinker:
             self._warn_unresolved(item, f"it continues “{last.text}”, which is not listed")
         return CiteItem(item.text, last.key, (), item.year, item.locator)
 
-    def _author_before(self, before: str) -> tuple[str, bool]:
-        """The nearest listed author named in the sentence a citation closes.
+    def _author_before(self, before: str, whole_paragraph: bool = False) -> tuple[str, bool]:
+        """The nearest listed author named in the sentence a citation closes
+        (or, with ``whole_paragraph``, anywhere before it in the paragraph).
 
         Returns the word and whether it stands right before the citation.
         """
@@ -177,7 +193,7 @@ class CitationLinker:
         if end:
             text = text[: end.start()]
         starts = [m.end() for m in _SENTENCE_END_RE.finditer(text)]
-        sentence_start = starts[-1] if starts else 0
+        sentence_start = starts[-1] if starts and not whole_paragraph else 0
         for m in reversed(list(_CAP_WORD_RE.finditer(text, sentence_start))):
             if self._index.by_surname(m.group(0)):
                 return m.group(0), m.end() == adjacent_to

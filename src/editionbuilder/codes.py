@@ -60,10 +60,74 @@ QUOTE_UNCLOSED = _define(
 NOTE_UNREFERENCED = _define("note-unreferenced", _WARNING, "a note has no call in the text: it is kept")
 NOTE_CALL_UNMATCHED = _define("note-call-unmatched", _WARNING, "a footnote call has no note: it is kept as text")
 NOTE_CALLED_TWICE = _define("note-called-twice", _INFO, "one note is called more than once in the text")
+NOTE_CONTINUED = _define(
+    "note-continued",
+    _INFO,
+    "a paragraph with no mark in a block of notes was read as the next paragraph of the note before it",
+)
+GLOSSARY_INFERRED = _define(
+    "glossary-inferred",
+    _INFO,
+    "paragraphs in the form 'term — definition' with no Glossary heading above them were read as glossary entries",
+)
+GLOSSARY_CONTINUED = _define(
+    "glossary-continued",
+    _INFO,
+    "a paragraph after a Definition: entry's text was read as more of that definition",
+)
+GLOSSARY_LIKE_TEXT = _define(
+    "glossary-like-text",
+    _WARNING,
+    "a paragraph shaped like a glossary entry ('term — definition') stands alone: it is kept as text",
+)
+GLOSSARY_HEADING_EMPTY = _define(
+    "glossary-heading-empty",
+    _WARNING,
+    "a Glossary heading is followed by no entry in a form the reader knows: it is kept as text",
+)
 COMMENTS_MISSING = _define(
     "comments-missing", _WARNING, "the page announces more readers' comments than the copy holds: some were lost"
 )
 COMMENTS_COUNT = _define("comments-count", _WARNING, "the page announces fewer readers' comments than the copy holds")
+# -- the plain-text reader: a web page's structure (page.py, head.py, comments.py)
+BOILERPLATE_SUSPECT = _define(
+    "boilerplate-suspect",
+    _WARNING,
+    "a line kept as text looks like the page's chrome (a date, a count, a menu word between paragraphs): check it",
+)
+BOILERPLATE_CONTEXT = _define(
+    "boilerplate-context",
+    _INFO,
+    "short lines among the page's chrome (tags, another post's title, a widget's heading) were left out as chrome",
+)
+CHROME_TEXT_REMOVED = _define(
+    "chrome-text-removed",
+    _WARNING,
+    "a sentence among the page's chrome (a subscribe box's blurb; in the comment section, under no commenter's name) was left out: check it",
+)
+APPARATUS_AS_TEXT = _define(
+    "apparatus-as-text",
+    _WARNING,
+    "a paragraph that looks like part of the apparatus (a note opening with its mark, a bibliography or glossary entry by its shape) is kept as text: no rule read it",
+)
+BYLINE_INFERRED = _define(
+    "byline-inferred",
+    _INFO,
+    "a line holding a name alone, under the title and over a date, a reading time or a Follow button, is taken for the byline",
+)
+COMMENT_AUTHOR_INFERRED = _define(
+    "comment-author-inferred",
+    _INFO,
+    'readers\' comments whose heads name no one in a platform\'s form ("says:", "said...", "•"): each author is a name over a date',
+)
+BYLINE_SUSPECT = _define(
+    "byline-suspect", _WARNING, "a line left in the text reads like a byline naming someone other than the author"
+)
+TITLE_CHOSEN = _define(
+    "title-chosen",
+    _INFO,
+    "the title was chosen by where it stands (before the byline or the text), the lines above it taken for the site's header",
+)
 
 # -- typography and citations --------------------------------------------------
 QUOTE_REPAIRED = _define("quote-repaired", _WARNING, "a quotation closed with the wrong mark: the closing quote is set")
@@ -83,6 +147,18 @@ CITATION_AMBIGUOUS = _define(
 )
 CITATION_SEPARATOR = _define(
     "citation-separator", _WARNING, "the items of one citation are separated by different marks: the first mark is kept"
+)
+
+# -- citations and references of the plain-text reader ---------------------------
+CITATION_UNPARSED = _define(
+    "citation-unparsed",
+    _WARNING,
+    "a parenthesis looks like a citation (a name with a year or page) but its form was not recognised: it stays text",
+)
+REFERENCE_TYPE_GUESSED = _define(
+    "reference-type-guessed",
+    _WARNING,
+    "no word of a bibliography entry said what kind of work it is: the type printed is a guess",
 )
 
 # -- bibliographies (the pandoc reader) and their formatting (CSL) -------------

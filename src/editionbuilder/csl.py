@@ -52,6 +52,10 @@ _PLAIN_FIELDS = (
     ("issue", "issue"),
     ("page", "page"),
     ("note", "note"),
+    ("edition", "edition"),
+    ("genre", "genre"),
+    ("archive", "archive"),
+    ("archive_location", "archive_location"),
 )
 
 # Words of a corporate name that stay lower case inside it (``PARTY OF BRITAIN``).
@@ -116,7 +120,8 @@ def to_csl_json(ref: Reference) -> dict[str, Any]:
     words (``format_bibliography`` prints the raw line itself).
     """
     item: dict[str, Any] = {"id": ref.id, "type": ref.type or "book"}
-    for role, names in (("author", ref.author), ("editor", ref.editor)):
+    roles = (("author", ref.author), ("editor", ref.editor), ("translator", ref.translator))
+    for role, names in (*roles, ("interviewer", ref.interviewer)):
         if names:
             item[role] = [_csl_name(n) for n in names]
     for attr, variable in _PLAIN_FIELDS:
@@ -128,6 +133,10 @@ def to_csl_json(ref: Reference) -> dict[str, Any]:
         item["title"] = _one_line(ref.raw)
     if issued := _csl_date(ref.issued):
         item["issued"] = issued
+    if original := _csl_date(ref.original_date):
+        item["original-date"] = original
+    if ref.accessed:
+        item["accessed"] = {"literal": ref.accessed}
     return item
 
 

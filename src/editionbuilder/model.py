@@ -244,6 +244,19 @@ class Reference:
     issue: str = ""
     page: str = ""
     note: str = ""
+    # Further CSL variables that bibliographies in the author-date and
+    # notes styles carry: a translation's translator and first date
+    # (``1931/1994``), an interview's interviewer, an edition (``2nd ed.``),
+    # a genre in brackets (``[Unpublished manuscript]``), an archive and its
+    # shelfmark, and when a web page was retrieved (as written).
+    translator: tuple[Name, ...] = ()
+    interviewer: tuple[Name, ...] = ()
+    edition: str = ""
+    original_date: Issued = Issued()
+    genre: str = ""
+    archive: str = ""
+    archive_location: str = ""
+    accessed: str = ""
     raw: str = ""
     pos: Position = NOWHERE
     # The entry as the edition's citation style prints it (filled by the

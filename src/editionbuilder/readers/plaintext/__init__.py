@@ -3,7 +3,8 @@
 Steps, each in its own module: decode the bytes (``sources``), split into
 paragraphs, set the Gutenberg apparatus and web boilerplate apart
 (``apparatus``), read the head of the page (``front``), classify every
-paragraph (``classify``), find the regions (``layout``), build blocks and
+paragraph (``classify``), find the regions (``layout``) and the glossaries
+written without `Definition:` (``glossary``), build blocks and
 pair notes per scope (``blocks``, ``notes``), then link citations to the
 references (``citations``). Every source line ends up in the model or in
 ``Edition.removed`` with a reason.

@@ -22,19 +22,18 @@ from ...model import (
     Position,
     Preformatted,
     SectionBreak,
-    Text,
 )
 from ...walk import walk_inlines
 from .classify import ILLUSTRATION, Item
 from .inlines import parse_inlines
+from .notemarks import NOTE_KINDS
 from .paragraphs import Para
-from .quotes import find_quote, opens_quotation, split_attribution
+from .quotes import closes_inline, find_quote, indented_source, opens_quotation, quotation_parts
 
 # A line of a table or an ASCII box: a gap of three or more spaces between
 # words (aligned columns), or a line drawn with | + - characters.
 _TABULAR = re.compile(r"\S {3,}\S|^\s*[|+][-+|= ]*")
 VERSE_MAX_LINE = 55
-NOTE_KINDS = ("star-note", "bracket-note", "inline-note")
 
 
 @dataclass
@@ -138,9 +137,9 @@ class ScopeBuilder:
         self.out.notes.append(NoteDraft(item.label, item.kind, [item.para], item.text, self._call_count, self._group))
 
     def _quotation(self, items: list[Item], texts: list[str], stops: set[int], i: int) -> int:
-        span = find_quote(texts, i, stops)
+        span = find_quote([it.para for it in items], i, stops)
         if span is None:
-            if not _closes_inline(texts[i]):
+            if not closes_inline(texts[i]):
                 self.diags.add(
                     codes.QUOTE_UNCLOSED, "a quotation opens here and is never closed", self.pos(items[i].para)
                 )
@@ -153,13 +152,20 @@ class ScopeBuilder:
                 "it is set as a block quote ending there",
                 self.pos(items[i].para),
             )
-        paras = []
-        for j in range(i, span.end + 1):
-            text = split_attribution(texts[j], span.attribution) if j == span.end else texts[j]
-            paras.append(Paragraph(self._inl(text), self.pos(items[j].para)))
-        attribution = (Text(span.attribution),) if span.attribution else ()
+        parts = quotation_parts([it.para for it in items], i, span)
+        paras = [Paragraph(self._lines(lines), self.pos(items[j].para)) for j, lines in parts]
+        attribution = self._inl(span.attribution) if span.attribution else ()
         self._add(BlockQuote(tuple(paras), attribution, self.pos(items[i].para, items[span.end].para)))
         return span.end + 1
+
+    def _lines(self, lines: list[str]) -> tuple[Inline, ...]:
+        """Inlines of lines kept apart by line breaks (one line: prose)."""
+        out: list[Inline] = []
+        for n, line in enumerate(lines):
+            if n:
+                out.append(LineBreak())
+            out.extend(self._inl(line))
+        return tuple(out)
 
     def _indented(self, items: list[Item], i: int) -> int:
         """Indented paragraphs: a table/box (preformatted), verse, or prose extract."""
@@ -180,9 +186,12 @@ class ScopeBuilder:
                 parts.append("\n".join(ln[base:] for ln in p.lines))
             self._add(Preformatted("".join(parts), self.pos(group[0], group[-1])))
             return j + 1
-        blocks = tuple(self._indented_para(p) for p in group)
-        self._add(BlockQuote(blocks, (), self.pos(group[0], group[-1])))
-        return j + 1
+        after = items[j + 1].para if j + 1 < len(items) and items[j + 1].kind == "content" else None
+        quote, source, took = indented_source(group, after)
+        blocks = tuple(self._indented_para(p) for p in quote)
+        last = after if took and after is not None else group[-1]
+        self._add(BlockQuote(blocks, self._inl(source) if source else (), self.pos(group[0], last)))
+        return j + 2 if took else j + 1
 
     def _indented_para(self, p: Para) -> Paragraph:
         if len(p.lines) > 1 and all(len(ln.strip()) <= VERSE_MAX_LINE for ln in p.lines):
@@ -193,9 +202,3 @@ class ScopeBuilder:
                 inlines.extend(self._inl(line.strip()))
             return Paragraph(tuple(inlines), self.pos(p))
         return Paragraph(self._inl(p.text), self.pos(p))
-
-
-def _closes_inline(text: str) -> bool:
-    """True when the quotation opening ``text`` closes inside it (an inline
-    quotation at the head of a paragraph), so no warning is due."""
-    return text.count("”") >= 1 or text.count('"') >= 2

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ... import codes
 from ...accounting import WORD
-from ...bibliography import is_reference_line, parse_lone_reference, parse_reference
+from ...bibliography import parse_lone_reference
 from ...citations import CitationLinker
 from ...model import (
     Block,
@@ -29,15 +29,21 @@ from ...model import (
     SourceInfo,
     Text,
 )
+from ...reference_reader import is_reference_line, read_references
 from ...sources import read_source
 from .. import ReadContext, report_normalised, unique_id
 from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
-from .front import byline_name, find_credits, is_lost_link_line, split_title
-from .layout import Layout, join_titles, lay_out, split_source_front
-from .notes import pair_notes
+from .comments import CommentDraft, Section
+from .glossary import take_glossary
+from .inlines import ALL_CALLS
+from .layout import Layout, join_titles, lay_out, looks_like_apparatus, split_source_front
+from .notemarks import split_note_lines
+from .notes import gather_notes, pair_notes
+from .page import read_page
 from .paragraphs import Para, split_paragraphs
+from .webfront import Front, WebFront
 
 # Chapters of a source edition that a new edition replaces with its own:
 # a table of contents and an index give the printed original's page numbers.
@@ -47,16 +53,6 @@ SOURCE_APPARATUS = re.compile(r"^(?:CONTENTS|TABLE OF CONTENTS|INDEX)\.?$", re.I
 _HINT = re.compile(r"\(?\s*(?:The\s+)?([A-Z][\w'’-]+)")
 # Characters that cannot appear in an id.
 _SLUG = re.compile(r"[^a-z0-9]+")
-
-
-@dataclass
-class Front:
-    title: str = ""
-    subtitle: str = ""
-    authors: tuple[str, ...] = ()
-    credits: tuple[Credit, ...] = ()
-    description: str = ""
-    origins: list[Position] = field(default_factory=list)
 
 
 @dataclass
@@ -88,20 +84,20 @@ class DocumentBuilder:
                 Position(self.file, r.line, r.line),
             )
         report_normalised(decoded.normalised, self.file, self.ctx.diagnostics)
-        paras = split_paragraphs(decoded.text)
-        front, rights, paras = self._apparatus(paras)
+        front, rights, paras = self._apparatus(split_paragraphs(decoded.text))
         self._gutenberg = bool(rights)
-        if self._gutenberg:
-            paras = self._set_apart_transcriber_notes(paras)
-        paras = self._drop_boilerplate(paras)
+        front, items, section = self._items(front, paras)
+        layout = lay_out(items, is_reference_line)
+        self._headers(layout)
         if not rights:
-            front, paras = self._front(paras)
-        layout = lay_out([classify(p) for p in paras], is_reference_line)
+            self._glossary_sections(layout)
+            gather_notes(layout.chapters)
+            self._report_unread(layout)
         chapters = self._chapters(layout, front, gutenberg=bool(rights))
         glossary = self._glossary(layout)
         self.references[:0] = self._bibliography(layout)
         chapters, glossary = self._link_citations(chapters, glossary)
-        comments = self._comments(layout)
+        comments = self._comments(section) if section is not None else []
         back = self._publisher(layout) + self._source_note_chapter() + rights
         info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256, front.authors)
         meta = Metadata(
@@ -144,55 +140,16 @@ class DocumentBuilder:
             self._remove(paras[i], "web page boilerplate (comment form, log-in or share widget)")
         return [p for i, p in enumerate(paras) if i not in marked]
 
-    def _front(self, paras: list[Para]) -> tuple[Front, list[Para]]:
-        if not paras:
-            return Front(), paras
-        first = paras[0]
-        parts = split_title(first.lines[0])
-        rest = [first.with_lines(first.lines[1:], first.start + 1)] if len(first.lines) > 1 else []
-        front = Front(parts.title, parts.subtitle)
-        i = 1
-        while i < min(len(paras), 5):
-            p = paras[i]
-            if name := byline_name(p.text):
-                # Each byline adds its author; the same byline again (a
-                # page that prints it twice) is reported as removed, since
-                # its words are in the model once.
-                if name in front.authors:
-                    self._remove(p, "the byline again (its author is named above)")
-                else:
-                    front.authors = (*front.authors, name)
-                    front.origins.append(Position(self.file, p.start, p.end))
-            elif is_lost_link_line(p.text):
-                self._lost_link(p)
-                if self.ctx.options.lost_links == "keep":
-                    rest.append(p)
-            else:
-                break
-            i += 1
-        self._credits(front, paras[i : i + 2])
-        return front, rest + paras[i:]
-
-    def _lost_link(self, p: Para) -> None:
-        kept = self.ctx.options.lost_links == "keep"
-        self.ctx.diagnostics.add(
-            codes.LINK_LOST,
-            "this line pointed to a link that was lost when the page was copied; "
-            + ("it is kept as text" if kept else 'it is left out (set reader.lost_links = "keep" to keep it)'),
-            Position(self.file, p.start, p.end),
-        )
-        if not kept:
-            self._remove(p, "editorial line whose link was lost in copying")
-
-    def _credits(self, front: Front, paras: list[Para]) -> None:
-        for p in paras:
-            credits = find_credits(p.text)
-            if credits:
-                front.credits = credits
-                front.description = p.text
-                if not front.authors:
-                    front.authors = tuple(c.name for c in credits if c.role == "author")[:3]
-                return
+    def _items(self, front: Front, paras: list[Para]) -> tuple[Front, list[Item], Section | None]:
+        """Every paragraph classified: a Gutenberg text's as they stand, a
+        web page's once its head, chrome and comments are set apart."""
+        if self._gutenberg:
+            paras = split_note_lines(self._drop_boilerplate(self._set_apart_transcriber_notes(paras)))
+            return front, [classify(p) for p in paras], None
+        page = read_page(paras)
+        front, paras = WebFront(self.ctx, self.removed).read(page)
+        paras = split_note_lines(paras)
+        return front, [classify(p, p.start in page.headings) for p in paras], page.section
 
     # -- chapters, glossary, bibliography ----------------------------------
 
@@ -218,7 +175,7 @@ class DocumentBuilder:
             blocks = self._scope(ch.items)
             pos = self._span([it.para for it in titles])
             if not titles and not gutenberg and n == 1:
-                pos = Position(self.file, 1, 1)  # the page's title line
+                pos = Position(self.file, front.title_line or 1, front.title_line or 1)  # the page's title line
             out.append(Chapter(self._id(f"ch{n}"), title, tuple(blocks), "body", "chapter", self.file, pos))
         return out
 
@@ -253,18 +210,24 @@ class DocumentBuilder:
             out.append(GlossaryEntry(gid, entry.head.label, tuple(blocks), self._span([entry.head.para])))
         return out
 
+    def _glossary_sections(self, layout: Layout) -> None:
+        """Glossaries without `Definition:` lines (glossary.py) join the rest."""
+        found = take_glossary(layout, is_reference_line, self.ctx.diagnostics, self.file)
+        layout.glossary = sorted(layout.glossary + found.entries, key=lambda e: e.head.para.start)
+        for head in found.headings:
+            self._remove(head.para, "heading of the glossary (the edition sets its own)")
+
     def _bibliography(self, layout: Layout) -> list[Reference]:
-        return [
-            parse_reference(it.text, self._id(f"ref{n + 1}"), Position(self.file, it.para.start, it.para.end))
+        entries = [
+            (it.text, self._id(f"ref{n + 1}"), Position(self.file, it.para.start, it.para.end))
             for n, it in enumerate(layout.references)
         ]
+        return read_references(entries, self.ctx.diagnostics)
 
     # -- scopes: blocks and notes -------------------------------------------
 
     def _scope(self, items: list[Item], lone_refs: bool = False) -> list[Block]:
-        kinds = {it.kind for it in items}
-        calls = ("*" if "star-note" in kinds else "") + ("[" if kinds & {"bracket-note", "inline-note"} else "")
-        builder = ScopeBuilder(self.file, calls, self.ctx.diagnostics, _is_lone_reference, not self._gutenberg)
+        builder = ScopeBuilder(self.file, ALL_CALLS, self.ctx.diagnostics, _is_lone_reference, not self._gutenberg)
         result = builder.build(items)
         blocks, notes = pair_notes(result.blocks, result.notes, self.file, self._next_note_id, self.ctx.diagnostics)
         self.notes.extend(notes)
@@ -298,35 +261,61 @@ class DocumentBuilder:
         self._note_count += 1
         return self._id(f"n{self._note_count}")
 
-    def _comments(self, layout: Layout) -> list[Comment]:
-        for it in layout.comments_header:
-            self._remove(it.para, "heading of the comment section (the edition sets its own)")
-            self._check_count(it, len(layout.comments))
+    def _headers(self, layout: Layout) -> None:
         for it in layout.notes_headers:
             self._remove(it.para, "heading of a block of notes (the edition places notes itself)")
-        if not self.ctx.options.include_comments:
-            for entry in layout.comments:
-                self._remove_all([entry.head, *entry.items], "reader comment (comments are excluded in the config)")
-            return []
-        out = []
-        for n, entry in enumerate(layout.comments, start=1):
-            items = [
-                Item("content", entry.head.para.with_lines((entry.head.text,), entry.head.para.start), entry.head.text)
-            ]
-            items += _dedent(entry.items)
-            blocks = self._scope(items)
-            number = int(entry.head.label) if entry.head.label.isdigit() else n
-            out.append(Comment(self._id(f"comment{n}"), number, tuple(blocks), "", self._span([entry.head.para])))
-        return out
+        for it in layout.references_headers:
+            self._remove(it.para, "heading of the bibliography (the edition sets its own)")
 
-    def _check_count(self, header: Item, found: int) -> None:
+    def _report_unread(self, layout: Layout) -> None:
+        """A paragraph left as text in the shape of a note, a bibliography
+        entry or a glossary entry (layout.looks_like_apparatus) is reported:
+        no rule read it, and it may be apparatus. (A line glossary.py
+        already reported as shaped like an entry is not reported twice.)"""
+        told = {(d.pos.file, d.pos.line) for d in self.ctx.diagnostics.items if d.code == codes.GLOSSARY_LIKE_TEXT.name}
+        for ch in layout.chapters:
+            for it in ch.items:
+                if it.kind != "content" or not looks_like_apparatus(it.text) or (self.file, it.para.start) in told:
+                    continue
+                self.ctx.diagnostics.add(
+                    codes.APPARATUS_AS_TEXT,
+                    "this paragraph looks like part of the apparatus (a note, a bibliography or glossary entry) "
+                    "but no rule read it: it is kept as text",
+                    Position(self.file, it.para.start, it.para.end),
+                )
+
+    def _comments(self, section: Section) -> list[Comment]:
+        self._check_count(section)
+        if not self.ctx.options.include_comments:
+            for draft in section.comments:
+                for p in draft.text:
+                    self._remove(p, "reader comment (comments are excluded in the config)")
+            return []
+        return [self._comment(n, draft) for n, draft in enumerate(section.comments, start=1)]
+
+    def _comment(self, n: int, draft: CommentDraft) -> Comment:
+        """A comment's paragraphs as blocks: inside a comment only notes keep
+        their kind (a "Definition:" or a heading-like line a reader wrote is
+        their text, whole); continuation paragraphs are shifted left."""
+        items = []
+        for p in draft.text:
+            item = classify(p)
+            items.append(item if item.kind.endswith("note") else Item("content", p, p.text))
+        items = items[:1] + _dedent(items[1:]) if draft.label else _dedent(items)
+        blocks = self._scope(items)
+        number = int(draft.label) if draft.label.isdigit() else n
+        return Comment(self._id(f"comment{n}"), number, tuple(blocks), draft.author, self._span(draft.text[:1]))
+
+    def _check_count(self, section: Section) -> None:
         """A page announcing more comments than the copy holds lost some."""
-        if header.label.isdigit() and int(header.label) != found:
-            self.ctx.diagnostics.add(
-                codes.COMMENTS_MISSING if int(header.label) > found else codes.COMMENTS_COUNT,
-                f"the page announces {header.label} comments; {found} found in the text",
-                Position(self.file, header.para.start, header.para.end),
-            )
+        if section.count is None or section.header is None or section.count == len(section.comments):
+            return
+        found = len(section.comments)
+        self.ctx.diagnostics.add(
+            codes.COMMENTS_MISSING if section.count > found else codes.COMMENTS_COUNT,
+            f"the page announces {section.count} comments; {found} found in the text",
+            Position(self.file, section.header, section.header),
+        )
 
     def _publisher(self, layout: Layout) -> list[Chapter]:
         if not layout.publisher:
@@ -346,6 +335,8 @@ class DocumentBuilder:
             replace(c, blocks=self._link_blocks(c.blocks, linker, lone)) if c.role == "chapter" else c for c in chapters
         ]
         glossary = [replace(g, blocks=self._link_blocks(g.blocks, linker, lone)) for g in glossary]
+        # A note cites as the text does ("Arkwright has said so. (Arkwright 14)").
+        self.notes = [replace(n, blocks=self._link_blocks(n.blocks, linker, lone)) for n in self.notes]
         return chapters, glossary
 
     def _link_blocks(

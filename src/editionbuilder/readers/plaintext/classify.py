@@ -11,32 +11,36 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .notemarks import NOTES_HEADER, match_note
 from .paragraphs import Para
 
-# "Definition: TERM." with the definition after it or in the next paragraphs.
-DEFINITION = re.compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)\.\s*(?P<rest>.*)$", re.S)
-# "Published by NAME" alone: a blog's publisher line, followed by a note
-# about the publisher.
-PUBLISHED_BY = re.compile(r"^Published by\s+(?P<name>\S.{1,60})$")
-# "3 thoughts on “TITLE”", "12 Responses to ...", "5 comments on ...",
-# "One reply to ...": the heading WordPress and similar engines put above
-# reader comments.
-COMMENTS_HEADER = re.compile(
-    r"^(?P<count>\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
-    r"(?:thoughts?|responses?|comments?|replies|reply|reactions?)\s+(?:on|to)\b",
+# "Definition: TERM." with the definition after it or in the next paragraphs;
+# the term may also end at a colon or a spaced dash ("Definition: TERM:
+# text"), or with the line ("Definition: TERM", the text below).
+DEFINITION = re.compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)(?:\s*(?:\.|:|\s[—–])\s*(?P<rest>.*)|\s*)$", re.S)
+# "Published by NAME" alone (WordPress's author box) or "Written by NAME"
+# alone after the text (Medium's): the heading of a note about the author
+# or publisher, which goes to the back matter. (A "Written by" above the
+# text is a byline, read with the head.)
+AUTHOR_BOX = re.compile(r"^(?:Published|Written) by\s+(?P<name>\S.{1,60})$")
+PUBLISHED_BY = AUTHOR_BOX
+# "References", "Bibliography", "Works Cited", "Sources": the heading of a
+# bibliography; "Glossary": of a glossary. The edition sets its own.
+REFERENCES_HEADING = re.compile(
+    r"^(?:references?|sources?|bibliography|select bibliography|works cited|works consulted|"
+    r"literature(?: cited)?|further reading|reading list|notes and references)\s*:?$",
     re.I,
 )
+# "Glossary", "Glossary of terms", "Definitions", "Key terms", "Terms used"
+# alone on a line (a colon allowed): the heading of a glossary. Not "Terms"
+# alone: that is the link to a site's terms of service in its footer.
+GLOSSARY_HEADING = re.compile(
+    r"^(?:(?:a\s+)?glossary(?:\s+of\s+\w+(?:\s+\w+)?)?|definitions|key\s+terms|terms\s+used)\s*:?$", re.I
+)
+APPARATUS_HEADING = re.compile(f"{REFERENCES_HEADING.pattern}|{GLOSSARY_HEADING.pattern}", re.I)
 # "  1. text": a numbered item; at most four spaces before the number.
 NUMBERED_ITEM = re.compile(r"^\s{0,4}(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$", re.S)
-# "FOOTNOTES:" / "Footnotes:" / "NOTES": the heading of a block of notes.
-NOTES_HEADER = re.compile(r"^(?:FOOT)?NOTES?:?$", re.I)
-# "[12] text" / "[B] text": a note in a notes block, its label first.
-BRACKET_NOTE = re.compile(r"^\[(?P<label>\d{1,3}|[A-Z])\]\s+(?P<rest>\S.*)$", re.S)
-# "[Footnote 3: text]" or the variant "[Footnote: 3 text]": an inline note
-# placed after the paragraph that calls it.
-INLINE_NOTE = re.compile(r"^\[Footnote(?:\s+(?P<a>\w{1,3})\s*:|\s*:\s*(?P<b>\w{1,3})\b)\s*(?P<rest>.*)$", re.S)
-# "* text": the text of an asterisk note (the call is a `*` glued to a word).
-STAR_NOTE = re.compile(r"^\*\s+(?P<rest>[^*\s].*)$", re.S)
+# The marks of notes and the heading of a block of notes: notemarks.py.
 # "[Illustration: caption]": where a Gutenberg text had a picture.
 ILLUSTRATION = re.compile(r"^\[Illustration(?::[^\]]*)?\]$", re.I)
 # "*   *   *" (three or more asterisks and nothing else): a scene break.
@@ -69,10 +73,15 @@ class Item:
     level: int = 0
 
 
-def classify(para: Para) -> Item:
-    """The kind of one paragraph seen alone (context is layout's concern)."""
+def classify(para: Para, heading: bool = False) -> Item:
+    """The kind of one paragraph seen alone (context is layout's concern).
+    ``heading``: the page's layout made it a heading of the text. The
+    headings of a web page's apparatus ("References", "Glossary") are read
+    by their neighbours: layout.py and glossary.py."""
     text = para.text
-    for test in (_scene, _notes_header, _note, _definition, _publisher, _comments_header, _heading):
+    if heading:
+        return Item("heading", para, text, level=2)
+    for test in (_scene, _notes_header, _note, _definition, _publisher, _heading):
         item = test(para, text)
         if item is not None:
             return item
@@ -88,38 +97,18 @@ def _notes_header(para: Para, text: str) -> Item | None:
 
 
 def _note(para: Para, text: str) -> Item | None:
-    if m := INLINE_NOTE.match(text):
-        rest = m.group("rest")
-        rest = rest[:-1].rstrip() if rest.endswith("]") else rest
-        return Item("inline-note", para, rest, label=m.group("a") or m.group("b"))
-    if m := BRACKET_NOTE.match(text):
-        return Item("bracket-note", para, m.group("rest"), label=m.group("label"))
-    if para.indent < 8 and (m := STAR_NOTE.match(text)):
-        return Item("star-note", para, m.group("rest"), label="*")
-    return None
+    found = match_note(text, para.indent)
+    return Item(found[0], para, found[2], label=found[1]) if found else None
 
 
 def _definition(para: Para, text: str) -> Item | None:
     m = DEFINITION.match(text)
-    return Item("definition", para, m.group("rest"), label=m.group("term").strip()) if m else None
+    return Item("definition", para, m.group("rest") or "", label=m.group("term").strip()) if m else None
 
 
 def _publisher(para: Para, text: str) -> Item | None:
     m = PUBLISHED_BY.match(text)
     return Item("publisher", para, text, label=m.group("name").strip()) if m else None
-
-
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
-def _comments_header(para: Para, text: str) -> Item | None:
-    """The comments heading; its label is the count of comments it announces."""
-    m = COMMENTS_HEADER.match(text)
-    if not m or len(text) >= 200:
-        return None
-    count = m.group("count").lower()
-    label = count if count.isdigit() else str(_NUMBER_WORDS.index(count) + 1)
-    return Item("comments-header", para, text, label=label)
 
 
 def _heading(para: Para, text: str) -> Item | None:

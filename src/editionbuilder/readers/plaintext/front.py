@@ -11,6 +11,7 @@ Conventions (from web pages copied as plain text):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...model import Credit
@@ -19,16 +20,121 @@ from ...model import Credit
 # title from its subtitle on the first line.
 TITLE_SPLIT = re.compile(r"\s+[–—-]\s+")
 
-# "by Jane Doe" alone on its line: a byline. One to six capitalised words
-# (name particles allowed), so "By 1941 Harry Pollitt was ..." is not one.
-BYLINE = re.compile(
-    r"^(?i:by)\s+([A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|de|da|di|du|van|von|der|den|la|le|of|and|&)){0,5})$"
-)
+# Words of a person's name that are not capitalised: particles
+# ("Piet van der Hoeven", "Inés de la Torre").
+PARTICLES = frozenset(("de", "da", "di", "du", "des", "del", "della", "der", "den", "van", "von", "la", "le"))
+PARTICLES |= {"ter", "ten", "bin", "ibn", "al", "el", "y", "st.", "st", "d'"}
+# Capitalised words that begin titles and sentences, never a name: a line
+# made of them ("The Bus Station Nobody Wanted") is not a name alone on its
+# line. After "by", only the articles, prepositions and determiners rule a
+# name out ("by Some One" is a byline, "By The Way" is not).
+FUNCTION_WORDS = frozenset(("the", "a", "an", "in", "on", "of", "and", "or", "for", "to", "with", "at", "by"))
+FUNCTION_WORDS |= {"from", "our", "my", "your", "his", "her", "their", "its", "this", "that", "these", "those"}
+NOT_NAMES = FUNCTION_WORDS | {"why", "what", "how", "when", "where", "who", "it", "is", "are", "was", "be", "not"}
+NOT_NAMES |= {"no", "yes", "all", "more", "most", "some", "new", "old", "about", "after", "before", "into", "over"}
+NOT_NAMES |= {"under"}
+# One word of a name: capitalised (Unicode letters, with hyphens and
+# apostrophes: "Mackintosh-Baird", "O'Brien", "Ødegård") or an initial ("J.").
+_PERSON_WORD = re.compile(r"^(?:[^\W\d_][.]|[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*\.?)$")
+NAME_MAX_WORDS = 5
 
-# "... see here." / "click here" / "available here": the anchor text of a link
-# the copy lost. Only short paragraphs qualify (see LOST_LINK_MAX_WORDS).
-LOST_LINK = re.compile(r"\b(?:see|click|read(?: it)?|available|found|go|look) here[.!]?\s*$", re.I)
+
+def is_name(text: str, min_words: int = 1, strict: bool = True) -> bool:
+    """A person's name: one to five words, each capitalised or a particle,
+    the first capitalised, none a word that opens titles or sentences
+    (``strict``; else none an article, preposition or determiner)."""
+    words = text.split()
+    if not (min_words <= len(words) <= NAME_MAX_WORDS) or not words[0][0].isupper():
+        return False
+    barred = NOT_NAMES if strict else FUNCTION_WORDS
+    for w in words:
+        if w.lower() in barred or not _PERSON_WORD.match(w):
+            return False
+        if not w[0].isupper() and w.lower() not in PARTICLES:
+            return False
+    return any(w.lower() not in PARTICLES for w in words)
+
+
+def split_names(text: str, strict: bool = True) -> tuple[str, ...]:
+    """The names of "A and B", "A, B & C" when each part is a name, else ()."""
+    parts = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+(?:and|&)\s+", text.strip()) if p.strip()]
+    return tuple(parts) if parts and all(is_name(p, strict=strict) for p in parts) else ()
+
+
+# Bylines, each with the names in the group "who" and anything after them
+# (a date, a time, "No comments:") ignored:
+# "by NAME", "By NAME · Launched ...", "Posted by NAME at 10:31",
+# "Posted by NAME on 2 July 2018", "Written by NAME on 12 May 2016",
+# "Posted on 14 March 2019 by NAME", "— NAME" and "— NAME, role" (a
+# signature), "NAME · March 14, 2022", "NAME - June 01, 2020" (an author
+# line with a date).
+BYLINES = (
+    re.compile(
+        r"^(?:(?:a )?(?:guest post|posted|written|words|story|text|essay|article|review|report) )?by:?\s+"
+        r"(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s|\s(?:at|on|in)\s).*)?$",
+        re.I,
+    ),
+    re.compile(r"^(?:author|words|writer)\s*:\s*(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s).*)?$", re.I),
+    re.compile(
+        r"^(?:posted|published|written|updated) on\b.*?\bby\s+(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s).*)?$",
+        re.I,
+    ),
+    re.compile(r"^[—–]\s*(?P<who>[^,]+?)(?:,\s*[^,]{1,60})?$"),
+)
+DATED_AUTHOR = re.compile(r"^(?P<who>[^,·•|]+?)(?:\s*[,·•|]|\s+[-–—])\s+(?P<when>.+)$")
+
+
+def byline_names(text: str, dated: Callable[[str], bool] = lambda _s: False) -> tuple[str, ...]:
+    """The authors a byline names, or () when ``text`` is not a byline.
+    ``dated`` says whether the rest of an author line is a date."""
+    text = text.strip()
+    for pattern in BYLINES:
+        m = pattern.match(text)
+        if m and (names := split_names(m.group("who"), strict=False)):
+            return names
+    m = DATED_AUTHOR.match(text)
+    if m and dated(m.group("when")) and not dated(text):  # "Monday, 3 April 2023" is a date
+        return split_names(m.group("who"), strict=False)
+    return ()
+
+
+def byline_name(text: str) -> str:
+    names = byline_names(text)
+    return names[0] if names else ""
+
+
+# An editorial line whose link was lost in copying: a short line that
+# points at another piece. Either its anchor was "here" ("... see here.",
+# "The first, on the lease itself, is here.", "catch up here."), or it
+# names a file by format and size ("(PDF, 1.4 MB)", "(MP3, 14 min)"), or it
+# says the piece is a reply or a response to another, a follow-up, a longer
+# or an audio version of one, or part of a series ("Read part one: ..."),
+# or it is a pointer: an imperative to download, listen or watch, "Read:
+# ...", "Previously: ...", "See also: ...".
+LOST_HERE = re.compile(r"\bhere\s*[.!:)]*\s*$", re.I)
+FILE_NOTE = re.compile(r"\((?:PDF|MP3|MP4|M4A|EPUB|DOCX?|ODT|ZIP|PPTX?|audio|video|slides)\b[^)]*\)", re.I)
+RELATION = re.compile(
+    r"\b(?:(?:a|in) (?:reply|response) to|is a (?:reply|response) to|(?:responds|replies) to|"
+    r"(?:a )?follow-up (?:to|on)|follows up (?:on|to)|sequel to|continued from|"
+    r"(?:longer|shorter|earlier|full|original|updated|extended) version of this|"
+    r"(?:audio|video|podcast|pdf|printable|print|longer|shorter|annotated|illustrated) version\b|"
+    r"part (?:one|two|three|four|\d+|[ivx]+)\b|previous (?:post|part|instalment)|first part|click here)",
+    re.I,
+)
+POINTER = re.compile(
+    r"^(?:read|see|view|click|catch up)\b.*(?::|\bthis (?:post|article|essay|piece|episode)\b)"
+    r"|^(?:download|listen to|watch)\b"
+    r"|^(?:earlier|previously|see also|also read|read also|read next|up next|related)\s*:",
+    re.I,
+)
 LOST_LINK_MAX_WORDS = 40
+
+
+def is_lost_link_line(text: str) -> bool:
+    if len(text.split()) > LOST_LINK_MAX_WORDS:
+        return False
+    return any(p.search(text) for p in (LOST_HERE, FILE_NOTE, RELATION, POINTER))
+
 
 _ROLE = r"(?:director|directed by|author|written by|writer|producer|produced by|screenplay(?: by)?|music(?: by)?|camera|cinematography(?: by)?|editor|edited by|narrator|narrated by|presenter)"
 # A run of roles ("author and producer") followed by a name written in
@@ -71,15 +177,6 @@ def split_title(line: str) -> TitleParts:
     if len(parts) == 2 and parts[0] and parts[1]:
         return TitleParts(parts[0], parts[1])
     return TitleParts(line.strip(), "")
-
-
-def byline_name(text: str) -> str:
-    m = BYLINE.match(text.strip())
-    return m.group(1).strip() if m else ""
-
-
-def is_lost_link_line(text: str) -> bool:
-    return bool(LOST_LINK.search(text)) and len(text.split()) <= LOST_LINK_MAX_WORDS
 
 
 def person_name(name: str) -> str:

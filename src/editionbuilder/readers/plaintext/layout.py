@@ -1,9 +1,10 @@
 """From classified paragraphs to the regions of a document.
 
 A web essay runs: title, byline, body (with section breaks), a
-bibliography, a definitions appendix, a publisher's note, reader comments,
-boilerplate. A Gutenberg text runs: source front matter, then chapters
-under headings, each maybe with a block of notes. The regions found here
+bibliography, notes, a definitions appendix, a publisher's note (the
+page's head, chrome and comments are set apart before, in ``page.py``).
+A Gutenberg text runs: source front matter, then chapters under headings,
+each maybe with a block of notes. The regions found here
 do not depend on that order: each paragraph's kind (and a little context)
 decides where it goes.
 """
@@ -14,13 +15,21 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .classify import Item, numbered_item
+from .classify import REFERENCES_HEADING, Item
+from .notemarks import LABELLED_KINDS, NOTE_KINDS, continues_entry
+from .paragraphs import Para
 
-# A numbered list with no "N thoughts on" heading is taken for reader
-# comments only when its items are this long on average (comments are
-# paragraphs; an author's numbered points are usually short) and the list
-# runs to the end of the document.
-COMMENT_MIN_WORDS = 12
+# A paragraph opening with a note's mark ("† text", "¹ text", "** text",
+# "[2] text"), when no rule read it as a note.
+NOTE_MARK = re.compile(r"^(?:[*†‡§¶]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d{1,3}\])\s+\S")
+# A bibliography entry by its shape, when no rule read it as one: a family
+# name or a body's name in capitals, a comma, and a year ("SURNAME, Given,
+# Title, ..., 1964.", "A BOARD (AB), Report, ..., 1940.").
+ENTRY_SHAPE = re.compile(r"^[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)*(?:\s+\([A-Z]+\))?,\s.*\b(?:1[5-9]|20)\d\d\b")
+# A glossary entry by its shape: a term of a few words in lower case, then
+# a dash or a colon and its definition ("closed town — a settlement ...",
+# "volta: the turn in the thought of a poem").
+TERM_SHAPE = re.compile(r"^[^\W\d_A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}(?:\s[—–]\s|:\s)\S")
 
 
 @dataclass
@@ -57,14 +66,15 @@ class Layout:
     glossary: list[Entry] = field(default_factory=list)
     references: list[Item] = field(default_factory=list)
     publisher: list[Item] = field(default_factory=list)
-    comments: list[Entry] = field(default_factory=list)
-    comments_header: list[Item] = field(default_factory=list)
     # "FOOTNOTES:" lines: the edition places notes itself.
     notes_headers: list[Item] = field(default_factory=list)
+    # "References", "Works Cited" above a bibliography: the edition sets its own.
+    references_headers: list[Item] = field(default_factory=list)
 
 
 def lay_out(items: list[Item], is_reference: Callable[[str], bool]) -> Layout:
     layout = Layout(chapters=[Chapter(None)])
+    items = split_reference_lines(items, is_reference)
     refs = _reference_runs(items, is_reference)
     mode = "body"
     i = 0
@@ -74,6 +84,10 @@ def lay_out(items: list[Item], is_reference: Callable[[str], bool]) -> Layout:
             layout.references.append(item)
             i += 1
             continue
+        if i + 1 in refs and i not in refs and REFERENCES_HEADING.match(item.text.strip()):
+            layout.references_headers.append(item)
+            i += 1
+            continue
         mode = _switch(mode, item, items, i, layout)
         i = _place(mode, item, items, i, layout, is_reference)
     return layout
@@ -81,10 +95,6 @@ def lay_out(items: list[Item], is_reference: Callable[[str], bool]) -> Layout:
 
 def _switch(mode: str, item: Item, items: list[Item], i: int, layout: Layout) -> str:
     """The region an item opens, or the current one."""
-    if mode == "comments":
-        return mode
-    if item.kind == "comments-header" or (item.kind == "content" and _starts_comment_list(items, i)):
-        return "comments"
     if item.kind == "definition":
         return "glossary"
     if item.kind == "publisher":
@@ -97,21 +107,28 @@ def _switch(mode: str, item: Item, items: list[Item], i: int, layout: Layout) ->
         return "body"
     if mode == "publisher" and (item.para.blank_before >= 2 or len(layout.publisher) >= 2):
         return "body"
-    if mode == "glossary" and (item.kind == "heading" or item.para.blank_before >= 2):
+    if mode == "glossary" and (item.kind in ("heading", *NOTE_KINDS) or item.para.blank_before >= 2):
+        return "body"
+    if mode == "glossary" and item.kind == "content" and _has_text(layout) and not continues_entry(item.para):
         return "body"
     return mode
 
 
+def _has_text(layout: Layout) -> bool:
+    """The last `Definition:` entry has its text (on its line or in the
+    paragraph after it): what comes next continues it only as prose."""
+    entry = layout.glossary[-1] if layout.glossary else None
+    return entry is None or bool(entry.head.text.strip() or entry.items)
+
+
 def _continues_notes(item: Item) -> bool:
-    if item.kind == "bracket-note":
+    if item.kind in LABELLED_KINDS:
         return True
     return item.kind == "content" and item.para.blank_before < 2
 
 
 def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_reference) -> int:
-    if mode == "comments":
-        _place_comment(item, layout)
-    elif mode == "glossary":
+    if mode == "glossary":
         if item.kind == "definition":
             layout.glossary.append(Entry(item))
         elif item.kind == "content" and is_reference(item.text):
@@ -122,7 +139,7 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
         layout.publisher.append(item)
     elif item.kind == "heading" and item.level == 1 and not _inside_contents(item, layout):
         layout.chapters.append(Chapter(item))
-    elif mode == "notes" and item.kind == "content" and _after_note(layout.chapters[-1]):
+    elif mode == "notes" and item.kind == "content" and _after_note(layout.chapters[-1], item):
         layout.chapters[-1].items.append(Item("note-cont", item.para, item.text))
     elif item.kind == "notes-header":
         layout.notes_headers.append(item)
@@ -131,9 +148,17 @@ def _place(mode: str, item: Item, items: list[Item], i: int, layout: Layout, is_
     return i + 1
 
 
-def _after_note(chapter: Chapter) -> bool:
-    """A paragraph in a notes block continues a note only if one has begun."""
-    return bool(chapter.items) and chapter.items[-1].kind in ("bracket-note", "note-cont")
+def _after_note(chapter: Chapter, item: Item) -> bool:
+    """A paragraph in a notes block continues a note only if one has begun
+    and it reads as a note's paragraph (notemarks.continues_entry)."""
+    last = chapter.items[-1].kind if chapter.items else ""
+    return last in (*LABELLED_KINDS, "note-cont") and continues_entry(item.para)
+
+
+def looks_like_apparatus(text: str) -> bool:
+    """A paragraph in the shape of a note, a bibliography entry or a
+    glossary entry (NOTE_MARK, ENTRY_SHAPE, TERM_SHAPE)."""
+    return any(p.match(text) for p in (NOTE_MARK, ENTRY_SHAPE, TERM_SHAPE))
 
 
 def _inside_contents(item: Item, layout: Layout) -> bool:
@@ -143,40 +168,19 @@ def _inside_contents(item: Item, layout: Layout) -> bool:
     return item.para.indent > 0 and head is not None and CONTENTS.match(head.text) is not None
 
 
-def _place_comment(item: Item, layout: Layout) -> None:
-    if item.kind == "comments-header":
-        layout.comments_header.append(item)
-        return
-    m = numbered_item(item.para.lines[0]) if item.para.indent <= 4 else None
-    if m and item.kind in ("content", "heading"):
-        head = Item("comment", item.para, m.group("rest") + _rest_lines(item), label=m.group("num"))
-        layout.comments.append(Entry(head))
-        return
-    # Inside a comment only notes keep their kind: a "Definition:" or a
-    # heading-like line a reader wrote is their text, whole.
-    if not item.kind.endswith("note"):
-        item = Item("content", item.para, item.para.text)
-    if layout.comments:
-        layout.comments[-1].items.append(item)
-    else:
-        layout.comments.append(Entry(Item("comment", item.para, item.text, label="")))
-
-
-def _rest_lines(item: Item) -> str:
-    rest = [ln.strip() for ln in item.para.lines[1:]]
-    return (" " + " ".join(rest)) if rest else ""
-
-
-def _starts_comment_list(items: list[Item], i: int) -> bool:
-    """A numbered list after a section gap, running to the end, of long items."""
-    if items[i].para.blank_before < 2 or not numbered_item(items[i].para.lines[0]):
-        return False
-    heads = [it for it in items[i:] if it.para.indent <= 4 and numbered_item(it.para.lines[0])]
-    others = [it for it in items[i:] if it not in heads]
-    if len(heads) < 2 or any(it.para.indent < 2 for it in others):
-        return False
-    words = sum(len(it.text.split()) for it in heads) / len(heads)
-    return words >= COMMENT_MIN_WORDS
+def split_reference_lines(items: list[Item], is_reference) -> list[Item]:
+    """A paragraph whose every line is a reference, one item per line: a
+    bibliography typed with no blank line between its entries."""
+    out: list[Item] = []
+    for it in items:
+        lines = it.para.lines
+        if it.kind == "content" and len(lines) > 1 and all(is_reference(ln.strip()) for ln in lines):
+            for n, line in enumerate(lines):
+                para = Para((line,), it.para.start + n, it.para.blank_before if n == 0 else 0)
+                out.append(Item("content", para, line.strip()))
+        else:
+            out.append(it)
+    return out
 
 
 def _reference_runs(items: list[Item], is_reference) -> set[int]:

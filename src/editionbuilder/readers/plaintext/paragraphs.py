@@ -9,6 +9,7 @@ mark a section break in web copies, a heading in Gutenberg texts).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Leading horizontal whitespace of a line (its indentation).
@@ -68,3 +69,50 @@ def split_paragraphs(text: str) -> list[Para]:
     if current:
         paras.append(Para(tuple(current), start, blanks))
     return paras
+
+
+# A line of running text wrapped by the copy ends without closing its
+# sentence; a list of separate items (buttons, a name and a date, a menu)
+# has short lines that each stand alone.
+WRAP_MIN_CHARS = 45
+CONTINUED_MIN_CHARS = 20
+_SENTENCE_END = (".", "!", "?", ":", "…", "”", '"', "’", ")", "»")
+# Opening and closing quotation marks, to tell whether a quotation runs on.
+_OPENING, _CLOSING = "“«", "”»"
+
+
+def continues(before: str, line: str) -> bool:
+    """Whether ``line`` goes on with the text of ``before`` (a wrapped
+    paragraph, a verse quotation) rather than standing alone."""
+    first = line.lstrip()[:1]
+    stripped = before.strip()
+    if _quote_open(before):
+        return True
+    if first and (first.islower() or first in "(,;)"):
+        # A wrapped line goes on in lower case; after a word or two (a
+        # button, a badge) a lower-case line is an item of its own.
+        return len(stripped) >= CONTINUED_MIN_CHARS
+    return len(stripped) >= WRAP_MIN_CHARS and not stripped.endswith(_SENTENCE_END)
+
+
+def _quote_open(text: str) -> bool:
+    curly = sum(text.count(c) for c in _OPENING) - sum(text.count(c) for c in _CLOSING)
+    return curly > 0 or text.count('"') % 2 == 1
+
+
+def split_items(para: Para, stands_alone: Callable[[str], bool] = lambda _line: False) -> list[Para]:
+    """A paragraph as the items its lines are: lines that go on with the
+    line before stay together, any other line is an item of its own (the
+    first keeps the paragraph's blank lines before it), and so is a line
+    that ``stands_alone`` (a byline or a date under a long title)."""
+    items: list[list[str]] = []
+    for line in para.lines:
+        if items and not stands_alone(line) and continues(" ".join(items[-1]), line):
+            items[-1].append(line)
+        else:
+            items.append([line])
+    out, start = [], para.start
+    for n, lines in enumerate(items):
+        out.append(Para(tuple(lines), start, para.blank_before if n == 0 else 0))
+        start += len(lines)
+    return out
