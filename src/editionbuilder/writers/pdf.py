@@ -31,11 +31,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
+from weasyprint.layout import block as wblock
+from weasyprint.layout.percent import resolve_one_percentage
 from weasyprint.logger import LOGGER, PROGRESS_LOGGER
+from weasyprint.text import line_break as wlines
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
@@ -44,7 +48,7 @@ from ..diagnostics import Diagnostics, OutputError, RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from ..options import PrintOptions
-from . import WriteContext, html, pagelist, pagesetup, printview
+from . import WriteContext, html, linebreak, pagelist, pagesetup, printview
 from .view import Medium
 
 Progress = Callable[[str], None]
@@ -380,7 +384,7 @@ def render_document(
     """Lay out ``job``; WeasyPrint's warnings become diagnostics, and the
     book's page count so far goes to ``progress`` (every ``PAGE_STEP``
     pages; ``first_page``: the book's page the document begins on)."""
-    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error():
+    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error(), _even_spacing():
         styles = _styles(job)
         # Colour profiles are made anew for each document: WeasyPrint writes
         # a profile's bytes from its object, and a second writing of one
@@ -405,6 +409,161 @@ def render_document(
         options = {k: v for k, v in _write_options(job).items() if k != "finisher"}
         rendered = document.render(stylesheets=css, font_config=styles.fonts, color_profiles=profiles, **options)
     return Rendered(rendered, job, diagnostics)
+
+
+# --------------------------------------------------------------------------
+# Even word spacing: each justified paragraph's breaks chosen as a whole
+# --------------------------------------------------------------------------
+
+# WeasyPrint breaks lines greedily (layout/inline.py). While a document is
+# laid out, ``_even_spacing`` wraps the function that lays out the lines of
+# a block (``iter_line_boxes``, as layout/block.py calls it): before the
+# first line of a justified paragraph, its text boxes are measured with
+# WeasyPrint's own shaping (Pango over HarfBuzz, the embedded faces), the
+# breaks chosen by ``linebreak.plan`` and written into the boxes' text
+# (no-break spaces, soft hyphens), so the greedy breaker finds no other
+# break and lays out the chosen lines. Only the boxes change: the HTML and
+# the EPUB are untouched. The internals it relies on are WeasyPrint 70's;
+# with another major version the paragraphs are broken greedily, as before.
+_PLANNED_ENGINE = "70"
+
+
+class _Unplannable(Exception):
+    """Inline content the breaker does not model (an inline block, an image,
+    a preserved line break, text that does not wrap): broken greedily."""
+
+
+@dataclass
+class _Paragraphs:
+    """One document's planned paragraphs: the line box's id -> the width
+    its plan was made for and every text box's original text and style."""
+
+    context: object
+    shaper: _Shaper
+    done: dict[int, tuple[float, list[tuple[Any, str, Any]]]] = field(default_factory=dict)
+
+
+class _Shaper:
+    """Widths of text in a box's style, shaped by Pango as WeasyPrint shapes
+    it (``Measure`` of ``linebreak``); fonts are keyed by their style."""
+
+    def __init__(self) -> None:
+        self.styles: dict[str, object] = {}
+        self.widths: dict[tuple[str, str], float] = {}
+        self.context: object = None
+
+    def font(self, style) -> str:
+        key = wlines._font_style_cache_key(style, include_size=True) + repr(
+            (style["letter_spacing"], style["word_spacing"])
+        )
+        self.styles.setdefault(key, style)
+        return key
+
+    def __call__(self, text: str, font) -> float:
+        width = self.widths.get((font, text))
+        if width is None:
+            style = self.styles[font]
+            layout = wlines.create_layout(text, style, self.context, None, 0)
+            line, _ = layout.get_first_line()
+            width = self.widths[(font, text)] = wlines.line_size(line, style)[0]
+            layout.deactivate()
+        return width
+
+
+@contextmanager
+def _even_spacing() -> Iterator[None]:
+    """Lay out justified paragraphs with ``linebreak``'s breaks (above)."""
+    original = wblock.iter_line_boxes
+    if weasyprint.__version__.split(".")[0] != _PLANNED_ENGINE:
+        yield
+        return
+    state = _Paragraphs(None, _Shaper())
+
+    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, containing_block, *args):
+        if skip_stack is None:
+            state.shaper.context = context
+            _plan(state, box, containing_block)
+        return original(context, box, position_y, bottom_space, skip_stack, containing_block, *args)
+
+    wblock.iter_line_boxes = iter_line_boxes
+    try:
+        yield
+    finally:
+        wblock.iter_line_boxes = original
+
+
+def _plan(state: _Paragraphs, linebox, block) -> None:
+    """Choose the breaks of ``linebox`` (a justified block's lines) and write
+    them into its text boxes; once per width it is laid out at."""
+    width = block.width
+    if block.style["text_align_all"] != "justify" or not isinstance(width, (int, float)) or width <= 0:
+        return
+    done = state.done.get(id(linebox))
+    if done is not None:
+        if done[0] == width:
+            return
+        for text_box, text, style in done[1]:  # laid out at another width: plan again
+            text_box.text, text_box.style = text, style
+    try:
+        pieces = list(_runs(linebox, state.shaper))
+    except _Unplannable:
+        state.done[id(linebox)] = (width, [])
+        return
+    resolve_one_percentage(linebox, "text_indent", width)
+    joined = "".join(run.text for _, run in pieces)
+    attrs = wlines.get_log_attrs(joined, linebox.style["lang"])
+    paragraph = linebreak.Paragraph(
+        runs=tuple(run for _, run in pieces),
+        first_width=width - linebox.text_indent,
+        width=width,
+        opportunities=frozenset(i for i in range(1, len(joined)) if attrs[i].is_line_break),
+        limits=tuple(linebox.style["hyphenate_limit_chars"]),
+    )
+    texts = linebreak.plan(paragraph, state.shaper)
+    originals: list[tuple[Any, str, Any]] = []
+    if texts is not None:
+        for (text_box, _), text in zip(pieces, texts, strict=True):
+            if text_box is None:
+                continue
+            originals.append((text_box, text_box.text, text_box.style))
+            # Manual: the breaker's soft hyphens are the only hyphenations.
+            text_box.style = text_box.style.copy()
+            text_box.style["hyphens"] = "manual"
+            text_box.text = text
+    state.done[id(linebox)] = (width, originals)
+
+
+def _runs(box, shaper: _Shaper) -> Iterator[tuple[Any, linebreak.Run]]:
+    """The in-flow inline content of ``box`` in order: each text box as a
+    run, and the sides of inline elements as fixed widths."""
+    for child in box.children:
+        if not child.is_in_normal_flow():
+            continue  # a footnote, a float: set elsewhere
+        if isinstance(child, wboxes.TextBox):
+            style = child.style
+            if style["white_space"] != "normal" or any(c in child.text for c in "\n\t\u00ad\u200b"):
+                raise _Unplannable
+            lang = style["lang"] if style["hyphens"] == "auto" and style["lang"] else ""
+            yield child, linebreak.Run(child.text, shaper.font(style), lang)
+        elif isinstance(child, wboxes.InlineBox):
+            yield None, linebreak.Run(width=_side(child.style, "left"))
+            yield from _runs(child, shaper)
+            yield None, linebreak.Run(width=_side(child.style, "right"))
+        else:
+            raise _Unplannable
+
+
+def _side(style, side: str) -> float:
+    """An inline element's margin, border and padding on one side, in px."""
+    total = float(style[f"border_{side}_width"] or 0)
+    for name in (f"margin_{side}", f"padding_{side}"):
+        value = style[name]
+        if value == "auto" or getattr(value, "value", 0) == 0:
+            continue
+        if getattr(value, "unit", None) != "px":
+            raise _Unplannable
+        total += value.value
+    return total
 
 
 @dataclass(frozen=True)
