@@ -346,6 +346,9 @@ class _FlowText:
             yield from self._texts(child)
 
     def _add_line(self, line: str) -> None:
+        # A soft hyphen is kept in the text of a line hyphenated at it
+        # (before the hyphen the layout adds) and draws nothing.
+        line = line.replace(linebreak.SOFT_HYPHEN, "")
         end = line.rstrip()
         # Broken by the layout with a hyphen it added ("pro-|duced"), or
         # after a word's own hyphen ("self-|restraining"): the word goes on.
@@ -435,12 +438,10 @@ class _Unplannable(Exception):
 
 @dataclass
 class _Paragraphs:
-    """One document's planned paragraphs: the line box's id -> the width
-    its plan was made for and every text box's original text and style."""
+    """One document's planned paragraphs, by their line box's id."""
 
-    context: object
     shaper: _Shaper
-    done: dict[int, tuple[float, list[tuple[Any, str, Any]]]] = field(default_factory=dict)
+    done: dict[int, _Planned] = field(default_factory=dict)
 
 
 class _Shaper:
@@ -477,7 +478,7 @@ def _even_spacing() -> Iterator[None]:
     if weasyprint.__version__.split(".")[0] != _PLANNED_ENGINE:
         yield
         return
-    state = _Paragraphs(None, _Shaper())
+    state = _Paragraphs(_Shaper())
 
     def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, containing_block, *args):
         if skip_stack is None:
@@ -500,42 +501,76 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
         return
     done = state.done.get(id(linebox))
     if done is not None:
-        if done[0] == width:
+        if done.width == width:
             return
-        for text_box, text, style in done[1]:  # laid out at another width: plan again
-            text_box.text, text_box.style = text, style
+        done.restore()  # laid out at another width: plan again
     try:
-        pieces = list(_runs(linebox, state.shaper))
+        pieces = list(_runs(linebox, linebox, state.shaper))
     except _Unplannable:
-        state.done[id(linebox)] = (width, [])
+        state.done[id(linebox)] = _Planned(width)
         return
     resolve_one_percentage(linebox, "text_indent", width)
-    joined = "".join(run.text for _, run in pieces)
+    joined = "".join(run.text for _, _, run in pieces)
     attrs = wlines.get_log_attrs(joined, linebox.style["lang"])
+    total, left, right = linebox.style["hyphenate_limit_chars"]
     paragraph = linebreak.Paragraph(
-        runs=tuple(run for _, run in pieces),
+        runs=tuple(run for _, _, run in pieces),
         first_width=width - linebox.text_indent,
         width=width,
         opportunities=frozenset(i for i in range(1, len(joined)) if attrs[i].is_line_break),
-        limits=tuple(linebox.style["hyphenate_limit_chars"]),
+        limits=(total, left, right),
     )
-    texts = linebreak.plan(paragraph, state.shaper)
-    originals: list[tuple[Any, str, Any]] = []
-    if texts is not None:
-        for (text_box, _), text in zip(pieces, texts, strict=True):
-            if text_box is None:
+    planned = state.done[id(linebox)] = _Planned(width)
+    breaks = linebreak.plan(paragraph, state.shaper)
+    if breaks is not None:
+        for r, (text_box, parent, run) in enumerate(pieces):
+            if text_box is not None:
+                planned.write(text_box, parent, breaks.pieces(r, run.text), state.shaper(" ", run.font))
+
+
+@dataclass
+class _Planned:
+    """A paragraph planned for a width: its text boxes' original texts and
+    styles, and the original children of the boxes holding them."""
+
+    width: float
+    boxes: list[tuple[Any, str, Any]] = field(default_factory=list)
+    parents: list[tuple[Any, Any]] = field(default_factory=list)
+
+    def write(self, text_box, parent, pieces: Sequence[tuple[str, bool]], space: float) -> None:
+        """Set ``text_box`` as ``pieces`` (text, set with narrower spaces), a
+        text box each; the breaker's soft hyphens are the only hyphenations."""
+        style = text_box.style
+        self.boxes.append((text_box, text_box.text, style))
+        boxes: list[Any] = []
+        for text, narrow in pieces:
+            if not text:
                 continue
-            originals.append((text_box, text_box.text, text_box.style))
-            # Manual: the breaker's soft hyphens are the only hyphenations.
-            text_box.style = text_box.style.copy()
-            text_box.style["hyphens"] = "manual"
-            text_box.text = text
-    state.done[id(linebox)] = (width, originals)
+            box = text_box.copy_with_text(text) if boxes else text_box
+            box.text, box.style = text, style.copy()
+            box.style["hyphens"] = "manual"
+            if narrow:
+                box.style["word_spacing"] = float(box.style["word_spacing"] or 0) - linebreak.SHRINK * space
+            boxes.append(box)
+        if len(boxes) > 1:
+            self.parents.append((parent, parent.children))
+            children = list(parent.children)
+            at = next(i for i, child in enumerate(children) if child is text_box)
+            parent.children = [*children[:at], *boxes, *children[at + 1 :]]
+
+    def restore(self) -> None:
+        for parent, children in reversed(self.parents):
+            parent.children = children
+        for text_box, text, style in self.boxes:
+            text_box.text, text_box.style = text, style
+        self.boxes.clear()
+        self.parents.clear()
 
 
-def _runs(box, shaper: _Shaper) -> Iterator[tuple[Any, linebreak.Run]]:
-    """The in-flow inline content of ``box`` in order: each text box as a
-    run, and the sides of inline elements as fixed widths."""
+def _runs(box, parent, shaper: _Shaper) -> Iterator[tuple[Any, Any, linebreak.Run]]:
+    """The in-flow inline content of ``box`` in order: each text box (with
+    the box holding it) as a run, and the sides of inline elements as fixed
+    widths."""
     for child in box.children:
         if not child.is_in_normal_flow():
             continue  # a footnote, a float: set elsewhere
@@ -544,11 +579,11 @@ def _runs(box, shaper: _Shaper) -> Iterator[tuple[Any, linebreak.Run]]:
             if style["white_space"] != "normal" or any(c in child.text for c in "\n\t\u00ad\u200b"):
                 raise _Unplannable
             lang = style["lang"] if style["hyphens"] == "auto" and style["lang"] else ""
-            yield child, linebreak.Run(child.text, shaper.font(style), lang)
+            yield child, box, linebreak.Run(child.text, shaper.font(style), lang)
         elif isinstance(child, wboxes.InlineBox):
-            yield None, linebreak.Run(width=_side(child.style, "left"))
-            yield from _runs(child, shaper)
-            yield None, linebreak.Run(width=_side(child.style, "right"))
+            yield None, box, linebreak.Run(width=_side(child.style, "left"))
+            yield from _runs(child, child, shaper)
+            yield None, box, linebreak.Run(width=_side(child.style, "right"))
         else:
             raise _Unplannable
 

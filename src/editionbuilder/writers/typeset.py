@@ -461,7 +461,7 @@ def _code_digest() -> str:
         # A part's warnings are kept by code name and read back through the
         # catalogue: a part cached under another catalogue is typeset again.
         h.update(repr(codes.CATALOGUE).encode())
-        for name in ("pdf.py", "typeset.py", "pagelist.py", "pagesetup.py"):
+        for name in ("pdf.py", "linebreak.py", "typeset.py", "pagelist.py", "pagesetup.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         _DIGEST.append(h.hexdigest())
     return _DIGEST[0]
