@@ -423,8 +423,9 @@ def render_document(
 # a block (``iter_line_boxes``, as layout/block.py calls it): before the
 # first line of a justified paragraph, its text boxes are measured with
 # WeasyPrint's own shaping (Pango over HarfBuzz, the embedded faces), the
-# breaks chosen by ``linebreak.plan`` and written into the boxes' text
-# (no-break spaces, soft hyphens), so the greedy breaker finds no other
+# breaks chosen by ``linebreak.plan`` and written into the boxes (no-break
+# spaces, soft hyphens, and the text before the last line cut into a box of
+# its own with narrower word spacing), so the greedy breaker finds no other
 # break and lays out the chosen lines. Only the boxes change: the HTML and
 # the EPUB are untouched. The internals it relies on are WeasyPrint 70's;
 # with another major version the paragraphs are broken greedily, as before.
@@ -505,7 +506,7 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
             return
         done.restore()  # laid out at another width: plan again
     try:
-        pieces = list(_runs(linebox, linebox, state.shaper))
+        pieces = list(_runs(linebox, state.shaper))
     except _Unplannable:
         state.done[id(linebox)] = _Planned(width)
         return
@@ -567,7 +568,7 @@ class _Planned:
         self.parents.clear()
 
 
-def _runs(box, parent, shaper: _Shaper) -> Iterator[tuple[Any, Any, linebreak.Run]]:
+def _runs(box, shaper: _Shaper) -> Iterator[tuple[Any, Any, linebreak.Run]]:
     """The in-flow inline content of ``box`` in order: each text box (with
     the box holding it) as a run, and the sides of inline elements as fixed
     widths."""
@@ -582,7 +583,7 @@ def _runs(box, parent, shaper: _Shaper) -> Iterator[tuple[Any, Any, linebreak.Ru
             yield child, box, linebreak.Run(child.text, shaper.font(style), lang)
         elif isinstance(child, wboxes.InlineBox):
             yield None, box, linebreak.Run(width=_side(child.style, "left"))
-            yield from _runs(child, child, shaper)
+            yield from _runs(child, shaper)
             yield None, box, linebreak.Run(width=_side(child.style, "right"))
         else:
             raise _Unplannable
