@@ -508,7 +508,7 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
     try:
         pieces = list(_runs(linebox, state.shaper))
     except _Unplannable:
-        state.done[id(linebox)] = _Planned(width)
+        state.done[id(linebox)] = _Planned(width, linebox)
         return
     resolve_one_percentage(linebox, "text_indent", width)
     joined = "".join(run.text for _, _, run in pieces)
@@ -521,7 +521,7 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
         opportunities=frozenset(i for i in range(1, len(joined)) if attrs[i].is_line_break),
         limits=(total, left, right),
     )
-    planned = state.done[id(linebox)] = _Planned(width)
+    planned = state.done[id(linebox)] = _Planned(width, linebox)
     breaks = linebreak.plan(paragraph, state.shaper)
     if breaks is not None:
         for r, (text_box, parent, run) in enumerate(pieces):
@@ -532,9 +532,12 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
 @dataclass
 class _Planned:
     """A paragraph planned for a width: its text boxes' original texts and
-    styles, and the original children of the boxes holding them."""
+    styles, and the original children of the boxes holding them. It keeps
+    its line box alive: paragraphs are known by the box's id, which a box
+    made and dropped during layout would otherwise pass on to another."""
 
     width: float
+    linebox: Any
     boxes: list[tuple[Any, str, Any]] = field(default_factory=list)
     parents: list[tuple[Any, Any]] = field(default_factory=list)
 
