@@ -570,7 +570,10 @@ def test_justified_lines_are_evenly_spaced(books, key):
     print(f"\n{key}: {spacing}, hyphenated {hyphens['share']:.1%}, tightest {tightest:.3f} em")
     assert spacing["justified_lines"] > 200
     assert spacing["over_limit_share"] <= 0.03
-    assert spacing["max_em"] < 0.6
+    # A paragraph on a page whose note went astray is set greedily again
+    # (writers/typeset.py) to keep the note with its call: its lines may
+    # reach a little past the breaker's widest.
+    assert spacing["max_em"] < 0.65
     assert spacing["median_em"] < 0.28
     assert tightest > 0.2 * (1 - 0.34)
     assert hyphens["share"] <= 0.09

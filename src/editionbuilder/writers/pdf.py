@@ -138,6 +138,9 @@ class PdfJob:
     variant: str = ""
     geometry: pagesetup.PageGeometry | None = None
     part_css: str = ""  # a stylesheet of this document's own, parsed for it alone
+    # Paragraphs (``text_key``) that keep WeasyPrint's greedy breaks: a
+    # second layout's remedy for a note set off its call's page.
+    greedy: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +198,23 @@ class Rendered:
             c for page in self.document.pages for c in page._page_box.children if isinstance(c, wboxes.FootnoteAreaBox)
         )
         return max((len(area.children) for area in areas), default=0)
+
+    def paragraphs_on(self, numbers: set[int]) -> frozenset[tuple[str, str]]:
+        """The paragraphs (``text_key``) with lines on pages ``numbers`` (of the file)."""
+        found: set[tuple[str, str]] = set()
+
+        def walk(box) -> None:
+            children = getattr(box, "children", ()) or ()
+            if any(isinstance(c, wboxes.LineBox) for c in children):
+                found.add(text_key(getattr(box, "element", None)))
+            for child in children:
+                if not isinstance(child, wboxes.LineBox):
+                    walk(child)
+
+        for number, page in enumerate(self.document.pages, start=1):
+            if number in numbers:
+                walk(page._page_box)
+        return frozenset(found)
 
     def misplaced_notes(self) -> list[MisplacedNote]:
         """Every footnote set on another page than its call's, from the
@@ -387,7 +407,7 @@ def render_document(
     """Lay out ``job``; WeasyPrint's warnings become diagnostics, and the
     book's page count so far goes to ``progress`` (every ``PAGE_STEP``
     pages; ``first_page``: the book's page the document begins on)."""
-    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error(), _even_spacing():
+    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error(), _even_spacing(job.greedy):
         styles = _styles(job)
         # Colour profiles are made anew for each document: WeasyPrint writes
         # a profile's bytes from its object, and a second writing of one
@@ -442,6 +462,7 @@ class _Paragraphs:
     """One document's planned paragraphs, by their line box's id."""
 
     shaper: _Shaper
+    greedy: frozenset[tuple[str, str]] = frozenset()  # paragraphs broken greedily (``text_key``)
     done: dict[int, _Planned] = field(default_factory=dict)
 
 
@@ -473,13 +494,14 @@ class _Shaper:
 
 
 @contextmanager
-def _even_spacing() -> Iterator[None]:
-    """Lay out justified paragraphs with ``linebreak``'s breaks (above)."""
+def _even_spacing(greedy: frozenset[tuple[str, str]] = frozenset()) -> Iterator[None]:
+    """Lay out justified paragraphs with ``linebreak``'s breaks (above), but
+    for the paragraphs of ``greedy`` (``text_key``)."""
     original = wblock.iter_line_boxes
     if weasyprint.__version__.split(".")[0] != _PLANNED_ENGINE:
         yield
         return
-    state = _Paragraphs(_Shaper())
+    state = _Paragraphs(_Shaper(), greedy)
 
     def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, containing_block, *args):
         if skip_stack is None:
@@ -506,6 +528,8 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
             return
         done.restore()  # laid out at another width: plan again
     try:
+        if state.greedy and text_key(linebox.element) in state.greedy:
+            raise _Unplannable
         pieces = list(_runs(linebox, state.shaper))
     except _Unplannable:
         state.done[id(linebox)] = _Planned(width, linebox)
@@ -590,6 +614,18 @@ def _runs(box, shaper: _Shaper) -> Iterator[tuple[Any, Any, linebreak.Run]]:
             yield None, box, linebreak.Run(width=_side(child.style, "right"))
         else:
             raise _Unplannable
+
+
+TEXT_KEY_CHARS = 80
+
+
+def text_key(element) -> tuple[str, str]:
+    """A paragraph known in any layout of the same HTML: its tag and the
+    opening of its text (two paragraphs opening alike are both matched,
+    which only costs evenness)."""
+    if element is None:
+        return ("", "")
+    return (str(element.tag), "".join(element.itertext())[:TEXT_KEY_CHARS])
 
 
 def _side(style, side: str) -> float:

@@ -278,6 +278,17 @@ class _Typesetter:
             other = self._render(source, own + f"#{key} {{ columns: 1; }}\n", Diagnostics(), first_folio)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced = other, other.misplaced_notes()
+        if misplaced and key != FRONT_KEY:
+            # Still a note off its page: the paragraph breaker's lines on
+            # the call's page may be what WeasyPrint cannot fit with the note
+            # (it moves a page's notes on to keep a paragraph's lines
+            # together). The paragraphs of the call's and the note's pages
+            # broken greedily, as WeasyPrint breaks lines, are kept if fewer
+            # notes go astray.
+            pages = {m.call_page for m in misplaced}
+            greedy = self._render(source, own, Diagnostics(), first_folio, rendered.paragraphs_on(pages))
+            if len(greedy.misplaced_notes()) < len(misplaced):
+                rendered, misplaced = greedy, greedy.misplaced_notes()
         for page, text in rendered.overflowing_text():
             shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
             message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
@@ -299,7 +310,14 @@ class _Typesetter:
             tuple((d.code, d.message) for d in diags.items),
         )
 
-    def _render(self, source: str, own: str, diags: Diagnostics, first_folio: int) -> Rendered:
+    def _render(
+        self,
+        source: str,
+        own: str,
+        diags: Diagnostics,
+        first_folio: int,
+        greedy: frozenset[tuple[str, str]] = frozenset(),
+    ) -> Rendered:
         p = self.profile
         job = PdfJob(
             source,
@@ -311,6 +329,7 @@ class _Typesetter:
             p.variant,
             self.g,
             own,
+            greedy,
         )
         return render_document(job, diags, self.ctx.progress, max(first_folio, 1))
 
