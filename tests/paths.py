@@ -44,3 +44,19 @@ def seed_references() -> list[Reference]:
         for n in range(79, 142)
         if lines[n - 1].strip()
     ]
+
+
+def bench_typography():
+    """bench/typography.py, the measurer of the print's typography, as a
+    module (the bench folder is no package)."""
+    import importlib.util
+    import sys
+
+    name = "bench_typography"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / "typography.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses look their module up
+        spec.loader.exec_module(module)
+    return sys.modules[name]

@@ -195,8 +195,11 @@ def starts_alike(page: list[str], marker: Marker) -> str:
     with the end of a word hyphenated on the page before: that word
     belongs to the page where it begins, so its marker follows it. A page
     may also begin within a link's text: its marker stands before the link
-    (never inside it), and the page begins with one of the link's words."""
+    (never inside it), and the page begins with one of the link's words.
+    The folio at its foot is no word of the text."""
     expected = marker.after
+    if page and re.fullmatch(r"\d+|[ivxlc]+", page[-1]):
+        page = page[:-1]  # the folio: on a page of one line, it would be compared as text
     for skip in (0, 1, 2):
         got = norm(uncall(words_of(page[skip:])))
         k = min(len(expected), len(got))

@@ -287,8 +287,19 @@ class _Typesetter:
             other = self._render(source, column, Diagnostics(), first_folio)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced, own = other, other.misplaced_notes(), column
+        greedy: frozenset[tuple[str, str]] = frozenset()
+        if misplaced and key != FRONT_KEY:
+            # Still a note off its page: the paragraph breaker's lines on
+            # the call's page may be what WeasyPrint cannot fit with the note
+            # (it moves a page's notes on to keep a paragraph's lines
+            # together). The paragraphs of the call's page broken greedily,
+            # as WeasyPrint breaks lines, are kept if fewer notes go astray.
+            calling = rendered.paragraphs_on({m.call_page for m in misplaced})
+            other = self._render(source, own, Diagnostics(), first_folio, calling)
+            if len(other.misplaced_notes()) < len(misplaced):
+                rendered, misplaced, greedy = other, other.misplaced_notes(), calling
         if self.profile.recto_openings and key != FRONT_KEY:
-            rendered, misplaced = self._mend_recto_feet(source, own, first_folio, rendered, misplaced)
+            rendered, misplaced = self._mend_recto_feet(source, own, first_folio, rendered, misplaced, greedy)
         for page, text in rendered.overflowing_text():
             shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
             message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
@@ -311,7 +322,13 @@ class _Typesetter:
         )
 
     def _mend_recto_feet(
-        self, source: str, own: str, first_folio: int, rendered: Rendered, misplaced: list
+        self,
+        source: str,
+        own: str,
+        first_folio: int,
+        rendered: Rendered,
+        misplaced: list,
+        greedy: frozenset[tuple[str, str]] = frozenset(),
     ) -> tuple[Rendered, list]:
         """Lay the part out again while a recto ends in a broken word
         (``pagefoot``), its paragraph unhyphenated, as long as that leaves
@@ -322,14 +339,21 @@ class _Typesetter:
             if not breaks:
                 break
             extra += pagefoot.no_hyphens_css(rendered.document, breaks)
-            other = self._render(source, own + extra, Diagnostics(), first_folio)
+            other = self._render(source, own + extra, Diagnostics(), first_folio, greedy)
             found = pagefoot.recto_foot_breaks(other.document, first_folio)
             if len(found) >= len(breaks) or len(other.misplaced_notes()) > len(misplaced):
                 break
             rendered, misplaced, breaks = other, other.misplaced_notes(), found
         return rendered, misplaced
 
-    def _render(self, source: str, own: str, diags: Diagnostics, first_folio: int) -> Rendered:
+    def _render(
+        self,
+        source: str,
+        own: str,
+        diags: Diagnostics,
+        first_folio: int,
+        greedy: frozenset[tuple[str, str]] = frozenset(),
+    ) -> Rendered:
         p = self.profile
         job = PdfJob(
             source,
@@ -341,6 +365,7 @@ class _Typesetter:
             p.variant,
             self.g,
             own,
+            greedy,
         )
         return render_document(job, diags, self.ctx.progress, max(first_folio, 1))
 
@@ -491,7 +516,7 @@ def _code_digest() -> str:
         # A part's warnings are kept by code name and read back through the
         # catalogue: a part cached under another catalogue is typeset again.
         h.update(repr(codes.CATALOGUE).encode())
-        for name in ("pdf.py", "typeset.py", "pagelist.py", "pagesetup.py", "pagefoot.py"):
+        for name in ("pdf.py", "linebreak.py", "typeset.py", "pagelist.py", "pagesetup.py", "pagefoot.py"):
             h.update((Path(__file__).parent / name).read_bytes())
         _DIGEST.append(h.hexdigest())
     return _DIGEST[0]

@@ -1,0 +1,426 @@
+"""Paragraph-level line breaking: Knuth and Plass's total fit.
+
+WeasyPrint breaks lines one at a time, each as full as it can be: a long
+word that does not fit leaves its line wide open. This module chooses all
+the breaks of a paragraph together, minimising the sum of every line's
+demerits (D. E. Knuth and M. F. Plass, "Breaking Paragraphs into Lines",
+Software: Practice and Experience 11, 1981), as TeX does.
+
+A paragraph is a sequence of runs of text, each in one font, as the engine
+will shape them (``Run``); ``plan`` measures them through a function of the
+engine's (``Measure``, so the widths are the shaped widths of the embedded
+font), chooses the breaks, and returns each run's text rewritten so that a
+greedy breaker can only break there:
+
+- a space where no line ends becomes a no-break space (U+00A0), which
+  WeasyPrint stretches like a space when it justifies a line;
+- a word hyphenated at a line's end gets a soft hyphen (U+00AD) at the break,
+  which the engine sets as its hyphenate character there and nowhere else.
+
+WeasyPrint only stretches spaces to justify a line, never shrinks them.
+So every line but the last is set with spaces narrower by ``SHRINK`` of
+their width (CSS ``word-spacing``, on the text before the last line:
+``Breaks.pieces``), and the last, which is not justified, with the face's
+own: justification then stretches each full line to the measure, so a line
+may come out up to that much tighter than the face's space, as TeX's glue
+shrinks. A line is judged by how far its spaces stretch or shrink: by
+``STRETCH`` of a space's width is a ratio of 1, by ``SHRINK`` a ratio of -1,
+each badness 100 (TeX's measure, 100 |r|³), the edge of what an editor
+accepts. Three passes, as in TeX: without hyphenation, then with it, each
+within ``TOLERANCE``; and when no breaks keep every line within it (a line
+of few spaces before a word that cannot be hyphenated), the least bad
+breaks. Never more than ``MAX_HYPHEN_RUN`` hyphenated lines in a row.
+
+The engine may also break after a hyphen or a dash of the text itself.
+Those opportunities are kept, so a greedy breaker given the rewritten text
+breaks at a planned break only if the text up to the next such opportunity
+does not fit on the line: a break where it would is not a candidate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pyphen
+
+Measure = Callable[[str, Hashable], float]  # (text, font key) -> its shaped width
+
+NBSP = "\u00a0"
+SOFT_HYPHEN = "\u00ad"
+HYPHEN = "\u2010"  # WeasyPrint's hyphenate-character: its width is a hyphenated line's extra
+
+# A space stretches by its own width (the 0.2 em of EB Garamond's space to
+# 0.4 em) and shrinks by a third of it, as Computer Modern's space does in
+# TeX (3.33 pt, shrinking by 1.11 pt), each at badness 100.
+STRETCH = 1.0
+SHRINK = 0.33
+TOLERANCE = 99  # the worst badness a line may have in the first two passes (ratio 0.997)
+MARGIN = 0.05  # px: a planned line is this much shorter than the measure, rounding aside
+LINE_PENALTY = 10  # TeX's \linepenalty: fewer lines are better
+HYPHEN_PENALTY = 200  # TeX's \hyphenpenalty
+EXPLICIT_PENALTY = 50  # TeX's \exhyphenpenalty: a break after a hyphen or dash of the text
+DOUBLE_HYPHEN_DEMERITS = 10000  # TeX's \doublehyphendemerits
+FINAL_HYPHEN_DEMERITS = 5000  # TeX's \finalhyphendemerits: the last full line hyphenated
+ADJACENT_DEMERITS = 10000  # TeX's \adjdemerits: lines of fitness classes two apart
+MAX_HYPHEN_RUN = 2  # hyphenated lines in a row, at most
+AWFUL = 10000  # badness of a line that cannot stretch enough (TeX's "awful_bad")
+
+# A word the breaker may hyphenate: letters only (an apostrophe, a digit or
+# a mark ends it), as pyphen's patterns know words.
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """A piece of a paragraph's inline content, in reading order: ``text`` in
+    one font (``font``: the key ``Measure`` takes), or a fixed ``width`` with
+    no text (an inline element's margin, border and padding). ``lang`` is the
+    pyphen language to hyphenate with ("" for none)."""
+
+    text: str = ""
+    font: Hashable = None
+    lang: str = ""
+    width: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph to break: its runs, the width of its first line (less a
+    text indent) and of the others, and where the engine may break: indices
+    into the runs' texts joined, before which a line may begin. ``limits``:
+    the shortest word hyphenated and the fewest letters left before and after
+    the break (CSS ``hyphenate-limit-chars``)."""
+
+    runs: tuple[Run, ...]
+    first_width: float
+    width: float
+    opportunities: frozenset[int]
+    limits: tuple[int, int, int] = (6, 3, 3)
+
+
+@dataclass(slots=True)
+class _Item:
+    """One item of Knuth and Plass's model: a box (``kind`` "box"), glue
+    ("glue": a space; ``breakable`` unless it is a no-break space) or a
+    penalty ("penalty": a possible break, ``flagged`` when it hyphenates).
+    ``at``: the run and the index in its text the item stands for."""
+
+    kind: str
+    width: float = 0.0
+    stretch: float = 0.0
+    shrink: float = 0.0
+    penalty: float = 0.0
+    flagged: bool = False
+    breakable: bool = False
+    at: tuple[int, int] = (0, 0)
+
+
+@dataclass(slots=True)
+class _Node:
+    """A feasible break, and the best way found to reach it."""
+
+    index: int  # of the item broken at (-1: the paragraph's start)
+    fitness: int
+    run: int  # hyphenated lines in a row ending here
+    demerits: float
+    width: float  # sums of the items before the line that follows starts
+    stretch: float
+    shrink: float
+    previous: _Node | None = field(default=None, repr=False)
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Breaks:
+    """A paragraph's chosen breaks, as its runs' texts rewritten (``texts``),
+    and where its last line begins: ``last`` is (run, index in the run's
+    original text); the text before it is set with its spaces narrower by
+    ``SHRINK`` of their width, the last line with the face's own."""
+
+    texts: tuple[str, ...]
+    last: tuple[int, int]
+
+    def pieces(self, r: int, original: str) -> tuple[tuple[str, bool], ...]:
+        """Run ``r``'s rewritten text cut where the last line begins: each
+        piece, and whether it is set with narrower spaces (before the last
+        line)."""
+        run, at = self.last
+        text = self.texts[r]
+        if r != run or at <= 0:
+            return ((text, r < run),)
+        cut = _rewritten_index(original, text, at)
+        return ((text[:cut], True), (text[cut:], False))
+
+
+def plan(paragraph: Paragraph, measure: Measure) -> Breaks | None:
+    """The best breaks found for ``paragraph``, or None when it has no break
+    to make (it fits on one line) or no breaks keep every line within the
+    measure (a word wider than the line)."""
+    items = _items(paragraph, measure, hyphenate=False)
+    nodes = _breaks(items, paragraph, TOLERANCE)
+    if nodes is None:
+        items = _items(paragraph, measure, hyphenate=True)
+        nodes = _breaks(items, paragraph, TOLERANCE) or _breaks(items, paragraph, float("inf"))
+    if not nodes or len(nodes) < 2:
+        return None
+    chosen = {n.index for n in nodes}
+    return Breaks(_rewrite(paragraph, items, chosen), _last_line(items, nodes[-2].index, len(paragraph.runs)))
+
+
+def _last_line(items: Sequence[_Item], b: int, runs: int) -> tuple[int, int]:
+    """Where the narrower spaces end, the last line breaking at item ``b``:
+    after the first space of the last line, a no-break space (or at the
+    paragraph's end when the last line has none). Not where the last line
+    begins: cut there, the text would give the engine a break between two
+    text boxes, where it sets no hyphen after a soft hyphen, and which it
+    does not find when it has to come back to it (a box inside an inline
+    element: WeasyPrint's ``can_break_inside`` looks inside each text box
+    only)."""
+    for item in items[b + 1 :]:
+        if item.kind == "glue" and item.at[0] < runs:
+            return item.at[0], item.at[1] + 1
+    return runs, 0
+
+
+def _rewritten_index(original: str, text: str, at: int) -> int:
+    """The index in ``text`` (``original`` with soft hyphens added and
+    spaces made no-break) of index ``at`` of ``original``."""
+    i = j = 0
+    while i < at:
+        if text[j] == SOFT_HYPHEN and original[i] != SOFT_HYPHEN:
+            j += 1
+            continue
+        i += 1
+        j += 1
+    return j
+
+
+def _items(paragraph: Paragraph, measure: Measure, hyphenate: bool) -> list[_Item]:
+    """The paragraph as boxes, glue and penalties, with TeX's closing glue
+    (infinitely stretchable) and forced break."""
+    items: list[_Item] = []
+    offset = 0
+    for r, run in enumerate(paragraph.runs):
+        if not run.text:
+            items.append(_Item("box", run.width, at=(r, 0)))
+            continue
+        space = measure(" ", run.font)
+        for m in re.finditer(r" |\u00a0|[^ \u00a0]+", run.text):
+            start = m.start()
+            if m.group() in (" ", NBSP):
+                breakable = m.group() == " " and offset + m.end() in paragraph.opportunities
+                glue = _Item("glue", space, space * STRETCH, space * SHRINK, breakable=breakable, at=(r, start))
+                items.append(glue)
+            else:
+                items.extend(_word(paragraph, run, r, start, offset, measure, hyphenate))
+        offset += len(run.text)
+    items.append(_Item("glue", 0.0, float("inf"), at=(len(paragraph.runs), 0)))
+    items.append(_Item("penalty", 0.0, penalty=-float("inf"), at=(len(paragraph.runs), 0)))
+    return items
+
+
+def _word(
+    paragraph: Paragraph, run: Run, r: int, start: int, offset: int, measure: Measure, hyphenate: bool
+) -> list[_Item]:
+    """A word of a run (text between spaces) as boxes, with a penalty where
+    the engine may break inside it (after a hyphen or dash of the text) and,
+    when ``hyphenate``, where pyphen may hyphenate it."""
+    text = run.text[start:].split(" ", 1)[0].split(NBSP, 1)[0]
+    cuts: dict[int, tuple[float, float, bool]] = {}  # index in text -> (width, penalty, flagged)
+    for i in range(len(text)):
+        at = offset + start + i
+        # Not the break after a space (that is the space's), but one inside
+        # the word or where it meets the run before it with no space.
+        if at in paragraph.opportunities and (i or not _after_space(paragraph, r, start)):
+            cuts[i] = (0.0, EXPLICIT_PENALTY, False)
+    if hyphenate and run.lang:
+        total, left, right = paragraph.limits
+        hyphen = measure(HYPHEN, run.font)
+        for m in _WORD.finditer(text):
+            if len(m.group()) >= total:
+                for p in _hyphen_points(run.lang, left, right, m.group()):
+                    cuts.setdefault(m.start() + p, (hyphen, HYPHEN_PENALTY, True))
+    items: list[_Item] = []
+    last, last_width = 0, 0.0
+    for i in sorted(cuts):
+        width = measure(text[:i], run.font)
+        items.append(_Item("box", width - last_width, at=(r, start + last)))
+        w, penalty, flagged = cuts[i]
+        items.append(_Item("penalty", w, penalty=penalty, flagged=flagged, at=(r, start + i)))
+        last, last_width = i, width
+    items.append(_Item("box", measure(text, run.font) - last_width, at=(r, start + last)))
+    return items
+
+
+def _after_space(paragraph: Paragraph, r: int, start: int) -> bool:
+    """Whether the text before index ``start`` of run ``r`` ends with a space
+    (or is the paragraph's start), through runs without text."""
+    if start:
+        return paragraph.runs[r].text[start - 1] in (" ", NBSP)
+    for run in reversed(paragraph.runs[:r]):
+        if run.text:
+            return run.text[-1] in (" ", NBSP)
+    return True
+
+
+@lru_cache(maxsize=8192)
+def _hyphen_points(lang: str, left: int, right: int, word: str) -> tuple[int, ...]:
+    dictionary = _dictionary(lang, left, right)
+    return tuple(dictionary.positions(word)) if dictionary else ()
+
+
+@lru_cache(maxsize=16)
+def _dictionary(lang: str, left: int, right: int) -> pyphen.Pyphen | None:
+    """pyphen's patterns for a BCP 47 tag, as WeasyPrint finds them (None: none)."""
+    found = pyphen.language_fallback(lang)
+    return pyphen.Pyphen(lang=found, left=left, right=right) if found else None
+
+
+def _breaks(items: Sequence[_Item], paragraph: Paragraph, tolerance: float) -> list[_Node] | None:
+    """The chosen breaks, first to last (the paragraph's end included), or
+    None when no breaks keep every line within ``tolerance``."""
+    sums = _sums(items)
+    after = _line_starts(items)
+    reach = _reach(items, sums)
+    active: dict[tuple[int, int, int], _Node] = {(-1, 1, 0): _Node(-1, 1, 0, 0.0, 0.0, 0.0, 0.0)}
+    for b, item in enumerate(items):
+        if not _legal(items, b):
+            continue
+        found: dict[tuple[int, int, int], _Node] = {}
+        last = item.penalty == -float("inf")
+        for key, node in list(active.items()):
+            measure = (paragraph.first_width if node.line == 0 else paragraph.width) - MARGIN
+            natural = sums[0][b] - node.width
+            tightest = natural - (sums[2][b] - node.shrink)  # as set, spaces narrower by SHRINK
+            if tightest > measure:
+                del active[key]  # every later break makes this line longer still
+                continue
+            width = natural + (item.width if item.kind == "penalty" else 0.0)
+            if last and natural > measure:
+                continue  # the last line is set with the face's own spaces
+            if width - (sums[2][b] - node.shrink) > measure:
+                continue
+            if not last and tightest + reach[b] <= measure + 2 * MARGIN:
+                continue  # a greedy breaker would go on to the next opportunity
+            ratio = _ratio(measure + MARGIN - width, sums[1][b] - node.stretch, sums[2][b] - node.shrink)
+            badness = 0.0 if last else _badness(ratio, tolerance)
+            if badness > tolerance:
+                continue
+            run = node.run + 1 if item.flagged else 0
+            if run > MAX_HYPHEN_RUN:
+                continue
+            fitness = 0 if ratio < -0.5 else 1 if badness <= 12 else 2 if badness <= 100 else 3  # TeX's classes
+            demerits = node.demerits + _demerits(item, node, badness, fitness, last)
+            new = (b, fitness, run)
+            if new not in found or found[new].demerits > demerits:
+                start = after[b]
+                found[new] = _Node(
+                    b, fitness, run, demerits, sums[0][start], sums[1][start], sums[2][start], node, node.line + 1
+                )
+        active.update(found)
+        if not active:
+            return None
+    ends = [n for n in active.values() if n.index == len(items) - 1]
+    if not ends:
+        return None
+    best: _Node | None = min(ends, key=lambda n: (n.demerits, n.line))
+    chosen = []
+    while best is not None and best.index >= 0:
+        chosen.append(best)
+        best = best.previous
+    return chosen[::-1]
+
+
+def _ratio(slack: float, stretch: float, shrink: float) -> float:
+    """How far a line's spaces stretch (> 0) or shrink (< 0) to fill it, in
+    their stretch or shrink: TeX's glue set ratio."""
+    if slack >= 0:
+        return slack / stretch if stretch > 0 else (float("inf") if slack > 1e-6 else 0.0)
+    return slack / shrink if shrink > 0 else -float("inf")
+
+
+def _badness(ratio: float, tolerance: float) -> float:
+    """TeX's badness of a line: 100 times the cube of its ratio, capped at
+    ``AWFUL`` within a finite tolerance (TeX); in the last resort, uncapped,
+    so a very loose line is worse than a loose one."""
+    badness = 100 * abs(ratio) ** 3 if abs(ratio) != float("inf") else AWFUL * AWFUL
+    return min(AWFUL, badness) if tolerance < float("inf") else badness
+
+
+def _demerits(item: _Item, node: _Node, badness: float, fitness: int, last: bool) -> float:
+    demerits = (LINE_PENALTY + badness) ** 2
+    if item.penalty > 0:
+        demerits += item.penalty**2
+    if item.flagged and node.run:
+        demerits += DOUBLE_HYPHEN_DEMERITS
+    if last and node.run:
+        demerits += FINAL_HYPHEN_DEMERITS
+    if abs(fitness - node.fitness) > 1:
+        demerits += ADJACENT_DEMERITS
+    return demerits
+
+
+def _legal(items: Sequence[_Item], b: int) -> bool:
+    """Whether a line may end at item ``b``: a breakable space after a box,
+    or a penalty that is not infinite."""
+    item = items[b]
+    if item.kind == "glue":
+        return item.breakable and b > 0 and items[b - 1].kind == "box"
+    return item.kind == "penalty"
+
+
+def _sums(items: Sequence[_Item]) -> tuple[list[float], list[float], list[float]]:
+    """Widths, stretches and shrinks of the items before each one."""
+    sums: tuple[list[float], list[float], list[float]] = ([], [], [])
+    w = st = sh = 0.0
+    for item in items:
+        sums[0].append(w)
+        sums[1].append(st)
+        sums[2].append(sh)
+        if item.kind != "penalty":
+            w, st, sh = w + item.width, st + item.stretch, sh + item.shrink
+    return sums
+
+
+def _line_starts(items: Sequence[_Item]) -> list[int]:
+    """For each item, the first box after it: where a line that follows a
+    break there begins (the spaces and penalties at a break are dropped)."""
+    starts, nxt = [len(items)] * len(items), len(items) - 1
+    for i in range(len(items) - 1, -1, -1):
+        starts[i] = nxt
+        if items[i].kind == "box":
+            nxt = i
+    return starts
+
+
+def _reach(items: Sequence[_Item], sums: tuple[list[float], list[float], list[float]]) -> list[float]:
+    """For each break, the width a line set tight would gain by going on to
+    the next opportunity the rewritten text keeps (a break after a hyphen or
+    dash of the text, or the paragraph's end): a planned break holds only if
+    that much does not fit."""
+    w, _, z = sums
+    reach = [float("inf")] * len(items)
+    nxt = len(items) - 1
+    for i in range(len(items) - 2, -1, -1):
+        reach[i] = (w[nxt] - w[i]) - (z[nxt] - z[i])
+        if items[i].kind == "penalty" and not items[i].flagged:
+            nxt = i
+    return reach
+
+
+def _rewrite(paragraph: Paragraph, items: Sequence[_Item], chosen: set[int]) -> tuple[str, ...]:
+    """Each run's text with a no-break space for every space not broken at
+    and a soft hyphen at every hyphenation chosen."""
+    texts = [list(run.text) for run in paragraph.runs]
+    for i, item in enumerate(items):
+        r, at = item.at
+        if r >= len(texts):
+            continue
+        if item.kind == "glue" and item.breakable and i not in chosen:
+            texts[r][at] = NBSP
+        elif item.kind == "penalty" and item.flagged and i in chosen:
+            texts[r][at - 1] += SOFT_HYPHEN
+    return tuple("".join(t) for t in texts)

@@ -1,0 +1,112 @@
+"""The paragraph breaker (writers/linebreak.py) on text measured in a
+monospaced unit: every character, the space and the hyphen one unit wide.
+
+The rewritten text is set by a greedy breaker, as WeasyPrint sets it: each
+line as full as it can be, fitting the measure with its spaces narrowed by
+``SHRINK``, broken at a space left breakable, a soft hyphen or a hyphen of
+the text. Every full line must then be justified within the tolerance
+(its spaces stretched or shrunk by no more than a ratio of 1), the last
+must fit with the face's own spaces, and no more than two hyphenated lines
+come in a row."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from editionbuilder.writers import linebreak
+from editionbuilder.writers.linebreak import NBSP, SOFT_HYPHEN, Paragraph, Run
+
+# Short words, long ones to hyphenate, and words with a hyphen of their own.
+VOCABULARY = (
+    "the of and to in that is was for as with his by on not at from which be had this are but have it "
+    "were they or all their one been an has there more would so who when them out into what other only "
+    "development considerable accumulation representatives nevertheless agricultural enclosures "
+    "administration commonwealth ecclesiastical manufactures proletarians contradiction experience "
+    "interpretation responsibility circumstances self-interest twenty-five well-known"
+)
+WORDS = tuple(VOCABULARY.split())
+
+
+def measure(text: str, _font) -> float:
+    return float(len(text))
+
+
+def paragraph(seed: int, width: float = 60.0, words: int = 160) -> Paragraph:
+    rng = random.Random(seed)
+    text = " ".join(rng.choice(WORDS) for _ in range(words)) + "."
+    # The engine's break opportunities: after a space, after a hyphen.
+    breaks = frozenset(i for i in range(1, len(text)) if text[i - 1] in " -" and text[i] != " ")
+    return Paragraph((Run(text, "body", "en"),), width - 2, width, breaks)
+
+
+def tight(line: str) -> float:
+    """A full line's width as set: its spaces narrowed by SHRINK."""
+    return len(line) - line.count(NBSP) * linebreak.SHRINK
+
+
+def greedy(text: str, first: float, width: float) -> list[tuple[str, bool]]:
+    """The lines a greedy breaker sets the rewritten text in, each as full
+    as it can be: (text, ends at a soft hyphen). It may break after a space,
+    a soft hyphen (adding a hyphen) or a hyphen of the text."""
+    lines: list[tuple[str, bool]] = []
+    while True:
+        measure = first if not lines else width
+        if tight(text.replace(SOFT_HYPHEN, "")) <= measure:
+            return [*lines, (text.replace(SOFT_HYPHEN, ""), False)]
+        best = None
+        for i, ch in enumerate(text[:-1]):
+            if ch in " -" + SOFT_HYPHEN:
+                line = (text[:i] if ch == " " else text[: i + 1]).replace(SOFT_HYPHEN, "")
+                hyphenated = ch == SOFT_HYPHEN
+                if tight(line) + hyphenated <= measure:
+                    best = (i, line, hyphenated)
+        assert best is not None, f"nothing fits: {text[:60]!r}"
+        i, line, hyphenated = best
+        lines.append((line, hyphenated))
+        text = text[i + 1 :]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_a_greedy_breaker_sets_even_lines_from_the_plan(seed):
+    p = paragraph(seed)
+    breaks = linebreak.plan(p, measure)
+    assert breaks is not None
+    (text,) = breaks.texts
+    assert text.replace(NBSP, " ").replace(SOFT_HYPHEN, "") == p.runs[0].text  # no word changed
+    lines = greedy(text, p.first_width, p.width)
+    assert len(lines) > 3
+    run = 0
+    for n, (line, hyphenated) in enumerate(lines[:-1]):
+        width = p.first_width if n == 0 else p.width
+        natural = len(line) + hyphenated
+        spaces = line.count(NBSP)
+        ratio = (width - natural) / (spaces * (linebreak.STRETCH if width >= natural else linebreak.SHRINK))
+        assert -1.0 <= ratio <= 1.0, (line, ratio)  # within the tolerance, both ways
+        run = run + 1 if hyphenated else 0
+        assert run <= linebreak.MAX_HYPHEN_RUN
+    assert len(lines[-1][0]) <= p.width  # the last line keeps the face's spaces
+
+
+def test_a_paragraph_of_one_line_is_left_alone():
+    p = Paragraph((Run("a short line.", "body", "en"),), 40, 40, frozenset({2, 8}))
+    assert linebreak.plan(p, measure) is None
+
+
+def test_the_last_line_is_cut_from_the_narrow_spaces():
+    p = paragraph(3)
+    breaks = linebreak.plan(p, measure)
+    assert breaks is not None
+    pieces = breaks.pieces(0, p.runs[0].text)
+    assert [narrow for _, narrow in pieces] == [True, False]
+    assert "".join(text for text, _ in pieces) == breaks.texts[0]
+    # The cut is after the last line's first space, not at its start: the
+    # engine must not find a break between two text boxes.
+    last = greedy(breaks.texts[0], p.first_width, p.width)[-1][0]
+    assert pieces[0][0].endswith(last.split(NBSP)[0] + NBSP)
+    assert pieces[1][0] == last.split(NBSP, 1)[1]
+
+
+def test_plans_are_the_same_every_time():
+    assert linebreak.plan(paragraph(5), measure) == linebreak.plan(paragraph(5), measure)
