@@ -44,21 +44,7 @@ from .bibliography_names import (
     segments,
 )
 from .model import Issued, Name, Position, Reference
-
-_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
+from .reference_dates import month_number
 
 # A month name or its usual abbreviation (``Sept``, ``Feb``), without a dot.
 _MONTH = (
@@ -398,7 +384,7 @@ def _issued(m: re.Match[str]) -> Issued:
     """An ``Issued`` from a date match; ``literal`` keeps anything but a year."""
     month = 0
     if m["month"]:
-        month = next(i for i, name in enumerate(_MONTHS, 1) if name.startswith(m["month"].lower()[:3]))
+        month = month_number(m["month"])
     day = int(m["day1"] or m["day2"] or 0)
     suffix = m["suffix"] or m["psuffix"] or ""
     literal = m.group(0) if (month or day or m["season"]) else ""

@@ -68,7 +68,7 @@ def _issued(m: re.Match[str], text: str) -> Issued:
     parts = m.groupdict()
     if parts.get("none"):
         return Issued(literal="n.d.")
-    month = _month(parts.get("month") or "")
+    month = month_number(parts.get("month") or "")
     day = int(re.sub(r"\D", "", parts.get("day") or "") or 0)
     literal = text if (month or day or parts.get("season")) else ""
     return Issued(int(parts["year"]), month, day, parts.get("suffix") or "", literal)
@@ -79,7 +79,8 @@ def _original(m: re.Match[str]) -> Issued:
     return Issued(int(orig)) if orig else Issued()
 
 
-def _month(name: str) -> int:
+def month_number(name: str) -> int:
+    """1-12 for a month's name or its abbreviation ("Sept", "feb"), 0 for none."""
     key = name.lower()[:3]
     return next((i for i, full in enumerate(_MONTHS, 1) if full.startswith(key)), 0) if key else 0
 
