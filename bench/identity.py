@@ -59,10 +59,15 @@ def hashes(out: Path, label: str) -> list[str]:
     return sorted(rows, key=lambda row: row.split("  ", 1)[1])
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    keep = Path(args[1]) if args[:1] == ["--keep"] else None  # --keep DIR: leave the builds in DIR
     with tempfile.TemporaryDirectory(prefix="eb-identity-") as tmp:
-        work = Path(tmp)
+        work = keep.resolve() if keep else Path(tmp)
         shipped = work / "shipped"
+        if keep:
+            shutil.rmtree(work, ignore_errors=True)
+            work.mkdir(parents=True)
         shutil.copytree(ROOT / "seeds", work / "project" / "seeds")
         shutil.copyfile(ROOT / "editions.toml", work / "project" / "editions.toml")
         build(work / "project" / "editions.toml", shipped)

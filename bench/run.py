@@ -124,10 +124,11 @@ def prepare(src: Path, work: Path) -> None:
     """Save the inputs of the anchors: our HTML and CSS, and a Markdown copy."""
     from editionbuilder.config import load_config, one_off_edition
     from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.layout.printview import SCREEN
     from editionbuilder.pipeline import read_edition
     from editionbuilder.templating import find_stylesheet
-    from editionbuilder.writers.pdf import DEFAULT_FONTS, page_css, render_html
-    from editionbuilder.writers.printview import SCREEN
+    from editionbuilder.writers.print.document import render_html
+    from editionbuilder.writers.print.fonts import DEFAULT_FONTS, page_css
 
     if src.suffix == ".toml":
         options, project = next(e for e in load_config(src).editions if e.name == "anthology"), src.parent
@@ -143,7 +144,7 @@ def prepare(src: Path, work: Path) -> None:
 
 
 def _paragraph_texts(edition):
-    from editionbuilder.accounting import block_texts
+    from editionbuilder.model.text import block_texts
 
     for chapter in edition.chapters:
         yield from (t for t in block_texts(chapter.blocks) if t.strip())

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from editionbuilder.bibliography import parse_reference
 from editionbuilder.model import Position, Reference
+from editionbuilder.readers.plaintext.references.capitals import parse_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"

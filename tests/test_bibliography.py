@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from editionbuilder.bibliography import (
+from editionbuilder.model import Issued, Name, Position, Reference
+from editionbuilder.readers.plaintext.references.capitals import (
     is_reference_line,
     parse_lone_reference,
     parse_reference,
 )
-from editionbuilder.model import Issued, Name, Position, Reference
 from paths import GUTENBERG, SEED, corpus_file, seed_lines, seed_references
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,12 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editionbuilder.bibliography import parse_reference
-from editionbuilder.citations import (
-    CitationLinker,
-    citation_text,
-    find_trailing_citation,
-)
 from editionbuilder.diagnostics import Diagnostics, Severity
 from editionbuilder.model import (
     Citation,
@@ -27,6 +21,12 @@ from editionbuilder.model import (
     Reference,
     Strong,
     Text,
+)
+from editionbuilder.readers.plaintext.references.capitals import parse_reference
+from editionbuilder.readers.plaintext.references.citations import (
+    CitationLinker,
+    citation_text,
+    find_trailing_citation,
 )
 from paths import SEED, seed_lines, seed_references
 

@@ -19,7 +19,9 @@ import pytest
 from editionbuilder import pipeline
 from editionbuilder.cli import main
 from editionbuilder.diagnostics import ValidationError
-from editionbuilder.writers import pdf
+from editionbuilder.writers.print import writer as pdf
+from editionbuilder.writers.print.fonts import TEXT_FAMILY, FontFace
+from editionbuilder.writers.print.writer import PdfWriter
 from paths import ROOT
 
 FILM = ROOT / "seeds/000_daf78f6bae771185.txt"  # its one warning: quote-repaired
@@ -72,8 +74,8 @@ def test_an_output_folder_leaving_the_project_is_one_line_naming_file_and_key(tm
 
 
 def test_a_missing_font_file_is_a_render_error_exit_4(tmp_path, capsys, monkeypatch):
-    missing = pdf.FontFace(pdf.TEXT_FAMILY, str(tmp_path / "NoSuchFace-Regular.otf"))
-    monkeypatch.setattr(pdf, "write_pdf", pdf.PdfWriter(fonts=(missing,)))
+    missing = FontFace(TEXT_FAMILY, str(tmp_path / "NoSuchFace-Regular.otf"))
+    monkeypatch.setattr(pdf, "write_pdf", PdfWriter(fonts=(missing,)))
     assert main(["build", "--config", str(film_project(tmp_path / "p")), "--format", "pdf"]) == 4
     line = one_line_error(capsys)
     assert "font file not found" in line and "NoSuchFace-Regular.otf" in line

@@ -23,7 +23,7 @@ from editionbuilder.options import (
     MetadataOverrides,
     PrintOptions,
 )
-from editionbuilder.preflight import Spec, cover_size, preflight_cover
+from editionbuilder.qa.preflight import Spec, cover_size, preflight_cover
 from editionbuilder.writers import WriteContext
 from editionbuilder.writers.cover import (
     document_id,
@@ -228,16 +228,13 @@ def test_same_bytes_on_every_build_with_fixed_id_and_dates(tmp_path):
         assert str(pdf.docinfo.CreationDate) == str(pdf.docinfo.ModDate) == "D:20261125000000Z"
 
 
-def test_print_cover_is_sized_from_the_press_file_beside_it(tmp_path):
+def test_print_cover_is_sized_from_the_press_file_of_the_build(tmp_path):
     ctx = context(tmp_path)
     out = tmp_path / "book-cover.pdf"
     out.write_bytes(b"a stale cover")
     write_print_cover(sample_edition(), out, ctx)  # no interior: no cover, the stale one removed
     assert not out.exists() and [d.code for d in ctx.diagnostics.items] == ["cover-not-written"]
-    press = pikepdf.new()
-    for _ in range(120):
-        press.add_blank_page(page_size=(432, 648))
-    press.save(tmp_path / "book-press.pdf")
+    ctx.products.press_pages = 120  # what the press writer hands on when it has written the interior
     write_print_cover(sample_edition(), out, ctx)
     assert preflight_cover(out, Spec(6, 9, pages=120)).passed
 

@@ -20,12 +20,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editionbuilder.csl import (
-    FormattedBibliography,
-    format_bibliography,
-    plain_text,
-    to_csl_json,
-)
 from editionbuilder.diagnostics import Diagnostics, RenderError
 from editionbuilder.model import (
     Emphasis,
@@ -37,9 +31,15 @@ from editionbuilder.model import (
     Strong,
     Text,
 )
+from editionbuilder.model.text import bare_text as plain_text
 from editionbuilder.options import EditionOptions
-from editionbuilder.pandoc import PandocJob, convert_text
+from editionbuilder.pandoc_tool import PandocJob, convert_text
 from editionbuilder.pipeline import read_edition
+from editionbuilder.transforms.csl import (
+    FormattedBibliography,
+    format_bibliography,
+    to_csl_json,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = "seeds/001_72f3cb4c218735c2.txt"

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import weasyprint
 
-from editionbuilder.casing import in_capitals, kept_capitals, title_case
 from editionbuilder.diagnostics import Diagnostics
+from editionbuilder.layout.printview import hyphenation_language
 from editionbuilder.model import (
     Chapter,
     Credit,
@@ -31,9 +31,9 @@ from editionbuilder.model import (
 )
 from editionbuilder.options import BuildOptions, EditionOptions, ReaderOptions
 from editionbuilder.transforms import TransformContext, run_passes
+from editionbuilder.transforms.casing import in_capitals, kept_capitals, title_case
 from editionbuilder.writers import WriteContext, get_writer
-from editionbuilder.writers.pdf import render_html
-from editionbuilder.writers.printview import hyphenation_language
+from editionbuilder.writers.print.document import render_html
 
 # --------------------------------------------------------------------------
 # Title case

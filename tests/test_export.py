@@ -34,9 +34,7 @@ from typing import NamedTuple
 
 import pytest
 
-from editionbuilder.accounting import account
 from editionbuilder.config import load_config, one_off_edition
-from editionbuilder.csl import plain_text, to_csl_json
 from editionbuilder.diagnostics import ConfigError, Diagnostics, RenderError, Severity
 from editionbuilder.model import (
     Block,
@@ -58,12 +56,15 @@ from editionbuilder.model import (
     TermRef,
     Text,
 )
+from editionbuilder.model.text import bare_text as plain_text
+from editionbuilder.model.walk import iter_inlines
 from editionbuilder.options import ReaderOptions
 from editionbuilder.pipeline import read_edition
 from editionbuilder.readers import ReadContext
 from editionbuilder.readers.pandoc import ReadSettings, read_manuscript
-from editionbuilder.walk import iter_inlines
-from editionbuilder.writers.export import (
+from editionbuilder.report.accounting import account
+from editionbuilder.transforms.csl import to_csl_json
+from editionbuilder.writers.export.writer import (
     EXPORT_FORMATS,
     ExportResult,
     export,
@@ -389,7 +390,7 @@ def test_a_failed_export_leaves_the_previous_files(tmp_path, monkeypatch):
     def fail(job, data):
         raise RenderError(f"{job.purpose}: pandoc failed")
 
-    monkeypatch.setattr("editionbuilder.writers.export.run", fail)
+    monkeypatch.setattr("editionbuilder.writers.export.writer.run", fail)
     with pytest.raises(RenderError, match=r"exporting essay\.md"):
         export(ed, out, "markdown")
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
@@ -475,7 +476,7 @@ def test_character_references_written_in_the_text_survive_the_markdown_round_tri
 def test_a_docx_creator_with_markup_characters_is_printed_as_typed(tmp_path):
     """dc:creator "&lt;b&gt;Ada&lt;/b&gt;" in the DOCX's core.xml is the text
     "<b>Ada</b>": the author is that text, not its escaped XML."""
-    from editionbuilder.pandoc import PandocJob, run
+    from editionbuilder.pandoc_tool import PandocJob, run
 
     job = PandocJob("markdown", "docx", "en", "making a test manuscript", args=("--standalone",))
     docx = run(job, b"---\ntitle: A Manuscript\n---\n\nText.\n").stdout  # no author: the creator is the one

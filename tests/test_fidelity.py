@@ -19,8 +19,8 @@ import pytest
 from editionbuilder.cli import EXIT_FIDELITY, main
 from editionbuilder.config import load_config, one_off_edition
 from editionbuilder.diagnostics import Diagnostics
-from editionbuilder.fidelity import compare, epub_text, join_hyphenated, numeral_value, pdf_text, writer_labels
 from editionbuilder.pipeline import read_edition
+from editionbuilder.qa.fidelity import compare, epub_text, join_hyphenated, numeral_value, pdf_text, writer_labels
 from paths import BRADLEY, OBRIEN, ROOT, corpus_file
 
 OTHER_TEXTS = [corpus_file(BRADLEY), corpus_file(OBRIEN)]

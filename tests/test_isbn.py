@@ -21,10 +21,10 @@ from editionbuilder.cli import EXIT_PREFLIGHT, main
 from editionbuilder.config import load_config
 from editionbuilder.diagnostics import ConfigError, Diagnostics
 from editionbuilder.options import BuildOptions, EditionOptions, MetadataOverrides, PrintOptions
-from editionbuilder.preflight import Spec, preflight_cover
+from editionbuilder.qa.preflight import Spec, preflight_cover
 from editionbuilder.writers import WriteContext
-from editionbuilder.writers.barcode import MODULE_IN
 from editionbuilder.writers.cover import write_cover
+from editionbuilder.writers.print.barcode import MODULE_IN
 from sample_edition import sample_edition
 from test_preflight_cli import interior
 

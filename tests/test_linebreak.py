@@ -15,8 +15,8 @@ import random
 
 import pytest
 
-from editionbuilder.writers import linebreak
-from editionbuilder.writers.linebreak import NBSP, SOFT_HYPHEN, Paragraph, Run
+from editionbuilder.writers.print import linebreak
+from editionbuilder.writers.print.linebreak import NBSP, SOFT_HYPHEN, Paragraph, Run
 
 # Short words, long ones to hyphenate, and words with a hyphen of their own.
 VOCABULARY = (

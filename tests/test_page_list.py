@@ -27,24 +27,13 @@ from editionbuilder.config import load_config
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import read_edition
-from editionbuilder.writers import (
-    PRINT_LAYOUT,
-    WriteContext,
-    formats_for,
-    get_writer,
-    output_path,
-    pagelist,
-    pdf,
-    typeset,
-)
-from editionbuilder.writers.pagelist import (
-    PrintedPage,
-    PrintLayout,
-    align,
-    infer_folios,
-    mark_pages,
-    roman,
-)
+from editionbuilder.writers import WriteContext, formats_for, get_writer, output_path
+from editionbuilder.writers.epub import pagelist
+from editionbuilder.layout.pages import PrintedPage, PrintLayout, infer_folios, roman
+from editionbuilder.qa.align import align
+from editionbuilder.writers.epub.pagelist import mark_pages
+from editionbuilder.writers.print import engine as pdf
+from editionbuilder.writers.print import typeset
 from paths import ROOT
 from test_ace import report_of, violations
 
@@ -505,7 +494,7 @@ def test_markers_change_no_word_of_the_epub(full_build, tmp_path):
     ctx = WriteContext(options, BuildOptions(formats=("epub",)), Diagnostics(), ROOT)
     plain = output_path(tmp_path, "anthology", "epub")
     get_writer("epub")(edition, plain, ctx)
-    assert PRINT_LAYOUT not in ctx.products
+    assert ctx.products.print_layout is None
     assert any(d.code == "page-list-not-made" for d in ctx.diagnostics.items)
     assert _texts(plain) == _texts(full_build / "anthology.epub")
     with zipfile.ZipFile(plain) as z:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import weasyprint
 
-from editionbuilder.writers.pagefoot import LAYOUT_HYPHEN, no_hyphens_css, recto_foot_breaks
+from editionbuilder.writers.print.pagefoot import LAYOUT_HYPHEN, no_hyphens_css, recto_foot_breaks
 
 WORDS = (
     "the characteristically interdisciplinary considerations of extraordinarily "

@@ -13,7 +13,7 @@ import pytest
 import weasyprint
 
 from editionbuilder.options import kdp_gutter_in
-from editionbuilder.preflight import (
+from editionbuilder.qa.preflight import (
     Spec,
     cover_size,
     preflight_cover,

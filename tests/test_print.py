@@ -32,23 +32,20 @@ from weasyprint.formatting_structure import boxes as wboxes
 from editionbuilder import templating
 from editionbuilder.config import load_config, one_off_edition
 from editionbuilder.diagnostics import Diagnostics
+from editionbuilder.layout import printview
+from editionbuilder.layout.frontmatter import date_in_words
 from editionbuilder.model import BlockQuote, Edition, NoteRef, Paragraph, SectionBreak
+from editionbuilder.model.walk import iter_blocks, walk_inlines
 from editionbuilder.options import BuildOptions, EditionOptions, PrintOptions
 from editionbuilder.pipeline import read_edition
-from editionbuilder.preflight import Spec, preflight_interior
-from editionbuilder.walk import iter_blocks, walk_inlines
-from editionbuilder.writers import (
-    WriteContext,
-    formats_for,
-    get_writer,
-    output_path,
-    pagesetup,
-    printview,
-)
-from editionbuilder.writers import pdf as pdf_writer
-from editionbuilder.writers.frontmatter import date_in_words
-from editionbuilder.writers.pdf import PdfWriter, render_html
-from editionbuilder.writers.press import MIN_PAGES, press_profile
+from editionbuilder.qa.preflight import Spec, preflight_interior
+from editionbuilder.writers import WriteContext, formats_for, get_writer, output_path
+from editionbuilder.writers.print import pagesetup
+from editionbuilder.writers.print.document import render_html
+from editionbuilder.writers.print.engine import PdfJob, render_document
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
+from editionbuilder.writers.print.press import MIN_PAGES, press_profile
+from editionbuilder.writers.print.writer import PdfWriter
 from paths import ENGELS as ENGELS_FILE
 from paths import ROOT, bench_typography, corpus_file
 
@@ -564,13 +561,13 @@ def one_document(book: Book):
     g = pagesetup.geometry(book.options.print, pagesetup.ASSUMED_PAGES, False)
     sheets = tuple(templating.STYLE_DIR / name for name in ("base.css", "print.css", "press.css"))
     css = (
-        pdf_writer.font_css(pdf_writer.DEFAULT_FONTS)
+        font_css(DEFAULT_FONTS)
         + pagesetup.page_css(g)
         + pagesetup.preformatted_css(g, printview.widest_preformatted(book.edition))
         + "section.part { columns: 1; }\n"
     )
-    job = pdf_writer.PdfJob(pdf_writer.render_html(book.edition), sheets, css, pdf_writer.DEFAULT_FONTS, ROOT)
-    return pdf_writer.render_document(job, Diagnostics())
+    job = PdfJob(render_html(book.edition), sheets, css, DEFAULT_FONTS, ROOT)
+    return render_document(job, Diagnostics())
 
 
 def test_bibliography_gives_pages_of_citations(books):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from editionbuilder.model import BlockQuote, LineBreak, NoteRef, Paragraph
-from editionbuilder.walk import iter_inlines
+from editionbuilder.model.walk import iter_inlines
 from readerkit import codes, flat, read_text, shape
 
 # ---------------------------------------------------------------------------

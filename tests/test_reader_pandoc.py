@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from editionbuilder import serialize
-from editionbuilder.accounting import account, model_words
 from editionbuilder.diagnostics import Diagnostics, InputError
 from editionbuilder.model import (
     BlockQuote,
@@ -30,13 +28,16 @@ from editionbuilder.model import (
     Preformatted,
     SectionBreak,
     Text,
+    serialize,
 )
+from editionbuilder.model.text import model_words
+from editionbuilder.model.walk import iter_blocks, iter_inlines
 from editionbuilder.options import EditionOptions, ReaderOptions
 from editionbuilder.pipeline import read_edition
 from editionbuilder.readers import ReadContext, reader_for
 from editionbuilder.readers.pandoc import ReadSettings, read_manuscript, read_pandoc
 from editionbuilder.readers.pandoc.cites import split_written
-from editionbuilder.walk import iter_blocks, iter_inlines
+from editionbuilder.report.accounting import account
 from paths import corpus_file
 
 PAPER = corpus_file("05-md-inara-joss-example-paper/paper.md").parent
@@ -472,7 +473,7 @@ The moon pulls hardest twice a month.[^a]
 def test_odt_epub_and_html_manuscripts(tmp_path, fmt):
     """Manuscripts in ODT, EPUB and HTML (made here by pandoc from a small
     Markdown text) read into the model with their title, note and quote."""
-    from editionbuilder.pandoc import PandocJob, run
+    from editionbuilder.pandoc_tool import PandocJob, run
 
     job = PandocJob("markdown", fmt, "en", "making a test manuscript", args=("--standalone",))
     path = tmp_path / f"tide.{fmt}"
@@ -515,7 +516,7 @@ def test_bibliography_named_in_the_config(tmp_path):
 def test_separators_in_a_docx_become_spaces_and_are_reported(tmp_path):
     """A DOCX holding U+2029 and U+2028 (no lines to point at): the model's
     text has spaces instead, and one warning names each."""
-    from editionbuilder.pandoc import PandocJob, run
+    from editionbuilder.pandoc_tool import PandocJob, run
 
     job = PandocJob("markdown", "docx", "en", "making a test manuscript")
     path = tmp_path / "seps.docx"

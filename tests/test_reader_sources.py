@@ -18,12 +18,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from editionbuilder import serialize
-from editionbuilder.accounting import WORD, account, model_words, stats
 from editionbuilder.config import one_off_edition
 from editionbuilder.diagnostics import Diagnostics, InputError
+from editionbuilder.model import serialize
+from editionbuilder.model.text import WORD, model_words
 from editionbuilder.options import EditionOptions
 from editionbuilder.pipeline import read_edition
+from editionbuilder.report.accounting import account, stats
 from editionbuilder.sources import read_source
 from paths import GUTENBERG as GUTENBERG_FILES
 from paths import ROOT, corpus_file

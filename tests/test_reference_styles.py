@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import pytest
 
-from editionbuilder.citations import CitationLinker
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.model import Citation, Name, Position, Reference, Text
 from editionbuilder.readers.plaintext.classify import Item
 from editionbuilder.readers.plaintext.layout import lay_out
 from editionbuilder.readers.plaintext.paragraphs import split_paragraphs
-from editionbuilder.reference_reader import is_reference_line, read_references
+from editionbuilder.readers.plaintext.references.citations import CitationLinker
+from editionbuilder.readers.plaintext.references.reader import is_reference_line, read_references
 
 P = Position("inv.txt", 1, 1)
 

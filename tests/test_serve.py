@@ -22,7 +22,7 @@ import pytest
 from editionbuilder.catalog import EPUB_TYPE, OPDS_ATOM_TYPE, OPDS_JSON_TYPE, PDF_TYPE
 from editionbuilder.cli import main
 from editionbuilder.options import EditionOptions
-from editionbuilder.serve import Rebuild, Unsatisfiable, affected, byte_range
+from editionbuilder.site.serve import Rebuild, Unsatisfiable, affected, byte_range
 from epubkit import NODE_MODULES, TOOLS, require_tools, scratch_env
 from paths import ROOT
 from sitekit import serving

@@ -15,13 +15,13 @@ import pytest
 from lxml import etree
 
 from editionbuilder import templating, writers
-from editionbuilder.accounting import WORD, model_words
 from editionbuilder.cli import main
 from editionbuilder.config import load_config, one_off_edition
 from editionbuilder.diagnostics import Diagnostics, RenderError
-from editionbuilder.fidelity import check_file, epub_text
+from editionbuilder.model.text import WORD, model_words
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import build_edition, read_edition
+from editionbuilder.qa.fidelity import check_file, epub_text
 from editionbuilder.sources import read_source
 from paths import GUTENBERG, ROOT, corpus_file
 

@@ -23,7 +23,7 @@ import pytest
 from editionbuilder.config import one_off_edition
 from editionbuilder.options import BuildOptions, MetadataOverrides, PrintOptions
 from editionbuilder.pipeline import build_edition
-from editionbuilder.writers import pdf
+from editionbuilder.writers.print import engine as pdf
 from paths import ENGELS as ENGELS_FILE
 from paths import corpus_file
 
@@ -61,7 +61,7 @@ class Layouts:
             return real(job, diagnostics, progress, first_page)
 
         monkeypatch.setattr(pdf, "render_document", counting)
-        monkeypatch.setattr("editionbuilder.writers.typeset.render_document", counting)
+        monkeypatch.setattr("editionbuilder.writers.print.typeset.render_document", counting)
 
 
 def build(project: Path, out: Path, cache: bool) -> dict[str, bytes]:

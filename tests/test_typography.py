@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from editionbuilder.typography import (
+from editionbuilder.transforms.typography import (
     QuoteRepair,
     ends_quote,
     quote_balance,

@@ -29,6 +29,7 @@ from lxml import etree
 from editionbuilder import templating
 from editionbuilder.diagnostics import ConfigError, Diagnostics, RenderError
 from editionbuilder.fsutil import atomic_output, atomic_write_bytes
+from editionbuilder.layout import book as html
 from editionbuilder.model import (
     Chapter,
     Edition,
@@ -38,10 +39,14 @@ from editionbuilder.model import (
     Paragraph,
     Text,
 )
+from editionbuilder.model.text import title_text
+from editionbuilder.model.walk import iter_inlines
 from editionbuilder.options import BuildOptions, EditionOptions, PrintOptions
-from editionbuilder.writers import WRITERS, WriteContext, get_writer, html
+from editionbuilder.writers import WRITERS, WriteContext, get_writer
 from editionbuilder.writers.cover import cover_html, cover_png, cover_text
-from editionbuilder.writers.pdf import DEFAULT_FONTS, FontFace, LocalFetcher, PdfWriter
+from editionbuilder.writers.print.engine import LocalFetcher
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS, FontFace
+from editionbuilder.writers.print.writer import PdfWriter
 
 try:
     from tests import sample_edition as sample
@@ -301,9 +306,9 @@ def test_every_model_text_appears_in_the_epub(docs):
     """Nothing lost: each Text of the chapters is in its document's text."""
     by_title = {text_of(d.find(".//x:h1", NS)): text_of(d) for d in docs.values() if d.find(".//x:h1", NS) is not None}
     for chapter in sample.sample_edition().chapters:
-        body = by_title[html.plain_text(chapter.title)]
+        body = by_title[title_text(chapter.title)]
         for block in chapter.blocks:
-            for node in html.walk_blocks((block,)):
+            for node in iter_inlines((block,)):
                 if isinstance(node, Text):
                     assert " ".join(node.text.split()) in body
 
@@ -564,7 +569,7 @@ def test_note_labels_use_markers_only_when_all_notes_have_one():
 def test_print_view_has_footnotes_in_place_and_no_links():
     edition = sample.sample_edition()
     view = html.layout(edition, html.PRINT).view
-    first_call = next(n for n in html.walk_blocks(edition.chapters[1].blocks) if isinstance(n, NoteRef))
+    first_call = next(n for n in iter_inlines(edition.chapters[1].blocks) if isinstance(n, NoteRef))
     assert view.call(first_call).note is not None and view.call(first_call).href == ""
     assert all(h == "" for h in view.ref_hrefs.values())
 
@@ -592,7 +597,7 @@ def test_text_set_past_the_edge_of_a_page_is_found(tmp_path):
     out past the page's edge: the layout names its page and its text (the
     build reports it as text-overflow); text that fits is not named."""
     from editionbuilder.diagnostics import Diagnostics
-    from editionbuilder.writers.pdf import PdfJob, render_document
+    from editionbuilder.writers.print.engine import PdfJob, render_document
 
     css = "@page { size: 4in 6in; margin: 0.5in; } .nowrap { white-space: nowrap; }"
     source = f"<html><body><p>Short words fit.</p><p class='nowrap'>{'z' * 400}</p></body></html>"

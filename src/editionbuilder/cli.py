@@ -35,12 +35,12 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-from . import codes, serialize
-from .accounting import stats
+from . import codes
 from .config import DEFAULT_CONFIG_NAME, SourceOptions, load_config, one_off_edition, source_date_epoch
 from .diagnostics import Diagnostics, EditionError, OutputError, Severity
-from .model import Position
-from .options import BuildOptions, EditionOptions
+from .model import Position, serialize
+from .options import BuildOptions, EditionOptions, output_name
+from .report.accounting import stats
 
 EXIT_STRICT = 6
 EXIT_PREFLIGHT = 7  # a press file failed a print-on-demand check (or is missing)
@@ -273,7 +273,7 @@ def _build_editions(
             source_date_epoch=source_date_epoch(options, os.environ),
             formats=tuple(getattr(args, "format", None) or ("epub", "pdf")),
             strict=getattr(args, "strict", False),
-            cache_dir=str(out / ".cache"),  # typeset parts kept between builds (writers/typeset.py)
+            cache_dir=str(out / ".cache"),  # typeset parts kept between builds (writers/print/typeset.py)
             web=web,
         )
         result = build_edition(options, build, progress=_progress)
@@ -296,8 +296,8 @@ def cmd_site(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the site until Ctrl-C or SIGTERM (then exit 0); with --watch,
     build first and rebuild on every change."""
-    from .serve import start_server, watch
     from .site import SITE_DIR
+    from .site.serve import start_server, watch
 
     editions, project, out = _editions(args)
     site = out / SITE_DIR
@@ -333,7 +333,7 @@ class _Rebuilder:
         self.args, self.editions, self.project, self.out, self.server = args, editions, project, out, server
 
     def __call__(self, changed: set[Path]) -> None:
-        from .serve import affected
+        from .site.serve import affected
 
         config = (self.args.config or Path(DEFAULT_CONFIG_NAME)).resolve()
         todo = affected(changed, config, self.editions, self.project)
@@ -440,7 +440,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
 def cmd_preflight(args: argparse.Namespace) -> int:
     """A pass/fail table of every print edition's press files; exit 7 on a failure."""
-    from .press_check import edition_reports, summary, table
+    from .qa.press_check import edition_reports, summary, table
 
     editions, _project, out = _editions(args)
     printed = [e for e in editions if e.print.enabled]
@@ -461,16 +461,16 @@ def cmd_preflight(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    """The fidelity gate (fidelity.py): one line per built file; exit 8 when
+    """The fidelity gate (qa/fidelity.py): one line per built file; exit 8 when
     a file loses, moves or adds a word, or a print edition's ISBN is not valid."""
-    from .fidelity import SUFFIXES, check_file
     from .isbn import check_isbn
     from .pipeline import read_edition
+    from .qa.fidelity import FORMATS, check_file
 
     editions, project, out = _editions(args)
     failed = checked = 0
     for options in editions:
-        files = [out / f"{options.name}{suffix}" for suffix in SUFFIXES]
+        files = [out / output_name(options.name, fmt) for fmt in FORMATS]
         files = [f for f in files if f.is_file()]
         if not files:
             print(
@@ -521,7 +521,7 @@ def _progress(message: str) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     """``output/NAME.md`` (+ ``NAME.json``), ``NAME.docx`` or ``NAME.html``."""
     from .pipeline import read_edition, refuse_overwriting_inputs
-    from .writers.export import export, export_path
+    from .writers.export.writer import export, export_path
 
     options, project, out_dir = _export_edition(args)
     out = export_path(out_dir, options.name, args.to)

@@ -153,7 +153,7 @@ class BuildOptions:
     # relative to the project: a project replaces one file by putting its
     # own copy there (``templating``).
     extra_template_dirs: tuple[str, ...] = ("templates", "styles")
-    # Where typeset parts of print books are kept between builds (typeset.py);
+    # Where typeset parts of print books are kept between builds (writers/print/typeset.py);
     # "": nothing is kept, every part is typeset.
     cache_dir: str = ""
     # Make the web reading edition beside the files (writers/web.py), from

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import codes
-from .accounting import account, stats
 from .boundary import Boundary
 from .diagnostics import ConfigError, Diagnostic, Diagnostics, ValidationError
 from .fsutil import atomic_write_bytes, staged_outputs
@@ -23,6 +22,7 @@ from .model import Edition, Metadata
 from .options import BuildOptions, EditionOptions, output_name
 from .readers import ReadContext, reader_for
 from .report import render_report
+from .report.accounting import account, stats
 from .sources import read_source
 from .transforms import TransformContext, run_passes
 
@@ -118,7 +118,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     The outputs are written into a staging folder and moved into the output
     folder together at the end (``fsutil.staged_outputs``): a build that
     fails at any writer leaves the edition's previous files untouched."""
-    from .writers import WriteContext, formats_for, get_writer, output_path
+    from .writers import Declined, WriteContext, formats_for, get_writer, output_path
 
     say = progress or (lambda _msg: None)
     diags = Diagnostics()
@@ -136,9 +136,9 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
             target = output_path(stage.dir, options.name, fmt)
             say(f"{options.name}: writing {target.name}")
             # The press writer declines a book under 24 pages, and then the cover.
-            reason = get_writer(fmt)(edition, target, ctx)
-            if reason is not None:
-                declined[target.name] = reason
+            result = get_writer(fmt)(edition, target, ctx)
+            if isinstance(result, Declined):
+                declined[target.name] = result
             elif not target.is_file():
                 raise ValidationError(f"the {fmt} writer returned without writing {target.name}")
             else:
@@ -149,7 +149,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
                     codes.STALE_OUTPUT_REMOVED, f"{name} from an earlier build was removed: this build does not make it"
                 )
         if build.web and made:
-            from .writers.web import WEB_DIR, write_web_edition
+            from .writers.web.writer import WEB_DIR, write_web_edition
 
             say(f"{options.name}: writing the web edition")
             write_web_edition(edition, stage.dir / WEB_DIR, ctx, [stage.dir / n for n in made])
@@ -192,6 +192,6 @@ def write_report(edition: Edition, options: EditionOptions, diags: Diagnostics, 
     texts = {s.path: read_source(project / s.path).text for s in edition.metadata.sources if s.encoding != "binary"}
     shown = [d for d in diags.items if d.code not in options.silence]
     text = render_report(options.name, edition, shown, stats(edition, shown), account(edition, texts))
-    target = out_dir / f"{options.name}.report.txt"
+    target = out_dir / output_name(options.name, "report")
     atomic_write_bytes(target, text.encode("utf-8"))
     return target

@@ -1,7 +1,7 @@
 """Jinja2 for the whole package: the only module that imports it.
 
 Templates only print. Every label, number, id and href is computed in Python
-(``writers/html.py``) and handed in, so that a template never decides what a
+(``layout/book.py``) and handed in, so that a template never decides what a
 note is called or where a link points. ``StrictUndefined`` turns a misspelt
 field into an error instead of an empty string, and autoescaping is on for
 every template (``.j2`` included): source text such as ``<Author, p.1>`` or

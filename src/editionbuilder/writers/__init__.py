@@ -1,93 +1,58 @@
 """Writers by name: a registry, not an ``if fmt == ...`` chain.
 
-A writer is a function ``(edition, out_path, ctx) -> None`` that writes one
-output file atomically (``fsutil.atomic_output``), appends content problems
-to ``ctx.diagnostics`` and raises ``RenderError`` when the output cannot be
-made (a missing font file, a template error). Writers never print.
+A writer is a function ``(edition, out_path, ctx) -> Written | Declined``
+(``context``) that writes one output file atomically, appends content
+problems to ``ctx.diagnostics`` and raises ``RenderError`` when the output
+cannot be made (a missing font file, a template error). Writers never print.
 ``output_path`` names each format's file (``NAME.FMT``, or ``NAME-press.pdf``)
 and ``formats_for`` adds the press PDF for an edition marked for print.
 
 Each entry imports its module on first use: the EPUB writer is the only
-importer of ebooklib and the PDF writer the only importer of WeasyPrint, and
-a build that wants only the PDF does not load ebooklib. (The EPUB's cover
-image is drawn by WeasyPrint through ``pdf.render_pdf``, so an EPUB build
-loads WeasyPrint too.)
+importer of ebooklib and the print engine (``print.engine``) the only
+importer of WeasyPrint, and a build that wants only the PDF does not load
+ebooklib. (The EPUB's cover image is drawn by WeasyPrint through
+``print.engine.render_pdf``, so an EPUB build loads WeasyPrint too.)
 (The shape of pandoc's ``Text.Pandoc.Writers``.)
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import ConfigError, Diagnostics
+from ..diagnostics import ConfigError
 from ..model import Edition
 from ..options import BuildOptions, EditionOptions, output_name
+from .context import Declined, Products, Result, WriteContext, Written
+
+__all__ = ["Declined", "Products", "Result", "WriteContext", "Written", "formats_for", "get_writer", "output_path"]
 
 
-@dataclass(frozen=True, slots=True)
-class WriteContext:
-    """What a writer needs besides the edition: the config, the build, a
-    collector, and what earlier writers of the same build made for later
-    ones (``products``: the press writer leaves the print layout under
-    ``PRINT_LAYOUT`` for the EPUB's page list, the EPUB writer its cover
-    image under ``COVER_PNG`` for the web edition)."""
-
-    options: EditionOptions
-    build: BuildOptions
-    diagnostics: Diagnostics
-    project_dir: Path
-    products: dict = field(default_factory=dict)
-    progress: Callable[[str], None] | None = None  # stage and page news for a terminal (the CLI's)
-
-    @property
-    def override_dirs(self) -> tuple[str, ...]:
-        """The project's template and stylesheet folders, searched before the package's."""
-        return tuple(str(self.project_dir / d) for d in self.build.extra_template_dirs)
+# A writer writes ``out`` (``Written``) or says why it did not (``Declined``).
+Writer = Callable[[Edition, Path, WriteContext], Result]
 
 
-PRINT_LAYOUT = "print-layout"
-COVER_PNG = "cover-png"
-
-
-@dataclass(frozen=True, slots=True)
-class Declined:
-    """A writer's reason for not writing its file (the press file of a book
-    too short for print-on-demand, and then its cover): kept in the
-    edition's manifest, where ``preflight`` reads it."""
-
-    code: str  # the diagnostic code the writer reported
-    detail: str
-    pages: int = 0  # for the press file: the book's pages, and the printers' minimum
-    minimum: int = 0
-
-
-# A writer writes ``out`` and returns None, or returns why it did not.
-Writer = Callable[[Edition, Path, WriteContext], Declined | None]
-
-
-def _epub(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
-    from .epub import write_epub
+def _epub(edition: Edition, out: Path, ctx: WriteContext) -> Result:
+    from .epub.writer import write_epub
 
     write_epub(edition, out, ctx)
-    return None
+    return Written(out)
 
 
-def _pdf(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
-    from .pdf import write_pdf
+def _pdf(edition: Edition, out: Path, ctx: WriteContext) -> Result:
+    from .print.writer import write_pdf
 
     write_pdf(edition, out, ctx)
-    return None
+    return Written(out)
 
 
-def _press(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
-    from .press import write_press
+def _press(edition: Edition, out: Path, ctx: WriteContext) -> Result:
+    from .print.press import write_press
 
     return write_press(edition, out, ctx)
 
 
-def _cover(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
+def _cover(edition: Edition, out: Path, ctx: WriteContext) -> Result:
     from .cover import write_print_cover
 
     return write_print_cover(edition, out, ctx)

@@ -44,6 +44,7 @@ from .. import codes, templating
 from ..diagnostics import Diagnostics, RenderError
 from ..fsutil import atomic_write_bytes
 from ..isbn import check_isbn
+from ..layout.labels import LABELS
 from ..model import Edition, Metadata
 from ..options import (
     BARCODE_IN,
@@ -52,13 +53,14 @@ from ..options import (
     BLEED_IN,
     SPINE_TEXT_MIN_PAGES,
     PrintOptions,
+    output_name,
 )
-from ..pdfinfo import page_count
-from ..typography import smarten
-from . import Declined, WriteContext
-from .barcode import barcode
-from .pdf import DEFAULT_FONTS, PdfJob, PressProfile, check_fonts, font_css, render_pdf
-from .view import LABELS
+from ..transforms.typography import smarten
+from .context import Declined, Result, WriteContext, Written
+from .print.barcode import barcode
+from .print.engine import PdfJob, render_pdf
+from .print.fonts import DEFAULT_FONTS, check_fonts, font_css
+from .print.profiles import PressProfile
 
 # Large enough for every store (Apple Books asks at least 1400 px wide; KDP
 # and Kobo recommend 1600 x 2560, a 1 : 1.6 ratio).
@@ -248,20 +250,21 @@ def _check_blurb(blurb: Sequence[str], wrap: Wrap, ctx: WriteContext) -> None:
         )
 
 
-def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> Declined | None:
+def write_print_cover(edition: Edition, out: Path, ctx: WriteContext) -> Result:
     """A registry writer: ``out`` (``NAME-cover.pdf``) sized from the print
-    interior ``NAME-press.pdf`` beside it, written before. Without one (no
-    print, or a book too short for the press) no cover is written (and the
-    build removes a stale one, so that it cannot be uploaded with another
-    book: ``pipeline.build_edition``)."""
-    press = out.with_name(f"{ctx.options.name}-press.pdf")
-    if not press.is_file():
+    interior the press writer made earlier in the build (its page count,
+    ``ctx.products.press_pages``). Without one (no print, or a book too
+    short for the press) no cover is written (and the build removes a stale
+    one, so that it cannot be uploaded with another book:
+    ``pipeline.build_edition``)."""
+    if not ctx.products.press_pages:
         out.unlink(missing_ok=True)
-        detail = f"no cover: no print interior {press.name} to size its spine"
+        press = output_name(ctx.options.name, "press")
+        detail = f"no cover: no print interior {press} to size its spine"
         ctx.diagnostics.add(codes.COVER_NOT_WRITTEN, detail)
         return Declined(codes.COVER_NOT_WRITTEN.name, detail)
-    write_cover(edition, out, ctx, page_count(press))
-    return None
+    write_cover(edition, out, ctx, ctx.products.press_pages)
+    return Written(out)
 
 
 def wrap_css(wrap: Wrap, spine_font_in: float) -> str:

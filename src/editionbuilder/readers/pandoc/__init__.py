@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from ...diagnostics import InputError
 from ...model import Edition
-from .. import ReadContext, base_format, register
+from ..context import ReadContext, base_format, register
 from .build import PandocBuilder, ReadSettings
 from .source import FORMATS, INPUT_FORMATS
 

@@ -38,8 +38,8 @@ from typing import Any
 from ... import codes
 from ...diagnostics import Diagnostics, EditionError, InputError
 from ...model import Issued, Name, Position, Reference
-from ...pandoc import KEEP_LANGUAGE, PandocJob, convert_json, convert_text, document
-from .. import unique_id
+from ...pandoc_tool import KEEP_LANGUAGE, PandocJob, convert_json, convert_text, document
+from ..context import unique_id
 
 # The start of a BibTeX entry, ``@type{key,`` (group 1 the type, 2 the
 # opening bracket, 3 the key).

@@ -31,7 +31,7 @@ from typing import Any
 
 from ... import codes
 from ...model import Chapter, Edition, Inline, Metadata, Position, Removed, Text
-from .. import ReadContext, report_normalised
+from ..context import ReadContext, report_normalised
 from .bibliography import Bibliography, BibliographyReader
 from .blocks import BlockReader
 from .inlines import read_inlines

@@ -36,8 +36,8 @@ from itertools import pairwise
 from typing import Any
 
 from ... import codes
-from ...citation_syntax import parse_item
 from ...model import Citation, CiteItem, Reference
+from ..plaintext.references.syntax import parse_item
 from .locate import words
 from .metadata import meta_text
 from .state import ReadState

@@ -29,15 +29,12 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 from ... import codes
-from ...model import Code, Emphasis, Inline, LineBreak, Link, Strong, Text
+from ...model import Code, Inline, LineBreak
+from ...pandoc_tool import to_inlines
 from .cites import read_citation_span, read_cite
 from .locate import words
 from .metadata import meta_text
 from .state import ReadState
-
-# Curly quotes for pandoc's ``Quoted`` (the typography pass would make the
-# same of straight ones; these need no guessing).
-_QUOTES = {"DoubleQuote": ("\u201c", "\u201d"), "SingleQuote": ("\u2018", "\u2019")}
 
 # Styling the model cannot express, by pandoc element: what a reader loses.
 _STYLES = {
@@ -50,38 +47,19 @@ _STYLES = {
 
 
 def read_inlines(nodes: list[dict[str, Any]], state: ReadState) -> tuple[Inline, ...]:
-    """Pandoc inlines as model inlines, adjacent text merged."""
-    out: list[Inline] = []
-    for node in nodes:
-        for inline in _inline(node, state):
-            if isinstance(inline, Text) and out and isinstance(out[-1], Text):
-                out[-1] = Text(out[-1].text + inline.text)
-            elif not (isinstance(inline, Text) and not inline.text):
-                out.append(inline)
-    return tuple(out)
+    """Pandoc inlines as model inlines, adjacent text merged (``pandoc_tool.to_inlines``;
+    the kinds a manuscript adds, ``_inline``)."""
+    return to_inlines(nodes, lambda node, _convert: _inline(node, state), lambda url: _target(url, state))
+
+
+def _target(url: str, state: ReadState) -> str:
+    """A link's target: ids are namespaced per source, like the headings they name."""
+    return "#" + state.id(url[1:]) if url.startswith("#") and len(url) > 1 else url
 
 
 def _inline(node: dict[str, Any], state: ReadState) -> tuple[Inline, ...]:
+    """A manuscript's inline of the kinds ``to_inlines`` leaves to its caller."""
     kind = node["t"]
-    c: Any = node.get("c")  # pandoc JSON: its shape is the kind's (Space and the like have none)
-    if kind == "Str":
-        return (Text(c),)
-    if kind in ("Space", "SoftBreak"):
-        return (Text(" "),)
-    if kind == "LineBreak":
-        return (LineBreak(),)
-    if kind in ("Emph", "Strong"):
-        return ((Emphasis if kind == "Emph" else Strong)(read_inlines(c, state)),)
-    if kind == "Code":
-        return (Code(c[1]),)
-    if kind == "Link":
-        url = c[2][0]
-        if url.startswith("#") and len(url) > 1:
-            url = "#" + state.id(url[1:])  # ids are namespaced per source, like the headings they name
-        return (Link(url, read_inlines(c[1], state), c[2][1]),)
-    if kind == "Quoted":
-        left, right = _QUOTES[c[0]["t"]]
-        return (Text(left), *read_inlines(c[1], state), Text(right))
     if kind == "Span":
         return _span(node, state)
     if kind == "Cite":

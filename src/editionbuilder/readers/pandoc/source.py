@@ -22,9 +22,9 @@ from typing import Any
 
 from ...diagnostics import InputError
 from ...model import SourceInfo
-from ...pandoc import KEEP_LANGUAGE, PandocJob, read_json
+from ...pandoc_tool import KEEP_LANGUAGE, PandocJob, read_json
 from ...sources import Normalised, decode, normalise_controls
-from .. import base_format
+from ..context import base_format
 from .nesting import Flattened, flatten_nesting
 
 # Pandoc's input format for each file suffix. ``markdown`` is pandoc's own

@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any
 from ... import codes
 from ...diagnostics import InputError
 from ...model import Block, GlossaryEntry, Paragraph, Position, Preformatted
-from ...pandoc import KEEP_LANGUAGE, PandocJob, convert_json, document
-from .. import unique_id
+from ...pandoc_tool import KEEP_LANGUAGE, PandocJob, convert_json, document
+from ..context import unique_id
 from .inlines import image_text, read_inlines
 from .locate import Span, ast_words
 from .metadata import meta_text

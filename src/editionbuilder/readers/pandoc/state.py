@@ -18,7 +18,7 @@ from typing import Any
 
 from ...diagnostics import Code
 from ...model import Comment, GlossaryEntry, Note, NoteRef, Position, Removed
-from .. import ReadContext
+from ..context import ReadContext
 from .bibliography import Bibliography
 from .locate import Locator, Span
 from .scan import MarkdownLayout

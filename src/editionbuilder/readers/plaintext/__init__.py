@@ -13,7 +13,7 @@ references (``citations``). Every source line ends up in the model or in
 from __future__ import annotations
 
 from ...model import Edition
-from .. import ReadContext, register
+from ..context import ReadContext, register
 from .build import DocumentBuilder
 
 

@@ -23,7 +23,7 @@ from ...model import (
     Preformatted,
     SectionBreak,
 )
-from ...walk import walk_inlines
+from ...model.walk import walk_inlines
 from .classify import ILLUSTRATION, Item
 from .inlines import parse_inlines
 from .notemarks import NOTE_KINDS

@@ -6,9 +6,6 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ... import codes
-from ...accounting import WORD
-from ...bibliography import parse_lone_reference
-from ...citations import CitationLinker
 from ...model import (
     Block,
     BlockQuote,
@@ -29,9 +26,9 @@ from ...model import (
     SourceInfo,
     Text,
 )
-from ...reference_reader import is_reference_line, read_references
+from ...model.text import WORD
 from ...sources import read_source
-from .. import ReadContext, report_normalised, unique_id
+from ..context import ReadContext, report_normalised, unique_id
 from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
@@ -43,6 +40,9 @@ from .notemarks import split_note_lines
 from .notes import gather_notes, pair_notes
 from .page import read_page
 from .paragraphs import Para, split_paragraphs
+from .references.capitals import parse_lone_reference
+from .references.citations import CitationLinker
+from .references.reader import is_reference_line, read_references
 from .webfront import Front, WebFront
 
 # Chapters of a source edition that a new edition replaces with its own:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ...model import Emphasis, Inline, NoteRef, Text
+from ...model.walk import merge_texts
 from .notemarks import SUPER_LABEL, SUPERSCRIPT_DIGITS, SYMBOL_LABEL
 
 # `_words_`: Project Gutenberg's and e-mail's way of writing italics. The
@@ -54,7 +55,7 @@ def parse_inlines(text: str, calls: str = "") -> tuple[Inline, ...]:
     for piece, is_emph in _split_emphasis(text):
         inner = _split_calls(piece, calls)
         out.extend([Emphasis(tuple(inner))] if is_emph else inner)
-    return _merge_text(out)
+    return merge_texts(tuple(out))
 
 
 def _split_emphasis(text: str) -> list[tuple[str, bool]]:
@@ -100,16 +101,6 @@ def _closes_emphasis(text: str, at: int) -> bool:
 # An asterisk run at the start of a word (after a space, a bracket or an
 # opening quote) followed by text without another asterisk, to the end.
 _EMPHASIS_OPENED = re.compile(r"(?:^|(?<=[\s(“‘\"']))\*{1,3}(?=[^\s*])[^*]*$")
-
-
-def _merge_text(inlines: list[Inline]) -> tuple[Inline, ...]:
-    out: list[Inline] = []
-    for node in inlines:
-        if isinstance(node, Text) and out and isinstance(out[-1], Text):
-            out[-1] = Text(out[-1].text + node.text)
-        elif not (isinstance(node, Text) and not node.text):
-            out.append(node)
-    return tuple(out)
 
 
 def call_text(ref: NoteRef) -> str:

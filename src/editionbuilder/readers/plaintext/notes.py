@@ -27,10 +27,7 @@ from ... import codes
 from ...diagnostics import Diagnostics
 from ...model import (
     Block,
-    BlockQuote,
-    Heading,
     Inline,
-    ListBlock,
     Note,
     NoteRef,
     Paragraph,
@@ -38,7 +35,7 @@ from ...model import (
     Preformatted,
     Text,
 )
-from ...walk import map_inline_runs, map_nodes, merge_texts, walk_inlines
+from ...model.walk import inline_runs, map_inline_runs, map_nodes, merge_texts, walk_inlines
 from .blocks import _TABULAR, NoteDraft
 from .classify import Item
 from .inlines import ALL_CALLS, call_text, parse_inlines
@@ -184,21 +181,12 @@ def _calls(blocks: Sequence[Block]) -> list[tuple[NoteRef, Position]]:
     """Unpaired calls with the position of their block, in the order
     ``map_nodes`` meets them: a quotation's paragraphs, then its
     attribution (a call may follow the citation)."""
-    out: list[tuple[NoteRef, Position]] = []
-
-    def unpaired(inlines: tuple[Inline, ...], pos: Position) -> None:
-        out.extend((n, pos) for n in walk_inlines(inlines) if isinstance(n, NoteRef) and not n.note_id)
-
-    for block in blocks:
-        if isinstance(block, (Paragraph, Heading)):
-            unpaired(block.inlines, block.pos)
-        elif isinstance(block, BlockQuote):
-            out.extend(_calls(block.blocks))
-            unpaired(block.attribution, block.pos)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                out.extend(_calls(item))
-    return out
+    return [
+        (n, pos)
+        for inlines, pos in inline_runs(tuple(blocks))
+        for n in walk_inlines(inlines)
+        if isinstance(n, NoteRef) and not n.note_id
+    ]
 
 
 def _report(found, drafts, notes, by_call, diags: Diagnostics) -> None:

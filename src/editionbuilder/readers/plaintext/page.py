@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 
 from ... import codes
 from ...diagnostics import Code
-from ...reference_reader import is_reference_line
 from .chrome import SECTION_MARK, is_label
 from .classify import APPARATUS_HEADING, AUTHOR_BOX, NOTES_HEADER, classify
 from .comments import Section, find_section, read_section
 from .front import byline_names
 from .head import Head, attribution, is_dated, read_head
 from .paragraphs import Para
+from .references.reader import is_reference_line
 from .unit import Unit, footer_start, is_prose, is_short, join, units_of
 
 # A line of text following a short line makes that line a heading when it

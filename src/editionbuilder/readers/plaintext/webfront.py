@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ... import codes
-from ...accounting import WORD
 from ...model import Credit, Position, Removed
-from .. import ReadContext
+from ...model.text import WORD
+from ..context import ReadContext
 from .front import find_credits
 from .page import Page
 from .paragraphs import Para

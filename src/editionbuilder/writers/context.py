@@ -1,0 +1,70 @@
+"""What a writer is given and what it gives back.
+
+A writer is a function ``(edition, out, ctx) -> Written | Declined``: it
+writes ``out`` atomically (``fsutil.atomic_output``), or declines and says
+why. It appends content problems to ``ctx.diagnostics``, raises
+``RenderError`` when the output cannot be made, and never prints. What one
+writer of a build makes for a later one travels in ``ctx.products``, a typed
+record (the press writer's layout and page count for the EPUB's page list,
+the cover's spine and the web edition; the EPUB's cover image for the web
+edition), never through files read back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostics
+from ..layout.pages import PrintLayout
+from ..options import BuildOptions, EditionOptions
+
+
+@dataclass(slots=True)
+class Products:
+    """What earlier writers of one build made for later ones."""
+
+    print_layout: PrintLayout | None = None  # the press book's pages (the EPUB's page list, the web edition)
+    press_pages: int = 0  # the press PDF's page count (the cover's spine); 0: no press file in this build
+    cover_png: bytes | None = None  # the EPUB's cover image (shown again by the web edition)
+
+
+@dataclass(frozen=True, slots=True)
+class WriteContext:
+    """What a writer needs besides the edition: the config, the build, a
+    collector, and what earlier writers of the same build made (``products``)."""
+
+    options: EditionOptions
+    build: BuildOptions
+    diagnostics: Diagnostics
+    project_dir: Path
+    products: Products = field(default_factory=Products)
+    progress: Callable[[str], None] | None = None  # stage and page news for a terminal (the CLI's)
+
+    @property
+    def override_dirs(self) -> tuple[str, ...]:
+        """The project's template and stylesheet folders, searched before the package's."""
+        return tuple(str(self.project_dir / d) for d in self.build.extra_template_dirs)
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A writer wrote its file."""
+
+    path: Path
+
+
+@dataclass(frozen=True, slots=True)
+class Declined:
+    """A writer's reason for not writing its file (the press file of a book
+    too short for print-on-demand, and then its cover): kept in the
+    edition's manifest, where ``preflight`` reads it."""
+
+    code: str  # the diagnostic code the writer reported
+    detail: str
+    pages: int = 0  # for the press file: the book's pages, and the printers' minimum
+    minimum: int = 0
+
+
+Result = Written | Declined

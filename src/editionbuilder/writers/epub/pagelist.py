@@ -1,0 +1,345 @@
+"""The print edition's page numbers in the EPUB (EPUB Accessibility 1.1 §3.2).
+
+The press PDF is typeset first. ``pdf.Rendered.print_layout`` reads
+WeasyPrint's layout boxes, page by page, and gives the book's main-flow
+words in reading order with, for each page, the index of the first word
+that begins on it and the folio the page carries (``PrintLayout``). The
+layout boxes are used rather than the PDF's text: they are exact (no
+guessing of reading order or of which line is a running head), cost
+nothing more than the layout the press file is made from, and say which
+text is generated (note calls, leaders, page references) and which is the
+book's own.
+
+``mark_pages`` then places one marker per printed page in the EPUB's XHTML
+documents, before the word that begins that page:
+
+    <span epub:type="pagebreak" role="doc-pagebreak" id="page-12" aria-label="12"/>
+
+The EPUB and the print book are rendered from the same model by the same
+templates, but their extras differ (the print half-title, copyright page
+and contents with page numbers; the EPUB's imprint and endnotes). The two
+word sequences are therefore aligned rather than assumed
+equal (``align``): a page that begins with a word both editions have gets its marker
+right before that word; a page that begins with print-only text (the
+half-title, the contents) gets its marker where the next shared word is.
+
+A marker is never put inside a word, nor inside a link or a note
+reference: when the page begins within a link's text, the marker goes
+before the link (before the word the link's text begins in, when that
+word starts before the link: "(<a>Medvedev, 1979</a>)"); when it begins
+with a heading, before the heading (inside, its label would become part
+of the heading's accessible name). After the last word (a page of
+print-only text at the end), the marker goes where that word ends, past
+any inline markup splitting it (``sev<em>en</em>``). Note text is left
+out on both sides (footnotes in print, endnotes in the EPUB), so no
+marker lands in a note.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from lxml import etree
+
+from ...layout.pages import PrintedPage, PrintLayout
+from ...qa.align import align
+
+XHTML = "http://www.w3.org/1999/xhtml"
+OPS = "http://www.idpf.org/2007/ops"
+EPUB_TYPE = f"{{{OPS}}}type"
+# What is not running text in an EPUB document: the head; note references
+# (their print twin is the footnote call, generated text); notes and the
+# navigation (no page starts inside them).
+_SKIP_TYPES = frozenset({"noteref", "footnote", "endnote", "endnotes", "footnotes", "toc", "landmarks", "page-list"})
+_SKIP_TAGS = frozenset({f"{{{XHTML}}}head", f"{{{XHTML}}}nav", f"{{{XHTML}}}script", f"{{{XHTML}}}style"})
+_LINK = f"{{{XHTML}}}a"
+_HEADINGS = frozenset(f"{{{XHTML}}}h{n}" for n in range(1, 7))
+# Phrasing elements that may sit inside a word; any other element (a
+# paragraph, a heading, <br/>) ends the word before it.
+_INLINE = frozenset(
+    f"{{{XHTML}}}{t}"
+    for t in (
+        "a",
+        "abbr",
+        "b",
+        "bdi",
+        "bdo",
+        "cite",
+        "code",
+        "data",
+        "dfn",
+        "em",
+        "i",
+        "kbd",
+        "mark",
+        "q",
+        "s",
+        "samp",
+        "small",
+        "span",
+        "strong",
+        "sub",
+        "sup",
+        "time",
+        "u",
+        "var",
+    )
+)
+_WORD = re.compile(r"\S+")  # a run of non-space characters: a word with its punctuation
+
+
+@dataclass(frozen=True, slots=True)
+class PageTarget:
+    """A page-list entry: the folio and the marker's href."""
+
+    folio: str
+    href: str
+
+
+# --------------------------------------------------------------------------
+# Markers in the EPUB
+# --------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Word:
+    """A word of an EPUB document: where its text starts (the element whose
+    ``text`` or ``tail`` holds it, and the offset), the document index, and
+    where it ends (``end_owner``, ``end_in_tail``, ``end``: the same text
+    node unless inline markup splits the word, as in ``wo<em>rd</em>``)."""
+
+    doc: int
+    owner: etree._Element
+    in_tail: bool
+    offset: int
+    text: str
+    end_owner: etree._Element
+    end_in_tail: bool
+    end: int
+
+
+def _skipped(el: etree._Element) -> bool:
+    if el.tag in _SKIP_TAGS:
+        return True
+    types = set((el.get(EPUB_TYPE) or "").split())
+    return bool(types & _SKIP_TYPES)
+
+
+def document_words(root: etree._Element, doc: int) -> list[_Word]:
+    """The running text's words of one XHTML document, in reading order.
+    A word split by inline markup with no space (``<em>Wor</em>d``) is one
+    word, as a reader sees it; a block boundary always ends a word."""
+    words: list[_Word] = []
+    glue = False  # the last text seen ended inside a word, with no boundary since
+
+    def take(owner: etree._Element, in_tail: bool, text: str | None) -> None:
+        nonlocal glue
+        for m in _WORD.finditer(text or ""):
+            if m.start() == 0 and glue and words:
+                last = words[-1]
+                last.text += m.group()
+                last.end_owner, last.end_in_tail, last.end = owner, in_tail, m.end()
+            else:
+                words.append(_Word(doc, owner, in_tail, m.start(), m.group(), owner, in_tail, m.end()))
+        if text:
+            glue = not text[-1].isspace()
+
+    def boundary(el: etree._Element) -> None:
+        nonlocal glue
+        if el.tag not in _INLINE:
+            glue = False
+
+    def walk(el: etree._Element) -> None:
+        if not isinstance(el.tag, str) or _skipped(el):
+            return
+        boundary(el)
+        take(el, False, el.text)
+        for child in el:
+            walk(child)
+            boundary(child)
+            take(child, True, child.tail)
+
+    walk(root)
+    return words
+
+
+def normal(word: str) -> str:
+    """A word as compared between the editions: case and the punctuation
+    around it aside (print headings may be set in capitals)."""
+    return word.strip(".,;:!?\"'()[]{}\u2018\u2019\u201c\u201d\u2014\u2013").casefold() or word
+
+
+def mark_pages(
+    documents: Sequence[bytes], layout: PrintLayout, names: Sequence[str]
+) -> tuple[list[bytes], list[PageTarget]]:
+    """``documents`` (XHTML bytes, spine order; ``names`` their file names,
+    each a part's key and a suffix: ``ch001.xhtml``, or ``ch001.html`` on the web)
+    with a page-break marker for every printed page that carries text, and
+    the page-list entries in page order. Documents without a marker are
+    returned unchanged (the same bytes)."""
+    trees = [etree.fromstring(d) for d in documents]
+    words = [w for n, t in enumerate(trees) for w in document_words(t, n)]
+    if not words:
+        return list(documents), []
+    positions = _positions(layout, words, [n.rsplit(".", 1)[0] for n in names])
+    used: set[str] = set()
+    marks = [
+        (page, _page_id(page, used), positions[page.first_word] if page.first_word < len(positions) else len(words))
+        for page in layout.pages
+        if page.text
+    ]
+    # Inserted from the last page back, so that the text offsets still to
+    # use stay valid and pages sharing one spot keep their order there.
+    docs = {}
+    for page, ident, at in reversed(marks):
+        marker = etree.Element(f"{{{XHTML}}}span")
+        marker.set(EPUB_TYPE, "pagebreak")
+        marker.set("role", "doc-pagebreak")
+        marker.set("id", ident)
+        marker.set("aria-label", page.folio)
+        docs[ident] = _insert(marker, words, at)
+    targets = [PageTarget(page.folio, f"{names[docs[ident]]}#{ident}") for page, ident, _ in marks]
+    changed = set(docs.values())
+    out = [
+        etree.tostring(t, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+        if n in changed
+        else documents[n]
+        for n, t in enumerate(trees)
+    ]
+    return out, targets
+
+
+# Print parts whose EPUB counterpart has another key: the half-title and
+# the title page both stand for the EPUB's title page, the copyright page
+# for its imprint. (The print contents page has no running text.)
+EPUB_COUNTERPART = {"halftitle": "titlepage", "copyright": "imprint"}
+
+
+def _positions(layout: PrintLayout, words: list[_Word], keys: Sequence[str]) -> list[int]:
+    """For each printed word, the index in ``words`` it stands at.
+
+    Each part of the print book is aligned with the EPUB document of the
+    same part (``EPUB_COUNTERPART`` for the front matter), so that text both
+    parts have (a title on the half-title, the title page and the imprint)
+    is found in the right one; a part with no counterpart is aligned with
+    the whole book."""
+    printed = [normal(w) for w in layout.words]
+    epub = [normal(w.text) for w in words]
+    out = align(printed, epub)
+    if len(layout.parts) != len(printed):
+        return out
+    spans: dict[int, list[int]] = {}
+    for n, w in enumerate(words):
+        spans.setdefault(w.doc, []).append(n)
+    doc_of = {key: n for n, key in enumerate(keys)}
+    start = 0
+    while start < len(printed):
+        end = start
+        while end < len(printed) and layout.parts[end] == layout.parts[start]:
+            end += 1
+        part = layout.parts[start]
+        doc = doc_of.get(part, doc_of.get(EPUB_COUNTERPART.get(part, ""), -1))
+        span = spans.get(doc)
+        if span:
+            local = align(printed[start:end], [epub[n] for n in span])
+            out[start:end] = [span[k] if k < len(span) else span[-1] + 1 for k in local]
+        start = end
+    return out
+
+
+def _page_id(page: PrintedPage, used: set[str]) -> str:
+    ident = f"page-{page.folio}" if page.folio else f"page-at-{page.number}"
+    if ident in used:
+        ident = f"page-at-{page.number}"
+    used.add(ident)
+    return ident
+
+
+def _insert(marker: etree._Element, words: list[_Word], at: int) -> int:
+    """Put ``marker`` before word ``at`` (after the last word when ``at`` is
+    past the end); never inside a link. Returns the document index."""
+    if at >= len(words):
+        # After the last word: where its text ends, which is in another
+        # text node than its start when inline markup splits it.
+        last = words[-1]
+        _place(marker, last.end_owner, last.end_in_tail, last.end)
+        return last.doc
+    w = words[at]
+    heading = _heading(w)
+    if heading is not None and (at == 0 or _heading(words[at - 1]) is not heading):
+        # A page that begins with a heading: the marker goes before it, so
+        # that the heading's accessible name stays its own text.
+        _put_before(heading, marker)
+        return w.doc
+    link = _outer_link(_container(w))
+    if link is not None:
+        _before_link(marker, link, words, at)
+        return w.doc
+    _place(marker, w.owner, w.in_tail, w.offset)
+    return w.doc
+
+
+def _put_before(el: etree._Element, marker: etree._Element) -> None:
+    """``marker`` right before ``el``, and before the markers already put
+    there (markers are inserted from the last page back)."""
+    while (prev := el.getprevious()) is not None and prev.get(EPUB_TYPE) == "pagebreak" and not prev.tail:
+        el = prev
+    el.addprevious(marker)
+
+
+def _before_link(marker: etree._Element, link: etree._Element, words: list[_Word], at: int) -> None:
+    """``marker`` before ``link``, which holds the start of word ``at``; the
+    text before the link stays before the marker, unless the link's text
+    goes on a word begun before it ("(<a>Medvedev, 1979</a>)"): then the
+    marker goes before that word."""
+    first = at
+    while first > 0 and _outer_link(_container(words[first - 1])) is link:
+        first -= 1
+    if first > 0 and _outer_link(_container(words[first - 1], end=True)) is link:
+        begun = words[first - 1]
+        _place(marker, begun.owner, begun.in_tail, begun.offset)
+    else:
+        _put_before(link, marker)
+
+
+def _container(w: _Word, end: bool = False) -> etree._Element | None:
+    """The element whose text holds the start of ``w`` (its end: ``end``);
+    None only for a tail of the root, which no document word is in."""
+    owner, in_tail = (w.end_owner, w.end_in_tail) if end else (w.owner, w.in_tail)
+    return owner.getparent() if in_tail else owner
+
+
+def _heading(w: _Word) -> etree._Element | None:
+    """The heading (h1-h6) holding word ``w``, if any."""
+    el = _container(w)
+    while el is not None:
+        if el.tag in _HEADINGS:
+            return el
+        el = el.getparent()
+    return None
+
+
+def _outer_link(el: etree._Element | None) -> etree._Element | None:
+    """The outermost ``<a>`` around ``el`` (inclusive), if any."""
+    found = None
+    while el is not None:
+        if el.tag == _LINK:
+            found = el
+        el = el.getparent()
+    return found
+
+
+def _place(marker: etree._Element, owner: etree._Element, in_tail: bool, offset: int) -> None:
+    """Split the text node at ``offset`` and put ``marker`` there."""
+    if in_tail:
+        text = owner.tail or ""
+        owner.tail = text[:offset]
+        marker.tail = text[offset:]
+        owner.addnext(marker)
+    else:
+        text = owner.text or ""
+        owner.text = text[:offset]
+        marker.tail = text[offset:]
+        owner.insert(0, marker)

@@ -1,0 +1,287 @@
+"""One PDF from the PDFs of a book's parts: the only module that imports pikepdf.
+
+A book is typeset part by part (``typeset``): the front matter, each
+chapter, each section of the back matter, every one opening on a recto.
+Each part is a whole PDF of WeasyPrint's, with the same metadata, output
+intent and fonts; this module joins them into the book's file:
+
+- the pages, in order, with a blank verso where a part ends on a recto;
+- the named destinations of internal links, each kept from the part that
+  holds its anchor (a part also names the anchors of other parts its links
+  point to, at its last page, so that WeasyPrint keeps those links);
+- the bookmarks, chained part after part;
+- the tags of a PDF/UA file: one ``Document`` element holding every part's
+  elements, the parent tree renumbered (pages' ``StructParents``, links'
+  ``StructParent``), so that each marked content still finds its element;
+- the catalog, metadata and document information of the first part;
+- one copy of each colour profile (every part embeds the same ICC stream);
+- a subset tag of its own for each part's subset of a font: WeasyPrint
+  tags a subset by its font ("ABCDEF+Face"), so the parts' different
+  subsets of one face share a tag, and ISO 32000-1 (9.6.4) says different
+  subsets in one file shall have different tags. The new tag is made from
+  the subset's own bytes (the same subset, the same tag).
+
+The result is saved with a deterministic file ID: the same parts give the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pikepdf
+
+Boxes = Callable[[int], dict[str, tuple[float, float, float, float]]]
+
+
+@dataclass(frozen=True, slots=True)
+class PartPdf:
+    """A part's PDF and the anchors it holds (names its links may be sent to)."""
+
+    data: bytes
+    anchors: frozenset[str]
+
+
+def assemble(parts: Sequence[PartPdf | None], boxes: Boxes | None = None) -> bytes:
+    """The book's PDF: ``parts`` in order, ``None`` standing for a blank
+    verso. ``boxes(index)`` gives page ``index``'s boxes (TrimBox,
+    BleedBox) by its place in the book, when the pages carry bleed."""
+    first = parts[0]
+    assert first is not None  # a blank verso follows a part: the book opens with one (the front matter)
+    base = pikepdf.open(io.BytesIO(first.data))
+    book = _Book(base)
+    book.add_first(first)
+    for part in parts[1:]:
+        if part is None:
+            book.add_blank()
+        else:
+            with pikepdf.open(io.BytesIO(part.data)) as src:
+                book.add(src, part.anchors)
+    book.finish(boxes)
+    out = io.BytesIO()
+    base.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+class _Book:
+    """The book being assembled into ``pdf`` (the first part's file)."""
+
+    def __init__(self, pdf: pikepdf.Pdf):
+        self.pdf = pdf
+        self.dests: dict[str, pikepdf.Object] = {}
+        self.outlines: list[pikepdf.Object] = []
+        self.profiles: dict[bytes, pikepdf.Object] = {}
+        self.tags = "/StructTreeRoot" in pdf.Root
+        self.next_key = 0  # the parent tree's next free key
+
+    # -- parts -------------------------------------------------------------
+
+    def add_first(self, part: PartPdf) -> None:
+        pages = list(self.pdf.pages)
+        self._retag_fonts(pages)
+        self._keep_dests(self.pdf, part.anchors, {p.obj.objgen: p.obj for p in pages})
+        self._take_outlines(self.pdf)
+        if self.tags:
+            self.next_key = _max_key(self.pdf.Root.StructTreeRoot) + 1
+        self._share_profiles(pages)
+
+    def add(self, src: pikepdf.Pdf, anchors: frozenset[str]) -> None:
+        start = len(self.pdf.pages)
+        with warnings.catch_warnings():
+            # pikepdf warns that named destinations are not copied with the
+            # pages: _keep_dests copies them, sending each to its new page.
+            warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+            self.pdf.pages.extend(src.pages)
+        pages = list(self.pdf.pages)[start:]
+        moved = {old.obj.objgen: new.obj for old, new in zip(src.pages, pages, strict=True)}
+        self._retag_fonts(pages)
+        self._keep_dests(src, anchors, moved)
+        self._take_outlines(src)
+        if self.tags and "/StructTreeRoot" in src.Root:
+            self._add_tags(src, pages)
+        self._share_profiles(pages)
+
+    def add_blank(self) -> None:
+        """A blank verso: a page of the book's size with no content."""
+        first = self.pdf.pages[0]
+        box = [float(v) for v in first.obj.MediaBox]
+        page = pikepdf.Dictionary(
+            Type=pikepdf.Name.Page,
+            MediaBox=pikepdf.Array(box),
+            Resources=pikepdf.Dictionary(),
+            Contents=self.pdf.make_stream(b""),
+        )
+        self.pdf.pages.append(pikepdf.Page(page))
+
+    # -- what the parts share ----------------------------------------------
+
+    def _keep_dests(self, src: pikepdf.Pdf, anchors: frozenset[str], moved: dict) -> None:
+        """Named destinations of the anchors ``src`` holds (not the names it
+        only gives so that its links to other parts are kept), each sent to
+        its page in the book (``moved``: the part's page -> the book's)."""
+        names = src.Root.get("/Names")
+        tree = names.get("/Dests") if names is not None else None
+        if tree is None:
+            return
+        for name, dest in pikepdf.NameTree(tree).items():
+            if name in anchors and name not in self.dests:
+                page, *where = list(dest)
+                self.dests[name] = pikepdf.Array([moved[page.objgen], *where])
+
+    def _take_outlines(self, src: pikepdf.Pdf) -> None:
+        outlines = src.Root.get("/Outlines")
+        item = outlines.get("/First") if outlines is not None else None
+        while item is not None:
+            self.outlines.append(item if src is self.pdf else self.pdf.copy_foreign(item))
+            item = item.get("/Next")
+
+    def _add_tags(self, src: pikepdf.Pdf, pages: list[pikepdf.Page]) -> None:
+        """``src``'s structure elements under the book's Document element,
+        its parent tree keys moved past the book's."""
+        root = self.pdf.Root.StructTreeRoot
+        doc = _document(root)
+        offset = self.next_key
+        theirs = self.pdf.copy_foreign(src.Root.StructTreeRoot)
+        for kid in _kids(_document(theirs)):
+            if isinstance(kid, pikepdf.Dictionary):
+                kid.P = doc
+            doc.K.append(kid)
+        nums = root.ParentTree.Nums
+        pairs = list(theirs.ParentTree.Nums)
+        for key, value in zip(pairs[::2], pairs[1::2], strict=True):
+            nums.append(int(key) + offset)
+            nums.append(value)
+        for page in pages:
+            if "/StructParents" in page.obj:
+                page.obj.StructParents = int(page.obj.StructParents) + offset
+            for annot in page.obj.get("/Annots", ()):
+                if "/StructParent" in annot:
+                    annot.StructParent = int(annot.StructParent) + offset
+        self.next_key = offset + _max_key(theirs) + 1
+
+    def _retag_fonts(self, pages: list[pikepdf.Page]) -> None:
+        """Each font subset of ``pages`` tagged from its own program's bytes."""
+        for font in _fonts(pages):
+            name = str(font.get("/BaseFont", ""))
+            if not _SUBSET_TAG.match(name):
+                continue
+            descendants = list(font.get("/DescendantFonts", ()))
+            descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
+            program = next(
+                (
+                    descriptor[k]
+                    for k in ("/FontFile", "/FontFile2", "/FontFile3")
+                    if descriptor is not None and k in descriptor
+                ),
+                None,
+            )
+            if descriptor is None or program is None:  # no descriptor: no program either
+                continue
+            new = pikepdf.Name("/" + _tag(program.read_raw_bytes()) + name[7:])  # name[7:]: "+Face"
+            font.BaseFont = new
+            for d in descendants:
+                d.BaseFont = new
+            descriptor.FontName = new
+
+    def _share_profiles(self, pages: list[pikepdf.Page]) -> None:
+        """One ICC profile stream for all pages that use the same profile."""
+        for page in pages:
+            resources = page.obj.get("/Resources")
+            spaces = resources.get("/ColorSpace") if resources is not None else None
+            if spaces is None:
+                continue
+            for name in list(spaces.keys()):
+                space = spaces[name]
+                if isinstance(space, pikepdf.Array) and len(space) == 2 and space[0] == "/ICCBased":
+                    digest = hashlib.sha256(space[1].read_raw_bytes()).digest()
+                    spaces[name] = self.profiles.setdefault(digest, space)
+
+    # -- the catalog ---------------------------------------------------------
+
+    def finish(self, boxes: Boxes | None) -> None:
+        root = self.pdf.Root
+        if self.dests:
+            names = root.get("/Names") or pikepdf.Dictionary()
+            flat = pikepdf.Array()
+            for key in sorted(self.dests, key=lambda k: k.encode("utf-8")):  # a name tree's order
+                flat.append(pikepdf.String(key))
+                flat.append(self.dests[key])
+            names.Dests = self.pdf.make_indirect(pikepdf.Dictionary(Names=flat))
+            root.Names = names
+        if self.outlines:
+            self._chain_outlines()
+        if self.tags:
+            root.StructTreeRoot.ParentTreeNextKey = self.next_key
+        if boxes is not None:
+            for index, page in enumerate(self.pdf.pages):
+                for key, box in boxes(index).items():
+                    page.obj[key] = pikepdf.Array(box)
+
+    def _chain_outlines(self) -> None:
+        top = self.pdf.Root.get("/Outlines")
+        if top is None:
+            top = self.pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Outlines))
+            self.pdf.Root.Outlines = top
+        count = 0
+        for n, item in enumerate(self.outlines):
+            item.Parent = top
+            for key in ("/Prev", "/Next"):
+                if key in item:
+                    del item[key]
+            if n:
+                item.Prev = self.outlines[n - 1]
+                self.outlines[n - 1].Next = item
+            count += 1 + max(int(item.get("/Count", 0)), 0)
+        top.First, top.Last, top.Count = self.outlines[0], self.outlines[-1], count
+
+
+# "/ABCDEF+Face": the name of a font subset, its tag six capitals (ISO 32000-1, 9.6.4).
+_SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
+
+
+def _tag(data: bytes) -> str:
+    """Six capital letters from ``data``'s digest."""
+    digest = hashlib.sha256(data).digest()
+    return "".join(chr(ord("A") + b % 26) for b in digest[:6])
+
+
+def _fonts(pages: list[pikepdf.Page]) -> list[pikepdf.Object]:
+    """Every font dictionary the pages use, in their resources and in their
+    form XObjects' (each once)."""
+    seen: dict[tuple[int, int], pikepdf.Object] = {}
+    todo = [p.obj.get("/Resources") for p in pages]
+    while todo:
+        resources = todo.pop()
+        if resources is None:
+            continue
+        for font in resources.get("/Font", {}).values():
+            seen.setdefault(font.objgen if font.is_indirect else (id(font), 0), font)
+        for xobject in resources.get("/XObject", {}).values():
+            if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
+                todo.append(xobject.Resources)
+    return list(seen.values())
+
+
+def _document(root: pikepdf.Object) -> pikepdf.Object:
+    """The Document element under a StructTreeRoot, its kids an array."""
+    doc = root.K
+    if isinstance(doc, pikepdf.Array):
+        doc = doc[0]
+    if not isinstance(doc.get("/K"), pikepdf.Array):
+        doc.K = pikepdf.Array([doc.K] if "/K" in doc else [])
+    return doc
+
+
+def _kids(element: pikepdf.Object) -> list:
+    kids = element.get("/K")
+    return list(kids) if isinstance(kids, pikepdf.Array) else ([kids] if kids is not None else [])
+
+
+def _max_key(root: pikepdf.Object) -> int:
+    nums = list(root.ParentTree.get("/Nums", ()))
+    return max((int(k) for k in nums[::2]), default=-1)

@@ -1,0 +1,523 @@
+"""Print PDFs: the only module that imports WeasyPrint.
+
+A book's HTML comes from the shared templates (``print_book.html.j2``,
+laid out by ``printview``) and is set with ``base.css``, ``print.css`` and a
+medium sheet (``screen.css`` or ``press.css``), plus a stylesheet made from
+the options: the page geometry (``pagesetup``) and the font faces.
+Footnotes are printed in place and float to the foot of their page
+(``float: footnote``). The book is typeset part by part and the parts kept
+between builds (``typeset``); this module lays out one document
+(``render_document``) and reads what the book needs from its layout boxes:
+anchors, notes set off their page, the running text by page.
+
+Two profiles of one book (``BookProfile``): the screen PDF written here
+(``NAME.pdf``: links, bookmarks, tagged PDF/UA-1, sRGB) and the press PDF
+(``press.py``: PDF/X-4, CMYK, no links).
+
+Fonts are declared face by face with explicit files (``fonts``): asking
+fontconfig for "EB Garamond" gets the 08 caption cut and a faked bold. A
+missing file is a ``RenderError`` naming it, before anything is rendered.
+Nothing is fetched from the network: the URL fetcher serves only local files
+under the project, the stylesheet folders and the font folders.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import weasyprint
+from weasyprint.formatting_structure import boxes as wboxes
+from weasyprint.logger import LOGGER, PROGRESS_LOGGER
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from .... import codes, templating
+from ....diagnostics import Diagnostics, OutputError, RenderError
+from ....layout.pages import PrintedPage, PrintLayout, infer_folios
+from .. import linebreak, pagesetup
+from ..fonts import FontFace
+from ..pdfx import press_css, write_options
+from ..profiles import PressProfile
+from .spacing import even_spacing, text_key
+
+Progress = Callable[[str], None]
+
+
+class LocalFetcher(URLFetcher):
+    """Serves ``file:`` URLs under ``roots`` and refuses everything else."""
+
+    def __init__(self, roots: Sequence[Path]):
+        super().__init__(allowed_protocols=("file",))
+        self.roots = tuple(Path(r).resolve() for r in roots)
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme != "file":
+            raise ValueError(f"refusing to fetch {url}: only local files are used")
+        path = Path(unquote(parsed.path)).resolve()
+        if not any(path.is_relative_to(root) for root in self.roots):
+            raise ValueError(f"refusing to fetch {path}: outside the project, styles and fonts")
+        return super().fetch(url, headers)
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One HTML document to render: its stylesheets (files, then a generated
+    one) and fonts; local files are served from the project, the stylesheet
+    folders and the font folders only. ``variant`` is WeasyPrint's
+    ``pdf_variant`` for a file that is not a press file ("pdf/ua-1");
+    ``geometry`` with bleed makes the writer set each page's TrimBox."""
+
+    source: str
+    sheets: tuple[Path, ...]
+    extra_css: str
+    fonts: tuple[FontFace, ...]
+    project_dir: Path
+    press: PressProfile | None = None  # None: a plain PDF
+    variant: str = ""
+    geometry: pagesetup.PageGeometry | None = None
+    part_css: str = ""  # a stylesheet of this document's own, parsed for it alone
+    # Paragraphs (``text_key``) that keep WeasyPrint's greedy breaks: a
+    # second layout's remedy for a note set off its call's page.
+    greedy: frozenset[tuple[str, str]] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class MisplacedNote:
+    """A footnote set on another page than its call (pages of the file)."""
+
+    label: str
+    call_page: int
+    note_page: int
+    part: str  # the id of the book part (section) holding the call
+
+
+@dataclass
+class Rendered:
+    """A laid-out document, before it is written: its pages can be counted
+    and searched for element ids before the bytes are made."""
+
+    document: weasyprint.Document
+    job: PdfJob
+    diagnostics: Diagnostics
+
+    @property
+    def pages(self) -> int:
+        return len(self.document.pages)
+
+    def anchor_pages(self) -> dict[str, int]:
+        """Element id -> the number (from 1) of the page it is on."""
+        found: dict[str, int] = {}
+        for number, page in enumerate(self.document.pages, start=1):
+            for anchor in page.anchors:
+                found.setdefault(anchor, number)
+        return found
+
+    def overflowing_text(self) -> list[tuple[int, str]]:
+        """(page number, text) of every text run laid out past the page's
+        edge, where the PDF cuts it off: a string with no break that the
+        writer could not fit (the body text breaks the long ones)."""
+        found = []
+        for number, page in enumerate(self.document.pages, start=1):
+            box = page._page_box
+            width, height = box.margin_width(), box.margin_height()
+            stack = list(box.children)
+            while stack:  # a loop: boxes nest as deeply as the text's structure
+                b = stack.pop()
+                if isinstance(b, wboxes.TextBox) and b.text.strip():
+                    right, bottom = b.position_x + b.margin_width(), b.position_y + b.margin_height()
+                    if b.position_x < -0.5 or right > width + 0.5 or bottom > height + 0.5:
+                        found.append((number, b.text))
+                stack.extend(getattr(b, "children", ()) or ())
+        return found
+
+    def most_notes_on_a_page(self) -> int:
+        """The largest number of footnotes any page of the layout holds."""
+        areas = (
+            c for page in self.document.pages for c in page._page_box.children if isinstance(c, wboxes.FootnoteAreaBox)
+        )
+        return max((len(area.children) for area in areas), default=0)
+
+    def paragraphs_on(self, numbers: set[int]) -> frozenset[tuple[str, str]]:
+        """The paragraphs (``text_key``) with lines on pages ``numbers`` (of the file)."""
+        found: set[tuple[str, str]] = set()
+
+        def walk(box) -> None:
+            children = getattr(box, "children", ()) or ()
+            if any(isinstance(c, wboxes.LineBox) for c in children):
+                found.add(text_key(getattr(box, "element", None)))
+            for child in children:
+                if not isinstance(child, wboxes.LineBox):
+                    walk(child)
+
+        for number, page in enumerate(self.document.pages, start=1):
+            if number in numbers:
+                walk(page._page_box)
+        return frozenset(found)
+
+    def misplaced_notes(self) -> list[MisplacedNote]:
+        """Every footnote set on another page than its call's, from the
+        layout boxes: the call is the ``::footnote-call`` box of the note's
+        element, the note a child of the page's footnote area."""
+        calls: dict[str, tuple[int, str]] = {}  # note id -> (page, part id)
+        notes: dict[str, int] = {}
+        labels: dict[str, str] = {}
+
+        def find_calls(box, number: int, part: str) -> None:
+            element = getattr(box, "element", None)
+            tag = getattr(box, "element_tag", "") or ""
+            if tag == "section" and element is not None and "part" in (element.get("class") or "").split():
+                part = element.get("id") or part
+            if tag.endswith("::footnote-call") and element is not None:
+                calls.setdefault(element.get("id") or "", (number, part))
+            for child in getattr(box, "children", ()) or ():
+                find_calls(child, number, part)
+
+        for number, page in enumerate(self.document.pages, start=1):
+            for child in page._page_box.children:
+                if isinstance(child, wboxes.FootnoteAreaBox):
+                    for note in child.children:
+                        if getattr(note, "element", None) is not None and note.element.get("id"):
+                            notes.setdefault(note.element.get("id"), number)
+                            labels[note.element.get("id")] = note.element.get("data-label") or "?"
+                elif not isinstance(child, wboxes.MarginBox):
+                    find_calls(child, number, "")
+        return [
+            MisplacedNote(labels[note], page, notes[note], part)
+            for note, (page, part) in calls.items()
+            if note in notes and notes[note] != page
+        ]
+
+    def flow(self) -> Flow:
+        """The document's main-flow words, page by page, read from the layout
+        boxes it was made of (no second layout, no text extraction): the
+        index of each page's first word, its printed folio, whether it
+        carries text, and the part each word is in."""
+        printed, starts, inked = [], [], []
+        text = _FlowText()
+        for page in self.document.pages:
+            box = page._page_box  # WeasyPrint 70: the laid-out PageBox
+            printed.append(_folio(box))
+            starts.append(len(text.words))
+            flow = [c for c in box.children if not isinstance(c, (wboxes.MarginBox, wboxes.FootnoteAreaBox))]
+            inked.append(any("".join(_texts_in(c)).strip() for c in flow))
+            for child in flow:
+                text.add_block(child)
+        return Flow(tuple(text.words), tuple(starts), tuple(printed), tuple(inked), tuple(text.parts))
+
+    def part_pdf(self) -> bytes:
+        """The PDF of one part of a book (``typeset``): a link to an anchor of
+        another part is kept by naming that anchor at the part's last page
+        (the assembled book sends it to the right page: ``assemble``)."""
+        anchors = self.anchor_pages()
+        missing = sorted(
+            {
+                target
+                for page in self.document.pages
+                for kind, target, *_ in page.links
+                if kind == "internal" and target not in anchors
+            }
+        )
+        last = self.document.pages[-1]
+        for name in missing:
+            last.anchors[name] = (0, 0, 0, 0)
+        try:
+            return self.pdf()
+        finally:
+            for name in missing:
+                del last.anchors[name]
+
+    def pdf(self) -> bytes:
+        """The PDF bytes."""
+        with _log_to(self.diagnostics), _as_render_error():
+            return self.document.write_pdf(**write_options(self.job.press, self.job.geometry, self.job.variant))
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    """The running text of a typeset document, page by page (``Rendered.flow``)."""
+
+    words: tuple[str, ...]
+    starts: tuple[int, ...]  # per page: the index of the first word that begins on it
+    printed: tuple[str, ...]  # per page: the folio printed on it ("" none)
+    inked: tuple[bool, ...]  # per page: whether it carries any text
+    parts: tuple[str, ...]  # per word: the key of the book part it is in
+
+    def layout(self, source: str) -> PrintLayout:
+        """Where each page begins among the words (``pagelist``), every
+        page's folio inferred from the ones printed."""
+        folios = infer_folios(self.printed)
+        ends = [*self.starts[1:], len(self.words)]
+        pages = tuple(
+            PrintedPage(n, folios[n - 1], start, end - start, self.inked[n - 1])
+            for n, (start, end) in enumerate(zip(self.starts, ends, strict=True), start=1)
+        )
+        return PrintLayout(source, self.words, pages, self.parts)
+
+
+# WeasyPrint's hyphenate-character (print.css leaves the default): a line
+# that ends with it was hyphenated by the layout, and its word goes on.
+HYPHENATE_CHARACTER = "\u2010"
+
+
+class _FlowText:
+    """Words of the main flow, line by line, as ``Rendered.flow``
+    walks the pages: text boxes of one line are joined as they are (spaces
+    are in the text), lines and blocks are separated by a space unless the
+    line ended with a hyphen the layout added. Generated text is left out:
+    a box of a pseudo-element (note calls ``::footnote-call``, list
+    ``::marker``, leaders and page references ``::after``) and all inside it.
+    So is a printed table of contents (``role="doc-toc"``): the EPUB has
+    its own, in the nav, so the print contents page has no words to align
+    and its marker goes where the text after it begins.
+    A word belongs to the page its first letter is on."""
+
+    def __init__(self) -> None:
+        self.words: list[str] = []
+        self.parts: list[str] = []  # the id of the part (``section.part``) each word is in
+        self._part = ""
+        self._open = False  # the last word continues on the next line (hyphenated)
+
+    def add_block(self, box) -> None:
+        if "::" in (getattr(box, "element_tag", "") or ""):
+            return
+        element = getattr(box, "element", None)
+        if element is not None and element.get("role") == "doc-toc":
+            return
+        if (
+            element is not None
+            and getattr(box, "element_tag", "") == "section"
+            and "part" in (element.get("class") or "").split()
+        ):
+            self._part = element.get("id") or ""
+        if isinstance(box, wboxes.LineBox):
+            self._add_line("".join(self._texts(box)))
+            return
+        for child in getattr(box, "children", ()):
+            self.add_block(child)
+
+    def _texts(self, box) -> Iterator[str]:
+        if "::" in (getattr(box, "element_tag", "") or ""):
+            return
+        if isinstance(box, wboxes.TextBox):
+            yield box.text
+        for child in getattr(box, "children", ()) or ():
+            yield from self._texts(child)
+
+    def _add_line(self, line: str) -> None:
+        # A soft hyphen is kept in the text of a line hyphenated at it
+        # (before the hyphen the layout adds) and draws nothing.
+        line = line.replace(linebreak.SOFT_HYPHEN, "")
+        end = line.rstrip()
+        # Broken by the layout with a hyphen it added ("pro-|duced"), or
+        # after a word's own hyphen ("self-|restraining"): the word goes on.
+        hyphenated = end.endswith(HYPHENATE_CHARACTER) or (end.endswith("-") and end[-2:-1].isalpha())
+        if end.endswith(HYPHENATE_CHARACTER):
+            line = end[:-1]
+        parts = line.split()
+        if not parts:
+            return
+        if self._open and self.words and not line[:1].isspace():
+            self.words[-1] += parts.pop(0)
+        self.words.extend(parts)
+        self.parts.extend([self._part] * len(parts))
+        self._open = hyphenated
+
+
+def _folio(page_box) -> str:
+    """The folio printed at the foot of a page ("" for none)."""
+    for child in page_box.children:
+        if isinstance(child, wboxes.MarginBox) and child.at_keyword == "@bottom-center":
+            return "".join(_texts_in(child)).strip()
+    return ""
+
+
+def _texts_in(box) -> Iterator[str]:
+    """Every text of ``box`` and its descendants, generated text included."""
+    if isinstance(box, wboxes.TextBox):
+        yield box.text
+    for child in getattr(box, "children", ()) or ():
+        yield from _texts_in(child)
+
+
+def render_document(
+    job: PdfJob, diagnostics: Diagnostics, progress: Progress | None = None, first_page: int = 1
+) -> Rendered:
+    """Lay out ``job``; WeasyPrint's warnings become diagnostics, and the
+    book's page count so far goes to ``progress`` (every ``PAGE_STEP``
+    pages; ``first_page``: the book's page the document begins on)."""
+    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error(), even_spacing(job.greedy):
+        styles = _styles(job)
+        # Colour profiles are made anew for each document: WeasyPrint writes
+        # a profile's bytes from its object, and a second writing of one
+        # object gives other bytes (the file would not be reproducible).
+        profiles: dict = dict(styles.profiles)  # (a user's sheet's own, parsed for this document alone)
+        own = press_css(job.press) + job.part_css
+        css = [
+            *styles.css,
+            *(
+                [
+                    weasyprint.CSS(
+                        string=own, url_fetcher=styles.fetcher, font_config=styles.fonts, color_profiles=profiles
+                    )
+                ]
+                if own
+                else []
+            ),
+        ]
+        document = weasyprint.HTML(
+            string=job.source, base_url=str(job.project_dir.resolve()), url_fetcher=styles.fetcher
+        )
+        options = {k: v for k, v in write_options(job.press, job.geometry, job.variant).items() if k != "finisher"}
+        rendered = document.render(stylesheets=css, font_config=styles.fonts, color_profiles=profiles, **options)
+    return Rendered(rendered, job, diagnostics)
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """Stylesheets parsed once for every document of a book (the files and
+    the options' sheet, not the colour profiles: ``render_document``), the
+    font configuration they load their faces into, and the URL fetcher."""
+
+    fonts: FontConfiguration
+    css: tuple
+    fetcher: LocalFetcher
+    profiles: dict
+
+
+_PARSED: dict[tuple, _Styles] = {}  # the stylesheets of the books laid out lately, by what they were made of
+_PARSED_KEEP = 4
+
+
+def _styles(job: PdfJob) -> _Styles:
+    """The parsed stylesheets of ``job`` (its files and ``extra_css``), from
+    the last books' if one had the same; a book's parts share them. Sheets
+    that load a colour profile themselves are parsed for each document."""
+    key = (
+        job.sheets,
+        tuple(p.stat().st_mtime_ns for p in job.sheets),
+        job.extra_css,
+        job.fonts,
+        job.press,
+        str(job.project_dir),
+    )
+    if key in _PARSED:
+        return _PARSED[key]
+    roots = [
+        job.project_dir,
+        templating.STYLE_DIR,
+        *(p.parent for p in job.sheets),
+        *(Path(f.path).parent for f in job.fonts),
+        *([job.press.icc.parent] if job.press else []),
+    ]
+    fetcher, fonts = LocalFetcher(roots), FontConfiguration()
+    profiles: dict = {}  # WeasyPrint's colour profiles by name, filled as the sheets are parsed
+    css = [
+        weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
+        for p in job.sheets
+    ]
+    css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles))
+    styles = _Styles(fonts, tuple(css), fetcher, profiles)
+    if not profiles:
+        while len(_PARSED) >= _PARSED_KEEP:
+            del _PARSED[next(iter(_PARSED))]
+        _PARSED[key] = styles
+    return styles
+
+
+def render_pdf(job: PdfJob, diagnostics: Diagnostics) -> bytes:
+    """The PDF of ``job`` in memory.
+
+    Shared by the interior and the cover (writers/cover.py), so that
+    WeasyPrint is imported here only.
+    """
+    return render_document(job, diagnostics).pdf()
+
+
+# Errors by which the machine refuses a write: a full disk or quota, a
+# file-size limit, a read-only file system, no permission.
+_MACHINE_REFUSED = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+@contextmanager
+def _as_render_error() -> Iterator[None]:
+    try:
+        yield
+    except RenderError:
+        raise
+    except OSError as exc:
+        if exc.errno in _MACHINE_REFUSED:  # not the book's fault: the disk's
+            raise OutputError(f"PDF rendering could not write: {exc.strerror}") from exc
+        raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # a WeasyPrint failure is not the user's traceback
+        raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
+
+
+def engine_version() -> str:
+    """The typesetting engine and its version (a typeset part's cache key)."""
+    return f"WeasyPrint {weasyprint.__version__}"
+
+
+class _DiagnosticsHandler(logging.Handler):
+    """WeasyPrint's warnings (bad CSS, unreachable resources) as diagnostics."""
+
+    def __init__(self, diagnostics: Diagnostics):
+        super().__init__(logging.WARNING)
+        self.diagnostics = diagnostics
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.diagnostics.add(codes.PDF_RENDER, record.getMessage())
+
+
+PAGE_STEP = 10  # pages between two progress reports
+
+
+class _PageHandler(logging.Handler):
+    """WeasyPrint's "Step 5 - Creating layout - Page N" as "page N" of the
+    book (``offset``: the book's pages before the document)."""
+
+    def __init__(self, progress: Progress, offset: int):
+        super().__init__(logging.INFO)
+        self.progress = progress
+        self.offset = offset
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if str(record.msg).startswith("Step 5") and record.args:
+            page = record.args[0] if isinstance(record.args, tuple) else record.args
+            if isinstance(page, int) and (self.offset + page) % PAGE_STEP == 0:
+                self.progress(f"page {self.offset + page}")
+
+
+@contextmanager
+def _pages_to(progress: Progress | None, offset: int = 0) -> Iterator[None]:
+    if progress is None:
+        yield
+        return
+    handler, level = _PageHandler(progress, offset), PROGRESS_LOGGER.level
+    PROGRESS_LOGGER.addHandler(handler)
+    PROGRESS_LOGGER.setLevel(logging.INFO)
+    try:
+        yield
+    finally:
+        PROGRESS_LOGGER.removeHandler(handler)
+        PROGRESS_LOGGER.setLevel(level)
+
+
+@contextmanager
+def _log_to(diagnostics: Diagnostics) -> Iterator[None]:
+    """Route WeasyPrint's log to ``diagnostics`` for the duration: writers never print."""
+    handler = _DiagnosticsHandler(diagnostics)
+    propagate = LOGGER.propagate
+    LOGGER.addHandler(handler)
+    LOGGER.propagate = False
+    try:
+        yield
+    finally:
+        LOGGER.removeHandler(handler)
+        LOGGER.propagate = propagate

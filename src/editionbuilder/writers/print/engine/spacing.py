@@ -1,0 +1,223 @@
+"""Even word spacing: each justified paragraph's breaks chosen as a whole
+(Knuth–Plass, ``linebreak``) and handed to WeasyPrint's line layout."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import weasyprint
+from weasyprint.formatting_structure import boxes as wboxes
+from weasyprint.layout import block as wblock
+from weasyprint.layout.percent import resolve_one_percentage
+from weasyprint.text import line_break as wlines
+
+from .. import linebreak
+
+# --------------------------------------------------------------------------
+# Even word spacing: each justified paragraph's breaks chosen as a whole
+# --------------------------------------------------------------------------
+
+# WeasyPrint breaks lines greedily (layout/inline.py). While a document is
+# laid out, ``_even_spacing`` wraps the function that lays out the lines of
+# a block (``iter_line_boxes``, as layout/block.py calls it): before the
+# first line of a justified paragraph, its text boxes are measured with
+# WeasyPrint's own shaping (Pango over HarfBuzz, the embedded faces), the
+# breaks chosen by ``linebreak.plan`` and written into the boxes (no-break
+# spaces, soft hyphens, and the text before the last line cut into a box of
+# its own with narrower word spacing), so the greedy breaker finds no other
+# break and lays out the chosen lines. Only the boxes change: the HTML and
+# the EPUB are untouched. The internals it relies on are WeasyPrint 70's;
+# with another major version the paragraphs are broken greedily, as before.
+_PLANNED_ENGINE = "70"
+
+
+class _Unplannable(Exception):
+    """Inline content the breaker does not model (an inline block, an image,
+    a preserved line break, text that does not wrap): broken greedily."""
+
+
+@dataclass
+class _Paragraphs:
+    """One document's planned paragraphs, by their line box's id."""
+
+    shaper: _Shaper
+    greedy: frozenset[tuple[str, str]] = frozenset()  # paragraphs broken greedily (``text_key``)
+    done: dict[int, _Planned] = field(default_factory=dict)
+
+
+class _Shaper:
+    """Widths of text in a box's style, shaped by Pango as WeasyPrint shapes
+    it (``Measure`` of ``linebreak``); fonts are keyed by their style."""
+
+    def __init__(self) -> None:
+        self.styles: dict[str, object] = {}
+        self.widths: dict[tuple[str, str], float] = {}
+        self.context: object = None
+
+    def font(self, style) -> str:
+        key = wlines._font_style_cache_key(style, include_size=True) + repr(
+            (style["letter_spacing"], style["word_spacing"])
+        )
+        self.styles.setdefault(key, style)
+        return key
+
+    def __call__(self, text: str, font) -> float:
+        width = self.widths.get((font, text))
+        if width is None:
+            style = self.styles[font]
+            layout = wlines.create_layout(text, style, self.context, None, 0)
+            line, _ = layout.get_first_line()
+            width = self.widths[(font, text)] = wlines.line_size(line, style)[0]
+            layout.deactivate()
+        return width
+
+
+@contextmanager
+def even_spacing(greedy: frozenset[tuple[str, str]] = frozenset()) -> Iterator[None]:
+    """Lay out justified paragraphs with ``linebreak``'s breaks (above), but
+    for the paragraphs of ``greedy`` (``text_key``)."""
+    original = wblock.iter_line_boxes
+    if weasyprint.__version__.split(".")[0] != _PLANNED_ENGINE:
+        yield
+        return
+    state = _Paragraphs(_Shaper(), greedy)
+
+    def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, containing_block, *args):
+        if skip_stack is None:
+            state.shaper.context = context
+            _plan(state, box, containing_block)
+        return original(context, box, position_y, bottom_space, skip_stack, containing_block, *args)
+
+    wblock.iter_line_boxes = iter_line_boxes
+    try:
+        yield
+    finally:
+        wblock.iter_line_boxes = original
+
+
+def _plan(state: _Paragraphs, linebox, block) -> None:
+    """Choose the breaks of ``linebox`` (a justified block's lines) and write
+    them into its text boxes; once per width it is laid out at."""
+    width = block.width
+    if block.style["text_align_all"] != "justify" or not isinstance(width, (int, float)) or width <= 0:
+        return
+    done = state.done.get(id(linebox))
+    if done is not None:
+        if done.width == width:
+            return
+        done.restore()  # laid out at another width: plan again
+    try:
+        if state.greedy and text_key(linebox.element) in state.greedy:
+            raise _Unplannable
+        pieces = list(_runs(linebox, state.shaper))
+    except _Unplannable:
+        state.done[id(linebox)] = _Planned(width, linebox)
+        return
+    resolve_one_percentage(linebox, "text_indent", width)
+    joined = "".join(run.text for _, _, run in pieces)
+    attrs = wlines.get_log_attrs(joined, linebox.style["lang"])
+    total, left, right = linebox.style["hyphenate_limit_chars"]
+    paragraph = linebreak.Paragraph(
+        runs=tuple(run for _, _, run in pieces),
+        first_width=width - linebox.text_indent,
+        width=width,
+        opportunities=frozenset(i for i in range(1, len(joined)) if attrs[i].is_line_break),
+        limits=(total, left, right),
+    )
+    planned = state.done[id(linebox)] = _Planned(width, linebox)
+    breaks = linebreak.plan(paragraph, state.shaper)
+    if breaks is not None:
+        for r, (text_box, parent, run) in enumerate(pieces):
+            if text_box is not None:
+                planned.write(text_box, parent, breaks.pieces(r, run.text), state.shaper(" ", run.font))
+
+
+@dataclass
+class _Planned:
+    """A paragraph planned for a width: its text boxes' original texts and
+    styles, and the original children of the boxes holding them. It keeps
+    its line box alive: paragraphs are known by the box's id, which a box
+    made and dropped during layout would otherwise pass on to another."""
+
+    width: float
+    linebox: Any
+    boxes: list[tuple[Any, str, Any]] = field(default_factory=list)
+    parents: list[tuple[Any, Any]] = field(default_factory=list)
+
+    def write(self, text_box, parent, pieces: Sequence[tuple[str, bool]], space: float) -> None:
+        """Set ``text_box`` as ``pieces`` (text, set with narrower spaces), a
+        text box each; the breaker's soft hyphens are the only hyphenations."""
+        style = text_box.style
+        self.boxes.append((text_box, text_box.text, style))
+        boxes: list[Any] = []
+        for text, narrow in pieces:
+            if not text:
+                continue
+            box = text_box.copy_with_text(text) if boxes else text_box
+            box.text, box.style = text, style.copy()
+            box.style["hyphens"] = "manual"
+            if narrow:
+                box.style["word_spacing"] = float(box.style["word_spacing"] or 0) - linebreak.SHRINK * space
+            boxes.append(box)
+        if len(boxes) > 1:
+            self.parents.append((parent, parent.children))
+            children = list(parent.children)
+            at = next(i for i, child in enumerate(children) if child is text_box)
+            parent.children = [*children[:at], *boxes, *children[at + 1 :]]
+
+    def restore(self) -> None:
+        for parent, children in reversed(self.parents):
+            parent.children = children
+        for text_box, text, style in self.boxes:
+            text_box.text, text_box.style = text, style
+        self.boxes.clear()
+        self.parents.clear()
+
+
+def _runs(box, shaper: _Shaper) -> Iterator[tuple[Any, Any, linebreak.Run]]:
+    """The in-flow inline content of ``box`` in order: each text box (with
+    the box holding it) as a run, and the sides of inline elements as fixed
+    widths."""
+    for child in box.children:
+        if not child.is_in_normal_flow():
+            continue  # a footnote, a float: set elsewhere
+        if isinstance(child, wboxes.TextBox):
+            style = child.style
+            if style["white_space"] != "normal" or any(c in child.text for c in "\n\t\u00ad\u200b"):
+                raise _Unplannable
+            lang = style["lang"] if style["hyphens"] == "auto" and style["lang"] else ""
+            yield child, box, linebreak.Run(child.text, shaper.font(style), lang)
+        elif isinstance(child, wboxes.InlineBox):
+            yield None, box, linebreak.Run(width=_side(child.style, "left"))
+            yield from _runs(child, shaper)
+            yield None, box, linebreak.Run(width=_side(child.style, "right"))
+        else:
+            raise _Unplannable
+
+
+TEXT_KEY_CHARS = 80
+
+
+def text_key(element) -> tuple[str, str]:
+    """A paragraph known in any layout of the same HTML: its tag and the
+    opening of its text (two paragraphs opening alike are both matched,
+    which only costs evenness)."""
+    if element is None:
+        return ("", "")
+    return (str(element.tag), "".join(element.itertext())[:TEXT_KEY_CHARS])
+
+
+def _side(style, side: str) -> float:
+    """An inline element's margin, border and padding on one side, in px."""
+    total = float(style[f"border_{side}_width"] or 0)
+    for name in (f"margin_{side}", f"padding_{side}"):
+        value = style[name]
+        if value == "auto" or getattr(value, "value", 0) == 0:
+            continue
+        if getattr(value, "unit", None) != "px":
+            raise _Unplannable
+        total += value.value
+    return total

@@ -1,0 +1,518 @@
+"""A print book typeset part by part, each part kept between builds.
+
+Every part of the text (a chapter, the glossary, the bibliography, the
+readers' responses) opens on a new page, so its pages depend on nothing
+before it but the folio it starts on. The book is therefore typeset one
+part at a time, each part a WeasyPrint document of its own whose page
+counter starts at its first folio (``part_css``), and the parts' PDFs are
+joined (``assemble``). In the press file every part opens on a recto, with
+a blank verso after a part that ends on a recto; the screen PDF
+(``BookProfile.recto_openings`` False) has no blank page: a part opens on
+the page after the last one, a verso when its folio is even.
+Page numbers printed as text are resolved once the pages they name are
+typeset:
+
+1. the parts of the text, in reading order;
+2. the bibliography prints the folios of the citations before it, and of
+   those after it (readers' responses) as the previous pass found them: when
+   a number it printed turns out wrong, the parts from the bibliography on
+   are typeset again (from the cache, but for what changed);
+3. the front matter last (half-title, title page, copyright page, the
+   contents with every folio), placed first.
+
+A typeset part is kept in ``BuildOptions.cache_dir`` under a key made of
+everything that decides its pages: its HTML, the stylesheets, the fonts,
+its first folio, the page geometry, the PDF profile and this program's code
+(``_code_digest``). Changing one chapter re-typesets that chapter, the
+later ones only if its page count changed, and the front matter if a folio
+in the contents changed. A part from the cache is the same bytes a new
+typesetting gives, so an incremental build is byte-identical to a clean one.
+
+The gutter grows with the book's final page count (``pagesetup.gutter_in``):
+the first typesetting uses the count the cache remembers from the last
+build, or an estimate from the text's length; a book whose count lands in
+another gutter class is typeset again with the right one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from ... import codes
+from ...diagnostics import Diagnostics
+from ...fsutil import atomic_write_bytes
+from ...layout import pages, printview
+from ...layout.apparatus import BIBLIOGRAPHY_KEY
+from ...layout.pages import PrintLayout
+from ...layout.view import Part
+from ...model import Edition
+from ...model.text import model_words
+from ..context import WriteContext
+from . import assemble, pagefoot, pagesetup
+from .document import created, parts_html
+from .engine import Flow, PdfJob, Rendered, engine_version, render_document
+from .fonts import FontFace, font_css
+from .profiles import BookProfile
+
+CACHE_VERSION = "2"  # 2: each entry holds the digest of its PDF
+FRONT_KEY = "front-matter"
+# Words per 6 x 9 in page of 11 pt text, chapter openings and blank versos
+# included: 360 to 382 measured on books of 100 to 1,000 pages (bench/).
+WORDS_PER_6X9_PAGE = 370
+TEXT_AREA_6X9 = (6 - 1.375) * (9 - 1.75)  # its text block, in square inches
+MAX_PASSES = 3  # of the bibliography's page references; of the gutter
+# A page with more footnotes than this is not laid out as a column box (_typeset).
+COLUMN_NOTES_MAX = 8
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """One typeset part: its PDF and what the book needs to know of it."""
+
+    pdf: bytes
+    pages: int
+    anchors: dict[str, int]  # element id -> page index in the part (from 0)
+    words: tuple[str, ...]  # its running text (``pdf.Flow``)
+    starts: tuple[int, ...]
+    printed: tuple[str, ...]
+    inked: tuple[bool, ...]
+    parts: tuple[str, ...]
+    misplaced: tuple[tuple[str, int, int], ...]  # notes off their page: label, call and note page index
+    warnings: tuple[tuple[str, str], ...]  # what WeasyPrint said: (code, message)
+
+    def meta(self) -> dict:
+        data = asdict(self)
+        del data["pdf"]
+        return data
+
+
+@dataclass
+class TypesetBook:
+    """The typeset book: the PDF, its page count, its running text by page,
+    the notes set off their call's page, and, when asked for, the parts
+    laid out in this build (``rendered``: their WeasyPrint documents, by
+    part key)."""
+
+    pdf: bytes
+    pages: int  # the book's pages, before a press file's closing blank verso
+    flow: list[tuple[str, PartResult | None]]  # (part key, result) in page order; None: a blank verso
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+
+    @property
+    def file_pages(self) -> int:
+        """The pages of the file (a press file's count is even)."""
+        return sum(part.pages if part is not None else 1 for _key, part in self.flow)
+
+    def print_layout(self, source: str) -> PrintLayout:
+        """Where each page of the book begins in its running text
+        (``pagelist``): the parts' running texts one after the other, a
+        blank verso a page without words."""
+        words: list[str] = []
+        parts: list[str] = []
+        starts, printed, inked = [], [], []
+        for _key, part in self.flow:
+            if part is None:
+                starts.append(len(words))
+                printed.append("")
+                inked.append(False)
+                continue
+            starts.extend(len(words) + s for s in part.starts)
+            printed.extend(part.printed)
+            inked.extend(part.inked)
+            words.extend(part.words)
+            parts.extend(part.parts)
+        return Flow(tuple(words), tuple(starts), tuple(printed), tuple(inked), tuple(parts)).layout(source)
+
+    def misplaced_notes(self) -> list[tuple[str, int, int]]:
+        """(label, call page, note page) of every note set off its call's
+        page, in pages of the book (from 1)."""
+        out, first = [], 1
+        for _key, part in self.flow:
+            if part is not None:
+                out += [(label, first + call, first + note) for label, call, note in part.misplaced]
+            first += part.pages if part is not None else 1
+        return out
+
+
+def typeset_book(
+    edition: Edition,
+    ctx: WriteContext,
+    profile: BookProfile,
+    sheets: Sequence[Path],
+    fonts: Sequence[FontFace],
+    keep_layouts: bool = False,
+) -> TypesetBook:
+    """``edition`` typeset in ``profile``, with the gutter its page count
+    needs. ``keep_layouts``: keep each part's WeasyPrint document in
+    ``TypesetBook.rendered`` (for inspection; a long book's layouts take
+    much memory, so a build lets each go once its PDF is made)."""
+    cache = PartCache.of(ctx, profile)
+    guess = cache.remembered_pages() or estimate_pages(edition, ctx.options.print)
+    for _ in range(MAX_PASSES):
+        g = pagesetup.geometry(ctx.options.print, guess, profile.bleed)
+        book = _Typesetter(edition, ctx, profile, sheets, fonts, g, cache, keep_layouts).book()
+        if pagesetup.gutter_in(book.file_pages) == pagesetup.gutter_in(guess):
+            break
+        guess = book.file_pages
+    cache.finish(book.file_pages)
+    for label, call, note in book.misplaced_notes():
+        # WeasyPrint 70 can set a long note a page after its call (print.css,
+        # "Footnotes"); the reader of the proof must know.
+        ctx.diagnostics.add(
+            codes.NOTE_OFF_PAGE,
+            (
+                f"{profile.medium.name} PDF: note {label} is called on page {call} "
+                f"(of the file) but set at the foot of page {note}"
+            ),
+        )
+    return book
+
+
+def estimate_pages(edition: Edition, options) -> int:
+    """About how many pages the book will have: its words over the words a
+    page of its trim holds. Only the gutter class depends on it."""
+    area = (options.width_in - 1.375) * (options.height_in - 1.75)
+    per_page = max(WORDS_PER_6X9_PAGE * area / TEXT_AREA_6X9, 1.0)
+    return max(int(len(model_words(edition)) / per_page), 1)
+
+
+def part_css(first_folio: int, book_title: str) -> str:
+    """What a part of the text needs from the parts before it: its first
+    folio, and the book title the versos' running heads print."""
+    title = book_title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    return f'@page :first {{ counter-reset: page {first_folio}; }}\nhtml {{ string-set: book-title "{title}"; }}\n'
+
+
+@dataclass
+class _Typesetter:
+    edition: Edition
+    ctx: WriteContext
+    profile: BookProfile
+    sheets: Sequence[Path]
+    fonts: Sequence[FontFace]
+    g: pagesetup.PageGeometry
+    cache: PartCache
+    keep_layouts: bool = False
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+
+    def book(self) -> TypesetBook:
+        known: dict[str, str] = {}
+        for _ in range(MAX_PASSES):
+            text, found = self._text(known)
+            if _cited_pages(text, found) == _cited_pages(text, known):
+                break
+            known = found
+        lay = printview.book_layout(self.edition, self.profile.medium, found)
+        front = self._part(FRONT_KEY, lay, lay.front, 0)
+        recto = self.profile.recto_openings
+        flow: list[tuple[str, PartResult | None]] = [(FRONT_KEY, front)]
+        flow += [("", None)] if recto and front.pages % 2 else []
+        for key, part in text:
+            flow.append((key, part))
+            flow += [("", None)] if recto and part.pages % 2 else []
+        if flow[-1][1] is None:
+            flow.pop()  # the last part needs no blank verso after it...
+        pages = sum(p.pages if p else 1 for _k, p in flow)
+        if self.profile.pad_even and pages % 2:
+            flow.append(("", None))  # ...unless the press file must end on a verso
+        pdf = assemble.assemble(
+            [assemble.PartPdf(p.pdf, frozenset(p.anchors)) if p else None for _k, p in flow], self._boxes
+        )
+        return TypesetBook(pdf, pages, flow, self.rendered)
+
+    def _text(self, known: Mapping[str, str]) -> tuple[list[tuple[str, PartResult]], dict[str, str]]:
+        """Every part of the text from folio 1; ``known``: the folios the
+        bibliography prints for citations it comes before."""
+        lay = printview.book_layout(self.edition, self.profile.medium, known)
+        found: dict[str, str] = {}
+        done, folio = [], 1
+        for part in lay.parts:
+            if part.key == BIBLIOGRAPHY_KEY:
+                lay = printview.book_layout(self.edition, self.profile.medium, {**known, **found})
+                part = next(p for p in lay.parts if p.key == BIBLIOGRAPHY_KEY)
+            result = self._part(part.key, lay, (part,), folio)
+            found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
+            done.append((part.key, result))
+            folio += result.pages + (result.pages % 2 if self.profile.recto_openings else 0)
+        return done, found
+
+    def _part(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> PartResult:
+        """One part (or the front matter: ``first_folio`` 0), from the cache
+        or typeset now."""
+        extra = self.ctx.override_dirs
+        source = parts_html(lay, parts, self.edition, extra, created(self.ctx.build.source_date_epoch))
+        own = part_css(first_folio, self.edition.metadata.title or "") if first_folio else ""
+        if first_folio and first_folio % 2 == 0:
+            # A part opening on an even folio (the screen PDF only): its
+            # first page is a verso, for its margins and running head.
+            own += "html { break-before: left; }\n"
+        # The front matter's file gives the book its metadata, the press
+        # file's DocumentID among them (``assemble``): it is part of its key.
+        profile = repr(self.profile.press) if not first_folio else ""
+        digest = self.cache.key(source, self.css + own + profile, self.sheets, self.fonts, self.g)
+        kept = self.cache.get(digest)
+        if kept is None:
+            self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
+            kept = self._typeset(key, source, own, first_folio)
+            self.cache.put(digest, kept)
+            if first_folio:
+                self._say(f"page {first_folio + kept.pages - 1}")
+        for code, message in kept.warnings:
+            self.ctx.diagnostics.add(codes.named(code), message)
+        return kept
+
+    def _typeset(self, key: str, source: str, own: str, first_folio: int) -> PartResult:
+        """Lay out one part (``own``: its stylesheet) as plain flow; when
+        WeasyPrint sets a note off its call's page, lay it out once more as
+        one column (print.css, "Footnotes") and keep the layout with fewer
+        such notes. A column box lays its text out again for every note it
+        adds, so its time grows with the square of the notes on a page: it
+        is not tried where a page holds more than ``COLUMN_NOTES_MAX``."""
+        diags = Diagnostics()
+        rendered = self._render(source, own, diags, first_folio)
+        misplaced = rendered.misplaced_notes()
+        if misplaced and key != FRONT_KEY and rendered.most_notes_on_a_page() <= COLUMN_NOTES_MAX:
+            column = own + f"#{key} {{ columns: 1; }}\n"
+            other = self._render(source, column, Diagnostics(), first_folio)
+            if len(other.misplaced_notes()) < len(misplaced):
+                rendered, misplaced, own = other, other.misplaced_notes(), column
+        greedy: frozenset[tuple[str, str]] = frozenset()
+        if misplaced and key != FRONT_KEY:
+            # Still a note off its page: the paragraph breaker's lines on
+            # the call's page may be what WeasyPrint cannot fit with the note
+            # (it moves a page's notes on to keep a paragraph's lines
+            # together). The paragraphs of the call's page broken greedily,
+            # as WeasyPrint breaks lines, are kept if fewer notes go astray.
+            calling = rendered.paragraphs_on({m.call_page for m in misplaced})
+            other = self._render(source, own, Diagnostics(), first_folio, calling)
+            if len(other.misplaced_notes()) < len(misplaced):
+                rendered, misplaced, greedy = other, other.misplaced_notes(), calling
+        if self.profile.recto_openings and key != FRONT_KEY:
+            rendered, misplaced = self._mend_recto_feet(source, own, first_folio, rendered, misplaced, greedy)
+        for page, text in rendered.overflowing_text():
+            shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
+            message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
+            diags.add(codes.TEXT_OVERFLOW, message)
+        if self.keep_layouts:
+            self.rendered[key] = rendered
+        flow = rendered.flow()
+        anchors = {name: page - 1 for name, page in rendered.anchor_pages().items()}
+        return PartResult(
+            rendered.part_pdf(),
+            rendered.pages,
+            anchors,
+            flow.words,
+            flow.starts,
+            flow.printed,
+            flow.inked,
+            flow.parts,
+            tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
+            tuple((d.code, d.message) for d in diags.items),
+        )
+
+    def _mend_recto_feet(
+        self,
+        source: str,
+        own: str,
+        first_folio: int,
+        rendered: Rendered,
+        misplaced: list,
+        greedy: frozenset[tuple[str, str]] = frozenset(),
+    ) -> tuple[Rendered, list]:
+        """Lay the part out again while a recto ends in a broken word
+        (``pagefoot``), its paragraph unhyphenated, as long as that leaves
+        fewer such rectos and no more notes off their page."""
+        extra = ""
+        breaks = pagefoot.recto_foot_breaks(rendered.document, first_folio)
+        for _ in range(MAX_PASSES):
+            if not breaks:
+                break
+            extra += pagefoot.no_hyphens_css(rendered.document, breaks)
+            other = self._render(source, own + extra, Diagnostics(), first_folio, greedy)
+            found = pagefoot.recto_foot_breaks(other.document, first_folio)
+            if len(found) >= len(breaks) or len(other.misplaced_notes()) > len(misplaced):
+                break
+            rendered, misplaced, breaks = other, other.misplaced_notes(), found
+        return rendered, misplaced
+
+    def _render(
+        self,
+        source: str,
+        own: str,
+        diags: Diagnostics,
+        first_folio: int,
+        greedy: frozenset[tuple[str, str]] = frozenset(),
+    ) -> Rendered:
+        p = self.profile
+        job = PdfJob(
+            source,
+            tuple(self.sheets),
+            self.css,
+            tuple(self.fonts),
+            self.ctx.project_dir,
+            p.press,
+            p.variant,
+            self.g,
+            own,
+            greedy,
+        )
+        return render_document(job, diags, self.ctx.progress, max(first_folio, 1))
+
+    @cached_property
+    def css(self) -> str:
+        """The stylesheet every part shares: the faces, the page geometry
+        (made once: the widest preformatted line is found in the whole book)."""
+        return (
+            font_css(self.fonts)
+            + pagesetup.page_css(self.g)
+            + pagesetup.preformatted_css(self.g, printview.widest_preformatted(self.edition))
+        )
+
+    def _boxes(self, index: int) -> dict[str, tuple[float, float, float, float]]:
+        """Page ``index``'s TrimBox (at the trim, by recto or verso) and BleedBox."""
+        return {"/TrimBox": pagesetup.trim_box_pt(self.g, index), "/BleedBox": pagesetup.media_box_pt(self.g)}
+
+    def _say(self, message: str) -> None:
+        if self.ctx.progress is not None:
+            self.ctx.progress(message)
+
+
+def _cited_pages(text: Sequence[tuple[str, PartResult]], pages: Mapping[str, str]) -> dict[str, str]:
+    """The folios of the anchors of the parts after the bibliography (the
+    ones it may print before knowing them)."""
+    keys = [k for k, _p in text]
+    if BIBLIOGRAPHY_KEY not in keys:
+        return {}
+    later = [p for k, p in text[keys.index(BIBLIOGRAPHY_KEY) + 1 :]]
+    return {a: pages.get(a, "") for p in later for a in p.anchors}
+
+
+# --------------------------------------------------------------------------
+# The cache of typeset parts
+# --------------------------------------------------------------------------
+
+
+@dataclass
+class PartCache:
+    """Typeset parts of one edition's PDF of one profile, kept in a folder
+    (``folder`` None: kept for this build only). Each entry is the part's
+    PDF and a JSON of what the book needs of it, named by its key; a build
+    removes the entries of this edition and profile it did not use."""
+
+    folder: Path | None
+    name: str  # "EDITION.PROFILE"
+    code: str  # the digest of the code that typesets (``_code_digest``)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)  # damaged entries are reported here
+    used: set[str] = field(default_factory=set)
+    memory: dict[str, PartResult] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, ctx: WriteContext, profile: BookProfile) -> PartCache:
+        folder = Path(ctx.build.cache_dir) / "typeset" if ctx.build.cache_dir else None
+        return cls(folder, f"{ctx.options.name}.{profile.medium.name}", _code_digest(), ctx.diagnostics)
+
+    def key(
+        self, source: str, css: str, sheets: Sequence[Path], fonts: Sequence[FontFace], g: pagesetup.PageGeometry
+    ) -> str:
+        h = hashlib.sha256()
+        for piece in (CACHE_VERSION, self.code, self.name, source, css, repr(g)):
+            h.update(piece.encode("utf-8") + b"\0")
+        for path in sheets:
+            h.update(Path(path).read_bytes() + b"\0")
+        for face in fonts:
+            stat = os.stat(face.path)
+            h.update(f"{face}:{stat.st_size}:{stat.st_mtime_ns}".encode() + b"\0")
+        return h.hexdigest()[:40]
+
+    def get(self, key: str) -> PartResult | None:
+        self.used.add(key)
+        if key in self.memory or self.folder is None:
+            return self.memory.get(key)
+        pdf, meta = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
+        if not meta.is_file():
+            return None  # not kept: typeset it
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            body = pdf.read_bytes()
+            if hashlib.sha256(body).hexdigest() != data.pop("sha256"):
+                raise ValueError("its PDF is not the one that was kept")
+            result = PartResult(pdf=body, **_tuples(data))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            # Damaged (a truncated file, a full disk, a hand edit): a part
+            # that cannot be trusted is typeset again, never joined.
+            pdf.unlink(missing_ok=True)
+            meta.unlink(missing_ok=True)
+            self.diagnostics.add(
+                codes.CACHE_ENTRY_DISCARDED, f"a kept typeset part ({meta.name}) was damaged ({exc}): typeset again"
+            )
+            return None
+        self.memory[key] = result
+        return result
+
+    def put(self, key: str, result: PartResult) -> None:
+        self.memory[key] = result
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.folder / f"{key}.pdf", result.pdf)
+        meta = {**result.meta(), "sha256": hashlib.sha256(result.pdf).hexdigest()}
+        atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
+
+    def remembered_pages(self) -> int:
+        """The page count of this PDF at the last build (0: none known)."""
+        try:
+            return int(json.loads(self._manifest().read_text(encoding="utf-8"))["pages"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
+
+    def finish(self, pages: int) -> None:
+        """Remember this build's page count and parts; drop the parts of the
+        last build of this PDF that this one did not use."""
+        if self.folder is None:
+            return
+        try:
+            before = set(json.loads(self._manifest().read_text(encoding="utf-8"))["parts"])
+        except (OSError, ValueError, KeyError, TypeError):
+            before = set()
+        for key in before - self.used:
+            for suffix in (".pdf", ".json"):
+                (self.folder / f"{key}{suffix}").unlink(missing_ok=True)
+        manifest = {"pages": pages, "parts": sorted(self.used)}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self._manifest(), json.dumps(manifest).encode("utf-8"))
+
+    def _manifest(self) -> Path:
+        return self.folder / f"{self.name}.manifest.json"  # type: ignore[operator]
+
+
+def _tuples(data: dict) -> dict:
+    """A part's JSON with its lists as the tuples ``PartResult`` holds."""
+    out = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+    for key in ("misplaced", "warnings"):
+        out[key] = tuple(tuple(item) for item in out[key])
+    return out
+
+
+_DIGEST: list[str] = []
+
+
+def _code_digest() -> str:
+    """A digest of the code that turns a part's HTML into its PDF and its
+    layout (this package's writers), and of WeasyPrint's version: a part
+    typeset by other code is typeset again."""
+    if not _DIGEST:
+        h = hashlib.sha256(engine_version().encode())
+        # A part's warnings are kept by code name and read back through the
+        # catalogue: a part cached under another catalogue is typeset again.
+        h.update(repr(codes.CATALOGUE).encode())
+        here = Path(__file__).parent
+        for path in sorted([*here.glob("*.py"), *here.glob("engine/*.py"), Path(pages.__file__)]):
+            h.update(path.read_bytes())
+        _DIGEST.append(h.hexdigest())
+    return _DIGEST[0]
