@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from ... import codes
 from ...diagnostics import InputError
@@ -33,8 +33,19 @@ from .locate import Span, ast_words
 from .metadata import meta_text
 from .state import ReadState
 
-if TYPE_CHECKING:
-    from .blocks import BlockReader
+
+class BlockSource(Protocol):
+    """What reads the blocks inside a table's caption, a figure or a
+    definition (``blocks.BlockReader``, which hands itself in)."""
+
+    def block(self, node: dict[str, Any]) -> list[Block]: ...
+
+    def blocks(self, nodes: list[dict[str, Any]]) -> list[Block]: ...
+
+    def locate(self, node: Any, setext: bool = False, fenced: bool = False) -> Position: ...
+
+    def enter(self, span: Span) -> Position: ...
+
 
 # The paragraph put between two tables when rendering them in one run; the
 # output is cut at its line.
@@ -64,7 +75,7 @@ def render_tables(tables: list[dict[str, Any]]) -> list[str]:
 class Special:
     """Tables, figures, raw blocks and definition lists (module docstring)."""
 
-    def __init__(self, state: ReadState, reader: BlockReader, tables: list[str]):
+    def __init__(self, state: ReadState, reader: BlockSource, tables: list[str]):
         self.state = state
         self.reader = reader
         self.tables = list(tables)
