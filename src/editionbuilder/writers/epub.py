@@ -116,7 +116,7 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
         )
     book = _new_book(edition, ctx, printed)
     css = _add_styles(book, extra)
-    image = cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics)
+    image = cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics, cache_dir=ctx.build.cache_dir)
     book.set_cover(COVER_IMAGE, image, create_page=False)  # cover-image item + EPUB 2 <meta>
     ctx.products[COVER_PNG] = image  # the web edition shows the same cover
     parts = lay.reading_order

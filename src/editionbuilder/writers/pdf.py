@@ -49,43 +49,15 @@ from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from ..options import PrintOptions
 from . import WriteContext, html, linebreak, pagelist, pagesetup, printview
+from .fonts import DEFAULT_FONTS, TEXT_FAMILY, FontFace, check_fonts, font_css  # noqa: F401 (re-exported)
 from .view import Medium
 
 Progress = Callable[[str], None]
 
-EBGARAMOND = "/usr/share/fonts/opentype/ebgaramond"
-TEXT_FAMILY = "Edition Text"
-BOLD_FAMILY = "Edition Text Bold"
-MONO_FAMILY = "Edition Mono"
-BOLD_SELECTORS = "strong, b, dfn, .note-label"  # dfn: a glossary term (base.css sets it bold)
 # Debian's libgs-common: a v2 SWOP CMYK printer profile (RECIPES.md).
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")
 # The XMP DocumentID WeasyPrint writes for PDF/X-4: "xmp.did:" and a random UUID.
 _XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f-]{36}")
-
-
-@dataclass(frozen=True, slots=True)
-class FontFace:
-    """One @font-face: a family name of our own, bound to one font file."""
-
-    family: str
-    path: str
-    style: str = "normal"
-    weight: int = 400
-
-
-# Debian's fonts-ebgaramond has no bold italic, and its 12 Bold cut has only
-# 127 glyphs: fontconfig ranks it below the Regular (it does not cover the
-# "en" orthography), so inside one family WeasyPrint fakes bold from the
-# Regular. The Bold is therefore a family of its own, used for bold text with
-# the text family as fallback for the glyphs it lacks. Preformatted text
-# needs a monospace face to keep its columns.
-DEFAULT_FONTS: tuple[FontFace, ...] = (
-    FontFace(TEXT_FAMILY, f"{EBGARAMOND}/EBGaramond12-Regular.otf"),
-    FontFace(TEXT_FAMILY, f"{EBGARAMOND}/EBGaramond12-Italic.otf", "italic"),
-    FontFace(BOLD_FAMILY, f"{EBGARAMOND}/EBGaramond12-Bold.otf", "normal", 700),
-    FontFace(MONO_FAMILY, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
-)
 
 
 class LocalFetcher(URLFetcher):
@@ -822,16 +794,6 @@ def created(epoch: int) -> str:
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def check_fonts(fonts: Sequence[FontFace]) -> None:
-    """Refuse to render with a font file missing: fontconfig would substitute silently."""
-    for face in fonts:
-        if not Path(face.path).is_file():
-            raise RenderError(
-                f"font file not found: {face.path} ({face.family}, {face.style}, "
-                f"{face.weight}); install it or change the font configuration"
-            )
-
-
 def render_html(
     edition: Edition, extra_dirs: Sequence[str] = (), medium: Medium = printview.PRINT, created_at: str = ""
 ) -> str:
@@ -860,21 +822,6 @@ def page_css(options: PrintOptions, fonts: Sequence[FontFace]) -> str:
     """The stylesheet that depends on options (bench/run.py): font faces and
     the page geometry of a book of the smallest gutter class."""
     return font_css(fonts) + pagesetup.page_css(pagesetup.geometry(options, pagesetup.ASSUMED_PAGES, False))
-
-
-def font_css(fonts: Sequence[FontFace]) -> str:
-    """@font-face rules binding each face to its file, and the families' uses."""
-    faces = "\n".join(
-        f'@font-face {{ font-family: "{f.family}"; src: url("{Path(f.path).as_uri()}"); '
-        f"font-style: {f.style}; font-weight: {f.weight}; }}"
-        for f in fonts
-    )
-    return (
-        f"{faces}\n"
-        f'html {{ font-family: "{TEXT_FAMILY}"; }}\n'
-        f'{BOLD_SELECTORS} {{ font-family: "{BOLD_FAMILY}", "{TEXT_FAMILY}"; }}\n'
-        f'pre, code {{ font-family: "{MONO_FAMILY}"; }}\n'
-    )
 
 
 class _DiagnosticsHandler(logging.Handler):

@@ -1,0 +1,74 @@
+"""The faces the PDFs and the cover are set in, and their stylesheet.
+
+Kept apart from ``pdf.py`` (which imports WeasyPrint) so that what only
+needs to name the fonts (the cover's cache key, an EPUB build whose cover
+image is kept) does not load the typesetting engine. ``pdf.py`` re-exports
+every name here.
+
+Fonts are declared face by face with explicit files (RECIPES.md): asking
+fontconfig for "EB Garamond" gets the 08 caption cut and a faked bold. A
+missing file is a ``RenderError`` naming it, before anything is rendered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..diagnostics import RenderError
+
+EBGARAMOND = "/usr/share/fonts/opentype/ebgaramond"
+TEXT_FAMILY = "Edition Text"
+BOLD_FAMILY = "Edition Text Bold"
+MONO_FAMILY = "Edition Mono"
+BOLD_SELECTORS = "strong, b, dfn, .note-label"  # dfn: a glossary term (base.css sets it bold)
+
+
+@dataclass(frozen=True, slots=True)
+class FontFace:
+    """One @font-face: a family name of our own, bound to one font file."""
+
+    family: str
+    path: str
+    style: str = "normal"
+    weight: int = 400
+
+
+# Debian's fonts-ebgaramond has no bold italic, and its 12 Bold cut has only
+# 127 glyphs: fontconfig ranks it below the Regular (it does not cover the
+# "en" orthography), so inside one family WeasyPrint fakes bold from the
+# Regular. The Bold is therefore a family of its own, used for bold text with
+# the text family as fallback for the glyphs it lacks. Preformatted text
+# needs a monospace face to keep its columns.
+DEFAULT_FONTS: tuple[FontFace, ...] = (
+    FontFace(TEXT_FAMILY, f"{EBGARAMOND}/EBGaramond12-Regular.otf"),
+    FontFace(TEXT_FAMILY, f"{EBGARAMOND}/EBGaramond12-Italic.otf", "italic"),
+    FontFace(BOLD_FAMILY, f"{EBGARAMOND}/EBGaramond12-Bold.otf", "normal", 700),
+    FontFace(MONO_FAMILY, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
+)
+
+
+def check_fonts(fonts: Sequence[FontFace]) -> None:
+    """Refuse to render with a font file missing: fontconfig would substitute silently."""
+    for face in fonts:
+        if not Path(face.path).is_file():
+            raise RenderError(
+                f"font file not found: {face.path} ({face.family}, {face.style}, "
+                f"{face.weight}); install it or change the font configuration"
+            )
+
+
+def font_css(fonts: Sequence[FontFace]) -> str:
+    """@font-face rules binding each face to its file, and the families' uses."""
+    faces = "\n".join(
+        f'@font-face {{ font-family: "{f.family}"; src: url("{Path(f.path).as_uri()}"); '
+        f"font-style: {f.style}; font-weight: {f.weight}; }}"
+        for f in fonts
+    )
+    return (
+        f"{faces}\n"
+        f'html {{ font-family: "{TEXT_FAMILY}"; }}\n'
+        f'{BOLD_SELECTORS} {{ font-family: "{BOLD_FAMILY}", "{TEXT_FAMILY}"; }}\n'
+        f'pre, code {{ font-family: "{MONO_FAMILY}"; }}\n'
+    )
