@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import codes
+from . import codes, templating
 from .accounting import account, stats
 from .boundary import Boundary
 from .diagnostics import ConfigError, Diagnostic, Diagnostics, ValidationError
@@ -121,6 +121,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     from .writers import WriteContext, formats_for, get_writer, output_path
 
     say = progress or (lambda _msg: None)
+    templating.keep_compiled_templates(build.cache_dir)
     diags = Diagnostics()
     project = Path(build.project_dir)
     out_dir = Path(build.out_dir)
