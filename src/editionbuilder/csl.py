@@ -37,7 +37,6 @@ from . import codes
 from .bibliography_names import PARTICLES
 from .diagnostics import Diagnostic, ValidationError
 from .model import Inline, Issued, Name, Reference, Text
-from .pandoc import PandocJob, convert_json, document, meta, model_inlines
 
 # Season names to CSL's season numbers (CSL-JSON ``season``: 1 spring … 4 winter).
 _SEASONS = {"spring": 1, "summer": 2, "autumn": 3, "fall": 3, "winter": 4}
@@ -259,6 +258,8 @@ def format_bibliography(references: Sequence[Reference], style: Path | None, lan
     """
     if not references:
         return FormattedBibliography(())
+    from .pandoc import PandocJob, convert_json, document  # pandoc: loaded only when there is a bibliography
+
     _check_unique(references)
     items = [to_csl_json(r) for r in references]
     purpose = "formatting the bibliography" + (f" with the style {style}" if style else "")
@@ -299,6 +300,8 @@ def _citeproc_metadata(items: list[dict[str, Any]]) -> dict[str, Any]:
         "citationNoteNum": 0,
         "citationHash": 0,
     }
+    from .pandoc import meta
+
     cite = {"t": "Cite", "c": [[everything], [{"t": "Str", "c": "@*"}]]}
     return {"references": meta(items), "nocite": {"t": "MetaInlines", "c": [cite]}}
 
@@ -320,6 +323,8 @@ def _entries_from_ast(output: dict[str, Any]) -> list[_Printed]:
 
     An entry of several blocks is joined with a space.
     """
+    from .pandoc import model_inlines
+
     refs = next((b for b in output.get("blocks", []) if _div_id(b) == "refs"), None)
     entries = []
     for block in refs["c"][1] if refs else []:
