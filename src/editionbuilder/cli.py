@@ -429,7 +429,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
     options = one_off_edition([args.file], given=_source_options(args))
     diags = Diagnostics()
-    edition = read_edition(options, Path.cwd(), diags)
+    # The counts need no bibliography style: --stats runs no citeproc.
+    edition = read_edition(options, Path.cwd(), diags, format_bibliography=not args.stats)
     if args.stats:
         print(json.dumps(stats(edition, diags.items), ensure_ascii=False))
     else:

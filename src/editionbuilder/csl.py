@@ -271,6 +271,15 @@ def format_bibliography(references: Sequence[Reference], style: Path | None, lan
     return FormattedBibliography(tuple(entries), tuple(diagnostics))
 
 
+def unformatted_diagnostics(references: Sequence[Reference]) -> list[Diagnostic]:
+    """What ``format_bibliography`` reports of the references themselves,
+    without formatting them: the words of a source line no field took. (The
+    style's own findings, a year label it prints otherwise and citeproc's
+    warnings, need the citeproc run.)"""
+    _check_unique(references)
+    return [d for ref in references if ref.title for d in _unused_words(ref)]
+
+
 def _check_unique(references: Sequence[Reference]) -> None:
     """Citeproc keeps one item per id; two references sharing one is a model bug."""
     seen: set[str] = set()
