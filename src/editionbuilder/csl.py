@@ -36,6 +36,7 @@ from typing import Any, NamedTuple
 from . import codes
 from .bibliography_names import PARTICLES
 from .diagnostics import Diagnostic, ValidationError
+from .lazyre import lazy_compile
 from .model import Inline, Issued, Name, Reference, Text
 
 # Season names to CSL's season numbers (CSL-JSON ``season``: 1 spring … 4 winter).
@@ -65,15 +66,15 @@ _MINOR_WORDS = frozenset(
 # A word as an optional ``Mc``/``Mac`` prefix and the rest (``McDONALD``);
 # ``_caps_rest`` calls it "in capitals" when the rest has two or more capitals
 # and no lower-case letter: the source's small-capitals convention.
-_CAPS_WORD_RE = re.compile(r"(?P<mc>Ma?c)?(?P<rest>\S*)")
+_CAPS_WORD_RE = lazy_compile(r"(?P<mc>Ma?c)?(?P<rest>\S*)")
 
 # The letters that start a name part: the word's first letter, one after a
 # hyphen, and one after a single-letter prefix and apostrophe (``O’B``, ``D'A``).
-_PART_START_RE = re.compile(r"(?:^|(?<=[-‐])|(?<=^\w['’]))(\w)")
+_PART_START_RE = lazy_compile(r"(?:^|(?<=[-‐])|(?<=^\w['’]))(\w)")
 
 # An acronym inside a body's name: a word with ``/``, ``.``, ``&`` or a
 # digit (``RCP/US.``, ``IWG/UK.``), or a word with no vowel (``NLB``, ``CPGB``).
-_ACRONYM_RE = re.compile(r".*[/.&\d].*|[^AEIOUYÀ-ÖØ-Ý]+")
+_ACRONYM_RE = lazy_compile(r".*[/.&\d].*|[^AEIOUYÀ-ÖØ-Ý]+")
 
 # A year as printed, with the suffix a style may add (``1981b``).
 _YEAR_LABEL_RE = r"(?<!\d){year}(?P<suffix>[a-z]?)(?![\d\w])"

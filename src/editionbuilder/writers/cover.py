@@ -39,7 +39,6 @@ import math
 import os
 import re
 import shutil
-import subprocess
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -48,7 +47,6 @@ from pathlib import Path
 from .. import codes, templating
 from ..diagnostics import Diagnostic, Diagnostics, RenderError, Severity
 from ..fsutil import atomic_write_bytes
-from ..isbn import check_isbn
 from ..model import Edition, Metadata, Position
 from ..options import (
     BARCODE_IN,
@@ -61,7 +59,6 @@ from ..options import (
 from ..pdfinfo import page_count
 from ..typography import smarten
 from . import Declined, WriteContext
-from .barcode import barcode
 from .fonts import DEFAULT_FONTS, FontFace, check_fonts, font_css
 from .view import LABELS
 
@@ -265,6 +262,8 @@ def _used_at(meta: Path) -> int:
 
 def rasterise(pdf: bytes, size: tuple[int, int]) -> bytes:
     """The first page of ``pdf`` as a PNG of exactly ``size`` pixels (Poppler)."""
+    import subprocess
+
     exe = shutil.which("pdftoppm")
     if exe is None:
         raise RenderError("pdftoppm not found: install poppler-utils (make does) to draw the cover")
@@ -343,6 +342,9 @@ def wrap_geometry(options: PrintOptions, pages: int) -> Wrap:
 
 def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> None:
     """``out``: the print cover of ``edition`` for an interior of ``pages`` pages."""
+    from ..isbn import check_isbn
+    from .barcode import barcode
+
     check_fonts(DEFAULT_FONTS)
     md, wrap = edition.metadata, wrap_geometry(ctx.options.print, pages)
     extra = ctx.override_dirs

@@ -26,6 +26,7 @@ import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
@@ -34,10 +35,13 @@ from .. import codes, templating
 from ..diagnostics import RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition, Metadata
-from . import COVER_PNG, PRINT_LAYOUT, WriteContext, html, pagelist
+from . import COVER_PNG, PRINT_LAYOUT, WriteContext, html
 from .accessibility import accessibility_metadata
 from .cover import cover_png
 from .frontmatter import COVER_IMAGE, NAV_KEY, identifier
+
+if TYPE_CHECKING:
+    from . import pagelist
 
 STYLESHEETS = ("base.css", "epub.css")
 TEMPLATE = "epub_document.xhtml.j2"
@@ -123,6 +127,8 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
     content = {p.key: _render(p, lay.view, css, extra) for p in parts if p.key != NAV_KEY}
     pages: list[pagelist.PageTarget] = []
     if printed is not None:
+        from . import pagelist  # the print's page markers, for a build that typeset it
+
         keys = list(content)
         marked, pages = pagelist.mark_pages([content[k] for k in keys], printed, [f"{k}.xhtml" for k in keys])
         content = dict(zip(keys, marked, strict=True))

@@ -133,7 +133,7 @@ _WEAK = (
     r"no posts",
 )
 STRONG_PHRASE = lazy_compile("|".join(f"(?:{p})" for p in _STRONG), re.I)
-_PHRASES = [re.compile(p, re.I) for p in _STRONG + _WEAK]
+_PHRASES = [lazy_compile(p, re.I) for p in _STRONG + _WEAK]
 # What may stand between the buttons of one line: spaces, dots, bullets,
 # bars, arrows ("2 • Reply • Share ›"), and counts ("Like (3)").
 _SEP = re.compile(r"(?:[\s·•∙⋅|/›‹→←»«,:!?]|\.{3}|…)+")
