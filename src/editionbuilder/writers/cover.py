@@ -45,7 +45,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import codes, templating
-from ..diagnostics import Diagnostic, Diagnostics, RenderError, Severity
+from ..diagnostics import Diagnostic, Diagnostics, RenderError
 from ..fsutil import atomic_write_bytes
 from ..model import Edition, Metadata, Position
 from ..options import (
@@ -211,10 +211,9 @@ class CoverCache:
             body = png.read_bytes()
             if hashlib.sha256(body).hexdigest() != data["sha256"]:
                 raise ValueError("its PNG is not the one that was kept")
-            found = [
-                Diagnostic(d["code"], Severity(d["severity"]), d["message"], Position(**d["pos"]))
-                for d in data["diagnostics"]
-            ]
+            # Kept by code name and read back through the catalogue (a code it
+            # no longer has makes the entry damaged: the cover is drawn again).
+            found = [codes.named(d["code"]).diagnostic(d["message"], Position(**d["pos"])) for d in data["diagnostics"]]
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             png.unlink(missing_ok=True)
             meta.unlink(missing_ok=True)
@@ -237,10 +236,7 @@ class CoverCache:
         atomic_write_bytes(self.folder / f"{key}.png", png)
         meta = {
             "sha256": hashlib.sha256(png).hexdigest(),
-            "diagnostics": [
-                {"code": d.code, "severity": d.severity.value, "message": d.message, "pos": dataclasses.asdict(d.pos)}
-                for d in found
-            ],
+            "diagnostics": [{"code": d.code, "message": d.message, "pos": dataclasses.asdict(d.pos)} for d in found],
         }
         atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
         self._prune()
