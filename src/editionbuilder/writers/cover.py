@@ -11,7 +11,9 @@ Why this route: WeasyPrint 70 has no raster output, and Poppler is already a
 build dependency (``make`` installs poppler-utils). Both steps are
 deterministic: the PDF is byte-identical between runs (no dates are written
 without PDF/X) and ``pdftoppm`` writes PNGs without timestamps, so two
-builds give the same cover bytes.
+builds give the same cover bytes. That is what lets a build keep the image
+in its cache folder (``CoverCache``, keyed by a digest of everything that
+draws it) and read it back unchanged, without loading WeasyPrint.
 
 The print cover (``write_cover``, ``NAME-cover.pdf``) is the same design on
 one wide page: back cover, spine and front cover (``cover_wrap.html.j2``),
