@@ -302,6 +302,8 @@ def _citeproc_metadata(items: list[dict[str, Any]]) -> dict[str, Any]:
     ``nocite`` must hold a ``Cite`` element (a string ``@*`` is not read as
     one in a JSON document), exactly what pandoc's Markdown reader makes.
     """
+    from .pandoc import meta
+
     everything = {
         "citationId": "*",
         "citationPrefix": [],
@@ -310,8 +312,6 @@ def _citeproc_metadata(items: list[dict[str, Any]]) -> dict[str, Any]:
         "citationNoteNum": 0,
         "citationHash": 0,
     }
-    from .pandoc import meta
-
     cite = {"t": "Cite", "c": [[everything], [{"t": "Str", "c": "@*"}]]}
     return {"references": meta(items), "nocite": {"t": "MetaInlines", "c": [cite]}}
 

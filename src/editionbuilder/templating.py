@@ -27,10 +27,8 @@ import atexit
 import contextlib
 import hashlib
 import io
-import os
 import re
 import shutil
-import tempfile
 from collections.abc import Sequence
 from contextlib import ExitStack
 from functools import lru_cache
@@ -41,7 +39,8 @@ from typing import Any, NoReturn
 import jinja2
 from markupsafe import Markup, escape
 
-from .diagnostics import RenderError
+from .diagnostics import OutputError, RenderError
+from .fsutil import atomic_write_bytes
 
 # Package data as real folders: Jinja2's loader and WeasyPrint's URL fetcher
 # want paths. An installed package is a folder already (``as_file`` gives
@@ -160,14 +159,9 @@ class _CompiledTemplates(jinja2.BytecodeCache):
         if path is None:
             return
         body = bucket.bytecode_to_string()
-        try:
+        with contextlib.suppress(OSError, OutputError):  # not kept: compiled again next time
             path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=path.parent, prefix=path.name, delete=False) as f:
-                f.write(hashlib.sha256(body).digest() + body)
-            os.replace(f.name, path)
-        except OSError:
-            with contextlib.suppress(OSError, NameError):
-                os.unlink(f.name)
+            atomic_write_bytes(path, hashlib.sha256(body).digest() + body)
 
 
 _COMPILED = _CompiledTemplates()
