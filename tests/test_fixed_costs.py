@@ -267,3 +267,14 @@ def test_a_lazy_pattern_is_the_compiled_pattern():
     assert lazy.sub(r"\g<n>", "a-1 b-2") == eager.sub(r"\g<n>", "a-1 b-2")
     assert lazy.pattern == eager.pattern and lazy.flags == eager.flags and lazy.groupindex == eager.groupindex
     assert [m.span() for m in lazy.finditer("x-1 y-22")] == [(0, 3), (4, 8)]
+
+
+def test_a_lazy_pattern_is_copied_and_pickled_as_its_pattern():
+    import copy
+    import pickle
+
+    lazy = lazy_compile(r"\d+")
+    for other in (pickle.loads(pickle.dumps(lazy)), copy.deepcopy(lazy)):
+        assert other.fullmatch("123") and other.pattern == r"\d+"
+    assert lazy.search("a 42")[0] == "42"
+    assert pickle.loads(pickle.dumps(lazy)).findall("1 22") == ["1", "22"]  # also once compiled

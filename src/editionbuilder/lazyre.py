@@ -24,9 +24,14 @@ class _LazyPattern:
         self._source = (pattern, flags)
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_source":  # Python's own protocols, or before __init__ ran
+            raise AttributeError(name)
         value = getattr(re.compile(*self._source), name)
         setattr(self, name, value)
         return value
+
+    def __reduce__(self) -> tuple[Any, tuple[str, int]]:
+        return lazy_compile, self._source  # pickled (sent to another process) as the pattern
 
     def __repr__(self) -> str:
         return f"lazy_compile({self._source[0]!r}, {self._source[1]!r})"
