@@ -144,9 +144,10 @@ def cover_png(
 
 COVER_CACHE_VERSION = "1"
 COVERS_KEPT = 64  # cover images kept in a cache folder, the most recently used
-# The code that turns the cover's HTML and CSS into its PNG: a change to
-# any of these draws the cover again.
-_DRAWING_CODE = ("cover.py", "fonts.py", "pdf.py")
+# The modules that turn the cover's HTML and CSS into its PNG (this one,
+# the faces, the PDF writer), by the names this module imports them by: a
+# change to any of them draws the cover again.
+_DRAWING_CODE = (".cover", ".fonts", ".pdf")
 _CODE: list[str] = []
 
 
@@ -157,7 +158,10 @@ def _code_digest() -> str:
     if not _CODE:
         h = hashlib.sha256(COVER_CACHE_VERSION.encode())
         for name in _DRAWING_CODE:
-            h.update((Path(__file__).parent / name).read_bytes())
+            spec = importlib.util.find_spec(name, __package__)  # found, not imported (pdf.py loads WeasyPrint)
+            if spec is None or not spec.origin:
+                raise RenderError(f"the cover's drawing code {name} was not found in {__package__}")
+            h.update(Path(spec.origin).read_bytes())
         spec = importlib.util.find_spec("weasyprint")
         if spec is not None and spec.origin:
             h.update(Path(spec.origin).read_bytes())
