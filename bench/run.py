@@ -1,10 +1,14 @@
 """Benchmarks: our builds against the tools a user would pick instead.
 
-    python bench/run.py [--pages 1,100,500,1000] [--out bench/results/latest.md]
+    python bench/run.py [--pages 1,100,500,1000] [--repeat N] [--out bench/results/latest.md]
 
-For each book (the shipped anthology, and synthetic books of about N pages
-made from the corpus texts, in chapters) it measures, each in a fresh
-process so that peak memory is the process's own:
+Every figure is a command run in a fresh process, timed from outside:
+wall seconds, and CPU seconds (user + system) of the process and every
+program it ran (``resource.getrusage(RUSAGE_CHILDREN)`` before and after:
+pdftoppm, pandoc's citeproc). The tools compared run side by side in the
+same run, so the ratios compare on the same machine state; absolute
+seconds vary. For each book (the shipped anthology, and synthetic books of
+about N pages made from the corpus texts, in chapters):
 
 - our EPUB build (read + transforms + EPUB writer) against pandoc 3
   (markdown -> epub3) on the same paragraphs;
@@ -15,9 +19,13 @@ process so that peak memory is the process's own:
   PDF, EPUB) built whole, then built again after one sentence of a middle
   chapter changed: the rebuild's share of the full build.
 
-It prints a table of seconds, ratios, seconds per page and peak memory, and
-writes it to a file. Figures are ratios measured side by side in one run,
-so they compare on the same machine state; absolute seconds vary.
+And the fixed costs (issue 17, item 4), each the best of ``--repeat`` runs:
+``editionbuilder build`` of a one-page EPUB with a cold cache (a new output
+folder: the cover drawn, the templates compiled) and a warm one (built once
+before), against pandoc on the same text; and ``editionbuilder inspect
+--stats`` of each seed.
+
+It prints the tables and writes them to a file.
 """
 
 from __future__ import annotations
@@ -25,8 +33,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import platform
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -46,8 +56,6 @@ WORDS_PER_PAGE = 330  # a 6 x 9 in page of 11 pt text, measured on our PDFs
 
 def child(mode: str, src: str, work: str) -> None:
     """One measurement, run in its own process; prints JSON."""
-    import resource
-
     start = time.perf_counter()
     pages = _CHILD_MODES[mode](Path(src), Path(work))
     seconds = time.perf_counter() - start
@@ -89,30 +97,6 @@ def _plain_weasyprint(src: Path, work: Path) -> int:
     out = work / "plain.pdf"
     weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(out, stylesheets=sheets)
     return _pdf_pages(out)
-
-
-def _pandoc(src: Path, work: Path) -> int:
-    import pypandoc
-
-    pandoc = pypandoc.get_pandoc_path()
-    subprocess.run(
-        [
-            pandoc,
-            str(work / "book.md"),
-            "-f",
-            "markdown",
-            "-t",
-            "epub3",
-            "-o",
-            str(work / "pandoc.epub"),
-            "--metadata",
-            "title=Benchmark",
-            "--metadata",
-            "lang=en",
-        ],
-        check=True,
-    )
-    return 0
 
 
 def _pdf_pages(path: Path) -> int:
@@ -194,6 +178,12 @@ def print_project(src: Path, folder: Path) -> Path:
     return config
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of the programs it ran."""
+    own, ran = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + ran.ru_utime + ran.ru_stime
+
+
 def _rebuild(src: Path, work: Path) -> int:
     """A full build of a print edition, then one sentence of a middle
     chapter changed and the edition built again from its kept parts: prints
@@ -201,17 +191,18 @@ def _rebuild(src: Path, work: Path) -> int:
     from editionbuilder.cli import main
 
     config = print_project(src, work / "project")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     assert main(["build", "--config", str(config)]) == 0
-    full = time.perf_counter() - started
+    full, full_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     book = config.parent / src.name
     text = book.read_text(encoding="utf-8")
     middle = text.index("CHAPTER", len(text) // 2)
     at = text.index(". ", middle + 200)
     book.write_text(text[:at] + ", we say" + text[at:], encoding="utf-8")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu_seconds()
     assert main(["build", "--config", str(config)]) == 0
-    print(json.dumps({"full": full, "rebuild": time.perf_counter() - started}))
+    rebuild, rebuild_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    print(json.dumps({"full": full, "full_cpu": full_cpu, "rebuild": rebuild, "rebuild_cpu": rebuild_cpu}))
     return _pdf_pages(config.parent / "output" / "book-press.pdf")
 
 
@@ -219,34 +210,102 @@ _CHILD_MODES = {
     "epub": _ours("epub"),
     "pdf": _ours("pdf"),
     "weasyprint": _plain_weasyprint,
-    "pandoc": _pandoc,
     "rebuild": _rebuild,
 }
 
 
-def measure(mode: str, src: Path, work: Path) -> dict:
-    """The JSON lines a child printed, merged (a build's own lines are skipped)."""
-    run = subprocess.run([sys.executable, __file__, "child", mode, str(src), str(work)], capture_output=True, text=True)
+def run_timed(command: list[str], cwd: Path | None = None) -> dict:
+    """Run ``command``; its wall seconds, its CPU seconds and those of every
+    program it ran (``RUSAGE_CHILDREN``), merged with the JSON lines it
+    printed (a build's own lines are skipped)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    run = subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode:
-        raise SystemExit(f"{mode} on {src.name} failed:\n{run.stderr[-2000:]}")
-    found: dict = {}
+        raise SystemExit(f"{' '.join(command)} failed:\n{run.stderr[-2000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    found: dict = {"wall": wall, "cpu": cpu}
     for line in run.stdout.splitlines():
         if line.startswith("{"):
             found.update(json.loads(line))
     return found
 
 
+def measure(mode: str, src: Path, work: Path) -> dict:
+    """One of ``_CHILD_MODES`` in a process of its own."""
+    return run_timed([sys.executable, __file__, "child", mode, str(src), str(work)])
+
+
+def pandoc_command(markdown: Path, out: Path) -> list[str]:
+    """pandoc itself (not through Python) making an EPUB 3 of ``markdown``."""
+    import pypandoc
+
+    return [
+        pypandoc.get_pandoc_path(),
+        str(markdown),
+        "-f",
+        "markdown",
+        "-t",
+        "epub3",
+        "-o",
+        str(out),
+        "--metadata",
+        "title=Benchmark",
+        "--metadata",
+        "lang=en",
+    ]
+
+
 def bench_one(label: str, src: Path, tmp: Path, rebuild: bool) -> dict:
     work = tmp / label
     work.mkdir()
     prepare(src, work)
-    modes = ("epub", "pandoc", "pdf", "weasyprint", *(("rebuild",) if rebuild else ()))
-    rows = {
-        mode: measure(mode, src, work / mode if mode in ("epub", "pdf", "rebuild") else work)
-        for mode in modes
-        if _mkdir(work / mode)
-    }
+    rows = {"pandoc": run_timed(pandoc_command(work / "book.md", work / "pandoc.epub"))}
+    for mode in ("epub", *(variant for _, variant in PDF_VARIANTS), "weasyprint", *(("rebuild",) if rebuild else ())):
+        folder = work / mode if mode != "weasyprint" else work
+        folder.mkdir(exist_ok=True)
+        rows[mode] = measure(mode, src, folder)
     return {"label": label, **rows}
+
+
+def best_of(repeat: int, command: list[str], before=None) -> dict:
+    """The least wall and the least CPU seconds of ``repeat`` runs of
+    ``command`` (``before`` runs first each time, untimed)."""
+    runs = []
+    for _ in range(repeat):
+        if before is not None:
+            before()
+        runs.append(run_timed(command))
+    return {"wall": min(r["wall"] for r in runs), "cpu": min(r["cpu"] for r in runs), "runs": repeat}
+
+
+def fixed_costs(tmp: Path, repeat: int) -> list[tuple[str, dict, dict | None]]:
+    """The one-page EPUB (cold and warm cache) against pandoc, and
+    ``inspect --stats`` of each seed: (row, ours, pandoc or None)."""
+    import shutil
+
+    folder = tmp / "fixed"
+    folder.mkdir()
+    src = synthetic(1, folder)
+    prepare(src, folder)
+    cli = [sys.executable, "-m", "editionbuilder"]
+    cold_out, warm_out = folder / "cold", folder / "warm"
+    build = [*cli, "build", str(src), "--format", "epub", "--out"]
+    pandoc = best_of(repeat, pandoc_command(folder / "book.md", folder / "pandoc.epub"))
+    cold = best_of(repeat, [*build, str(cold_out)], before=lambda: shutil.rmtree(cold_out, ignore_errors=True))
+    run_timed([*build, str(warm_out)])  # fills the cache
+    warm = best_of(repeat, [*build, str(warm_out)])
+    rows: list[tuple[str, dict, dict | None]] = [
+        ("1-page EPUB, cold cache", cold, pandoc),
+        ("1-page EPUB, warm cache", warm, pandoc),
+    ]
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        rows.append(
+            (f"inspect --stats seeds/{seed.name[:3]}", best_of(repeat, [*cli, "inspect", str(seed), "--stats"]), None)
+        )
+    return rows
 
 
 def _mkdir(path: Path) -> bool:
@@ -254,23 +313,74 @@ def _mkdir(path: Path) -> bool:
     return True
 
 
-def table(results: list[dict]) -> str:
-    head = (
-        "| book | pages | EPUB s | pandoc s | EPUB/pandoc | PDF s | WeasyPrint s | PDF/WeasyPrint "
-        "| s/page | peak MB (PDF) | print edition: full build s | rebuild s | rebuild/full |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+# Our PDF builds compared with plain WeasyPrint: (column label, child mode).
+# Builds with parallel typesetting (``--jobs N``, issue 17 item 1) add their
+# modes here, and each gets its columns in the PDF table; the catalog and
+# Dask rows (items 2 and 3) get tables of their own beside ``fixed_table``.
+PDF_VARIANTS: tuple[tuple[str, str], ...] = (("ours", "pdf"),)
+
+
+def _pair(ours: dict, theirs: dict) -> str:
+    """Wall and CPU seconds of both, and ours as a ratio of theirs."""
+    return (
+        f"| {ours['wall']:.2f} | {ours['cpu']:.2f} | {theirs['wall']:.2f} | {theirs['cpu']:.2f} "
+        f"| {ours['wall'] / theirs['wall']:.2f} | {ours['cpu'] / theirs['cpu']:.2f} "
     )
-    lines = [head]
+
+
+def epub_table(results: list[dict]) -> str:
+    lines = [
+        "| book | EPUB s | EPUB CPU s | pandoc s | pandoc CPU s | wall ratio | CPU ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    lines += [f"| {r['label']} " + _pair(r["epub"], r["pandoc"]) + "|" for r in results]
+    return "\n".join(lines)
+
+
+def pdf_table(results: list[dict]) -> str:
+    head = "| book | pages "
+    for label, _ in PDF_VARIANTS:
+        head += f"| {label} s | {label} CPU s | WeasyPrint s | WeasyPrint CPU s | wall ratio | CPU ratio "
+    head += "| s/page | peak MB |"
+    lines = [head, "|---" * (head.count("|") - 1) + "|"]
     for r in results:
-        e, p, d, w = r["epub"], r["pandoc"], r["pdf"], r["weasyprint"]
-        pages = d["pages"]
+        first = r[PDF_VARIANTS[0][1]]
+        line = f"| {r['label']} | {first['pages']} "
+        for _, mode in PDF_VARIANTS:
+            line += _pair(r[mode], r["weasyprint"])
+        line += f"| {first['wall'] / max(first['pages'], 1):.3f} | {first['peak_mb']:.0f} |"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def rebuild_table(results: list[dict]) -> str:
+    lines = [
+        "| book | pages | full build s | full CPU s | rebuild s | rebuild CPU s | rebuild/full |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
         rb = r.get("rebuild")
-        again = f"| {rb['full']:.2f} | {rb['rebuild']:.2f} | {rb['rebuild'] / rb['full']:.3f} |" if rb else "| | | |"
-        lines.append(
-            f"| {r['label']} | {pages} | {e['seconds']:.2f} | {p['seconds']:.2f} | {e['seconds'] / p['seconds']:.2f} "
-            f"| {d['seconds']:.2f} | {w['seconds']:.2f} | {d['seconds'] / w['seconds']:.3f} "
-            f"| {d['seconds'] / max(pages, 1):.3f} | {d['peak_mb']:.0f} " + again
-        )
+        if rb:
+            lines.append(
+                f"| {r['label']} | {rb['pages']} | {rb['full']:.2f} | {rb['full_cpu']:.2f} | {rb['rebuild']:.2f} "
+                f"| {rb['rebuild_cpu']:.2f} | {rb['rebuild'] / rb['full']:.3f} |"
+            )
+    return "\n".join(lines)
+
+
+def fixed_table(rows: list[tuple[str, dict, dict | None]]) -> str:
+    lines = [
+        "| command | s | CPU s | pandoc s | pandoc CPU s | wall ratio | CPU ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, ours, pandoc in rows:
+        if pandoc is None:
+            lines.append(f"| {label} | {ours['wall']:.3f} | {ours['cpu']:.3f} | | | | |")
+        else:
+            lines.append(
+                f"| {label} | {ours['wall']:.3f} | {ours['cpu']:.3f} | {pandoc['wall']:.3f} | {pandoc['cpu']:.3f} "
+                f"| {ours['wall'] / pandoc['wall']:.2f} | {ours['cpu'] / pandoc['cpu']:.2f} |"
+            )
     return "\n".join(lines)
 
 
@@ -280,16 +390,22 @@ def main() -> int:
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", default="1,100,500,1000", help="synthetic book sizes (comma-separated)")
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each fixed-cost command (the best is kept)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.md")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
+        fixed = fixed_costs(tmp, args.repeat)
         results = [bench_one("anthology", ROOT / "editions.toml", tmp, False)]
         for n in (int(x) for x in args.pages.split(",") if x):
             results.append(bench_one(f"synthetic-{n}", synthetic(n, tmp), tmp, n >= 100))
     report = (
         f"Benchmark of {date.today().isoformat()} on {platform.machine()}, {platform.python_version()}, "
-        f"{_cpus()} cores\n\n{table(results)}\n"
+        f"{_cpus()} cores (wall and CPU seconds; CPU includes the programs a command ran)\n\n"
+        f"Fixed costs (best of {args.repeat}):\n\n{fixed_table(fixed)}\n\n"
+        f"EPUB against pandoc:\n\n{epub_table(results)}\n\n"
+        f"PDF against plain WeasyPrint on the same HTML and CSS:\n\n{pdf_table(results)}\n\n"
+        f"Print edition, full build and rebuild after one changed sentence:\n\n{rebuild_table(results)}\n"
     )
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -298,8 +414,6 @@ def main() -> int:
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 0
 
 

@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "boundary",
         "catalog",
         "pandoc_tool",
+        "lazyre",
     ),
     ("readers", "transforms", "config", "config_values"),  # sources to model, model to model
     ("layout", "report"),  # the book's parts for every medium; the build report

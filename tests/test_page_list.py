@@ -25,12 +25,12 @@ from editionbuilder import writers
 from editionbuilder.cli import main
 from editionbuilder.config import load_config
 from editionbuilder.diagnostics import Diagnostics
+from editionbuilder.layout.pages import PrintedPage, PrintLayout, infer_folios, roman
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import read_edition
+from editionbuilder.qa.align import align
 from editionbuilder.writers import WriteContext, formats_for, get_writer, output_path
 from editionbuilder.writers.epub import pagelist
-from editionbuilder.layout.pages import PrintedPage, PrintLayout, infer_folios, roman
-from editionbuilder.qa.align import align
 from editionbuilder.writers.epub.pagelist import mark_pages
 from editionbuilder.writers.print import engine as pdf
 from editionbuilder.writers.print import typeset

@@ -31,7 +31,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -187,6 +186,8 @@ class _Version(argparse.Action):
     def __call__(
         self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option: str | None = None
     ) -> None:
+        from importlib.metadata import version
+
         print(f"editionbuilder {version('editionbuilder')}")
         parser.exit()
 
@@ -428,7 +429,8 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 
     options = one_off_edition([args.file], given=_source_options(args))
     diags = Diagnostics()
-    edition = read_edition(options, Path.cwd(), diags)
+    # The counts need no bibliography style: --stats runs no citeproc.
+    edition = read_edition(options, Path.cwd(), diags, format_bibliography=not args.stats)
     if args.stats:
         print(json.dumps(stats(edition, diags.items), ensure_ascii=False))
     else:

@@ -278,7 +278,7 @@ TEXT_OVERFLOW = _define(
 CACHE_ENTRY_DISCARDED = _define(
     "cache-entry-discarded",
     _INFO,
-    "a typeset part kept in the output folder's .cache was damaged: it was thrown away and typeset again",
+    "a typeset part or a cover image kept in the output folder's .cache was damaged: it was thrown away and made again",
 )
 STALE_OUTPUT_REMOVED = _define(
     "stale-output-removed",

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import codes
+from .lazyre import lazy_compile
 from .options import TRIM_SIZES
 from .readers import input_formats
 
@@ -23,14 +24,14 @@ TRIM_RANGE_IN = (3.0, 14.0)
 
 # A custom trim size: width "x" height, decimals allowed, then the unit
 # ("5.25x8in", "140x216mm"). Named sizes ("6x9") come from TRIM_SIZES.
-_CUSTOM_TRIM = re.compile(r"(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(in|mm)")
+_CUSTOM_TRIM = lazy_compile(r"(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(in|mm)")
 
 
 # A BCP 47 language tag (RFC 5646, section 2.1), case-insensitive. The
 # primary subtag is limited to the 2-3 letter ISO 639 codes: the grammar's
 # 4-8 letter forms are reserved or unassigned, and allowing them would accept
 # a word such as "english". Grandfathered tags ("i-klingon") are refused.
-_LANGUAGE_TAG = re.compile(
+_LANGUAGE_TAG = lazy_compile(
     r"""
     [a-z]{2,3}                                 # language: en, fr, yue
     (?:-[a-z]{3}){0,3}                         # extended language: zh-yue
@@ -45,14 +46,14 @@ _LANGUAGE_TAG = re.compile(
 
 # The ISO 8601 calendar dates EPUB's dc:date takes: YYYY, YYYY-MM or
 # YYYY-MM-DD (groups: year, month, day).
-_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_ISO_DATE = lazy_compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 # An input format: a reader's name, then pandoc extensions turned on (+)
 # or off (-), as pandoc's --from takes them ("markdown+smart-citations").
-_INPUT_FORMAT = re.compile(r"([a-z0-9_]+)((?:[+-][a-z0-9_]+)*)")
+_INPUT_FORMAT = lazy_compile(r"([a-z0-9_]+)((?:[+-][a-z0-9_]+)*)")
 
 # The shape of a diagnostic code (codes.py): kebab-case ASCII.
-_DIAGNOSTIC_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_DIAGNOSTIC_CODE = lazy_compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 class Invalid(Exception):

@@ -40,8 +40,12 @@ class EditionResult:
     outputs: tuple[Path, ...]
 
 
-def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics) -> Edition:
-    """The edition model of ``options``: every source read, combined, transformed."""
+def read_edition(
+    options: EditionOptions, project_dir: Path, diags: Diagnostics, format_bibliography: bool = True
+) -> Edition:
+    """The edition model of ``options``: every source read, combined, transformed
+    (the bibliography formatted by its style unless ``format_bibliography``
+    is False: counting the model needs no citeproc run)."""
     parts = []
     reader = replace(
         options.reader, bibliography=tuple(str((project_dir / b).resolve()) for b in options.reader.bibliography)
@@ -53,7 +57,7 @@ def read_edition(options: EditionOptions, project_dir: Path, diags: Diagnostics)
         parts.append(reader_for(path, options.reader.from_format)(ctx))
     edition = combine(parts, options)
     style = project_dir / options.bibliography_style if options.bibliography_style else None
-    transform_ctx = TransformContext(options.reader, diags, style, edition.metadata.language)
+    transform_ctx = TransformContext(options.reader, diags, style, edition.metadata.language, format_bibliography)
     return run_passes(edition, transform_ctx)
 
 
@@ -118,9 +122,11 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     The outputs are written into a staging folder and moved into the output
     folder together at the end (``fsutil.staged_outputs``): a build that
     fails at any writer leaves the edition's previous files untouched."""
+    from .templating import keep_compiled_templates
     from .writers import Declined, WriteContext, formats_for, get_writer, output_path
 
     say = progress or (lambda _msg: None)
+    keep_compiled_templates(build.cache_dir)
     diags = Diagnostics()
     project = Path(build.project_dir)
     out_dir = Path(build.out_dir)

@@ -32,7 +32,9 @@ Decisions, in order (each has a reason next to the code that applies it):
    other control characters (C0 but tab and line end, DEL, C1) are removed:
    XML cannot hold most of them, and a renderer may choke on the others.
 
-ftfy is imported here and nowhere else in the package.
+ftfy is imported here and nowhere else in the package, and only when a
+line shows the signature of mojibake (loading it takes longer than reading
+a short text).
 """
 
 from __future__ import annotations
@@ -43,8 +45,6 @@ import unicodedata
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-
-import ftfy
 
 from .diagnostics import InputError
 
@@ -303,6 +303,8 @@ def _repair_mojibake(text: str) -> tuple[str, tuple[MojibakeRepair, ...]]:
 
 def _fix_line(line: str) -> str:
     """ftfy's encoding repair of one line, or the line unchanged."""
+    import ftfy
+
     try:
         fixed = ftfy.fix_encoding(line)
     except Exception:

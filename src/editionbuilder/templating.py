@@ -13,12 +13,22 @@ wheel builds books as a source checkout does. A project's own folders
 (``templates/`` and ``styles/`` beside its config, see
 ``options.BuildOptions.extra_template_dirs``) are searched first, so an
 editor can replace one file without copying the others.
+
+Compiling the templates takes longer than rendering a short book with
+them, so a build with a cache folder keeps them compiled there
+(``keep_compiled_templates``: Jinja2's bytecode cache, each entry checked
+against its template's source and its own digest); a template whose file
+changed is compiled again. The cache changes no output.
 """
 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import hashlib
+import io
 import re
+import shutil
 from collections.abc import Sequence
 from contextlib import ExitStack
 from functools import lru_cache
@@ -29,7 +39,8 @@ from typing import Any, NoReturn
 import jinja2
 from markupsafe import Markup, escape
 
-from .diagnostics import RenderError
+from .diagnostics import OutputError, RenderError
+from .fsutil import atomic_write_bytes
 
 # Package data as real folders: Jinja2's loader and WeasyPrint's URL fetcher
 # want paths. An installed package is a folder already (``as_file`` gives
@@ -116,12 +127,70 @@ def _unknown_node(value: Any) -> NoReturn:
     raise jinja2.TemplateRuntimeError(f"no template branch for {type(value).__name__}")
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja2's compiled templates kept in a folder, one file each: the
+    bytecode and a SHA-256 of it, so that a damaged file (truncated, edited)
+    is compiled again rather than run. Without a folder it keeps nothing.
+    A file that cannot be written is left out: the cache is only a saving."""
+
+    def __init__(self) -> None:
+        self.folder: Path | None = None
+
+    def _path(self, bucket: jinja2.bccache.Bucket) -> Path | None:
+        return self.folder / f"{bucket.key}.cache" if self.folder is not None else None
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = self._path(bucket)
+        if path is None:
+            return
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return
+        digest, body = data[:32], data[32:]
+        if hashlib.sha256(body).digest() == digest:
+            bucket.load_bytecode(io.BytesIO(body))  # itself checks the source's checksum and Jinja's version
+        else:
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        path = self._path(bucket)
+        if path is None:
+            return
+        body = bucket.bytecode_to_string()
+        with contextlib.suppress(OSError, OutputError):  # not kept: compiled again next time
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, hashlib.sha256(body).digest() + body)
+
+
+_COMPILED = _CompiledTemplates()
+
+
+def keep_compiled_templates(cache_dir: str | Path) -> None:
+    """Keep compiled templates in ``cache_dir/templates`` from now on ("":
+    keep none). The folder holds one subfolder per version of this module
+    and of Jinja2 (the compiled code depends on the Environment's options
+    here); those of other versions are removed."""
+    if not cache_dir:
+        _COMPILED.folder = None
+        return
+    root = Path(cache_dir) / "templates"
+    version = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
+    _COMPILED.folder = root / version
+    if root.is_dir():
+        for old in root.iterdir():
+            if old.name != version:
+                shutil.rmtree(old, ignore_errors=True)
+
+
 @lru_cache(maxsize=16)
 def environment(extra_dirs: tuple[str, ...] = ()) -> jinja2.Environment:
     """The shared Environment: user directories first, then the package's."""
     loader = jinja2.FileSystemLoader([*extra_dirs, str(TEMPLATE_DIR)])
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=_COMPILED,
         autoescape=True,  # every extension: .xhtml.j2 and .html.j2 alike
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

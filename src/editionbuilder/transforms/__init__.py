@@ -48,7 +48,7 @@ from ..model.walk import (
 )
 from ..options import ReaderOptions
 from .casing import in_capitals, kept_capitals, title_case
-from .csl import format_bibliography
+from .csl import format_bibliography, unformatted_diagnostics
 from .typography import smarten
 
 
@@ -59,6 +59,9 @@ class TransformContext:
     # The citation style (a CSL file) and the language it formats in.
     bibliography_style: Path | None = None
     language: str = "en"
+    # False: the references stay as read, not formatted by the style (no
+    # citeproc run): what counts them (``inspect --stats``) needs no more.
+    format_bibliography: bool = True
 
 
 Pass = Callable[[Edition, TransformContext], Edition]
@@ -357,6 +360,9 @@ def format_references(edition: Edition, ctx: TransformContext) -> Edition:
     ``formatted`` and never format a reference themselves.
     """
     if not edition.references:
+        return edition
+    if not ctx.format_bibliography:
+        ctx.diagnostics.items.extend(unformatted_diagnostics(edition.references))
         return edition
     result = format_bibliography(edition.references, ctx.bibliography_style, ctx.language)
     ctx.diagnostics.items.extend(result.diagnostics)

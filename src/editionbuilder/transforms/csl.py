@@ -35,9 +35,9 @@ from typing import Any, NamedTuple
 
 from .. import codes
 from ..diagnostics import Diagnostic, ValidationError
+from ..lazyre import lazy_compile
 from ..model import Inline, Issued, Name, Reference, Text
 from ..model.text import bare_text
-from ..pandoc_tool import PandocJob, convert_json, document, meta, model_inlines
 from ..readers.plaintext.references.names import PARTICLES
 
 # Season names to CSL's season numbers (CSL-JSON ``season``: 1 spring … 4 winter).
@@ -67,15 +67,15 @@ _MINOR_WORDS = frozenset(
 # A word as an optional ``Mc``/``Mac`` prefix and the rest (``McDONALD``);
 # ``_caps_rest`` calls it "in capitals" when the rest has two or more capitals
 # and no lower-case letter: the source's small-capitals convention.
-_CAPS_WORD_RE = re.compile(r"(?P<mc>Ma?c)?(?P<rest>\S*)")
+_CAPS_WORD_RE = lazy_compile(r"(?P<mc>Ma?c)?(?P<rest>\S*)")
 
 # The letters that start a name part: the word's first letter, one after a
 # hyphen, and one after a single-letter prefix and apostrophe (``O’B``, ``D'A``).
-_PART_START_RE = re.compile(r"(?:^|(?<=[-‐])|(?<=^\w['’]))(\w)")
+_PART_START_RE = lazy_compile(r"(?:^|(?<=[-‐])|(?<=^\w['’]))(\w)")
 
 # An acronym inside a body's name: a word with ``/``, ``.``, ``&`` or a
 # digit (``RCP/US.``, ``IWG/UK.``), or a word with no vowel (``NLB``, ``CPGB``).
-_ACRONYM_RE = re.compile(r".*[/.&\d].*|[^AEIOUYÀ-ÖØ-Ý]+")
+_ACRONYM_RE = lazy_compile(r".*[/.&\d].*|[^AEIOUYÀ-ÖØ-Ý]+")
 
 # A year as printed, with the suffix a style may add (``1981b``).
 _YEAR_LABEL_RE = r"(?<!\d){year}(?P<suffix>[a-z]?)(?![\d\w])"
@@ -260,6 +260,8 @@ def format_bibliography(references: Sequence[Reference], style: Path | None, lan
     """
     if not references:
         return FormattedBibliography(())
+    from ..pandoc_tool import PandocJob, convert_json, document  # pandoc: loaded only when there is a bibliography
+
     _check_unique(references)
     items = [to_csl_json(r) for r in references]
     purpose = "formatting the bibliography" + (f" with the style {style}" if style else "")
@@ -269,6 +271,15 @@ def format_bibliography(references: Sequence[Reference], style: Path | None, lan
     entries, diagnostics = _assemble(references, printed)
     diagnostics += [codes.PANDOC_WARNING.diagnostic(w) for w in warnings]
     return FormattedBibliography(tuple(entries), tuple(diagnostics))
+
+
+def unformatted_diagnostics(references: Sequence[Reference]) -> list[Diagnostic]:
+    """What ``format_bibliography`` reports of the references themselves,
+    without formatting them: the words of a source line no field took. (The
+    style's own findings, a year label it prints otherwise and citeproc's
+    warnings, need the citeproc run.)"""
+    _check_unique(references)
+    return [d for ref in references if ref.title for d in _unused_words(ref)]
 
 
 def _check_unique(references: Sequence[Reference]) -> None:
@@ -292,6 +303,8 @@ def _citeproc_metadata(items: list[dict[str, Any]]) -> dict[str, Any]:
     ``nocite`` must hold a ``Cite`` element (a string ``@*`` is not read as
     one in a JSON document), exactly what pandoc's Markdown reader makes.
     """
+    from ..pandoc_tool import meta
+
     everything = {
         "citationId": "*",
         "citationPrefix": [],
@@ -321,6 +334,8 @@ def _entries_from_ast(output: dict[str, Any]) -> list[_Printed]:
 
     An entry of several blocks is joined with a space.
     """
+    from ..pandoc_tool import model_inlines
+
     refs = next((b for b in output.get("blocks", []) if _div_id(b) == "refs"), None)
     entries = []
     for block in refs["c"][1] if refs else []:

@@ -11,7 +11,8 @@ Each entry imports its module on first use: the EPUB writer is the only
 importer of ebooklib and the print engine (``print.engine``) the only
 importer of WeasyPrint, and a build that wants only the PDF does not load
 ebooklib. (The EPUB's cover image is drawn by WeasyPrint through
-``print.engine.render_pdf``, so an EPUB build loads WeasyPrint too.)
+``print.engine.render_pdf``, so an EPUB build loads WeasyPrint too, unless
+the cover is kept in the build's cache: ``cover.CoverCache``.)
 (The shape of pandoc's ``Text.Pandoc.Writers``.)
 """
 

@@ -11,7 +11,9 @@ Why this route: WeasyPrint 70 has no raster output, and Poppler is already a
 build dependency (``make`` installs poppler-utils). Both steps are
 deterministic: the PDF is byte-identical between runs (no dates are written
 without PDF/X) and ``pdftoppm`` writes PNGs without timestamps, so two
-builds give the same cover bytes.
+builds give the same cover bytes. That is what lets a build keep the image
+in its cache folder (``CoverCache``, keyed by a digest of everything that
+draws it) and read it back unchanged, without loading WeasyPrint.
 
 The print cover (``write_cover``, ``NAME-cover.pdf``) is the same design on
 one wide page: back cover, spine and front cover (``cover_wrap.html.j2``),
@@ -29,23 +31,27 @@ SOURCE_DATE_EPOCH, a DocumentID derived from the edition's identifier).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import hashlib
+import importlib.util
+import json
 import math
+import os
 import re
 import shutil
-import subprocess
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .. import codes, templating
-from ..diagnostics import Diagnostics, RenderError
+from ..diagnostics import Diagnostic, Diagnostics, RenderError
 from ..fsutil import atomic_write_bytes
 from ..isbn import check_isbn
 from ..layout.labels import LABELS
-from ..model import Edition, Metadata
+from ..model import Edition, Metadata, Position
 from ..options import (
     BARCODE_IN,
     BARCODE_MARGIN_IN,
@@ -57,10 +63,7 @@ from ..options import (
 )
 from ..transforms.typography import smarten
 from .context import Declined, Result, WriteContext, Written
-from .print.barcode import barcode
-from .print.engine import PdfJob, render_pdf
-from .print.fonts import DEFAULT_FONTS, check_fonts, font_css
-from .print.profiles import PressProfile
+from .print.fonts import DEFAULT_FONTS, FontFace, check_fonts, font_css
 
 # Large enough for every store (Apple Books asks at least 1400 px wide; KDP
 # and Kobo recommend 1600 x 2560, a 1 : 1.6 ratio).
@@ -110,19 +113,160 @@ def cover_png(
     project_dir: Path,
     diagnostics: Diagnostics,
     size: tuple[int, int] = COVER_PX,
+    cache_dir: str | Path = "",
 ) -> bytes:
-    """The cover image as PNG bytes, ``size`` pixels wide and high."""
+    """The cover image as PNG bytes, ``size`` pixels wide and high.
+
+    With a ``cache_dir`` (the build's ``.cache``), the image is kept there
+    under a digest of everything that draws it (``CoverCache``): a build
+    whose cover did not change reads it back, without loading WeasyPrint or
+    running pdftoppm, and gets the same bytes."""
     check_fonts(DEFAULT_FONTS)
     width, height = size
     # 1 CSS px = 1/96 in: a page of width x height px rasterised to exactly that size.
     sizing = f"@page {{ size: {width}px {height}px; margin: 0; }}\nhtml {{ font-size: {width / 100}px; }}\n"
     sheet = templating.find_stylesheet(STYLESHEET, extra_dirs)
-    job = PdfJob(cover_html(md, extra_dirs), (sheet,), font_css(DEFAULT_FONTS) + sizing, DEFAULT_FONTS, project_dir)
-    return rasterise(render_pdf(job, diagnostics), size)
+    source, css = cover_html(md, extra_dirs), font_css(DEFAULT_FONTS) + sizing
+    cache = CoverCache.of(cache_dir, diagnostics)
+    key = cache_key(source, css, (sheet,), DEFAULT_FONTS, size)
+    kept = cache.get(key)
+    if kept is not None:
+        return kept
+    from .print.engine import PdfJob, render_pdf  # WeasyPrint: loaded only to draw a cover not kept
+
+    drawn = Diagnostics()
+    png = rasterise(render_pdf(PdfJob(source, (sheet,), css, DEFAULT_FONTS, project_dir), drawn), size)
+    diagnostics.items.extend(drawn.items)
+    cache.put(key, png, drawn.items)
+    return png
+
+
+# --- The cover image kept between builds --------------------------------------
+
+COVER_CACHE_VERSION = "1"
+COVERS_KEPT = 64  # cover images kept in a cache folder, the most recently used
+# The modules that turn the cover's HTML and CSS into its PNG (this one,
+# the faces, the print engine, PDF/X and profiles), by the names this module imports them by: a
+# change to any of them draws the cover again.
+_DRAWING_CODE = (".cover", ".print.fonts", ".print.engine", ".print.pdfx", ".print.profiles")
+_CODE: list[str] = []
+
+
+def _code_digest() -> str:
+    """A digest of the drawing code, of WeasyPrint's version (its
+    ``__init__.py``, read without importing it) and of the pdftoppm
+    program: a cover drawn by other code is drawn again."""
+    if not _CODE:
+        h = hashlib.sha256(COVER_CACHE_VERSION.encode())
+        for name in _DRAWING_CODE:
+            spec = importlib.util.find_spec(name, __package__)  # found, not imported (the engine loads WeasyPrint)
+            if spec is None or not spec.origin:
+                raise RenderError(f"the cover's drawing code {name} was not found in {__package__}")
+            h.update(Path(spec.origin).read_bytes())
+        spec = importlib.util.find_spec("weasyprint")
+        if spec is not None and spec.origin:
+            h.update(Path(spec.origin).read_bytes())
+        exe = shutil.which("pdftoppm")
+        if exe is not None:
+            stat = os.stat(exe)
+            h.update(f"{exe}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+def cache_key(source: str, css: str, sheets: Sequence[Path], fonts: Sequence[FontFace], size: tuple[int, int]) -> str:
+    """The digest of everything that decides a cover image's bytes: its
+    HTML, its stylesheets (the files' bytes and the generated one), its
+    fonts (path, size and time of each file), its pixel size and the
+    drawing code."""
+    h = hashlib.sha256()
+    for piece in (_code_digest(), source, css, f"{size[0]}x{size[1]}"):
+        h.update(piece.encode("utf-8") + b"\0")
+    for path in sheets:
+        h.update(Path(path).read_bytes() + b"\0")
+    for face in fonts:
+        stat = os.stat(face.path)
+        h.update(f"{face}:{stat.st_size}:{stat.st_mtime_ns}".encode() + b"\0")
+    return h.hexdigest()[:40]
+
+
+@dataclass(frozen=True, slots=True)
+class CoverCache:
+    """Cover images kept in ``folder`` (None: none kept), each as
+    ``KEY.png`` and ``KEY.json`` (the PNG's digest and the diagnostics
+    drawing it gave, which a build from the kept image reports again, so
+    that its report is the same)."""
+
+    folder: Path | None
+    diagnostics: Diagnostics
+
+    @classmethod
+    def of(cls, cache_dir: str | Path, diagnostics: Diagnostics) -> CoverCache:
+        return cls(Path(cache_dir) / "covers" if cache_dir else None, diagnostics)
+
+    def get(self, key: str) -> bytes | None:
+        """The kept image of ``key``, its diagnostics reported again; None
+        when none is kept, or when the entry is damaged (then removed, and
+        an info says so)."""
+        if self.folder is None:
+            return None
+        png, meta = self.folder / f"{key}.png", self.folder / f"{key}.json"
+        if not meta.is_file():
+            return None
+        try:
+            data = json.loads(meta.read_text(encoding="utf-8"))
+            body = png.read_bytes()
+            if hashlib.sha256(body).hexdigest() != data["sha256"]:
+                raise ValueError("its PNG is not the one that was kept")
+            # Kept by code name and read back through the catalogue (a code it
+            # no longer has makes the entry damaged: the cover is drawn again).
+            found = [codes.named(d["code"]).diagnostic(d["message"], Position(**d["pos"])) for d in data["diagnostics"]]
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+            png.unlink(missing_ok=True)
+            meta.unlink(missing_ok=True)
+            self.diagnostics.add(
+                codes.CACHE_ENTRY_DISCARDED, f"a kept cover image ({meta.name}) was damaged ({exc}): drawn again"
+            )
+            return None
+        self.diagnostics.items.extend(found)
+        with contextlib.suppress(OSError):
+            os.utime(meta)  # used: the last to be removed
+        return body
+
+    def put(self, key: str, png: bytes, found: Sequence[Diagnostic]) -> None:
+        """Keep ``png`` under ``key``, with the diagnostics drawing it gave;
+        then the least recently used images past ``COVERS_KEPT`` are
+        removed (the covers of a folder's editions stay, old ones go)."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.folder / f"{key}.png", png)
+        meta = {
+            "sha256": hashlib.sha256(png).hexdigest(),
+            "diagnostics": [{"code": d.code, "message": d.message, "pos": dataclasses.asdict(d.pos)} for d in found],
+        }
+        atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
+        self._prune()
+
+    def _prune(self) -> None:
+        assert self.folder is not None
+        kept = sorted(self.folder.glob("*.json"), key=_used_at, reverse=True)
+        for meta in kept[COVERS_KEPT:]:
+            meta.with_suffix(".png").unlink(missing_ok=True)
+            meta.unlink(missing_ok=True)
+
+
+def _used_at(meta: Path) -> int:
+    try:
+        return meta.stat().st_mtime_ns
+    except OSError:
+        return 0
 
 
 def rasterise(pdf: bytes, size: tuple[int, int]) -> bytes:
     """The first page of ``pdf`` as a PNG of exactly ``size`` pixels (Poppler)."""
+    import subprocess
+
     exe = shutil.which("pdftoppm")
     if exe is None:
         raise RenderError("pdftoppm not found: install poppler-utils (make does) to draw the cover")
@@ -201,6 +345,8 @@ def wrap_geometry(options: PrintOptions, pages: int) -> Wrap:
 
 def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> None:
     """``out``: the print cover of ``edition`` for an interior of ``pages`` pages."""
+    from .print.barcode import barcode
+
     check_fonts(DEFAULT_FONTS)
     md, wrap = edition.metadata, wrap_geometry(ctx.options.print, pages)
     extra = ctx.override_dirs
@@ -230,6 +376,9 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
     )
     sheets = tuple(templating.find_stylesheet(name, extra) for name in WRAP_STYLESHEETS)
     css = font_css(DEFAULT_FONTS) + wrap_css(wrap, font_in)
+    from .print.engine import PdfJob, render_pdf  # WeasyPrint, for the wrap's PDF
+    from .print.profiles import PressProfile
+
     press = PressProfile(document_id(md))
     job = PdfJob(source, sheets, css, DEFAULT_FONTS, ctx.project_dir, press)
     atomic_write_bytes(out, render_pdf(job, ctx.diagnostics))

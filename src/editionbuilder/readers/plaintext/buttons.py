@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from ...lazyre import lazy_compile
+
 # Platforms whose names stand alone as share buttons, or follow "Share
 # to"/"Share on" ("Share to XShare to Facebook" when the buttons are glued).
 PLATFORM = (
@@ -130,8 +132,8 @@ _WEAK = (
     r"related",
     r"no posts",
 )
-STRONG_PHRASE = re.compile("|".join(f"(?:{p})" for p in _STRONG), re.I)
-_PHRASES = [re.compile(p, re.I) for p in _STRONG + _WEAK]
+STRONG_PHRASE = lazy_compile("|".join(f"(?:{p})" for p in _STRONG), re.I)
+_PHRASES = [lazy_compile(p, re.I) for p in _STRONG + _WEAK]
 # What may stand between the buttons of one line: spaces, dots, bullets,
 # bars, arrows ("2 • Reply • Share ›"), and counts ("Like (3)").
 _SEP = re.compile(r"(?:[\s·•∙⋅|/›‹→←»«,:!?]|\.{3}|…)+")

@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...lazyre import lazy_compile
 from .buttons import STRONG_PHRASE, ui_phrases
 
 # Counters alone on a line: "312", "1.1K", "12 Likes", "2 Restacks",
 # "1.2K Followers", "1 reply", "3 comments" (a header is read before this).
-COUNT = re.compile(
+COUNT = lazy_compile(
     r"^[·•∙\s]*\d[\d.,]*[KkMm]?(?:\s+(?:likes?|restacks?|followers?|following|claps?|shares?|views?|reads?|"
     r"subscribers?|members?|reactions?|repl(?:y|ies)|notes?|hearts?))?\s*$",
     re.I,
@@ -31,20 +32,20 @@ COUNT = re.compile(
 # or a single letter alone ("Δ", the honeypot field of a comment form):
 # separators and icons of the interface. A row of asterisks is a section
 # break, read elsewhere.
-ICON = re.compile(r"^[^\w\s]{1,4}$|^\w$")
+ICON = lazy_compile(r"^[^\w\s]{1,4}$|^\w$")
 # A line opened by a disclosure triangle ("► 2018 (6)", "▼ March (2)"): an
 # archive or menu widget folded open.
-WIDGET = re.compile(r"^[►▼▶◀◄▸▾]\s*\S")
+WIDGET = lazy_compile(r"^[►▼▶◀◄▸▾]\s*\S")
 # "In "Category"" under a related post's title (Jetpack's related posts).
-IN_CATEGORY = re.compile(r"^In\s+[\"“][^\"”]{1,60}[\"”]$")
+IN_CATEGORY = lazy_compile(r"^In\s+[\"“][^\"”]{1,60}[\"”]$")
 # Captions of log-in provider buttons ("Google photo", "Twitter picture",
 # "WordPress.com Logo"): a name and the word for its image.
-BUTTON_CAPTION = re.compile(r"^[\w.]+(?: [\w.]+)? (?:Logo|photo|picture|icon|avatar)$", re.I)
+BUTTON_CAPTION = lazy_compile(r"^[\w.]+(?: [\w.]+)? (?:Logo|photo|picture|icon|avatar)$", re.I)
 # A menu: three or more short items (one to three words) between " · ",
 # " | ", " • " or wide gaps ("Essays · Notes · About", "About   Archive
 # Feed"), half of them interface words (a row of a table is no menu).
-MENU_SPLIT = re.compile(r"\s+[·•∙|]\s+|\s{2,}")
-SECTION_MARK = re.compile(r"^(?:\*\s*){1,5}$|^(?:[-–—_=~#⁂]\s*){3,}$|^⁂$")
+MENU_SPLIT = lazy_compile(r"\s+[·•∙|]\s+|\s{2,}")
+SECTION_MARK = lazy_compile(r"^(?:\*\s*){1,5}$|^(?:[-–—_=~#⁂]\s*){3,}$|^⁂$")
 
 # -- dates and reading times -------------------------------------------------
 _MONTH = (
@@ -64,21 +65,21 @@ _META_TOKEN = rf"(?:{_DATE}|{_READ}|{_AGO}|{_TIME})"
 # A line made only of dates, times, reading times and their separators:
 # "Apr 11, 2022", "15 March 2019 at 8:41 am", "6 min read · Nov 14, 2020",
 # "4 min readJun 2, 2019", "· 2 yr ago", "Sep 12, 2021 (edited)".
-META_LINE = re.compile(
+META_LINE = lazy_compile(
     rf"^[\s·•∙—–|-]*(?:(?:Posted|Published|Updated|Last updated)(?: on)?\s*:?\s*)?{_META_TOKEN}"
     rf"(?:(?:[\s,·•∙—–|-]+|\s*at\s+)?{_META_TOKEN})*[\s·•∙—–|-]*(?:\((?:edited|updated)\)|edited|updated)?"
     r"[\s·•∙—–|-]*$",
     re.I,
 )
-META_TOKEN = re.compile(_META_TOKEN, re.I)
-READING_TIME = re.compile(_READ, re.I)
+META_TOKEN = lazy_compile(_META_TOKEN, re.I)
+READING_TIME = lazy_compile(_READ, re.I)
 
 # -- footers, tags, navigation, advertisements -------------------------------
 # "© 2024 Name", "Copyright © ...", "Powered by Ghost", "Built with Hugo",
 # "Published with Ghost", "Blog at WordPress.com.", "Create a free website
 # or blog at ...", "... theme. Powered by Blogger.": the end of a page.
 # ("Published by NAME" is an author box, read by ``classify``.)
-FOOTER = re.compile(
+FOOTER = lazy_compile(
     r"©|^copyright\b|\ball rights reserved\.?$"
     r"|(?:^|[.|·]\s+)(?:proudly )?(?:powered by|built (?:with|on)|published with|made with|hosted (?:by|on)) [A-Z]"
     r"|^(?:create a free website or blog|blog) at \S+\.?$|^theme(?: by)?\s*:",
@@ -88,7 +89,7 @@ FOOTER_MAX_WORDS = 30
 # "Labels: a, b", "Tags: ...", "Filed under: ...", "Categories: ...",
 # "Posted in X Tagged Y", "This entry was posted in ...": the post's
 # taxonomy, printed under it.
-LABELS = re.compile(
+LABELS = lazy_compile(
     r"^(?:labels|tags|tagged(?: with)?|topics|filed under|categories|category|posted in)\s*:|"
     r"^(?:tagged|tags|labels|categories|filed under)\s+[#\w][^.!?]*$|"
     r"^posted in\s+[A-Z][^.]*$|^this entry was posted in\b|\bbookmark the permalink\b",
@@ -97,14 +98,14 @@ LABELS = re.compile(
 # Links to the previous and next post: "← Title", "Title →",
 # "« A | B »", "« Previous", "Next »" (guillemets that quote, «Oui»,
 # « Oui », dit-il, are no link).
-NAVIGATION = re.compile(r"^\s*[←‹]\s*\S|\S\s*[→›]\s*$|^\s*«\s.*\|.*\s»\s*$|^\s*«\s[^»]*$|^[^«]*\s»\s*$")
+NAVIGATION = lazy_compile(r"^\s*[←‹]\s*\S|\S\s*[→›]\s*$|^\s*«\s.*\|.*\s»\s*$|^\s*«\s[^»]*$|^[^«]*\s»\s*$")
 # Advertisements placed between paragraphs (WordAds, AdSense, newsletter
 # sponsors).
-ADVERT = re.compile(r"^(?:advertisements?|advert|sponsored(?: content| post)?|report this ad|adchoices|ad)$", re.I)
+ADVERT = lazy_compile(r"^(?:advertisements?|advert|sponsored(?: content| post)?|report this ad|adchoices|ad)$", re.I)
 
 # The credit line of a picture, which the plain-text copy lost: "Photo by
 # NAME on Unsplash", "Image: NAME", "Illustration courtesy of NAME".
-IMAGE_CREDIT = re.compile(
+IMAGE_CREDIT = lazy_compile(
     r"^(?:photo(?:graph)?s?|images?|illustrations?|pictures?|cover image|header image)"
     r"(?: by| courtesy of| credit\s*:?|\s*:)\s+\S.{0,80}$",
     re.I,
@@ -116,7 +117,7 @@ IMAGE_CREDIT = re.compile(
 # "Join the discussion…", "What are your thoughts?", "Your email address
 # will not be published", "Notify me of ...", "You are commenting using
 # your X account", "Connecting to %s", an e-mail address alone.
-FORM = re.compile(
+FORM = lazy_compile(
     r"^(?:name|e-?mail(?: address)?|website|url|comment|message)\s*(?:\*|\(required\).*)$"
     r"|^(?:enter|write|type|add|join|start)\b[^.!?]{0,40}\b(?:your|comment|email|reply|discussion|message|search)"
     r"[^.!?]{0,20}(?:\.{3}|…)$"
@@ -129,7 +130,7 @@ FORM = re.compile(
 )
 # Account and subscription wording: a short line asking the reader to
 # subscribe, sign in or up, log in, become a member or give an email.
-ACCOUNT = re.compile(
+ACCOUNT = lazy_compile(
     r"\b(?:subscribe|subscription|sign (?:in|up)|log ?in|become a (?:paid )?member|members?[- ]only|"
     r"your email|email address|join the (?:conversation|discussion)|start commenting|"
     r"unsubscribe|mailing list|receive (?:new )?posts|receiving this email|update your preferences|"
@@ -139,23 +140,23 @@ ACCOUNT = re.compile(
 ACCOUNT_MAX_WORDS = 25
 # "Thanks for reading NAME!": the newsletter platforms' prompt under a
 # post's text, whatever follows it.
-THANKS_FOR_READING = re.compile(r"^thanks? (?:you )?for reading\b", re.I)
+THANKS_FOR_READING = lazy_compile(r"^thanks? (?:you )?for reading\b", re.I)
 # A button or heading that names what it acts on: "Subscribe to NAME",
 # "Share NAME", "Follow NAME", "More from NAME", "Also on NAME",
 # "Recommended from NAME", "Popular posts from this blog", "Related posts",
 # "You might also like", "Similar posts".
 _TITLED = r"(?:(?-i:[A-Z0-9])[\w'’&.-]*|of|the|and|on|&)"
-PROMO = re.compile(
+PROMO = lazy_compile(
     rf"^(?:subscribe to|share|more from|also on|recommended from|see all from|upgrade to)\s+{_TITLED}(?:\s+{_TITLED}){{0,6}}$"
     r"|^(?:popular|recent|related|similar) posts?(?: from this blog)?$|^you (?:might|may) also like$",
     re.I,
 )
 # "Follow NAME", "Support NAME": buttons, or a heading ("Follow the Money"):
 # beside chrome only.
-WEAK_PROMO = re.compile(rf"^(?:follow|support)\s+{_TITLED}(?:\s+{_TITLED}){{0,6}}$", re.I)
+WEAK_PROMO = lazy_compile(rf"^(?:follow|support)\s+{_TITLED}(?:\s+{_TITLED}){{0,6}}$", re.I)
 # A label whose value is on the next line ("Published in" / "Urban Canopy",
 # "·Writer for" / "Longitude"): a short line ending in a preposition.
-DANGLING_LABEL = re.compile(r"^[·•∙\s]*(?:[A-Z][\w-]*\s+){0,2}(?:in|for|by|on|from|at)$", re.I)
+DANGLING_LABEL = lazy_compile(r"^[·•∙\s]*(?:[A-Z][\w-]*\s+){0,2}(?:in|for|by|on|from|at)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)

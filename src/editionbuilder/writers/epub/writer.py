@@ -26,6 +26,7 @@ import zipfile
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ebooklib import epub
 from lxml import etree
@@ -42,6 +43,9 @@ from ..context import WriteContext
 from ..cover import cover_png
 from . import pagelist
 from .accessibility import accessibility_metadata
+
+if TYPE_CHECKING:
+    from . import pagelist
 
 STYLESHEETS = ("base.css", "epub.css")
 TEMPLATE = "epub_document.xhtml.j2"
@@ -120,13 +124,15 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
         )
     book = _new_book(edition, ctx, printed)
     css = _add_styles(book, extra)
-    image = cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics)
+    image = cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics, cache_dir=ctx.build.cache_dir)
     book.set_cover(COVER_IMAGE, image, create_page=False)  # cover-image item + EPUB 2 <meta>
     ctx.products.cover_png = image  # the web edition shows the same cover
     parts = lay.reading_order
     content = {p.key: _render(p, lay.view, css, extra) for p in parts if p.key != NAV_KEY}
     pages: list[pagelist.PageTarget] = []
     if printed is not None:
+        from . import pagelist  # the print's page markers, for a build that typeset it
+
         keys = list(content)
         marked, pages = pagelist.mark_pages([content[k] for k in keys], printed, [f"{k}.xhtml" for k in keys])
         content = dict(zip(keys, marked, strict=True))

@@ -1,7 +1,12 @@
-"""The book's faces: one @font-face per file, and a refusal when a file is missing.
+"""The faces the PDFs and the cover are set in, and their stylesheet.
 
-Fonts are declared face by face with explicit files: asking
-fontconfig for "EB Garamond" gets the 08 caption cut and a faked bold.
+Kept apart from the engine (which imports WeasyPrint) so that what only
+needs to name the fonts (the cover's cache key, an EPUB build whose cover
+image is kept) does not load the typesetting engine.
+
+Fonts are declared face by face with explicit files: asking fontconfig for
+"EB Garamond" gets the 08 caption cut and a faked bold. A missing file is a
+``RenderError`` naming it, before anything is rendered.
 """
 
 from __future__ import annotations

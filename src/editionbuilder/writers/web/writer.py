@@ -116,7 +116,9 @@ def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: S
     targets: list[pagelist.PageTarget] = []
     if printed is not None:
         contents, targets = pagelist.mark_pages(contents, printed, [f"{p.key}.html" for p in parts])
-    cover = ctx.products.cover_png or cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics)
+    cover = ctx.products.cover_png or cover_png(
+        edition.metadata, extra, ctx.project_dir, ctx.diagnostics, cache_dir=ctx.build.cache_dir
+    )
     entry = catalog_entry(edition, ctx, made, _start(parts))
     title = entry.title
     files: dict[str, bytes] = {}

@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ....lazyre import lazy_compile
 from ....model import Issued, Name, Position, Reference
 from .dates import month_number
 from .names import PUBLISHER_RE as _PUBLISHER_RE
@@ -61,7 +62,7 @@ _YEAR = r"(?P<year>1[5-9]\d\d|20\d\d)(?:(?P<suffix>[a-z])|\((?P<psuffix>[a-z])\)
 
 # A segment that is wholly a date: an optional season, or month with an
 # optional day either side (``March 12th,``, ``12 March``), then a year.
-_DATE_RE = re.compile(
+_DATE_RE = lazy_compile(
     rf"(?:(?P<season>Spring|Summer|Autumn|Fall|Winter)\s+"
     rf"|(?:(?P<day1>\d{{1,2}})(?:st|nd|rd|th)?\s+)?(?P<month>{_MONTH})\.?"
     rf"(?:\s+(?P<day2>\d{{1,2}})(?:st|nd|rd|th)?)?,?\s*)?"
@@ -71,44 +72,44 @@ _DATE_RE = re.compile(
 
 # A segment that is a month or season (with a day) and no year: the year is
 # the next segment (``April, 1966b``; ``March 12th, 1999``).
-_DATE_HEAD_RE = re.compile(rf"(?:Spring|Summer|Autumn|Fall|Winter|(?:{_DAY}\s+)?{_MONTH}\.?(?:\s+{_DAY})?)", re.I)
+_DATE_HEAD_RE = lazy_compile(rf"(?:Spring|Summer|Autumn|Fall|Winter|(?:{_DAY}\s+)?{_MONTH}\.?(?:\s+{_DAY})?)", re.I)
 
 # A year range or bare number continuing a title (``…, 1960-70``).
-_RANGE_RE = re.compile(r"\d{4}\s*[-–/]\s*\d{2,4}")
+_RANGE_RE = lazy_compile(r"\d{4}\s*[-–/]\s*\d{2,4}")
 
 # Issue, volume and page segments (``No. 185``, ``vol. 36``, ``pp.5-6``),
 # possibly two in one segment (``vol. 3 no. 2``).
 _ISSUE = r"(?:(?:No|Nos|Nr|Issue|Iss)\.?|#)\s*(?P<issue>\d+[\w/\-]*)"
 _VOLUME = r"(?:Vol|Volume|V)\.?\s*(?P<volume>\d+|[IVXLC]+)"
 _PAGES = r"(?:pp?|PP?)\.\s*(?P<page>\d+(?:\s*[-–]\s*\d+)?)"
-_NUMBERS_RE = re.compile(rf"(?:{_VOLUME})?[\s,]*(?:{_ISSUE})?[\s,]*(?:{_PAGES})?", re.I)
+_NUMBERS_RE = lazy_compile(rf"(?:{_VOLUME})?[\s,]*(?:{_ISSUE})?[\s,]*(?:{_PAGES})?", re.I)
 
 # The container marker ``In:-`` (also ``In:``, ``In -``, ``in:``) before the
 # title of the book or periodical a part appeared in.
-_IN_RE = re.compile(r"(?:^|(?<=[\s,.?!’”'\"]))[Ii]n\s?:-?\s*|(?:^|(?<=[,.?!’”'\"]\s))In\s+-\s+")
+_IN_RE = lazy_compile(r"(?:^|(?<=[\s,.?!’”'\"]))[Ii]n\s?:-?\s*|(?:^|(?<=[,.?!’”'\"]\s))In\s+-\s+")
 
 # A heading in capitals, not a body: a division word or a closing number
 # (``BOOK I``, ``PART 2``, ``CHAPTER XIV``).
-_HEADING_RE = re.compile(
+_HEADING_RE = lazy_compile(
     r"(?:BOOK|PART|CHAPTER|SECTION|VOLUME|VOL\.|ACT|SCENE|CANTO|APPENDIX)\b|.*\s(?:[IVXLC]+|\d+)\.?$"
 )
 
 # A lone reference's segments all open with a capital, a digit or a quote;
 # a lower-case opening (``…, and the people left``) is a clause of prose.
-_LOWER_START_RE = re.compile(r"[a-z]")
+_LOWER_START_RE = lazy_compile(r"[a-z]")
 
 # A sentence stop after a lower-case word, then a new sentence.
-_SENTENCE_STOP_RE = re.compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
+_SENTENCE_STOP_RE = lazy_compile(r"[a-z]{3,}[.!?]\s+[A-Z]")
 
 # ``Place – Publisher`` or ``Place: Publisher`` in one segment.
-_PLACE_PUB_RE = re.compile(r"(?P<place>[^:–—]+?)\s*(?::|\s[–—-]\s)\s*(?P<publisher>.+)")
+_PLACE_PUB_RE = lazy_compile(r"(?P<place>[^:–—]+?)\s*(?::|\s[–—-]\s)\s*(?P<publisher>.+)")
 
 # An acronym publisher, a full stop typed for a comma, then a place
 # (``KUP. Nairobi``).
-_ACRONYM_STOP_RE = re.compile(rf"(?P<publisher>[{UPPER}]{{2,6}})\.\s+(?P<place>[{UPPER}].*)")
+_ACRONYM_STOP_RE = lazy_compile(rf"(?P<publisher>[{UPPER}]{{2,6}})\.\s+(?P<place>[{UPPER}].*)")
 
 # A newspaper by its name, when no day date tells it.
-_NEWSPAPER_RE = re.compile(
+_NEWSPAPER_RE = lazy_compile(
     r"\b(?:Times|Daily|Guardian|Herald|Tribune|Gazette|Post|Chronicle|Telegraph|Observer|Courier)\b"
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ....lazyre import lazy_compile
 from ....model import Issued
 
 _MONTHS = (
@@ -48,7 +49,7 @@ _FORMS = (
 )
 
 # A date inside a longer text: the first year-like run that reads as one.
-DATE_SEARCH_RE = re.compile(
+DATE_SEARCH_RE = lazy_compile(
     rf"(?:{MONTH}\s+{_DAY},?\s+|{_DAY}\s+{MONTH},?\s+|{MONTH},?\s+|{_SEASON}\s+)?"
     rf"{YEAR}[a-z]?(?:\s*/\s*{YEAR}|\s*\[{YEAR}\])?(?![\d])|\bn\.\s?d\.",
 )

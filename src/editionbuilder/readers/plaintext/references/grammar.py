@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
+from ....lazyre import lazy_compile
 from ....model import Issued, Name, Reference
 from .dates import DATE_SEARCH_RE, MONTH, YEAR, read_date
 from .heads import MixedHead, parse_mixed_head, parse_name_list
@@ -29,63 +30,65 @@ from .units import Unit, split_quoted, units
 
 # A date in parentheses right after the names (APA, Harvard), or a date
 # unit of its own (Chicago author-date).
-_PAREN_DATE_RE = re.compile(r"\(\s*(?P<date>[^()]{1,40}?)\s*\)\.?\s*")
-_BARE_DATE_RE = re.compile(rf"(?P<date>{YEAR}[a-z]?(?:\s*\[{YEAR}\])?|n\.\s?d\.|[Uu]ndated)\.?(?:\s+|$)")
+_PAREN_DATE_RE = lazy_compile(r"\(\s*(?P<date>[^()]{1,40}?)\s*\)\.?\s*")
+_BARE_DATE_RE = lazy_compile(rf"(?P<date>{YEAR}[a-z]?(?:\s*\[{YEAR}\])?|n\.\s?d\.|[Uu]ndated)\.?(?:\s+|$)")
 
 # Pages: ``pp. 55-80``, ``211–34``, ``ix–xxiv``, ``p. 7``.
 _PAGE_RANGE = r"(?P<page>[\dxivlc]+(?:\s*[-–]\s*[\dxivlc]+)?)"
 _PAGES = rf"(?:pp?\.\s*)?{_PAGE_RANGE}"
 
 # A bracketed tail of a title: ``(2nd ed.)``, ``(L. Benn, Trans.)``, ``[Genre]``, ``(pp. 5-9)``.
-_TAIL_RE = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])$")
-_EDITION_RE = re.compile(
+_TAIL_RE = lazy_compile(r"\s*(\([^()]*\)|\[[^\[\]]*\])$")
+_EDITION_RE = lazy_compile(
     r"(?P<edition>(?:\d+(?:st|nd|rd|th)|[Rr]ev(?:ised)?\.?|[Nn]ew|[Ee]xpanded|[Ss]econd|[Tt]hird|[Ff]ourth)"
     r"(?:\s+(?:and\s+)?(?:[Rr]ev(?:ised)?\.?|[Ee]xpanded))?\s+(?:ed|edn|edition)\.?)"
 )
-_TRANSLATOR_TAIL_RE = re.compile(r"(?P<names>.+?),\s*(?:[Tt]rans|[Tt]r)\.?")
+_TRANSLATOR_TAIL_RE = lazy_compile(r"(?P<names>.+?),\s*(?:[Tt]rans|[Tt]r)\.?")
 
 # Units read whole: ``In …``, ``Edited by``, ``Translated by``, ``Interview by``,
 # the original date, ``Retrieved … from``, a manuscript's genre.
-_IN_RE = re.compile(r"[Ii]n:?-?\s+(?P<rest>.+)")
-_EDITED_RE = re.compile(r"(?:[Ee]dited|[Ee]d\.)\s+by\s+(?P<names>.+)")
-_TRANSLATED_RE = re.compile(r"(?:[Tt]ranslated|[Tt]rans\.)\s+(?:by\s+)?(?P<names>.+)")
-_INTERVIEW_RE = re.compile(r"[Ii]nterview(?:ed)?\s+by\s+(?P<names>.+)")
-_ORIGINAL_RE = re.compile(rf"\(?(?:[Oo]riginal(?:\s+work)?|[Ff]irst)\s+published\s+(?:in\s+)?(?P<year>{YEAR})\)?")
-_RETRIEVED_RE = re.compile(r"[Rr]etrieved(?:\s+(?:on\s+)?(?P<date>.+?),?)?\s+from\s+(?P<source>.+)")
-_MANUSCRIPT_RE = re.compile(r"(?P<undated>[Uu]ndated\s+)?(?:[Uu]npublished\s+)?(?:manuscript|typescript)", re.I)
+_IN_RE = lazy_compile(r"[Ii]n:?-?\s+(?P<rest>.+)")
+_EDITED_RE = lazy_compile(r"(?:[Ee]dited|[Ee]d\.)\s+by\s+(?P<names>.+)")
+_TRANSLATED_RE = lazy_compile(r"(?:[Tt]ranslated|[Tt]rans\.)\s+(?:by\s+)?(?P<names>.+)")
+_INTERVIEW_RE = lazy_compile(r"[Ii]nterview(?:ed)?\s+by\s+(?P<names>.+)")
+_ORIGINAL_RE = lazy_compile(rf"\(?(?:[Oo]riginal(?:\s+work)?|[Ff]irst)\s+published\s+(?:in\s+)?(?P<year>{YEAR})\)?")
+_RETRIEVED_RE = lazy_compile(r"[Rr]etrieved(?:\s+(?:on\s+)?(?P<date>.+?),?)?\s+from\s+(?P<source>.+)")
+_MANUSCRIPT_RE = lazy_compile(r"(?P<undated>[Uu]ndated\s+)?(?:[Uu]npublished\s+)?(?:manuscript|typescript)", re.I)
 
 # Periodicals: MLA (``Journal, vol. 9, no. 2, 2018, pp. 44–51``), APA
 # (``Journal, 31(2), 144-167``), Chicago (``Journal 14 (2): 101–19``), and a
 # newspaper or a dated place (``Paper, October 14, 1962, 7``).
 _FULL_DATE = rf"(?:{MONTH}\s+\d{{1,2}},?\s+{YEAR}|\d{{1,2}}\s+{MONTH}\s+{YEAR})"
-_MLA_PERIODICAL_RE = re.compile(
+_MLA_PERIODICAL_RE = lazy_compile(
     rf"(?P<ct>[^,]+?),\s*(?:vol\.\s*(?P<vol>\w+),?\s*)?(?:no\.\s*(?P<iss>[\w/\-]+),?\s*)?"
     rf"(?P<date>[^,]*{YEAR}[a-z]?)(?:,\s*{_PAGES})?",
     re.I,
 )
-_APA_PERIODICAL_RE = re.compile(rf"(?P<ct>.+?),\s*(?P<vol>(?!{YEAR}\b)\d+)\s*(?:\((?P<iss>[^)]+)\))?(?:,\s*{_PAGES})?")
-_CHICAGO_PERIODICAL_RE = re.compile(
+_APA_PERIODICAL_RE = lazy_compile(
+    rf"(?P<ct>.+?),\s*(?P<vol>(?!{YEAR}\b)\d+)\s*(?:\((?P<iss>[^)]+)\))?(?:,\s*{_PAGES})?"
+)
+_CHICAGO_PERIODICAL_RE = lazy_compile(
     rf"(?P<ct>.+?)\s+(?P<vol>(?!{YEAR}\b)\d+)(?:,?\s*no\.\s*(?P<iss2>\w+))?\s*(?:\((?P<iss>[^)]+)\))?:\s*{_PAGES}"
 )
-_DATED_RE = re.compile(rf"(?P<ct>[^,]+?),\s*(?P<date>{_FULL_DATE})(?:,\s*{_PAGES})?")
+_DATED_RE = lazy_compile(rf"(?P<ct>[^,]+?),\s*(?P<date>{_FULL_DATE})(?:,\s*{_PAGES})?")
 
 # A container with ``edited by`` in it (MLA, Chicago): title, editors, then the rest.
-_EDITED_CONTAINER_RE = re.compile(r"(?P<ct>.+?),\s+edited\s+by\s+(?P<names>[^,]+)(?:,\s*(?P<rest>.+))?")
+_EDITED_CONTAINER_RE = lazy_compile(r"(?P<ct>.+?),\s+edited\s+by\s+(?P<names>[^,]+)(?:,\s*(?P<rest>.+))?")
 # APA and Harvard: editors, ``(Ed.)``, then the title (``T. Ashdown (Ed.), Title (pp. 5-9)``).
-_EDITORS_FIRST_RE = re.compile(r"(?P<names>.+?)\s*\((?:[Ee]ds?|[Ee]ditors?)\.?\)\.?,?\s+(?P<ct>.+)")
+_EDITORS_FIRST_RE = lazy_compile(r"(?P<names>.+?)\s*\((?:[Ee]ds?|[Ee]ditors?)\.?\)\.?,?\s+(?P<ct>.+)")
 
 # The imprint: ``Place: Publisher``, maybe with a date and pages after it.
-_IMPRINT_RE = re.compile(
+_IMPRINT_RE = lazy_compile(
     rf"(?P<place>[^:,]+(?:,\s*[A-Z]{{2}})?):\s*(?P<pub>[^,]+?)(?:,\s*(?P<date>[^,]*{YEAR}[a-z]?))?(?:,\s*pp?\.\s*(?P<page>\S+))?"
 )
 # ``Publisher, Date`` (MLA, Chicago notes without a place).
-_PUBLISHER_DATE_RE = re.compile(rf"(?P<pub>[^,]+),\s*(?P<date>{YEAR}[a-z]?)(?:,\s*pp?\.\s*(?P<page>\S+))?")
+_PUBLISHER_DATE_RE = lazy_compile(rf"(?P<pub>[^,]+),\s*(?P<date>{YEAR}[a-z]?)(?:,\s*pp?\.\s*(?P<page>\S+))?")
 # An archive and its shelfmark (``County Record Office, TT/4/2``).
-_ARCHIVE_RE = re.compile(
+_ARCHIVE_RE = lazy_compile(
     r"(?P<archive>[^,]+),\s*(?P<loc>(?:MS|Box|Folder|f\.|fol\.)?\s*[A-Z0-9][\w.]*(?:[/\-][\w.]+)+|(?:MS|Box|Folder)\.?\s+\S+)"
 )
 # A name-like unit: capitalised words (``Holloway Books``, ``Calder UP``, ``SAG``).
-_NAME_LIKE_RE = re.compile(
+_NAME_LIKE_RE = lazy_compile(
     r"[A-Z][\w’'&.\-]*(?:\s+(?:of|and|the|for|&|de|du)?\s*[A-Z&][\w’'&.\-]*){0,7}|privately printed|self-published",
     re.I,
 )

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ....lazyre import lazy_compile
 from ....model import Name
 from .names import LOWER, UPPER, person
 
@@ -46,35 +47,35 @@ _GIVEN = rf"{_GIVEN_WORD}(?:\s+{_GIVEN_WORD}){{0,2}}"
 _SUFFIX = r"(?:,?\s+(?:Jr\.|Sr\.|II|III|IV))?"
 
 # ``Family, Given`` (inverted) and ``Given Family`` (reading order).
-_INVERTED_RE = re.compile(rf"(?P<family>{_FAMILY}),\s+(?P<given>{_GIVEN}){_SUFFIX}")
-_DIRECT_RE = re.compile(rf"(?P<given>{_GIVEN})\s+(?P<family>{_FAMILY}){_SUFFIX}")
+_INVERTED_RE = lazy_compile(rf"(?P<family>{_FAMILY}),\s+(?P<given>{_GIVEN}){_SUFFIX}")
+_DIRECT_RE = lazy_compile(rf"(?P<given>{_GIVEN})\s+(?P<family>{_FAMILY}){_SUFFIX}")
 
 # What joins two authors: a comma, ``and`` or ``&`` (with or without it).
-_JOIN_RE = re.compile(r"(?:,\s+(?:and\s+|&\s+)?|\s+(?:and|&)\s+)")
+_JOIN_RE = lazy_compile(r"(?:,\s+(?:and\s+|&\s+)?|\s+(?:and|&)\s+)")
 
 # ``et al.`` closing the list.
-_ET_AL_RE = re.compile(r",?\s+et\s+al\.?")
+_ET_AL_RE = lazy_compile(r",?\s+et\s+al\.?")
 
 # An editor marker after the names (``, ed.``, ``(Eds.)``, ``, editors``).
-_EDITOR_RE = re.compile(r"(?:,\s+|\s+\()(?:[Ee]ds?\.|[Ee]ditors?|[Ee]ds?)\)?\.?")
+_EDITOR_RE = lazy_compile(r"(?:,\s+|\s+\()(?:[Ee]ds?\.|[Ee]ditors?|[Ee]ds?)\)?\.?")
 
 # The end of the names: a full stop before the next word, a date in
 # parentheses, or the end of the line.
-_HEAD_END_RE = re.compile(r"\.?\s+(?=\()|\.\s+|(?<=\.)\s+|\.?$")
+_HEAD_END_RE = lazy_compile(r"\.?\s+(?=\()|\.\s+|(?<=\.)\s+|\.?$")
 
 # A repeated author, MLA's and Chicago's three hyphens or dashes.
-_REPEAT_RE = re.compile(r"(?:-{2,3}|—{1,3}|_{3,})\s*(?:,\s*(?:ed|eds|editor)\.?)?\.\s*")
+_REPEAT_RE = lazy_compile(r"(?:-{2,3}|—{1,3}|_{3,})\s*(?:,\s*(?:ed|eds|editor)\.?)?\.\s*")
 
 # A corporate author: capitalised words and the small words of names,
 # an acronym in parentheses or brackets, and a full stop.
 _BODY_WORD = rf"[{UPPER}][\w’'&\-]*"
-_BODY_RE = re.compile(
+_BODY_RE = lazy_compile(
     rf"(?P<body>{_BODY_WORD}(?:\s+(?:(?:of|for|and|the|on|in|de|du|des|la|le|&)\s+)*{_BODY_WORD}){{0,9}})"
     rf"(?:\s+[(\[](?P<acronym>[{UPPER}][{UPPER}&/.\-]{{1,9}})[)\]])?\.?\s+"
 )
 
 # A date right after a body: ``(2020).``, ``(n.d.).``, ``2019.``.
-_DATE_AFTER_RE = re.compile(r"\(\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.)|(?:1[5-9]\d\d|20\d\d)[a-z]?\.")
+_DATE_AFTER_RE = lazy_compile(r"\(\s*(?:1[5-9]\d\d|20\d\d|n\.\s?d\.)|(?:1[5-9]\d\d|20\d\d)[a-z]?\.")
 
 
 @dataclass(frozen=True, slots=True)

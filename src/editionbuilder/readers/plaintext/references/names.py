@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ....lazyre import lazy_compile
 from ....model import Name
 
 # Upper- and lower-case letters of Latin-1 and Latin Extended-A/B, so that
@@ -70,7 +71,7 @@ _CAPS_WORD = rf"(?:Ma?c)?[{UPPER}][{UPPER}'’\-]*[{UPPER}]"
 
 # A family name: optional particles, then one or more capitalised words
 # (``VAN DER MEER``, ``GARCÍA MÁRQUEZ``, ``CHEN LI-WEN``).
-FAMILY_RE = re.compile(rf"(?:{_PARTICLE}\s+)*{_CAPS_WORD}(?:\s+{_CAPS_WORD})*")
+FAMILY_RE = lazy_compile(rf"(?:{_PARTICLE}\s+)*{_CAPS_WORD}(?:\s+{_CAPS_WORD})*")
 
 # One given name: a capitalised word (``Adaeze``, ``Jean-Paul``, ``Soo-jin``) or a run of
 # initials with or without spaces (``T.``, ``A. M.``, ``J.-P.``).
@@ -81,35 +82,35 @@ _GIVEN_WORD = (
 
 # Given names: one to four given words, optionally followed by trailing
 # particles (``Ludwig van``) that belong to the family name.
-GIVEN_RE = re.compile(rf"(?P<given>{_GIVEN_WORD}(?:\s+{_GIVEN_WORD}){{0,3}})(?P<particle>(?:\s+{_PARTICLE})*)")
+GIVEN_RE = lazy_compile(rf"(?P<given>{_GIVEN_WORD}(?:\s+{_GIVEN_WORD}){{0,3}})(?P<particle>(?:\s+{_PARTICLE})*)")
 
 # Initials followed directly by a title, without a comma between them
 # (``FERREIRA, A. M. Essays on Tenure``).
-_INITIALS_TAIL_RE = re.compile(rf"(?P<given>[{UPPER}]\.(?:\s?-?[{UPPER}]\.)*)\s+(?P<tail>[{UPPER}‘“'\"].*)", re.S)
+_INITIALS_TAIL_RE = lazy_compile(rf"(?P<given>[{UPPER}]\.(?:\s?-?[{UPPER}]\.)*)\s+(?P<tail>[{UPPER}‘“'\"].*)", re.S)
 
 # Given names, then ``and``/``&`` and the next author's family name
 # (``Lucia and TANAKA``, ``J.-P. and KOWALSKI``): the next author's given
 # names are the following segment.
-_GIVEN_AND_NEXT_RE = re.compile(rf"(?P<given>.+?)\s+(?:and|&)\s+(?P<family>{FAMILY_RE.pattern})")
+_GIVEN_AND_NEXT_RE = lazy_compile(rf"(?P<given>.+?)\s+(?:and|&)\s+(?P<family>{FAMILY_RE.pattern})")
 
 # An editor marker standing as a segment of its own (``Ed.``, ``Eds``,
 # ``(ed.)``, ``editor``).
-_EDITOR_RE = re.compile(r"\(?(?:[Ee]ds?|[Ee]ditors?)\.?\)?")
+_EDITOR_RE = lazy_compile(r"\(?(?:[Ee]ds?|[Ee]ditors?)\.?\)?")
 
 # An editor marker at the end of the given names (``Ingrid (ed.)``).
-_EDITOR_TAIL_RE = re.compile(r"\s*\((?:[Ee]ds?|[Ee]ditors?)\.?\)$|(?<=\.)\s+[Ee]ds?\.$")
+_EDITOR_TAIL_RE = lazy_compile(r"\s*\((?:[Ee]ds?|[Ee]ditors?)\.?\)$|(?<=\.)\s+[Ee]ds?\.$")
 
 # ``et al.`` standing as a segment after the last name given.
-_ET_AL_RE = re.compile(r"et\.?\s+al\.?")
+_ET_AL_RE = lazy_compile(r"et\.?\s+al\.?")
 
 # A body's acronym after its name (``TRANSLATORS’ GUILD (TGL)``): the
 # acronym stays in the raw line, where citations are matched against it.
-_ACRONYM_TAIL_RE = re.compile(r"(?P<name>.+?)\s*[(\[][A-Z][A-Z&/.\-]{1,9}[)\]]")
+_ACRONYM_TAIL_RE = lazy_compile(r"(?P<name>.+?)\s*[(\[][A-Z][A-Z&/.\-]{1,9}[)\]]")
 
 # A corporate author or acronym in capitals: capitals, digits, spaces and the
 # punctuation of acronyms (``IWG/UK.``, ``AT&T``, ``NORTH-WEST
 # TENANTS FEDERATION``). Letters must all be capitals.
-_CORPORATE_RE = re.compile(rf"[{UPPER}0-9][{UPPER}0-9\s&/.'’\-]*")
+_CORPORATE_RE = lazy_compile(rf"[{UPPER}0-9][{UPPER}0-9\s&/.'’\-]*")
 
 # Words that make a name in capitals a body rather than a person, even when a
 # capitalised segment follows that could pass for given names.
@@ -160,13 +161,13 @@ _CORPORATE_WORDS = frozenset(
 
 # Words saying a segment names a publisher (``Harbour Press``, ``Kestrel
 # Publications``), or an acronym of two to six capitals (``KUP``, ``HUP``).
-PUBLISHER_RE = re.compile(
+PUBLISHER_RE = lazy_compile(
     r"\b(?:Press|Publications?|Publishers?|Publishing|Books|Verlag|Éditions|Editions|Editores|"
     r"Edizioni|Ltd|Inc|Co\.|House|University)\b|^[A-Z]{2,6}\.?$"
 )
 
 # The article of an inverted title-like name (``WORKER, THE`` = The Worker).
-_ARTICLE_RE = re.compile(r"THE|The")
+_ARTICLE_RE = lazy_compile(r"THE|The")
 
 _OPEN_QUOTES = "‘“"
 _CLOSE_QUOTES = "’”"

@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ....lazyre import lazy_compile
 from .names import LOWER, UPPER
 
 # A name particle inside a cited name (``van Gogh``, ``de Beauvoir``).
@@ -73,28 +74,28 @@ _ITEM = (
     rf"(?:(?P<names>{_NAMES}){_SEP})?"
     rf"(?:(?P<year>{_YEAR})(?:{_SEP}(?P<locator>{_LOCATOR}|{_BARE_PAGES}))?|(?P<locator2>{_LOCATOR}))"
 )
-_ITEM_RE = re.compile(_ITEM)
+_ITEM_RE = lazy_compile(_ITEM)
 
 # ``ibid.``: the work cited last, maybe at another page.
-_IBID_RE = re.compile(rf"(?i:ibid\.?|ib\.|idem)(?:,?\s*(?P<locator>{_LOCATOR}|{_BARE_PAGES}))?")
+_IBID_RE = lazy_compile(rf"(?i:ibid\.?|ib\.|idem)(?:,?\s*(?P<locator>{_LOCATOR}|{_BARE_PAGES}))?")
 
 # MLA: a name, maybe a short title, and pages without ``p.`` (``Vale 46``,
 # ``Arkwright, Counting House 23–25``, ``Arkwright, “Keeping the Books” 14``).
-_MLA_ITEM_RE = re.compile(
+_MLA_ITEM_RE = lazy_compile(
     rf"(?P<names>{_NAMES})(?:,\s*(?P<title>“[^”]+”|\"[^\"]+\"|[{UPPER}][\w’'\-]*(?:\s+[\w’'\-]+){{0,5}}))?"
     rf"\s+(?P<locator>{_BARE_PAGES})"
 )
 # A source named by a short title or an archive, with a locator or shelfmark
 # (``Consultation paper, p. 6``, ``County Archive, LR/2/14``).
-_NAMED_SOURCE_RE = re.compile(
+_NAMED_SOURCE_RE = lazy_compile(
     rf"(?P<title>[{UPPER}][\w’'\-]*(?:\s+[\w’'\-]+){{0,5}}),\s*(?P<locator>{_LOCATOR}|{_SHELFMARK})"
 )
 # A work quoted at second hand: what is quoted, then the work quoted in.
-_QUOTED_IN_RE = re.compile(r"(?P<pre>(?:[^,;()]+,\s*){0,3}?)(?:quoted|cited)\s+in\s+(?P<rest>.+)", re.I)
+_QUOTED_IN_RE = lazy_compile(r"(?P<pre>(?:[^,;()]+,\s*){0,3}?)(?:quoted|cited)\s+in\s+(?P<rest>.+)", re.I)
 
 # The title form: names, a comma, then a few title words (``Pereira and
 # Tanaka, Salt and Iron``); the words are checked by ``_is_title_words``.
-_TITLE_ITEM_RE = re.compile(rf"(?P<names>{_NAMES})\s*,\s*(?P<title>[{UPPER}‘“][^;]*)")
+_TITLE_ITEM_RE = lazy_compile(rf"(?P<names>{_NAMES})\s*,\s*(?P<title>[{UPPER}‘“][^;]*)")
 
 # Words a title may have in lower case between capitalised ones.
 _SMALL_WORDS = frozenset(
@@ -102,23 +103,23 @@ _SMALL_WORDS = frozenset(
 )
 
 # A lead-in kept with the opening parenthesis (``(see Author, 1990)``).
-_LEAD_RE = re.compile(r"\s*(?:(?:see also|see|cf\.|compare)\s+)?", re.I)
+_LEAD_RE = lazy_compile(r"\s*(?:(?:see also|see|cf\.|compare)\s+)?", re.I)
 
 # Separators between the names in one item.
-_NAME_SPLIT_RE = re.compile(r",?\s+(?:and|&)\s+|,?\s+et\s+al\.?")
+_NAME_SPLIT_RE = lazy_compile(r",?\s+(?:and|&)\s+|,?\s+et\s+al\.?")
 # A bracketed acronym after a body's name: an alias, not a name.
-_ACRONYM_RE = re.compile(r"\s*\[[^\]]*\]")
+_ACRONYM_RE = lazy_compile(r"\s*\[[^\]]*\]")
 
 # An innermost closed parenthesis.
-_CLOSED_RE = re.compile(r"\(([^()]*)\)")
+_CLOSED_RE = lazy_compile(r"\(([^()]*)\)")
 
 # A parenthesis opened, then items, with no closing one: ends the paragraph
 # or a sentence (``(Author, 1990. Next``).
-_UNCLOSED_RE = re.compile(rf"\((?P<body>\s*{_ITEM.replace('?P<', '?P<u_')}(?:\s*;\s*[^;()]+?)*)(?=[.;,]?\s|[.;,]?$)")
+_UNCLOSED_RE = lazy_compile(rf"\((?P<body>\s*{_ITEM.replace('?P<', '?P<u_')}(?:\s*;\s*[^;()]+?)*)(?=[.;,]?\s|[.;,]?$)")
 
 # A closing parenthesis never opened, after a short name and a year
 # (``that year, Okonkwo, 1998) and``); starts after a space or punctuation.
-_MISSING_OPEN_RE = re.compile(
+_MISSING_OPEN_RE = lazy_compile(
     rf"(?:(?<=[\s,;:])|^)(?P<body>{_NAME_WORD}(?:\s+(?:and|&)\s+{_NAME_WORD})?"
     rf"{_SEP}(?:{_YEAR})(?:{_SEP}{_LOCATOR})?)\)"
 )
@@ -196,7 +197,7 @@ _CLAUSE_WORDS = frozenset(
     ]
 )
 # What a citation carries: a year, ``n.d.``, or a page.
-_CITATION_MARK_RE = re.compile(rf"(?<![\w/]){_Y}(?![\d])|n\.\s?d\.|\b(?:pp?|PP?)\.\s?\d")
+_CITATION_MARK_RE = lazy_compile(rf"(?<![\w/]){_Y}(?![\d])|n\.\s?d\.|\b(?:pp?|PP?)\.\s?\d")
 
 
 def unparsed_citations(text: str, taken: list[Span]) -> list[str]:

@@ -1,0 +1,284 @@
+"""The fixed costs of a small build (issue 17, item 4), as behaviour, not
+timings: what a build loads and runs, and that what it keeps between builds
+(the cover image, the compiled templates) changes no byte of its outputs.
+
+A build or ``inspect`` runs in a fresh interpreter (``_run``), which reports
+the modules it loaded and the programs it started."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from editionbuilder import templating
+from editionbuilder.diagnostics import Diagnostics, Severity
+from editionbuilder.lazyre import lazy_compile
+from editionbuilder.model import Metadata, Position
+from editionbuilder.writers import cover
+from editionbuilder.writers.print import engine as pdf_writer
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS
+from paths import ROOT, SEED
+
+# A one-page essay: a title, an author, five paragraphs, no references.
+SMALL = "A Small Essay on Common Fields\n\nby Jane Doe\n\n\n" + "\n\n".join(
+    [
+        "The common fields of the village were worked in strips, each holder taking his turn at the "
+        "plough, and the meadow was divided by lot every year so that no man kept the best ground. " * 3
+    ]
+    * 5
+)
+EPOCH = "1764028800"
+
+# Run in the child: the command's modules and the programs it started, as JSON on the last line.
+_PROBE = textwrap.dedent(
+    """
+    import json, subprocess, sys
+    started = []
+    real_init = subprocess.Popen.__init__
+    def init(self, args, *a, **k):
+        started.append(args if isinstance(args, str) else list(map(str, args)))
+        real_init(self, args, *a, **k)
+    subprocess.Popen.__init__ = init
+    from editionbuilder.cli import main
+    code = main(sys.argv[1:])
+    print(json.dumps({"code": code, "modules": sorted(sys.modules), "started": started}))
+    """
+)
+
+
+def _run(*args: str, cwd: Path) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "SOURCE_DATE_EPOCH": EPOCH}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["code"] == 0, done.stderr
+    return report
+
+
+def _programs(report: dict) -> list[str]:
+    return [Path(command[0]).name for command in report["started"]]
+
+
+def _loaded(report: dict, *prefixes: str) -> list[str]:
+    return [m for m in report["modules"] if m.split(".")[0] in prefixes or m in prefixes]
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    path = tmp_path / "small.txt"
+    path.write_text(SMALL, encoding="utf-8")
+    return path
+
+
+def test_an_epub_without_references_runs_no_citeproc_and_a_kept_cover_loads_no_weasyprint(small, tmp_path):
+    build = ("build", small.name, "--format", "epub", "--out", "out")
+    cold = _run(*build, cwd=tmp_path)
+    # The first build draws the cover (WeasyPrint, then pdftoppm; loading WeasyPrint
+    # looks for its libraries with ldconfig and gcc), but runs no pandoc: the text
+    # has no references to format and is read by the plain-text reader.
+    assert _programs(cold).count("pdftoppm") == 1
+    assert not [p for p in _programs(cold) if "pandoc" in p]
+    assert _loaded(cold, "pypandoc", "editionbuilder.pandoc_tool", "editionbuilder.readers.pandoc", "ftfy") == []
+    assert "weasyprint" in cold["modules"]
+    first = (tmp_path / "out/small.epub").read_bytes()
+    warm = _run(*build, cwd=tmp_path)
+    assert _programs(warm) == []
+    assert (
+        _loaded(warm, "weasyprint", "pypandoc", "editionbuilder.pandoc_tool", "editionbuilder.writers.print.engine")
+        == []
+    )
+    assert (tmp_path / "out/small.epub").read_bytes() == first
+
+
+def test_an_epub_is_the_same_bytes_with_a_cold_a_warm_and_no_cache(small, tmp_path, monkeypatch):
+    from editionbuilder.config import one_off_edition
+    from editionbuilder.options import BuildOptions
+    from editionbuilder.pipeline import build_edition
+
+    options = one_off_edition([small])
+
+    def build(out: str, cache: str) -> tuple[bytes, bytes]:
+        result = build_edition(
+            options,
+            BuildOptions(
+                out_dir=str(tmp_path / out),
+                project_dir=str(tmp_path),
+                formats=("epub",),
+                source_date_epoch=int(EPOCH),
+                cache_dir=cache,
+            ),
+        )
+        epub, report = (p.read_bytes() for p in result.outputs)
+        return epub, report
+
+    cache = str(tmp_path / "cache")
+    try:
+        cold = build("cold", cache)
+        kept = sorted(p.name for p in (tmp_path / "cache/covers").iterdir())
+        assert [Path(n).suffix for n in kept] == [".json", ".png"]
+        assert list((tmp_path / "cache/templates").glob("*/*.cache"))
+
+        def refuse(*_args):
+            raise AssertionError("a kept cover was drawn again")
+
+        monkeypatch.setattr(pdf_writer, "render_pdf", refuse)
+        monkeypatch.setattr(cover, "rasterise", refuse)
+        templating.environment.cache_clear()  # the templates are read back from the cache folder
+        warm = build("warm", cache)
+        monkeypatch.undo()
+        none = build("none", "")
+    finally:
+        templating.keep_compiled_templates("")
+        templating.environment.cache_clear()
+    assert cold == warm == none
+    with zipfile.ZipFile(tmp_path / "warm/small.epub") as z:
+        assert z.read("EPUB/images/cover.png").startswith(b"\x89PNG")
+
+
+def _cover_files(cache: Path) -> tuple[Path, Path]:
+    [meta] = (cache / "covers").glob("*.json")
+    return meta.with_suffix(".png"), meta
+
+
+@pytest.mark.parametrize("damage", ["truncated", "other bytes", "no json", "png missing"])
+def test_a_damaged_kept_cover_is_thrown_away_and_drawn_again(tmp_path, damage):
+    md = Metadata(title="A Cover Kept", authors=("Ann Author",))
+    cache = tmp_path / "cache"
+    drawn = cover.cover_png(md, (), tmp_path, Diagnostics(), cache_dir=cache)
+    png, meta = _cover_files(cache)
+    if damage == "truncated":
+        png.write_bytes(png.read_bytes()[:100])
+    elif damage == "other bytes":
+        png.write_bytes(png.read_bytes()[:-1] + b"\0")
+    elif damage == "no json":
+        meta.write_text("{", encoding="utf-8")
+    else:
+        png.unlink()
+    diags = Diagnostics()
+    assert cover.cover_png(md, (), tmp_path, diags, cache_dir=cache) == drawn
+    assert [d.code for d in diags.items] == ["cache-entry-discarded"]
+    assert "cover image" in diags.items[0].message
+    # Drawn again and kept again: the next build reads it back without a word.
+    again = Diagnostics()
+    assert cover.cover_png(md, (), tmp_path, again, cache_dir=cache) == drawn
+    assert again.items == []
+    assert _cover_files(cache)[0].read_bytes() == drawn
+
+
+def test_a_changed_cover_is_drawn_again_and_the_kept_ones_are_bounded(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    first = cover.cover_png(Metadata(title="One Title"), (), tmp_path, Diagnostics(), cache_dir=cache)
+    second = cover.cover_png(Metadata(title="Another Title"), (), tmp_path, Diagnostics(), cache_dir=cache)
+    assert first != second and len(list((cache / "covers").glob("*.png"))) == 2
+    monkeypatch.setattr(cover, "COVERS_KEPT", 1)
+    third = cover.cover_png(Metadata(title="A Third"), (), tmp_path, Diagnostics(), cache_dir=cache)
+    assert [p.read_bytes() for p in (cache / "covers").glob("*.png")] == [third]
+
+
+def test_a_kept_cover_reports_what_drawing_it_reported(tmp_path):
+    kept = cover.CoverCache.of(tmp_path, Diagnostics())
+    warning = Diagnostics()
+    warning.add(cover.codes.PANDOC_WARNING, "a warning while drawing", Position("cover.html", 3))
+    kept.put("k" * 40, b"\x89PNG not really", warning.items)
+    diags = Diagnostics()
+    assert cover.CoverCache.of(tmp_path, diags).get("k" * 40) == b"\x89PNG not really"
+    assert diags.items == warning.items and diags.items[0].severity is Severity.WARNING
+
+
+def test_the_cover_key_names_every_input(tmp_path):
+    sheet = templating.find_stylesheet(cover.STYLESHEET)
+    key = cover.cache_key("<html/>", "css", (sheet,), DEFAULT_FONTS, (1600, 2560))
+    assert key == cover.cache_key("<html/>", "css", (sheet,), DEFAULT_FONTS, (1600, 2560))
+    other_sheet = tmp_path / "cover.css"
+    other_sheet.write_bytes(sheet.read_bytes() + b"\n/* changed */\n")
+    changed = [
+        cover.cache_key("<html lang='fr'/>", "css", (sheet,), DEFAULT_FONTS, (1600, 2560)),
+        cover.cache_key("<html/>", "css2", (sheet,), DEFAULT_FONTS, (1600, 2560)),
+        cover.cache_key("<html/>", "css", (other_sheet,), DEFAULT_FONTS, (1600, 2560)),
+        cover.cache_key("<html/>", "css", (sheet,), DEFAULT_FONTS[:2], (1600, 2560)),
+        cover.cache_key("<html/>", "css", (sheet,), DEFAULT_FONTS, (400, 640)),
+    ]
+    assert len({key, *changed}) == 6
+
+
+def test_a_damaged_compiled_template_is_compiled_again(tmp_path):
+    try:
+        templating.keep_compiled_templates(tmp_path)
+        templating.environment.cache_clear()
+        first = templating.render("cover.html.j2", c=cover.cover_text(Metadata(title="T")))
+        compiled = list((tmp_path / "templates").glob("*/*.cache"))  # the template and those it includes
+        assert compiled
+        whole = {path: path.read_bytes() for path in compiled}
+        for path in compiled:
+            path.write_bytes(whole[path][:50])
+        templating.environment.cache_clear()
+        assert templating.render("cover.html.j2", c=cover.cover_text(Metadata(title="T"))) == first
+        templating.environment.cache_clear()
+        assert templating.render("cover.html.j2", c=cover.cover_text(Metadata(title="T"))) == first
+        assert {path: path.read_bytes() for path in compiled} == whole  # written again, whole
+    finally:
+        templating.keep_compiled_templates("")
+        templating.environment.cache_clear()
+
+
+def test_compiled_templates_of_another_version_are_removed(tmp_path):
+    stale = tmp_path / "templates" / "0123456789abcdef"
+    stale.mkdir(parents=True)
+    (stale / "x.cache").write_bytes(b"old")
+    try:
+        templating.keep_compiled_templates(tmp_path)
+    finally:
+        templating.keep_compiled_templates("")
+    assert not stale.exists()
+
+
+def test_inspect_stats_loads_no_writer_and_runs_no_citeproc(tmp_path):
+    report = _run("inspect", str(SEED), "--stats", cwd=tmp_path)
+    assert _programs(report) == []
+    assert _loaded(report, "weasyprint", "ebooklib", "jinja2", "pypandoc", "ftfy", "lxml") == []
+    assert [m for m in report["modules"] if m.startswith("editionbuilder.writers")] == []
+    assert "editionbuilder.pandoc_tool" not in report["modules"]
+
+
+def test_inspect_stats_counts_what_a_build_reads(capsys):
+    from editionbuilder.cli import main
+    from editionbuilder.config import one_off_edition
+    from editionbuilder.pipeline import read_edition
+    from editionbuilder.report.accounting import stats
+
+    assert main(["inspect", str(SEED), "--stats"]) == 0
+    counted = json.loads(capsys.readouterr().out)
+    diags = Diagnostics()
+    formatted = read_edition(one_off_edition([SEED]), ROOT, diags)  # through citeproc, as a build reads it
+    assert counted == stats(formatted, diags.items)
+    assert counted["references"] == 33
+
+
+def test_a_lazy_pattern_is_the_compiled_pattern():
+    import re
+
+    lazy = lazy_compile(r"(?P<word>\w+)-(?P<n>\d+)", re.I)
+    eager = re.compile(r"(?P<word>\w+)-(?P<n>\d+)", re.I)
+    assert lazy.fullmatch("Page-12")["n"] == "12"
+    assert lazy.sub(r"\g<n>", "a-1 b-2") == eager.sub(r"\g<n>", "a-1 b-2")
+    assert lazy.pattern == eager.pattern and lazy.flags == eager.flags and lazy.groupindex == eager.groupindex
+    assert [m.span() for m in lazy.finditer("x-1 y-22")] == [(0, 3), (4, 8)]
+
+
+def test_a_lazy_pattern_is_copied_and_pickled_as_its_pattern():
+    import copy
+    import pickle
+
+    lazy = lazy_compile(r"\d+")
+    for other in (pickle.loads(pickle.dumps(lazy)), copy.deepcopy(lazy)):
+        assert other.fullmatch("123") and other.pattern == r"\d+"
+    assert lazy.search("a 42")[0] == "42"
+    assert pickle.loads(pickle.dumps(lazy)).findall("1 22") == ["1", "22"]  # also once compiled
