@@ -303,18 +303,9 @@ def _citeproc_metadata(items: list[dict[str, Any]]) -> dict[str, Any]:
     ``nocite`` must hold a ``Cite`` element (a string ``@*`` is not read as
     one in a JSON document), exactly what pandoc's Markdown reader makes.
     """
-    from ..pandoc_tool import meta
+    from ..pandoc_tool import cite_all, meta
 
-    everything = {
-        "citationId": "*",
-        "citationPrefix": [],
-        "citationSuffix": [],
-        "citationMode": {"t": "NormalCitation"},
-        "citationNoteNum": 0,
-        "citationHash": 0,
-    }
-    cite = {"t": "Cite", "c": [[everything], [{"t": "Str", "c": "@*"}]]}
-    return {"references": meta(items), "nocite": {"t": "MetaInlines", "c": [cite]}}
+    return {"references": meta(items), "nocite": cite_all()}
 
 
 class _Printed(NamedTuple):

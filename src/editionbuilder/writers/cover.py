@@ -63,7 +63,7 @@ from ..options import (
 )
 from ..transforms.typography import smarten
 from .context import Declined, Result, WriteContext, Written
-from .print.fonts import DEFAULT_FONTS, FontFace, check_fonts, font_css
+from .print.fonts import DEFAULT_FONTS, FontFace, check_fonts, font_css, render_digest
 
 # Large enough for every store (Apple Books asks at least 1400 px wide; KDP
 # and Kobo recommend 1600 x 2560, a 1 : 1.6 ratio).
@@ -179,15 +179,7 @@ def cache_key(source: str, css: str, sheets: Sequence[Path], fonts: Sequence[Fon
     HTML, its stylesheets (the files' bytes and the generated one), its
     fonts (path, size and time of each file), its pixel size and the
     drawing code."""
-    h = hashlib.sha256()
-    for piece in (_code_digest(), source, css, f"{size[0]}x{size[1]}"):
-        h.update(piece.encode("utf-8") + b"\0")
-    for path in sheets:
-        h.update(Path(path).read_bytes() + b"\0")
-    for face in fonts:
-        stat = os.stat(face.path)
-        h.update(f"{face}:{stat.st_size}:{stat.st_mtime_ns}".encode() + b"\0")
-    return h.hexdigest()[:40]
+    return render_digest((_code_digest(), source, css, f"{size[0]}x{size[1]}"), sheets, fonts)
 
 
 @dataclass(frozen=True, slots=True)

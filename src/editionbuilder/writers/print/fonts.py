@@ -11,6 +11,8 @@ Fonts are declared face by face with explicit files: asking fontconfig for
 
 from __future__ import annotations
 
+import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +50,21 @@ DEFAULT_FONTS: tuple[FontFace, ...] = (
     FontFace(BOLD_FAMILY, f"{EBGARAMOND}/EBGaramond12-Bold.otf", "normal", 700),
     FontFace(MONO_FAMILY, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
 )
+
+
+def render_digest(pieces: Sequence[str], sheets: Sequence[Path], fonts: Sequence[FontFace]) -> str:
+    """A key for what a rendering depends on: ``pieces`` (code digests,
+    HTML, CSS, sizes), the stylesheets' bytes and the font files (path,
+    size and time of each): the typeset parts' cache and the cover's."""
+    h = hashlib.sha256()
+    for piece in pieces:
+        h.update(piece.encode("utf-8") + b"\0")
+    for path in sheets:
+        h.update(Path(path).read_bytes() + b"\0")
+    for face in fonts:
+        stat = os.stat(face.path)
+        h.update(f"{face}:{stat.st_size}:{stat.st_mtime_ns}".encode() + b"\0")
+    return h.hexdigest()[:40]
 
 
 def check_fonts(fonts: Sequence[FontFace]) -> None:

@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -57,7 +56,7 @@ from ..context import WriteContext
 from . import assemble, pagefoot, pagesetup
 from .document import created, parts_html
 from .engine import Flow, PdfJob, Rendered, engine_version, render_document
-from .fonts import FontFace, font_css
+from .fonts import FontFace, font_css, render_digest
 from .profiles import BookProfile
 
 CACHE_VERSION = "2"  # 2: each entry holds the digest of its PDF
@@ -420,15 +419,7 @@ class PartCache:
     def key(
         self, source: str, css: str, sheets: Sequence[Path], fonts: Sequence[FontFace], g: pagesetup.PageGeometry
     ) -> str:
-        h = hashlib.sha256()
-        for piece in (CACHE_VERSION, self.code, self.name, source, css, repr(g)):
-            h.update(piece.encode("utf-8") + b"\0")
-        for path in sheets:
-            h.update(Path(path).read_bytes() + b"\0")
-        for face in fonts:
-            stat = os.stat(face.path)
-            h.update(f"{face}:{stat.st_size}:{stat.st_mtime_ns}".encode() + b"\0")
-        return h.hexdigest()[:40]
+        return render_digest((CACHE_VERSION, self.code, self.name, source, css, repr(g)), sheets, fonts)
 
     def get(self, key: str) -> PartResult | None:
         self.used.add(key)
