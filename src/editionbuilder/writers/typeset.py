@@ -84,6 +84,7 @@ HTML_WORDS_PER_6X9_PAGE = 445
 # Where a build keeps its parts' page counts (``WriteContext.products``), by
 # part key: the screen PDF's guesses from the press PDF's.
 PART_PAGES = "typeset-part-pages"
+MEASURED_MIN_PAGES = 4  # a part guessed shorter does not scale the guesses of the others
 MAX_PASSES = 3  # of the bibliography's page references; of the gutter
 # A page with more footnotes than this is not laid out as a column box (_typeset).
 COLUMN_NOTES_MAX = 8
@@ -247,7 +248,7 @@ class _Typesetter:
     keep_layouts: bool = False
     rendered: dict[str, Rendered] = field(default_factory=dict)
     fresh: dict[str, PartResult] = field(default_factory=dict)  # typeset in this build, by cache key
-    _measured: list[tuple[float, int]] = field(default_factory=list)  # parts' guessed and typeset page counts
+    _measured: dict[str, tuple[float, int]] = field(default_factory=dict)  # by part key: guessed and typeset pages
 
     @cached_property
     def workers(self) -> Scheduler:
@@ -340,7 +341,7 @@ class _Typesetter:
                     result = future.result()
                     self.fresh[digest] = result
                     guessed[keys[digest]] = shared[keys[digest]] = result.pages
-                    self._measured.append((self._estimate(tasks[digest].source, scaled=False), result.pages))
+                    self._measured[keys[digest]] = (self._estimate(tasks[digest].source, scaled=False), result.pages)
         finally:
             for future in running:
                 future.cancel()
@@ -385,8 +386,13 @@ class _Typesetter:
         area = (options.width_in - 1.375) * (options.height_in - 1.75)
         words = len(re.sub(r"<[^>]*>", " ", source).split())
         pages = words / max(HTML_WORDS_PER_6X9_PAGE * area / TEXT_AREA_6X9, 1.0)
-        if scaled and self._measured:
-            pages *= sum(n for _g, n in self._measured) / max(sum(g for g, _n in self._measured), 1.0)
+        # Parts of a few pages say little of a page's words (a page of two
+        # lines counts as one): only longer ones scale the guess, within
+        # bounds, so that no run of short parts can drive it off.
+        long = [(g, n) for g, n in self._measured.values() if g >= MEASURED_MIN_PAGES]
+        if scaled and long:
+            ratio = sum(n for _g, n in long) / sum(g for g, _n in long)
+            pages *= min(max(ratio, 0.5), 2.0)
         return pages
 
     def _task(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> tuple[str, PartTask]:
