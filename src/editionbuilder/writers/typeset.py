@@ -28,6 +28,12 @@ later ones only if its page count changed, and the front matter if a folio
 in the contents changed. A part from the cache is the same bytes a new
 typesetting gives, so an incremental build is byte-identical to a clean one.
 
+With workers (``BuildOptions.workers``: a process pool, a Dask cluster)
+the parts of the text are laid out at the same time: each is handed out at
+the folio the parts before it give, those not yet typeset counted at a
+guessed length, and laid out again where the guess proves wrong
+(``_Typesetter._text_at_once``); the book is the serial one, byte for byte.
+
 The gutter grows with the book's final page count (``pagesetup.gutter_in``):
 the first typesetting uses the count the cache remembers from the last
 build, or an estimate from the text's length; a book whose count lands in
