@@ -367,7 +367,9 @@ class _Typesetter:
         the tasks of the parts not typeset at their folio, in reading order."""
         lay = printview.book_layout(self.edition, self.profile.medium, known)
         found: dict[str, str] = {}
-        plan, todo, folio = [], [], 1
+        plan: list[tuple[str, str, PartResult, int]] = []
+        todo: list[tuple[str, PartTask]] = []
+        folio = 1
         for part in lay.parts:
             if part.key == BIBLIOGRAPHY_KEY:
                 lay = printview.book_layout(self.edition, self.profile.medium, {**known, **found})
@@ -375,7 +377,10 @@ class _Typesetter:
             digest, task = self._task(part.key, lay, (part,), folio)
             result = self.fresh.get(digest) or self.cache.peek(digest)
             if result is None:
-                todo.append((digest, task))
+                # The bibliography prints the folios of the citations before
+                # it: it is handed out once the parts before it are typeset.
+                if part.key != BIBLIOGRAPHY_KEY or not todo:
+                    todo.append((digest, task))
                 pages = guessed.get(part.key) or max(round(self._estimate(task.source)), 1)
             else:
                 plan.append((part.key, digest, result, folio))
