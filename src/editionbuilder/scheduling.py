@@ -115,11 +115,11 @@ class Scheduler:
             executor, client = self._executor, self._client
             self._executor = self._client = None
         if isinstance(executor, cf.ProcessPoolExecutor):
-            if cancel:  # a build stopped (Ctrl-C, SIGTERM, an error): its parts are not waited for
-                processes = getattr(executor, "_processes", None) or {}  # the pool's own workers, by pid
-                for process in list(processes.values()):
-                    process.terminate()
-            executor.shutdown(wait=not cancel, cancel_futures=cancel)
+            # A build stopped (Ctrl-C, SIGTERM, an error) drops the parts not
+            # started, and waits for the ones being laid out: a worker still
+            # starting when this process exits would find the pool's
+            # semaphores gone, and say so on stderr.
+            executor.shutdown(wait=True, cancel_futures=cancel)
         elif executor is not None:
             executor.shutdown(wait=not cancel)
         if client is not None:
