@@ -133,8 +133,8 @@ $(VENV)/bin/python: | $(SYSTEM_STAMP)
 	@$(PYTHON) -m venv $(VENV)
 
 $(INSTALL_STAMP): pyproject.toml $(VENV)/bin/python
-	@echo "==> installing editionbuilder and its test tools into $(VENV)"
-	@$(VENV)/bin/python -m pip install -q -e '.[test]'
+	@echo "==> installing editionbuilder, its test tools and Dask (tests/test_cluster.py) into $(VENV)"
+	@$(VENV)/bin/python -m pip install -q -e '.[test,cluster]'
 	@touch $@
 
 # Test tools for the EPUBs (tests/test_ace.py, tests/test_reading_system.py)

@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "catalog",
         "pandoc_tool",
         "lazyre",
+        "scheduling",
     ),
     ("readers", "transforms", "config", "config_values"),  # sources to model, model to model
     ("layout", "report"),  # the book's parts for every medium; the build report

@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import codes
 from .config import DEFAULT_CONFIG_NAME, SourceOptions, load_config, one_off_edition, source_date_epoch
@@ -40,6 +40,9 @@ from .diagnostics import Diagnostics, EditionError, OutputError, Severity
 from .model import Position, serialize
 from .options import BuildOptions, EditionOptions, output_name
 from .report.accounting import stats
+
+if TYPE_CHECKING:
+    from .scheduling import Scheduler
 
 EXIT_STRICT = 6
 EXIT_PREFLIGHT = 7  # a press file failed a print-on-demand check (or is missing)
@@ -117,6 +120,20 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=None, help="output folder (default: the config's output, output/)")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--format", action="append", choices=["epub", "pdf"], help="only this output (repeatable)")
+    b.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="lay out N parts, and build N editions, at once (default: the config's jobs, else one per core)",
+    )
+    b.add_argument(
+        "--scheduler",
+        default="",
+        metavar="ADDRESS",
+        help="lay the parts out on the Dask cluster of this scheduler (tcp://HOST:PORT; needs dask[distributed])",
+    )
     b.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     _add_source_options(b)
     b.set_defaults(func=cmd_build)
@@ -250,24 +267,74 @@ def cmd_build(args: argparse.Namespace) -> int:
     """Every edition asked for; then, for a config's editions, the site."""
     editions, project, out = _editions(args)
     with_site = not args.files
-    warned = _build_editions(editions, project, out, args, web=with_site)
+    warned, failed = _build_editions(editions, project, out, args, web=with_site)
     if with_site:
         _build_site(project, out)
+    if failed:
+        names = ", ".join(f.name for f in failed)
+        built = len(editions) - len(failed)
+        print(f"editionbuilder: {built} of {len(editions)} editions built; failed: {names}", file=sys.stderr)
+        return _described(failed[0].error)[1]
     if args.strict and warned:
         print("editionbuilder: error: warnings with --strict", file=sys.stderr)
         return EXIT_STRICT
     return 0
 
 
+def _jobs(text: str) -> int:
+    """``--jobs``: a whole number, 1 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of jobs (1 or more), got {text!r}")
+    return value
+
+
+def _scheduler(args: argparse.Namespace) -> Scheduler:
+    """Where the build's parts are laid out: ``--jobs``/``--scheduler``, else
+    the config's ``jobs``/``scheduler``, else a process per core."""
+    from .scheduling import Scheduler, available_cores, check_address
+
+    address = check_address(getattr(args, "scheduler", "") or getattr(args, "config_scheduler", ""))
+    jobs = getattr(args, "jobs", 0) or getattr(args, "config_jobs", 0) or available_cores()
+    workers = Scheduler(jobs, address)
+    if address:
+        workers.executor()  # Dask installed, and its scheduler answering, before any work
+    return workers
+
+
+class _Failed(Exception):
+    """An edition of a catalog build that failed: its name and its error."""
+
+    def __init__(self, name: str, error: BaseException):
+        super().__init__(name)
+        self.name, self.error = name, error
+
+
 def _build_editions(
     editions: list[EditionOptions], project: Path, out: Path, args: argparse.Namespace, web: bool
-) -> bool:
+) -> tuple[bool, list[_Failed]]:
     """Build ``editions`` into ``out``, printing their diagnostics and files;
-    whether any showed a warning."""
+    whether any showed a warning, and the editions that failed.
+
+    The editions are built at once, as many as the build's jobs, their parts
+    laid out by the workers they share (``scheduling``); one edition's
+    failure stops no other. A build of one edition raises its error."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from .pipeline import build_edition
 
-    warned = False
-    for options in editions:
+    warned, failed = False, []
+    stop = threading.Event()
+
+    def progress(message: str) -> None:
+        if stop.is_set():  # Ctrl-C or SIGTERM in the main thread: unwind this edition too
+            raise KeyboardInterrupt
+        _progress(message)
+
+    def one(options: EditionOptions, workers: Scheduler):
         build = BuildOptions(
             out_dir=str(out),
             project_dir=str(project),
@@ -276,15 +343,58 @@ def _build_editions(
             strict=getattr(args, "strict", False),
             cache_dir=str(out / ".cache"),  # typeset parts kept between builds (writers/print/typeset.py)
             web=web,
+            workers=workers,
         )
-        result = build_edition(options, build, progress=_progress)
-        shown = [d for d in result.diagnostics if d.code not in options.silence]
-        for d in shown:
-            print(d.format(), file=sys.stderr)
-        warned |= any(d.severity is Severity.WARNING for d in shown)
-        for path in result.outputs:
-            print(f"wrote {path}", flush=True)
-    return warned
+        return build_edition(options, build, progress=progress)
+
+    with _scheduler(args) as workers:
+        together = min(workers.jobs, len(editions)) if len(editions) > 1 else 1
+        pool = ThreadPoolExecutor(max_workers=together, thread_name_prefix="edition") if together > 1 else None
+        try:
+            started = [pool.submit(one, e, workers) if pool else None for e in editions]
+            for options, future in zip(editions, started, strict=True):
+                try:
+                    result = future.result() if future else one(options, workers)
+                except Exception as err:
+                    if len(editions) == 1:
+                        raise
+                    failed.append(_Failed(options.name, err))
+                    _say_failed(options.name, err, args)
+                    continue
+                shown = [d for d in result.diagnostics if d.code not in options.silence]
+                for d in shown:
+                    print(d.format(), file=sys.stderr)
+                warned |= any(d.severity is Severity.WARNING for d in shown)
+                for path in result.outputs:
+                    print(f"wrote {path}", flush=True)
+        except BaseException:
+            stop.set()
+            workers.close(cancel=True)
+            raise
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+    return warned, failed
+
+
+def _say_failed(name: str, err: BaseException, args: argparse.Namespace) -> None:
+    """One line for an edition that failed, as ``main`` says an error."""
+    if getattr(args, "debug", False):
+        import traceback
+
+        traceback.print_exception(err, file=sys.stderr)
+    message, _code = _described(err)
+    print(f"editionbuilder: error: edition {name}: {message}", file=sys.stderr, flush=True)
+
+
+def _described(err: BaseException) -> tuple[str, int]:
+    """What ``main`` prints for an error, and the exit status of its class."""
+    if isinstance(err, EditionError):
+        return err.format(), err.exit_code
+    if isinstance(err, OSError):
+        where = f"{err.filename}: " if err.filename else ""
+        return f"{where}{err.strerror or err}", OutputError.exit_code
+    return f"internal error: {type(err).__name__}: {err} (run with --debug for details)", EXIT_INTERNAL
 
 
 def cmd_site(args: argparse.Namespace) -> int:
@@ -344,8 +454,10 @@ class _Rebuilder:
             if todo.config:
                 self.editions = _editions(self.args)[0]
             chosen = [e for e in self.editions if e.name in todo.editions]
-            _build_editions(chosen, self.project, self.out, self.args, web=True)
+            failed = _build_editions(chosen, self.project, self.out, self.args, web=True)[1]
             _build_site(self.project, self.out)
+            if failed:
+                raise failed[0].error
         except (EditionError, OSError) as err:
             message = err.format() if isinstance(err, EditionError) else str(err)
             print(f"editionbuilder: error: {message} (still serving the last good site)", file=sys.stderr, flush=True)
@@ -389,6 +501,8 @@ def _editions(args: argparse.Namespace) -> tuple[list[EditionOptions], Path, Pat
         )
     _refuse_source_options(args)
     project = load_config(args.config or Path(DEFAULT_CONFIG_NAME))
+    # How the config would have its builds run (``_scheduler``)
+    args.config_jobs, args.config_scheduler = project.jobs, project.scheduler
     editions = list(project.editions)
     if args.edition:
         known = {e.name for e in editions}

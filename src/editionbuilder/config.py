@@ -100,6 +100,8 @@ class ProjectConfig:
     editions: tuple[EditionOptions, ...]
     defaults: EditionDefaults = EditionDefaults()
     output: str = "output"  # the folder of the built files, inside the project
+    jobs: int = 0  # parts laid out at once (0: as many as the cores: ``scheduling``)
+    scheduler: str = ""  # a Dask scheduler's address ("tcp://HOST:PORT"); "": this machine
 
     @property
     def output_dir(self) -> Path:
@@ -307,6 +309,20 @@ def _output(value: Any, project_dir: Path, file: str) -> str:
     return PurePath(os.path.relpath(full, project_dir)).as_posix()
 
 
+def _jobs(value: Any, file: str) -> int:
+    """``jobs``: how many parts a build lays out at once (absent, 0: one per core)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise _Where(file).error("jobs", f"expected a whole number of jobs (1 or more), got {show(value)}")
+    return value
+
+
+def _scheduler(value: Any, file: str) -> str:
+    """``scheduler``: a Dask scheduler's address, such as tcp://HOST:8786."""
+    if not isinstance(value, str) or (value and "://" not in value):
+        raise _Where(file).error("scheduler", f"expected an address such as tcp://HOST:8786, got {show(value)}")
+    return value
+
+
 def _inside(path: str | Path, project_dir: Path, where: _Where, key: str) -> None:
     """``path`` resolves inside the project: a symbolic link in it may not
     lead out (``boundary``)."""
@@ -407,9 +423,16 @@ def load_config(path: Path) -> ProjectConfig:
     path = Path(path)
     data = _read_toml(path)
     file = str(path)
-    _reject_unknown(data, ("output", "defaults", "edition"), _Where(file))
+    _reject_unknown(data, ("output", "jobs", "scheduler", "defaults", "edition"), _Where(file))
     project_dir = Path(os.path.abspath(path)).parent
-    config = ProjectConfig(path, project_dir, (), output=_output(data.get("output", "output"), project_dir, file))
+    config = ProjectConfig(
+        path,
+        project_dir,
+        (),
+        output=_output(data.get("output", "output"), project_dir, file),
+        jobs=_jobs(data["jobs"], file) if "jobs" in data else 0,
+        scheduler=_scheduler(data.get("scheduler", ""), file),
+    )
     defaults = _defaults(data.get("defaults"), file)
     tables = data.get("edition")
     if tables is None or tables == []:

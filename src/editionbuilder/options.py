@@ -7,7 +7,7 @@ rest of the package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Trim sizes by name, in inches (width, height). KDP and IngramSpark both
 # offer these; "a5" is 148 x 210 mm.
@@ -159,3 +159,6 @@ class BuildOptions:
     # Make the web reading edition beside the files (writers/web.py), from
     # which ``site`` assembles output/site/: builds of a config's editions do.
     web: bool = False
+    # Where the parts of a print book are laid out (a ``scheduling.Scheduler``,
+    # shared by the editions of a build); None: in this process, in turn.
+    workers: object = field(default=None, compare=False, repr=False)

@@ -28,6 +28,9 @@ class Products:
     print_layout: PrintLayout | None = None  # the press book's pages (the EPUB's page list, the web edition)
     press_pages: int = 0  # the press PDF's page count (the cover's spine); 0: no press file in this build
     cover_png: bytes | None = None  # the EPUB's cover image (shown again by the web edition)
+    # The print parts' page counts by part key, found by the first PDF of the
+    # build: the other PDF's first guesses (press and screen share a text block).
+    part_pages: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,12 @@ later ones only if its page count changed, and the front matter if a folio
 in the contents changed. A part from the cache is the same bytes a new
 typesetting gives, so an incremental build is byte-identical to a clean one.
 
+With workers (``BuildOptions.workers``: a process pool, a Dask cluster)
+the parts of the text are laid out at the same time: each is handed out at
+the folio the parts before it give, those not yet typeset counted at a
+guessed length, and laid out again where the guess proves wrong
+(``_Typesetter._text_at_once``); the book is the serial one, byte for byte.
+
 The gutter grows with the book's final page count (``pagesetup.gutter_in``):
 the first typesetting uses the count the cache remembers from the last
 build, or an estimate from the text's length; a book whose count lands in
@@ -36,8 +42,11 @@ another gutter class is typeset again with the right one.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import hashlib
 import json
+import re
+import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
@@ -52,12 +61,13 @@ from ...layout.pages import PrintLayout
 from ...layout.view import Part
 from ...model import Edition
 from ...model.text import model_words
+from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
 from ..context import WriteContext
 from . import assemble, pagefoot, pagesetup
 from .document import created, parts_html
-from .engine import Flow, PdfJob, Rendered, engine_version, render_document
+from .engine import Flow, PdfJob, Progress, Rendered, engine_version, render_document
 from .fonts import FontFace, font_css, render_digest
-from .profiles import BookProfile
+from .profiles import BookProfile, PressProfile
 
 CACHE_VERSION = "2"  # 2: each entry holds the digest of its PDF
 FRONT_KEY = "front-matter"
@@ -65,6 +75,11 @@ FRONT_KEY = "front-matter"
 # included: 360 to 382 measured on books of 100 to 1,000 pages (bench/).
 WORDS_PER_6X9_PAGE = 370
 TEXT_AREA_6X9 = (6 - 1.375) * (9 - 1.75)  # its text block, in square inches
+# The same in words of a part's HTML (its notes and headings too), measured
+# on the Engels text at 5.5 x 8.5 in: a first guess of a part's pages when
+# parts are laid out at once (``_Typesetter._text_at_once``).
+HTML_WORDS_PER_6X9_PAGE = 445
+MEASURED_MIN_PAGES = 4  # a part guessed shorter does not scale the guesses of the others
 MAX_PASSES = 3  # of the bibliography's page references; of the gutter
 # A page with more footnotes than this is not laid out as a column box (_typeset).
 COLUMN_NOTES_MAX = 8
@@ -188,6 +203,34 @@ def part_css(first_folio: int, book_title: str) -> str:
     return f'@page :first {{ counter-reset: page {first_folio}; }}\nhtml {{ string-set: book-title "{title}"; }}\n'
 
 
+@dataclass(frozen=True)
+class PartTask:
+    """What laying out one part takes, as data: a task a worker process or
+    a Dask worker runs (``typeset_part``) with no file of the project. The
+    stylesheets travel as their text beside the path they were read from;
+    the fonts must be installed where the task runs (the same paths)."""
+
+    key: str
+    title: str
+    source: str  # the part's HTML
+    own: str  # its own stylesheet (``part_css``)
+    first_folio: int  # 0: the front matter
+    sheets: tuple[tuple[str, bytes], ...]  # (path, contents) of each stylesheet file
+    css: str  # the stylesheet every part shares
+    fonts: tuple[FontFace, ...]
+    project_dir: str
+    press: PressProfile | None
+    variant: str
+    g: pagesetup.PageGeometry
+    recto_openings: bool
+
+
+def typeset_part(task: PartTask) -> PartResult:
+    """Lay out one part (a task for a worker: ``scheduling``)."""
+    with LAYOUT_LOCK:
+        return _PartLayout(task).result()
+
+
 @dataclass
 class _Typesetter:
     edition: Edition
@@ -199,6 +242,15 @@ class _Typesetter:
     cache: PartCache
     keep_layouts: bool = False
     rendered: dict[str, Rendered] = field(default_factory=dict)
+    fresh: dict[str, PartResult] = field(default_factory=dict)  # typeset in this build, by cache key
+    _measured: dict[str, tuple[float, int]] = field(default_factory=dict)  # by part key: guessed and typeset pages
+
+    @cached_property
+    def workers(self) -> Scheduler:
+        """Where the parts are laid out: in this process when the build has
+        one job, or when the layouts are kept (they stay in this process)."""
+        given = self.ctx.build.workers
+        return given if isinstance(given, Scheduler) and not self.keep_layouts else INLINE
 
     def book(self) -> TypesetBook:
         known: dict[str, str] = {}
@@ -228,6 +280,8 @@ class _Typesetter:
     def _text(self, known: Mapping[str, str]) -> tuple[list[tuple[str, PartResult]], dict[str, str]]:
         """Every part of the text from folio 1; ``known``: the folios the
         bibliography prints for citations it comes before."""
+        if self.workers.parallel:
+            return self._text_at_once(known)
         lay = printview.book_layout(self.edition, self.profile.medium, known)
         found: dict[str, str] = {}
         done, folio = [], 1
@@ -241,9 +295,108 @@ class _Typesetter:
             folio += result.pages + (result.pages % 2 if self.profile.recto_openings else 0)
         return done, found
 
-    def _part(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> PartResult:
-        """One part (or the front matter: ``first_folio`` 0), from the cache
-        or typeset now."""
+    def _text_at_once(self, known: Mapping[str, str]) -> tuple[list[tuple[str, PartResult]], dict[str, str]]:
+        """``_text`` with the parts laid out at the same time by the build's
+        workers. A part's first folio depends on the page counts of the
+        parts before it: each part is handed out at the folio the parts
+        before it give, as far as they are typeset, and past them as their
+        page counts are guessed (the count a part had at the last build, or
+        at another folio in this one, else its words over a page's). A part
+        typeset at a folio that turns out wrong is typeset again at the
+        right one; a part whose folio was right is kept. The book is the
+        one ``_text`` makes one part after the other: every part at the
+        folio the typeset parts before it give (a test)."""
+        # A part's page count hardly depends on its folio, nor on the PDF's
+        # profile (the press and the screen PDF share their text block): the
+        # counts this build found for the other PDF come first.
+        shared = self.ctx.products.part_pages
+        guessed = {**self.cache.remembered_part_pages(), **shared}
+        running: dict[cf.Future, str] = {}  # the parts being typeset, by cache key
+        keys: dict[str, str] = {}  # cache key -> part key
+        tasks: dict[str, PartTask] = {}
+        try:
+            while True:
+                plan, todo = self._plan(known, guessed)
+                if not todo:
+                    break
+                wanted = {digest for digest, _task in todo}
+                for future, digest in list(running.items()):
+                    if digest not in wanted and future.cancel():
+                        del running[future]  # not started, and no longer at that folio
+                for digest, task in todo:
+                    if len(running) >= self.workers.slots:
+                        break
+                    if digest not in running.values():
+                        self._say(f"typesetting {task.title[:60]} (from page {task.first_folio})")
+                        running[self.workers.submit(typeset_part, task)] = digest
+                        keys[digest], tasks[digest] = task.key, task
+                finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                for future in finished:
+                    digest = running.pop(future)
+                    result = future.result()
+                    self.fresh[digest] = result
+                    guessed[keys[digest]] = shared[keys[digest]] = result.pages
+                    self._measured[keys[digest]] = (self._estimate(tasks[digest].source, scaled=False), result.pages)
+        finally:
+            for future in running:
+                future.cancel()
+        done: list[tuple[str, PartResult]] = []
+        found: dict[str, str] = {}
+        for key, digest, result, folio in plan:
+            self._use(key, digest, result)
+            found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
+            done.append((key, result))
+        return done, found
+
+    def _plan(
+        self, known: Mapping[str, str], guessed: Mapping[str, int]
+    ) -> tuple[list[tuple[str, str, PartResult, int]], list[tuple[str, PartTask]]]:
+        """The parts of the text at the folios the typeset ones give: (key,
+        cache key, result, first folio) of each, when all are typeset; else
+        the tasks of the parts not typeset at their folio, in reading order."""
+        lay = printview.book_layout(self.edition, self.profile.medium, known)
+        found: dict[str, str] = {}
+        plan: list[tuple[str, str, PartResult, int]] = []
+        todo: list[tuple[str, PartTask]] = []
+        folio = 1
+        for part in lay.parts:
+            if part.key == BIBLIOGRAPHY_KEY:
+                lay = printview.book_layout(self.edition, self.profile.medium, {**known, **found})
+                part = next(p for p in lay.parts if p.key == BIBLIOGRAPHY_KEY)
+            digest, task = self._task(part.key, lay, (part,), folio)
+            result = self.fresh.get(digest) or self.cache.peek(digest)
+            if result is None:
+                # The bibliography prints the folios of the citations before
+                # it: it is handed out once the parts before it are typeset.
+                if part.key != BIBLIOGRAPHY_KEY or not todo:
+                    todo.append((digest, task))
+                pages = guessed.get(part.key) or max(round(self._estimate(task.source)), 1)
+            else:
+                plan.append((part.key, digest, result, folio))
+                found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
+                pages = result.pages
+            folio += pages + (pages % 2 if self.profile.recto_openings else 0)
+        return plan, todo
+
+    def _estimate(self, source: str, scaled: bool = True) -> float:
+        """About how many pages a part's HTML fills (a guess to start from):
+        its words over a page's, times what the parts typeset so far in
+        this build filled over what they were guessed to (``scaled``)."""
+        options = self.ctx.options.print
+        area = (options.width_in - 1.375) * (options.height_in - 1.75)
+        words = len(re.sub(r"<[^>]*>", " ", source).split())
+        pages = words / max(HTML_WORDS_PER_6X9_PAGE * area / TEXT_AREA_6X9, 1.0)
+        # Parts of a few pages say little of a page's words (a page of two
+        # lines counts as one): only longer ones scale the guess, within
+        # bounds, so that no run of short parts can drive it off.
+        long = [(g, n) for g, n in self._measured.values() if g >= MEASURED_MIN_PAGES]
+        if scaled and long:
+            ratio = sum(n for _g, n in long) / sum(g for g, _n in long)
+            pages *= min(max(ratio, 0.5), 2.0)
+        return pages
+
+    def _task(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> tuple[str, PartTask]:
+        """One part's cache key and the task that typesets it."""
         extra = self.ctx.override_dirs
         source = parts_html(lay, parts, self.edition, extra, created(self.ctx.build.source_date_epoch))
         own = part_css(first_folio, self.edition.metadata.title or "") if first_folio else ""
@@ -255,24 +408,94 @@ class _Typesetter:
         # file's DocumentID among them (``assemble``): it is part of its key.
         profile = repr(self.profile.press) if not first_folio else ""
         digest = self.cache.key(source, self.css + own + profile, self.sheets, self.fonts, self.g)
-        kept = self.cache.get(digest)
+        p = self.profile
+        task = PartTask(
+            key,
+            parts[0].title,
+            source,
+            own,
+            first_folio,
+            self._sheet_texts,
+            self.css,
+            tuple(self.fonts),
+            str(self.ctx.project_dir),
+            p.press,
+            p.variant,
+            self.g,
+            p.recto_openings,
+        )
+        return digest, task
+
+    @cached_property
+    def _sheet_texts(self) -> tuple[tuple[str, bytes], ...]:
+        return tuple((str(path), Path(path).read_bytes()) for path in self.sheets)
+
+    def _part(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> PartResult:
+        """One part (or the front matter: ``first_folio`` 0), from the cache
+        or typeset now."""
+        digest, task = self._task(key, lay, parts, first_folio)
+        kept = self.fresh.get(digest) or self.cache.get(digest)
         if kept is None:
             self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
-            kept = self._typeset(key, source, own, first_folio)
-            self.cache.put(digest, kept)
+            if self.workers.parallel:
+                kept = self.workers.submit(typeset_part, task).result()
+            else:
+                layout = _PartLayout(task, self.ctx.progress, self.keep_layouts)
+                with LAYOUT_LOCK:
+                    kept = layout.result()
+                self.rendered.update(layout.rendered)
             if first_folio:
                 self._say(f"page {first_folio + kept.pages - 1}")
-        for code, message in kept.warnings:
-            self.ctx.diagnostics.add(codes.named(code), message)
+        self._use(key, digest, kept)
         return kept
 
-    def _typeset(self, key: str, source: str, own: str, first_folio: int) -> PartResult:
+    def _use(self, key: str, digest: str, result: PartResult) -> None:
+        """``result`` is the part the book takes: kept for the next build,
+        its warnings the build's."""
+        if digest in self.fresh or digest not in self.cache.memory:
+            self.cache.put(digest, result)
+        self.fresh.pop(digest, None)
+        self.cache.used.add(digest)
+        self.cache.part_pages[key] = result.pages
+        for code, message in result.warnings:
+            self.ctx.diagnostics.add(codes.named(code), message)
+
+    @cached_property
+    def css(self) -> str:
+        """The stylesheet every part shares: the faces, the page geometry
+        (made once: the widest preformatted line is found in the whole book)."""
+        return (
+            font_css(self.fonts)
+            + pagesetup.page_css(self.g)
+            + pagesetup.preformatted_css(self.g, printview.widest_preformatted(self.edition))
+        )
+
+    def _boxes(self, index: int) -> dict[str, tuple[float, float, float, float]]:
+        """Page ``index``'s TrimBox (at the trim, by recto or verso) and BleedBox."""
+        return {"/TrimBox": pagesetup.trim_box_pt(self.g, index), "/BleedBox": pagesetup.media_box_pt(self.g)}
+
+    def _say(self, message: str) -> None:
+        if self.ctx.progress is not None:
+            self.ctx.progress(message)
+
+
+@dataclass
+class _PartLayout:
+    """The layout of one part (``PartTask``), with its remedies."""
+
+    task: PartTask
+    progress: Progress | None = None
+    keep_layouts: bool = False
+    rendered: dict[str, Rendered] = field(default_factory=dict)
+
+    def result(self) -> PartResult:
         """Lay out one part (``own``: its stylesheet) as plain flow; when
         WeasyPrint sets a note off its call's page, lay it out once more as
         one column (print.css, "Footnotes") and keep the layout with fewer
         such notes. A column box lays its text out again for every note it
         adds, so its time grows with the square of the notes on a page: it
         is not tried where a page holds more than ``COLUMN_NOTES_MAX``."""
+        key, source, own, first_folio = self.task.key, self.task.source, self.task.own, self.task.first_folio
         diags = Diagnostics()
         rendered = self._render(source, own, diags, first_folio)
         misplaced = rendered.misplaced_notes()
@@ -292,7 +515,7 @@ class _Typesetter:
             other = self._render(source, own, Diagnostics(), first_folio, calling)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced, greedy = other, other.misplaced_notes(), calling
-        if self.profile.recto_openings and key != FRONT_KEY:
+        if self.task.recto_openings and key != FRONT_KEY:
             rendered, misplaced = self._mend_recto_feet(source, own, first_folio, rendered, misplaced, greedy)
         for page, text in rendered.overflowing_text():
             shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
@@ -348,38 +571,31 @@ class _Typesetter:
         first_folio: int,
         greedy: frozenset[tuple[str, str]] = frozenset(),
     ) -> Rendered:
-        p = self.profile
-        job = PdfJob(
-            source,
-            tuple(self.sheets),
-            self.css,
-            tuple(self.fonts),
-            self.ctx.project_dir,
-            p.press,
-            p.variant,
-            self.g,
-            own,
-            greedy,
-        )
-        return render_document(job, diags, self.ctx.progress, max(first_folio, 1))
+        t = self.task
+        job = PdfJob(source, self._sheets, t.css, t.fonts, Path(t.project_dir), t.press, t.variant, t.g, own, greedy)
+        return render_document(job, diags, self.progress, max(first_folio, 1))
 
     @cached_property
-    def css(self) -> str:
-        """The stylesheet every part shares: the faces, the page geometry
-        (made once: the widest preformatted line is found in the whole book)."""
-        return (
-            font_css(self.fonts)
-            + pagesetup.page_css(self.g)
-            + pagesetup.preformatted_css(self.g, printview.widest_preformatted(self.edition))
-        )
+    def _sheets(self) -> tuple[Path, ...]:
+        return tuple(_sheet_file(path, text) for path, text in self.task.sheets)
 
-    def _boxes(self, index: int) -> dict[str, tuple[float, float, float, float]]:
-        """Page ``index``'s TrimBox (at the trim, by recto or verso) and BleedBox."""
-        return {"/TrimBox": pagesetup.trim_box_pt(self.g, index), "/BleedBox": pagesetup.media_box_pt(self.g)}
 
-    def _say(self, message: str) -> None:
-        if self.ctx.progress is not None:
-            self.ctx.progress(message)
+def _sheet_file(path: str, text: bytes) -> Path:
+    """A stylesheet the task carries, as a file: where it was read, when
+    that file holds the same (this machine, or a shared file system), else
+    a copy in a folder of this worker's, named by its digest."""
+    here = Path(path)
+    try:
+        if here.read_bytes() == text:
+            return here
+    except OSError:
+        pass
+    folder = Path(tempfile.gettempdir()) / "editionbuilder-sheets" / hashlib.sha256(text).hexdigest()[:24]
+    copy = folder / here.name
+    if not copy.is_file():
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(copy, text)
+    return copy
 
 
 def _cited_pages(text: Sequence[tuple[str, PartResult]], pages: Mapping[str, str]) -> dict[str, str]:
@@ -410,6 +626,7 @@ class PartCache:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)  # damaged entries are reported here
     used: set[str] = field(default_factory=set)
     memory: dict[str, PartResult] = field(default_factory=dict)
+    part_pages: dict[str, int] = field(default_factory=dict)  # this build's, by part key
 
     @classmethod
     def of(cls, ctx: WriteContext, profile: BookProfile) -> PartCache:
@@ -423,6 +640,10 @@ class PartCache:
 
     def get(self, key: str) -> PartResult | None:
         self.used.add(key)
+        return self.peek(key)
+
+    def peek(self, key: str) -> PartResult | None:
+        """The part kept under ``key``, not yet marked as used by this build."""
         if key in self.memory or self.folder is None:
             return self.memory.get(key)
         pdf, meta = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
@@ -462,6 +683,15 @@ class PartCache:
         except (OSError, ValueError, KeyError, TypeError):
             return 0
 
+    def remembered_part_pages(self) -> dict[str, int]:
+        """The page count of each part (by its key) at the last build: a
+        guess of its folios for a build that lays out parts at once."""
+        try:
+            found = json.loads(self._manifest().read_text(encoding="utf-8"))["part_pages"]
+            return {str(k): int(v) for k, v in found.items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return {}
+
     def finish(self, pages: int) -> None:
         """Remember this build's page count and parts; drop the parts of the
         last build of this PDF that this one did not use."""
@@ -474,7 +704,7 @@ class PartCache:
         for key in before - self.used:
             for suffix in (".pdf", ".json"):
                 (self.folder / f"{key}{suffix}").unlink(missing_ok=True)
-        manifest = {"pages": pages, "parts": sorted(self.used)}
+        manifest = {"pages": pages, "parts": sorted(self.used), "part_pages": self.part_pages}
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(self._manifest(), json.dumps(manifest).encode("utf-8"))
 

@@ -437,7 +437,10 @@ def render_pdf(job: PdfJob, diagnostics: Diagnostics) -> bytes:
     Shared by the interior and the cover (writers/cover.py), so that
     WeasyPrint is imported here only.
     """
-    return render_document(job, diagnostics).pdf()
+    from ....scheduling import LAYOUT_LOCK  # one layout at a time in a process (a catalog's editions)
+
+    with LAYOUT_LOCK:
+        return render_document(job, diagnostics).pdf()
 
 
 # Errors by which the machine refuses a write: a full disk or quota, a

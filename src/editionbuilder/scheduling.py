@@ -1,0 +1,164 @@
+"""Where the work of a build runs: in this process, a local process pool, or
+a Dask cluster.
+
+A build hands out pure tasks: a function of this package and the data it
+needs (a part's HTML and stylesheet text, ``writers.print.typeset.PartTask``),
+whose result is data (the part's PDF bytes and layout facts). So the same
+task runs anywhere the package, WeasyPrint and the fonts are installed:
+
+- ``jobs`` 1 and no scheduler: in the calling thread, one after the other;
+- ``jobs`` N: a pool of N worker processes on this machine, started when
+  the first task is handed out (``forkserver``: the workers do not inherit
+  the build's threads or WeasyPrint's state, which a fork would);
+- a scheduler address (``tcp://HOST:PORT``): ``distributed.Client`` sends
+  the tasks to the Dask cluster behind it, retried on another worker when
+  one fails or dies. Dask is imported only then.
+
+A ``Scheduler`` is shared by every edition of a build, so a catalog's
+editions share its workers (``jobs``: the budget of the whole build).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import multiprocessing
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .diagnostics import ConfigError
+
+# Layout in this process is done one document at a time: WeasyPrint's logger
+# and the line breaker's hook are process-wide (writers/pdf.py), so two
+# threads of a catalog build must not lay out at once.
+LAYOUT_LOCK = threading.RLock()
+
+# How often Dask runs a task again after it raised (a lost worker is
+# another matter: the scheduler moves its tasks to the other workers).
+DASK_RETRIES = 3
+
+
+def available_cores() -> int:
+    """The cores this process may run on."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counter is not None:
+        return max(counter() or 1, 1)
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+class _Inline(cf.Executor):
+    """Runs each task at once, in the calling thread."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future:
+        future: cf.Future = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            future.set_exception(exc)
+        return future
+
+
+@dataclass
+class Scheduler:
+    """The executor of a build's tasks, made on first use (``submit``) and
+    shut down by ``close``. ``jobs``: how many tasks may run at once;
+    ``address``: a Dask scheduler's, or "" for this machine."""
+
+    jobs: int = 1
+    address: str = ""
+    _executor: cf.Executor | None = field(default=None, repr=False)
+    _client: Any = field(default=None, repr=False)
+    _threads: int = 0  # the Dask cluster's, when it answered
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def parallel(self) -> bool:
+        """Whether tasks run elsewhere, several at once (else: inline)."""
+        return bool(self.address) or self.jobs > 1
+
+    @property
+    def slots(self) -> int:
+        """How many tasks to keep in flight."""
+        return max(self.jobs, self._threads)
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any) -> cf.Future:
+        return self.executor().submit(fn, *args)
+
+    def executor(self) -> cf.Executor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = self._make()
+            return self._executor
+
+    def _make(self) -> cf.Executor:
+        if self.address:
+            self._client = dask_client(self.address)
+            self._threads = _dask_threads(self._client)
+            return self._client.get_executor(retries=DASK_RETRIES, pure=False)
+        if self.jobs <= 1:
+            return _Inline()
+        context = multiprocessing.get_context("forkserver")
+        # The workers start from a server that has imported the typesetter
+        # (WeasyPrint) once: a new worker is a fork of it, not a fresh start.
+        context.set_forkserver_preload(["editionbuilder.writers.print.typeset"])
+        return cf.ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+
+    def close(self, cancel: bool = False) -> None:
+        with self._lock:
+            executor, client = self._executor, self._client
+            self._executor = self._client = None
+        if isinstance(executor, cf.ProcessPoolExecutor):
+            # A build stopped (Ctrl-C, SIGTERM, an error) drops the parts not
+            # started, and waits for the ones being laid out: a worker still
+            # starting when this process exits would find the pool's
+            # semaphores gone, and say so on stderr.
+            executor.shutdown(wait=True, cancel_futures=cancel)
+        elif executor is not None:
+            executor.shutdown(wait=not cancel)
+        if client is not None:
+            client.close()
+
+    def __enter__(self) -> Scheduler:
+        return self
+
+    def __exit__(self, kind, *_rest) -> None:
+        self.close(cancel=kind is not None)
+
+
+INLINE = Scheduler()
+
+
+def dask_client(address: str) -> Any:
+    """A ``distributed.Client`` of the cluster at ``address``; a one-line
+    ``ConfigError`` when Dask is not installed or the scheduler does not answer."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise ConfigError(
+            f"--scheduler {address}: Dask is not installed (pip install 'editionbuilder[cluster]')"
+        ) from None
+    try:
+        return Client(address, timeout=10, set_as_default=False)
+    except (OSError, TimeoutError) as exc:
+        raise ConfigError(f"--scheduler {address}: no Dask scheduler answers there ({exc})") from None
+
+
+def _dask_threads(client: Any) -> int:
+    try:
+        return sum(client.nthreads().values()) or 1
+    except Exception:  # a scheduler gone: the tasks will say so
+        return 1
+
+
+def check_address(address: str) -> str:
+    """A Dask scheduler's address as the config or ``--scheduler`` gives it."""
+    if address and "://" not in address:
+        raise ConfigError(f"scheduler {address!r}: expected an address such as tcp://HOST:8786")
+    return address

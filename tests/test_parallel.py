@@ -1,0 +1,147 @@
+"""Parts of a book laid out at the same time (writers/typeset.py,
+scheduling.py): the book is byte for byte the one a serial build makes,
+whatever the guesses of the parts' folios were, and a part whose text did
+not change is not laid out again.
+
+The book is the shipped anthology (a print edition with a bibliography
+that prints the pages of its citations): each build takes a few seconds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from concurrent.futures import Future
+from pathlib import Path
+
+import pytest
+
+from editionbuilder.cli import main
+from editionbuilder.config import load_config, source_date_epoch
+from editionbuilder.options import BuildOptions
+from editionbuilder.pipeline import build_edition
+from editionbuilder.scheduling import Scheduler
+from editionbuilder.writers.print import typeset
+from paths import ROOT
+
+EDITION = "anthology"
+FILES = tuple(f"{EDITION}{suffix}" for suffix in (".epub", ".pdf", "-press.pdf", "-cover.pdf", ".report.txt"))
+
+
+@dataclasses.dataclass
+class Counting(Scheduler):
+    """A scheduler that notes each part it is handed: (part key, first folio)."""
+
+    handed: list[tuple[str, int]] = dataclasses.field(default_factory=list)
+    pdfs: list[str] = dataclasses.field(default_factory=list)  # of each: "press" or "screen"
+
+    def submit(self, fn, /, *args) -> Future:
+        task = args[0]
+        self.handed.append((task.key, task.first_folio))
+        self.pdfs.append("press" if task.press else "screen")
+        return super().submit(fn, *args)
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in FILES}
+
+
+def build(out: Path, workers: Scheduler, project: Path = ROOT) -> dict[str, bytes]:
+    """The anthology of ``project`` built into ``out`` through the library,
+    its parts laid out by ``workers``, its typeset parts kept in ``out/.cache``."""
+    config = load_config(project / "editions.toml")
+    options = next(e for e in config.editions if e.name == EDITION)
+    opts = BuildOptions(
+        out_dir=str(out),
+        project_dir=str(config.project_dir),
+        source_date_epoch=source_date_epoch(options, os.environ),  # as the command line's
+        cache_dir=str(out / ".cache"),
+        workers=workers,
+    )
+    with workers:
+        build_edition(options, opts)
+    return {name: (out / name).read_bytes() for name in FILES[:-1]}
+
+
+@pytest.fixture(scope="module")
+def serial(tmp_path_factory) -> Path:
+    """The anthology built with ``--jobs 1``."""
+    out = tmp_path_factory.mktemp("serial")
+    assert (
+        main(["build", "--config", str(ROOT / "editions.toml"), "--edition", EDITION, "--jobs", "1", "--out", str(out)])
+        == 0
+    )
+    return out
+
+
+def test_jobs_2_builds_the_bytes_of_jobs_1(serial, tmp_path):
+    out = tmp_path / "out"
+    assert (
+        main(["build", "--config", str(ROOT / "editions.toml"), "--edition", EDITION, "--jobs", "2", "--out", str(out)])
+        == 0
+    )
+    assert files(out) == files(serial)
+
+
+def test_parts_laid_out_at_wrong_folios_are_laid_out_again_at_the_right_ones(serial, tmp_path, monkeypatch):
+    """Guesses far too long (a page per 40 words): every part after the first
+    is handed out at a wrong folio first, then at the right one, and the
+    book is the serial one."""
+    monkeypatch.setattr(typeset, "HTML_WORDS_PER_6X9_PAGE", 40)
+    workers = Counting(jobs=2)
+    built = build(tmp_path / "out", workers)
+    serial_files = files(serial)
+    assert built == {name: serial_files[name] for name in built}
+    folios: dict[str, set[int]] = {}
+    for key, folio in workers.handed:
+        folios.setdefault(key, set()).add(folio)
+    assert any(len(found) > 1 for found in folios.values()), workers.handed
+
+
+def test_a_part_whose_text_did_not_change_is_not_laid_out_again(tmp_path):
+    out = tmp_path / "out"
+    first = Counting(jobs=2)
+    built = build(out, first)
+    assert len({key for key, _folio in first.handed}) > 3  # the parts of both PDFs, the front matter
+    # guessed folios settle: no part is handed out at folio after folio
+    # (the guesses of a first build are scaled by the parts typeset so far)
+    folios: dict[tuple[str, str], set[int]] = {}
+    for (key, folio), pdf in zip(first.handed, first.pdfs, strict=True):
+        folios.setdefault((pdf, key), set()).add(folio)
+    assert max(len(found) for found in folios.values()) <= 3, repr(first.handed)
+    again = Counting(jobs=2)
+    assert build(out, again) == built
+    assert again.handed == []
+
+
+def test_a_changed_sentence_lays_out_again_what_a_serial_build_does(tmp_path, monkeypatch):
+    """One sentence of the essay changed, the last build's parts kept: a
+    build with two jobs lays out again what a serial one does (the changed
+    part, and the bibliography if a citation moved), no part after it at a
+    guessed folio (their counts are the last build's, not guesses from the
+    words, made bad guesses here), and makes the same bytes."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    shutil.copyfile(ROOT / "editions.toml", project / "editions.toml")
+    build(project / "output", Scheduler(jobs=2), project)
+    shutil.copytree(project / "output", project / "serial", symlinks=True)
+    essay = project / "seeds/001_72f3cb4c218735c2.txt"
+    text = essay.read_text(encoding="utf-8")
+    essay.write_text(
+        text.replace("One of the most retailed reasons", "One of the most repeated reasons"), encoding="utf-8"
+    )
+    monkeypatch.setattr(typeset, "HTML_WORDS_PER_6X9_PAGE", 40)
+    laid_out: list[tuple[str, int]] = []
+    real = typeset._PartLayout.result
+
+    def noting(layout):
+        laid_out.append((layout.task.key, layout.task.first_folio))
+        return real(layout)
+
+    monkeypatch.setattr(typeset._PartLayout, "result", noting)
+    serial = build(project / "serial", Scheduler(jobs=1), project)
+    assert laid_out and ("ch001", 1) in laid_out
+    parallel = Counting(jobs=2)
+    assert build(project / "output", parallel, project) == serial
+    assert sorted(parallel.handed) == sorted(laid_out)
