@@ -60,6 +60,12 @@ QUOTE_UNCLOSED = _define(
 NOTE_UNREFERENCED = _define("note-unreferenced", _WARNING, "a note has no call in the text: it is kept")
 NOTE_CALL_UNMATCHED = _define("note-call-unmatched", _WARNING, "a footnote call has no note: it is kept as text")
 NOTE_CALLED_TWICE = _define("note-called-twice", _INFO, "one note is called more than once in the text")
+NOTES_RENUMBERED = _define(
+    "notes-renumbered",
+    _INFO,
+    "the notes of a chapter are numbered 1, 2, 3… in the edition where the source marked them otherwise "
+    "(numbers restarting on each printed page, asterisks and daggers)",
+)
 NOTE_CONTINUED = _define(
     "note-continued",
     _INFO,

@@ -144,7 +144,7 @@ def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
     texts += [f"{s.title} {s.path}" for s in md.sources]
     texts += [_inlines(c.title) for c in edition.chapters]
     texts += [_inlines(b.inlines) for c in edition.chapters for b in iter_blocks(c.blocks) if isinstance(b, Heading)]
-    texts += [n.marker for n in edition.notes] + [g.term for g in edition.glossary]
+    texts += [m for n in edition.notes for m in (n.marker, n.label)] + [g.term for g in edition.glossary]
     # back-links repeat each citation's words ("Cited at: Blum, 1986")
     texts += [i.text for c in _citations(edition) for i in c.items]
     return set(words("\n".join(t for t in texts if t)))
@@ -421,7 +421,7 @@ def _unglue(got: list[str], edition: Edition, vocab: set[str], apparatus: set[st
     """Split a note call off the word it is printed against ("mark5",
     "böhme's" + "a"): an output word that is not the model's but is one of
     its words followed by a note's mark becomes the two."""
-    marks = sorted({m for n in edition.notes for m in words(n.marker)}, key=len, reverse=True)
+    marks = sorted({m for n in edition.notes for m in words(f"{n.marker} {n.label}")}, key=len, reverse=True)
     out = []
     for w in got:
         if w not in vocab and w not in apparatus:

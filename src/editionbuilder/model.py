@@ -179,13 +179,20 @@ BLOCK_TYPES = (Paragraph, Heading, BlockQuote, SectionBreak, ListBlock, Preforma
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A footnote or endnote; ``marker`` is the source's own mark (``*``, ``1``, ``A``)."""
+    """A footnote or endnote; ``marker`` is the source's own mark (``*``, ``1``, ``A``).
+
+    ``label`` is what the edition prints for it, its number in ``chapter``
+    (the id of the chapter whose notes it is numbered with), both set by
+    the ``number_notes`` pass; empty until then.
+    """
 
     id: str
     blocks: tuple[Block, ...]
     marker: str = ""
     kind: str = "footnote"  # "footnote" | "endnote"
     pos: Position = NOWHERE
+    label: str = ""
+    chapter: str = ""
 
 
 @dataclass(frozen=True, slots=True)

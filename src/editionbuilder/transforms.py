@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from . import codes
+from . import codes, notenumbers
 from .casing import in_capitals, kept_capitals, title_case
 from .csl import format_bibliography, plain_text
 from .diagnostics import Diagnostics, ValidationError
@@ -366,6 +366,13 @@ def format_references(edition: Edition, ctx: TransformContext) -> Edition:
     return replace(edition, references=formatted)
 
 
+def number_notes(edition: Edition, ctx: TransformContext) -> Edition:
+    """The notes numbered 1, 2, 3… in each chapter, whatever the source
+    did (``notenumbers``). Runs when the chapters are final and before
+    ``check_references``; writers print ``Note.label``."""
+    return notenumbers.number_notes(edition, ctx.diagnostics)
+
+
 def check_references(edition: Edition, ctx: TransformContext) -> Edition:
     """Refuse an edition whose ids dangle or repeat: writers trust the model.
 
@@ -412,6 +419,7 @@ PASSES: tuple[Pass, ...] = (
     link_terms,
     number_ids,
     format_references,
+    number_notes,
     check_references,
 )
 
