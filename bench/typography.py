@@ -18,8 +18,9 @@ printer receives, as a production editor checks proofs:
   draws U+2010 HYPHEN; a hyphen of the text is U+002D), the longest run of
   them, a word broken over the foot of a recto, hyphenated headings;
 - notes: the note labels at the foot of each page, calls (raised, smaller
-  figures in the text) whose note is set on another page, and the size and
-  rise of the calls;
+  figures in the text, or the font's superior figures, told by their glyph
+  names in the embedded font) whose note is set on another page, and the
+  size, rise and figure height (ink, from the glyphs' outlines) of the calls;
 - display: headings and running heads in capitals, straight quotes, four-dot
   ellipses, ``_underscores_`` and ``--`` left in the text, monospaced runs;
 - with ``--screen``: pages of a screen PDF that carry no glyph at all.
@@ -95,6 +96,11 @@ class Glyph:
     x1: float
     baseline: float
     mono: bool = False
+    # A superior figure of the font (its glyph named "*.sups"), drawn above
+    # the baseline by its design rather than by a rise; and a figure's ink
+    # height in pt (its outline's bounds), 0 for other glyphs.
+    superior: bool = False
+    ink_height: float = 0.0
 
     @property
     def is_space(self) -> bool:
@@ -120,6 +126,7 @@ class _GlyphDevice(PDFTextDevice):
         self.glyphs: list[Glyph] = []
         self.rules: list[Rule] = []
         self.spaces: dict[str, float] = {}  # font -> width of its space glyph, in em
+        self.programs: dict[int, _FontProgram | None] = {}  # id(font) -> its embedded font
 
     def render_char(
         self,
@@ -143,15 +150,22 @@ class _GlyphDevice(PDFTextDevice):
         name = _font_name(font)
         if text == " " and width > 0:
             self.spaces.setdefault(name, width)
+        if id(font) not in self.programs:
+            self.programs[id(font)] = _FontProgram.of(font)
+        program = self.programs[id(font)]
+        figure = text.isdigit() and program is not None
+        size = round(fontsize * scale, 2)
         self.glyphs.append(
             Glyph(
                 text=text,
                 font=name,
-                size=round(fontsize * scale, 2),
+                size=size,
                 x0=e,
                 x1=e + advance * a,
                 baseline=f + rise * d,
                 mono=_is_mono(font, name),
+                superior=figure and program is not None and program.name(cid).endswith(".sups"),
+                ink_height=program.height(cid) * size if figure and program is not None else 0.0,
             )
         )
         return advance
@@ -179,6 +193,50 @@ class _GlyphDevice(PDFTextDevice):
         for x0, y0, x1, y1 in boxes:
             if y1 - y0 <= 2.0 and x1 - x0 >= 36.0:
                 self.rules.append(Rule((y0 + y1) / 2, x0, x1))
+
+
+class _FontProgram:
+    """The font embedded for a PDF font (an OpenType FontFile3, as WeasyPrint
+    embeds its faces), read with fontTools: glyph names and outline heights
+    by glyph id, which is the cid (an Identity CIDToGIDMap)."""
+
+    def __init__(self, font: Any) -> None:
+        self.font = font
+        self.order = font.getGlyphOrder()
+        self.glyphs = font.getGlyphSet()
+        self.upm = font["head"].unitsPerEm
+        self.heights: dict[int, float] = {}
+
+    @classmethod
+    def of(cls, font: PDFFont) -> _FontProgram | None:
+        import io
+
+        from fontTools.ttLib import TTFont
+
+        descriptor = getattr(font, "descriptor", None) or {}
+        stream = resolve1(descriptor.get("FontFile3")) if isinstance(descriptor, dict) else None
+        if stream is None:
+            return None
+        try:
+            return cls(TTFont(io.BytesIO(stream.get_data())))
+        except Exception:  # a bare CFF or Type 1 program: no names to read
+            return None
+
+    def name(self, cid: int) -> str:
+        return self.order[cid] if 0 <= cid < len(self.order) else ""
+
+    def height(self, cid: int) -> float:
+        """The glyph's ink height in em."""
+        if cid not in self.heights:
+            from fontTools.pens.boundsPen import BoundsPen
+
+            pen = BoundsPen(self.glyphs)
+            name = self.name(cid)
+            if name:
+                self.glyphs[name].draw(pen)
+            bounds = pen.bounds
+            self.heights[cid] = (bounds[3] - bounds[1]) / self.upm if bounds else 0.0
+        return self.heights[cid]
 
 
 def _subpaths(path: Sequence[PathSegment]) -> Iterator[list[PathSegment]]:
@@ -268,6 +326,16 @@ class Run:
     def text(self) -> str:
         return "".join(g.text for g in self.glyphs)
 
+    @property
+    def superior(self) -> bool:
+        return self.glyphs[0].superior
+
+    @property
+    def figure_height(self) -> float:
+        """The mean ink height of the run's figures, in pt (0 without any)."""
+        heights = [g.ink_height for g in self.glyphs if g.ink_height]
+        return sum(heights) / len(heights) if heights else 0.0
+
 
 @dataclass(slots=True)
 class Line:
@@ -305,8 +373,9 @@ class Line:
 
     @property
     def raised(self) -> list[Run]:
-        """Runs set above the baseline in a smaller size: note calls."""
-        return [r for r in self.runs if r.baseline > self.baseline + 0.5 and r.size < 0.9 * self.size]
+        """Note calls: runs set above the baseline in a smaller size, or runs
+        of the font's superior figures."""
+        return [r for r in self.runs if (r.baseline > self.baseline + 0.5 and r.size < 0.9 * self.size) or r.superior]
 
     @property
     def mono_share(self) -> float:
@@ -381,10 +450,11 @@ def _main_size(row: Sequence[Glyph]) -> float:
 def _runs(glyphs: Sequence[Glyph]) -> Iterator[Run]:
     run: list[Glyph] = []
     for glyph in glyphs:
-        if run and (glyph.font, glyph.size, round(glyph.baseline, 1)) != (
+        if run and (glyph.font, glyph.size, round(glyph.baseline, 1), glyph.superior) != (
             run[-1].font,
             run[-1].size,
             round(run[-1].baseline, 1),
+            run[-1].superior,
         ):
             yield Run(tuple(run))
             run = []
@@ -709,7 +779,7 @@ def notes(book: Book) -> dict[str, Any]:
     a note whose label no call of its page has lost its call; a second call of
     a label whose note is on the page is a note called twice."""
     per_page: list[dict[str, Any]] = []
-    shapes: Counter[tuple[float, float, float]] = Counter()
+    shapes: Counter[tuple[float, float, float, bool, float]] = Counter()
     notes_at: list[tuple[int, str]] = []
     line_start: list[dict[str, Any]] = []
     for page in book.pages:
@@ -723,7 +793,8 @@ def notes(book: Book) -> dict[str, Any]:
                     continue
                 page_calls.append(label)
                 rise = run.baseline - line.baseline
-                shapes[(run.size, round(run.size / line.size, 2), round(rise / line.size, 2))] += 1
+                shape = (run.size, round(run.size / line.size, 2), round(rise / line.size, 2))
+                shapes[(*shape, run.superior, round(run.figure_height, 1))] += 1
                 if run is line.runs[0]:
                     line_start.append({"page": page.number, "label": label, "text": _excerpt(line.text, 40)})
         labels = [found for line in page.of("footnote") if (found := note_label(line)) is not None]
@@ -754,8 +825,15 @@ def notes(book: Book) -> dict[str, Any]:
         "called_twice": twice,
         "calls_at_line_start": line_start,
         "call_shapes": [
-            {"size_pt": size, "of_line": ratio, "rise_em": rise, "count": n}
-            for (size, ratio, rise), n in shapes.most_common()
+            {
+                "size_pt": size,
+                "of_line": ratio,
+                "rise_em": rise,
+                "superior": superior,
+                "figure_height_pt": height,
+                "count": n,
+            }
+            for (size, ratio, rise, superior, height), n in shapes.most_common()
         ],
     }
 
@@ -932,8 +1010,9 @@ def format_report(r: dict[str, Any]) -> str:
     for shape in n["call_shapes"]:
         item(
             "call size and rise",
-            f"{shape['size_pt']:g} pt ({shape['of_line']:.2f} of the line), raised {shape['rise_em']:.2f} em: "
-            f"{shape['count']} calls",
+            f"{shape['size_pt']:g} pt ({shape['of_line']:.2f} of the line), "
+            + ("superior figures" if shape["superior"] else f"raised {shape['rise_em']:.2f} em")
+            + f", figures {shape['figure_height_pt']:g} pt high: {shape['count']} calls",
         )
     d = r["display"]
     item(

@@ -49,6 +49,7 @@ from ..fsutil import atomic_write_bytes
 from ..model import Edition
 from ..options import PrintOptions
 from . import WriteContext, html, linebreak, pagelist, pagesetup, printview
+from .callfigures import call_css
 from .view import Medium
 
 Progress = Callable[[str], None]
@@ -863,7 +864,8 @@ def page_css(options: PrintOptions, fonts: Sequence[FontFace]) -> str:
 
 
 def font_css(fonts: Sequence[FontFace]) -> str:
-    """@font-face rules binding each face to its file, and the families' uses."""
+    """@font-face rules binding each face to its file, and the families'
+    uses (note calls: the text face's superior figures, ``callfigures``)."""
     faces = "\n".join(
         f'@font-face {{ font-family: "{f.family}"; src: url("{Path(f.path).as_uri()}"); '
         f"font-style: {f.style}; font-weight: {f.weight}; }}"
@@ -873,7 +875,7 @@ def font_css(fonts: Sequence[FontFace]) -> str:
         f"{faces}\n"
         f'html {{ font-family: "{TEXT_FAMILY}"; }}\n'
         f'{BOLD_SELECTORS} {{ font-family: "{BOLD_FAMILY}", "{TEXT_FAMILY}"; }}\n'
-        f'pre, code {{ font-family: "{MONO_FAMILY}"; }}\n'
+        f'pre, code {{ font-family: "{MONO_FAMILY}"; }}\n' + call_css(fonts, TEXT_FAMILY)
     )
 
 
