@@ -66,6 +66,12 @@ NOTES_RENUMBERED = _define(
     "the notes of a chapter are numbered 1, 2, 3… in the edition where the source marked them otherwise "
     "(numbers restarting on each printed page, asterisks and daggers)",
 )
+EMPHASIS_IN_WORD = _define(
+    "emphasis-in-word",
+    _INFO,
+    "underscores inside a word (_P_son, 1_s._) were read as italics on part of the word, "
+    "as Gutenberg marks an italic letter or unit: check the word",
+)
 NOTE_CONTINUED = _define(
     "note-continued",
     _INFO,

@@ -59,6 +59,9 @@ _SKIP = frozenset(
 )
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _WBR = "{http://www.w3.org/1999/xhtml}wbr"
+# Italics and bold may cover part of a word ("<em>P</em>son", from a
+# source's "_P_son"): their end is no word boundary, as in the model.
+_IN_WORD = frozenset(f"{{http://www.w3.org/1999/xhtml}}{tag}" for tag in ("em", "i", "strong", "b"))
 SUFFIXES = (".epub", ".pdf", "-press.pdf")  # the files of an edition whose words are the book's
 SHOWN = 12  # lost or added words quoted in a report
 
@@ -227,7 +230,8 @@ def _xhtml_text(root: etree._Element) -> str:
             if child.tag != _WBR:  # a place to break a long word, inside the word
                 walk(child)
             parts.append(child.tail or "")
-        parts.append(" ")  # an element's end is a word boundary for block elements
+        if el.tag not in _IN_WORD:
+            parts.append(" ")  # an element's end is a word boundary for block elements
 
     walk(root)
     return "".join(parts)
