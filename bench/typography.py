@@ -838,7 +838,10 @@ def notes(book: Book) -> dict[str, Any]:
     }
 
 
-_ELLIPSIS4 = re.compile(r"…\s?\.|\.\s?…|(?<!\.)\.{4}(?!\.)|(?:\. ){3}\.")
+# Four dots as the source wrote them ("....", ". . . ."), or an ellipsis
+# glued to a dot ("….", ".…"). A sentence's period, a space and an ellipsis
+# ("attention. …") is how a four-dot ellipsis is set (Chicago 13.53).
+_ELLIPSIS4 = re.compile(r"…\s?\.|\.…|(?<!\.)\.{4}(?!\.)|(?:\. ){3}\.")
 _UNDERSCORE = re.compile(r"(?<!\w)_(?=\w)|(?<=\w)_(?!\w)")  # at a word's edge: emphasis markup, not snake_case
 _DOUBLE_HYPHEN = re.compile(r"--")
 

@@ -1,7 +1,7 @@
 """Plain text's inline marks: `_italics_` always become emphasis, inside a
 word too (`_P_son`, `1_s._`, as Gutenberg transcribes a printed book's
 italic letter or unit), each such guess reported at its line; and no raw
-underscore of the Gutenberg texts reaches the model.
+underscore or four-dot ellipsis of the Gutenberg texts reaches the model.
 """
 
 from __future__ import annotations
@@ -71,10 +71,11 @@ def test_italics_inside_a_word_are_reported_at_their_line(tmp_path):
 
 # An underscore at a word's edge: emphasis markup left as text (not snake_case).
 UNDERSCORE = re.compile(r"(?<!\w)_(?=\w)|(?<=\w)_(?!\w)")
+FOUR_DOTS = re.compile(r"(?<!\.)\.{4}(?!\.)|(?:\. ){3}\.")
 
 
 @pytest.mark.parametrize("name", [BRADLEY, OBRIEN])
-def test_no_underscore_markup_reaches_the_model(name):
+def test_no_underscore_markup_or_four_dots_reach_the_model(name):
     corpus_file(name)
     diags = Diagnostics()
     edition = read_edition(EditionOptions("t", (f"tests/corpus/{name}",)), ROOT, diags)
@@ -82,3 +83,4 @@ def test_no_underscore_markup_reaches_the_model(name):
     texts = [n.text for h in holders for n in iter_inlines(h.blocks) if isinstance(n, Text)]
     assert len(texts) > 500
     assert [t for t in texts if UNDERSCORE.search(t)] == []
+    assert [t for t in texts if FOUR_DOTS.search(t)] == []
