@@ -572,7 +572,11 @@ def _edges(lines: Sequence[Line], recto: bool, default: tuple[float, float] | No
 def _classify_page(book: Book, page: Page, head_y: int | None) -> None:
     body = book.body_size
     left, right = book.edges[("block", page.recto)]
-    rule_y = max((r.y for r in page.rules if r.x1 - r.x0 >= 0.25 * (right - left)), default=None)
+    wide = [r.y for r in page.rules if r.x1 - r.x0 >= 0.25 * (right - left)]
+    # The note area's rule: the highest wide rule whose lines under it are
+    # all smaller than the line over it (the rule under a table's heads has
+    # rows of the heads' size below it).
+    rule_y = max((y for y in wide if _rules_off_notes(page.lines, y)), default=None)
     text_y = [ln.baseline for ln in page.lines if ln.size > 0.85 * body]
     lowest_text = min(text_y, default=None)
     for index, line in enumerate(page.lines):
@@ -623,6 +627,13 @@ def _aligned_with_neighbour(lines: Sequence[Line], index: int) -> bool:
         ):
             return True
     return False
+
+
+def _rules_off_notes(lines: Sequence[Line], y: float) -> bool:
+    """Whether the rule at ``y`` is a note area's: every line under it is
+    set smaller than the line just over it."""
+    over = [ln.size for ln in lines if ln.baseline > y]
+    return all(ln.size < over[-1] for ln in lines if ln.baseline < y) if over else True
 
 
 def _under_rule(line: Line, rule_y: float | None, ratio: float, lowest_text: float | None) -> bool:

@@ -247,7 +247,9 @@ IMAGE_DROPPED = _define(
     "image-dropped", _WARNING, "an image is left out (the edition has no images): its description is kept as text"
 )
 TABLE_SIMPLIFIED = _define(
-    "table-simplified", _WARNING, "a table is set as preformatted text (the edition has no tables)"
+    "table-simplified",
+    _WARNING,
+    "a manuscript's table is set as preformatted text (tables are read from plain text's aligned columns only)",
 )
 
 # -- the writers and the build -------------------------------------------------

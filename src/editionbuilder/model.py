@@ -168,8 +168,20 @@ class Preformatted:
     pos: Position = NOWHERE
 
 
-Block = Paragraph | Heading | BlockQuote | SectionBreak | ListBlock | Preformatted
-BLOCK_TYPES = (Paragraph, Heading, BlockQuote, SectionBreak, ListBlock, Preformatted)
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: ``rows`` of cells, each cell a run of inlines (a note may be
+    called from a cell); the first ``head`` rows are column heads, and
+    ``caption`` is its number and title as the source set them above it."""
+
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    head: int = 0
+    caption: tuple[Inline, ...] = ()
+    pos: Position = NOWHERE
+
+
+Block = Paragraph | Heading | BlockQuote | SectionBreak | ListBlock | Preformatted | Table
+BLOCK_TYPES = (Paragraph, Heading, BlockQuote, SectionBreak, ListBlock, Preformatted, Table)
 
 
 # --------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from .model import (
     Paragraph,
     Position,
     Strong,
+    Table,
     TermRef,
     Text,
 )
@@ -102,6 +103,9 @@ class _Typographer:
                 b = replace(b, blocks=self.blocks(b.blocks), attribution=self.run(b.attribution, b.pos))
             elif isinstance(b, ListBlock):
                 b = replace(b, items=tuple(self.blocks(item) for item in b.items))
+            elif isinstance(b, Table):
+                rows = tuple(tuple(self.run(cell, b.pos) for cell in row) for row in b.rows)
+                b = replace(b, caption=self.run(b.caption, b.pos), rows=rows)
             out.append(b)
         return tuple(out)
 

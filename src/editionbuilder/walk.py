@@ -20,6 +20,7 @@ from .model import (
     ListBlock,
     Paragraph,
     Strong,
+    Table,
     TermRef,
     Text,
 )
@@ -44,6 +45,9 @@ def _map_block(block: Block, fn: InlineMap) -> Block:
         )
     if isinstance(block, ListBlock):
         return replace(block, items=tuple(map_inline_runs(item, fn) for item in block.items))
+    if isinstance(block, Table):
+        rows = tuple(tuple(map_inline_tree(cell, fn) for cell in row) for row in block.rows)
+        return replace(block, caption=map_inline_tree(block.caption, fn), rows=rows)
     return block
 
 
@@ -74,6 +78,11 @@ def _block_inlines(block: Block) -> Iterator[Inline]:
     elif isinstance(block, ListBlock):
         for item in block.items:
             yield from iter_inlines(item)
+    elif isinstance(block, Table):  # the caption, then the cells row by row
+        yield from walk_inlines(block.caption)
+        for row in block.rows:
+            for cell in row:
+                yield from walk_inlines(cell)
 
 
 def walk_inlines(inlines: Sequence[Inline]) -> Iterator[Inline]:
@@ -123,6 +132,9 @@ def _map_block_in_order(block: Block, run: InlineMap) -> Block:
     if isinstance(block, ListBlock):
         items = tuple(tuple(_map_block_in_order(b, run) for b in item) for item in block.items)
         return replace(block, items=items)
+    if isinstance(block, Table):
+        caption = run(block.caption)
+        return replace(block, caption=caption, rows=tuple(tuple(run(cell) for cell in row) for row in block.rows))
     return block
 
 

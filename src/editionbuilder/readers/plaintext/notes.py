@@ -36,6 +36,7 @@ from ...model import (
     Paragraph,
     Position,
     Preformatted,
+    Table,
     Text,
 )
 from ...walk import map_inline_runs, map_nodes, merge_texts, walk_inlines
@@ -183,7 +184,8 @@ class _Pairer:
 def _calls(blocks: Sequence[Block]) -> list[tuple[NoteRef, Position]]:
     """Unpaired calls with the position of their block, in the order
     ``map_nodes`` meets them: a quotation's paragraphs, then its
-    attribution (a call may follow the citation)."""
+    attribution (a call may follow the citation); a table's caption, then
+    its cells."""
     out: list[tuple[NoteRef, Position]] = []
 
     def unpaired(inlines: tuple[Inline, ...], pos: Position) -> None:
@@ -198,6 +200,11 @@ def _calls(blocks: Sequence[Block]) -> list[tuple[NoteRef, Position]]:
         elif isinstance(block, ListBlock):
             for item in block.items:
                 out.extend(_calls(item))
+        elif isinstance(block, Table):  # the caption, then the cells row by row
+            unpaired(block.caption, block.pos)
+            for row in block.rows:
+                for cell in row:
+                    unpaired(cell, block.pos)
     return out
 
 
