@@ -145,3 +145,33 @@ def test_bradleys_tables_call_their_notes():
     assert markers == ["53", "54", "55", "56", "126", "127"]
     unreferenced = [d.message for d in diags.items if d.code == "note-unreferenced"]
     assert not [m for m in unreferenced if any(f"note {k} " in m for k in markers)]
+
+
+def test_a_caption_is_never_left_at_the_foot_of_a_page():
+    """base.css's table rules in WeasyPrint: however much text comes
+    before the table, its caption and first row share a page."""
+    from weasyprint import CSS, HTML
+
+    from editionbuilder.templating import STYLE_DIR
+
+    rows = "".join(f"<tr><td>row{i}</td><td>x</td></tr>" for i in range(5))
+    page = CSS(string="@page { size: 300pt 300pt; margin: 20pt } p { margin: 0; line-height: 14pt }")
+    pages_of = []
+    for fill in range(6, 16):
+        body = "<p>filler line</p>" * fill
+        caption = "<caption>TABLE IV<br/>A TITLE<br/>CAPTIONEND</caption>"
+        html = f"<html><body>{body}<table>{caption}<tbody>{rows}</tbody></table></body></html>"
+        doc = HTML(string=html).render(stylesheets=[CSS(filename=str(STYLE_DIR / "base.css")), page])
+        texts = ["".join(_texts(p._page_box)) for p in doc.pages]
+        pages_of.append(
+            ([n for n, t in enumerate(texts) if "CAPTIONEND" in t], [n for n, t in enumerate(texts) if "row0" in t])
+        )
+    assert all(cap == row for cap, row in pages_of)
+    assert any(cap == [1] for cap, _ in pages_of)  # some text did push the table over
+
+
+def _texts(box):
+    if getattr(box, "text", None):
+        yield box.text
+    for child in getattr(box, "children", None) or ():
+        yield from _texts(child)
