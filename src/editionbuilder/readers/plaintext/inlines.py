@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from ...model import Block, BlockQuote, Emphasis, Heading, Inline, NoteRef, Paragraph, Position, Text
+from ...model import Block, BlockQuote, Emphasis, Heading, Inline, NoteRef, Paragraph, Position, Table, Text
 from ...walk import iter_blocks, walk_inlines
 from .notemarks import SUPER_LABEL, SUPERSCRIPT_DIGITS, SYMBOL_LABEL
 
@@ -104,6 +104,7 @@ def emphasis_in_words(blocks: Sequence[Block]) -> Iterator[tuple[Position, str]]
     for block in iter_blocks(tuple(blocks)):
         runs = [block.inlines] if isinstance(block, (Paragraph, Heading)) else []
         runs += [block.attribution] if isinstance(block, BlockQuote) else []
+        runs += [block.caption, *(cell for row in block.rows for cell in row)] if isinstance(block, Table) else []
         for run in filter(None, runs):
             for before, node, after in zip((None, *run[:-1]), run, (*run[1:], None), strict=True):
                 if not isinstance(node, Emphasis):
