@@ -157,17 +157,21 @@ def test_a_caption_is_never_left_at_the_foot_of_a_page():
     rows = "".join(f"<tr><td>row{i}</td><td>x</td></tr>" for i in range(5))
     page = CSS(string="@page { size: 300pt 300pt; margin: 20pt } p { margin: 0; line-height: 14pt }")
     pages_of = []
-    for fill in range(6, 16):
-        body = "<p>filler line</p>" * fill
+    for fill in range(120, 260, 4):  # the table pushed down 4 pt at a time
+        body = f'<div style="height: {fill}pt"></div>'
         caption = "<caption>TABLE IV<br/>A TITLE<br/>CAPTIONEND</caption>"
         html = f"<html><body>{body}<table>{caption}<tbody>{rows}</tbody></table></body></html>"
         doc = HTML(string=html).render(stylesheets=[CSS(filename=str(STYLE_DIR / "base.css")), page])
         texts = ["".join(_texts(p._page_box)) for p in doc.pages]
         pages_of.append(
-            ([n for n, t in enumerate(texts) if "CAPTIONEND" in t], [n for n, t in enumerate(texts) if "row0" in t])
+            (
+                [n for n, t in enumerate(texts) if "TABLE IV" in t],
+                [n for n, t in enumerate(texts) if "CAPTIONEND" in t],
+                [n for n, t in enumerate(texts) if "row0" in t],
+            )
         )
-    assert all(cap == row for cap, row in pages_of)
-    assert any(cap == [1] for cap, _ in pages_of)  # some text did push the table over
+    assert all(top == cap == row for top, cap, row in pages_of), pages_of
+    assert any(cap == [1] for _, cap, _ in pages_of)  # some text did push the table over
 
 
 def _texts(box):
