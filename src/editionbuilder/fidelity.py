@@ -46,7 +46,7 @@ from lxml import etree
 
 from .accounting import WORD, block_texts, inline_text
 from .diagnostics import InputError
-from .model import BlockQuote, Citation, Edition, Heading, Inline, TermRef
+from .model import BlockQuote, Citation, Edition, Heading, Inline, Table, TermRef
 from .writers.pagelist import GRAM, gram_index
 
 HYPHENATE_CHARACTER = "\u2010"  # what WeasyPrint adds at a hyphenated line end
@@ -148,6 +148,15 @@ def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
     texts += [_inlines(c.title) for c in edition.chapters]
     texts += [_inlines(b.inlines) for c in edition.chapters for b in iter_blocks(c.blocks) if isinstance(b, Heading)]
     texts += [m for n in edition.notes for m in (n.marker, n.label)] + [g.term for g in edition.glossary]
+    # a table's column heads, which a PDF repeats on every page the table runs on
+    texts += [
+        _inlines(cell)
+        for c in edition.chapters
+        for b in iter_blocks(c.blocks)
+        if isinstance(b, Table)
+        for row in b.rows[: b.head]
+        for cell in row
+    ]
     # back-links repeat each citation's words ("Cited at: Blum, 1986")
     texts += [i.text for c in _citations(edition) for i in c.items]
     return set(words("\n".join(t for t in texts if t)))
