@@ -18,8 +18,9 @@ printer receives, as a production editor checks proofs:
   draws U+2010 HYPHEN; a hyphen of the text is U+002D), the longest run of
   them, a word broken over the foot of a recto, hyphenated headings;
 - notes: the note labels at the foot of each page, calls (raised, smaller
-  figures in the text) whose note is set on another page, and the size and
-  rise of the calls;
+  figures in the text, or the font's superior figures, told by their glyph
+  names in the embedded font) whose note is set on another page, and the
+  size, rise and figure height (ink, from the glyphs' outlines) of the calls;
 - display: headings and running heads in capitals, straight quotes, four-dot
   ellipses, ``_underscores_`` and ``--`` left in the text, monospaced runs;
 - with ``--screen``: pages of a screen PDF that carry no glyph at all.
@@ -95,6 +96,11 @@ class Glyph:
     x1: float
     baseline: float
     mono: bool = False
+    # A superior figure of the font (its glyph named "*.sups"), drawn above
+    # the baseline by its design rather than by a rise; and a figure's ink
+    # height in pt (its outline's bounds), 0 for other glyphs.
+    superior: bool = False
+    ink_height: float = 0.0
 
     @property
     def is_space(self) -> bool:
@@ -120,6 +126,7 @@ class _GlyphDevice(PDFTextDevice):
         self.glyphs: list[Glyph] = []
         self.rules: list[Rule] = []
         self.spaces: dict[str, float] = {}  # font -> width of its space glyph, in em
+        self.programs: dict[int, _FontProgram | None] = {}  # id(font) -> its embedded font
 
     def render_char(
         self,
@@ -143,15 +150,22 @@ class _GlyphDevice(PDFTextDevice):
         name = _font_name(font)
         if text == " " and width > 0:
             self.spaces.setdefault(name, width)
+        if id(font) not in self.programs:
+            self.programs[id(font)] = _FontProgram.of(font)
+        program = self.programs[id(font)]
+        figure = text.isdigit() and program is not None
+        size = round(fontsize * scale, 2)
         self.glyphs.append(
             Glyph(
                 text=text,
                 font=name,
-                size=round(fontsize * scale, 2),
+                size=size,
                 x0=e,
                 x1=e + advance * a,
                 baseline=f + rise * d,
                 mono=_is_mono(font, name),
+                superior=figure and program is not None and program.name(cid).endswith(".sups"),
+                ink_height=program.height(cid) * size if figure and program is not None else 0.0,
             )
         )
         return advance
@@ -179,6 +193,50 @@ class _GlyphDevice(PDFTextDevice):
         for x0, y0, x1, y1 in boxes:
             if y1 - y0 <= 2.0 and x1 - x0 >= 36.0:
                 self.rules.append(Rule((y0 + y1) / 2, x0, x1))
+
+
+class _FontProgram:
+    """The font embedded for a PDF font (an OpenType FontFile3, as WeasyPrint
+    embeds its faces), read with fontTools: glyph names and outline heights
+    by glyph id, which is the cid (an Identity CIDToGIDMap)."""
+
+    def __init__(self, font: Any) -> None:
+        self.font = font
+        self.order = font.getGlyphOrder()
+        self.glyphs = font.getGlyphSet()
+        self.upm = font["head"].unitsPerEm
+        self.heights: dict[int, float] = {}
+
+    @classmethod
+    def of(cls, font: PDFFont) -> _FontProgram | None:
+        import io
+
+        from fontTools.ttLib import TTFont
+
+        descriptor = getattr(font, "descriptor", None) or {}
+        stream = resolve1(descriptor.get("FontFile3")) if isinstance(descriptor, dict) else None
+        if stream is None:
+            return None
+        try:
+            return cls(TTFont(io.BytesIO(stream.get_data())))
+        except Exception:  # a bare CFF or Type 1 program: no names to read
+            return None
+
+    def name(self, cid: int) -> str:
+        return self.order[cid] if 0 <= cid < len(self.order) else ""
+
+    def height(self, cid: int) -> float:
+        """The glyph's ink height in em."""
+        if cid not in self.heights:
+            from fontTools.pens.boundsPen import BoundsPen
+
+            pen = BoundsPen(self.glyphs)
+            name = self.name(cid)
+            if name:
+                self.glyphs[name].draw(pen)
+            bounds = pen.bounds
+            self.heights[cid] = (bounds[3] - bounds[1]) / self.upm if bounds else 0.0
+        return self.heights[cid]
 
 
 def _subpaths(path: Sequence[PathSegment]) -> Iterator[list[PathSegment]]:
@@ -268,6 +326,16 @@ class Run:
     def text(self) -> str:
         return "".join(g.text for g in self.glyphs)
 
+    @property
+    def superior(self) -> bool:
+        return self.glyphs[0].superior
+
+    @property
+    def figure_height(self) -> float:
+        """The mean ink height of the run's figures, in pt (0 without any)."""
+        heights = [g.ink_height for g in self.glyphs if g.ink_height]
+        return sum(heights) / len(heights) if heights else 0.0
+
 
 @dataclass(slots=True)
 class Line:
@@ -305,8 +373,9 @@ class Line:
 
     @property
     def raised(self) -> list[Run]:
-        """Runs set above the baseline in a smaller size: note calls."""
-        return [r for r in self.runs if r.baseline > self.baseline + 0.5 and r.size < 0.9 * self.size]
+        """Note calls: runs set above the baseline in a smaller size, or runs
+        of the font's superior figures."""
+        return [r for r in self.runs if (r.baseline > self.baseline + 0.5 and r.size < 0.9 * self.size) or r.superior]
 
     @property
     def mono_share(self) -> float:
@@ -381,10 +450,11 @@ def _main_size(row: Sequence[Glyph]) -> float:
 def _runs(glyphs: Sequence[Glyph]) -> Iterator[Run]:
     run: list[Glyph] = []
     for glyph in glyphs:
-        if run and (glyph.font, glyph.size, round(glyph.baseline, 1)) != (
+        if run and (glyph.font, glyph.size, round(glyph.baseline, 1), glyph.superior) != (
             run[-1].font,
             run[-1].size,
             round(run[-1].baseline, 1),
+            run[-1].superior,
         ):
             yield Run(tuple(run))
             run = []
@@ -502,7 +572,11 @@ def _edges(lines: Sequence[Line], recto: bool, default: tuple[float, float] | No
 def _classify_page(book: Book, page: Page, head_y: int | None) -> None:
     body = book.body_size
     left, right = book.edges[("block", page.recto)]
-    rule_y = max((r.y for r in page.rules if r.x1 - r.x0 >= 0.25 * (right - left)), default=None)
+    wide = [r.y for r in page.rules if r.x1 - r.x0 >= 0.25 * (right - left)]
+    # The note area's rule: the highest wide rule whose lines under it are
+    # all smaller than the line over it (the rule under a table's heads has
+    # rows of the heads' size below it).
+    rule_y = max((y for y in wide if _rules_off_notes(page.lines, y)), default=None)
     text_y = [ln.baseline for ln in page.lines if ln.size > 0.85 * body]
     lowest_text = min(text_y, default=None)
     for index, line in enumerate(page.lines):
@@ -553,6 +627,13 @@ def _aligned_with_neighbour(lines: Sequence[Line], index: int) -> bool:
         ):
             return True
     return False
+
+
+def _rules_off_notes(lines: Sequence[Line], y: float) -> bool:
+    """Whether the rule at ``y`` is a note area's: every line under it is
+    set smaller than the line just over it."""
+    over = [ln.size for ln in lines if ln.baseline > y]
+    return all(ln.size < over[-1] for ln in lines if ln.baseline < y) if over else True
 
 
 def _under_rule(line: Line, rule_y: float | None, ratio: float, lowest_text: float | None) -> bool:
@@ -709,7 +790,7 @@ def notes(book: Book) -> dict[str, Any]:
     a note whose label no call of its page has lost its call; a second call of
     a label whose note is on the page is a note called twice."""
     per_page: list[dict[str, Any]] = []
-    shapes: Counter[tuple[float, float, float]] = Counter()
+    shapes: Counter[tuple[float, float, float, bool, float]] = Counter()
     notes_at: list[tuple[int, str]] = []
     line_start: list[dict[str, Any]] = []
     for page in book.pages:
@@ -723,7 +804,8 @@ def notes(book: Book) -> dict[str, Any]:
                     continue
                 page_calls.append(label)
                 rise = run.baseline - line.baseline
-                shapes[(run.size, round(run.size / line.size, 2), round(rise / line.size, 2))] += 1
+                shape = (run.size, round(run.size / line.size, 2), round(rise / line.size, 2))
+                shapes[(*shape, run.superior, round(run.figure_height, 1))] += 1
                 if run is line.runs[0]:
                     line_start.append({"page": page.number, "label": label, "text": _excerpt(line.text, 40)})
         labels = [found for line in page.of("footnote") if (found := note_label(line)) is not None]
@@ -754,13 +836,23 @@ def notes(book: Book) -> dict[str, Any]:
         "called_twice": twice,
         "calls_at_line_start": line_start,
         "call_shapes": [
-            {"size_pt": size, "of_line": ratio, "rise_em": rise, "count": n}
-            for (size, ratio, rise), n in shapes.most_common()
+            {
+                "size_pt": size,
+                "of_line": ratio,
+                "rise_em": rise,
+                "superior": superior,
+                "figure_height_pt": height,
+                "count": n,
+            }
+            for (size, ratio, rise, superior, height), n in shapes.most_common()
         ],
     }
 
 
-_ELLIPSIS4 = re.compile(r"…\s?\.|\.\s?…|(?<!\.)\.{4}(?!\.)|(?:\. ){3}\.")
+# Four dots as the source wrote them ("....", ". . . ."), or an ellipsis
+# glued to a dot ("….", ".…"). A sentence's period, a space and an ellipsis
+# ("attention. …") is how a four-dot ellipsis is set (Chicago 13.53).
+_ELLIPSIS4 = re.compile(r"…\s?\.|\.…|(?<!\.)\.{4}(?!\.)|(?:\. ){3}\.")
 _UNDERSCORE = re.compile(r"(?<!\w)_(?=\w)|(?<=\w)_(?!\w)")  # at a word's edge: emphasis markup, not snake_case
 _DOUBLE_HYPHEN = re.compile(r"--")
 
@@ -932,8 +1024,9 @@ def format_report(r: dict[str, Any]) -> str:
     for shape in n["call_shapes"]:
         item(
             "call size and rise",
-            f"{shape['size_pt']:g} pt ({shape['of_line']:.2f} of the line), raised {shape['rise_em']:.2f} em: "
-            f"{shape['count']} calls",
+            f"{shape['size_pt']:g} pt ({shape['of_line']:.2f} of the line), "
+            + ("superior figures" if shape["superior"] else f"raised {shape['rise_em']:.2f} em")
+            + f", figures {shape['figure_height_pt']:g} pt high: {shape['count']} calls",
         )
     d = r["display"]
     item(

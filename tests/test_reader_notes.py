@@ -54,7 +54,7 @@ def test_symbol_notes_pair_by_mark(tmp_path):
         ("‡", "The yard took every cable the walk could make until 1871."),
         ("**", "Its site is now a car park."),
     ]
-    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert not [c for c in codes(diags) if c.startswith("note-")]
 
 
 def _at_the_end(text: str, notes: tuple[int, ...]) -> str:
@@ -95,7 +95,7 @@ def test_moving_notes_to_the_end_leaves_the_notes_the_same(tmp_path, style):
     assert _calls(after) == _calls(before)
     assert [text for _, text in _calls(after)] == [flat(n.blocks[0].inlines) for n in after.notes]
     assert shape(after.chapters[0].blocks) == shape(before.chapters[0].blocks)
-    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert not [c for c in codes(diags) if c.startswith("note-")]
 
 
 SUPERSCRIPTS = """\
@@ -136,7 +136,7 @@ def test_superscript_notes_under_a_notes_heading(tmp_path):
     assert [m for m, _ in _calls(ed)] == ["¹", "²", "³"]
     # the heading after the notes is not a note's second paragraph
     assert [len(n.blocks) for n in ed.notes] == [1, 1, 1]
-    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert not [c for c in codes(diags) if c.startswith("note-")]
     assert any(r.pos.line == 11 and "notes" in r.reason for r in ed.removed)
 
 
@@ -151,7 +151,7 @@ def test_notes_numbered_past_999_are_notes_of_their_own(tmp_path):
     assert [flat(n.blocks[0].inlines) for n in ed.notes] == [f"Source of claim {n}." for n in labels]
     assert [len(n.blocks) for n in ed.notes] == [1] * 5
     assert _calls(ed) == [(str(n), f"Source of claim {n}.") for n in labels]
-    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert not [c for c in codes(diags) if c.startswith("note-")]
 
 
 def test_a_bracketed_year_is_no_call(tmp_path):
@@ -160,7 +160,7 @@ def test_a_bracketed_year_is_no_call(tmp_path):
     )
     ed, diags = read_text(tmp_path, text)
     assert shape(ed.chapters[0].blocks) == ["P The English edition (London, 2012 [1964]) kept the title.⟨1⟩"]
-    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert not [c for c in codes(diags) if c.startswith("note-")]
 
 
 def test_calls_around_citations_and_quotations(tmp_path):
@@ -185,7 +185,7 @@ def test_calls_around_citations_and_quotations(tmp_path):
         ("1", "Letter of 1788, in private hands."),
         ("**", "The date is disputed."),
     ]
-    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert not [c for c in codes(diags) if c.startswith("note-")]
 
 
 def test_unpaired_calls_and_notes_are_warned_with_their_lines(tmp_path):
@@ -211,7 +211,7 @@ def test_an_asterisk_closing_emphasis_is_no_call(tmp_path):
     text = "Mills\n\nThe *real* cost was the water.* Nobody paid it.\n\n* Water rights were leased.\n"
     ed, diags = read_text(tmp_path, text)
     assert shape(ed.chapters[0].blocks) == ["P The *real* cost was the water.⟨*⟩ Nobody paid it."]
-    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert not [c for c in codes(diags) if c.startswith("note-")]
 
 
 def test_a_reused_mark_pairs_in_order(tmp_path):
@@ -237,7 +237,7 @@ def test_notes_after_a_heading_of_their_own_pair_with_the_text_above(tmp_path):
         ("†", "Colza was replaced by paraffin in 1870."),
         ("*", "Held at the county archive."),
     ]
-    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert not [c for c in codes(diags) if c.startswith("note-")]
 
 
 def test_notes_one_to_a_line_are_notes_of_their_own(tmp_path):
@@ -411,7 +411,7 @@ def test_unattributed_quotation_and_a_call_after_the_citation(tmp_path):
     assert first.attribution == ()
     assert flat(second.attribution) == "{(Hesketh, 1822, p.3→?)}⟨*⟩"
     assert [n.note_id for n in second.attribution if isinstance(n, NoteRef)] == [ed.notes[0].id]
-    assert not [c for c in codes(diags) if c.startswith("note")]
+    assert not [c for c in codes(diags) if c.startswith("note-")]
 
 
 # ---------------------------------------------------------------------------
@@ -550,7 +550,7 @@ def test_definition_lines_hard_wrapped_and_a_note_after_them(tmp_path):
     assert [(n.marker, n.pos.line) for n in ed.notes] == [("†", 11)]
     assert _calls(ed) == [("†", "The stint was six sheep to the acre.")]
     assert "glossary" in _removed(ed)[6]
-    assert not [c for c in codes(diags) if c.startswith(("note", "glossary"))]
+    assert not [c for c in codes(diags) if c.startswith(("note-", "glossary"))]
 
 
 def test_definition_lines_ending_the_term_other_ways(tmp_path):

@@ -163,7 +163,7 @@ def test_bracketed_notes_pair_by_label(tmp_path):
         "P Roads were kept by parishes.⟨1⟩ The system failed.⟨2⟩",
         "P Turnpike trusts followed.⟨A⟩",
     ]
-    assert [d.code for d in diags.items if d.code.startswith("note")] == ["note-unreferenced"]
+    assert [d.code for d in diags.items if d.code.startswith("note-")] == ["note-unreferenced"]
     assert any("heading of a block of notes" in r.reason for r in ed.removed)
 
 
@@ -183,7 +183,7 @@ def test_inline_footnotes_pair_in_order_within_their_group(tmp_path):
     assert refs == ["The pound varied by town.⟨1⟩ So did the yard.⟨2⟩", "The bushel was worse.⟨1⟩"]
     # the second call, [2], is paired with the note misnumbered "1"
     assert ed.chapters[0].blocks[0].inlines[3].note_id == ed.notes[1].id
-    assert not [d for d in diags.items if d.code.startswith("note")]
+    assert not [d for d in diags.items if d.code.startswith("note-")]
 
 
 GLOSSARY_AND_BIB = """\
@@ -407,7 +407,7 @@ def test_gutenberg_apparatus_title_and_chapter(tmp_path):
     assert [c.role for c in ed.chapters] == ["chapter", "source-note", "rights"]
     note = ed.chapters[1]
     assert note.matter == "back" and [b.text for b in note.blocks] == ["FIELD NOTES", "A SEASON ON THE MARSH"]
-    assert not [d for d in diags.items if d.code.startswith("note")]
+    assert not [d for d in diags.items if d.code.startswith("note-")]
 
 
 TRANSCRIBER_BOX = """\

@@ -204,6 +204,12 @@ def test_bad_dash_option() -> None:
         ("Wait... ok", "Wait… ok"),
         ("and . . . then", "and … then"),
         ("leaders ....", "leaders ...."),
+        ("leaders........ 5", "leaders........ 5"),
+        # Four dots closed up to a word: the period, then an ellipsis kept with it.
+        ("the attention.... Regulating", "the attention.\u00a0… Regulating"),
+        ("the attention. . . . Regulating", "the attention.\u00a0… Regulating"),
+        ("his will....'", "his will.\u00a0…’"),
+        ("at the end....", "at the end.\u00a0…"),
         ("My lord.. what", "My lord.. what"),
         ("two  spaces   here", "two spaces here"),
     ],

@@ -60,6 +60,18 @@ QUOTE_UNCLOSED = _define(
 NOTE_UNREFERENCED = _define("note-unreferenced", _WARNING, "a note has no call in the text: it is kept")
 NOTE_CALL_UNMATCHED = _define("note-call-unmatched", _WARNING, "a footnote call has no note: it is kept as text")
 NOTE_CALLED_TWICE = _define("note-called-twice", _INFO, "one note is called more than once in the text")
+NOTES_RENUMBERED = _define(
+    "notes-renumbered",
+    _INFO,
+    "the notes of a chapter are numbered 1, 2, 3… in the edition where the source marked them otherwise "
+    "(numbers restarting on each printed page, asterisks and daggers)",
+)
+EMPHASIS_IN_WORD = _define(
+    "emphasis-in-word",
+    _INFO,
+    "underscores inside a word (_P_son, 1_s._) were read as italics on part of the word, "
+    "as Gutenberg marks an italic letter or unit: check the word",
+)
 NOTE_CONTINUED = _define(
     "note-continued",
     _INFO,
@@ -235,7 +247,9 @@ IMAGE_DROPPED = _define(
     "image-dropped", _WARNING, "an image is left out (the edition has no images): its description is kept as text"
 )
 TABLE_SIMPLIFIED = _define(
-    "table-simplified", _WARNING, "a table is set as preformatted text (the edition has no tables)"
+    "table-simplified",
+    _WARNING,
+    "a manuscript's table is set as preformatted text (tables are read from plain text's aligned columns only)",
 )
 
 # -- the writers and the build -------------------------------------------------

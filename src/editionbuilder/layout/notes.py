@@ -1,7 +1,9 @@
 """Note calls and note entries: who calls which note, with what label, linking where.
 
-Notes are numbered in order of first call, walking the parts in reading
-order and then the notes themselves (a note may call another). Each call
+Notes carry the numbers the model gave them (1, 2, 3… in each chapter:
+the ``number_notes`` pass), and the notes part lists them chapter by
+chapter, each chapter's under its title. Calls are found walking the parts
+in reading order and then the notes themselves (a note may call another). Each call
 occurrence gets its own element id, so that a note called twice has two
 backlinks. A print medium prints a footnote at its first call
 (``float: footnote``); everything else goes to the notes part.
@@ -36,8 +38,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ..model import Edition, Note, NoteRef
+from ..model import Chapter, Edition, Note, NoteRef
 from ..model.walk import iter_inlines
+from ..transforms.notenumbers import numbered_order
 from .view import Backlink, Call, Medium, NoteEntry, Part, part_inlines, xml_id
 
 
@@ -82,16 +85,34 @@ def layout_notes(edition: Edition, parts: Sequence[Part], medium: Medium) -> Not
     """Calls and entries of every note of ``edition`` as placed in ``parts``."""
     notes_by_id = {n.id: n for n in edition.notes}
     table = _collect_calls(parts, notes_by_id)
-    order = _note_order(edition, table)
-    labels = note_labels(order)
+    numbered = bool(edition.notes) and all(n.label for n in edition.notes)
+    # Numbered by the model (the ``number_notes`` pass): its labels, in its
+    # order, chapter by chapter; else (a model built by hand) numbered here.
+    order = numbered_order(edition) if numbered else _note_order(edition, table)
+    labels = {n.id: n.label for n in order} if numbered else note_labels(order)
     in_place = _notes_in_place(order, table, medium)
     calls = _calls(table, labels, in_place, notes_by_id, medium)
+    listed = [n for n in order if n.id not in in_place]
+    headings = _chapter_headings(listed, parts)
     entries = tuple(
-        NoteEntry(n, xml_id(n.id, "note-"), labels[n.id], _backlinks(table, n.id, medium))
-        for n in order
-        if n.id not in in_place
+        NoteEntry(n, xml_id(n.id, "note-"), labels[n.id], _backlinks(table, n.id, medium), headings.get(n.id, ""))
+        for n in listed
     )
     return NoteLayout(calls, entries)
+
+
+def _chapter_headings(listed: Sequence[Note], parts: Sequence[Part]) -> dict[str, str]:
+    """note id -> the title of its chapter, for the first listed note of
+    each chapter, when the listed notes are of more than one chapter (their
+    numbers start again at 1 in each)."""
+    if len({n.chapter for n in listed}) < 2:
+        return {}
+    titles = {part.content.id: part.title for part in parts if isinstance(part.content, Chapter)}
+    out: dict[str, str] = {}
+    for before, note in zip([None, *listed], listed, strict=False):
+        if before is None or before.chapter != note.chapter:
+            out[note.id] = titles.get(note.chapter, "")
+    return out
 
 
 def _collect_calls(parts: Sequence[Part], notes: Mapping[str, Note]) -> _CallTable:
@@ -120,7 +141,8 @@ def _note_order(edition: Edition, table: _CallTable) -> list[Note]:
 
 
 def note_labels(order: Sequence[Note]) -> dict[str, str]:
-    """The label of each note: the source's markers when every note has one,
+    """The label of each note of a model the ``number_notes`` pass has not
+    numbered (one built by hand): the source's markers when every note has one,
     else numbers for all in order of first call (mixing the two would let a
     number collide with a marker such as ``4``)."""
     if all(n.marker for n in order):

@@ -130,6 +130,10 @@ class NoteEntry:
     id: str
     label: str
     backlinks: tuple[Backlink, ...]  # one per call, in order
+    # The title of the chapter whose notes begin with this entry, where the
+    # notes part lists the notes of more than one chapter (each numbered
+    # from 1): the notes part prints it as a heading over them.
+    heading: str = ""
 
 
 @dataclass(frozen=True, slots=True)

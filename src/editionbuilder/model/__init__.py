@@ -168,8 +168,20 @@ class Preformatted:
     pos: Position = NOWHERE
 
 
-Block = Paragraph | Heading | BlockQuote | SectionBreak | ListBlock | Preformatted
-BLOCK_TYPES = (Paragraph, Heading, BlockQuote, SectionBreak, ListBlock, Preformatted)
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: ``rows`` of cells, each cell a run of inlines (a note may be
+    called from a cell); the first ``head`` rows are column heads, and
+    ``caption`` is its number and title as the source set them above it."""
+
+    rows: tuple[tuple[tuple[Inline, ...], ...], ...]
+    head: int = 0
+    caption: tuple[Inline, ...] = ()
+    pos: Position = NOWHERE
+
+
+Block = Paragraph | Heading | BlockQuote | SectionBreak | ListBlock | Preformatted | Table
+BLOCK_TYPES = (Paragraph, Heading, BlockQuote, SectionBreak, ListBlock, Preformatted, Table)
 
 
 # --------------------------------------------------------------------------
@@ -179,13 +191,20 @@ BLOCK_TYPES = (Paragraph, Heading, BlockQuote, SectionBreak, ListBlock, Preforma
 
 @dataclass(frozen=True, slots=True)
 class Note:
-    """A footnote or endnote; ``marker`` is the source's own mark (``*``, ``1``, ``A``)."""
+    """A footnote or endnote; ``marker`` is the source's own mark (``*``, ``1``, ``A``).
+
+    ``label`` is what the edition prints for it, its number in ``chapter``
+    (the id of the chapter whose notes it is numbered with), both set by
+    the ``number_notes`` pass; empty until then.
+    """
 
     id: str
     blocks: tuple[Block, ...]
     marker: str = ""
     kind: str = "footnote"  # "footnote" | "endnote"
     pos: Position = NOWHERE
+    label: str = ""
+    chapter: str = ""
 
 
 @dataclass(frozen=True, slots=True)

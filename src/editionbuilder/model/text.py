@@ -28,6 +28,7 @@ from . import (
     Paragraph,
     Preformatted,
     Strong,
+    Table,
     TermRef,
     Text,
 )
@@ -75,6 +76,9 @@ def block_texts(blocks, note_marks: bool = True) -> Iterator[str]:
         elif isinstance(b, ListBlock):
             for item in b.items:
                 yield from block_texts(item, note_marks)
+        elif isinstance(b, Table):  # the caption, then the rows, a cell after another
+            yield inline_text(b.caption, note_marks)
+            yield from (" ".join(inline_text(cell, note_marks) for cell in row) for row in b.rows)
 
 
 def inline_text(inlines, note_marks: bool = True) -> str:

@@ -21,6 +21,7 @@ from . import (
     Paragraph,
     Position,
     Strong,
+    Table,
     TermRef,
     Text,
 )
@@ -45,6 +46,9 @@ def _map_block(block: Block, fn: InlineMap) -> Block:
         )
     if isinstance(block, ListBlock):
         return replace(block, items=tuple(map_inline_runs(item, fn) for item in block.items))
+    if isinstance(block, Table):
+        rows = tuple(tuple(map_inline_tree(cell, fn) for cell in row) for row in block.rows)
+        return replace(block, caption=map_inline_tree(block.caption, fn), rows=rows)
     return block
 
 
@@ -75,12 +79,18 @@ def _block_inlines(block: Block) -> Iterator[Inline]:
     elif isinstance(block, ListBlock):
         for item in block.items:
             yield from iter_inlines(item)
+    elif isinstance(block, Table):  # the caption, then the cells row by row
+        yield from walk_inlines(block.caption)
+        for row in block.rows:
+            for cell in row:
+                yield from walk_inlines(cell)
 
 
 def inline_runs(blocks: tuple[Block, ...]) -> Iterator[tuple[tuple[Inline, ...], Position]]:
     """Every block's own run of inlines with the block's position, in
     document order: a paragraph's, a heading's, a quotation's blocks then
-    its attribution (at the quotation's position), a list's items."""
+    its attribution (at the quotation's position), a list's items, a
+    table's caption then its cells."""
     for block in blocks:
         if isinstance(block, (Paragraph, Heading)):
             yield block.inlines, block.pos
@@ -90,6 +100,11 @@ def inline_runs(blocks: tuple[Block, ...]) -> Iterator[tuple[tuple[Inline, ...],
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from inline_runs(item)
+        elif isinstance(block, Table):  # the caption, then the cells row by row, at the table's position
+            yield block.caption, block.pos
+            for row in block.rows:
+                for cell in row:
+                    yield cell, block.pos
 
 
 PlacedMap = Callable[[tuple[Inline, ...], Position], tuple[Inline, ...]]
@@ -108,6 +123,10 @@ def map_placed_runs(blocks: tuple[Block, ...], fn: PlacedMap) -> tuple[Block, ..
             )
         elif isinstance(block, ListBlock):
             block = replace(block, items=tuple(map_placed_runs(item, fn) for item in block.items))
+        elif isinstance(block, Table):
+            caption = fn(block.caption, block.pos)
+            rows = tuple(tuple(fn(cell, block.pos) for cell in row) for row in block.rows)
+            block = replace(block, caption=caption, rows=rows)
         out.append(block)
     return tuple(out)
 
@@ -159,6 +178,9 @@ def _map_block_in_order(block: Block, run: InlineMap) -> Block:
     if isinstance(block, ListBlock):
         items = tuple(tuple(_map_block_in_order(b, run) for b in item) for item in block.items)
         return replace(block, items=items)
+    if isinstance(block, Table):
+        caption = run(block.caption)
+        return replace(block, caption=caption, rows=tuple(tuple(run(cell) for cell in row) for row in block.rows))
     return block
 
 

@@ -44,7 +44,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..diagnostics import InputError
-from ..model import Citation, Edition, Heading, Inline, TermRef
+from ..model import Citation, Edition, Heading, Inline, Table, TermRef
 from ..model.text import WORD, block_texts, inline_text
 from .align import gram_index, in_order, whole_run
 
@@ -58,6 +58,9 @@ _SKIP = frozenset(
 )
 _EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 _WBR = "{http://www.w3.org/1999/xhtml}wbr"
+# Italics and bold may cover part of a word ("<em>P</em>son", from a
+# source's "_P_son"): their end is no word boundary, as in the model.
+_IN_WORD = frozenset(f"{{http://www.w3.org/1999/xhtml}}{tag}" for tag in ("em", "i", "strong", "b"))
 FORMATS = ("epub", "pdf", "press")  # the files of an edition whose words are the book's (``options.OUTPUT_NAMES``)
 SHOWN = 12  # lost or added words quoted in a report
 
@@ -143,7 +146,16 @@ def apparatus_words(edition: Edition, labels: Sequence[str]) -> set[str]:
     texts += [f"{s.title} {s.path}" for s in md.sources]
     texts += [_inlines(c.title) for c in edition.chapters]
     texts += [_inlines(b.inlines) for c in edition.chapters for b in iter_blocks(c.blocks) if isinstance(b, Heading)]
-    texts += [n.marker for n in edition.notes] + [g.term for g in edition.glossary]
+    texts += [m for n in edition.notes for m in (n.marker, n.label)] + [g.term for g in edition.glossary]
+    # a table's column heads, which a PDF repeats on every page the table runs on
+    texts += [
+        _inlines(cell)
+        for c in edition.chapters
+        for b in iter_blocks(c.blocks)
+        if isinstance(b, Table)
+        for row in b.rows[: b.head]
+        for cell in row
+    ]
     # back-links repeat each citation's words ("Cited at: Blum, 1986")
     texts += [i.text for c in _citations(edition) for i in c.items]
     return set(words("\n".join(t for t in texts if t)))
@@ -224,7 +236,8 @@ def _xhtml_text(root: etree._Element) -> str:
             if child.tag != _WBR:  # a place to break a long word, inside the word
                 walk(child)
             parts.append(child.tail or "")
-        parts.append(" ")  # an element's end is a word boundary for block elements
+        if el.tag not in _IN_WORD:
+            parts.append(" ")  # an element's end is a word boundary for block elements
 
     walk(root)
     return "".join(parts)
@@ -379,7 +392,7 @@ def _unglue(got: list[str], edition: Edition, vocab: set[str], apparatus: set[st
     """Split a note call off the word it is printed against ("mark5",
     "böhme's" + "a"): an output word that is not the model's but is one of
     its words followed by a note's mark becomes the two."""
-    marks = sorted({m for n in edition.notes for m in words(n.marker)}, key=len, reverse=True)
+    marks = sorted({m for n in edition.notes for m in words(f"{n.marker} {n.label}")}, key=len, reverse=True)
     out = []
     for w in got:
         if w not in vocab and w not in apparatus:

@@ -47,6 +47,7 @@ from ..model.walk import (
     walk_inlines,
 )
 from ..options import ReaderOptions
+from . import notenumbers
 from .casing import in_capitals, kept_capitals, title_case
 from .csl import format_bibliography, unformatted_diagnostics
 from .typography import smarten
@@ -371,6 +372,13 @@ def format_references(edition: Edition, ctx: TransformContext) -> Edition:
     return replace(edition, references=formatted)
 
 
+def number_notes(edition: Edition, ctx: TransformContext) -> Edition:
+    """The notes numbered 1, 2, 3… in each chapter, whatever the source
+    did (``notenumbers``). Runs when the chapters are final and before
+    ``check_references``; writers print ``Note.label``."""
+    return notenumbers.number_notes(edition, ctx.diagnostics)
+
+
 def check_references(edition: Edition, ctx: TransformContext) -> Edition:
     """Refuse an edition whose ids dangle or repeat: writers trust the model.
 
@@ -417,6 +425,7 @@ PASSES: tuple[Pass, ...] = (
     link_terms,
     number_ids,
     format_references,
+    number_notes,
     check_references,
 )
 

@@ -4,7 +4,8 @@ Only punctuation and spacing change, never a word: straight quotes become
 curly by context, a quotation closed with the wrong mark is repaired (and
 reported, so the reader can warn ``quote-repaired``), dashes between words
 become em dashes (or spaced en dashes), a hyphen between two numbers becomes
-an en dash, three full stops become an ellipsis, runs of spaces become one
+an en dash, three full stops become an ellipsis (four closed up to a word,
+a period and an ellipsis), runs of spaces become one
 space and the space after a page/volume/number abbreviation before a number
 becomes a no-break space. Existing curly characters are kept as typed.
 
@@ -63,6 +64,14 @@ _RANGE = re.compile(
 # Three full stops, together or spaced (". . ."), that are not part of a
 # longer run of dots (leaders in a contents list, "....").
 _ELLIPSIS = re.compile(r"(?<![.…])(?:\.\.\.|\. \. \.)(?![.…]| \.)")
+
+# Four full stops closed up to the word before them ("attention....",
+# "attention. . . ."): the sentence's own period, then an ellipsis marking
+# what was left out after it (Chicago 13.53). They become the period and
+# an ellipsis, joined by a no-break space so that a line never begins with
+# the ellipsis. Dots after a space, and runs of five or more (leaders), are
+# not this and are left alone.
+_PERIOD_ELLIPSIS = re.compile(r"(?<=[^\s.…])(?:\.{4}|\. \. \. \.)(?![.…]| \.)")
 
 # Two or more ordinary spaces inside running text.
 _SPACES = re.compile(r" {2,}")
@@ -129,6 +138,7 @@ def smarten(pieces: Sequence[str], dash: str = "em") -> Smartened:
     scan = _QuoteScan(joint.join(pieces), joint)
     text = scan.run()
     text = _SPACES.sub(" ", text)
+    text = _PERIOD_ELLIPSIS.sub(".\u00a0…", text)
     text = _ELLIPSIS.sub("…", text)
     text = _DASH.sub(lambda m: _dash(m, dash), text)
     text = _RANGE.sub(r"\1–", text)

@@ -22,6 +22,7 @@ from ...model import (
     Position,
     Preformatted,
     SectionBreak,
+    Table,
 )
 from ...model.walk import walk_inlines
 from .classify import ILLUSTRATION, Item
@@ -29,6 +30,7 @@ from .inlines import parse_inlines
 from .notemarks import NOTE_KINDS
 from .paragraphs import Para
 from .quotes import closes_inline, find_quote, indented_source, opens_quotation, quotation_parts
+from .tables import TableText, read_table
 
 # A line of a table or an ASCII box: a gap of three or more spaces between
 # words (aligned columns), or a line drawn with | + - characters.
@@ -180,6 +182,10 @@ class ScopeBuilder:
         group = [it.para for it in items[i : j + 1]]
         if any(_TABULAR.search(ln) for p in group for ln in p.lines):
             base = min(p.min_indent for p in group)
+            table = read_table(group, base)
+            if table is not None:
+                self._add(self._table(table, self.pos(group[0], group[-1])))
+                return j + 1
             parts: list[str] = []
             for p in group:
                 parts.append("\n" * min(p.blank_before, 2) if parts else "")
@@ -192,6 +198,15 @@ class ScopeBuilder:
         last = after if took and after is not None else group[-1]
         self._add(BlockQuote(blocks, self._inl(source) if source else (), self.pos(group[0], last)))
         return j + 2 if took else j + 1
+
+    def _table(self, table: TableText, pos: Position) -> Table:
+        """A table's cells and caption parsed as text (a cell may call a
+        note); the caption's paragraphs parted by line breaks."""
+        caption: list[Inline] = []
+        for n, text in enumerate(table.caption):
+            caption += ([LineBreak()] if n else []) + list(self._inl(text))
+        rows = tuple(tuple(self._inl(cell) for cell in row) for row in table.rows)
+        return Table(rows, table.head, tuple(caption), pos)
 
     def _indented_para(self, p: Para) -> Paragraph:
         if len(p.lines) > 1 and all(len(ln.strip()) <= VERSE_MAX_LINE for ln in p.lines):

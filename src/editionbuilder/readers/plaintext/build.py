@@ -34,7 +34,7 @@ from .blocks import ScopeBuilder
 from .classify import Item, classify
 from .comments import CommentDraft, Section
 from .glossary import take_glossary
-from .inlines import ALL_CALLS
+from .inlines import ALL_CALLS, emphasis_in_words
 from .layout import Layout, join_titles, lay_out, looks_like_apparatus, split_source_front
 from .notemarks import split_note_lines
 from .notes import gather_notes, pair_notes
@@ -99,6 +99,7 @@ class DocumentBuilder:
         chapters, glossary = self._link_citations(chapters, glossary)
         comments = self._comments(section) if section is not None else []
         back = self._publisher(layout) + self._source_note_chapter() + rights
+        self._report_emphasis_in_words(decoded.text, [*chapters, *back, *self.notes, *glossary, *comments])
         info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256, front.authors)
         meta = Metadata(
             title=front.title,
@@ -118,6 +119,20 @@ class DocumentBuilder:
             tuple(comments),
             tuple(sorted(self.removed, key=lambda r: r.pos.line)),
         )
+
+    def _report_emphasis_in_words(self, text: str, holders: list[Chapter | Note | GlossaryEntry | Comment]) -> None:
+        """An ``emphasis-in-word`` line, at the line that wrote it, for each
+        italic read inside a word (``inlines.EMPHASIS_WORD_START``/``_END``)."""
+        lines = text.split("\n")
+        seen: dict[tuple[Position, str], int] = {}
+        for holder in holders:
+            for pos, word in emphasis_in_words(holder.blocks):
+                # The k-th such word of a block is on the line of its k-th occurrence.
+                k = seen[pos, word] = seen.get((pos, word), -1) + 1
+                at = [n for n in range(pos.line, pos.end_line + 1) for _ in range(lines[n - 1].count(word))]
+                line = at[k] if k < len(at) else pos.line
+                message = f"{word!r} is read as italics inside the word"
+                self.ctx.diagnostics.add(codes.EMPHASIS_IN_WORD, message, Position(self.file, line, line))
 
     # -- apparatus and head ------------------------------------------------
 

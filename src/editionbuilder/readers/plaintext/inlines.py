@@ -9,15 +9,30 @@ note pairing in ``notes.py`` fills it, or turns the call back into text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 
-from ...model import Emphasis, Inline, NoteRef, Text
-from ...model.walk import merge_texts
+from ...model import Block, BlockQuote, Emphasis, Heading, Inline, NoteRef, Paragraph, Position, Table, Text
+from ...model.walk import iter_blocks, merge_texts, walk_inlines
 from .notemarks import SUPER_LABEL, SUPERSCRIPT_DIGITS, SYMBOL_LABEL
 
 # `_words_`: Project Gutenberg's and e-mail's way of writing italics. The
 # underscores must hug non-space text and not touch word characters outside,
 # so snake_case identifiers and lone underscores stay text.
 EMPHASIS = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+
+# Italics inside a word, as Gutenberg transcribes a printed book's italic
+# letters: an abbreviation's letter (`_P_son`, the "per" of "person" set as
+# an italic P) or a unit after a figure (`1_s._`, one shilling). One edge of
+# the span is a word's edge, the other is glued to a letter or figure; with
+# both edges glued (`snake_case_name`) it is an identifier and stays text.
+# The span is one piece of a word (no space), so no sentence is swallowed.
+EMPHASIS_WORD_START = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\s]+?)(?<=\S)_(?=[^\W_])")
+EMPHASIS_WORD_END = re.compile(r"(?<=[^\W_])_(?=[^\s_])([^_\s]+?)(?<=\S)_(?![\w_])")
+# A word holding one of these is an address or a path (`site.org/_static_x`,
+# `a_b_@mail`), whose underscores are never italics.
+_NOT_PROSE = re.compile(r"[/\\@=<>]|://")
+
+_ANY_EMPHASIS = re.compile("|".join(f"(?:{p.pattern})" for p in (EMPHASIS, EMPHASIS_WORD_START, EMPHASIS_WORD_END)))
 
 # `[12]`, `[1000]` or `[B]`: the bracketed call of Gutenberg texts and many
 # web copies; up to four digits or one capital letter, so that `[of corn]`,
@@ -61,14 +76,54 @@ def parse_inlines(text: str, calls: str = "") -> tuple[Inline, ...]:
 def _split_emphasis(text: str) -> list[tuple[str, bool]]:
     parts: list[tuple[str, bool]] = []
     pos = 0
-    for m in EMPHASIS.finditer(text):
+    for m in _ANY_EMPHASIS.finditer(text):
+        inner = next(g for g in m.groups() if g is not None)
+        if m.group(1) is None and _NOT_PROSE.search(_word_at(text, m.start(), m.end())):
+            continue
         if m.start() > pos:
             parts.append((text[pos : m.start()], False))
-        parts.append((m.group(1), True))
+        parts.append((inner, True))
         pos = m.end()
     if pos < len(text):
         parts.append((text[pos:], False))
     return parts
+
+
+def _word_at(text: str, start: int, end: int) -> str:
+    """The run of non-space characters holding ``text[start:end]``."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = min((i for i in (text.find(" ", end), text.find("\n", end)) if i >= 0), default=len(text))
+    return text[left:right]
+
+
+def emphasis_in_words(blocks: Sequence[Block]) -> Iterator[tuple[Position, str]]:
+    """Each italic span read inside a word (``EMPHASIS_WORD_START``/``_END``),
+    as (its block's position, the word as the source wrote it): such a
+    reading is a guess, for the report. A span that touches a letter or
+    figure outside it can come from no other rule."""
+    for block in iter_blocks(tuple(blocks)):
+        runs = [block.inlines] if isinstance(block, (Paragraph, Heading)) else []
+        runs += [block.attribution] if isinstance(block, BlockQuote) else []
+        runs += [block.caption, *(cell for row in block.rows for cell in row)] if isinstance(block, Table) else []
+        for run in filter(None, runs):
+            for before, node, after in zip((None, *run[:-1]), run, (*run[1:], None), strict=True):
+                if not isinstance(node, Emphasis):
+                    continue
+                left = _edge(_LAST_WORD, before)
+                right = _edge(_FIRST_WORD, after)
+                if left[-1:].isalnum() or right[:1].isalnum():
+                    inner = "".join(n.text for n in walk_inlines(node.children) if isinstance(n, Text))
+                    yield block.pos, f"{left}_{inner}_{right}"
+
+
+# The non-space characters that end, and that begin, a text (maybe none).
+_LAST_WORD = re.compile(r"\S*\Z")
+_FIRST_WORD = re.compile(r"\A\S*")
+
+
+def _edge(pattern: re.Pattern[str], node: Inline | None) -> str:
+    found = pattern.search(node.text) if isinstance(node, Text) else None
+    return found.group(0) if found else ""
 
 
 def _split_calls(text: str, calls: str) -> list[Inline]:

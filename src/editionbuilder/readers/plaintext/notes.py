@@ -180,7 +180,8 @@ class _Pairer:
 def _calls(blocks: Sequence[Block]) -> list[tuple[NoteRef, Position]]:
     """Unpaired calls with the position of their block, in the order
     ``map_nodes`` meets them: a quotation's paragraphs, then its
-    attribution (a call may follow the citation)."""
+    attribution (a call may follow the citation); a table's caption, then
+    its cells."""
     return [
         (n, pos)
         for inlines, pos in inline_runs(tuple(blocks))

@@ -42,6 +42,7 @@ from ...model import (
     Reference,
     SectionBreak,
     Strong,
+    Table,
     TermRef,
     Text,
 )
@@ -234,6 +235,23 @@ class AstBuilder:
 
     # -- blocks ---------------------------------------------------------------
 
+    def table(self, table: Table) -> Node:
+        """pandoc's Table (pandoc-types 1.23): caption, a column spec per
+        column, the head rows, one body of the other rows, no foot."""
+
+        def row(cells: tuple[tuple[Inline, ...], ...]) -> list[Any]:
+            return [
+                _NO_ATTR,
+                [[_NO_ATTR, {"t": "AlignDefault"}, 1, 1, [{"t": "Plain", "c": self.inlines(c)}]] for c in cells],
+            ]
+
+        width = max((len(r) for r in table.rows), default=0)
+        caption = [None, [{"t": "Plain", "c": self.inlines(table.caption)}] if table.caption else []]
+        columns = [[{"t": "AlignDefault"}, {"t": "ColWidthDefault"}]] * width
+        head = [_NO_ATTR, [row(r) for r in table.rows[: table.head]]]
+        body = [_NO_ATTR, 0, [], [row(r) for r in table.rows[table.head :]]]
+        return {"t": "Table", "c": [_NO_ATTR, caption, columns, head, [body], [_NO_ATTR, []]]}
+
     def blocks(self, blocks: Sequence[Block]) -> list[Node]:
         return [node for b in blocks for node in self.block(b)]
 
@@ -258,6 +276,8 @@ class AstBuilder:
             return [{"t": "OrderedList", "c": [attrs, items]}]
         if isinstance(block, Preformatted):
             return [{"t": "CodeBlock", "c": [_NO_ATTR, block.text]}]
+        if isinstance(block, Table):
+            return [self.table(block)]
         raise TypeError(f"no pandoc block for {type(block).__name__}")
 
     def attribution(self, inlines: Sequence[Inline]) -> list[Node]:
