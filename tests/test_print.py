@@ -438,11 +438,14 @@ def test_copyright_page_notice_and_isbn(books):
 
 def test_an_identifier_that_is_no_isbn_is_not_called_one(books):
     """The Engels edition has no print identifier: its copyright page gives
-    the book's URN, labelled as what it is."""
+    the book's URN, labelled as what it is. Its rights statement is the
+    Gutenberg text's one sentence, never the licence."""
     page = flat(page_texts(books["engels"].files["press"])[3])
     assert not books["engels"].edition.metadata.print_identifier
     assert re.search(r"Identifier: urn:uuid:[0-9a-f-]{36}", page)  # a UUID URN: 36 hex digits and hyphens
-    assert "ISBN" not in page and UNSTATED in page
+    assert "ISBN" not in page and UNSTATED not in page
+    assert "Public domain in the United States." in page and "Project Gutenberg License" in page
+    assert "Section 5" not in page and "START OF THIS" not in page
 
 
 def test_a_stated_right_is_printed_instead(books):
