@@ -180,6 +180,22 @@ def test_bradley_advertisements_are_removed_and_reported():
     assert max(r.pos.end_line for r in index) < 3828  # the index ends where the advertisements begin
 
 
+def test_the_authors_dedication_and_epigraph_stay_when_the_title_pages_go():
+    """Of the pages before the text, the dedication and the epigraph are the
+    author's: front-matter parts of the edition; the title pages are removed."""
+    by_name = {p.name: p for p in GUTENBERG}
+    bradley, _ = read(by_name["29258.txt"])
+    front = [
+        (c.role, " ".join(model_words_of_chapters(bradley, c.role))) for c in bradley.chapters if c.matter == "front"
+    ]
+    assert [r for r, _ in front] == ["epigraph", "dedication"]
+    assert "It fareth with the earth" in front[0][1] and "EMILIE LOUISE WELLS" in front[1][1]
+    obrien, _ = read(by_name["13488-8.txt"])
+    (dedication,) = [c for c in obrien.chapters if c.matter == "front"]
+    assert dedication.role == "dedication" and isinstance(dedication.blocks[0], Paragraph)
+    assert any("title pages" in r.reason and "1920" in r.text for r in obrien.removed)
+
+
 @pytest.mark.parametrize("path", [p for p in GUTENBERG if p.name != "29258.txt"], ids=lambda p: p.name)
 def test_no_advertisement_found_in_a_book_without_one(path):
     _, diags = read(path)

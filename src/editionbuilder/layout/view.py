@@ -45,6 +45,7 @@ SEMANTICS: Mapping[str, tuple[str, str]] = {
     "conclusion": ("conclusion", "doc-conclusion"),
     "appendix": ("appendix", "doc-appendix"),
     "dedication": ("dedication", "doc-dedication"),
+    "epigraph": ("epigraph", "doc-epigraph"),
     "acknowledgments": ("acknowledgments", "doc-acknowledgments"),
     "colophon": ("colophon", "doc-colophon"),
     "rights": ("copyright-page", ""),

@@ -63,6 +63,11 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 # An entry of a source's index: a term, a comma and page numbers at the
 # line's end ("Woolston, 59", "price of, 12, 17-19, 22;").
 _INDEX_ENTRY = re.compile(r",\s*\d+(?:[-–]\d+)?(?:,\s*\d+(?:[-–]\d+)?)*[;.]?\s*$", re.M)
+# A dedication among the source edition's first pages: "To" and a name,
+# "TO THE REV. …", "To my mother" (the page holds nothing else).
+DEDICATION = re.compile(r"^\s*to\b", re.I)
+# An epigraph there: a paragraph that opens with a quotation mark.
+EPIGRAPH = re.compile(r"^\s*[\"“‘']")
 # Three items in a row that are no index entry: the index has ended.
 _INDEX_END_RUN = 3
 
@@ -188,8 +193,7 @@ class DocumentBuilder:
         if gutenberg:
             lead, chapters = split_source_front(chapters)
             self._source_note += [it.para for it in lead]
-            for it in lead:
-                self._remove(it.para, SOURCE_FRONT_REASON)
+            out += self._author_front([it.para for it in lead])
             chapters = self._drop_advertisements(chapters)
         for n, ch in enumerate(chapters, start=1):
             titles = ch.titles()
@@ -221,6 +225,26 @@ class DocumentBuilder:
             self._remove(paras[i], TRANSCRIBER_REASON)
         self._transcriber += [p for i, p in enumerate(paras) if i in marked]
         return [p for i, p in enumerate(paras) if i not in marked]
+
+    def _author_front(self, lead: list[Para]) -> list[Chapter]:
+        """Of the source edition's pages before the text, the author's own
+        stay, each a front-matter part: a dedication ("To …") and an
+        epigraph (a quotation, with its source under it). The title pages
+        leave the text, reported; their imprint goes to "About this text"."""
+        out: list[Chapter] = []
+        for p in lead:
+            role = "dedication" if DEDICATION.match(p.lines[0]) and len(p.lines) <= 4 else ""
+            role = role or ("epigraph" if EPIGRAPH.match(p.lines[0]) and len(p.lines) <= 12 else "")
+            if not role:
+                self._remove(p, SOURCE_FRONT_REASON)
+                continue
+            if role == "dedication":  # its lines as set, never a heading or a quotation
+                lines = [ln.strip() for ln in p.lines]
+                blocks: tuple[Block, ...] = (Paragraph(_title_inlines(lines), Position(self.file, p.start, p.end)),)
+            else:
+                blocks = tuple(self._scope([classify(p)]))
+            out.append(Chapter(self._id(f"{role}{len(out) + 1}"), (), blocks, "front", role, self.file))
+        return out
 
     def _drop_advertisements(self, chapters: list[LayoutChapter]) -> list[LayoutChapter]:
         """A publisher's advertisements at the end or start of the book
