@@ -7,6 +7,8 @@ order of a printed book (Chicago Manual of Style 1.4):
 - i   half-title (the title alone), ii blank;
 - iii title page, iv copyright page (rights, print identifier, edition and
   date, sources, credits, colophon);
+- a source's dedication and epigraph (``PRELIMINARY_TYPES``), each on a
+  recto with no folio, not in the contents;
 - v   contents, each line a part or a chapter's heading with its page
   number after dot leaders.
 
