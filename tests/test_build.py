@@ -120,14 +120,15 @@ def test_pdf_has_title_chapters_notes_glossary_bibliography_and_responses(out):
     ):
         assert phrase in whole, phrase
     note = next(i for i, p in enumerate(pages) if "Reproduced according to" in p)
-    assert "* Reproduced according to" in pages[note]  # set as a footnote with its mark
+    assert "1 Reproduced according to" in pages[note]  # set as a footnote, numbered 1 in its chapter (the source's *)
 
 
 def test_engels_edition_keeps_notes_and_licence(out):
     whole = " ".join(pdf_text(out / "39257-8.pdf"))
     assert "Socialism: Utopian and Scientific" in whole
     assert "Böhme" in whole and "encyclopædic" in whole
-    assert "Project Gutenberg" in whole  # the licence, kept apart in the back matter
+    assert "About this text" in whole and "Project Gutenberg License" in whole  # the licence's gist
+    assert "Section 5" not in whole  # the licence itself is in the rights metadata, not printed
 
 
 def test_report_lists_removed_lines_and_accounts_for_all(out):

@@ -118,7 +118,8 @@ def test_a_hand_made_model_is_numbered_per_chapter_with_symbols_and_nested_calls
         ("n5", "c2", "§"),  # uncalled: the chapter its lines fall in, with its own mark
     ]
     assert [d.code for d in diags.items] == ["notes-renumbered", "notes-renumbered"]
-    assert "'One'" in diags.items[0].message and diags.items[0].pos.line == 1
+    # said at the line of the chapter's first note in its numbering (n2, called first), not at its title
+    assert "'One'" in diags.items[0].message and diags.items[0].pos.line == 6
     # The EPUB's notes part lists them chapter by chapter, under the chapter's title.
     entries = next(p for p in html.layout(out, html.EPUB).parts if p.key == html.NOTES_KEY).content
     assert [(e.label, e.heading) for e in entries] == [("1", "One"), ("2", ""), ("3", ""), ("1", "Two"), ("§", "")]

@@ -46,8 +46,8 @@ from editionbuilder.writers.print.engine import PdfJob, render_document
 from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
 from editionbuilder.writers.print.press import MIN_PAGES, press_profile
 from editionbuilder.writers.print.writer import PdfWriter
+from paths import BRADLEY, ROOT, bench_typography, corpus_file
 from paths import ENGELS as ENGELS_FILE
-from paths import ROOT, bench_typography, corpus_file
 
 EPOCH = 1_764_028_800  # 2025-11-25T00:00:00Z
 ENGELS = corpus_file(ENGELS_FILE)
@@ -438,11 +438,14 @@ def test_copyright_page_notice_and_isbn(books):
 
 def test_an_identifier_that_is_no_isbn_is_not_called_one(books):
     """The Engels edition has no print identifier: its copyright page gives
-    the book's URN, labelled as what it is."""
+    the book's URN, labelled as what it is. Its rights statement is the
+    Gutenberg text's one sentence, never the licence."""
     page = flat(page_texts(books["engels"].files["press"])[3])
     assert not books["engels"].edition.metadata.print_identifier
     assert re.search(r"Identifier: urn:uuid:[0-9a-f-]{36}", page)  # a UUID URN: 36 hex digits and hyphens
-    assert "ISBN" not in page and UNSTATED in page
+    assert "ISBN" not in page and UNSTATED not in page
+    assert "Public domain in the United States." in page and "Project Gutenberg License" in page
+    assert "Section 5" not in page and "START OF THIS" not in page
 
 
 def test_a_stated_right_is_printed_instead(books):
@@ -874,3 +877,20 @@ def test_title_page_has_a_hierarchy(books):
     assert title_page["Soviet"] >= 1.6 * head  # the title: 2.6 em against the head's 1.45 em
     assert head > title_page["Essay"] > body  # the subtitle
     assert "Hankin" in title_page and "Aare" in title_page
+
+
+def test_a_dedication_and_an_epigraph_are_front_matter_not_in_the_contents():
+    """Bradley's epigraph and dedication are set among the front matter's
+    own pages, after the copyright page and before the contents (Chicago
+    1.4), with no printed heading; the contents list neither, and no
+    advertisement, licence or source note but one "About this text"."""
+    edition = read_edition(one_off_edition([corpus_file(BRADLEY)]), ROOT, Diagnostics())
+    lay = printview.book_layout(edition)
+    assert [p.macro for p in lay.front] == ["halftitle", "titlepage", "copyright", "chapter", "chapter", "contents"]
+    assert [p.epub_type for p in lay.front[3:5]] == ["epigraph", "dedication"]
+    lines = [line.title for line in lay.front[-1].content]
+    assert "Epigraph" not in lines and "Dedication" not in lines
+    assert [t for t in lines if not t.startswith("Chapter")] == ["Introduction", "Notes", "About this text"]
+    html = render_html(edition)
+    section = etree.fromstring(html.encode(), etree.HTMLParser()).xpath('//section[contains(@class, "dedication")]')[0]
+    assert section.xpath("./h1/@class") == ["role-title"]  # hidden in print (print.css), read aloud in the EPUB

@@ -4,7 +4,7 @@ words from the sample documents)."""
 
 from __future__ import annotations
 
-from editionbuilder.model import BlockQuote, SectionBreak
+from editionbuilder.model import BlockQuote, Paragraph, SectionBreak
 from readerkit import codes, flat, read_text, shape
 
 ESSAY = """\
@@ -400,13 +400,16 @@ def test_gutenberg_apparatus_title_and_chapter(tmp_path):
         "P [Illustration: _The marsh at dawn_]",
         "Q Out on the flats the curlews call,/And the tide comes in over all.",
     ]
-    rights = [c for c in ed.chapters if c.role == "rights"]
-    assert rights and rights[0].matter == "back"
-    # before the first chapter of prose, the source's title lines are kept
-    # as set, in a source note after the text (before the licence)
-    assert [c.role for c in ed.chapters] == ["chapter", "source-note", "rights"]
+    # the licence is no chapter: the rights metadata holds it whole, and one
+    # short note in ordinary paragraphs says where the text comes from
+    assert [c.role for c in ed.chapters] == ["chapter", "source-note"]
     note = ed.chapters[1]
-    assert note.matter == "back" and [b.text for b in note.blocks] == ["FIELD NOTES", "A SEASON ON THE MARSH"]
+    assert note.matter == "back" and flat(note.title) == "About this text"
+    assert all(isinstance(b, Paragraph) for b in note.blocks)
+    assert "Project Gutenberg License" in " ".join(flat(b.inlines) for b in note.blocks)
+    assert "End of the Project Gutenberg EBook" in ed.metadata.licence and ed.metadata.rights
+    # the source's title lines before the text are removed and reported
+    assert [r.text for r in ed.removed if "title pages" in r.reason] == ["FIELD NOTES", "A SEASON ON THE MARSH"]
     assert not [d for d in diags.items if d.code.startswith("note-")]
 
 
@@ -423,9 +426,9 @@ TRANSCRIBER_BOX = """\
 """
 
 
-def test_gutenberg_transcriber_boxes_leave_the_text_for_the_source_note(tmp_path):
+def test_gutenberg_transcriber_boxes_leave_the_text(tmp_path):
     """A transcriber's framed box (and the asterisk rows around it) at the
-    end of the text goes to the source note, after the title lines; a box
+    end of the text leaves it, reported; a box
     that is the author's (no transcriber's head) stays in the text; the
     header's translator is credited."""
     author_box = "    +------------+\n    | Wool 1d.   |\n    +------------+\n\n"
@@ -436,16 +439,80 @@ def test_gutenberg_transcriber_boxes_leave_the_text_for_the_source_note(tmp_path
     ed, _ = read_text(tmp_path, text)
     body, note = ed.chapters[0], ed.chapters[1]
     assert note.role == "source-note"
-    assert [b.text.split("\n")[0].strip() for b in note.blocks] == [
-        "FIELD NOTES",
-        "A SEASON ON THE MARSH",
+    transcriber = [r for r in ed.removed if "transcriber" in r.reason]
+    assert [r.text.split("\n")[0].strip() for r in transcriber] == [
         "*       *       *       *       *",
         "+---------------------------------------------+",
         "*       *       *       *       *",
     ]
     assert "Transcriber" not in " ".join(b.text for b in body.blocks if hasattr(b, "text"))
+    assert "Transcriber" not in " ".join(flat(b.inlines) for b in note.blocks)
     assert any("Wool 1d." in b.text for b in body.blocks if hasattr(b, "text"))
     assert [(c.role, c.name) for c in ed.metadata.credits] == [("translator", "Bo Reed")]
+
+
+# A publisher's pages after the text, in the trade's conventions (made up:
+# no book's words): a list of titles with formats and prices, then a short
+# page with none.
+ADVERTISEMENTS = """
+
+
+
+
+MARSH AND FEN PUBLISHERS
+
+
+A HISTORY OF THE REED. By Tam Oakes. Crown 8vo. 6s. net.
+
+THE HERON'S YEAR. By Lis Brand. With 12 plates. Demy 8vo, cloth, $2.50 _net_.
+
+     "A charming book."--_The Review_.
+
+SALT AND SILT: Essays. By Ora Fenn. 12mo. $1.25.
+
+WADERS OF THE EAST COAST. By the same author. Fcap. 8vo. 3s. 6d.
+
+
+
+
+OUR QUARTERLY
+
+Published in spring and autumn for members of the society.
+
+"""
+
+
+def test_advertisements_at_the_end_are_removed_and_reported(tmp_path):
+    """A publisher's list of books after the text is no chapter: its lines
+    are removed and reported (advertisement-removed), and the short page
+    after it, with no price of its own, is removed as a weak decision
+    (advertisement-suspect); the author's chapter stays whole."""
+    text = MINI_GUTENBERG.replace("\nEnd of the Project", ADVERTISEMENTS + "\nEnd of the Project")
+    ed, diags = read_text(tmp_path, text)
+    assert [c.role for c in ed.chapters] == ["chapter", "source-note"]
+    assert shape(ed.chapters[0].blocks)[-1] == "Q Out on the flats the curlews call,/And the tide comes in over all."
+    lines = text.split("\n")
+    start, quarterly = lines.index("MARSH AND FEN PUBLISHERS") + 1, lines.index("OUR QUARTERLY") + 1
+    strong = [d for d in diags.items if d.code == "advertisement-removed"]
+    weak = [d for d in diags.items if d.code == "advertisement-suspect"]
+    assert [(d.pos.line, d.severity.value) for d in strong] == [(start, "info")]
+    assert [(d.pos.line, d.pos.end_line, d.severity.value) for d in weak] == [(quarterly, quarterly + 2, "warning")]
+    ads = {n for r in ed.removed if "advertisement" in r.reason for n in range(r.pos.line, r.pos.end_line + 1)}
+    assert {start, start + 3, quarterly, quarterly + 2} <= ads
+    assert not [t for t in ("Reed", "Heron", "Quarterly") if t in " ".join(flat(c.title) for c in ed.chapters)]
+
+
+def test_a_price_in_the_text_is_no_advertisement(tmp_path):
+    """A chapter of text that names a book and its price once stays text."""
+    chapter = (
+        "\n\n\n\nCHAPTER II\n\nTHE SECOND WEEK\n\n\nThe warden's own account, published later (cloth, $1.00), "
+        "tells the same story of the herons and the flooded lower fields that spring.\n\n"
+        "He counted the birds each morning from the sea wall and wrote the figures in a book kept for it.\n"
+    )
+    text = MINI_GUTENBERG.replace("\nEnd of the Project", chapter + "\nEnd of the Project")
+    ed, diags = read_text(tmp_path, text)
+    assert [flat(c.title) for c in ed.chapters if c.role == "chapter"][-1] == "Chapter II/The Second Week"
+    assert not [d for d in diags.items if d.code.startswith("advertisement")]
 
 
 def test_gutenberg_title_repeated_between_chapters_is_removed(tmp_path):

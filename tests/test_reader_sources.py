@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 
 from editionbuilder.config import one_off_edition
 from editionbuilder.diagnostics import Diagnostics, InputError
-from editionbuilder.model import Text, serialize
+from editionbuilder.model import Paragraph, Preformatted, Text, serialize
 from editionbuilder.model.text import WORD, model_words
-from editionbuilder.model.walk import walk_inlines
+from editionbuilder.model.walk import iter_blocks, walk_inlines
 from editionbuilder.options import EditionOptions
 from editionbuilder.pipeline import read_edition
 from editionbuilder.readers.plaintext.inlines import parse_inlines
@@ -113,10 +113,94 @@ def test_gutenberg_text(path):
         assert edition.metadata.subtitle == "An Economic Reconstruction"
     assert len(edition.notes) == notes
     assert (len(edition.references), len(edition.glossary), len(edition.comments)) == (0, 0, 0)
-    rights = [c for c in edition.chapters if c.role == "rights"]
-    assert len(rights) == 1 and rights[0].matter == "back"
     body_text = " ".join(model_words_of_chapters(edition, "chapter"))
     assert "PROJECT GUTENBERG" not in body_text.upper()
+
+
+# Each text's "About this text" note: the ebook's number and the source
+# edition's imprint as its title page gives it.
+EXPECTED_ABOUT = {
+    "39257-8.txt": ("ebook #39257, released March 24, 2012", "(Chicago: Charles H. Kerr & Company)"),
+    "29258.txt": (
+        "ebook #29258, released June 27, 2009",
+        "(New York: Columbia University; Longmans, Green & Co., Agents; London: P.S. King & Son, Ltd., 1918)",
+    ),
+    "13488-8.txt": ("ebook #13488, released September 17, 2004", "(1920)"),
+}
+
+
+@pytest.mark.parametrize("path", GUTENBERG, ids=lambda p: p.name)
+def test_gutenberg_licence_and_source_edition_become_one_note(path):
+    """The licence and the source edition's apparatus leave the text: no
+    chapter holds them, one "About this text" note in ordinary paragraphs
+    sums them up, the licence is whole in the rights metadata, and every
+    line of it is listed as removed."""
+    edition, diags = read(path)
+    roles = [c.role for c in edition.chapters]
+    assert "rights" not in roles and roles.count("source-note") == 1
+    (about,) = [c for c in edition.chapters if c.role == "source-note"]
+    assert about.matter == "back" and [t.text for t in about.title] == ["About this text"]
+    assert about.blocks and all(isinstance(b, Paragraph) for b in about.blocks)
+    assert not [
+        b
+        for c in edition.chapters
+        for b in iter_blocks(c.blocks)
+        if isinstance(b, Preformatted) and "Gutenberg" in b.text
+    ]
+    words = " ".join(t.text for b in about.blocks for t in b.inlines if isinstance(t, Text))
+    ebook, imprint = EXPECTED_ABOUT[path.name]
+    assert ebook in words and imprint in words, words
+    assert "_" not in words and "--" not in words
+    md = edition.metadata
+    assert md.rights.startswith("Public domain in the United States.") and len(md.rights) < 200
+    assert "START OF TH" in md.licence and "Section 5" in md.licence  # the header and the licence, whole
+    text = read_source(path).text.split("\n")
+    end = next(n for n, ln in enumerate(text, 1) if "END OF TH" in ln and "PROJECT GUTENBERG" in ln)
+    removed = {n for r in edition.removed if "licence" in r.reason for n in range(r.pos.line, r.pos.end_line + 1)}
+    assert end in removed and all(n in removed for n in range(end, len(text)) if text[n - 1].strip())
+    moved = [d for d in diags.items if d.code == "licence-moved"]
+    last = max(n for n, ln in enumerate(text, 1) if ln.strip())
+    assert len(moved) == 2 and (moved[0].pos.line, moved[1].pos.end_line) == (1, last)
+
+
+def test_bradley_advertisements_are_removed_and_reported():
+    """The publisher's pages after Bradley's index (lists of books with
+    formats and prices, a journal's blurb) are no chapter and are reported,
+    each with its lines; the two pages with no price of their own as weak."""
+    path = next(p for p in GUTENBERG if p.name == "29258.txt")
+    edition, diags = read(path)
+    titles = [" ".join(t.text for t in c.title if hasattr(t, "text")) for c in edition.chapters]
+    assert not [t for t in titles if "Longmans" in t or "Quarterly" in t or "Proceedings" in t], titles
+    strong = [d for d in diags.items if d.code == "advertisement-removed"]
+    weak = [d for d in diags.items if d.code == "advertisement-suspect"]
+    assert [(d.pos.line, d.pos.end_line) for d in strong] == [(3828, 4019), (4024, 4094), (4097, 4172)]
+    assert [(d.pos.line, d.pos.end_line) for d in weak] == [(4175, 4189), (4192, 4199)]
+    ads = {n for r in edition.removed if "advertisement" in r.reason for n in range(r.pos.line, r.pos.end_line + 1)}
+    assert {3828, 4024, 4100, 4175, 4199} <= ads
+    index = [r for r in edition.removed if "index" in r.reason]
+    assert max(r.pos.end_line for r in index) < 3828  # the index ends where the advertisements begin
+
+
+def test_the_authors_dedication_and_epigraph_stay_when_the_title_pages_go():
+    """Of the pages before the text, the dedication and the epigraph are the
+    author's: front-matter parts of the edition; the title pages are removed."""
+    by_name = {p.name: p for p in GUTENBERG}
+    bradley, _ = read(by_name["29258.txt"])
+    front = [
+        (c.role, " ".join(model_words_of_chapters(bradley, c.role))) for c in bradley.chapters if c.matter == "front"
+    ]
+    assert [r for r, _ in front] == ["epigraph", "dedication"]
+    assert "It fareth with the earth" in front[0][1] and "EMILIE LOUISE WELLS" in front[1][1]
+    obrien, _ = read(by_name["13488-8.txt"])
+    (dedication,) = [c for c in obrien.chapters if c.matter == "front"]
+    assert dedication.role == "dedication" and isinstance(dedication.blocks[0], Paragraph)
+    assert any("title pages" in r.reason and "1920" in r.text for r in obrien.removed)
+
+
+@pytest.mark.parametrize("path", [p for p in GUTENBERG if p.name != "29258.txt"], ids=lambda p: p.name)
+def test_no_advertisement_found_in_a_book_without_one(path):
+    _, diags = read(path)
+    assert not [d for d in diags.items if d.code.startswith("advertisement")]
 
 
 def model_words_of_chapters(edition, role):

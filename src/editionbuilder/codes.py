@@ -101,6 +101,22 @@ COMMENTS_MISSING = _define(
     "comments-missing", _WARNING, "the page announces more readers' comments than the copy holds: some were lost"
 )
 COMMENTS_COUNT = _define("comments-count", _WARNING, "the page announces fewer readers' comments than the copy holds")
+# -- the plain-text reader: a digitised book's own apparatus (sourcematter.py)
+LICENCE_MOVED = _define(
+    "licence-moved",
+    _INFO,
+    "a Project Gutenberg header or licence left the text: kept whole in the rights metadata and the report, summed up in an “About this text” note",
+)
+ADVERTISEMENT_REMOVED = _define(
+    "advertisement-removed",
+    _INFO,
+    "a publisher's advertisements at the end or start of a book (a list of books with formats or prices) were removed",
+)
+ADVERTISEMENT_SUSPECT = _define(
+    "advertisement-suspect",
+    _WARNING,
+    "lines beside a publisher's advertisements, not themselves a list of books for sale (a journal's blurb, an address), were removed with them: check them",
+)
 # -- the plain-text reader: a web page's structure (page.py, head.py, comments.py)
 BOILERPLATE_SUSPECT = _define(
     "boilerplate-suspect",

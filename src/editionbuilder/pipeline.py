@@ -98,6 +98,7 @@ def _metadata(parts: list[Edition], options: EditionOptions) -> Metadata:
         language=o.language or first.language or "en",
         publisher=o.publisher or first.publisher,
         rights=o.rights or first.rights,
+        licence="\n\n".join(dict.fromkeys(p.metadata.licence for p in parts if p.metadata.licence)),
         copyright_holder=o.copyright_holder,
         date=o.date or first.date,
         identifier=identifier,

@@ -70,7 +70,7 @@ def reference_anchor(ref_id: str) -> str:
 
 def _chapter_part(index: int, chapter: Chapter, byline: str = "") -> Part:
     epub_type, role = SEMANTICS.get(chapter.role, ("", ""))
-    title = title_text(chapter.title) or chapter.role.capitalize() or LABELS["untitled"]
+    title = title_text(chapter.title) or LABELS.get(chapter.role, "") or chapter.role.capitalize() or LABELS["untitled"]
     return Part(f"ch{index:03d}", "chapter", title, chapter.matter, chapter, epub_type, role, byline)
 
 

@@ -31,6 +31,9 @@ LABELS: Mapping[str, str] = {
     "cover": "Cover",
     "imprint": "Imprint",
     "colophon": "Colophon",
+    # the names of a source's untitled front-matter parts (their role's)
+    "dedication": "Dedication",
+    "epigraph": "Epigraph",
     "used_in": "Used in:",
     "cited_at": "Cited at:",
     "section_break": "Section break",

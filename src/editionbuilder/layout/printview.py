@@ -7,6 +7,8 @@ order of a printed book (Chicago Manual of Style 1.4):
 - i   half-title (the title alone), ii blank;
 - iii title page, iv copyright page (rights, print identifier, edition and
   date, sources, credits, colophon);
+- a source's dedication and epigraph (``PRELIMINARY_TYPES``), each on a
+  recto with no folio, not in the contents;
 - v   contents, each line a part or a chapter's heading with its page
   number after dot leaders.
 
@@ -51,6 +53,8 @@ from .view import PRINT, Layout, Medium, Part, names, part_inlines, xml_id
 SCREEN = Medium("screen", links=True, footnotes_in_place=True, one_document=True)
 
 HALFTITLE_KEY, COPYRIGHT_KEY, CONTENTS_KEY = "halftitle", "copyright", "contents"
+# The epub:types of a chapter set among the front matter's own pages.
+PRELIMINARY_TYPES = frozenset({"dedication", "epigraph"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +112,21 @@ def book_layout(edition: Edition, medium: Medium = PRINT, pages: Mapping[str, st
     """
     pages = pages or {}
     lay = book.layout(edition, medium)
-    parts = tuple(bibliography_part(p, lay.parts, medium, pages) if p.key == BIBLIOGRAPHY_KEY else p for p in lay.parts)
+    # A source's dedication and epigraph belong to the front matter, after
+    # the copyright page, unnumbered and not in the contents (Chicago 1.4).
+    preliminaries = tuple(p for p in lay.parts if p.matter == "front" and p.epub_type in PRELIMINARY_TYPES)
+    parts = tuple(
+        bibliography_part(p, lay.parts, medium, pages) if p.key == BIBLIOGRAPHY_KEY else p
+        for p in lay.parts
+        if p.key not in {q.key for q in preliminaries}
+    )
     md = edition.metadata
     title_page = next(p for p in lay.front if p.macro == "titlepage")
     front = (
         Part(HALFTITLE_KEY, "halftitle", md.title or LABELS["untitled"], "front", {"metadata": md}),
         title_page,
         Part(COPYRIGHT_KEY, "copyright", PRINT_LABELS["copyright"], "front", copyright_page(md)),
+        *preliminaries,
         Part(
             CONTENTS_KEY, "contents", LABELS["contents"], "front", contents(parts, lay, medium, pages), "toc", "doc-toc"
         ),

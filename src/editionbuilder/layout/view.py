@@ -45,6 +45,7 @@ SEMANTICS: Mapping[str, tuple[str, str]] = {
     "conclusion": ("conclusion", "doc-conclusion"),
     "appendix": ("appendix", "doc-appendix"),
     "dedication": ("dedication", "doc-dedication"),
+    "epigraph": ("epigraph", "doc-epigraph"),
     "acknowledgments": ("acknowledgments", "doc-acknowledgments"),
     "colophon": ("colophon", "doc-colophon"),
     "rights": ("copyright-page", ""),
@@ -52,8 +53,9 @@ SEMANTICS: Mapping[str, tuple[str, str]] = {
     "imprint": ("imprint", ""),
 }
 
-# Back-matter roles that close the book, after the generated apparatus.
-LATE_ROLES = frozenset({"colophon"})
+# Back-matter roles that close the book, after the generated apparatus (a
+# note on where a text comes from follows its notes).
+LATE_ROLES = frozenset({"colophon", "source-note"})
 
 # Anything but the ASCII characters an XML id (NCName) may safely hold.
 _NOT_ID_CHAR = re.compile(r"[^A-Za-z0-9_.-]")

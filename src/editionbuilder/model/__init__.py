@@ -321,7 +321,10 @@ class Metadata:
     authors: tuple[str, ...] = ()
     language: str = "en"
     publisher: str = ""
-    rights: str = ""
+    rights: str = ""  # a statement of a sentence or two (the EPUB's dc:rights, the copyright page)
+    # A licence the source carries in full (a Project Gutenberg text's):
+    # kept whole here and in the report, never printed as text.
+    licence: str = ""
     copyright_holder: str = ""  # the copyright page's "© YEAR HOLDER" (empty: the rights statement alone)
     date: str = ""
     identifier: str = ""

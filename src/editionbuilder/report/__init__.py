@@ -20,7 +20,12 @@ def render_report(
     meta = edition.metadata
     lines = [f"Edition report: {name}", "=" * (16 + len(name)), ""]
     lines += [f"Title:    {meta.title}" + (f": {meta.subtitle}" if meta.subtitle else "")]
-    lines += [f"Authors:  {', '.join(meta.authors) or '(none found)'}", f"Language: {meta.language}", ""]
+    lines += [f"Authors:  {', '.join(meta.authors) or '(none found)'}", f"Language: {meta.language}"]
+    lines += [f"Rights:   {meta.rights}"] if meta.rights else []
+    if meta.licence:
+        count = meta.licence.count("\n") + 1
+        lines += [f"Licence:  kept whole in the rights metadata ({count} lines; each listed under Removed lines)"]
+    lines += [""]
     lines += _sources(edition)
     lines += ["Found", "-----"] + [f"  {k:<20} {v}" for k, v in counts.items() if k not in ("title", "authors")] + [""]
     lines += _credits(edition)

@@ -150,4 +150,6 @@ def _report(chapter: Chapter, notes: Sequence[Note], diagnostics: Diagnostics) -
     shown = ", ".join(m or "(none)" for m in marks[:8]) + (", …" if len(marks) > 8 else "")
     title = _title(chapter)
     message = f"the {len(notes)} note(s) of {title!r} are numbered 1 to {len(notes)}; the source marked them {shown}"
-    diagnostics.add(codes.NOTES_RENUMBERED, message, chapter.pos)
+    # Said at the first note's own line (the chapter's heading line speaks of the title).
+    first = next((n.pos for n in notes if n.pos.line), chapter.pos)
+    diagnostics.add(codes.NOTES_RENUMBERED, message, first)

@@ -20,7 +20,6 @@ from ...model import (
     Note,
     Paragraph,
     Position,
-    Preformatted,
     Reference,
     Removed,
     SourceInfo,
@@ -29,12 +28,13 @@ from ...model import (
 from ...model.text import WORD
 from ...sources import read_source
 from ..context import ReadContext, report_normalised, unique_id
-from .apparatus import find_boilerplate, find_transcriber_notes, split_gutenberg
+from .apparatus import GUTENBERG_CREDIT, GutenbergParts, find_boilerplate, find_transcriber_notes, split_gutenberg
 from .blocks import ScopeBuilder
 from .classify import Item, classify
 from .comments import CommentDraft, Section
 from .glossary import take_glossary
 from .inlines import ALL_CALLS, emphasis_in_words
+from .layout import Chapter as LayoutChapter
 from .layout import Layout, join_titles, lay_out, looks_like_apparatus, split_source_front
 from .notemarks import split_note_lines
 from .notes import gather_notes, pair_notes
@@ -43,6 +43,13 @@ from .paragraphs import Para, split_paragraphs
 from .references.capitals import parse_lone_reference
 from .references.citations import CitationLinker
 from .references.reader import is_reference_line, read_references
+from .sourcematter import (
+    find_advertisements,
+    find_unframed_transcriber_note,
+    imprint,
+    release,
+    says_public_domain_us,
+)
 from .webfront import Front, WebFront
 
 # Chapters of a source edition that a new edition replaces with its own:
@@ -53,6 +60,16 @@ SOURCE_APPARATUS = re.compile(r"^(?:CONTENTS|TABLE OF CONTENTS|INDEX)\.?$", re.I
 _HINT = re.compile(r"\(?\s*(?:The\s+)?([A-Z][\w'’-]+)")
 # Characters that cannot appear in an id.
 _SLUG = re.compile(r"[^a-z0-9]+")
+# An entry of a source's index: a term, a comma and page numbers at the
+# line's end ("Woolston, 59", "price of, 12, 17-19, 22;").
+_INDEX_ENTRY = re.compile(r",\s*\d+(?:[-–]\d+)?(?:,\s*\d+(?:[-–]\d+)?)*[;.]?\s*$", re.M)
+# A dedication among the source edition's first pages: "To" and a name,
+# "TO THE REV. …", "To my mother" (the page holds nothing else).
+DEDICATION = re.compile(r"^\s*to\b", re.I)
+# An epigraph there: a paragraph that opens with a quotation mark.
+EPIGRAPH = re.compile(r"^\s*[\"“‘']")
+# Three items in a row that are no index entry: the index has ended.
+_INDEX_END_RUN = 3
 
 
 @dataclass
@@ -69,6 +86,8 @@ class DocumentBuilder:
     # What a Gutenberg text has besides the author's text: the source
     # edition's title pages and the transcriber's notes, set apart together.
     _source_note: list[Para] = field(default_factory=list)
+    # ... and which of those are the transcriber's notes.
+    _transcriber: list[Para] = field(default_factory=list)
     _lone_links: list[tuple[int, Reference]] = field(default_factory=list)
 
     @property
@@ -84,21 +103,22 @@ class DocumentBuilder:
                 Position(self.file, r.line, r.line),
             )
         report_normalised(decoded.normalised, self.file, self.ctx.diagnostics)
-        front, rights, paras = self._apparatus(split_paragraphs(decoded.text))
-        self._gutenberg = bool(rights)
+        front, gut, paras = self._apparatus(split_paragraphs(decoded.text))
+        self._gutenberg = gut is not None
         front, items, section = self._items(front, paras)
         layout = lay_out(items, is_reference_line)
         self._headers(layout)
-        if not rights:
+        if gut is None:
             self._glossary_sections(layout)
             gather_notes(layout.chapters)
             self._report_unread(layout)
-        chapters = self._chapters(layout, front, gutenberg=bool(rights))
+        chapters = self._chapters(layout, front, gutenberg=gut is not None)
         glossary = self._glossary(layout)
         self.references[:0] = self._bibliography(layout)
         chapters, glossary = self._link_citations(chapters, glossary)
         comments = self._comments(section) if section is not None else []
-        back = self._publisher(layout) + self._source_note_chapter() + rights
+        back = self._publisher(layout) + (self._about_text(gut) if gut is not None else [])
+        rights, licence = _gutenberg_rights(gut) if gut is not None else ("", "")
         self._report_emphasis_in_words(decoded.text, [*chapters, *back, *self.notes, *glossary, *comments])
         info = SourceInfo(self.file, front.title, decoded.encoding, decoded.line_count, decoded.sha256, front.authors)
         meta = Metadata(
@@ -107,6 +127,8 @@ class DocumentBuilder:
             authors=front.authors,
             credits=front.credits,
             description=front.description,
+            rights=rights,
+            licence=licence,
             sources=(info,),
             origins=tuple(front.origins),
         )
@@ -136,18 +158,30 @@ class DocumentBuilder:
 
     # -- apparatus and head ------------------------------------------------
 
-    def _apparatus(self, paras: list[Para]) -> tuple[Front, list[Chapter], list[Para]]:
+    def _apparatus(self, paras: list[Para]) -> tuple[Front, GutenbergParts | None, list[Para]]:
+        """A Project Gutenberg text's header and licence leave the text:
+        the header's fields go into the metadata, the whole wrapper into
+        the rights metadata (``Metadata.licence``) and the report, and
+        its gist into the "About this text" note."""
         gut = split_gutenberg(paras)
         if gut is None:
-            return Front(), [], paras
-        blocks = tuple(self._pre(p) for p in gut.header + gut.trailer)
-        rights = Chapter(self._id("rights"), (Text("Project Gutenberg"),), blocks, "back", "rights", self.file)
+            return Front(), None, paras
+        for part, what in ((gut.header, "header"), (gut.trailer, "licence")):
+            for p in part:
+                self._remove(p, GUTENBERG_REASONS[what])
+            if part:
+                self.ctx.diagnostics.add(
+                    codes.LICENCE_MOVED,
+                    f"the Project Gutenberg {what} (lines {part[0].start}-{part[-1].end}) left the text: "
+                    "kept whole in the rights metadata and this report, summed up in “About this text”",
+                    Position(self.file, part[0].start, part[-1].end),
+                )
         author = gut.fields.get("Author", "")
         credits = tuple(
             Credit(role.lower(), gut.fields[role]) for role in ("Translator", "Editor") if gut.fields.get(role)
         )
         front = Front(gut.fields.get("Title", ""), gut.fields.get("Title+", ""), (author,) if author else (), credits)
-        return front, [rights], gut.body
+        return front, gut, gut.body
 
     def _drop_boilerplate(self, paras: list[Para]) -> list[Para]:
         marked = find_boilerplate(paras)
@@ -174,6 +208,8 @@ class DocumentBuilder:
         if gutenberg:
             lead, chapters = split_source_front(chapters)
             self._source_note += [it.para for it in lead]
+            out += self._author_front([it.para for it in lead])
+            chapters = self._drop_advertisements(chapters)
         for n, ch in enumerate(chapters, start=1):
             titles = ch.titles()
             if titles and SOURCE_APPARATUS.match(titles[0].text):
@@ -195,22 +231,94 @@ class DocumentBuilder:
         return out
 
     def _set_apart_transcriber_notes(self, paras: list[Para]) -> list[Para]:
-        """The transcriber's boxes (a note, a list of corrections keyed to
-        the printed original's pages) leave the text for the source note."""
-        marked = find_transcriber_notes(paras)
-        self._source_note += [p for i, p in enumerate(paras) if i in marked]
+        """The transcriber's notes (a framed box, or a note headed
+        "Transcriber's Notes:" without one: a note on the digitised text, a
+        list of corrections keyed to the printed original's pages) leave
+        the text, reported; "About this text" says that errors were corrected."""
+        marked = find_transcriber_notes(paras) | find_unframed_transcriber_note(paras)
+        for i in sorted(marked):
+            self._remove(paras[i], TRANSCRIBER_REASON)
+        self._transcriber += [p for i, p in enumerate(paras) if i in marked]
         return [p for i, p in enumerate(paras) if i not in marked]
 
-    def _source_note_chapter(self) -> list[Chapter]:
-        """What a Gutenberg text has before its first chapter of prose (the
-        source edition's title pages, the digitisers' credit) and the
-        transcriber's notes: kept as set, line for line, in source order,
-        as back matter after the text, never as its first chapter."""
-        if not self._source_note:
-            return []
-        blocks = tuple(self._pre(p) for p in sorted(self._source_note, key=lambda p: p.start))
-        title = (Text(SOURCE_NOTE_TITLE),)
-        return [Chapter(self._id("source"), title, blocks, "back", "source-note", self.file)]
+    def _author_front(self, lead: list[Para]) -> list[Chapter]:
+        """Of the source edition's pages before the text, the author's own
+        stay, each a front-matter part: a dedication ("To …") and an
+        epigraph (a quotation, with its source under it). The title pages
+        leave the text, reported; their imprint goes to "About this text"."""
+        out: list[Chapter] = []
+        for p in lead:
+            role = "dedication" if DEDICATION.match(p.lines[0]) and len(p.lines) <= 4 else ""
+            role = role or ("epigraph" if EPIGRAPH.match(p.lines[0]) and len(p.lines) <= 12 else "")
+            if not role:
+                self._remove(p, SOURCE_FRONT_REASON)
+                continue
+            if role == "dedication":  # its lines as set, never a heading or a quotation
+                lines = [ln.strip() for ln in p.lines]
+                blocks: tuple[Block, ...] = (Paragraph(_title_inlines(lines), Position(self.file, p.start, p.end)),)
+            else:
+                blocks = tuple(self._scope([classify(p)]))
+            out.append(Chapter(self._id(f"{role}{len(out) + 1}"), (), blocks, "front", role, self.file))
+        return out
+
+    def _drop_advertisements(self, chapters: list[LayoutChapter]) -> list[LayoutChapter]:
+        """A publisher's advertisements at the end or start of the book
+        (sourcematter.find_advertisements) leave it, each chapter reported;
+        the advertisement pages an index runs into (they have no heading of
+        a chapter) are read as chapters of their own."""
+        units: list[tuple[int, list[Item]]] = []
+        for n, ch in enumerate(chapters):
+            titles = ch.titles()
+            if titles and SOURCE_APPARATUS.match(titles[0].text):
+                index, tail = _split_index_tail(titles + ch.items)
+                units += [(n, index)] + ([(n, tail)] if tail else [])
+            else:
+                units.append((n, titles + ch.items))
+        found = find_advertisements([[it.para for it in items] for _, items in units])
+        gone: set[int] = set()
+        for k, strong in sorted(found.items()):
+            items = units[k][1]
+            gone.update(id(it) for it in items)
+            code, reason = (
+                (codes.ADVERTISEMENT_REMOVED, AD_REASON) if strong else (codes.ADVERTISEMENT_SUSPECT, AD_WEAK_REASON)
+            )
+            self._remove_all(items, reason)
+            span = self._span([it.para for it in items])
+            self.ctx.diagnostics.add(code, f"lines {span.line}-{span.end_line}: {reason}", span)
+        out = []
+        for ch in chapters:
+            kept = [it for it in ch.items if id(it) not in gone]
+            if any(id(it) in gone for it in ch.titles()):
+                continue
+            out.append(ch if len(kept) == len(ch.items) else replace(ch, items=kept))
+        return out
+
+    def _about_text(self, gut: GutenbergParts) -> list[Chapter]:
+        """The one short note on where a Gutenberg text comes from, in
+        ordinary paragraphs: the ebook (its number, release date and
+        digitisers), its licence's gist, and the source edition's imprint
+        when its title page gives one. Its sentences are the edition's own;
+        the lines they sum up are listed in the report as removed."""
+        header = "\n".join(ln for p in gut.header for ln in p.lines)
+        date, number = release(header)
+        ebook = "Project Gutenberg" + (f" ebook #{number}" if number else "")
+        first = f"This text comes from {ebook}" + (f", released {date}." if date else ".")
+        credit = " ".join(" ".join(ln.strip() for ln in p.lines) for p in gut.header if GUTENBERG_CREDIT.match(p.text))
+        if credit:
+            first += " " + credit.rstrip(".") + "."
+        _, licence = _gutenberg_rights(gut)
+        gist = (
+            "It is in the public domain in the United States. " if says_public_domain_us(licence) else ""
+        ) + LICENCE_GIST
+        paras = [first, gist]
+        source = imprint(sorted(self._source_note, key=lambda p: p.start)).text
+        if source:
+            facts = f"The ebook was transcribed from the printed edition ({source})."
+            if any("correct" in p.text.lower() for p in self._transcriber):
+                facts += " Its transcribers corrected printing errors of that edition."
+            paras.append(facts)
+        blocks = tuple(Paragraph((Text(t),), Position(self.file)) for t in paras)
+        return [Chapter(self._id("about-text"), (Text(ABOUT_TEXT_TITLE),), blocks, "back", "source-note", self.file)]
 
     def _glossary(self, layout: Layout) -> list[GlossaryEntry]:
         out: list[GlossaryEntry] = []
@@ -375,9 +483,6 @@ class DocumentBuilder:
     def _id(self, local: str) -> str:
         return f"{self.ctx.prefix}-{local}"
 
-    def _pre(self, p: Para) -> Preformatted:
-        return Preformatted("\n".join(p.lines), Position(self.file, p.start, p.end))
-
     def _span(self, paras: list[Para]) -> Position:
         if not paras:
             return Position(self.file)
@@ -391,8 +496,52 @@ class DocumentBuilder:
             self._remove(it.para, reason)
 
 
-# The heading of a Gutenberg text's source note (``_source_note_chapter``).
-SOURCE_NOTE_TITLE = "The Source Edition"
+# The heading of a Gutenberg text's note on where it comes from (``_about_text``).
+ABOUT_TEXT_TITLE = "About this text"
+# The licence's gist, in the words of Project Gutenberg's own header.
+LICENCE_GIST = (
+    "Project Gutenberg’s ebooks are for the use of anyone anywhere at no cost and with almost no "
+    "restrictions whatsoever: they may be copied, given away or re-used under the terms of the "
+    "Project Gutenberg License (www.gutenberg.org/license)."
+)
+# The rights statement of an edition of a Gutenberg text (``Metadata.rights``:
+# the EPUB's dc:rights and the copyright page); the licence itself is
+# ``Metadata.licence``.
+GUTENBERG_RIGHTS = "From a Project Gutenberg ebook, used under the terms of the Project Gutenberg License."
+GUTENBERG_RIGHTS_PD = "Public domain in the United States. " + GUTENBERG_RIGHTS
+# Why each part of a Gutenberg text left the text (the report's reasons).
+GUTENBERG_REASONS = {
+    "header": "Project Gutenberg header: its title, author, translator and release are in the metadata "
+    "and “About this text”, its text in the rights metadata (the licence)",
+    "licence": "Project Gutenberg licence: kept whole in the rights metadata (the licence), its gist in “About this text”",
+}
+SOURCE_FRONT_REASON = (
+    "title pages of the source edition, before the text: their imprint (place, publisher, year) is in “About this text”"
+)
+TRANSCRIBER_REASON = "transcriber's note on the digitised text (corrections keyed to the original's pages)"
+AD_REASON = "publisher's advertisement (a list of books with formats or prices)"
+AD_WEAK_REASON = (
+    "beside a publisher's advertisements but not itself a list of books for sale: removed with them (check it)"
+)
+
+
+def _gutenberg_rights(gut: GutenbergParts) -> tuple[str, str]:
+    """(rights statement, the licence in full as the source gives it)."""
+    licence = "\n\n".join("\n".join(p.lines) for p in gut.header + gut.trailer)
+    return (GUTENBERG_RIGHTS_PD if says_public_domain_us(licence) else GUTENBERG_RIGHTS), licence
+
+
+def _split_index_tail(items: list[Item]) -> tuple[list[Item], list[Item]]:
+    """A source's index and what follows it under no heading of its own:
+    the tail starts at the first of three items in a row that are no index
+    entry."""
+    plain = [
+        not _INDEX_ENTRY.search(it.para.text if len(it.para.lines) == 1 else "\n".join(it.para.lines)) for it in items
+    ]
+    for i in range(1, len(items)):
+        if all(plain[i : i + _INDEX_END_RUN]) and len(plain[i : i + _INDEX_END_RUN]) == _INDEX_END_RUN:
+            return items[:i], items[i:]
+    return items, []
 
 
 def _repeats_title(items: list[Item], front: Front) -> bool:
