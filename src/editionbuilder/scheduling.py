@@ -108,6 +108,7 @@ class Scheduler:
         # The workers start from a server that has imported the typesetter
         # (WeasyPrint) once: a new worker is a fork of it, not a fresh start.
         context.set_forkserver_preload(["editionbuilder.writers.print.typeset"])
+        _quiet_forkserver()
         return cf.ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
 
     def close(self, cancel: bool = False) -> None:
@@ -133,6 +134,23 @@ class Scheduler:
 
 
 INLINE = Scheduler()
+
+
+def _quiet_forkserver() -> None:
+    """Start the fork server with its stderr on the null device. The
+    workers forked from it hand back everything they have to say as data;
+    a worker still starting when a stopped build's process exits finds the
+    pool gone and would print a traceback after "editionbuilder: terminated"."""
+    from multiprocessing import forkserver
+
+    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        forkserver.ensure_running()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
 
 
 def dask_client(address: str) -> Any:
