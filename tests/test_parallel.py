@@ -145,3 +145,63 @@ def test_a_changed_sentence_lays_out_again_what_a_serial_build_does(tmp_path, mo
     parallel = Counting(jobs=2)
     assert build(project / "output", parallel, project) == serial
     assert sorted(parallel.handed) == sorted(laid_out)
+
+
+STARTER = """
+import sys, threading, time
+from editionbuilder.scheduling import STDERR_LOCK, Scheduler
+
+def chatter():
+    for n in range(400):
+        with STDERR_LOCK:
+            print(f"line {n}", file=sys.stderr, flush=True)
+        time.sleep(0.001)
+
+thread = threading.Thread(target=chatter)
+thread.start()
+time.sleep(0.02)
+with Scheduler(jobs=2) as workers:
+    workers.executor()  # starts the fork server, stderr on the null device meanwhile
+thread.join()
+"""
+
+
+def test_no_line_to_stderr_is_lost_while_the_fork_server_starts(tmp_path):
+    # Lines written from another thread (another edition's progress and
+    # diagnostics) while the fork server starts wait for stderr to come back.
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", STARTER], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines() == [f"line {n}" for n in range(400)]
+
+
+def test_a_stylesheet_warning_is_said_once_whatever_the_jobs(tmp_path):
+    # Each worker process parses the stylesheets itself; the warning a
+    # sheet gives comes with every part and is said once for the book.
+    from editionbuilder.config import one_off_edition
+
+    project = tmp_path / "project"
+    (project / "styles").mkdir(parents=True)
+    (project / "styles" / "print.css").write_text(
+        (ROOT / "src/editionbuilder/styles/print.css").read_text(encoding="utf-8") + "\np { colour-of: red; }\n",
+        encoding="utf-8",
+    )
+    chapters = "".join(f"CHAPTER {n}\n\n" + f"Sentence {n} of the chapter, one of a few. " * 40 + "\n\n" for n in "ABC")
+    (project / "book.txt").write_text("A Book of Parts\n\nby Some Author\n\n" + chapters, encoding="utf-8")
+    said = {}
+    for jobs in (1, 2):
+        build = BuildOptions(
+            out_dir=str(project / f"out{jobs}"),
+            project_dir=str(project),
+            source_date_epoch=1_764_028_800,
+            formats=("pdf",),
+            workers=Scheduler(jobs),
+        )
+        with build.workers:
+            result = build_edition(one_off_edition([project / "book.txt"]), build)
+        said[jobs] = [d.message for d in result.diagnostics if d.code == "pdf-render"]
+    assert len(said[1]) == 1 and "colour-of" in said[1][0]
+    assert said[2] == said[1]
+    assert (project / "out1/book.pdf").read_bytes() == (project / "out2/book.pdf").read_bytes()

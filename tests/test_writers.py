@@ -42,7 +42,7 @@ from editionbuilder.model import (
 from editionbuilder.model.text import title_text
 from editionbuilder.model.walk import iter_inlines
 from editionbuilder.options import BuildOptions, EditionOptions, PrintOptions
-from editionbuilder.writers import WRITERS, WriteContext, get_writer
+from editionbuilder.writers import WRITERS, Declined, WriteContext, get_writer
 from editionbuilder.writers.cover import cover_html, cover_png, cover_text
 from editionbuilder.writers.print.engine import LocalFetcher
 from editionbuilder.writers.print.fonts import DEFAULT_FONTS, FontFace
@@ -526,6 +526,14 @@ def test_registry_lists_writers_and_refuses_unknown():
     assert {"epub", "pdf", "press"} <= set(WRITERS)
     with pytest.raises(ConfigError, match="docx"):
         get_writer("docx")
+
+
+def test_press_writer_declines_an_edition_not_marked_for_print(tmp_path):
+    ctx = make_ctx(tmp_path)  # PrintOptions() default: print not enabled
+    result = get_writer("press")(sample.sample_edition(), tmp_path / "test-press.pdf", ctx)
+    assert isinstance(result, Declined) and result.code == "print-not-enabled"
+    assert [d.code for d in ctx.diagnostics.items] == ["print-not-enabled"]
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_atomic_output_leaves_nothing_on_failure(tmp_path):

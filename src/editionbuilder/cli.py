@@ -325,6 +325,7 @@ def _build_editions(
     from concurrent.futures import ThreadPoolExecutor
 
     from .pipeline import build_edition
+    from .scheduling import STDERR_LOCK
 
     warned, failed = False, []
     stop = threading.Event()
@@ -362,11 +363,12 @@ def _build_editions(
                     _say_failed(options.name, err, args)
                     continue
                 shown = [d for d in result.diagnostics if d.code not in options.silence]
-                for d in shown:
-                    print(d.format(), file=sys.stderr)
+                with STDERR_LOCK:
+                    for d in shown:
+                        print(d.format(), file=sys.stderr)
+                    for path in result.outputs:
+                        print(f"wrote {path}", flush=True)
                 warned |= any(d.severity is Severity.WARNING for d in shown)
-                for path in result.outputs:
-                    print(f"wrote {path}", flush=True)
         except BaseException:
             stop.set()
             workers.close(cancel=True)
@@ -383,8 +385,11 @@ def _say_failed(name: str, err: BaseException, args: argparse.Namespace) -> None
         import traceback
 
         traceback.print_exception(err, file=sys.stderr)
+    from .scheduling import STDERR_LOCK
+
     message, _code = _described(err)
-    print(f"editionbuilder: error: edition {name}: {message}", file=sys.stderr, flush=True)
+    with STDERR_LOCK:
+        print(f"editionbuilder: error: edition {name}: {message}", file=sys.stderr, flush=True)
 
 
 def _described(err: BaseException) -> tuple[str, int]:
@@ -626,12 +631,15 @@ def _progress(message: str) -> None:
     global _open_line
     if not sys.stderr.isatty():
         return
-    if message.startswith("page "):
-        print(f"\r    typesetting: {message}", end="", file=sys.stderr, flush=True)
-        _open_line = True
-        return
-    print(("\n" if _open_line else "") + f"  {message}", file=sys.stderr)
-    _open_line = False
+    from .scheduling import STDERR_LOCK
+
+    with STDERR_LOCK:
+        if message.startswith("page "):
+            print(f"\r    typesetting: {message}", end="", file=sys.stderr, flush=True)
+            _open_line = True
+            return
+        print(("\n" if _open_line else "") + f"  {message}", file=sys.stderr)
+        _open_line = False
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -297,6 +297,11 @@ ISBN_INVALID = _define(
     "the print identifier is meant as an ISBN but is not a valid ISBN-13 (a placeholder, a wrong check digit): "
     "no barcode is printed, and preflight and check fail",
 )
+PRINT_NOT_ENABLED = _define(
+    "print-not-enabled",
+    _WARNING,
+    "a press file was asked of an edition whose config does not ask for print: none is written",
+)
 COVER_NOT_WRITTEN = _define(
     "cover-not-written", _INFO, "no cover is made: there is no print interior to size its spine"
 )

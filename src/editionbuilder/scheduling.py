@@ -31,9 +31,15 @@ from typing import Any
 from .diagnostics import ConfigError
 
 # Layout in this process is done one document at a time: WeasyPrint's logger
-# and the line breaker's hook are process-wide (writers/pdf.py), so two
+# and the line breaker's hook are process-wide (writers/print/engine/), so two
 # threads of a catalog build must not lay out at once.
 LAYOUT_LOCK = threading.RLock()
+
+# Held by whoever writes to stderr during a build (the CLI's progress and
+# diagnostics) and by ``_quiet_forkserver`` while stderr points at the null
+# device: a line written from another edition's thread in that moment
+# would be lost.
+STDERR_LOCK = threading.RLock()
 
 # How often Dask runs a task again after it raised (a lost worker is
 # another matter: the scheduler moves its tasks to the other workers).
@@ -143,14 +149,15 @@ def _quiet_forkserver() -> None:
     pool gone and would print a traceback after "editionbuilder: terminated"."""
     from multiprocessing import forkserver
 
-    saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 2)
-        forkserver.ensure_running()
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(null)
+    with STDERR_LOCK:
+        saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(null, 2)
+            forkserver.ensure_running()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(null)
 
 
 def dask_client(address: str) -> Any:

@@ -65,9 +65,13 @@ class PressWriter:
     fonts: tuple[FontFace, ...] = DEFAULT_FONTS
 
     def __call__(self, edition: Edition, out: Path, ctx: WriteContext) -> Result:
-        if not ctx.options.print.enabled:
-            return Written(out)  # nothing made: the pipeline finds no file and says so
         target = press_path(out)
+        if not ctx.options.print.enabled:
+            detail = (
+                f"the edition's config does not ask for print ([print] enabled = true): no {target.name} was written"
+            )
+            ctx.diagnostics.add(codes.PRINT_NOT_ENABLED, detail)
+            return Declined(codes.PRINT_NOT_ENABLED.name, detail)
         isbn = check_isbn(edition.metadata.print_identifier)
         if isbn.claimed and not isbn.valid:
             message = f"the print identifier {isbn.text!r} {isbn.problem}: no barcode is printed, and preflight fails"

@@ -457,8 +457,13 @@ class _Typesetter:
         self.fresh.pop(digest, None)
         self.cache.used.add(digest)
         self.cache.part_pages[key] = result.pages
+        # Said once for the book: the stylesheets' warnings come with every
+        # part, and a part laid out again (the gutter) says what it said.
+        said = {(d.code, d.message) for d in self.ctx.diagnostics.items}
         for code, message in result.warnings:
-            self.ctx.diagnostics.add(codes.named(code), message)
+            if (code, message) not in said:
+                self.ctx.diagnostics.add(codes.named(code), message)
+                said.add((code, message))
 
     @cached_property
     def css(self) -> str:

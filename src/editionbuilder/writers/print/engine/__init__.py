@@ -352,8 +352,11 @@ def render_document(
     """Lay out ``job``; WeasyPrint's warnings become diagnostics, and the
     book's page count so far goes to ``progress`` (every ``PAGE_STEP``
     pages; ``first_page``: the book's page the document begins on)."""
-    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error(), even_spacing(job.greedy):
+    with _as_render_error():
         styles = _styles(job)
+    for warning in styles.warnings:  # the same for every document, whichever process parsed the sheets
+        diagnostics.add(codes.named(warning.code), warning.message)
+    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error(), even_spacing(job.greedy):
         # Colour profiles are made anew for each document: WeasyPrint writes
         # a profile's bytes from its object, and a second writing of one
         # object gives other bytes (the file would not be reproducible).
@@ -383,12 +386,16 @@ def render_document(
 class _Styles:
     """Stylesheets parsed once for every document of a book (the files and
     the options' sheet, not the colour profiles: ``render_document``), the
-    font configuration they load their faces into, and the URL fetcher."""
+    font configuration they load their faces into, the URL fetcher, and
+    what WeasyPrint said of the sheets (``warnings``: handed to every
+    document laid out with them, so that a part's warnings do not depend on
+    which process parsed the sheets first)."""
 
     fonts: FontConfiguration
     css: tuple
     fetcher: LocalFetcher
     profiles: dict
+    warnings: tuple = ()
 
 
 _PARSED: dict[tuple, _Styles] = {}  # the stylesheets of the books laid out lately, by what they were made of
@@ -418,12 +425,16 @@ def _styles(job: PdfJob) -> _Styles:
     ]
     fetcher, fonts = LocalFetcher(roots), FontConfiguration()
     profiles: dict = {}  # WeasyPrint's colour profiles by name, filled as the sheets are parsed
-    css = [
-        weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
-        for p in job.sheets
-    ]
-    css.append(weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles))
-    styles = _Styles(fonts, tuple(css), fetcher, profiles)
+    said = Diagnostics()
+    with _log_to(said):
+        css = [
+            weasyprint.CSS(filename=str(p), url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
+            for p in job.sheets
+        ]
+        css.append(
+            weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
+        )
+    styles = _Styles(fonts, tuple(css), fetcher, profiles, tuple(said.items))
     if not profiles:
         while len(_PARSED) >= _PARSED_KEEP:
             del _PARSED[next(iter(_PARSED))]
