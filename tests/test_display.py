@@ -23,6 +23,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
 
+from editionbuilder.config import load_config
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.layout.printview import hyphenation_language
 from editionbuilder.model import (
@@ -33,13 +34,16 @@ from editionbuilder.model import (
     Heading,
     LineBreak,
     Metadata,
+    Note,
+    NoteRef,
     Paragraph,
     Position,
     Text,
     serialize,
 )
-from editionbuilder.model.text import bare_text
+from editionbuilder.model.text import bare_text, title_text
 from editionbuilder.options import BuildOptions, EditionOptions, ReaderOptions
+from editionbuilder.pipeline import read_edition
 from editionbuilder.transforms import TransformContext, run_passes
 from editionbuilder.transforms.casing import in_capitals, kept_capitals, title_case
 from editionbuilder.writers import WriteContext, get_writer
@@ -169,13 +173,18 @@ def test_epub_and_running_heads_print_the_case(transformed, tmp_path):
 def small_caps_edition(text_paragraphs: int = 1) -> tuple[Edition, Diagnostics]:
     """``edition_in_capitals`` in the small-caps case, its chapter long
     enough (``text_paragraphs``) to run over pages with running heads, and
-    a second chapter whose title the source wrote in mixed case."""
+    a second chapter whose title the source wrote in mixed case; a note in
+    each, so that the EPUB's notes are headed by the chapters' titles."""
     edition = edition_in_capitals()
     first = edition.chapters[0]
-    text = Paragraph((Text("The wool was weighed and sold by the tod at the fair. " * 14),), first.pos)
-    blocks = (*first.blocks[:2], *(text,) * text_paragraphs, *first.blocks[2:])
-    second = Chapter("ch2", (Text("A Chapter as Written"),), (text,), pos=first.pos)
-    edition = dataclasses.replace(edition, chapters=(dataclasses.replace(first, blocks=blocks), second))
+    words = Text("The wool was weighed and sold by the tod at the fair. " * 14)
+    text = Paragraph((words,), first.pos)
+    blocks = (*first.blocks[:2], Paragraph((words, NoteRef("n1")), first.pos), *(text,) * text_paragraphs)
+    blocks += first.blocks[2:]
+    second = Chapter("ch2", (Text("A Chapter as Written"),), (Paragraph((words, NoteRef("n2"))),), pos=first.pos)
+    notes = tuple(Note(n, (Paragraph((Text("A tod is twenty-eight pounds."),)),), kind="endnote") for n in ("n1", "n2"))
+    chapters = (dataclasses.replace(first, blocks=blocks), second)
+    edition = dataclasses.replace(edition, chapters=chapters, notes=notes)
     diags = Diagnostics()
     return run_passes(edition, TransformContext(ReaderOptions(), diags, heading_case="small-caps")), diags
 
@@ -190,6 +199,22 @@ def test_small_caps_are_recorded_over_title_case_text():
     assert (edition.metadata.title, edition.metadata.title_small_caps) == ("A Book of Wool", True)
     assert all(d.message.endswith("in small capitals") for d in diags.items if d.code == "heading-case-set")
     assert serialize.loads(serialize.dumps(edition)) == edition
+
+
+def test_the_config_option_reaches_the_model(tmp_path):
+    """``heading_case`` in editions.toml, through the pipeline's reading of a
+    plain-text source whose title and chapter heads are in capitals."""
+    (tmp_path / "wool.txt").write_text(
+        "THE BOOK OF WOOL\n\nBy Jane Weaver\n\n\nCHAPTER I\n\nTHE PRICE OF WOOL\n\n"
+        "The wool was weighed and sold by the tod at the fair, and the price rose while the weather held.\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "editions.toml"
+    config.write_text('[[edition]]\nname = "wool"\nsources = ["wool.txt"]\nheading_case = "small-caps"\n')
+    loaded = load_config(config)
+    edition = read_edition(loaded.editions[0], loaded.project_dir, Diagnostics(), format_bibliography=False)
+    assert [(title_text(c.title), c.small_caps) for c in edition.chapters] == [("Chapter I: The Price of Wool", True)]
+    assert (edition.metadata.title, edition.metadata.title_small_caps) == ("The Book of Wool", True)
 
 
 def test_title_case_marks_nothing_and_source_case_changes_nothing(transformed):
@@ -220,9 +245,15 @@ def test_epub_marks_small_caps_headings_but_not_the_nav(tmp_path):
         for h in doc.iterfind(".//x:*[@class]", ns)
         if "small-caps" in h.get("class").split()
     }
-    # the chapter heading, the heading in capitals, the title page's title
-    # (the chapter heading's lines are parted by a <br/>)
-    assert marked == {"Chapter IThe Price of Wool in the USSR", "Section 1.—The Sale of Goods", "A Book of Wool"}
+    # the chapter heading, the heading in capitals, the title page's title,
+    # the chapter's title over its notes (the chapter heading's lines are
+    # parted by a <br/>); not the second chapter's, in the source's case
+    assert marked == {
+        "Chapter IThe Price of Wool in the USSR",
+        "Section 1.—The Sale of Goods",
+        "A Book of Wool",
+        "Chapter I: The Price of Wool in the USSR",
+    }
     nav = next(doc for doc in docs.values() if doc.find(".//x:nav[@id='toc']", ns) is not None)
     toc = nav.find(".//x:nav[@id='toc']", ns)
     assert "Chapter I: The Price of Wool in the USSR" in " ".join("".join(toc.itertext()).split())
@@ -309,7 +340,8 @@ def test_pdf_headings_and_running_heads_use_the_fonts_small_capitals(tmp_path):
     every = [line for page in pages for line in lines(page)]
     small = {text for text, _, glyphs in every if glyphs and all(g.endswith(".sc") for g in glyphs)}
     assert {"Chapter I", "The Price of Wool in the USSR", "Section 1.—The Sale of Goods"} <= small
-    assert any(text.startswith("Chapter I: The Price of Wool in the USSR") for text in small)  # the contents line
+    # the contents line, its leader dots after the title
+    assert any(text.startswith("Chapter I: The Price of Wool in the USSR..") for text in small)
     # the running heads, 9 pt at the head of a page: the book's title on a
     # verso, the chapter's on a recto
     heads = [(text, glyphs) for page in pages if page for text, size, glyphs in lines(page)[:1] if size == 9.0]
