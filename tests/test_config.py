@@ -231,6 +231,8 @@ def test_toml_dates_are_taken_and_datetimes_refused(tmp_path):
         ('print.paper = "glossy"', 'print.paper: "glossy" is not one of white, cream'),
         ('reader.dash = "long"', 'reader.dash: "long" is not one of em, en'),
         ('reader.lost_links = "hide"', 'reader.lost_links: "hide" is not one of drop, keep'),
+        ('heading_case = "smallcaps"', 'heading_case: "smallcaps" is not one of title, small-caps, source'),
+        ("heading_case = true", "heading_case: true is not one of title, small-caps, source"),
         ('metadata = "x"', 'metadata: expected a table, got "x"'),
         ('metadata.title = ["x"]', "metadata.title: expected a string, got an array"),
         ('metadata.authors = "Ted Hankin"', 'metadata.authors: expected an array of strings, got "Ted Hankin"'),
@@ -388,6 +390,15 @@ def test_edition_values_replace_defaults_key_by_key(tmp_path):
     assert edition.silence == ()
     # A print table in an edition turns print on; the trim is the default's.
     assert (edition.print.enabled, edition.print.trim, edition.print.paper) == (True, "5x8", "white")
+
+
+def test_heading_case_defaults_to_title_and_an_edition_replaces_the_defaults(tmp_path):
+    text = '[defaults]\nheading_case = "small-caps"\n' + EDITION + EDITION.replace('"a"', '"b"')
+    text += 'heading_case = "source"\n'
+    first, second = load(tmp_path, text)
+    assert (first.heading_case, second.heading_case) == ("small-caps", "source")
+    (plain,) = load(tmp_path, EDITION)
+    assert plain.heading_case == "title"
 
 
 def test_print_true_uses_the_default_print_settings(tmp_path):

@@ -9,12 +9,21 @@ and the print HTML's running heads."""
 from __future__ import annotations
 
 import dataclasses
+import io
 import zipfile
 from pathlib import Path
 
 import pytest
 import weasyprint
+from fontTools.ttLib import TTFont
+from lxml import etree
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar, LTContainer
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import resolve1
 
+from editionbuilder.config import load_config
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.layout.printview import hyphenation_language
 from editionbuilder.model import (
@@ -25,15 +34,21 @@ from editionbuilder.model import (
     Heading,
     LineBreak,
     Metadata,
+    Note,
+    NoteRef,
     Paragraph,
     Position,
     Text,
+    serialize,
 )
+from editionbuilder.model.text import bare_text, title_text
 from editionbuilder.options import BuildOptions, EditionOptions, ReaderOptions
+from editionbuilder.pipeline import read_edition
 from editionbuilder.transforms import TransformContext, run_passes
 from editionbuilder.transforms.casing import in_capitals, kept_capitals, title_case
 from editionbuilder.writers import WriteContext, get_writer
 from editionbuilder.writers.print.document import render_html
+from editionbuilder.writers.web.writer import write_web_edition
 
 # --------------------------------------------------------------------------
 # Title case
@@ -151,7 +166,191 @@ def test_epub_and_running_heads_print_the_case(transformed, tmp_path):
 
 
 # --------------------------------------------------------------------------
-# The language of the printed book: its hyphenation patterns
+# Small capitals (heading_case = "small-caps")
+# --------------------------------------------------------------------------
+
+
+def small_caps_edition(text_paragraphs: int = 1) -> tuple[Edition, Diagnostics]:
+    """``edition_in_capitals`` in the small-caps case, its chapter long
+    enough (``text_paragraphs``) to run over pages with running heads, and
+    a second chapter whose title the source wrote in mixed case; a note in
+    each, so that the EPUB's notes are headed by the chapters' titles."""
+    edition = edition_in_capitals()
+    first = edition.chapters[0]
+    words = Text("The wool was weighed and sold by the tod at the fair. " * 14)
+    text = Paragraph((words,), first.pos)
+    blocks = (*first.blocks[:2], Paragraph((words, NoteRef("n1")), first.pos), *(text,) * text_paragraphs)
+    blocks += first.blocks[2:]
+    second = Chapter("ch2", (Text("A Chapter as Written"),), (Paragraph((words, NoteRef("n2"))),), pos=first.pos)
+    notes = tuple(Note(n, (Paragraph((Text("A tod is twenty-eight pounds."),)),), kind="endnote") for n in ("n1", "n2"))
+    chapters = (dataclasses.replace(first, blocks=blocks), second)
+    edition = dataclasses.replace(edition, chapters=chapters, notes=notes)
+    diags = Diagnostics()
+    return run_passes(edition, TransformContext(ReaderOptions(), diags, heading_case="small-caps")), diags
+
+
+def test_small_caps_are_recorded_over_title_case_text():
+    edition, diags = small_caps_edition()
+    first, second = edition.chapters
+    assert first.title == (Text("Chapter I"), LineBreak(), Text("The Price of Wool in the USSR"))
+    assert (first.small_caps, second.small_caps) == (True, False)
+    headings = [(bare_text(b.inlines), b.small_caps) for b in first.blocks if isinstance(b, Heading)]
+    assert headings == [("Section 1.—The Sale of Goods", True), ("A Heading as Written", False)]
+    assert (edition.metadata.title, edition.metadata.title_small_caps) == ("A Book of Wool", True)
+    assert all(d.message.endswith("in small capitals") for d in diags.items if d.code == "heading-case-set")
+    assert serialize.loads(serialize.dumps(edition)) == edition
+
+
+def test_the_config_option_reaches_the_model(tmp_path):
+    """``heading_case`` in editions.toml, through the pipeline's reading of a
+    plain-text source whose title and chapter heads are in capitals."""
+    (tmp_path / "wool.txt").write_text(
+        "THE BOOK OF WOOL\n\nBy Jane Weaver\n\n\nCHAPTER I\n\nTHE PRICE OF WOOL\n\n"
+        "The wool was weighed and sold by the tod at the fair, and the price rose while the weather held.\n",
+        encoding="utf-8",
+    )
+    config = tmp_path / "editions.toml"
+    config.write_text('[[edition]]\nname = "wool"\nsources = ["wool.txt"]\nheading_case = "small-caps"\n')
+    loaded = load_config(config)
+    edition = read_edition(loaded.editions[0], loaded.project_dir, Diagnostics(), format_bibliography=False)
+    assert [(title_text(c.title), c.small_caps) for c in edition.chapters] == [("Chapter I: The Price of Wool", True)]
+    assert (edition.metadata.title, edition.metadata.title_small_caps) == ("The Book of Wool", True)
+
+
+def test_title_case_marks_nothing_and_source_case_changes_nothing(transformed):
+    edition = transformed[0]
+    assert not edition.metadata.title_small_caps
+    assert not any(c.small_caps for c in edition.chapters)
+    assert not any(b.small_caps for c in edition.chapters for b in c.blocks if isinstance(b, Heading))
+    diags = Diagnostics()
+    kept = run_passes(edition_in_capitals(), TransformContext(ReaderOptions(), diags, heading_case="source"))
+    assert kept.chapters[0].title == (Text("CHAPTER I"), LineBreak(), Text("THE PRICE OF WOOL IN THE USSR"))
+    assert kept.metadata.title == "A BOOK OF WOOL" and not kept.chapters[0].small_caps
+    assert not [d for d in diags.items if d.code == "heading-case-set"]
+
+
+def test_epub_marks_small_caps_headings_but_not_the_nav(tmp_path):
+    edition, _ = small_caps_edition()
+    ctx = WriteContext(
+        EditionOptions("wool", ("book.txt",)), BuildOptions(source_date_epoch=0), Diagnostics(), tmp_path
+    )
+    out = tmp_path / "wool.epub"
+    get_writer("epub")(edition, out, ctx)
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    with zipfile.ZipFile(out) as z:
+        docs = {n: etree.fromstring(z.read(n)) for n in z.namelist() if n.endswith(".xhtml")}
+    marked = {
+        " ".join("".join(h.itertext()).split())
+        for doc in docs.values()
+        for h in doc.iterfind(".//x:*[@class]", ns)
+        if "small-caps" in h.get("class").split()
+    }
+    # the chapter heading, the heading in capitals, the title page's title,
+    # the chapter's title over its notes (the chapter heading's lines are
+    # parted by a <br/>); not the second chapter's, in the source's case
+    assert marked == {
+        "Chapter IThe Price of Wool in the USSR",
+        "Section 1.—The Sale of Goods",
+        "A Book of Wool",
+        "Chapter I: The Price of Wool in the USSR",
+    }
+    nav = next(doc for doc in docs.values() if doc.find(".//x:nav[@id='toc']", ns) is not None)
+    toc = nav.find(".//x:nav[@id='toc']", ns)
+    assert "Chapter I: The Price of Wool in the USSR" in " ".join("".join(toc.itertext()).split())
+    assert not [e for e in toc.iter() if "small-caps" in (e.get("class") or "")]
+
+
+def test_web_edition_marks_the_same_headings(tmp_path):
+    edition, _ = small_caps_edition()
+    ctx = WriteContext(
+        EditionOptions("wool", ("book.txt",)), BuildOptions(source_date_epoch=0), Diagnostics(), tmp_path
+    )
+    write_web_edition(edition, tmp_path / "web", ctx, [])
+    pages = {p.name: etree.parse(str(p), etree.HTMLParser()) for p in (tmp_path / "web").glob("*.html")}
+
+    def marked(name: str) -> list[str]:
+        found = pages[name].iterfind(".//main//*[@class]")
+        return [" ".join("".join(e.itertext()).split()) for e in found if "small-caps" in e.get("class").split()]
+
+    chapter = next(n for n, page in pages.items() if "The Price of Wool" in "".join(page.getroot().itertext()))
+    assert chapter != "index.html"
+    assert marked(chapter) == ["Chapter IThe Price of Wool in the USSR", "Section 1.—The Sale of Goods"]
+    assert marked("titlepage.html") == ["A Book of Wool"]
+    assert marked("index.html") == ["A Book of Wool"]  # the landing page's title; its contents list is plain
+
+
+class _GlyphDevice(PDFPageAggregator):
+    """pdfminer's layout, each character remembering the glyph it draws."""
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate):
+        advance = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+        self.cur_item._objs[-1].glyph = (font, cid)
+        return advance
+
+
+def pdf_glyphs(path: Path) -> list[list[tuple[str, float, float, str]]]:
+    """Page by page, each character drawn: (its text, its size, its height
+    on the page, the name of its glyph in the embedded font). WeasyPrint
+    writes Identity-H fonts whose CIDs are the glyph ids of the embedded
+    OpenType font, so the name is that font's own."""
+    manager = PDFResourceManager()
+    device = _GlyphDevice(manager, laparams=None)
+    interpreter = PDFPageInterpreter(manager, device)
+    orders: dict[int, list[str]] = {}
+    pages = []
+    with path.open("rb") as f:
+        for page in PDFPage.get_pages(f):
+            interpreter.process_page(page)
+            chars: list[tuple[str, float, float, str]] = []
+            stack = [device.get_result()]
+            while stack:
+                item = stack.pop()
+                if isinstance(item, LTChar):
+                    font, cid = item.glyph  # type: ignore[attr-defined]
+                    if id(font) not in orders:
+                        program = resolve1(font.descriptor["FontFile3"]).get_data()
+                        orders[id(font)] = TTFont(io.BytesIO(program)).getGlyphOrder()
+                    chars.append((item.get_text(), round(item.size, 1), item.y0, orders[id(font)][cid]))
+                elif isinstance(item, LTContainer):
+                    stack.extend(reversed(list(item)))
+            pages.append(chars)
+    return pages
+
+
+def test_pdf_headings_and_running_heads_use_the_fonts_small_capitals(tmp_path):
+    """The letters of a small-caps heading, its contents line and its
+    running heads are the font's own small capitals (EB Garamond's ".sc"
+    glyphs, from c2sc and smcp), not capitals scaled down; the chapter in
+    mixed case and the text keep their letters."""
+    edition, _ = small_caps_edition(text_paragraphs=8)
+    options = EditionOptions("wool", ("book.txt",))
+    out = tmp_path / "wool.pdf"
+    get_writer("pdf")(edition, out, WriteContext(options, BuildOptions(source_date_epoch=0), Diagnostics(), tmp_path))
+    pages = pdf_glyphs(out)
+
+    def lines(page):  # its lines of text, top first: (text, size, glyph names of the letters)
+        rows: dict[float, list] = {}
+        for text, size, y, glyph in page:
+            rows.setdefault(round(y), []).append((text, size, glyph))
+        return [
+            ("".join(t for t, _, _ in row), row[0][1], {g for t, _, g in row if t.isalpha()})
+            for _, row in sorted(rows.items(), reverse=True)
+        ]
+
+    every = [line for page in pages for line in lines(page)]
+    small = {text for text, _, glyphs in every if glyphs and all(g.endswith(".sc") for g in glyphs)}
+    assert {"Chapter I", "The Price of Wool in the USSR", "Section 1.—The Sale of Goods"} <= small
+    # the contents line, its leader dots after the title
+    assert any(text.startswith("Chapter I: The Price of Wool in the USSR..") for text in small)
+    # the running heads, 9 pt at the head of a page: the book's title on a
+    # verso, the chapter's on a recto
+    heads = [(text, glyphs) for page in pages if page for text, size, glyphs in lines(page)[:1] if size == 9.0]
+    assert {text for text, _ in heads} == {"A Book of Wool", "Chapter I: The Price of Wool in the USSR"}
+    assert all(g.endswith(".sc") for _, glyphs in heads for g in glyphs)
+    assert "A Chapter as Written" in {text for text, _, _ in every} and "A Chapter as Written" not in small
+    assert not [text for text in small if "weighed" in text]
+
+
 # --------------------------------------------------------------------------
 
 

@@ -33,6 +33,7 @@ from editionbuilder.layout import book as html
 from editionbuilder.model import (
     Chapter,
     Edition,
+    Heading,
     Metadata,
     Note,
     NoteRef,
@@ -98,15 +99,31 @@ def built(tmp_path_factory) -> dict[str, Path]:
             get_writer(fmt)(edition, paths[f"{fmt}-{run}"], make_ctx(out))
     paths["epub-min"] = out / "minimal.epub"
     get_writer("epub")(minimal_edition(), paths["epub-min"], make_ctx(out))
+    paths["epub-small-caps"] = out / "small-caps.epub"
+    get_writer("epub")(small_caps_edition(), paths["epub-small-caps"], make_ctx(out))
     return paths
+
+
+def small_caps_edition() -> Edition:
+    """The sample edition with its book title, first chapter title and
+    first heading marked for small capitals (heading_case = "small-caps")."""
+    edition = sample.sample_edition()
+    chapters = [dataclasses.replace(edition.chapters[0], small_caps=True), *edition.chapters[1:]]
+    n = next(n for n, c in enumerate(chapters) if any(isinstance(b, Heading) for b in c.blocks))
+    blocks = list(chapters[n].blocks)
+    at = next(i for i, b in enumerate(blocks) if isinstance(b, Heading))
+    blocks[at] = dataclasses.replace(blocks[at], small_caps=True)
+    chapters[n] = dataclasses.replace(chapters[n], blocks=tuple(blocks))
+    metadata = dataclasses.replace(edition.metadata, title_small_caps=True)
+    return dataclasses.replace(edition, metadata=metadata, chapters=tuple(chapters))
 
 
 @pytest.fixture(scope="session")
 def epubcheck_results(built) -> dict[str, dict]:
     """EPUBCheck 5.3 with usage messages (-u) on each EPUB, once per session,
-    both at once (a JVM start costs seconds)."""
+    two at once (a JVM start costs seconds)."""
     with ThreadPoolExecutor(max_workers=2) as pool:
-        keys = ("epub-a", "epub-min")
+        keys = ("epub-a", "epub-min", "epub-small-caps")
         return dict(zip(keys, pool.map(epubcheck_usage, (built[k] for k in keys)), strict=False))
 
 
@@ -141,7 +158,19 @@ def opf(built) -> etree._Element:
 # --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", ["epub-a", "epub-min"])
+def test_the_small_caps_epub_checked_carries_its_classes(built):
+    """What EPUBCheck reads of the small-caps edition: its marked headings
+    and the rule that sets them (base.css in the EPUB's stylesheet)."""
+    with zipfile.ZipFile(built["epub-small-caps"]) as z:
+        xhtml = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xhtml"))
+        css = "".join(z.read(n).decode() for n in z.namelist() if n.endswith(".css"))
+    assert xhtml.count('class="small-caps"') == 2  # the chapter's title and the heading
+    assert re.search(r'<h1 id="[^"]+" data-running-head="[^"]*" class="small-caps">', xhtml)
+    assert 'class="title small-caps"' in xhtml
+    assert ".small-caps { font-variant-caps: all-small-caps;" in css
+
+
+@pytest.mark.parametrize("key", ["epub-a", "epub-min", "epub-small-caps"])
 def test_epubcheck_reports_nothing_not_even_usage(epubcheck_results, key):
     report = epubcheck_results[key]
     assert [f"{m['severity']} {m['ID']}: {m['message']}" for m in report["messages"]] == []

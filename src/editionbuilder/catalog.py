@@ -57,6 +57,7 @@ class CatalogEntry:
     thumbnail: Image
     start: str  # the first page of the text
     alt: str  # the cover's alt text
+    title_small_caps: bool = False  # the title is displayed in small capitals (``Metadata.title_small_caps``)
 
 
 def dumps(entry: CatalogEntry) -> bytes:

@@ -162,7 +162,8 @@ QUOTE_REPAIRED = _define("quote-repaired", _WARNING, "a quotation closed with th
 HEADING_CASE_SET = _define(
     "heading-case-set",
     _INFO,
-    "a title or heading written in capitals is set in title case (the edition's case), in every output",
+    "a title or heading written in capitals is set in title case (the edition's case), in every output; "
+    'with heading_case = "small-caps", displayed in small capitals',
 )
 CITATION_UNRESOLVED = _define(
     "citation-unresolved", _WARNING, "a citation names no entry of the bibliography, so it links to none"

@@ -46,6 +46,7 @@ from .config_values import (
 from .diagnostics import ConfigError
 from .model import Position
 from .options import (
+    HEADING_CASES,
     OUTPUT_NAMES,
     PAPER_CALIPER,
     EditionOptions,
@@ -88,6 +89,7 @@ class EditionDefaults:
     print: PrintOptions = PrintOptions()
     silence: tuple[str, ...] = ()
     bibliography_style: str = ""
+    heading_case: str = HEADING_CASES[0]
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +163,7 @@ _PRINT_SPEC = {
     "caliper": _caliper,
     "price": price,
 }
-_COMMON_KEYS = ("include_comments", "print", "reader", "silence", "bibliography_style", "bibliography")
+_COMMON_KEYS = ("include_comments", "print", "reader", "silence", "bibliography_style", "bibliography", "heading_case")
 _EDITION_KEYS = ("name", "sources", "metadata", "from", *_COMMON_KEYS)
 _DEFAULTS_KEYS = (*_DEFAULT_METADATA_KEYS, *_COMMON_KEYS)
 
@@ -230,12 +232,16 @@ def _common(table: Mapping[str, Any], base: EditionDefaults, where: _Where, in_e
     style = (
         _value(table, "bibliography_style", string, where) if "bibliography_style" in table else base.bibliography_style
     )
+    case = (
+        _value(table, "heading_case", choice(*HEADING_CASES), where) if "heading_case" in table else base.heading_case
+    )
     return EditionDefaults(
         metadata=base.metadata,
         reader=reader,
         print=_print_options(table.get("print"), base.print, where, in_edition),
         silence=silence,
         bibliography_style=style,
+        heading_case=case,
     )
 
 
@@ -353,7 +359,9 @@ def _edition(table: Any, index: int, defaults: EditionDefaults, config: ProjectC
     if "from" in table:
         reader = dataclasses.replace(reader, from_format=_value(table, "from", input_format, where))
     _check_files(common, config.project_dir, where)
-    return EditionOptions(name, sources, metadata, reader, common.print, common.silence, common.bibliography_style)
+    return EditionOptions(
+        name, sources, metadata, reader, common.print, common.silence, common.bibliography_style, common.heading_case
+    )
 
 
 def _check_files(common: EditionDefaults, project_dir: Path, where: _Where) -> None:

@@ -54,6 +54,13 @@ OUTPUT_NAMES: dict[str, str] = {
 }
 
 
+# How titles and headings a source set in capitals are displayed
+# (``transforms.set_display_case``): "title", headline-style title case;
+# "small-caps", that title-case text set in small capitals; "source", as
+# the source wrote them. The first is the default.
+HEADING_CASES = ("title", "small-caps", "source")
+
+
 def output_name(name: str, fmt: str) -> str:
     """The file name of format ``fmt`` of edition ``name``."""
     return OUTPUT_NAMES.get(fmt, "{name}.{fmt}").format(name=name, fmt=fmt)
@@ -135,6 +142,8 @@ class EditionOptions:
     # A CSL style file for the bibliography, relative to the project; empty
     # means Chicago author-date (pandoc's built-in style).
     bibliography_style: str = ""
+    # The display case of titles and headings in capitals (``HEADING_CASES``).
+    heading_case: str = HEADING_CASES[0]
 
 
 @dataclass(frozen=True, slots=True)

@@ -57,7 +57,9 @@ def read_edition(
         parts.append(reader_for(path, options.reader.from_format)(ctx))
     edition = combine(parts, options)
     style = project_dir / options.bibliography_style if options.bibliography_style else None
-    transform_ctx = TransformContext(options.reader, diags, style, edition.metadata.language, format_bibliography)
+    transform_ctx = TransformContext(
+        options.reader, diags, style, edition.metadata.language, format_bibliography, options.heading_case
+    )
     return run_passes(edition, transform_ctx)
 
 

@@ -95,23 +95,28 @@ def layout_notes(edition: Edition, parts: Sequence[Part], medium: Medium) -> Not
     listed = [n for n in order if n.id not in in_place]
     headings = _chapter_headings(listed, parts)
     entries = tuple(
-        NoteEntry(n, xml_id(n.id, "note-"), labels[n.id], _backlinks(table, n.id, medium), headings.get(n.id, ""))
+        NoteEntry(
+            n, xml_id(n.id, "note-"), labels[n.id], _backlinks(table, n.id, medium), *headings.get(n.id, ("", False))
+        )
         for n in listed
     )
     return NoteLayout(calls, entries)
 
 
-def _chapter_headings(listed: Sequence[Note], parts: Sequence[Part]) -> dict[str, str]:
-    """note id -> the title of its chapter, for the first listed note of
+def _chapter_headings(listed: Sequence[Note], parts: Sequence[Part]) -> dict[str, tuple[str, bool]]:
+    """note id -> the title of its chapter and whether it is set in small
+    capitals (as the chapter's own heading), for the first listed note of
     each chapter, when the listed notes are of more than one chapter (their
     numbers start again at 1 in each)."""
     if len({n.chapter for n in listed}) < 2:
         return {}
-    titles = {part.content.id: part.title for part in parts if isinstance(part.content, Chapter)}
-    out: dict[str, str] = {}
+    titles = {
+        part.content.id: (part.title, part.content.small_caps) for part in parts if isinstance(part.content, Chapter)
+    }
+    out: dict[str, tuple[str, bool]] = {}
     for before, note in zip([None, *listed], listed, strict=False):
         if before is None or before.chapter != note.chapter:
-            out[note.id] = titles.get(note.chapter, "")
+            out[note.id] = titles.get(note.chapter, ("", False))
     return out
 
 

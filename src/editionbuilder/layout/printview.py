@@ -80,6 +80,7 @@ class ContentsLine:
     ref: PageRef
     level: int  # 1: a part; 2: a heading inside a chapter
     byline: str = ""  # an anthology's piece: its authors
+    small_caps: bool = False  # its heading is set in small capitals: the line is too
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,11 +169,13 @@ def contents(parts: Sequence[Part], lay: Layout, medium: Medium, pages: Mapping[
     """One line per part, and under a chapter one per heading of its own."""
     lines = []
     for part in parts:
-        lines.append(ContentsLine(part.title, _ref(part.key, medium, pages), 1, part.byline))
-        if isinstance(part.content, Chapter):
-            for block in part.content.blocks:
-                if isinstance(block, Heading) and (anchor := lay.view.heading_ids.get(id(block))) and block.level <= 2:
-                    lines.append(ContentsLine(title_text(block.inlines), _ref(anchor, medium, pages), 2))
+        chapter = part.content if isinstance(part.content, Chapter) else None
+        small_caps = chapter is not None and chapter.small_caps
+        lines.append(ContentsLine(part.title, _ref(part.key, medium, pages), 1, part.byline, small_caps))
+        for block in chapter.blocks if chapter else ():
+            if isinstance(block, Heading) and (anchor := lay.view.heading_ids.get(id(block))) and block.level <= 2:
+                ref = _ref(anchor, medium, pages)
+                lines.append(ContentsLine(title_text(block.inlines), ref, 2, small_caps=block.small_caps))
     return tuple(lines)
 
 

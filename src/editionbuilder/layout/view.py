@@ -136,6 +136,7 @@ class NoteEntry:
     # notes part lists the notes of more than one chapter (each numbered
     # from 1): the notes part prints it as a heading over them.
     heading: str = ""
+    heading_small_caps: bool = False  # that heading is in small capitals, as the chapter's own
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,6 +134,11 @@ class Heading:
     inlines: tuple[Inline, ...]
     pos: Position = NOWHERE
     id: str = ""
+    # Displayed in small capitals: the source set it in capitals and the
+    # edition's case is small caps. ``inlines`` hold it in title case, so
+    # that what reads the text (a screen reader, a search, the nav) reads
+    # words; the writers draw the small capitals.
+    small_caps: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,6 +339,8 @@ class Metadata:
     sources: tuple[SourceInfo, ...] = ()
     # Source lines whose content went into the metadata (a byline).
     origins: tuple[Position, ...] = ()
+    # The title is displayed in small capitals (as ``Heading.small_caps``).
+    title_small_caps: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,6 +360,8 @@ class Chapter:
     role: str = "chapter"
     source: str = ""
     pos: Position = NOWHERE
+    # The title is displayed in small capitals (as ``Heading.small_caps``).
+    small_caps: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ from ..model.walk import (
     merge_texts,
     walk_inlines,
 )
-from ..options import ReaderOptions
+from ..options import HEADING_CASES, ReaderOptions
 from . import notenumbers
 from .casing import in_capitals, kept_capitals, title_case
 from .csl import format_bibliography, unformatted_diagnostics
@@ -63,6 +63,8 @@ class TransformContext:
     # False: the references stay as read, not formatted by the style (no
     # citeproc run): what counts them (``inspect --stats``) needs no more.
     format_bibliography: bool = True
+    # The display case of titles and headings in capitals (``options.HEADING_CASES``).
+    heading_case: str = HEADING_CASES[0]
 
 
 Pass = Callable[[Edition, TransformContext], Edition]
@@ -137,18 +139,30 @@ def set_display_case(edition: Edition, ctx: TransformContext) -> Edition:
     info diagnostic. Acronyms of the text (capitals it never writes
     otherwise, "USSR") and roman numerals stay in capitals.
 
+    With ``heading_case = "small-caps"`` the text is the same title case
+    and the title or heading is marked ``small_caps``: the writers set it
+    in small capitals, so that it looks as the source meant it while
+    screen readers and searches meet words, not letters in capitals. A
+    heading the source wrote in mixed case keeps it, unmarked. With
+    ``"source"`` nothing changes.
+
     Runs after typography, so the apostrophes it meets are curly
     ("PUBLISHER’S NOTE"), and before anything reads the titles.
     """
+    if ctx.heading_case == "source":
+        return edition
     keep = kept_capitals(
         [n.text for c in edition.chapters for n in iter_inlines(_running(c.blocks)) if isinstance(n, Text)]
     )
-    fix = _Recaser(ctx, keep)
+    fix = _Recaser(ctx, keep, ctx.heading_case == "small-caps")
     chapters = tuple(
-        replace(c, title=fix.inlines(c.title, c.pos), blocks=fix.headings(c.blocks)) for c in edition.chapters
+        replace(c, title=fix.inlines(c.title, c.pos), blocks=fix.headings(c.blocks), small_caps=fix.marked(c.title))
+        for c in edition.chapters
     )
     meta = edition.metadata
-    meta = replace(meta, title=fix.text(meta.title), subtitle=fix.text(meta.subtitle))
+    meta = replace(
+        meta, title=fix.text(meta.title), subtitle=fix.text(meta.subtitle), title_small_caps=fix.marked(meta.title)
+    )
     return replace(edition, metadata=meta, chapters=chapters)
 
 
@@ -188,10 +202,18 @@ def _running(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
 class _Recaser:
     ctx: TransformContext
     keep: frozenset[str]
+    small_caps: bool  # the edition's case is small caps
+
+    def marked(self, title: tuple[Inline, ...] | str) -> bool:
+        """Whether ``title`` (as the source set it) is displayed in small capitals."""
+        return self.small_caps and in_capitals(title if isinstance(title, str) else _shown(title))
 
     def headings(self, blocks: tuple[Block, ...]) -> tuple[Block, ...]:
         return tuple(
-            replace(b, inlines=self.inlines(b.inlines, b.pos)) if isinstance(b, Heading) else b for b in blocks
+            replace(b, inlines=self.inlines(b.inlines, b.pos), small_caps=self.marked(b.inlines))
+            if isinstance(b, Heading)
+            else b
+            for b in blocks
         )
 
     def inlines(self, inlines: tuple[Inline, ...], pos: Position) -> tuple[Inline, ...]:
@@ -205,8 +227,12 @@ class _Recaser:
         after = _shown(out)
         if after == before:  # roman numerals alone ("II")
             return inlines
-        self.ctx.diagnostics.add(codes.HEADING_CASE_SET, f"{before!r} is set as {after!r}", pos)
+        self.ctx.diagnostics.add(codes.HEADING_CASE_SET, f"{before!r} is set as {after!r}{self._in}", pos)
         return out
+
+    @property
+    def _in(self) -> str:
+        return " in small capitals" if self.small_caps else ""
 
     def _line(self, line: tuple[Inline, ...]) -> tuple[Inline, ...]:
         """One line of a title cased as a whole, so that a word's place in
@@ -227,7 +253,7 @@ class _Recaser:
         cased = title_case(text, self.keep)
         if cased == text:
             return text
-        self.ctx.diagnostics.add(codes.HEADING_CASE_SET, f"the title {text!r} is set as {cased!r}")
+        self.ctx.diagnostics.add(codes.HEADING_CASE_SET, f"the title {text!r} is set as {cased!r}{self._in}")
         return cased
 
 

@@ -59,7 +59,7 @@ from ...layout import pages, printview
 from ...layout.apparatus import BIBLIOGRAPHY_KEY
 from ...layout.pages import PrintLayout
 from ...layout.view import Part
-from ...model import Edition
+from ...model import Chapter, Edition
 from ...model.text import model_words
 from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
 from ..context import WriteContext
@@ -196,11 +196,22 @@ def estimate_pages(edition: Edition, options) -> int:
     return max(int(len(model_words(edition)) / per_page), 1)
 
 
-def part_css(first_folio: int, book_title: str) -> str:
+# A running head in small capitals, as its heading (base.css ``.small-caps``).
+_SMALL_CAPS_HEAD = "font-variant-caps: all-small-caps; letter-spacing: 0.05em;"
+
+
+def part_css(first_folio: int, book_title: str, title_small_caps: bool = False, part_small_caps: bool = False) -> str:
     """What a part of the text needs from the parts before it: its first
-    folio, and the book title the versos' running heads print."""
+    folio, and the book title the versos' running heads print. A running
+    head is a page's margin box, which no selector of the text reaches: the
+    versos' is in small capitals when the book's title is
+    (``title_small_caps``), the rectos' when this part's title is."""
     title = book_title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
-    return f'@page :first {{ counter-reset: page {first_folio}; }}\nhtml {{ string-set: book-title "{title}"; }}\n'
+    css = f'@page :first {{ counter-reset: page {first_folio}; }}\nhtml {{ string-set: book-title "{title}"; }}\n'
+    for side, small_caps in (("left", title_small_caps), ("right", part_small_caps)):
+        if small_caps:
+            css += f"@page main:{side} {{ @top-center {{ {_SMALL_CAPS_HEAD} }} }}\n"
+    return css
 
 
 @dataclass(frozen=True)
@@ -399,7 +410,9 @@ class _Typesetter:
         """One part's cache key and the task that typesets it."""
         extra = self.ctx.override_dirs
         source = parts_html(lay, parts, self.edition, extra, created(self.ctx.build.source_date_epoch))
-        own = part_css(first_folio, self.edition.metadata.title or "") if first_folio else ""
+        md = self.edition.metadata
+        small_caps = any(isinstance(p.content, Chapter) and p.content.small_caps for p in parts)
+        own = part_css(first_folio, md.title or "", md.title_small_caps, small_caps) if first_folio else ""
         if first_folio and first_folio % 2 == 0:
             # A part opening on an even folio (the screen PDF only): its
             # first page is a verso, for its margins and running head.

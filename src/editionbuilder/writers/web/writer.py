@@ -225,6 +225,7 @@ def catalog_entry(edition: Edition, ctx: WriteContext, made: Sequence[Path], sta
         thumbnail=Image("cover-thumb.png", *THUMBNAIL_PX),
         start=start,
         alt=cover_alt(md),
+        title_small_caps=md.title_small_caps,
     )
 
 
