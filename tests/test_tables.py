@@ -311,3 +311,63 @@ def test_a_note_called_from_a_manuscripts_table_cell_is_linked_in_the_epub(tmp_p
     file, _, anchor = link.get("href").partition("#")
     note = docs[file].find(f".//*[@id='{anchor}']")
     assert note is not None and "damaged" in "".join(note.itertext())
+
+
+# --------------------------------------------------------------------------
+# The print PDF: a caption never breaks from its table
+# --------------------------------------------------------------------------
+
+_FILL = "The soil of the manors was tilled in common fields, and the yield of each strip was entered on the rolls. "
+
+
+def _pushed(extra: int) -> str:
+    """Seven paragraphs, ``extra`` words more, then a table whose caption's
+    last line calls a long note (the shape of a Gutenberg text's tables)."""
+    filler = "\n\n".join(_FILL * 4 for _ in range(7))
+    return f"""\
+Yields of the Manors
+
+{filler} {" ".join(["more"] * extra)} LASTWORD.
+
+  TABLE IV
+
+    ACREAGE PLANTED WITH GRAINS ON THE MANORS OF THE BISHOPRIC, FROM THE
+                     ROLLS OF THE DEMESNE[1]
+
+                  _Area sown_         _Produce_
+    _Date_          _Acres_       _Bushels per acre_
+
+    1208-1209        6838               4-1/3
+    1299-1300        3353               9
+    1396-1397        2366-1/2           6
+
+The figures reveal an error which makes the test of little use.
+
+[1] The rolls are at the county record office, and the acreage of the later years is understated in them, as \
+the reeves entered only the sown demesne and not the land let to the tenants at rent.
+"""
+
+
+def test_a_caption_whose_last_line_calls_a_note_is_not_split_over_a_page(tmp_path):
+    """Real PDF builds with the table pushed down a few words at a time:
+    without ``caption { break-inside: avoid }`` the caption's first lines
+    stayed at the foot of the page while its last line, with the note's
+    call, went overleaf with the table (at 124 and 148 words here)."""
+    typography = bench_typography()
+    found = []
+    for extra in (100, 124, 148):
+        folder = tmp_path / str(extra)
+        folder.mkdir()
+        (folder / "yields.txt").write_text(_pushed(extra), encoding="utf-8")
+        assert main(["build", str(folder / "yields.txt"), "--out", str(folder / "out"), "--format", "pdf"]) == 0
+        book = typography.read_book(folder / "out" / "yields.pdf")
+        page_of = {}
+        for n, page in enumerate(book.pages):
+            for line in page.lines:
+                for key in ("LASTWORD", "ACREAGE", "DEMESNE", "1208"):
+                    if key in line.text and key not in page_of:
+                        page_of[key] = n
+        found.append(page_of)
+    assert all(p["ACREAGE"] == p["DEMESNE"] == p["1208"] for p in found), found
+    # the table was at a page's foot: some caption went overleaf, after the text before it
+    assert any(p["ACREAGE"] == p["LASTWORD"] + 1 for p in found), found
