@@ -53,6 +53,7 @@ from editionbuilder.model import (
     Preformatted,
     SectionBreak,
     Strong,
+    Table,
     TermRef,
     Text,
 )
@@ -169,6 +170,8 @@ def block(b: Block, key) -> tuple:
         return ("break",)
     if isinstance(b, ListBlock):
         return ("list", b.ordered, b.start, tuple(blocks(item, key) for item in b.items))
+    if isinstance(b, Table):
+        return ("table", b.head, flat(b.caption, key), tuple(tuple(flat(c, key) for c in row) for row in b.rows))
     assert isinstance(b, Preformatted)
     return ("pre", b.text)
 
@@ -367,8 +370,8 @@ def test_anthology_markdown_round_trip(anthology, tmp_path):
 
 
 def test_corpus_paper_exports_and_reads_back(tmp_path):
-    """The JOSS paper (footnotes, pandoc citations, a .bib, tables set as
-    text, images dropped) read, exported and read back."""
+    """The JOSS paper (footnotes, pandoc citations, a .bib, two tables,
+    images dropped) read, exported and read back."""
     ed, _ = read_back(PAPER)
     out = tmp_path / "paper.md"
     export(ed, out, "markdown")

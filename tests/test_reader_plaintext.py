@@ -4,7 +4,10 @@ words from the sample documents)."""
 
 from __future__ import annotations
 
+import pytest
+
 from editionbuilder.model import BlockQuote, Paragraph, SectionBreak
+from paths import BRADLEY, CORPUS, corpus_file
 from readerkit import codes, flat, read_text, shape
 
 ESSAY = """\
@@ -513,6 +516,88 @@ def test_a_price_in_the_text_is_no_advertisement(tmp_path):
     ed, diags = read_text(tmp_path, text)
     assert [flat(c.title) for c in ed.chapters if c.role == "chapter"][-1] == "Chapter II/The Second Week"
     assert not [d for d in diags.items if d.code.startswith("advertisement")]
+
+
+def _without_wrapper(text: str) -> tuple[str, int]:
+    """A Gutenberg text's body: the lines between its ``*** START`` line
+    and the ``End of ...`` line before its licence; and how many lines
+    went before it."""
+    lines = text.split("\n")
+    start = next(n for n, line in enumerate(lines) if line.startswith("*** START OF"))
+    end = next(n for n, line in enumerate(lines) if line.startswith("End of Project Gutenberg"))
+    return "\n".join(lines[start + 1 : end]), start + 1
+
+
+def _ad_spans(diags) -> list[tuple[str, int, int]]:
+    return [(d.code, d.pos.line, d.pos.end_line) for d in diags.items if d.code.startswith("advertisement")]
+
+
+def test_a_books_text_without_gutenbergs_wrapper_loses_its_advertisements_too(tmp_path):
+    """Bradley's body without the Gutenberg header and licence reads as a
+    book (chapters of dozens of paragraphs): the publisher's lists after
+    it are removed and reported at the same lines as in the whole text,
+    the chapters and the transcriber's note after the lists stay."""
+    whole_text = corpus_file(BRADLEY).read_text(encoding="utf-8")
+    body, shift = _without_wrapper(whole_text)
+    (tmp_path / "whole").mkdir()
+    _, whole_diags = read_text(tmp_path / "whole", whole_text)
+    ed, diags = read_text(tmp_path, body)
+    found = _ad_spans(diags)
+    assert found == [(code, a - shift, b - shift) for code, a, b in _ad_spans(whole_diags)]
+    assert [c for c, _, _ in found] == ["advertisement-removed"] * 3 + ["advertisement-suspect"] * 2
+    lines = body.split("\n")
+    assert found[0][1] == lines.index("Columbia University in the City of New York") + 1
+    removed = {
+        n for r in ed.removed if "publisher's advertisement" in r.reason for n in range(r.pos.line, r.pos.end_line + 1)
+    }
+    assert all(a in removed and b in removed for _, a, b in found)
+    titles = [flat(c.title) for c in ed.chapters]
+    assert titles[1:] == [
+        "Introduction",
+        "Chapter I/The Price of Wool",
+        "Chapter II/The Fertility of the Common Fields",
+        "Chapter III/The Disintegration of the Open-Fields",
+        "Chapter IV/Enclosure for Sheep Pasture",
+        "Transcriber’s Notes:",
+    ]
+    last = ed.chapters[-2].blocks
+    assert "advertisement" not in " ".join(shape(last)) and len(last) > 50
+    assert "printing errors were corrected" in " ".join(shape(ed.chapters[-1].blocks))
+
+
+# Sections of a page's text, a few paragraphs each, and a last section that
+# lists books with their prices (made up).
+_SECTION = "The ferry ran twice a day in summer, and the timetable was pinned to the door of the shed by the slip.\n\n"
+_FOR_SALE = (
+    "BOOKS FOR SALE\n\nTHE TIDE TABLES OF THE ESTUARY. Crown 8vo. 6s. net.\n\n"
+    "A HISTORY OF THE SLIPWAY. Demy 8vo, cloth, $2.50.\n\nTHE FERRYMAN'S YEAR. 12mo. $1.25.\n"
+)
+
+
+def _sectioned(paragraphs: int) -> str:
+    parts = [f"SECTION {n}\n\n" + _SECTION * paragraphs for n in ("ONE", "TWO", "THREE", "FOUR")]
+    return "The Ferry\n\n\n" + "\n\n".join(parts) + "\n\n" + _FOR_SALE
+
+
+def test_a_short_pages_list_of_books_for_sale_stays_a_books_goes(tmp_path):
+    """The same list of books with prices after four sections: kept when the
+    sections are a page's few paragraphs, removed when they are a book's
+    chapters (the reader's test of a book, build._reads_as_book)."""
+    (tmp_path / "page").mkdir()
+    page, page_diags = read_text(tmp_path / "page", _sectioned(3))
+    assert not _ad_spans(page_diags)
+    assert [flat(c.title) for c in page.chapters][-2:] == ["Section Four", "Books for Sale"]
+    assert "12mo. $1.25." in " ".join(shape(page.chapters[-1].blocks))
+    book, book_diags = read_text(tmp_path, _sectioned(12))
+    assert [c for c, _, _ in _ad_spans(book_diags)] == ["advertisement-removed"]
+    assert [flat(c.title) for c in book.chapters][-1] == "Section Four"
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in (CORPUS / "web").glob("*.txt")))
+def test_a_web_pages_text_loses_nothing_to_the_advertisement_rule(tmp_path, page):
+    ed, diags = read_text(tmp_path, (CORPUS / "web" / page).read_text(encoding="utf-8"))
+    assert not _ad_spans(diags)
+    assert not [r for r in ed.removed if "publisher's advertisement" in r.reason]
 
 
 def test_gutenberg_title_repeated_between_chapters_is_removed(tmp_path):

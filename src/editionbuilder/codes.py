@@ -266,7 +266,8 @@ IMAGE_DROPPED = _define(
 TABLE_SIMPLIFIED = _define(
     "table-simplified",
     _WARNING,
-    "a manuscript's table is set as preformatted text (tables are read from plain text's aligned columns only)",
+    "a manuscript's table holds what a table of the edition cannot (several paragraphs or a list in a cell, "
+    "a cell spanning columns or rows): it is kept, simplified, as the message says",
 )
 
 # -- the writers and the build -------------------------------------------------

@@ -9,8 +9,9 @@ Notes are read here too (``note``), because a note is blocks. A quote's
 last block, when it is a ``Div`` of class ``attribution`` (the exporter's
 convention), is the quote's ``attribution``.
 
-Degraded or moved, in ``special``: tables, figures, raw blocks,
-definition lists (to the glossary).
+Read in ``special``: tables (``Table``, what its cells cannot hold
+reported), and, degraded or moved, figures, raw blocks, definition lists
+(to the glossary).
 
 Leaf blocks are located in the manuscript in document order (``locate``);
 a container's position spans its children's.
@@ -61,9 +62,9 @@ _RULE_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 class BlockReader:
     """Reads pandoc blocks into model blocks, in document order."""
 
-    def __init__(self, state: ReadState, tables: list[str]):
+    def __init__(self, state: ReadState):
         self.state = state
-        self.special = Special(state, self, tables)
+        self.special = Special(state, self)
         state.note_hook = self.note
 
     def blocks(self, nodes: list[dict[str, Any]]) -> list[Block]:

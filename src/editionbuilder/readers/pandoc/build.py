@@ -1,7 +1,7 @@
 """Assemble one manuscript read by pandoc into an ``Edition``.
 
 Order: run pandoc (``source``), read the bibliography (so that citations
-resolve as they are met), set the tables as text in one run, then walk the
+resolve as they are met), then walk the
 top-level blocks in document order, cutting chapters at level-1 headings.
 
 Chapters: a manuscript without level-1 headings is one chapter titled by
@@ -41,7 +41,6 @@ from .nesting import MAX_NESTING
 from .scan import MarkdownLayout, scan_markdown
 from .sections import MATTERS, SectionReader, attribute, is_section
 from .source import MARKDOWN_FORMATS, Manuscript, load
-from .special import render_tables
 from .state import ReadState
 
 # Titles of the heading under which pandoc's citeproc puts the reference list.
@@ -90,7 +89,7 @@ class PandocBuilder:
         layout = scan_markdown(doc.text.split("\n")) if doc.format in MARKDOWN_FORMATS else None
         state = ReadState(self.ctx, doc, _locator(doc.text, layout), self._bibliography(meta_values), layout)
         state.note_kinds = self._note_kinds(doc)
-        reader = BlockReader(state, render_tables(_collect(doc.ast["blocks"], "Table")))
+        reader = BlockReader(state)
         meta = self._metadata(doc, layout)
         chapters = self._chapters(doc.ast["blocks"], _Walk(reader, state, meta))
         removed = state.removed + self._link_definitions(layout, doc)

@@ -1,9 +1,15 @@
 """Pandoc blocks the model has no exact place for: how each comes through.
 
-* ``Table`` -> ``Preformatted``: the table as pandoc's plain-text writer
-  sets it (columns aligned, caption below), rendered for all tables of a
-  manuscript in one pandoc run (``render_tables``); warning
-  ``table-simplified``. Its lines are the table's and its caption's.
+* ``Table`` -> ``Table``: the caption's blocks its caption, the head's rows
+  its head rows, each body's rows (a body's own head rows first) then the
+  foot's rows its other rows; each cell's inlines read as a paragraph's
+  (notes and citations in a cell work as in a paragraph). What a cell of
+  the model cannot hold is kept and reported (``table-simplified``, the
+  table's lines): several blocks in a cell are joined by line breaks, a
+  list in a cell becomes its items' text after their marks (``•``,
+  ``1.``), another block its text; a cell spanning several columns or rows
+  stands in its first one, the others left empty. The table's lines are
+  the run around its cells, and its caption's.
 * ``Figure`` -> its caption as paragraphs (the image's description when
   that differs from the caption), with one ``image-dropped`` or
   ``image-missing`` warning per image.
@@ -20,13 +26,10 @@
 from __future__ import annotations
 
 import re
-import textwrap
 from typing import Any, Protocol
 
 from ... import codes
-from ...diagnostics import InputError
-from ...model import Block, GlossaryEntry, Paragraph, Position, Preformatted
-from ...pandoc_tool import KEEP_LANGUAGE, PandocJob, convert_json, document
+from ...model import Block, Code, GlossaryEntry, Inline, LineBreak, Paragraph, Position, Table, Text
 from ..context import unique_id
 from .inlines import image_text, read_inlines
 from .locate import Span, ast_words
@@ -47,38 +50,16 @@ class BlockSource(Protocol):
     def enter(self, span: Span) -> Position: ...
 
 
-# The paragraph put between two tables when rendering them in one run; the
-# output is cut at its line.
-_TABLE_SPLIT = "EDITIONBUILDER-TABLE-SPLIT"
-
 # Characters that cannot appear in a glossary id.
 _SLUG_RE = re.compile(r"[^\w]+")
-
-
-def render_tables(tables: list[dict[str, Any]]) -> list[str]:
-    """Every table as plain text, in one pandoc run (``-t plain``)."""
-    if not tables:
-        return []
-    blocks: list[Any] = []
-    for n, table in enumerate(tables):
-        if n:
-            blocks.append({"t": "Para", "c": [{"t": "Str", "c": _TABLE_SPLIT}]})
-        blocks.append(table)
-    job = PandocJob(
-        "json", "plain", KEEP_LANGUAGE, "setting the manuscript's tables as text", ("--columns=72",), InputError
-    )
-    text, _ = convert_json(document({}, blocks), job)
-    parts = text.split(_TABLE_SPLIT)
-    return [textwrap.dedent(p.strip("\n")).strip("\n") for p in parts]
 
 
 class Special:
     """Tables, figures, raw blocks and definition lists (module docstring)."""
 
-    def __init__(self, state: ReadState, reader: BlockSource, tables: list[str]):
+    def __init__(self, state: ReadState, reader: BlockSource):
         self.state = state
         self.reader = reader
-        self.tables = list(tables)
 
     def block(self, node: dict[str, Any]) -> list[Block]:
         kind = node["t"]
@@ -96,22 +77,81 @@ class Special:
         self.state.add(codes.ELEMENT_DROPPED, f"pandoc element {kind} has no place in the edition and is left out", pos)
         return []
 
-    def _table(self, node: dict[str, Any]) -> Preformatted:
-        """The table's lines: the run around its cells, and its caption's."""
+    def _table(self, node: dict[str, Any]) -> Table:
+        """The table's rows (module docstring); its lines: the run around
+        its cells, and its caption's."""
         st = self.state
-        c = node["c"]
-        cells = st.locator.span(ast_words(c[3:])) or Span(st.locator.cursor_line(), st.locator.cursor_line())
+        _attr, caption, _columns, head, bodies, foot = node["c"]
+        cells = st.locator.span(ast_words(node["c"][3:])) or Span(st.locator.cursor_line(), st.locator.cursor_line())
         line, end = st.locator.run_around(cells.line)[0], st.locator.run_around(cells.end)[1]
-        caption = meta_text(c[1][1]).strip()
-        near = st.locator.find_near(ast_words(c[1][1]), line - 6, end + 6) if caption else None
+        title = meta_text(caption[1]).strip()
+        near = st.locator.find_near(ast_words(caption[1]), line - 6, end + 6) if title else None
         if near is not None:
             line, end = min(line, st.locator.run_around(near.line)[0]), max(end, st.locator.run_around(near.end)[1])
         st.locator.move_past(end)
         pos = self.reader.enter(Span(line, end, cells.first, cells.last))
-        text = self.tables.pop(0) if self.tables else meta_text(c[3:])
-        label = f"table {caption[:50]!r}" if caption else "a table"
-        st.add(codes.TABLE_SIMPLIFIED, f"{label} is set as preformatted text (the edition has no tables)", pos)
-        return Preformatted(text, pos)
+        label = f"table {title[:50]!r}" if title else "a table"
+        cut = _Cut(pos)
+        # A caption of several paragraphs is the model's caption of several
+        # lines (as a plain text's): nothing simplified to report.
+        inlines = self._flat(caption[1], _Cut(pos), "its caption")
+        head_rows = _grid(head[1], self, cut)
+        body_rows = [r for body in bodies for r in _grid(body[2] + body[3], self, cut)]
+        rows = head_rows + body_rows + _grid(foot[1], self, cut)
+        for what in cut.found:
+            st.add(codes.TABLE_SIMPLIFIED, f"{label}: {what}", pos)
+        return Table(tuple(rows), len(head_rows), inlines, pos)
+
+    def cell(self, blocks: list[dict[str, Any]], cut: _Cut) -> tuple[Inline, ...]:
+        """A cell's blocks as one run of inlines (several joined by line breaks)."""
+        return self._flat(blocks, cut, "a cell")
+
+    def _flat(self, blocks: list[dict[str, Any]], cut: _Cut, where: str) -> tuple[Inline, ...]:
+        """``blocks`` as one run of inlines, a line break between two lines."""
+        parts = [p for b in blocks for p in self._parts(b, cut, where)]
+        if len(parts) > 1:
+            cut.note(f"{where} holds several paragraphs or lines, joined by line breaks")
+        out: list[Inline] = []
+        for part in parts:
+            if out:
+                out.append(LineBreak())
+            out.extend(part)
+        return tuple(out)
+
+    def _parts(self, node: dict[str, Any], cut: _Cut, where: str) -> list[tuple[Inline, ...]]:
+        """The lines ``node`` gives a cell: a paragraph one, a list one per
+        item (its mark before it), a container its blocks'."""
+        kind = node["t"]
+        c: Any = node.get("c")  # pandoc JSON: its shape is the kind's
+        if kind in ("Para", "Plain"):
+            return [read_inlines(c, self.state)]
+        if kind == "LineBlock":
+            return [read_inlines(line, self.state) for line in c]
+        if kind in ("BulletList", "OrderedList"):
+            cut.note(f"a list in {where} is set as its items' text")
+            start, items = (c[0][0], c[1]) if kind == "OrderedList" else (1, c)
+            out = []
+            for n, item in enumerate(items):
+                mark = f"{start + n}. " if kind == "OrderedList" else "\u2022 "
+                inner = [i for b in item for p in self._parts(b, cut, where) for i in (Text(" "), *p)][1:]
+                out.append((Text(mark), *inner))
+            return out
+        if kind in ("Div", "BlockQuote"):
+            body = c[1] if kind == "Div" else c
+            return [p for b in body for p in self._parts(b, cut, where)]
+        if kind == "Null":
+            return []
+        if kind == "RawBlock":
+            what = f"a raw {c[0]} block in {where}"
+            self.state.add(codes.RAW_DROPPED, f"{what} is left out: {' '.join(c[1].split())[:60]}", cut.pos)
+            self.state.remove(cut.pos, f"{what} (pandoc RawBlock)", c[1])
+            return []
+        if kind == "CodeBlock":
+            cut.note(f"a code block in {where} is set as inline code")
+            return [(Code(" ".join(c[1].split())),)]
+        text = " ".join(meta_text(node).split())
+        cut.note(f"a {kind} in {where} is set as its text")
+        return [(Text(text),)] if text else []
 
     def _figure(self, node: dict[str, Any]) -> list[Block]:
         """The caption as paragraphs; each image warned about once."""
@@ -151,3 +191,45 @@ class Special:
             gid = unique_id(st.id("g-" + (_SLUG_RE.sub("-", name.casefold()).strip("-") or "term")), taken)
             entry_pos = Position(pos.file, pos.line, max(ends))
             st.glossary.append(GlossaryEntry(gid, name, tuple(blocks), entry_pos))
+
+
+class _Cut:
+    """What a table loses in the model's cells, each kind told once; ``pos``
+    is the table's (a cell has no lines of its own)."""
+
+    def __init__(self, pos: Position):
+        self.pos = pos
+        self.found: list[str] = []
+
+    def note(self, what: str) -> None:
+        if what not in self.found:
+            self.found.append(what)
+
+
+class _CellReader(Protocol):
+    def cell(self, blocks: list[dict[str, Any]], cut: _Cut) -> tuple[Inline, ...]: ...
+
+
+def _grid(rows: list[Any], reader: _CellReader, cut: _Cut) -> list[tuple[tuple[Inline, ...], ...]]:
+    """Pandoc rows (``[attr, [cell]]``, a cell ``[attr, align, rowspan,
+    colspan, blocks]``) as the model's: a spanning cell in its first
+    column of its first row, the places it covers left empty."""
+    out: list[tuple[tuple[Inline, ...], ...]] = []
+    covered: dict[tuple[int, int], bool] = {}  # (row, column) taken by a cell above
+    for r, (_attr, cells) in enumerate(rows):
+        row: list[tuple[Inline, ...]] = []
+        for _cattr, _align, rowspan, colspan, blocks in cells:
+            while covered.get((r, len(row))):
+                row.append(())
+            col = len(row)
+            row.append(reader.cell(blocks, cut))
+            row.extend(() for _ in range(colspan - 1))
+            if rowspan > 1 or colspan > 1:
+                cut.note("a cell spanning several columns or rows stands in its first, the others empty")
+            for dr in range(1, rowspan):
+                for dc in range(colspan):
+                    covered[(r + dr, col + dc)] = True
+        while covered.get((r, len(row))):
+            row.append(())
+        out.append(tuple(row))
+    return out

@@ -44,6 +44,7 @@ from .references.capitals import parse_lone_reference
 from .references.citations import CitationLinker
 from .references.reader import is_reference_line, read_references
 from .sourcematter import (
+    TRANSCRIBER_HEAD,
     find_advertisements,
     find_unframed_transcriber_note,
     imprint,
@@ -112,7 +113,7 @@ class DocumentBuilder:
             self._glossary_sections(layout)
             gather_notes(layout.chapters)
             self._report_unread(layout)
-        chapters = self._chapters(layout, front, gutenberg=gut is not None)
+        chapters = self._chapters(layout, front, gutenberg=gut is not None, comments=section is not None)
         glossary = self._glossary(layout)
         self.references[:0] = self._bibliography(layout)
         chapters, glossary = self._link_citations(chapters, glossary)
@@ -202,13 +203,16 @@ class DocumentBuilder:
 
     # -- chapters, glossary, bibliography ----------------------------------
 
-    def _chapters(self, layout: Layout, front: Front, gutenberg: bool) -> list[Chapter]:
+    def _chapters(self, layout: Layout, front: Front, gutenberg: bool, comments: bool) -> list[Chapter]:
         chapters = join_titles([c for c in layout.chapters if c.heading is not None or c.items])
         out: list[Chapter] = []
         if gutenberg:
             lead, chapters = split_source_front(chapters)
             self._source_note += [it.para for it in lead]
             out += self._author_front([it.para for it in lead])
+        # A publisher's advertisements leave a Gutenberg text, and a book's
+        # text without that wrapper; never a web page's (_reads_as_book).
+        if gutenberg or (not comments and _reads_as_book(chapters)):
             chapters = self._drop_advertisements(chapters)
         for n, ch in enumerate(chapters, start=1):
             titles = ch.titles()
@@ -265,15 +269,23 @@ class DocumentBuilder:
         """A publisher's advertisements at the end or start of the book
         (sourcematter.find_advertisements) leave it, each chapter reported;
         the advertisement pages an index runs into (they have no heading of
-        a chapter) are read as chapters of their own."""
+        a chapter) are read as chapters of their own. A transcriber's note
+        after them (a text without Gutenberg's wrapper keeps it, see
+        ``_set_apart_transcriber_notes``) is no advertisement: it stays, a
+        chapter headed by its head line."""
         units: list[tuple[int, list[Item]]] = []
+        notes: dict[int, list[Item]] = {}
         for n, ch in enumerate(chapters):
             titles = ch.titles()
+            items = titles + ch.items
+            at = next((k for k, it in enumerate(items) if TRANSCRIBER_HEAD.match(it.para.lines[0])), None)
+            if at is not None:
+                items, notes[n] = items[:at], items[at:]
             if titles and SOURCE_APPARATUS.match(titles[0].text):
-                index, tail = _split_index_tail(titles + ch.items)
+                index, tail = _split_index_tail(items)
                 units += [(n, index)] + ([(n, tail)] if tail else [])
-            else:
-                units.append((n, titles + ch.items))
+            elif items:
+                units.append((n, items))
         found = find_advertisements([[it.para for it in items] for _, items in units])
         gone: set[int] = set()
         for k, strong in sorted(found.items()):
@@ -286,9 +298,11 @@ class DocumentBuilder:
             span = self._span([it.para for it in items])
             self.ctx.diagnostics.add(code, f"lines {span.line}-{span.end_line}: {reason}", span)
         out = []
-        for ch in chapters:
+        for n, ch in enumerate(chapters):
             kept = [it for it in ch.items if id(it) not in gone]
             if any(id(it) in gone for it in ch.titles()):
+                if n in notes:
+                    out.append(LayoutChapter(notes[n][0], notes[n][1:]))
                 continue
             out.append(ch if len(kept) == len(ch.items) else replace(ch, items=kept))
         return out
@@ -523,6 +537,29 @@ AD_REASON = "publisher's advertisement (a list of books with formats or prices)"
 AD_WEAK_REASON = (
     "beside a publisher's advertisements but not itself a list of books for sale: removed with them (check it)"
 )
+
+
+# A text without Gutenberg's wrapper reads as a book, and so may end (or
+# start) with its publisher's advertisements, when it has at least
+# BOOK_CHAPTERS chapters of text, each a heading over BOOK_CHAPTER_ITEMS
+# paragraphs or more, not counting the chapters that are advertisements:
+# a book's chapters run to dozens of paragraphs, a web page's sections to a
+# few, and a page whose section of books for sale stands among chapters
+# that short keeps it. A page with readers' comments is a web page whatever
+# its length (the caller's test).
+BOOK_CHAPTERS = 3
+BOOK_CHAPTER_ITEMS = 12
+
+
+def _reads_as_book(chapters: list[LayoutChapter]) -> bool:
+    """Several chapters of text, each a book's length (the comment above)."""
+    ads = find_advertisements([[it.para for it in ch.titles() + ch.items] for ch in chapters])
+    long = [
+        ch
+        for n, ch in enumerate(chapters)
+        if n not in ads and ch.heading is not None and len(ch.items) >= BOOK_CHAPTER_ITEMS
+    ]
+    return len(long) >= BOOK_CHAPTERS
 
 
 def _gutenberg_rights(gut: GutenbergParts) -> tuple[str, str]:
