@@ -1,18 +1,27 @@
-"""A config's editions built together (cli.py, scheduling.py): as many at
-once as the build's jobs, one edition's failure stopping no other, the
-summary naming it and the exit status its error's."""
+"""A config's editions built together (cli.py, edition_pool.py,
+scheduling.py): as many at once as the build's jobs, in worker processes
+with a local pool, the files the same bytes as a build of one job; one
+edition's failure stopping no other, the summary naming it and the exit
+status its error's; SIGTERM stopping the workers' builds too."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from editionbuilder import pipeline
+from editionbuilder import edition_pool, pipeline
 from editionbuilder.cli import main
-from paths import ROOT
+from editionbuilder.fsutil import EDITIONS
+from editionbuilder.options import BuildOptions, EditionOptions
+from paths import BRADLEY, ENGELS, ROOT, corpus_file
 
 FILM = ROOT / "seeds/000_daf78f6bae771185.txt"
 
@@ -84,13 +93,29 @@ class Overlap:
         monkeypatch.setattr(pipeline, "build_edition", watched)
 
 
+def meeting_build(options: EditionOptions, build: BuildOptions) -> edition_pool.Built:
+    """``edition_pool.build_in_worker``, in a worker process, once two
+    editions are being built (each notes its process in OUT/../meet/NAME);
+    alone for 20 s, it fails."""
+    meet = Path(build.out_dir).parent / "meet"
+    meet.mkdir(exist_ok=True)
+    (meet / options.name).write_text(str(os.getpid()))
+    deadline = time.monotonic() + 20
+    while len(list(meet.iterdir())) < 2:
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{options.name} was built alone")
+        time.sleep(0.05)
+    return edition_pool.build_in_worker(options, build)
+
+
 def test_editions_are_built_at_once_within_the_jobs(tmp_path, monkeypatch, capsys):
     config = catalog(tmp_path / "p")
-    two = Overlap(monkeypatch, meet=2)
+    monkeypatch.setattr(edition_pool, "EDITION_TASK", meeting_build)
     assert (
         main(["build", "--config", str(config), "--format", "epub", "--jobs", "2", "--out", str(tmp_path / "a")]) == 0
     )
-    assert two.most == 2
+    pids = {int(p.read_text()) for p in (tmp_path / "meet").iterdir()}
+    assert len(pids) == 2 and os.getpid() not in pids  # two worker processes
     one = Overlap(monkeypatch)
     assert (
         main(["build", "--config", str(config), "--format", "epub", "--jobs", "1", "--out", str(tmp_path / "b")]) == 0
@@ -98,6 +123,69 @@ def test_editions_are_built_at_once_within_the_jobs(tmp_path, monkeypatch, capsy
     assert one.most == 1
     for name in ("one", "two", "three"):
         assert (tmp_path / "a" / f"{name}.epub").read_bytes() == (tmp_path / "b" / f"{name}.epub").read_bytes()
+
+
+def published(out: Path) -> dict[str, bytes]:
+    """Every file of ``out`` a reader sees (links followed), by its path;
+    the staging folders and the cache left out."""
+    found = {}
+    for folder, dirs, files in os.walk(out, followlinks=True):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            found[str((Path(folder) / name).relative_to(out))] = (Path(folder) / name).read_bytes()
+    return found
+
+
+def test_a_catalog_in_worker_processes_is_the_catalog_of_one_job(tmp_path, capsys):
+    """The shipped editions (one of them printed), and the site: the same
+    bytes from worker processes as from this process, and the same lines."""
+    config = ROOT / "editions.toml"
+    results = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        assert main(["build", "--config", str(config), "--jobs", jobs, "--out", str(out)]) == 0
+        captured = capsys.readouterr()
+        results[jobs] = (published(out), captured.out.replace(str(out), "OUT"), captured.err)
+    assert {"anthology-press.pdf", "anthology-cover.pdf", "essay.epub", "site/index.html"} <= set(results["2"][0])
+    assert results["2"] == results["1"]
+
+
+def test_sigterm_stops_the_editions_being_built_in_workers(tmp_path):
+    """SIGTERM to the build stops its workers' builds too: the exit status
+    of SIGTERM, one last line and no traceback, no staging folder left."""
+    project = tmp_path / "p"
+    project.mkdir()
+    for name in ("engels", "bradley"):
+        shutil.copyfile(corpus_file(ENGELS if name == "engels" else BRADLEY), project / f"{name}.txt")
+    (project / "editions.toml").write_text(
+        "".join(
+            f'[[edition]]\nname = "{name}"\nsources = ["{name}.txt"]\n[edition.print]\nenabled = true\n\n'
+            for name in ("engels", "bradley")
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    build = subprocess.Popen(
+        [sys.executable, "-m", "editionbuilder", "build", "--jobs", "2", "--out", str(out)],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # Both editions being built: their staging folders are there.
+    deadline = time.monotonic() + 60
+    while len(list((out / EDITIONS).glob("*.*"))) < 2 and build.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)
+    build.send_signal(signal.SIGTERM)
+    _out, err = build.communicate(timeout=60)
+    if build.returncode == 0:
+        pytest.fail("the build finished before SIGTERM: give it more to do")
+    assert build.returncode == 128 + signal.SIGTERM
+    assert err.strip().splitlines()[-1] == "editionbuilder: terminated"
+    assert "Traceback" not in err
+    assert [p.name for p in (out / EDITIONS).iterdir()] == []  # no edition was published, none half-built
+    assert not list(out.glob("*.epub"))
 
 
 def test_the_configs_jobs_and_scheduler(tmp_path, capsys, monkeypatch):

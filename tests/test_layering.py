@@ -35,7 +35,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("qa",),  # checks of outputs: they read layout, never a writer
     ("writers",),  # EPUB, print, cover, export, web edition
     ("site",),  # the bookshelf, OPDS feeds, the local server
-    ("pipeline", "project_init"),  # one edition read, transformed, written
+    ("pipeline", "project_init", "edition_pool"),  # one edition read, transformed, written; editions in workers
     ("cli", "__main__"),  # the only printer
 )
 

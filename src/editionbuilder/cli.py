@@ -316,14 +316,19 @@ class _Failed(Exception):
 def _build_editions(
     editions: list[EditionOptions], project: Path, out: Path, args: argparse.Namespace, web: bool
 ) -> tuple[bool, list[_Failed]]:
-    """Build ``editions`` into ``out``, printing their diagnostics and files;
-    whether any showed a warning, and the editions that failed.
+    """Build ``editions`` into ``out``, printing their diagnostics and files
+    in the config's order; whether any showed a warning, and the editions
+    that failed.
 
-    The editions are built at once, as many as the build's jobs, their parts
-    laid out by the workers they share (``scheduling``); one edition's
-    failure stops no other. A build of one edition raises its error."""
-    from concurrent.futures import ThreadPoolExecutor
+    The editions are built at once, as many as the build's jobs: with a
+    local pool (``--jobs N``, N > 1) each in a worker process of its own
+    (``edition_pool``), its parts laid out there; with a Dask cluster in
+    threads of this process, their parts laid out by the cluster
+    (``scheduling``). One edition's failure stops no other. A build of one
+    edition raises its error, and lays its parts out on all the workers."""
+    from concurrent.futures import Future, ThreadPoolExecutor
 
+    from .edition_pool import EditionPool
     from .pipeline import build_edition
     from .scheduling import STDERR_LOCK
 
@@ -335,8 +340,8 @@ def _build_editions(
             raise KeyboardInterrupt
         _progress(message)
 
-    def one(options: EditionOptions, workers: Scheduler):
-        build = BuildOptions(
+    def options_for(options: EditionOptions, workers: Scheduler | None) -> BuildOptions:
+        return BuildOptions(
             out_dir=str(out),
             project_dir=str(project),
             source_date_epoch=source_date_epoch(options, os.environ),
@@ -346,13 +351,25 @@ def _build_editions(
             web=web,
             workers=workers,
         )
-        return build_edition(options, build, progress=progress)
+
+    def one(options: EditionOptions, workers: Scheduler):
+        return build_edition(options, options_for(options, workers), progress=progress)
 
     with _scheduler(args) as workers:
+        apart = len(editions) > 1 and workers.jobs > 1 and not workers.address
         together = min(workers.jobs, len(editions)) if len(editions) > 1 else 1
-        pool = ThreadPoolExecutor(max_workers=together, thread_name_prefix="edition") if together > 1 else None
+        processes = threads = None
         try:
-            started = [pool.submit(one, e, workers) if pool else None for e in editions]
+            started: list[Future | None]
+            if apart:
+                # Progress lines are only shown on a terminal: elsewhere the workers send none.
+                processes = EditionPool(together, _progress if sys.stderr.isatty() else None)
+                started = list(processes.build(editions, [options_for(e, None) for e in editions]))
+            elif together > 1:
+                threads = ThreadPoolExecutor(max_workers=together, thread_name_prefix="edition")
+                started = [threads.submit(one, e, workers) for e in editions]
+            else:
+                started = [None] * len(editions)
             for options, future in zip(editions, started, strict=True):
                 try:
                     result = future.result() if future else one(options, workers)
@@ -371,11 +388,15 @@ def _build_editions(
                 warned |= any(d.severity is Severity.WARNING for d in shown)
         except BaseException:
             stop.set()
+            if processes is not None:
+                processes.close(stop=True)
             workers.close(cancel=True)
             raise
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+            if threads is not None:
+                threads.shutdown(wait=True, cancel_futures=True)
+            if processes is not None:
+                processes.close()
     return warned, failed
 
 

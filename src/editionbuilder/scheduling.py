@@ -14,8 +14,10 @@ task runs anywhere the package, WeasyPrint and the fonts are installed:
   the tasks to the Dask cluster behind it, retried on another worker when
   one fails or dies. Dask is imported only then.
 
-A ``Scheduler`` is shared by every edition of a build, so a catalog's
-editions share its workers (``jobs``: the budget of the whole build).
+A ``Scheduler`` is shared by every edition of a build built in this
+process (``jobs``: the budget of the whole build). A build of several
+editions with a local pool builds each edition in a worker process of its
+own instead (``edition_pool``), its parts laid out there, inline.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from .diagnostics import ConfigError
 LAYOUT_LOCK = threading.RLock()
 
 # Held by whoever writes to stderr during a build (the CLI's progress and
-# diagnostics) and by ``_quiet_forkserver`` while stderr points at the null
+# diagnostics) and by ``quiet_forkserver`` while stderr points at the null
 # device: a line written from another edition's thread in that moment
 # would be lost.
 STDERR_LOCK = threading.RLock()
@@ -114,7 +116,7 @@ class Scheduler:
         # The workers start from a server that has imported the typesetter
         # (WeasyPrint) once: a new worker is a fork of it, not a fresh start.
         context.set_forkserver_preload(["editionbuilder.writers.print.typeset"])
-        _quiet_forkserver()
+        quiet_forkserver()
         return cf.ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
 
     def close(self, cancel: bool = False) -> None:
@@ -142,7 +144,7 @@ class Scheduler:
 INLINE = Scheduler()
 
 
-def _quiet_forkserver() -> None:
+def quiet_forkserver() -> None:
     """Start the fork server with its stderr on the null device. The
     workers forked from it hand back everything they have to say as data;
     a worker still starting when a stopped build's process exits finds the

@@ -1,0 +1,190 @@
+"""A config's editions built at once, each in a worker process.
+
+Most of an edition's build is Python (reading, the transforms, the EPUB
+writer, joining PDFs, the web edition) and holds the interpreter's lock:
+editions built in threads of one process take turns on one core, however
+many layouts the part workers do beside them. So a build of several
+editions with a local pool (``--jobs N``, N > 1, no Dask scheduler) hands
+each edition's whole build (``pipeline.build_edition``) to a pool of
+``min(N, editions)`` worker processes, and N editions are built on N cores;
+each edition lays its print parts out in its own worker, one after the
+other. A build of one edition, or with a Dask cluster, keeps the parts of
+its books in parallel (``scheduling``) instead.
+
+The workers start, like the part workers, from the ``forkserver``, which
+has imported the build's modules once, and with stderr on the null device:
+what a worker has to say comes back as data. An edition's result is
+``Built``, what the CLI prints of it; its error comes back as the
+exception the build raised (``diagnostics.EditionError`` and its classes
+pickle whole). The editions are handed out largest first, so that the
+longest build does not start last; the CLI takes their results in the
+config's order.
+
+Progress lines, when asked for, come back through a queue and are passed
+to the caller's callback in a thread of this process as they arrive.
+
+Stopping (Ctrl-C, SIGTERM, an error in this process): ``close(stop=True)``
+sets an event every worker looks at in its progress callback, as the
+editions built in threads do: at its next stage or tenth page a worker
+unwinds its build as after Ctrl-C (staging folder removed, the last good
+files kept). The editions not started are dropped.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import multiprocessing
+import queue
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .options import BuildOptions, EditionOptions
+from .pipeline import build_edition
+from .scheduling import quiet_forkserver
+
+Progress = Callable[[str], None]
+
+# The modules a worker needs, imported once by the fork server rather than
+# by every worker: the pipeline, and the writers it imports when it writes.
+PRELOAD = [
+    "editionbuilder.edition_pool",
+    "editionbuilder.writers",
+    "editionbuilder.writers.epub.writer",
+    "editionbuilder.writers.print.typeset",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What the command line prints of an edition built in a worker (the
+    edition's model stays there: it is large, and no caller needs it)."""
+
+    name: str
+    diagnostics: tuple[Diagnostic, ...]
+    outputs: tuple[Path, ...]
+
+
+def build_in_worker(options: EditionOptions, build: BuildOptions) -> Built:
+    """One edition's build, in a worker (``build.workers`` None: its parts
+    are laid out in this process)."""
+    result = build_edition(options, build, progress=_worker_progress)
+    return Built(result.name, result.diagnostics, result.outputs)
+
+
+# Handed out to the workers; a module attribute so that a test can hand out
+# its own function (which must be importable by name in the worker).
+EDITION_TASK: Callable[[EditionOptions, BuildOptions], Built] = build_in_worker
+
+
+# The worker's end of the pool, set by ``_start_worker``.
+_stop: Any = None  # multiprocessing.Event: the build is stopping
+_messages: Any = None  # multiprocessing.Queue of progress lines, or None
+
+
+def _start_worker(stop: Any, messages: Any) -> None:
+    global _stop, _messages
+    _stop, _messages = stop, messages
+    if messages is not None:
+        # A worker leaving does not wait for its last lines to be read:
+        # the reader may already be gone.
+        messages.cancel_join_thread()
+    # Ctrl-C reaches every process of the terminal's group: the build's
+    # process alone answers it, and stops the workers through ``_stop``
+    # (a worker interrupted between two tasks would break the pool).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A SIGTERM sent to the whole group unwinds the worker's edition as
+    # Ctrl-C does: its staging folder removed.
+    signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _worker_progress(message: str) -> None:
+    if _stop is not None and _stop.is_set():
+        raise KeyboardInterrupt  # the build is stopping: unwind this edition too
+    if _messages is not None:
+        _messages.put(message)
+
+
+def cost(options: EditionOptions, project: Path) -> int:
+    """A guess of how long an edition takes to build, to hand the longest
+    out first: the size of its sources, thrice when it is printed (the
+    press PDF, the screen PDF and the cover besides the EPUB)."""
+    size = 0
+    for source in options.sources:
+        with contextlib.suppress(OSError):  # a source missing: the build will say so
+            size += (project / source).stat().st_size
+    return size * (3 if options.print.enabled else 1)
+
+
+class EditionPool:
+    """Worker processes that build editions; ``jobs``: how many at once.
+    ``progress``: called with the workers' progress lines, or None (then
+    the workers send none)."""
+
+    def __init__(self, jobs: int, progress: Progress | None = None) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        quiet_forkserver()
+        self._stop = context.Event()
+        self._messages = context.Queue() if progress is not None else None
+        self._pool = cf.ProcessPoolExecutor(
+            max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(self._stop, self._messages)
+        )
+        self._done = threading.Event()
+        self._closed = False
+        self._reader: threading.Thread | None = None
+        if progress is not None:
+            self._reader = threading.Thread(target=self._relay, args=(progress,), name="progress", daemon=True)
+            self._reader.start()
+
+    def build(self, editions: list[EditionOptions], builds: list[BuildOptions]) -> list[cf.Future]:
+        """The futures of ``editions``' builds, each with its ``builds``, in
+        their order, handed out largest first (``workers`` of each build:
+        None, a ``Scheduler`` stays in this process)."""
+        futures: dict[int, cf.Future] = {}
+        order = sorted(range(len(editions)), key=lambda n: -cost(editions[n], Path(builds[n].project_dir)))
+        for n in order:
+            futures[n] = self._pool.submit(EDITION_TASK, editions[n], builds[n])
+        return [futures[n] for n in range(len(editions))]
+
+    def _relay(self, progress: Progress) -> None:
+        assert self._messages is not None
+        while not self._done.is_set():
+            try:
+                message = self._messages.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            except (OSError, EOFError, ValueError):  # the queue closed under us
+                return
+            if not self._stop.is_set():
+                progress(message)
+
+    def close(self, stop: bool = False) -> None:
+        """Wait for the builds handed out (``stop``: stop them first)."""
+        if self._closed:
+            return
+        self._closed = True
+        if stop:
+            self._stop.set()
+        self._pool.shutdown(wait=True, cancel_futures=stop)
+        self._done.set()
+        if self._reader is not None:
+            self._reader.join()
+        if self._messages is not None:
+            self._messages.close()
+            self._messages.cancel_join_thread()
+
+    def __enter__(self) -> EditionPool:
+        return self
+
+    def __exit__(self, kind, *_rest) -> None:
+        self.close(stop=kind is not None)
