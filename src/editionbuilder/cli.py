@@ -62,9 +62,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"editionbuilder: error: {err.format()}", file=sys.stderr)
         return err.exit_code
     except Terminated:
+        _end_progress_line()
         print("editionbuilder: terminated", file=sys.stderr)
         return 128 + signal.SIGTERM
     except KeyboardInterrupt:
+        _end_progress_line()
         print("editionbuilder: interrupted", file=sys.stderr)
         return 130
     except OSError as err:  # the machine refused a read or a write the code did not expect to fail
@@ -660,6 +662,15 @@ def _progress(message: str) -> None:
             _open_line = True
             return
         print(("\n" if _open_line else "") + f"  {message}", file=sys.stderr)
+        _open_line = False
+
+
+def _end_progress_line() -> None:
+    """End the "page N" line left open on the terminal, so that the next
+    line starts on its own."""
+    global _open_line
+    if _open_line:
+        print(file=sys.stderr)
         _open_line = False
 
 
