@@ -128,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
         type=_jobs,
         default=0,
         metavar="N",
-        help="lay out N parts, and build N editions, at once (default: the config's jobs, else one per core)",
+        help="build N editions, or lay out N parts of one, at once (default: the config's jobs, else one per core)",
     )
     b.add_argument(
         "--scheduler",
@@ -296,7 +296,8 @@ def _jobs(text: str) -> int:
 
 def _scheduler(args: argparse.Namespace) -> Scheduler:
     """Where the build's parts are laid out: ``--jobs``/``--scheduler``, else
-    the config's ``jobs``/``scheduler``, else a process per core."""
+    the config's ``jobs``/``scheduler``, else a process per core. Its
+    ``jobs`` is also how many editions of a catalog are built at once."""
     from .scheduling import Scheduler, available_cores, check_address
 
     address = check_address(getattr(args, "scheduler", "") or getattr(args, "config_scheduler", ""))

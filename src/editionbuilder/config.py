@@ -102,7 +102,7 @@ class ProjectConfig:
     editions: tuple[EditionOptions, ...]
     defaults: EditionDefaults = EditionDefaults()
     output: str = "output"  # the folder of the built files, inside the project
-    jobs: int = 0  # parts laid out at once (0: as many as the cores: ``scheduling``)
+    jobs: int = 0  # editions built, or one book's parts laid out, at once (0: one per core: ``scheduling``)
     scheduler: str = ""  # a Dask scheduler's address ("tcp://HOST:PORT"); "": this machine
 
     @property
@@ -316,7 +316,7 @@ def _output(value: Any, project_dir: Path, file: str) -> str:
 
 
 def _jobs(value: Any, file: str) -> int:
-    """``jobs``: how many parts a build lays out at once (absent, 0: one per core)."""
+    """``jobs``: how many editions a build makes, or one edition's parts it lays out, at once (absent, 0: one per core)."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise _Where(file).error("jobs", f"expected a whole number of jobs (1 or more), got {show(value)}")
     return value

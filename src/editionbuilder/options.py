@@ -169,5 +169,6 @@ class BuildOptions:
     # which ``site`` assembles output/site/: builds of a config's editions do.
     web: bool = False
     # Where the parts of a print book are laid out (a ``scheduling.Scheduler``,
-    # shared by the editions of a build); None: in this process, in turn.
+    # shared by the editions of a build built in one process); None: in this
+    # process, in turn (as in an edition built in a worker: ``edition_pool``).
     workers: object = field(default=None, compare=False, repr=False)
