@@ -12,6 +12,9 @@ run in turn, ``--repeat`` times each, every run into a new output folder
 with no cache, so every run does the same work. The figures are wall
 seconds and CPU seconds (user + system) of the build and every process it
 started (``resource.getrusage(RUSAGE_CHILDREN)`` before and after).
+Before the first build and after the last, two busy processes measure how
+many cores' worth of CPU the machine gives at the moment: on a shared
+machine it may be one of two, and then no build is faster with two jobs.
 
 The build runs as ``python -m editionbuilder build`` would, through
 ``editionbuilder.cli.main``, and then stops the multiprocessing fork server
@@ -132,6 +135,25 @@ def build(config: Path, out: Path, jobs: int) -> tuple[float, float]:
     return wall, cpu
 
 
+def _spin(seconds: float) -> None:
+    start = time.process_time()
+    while time.process_time() - start < seconds:
+        pass
+
+
+def cores_given() -> float:
+    """How many cores' worth of CPU two busy processes get at this moment
+    (2.0 on an idle machine of two cores or more): the most ``--jobs 2``
+    can be faster than ``--jobs 1`` now. Other work on a shared machine
+    takes the rest."""
+    import concurrent.futures as cf
+
+    start = time.perf_counter()
+    with cf.ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [2.0, 2.0]))
+    return 4.0 / (time.perf_counter() - start)
+
+
 def outputs(out: Path) -> dict[str, bytes]:
     """Every file a reader of ``out`` sees (links followed), by its path;
     the staging folders and the cache left out."""
@@ -155,6 +177,7 @@ def main() -> int:
         print(f"{len(EDITIONS)} editions, {sum(p for *_n, p in EDITIONS)} with print; {os.cpu_count()} cores")
         times: dict[int, list[tuple[float, float]]] = {1: [], 2: []}
         first: dict[str, bytes] | None = None
+        print(f"two busy processes get {cores_given():.2f} cores' worth of CPU now", flush=True)
         for n in range(args.repeat):
             for jobs in (1, 2) if n % 2 == 0 else (2, 1):
                 out = work / f"out-{jobs}-{n}"
@@ -174,6 +197,7 @@ def main() -> int:
         cpu = {jobs: min(c for _w, c in runs) for jobs, runs in times.items()}
         print(f"best wall: --jobs 1 {best[1]:.1f} s, --jobs 2 {best[2]:.1f} s: {best[1] / best[2]:.2f}x faster")
         print(f"least cpu: --jobs 1 {cpu[1]:.1f} s, --jobs 2 {cpu[2]:.1f} s")
+        print(f"two busy processes get {cores_given():.2f} cores' worth of CPU now")
         print(f"outputs of all {2 * args.repeat} runs byte-identical ({len(first)} files)")
         return 0
     finally:
