@@ -18,7 +18,8 @@ Fixed costs, each the best of ``--repeat`` runs: ``editionbuilder build``
 of a one-page EPUB with a cold cache (a new output folder: the cover
 drawn, the templates compiled) and a warm one (built once before), against
 pandoc on the same text; ``editionbuilder inspect --stats`` of each seed.
-Columns: our s and CPU s, pandoc's, and ours as a ratio of pandoc's.
+Columns: our s and CPU s, pandoc's, and ours as a ratio of pandoc's
+("wall x", "CPU x").
 
 EPUB against pandoc 3 (markdown -> epub3, run directly) on the same
 paragraphs: our build (read + transforms + EPUB writer; it has no
@@ -59,8 +60,8 @@ core), then built again after one sentence of a middle chapter changed.
 Columns: pages of the press PDF, s and CPU s of both builds, and the
 rebuild's share of the full build's wall seconds.
 
-Targets (issue 17) are printed under each table, and a figure they apply
-to is marked "ok" or "over": PDF wall <= 0.65 x plain WeasyPrint and PDF
+Targets (issue 17) are printed in each table's title, and a figure they
+apply to is marked "ok" or "over": PDF wall <= 0.65 x plain WeasyPrint and PDF
 CPU <= 1.10 x at 100 pages and more; the EPUB within pandoc's wall
 seconds at 100 pages and more; a one-page EPUB within 0.4 s; a rebuild
 within 10% of the full build at 100 pages and more; at most 300 MB per
@@ -672,7 +673,9 @@ def main() -> int:
         help="size of the unchaptered text (default: the largest of --pages; 0: leave it out)",
     )
     parser.add_argument("--quick", action="store_true", help="check that it runs: --pages 20 --repeat 1")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.md")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "results" / "latest.md", help="where the tables are written"
+    )
     args = parser.parse_args()
     if args.quick:
         args.pages, args.repeat = [20], 1
