@@ -1,31 +1,75 @@
 """Benchmarks: our builds against the tools a user would pick instead.
 
-    python bench/run.py [--pages 1,100,500,1000] [--repeat N] [--out bench/results/latest.md]
+    python bench/run.py [--pages 1,100,500,1000] [--jobs 1,2] [--repeat N]
+                        [--unchaptered-pages N] [--quick] [--out FILE]
 
 Every figure is a command run in a fresh process, timed from outside:
-wall seconds, and CPU seconds (user + system) of the process and every
-program it ran (``resource.getrusage(RUSAGE_CHILDREN)`` before and after:
-pdftoppm, pandoc's citeproc). The tools compared run side by side in the
-same run, so the ratios compare on the same machine state; absolute
-seconds vary. For each book (the shipped anthology, and synthetic books of
-about N pages made from the corpus texts, in chapters):
+wall seconds ("s"), and CPU seconds ("CPU s": user + system of the
+process and of every program it ran, ``resource.getrusage(RUSAGE_CHILDREN)``
+before and after, so a build's worker processes, pdftoppm and pandoc's
+citeproc count). The tools compared run side by side in the same run, so
+the ratios compare on the same machine state; absolute seconds vary. The
+books: the shipped anthology, and synthetic books of about N pages made
+from the corpus texts, in chapters of 40 paragraphs ("pages" is always the
+count in the PDF built, not N). Book rows build without a cache, as a
+first build does. The tables, in the order printed:
 
-- our EPUB build (read + transforms + EPUB writer) against pandoc 3
-  (markdown -> epub3) on the same paragraphs;
-- our PDF build (read + transforms + templates + WeasyPrint, part by part,
-  joined) against plain WeasyPrint rendering the same book's HTML and CSS
-  as one document (our overhead);
-- for books of 100 pages or more, a print edition (press PDF, cover, screen
-  PDF, EPUB) built whole, then built again after one sentence of a middle
-  chapter changed: the rebuild's share of the full build.
+Fixed costs, each the best of ``--repeat`` runs: ``editionbuilder build``
+of a one-page EPUB with a cold cache (a new output folder: the cover
+drawn, the templates compiled) and a warm one (built once before), against
+pandoc on the same text; ``editionbuilder inspect --stats`` of each seed.
+Columns: our s and CPU s, pandoc's, and ours as a ratio of pandoc's
+("wall x", "CPU x").
 
-And the fixed costs (issue 17, item 4), each the best of ``--repeat`` runs:
-``editionbuilder build`` of a one-page EPUB with a cold cache (a new output
-folder: the cover drawn, the templates compiled) and a warm one (built once
-before), against pandoc on the same text; and ``editionbuilder inspect
---stats`` of each seed.
+EPUB against pandoc 3 (markdown -> epub3, run directly) on the same
+paragraphs: our build (read + transforms + EPUB writer; it has no
+parallel part, so ``--jobs`` does not change it), pandoc's, and the
+ratios ours/pandoc.
 
-It prints the tables and writes them to a file.
+PDF against plain WeasyPrint: our screen PDF (read + transforms +
+templates + WeasyPrint, part by part, joined) built with each of
+``--jobs`` (``BuildOptions.workers = Scheduler(N)``, as ``build --jobs N``:
+1 lays the parts out in the build process, N > 1 in a pool of N worker
+processes), against WeasyPrint alone rendering the same book's HTML and
+CSS as one document. Columns: WeasyPrint's s and CPU s; for each job count
+our s, CPU s, "wall x" and "CPU x" (ours / WeasyPrint's), and s/page.
+
+Peak memory (MB of resident memory, ``ru_maxrss``) of the same builds:
+plain WeasyPrint's process; for each job count the build process
+("build MB") and the largest of its worker processes ("worker MB", from
+``RUSAGE_CHILDREN`` once the pool and the fork server that started the
+workers have exited; "-" with one job, where the build process lays the
+parts out itself).
+
+Unchaptered text: the corpus Gutenberg bodies (between the ``*** START``
+and ``*** END`` lines) run together without their headings, repeated to
+about ``--unchaptered-pages`` pages (default: the largest of ``--pages``),
+so the reader finds one chapter, against the chaptered synthetic book of
+the same size. The title gives what the reader finds in each (chapters,
+as ``editionbuilder inspect`` shows them, and the counts of its
+``--stats``): the unchaptered text keeps every paragraph of the bodies
+but their headings (notes and quotations among them), the synthetic book
+only their paragraphs of more than 40 words.
+Columns, for each job count: pages, s and s/page of both books, and the
+ratio of their s/page.
+
+Print edition, for the books of 100 pages or more (the largest book when
+none is that long): a print edition (press PDF, cover, screen PDF, EPUB)
+built whole with ``editionbuilder build`` (its default jobs: one per
+core), then built again after one sentence of a middle chapter changed.
+Columns: pages of the press PDF, s and CPU s of both builds, and the
+rebuild's share of the full build's wall seconds.
+
+Targets (issue 17) are printed in each table's title, and a figure they
+apply to is marked "ok" or "over": PDF wall <= 0.65 x plain WeasyPrint and PDF
+CPU <= 1.10 x at 100 pages and more; the EPUB within pandoc's wall
+seconds at 100 pages and more; a one-page EPUB within 0.4 s; a rebuild
+within 10% of the full build at 100 pages and more; at most 300 MB per
+worker at 1,000 pages and more (the build process with one job); an
+unchaptered text's s/page within 1.2 x the chaptered book's.
+
+It prints the tables and writes them to ``--out``. ``--quick`` (``--pages
+20 --repeat 1``) checks that everything runs, in a few minutes.
 """
 
 from __future__ import annotations
@@ -55,39 +99,86 @@ WORDS_PER_PAGE = 330  # a 6 x 9 in page of 11 pt text, measured on our PDFs
 
 
 def child(mode: str, src: str, work: str) -> None:
-    """One measurement, run in its own process; prints JSON."""
+    """One measurement, run in its own process; prints JSON: its seconds,
+    the peak memory of this process and of the largest of its workers (MB),
+    and the pages of the PDF it made (0 for an EPUB)."""
     start = time.perf_counter()
-    pages = _CHILD_MODES[mode](Path(src), Path(work))
+    name, _, jobs = mode.partition(":")
+    found = _CHILD_MODES[name](Path(src), Path(work), int(jobs or 1))
+    _stop_forkserver()
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak, "pages": pages}))
+    pdf = found.pop("pdf", None)
+    pages = _pdf_pages(pdf) if pdf is not None else 0
+    print(json.dumps({"seconds": seconds, "peak_mb": peak, "worker_mb": 0.0, "pages": pages, **found}))
 
 
 def _ours(fmt: str):
     """Our build of one format: the EPUB, or the screen PDF (the one PDF plain
     WeasyPrint is compared with: a print edition's press file and cover are
-    left out here, and measured in the rebuild row)."""
+    left out here, and measured in the rebuild row), with ``jobs`` workers."""
 
-    def run(src: Path, work: Path) -> int:
+    def run(src: Path, work: Path, jobs: int) -> dict:
         from editionbuilder.config import load_config, one_off_edition
         from editionbuilder.options import BuildOptions
         from editionbuilder.pipeline import build_edition
+        from editionbuilder.scheduling import Scheduler
 
         if src.suffix == ".toml":
             options, project = next(e for e in load_config(src).editions if e.name == "anthology"), src.parent
         else:
             options, project = one_off_edition([src]), src.parent
         options = dataclasses.replace(options, print=dataclasses.replace(options.print, enabled=False))
-        build_edition(
-            options,
-            BuildOptions(out_dir=str(work), project_dir=str(project), formats=(fmt,), source_date_epoch=1_764_028_800),
-        )
-        return _pdf_pages(next(work.glob("*.pdf"))) if fmt == "pdf" else 0
+        with Scheduler(jobs) as workers:  # as `build --jobs N` makes it
+            build_edition(
+                options,
+                BuildOptions(
+                    out_dir=str(work),
+                    project_dir=str(project),
+                    formats=(fmt,),
+                    source_date_epoch=1_764_028_800,
+                    workers=workers,
+                ),
+            )
+            worker_mb = _workers_peak_mb(workers)
+        return {"pdf": next(work.glob("*.pdf")) if fmt == "pdf" else None, "worker_mb": worker_mb}
 
     return run
 
 
-def _plain_weasyprint(src: Path, work: Path) -> int:
+def _stop_forkserver() -> None:
+    """Stop the fork server that started a pool's workers, and wait for it.
+    The workers are its children, not this process's: their CPU seconds
+    reach this process's ``RUSAGE_CHILDREN`` (and so the figures of whoever
+    waits for this process) only once the fork server, which waited for
+    them, has been waited for in turn. Left running, it outlives this
+    process and its workers' seconds are counted nowhere."""
+    from multiprocessing import forkserver
+
+    stop = getattr(forkserver._forkserver, "_stop", None)  # no public way
+    if stop is not None:
+        stop()
+
+
+def _workers_peak_mb(workers) -> float:
+    """The largest peak resident memory (``VmHWM``, what their ``ru_maxrss``
+    would say) of a process pool's workers, read while they are alive.
+    ``RUSAGE_CHILDREN`` cannot give it: the workers are children of the
+    fork server, and the largest child it reports may be one of the
+    compilers ``ctypes.util.find_library`` runs when WeasyPrint loads."""
+    pool = workers._executor  # made on the first part handed out
+    peaks = []
+    for pid in getattr(pool, "_processes", None) or {}:
+        try:
+            status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+        except OSError:  # gone, or not Linux
+            continue
+        if m := re.search(r"^VmHWM:\s+(\d+) kB", status, re.M):
+            peaks.append(int(m.group(1)) / 1024)
+    return max(peaks, default=0.0)
+
+
+def _plain_weasyprint(src: Path, work: Path, jobs: int) -> dict:
     """WeasyPrint alone on the HTML and CSS our writer produced (saved by
     ``prepare``): what a user gets by calling WeasyPrint directly."""
     import weasyprint
@@ -96,7 +187,7 @@ def _plain_weasyprint(src: Path, work: Path) -> int:
     sheets = [weasyprint.CSS(filename=str(p)) for p in sorted(work.glob("*.css"))]
     out = work / "plain.pdf"
     weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(out, stylesheets=sheets)
-    return _pdf_pages(out)
+    return {"pdf": out}
 
 
 def _pdf_pages(path: Path) -> int:
@@ -165,6 +256,48 @@ def synthetic(pages: int, folder: Path) -> Path:
     return path
 
 
+def unchaptered(pages: int, folder: Path) -> Path:
+    """A plain-text book of about ``pages`` pages whose chapters the reader
+    does not find: the corpus Gutenberg bodies run together without their
+    headings (every paragraph whose letters are all capitals: CHAPTER I,
+    INTRODUCTION, SECTION 1.—...), notes and quotations kept, repeated
+    as often as the size needs."""
+    from editionbuilder.sources import read_source
+
+    paras = []
+    for name in TEXTS:
+        text = read_source(CORPUS / name).text
+        body = text.split("*** START", 1)[-1].split("\n", 1)[-1].split("*** END", 1)[0]
+        for para in re.split(r"\n\s*\n", body):
+            letters = re.sub(r"[^A-Za-z]", "", para)
+            # Paragraphs of three words or fewer are the other lines a
+            # reader may take for a heading ("Footnotes:", a byline, a date
+            # line) or index entries.
+            if letters and not letters.isupper() and len(para.split()) > 3:
+                paras.append(para.strip("\n"))
+    words, book = 0, []
+    while words < pages * WORDS_PER_PAGE:
+        book.append(paras[len(book) % len(paras)])
+        words += len(book[-1].split())
+    path = folder / f"unchaptered-{pages}.txt"
+    text = "An Unchaptered Book of Political Economy\n\nby Various Authors\n\n\n" + "\n\n".join(book) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def reading(src: Path) -> dict:
+    """What the reader finds in ``src``: its chapters (what ``editionbuilder
+    inspect`` shows; its ``--stats`` do not count them), and the counts of
+    ``inspect --stats`` (paragraphs, block quotes, notes...)."""
+    from editionbuilder.config import one_off_edition
+    from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.pipeline import read_edition
+    from editionbuilder.report.accounting import stats
+
+    edition = read_edition(one_off_edition([src]), src.parent, Diagnostics(), format_bibliography=False)
+    return {"chapters": len(edition.chapters), **stats(edition, [])}
+
+
 def print_project(src: Path, folder: Path) -> Path:
     """A project printing ``src`` (press PDF, cover, screen PDF, EPUB)."""
     folder.mkdir()
@@ -184,7 +317,7 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + ran.ru_utime + ran.ru_stime
 
 
-def _rebuild(src: Path, work: Path) -> int:
+def _rebuild(src: Path, work: Path, jobs: int) -> dict:
     """A full build of a print edition, then one sentence of a middle
     chapter changed and the edition built again from its kept parts: prints
     both times (the figure is the rebuild's share of the full build)."""
@@ -193,6 +326,7 @@ def _rebuild(src: Path, work: Path) -> int:
     config = print_project(src, work / "project")
     started, cpu = time.perf_counter(), _cpu_seconds()
     assert main(["build", "--config", str(config)]) == 0
+    _stop_forkserver()  # its workers' CPU seconds counted in this build's
     full, full_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     book = config.parent / src.name
     text = book.read_text(encoding="utf-8")
@@ -201,14 +335,15 @@ def _rebuild(src: Path, work: Path) -> int:
     book.write_text(text[:at] + ", we say" + text[at:], encoding="utf-8")
     started, cpu = time.perf_counter(), _cpu_seconds()
     assert main(["build", "--config", str(config)]) == 0
+    _stop_forkserver()
     rebuild, rebuild_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    print(json.dumps({"full": full, "full_cpu": full_cpu, "rebuild": rebuild, "rebuild_cpu": rebuild_cpu}))
-    return _pdf_pages(config.parent / "output" / "book-press.pdf")
+    pdf = config.parent / "output" / "book-press.pdf"
+    return {"pdf": pdf, "full": full, "full_cpu": full_cpu, "rebuild": rebuild, "rebuild_cpu": rebuild_cpu}
 
 
 _CHILD_MODES = {
     "epub": _ours("epub"),
-    "pdf": _ours("pdf"),
+    "pdf": _ours("pdf"),  # "pdf:N": with N jobs
     "weasyprint": _plain_weasyprint,
     "rebuild": _rebuild,
 }
@@ -258,16 +393,45 @@ def pandoc_command(markdown: Path, out: Path) -> list[str]:
     ]
 
 
-def bench_one(label: str, src: Path, tmp: Path, rebuild: bool) -> dict:
+def bench_one(label: str, src: Path, tmp: Path, size: int | None, jobs: list[int], rebuild: bool) -> dict:
+    """Every row of one book: pandoc, our EPUB, our PDF with each job
+    count, plain WeasyPrint, and the print edition's rebuild."""
     work = tmp / label
     work.mkdir()
     prepare(src, work)
     rows = {"pandoc": run_timed(pandoc_command(work / "book.md", work / "pandoc.epub"))}
-    for mode in ("epub", *(variant for _, variant in PDF_VARIANTS), "weasyprint", *(("rebuild",) if rebuild else ())):
-        folder = work / mode if mode != "weasyprint" else work
+    modes = ["epub", *(f"pdf:{n}" for n in jobs), "weasyprint", *(["rebuild"] if rebuild else [])]
+    for mode in modes:
+        folder = work / mode.replace(":", "-") if mode != "weasyprint" else work
         folder.mkdir(exist_ok=True)
         rows[mode] = measure(mode, src, folder)
-    return {"label": label, **rows}
+    return {"label": label, "size": size, **rows}
+
+
+def bench_unchaptered(pages: int, tmp: Path, jobs: list[int], results: list[dict]) -> dict:
+    """The unchaptered text of about ``pages`` pages built as a PDF with each
+    job count, and the chaptered synthetic book of that size (its rows from
+    ``results`` when the run has it, else built here)."""
+    work = tmp / f"unchaptered-{pages}"
+    work.mkdir()
+    src = unchaptered(pages, work)
+    found = {"label": src.stem, "read": reading(src)}
+    for n in jobs:
+        folder = work / f"pdf-{n}"
+        folder.mkdir()
+        found[f"pdf:{n}"] = measure(f"pdf:{n}", src, folder)
+    chaptered = next((r for r in results if r["size"] == pages), None)
+    if chaptered is None:
+        folder = tmp / f"chaptered-{pages}"
+        folder.mkdir()
+        book = synthetic(pages, folder)
+        chaptered = {"label": book.stem, "read": reading(book)}
+        for n in jobs:
+            (folder / f"pdf-{n}").mkdir()
+            chaptered[f"pdf:{n}"] = measure(f"pdf:{n}", book, folder / f"pdf-{n}")
+    else:
+        chaptered = {**chaptered, "read": reading(tmp / f"synthetic-{pages}.txt")}
+    return {"pages": pages, "unchaptered": found, "chaptered": chaptered}
 
 
 def best_of(repeat: int, command: list[str], before=None) -> dict:
@@ -308,74 +472,156 @@ def fixed_costs(tmp: Path, repeat: int) -> list[tuple[str, dict, dict | None]]:
     return rows
 
 
-def _mkdir(path: Path) -> bool:
-    path.mkdir(exist_ok=True)
-    return True
+# Targets of issue 17, marked "ok" or "over" next to the figures they apply to.
+WALL_TARGET = 0.65  # our PDF's wall seconds / plain WeasyPrint's, 100 pages and more
+CPU_TARGET = 1.10  # our PDF's CPU seconds / plain WeasyPrint's, 100 pages and more
+EPUB_TARGET = 1.00  # our EPUB's wall seconds / pandoc's, 100 pages and more
+SMALL_EPUB_TARGET = 0.4  # seconds of a one-page EPUB
+REBUILD_TARGET = 0.10  # rebuild / full build, 100 pages and more
+WORKER_MB_TARGET = 300  # peak MB per worker, 1,000 pages and more
+UNCHAPTERED_TARGET = 1.2  # unchaptered s/page / chaptered s/page
 
 
-# Our PDF builds compared with plain WeasyPrint: (column label, child mode).
-# Builds with parallel typesetting (``--jobs N``, issue 17 item 1) add their
-# modes here, and each gets its columns in the PDF table; the catalog and
-# Dask rows (items 2 and 3) get tables of their own beside ``fixed_table``.
-PDF_VARIANTS: tuple[tuple[str, str], ...] = (("ours", "pdf"),)
+def _mark(value: float, limit: float, applies: bool = True, digits: int = 2) -> str:
+    """``value``, with "ok" or "over" when a target applies to it."""
+    text = f"{value:.{digits}f}"
+    return f"{text} {'ok' if value <= limit else 'over'}" if applies else text
 
 
-def _pair(ours: dict, theirs: dict) -> str:
-    """Wall and CPU seconds of both, and ours as a ratio of theirs."""
-    return (
-        f"| {ours['wall']:.2f} | {ours['cpu']:.2f} | {theirs['wall']:.2f} | {theirs['cpu']:.2f} "
-        f"| {ours['wall'] / theirs['wall']:.2f} | {ours['cpu'] / theirs['cpu']:.2f} "
-    )
+def _big(r: dict, pages: int = 100) -> bool:
+    """Whether a book row is a synthetic book of ``pages`` pages or more
+    (the sizes the targets are set at)."""
+    return r.get("size") is not None and r["size"] >= pages
+
+
+def _table(head: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def epub_table(results: list[dict]) -> str:
-    lines = [
-        "| book | EPUB s | EPUB CPU s | pandoc s | pandoc CPU s | wall ratio | CPU ratio |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    lines += [f"| {r['label']} " + _pair(r["epub"], r["pandoc"]) + "|" for r in results]
-    return "\n".join(lines)
-
-
-def pdf_table(results: list[dict]) -> str:
-    head = "| book | pages "
-    for label, _ in PDF_VARIANTS:
-        head += f"| {label} s | {label} CPU s | WeasyPrint s | WeasyPrint CPU s | wall ratio | CPU ratio "
-    head += "| s/page | peak MB |"
-    lines = [head, "|---" * (head.count("|") - 1) + "|"]
+    head = ["book", "pages", "EPUB s", "EPUB CPU s", "pandoc s", "pandoc CPU s", "wall x", "CPU x"]
+    rows = []
     for r in results:
-        first = r[PDF_VARIANTS[0][1]]
-        line = f"| {r['label']} | {first['pages']} "
-        for _, mode in PDF_VARIANTS:
-            line += _pair(r[mode], r["weasyprint"])
-        line += f"| {first['wall'] / max(first['pages'], 1):.3f} | {first['peak_mb']:.0f} |"
-        lines.append(line)
-    return "\n".join(lines)
+        ours, theirs = r["epub"], r["pandoc"]
+        rows.append(
+            [
+                r["label"],
+                str(r[f"pdf:{r['jobs'][0]}"]["pages"]),
+                f"{ours['wall']:.2f}",
+                f"{ours['cpu']:.2f}",
+                f"{theirs['wall']:.2f}",
+                f"{theirs['cpu']:.2f}",
+                _mark(ours["wall"] / theirs["wall"], EPUB_TARGET, _big(r)),
+                f"{ours['cpu'] / theirs['cpu']:.2f}",
+            ]
+        )
+    return _table(head, rows)
+
+
+def pdf_table(results: list[dict], jobs: list[int]) -> str:
+    head = ["book", "pages", "WeasyPrint s", "WeasyPrint CPU s"]
+    for n in jobs:
+        head += [f"jobs {n} s", f"jobs {n} CPU s", f"jobs {n} wall x", f"jobs {n} CPU x", f"jobs {n} s/page"]
+    rows = []
+    for r in results:
+        plain = r["weasyprint"]
+        row = [r["label"], str(r[f"pdf:{jobs[0]}"]["pages"]), f"{plain['wall']:.2f}", f"{plain['cpu']:.2f}"]
+        for n in jobs:
+            ours = r[f"pdf:{n}"]
+            row += [
+                f"{ours['wall']:.2f}",
+                f"{ours['cpu']:.2f}",
+                _mark(ours["wall"] / plain["wall"], WALL_TARGET, _big(r)),
+                _mark(ours["cpu"] / plain["cpu"], CPU_TARGET, _big(r)),
+                f"{ours['wall'] / max(ours['pages'], 1):.3f}",
+            ]
+        rows.append(row)
+    return _table(head, rows)
+
+
+def memory_table(results: list[dict], jobs: list[int]) -> str:
+    head = ["book", "pages", "WeasyPrint MB"]
+    for n in jobs:
+        head += [f"jobs {n} build MB", f"jobs {n} worker MB"]
+    rows = []
+    for r in results:
+        row = [r["label"], str(r[f"pdf:{jobs[0]}"]["pages"]), f"{r['weasyprint']['peak_mb']:.0f}"]
+        for n in jobs:
+            ours, applies = r[f"pdf:{n}"], _big(r, 1000)
+            if n == 1:  # the build process lays the parts out: it is the worker
+                row += [_mark(ours["peak_mb"], WORKER_MB_TARGET, applies, 0), "-"]
+            else:
+                row += [f"{ours['peak_mb']:.0f}", _mark(ours["worker_mb"], WORKER_MB_TARGET, applies, 0)]
+        rows.append(row)
+    return _table(head, rows)
+
+
+def unchaptered_table(found: dict, jobs: list[int]) -> str:
+    plain, chaptered = found["unchaptered"], found["chaptered"]
+    head = [
+        "jobs",
+        "unchaptered pages",
+        "unchaptered s",
+        "unchaptered s/page",
+        "chaptered pages",
+        "chaptered s",
+        "chaptered s/page",
+        "s/page ratio",
+    ]
+    rows = []
+    for n in jobs:
+        a, b = plain[f"pdf:{n}"], chaptered[f"pdf:{n}"]
+        per_a, per_b = a["wall"] / max(a["pages"], 1), b["wall"] / max(b["pages"], 1)
+        rows.append(
+            [
+                str(n),
+                str(a["pages"]),
+                f"{a['wall']:.2f}",
+                f"{per_a:.3f}",
+                str(b["pages"]),
+                f"{b['wall']:.2f}",
+                f"{per_b:.3f}",
+                _mark(per_a / per_b, UNCHAPTERED_TARGET),
+            ]
+        )
+    return _table(head, rows)
 
 
 def rebuild_table(results: list[dict]) -> str:
-    lines = [
-        "| book | pages | full build s | full CPU s | rebuild s | rebuild CPU s | rebuild/full |",
-        "|---|---|---|---|---|---|---|",
-    ]
+    head = ["book", "pages", "full build s", "full CPU s", "rebuild s", "rebuild CPU s", "rebuild/full"]
+    rows = []
     for r in results:
-        rb = r.get("rebuild")
-        if rb:
-            lines.append(
-                f"| {r['label']} | {rb['pages']} | {rb['full']:.2f} | {rb['full_cpu']:.2f} | {rb['rebuild']:.2f} "
-                f"| {rb['rebuild_cpu']:.2f} | {rb['rebuild'] / rb['full']:.3f} |"
+        if rb := r.get("rebuild"):
+            rows.append(
+                [
+                    r["label"],
+                    str(rb["pages"]),
+                    f"{rb['full']:.2f}",
+                    f"{rb['full_cpu']:.2f}",
+                    f"{rb['rebuild']:.2f}",
+                    f"{rb['rebuild_cpu']:.2f}",
+                    _mark(rb["rebuild"] / rb["full"], REBUILD_TARGET, _big(r), 3),
+                ]
             )
-    return "\n".join(lines)
+    return _table(head, rows)
 
 
 def fixed_table(rows: list[tuple[str, dict, dict | None]]) -> str:
     lines = [
-        "| command | s | CPU s | pandoc s | pandoc CPU s | wall ratio | CPU ratio |",
+        "| command | s | CPU s | pandoc s | pandoc CPU s | wall x | CPU x |",
         "|---|---|---|---|---|---|---|",
     ]
     for label, ours, pandoc in rows:
         if pandoc is None:
             lines.append(f"| {label} | {ours['wall']:.3f} | {ours['cpu']:.3f} | | | | |")
+        elif label.startswith("1-page EPUB"):
+            lines.append(
+                f"| {label} | {_mark(ours['wall'], SMALL_EPUB_TARGET, digits=3)} | {ours['cpu']:.3f} "
+                f"| {pandoc['wall']:.3f} | {pandoc['cpu']:.3f} "
+                f"| {ours['wall'] / pandoc['wall']:.2f} | {ours['cpu'] / pandoc['cpu']:.2f} |"
+            )
         else:
             lines.append(
                 f"| {label} | {ours['wall']:.3f} | {ours['cpu']:.3f} | {pandoc['wall']:.3f} | {pandoc['cpu']:.3f} "
@@ -384,28 +630,91 @@ def fixed_table(rows: list[tuple[str, dict, dict | None]]) -> str:
     return "\n".join(lines)
 
 
+def _counts(read: dict) -> str:
+    return ", ".join(
+        f"{read[key]} {name if read[key] == 1 else name + 's'}"
+        for key, name in (
+            ("chapters", "chapter"),
+            ("paragraphs", "paragraph"),
+            ("block_quotes", "block quote"),
+            ("notes", "note"),
+        )
+    )
+
+
+def _sizes(text: str) -> list[int]:
+    try:
+        sizes = [int(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected numbers separated by commas, got {text!r}") from None
+    if not sizes or min(sizes) < 1:
+        raise argparse.ArgumentTypeError(f"expected numbers of 1 or more, got {text!r}")
+    return sizes
+
+
 def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "child":
         child(*sys.argv[2:5])
         return 0
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", default="1,100,500,1000", help="synthetic book sizes (comma-separated)")
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py",
+        description=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--pages", type=_sizes, default=[1, 100, 500, 1000], help="synthetic book sizes (comma-separated)"
+    )
+    parser.add_argument("--jobs", type=_sizes, default=[1, 2], help="job counts of the PDF builds (comma-separated)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each fixed-cost command (the best is kept)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "latest.md")
+    parser.add_argument(
+        "--unchaptered-pages",
+        type=int,
+        default=None,
+        help="size of the unchaptered text (default: the largest of --pages; 0: leave it out)",
+    )
+    parser.add_argument("--quick", action="store_true", help="check that it runs: --pages 20 --repeat 1")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "results" / "latest.md", help="where the tables are written"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.pages, args.repeat = [20], 1
+    jobs = sorted(set(args.jobs))
+    unchaptered_pages = max(args.pages) if args.unchaptered_pages is None else args.unchaptered_pages
+    # Books of 100 pages or more get the rebuild row; a smaller run gets it
+    # for its largest book, so that every row is checked.
+    rebuild_from = min(100, max(args.pages))
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         fixed = fixed_costs(tmp, args.repeat)
-        results = [bench_one("anthology", ROOT / "editions.toml", tmp, False)]
-        for n in (int(x) for x in args.pages.split(",") if x):
-            results.append(bench_one(f"synthetic-{n}", synthetic(n, tmp), tmp, n >= 100))
+        results = [bench_one("anthology", ROOT / "editions.toml", tmp, None, jobs, False)]
+        for n in args.pages:
+            results.append(bench_one(f"synthetic-{n}", synthetic(n, tmp), tmp, n, jobs, n >= rebuild_from))
+        for r in results:
+            r["jobs"] = jobs
+        found = bench_unchaptered(unchaptered_pages, tmp, jobs, results) if unchaptered_pages else None
     report = (
         f"Benchmark of {date.today().isoformat()} on {platform.machine()}, {platform.python_version()}, "
-        f"{_cpus()} cores (wall and CPU seconds; CPU includes the programs a command ran)\n\n"
-        f"Fixed costs (best of {args.repeat}):\n\n{fixed_table(fixed)}\n\n"
-        f"EPUB against pandoc:\n\n{epub_table(results)}\n\n"
-        f"PDF against plain WeasyPrint on the same HTML and CSS:\n\n{pdf_table(results)}\n\n"
-        f"Print edition, full build and rebuild after one changed sentence:\n\n{rebuild_table(results)}\n"
+        f"{_cpus()} cores (wall and CPU seconds; CPU includes the programs a command ran; x: ours / theirs)\n\n"
+        f"Fixed costs (best of {args.repeat}; target: a 1-page EPUB within {SMALL_EPUB_TARGET} s):\n\n"
+        f"{fixed_table(fixed)}\n\n"
+        f"EPUB against pandoc (target: wall x <= {EPUB_TARGET:.2f} at 100 pages and more):\n\n"
+        f"{epub_table(results)}\n\n"
+        f"PDF against plain WeasyPrint on the same HTML and CSS (targets at 100 pages and more: "
+        f"wall x <= {WALL_TARGET}, CPU x <= {CPU_TARGET}):\n\n{pdf_table(results, jobs)}\n\n"
+        f"Peak memory of the PDF builds, MB (target: <= {WORKER_MB_TARGET} MB per worker at 1,000 pages "
+        f"and more):\n\n{memory_table(results, jobs)}\n\n"
+    )
+    if found is not None:
+        report += (
+            f"Unchaptered text of about {found['pages']} pages against the chaptered synthetic book, PDF "
+            f"(target: s/page ratio <= {UNCHAPTERED_TARGET}); the reader finds in the unchaptered text "
+            f"{_counts(found['unchaptered']['read'])}, in the chaptered one {_counts(found['chaptered']['read'])}:"
+            f"\n\n{unchaptered_table(found, jobs)}\n\n"
+        )
+    report += (
+        f"Print edition, full build and rebuild after one changed sentence (target: rebuild/full <= "
+        f"{REBUILD_TARGET} at 100 pages and more):\n\n{rebuild_table(results)}\n"
     )
     print(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -635,7 +635,7 @@ def test_justified_lines_are_evenly_spaced(books, key):
     assert spacing["max_em"] < 0.65
     assert spacing["median_em"] < 0.28
     assert tightest > 0.2 * (1 - 0.34)
-    assert hyphens["share"] <= 0.09
+    assert hyphens["share"] <= 0.08  # issue 16: at most 8% of the lines
     assert hyphens["longest_run"] <= 2
 
 

@@ -211,6 +211,13 @@ def test_bad_dash_option() -> None:
         ("his will....'", "his will.\u00a0…’"),
         ("at the end....", "at the end.\u00a0…"),
         ("My lord.. what", "My lord.. what"),
+        # An ellipsis with dots glued to it: four dots in all are the period
+        # and an ellipsis, any other count one ellipsis; leaders stay.
+        ("to fall….. and then", "to fall… and then"),
+        ("to fall…. And then", "to fall.\u00a0… And then"),
+        ("to fall.… And then", "to fall.\u00a0… And then"),
+        ("to fall…”", "to fall…”"),
+        ("Contents…… 5", "Contents…… 5"),
         ("two  spaces   here", "two spaces here"),
     ],
 )

@@ -73,6 +73,20 @@ _ELLIPSIS = re.compile(r"(?<![.…])(?:\.\.\.|\. \. \.)(?![.…]| \.)")
 # not this and are left alone.
 _PERIOD_ELLIPSIS = re.compile(r"(?<=[^\s.…])(?:\.{4}|\. \. \. \.)(?![.…]| \.)")
 
+# An ellipsis character with full stops glued to it, closed up to the word
+# before it ("fall…..", "fall.…", "fall…."): a web page's trailing dots,
+# typed partly as the ellipsis an editor's autocorrect made. Four dots in
+# all are the period and an ellipsis (as ``_PERIOD_ELLIPSIS``); any other
+# count, one ellipsis. Only one ellipsis character with its dots, before a
+# space, a closing mark or the end: a contents list's leaders ("…… 5") are
+# not this.
+_GLUED_ELLIPSIS = re.compile(r"(?<=[^\s.…])(\.+…\.*|…\.+)(?![.…])(?=[\s’”)\]]|$)")
+
+
+def _glued_ellipsis(m: re.Match[str]) -> str:
+    return ".\u00a0…" if len(m.group(1)) == 2 else "…"  # "…." or ".…": four dots in all
+
+
 # Two or more ordinary spaces inside running text.
 _SPACES = re.compile(r" {2,}")
 
@@ -140,6 +154,7 @@ def smarten(pieces: Sequence[str], dash: str = "em") -> Smartened:
     text = _SPACES.sub(" ", text)
     text = _PERIOD_ELLIPSIS.sub(".\u00a0…", text)
     text = _ELLIPSIS.sub("…", text)
+    text = _GLUED_ELLIPSIS.sub(_glued_ellipsis, text)
     text = _DASH.sub(lambda m: _dash(m, dash), text)
     text = _RANGE.sub(r"\1–", text)
     text = _LOCATOR.sub("\\1.\u00a0", text)

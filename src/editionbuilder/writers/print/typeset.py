@@ -83,6 +83,11 @@ MEASURED_MIN_PAGES = 4  # a part guessed shorter does not scale the guesses of t
 MAX_PASSES = 3  # of the bibliography's page references; of the gutter
 # A page with more footnotes than this is not laid out as a column box (_typeset).
 COLUMN_NOTES_MAX = 8
+# Layouts of a part with paragraphs moved on to keep notes with their calls
+# (``_PartLayout._keep_notes_with_calls``): a paragraph moved on moves the
+# text after it, and may send a later page's note astray, mended by the next
+# (a long chapter of the corpus took three).
+NOTE_PASSES = 6
 
 
 @dataclass(frozen=True)
@@ -507,19 +512,28 @@ class _PartLayout:
     rendered: dict[str, Rendered] = field(default_factory=dict)
 
     def result(self) -> PartResult:
-        """Lay out one part (``own``: its stylesheet) as plain flow; when
-        WeasyPrint sets a note off its call's page, lay it out once more as
-        one column (print.css, "Footnotes") and keep the layout with fewer
-        such notes. A column box lays its text out again for every note it
-        adds, so its time grows with the square of the notes on a page: it
-        is not tried where a page holds more than ``COLUMN_NOTES_MAX``."""
+        """Lay out one part (``own``: its stylesheet) as plain flow, then
+        mend the notes WeasyPrint set off their call's page (print.css,
+        "Footnotes"), each remedy kept only where it leaves fewer such notes:
+
+        1. the paragraph that closes a call's page, when it goes on to the
+           next page, is given one orphan more than its lines there, so it
+           begins on the next page and leaves the notes their room
+           (``_keep_notes_with_calls``);
+        2. the part as one column, not tried where a page holds more than
+           ``COLUMN_NOTES_MAX`` notes (a column box lays its text out again
+           for every note it adds: its time grows with their square);
+        3. the paragraphs of the call's page broken greedily."""
         key, source, own, first_folio = self.task.key, self.task.source, self.task.own, self.task.first_folio
         diags = Diagnostics()
         rendered = self._render(source, own, diags, first_folio)
         misplaced = rendered.misplaced_notes()
+        orphans: tuple[tuple[tuple[str, str], int], ...] = ()
+        if misplaced and key != FRONT_KEY:
+            rendered, misplaced, orphans = self._keep_notes_with_calls(source, own, first_folio, rendered, misplaced)
         if misplaced and key != FRONT_KEY and rendered.most_notes_on_a_page() <= COLUMN_NOTES_MAX:
             column = own + f"#{key} {{ columns: 1; }}\n"
-            other = self._render(source, column, Diagnostics(), first_folio)
+            other = self._render(source, column, Diagnostics(), first_folio, orphans=orphans)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced, own = other, other.misplaced_notes(), column
         greedy: frozenset[tuple[str, str]] = frozenset()
@@ -530,11 +544,11 @@ class _PartLayout:
             # together). The paragraphs of the call's page broken greedily,
             # as WeasyPrint breaks lines, are kept if fewer notes go astray.
             calling = rendered.paragraphs_on({m.call_page for m in misplaced})
-            other = self._render(source, own, Diagnostics(), first_folio, calling)
+            other = self._render(source, own, Diagnostics(), first_folio, calling, orphans)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced, greedy = other, other.misplaced_notes(), calling
         if self.task.recto_openings and key != FRONT_KEY:
-            rendered, misplaced = self._mend_recto_feet(source, own, first_folio, rendered, misplaced, greedy)
+            rendered, misplaced = self._mend_recto_feet(source, own, first_folio, rendered, misplaced, greedy, orphans)
         for page, text in rendered.overflowing_text():
             shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
             message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
@@ -556,6 +570,56 @@ class _PartLayout:
             tuple((d.code, d.message) for d in diags.items),
         )
 
+    def _keep_notes_with_calls(
+        self, source: str, own: str, first_folio: int, rendered: Rendered, misplaced: list
+    ) -> tuple[Rendered, list, tuple[tuple[tuple[str, str], int], ...]]:
+        """The part laid out again with the paragraph that closes each call's
+        page given one orphan more than its lines there: the layout with the
+        fewest notes off their page and no more rectos ending in a broken
+        word, those notes, and the orphans it was given.
+
+        The cause it mends: when a paragraph has its first line at the foot
+        of a page and its second does not fit, WeasyPrint keeps orphans at
+        2 by moving the page's footnotes to the next page, last first, until
+        the second line fits (layout/block.py, ``_linebox_layout``: "first
+        try to report footnotes"), and leaves their calls behind. With more
+        orphans than it could have there, the paragraph goes to the next
+        page whole, as it would without the notes: the page ends a line or
+        two short, its notes under their calls. That moves the text after
+        it, and may leave another page closing on a paragraph's opening
+        lines with a note moved on (or the same paragraph, a line further
+        down: WeasyPrint does the same to keep any number of orphans): each
+        pass mends the calls' pages of the last, up to ``NOTE_PASSES``."""
+        best: tuple[Rendered, list, tuple[tuple[tuple[str, str], int], ...]] = (rendered, misplaced, ())
+        feet = self._recto_feet(rendered)
+        raised: dict[tuple[str, str], int] = {}
+        for _ in range(NOTE_PASSES):
+            wanted = dict(raised)
+            for note in misplaced:
+                closing = rendered.closing_paragraph(note.call_page)
+                if closing is not None and wanted.get(closing[0], 0) <= closing[1]:
+                    wanted[closing[0]] = closing[1] + 1
+            if wanted == raised:
+                break  # nothing left this remedy can mend
+            orphans = tuple(sorted(wanted.items()))
+            rendered = self._render(source, own, Diagnostics(), first_folio, orphans=orphans)
+            misplaced, raised = rendered.misplaced_notes(), wanted
+            # A layout with more rectos ending in a broken word is not kept
+            # (a fault this remedy must not add), but the next pass may mend
+            # its notes without one.
+            if len(misplaced) < len(best[1]) and self._recto_feet(rendered) <= feet:
+                best = (rendered, misplaced, orphans)
+            if not misplaced:
+                break
+        return best
+
+    def _recto_feet(self, rendered: Rendered) -> int:
+        """The rectos of ``rendered`` that end in a broken word (in a press
+        book, where parts open on rectos: ``pagefoot``)."""
+        if not self.task.recto_openings:
+            return 0
+        return len(pagefoot.recto_foot_breaks(rendered.document, self.task.first_folio))
+
     def _mend_recto_feet(
         self,
         source: str,
@@ -564,6 +628,7 @@ class _PartLayout:
         rendered: Rendered,
         misplaced: list,
         greedy: frozenset[tuple[str, str]] = frozenset(),
+        orphans: tuple[tuple[tuple[str, str], int], ...] = (),
     ) -> tuple[Rendered, list]:
         """Lay the part out again while a recto ends in a broken word
         (``pagefoot``), its paragraph unhyphenated, as long as that leaves
@@ -574,7 +639,7 @@ class _PartLayout:
             if not breaks:
                 break
             extra += pagefoot.no_hyphens_css(rendered.document, breaks)
-            other = self._render(source, own + extra, Diagnostics(), first_folio, greedy)
+            other = self._render(source, own + extra, Diagnostics(), first_folio, greedy, orphans)
             found = pagefoot.recto_foot_breaks(other.document, first_folio)
             if len(found) >= len(breaks) or len(other.misplaced_notes()) > len(misplaced):
                 break
@@ -588,9 +653,12 @@ class _PartLayout:
         diags: Diagnostics,
         first_folio: int,
         greedy: frozenset[tuple[str, str]] = frozenset(),
+        orphans: tuple[tuple[tuple[str, str], int], ...] = (),
     ) -> Rendered:
         t = self.task
-        job = PdfJob(source, self._sheets, t.css, t.fonts, Path(t.project_dir), t.press, t.variant, t.g, own, greedy)
+        job = PdfJob(
+            source, self._sheets, t.css, t.fonts, Path(t.project_dir), t.press, t.variant, t.g, own, greedy, orphans
+        )
         return render_document(job, diags, self.progress, max(first_folio, 1))
 
     @cached_property

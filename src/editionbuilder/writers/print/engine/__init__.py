@@ -86,6 +86,9 @@ class PdfJob:
     # Paragraphs (``text_key``) that keep WeasyPrint's greedy breaks: a
     # second layout's remedy for a note set off its call's page.
     greedy: frozenset[tuple[str, str]] = frozenset()
+    # Paragraphs (``text_key``) with more orphans than the stylesheet gives,
+    # and how many: a remedy for a note set off its call's page (``typeset``).
+    orphans: tuple[tuple[tuple[str, str], int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,33 @@ class Rendered:
             if number in numbers:
                 walk(page._page_box)
         return frozenset(found)
+
+    def closing_paragraph(self, number: int) -> tuple[tuple[str, str], int] | None:
+        """The paragraph (``text_key``) the main flow of page ``number`` (of
+        the file) ends with, and its lines on that page, when it goes on to
+        the next page; else None."""
+        found: list[tuple[object, int]] = []  # (element, lines on the page) of each paragraph, in order
+
+        def walk(box) -> None:
+            children = getattr(box, "children", ()) or ()
+            lines = sum(isinstance(c, wboxes.LineBox) for c in children)
+            if lines:
+                found.append((getattr(box, "element", None), lines))
+            for child in children:
+                if not isinstance(child, wboxes.LineBox):
+                    walk(child)
+
+        pages = self.document.pages
+        if not 1 <= number < len(pages):
+            return None
+        for child in pages[number - 1]._page_box.children:
+            if not isinstance(child, (wboxes.MarginBox, wboxes.FootnoteAreaBox)):
+                walk(child)
+        if not found or found[-1][0] is None:
+            return None
+        element, lines = found[-1]
+        key = text_key(element)
+        return (key, lines) if key in self.paragraphs_on({number + 1}) else None
 
     def misplaced_notes(self) -> list[MisplacedNote]:
         """Every footnote set on another page than its call's, from the
@@ -356,7 +386,12 @@ def render_document(
         styles = _styles(job)
     for warning in styles.warnings:  # the same for every document, whichever process parsed the sheets
         diagnostics.add(codes.named(warning.code), warning.message)
-    with _log_to(diagnostics), _pages_to(progress, first_page - 1), _as_render_error(), even_spacing(job.greedy):
+    with (
+        _log_to(diagnostics),
+        _pages_to(progress, first_page - 1),
+        _as_render_error(),
+        even_spacing(job.greedy, dict(job.orphans)),
+    ):
         # Colour profiles are made anew for each document: WeasyPrint writes
         # a profile's bytes from its object, and a second writing of one
         # object gives other bytes (the file would not be reproducible).

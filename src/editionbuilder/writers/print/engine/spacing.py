@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,16 +76,28 @@ class _Shaper:
 
 
 @contextmanager
-def even_spacing(greedy: frozenset[tuple[str, str]] = frozenset()) -> Iterator[None]:
+def even_spacing(
+    greedy: frozenset[tuple[str, str]] = frozenset(), orphans: Mapping[tuple[str, str], int] | None = None
+) -> Iterator[None]:
     """Lay out justified paragraphs with ``linebreak``'s breaks (above), but
-    for the paragraphs of ``greedy`` (``text_key``)."""
+    for the paragraphs of ``greedy`` (``text_key``). ``orphans``: paragraphs
+    (``text_key``) given more CSS orphans than the stylesheet's, the lines
+    they must have before a page break (set through the same hook: under
+    another major version of WeasyPrint, neither is applied)."""
     original = wblock.iter_line_boxes
     if weasyprint.__version__.split(".")[0] != _PLANNED_ENGINE:
         yield
         return
     state = _Paragraphs(_Shaper(), greedy)
+    raised = dict(orphans or {})
 
     def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, containing_block, *args):
+        if raised:
+            # ``containing_block`` is the paragraph whose lines these are:
+            # block.py's ``_linebox_layout`` reads its orphans after this call.
+            wanted = raised.get(text_key(getattr(containing_block, "element", None)))
+            if wanted is not None and containing_block.style["orphans"] < wanted:
+                containing_block.style["orphans"] = wanted
         if skip_stack is None:
             state.shaper.context = context
             _plan(state, box, containing_block)

@@ -1,0 +1,147 @@
+"""Footnotes at the foot of their call's page (writers/print/typeset.py,
+``_PartLayout``; print.css, "Footnotes").
+
+A paragraph whose first line ends a page that already holds notes: when its
+second line does not fit, WeasyPrint keeps the paragraph's orphans by moving
+the page's notes to the next page and leaves their calls behind. The part
+layout finds such a note in the layout and gives the paragraph more orphans
+than it could have there, so it begins on the next page and the notes stay
+with their calls.
+
+The document here is made to fall that way: a first paragraph with many
+short notes, long enough that the second paragraph opens at the foot of the page.
+How long that is depends on the faces and the page, so the test looks for it
+among a few lengths, laid out as WeasyPrint sets them, and fails if none
+sends a note astray.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from editionbuilder import templating
+from editionbuilder.diagnostics import Diagnostics
+from editionbuilder.options import PrintOptions
+from editionbuilder.writers.print import pagesetup
+from editionbuilder.writers.print.engine import PdfJob, render_document
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
+from editionbuilder.writers.print.typeset import COLUMN_NOTES_MAX, PartTask, part_css, typeset_part
+
+TEXT = (
+    "the open fields were held in strips scattered over the common land of the manor and every holder "
+    "had his share of good and bad soil alike so that no one man could improve his land without the "
+    "consent of all his neighbours in the village"
+)
+WORDS = TEXT.split()
+LENGTHS = range(180, 330, 6)  # words of the first paragraph tried
+SHEETS = tuple(templating.STYLE_DIR / name for name in ("base.css", "print.css", "press.css"))
+G = pagesetup.geometry(PrintOptions(trim="5.5x8.5", width_in=5.5, height_in=8.5), 100, False)
+NOTES = COLUMN_NOTES_MAX + 4  # two moved on, the page still holds more than the maximum
+CSS = font_css(DEFAULT_FONTS) + pagesetup.page_css(G)
+
+
+def words(count: int, start: int = 0) -> str:
+    return " ".join(WORDS[(start + i) % len(WORDS)] for i in range(count))
+
+
+def note(number: int, length: int) -> str:
+    """A note as the print HTML has it: in place, floated to the page's foot."""
+    return (
+        f'<span class="footnote" id="n{number}" data-label="{number}">{words(length, number * 7).capitalize()}.</span>'
+    )
+
+
+def part_html(length: int) -> str:
+    """A chapter: a paragraph of ``length`` words and ``NOTES`` short notes,
+    then two more paragraphs. With more notes on a page than the part
+    layout sets in a column box (``COLUMN_NOTES_MAX``), the remedy tested is
+    the only one that keeps the notes with their calls."""
+    first = words(length) + "".join(f"{note(n, 6)} {words(5, n)}" for n in range(1, NOTES + 1))
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Notes</title></head><body>'
+        '<section class="part" id="ch">'
+        f"<p>{first.capitalize()}.</p><p>{words(160, 11).capitalize()}.</p><p>{words(80, 2).capitalize()}.</p>"
+        "</section></body></html>"
+    )
+
+
+def plain_layout(source: str):
+    """``source`` laid out once, as WeasyPrint sets it, with no remedy: the
+    part layout's first layout (``task``)."""
+    job = PdfJob(source, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css(1, "Notes"))
+    return render_document(job, Diagnostics())
+
+
+@pytest.fixture(scope="module")
+def astray() -> str:
+    """The first chapter of ``LENGTHS`` whose plain layout sets a note off its call's page."""
+    for length in LENGTHS:
+        source = part_html(length)
+        if plain_layout(source).misplaced_notes():
+            return source
+    pytest.fail(f"no first paragraph of {LENGTHS.start} to {LENGTHS.stop} words sends a note off its page")
+
+
+def task(source: str) -> PartTask:
+    return PartTask(
+        key="ch",
+        title="Notes",
+        source=source,
+        own=part_css(1, "Notes"),
+        first_folio=1,
+        sheets=tuple((str(path), path.read_bytes()) for path in SHEETS),
+        css=CSS,
+        fonts=tuple(DEFAULT_FONTS),
+        project_dir=".",
+        press=None,
+        variant="",
+        g=G,
+        recto_openings=True,
+    )
+
+
+def test_weasyprint_moves_the_notes_of_a_page_on_to_keep_a_paragraphs_orphans(astray):
+    """The cause: the page of the calls ends with a paragraph's opening two
+    lines (orphans: 2), the note moved on to make room for the second."""
+    plain = plain_layout(astray)
+    missed = plain.misplaced_notes()
+    assert missed and all(m.note_page == m.call_page + 1 for m in missed)
+    assert plain.most_notes_on_a_page() > COLUMN_NOTES_MAX  # no column box is tried
+    closing = plain.closing_paragraph(missed[0].call_page)
+    assert closing is not None and closing[1] == 2
+
+
+def test_the_part_layout_keeps_every_note_on_its_calls_page(astray, tmp_path):
+    result = typeset_part(task(astray))
+    assert result.misplaced == ()
+    # The notes are where the PDF draws them: all on the first page, under
+    # the paragraph that holds their calls, and the second paragraph
+    # begins on the next page.
+    assert {result.anchors[f"n{n}"] for n in range(1, NOTES + 1)} == {0}
+    path = tmp_path / "part.pdf"
+    path.write_bytes(result.pdf)
+    pages = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout.split("\f")
+    opening = words(160, 11).capitalize().split()[:6]
+    assert " ".join(opening) not in " ".join(pages[0].split())
+    assert " ".join(opening) in " ".join(pages[1].split())
+
+
+def test_the_mended_part_is_the_same_bytes_every_time(astray):
+    first, second = typeset_part(task(astray)), typeset_part(task(astray))
+    assert first.pdf == second.pdf and first.misplaced == second.misplaced == ()
+
+
+def test_a_part_with_every_note_in_place_is_laid_out_as_before(astray):
+    """No remedy where none is needed: a chapter whose notes all sit under
+    their calls comes out of the part layout as WeasyPrint set it."""
+    source = next(s for s in map(part_html, LENGTHS) if not plain_layout(s).misplaced_notes())
+    result = typeset_part(task(source))
+    plain = plain_layout(source)
+    assert result.misplaced == () and result.pages == plain.pages
+    assert dataclasses.astuple(plain.flow())[:2] == (result.words, result.starts)
