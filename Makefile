@@ -6,7 +6,8 @@
 #   make serve        build, then serve the site on http://127.0.0.1:8000/,
 #                     rebuilt and reloaded on every change (Ctrl-C stops it)
 #   make setup        system packages and .venv only (nothing to do when up to date)
-#   make test         set up, run the static checks (make lint), then the test suite (no build)
+#   make test         set up, run the static checks (make lint), then the test suite
+#                     (no build; a process per core: pytest-xdist)
 #   make lint         ruff (lint and format check) and mypy on the code
 #   make check        build, then preflight every print edition's press PDF and
 #                     cover against KDP's and IngramSpark's rules (a failure
@@ -100,7 +101,7 @@ serve: setup
 
 test: setup tools lint
 	@echo "==> running the tests"
-	@$(VENV)/bin/python -m pytest -q
+	@$(VENV)/bin/python -m pytest -q -n auto --dist loadfile
 
 # The ecosystem's static checks; their settings are in pyproject.toml.
 lint: setup

@@ -8,7 +8,10 @@ all its outputs, plus a print edition of a Gutenberg text from the corpus
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,6 +24,19 @@ ENGELS = corpus_file(ENGELS_FILE)
 SHIPPED = ("essay", "film", "anthology")
 CORPUS_EDITION = "39257-8"
 BOOKS = (*SHIPPED, CORPUS_EDITION)
+
+# ``make test`` runs the tests in a process per core (pytest-xdist,
+# ``--dist loadfile``: a module's tests in one process, so that its own
+# shared builds are made once); the shipped build is made once for all of
+# them (``made_once``). The modules with a test marked ``slow`` (minutes
+# on their own) are handed out first, so that the others run beside them
+# rather than after them.
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    slow = {item.nodeid.split("::")[0] for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.nodeid.split("::")[0] not in slow)  # stable: the order within stays
+
 
 # The corpus project's config: the Engels text in print at 5.5 x 8.5 in.
 CORPUS_CONFIG = f"""
@@ -53,26 +69,47 @@ def build_all(out: Path, scratch: Path) -> None:
     assert main(["build", "--config", str(corpus_project(scratch)), "--out", str(out)]) == 0
 
 
-@pytest.fixture(scope="session")
-def corpus_config(tmp_path_factory) -> Path:
-    """The corpus project's config (the Engels text in print)."""
-    return corpus_project(tmp_path_factory.mktemp("corpus-a"))
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """The folder ``name`` filled by ``make`` once for the whole run: with
+    the tests in a process per core (``make test``: pytest-xdist), the first
+    process to ask makes it under a lock in the run's shared temporary
+    folder and the others wait for it and read it."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    shared = tmp_path_factory.getbasetemp().parent  # pytest-N/, the parent of each process's popen-gwK/
+    folder, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)  # what a process that failed left
+            folder.mkdir()
+            make(folder)
+            done.touch()
+    return folder
 
 
 @pytest.fixture(scope="session")
-def full_build(tmp_path_factory, corpus_config) -> Path:
-    out = tmp_path_factory.mktemp("build-a")
-    assert main(["build", "--config", str(ROOT / "editions.toml"), "--out", str(out)]) == 0
-    assert main(["build", "--config", str(corpus_config), "--out", str(out)]) == 0
-    return out
+def full_build(tmp_path_factory) -> Path:
+    def make(folder: Path) -> None:
+        assert main(["build", "--config", str(ROOT / "editions.toml"), "--out", str(folder / "out")]) == 0
+        assert main(["build", "--config", str(corpus_project(folder / "corpus")), "--out", str(folder / "out")]) == 0
+
+    return made_once(tmp_path_factory, "build-a", make) / "out"
+
+
+@pytest.fixture(scope="session")
+def corpus_config(full_build) -> Path:
+    """The config of ``full_build``'s corpus project (the Engels text in print)."""
+    return full_build.parent / "corpus" / "editions.toml"
 
 
 @pytest.fixture(scope="session")
 def builds(full_build, tmp_path_factory) -> tuple[Path, Path]:
     """Every edition built twice, into two folders."""
-    b = tmp_path_factory.mktemp("build-b")
-    build_all(b, tmp_path_factory.mktemp("corpus-b"))
-    return full_build, b
+    second = made_once(tmp_path_factory, "build-b", lambda folder: build_all(folder / "out", folder / "corpus"))
+    return full_build, second / "out"
 
 
 @pytest.fixture(scope="session")

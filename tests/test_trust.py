@@ -252,6 +252,7 @@ def _unmarked(line: str) -> str:
     return "".join(n.text for n in walk_inlines(parse_inlines(line)) if isinstance(n, Text))
 
 
+@pytest.mark.slow
 def test_a_five_megabyte_text_is_built_whole(tmp_path):
     """5 MB of text (about 2,400 printed pages) becomes an EPUB and a PDF
     that hold every word of it, in order (the fidelity gate on both), and
