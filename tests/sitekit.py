@@ -32,6 +32,10 @@ class Server:
 
 
 @contextmanager
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def serving(args: list[str], scratch: Path, cwd: Path | None = None, start_s: float = 180) -> Iterator[Server]:
     """``editionbuilder serve --port 0 ARGS``, until the block ends."""
     log = scratch / "serve.log"
@@ -41,6 +45,10 @@ def serving(args: list[str], scratch: Path, cwd: Path | None = None, start_s: fl
         stdout=subprocess.PIPE,
         stderr=log.open("w"),
         text=True,
+        # Ctrl-C answered as at a terminal, even when the tests themselves
+        # run where SIGINT is ignored (a shell's background job without job
+        # control passes SIG_IGN on to every process it starts).
+        preexec_fn=_default_sigint,
     )
     try:
         lines = _until_serving(process, start_s, log)
