@@ -217,6 +217,7 @@ def test_bad_dash_option() -> None:
         ("to fall…. And then", "to fall.\u00a0… And then"),
         ("to fall.… And then", "to fall.\u00a0… And then"),
         ("to fall…”", "to fall…”"),
+        ("or Stalin….OMG", "or Stalin.\u00a0…OMG"),
         ("Contents…… 5", "Contents…… 5"),
         ("two  spaces   here", "two spaces here"),
     ],

@@ -78,9 +78,9 @@ _PERIOD_ELLIPSIS = re.compile(r"(?<=[^\s.…])(?:\.{4}|\. \. \. \.)(?![.…]| \.
 # typed partly as the ellipsis an editor's autocorrect made. Four dots in
 # all are the period and an ellipsis (as ``_PERIOD_ELLIPSIS``); any other
 # count, one ellipsis. Only one ellipsis character with its dots, before a
-# space, a closing mark or the end: a contents list's leaders ("…… 5") are
-# not this.
-_GLUED_ELLIPSIS = re.compile(r"(?<=[^\s.…])(\.+…\.*|…\.+)(?![.…])(?=[\s’”)\]]|$)")
+# space, a closing mark, a letter ("Stalin….OMG") or the end: a contents
+# list's leaders ("…… 5") are not this.
+_GLUED_ELLIPSIS = re.compile(r"(?<=[^\s.…])(\.+…\.*|…\.+)(?![.…])(?=[\s’”)\]]|[^\W\d_]|$)")
 
 
 def _glued_ellipsis(m: re.Match[str]) -> str:
