@@ -31,11 +31,11 @@ class Server:
     lines: list[str]  # what it printed on stdout before serving (the build's "wrote" lines)
 
 
-@contextmanager
 def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+@contextmanager
 def serving(args: list[str], scratch: Path, cwd: Path | None = None, start_s: float = 180) -> Iterator[Server]:
     """``editionbuilder serve --port 0 ARGS``, until the block ends."""
     log = scratch / "serve.log"
