@@ -126,7 +126,7 @@ def cover_png(
     # 1 CSS px = 1/96 in: a page of width x height px rasterised to exactly that size.
     sizing = f"@page {{ size: {width}px {height}px; margin: 0; }}\nhtml {{ font-size: {width / 100}px; }}\n"
     sheet = templating.find_stylesheet(STYLESHEET, extra_dirs)
-    source, css = cover_html(md, extra_dirs), font_css(DEFAULT_FONTS) + sizing
+    source, css = cover_html(md, extra_dirs), font_css(DEFAULT_FONTS, calls=False) + sizing
     cache = CoverCache.of(cache_dir, diagnostics)
     key = cache_key(source, css, (sheet,), DEFAULT_FONTS, size)
     kept = cache.get(key)
@@ -367,7 +367,7 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
         code=barcode(check_isbn(md.print_identifier), ctx.options.print.price),
     )
     sheets = tuple(templating.find_stylesheet(name, extra) for name in WRAP_STYLESHEETS)
-    css = font_css(DEFAULT_FONTS) + wrap_css(wrap, font_in)
+    css = font_css(DEFAULT_FONTS, calls=False) + wrap_css(wrap, font_in)
     from .print.engine import PdfJob, render_pdf  # WeasyPrint, for the wrap's PDF
     from .print.profiles import PressProfile
 

@@ -83,12 +83,11 @@ def page_css(options: PrintOptions, fonts: Sequence[FontFace]) -> str:
     return font_css(fonts) + pagesetup.page_css(pagesetup.geometry(options, pagesetup.ASSUMED_PAGES, False))
 
 
-def font_css(fonts: Sequence[FontFace]) -> str:
+def font_css(fonts: Sequence[FontFace], calls: bool = True) -> str:
     """@font-face rules binding each face to its file, and the families'
     uses (note calls: the text face's superior figures, ``callfigures``,
-    which reads the faces with fontTools and is loaded only here)."""
-    from .callfigures import call_css
-
+    which reads the faces with fontTools and is loaded only here; not for a
+    document without note calls, ``calls`` False: the cover)."""
     faces = "\n".join(
         f'@font-face {{ font-family: "{f.family}"; src: url("{Path(f.path).as_uri()}"); '
         f"font-style: {f.style}; font-weight: {f.weight}; }}"
@@ -98,5 +97,11 @@ def font_css(fonts: Sequence[FontFace]) -> str:
         f"{faces}\n"
         f'html {{ font-family: "{TEXT_FAMILY}"; }}\n'
         f'{BOLD_SELECTORS} {{ font-family: "{BOLD_FAMILY}", "{TEXT_FAMILY}"; }}\n'
-        f'pre, code {{ font-family: "{MONO_FAMILY}"; }}\n' + call_css(fonts, TEXT_FAMILY)
+        f'pre, code {{ font-family: "{MONO_FAMILY}"; }}\n' + (_call_css(fonts) if calls else "")
     )
+
+
+def _call_css(fonts: Sequence[FontFace]) -> str:
+    from .callfigures import call_css
+
+    return call_css(fonts, TEXT_FAMILY)
