@@ -10,7 +10,6 @@ operations in turn; the others stop real builds with real signals.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from editionbuilder.fsutil import EDITIONS, staged_outputs
+from stopkit import terminated
 
 EDITIONBUILDER = Path(sys.executable).with_name("editionbuilder")
 
@@ -138,12 +138,7 @@ def test_sigterm_stops_a_build_like_ctrl_c(tmp_path):
     project = _project(tmp_path, "A second text of the book. " * 1500)
     build = subprocess.Popen([EDITIONBUILDER, "build", "book.txt"], cwd=project, stderr=subprocess.PIPE, text=True)
     time.sleep(2.0)
-    build.send_signal(signal.SIGTERM)
-    _out, err = build.communicate(timeout=60)
-    if build.returncode == 0:
-        pytest.fail("the build finished before SIGTERM: give it more to do")
-    assert build.returncode == 128 + signal.SIGTERM
-    assert err.strip().splitlines()[-1] == "editionbuilder: terminated"
+    terminated(build)
     assert {p.name: p.read_bytes() for p in (project / "output").iterdir() if p.is_file()} == before
     folders = [p for p in (project / "output" / EDITIONS).iterdir() if not p.is_symlink()]
     assert len(folders) == 1  # the stopped build's folder is gone

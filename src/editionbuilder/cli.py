@@ -405,14 +405,14 @@ def _build_editions(
 
 def _say_failed(name: str, err: BaseException, args: argparse.Namespace) -> None:
     """One line for an edition that failed, as ``main`` says an error."""
-    if getattr(args, "debug", False):
-        import traceback
+    import traceback
 
-        traceback.print_exception(err, file=sys.stderr)
     from .scheduling import STDERR_LOCK
 
     message, _code = _described(err)
     with STDERR_LOCK:
+        if getattr(args, "debug", False):
+            traceback.print_exception(err, file=sys.stderr)
         print(f"editionbuilder: error: edition {name}: {message}", file=sys.stderr, flush=True)
 
 

@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from ... import codes
@@ -95,9 +96,9 @@ class Special:
         # A caption of several paragraphs is the model's caption of several
         # lines (as a plain text's): nothing simplified to report.
         inlines = self._flat(caption[1], _Cut(pos), "its caption")
-        head_rows = _grid(head[1], self, cut)
-        body_rows = [r for body in bodies for r in _grid(body[2] + body[3], self, cut)]
-        rows = head_rows + body_rows + _grid(foot[1], self, cut)
+        head_rows = _grid(head[1], self.cell, cut)
+        body_rows = [r for body in bodies for r in _grid(body[2] + body[3], self.cell, cut)]
+        rows = head_rows + body_rows + _grid(foot[1], self.cell, cut)
         for what in cut.found:
             st.add(codes.TABLE_SIMPLIFIED, f"{label}: {what}", pos)
         return Table(tuple(rows), len(head_rows), inlines, pos)
@@ -206,30 +207,28 @@ class _Cut:
             self.found.append(what)
 
 
-class _CellReader(Protocol):
-    def cell(self, blocks: list[dict[str, Any]], cut: _Cut) -> tuple[Inline, ...]: ...
-
-
-def _grid(rows: list[Any], reader: _CellReader, cut: _Cut) -> list[tuple[tuple[Inline, ...], ...]]:
+def _grid(
+    rows: list[Any], cell: Callable[[list[dict[str, Any]], _Cut], tuple[Inline, ...]], cut: _Cut
+) -> list[tuple[tuple[Inline, ...], ...]]:
     """Pandoc rows (``[attr, [cell]]``, a cell ``[attr, align, rowspan,
     colspan, blocks]``) as the model's: a spanning cell in its first
     column of its first row, the places it covers left empty."""
     out: list[tuple[tuple[Inline, ...], ...]] = []
-    covered: dict[tuple[int, int], bool] = {}  # (row, column) taken by a cell above
+    covered: set[tuple[int, int]] = set()  # (row, column) taken by a cell above
     for r, (_attr, cells) in enumerate(rows):
         row: list[tuple[Inline, ...]] = []
         for _cattr, _align, rowspan, colspan, blocks in cells:
-            while covered.get((r, len(row))):
+            while (r, len(row)) in covered:
                 row.append(())
             col = len(row)
-            row.append(reader.cell(blocks, cut))
+            row.append(cell(blocks, cut))
             row.extend(() for _ in range(colspan - 1))
             if rowspan > 1 or colspan > 1:
                 cut.note("a cell spanning several columns or rows stands in its first, the others empty")
             for dr in range(1, rowspan):
                 for dc in range(colspan):
-                    covered[(r + dr, col + dc)] = True
-        while covered.get((r, len(row))):
+                    covered.add((r + dr, col + dc))
+        while (r, len(row)) in covered:
             row.append(())
         out.append(tuple(row))
     return out

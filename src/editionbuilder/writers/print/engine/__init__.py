@@ -28,6 +28,7 @@ import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -194,7 +195,12 @@ class Rendered:
     def misplaced_notes(self) -> list[MisplacedNote]:
         """Every footnote set on another page than its call's, from the
         layout boxes: the call is the ``::footnote-call`` box of the note's
-        element, the note a child of the page's footnote area."""
+        element, the note a child of the page's footnote area. Read once:
+        the remedies ask it of a layout several times (``typeset``)."""
+        return list(self._misplaced)
+
+    @cached_property
+    def _misplaced(self) -> tuple[MisplacedNote, ...]:
         calls: dict[str, tuple[int, str]] = {}  # note id -> (page, part id)
         notes: dict[str, int] = {}
         labels: dict[str, str] = {}
@@ -218,11 +224,11 @@ class Rendered:
                             labels[note.element.get("id")] = note.element.get("data-label") or "?"
                 elif not isinstance(child, wboxes.MarginBox):
                     find_calls(child, number, "")
-        return [
+        return tuple(
             MisplacedNote(labels[note], page, notes[note], part)
             for note, (page, part) in calls.items()
             if note in notes and notes[note] != page
-        ]
+        )
 
     def flow(self) -> Flow:
         """The document's main-flow words, page by page, read from the layout
