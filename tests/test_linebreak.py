@@ -110,3 +110,20 @@ def test_the_last_line_is_cut_from_the_narrow_spaces():
 
 def test_plans_are_the_same_every_time():
     assert linebreak.plan(paragraph(5), measure) == linebreak.plan(paragraph(5), measure)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_starts_are_where_a_greedy_breaker_begins_its_lines(seed):
+    p = paragraph(seed)
+    breaks = linebreak.plan(p, measure)
+    assert breaks is not None
+    (text,) = breaks.texts
+    lines = greedy(text, p.first_width, p.width)
+    # Each line's start in the rewritten text: after the space broken at, the
+    # soft hyphen, or the hyphen of the text that ended the line before.
+    found, at = [], 0
+    for line, hyphenated in lines[:-1]:
+        at += len(line) + (1 if hyphenated else 0)  # the soft hyphen
+        at += text[at] == " "  # the space broken at, dropped
+        found.append(at)
+    assert breaks.starts == (tuple(found),)

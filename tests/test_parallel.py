@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import time
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -205,3 +206,24 @@ def test_a_stylesheet_warning_is_said_once_whatever_the_jobs(tmp_path):
     assert len(said[1]) == 1 and "colour-of" in said[1][0]
     assert said[2] == said[1]
     assert (project / "out1/book.pdf").read_bytes() == (project / "out2/book.pdf").read_bytes()
+
+
+def test_the_worker_processes_start_before_the_first_part_is_handed_out():
+    """``warm_up`` (called by a build before it reads its sources) starts
+    the pool in the background: the fork server, which imports the
+    typesetter, and a first worker forked from it (the pool forks the
+    others as parts are handed out). One job has no pool to start."""
+    inline = Scheduler(jobs=1)
+    inline.warm_up()
+    assert inline._executor is None
+    with Scheduler(jobs=2) as workers:
+        workers.warm_up()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            pool = workers._executor
+            if pool is not None and getattr(pool, "_processes", None):
+                break
+            time.sleep(0.05)
+        else:
+            pytest.fail("the worker processes did not start")
+        assert workers.submit(os.getpid).result() != os.getpid()  # a worker process, not this one

@@ -23,6 +23,7 @@ from .options import BuildOptions, EditionOptions, output_name
 from .readers import ReadContext, reader_for
 from .report import render_report
 from .report.accounting import account, stats
+from .scheduling import Scheduler
 from .sources import read_source
 from .transforms import TransformContext, run_passes
 
@@ -135,6 +136,8 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     out_dir = Path(build.out_dir)
     planned = [output_path(out_dir, options.name, f) for f in formats_for(options, build)]
     refuse_overwriting_inputs(options, project, [*planned, out_dir / output_name(options.name, "report")])
+    if isinstance(build.workers, Scheduler) and {"pdf", "press"} & set(formats_for(options, build)):
+        build.workers.warm_up()
     say(f"{options.name}: reading {len(options.sources)} source(s)")
     edition = read_edition(options, project, diags)
     ctx = WriteContext(options, build, diags, project, progress=progress)

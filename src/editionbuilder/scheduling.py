@@ -23,6 +23,7 @@ own instead (``edition_pool``), its parts laid out there, inline.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import threading
@@ -98,6 +99,19 @@ class Scheduler:
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> cf.Future:
         return self.executor().submit(fn, *args)
+
+    def warm_up(self) -> None:
+        """Start this machine's pool in the background, while the build
+        reads its sources: the fork server, which imports the typesetter
+        (about a second), and a first worker (the pool forks the others from
+        the server as parts are handed out). Nothing for one job, or a Dask
+        cluster (its workers are running already)."""
+        if self.jobs > 1 and not self.address and self._executor is None:
+            threading.Thread(target=self._start, name="editionbuilder-warm-up", daemon=True).start()
+
+    def _start(self) -> None:
+        with contextlib.suppress(Exception):  # a pool that cannot start says so on its first real task
+            self.executor().submit(os.getpid)
 
     def executor(self) -> cf.Executor:
         with self._lock:

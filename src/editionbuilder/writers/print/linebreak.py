@@ -39,6 +39,7 @@ does not fit on the line: a break where it would is not a candidate.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -138,10 +139,13 @@ class Breaks:
     """A paragraph's chosen breaks, as its runs' texts rewritten (``texts``),
     and where its last line begins: ``last`` is (run, index in the run's
     original text); the text before it is set with its spaces narrower by
-    ``SHRINK`` of their width, the last line with the face's own."""
+    ``SHRINK`` of their width, the last line with the face's own.
+    ``starts``: for each run, the indices in its rewritten text where a
+    line after a chosen break begins."""
 
     texts: tuple[str, ...]
     last: tuple[int, int]
+    starts: tuple[tuple[int, ...], ...] = ()
 
     def pieces(self, r: int, original: str) -> tuple[tuple[str, bool], ...]:
         """Run ``r``'s rewritten text cut where the last line begins: each
@@ -167,7 +171,30 @@ def plan(paragraph: Paragraph, measure: Measure) -> Breaks | None:
     if not nodes or len(nodes) < 2:
         return None
     chosen = {n.index for n in nodes}
-    return Breaks(_rewrite(paragraph, items, chosen), _last_line(items, nodes[-2].index, len(paragraph.runs)))
+    texts = _rewrite(paragraph, items, chosen)
+    last = _last_line(items, nodes[-2].index, len(paragraph.runs))
+    return Breaks(texts, last, _starts(paragraph, items, nodes[:-1], texts))
+
+
+def _starts(
+    paragraph: Paragraph, items: Sequence[_Item], nodes: Sequence[_Node], texts: Sequence[str]
+) -> tuple[tuple[int, ...], ...]:
+    """Where each line after one of ``nodes`` begins, by run, as an index in
+    the run's rewritten text: after the space broken at, or after the soft
+    hyphen written at a hyphenation (before the character broken before,
+    at a break after a hyphen or dash of the text)."""
+    starts: list[list[int]] = [[] for _ in paragraph.runs]
+    maps: dict[int, list[int]] = {}
+    for node in nodes:
+        item = items[node.index]
+        r, at = item.at
+        if r >= len(texts):
+            continue
+        if r not in maps:
+            maps[r] = _index_map(paragraph.runs[r].text, texts[r])
+        j = maps[r][at]
+        starts[r].append(j + 1 if item.kind == "glue" or item.flagged else j)
+    return tuple(tuple(s) for s in starts)
 
 
 def _last_line(items: Sequence[_Item], b: int, runs: int) -> tuple[int, int]:
@@ -183,6 +210,19 @@ def _last_line(items: Sequence[_Item], b: int, runs: int) -> tuple[int, int]:
         if item.kind == "glue" and item.at[0] < runs:
             return item.at[0], item.at[1] + 1
     return runs, 0
+
+
+def _index_map(original: str, text: str) -> list[int]:
+    """``_rewritten_index`` of every index of ``original`` and of its end."""
+    found, i, j = [0], 0, 0
+    while i < len(original):
+        if text[j] == SOFT_HYPHEN and original[i] != SOFT_HYPHEN:
+            j += 1
+            continue
+        i += 1
+        j += 1
+        found.append(j)
+    return found
 
 
 def _rewritten_index(original: str, text: str, at: int) -> int:
@@ -203,6 +243,7 @@ def _items(paragraph: Paragraph, measure: Measure, hyphenate: bool) -> list[_Ite
     (infinitely stretchable) and forced break."""
     items: list[_Item] = []
     offset = 0
+    inside = sorted(paragraph.opportunities)  # for those within a word
     for r, run in enumerate(paragraph.runs):
         if not run.text:
             items.append(_Item("box", run.width, at=(r, 0)))
@@ -215,7 +256,12 @@ def _items(paragraph: Paragraph, measure: Measure, hyphenate: bool) -> list[_Ite
                 glue = _Item("glue", space, space * STRETCH, space * SHRINK, breakable=breakable, at=(r, start))
                 items.append(glue)
             else:
-                items.extend(_word(paragraph, run, r, start, offset, measure, hyphenate))
+                word = m.group()
+                lo = bisect.bisect_left(inside, offset + start)
+                found = inside[lo : bisect.bisect_left(inside, offset + start + len(word), lo)]
+                items.extend(
+                    _word(paragraph, run, r, start, word, [at - offset - start for at in found], measure, hyphenate)
+                )
         offset += len(run.text)
     items.append(_Item("glue", 0.0, float("inf"), at=(len(paragraph.runs), 0)))
     items.append(_Item("penalty", 0.0, penalty=-float("inf"), at=(len(paragraph.runs), 0)))
@@ -223,18 +269,24 @@ def _items(paragraph: Paragraph, measure: Measure, hyphenate: bool) -> list[_Ite
 
 
 def _word(
-    paragraph: Paragraph, run: Run, r: int, start: int, offset: int, measure: Measure, hyphenate: bool
+    paragraph: Paragraph,
+    run: Run,
+    r: int,
+    start: int,
+    text: str,
+    opportunities: Sequence[int],
+    measure: Measure,
+    hyphenate: bool,
 ) -> list[_Item]:
-    """A word of a run (text between spaces) as boxes, with a penalty where
-    the engine may break inside it (after a hyphen or dash of the text) and,
-    when ``hyphenate``, where pyphen may hyphenate it."""
-    text = run.text[start:].split(" ", 1)[0].split(NBSP, 1)[0]
+    """A word of a run (``text``, between spaces, at ``start``) as boxes,
+    with a penalty where the engine may break inside it (``opportunities``:
+    indices in ``text``; after a hyphen or dash of the text) and, when
+    ``hyphenate``, where pyphen may hyphenate it."""
     cuts: dict[int, tuple[float, float, bool]] = {}  # index in text -> (width, penalty, flagged)
-    for i in range(len(text)):
-        at = offset + start + i
+    for i in opportunities:
         # Not the break after a space (that is the space's), but one inside
         # the word or where it meets the run before it with no space.
-        if at in paragraph.opportunities and (i or not _after_space(paragraph, r, start)):
+        if i or not _after_space(paragraph, r, start):
             cuts[i] = (0.0, EXPLICIT_PENALTY, False)
     if hyphenate and run.lang:
         total, left, right = paragraph.limits
@@ -282,32 +334,53 @@ def _dictionary(lang: str, left: int, right: int) -> pyphen.Pyphen | None:
 def _breaks(items: Sequence[_Item], paragraph: Paragraph, tolerance: float) -> list[_Node] | None:
     """The chosen breaks, first to last (the paragraph's end included), or
     None when no breaks keep every line within ``tolerance``."""
-    sums = _sums(items)
+    widths, stretches, shrinks = _sums(items)
     after = _line_starts(items)
-    reach = _reach(items, sums)
-    active: dict[tuple[int, int, int], _Node] = {(-1, 1, 0): _Node(-1, 1, 0, 0.0, 0.0, 0.0, 0.0)}
+    reach = _reach(items, (widths, stretches, shrinks))
+    first, other = paragraph.first_width - MARGIN, paragraph.width - MARGIN
+    capped = tolerance < float("inf")
+    # The active nodes, in the order they were found (the first of equal
+    # demerits wins at the end), so from the longest line to the shortest.
+    active: list[_Node] = [_Node(-1, 1, 0, 0.0, 0.0, 0.0, 0.0)]
     for b, item in enumerate(items):
         if not _legal(items, b):
             continue
         found: dict[tuple[int, int, int], _Node] = {}
+        kept: list[_Node] = []
         last = item.penalty == -float("inf")
-        for key, node in list(active.items()):
-            measure = (paragraph.first_width if node.line == 0 else paragraph.width) - MARGIN
-            natural = sums[0][b] - node.width
-            tightest = natural - (sums[2][b] - node.shrink)  # as set, spaces narrower by SHRINK
+        extra = item.width if item.kind == "penalty" else 0.0
+        w, st, sh, ahead = widths[b], stretches[b], shrinks[b], reach[b]
+        for i, node in enumerate(active):
+            measure = first if node.line == 0 else other
+            natural = w - node.width
+            shrink = sh - node.shrink
+            tightest = natural - shrink  # as set, spaces narrower by SHRINK
             if tightest > measure:
-                del active[key]  # every later break makes this line longer still
-                continue
-            width = natural + (item.width if item.kind == "penalty" else 0.0)
+                continue  # dropped: every later break makes this line longer still
+            kept.append(node)
+            width = natural + extra
             if last and natural > measure:
                 continue  # the last line is set with the face's own spaces
-            if width - (sums[2][b] - node.shrink) > measure:
+            if width - shrink > measure:
                 continue
-            if not last and tightest + reach[b] <= measure + 2 * MARGIN:
+            if not last and tightest + ahead <= measure + 2 * MARGIN:
                 continue  # a greedy breaker would go on to the next opportunity
-            ratio = _ratio(measure + MARGIN - width, sums[1][b] - node.stretch, sums[2][b] - node.shrink)
-            badness = 0.0 if last else _badness(ratio, tolerance)
+            ratio = _ratio(measure + MARGIN - width, st - node.stretch, shrink)
+            if last:
+                badness = 0.0
+            else:
+                # TeX's badness: 100 times the cube of the ratio, capped at
+                # ``AWFUL`` within a finite tolerance; in the last resort,
+                # uncapped, so a very loose line is worse than a loose one.
+                badness = 100 * abs(ratio) ** 3 if abs(ratio) != float("inf") else AWFUL * AWFUL
+                if capped:
+                    badness = min(AWFUL, badness)
             if badness > tolerance:
+                if ratio > 0:
+                    # Too loose: so is every line from a later node (less
+                    # text, fewer spaces, a measure as wide), kept for later.
+                    kept.extend(active[i + 1 :])
+                    break
                 continue
             run = node.run + 1 if item.flagged else 0
             if run > MAX_HYPHEN_RUN:
@@ -318,12 +391,12 @@ def _breaks(items: Sequence[_Item], paragraph: Paragraph, tolerance: float) -> l
             if new not in found or found[new].demerits > demerits:
                 start = after[b]
                 found[new] = _Node(
-                    b, fitness, run, demerits, sums[0][start], sums[1][start], sums[2][start], node, node.line + 1
+                    b, fitness, run, demerits, widths[start], stretches[start], shrinks[start], node, node.line + 1
                 )
-        active.update(found)
+        active = kept + list(found.values())
         if not active:
             return None
-    ends = [n for n in active.values() if n.index == len(items) - 1]
+    ends = [n for n in active if n.index == len(items) - 1]
     if not ends:
         return None
     best: _Node | None = min(ends, key=lambda n: (n.demerits, n.line))
@@ -340,14 +413,6 @@ def _ratio(slack: float, stretch: float, shrink: float) -> float:
     if slack >= 0:
         return slack / stretch if stretch > 0 else (float("inf") if slack > 1e-6 else 0.0)
     return slack / shrink if shrink > 0 else -float("inf")
-
-
-def _badness(ratio: float, tolerance: float) -> float:
-    """TeX's badness of a line: 100 times the cube of its ratio, capped at
-    ``AWFUL`` within a finite tolerance (TeX); in the last resort, uncapped,
-    so a very loose line is worse than a loose one."""
-    badness = 100 * abs(ratio) ** 3 if abs(ratio) != float("inf") else AWFUL * AWFUL
-    return min(AWFUL, badness) if tolerance < float("inf") else badness
 
 
 def _demerits(item: _Item, node: _Node, badness: float, fitness: int, last: bool) -> float:

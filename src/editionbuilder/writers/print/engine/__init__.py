@@ -27,7 +27,7 @@ import errno
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -45,7 +45,7 @@ from .. import linebreak, pagesetup
 from ..fonts import FontFace
 from ..pdfx import press_css, write_options
 from ..profiles import PressProfile
-from .spacing import even_spacing, text_key
+from .spacing import Measures, even_spacing, text_key
 
 Progress = Callable[[str], None]
 
@@ -396,7 +396,7 @@ def render_document(
         _log_to(diagnostics),
         _pages_to(progress, first_page - 1),
         _as_render_error(),
-        even_spacing(job.greedy, dict(job.orphans)),
+        even_spacing(job.greedy, dict(job.orphans), styles.measures),
     ):
         # Colour profiles are made anew for each document: WeasyPrint writes
         # a profile's bytes from its object, and a second writing of one
@@ -430,13 +430,15 @@ class _Styles:
     font configuration they load their faces into, the URL fetcher, and
     what WeasyPrint said of the sheets (``warnings``: handed to every
     document laid out with them, so that a part's warnings do not depend on
-    which process parsed the sheets first)."""
+    which process parsed the sheets first), and the widths and line breaks
+    found in the documents laid out with its fonts (``measures``)."""
 
     fonts: FontConfiguration
     css: tuple
     fetcher: LocalFetcher
     profiles: dict
     warnings: tuple = ()
+    measures: Measures = field(default_factory=Measures)
 
 
 _PARSED: dict[tuple, _Styles] = {}  # the stylesheets of the books laid out lately, by what they were made of

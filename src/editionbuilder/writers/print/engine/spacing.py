@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ from typing import Any
 import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.layout import block as wblock
+from weasyprint.layout import inline as winline
 from weasyprint.layout.percent import resolve_one_percentage
 from weasyprint.text import line_break as wlines
 
@@ -40,21 +42,36 @@ class _Unplannable(Exception):
 
 
 @dataclass
+class Measures:
+    """What the breaker learnt from the documents laid out with one font
+    configuration (a book's parts, and their layouts again): the shaped
+    widths of text by font, and each paragraph's breaks by what they were
+    chosen from (its runs, widths, limits and language). Widths and breaks
+    depend on nothing else, so a paragraph laid out again at a width it had
+    is neither measured nor broken again."""
+
+    widths: dict[tuple[str, str], float] = field(default_factory=dict)
+    plans: dict[tuple, linebreak.Breaks | None] = field(default_factory=dict)
+
+
+@dataclass
 class _Paragraphs:
     """One document's planned paragraphs, by their line box's id."""
 
     shaper: _Shaper
+    plans: dict[tuple, linebreak.Breaks | None]
     greedy: frozenset[tuple[str, str]] = frozenset()  # paragraphs broken greedily (``text_key``)
     done: dict[int, _Planned] = field(default_factory=dict)
+    starts: dict[int, tuple[Any, tuple[int, ...]]] = field(default_factory=dict)  # ``_Planned.starts``
 
 
 class _Shaper:
     """Widths of text in a box's style, shaped by Pango as WeasyPrint shapes
     it (``Measure`` of ``linebreak``); fonts are keyed by their style."""
 
-    def __init__(self) -> None:
+    def __init__(self, widths: dict[tuple[str, str], float]) -> None:
         self.styles: dict[str, object] = {}
-        self.widths: dict[tuple[str, str], float] = {}
+        self.widths = widths
         self.context: object = None
 
     def font(self, style) -> str:
@@ -77,18 +94,23 @@ class _Shaper:
 
 @contextmanager
 def even_spacing(
-    greedy: frozenset[tuple[str, str]] = frozenset(), orphans: Mapping[tuple[str, str], int] | None = None
+    greedy: frozenset[tuple[str, str]] = frozenset(),
+    orphans: Mapping[tuple[str, str], int] | None = None,
+    measures: Measures | None = None,
 ) -> Iterator[None]:
     """Lay out justified paragraphs with ``linebreak``'s breaks (above), but
     for the paragraphs of ``greedy`` (``text_key``). ``orphans``: paragraphs
     (``text_key``) given more CSS orphans than the stylesheet's, the lines
     they must have before a page break (set through the same hook: under
-    another major version of WeasyPrint, neither is applied)."""
+    another major version of WeasyPrint, neither is applied). ``measures``:
+    the widths and breaks found before with the same font configuration
+    (filled here)."""
     original = wblock.iter_line_boxes
     if weasyprint.__version__.split(".")[0] != _PLANNED_ENGINE:
         yield
         return
-    state = _Paragraphs(_Shaper(), greedy)
+    measures = measures if measures is not None else Measures()
+    state = _Paragraphs(_Shaper(measures.widths), measures.plans, greedy)
     raised = dict(orphans or {})
 
     def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, containing_block, *args):
@@ -103,11 +125,51 @@ def even_spacing(
             _plan(state, box, containing_block)
         return original(context, box, position_y, bottom_space, skip_stack, containing_block, *args)
 
+    def split_text_box(context, box, available_width, skip, is_line_start=True):
+        # A planned box is handed over cut after its next lines: see
+        # ``_shortened``.
+        if available_width is not None:
+            short = _shortened(state.starts, box, skip or 0)
+            if short is not None:
+                found = original_split(context, short, available_width, skip, is_line_start)
+                if found[1] is not None:
+                    return found
+        return original_split(context, box, available_width, skip, is_line_start)
+
+    original_split = winline.split_text_box
     wblock.iter_line_boxes = iter_line_boxes
+    winline.split_text_box = split_text_box
     try:
         yield
     finally:
         wblock.iter_line_boxes = original
+        winline.split_text_box = original_split
+
+
+# A planned text box is laid out a line at a time, each time from where the
+# last line ended to the box's end (layout/inline.py, ``split_text_box``).
+# WeasyPrint shapes a short opening of that text, and the whole of it when
+# the opening's second line has no break: so in a planned paragraph, where
+# every space not broken at is a no-break space, it shapes the rest of the
+# paragraph for every line. The first line found in a text depends on no
+# text after the first break of its second line, so the box is handed over
+# cut ``_LINES_AHEAD`` planned line starts ahead: the line ends at a planned
+# start or before, and the next start ends the word WeasyPrint looks ahead
+# to. Should the cut text fit whole (it never should), the whole box is
+# laid out instead.
+_LINES_AHEAD = 2
+
+
+def _shortened(starts: Mapping[int, tuple[Any, tuple[int, ...]]], box, skip: int):
+    """``box`` cut ``_LINES_AHEAD`` planned line starts after byte ``skip``,
+    or None (not a planned box, or too few lines left to gain by it)."""
+    found = starts.get(id(box))
+    if found is None or found[0] is not box:
+        return None
+    at = bisect.bisect_right(found[1], skip) + _LINES_AHEAD - 1
+    if at >= len(found[1]):
+        return None
+    return box.copy_with_text(box.text.encode()[: found[1][at]].decode().rstrip(" "))
 
 
 def _plan(state: _Paragraphs, linebox, block) -> None:
@@ -129,22 +191,29 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
         state.done[id(linebox)] = _Planned(width, linebox)
         return
     resolve_one_percentage(linebox, "text_indent", width)
-    joined = "".join(run.text for _, _, run in pieces)
-    attrs = wlines.get_log_attrs(joined, linebox.style["lang"])
+    runs = tuple(run for _, _, run in pieces)
     total, left, right = linebox.style["hyphenate_limit_chars"]
-    paragraph = linebreak.Paragraph(
-        runs=tuple(run for _, _, run in pieces),
-        first_width=width - linebox.text_indent,
-        width=width,
-        opportunities=frozenset(i for i in range(1, len(joined)) if attrs[i].is_line_break),
-        limits=(total, left, right),
-    )
-    planned = state.done[id(linebox)] = _Planned(width, linebox)
-    breaks = linebreak.plan(paragraph, state.shaper)
+    limits = (total, left, right)
+    key = (runs, width - linebox.text_indent, width, limits, linebox.style["lang"])
+    planned = state.done[id(linebox)] = _Planned(width, linebox, starts=state.starts)
+    if key in state.plans:
+        breaks = state.plans[key]
+    else:
+        joined = "".join(run.text for run in runs)
+        attrs = wlines.get_log_attrs(joined, linebox.style["lang"])
+        paragraph = linebreak.Paragraph(
+            runs=runs,
+            first_width=key[1],
+            width=width,
+            opportunities=frozenset(i for i in range(1, len(joined)) if attrs[i].is_line_break),
+            limits=limits,
+        )
+        breaks = state.plans[key] = linebreak.plan(paragraph, state.shaper)
     if breaks is not None:
         for r, (text_box, parent, run) in enumerate(pieces):
             if text_box is not None:
-                planned.write(text_box, parent, breaks.pieces(r, run.text), state.shaper(" ", run.font))
+                starts = breaks.starts[r] if breaks.starts else ()
+                planned.write(text_box, parent, breaks.pieces(r, run.text), state.shaper(" ", run.font), starts)
 
 
 @dataclass
@@ -158,13 +227,21 @@ class _Planned:
     linebox: Any
     boxes: list[tuple[Any, str, Any]] = field(default_factory=list)
     parents: list[tuple[Any, Any]] = field(default_factory=list)
+    # The document's planned boxes of many lines, by id: (box, the byte
+    # offsets where its lines begin), shared by its paragraphs.
+    starts: dict[int, tuple[Any, tuple[int, ...]]] = field(default_factory=dict)
+    mine: list[int] = field(default_factory=list)  # the ids this paragraph put there
 
-    def write(self, text_box, parent, pieces: Sequence[tuple[str, bool]], space: float) -> None:
+    def write(
+        self, text_box, parent, pieces: Sequence[tuple[str, bool]], space: float, starts: Sequence[int] = ()
+    ) -> None:
         """Set ``text_box`` as ``pieces`` (text, set with narrower spaces), a
-        text box each; the breaker's soft hyphens are the only hyphenations."""
+        text box each; the breaker's soft hyphens are the only hyphenations.
+        ``starts``: where the planned lines begin in the pieces joined."""
         style = text_box.style
         self.boxes.append((text_box, text_box.text, style))
         boxes: list[Any] = []
+        offset = 0
         for text, narrow in pieces:
             if not text:
                 continue
@@ -174,6 +251,11 @@ class _Planned:
             if narrow:
                 box.style["word_spacing"] = float(box.style["word_spacing"] or 0) - linebreak.SHRINK * space
             boxes.append(box)
+            inside = [s - offset for s in starts if offset < s < offset + len(text)]
+            if len(inside) >= _LINES_AHEAD:
+                self.starts[id(box)] = (box, tuple(len(text[:s].encode()) for s in inside))
+                self.mine.append(id(box))
+            offset += len(text)
         if len(boxes) > 1:
             self.parents.append((parent, parent.children))
             children = list(parent.children)
@@ -187,6 +269,9 @@ class _Planned:
             text_box.text, text_box.style = text, style
         self.boxes.clear()
         self.parents.clear()
+        for key in self.mine:
+            self.starts.pop(key, None)
+        self.mine.clear()
 
 
 def _runs(box, shaper: _Shaper) -> Iterator[tuple[Any, Any, linebreak.Run]]:

@@ -1,0 +1,97 @@
+"""Planned paragraphs laid out by the engine (writers/print/engine/spacing.py),
+with real WeasyPrint: what a layout learns is kept for the next layouts with
+the same fonts, and a planned text box is handed to WeasyPrint's line
+breaker a few lines at a time. Neither may change a byte of the PDF.
+
+The document: long justified paragraphs, with words in italics (a line may
+begin inside a text box that begins mid-line), words long enough to be
+hyphenated, and enough of them to run over several pages.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+
+from editionbuilder import templating
+from editionbuilder.diagnostics import Diagnostics
+from editionbuilder.options import PrintOptions
+from editionbuilder.writers.print import engine, linebreak, pagesetup
+from editionbuilder.writers.print.engine import PdfJob, render_document, spacing
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
+from editionbuilder.writers.print.typeset import part_css
+from test_linebreak import WORDS  # short words, long ones to hyphenate, words with a hyphen
+
+SHEETS = tuple(templating.STYLE_DIR / name for name in ("base.css", "print.css", "press.css"))
+G = pagesetup.geometry(PrintOptions(trim="5.5x8.5", width_in=5.5, height_in=8.5), 100, False)
+CSS = font_css(DEFAULT_FONTS) + pagesetup.page_css(G)
+
+
+def source(seed: int) -> str:
+    """Eight paragraphs of about 170 words, every fortieth word in italics."""
+    rng = random.Random(seed)
+    paragraphs = []
+    for _ in range(8):
+        words = [rng.choice(WORDS) for _ in range(170)]
+        words = [f"<em>{w} {rng.choice(WORDS)}</em>" if i % 40 == 39 else w for i, w in enumerate(words)]
+        paragraphs.append(f"<p>{' '.join(words).capitalize()}.</p>")
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Lines</title></head><body>'
+        f'<section class="part" id="ch">{"".join(paragraphs)}</section></body></html>'
+    )
+
+
+def pdf(html: str) -> bytes:
+    job = PdfJob(html, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css(1, "Lines"))
+    return render_document(job, Diagnostics()).pdf()
+
+
+@pytest.fixture
+def fresh(monkeypatch):
+    """No stylesheets parsed before, so no widths or breaks known yet."""
+    monkeypatch.setattr(engine, "_PARSED", {})
+
+
+def test_a_paragraph_laid_out_again_is_not_broken_again(fresh, monkeypatch):
+    planned = []
+    plan = linebreak.plan
+    monkeypatch.setattr(linebreak, "plan", lambda p, m: planned.append(p) or plan(p, m))
+    html = source(1)
+    first = pdf(html)
+    assert len(planned) >= 8  # each paragraph, at least
+    count = len(planned)
+    second = pdf(html)
+    assert len(planned) == count  # the breaks found the first time
+    assert second == first
+
+
+def test_breaks_found_before_give_the_same_bytes_as_new_ones(fresh, monkeypatch):
+    html = source(2)
+    pdf(html)  # fills the widths and breaks of these fonts
+    again = pdf(html)
+    monkeypatch.setattr(engine, "_PARSED", {})
+    assert pdf(html) == again
+
+
+def test_a_planned_box_is_handed_over_a_few_lines_at_a_time(fresh, monkeypatch):
+    cut = []
+    shortened = spacing._shortened
+
+    def counted(*args):
+        found = shortened(*args)
+        if found is not None:
+            cut.append(found)
+        return found
+
+    monkeypatch.setattr(spacing, "_shortened", counted)
+    html = source(3)
+    short = pdf(html)
+    assert len(cut) > 20  # most lines of the long paragraphs
+    monkeypatch.setattr(spacing, "_LINES_AHEAD", 10**9)  # whole boxes, as WeasyPrint alone has them
+    monkeypatch.setattr(engine, "_PARSED", {})
+    cut.clear()
+    whole = pdf(html)
+    assert not cut
+    assert whole == short
