@@ -143,9 +143,21 @@ def test_a_changed_sentence_lays_out_again_what_a_serial_build_does(tmp_path, mo
     monkeypatch.setattr(typeset._PartLayout, "result", noting)
     serial = build(project / "serial", Scheduler(jobs=1), project)
     assert laid_out and ("ch001", 1) in laid_out
+    # The screen PDF's changed part is handed out while the press PDF's last
+    # part is laid out (``_Typesetter.hand_ahead``), and taken: it is not
+    # handed out again.
+    ahead: list[int] = []
+    hand_ahead = typeset._Typesetter.hand_ahead
+
+    def handing(typesetter, free):
+        hand_ahead(typesetter, free)
+        ahead.append(len(typesetter.ctx.products.ahead))
+
+    monkeypatch.setattr(typeset._Typesetter, "hand_ahead", handing)
     parallel = Counting(jobs=2)
     assert build(project / "output", parallel, project) == serial
     assert sorted(parallel.handed) == sorted(laid_out)
+    assert max(ahead, default=0) >= 1
 
 
 STARTER = """

@@ -13,6 +13,7 @@ edition), never through files read back.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,10 @@ class Products:
     # The print parts' page counts by part key, found by the first PDF of the
     # build: the other PDF's first guesses (press and screen share a text block).
     part_pages: dict[str, int] = field(default_factory=dict)
+    # Parts of the screen PDF handed to the workers while the press PDF's
+    # last parts were laid out (by cache key): the screen PDF takes those
+    # it wants, at the folios it finds (writers/print/typeset.py).
+    ahead: dict[str, Future] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

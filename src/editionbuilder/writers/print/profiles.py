@@ -49,4 +49,7 @@ class BookProfile:
     recto_openings: bool = True
 
 
+# The stylesheets of both PDFs, before their profile's own (``BookProfile.sheet``).
+TEXT_STYLESHEETS = ("base.css", "print.css")
+
 SCREEN_PROFILE = BookProfile(printview.SCREEN, "screen.css", "pdf/ua-1", recto_openings=False)

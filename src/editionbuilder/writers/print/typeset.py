@@ -52,7 +52,7 @@ from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from ... import codes
+from ... import codes, templating
 from ...diagnostics import Diagnostics
 from ...fsutil import atomic_write_bytes
 from ...layout import pages, printview
@@ -67,7 +67,7 @@ from . import assemble, pagefoot, pagesetup
 from .document import created, parts_html
 from .engine import Flow, PdfJob, Progress, Rendered, engine_version, render_document
 from .fonts import FontFace, font_css, render_digest
-from .profiles import BookProfile, PressProfile
+from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
 
 CACHE_VERSION = "2"  # 2: each entry holds the digest of its PDF
 FRONT_KEY = "front-matter"
@@ -330,6 +330,7 @@ class _Typesetter:
         running: dict[cf.Future, str] = {}  # the parts being typeset, by cache key
         keys: dict[str, str] = {}  # cache key -> part key
         tasks: dict[str, PartTask] = {}
+        ahead = self.ctx.products.ahead
         try:
             while True:
                 plan, todo = self._plan(known, guessed)
@@ -340,12 +341,18 @@ class _Typesetter:
                     if digest not in wanted and future.cancel():
                         del running[future]  # not started, and no longer at that folio
                 for digest, task in todo:
+                    if digest in ahead and digest not in running.values():
+                        running[ahead.pop(digest)] = digest  # handed out by the press PDF
+                        keys[digest], tasks[digest] = task.key, task
+                for digest, task in todo:
                     if len(running) >= self.workers.slots:
                         break
                     if digest not in running.values():
                         self._say(f"typesetting {task.title[:60]} (from page {task.first_folio})")
                         running[self.workers.submit(typeset_part, task)] = digest
                         keys[digest], tasks[digest] = task.key, task
+                if len(running) < self.workers.slots and self.then is not None:
+                    self.then.hand_ahead(self.workers.slots - len(running))
                 finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
                 for future in finished:
                     digest = running.pop(future)
@@ -356,6 +363,10 @@ class _Typesetter:
         finally:
             for future in running:
                 future.cancel()
+            if self.then is None:  # the last PDF of the build: what was handed out for it and not taken
+                for future in ahead.values():
+                    future.cancel()
+                ahead.clear()
         done: list[tuple[str, PartResult]] = []
         found: dict[str, str] = {}
         for key, digest, result, folio in plan:
@@ -393,6 +404,37 @@ class _Typesetter:
                 pages = result.pages
             folio += pages + (pages % 2 if self.profile.recto_openings else 0)
         return plan, todo
+
+    @cached_property
+    def then(self) -> _Typesetter | None:
+        """The screen PDF's typesetter, when this is the press PDF's and the
+        build makes the screen PDF next with workers: its parts are handed
+        out (``hand_ahead``) when this PDF's last parts leave workers idle.
+        Its stylesheets and geometry are the screen writer's defaults (a
+        writer with others makes other cache keys: the parts handed out are
+        then not taken, and only their time is lost)."""
+        if self.profile.press is None or "pdf" not in self.ctx.build.formats or not self.workers.parallel:
+            return None
+        extra = self.ctx.override_dirs
+        sheets = tuple(templating.find_stylesheet(name, extra) for name in (*TEXT_STYLESHEETS, SCREEN_PROFILE.sheet))
+        cache = PartCache.of(self.ctx, SCREEN_PROFILE)
+        guess = cache.remembered_pages() or estimate_pages(self.edition, self.ctx.options.print)
+        g = pagesetup.geometry(self.ctx.options.print, guess, SCREEN_PROFILE.bleed)
+        return _Typesetter(self.edition, self.ctx, SCREEN_PROFILE, sheets, self.fonts, g, cache)
+
+    def hand_ahead(self, free: int) -> None:
+        """Hand out up to ``free`` parts of this PDF not typeset yet, at the
+        folios the page counts found so far give (``Products.ahead``)."""
+        ahead = self.ctx.products.ahead
+        guessed = {**self.cache.remembered_part_pages(), **self.ctx.products.part_pages}
+        _plan, todo = self._plan({}, guessed)
+        for digest, task in todo:
+            if free <= 0:
+                break
+            if digest not in ahead:
+                self._say(f"typesetting {task.title[:60]} for the screen PDF (from page {task.first_folio})")
+                ahead[digest] = self.workers.submit(typeset_part, task)
+                free -= 1
 
     def _estimate(self, source: str, scaled: bool = True) -> float:
         """About how many pages a part's HTML fills (a guess to start from):
@@ -456,7 +498,10 @@ class _Typesetter:
         if kept is None:
             self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
             if self.workers.parallel:
-                kept = self.workers.submit(typeset_part, task).result()
+                future = self.workers.submit(typeset_part, task)
+                if self.then is not None:
+                    self.then.hand_ahead(self.workers.slots - 1)
+                kept = future.result()
             else:
                 layout = _PartLayout(task, self.ctx.progress, self.keep_layouts)
                 with LAYOUT_LOCK:

@@ -10,7 +10,7 @@ from ...fsutil import atomic_write_bytes
 from ...model import Edition
 from ..context import WriteContext
 from .fonts import DEFAULT_FONTS, FontFace, check_fonts
-from .profiles import SCREEN_PROFILE, BookProfile
+from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,7 @@ class PdfWriter:
     can be swapped (tests, themes). ``press.PressWriter`` shares ``render``."""
 
     fonts: tuple[FontFace, ...] = DEFAULT_FONTS
-    stylesheets: tuple[str, ...] = ("base.css", "print.css")
+    stylesheets: tuple[str, ...] = TEXT_STYLESHEETS
     profile: BookProfile = field(default=SCREEN_PROFILE)
 
     def __call__(self, edition: Edition, out: Path, ctx: WriteContext) -> None:
