@@ -15,10 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostics
 from ..layout.pages import PrintLayout
 from ..options import BuildOptions, EditionOptions
+
+if TYPE_CHECKING:
+    from .cover import CoverDrawer
 
 
 @dataclass(slots=True)
@@ -44,6 +48,7 @@ class WriteContext:
     project_dir: Path
     products: Products = field(default_factory=Products)
     progress: Callable[[str], None] | None = None  # stage and page news for a terminal (the CLI's)
+    cover_drawer: CoverDrawer | None = None  # the EPUB's cover drawn while the sources were read (cover.py)
 
     @property
     def override_dirs(self) -> tuple[str, ...]:
