@@ -143,17 +143,13 @@ def order_cover(
     returned gives the image, waiting for the drawer if need be; the caller
     does its other work in between."""
     check_fonts(DEFAULT_FONTS)
-    width, height = size
-    # 1 CSS px = 1/96 in: a page of width x height px rasterised to exactly that size.
-    sizing = f"@page {{ size: {width}px {height}px; margin: 0; }}\nhtml {{ font-size: {width / 100}px; }}\n"
-    sheet = templating.find_stylesheet(STYLESHEET, extra_dirs)
-    source, css = cover_html(md, extra_dirs), font_css(DEFAULT_FONTS, calls=False) + sizing
+    drawing = cover_page(md, extra_dirs, project_dir, size)
+    source, sheet, css, _, _ = drawing
     cache = CoverCache.of(cache_dir, diagnostics)
     key = cache_key(source, css, (sheet,), DEFAULT_FONTS, size)
     kept = cache.get(key)
     if kept is not None:
         return lambda: kept
-    drawing = (source, sheet, css, project_dir, size)
     asked = drawer is not None and drawer.ask(*drawing)
 
     def image() -> bytes:
@@ -166,15 +162,32 @@ def order_cover(
     return image
 
 
+def cover_page(
+    md: Metadata, extra_dirs: Sequence[str], project_dir: Path, size: tuple[int, int]
+) -> tuple[str, Path, str, Path, tuple[int, int]]:
+    """What ``draw`` is given to draw the cover of ``md``: the page's HTML,
+    its stylesheet, the generated CSS (faces, page size), the project folder
+    and the size in pixels."""
+    width, height = size
+    # 1 CSS px = 1/96 in: a page of width x height px rasterised to exactly that size.
+    sizing = f"@page {{ size: {width}px {height}px; margin: 0; }}\nhtml {{ font-size: {width / 100}px; }}\n"
+    sheet = templating.find_stylesheet(STYLESHEET, extra_dirs)
+    return cover_html(md, extra_dirs), sheet, font_css(DEFAULT_FONTS, calls=False) + sizing, project_dir, size
+
+
 def draw(
     source: str, sheet: Path, css: str, project_dir: Path, size: tuple[int, int]
 ) -> tuple[bytes, list[Diagnostic]]:
     """The cover page ``source`` drawn: its PNG and what drawing it reported."""
+    drawn = Diagnostics()
+    png = rasterise(_page_pdf(source, sheet, css, project_dir, drawn), size)
+    return png, drawn.items
+
+
+def _page_pdf(source: str, sheet: Path, css: str, project_dir: Path, diagnostics: Diagnostics) -> bytes:
     from .print.engine import PdfJob, render_pdf  # WeasyPrint: loaded only to draw a cover not kept
 
-    drawn = Diagnostics()
-    png = rasterise(render_pdf(PdfJob(source, (sheet,), css, DEFAULT_FONTS, project_dir), drawn), size)
-    return png, drawn.items
+    return render_pdf(PdfJob(source, (sheet,), css, DEFAULT_FONTS, project_dir), diagnostics)
 
 
 # --- The cover drawn beside the reading --------------------------------------
@@ -277,9 +290,15 @@ class CoverDrawer:
 
 
 def _serve_drawing(conn: Connection) -> None:
-    """The drawer process: WeasyPrint loaded first, then one page drawn."""
-    from .print import engine  # noqa: F401 (loaded while the build process reads)
-
+    """The drawer process: WeasyPrint loaded and warmed while the build
+    process reads, then the page asked for drawn."""
+    # WeasyPrint's first page in a process takes 0.1 s more than the next
+    # ones (it loads the faces once): an untitled cover is laid out and
+    # thrown away while there is nothing else to do. The page asked for
+    # comes out the same (tests/test_fixed_costs.py draws it both ways).
+    with contextlib.suppress(Exception):
+        source, sheet, css, project_dir, _ = cover_page(Metadata(), (), Path.cwd(), COVER_PX)
+        _page_pdf(source, sheet, css, project_dir, Diagnostics())
     try:
         job = conn.recv()
     except EOFError:  # the build wants no cover from here
