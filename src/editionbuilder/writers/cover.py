@@ -292,6 +292,11 @@ class CoverDrawer:
 def _serve_drawing(conn: Connection) -> None:
     """The drawer process: WeasyPrint loaded and warmed while the build
     process reads, then the page asked for drawn."""
+    import signal
+
+    # Ctrl-C reaches the whole process group: the build process unwinds and
+    # stops this one, which must not print a traceback of its own meanwhile.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # WeasyPrint's first page in a process takes 0.1 s more than the next
     # ones (it loads the faces once): an untitled cover is laid out and
     # thrown away while there is nothing else to do. The page asked for
