@@ -160,12 +160,15 @@ _DRAWER_PROBE = textwrap.dedent(
     loaded = "weasyprint" in sys.modules
     with cover.CoverDrawer.start(("epub",), "") as unused:
         pass  # never asked: stopped
+    with cover.CoverDrawer.start(("epub",), "") as dropped:
+        cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=dropped)  # asked, never taken: stopped
     with cover.CoverDrawer.start(("epub",), "") as gone:
         gone._process.kill()  # the drawer killed: the build draws the cover itself
         gone._process.join()
         fallen = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=gone)()
     here = cover.cover_png(md, (), Path.cwd(), Diagnostics())
-    print(loaded, apart == here, fallen == here, unused._process.exitcode is not None)
+    stopped = unused._process.exitcode is not None and dropped._process.exitcode is not None
+    print(loaded, apart == here, fallen == here, stopped)
     """
 )
 
@@ -176,6 +179,7 @@ def test_a_cover_drawn_by_the_drawer_is_the_one_drawn_in_the_build_process(tmp_p
         [sys.executable, "-c", _DRAWER_PROBE], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["False", "True", "True", "True"], done.stderr
+    assert "Traceback" not in done.stderr  # a drawer stopped says nothing
 
 
 def test_no_drawer_is_forked_for_a_pdf_a_kept_cover_or_no_epub(tmp_path):

@@ -213,6 +213,7 @@ class CoverDrawer:
         self._process = process  # None: no process, the caller draws
         self._conn = conn
         self._asked = False
+        self._answered = False
 
     @classmethod
     def start(cls, formats: Sequence[str], cache_dir: str | Path) -> CoverDrawer:
@@ -262,6 +263,7 @@ class CoverDrawer:
             return None
         try:
             status, *found = self._conn.recv()
+            self._answered = True
         except (EOFError, OSError):
             return None
         finally:
@@ -272,13 +274,13 @@ class CoverDrawer:
         return png, drawn
 
     def close(self) -> None:
-        """Wait for the process to end, its page drawn; one never asked
-        for a page (a build that failed before its EPUB) is stopped."""
+        """Wait for the process to end once it has answered; one whose
+        page is not wanted (a build that failed before taking it) is stopped."""
         if self._conn is not None:
             self._conn.close()
         if self._process is None:
             return
-        if self._asked:
+        if self._answered:
             self._process.join(timeout=PDFTOPPM_TIMEOUT_S)
         if self._process.is_alive():
             self._process.kill()
@@ -314,7 +316,8 @@ def _serve_drawing(conn: Connection) -> None:
         result: tuple = ("done", *draw(*job))
     except Exception as exc:  # the build process raises it, as a drawing there would
         result = ("error", exc)
-    conn.send(result)
+    with contextlib.suppress(OSError):  # the build process stopped waiting
+        conn.send(result)
 
 
 # --- The cover image kept between builds --------------------------------------
