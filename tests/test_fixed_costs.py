@@ -81,13 +81,15 @@ def small(tmp_path: Path) -> Path:
 def test_an_epub_without_references_runs_no_citeproc_and_a_kept_cover_loads_no_weasyprint(small, tmp_path):
     build = ("build", small.name, "--format", "epub", "--out", "out")
     cold = _run(*build, cwd=tmp_path)
-    # The first build draws the cover (WeasyPrint, then pdftoppm; loading WeasyPrint
-    # looks for its libraries with ldconfig and gcc), but runs no pandoc: the text
-    # has no references to format and is read by the plain-text reader.
-    assert _programs(cold).count("pdftoppm") == 1
-    assert not [p for p in _programs(cold) if "pandoc" in p]
+    # The first build draws the cover (WeasyPrint, then pdftoppm), in a fork
+    # of the build process made before reading (``cover.CoverDrawer``): the
+    # build process itself loads no WeasyPrint and starts no program. It
+    # runs no pandoc: the text has no references to format and is read by
+    # the plain-text reader.
+    assert list((tmp_path / "out/.cache/covers").glob("*.png"))
+    assert _programs(cold) == []
     assert _loaded(cold, "pypandoc", "editionbuilder.pandoc_tool", "editionbuilder.readers.pandoc", "ftfy") == []
-    assert "weasyprint" in cold["modules"]
+    assert "weasyprint" not in cold["modules"]
     first = (tmp_path / "out/small.epub").read_bytes()
     warm = _run(*build, cwd=tmp_path)
     assert _programs(warm) == []
@@ -141,6 +143,52 @@ def test_an_epub_is_the_same_bytes_with_a_cold_a_warm_and_no_cache(small, tmp_pa
     assert cold == warm == none
     with zipfile.ZipFile(tmp_path / "warm/small.epub") as z:
         assert z.read("EPUB/images/cover.png").startswith(b"\x89PNG")
+
+
+# Run in a fresh interpreter (one thread: a drawer is forked only then).
+_DRAWER_PROBE = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.model import Metadata
+    from editionbuilder.writers import cover
+    md = Metadata(title="Drawn Apart", subtitle="A Cover", authors=("Jane Doe", "John Roe"))
+    with cover.CoverDrawer.start(("epub",), "") as drawer:
+        assert drawer._process is not None  # forked
+        apart = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=drawer)()
+    loaded = "weasyprint" in sys.modules
+    with cover.CoverDrawer.start(("epub",), "") as unused:
+        pass  # never asked: stopped
+    with cover.CoverDrawer.start(("epub",), "") as dropped:
+        cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=dropped)  # asked, never taken: stopped
+    with cover.CoverDrawer.start(("epub",), "") as gone:
+        gone._process.kill()  # the drawer killed: the build draws the cover itself
+        gone._process.join()
+        fallen = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=gone)()
+    here = cover.cover_png(md, (), Path.cwd(), Diagnostics())
+    stopped = unused._process.exitcode is not None and dropped._process.exitcode is not None
+    print(loaded, apart == here, fallen == here, stopped)
+    """
+)
+
+
+def test_a_cover_drawn_by_the_drawer_is_the_one_drawn_in_the_build_process(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run(
+        [sys.executable, "-c", _DRAWER_PROBE], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == ["False", "True", "True", "True"], done.stderr
+    assert "Traceback" not in done.stderr  # a drawer stopped says nothing
+
+
+def test_no_drawer_is_forked_for_a_pdf_a_kept_cover_or_no_epub(tmp_path):
+    (tmp_path / "covers").mkdir()
+    (tmp_path / "covers/kept.png").write_bytes(b"")
+    for formats, cache in ((("epub", "pdf"), ""), (("pdf",), ""), (("epub",), str(tmp_path))):
+        with cover.CoverDrawer.start(formats, cache) as drawer:
+            assert drawer._process is None
+            assert not drawer.ask("", tmp_path, "", tmp_path, (1, 1))
 
 
 def _cover_files(cache: Path) -> tuple[Path, Path]:

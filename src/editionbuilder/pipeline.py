@@ -128,6 +128,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     fails at any writer leaves the edition's previous files untouched."""
     from .templating import keep_compiled_templates
     from .writers import Declined, WriteContext, formats_for, get_writer, output_path
+    from .writers.cover import CoverDrawer
 
     say = progress or (lambda _msg: None)
     keep_compiled_templates(build.cache_dir)
@@ -138,35 +139,39 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     refuse_overwriting_inputs(options, project, [*planned, out_dir / output_name(options.name, "report")])
     if isinstance(build.workers, Scheduler) and {"pdf", "press"} & set(formats_for(options, build)):
         build.workers.warm_up()
-    say(f"{options.name}: reading {len(options.sources)} source(s)")
-    edition = read_edition(options, project, diags)
-    ctx = WriteContext(options, build, diags, project, progress=progress)
-    with staged_outputs(out_dir, options.name) as stage:
-        made: list[str] = []
-        declined: dict[str, Declined] = {}
-        for fmt in formats_for(options, build):
-            target = output_path(stage.dir, options.name, fmt)
-            say(f"{options.name}: writing {target.name}")
-            # The press writer declines a book under 24 pages, and then the cover.
-            result = get_writer(fmt)(edition, target, ctx)
-            if isinstance(result, Declined):
-                declined[target.name] = result
-            elif not target.is_file():
-                raise ValidationError(f"the {fmt} writer returned without writing {target.name}")
-            else:
-                made.append(target.name)
-        for name in declined:
-            if (out_dir / name).is_file():
-                diags.add(
-                    codes.STALE_OUTPUT_REMOVED, f"{name} from an earlier build was removed: this build does not make it"
-                )
-        if build.web and made:
-            from .writers.web.writer import WEB_DIR, write_web_edition
+    # The EPUB's cover, when it must be drawn, is drawn in another process
+    # while this one reads the sources (writers/cover.py).
+    with CoverDrawer.start(formats_for(options, build), build.cache_dir) as drawer:
+        say(f"{options.name}: reading {len(options.sources)} source(s)")
+        edition = read_edition(options, project, diags)
+        ctx = WriteContext(options, build, diags, project, progress=progress, cover_drawer=drawer)
+        with staged_outputs(out_dir, options.name) as stage:
+            made: list[str] = []
+            declined: dict[str, Declined] = {}
+            for fmt in formats_for(options, build):
+                target = output_path(stage.dir, options.name, fmt)
+                say(f"{options.name}: writing {target.name}")
+                # The press writer declines a book under 24 pages, and then the cover.
+                result = get_writer(fmt)(edition, target, ctx)
+                if isinstance(result, Declined):
+                    declined[target.name] = result
+                elif not target.is_file():
+                    raise ValidationError(f"the {fmt} writer returned without writing {target.name}")
+                else:
+                    made.append(target.name)
+            for name in declined:
+                if (out_dir / name).is_file():
+                    diags.add(
+                        codes.STALE_OUTPUT_REMOVED,
+                        f"{name} from an earlier build was removed: this build does not make it",
+                    )
+            if build.web and made:
+                from .writers.web.writer import WEB_DIR, write_web_edition
 
-            say(f"{options.name}: writing the web edition")
-            write_web_edition(edition, stage.dir / WEB_DIR, ctx, [stage.dir / n for n in made])
-        report = write_report(edition, options, diags, stage.dir, project).name
-        stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))
+                say(f"{options.name}: writing the web edition")
+                write_web_edition(edition, stage.dir / WEB_DIR, ctx, [stage.dir / n for n in made])
+            report = write_report(edition, options, diags, stage.dir, project).name
+            stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))
     return EditionResult(options.name, edition, tuple(diags.items), tuple(out_dir / n for n in (*made, report)))
 
 

@@ -12,7 +12,9 @@ importer of ebooklib and the print engine (``print.engine``) the only
 importer of WeasyPrint, and a build that wants only the PDF does not load
 ebooklib. (The EPUB's cover image is drawn by WeasyPrint through
 ``print.engine.render_pdf``, so an EPUB build loads WeasyPrint too, unless
-the cover is kept in the build's cache: ``cover.CoverCache``.)
+the cover is kept in the build's cache, ``cover.CoverCache``; an EPUB-only
+build loads it in a fork that draws the cover while the build reads,
+``cover.CoverDrawer``.)
 (The shape of pandoc's ``Text.Pandoc.Writers``.)
 """
 

@@ -42,9 +42,10 @@ import os
 import re
 import shutil
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import codes, templating
 from ..diagnostics import Diagnostic, Diagnostics, RenderError
@@ -64,6 +65,10 @@ from ..options import (
 from ..transforms.typography import smarten
 from .context import Declined, Result, WriteContext, Written
 from .print.fonts import DEFAULT_FONTS, FontFace, check_fonts, font_css, render_digest
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 # Large enough for every store (Apple Books asks at least 1400 px wide; KDP
 # and Kobo recommend 1600 x 2560, a 1 : 1.6 ratio).
@@ -121,24 +126,198 @@ def cover_png(
     under a digest of everything that draws it (``CoverCache``): a build
     whose cover did not change reads it back, without loading WeasyPrint or
     running pdftoppm, and gets the same bytes."""
+    return order_cover(md, extra_dirs, project_dir, diagnostics, size, cache_dir)()
+
+
+def order_cover(
+    md: Metadata,
+    extra_dirs: Sequence[str],
+    project_dir: Path,
+    diagnostics: Diagnostics,
+    size: tuple[int, int] = COVER_PX,
+    cache_dir: str | Path = "",
+    drawer: CoverDrawer | None = None,
+) -> Callable[[], bytes]:
+    """``cover_png`` in two steps: the cover is looked up (or handed to
+    ``drawer``, which draws it in its own process) now, and the function
+    returned gives the image, waiting for the drawer if need be; the caller
+    does its other work in between."""
     check_fonts(DEFAULT_FONTS)
-    width, height = size
-    # 1 CSS px = 1/96 in: a page of width x height px rasterised to exactly that size.
-    sizing = f"@page {{ size: {width}px {height}px; margin: 0; }}\nhtml {{ font-size: {width / 100}px; }}\n"
-    sheet = templating.find_stylesheet(STYLESHEET, extra_dirs)
-    source, css = cover_html(md, extra_dirs), font_css(DEFAULT_FONTS, calls=False) + sizing
+    drawing = cover_page(md, extra_dirs, project_dir, size)
+    source, sheet, css, _, _ = drawing
     cache = CoverCache.of(cache_dir, diagnostics)
     key = cache_key(source, css, (sheet,), DEFAULT_FONTS, size)
     kept = cache.get(key)
     if kept is not None:
-        return kept
+        return lambda: kept
+    asked = drawer is not None and drawer.ask(*drawing)
+
+    def image() -> bytes:
+        found = drawer.result() if asked and drawer is not None else None
+        png, drawn = found if found is not None else draw(*drawing)
+        diagnostics.items.extend(drawn)
+        cache.put(key, png, drawn)
+        return png
+
+    return image
+
+
+def cover_page(
+    md: Metadata, extra_dirs: Sequence[str], project_dir: Path, size: tuple[int, int]
+) -> tuple[str, Path, str, Path, tuple[int, int]]:
+    """What ``draw`` is given to draw the cover of ``md``: the page's HTML,
+    its stylesheet, the generated CSS (faces, page size), the project folder
+    and the size in pixels."""
+    width, height = size
+    # 1 CSS px = 1/96 in: a page of width x height px rasterised to exactly that size.
+    sizing = f"@page {{ size: {width}px {height}px; margin: 0; }}\nhtml {{ font-size: {width / 100}px; }}\n"
+    sheet = templating.find_stylesheet(STYLESHEET, extra_dirs)
+    return cover_html(md, extra_dirs), sheet, font_css(DEFAULT_FONTS, calls=False) + sizing, project_dir, size
+
+
+def draw(
+    source: str, sheet: Path, css: str, project_dir: Path, size: tuple[int, int]
+) -> tuple[bytes, list[Diagnostic]]:
+    """The cover page ``source`` drawn: its PNG and what drawing it reported."""
+    drawn = Diagnostics()
+    png = rasterise(_page_pdf(source, sheet, css, project_dir, drawn), size)
+    return png, drawn.items
+
+
+def _page_pdf(source: str, sheet: Path, css: str, project_dir: Path, diagnostics: Diagnostics) -> bytes:
     from .print.engine import PdfJob, render_pdf  # WeasyPrint: loaded only to draw a cover not kept
 
-    drawn = Diagnostics()
-    png = rasterise(render_pdf(PdfJob(source, (sheet,), css, DEFAULT_FONTS, project_dir), drawn), size)
-    diagnostics.items.extend(drawn.items)
-    cache.put(key, png, drawn.items)
-    return png
+    return render_pdf(PdfJob(source, (sheet,), css, DEFAULT_FONTS, project_dir), diagnostics)
+
+
+# --- The cover drawn beside the reading --------------------------------------
+
+
+class CoverDrawer:
+    """A process that draws the EPUB's cover while this one reads the sources.
+
+    Loading WeasyPrint takes half a second, rendering the page and
+    pdftoppm another 0.4 s: about as long as reading a 100-page book. A build that
+    will draw the cover (no cover kept in its cache) and loads WeasyPrint
+    for nothing else (no PDF) forks this process before it reads
+    (``start``); the fork loads WeasyPrint on another core and waits for
+    the page (``ask``), which it draws while the writer renders the
+    documents (``result``). It is a fork, not a fresh interpreter, so that it
+    loads nothing this process has loaded already; and it is only made
+    while this process runs one thread (a fork copies no other thread, and
+    a lock one of them held would stay held), and before this process has
+    loaded WeasyPrint (a fork would share its state). The bytes are those
+    of ``draw`` in this process: the same code, the same inputs."""
+
+    def __init__(self, process: BaseProcess | None = None, conn: Connection | None = None) -> None:
+        self._process = process  # None: no process, the caller draws
+        self._conn = conn
+        self._asked = False
+        self._answered = False
+
+    @classmethod
+    def start(cls, formats: Sequence[str], cache_dir: str | Path) -> CoverDrawer:
+        """A drawer with its process started; one without (``ask`` says
+        False: the writer draws in its own process) when this build makes
+        no EPUB, or makes a PDF (WeasyPrint is loaded for it anyway), or its
+        cache keeps a cover (most likely this one), or this process cannot
+        fork safely (see the class)."""
+        import multiprocessing
+        import sys
+        import threading
+
+        if "epub" not in formats or set(formats) - {"epub"}:
+            return cls()
+        if cache_dir and any((Path(cache_dir) / "covers").glob("*.png")):
+            return cls()
+        if threading.active_count() > 1 or "weasyprint" in sys.modules:
+            return cls()
+        # Forking is the default only on Linux (macOS's system libraries
+        # may not survive it); a daemonic process may not start one.
+        if sys.platform != "linux" or multiprocessing.current_process().daemon:
+            return cls()
+        context = multiprocessing.get_context("fork")
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_serve_drawing, args=(theirs,), name="cover-drawer", daemon=True)
+        process.start()
+        theirs.close()
+        return cls(process, ours)
+
+    def ask(self, source: str, sheet: Path, css: str, project_dir: Path, size: tuple[int, int]) -> bool:
+        """Hand the process the page ``draw`` would draw; False when there
+        is no process, or it is gone: then the caller draws the page itself."""
+        if self._conn is None or self._asked:
+            return False
+        self._asked = True
+        try:
+            self._conn.send((source, sheet, css, project_dir, size))
+        except OSError:
+            self.close()
+            return False
+        return True
+
+    def result(self) -> tuple[bytes, list[Diagnostic]] | None:
+        """What ``draw`` gives for the page asked, once the process has
+        drawn it; None when the process is gone (killed, out of memory)."""
+        if self._conn is None or not self._asked:
+            return None
+        try:
+            status, *found = self._conn.recv()
+            self._answered = True
+        except (EOFError, OSError):
+            return None
+        finally:
+            self.close()
+        if status == "error":
+            raise found[0]
+        png, drawn = found
+        return png, drawn
+
+    def close(self) -> None:
+        """Wait for the process to end once it has answered; one whose
+        page is not wanted (a build that failed before taking it) is stopped."""
+        if self._conn is not None:
+            self._conn.close()
+        if self._process is None:
+            return
+        if self._answered:
+            self._process.join(timeout=PDFTOPPM_TIMEOUT_S)
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+    def __enter__(self) -> CoverDrawer:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def _serve_drawing(conn: Connection) -> None:
+    """The drawer process: WeasyPrint loaded and warmed while the build
+    process reads, then the page asked for drawn."""
+    import signal
+
+    # Ctrl-C reaches the whole process group: the build process unwinds and
+    # stops this one, which must not print a traceback of its own meanwhile.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # WeasyPrint's first page in a process takes 0.1 s more than the next
+    # ones (it loads the faces once): an untitled cover is laid out and
+    # thrown away while there is nothing else to do. The page asked for
+    # comes out the same (tests/test_fixed_costs.py draws it both ways).
+    with contextlib.suppress(Exception):
+        source, sheet, css, project_dir, _ = cover_page(Metadata(), (), Path.cwd(), COVER_PX)
+        _page_pdf(source, sheet, css, project_dir, Diagnostics())
+    try:
+        job = conn.recv()
+    except EOFError:  # the build wants no cover from here
+        return
+    try:
+        result: tuple = ("done", *draw(*job))
+    except Exception as exc:  # the build process raises it, as a drawing there would
+        result = ("error", exc)
+    with contextlib.suppress(OSError):  # the build process stopped waiting
+        conn.send(result)
 
 
 # --- The cover image kept between builds --------------------------------------

@@ -40,8 +40,7 @@ from ...layout.labels import LABELS
 from ...layout.view import EPUB, Layout, Part, TocEntry, View
 from ...model import Edition, Metadata
 from ..context import WriteContext
-from ..cover import cover_png
-from . import pagelist
+from ..cover import order_cover
 from .accessibility import accessibility_metadata
 
 if TYPE_CHECKING:
@@ -124,9 +123,16 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
         )
     book = _new_book(edition, ctx, printed)
     css = _add_styles(book, extra)
-    image = cover_png(edition.metadata, extra, ctx.project_dir, ctx.diagnostics, cache_dir=ctx.build.cache_dir)
-    book.set_cover(COVER_IMAGE, image, create_page=False)  # cover-image item + EPUB 2 <meta>
-    ctx.products.cover_png = image  # the web edition shows the same cover
+    # Asked for first, and taken once the documents are rendered: a cover
+    # drawer (``cover.CoverDrawer``) draws it meanwhile.
+    cover = order_cover(
+        edition.metadata,
+        extra,
+        ctx.project_dir,
+        ctx.diagnostics,
+        cache_dir=ctx.build.cache_dir,
+        drawer=ctx.cover_drawer,
+    )
     parts = lay.reading_order
     content = {p.key: _render(p, lay.view, css, extra) for p in parts if p.key != NAV_KEY}
     pages: list[pagelist.PageTarget] = []
@@ -136,18 +142,25 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
         keys = list(content)
         marked, pages = pagelist.mark_pages([content[k] for k in keys], printed, [f"{k}.xhtml" for k in keys])
         content = dict(zip(keys, marked, strict=True))
+    navs = {
+        p.key: _render(replace(p, content=replace(p.content, pages=tuple(pages))), lay.view, css, extra)
+        for p in parts
+        if p.key == NAV_KEY
+    }
+    ncx = _render_ncx(edition.metadata, lay, extra)
+    image = cover()
+    book.set_cover(COVER_IMAGE, image, create_page=False)  # cover-image item + EPUB 2 <meta>
+    ctx.products.cover_png = image  # the web edition shows the same cover
     docs = []
     for part in parts:
         if part.key == NAV_KEY:
-            nav = replace(part, content=replace(part.content, pages=tuple(pages)))
-            docs.append(_Navigation(part, _render(nav, lay.view, css, extra)))
+            docs.append(_Navigation(part, navs[part.key]))
         else:
             docs.append(_Document(part, content[part.key]))
         book.add_item(docs[-1])
     book.add_item(epub.EpubNcx())
     book.toc = docs  # not used by _Writer, but ebooklib refuses an empty one
     book.spine = docs
-    ncx = _render_ncx(edition.metadata, lay, extra)
     raw = _package(book, ncx, ctx.build.source_date_epoch)
     atomic_write_bytes(out, reproducible_zip(raw, ctx.build.source_date_epoch, lay.view.lang))
 
@@ -244,6 +257,9 @@ def _package(book: epub.EpubBook, ncx: bytes, epoch: int) -> bytes:
     options = {
         "epub3_pages": False,  # else every element with epub:type and id becomes a "page"
         "epub2_guide": False,  # landmarks in the nav replace the EPUB 2 guide
+        # Stored, not deflated: reproducible_zip reads every entry back and
+        # deflates it itself, so ebooklib's compression would be thrown away.
+        "compresslevel": 0,
         "mtime": datetime.fromtimestamp(epoch, tz=UTC),
         "raise_exceptions": True,
     }
