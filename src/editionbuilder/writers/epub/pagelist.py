@@ -227,9 +227,10 @@ def _positions(layout: PrintLayout, words: list[_Word], keys: Sequence[str]) -> 
     the whole book."""
     printed = [normal(w) for w in layout.words]
     epub = [normal(w.text) for w in words]
-    out = align(printed, epub)
     if len(layout.parts) != len(printed):
-        return out
+        return align(printed, epub)
+    out: list[int] = []
+    whole: list[int] | None = None  # aligned with the whole book, once a part needs it
     spans: dict[int, list[int]] = {}
     for n, w in enumerate(words):
         spans.setdefault(w.doc, []).append(n)
@@ -244,7 +245,10 @@ def _positions(layout: PrintLayout, words: list[_Word], keys: Sequence[str]) -> 
         span = spans.get(doc)
         if span:
             local = align(printed[start:end], [epub[n] for n in span])
-            out[start:end] = [span[k] if k < len(span) else span[-1] + 1 for k in local]
+            out += [span[k] if k < len(span) else span[-1] + 1 for k in local]
+        else:
+            whole = align(printed, epub) if whole is None else whole
+            out += whole[start:end]
         start = end
     return out
 
