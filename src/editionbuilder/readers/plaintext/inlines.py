@@ -32,7 +32,12 @@ EMPHASIS_WORD_END = re.compile(r"(?<=[^\W_])_(?=[^\s_])([^_\s]+?)(?<=\S)_(?![\w_
 # `a_b_@mail`), whose underscores are never italics.
 _NOT_PROSE = re.compile(r"[/\\@=<>]|://")
 
-_ANY_EMPHASIS = re.compile("|".join(f"(?:{p.pattern})" for p in (EMPHASIS, EMPHASIS_WORD_START, EMPHASIS_WORD_END)))
+# Any of the three; each starts with an underscore, and the lookahead on it
+# lets ``re`` skip to the underscores instead of trying the lookbehinds at
+# every position (the same matches).
+_ANY_EMPHASIS = re.compile(
+    "(?=_)(?:" + "|".join(f"(?:{p.pattern})" for p in (EMPHASIS, EMPHASIS_WORD_START, EMPHASIS_WORD_END)) + ")"
+)
 
 # `[12]`, `[1000]` or `[B]`: the bracketed call of Gutenberg texts and many
 # web copies; up to four digits or one capital letter, so that `[of corn]`,
@@ -126,14 +131,20 @@ def _edge(pattern: re.Pattern[str], node: Inline | None) -> str:
     return found.group(0) if found else ""
 
 
+# Each call style, its pattern, and the characters its calls start with.
+_CALL_STYLES = (("[", BRACKET_CALL, "["), ("*", STAR_CALL, "*†‡"), ("¹", SUPER_CALL, SUPERSCRIPT_DIGITS))
+
+
 def _split_calls(text: str, calls: str) -> list[Inline]:
-    styles = (("[", BRACKET_CALL), ("*", STAR_CALL), ("¹", SUPER_CALL))
-    patterns = [p.pattern for style, p in styles if style in calls]
-    if not patterns:
+    styles = [(p.pattern, starts) for style, p, starts in _CALL_STYLES if style in calls]
+    if not styles:
         return [Text(text)] if text else []
+    # The lookahead on the calls' first characters lets ``re`` skip to them
+    # instead of trying the lookbehinds at every position (the same matches).
+    starts = re.escape("".join(s for _p, s in styles))
     out: list[Inline] = []
     pos = 0
-    for m in re.finditer("|".join(f"(?:{p})" for p in patterns), text):
+    for m in re.finditer(f"(?=[{starts}])(?:" + "|".join(f"(?:{p})" for p, _s in styles) + ")", text):
         if _closes_emphasis(text, m.start()):
             continue
         if m.start() > pos:

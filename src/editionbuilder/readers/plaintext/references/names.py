@@ -171,6 +171,9 @@ _ARTICLE_RE = lazy_compile(r"THE|The")
 
 _OPEN_QUOTES = "‘“"
 _CLOSE_QUOTES = "’”"
+# The only characters ``segments`` acts on: quote marks, parentheses, commas
+# (every other character is stepped over).
+_SEGMENT_MARKS = re.compile(f"[{re.escape(_OPEN_QUOTES + _CLOSE_QUOTES)}'\"(),]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +209,8 @@ def segments(line: str, start: int = 0) -> list[Segment]:
     """
     out: list[Segment] = []
     quote, depth, begin = "", 0, start
-    for i in range(start, len(line)):
+    for mark in _SEGMENT_MARKS.finditer(line, start):
+        i = mark.start()
         ch = line[i]
         if quote:
             if ch in _CLOSE_QUOTES + "'\"" and _closes_quote(line, i):
