@@ -44,6 +44,7 @@ from .config_values import (
     trim_inches,
 )
 from .diagnostics import ConfigError
+from .lazyre import lazy_compile
 from .model import Position
 from .options import (
     HEADING_CASES,
@@ -69,15 +70,15 @@ LATEST_EPOCH = 4_354_819_198
 # An edition name is the stem of its output files (output/NAME.epub): an
 # ASCII letter or digit, then letters, digits, "-" or "_"; 64 at most. No
 # dots, spaces or slashes, so it is safe on every file system and in a URL.
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_SAFE_NAME = lazy_compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _NAME_RULE = '(use up to 64 letters, digits, "-" and "_", starting with a letter or digit)'
 
 # Runs of characters not allowed in an edition name (for names made from a
 # file stem); each run becomes one "-".
-_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
+_UNSAFE_NAME_CHARS = lazy_compile(r"[^A-Za-z0-9_-]+")
 
 # SOURCE_DATE_EPOCH as reproducible-builds.org specifies it: ASCII digits.
-_EPOCH_DIGITS = re.compile(r"[0-9]+")
+_EPOCH_DIGITS = lazy_compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,8 +383,8 @@ def _check_files(common: EditionDefaults, project_dir: Path, where: _Where) -> N
 # independent parent, or a CSL 0.8 template. citeproc would fetch it from
 # its URL (the network, or any file): refused, so that a style cannot
 # reach outside the project.
-_CSL_PARENT_LINK = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"'](?:independent-parent|template)[\"'][^>]*>")
-_HREF = re.compile(r"\bhref\s*=\s*[\"']([^\"']*)")
+_CSL_PARENT_LINK = lazy_compile(r"<link\b[^>]*\brel\s*=\s*[\"'](?:independent-parent|template)[\"'][^>]*>")
+_HREF = lazy_compile(r"\bhref\s*=\s*[\"']([^\"']*)")
 
 
 def _independent_style(path: Path, error: Callable[[str, str], ConfigError], key: str = "bibliography_style") -> None:

@@ -4,8 +4,9 @@ The readers' patterns take about half the time of starting a build:
 those for names and citations spell out every capital and small letter of
 Latin-1 and Latin Extended (``bibliography_names.UPPER``), and ``re``
 compiles each such class letter by letter. A text uses a fraction of them
-(a one-page essay with no bibliography, none of the reference grammar), so
-the modules that hold the costly ones declare them with ``lazy_compile``:
+(a one-page essay with no bibliography, none of the reference grammar; a
+text with no web page chrome, none of the chrome rules), so the modules of
+the readers and transforms declare their patterns with ``lazy_compile``:
 the same pattern, compiled on its first use.
 """
 

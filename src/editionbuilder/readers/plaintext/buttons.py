@@ -136,8 +136,8 @@ STRONG_PHRASE = lazy_compile("|".join(f"(?:{p})" for p in _STRONG), re.I)
 _PHRASES = [lazy_compile(p, re.I) for p in _STRONG + _WEAK]
 # What may stand between the buttons of one line: spaces, dots, bullets,
 # bars, arrows ("2 • Reply • Share ›"), and counts ("Like (3)").
-_SEP = re.compile(r"(?:[\s·•∙⋅|/›‹→←»«,:!?]|\.{3}|…)+")
-_NUMBER = re.compile(r"\(?\d+(?:[.,]\d+)*[KkMm]?\)?")
+_SEP = lazy_compile(r"(?:[\s·•∙⋅|/›‹→←»«,:!?]|\.{3}|…)+")
+_NUMBER = lazy_compile(r"\(?\d+(?:[.,]\d+)*[KkMm]?\)?")
 
 
 def ui_phrases(text: str) -> list[str] | None:

@@ -227,7 +227,7 @@ def _menu(text: str) -> Chrome | None:
 
 
 def _navigation(text: str) -> Chrome | None:
-    if NAVIGATION.search(text) and len(text.split()) <= 20:
+    if len(text.split()) <= 20 and NAVIGATION.search(text):
         return Chrome("links to other posts", True)
     return None
 
@@ -237,7 +237,7 @@ def _promo(text: str) -> Chrome | None:
         return Chrome("subscription or promotion box", True)
     if WEAK_PROMO.match(text):
         return Chrome("subscription or promotion box", False)
-    if ACCOUNT.search(text) and len(text.split()) <= ACCOUNT_MAX_WORDS:
+    if len(text.split()) <= ACCOUNT_MAX_WORDS and ACCOUNT.search(text):
         # A sentence of text may mention subscribing: beside chrome only.
         return Chrome("subscription or promotion box", not text.rstrip('"”’)').endswith((".", "!")))
     return None

@@ -173,7 +173,7 @@ _OPEN_QUOTES = "‘“"
 _CLOSE_QUOTES = "’”"
 # The only characters ``segments`` acts on: quote marks, parentheses, commas
 # (every other character is stepped over).
-_SEGMENT_MARKS = re.compile(f"[{re.escape(_OPEN_QUOTES + _CLOSE_QUOTES)}'\"(),]")
+_SEGMENT_MARKS = lazy_compile(f"[{re.escape(_OPEN_QUOTES + _CLOSE_QUOTES)}'\"(),]")
 
 
 @dataclass(frozen=True, slots=True)
