@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import hashlib
 import os
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -173,6 +171,8 @@ def _reject_unknown(table: Mapping[str, Any], known: tuple[str, ...], where: _Wh
     """Refuse a key nobody reads: a misspelt key would otherwise be ignored."""
     for key in table:
         if key not in known:
+            import difflib  # a misspelt key's hint: only on this error
+
             close = difflib.get_close_matches(key, known, n=1)
             hint = f' (did you mean "{prefix}{close[0]}"?)' if close else ""
             raise where.error("", f'unknown key "{prefix}{key}"{hint}')
@@ -406,6 +406,8 @@ def _independent_style(path: Path, error: Callable[[str, str], ConfigError], key
 
 def _read_toml(path: Path) -> dict[str, Any]:
     """The parsed file; a syntax error names its line (``file:line:``)."""
+    import tomllib  # only a project's config is TOML: inspect and a one-off build read none
+
     where = Position(file=str(path))
     try:
         text = path.read_bytes().decode("utf-8")
@@ -592,6 +594,8 @@ def _metadata_option(pair: str) -> tuple[str, str, str]:
         raise ConfigError(f"-M {pair}: give the file as --{typed} FILE")
     if key not in _METADATA_SPEC:
         known = sorted({*_METADATA_SPEC, *_PANDOC_METADATA_KEYS})
+        import difflib  # a misspelt key's hint: only on this error
+
         close = difflib.get_close_matches(typed, known, n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise ConfigError(f'-M {pair}: unknown metadata key "{typed}"{hint}; known: {", ".join(known)}')

@@ -88,6 +88,12 @@ _MAX_CONTROL_SHARE = 0.05
 # ... provided there are more than a couple: one stray BEL in a short note
 # is a typo to keep, not proof of binary data.
 _MIN_CONTROLS = 2
+# The control characters the share counts: category Cc (all of it below
+# U+00A0) but those.
+_OTHER_CONTROLS = "".join(
+    c for c in map(chr, range(0xA0)) if unicodedata.category(c) == "Cc" and c not in _TEXT_CONTROLS
+)
+_OTHER_CONTROL = lazy_compile(f"[{re.escape(_OTHER_CONTROLS)}]")
 
 # CRLF, or a CR standing alone (classic Mac OS): each is one line end.
 _LINE_END = lazy_compile(r"\r\n?")
@@ -266,7 +272,7 @@ def _refuse_control_text(text: str, path: str) -> None:
     Random bytes decoded as Windows-1252 are about 13% controls; prose has
     none beyond tabs, line ends and the odd form feed.
     """
-    controls = sum(1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc")
+    controls = len(_OTHER_CONTROL.findall(text))
     if controls > _MIN_CONTROLS and controls / len(text) > _MAX_CONTROL_SHARE:
         raise InputError(f"{path}: not a text file ({controls} of {len(text)} characters are control characters)")
 
