@@ -39,6 +39,12 @@ _SENTENCE_PUNCT = ".,;:!?…"
 _OPENERS = "([{<«‹“‘„"
 _DASH_CHARS = "-‐‑‒–—―"
 _SINGLES = "'‘’"
+# Every character the quote pass decides or counts: straight and curly quotes.
+_QUOTE_MARKS = lazy_compile("[\"'‘’“”]")
+
+# The patterns below that open with a lookbehind open with a lookahead on
+# their first character before it: the same matches, but ``re`` tests one
+# character, not the lookbehind, at each position that cannot begin one.
 
 # Spaces and dashes a word-separating dash may be written with: the class of
 # the characters that must NOT stand right next to it.
@@ -50,7 +56,7 @@ _NOT_WORDLIKE = r"\s\-\u2010-\u2015"
 # of hyphens, line-initial bullets ("- item") and hyphenated words are left
 # alone. NBSP counts as a space: word processors put it before dashes.
 _DASH = lazy_compile(
-    rf"(?<=[^{_NOT_WORDLIKE}])"
+    rf"(?=[ \u00a0\-—])(?<=[^{_NOT_WORDLIKE}])"
     r"(?:[ \u00a0]?-{2,3}[ \u00a0]?|[ \u00a0][-–][ \u00a0]|[ \u00a0]?—[ \u00a0]?)"
     rf"(?=[^{_NOT_WORDLIKE}])"
 )
@@ -59,13 +65,13 @@ _DASH = lazy_compile(
 # 1918-1919): a range. The lookbehinds skip numbers glued to a word, chains
 # (2006-05-01) and decimals (3.5-4); the lookahead does the same on the right.
 _RANGE = lazy_compile(
-    r"(?<![\w\-\u2010-\u2015/])(?<!\d[.,])(\d{1,4})-"
+    r"(?=\d)(?<![\w\-\u2010-\u2015/])(?<!\d[.,])(\d{1,4})-"
     r"(?=\d{1,4}(?![\w\-\u2010-\u2015/]|[.,]\d))"
 )
 
 # Three full stops, together or spaced (". . ."), that are not part of a
 # longer run of dots (leaders in a contents list, "....").
-_ELLIPSIS = lazy_compile(r"(?<![.…])(?:\.\.\.|\. \. \.)(?![.…]| \.)")
+_ELLIPSIS = lazy_compile(r"(?=\.)(?<![.…])(?:\.\.\.|\. \. \.)(?![.…]| \.)")
 
 # Four full stops closed up to the word before them ("attention....",
 # "attention. . . ."): the sentence's own period, then an ellipsis marking
@@ -73,7 +79,7 @@ _ELLIPSIS = lazy_compile(r"(?<![.…])(?:\.\.\.|\. \. \.)(?![.…]| \.)")
 # an ellipsis, joined by a no-break space so that a line never begins with
 # the ellipsis. Dots after a space, and runs of five or more (leaders), are
 # not this and are left alone.
-_PERIOD_ELLIPSIS = lazy_compile(r"(?<=[^\s.…])(?:\.{4}|\. \. \. \.)(?![.…]| \.)")
+_PERIOD_ELLIPSIS = lazy_compile(r"(?=\.)(?<=[^\s.…])(?:\.{4}|\. \. \. \.)(?![.…]| \.)")
 
 # An ellipsis character with full stops glued to it, closed up to the word
 # before it ("fall…..", "fall.…", "fall…."): a web page's trailing dots,
@@ -82,7 +88,7 @@ _PERIOD_ELLIPSIS = lazy_compile(r"(?<=[^\s.…])(?:\.{4}|\. \. \. \.)(?![.…]| 
 # count, one ellipsis. Only one ellipsis character with its dots, before a
 # space, a closing mark, a letter ("Stalin….OMG") or the end: a contents
 # list's leaders ("…… 5") are not this.
-_GLUED_ELLIPSIS = lazy_compile(r"(?<=[^\s.…])(\.+…\.*|…\.+)(?![.…])(?=[\s’”)\]]|[^\W\d_]|$)")
+_GLUED_ELLIPSIS = lazy_compile(r"(?=[.…])(?<=[^\s.…])(\.+…\.*|…\.+)(?![.…])(?=[\s’”)\]]|[^\W\d_]|$)")
 
 
 def _glued_ellipsis(m: re.Match[str]) -> str:
@@ -95,7 +101,7 @@ _SPACES = lazy_compile(r" {2,}")
 # A page, volume or issue abbreviation followed by a space and a number
 # ("p. 232", "pp. 5-6", "vol. 36", "No. 4"): the space becomes a no-break
 # space so a line never starts with the bare number. "p.1" stays as written.
-_LOCATOR = lazy_compile(r"(?<![\w.])(pp?|Pp?|PP|vols?|Vols?|VOL|Nos?|NO)\. (?=\d)")
+_LOCATOR = lazy_compile(r"(?=[pPvVN])(?<![\w.])(pp?|Pp?|PP|vols?|Vols?|VOL|Nos?|NO)\. (?=\d)")
 
 # Elisions that begin with an apostrophe, so "'" before them is not an
 # opening quote: '90s, '05, rock 'n' roll, 'tis, 'twas, 'em, 'cause, 'til.
@@ -264,7 +270,12 @@ class _QuoteScan:
     repairs: list[tuple[int, str, str]] = field(default_factory=list)
 
     def run(self) -> str:
-        for i, ch in enumerate(self.text):
+        text, done = self.text, 0
+        for mark in _QUOTE_MARKS.finditer(text):
+            i = mark.start()
+            self.out.extend(text[done:i])  # no quote mark: kept as it is
+            done = i + 1
+            ch = text[i]
             if ch in _SINGLES and self._repair(i):
                 continue
             if ch == '"':
@@ -274,6 +285,7 @@ class _QuoteScan:
             else:
                 self._existing(i, ch)
             self.out.append(ch)
+        self.out.extend(text[done:])
         return "".join(self.out)
 
     def _around(self, i: int) -> tuple[str, str]:

@@ -151,14 +151,9 @@ def ui_phrases(text: str) -> list[str] | None:
         if m:
             pos = m.end()
             continue
-        end = max((e for p in _PHRASES if (e := _match_end(p, text, pos)) > pos), default=pos)
+        end = max((m.end() for p in _PHRASES if (m := p.match(text, pos))), default=pos)
         if end == pos:
             return None
         phrases.append(text[pos:end])
         pos = end
     return phrases
-
-
-def _match_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
-    m = pattern.match(text, pos)
-    return m.end() if m else -1

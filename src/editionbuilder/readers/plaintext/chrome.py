@@ -88,11 +88,11 @@ FOOTER = lazy_compile(
 FOOTER_MAX_WORDS = 30
 # "Labels: a, b", "Tags: ...", "Filed under: ...", "Categories: ...",
 # "Posted in X Tagged Y", "This entry was posted in ...": the post's
-# taxonomy, printed under it.
+# taxonomy, printed under it. (The forms that begin the line under one "^".)
 LABELS = lazy_compile(
-    r"^(?:labels|tags|tagged(?: with)?|topics|filed under|categories|category|posted in)\s*:|"
-    r"^(?:tagged|tags|labels|categories|filed under)\s+[#\w][^.!?]*$|"
-    r"^posted in\s+[A-Z][^.]*$|^this entry was posted in\b|\bbookmark the permalink\b",
+    r"^(?:(?:labels|tags|tagged(?: with)?|topics|filed under|categories|category|posted in)\s*:|"
+    r"(?:tagged|tags|labels|categories|filed under)\s+[#\w][^.!?]*$|"
+    r"posted in\s+[A-Z][^.]*$|this entry was posted in\b)|\bbookmark the permalink\b",
     re.I,
 )
 # Links to the previous and next post: "← Title", "Title →",
@@ -116,16 +116,18 @@ IMAGE_CREDIT = lazy_compile(
 # "Email *", "Website", "Enter your comment here...", "Write a comment...",
 # "Join the discussion…", "What are your thoughts?", "Your email address
 # will not be published", "Notify me of ...", "You are commenting using
-# your X account", "Connecting to %s", an e-mail address alone.
+# your X account", "Connecting to %s", an e-mail address alone. The forms
+# that begin the line stand under one "^", so that a search of a long line
+# tries them at its start only.
 FORM = lazy_compile(
-    r"^(?:name|e-?mail(?: address)?|website|url|comment|message)\s*(?:\*|\(required\).*)$"
-    r"|^(?:enter|write|type|add|join|start)\b[^.!?]{0,40}\b(?:your|comment|email|reply|discussion|message|search)"
+    r"^(?:(?:name|e-?mail(?: address)?|website|url|comment|message)\s*(?:\*|\(required\).*)$"
+    r"|(?:enter|write|type|add|join|start)\b[^.!?]{0,40}\b(?:your|comment|email|reply|discussion|message|search)"
     r"[^.!?]{0,20}(?:\.{3}|…)$"
-    r"|^what are your thoughts\?$|\byour email address will not be published\b"
-    r"|^notify me of\b|^you are commenting using\b|%[sd]\b|^fill in your details\b"
-    r"|^save my name, email\b|\bto reduce spam\b|^comments are closed\.?$"
-    r"|^\S+@\S+\.\w+$|^loading(?:\.{3}|…)$|^(?:like|share) loading(?:\.{3}|…)$"
-    r"|^(?:pingback|trackback)\s*:|\(opens in (?:a )?new window\)",
+    r"|what are your thoughts\?$|notify me of\b|you are commenting using\b|fill in your details\b"
+    r"|save my name, email\b|comments are closed\.?$"
+    r"|\S+@\S+\.\w+$|loading(?:\.{3}|…)$|(?:like|share) loading(?:\.{3}|…)$"
+    r"|(?:pingback|trackback)\s*:)"
+    r"|\byour email address will not be published\b|%[sd]\b|\bto reduce spam\b|\(opens in (?:a )?new window\)",
     re.I,
 )
 # Account and subscription wording: a short line asking the reader to
@@ -216,8 +218,8 @@ def _labels(text: str) -> Chrome | None:
 
 def _menu(text: str) -> Chrome | None:
     items = [i for i in MENU_SPLIT.split(text) if i]
-    menu_words = sum(1 for i in items if ui_phrases(i))
-    if len(items) >= 3 and all(len(i.split()) <= 3 for i in items) and menu_words * 2 >= len(items):
+    short = len(items) >= 3 and all(len(i.split()) <= 3 for i in items)
+    if short and sum(1 for i in items if ui_phrases(i)) * 2 >= len(items):
         return Chrome("the site's menu", True)
     if WIDGET.match(text) or IN_CATEGORY.match(text):
         return Chrome("a widget of the page: an archive, related posts", True)
