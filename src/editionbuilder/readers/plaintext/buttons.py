@@ -132,12 +132,17 @@ _WEAK = (
     r"related",
     r"no posts",
 )
-STRONG_PHRASE = lazy_compile("|".join(f"(?:{p})" for p in _STRONG), re.I)
 _PHRASES = [lazy_compile(p, re.I) for p in _STRONG + _WEAK]
+_STRONG_PHRASES = _PHRASES[: len(_STRONG)]
 # What may stand between the buttons of one line: spaces, dots, bullets,
 # bars, arrows ("2 • Reply • Share ›"), and counts ("Like (3)").
 _SEP = lazy_compile(r"(?:[\s·•∙⋅|/›‹→←»«,:!?]|\.{3}|…)+")
 _NUMBER = lazy_compile(r"\(?\d+(?:[.,]\d+)*[KkMm]?\)?")
+
+
+def is_strong_phrase(text: str) -> bool:
+    """Whether ``text`` is one of the phrases that are chrome even alone."""
+    return any(p.fullmatch(text) for p in _STRONG_PHRASES)
 
 
 def ui_phrases(text: str) -> list[str] | None:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ...lazyre import lazy_compile
-from .buttons import STRONG_PHRASE, ui_phrases
+from .buttons import is_strong_phrase, ui_phrases
 
 # Counters alone on a line: "312", "1.1K", "12 Likes", "2 Restacks",
 # "1.2K Followers", "1 reply", "3 comments" (a header is read before this).
@@ -180,7 +180,7 @@ def interface(text: str) -> Chrome | None:
     tokens = ui_phrases(text)
     if not tokens:
         return None
-    strong = len(tokens) >= 2 or any(STRONG_PHRASE.fullmatch(t) for t in tokens)
+    strong = len(tokens) >= 2 or any(is_strong_phrase(t) for t in tokens)
     return Chrome("the page's interface: buttons, menus, share and like links", strong)
 
 
