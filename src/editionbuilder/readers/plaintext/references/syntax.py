@@ -261,6 +261,8 @@ def _ibid(text: str) -> ItemSyntax | None:
 
 
 def _mla(text: str) -> ItemSyntax | None:
+    if not text[-1:].isdecimal():
+        return None  # the item ends in its pages' figures (``\d``): no need to compile the pattern
     m = _MLA_ITEM_RE.fullmatch(text)
     if m is None or (m["title"] and not _is_title_words(m["title"])):
         return None
