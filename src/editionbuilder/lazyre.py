@@ -19,10 +19,13 @@ from typing import Any, cast
 class _LazyPattern:
     """Stands for ``re.compile(pattern, flags)`` and compiles it when an
     attribute is first asked for; each attribute is then kept on the
-    object, so later calls cost what the compiled pattern's do."""
+    object, so later calls cost what the compiled pattern's do. Its
+    ``pattern`` (the source, as a compiled pattern gives it) is there from
+    the start: a pattern built from another's source compiles neither."""
 
     def __init__(self, pattern: str, flags: int) -> None:
         self._source = (pattern, flags)
+        self.pattern = pattern
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "_source":  # Python's own protocols, or before __init__ ran

@@ -184,6 +184,11 @@ def interface(text: str) -> Chrome | None:
     return Chrome("the page's interface: buttons, menus, share and like links", strong)
 
 
+def _at_most_words(text: str, most: int) -> bool:
+    """Whether ``text`` has at most ``most`` words (a long line is split no further)."""
+    return len(text.split(maxsplit=most)) <= most
+
+
 def line_chrome(text: str) -> Chrome | None:
     """The chrome a line is, by its shape alone, or None for a line of text."""
     text = text.strip()
@@ -209,7 +214,7 @@ def _form(text: str) -> Chrome | None:
 
 
 def _footer(text: str) -> Chrome | None:
-    return Chrome("the page's footer", True) if len(text.split()) <= FOOTER_MAX_WORDS and FOOTER.search(text) else None
+    return Chrome("the page's footer", True) if _at_most_words(text, FOOTER_MAX_WORDS) and FOOTER.search(text) else None
 
 
 def _labels(text: str) -> Chrome | None:
@@ -218,7 +223,7 @@ def _labels(text: str) -> Chrome | None:
 
 def _menu(text: str) -> Chrome | None:
     items = [i for i in MENU_SPLIT.split(text) if i]
-    short = len(items) >= 3 and all(len(i.split()) <= 3 for i in items)
+    short = len(items) >= 3 and all(_at_most_words(i, 3) for i in items)
     if short and sum(1 for i in items if ui_phrases(i)) * 2 >= len(items):
         return Chrome("the site's menu", True)
     if WIDGET.match(text) or IN_CATEGORY.match(text):
@@ -229,7 +234,7 @@ def _menu(text: str) -> Chrome | None:
 
 
 def _navigation(text: str) -> Chrome | None:
-    if len(text.split()) <= 20 and NAVIGATION.search(text):
+    if _at_most_words(text, 20) and NAVIGATION.search(text):
         return Chrome("links to other posts", True)
     return None
 
@@ -239,7 +244,7 @@ def _promo(text: str) -> Chrome | None:
         return Chrome("subscription or promotion box", True)
     if WEAK_PROMO.match(text):
         return Chrome("subscription or promotion box", False)
-    if len(text.split()) <= ACCOUNT_MAX_WORDS and ACCOUNT.search(text):
+    if _at_most_words(text, ACCOUNT_MAX_WORDS) and ACCOUNT.search(text):
         # A sentence of text may mention subscribing: beside chrome only.
         return Chrome("subscription or promotion box", not text.rstrip('"”’)').endswith((".", "!")))
     return None
