@@ -153,8 +153,7 @@ def kept_capitals(texts: Collection[str]) -> frozenset[str]:
     capitals: set[str] = set()
     other: set[str] = set()
     for text in texts:
-        for match in _WORD.finditer(text):
-            word = match.group()
+        for word in _WORD.findall(text):
             if len(word) >= 2 and word.isupper():
                 capitals.add(word)
             else:
