@@ -330,3 +330,16 @@ def test_a_lazy_pattern_is_copied_and_pickled_as_its_pattern():
         assert other.fullmatch("123") and other.pattern == r"\d+"
     assert lazy.search("a 42")[0] == "42"
     assert pickle.loads(pickle.dumps(lazy)).findall("1 22") == ["1", "22"]  # also once compiled
+
+
+def test_a_lazy_pattern_gives_its_source_without_compiling(monkeypatch):
+    import re
+
+    compiled = []
+    real = re.compile
+    monkeypatch.setattr(re, "compile", lambda *args: compiled.append(args) or real(*args))
+    part = lazy_compile(r"\d+")
+    whole = lazy_compile(rf"(?:{part.pattern})-x")  # built from another's source, as the readers' are
+    assert compiled == []
+    assert whole.fullmatch("12-x")
+    assert compiled == [(r"(?:\d+)-x", 0)]

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import hashlib
 import os
 import re
-import tomllib
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -44,6 +42,7 @@ from .config_values import (
     trim_inches,
 )
 from .diagnostics import ConfigError
+from .lazyre import lazy_compile
 from .model import Position
 from .options import (
     HEADING_CASES,
@@ -69,15 +68,15 @@ LATEST_EPOCH = 4_354_819_198
 # An edition name is the stem of its output files (output/NAME.epub): an
 # ASCII letter or digit, then letters, digits, "-" or "_"; 64 at most. No
 # dots, spaces or slashes, so it is safe on every file system and in a URL.
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
+_SAFE_NAME = lazy_compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 _NAME_RULE = '(use up to 64 letters, digits, "-" and "_", starting with a letter or digit)'
 
 # Runs of characters not allowed in an edition name (for names made from a
 # file stem); each run becomes one "-".
-_UNSAFE_NAME_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
+_UNSAFE_NAME_CHARS = lazy_compile(r"[^A-Za-z0-9_-]+")
 
 # SOURCE_DATE_EPOCH as reproducible-builds.org specifies it: ASCII digits.
-_EPOCH_DIGITS = re.compile(r"[0-9]+")
+_EPOCH_DIGITS = lazy_compile(r"[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +171,8 @@ def _reject_unknown(table: Mapping[str, Any], known: tuple[str, ...], where: _Wh
     """Refuse a key nobody reads: a misspelt key would otherwise be ignored."""
     for key in table:
         if key not in known:
+            import difflib  # a misspelt key's hint: only on this error
+
             close = difflib.get_close_matches(key, known, n=1)
             hint = f' (did you mean "{prefix}{close[0]}"?)' if close else ""
             raise where.error("", f'unknown key "{prefix}{key}"{hint}')
@@ -382,8 +383,8 @@ def _check_files(common: EditionDefaults, project_dir: Path, where: _Where) -> N
 # independent parent, or a CSL 0.8 template. citeproc would fetch it from
 # its URL (the network, or any file): refused, so that a style cannot
 # reach outside the project.
-_CSL_PARENT_LINK = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"'](?:independent-parent|template)[\"'][^>]*>")
-_HREF = re.compile(r"\bhref\s*=\s*[\"']([^\"']*)")
+_CSL_PARENT_LINK = lazy_compile(r"<link\b[^>]*\brel\s*=\s*[\"'](?:independent-parent|template)[\"'][^>]*>")
+_HREF = lazy_compile(r"\bhref\s*=\s*[\"']([^\"']*)")
 
 
 def _independent_style(path: Path, error: Callable[[str, str], ConfigError], key: str = "bibliography_style") -> None:
@@ -405,6 +406,8 @@ def _independent_style(path: Path, error: Callable[[str, str], ConfigError], key
 
 def _read_toml(path: Path) -> dict[str, Any]:
     """The parsed file; a syntax error names its line (``file:line:``)."""
+    import tomllib  # only a project's config is TOML: inspect and a one-off build read none
+
     where = Position(file=str(path))
     try:
         text = path.read_bytes().decode("utf-8")
@@ -591,6 +594,8 @@ def _metadata_option(pair: str) -> tuple[str, str, str]:
         raise ConfigError(f"-M {pair}: give the file as --{typed} FILE")
     if key not in _METADATA_SPEC:
         known = sorted({*_METADATA_SPEC, *_PANDOC_METADATA_KEYS})
+        import difflib  # a misspelt key's hint: only on this error
+
         close = difflib.get_close_matches(typed, known, n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise ConfigError(f'-M {pair}: unknown metadata key "{typed}"{hint}; known: {", ".join(known)}')

@@ -6,7 +6,6 @@ publisher. ``config.py`` adds the file and the key path.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import uuid
 from collections.abc import Callable
@@ -199,6 +198,8 @@ def diagnostic_code(value: Any) -> str:
     if not _DIAGNOSTIC_CODE.fullmatch(text):
         raise Invalid(f'"{text}" is not a warning code (such as "citation-year-mismatch")')
     if text not in codes.names():
+        import difflib  # a misspelt code's hint: only on this error
+
         close = difflib.get_close_matches(text, codes.names(), n=1)
         hint = f' (did you mean "{close[0]}"?)' if close else ""
         raise Invalid(f'unknown code "{text}"{hint}')

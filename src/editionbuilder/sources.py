@@ -47,6 +47,7 @@ from os import PathLike
 from pathlib import Path
 
 from .diagnostics import InputError
+from .lazyre import lazy_compile
 
 # Leading bytes of formats that are sometimes renamed ``.txt`` by mistake.
 # A ``.docx``/``.epub``/``.odt`` is a zip; the reader registry routes those
@@ -87,9 +88,15 @@ _MAX_CONTROL_SHARE = 0.05
 # ... provided there are more than a couple: one stray BEL in a short note
 # is a typo to keep, not proof of binary data.
 _MIN_CONTROLS = 2
+# The control characters the share counts: category Cc (all of it below
+# U+00A0) but those.
+_OTHER_CONTROLS = "".join(
+    c for c in map(chr, range(0xA0)) if unicodedata.category(c) == "Cc" and c not in _TEXT_CONTROLS
+)
+_OTHER_CONTROL = lazy_compile(f"[{re.escape(_OTHER_CONTROLS)}]")
 
 # CRLF, or a CR standing alone (classic Mac OS): each is one line end.
-_LINE_END = re.compile(r"\r\n?")
+_LINE_END = lazy_compile(r"\r\n?")
 
 # What UTF-8 continuation bytes 0x80-0xBF look like once wrongly decoded as
 # Windows-1252 (undefined bytes shown as their C1 control).
@@ -97,7 +104,7 @@ _CONT = re.escape(bytes(range(0x80, 0xC0)).decode("cp1252", "surrogateescape").t
 # A UTF-8 lead byte read as Windows-1252 followed by as many continuation
 # bytes as it announces: 2-byte (Ã©), 3-byte (â€™) or 4-byte (ðŸ˜€)
 # sequences. A bare "â€" is matched too: the third byte is often lost.
-_MOJIBAKE = re.compile(
+_MOJIBAKE = lazy_compile(
     rf"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|\u00e2\u20ac|[\u00f0-\u00f4][{_CONT}]{{3}}"
 )
 
@@ -191,7 +198,7 @@ def decode(data: bytes, path: str) -> DecodedText:
 # if counted as one) and the form feed and vertical tab: each becomes a space.
 _AS_SPACE = frozenset("\u2028\u2029\u0085\f\v")
 # Control characters text does not hold: C0 but tab and line feed, DEL, C1.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL = lazy_compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def normalise_controls(text: str) -> tuple[str, tuple[Normalised, ...]]:
@@ -265,7 +272,7 @@ def _refuse_control_text(text: str, path: str) -> None:
     Random bytes decoded as Windows-1252 are about 13% controls; prose has
     none beyond tabs, line ends and the odd form feed.
     """
-    controls = sum(1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc")
+    controls = len(_OTHER_CONTROL.findall(text))
     if controls > _MIN_CONTROLS and controls / len(text) > _MAX_CONTROL_SHARE:
         raise InputError(f"{path}: not a text file ({controls} of {len(text)} characters are control characters)")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .. import codes
 from ..diagnostics import Diagnostics, ValidationError
+from ..lazyre import lazy_compile
 from ..model import (
     Block,
     BlockQuote,
@@ -263,8 +264,8 @@ class _Recaser:
 # most readers. A link without a scheme (``#note``) points inside the book.
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 # What browsers ignore in a URL before reading its scheme ("java\tscript:").
-_URL_NOISE = re.compile(r"[\x00-\x20\x7f]+")
-_SCHEME = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
+_URL_NOISE = lazy_compile(r"[\x00-\x20\x7f]+")
+_SCHEME = lazy_compile(r"([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
 def drop_unsafe_links(edition: Edition, ctx: TransformContext) -> Edition:

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from ..lazyre import lazy_compile
+
 # Lower case in headline style (CMOS 8.159): articles, coordinating
 # conjunctions, and prepositions, whatever their length; "as" and the "to"
 # of an infinitive. Chicago's list, with the prepositions of older English
@@ -97,12 +99,12 @@ MINOR_WORDS = frozenset(
     ]
 )
 # A word: letters, with the apostrophes and hyphens inside it.
-_WORD = re.compile(r"[^\W\d_]+(?:['’\-‐][^\W\d_]+)*")
+_WORD = lazy_compile(r"[^\W\d_]+(?:['’\-‐][^\W\d_]+)*")
 # A well-formed roman numeral (thousands, hundreds, tens, units), in capitals.
-_ROMAN = re.compile(r"(?=[MDCLXVI])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+_ROMAN = lazy_compile(r"(?=[MDCLXVI])M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 # What ends a phrase inside a title: after it the next word starts a new
 # one and takes a capital ("Section 1.—Aim and Scope"; "Chapter I: Introductory").
-_PHRASE_END = re.compile(r"[:.;?!—–]\s*$|\n\s*$")
+_PHRASE_END = lazy_compile(r"[:.;?!—–]\s*$|\n\s*$")
 
 
 def in_capitals(text: str) -> bool:
@@ -151,8 +153,7 @@ def kept_capitals(texts: Collection[str]) -> frozenset[str]:
     capitals: set[str] = set()
     other: set[str] = set()
     for text in texts:
-        for match in _WORD.finditer(text):
-            word = match.group()
+        for word in _WORD.findall(text):
             if len(word) >= 2 and word.isupper():
                 capitals.add(word)
             else:

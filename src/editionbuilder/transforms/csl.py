@@ -81,7 +81,7 @@ _ACRONYM_RE = lazy_compile(r".*[/.&\d].*|[^AEIOUYÀ-ÖØ-Ý]+")
 _YEAR_LABEL_RE = r"(?<!\d){year}(?P<suffix>[a-z]?)(?![\d\w])"
 
 # Word tokens compared between a source line and the fields read from it.
-_WORD_RE = re.compile(r"\w+")
+_WORD_RE = lazy_compile(r"\w+")
 
 # Source words that are markers, not content (``In:-``, ``No.``, ``Ed.``, ``pp.``).
 _MARKER_WORDS = frozenset(("in", "no", "nos", "nr", "ed", "eds", "vol", "volume", "pp", "p", "and", "the"))

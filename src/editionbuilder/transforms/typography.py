@@ -32,11 +32,19 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..lazyre import lazy_compile
+
 _SENTENCE_PUNCT = ".,;:!?…"
 # After one of these a quote mark opens a quotation.
 _OPENERS = "([{<«‹“‘„"
 _DASH_CHARS = "-‐‑‒–—―"
 _SINGLES = "'‘’"
+# Every character the quote pass decides or counts: straight and curly quotes.
+_QUOTE_MARKS = lazy_compile("[\"'‘’“”]")
+
+# The patterns below that open with a lookbehind open with a lookahead on
+# their first character before it: the same matches, but ``re`` tests one
+# character, not the lookbehind, at each position that cannot begin one.
 
 # Spaces and dashes a word-separating dash may be written with: the class of
 # the characters that must NOT stand right next to it.
@@ -47,8 +55,8 @@ _NOT_WORDLIKE = r"\s\-\u2010-\u2015"
 # lookarounds demand a non-space, non-dash character on each side, so rules
 # of hyphens, line-initial bullets ("- item") and hyphenated words are left
 # alone. NBSP counts as a space: word processors put it before dashes.
-_DASH = re.compile(
-    rf"(?<=[^{_NOT_WORDLIKE}])"
+_DASH = lazy_compile(
+    rf"(?=[ \u00a0\-—])(?<=[^{_NOT_WORDLIKE}])"
     r"(?:[ \u00a0]?-{2,3}[ \u00a0]?|[ \u00a0][-–][ \u00a0]|[ \u00a0]?—[ \u00a0]?)"
     rf"(?=[^{_NOT_WORDLIKE}])"
 )
@@ -56,14 +64,14 @@ _DASH = re.compile(
 # A hyphen between two numbers of at most four digits (1976-80, pp.5-6,
 # 1918-1919): a range. The lookbehinds skip numbers glued to a word, chains
 # (2006-05-01) and decimals (3.5-4); the lookahead does the same on the right.
-_RANGE = re.compile(
-    r"(?<![\w\-\u2010-\u2015/])(?<!\d[.,])(\d{1,4})-"
+_RANGE = lazy_compile(
+    r"(?=\d)(?<![\w\-\u2010-\u2015/])(?<!\d[.,])(\d{1,4})-"
     r"(?=\d{1,4}(?![\w\-\u2010-\u2015/]|[.,]\d))"
 )
 
 # Three full stops, together or spaced (". . ."), that are not part of a
 # longer run of dots (leaders in a contents list, "....").
-_ELLIPSIS = re.compile(r"(?<![.…])(?:\.\.\.|\. \. \.)(?![.…]| \.)")
+_ELLIPSIS = lazy_compile(r"(?=\.)(?<![.…])(?:\.\.\.|\. \. \.)(?![.…]| \.)")
 
 # Four full stops closed up to the word before them ("attention....",
 # "attention. . . ."): the sentence's own period, then an ellipsis marking
@@ -71,7 +79,7 @@ _ELLIPSIS = re.compile(r"(?<![.…])(?:\.\.\.|\. \. \.)(?![.…]| \.)")
 # an ellipsis, joined by a no-break space so that a line never begins with
 # the ellipsis. Dots after a space, and runs of five or more (leaders), are
 # not this and are left alone.
-_PERIOD_ELLIPSIS = re.compile(r"(?<=[^\s.…])(?:\.{4}|\. \. \. \.)(?![.…]| \.)")
+_PERIOD_ELLIPSIS = lazy_compile(r"(?=\.)(?<=[^\s.…])(?:\.{4}|\. \. \. \.)(?![.…]| \.)")
 
 # An ellipsis character with full stops glued to it, closed up to the word
 # before it ("fall…..", "fall.…", "fall…."): a web page's trailing dots,
@@ -80,7 +88,7 @@ _PERIOD_ELLIPSIS = re.compile(r"(?<=[^\s.…])(?:\.{4}|\. \. \. \.)(?![.…]| \.
 # count, one ellipsis. Only one ellipsis character with its dots, before a
 # space, a closing mark, a letter ("Stalin….OMG") or the end: a contents
 # list's leaders ("…… 5") are not this.
-_GLUED_ELLIPSIS = re.compile(r"(?<=[^\s.…])(\.+…\.*|…\.+)(?![.…])(?=[\s’”)\]]|[^\W\d_]|$)")
+_GLUED_ELLIPSIS = lazy_compile(r"(?=[.…])(?<=[^\s.…])(\.+…\.*|…\.+)(?![.…])(?=[\s’”)\]]|[^\W\d_]|$)")
 
 
 def _glued_ellipsis(m: re.Match[str]) -> str:
@@ -88,27 +96,27 @@ def _glued_ellipsis(m: re.Match[str]) -> str:
 
 
 # Two or more ordinary spaces inside running text.
-_SPACES = re.compile(r" {2,}")
+_SPACES = lazy_compile(r" {2,}")
 
 # A page, volume or issue abbreviation followed by a space and a number
 # ("p. 232", "pp. 5-6", "vol. 36", "No. 4"): the space becomes a no-break
 # space so a line never starts with the bare number. "p.1" stays as written.
-_LOCATOR = re.compile(r"(?<![\w.])(pp?|Pp?|PP|vols?|Vols?|VOL|Nos?|NO)\. (?=\d)")
+_LOCATOR = lazy_compile(r"(?=[pPvVN])(?<![\w.])(pp?|Pp?|PP|vols?|Vols?|VOL|Nos?|NO)\. (?=\d)")
 
 # Elisions that begin with an apostrophe, so "'" before them is not an
 # opening quote: '90s, '05, rock 'n' roll, 'tis, 'twas, 'em, 'cause, 'til.
-_ELISION = re.compile(
+_ELISION = lazy_compile(
     r"'(?:\d\d(?!\d)|n'(?!\w)|(?:tis|twas|twere|twill|em|cause|til|bout)(?!\w))",
     re.IGNORECASE,
 )
 
 # What may follow a closing quote at the end of a quotation: a footnote
 # marker (*, †, ‡, [1]) before a space, the end of the text or an inline node.
-_MARKER = re.compile(r"(?:\*+|[†‡§]+|\[\d{1,3}\])?")
+_MARKER = lazy_compile(r"(?:\*+|[†‡§]+|\[\d{1,3}\])?")
 
 # A closing double quote at the end of a paragraph, possibly followed by
 # punctuation and/or a footnote marker (*, †, [1]) and trailing spaces.
-_ENDS_QUOTE = re.compile(r"”[.,;:!?…)\]]*(?:\*+|[†‡]+|\[\d{1,3}\])?[.,;:!?…]*\s*\Z")
+_ENDS_QUOTE = lazy_compile(r"”[.,;:!?…)\]]*(?:\*+|[†‡]+|\[\d{1,3}\])?[.,;:!?…]*\s*\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +270,12 @@ class _QuoteScan:
     repairs: list[tuple[int, str, str]] = field(default_factory=list)
 
     def run(self) -> str:
-        for i, ch in enumerate(self.text):
+        text, done = self.text, 0
+        for mark in _QUOTE_MARKS.finditer(text):
+            i = mark.start()
+            self.out.extend(text[done:i])  # no quote mark: kept as it is
+            done = i + 1
+            ch = text[i]
             if ch in _SINGLES and self._repair(i):
                 continue
             if ch == '"':
@@ -272,6 +285,7 @@ class _QuoteScan:
             else:
                 self._existing(i, ch)
             self.out.append(ch)
+        self.out.extend(text[done:])
         return "".join(self.out)
 
     def _around(self, i: int) -> tuple[str, str]:

@@ -11,40 +11,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...lazyre import lazy_compile
 from .paragraphs import Para
 
 # "*** START OF THIS PROJECT GUTENBERG EBOOK ..." (also "THE", "***START",
 # and the marker wrapped over two lines, which one paragraph holds).
-GUTENBERG_START = re.compile(r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.I)
+GUTENBERG_START = lazy_compile(r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG", re.I)
 # The matching end marker.
-GUTENBERG_END = re.compile(r"^\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG", re.I)
+GUTENBERG_END = lazy_compile(r"^\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG", re.I)
 # "End of (the) Project Gutenberg('s) EBook of ...": the line just before the
 # end marker, part of the trailer.
-GUTENBERG_END_LINE = re.compile(r"^End of (?:the )?Project Gutenberg", re.I)
+GUTENBERG_END_LINE = lazy_compile(r"^End of (?:the )?Project Gutenberg", re.I)
 # Credits of the digitisers right after the start marker ("Produced by ...",
 # "E-text prepared by ...").
-GUTENBERG_CREDIT = re.compile(r"^(?:Produced by|E-?text prepared by|Transcribed by)\b", re.I)
+GUTENBERG_CREDIT = lazy_compile(r"^(?:Produced by|E-?text prepared by|Transcribed by)\b", re.I)
 # "Title: ...", "Author: ...", "Translator: ..." fields of the header.
-GUTENBERG_FIELD = re.compile(r"^(Title|Author|Translator|Editor|Language|Release Date):\s*(.+)$")
+GUTENBERG_FIELD = lazy_compile(r"^(Title|Author|Translator|Editor|Language|Release Date):\s*(.+)$")
 
 # A framed box of a Gutenberg transcriber: a rule of "+" and dashes above
 # and below, "|" at both ends of every line between.
-BOX_RULE = re.compile(r"^\s*\+-{3,}\+\s*$")
-BOX_LINE = re.compile(r"^\s*\|.*\|\s*$")
+BOX_RULE = lazy_compile(r"^\s*\+-{3,}\+\s*$")
+BOX_LINE = lazy_compile(r"^\s*\|.*\|\s*$")
 # The first line inside such a box when it is the transcriber's, not the
 # author's: "Transcriber's Note(s)", "Typographical errors corrected",
 # "Errata", "Corrections".
-TRANSCRIBER_BOX_HEAD = re.compile(
+TRANSCRIBER_BOX_HEAD = lazy_compile(
     r"^\s*\|\s*(?:Transcriber'?s'? notes?|Typographical errors|Errata|Corrections)\b", re.I
 )
 # "*   *   *" rows that frame such a box in the source.
-ASTERISK_ROW = re.compile(r"^\s*(?:\*\s*){3,}$")
+ASTERISK_ROW = lazy_compile(r"^\s*(?:\*\s*){3,}$")
 
 # Lines of web pages that are interface, not text: comment forms, log-in
 # prompts, account lines, share and like widgets, WordPress placeholders
 # (`Connecting to %s`, `%d bloggers like this:` are unfilled format strings).
 STRONG_BOILERPLATE = [
-    re.compile(p, re.I)
+    lazy_compile(p, re.I)
     for p in (
         r"^Leave a (?:Reply|Comment)\b.{0,40}$",
         r"^Fill in your details below or click an icon to log in:?$",
@@ -67,7 +68,7 @@ STRONG_BOILERPLATE = [
 # Captions of the log-in provider buttons ("Google photo", "Twitter
 # picture", "WordPress.com Logo"): boilerplate only next to strong lines,
 # since a caption like this could be text elsewhere.
-WEAK_BOILERPLATE = re.compile(r"^[\w.]+(?: [\w.]+)? (?:Logo|photo|picture|icon|avatar)$", re.I)
+WEAK_BOILERPLATE = lazy_compile(r"^[\w.]+(?: [\w.]+)? (?:Logo|photo|picture|icon|avatar)$", re.I)
 
 
 @dataclass(frozen=True, slots=True)

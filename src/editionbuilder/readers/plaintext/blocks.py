@@ -5,12 +5,12 @@ preformatted text, and the notes the scope holds.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ... import codes
 from ...diagnostics import Diagnostics
+from ...lazyre import lazy_compile
 from ...model import (
     Block,
     BlockQuote,
@@ -34,7 +34,7 @@ from .tables import TableText, read_table
 
 # A line of a table or an ASCII box: a gap of three or more spaces between
 # words (aligned columns), or a line drawn with | + - characters.
-_TABULAR = re.compile(r"\S {3,}\S|^\s*[|+][-+|= ]*")
+_TABULAR = lazy_compile(r"\S {3,}\S|^\s*[|+][-+|= ]*")
 VERSE_MAX_LINE = 55
 
 

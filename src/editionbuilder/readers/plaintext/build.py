@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ... import codes
+from ...lazyre import lazy_compile
 from ...model import (
     Block,
     BlockQuote,
@@ -55,20 +56,20 @@ from .webfront import Front, WebFront
 
 # Chapters of a source edition that a new edition replaces with its own:
 # a table of contents and an index give the printed original's page numbers.
-SOURCE_APPARATUS = re.compile(r"^(?:CONTENTS|TABLE OF CONTENTS|INDEX)\.?$", re.I)
+SOURCE_APPARATUS = lazy_compile(r"^(?:CONTENTS|TABLE OF CONTENTS|INDEX)\.?$", re.I)
 # The first capitalised word of an attribution "(Name, p.3)": the author of
 # a lone reference line that follows the quotation.
-_HINT = re.compile(r"\(?\s*(?:The\s+)?([A-Z][\w'’-]+)")
+_HINT = lazy_compile(r"\(?\s*(?:The\s+)?([A-Z][\w'’-]+)")
 # Characters that cannot appear in an id.
-_SLUG = re.compile(r"[^a-z0-9]+")
+_SLUG = lazy_compile(r"[^a-z0-9]+")
 # An entry of a source's index: a term, a comma and page numbers at the
 # line's end ("Woolston, 59", "price of, 12, 17-19, 22;").
-_INDEX_ENTRY = re.compile(r",\s*\d+(?:[-–]\d+)?(?:,\s*\d+(?:[-–]\d+)?)*[;.]?\s*$", re.M)
+_INDEX_ENTRY = lazy_compile(r",\s*\d+(?:[-–]\d+)?(?:,\s*\d+(?:[-–]\d+)?)*[;.]?\s*$", re.M)
 # A dedication among the source edition's first pages: "To" and a name,
 # "TO THE REV. …", "To my mother" (the page holds nothing else).
-DEDICATION = re.compile(r"^\s*to\b", re.I)
+DEDICATION = lazy_compile(r"^\s*to\b", re.I)
 # An epigraph there: a paragraph that opens with a quotation mark.
-EPIGRAPH = re.compile(r"^\s*[\"“‘']")
+EPIGRAPH = lazy_compile(r"^\s*[\"“‘']")
 # Three items in a row that are no index entry: the index has ended.
 _INDEX_END_RUN = 3
 

@@ -132,12 +132,17 @@ _WEAK = (
     r"related",
     r"no posts",
 )
-STRONG_PHRASE = lazy_compile("|".join(f"(?:{p})" for p in _STRONG), re.I)
 _PHRASES = [lazy_compile(p, re.I) for p in _STRONG + _WEAK]
+_STRONG_PHRASES = _PHRASES[: len(_STRONG)]
 # What may stand between the buttons of one line: spaces, dots, bullets,
 # bars, arrows ("2 • Reply • Share ›"), and counts ("Like (3)").
-_SEP = re.compile(r"(?:[\s·•∙⋅|/›‹→←»«,:!?]|\.{3}|…)+")
-_NUMBER = re.compile(r"\(?\d+(?:[.,]\d+)*[KkMm]?\)?")
+_SEP = lazy_compile(r"(?:[\s·•∙⋅|/›‹→←»«,:!?]|\.{3}|…)+")
+_NUMBER = lazy_compile(r"\(?\d+(?:[.,]\d+)*[KkMm]?\)?")
+
+
+def is_strong_phrase(text: str) -> bool:
+    """Whether ``text`` is one of the phrases that are chrome even alone."""
+    return any(p.fullmatch(text) for p in _STRONG_PHRASES)
 
 
 def ui_phrases(text: str) -> list[str] | None:
@@ -151,14 +156,9 @@ def ui_phrases(text: str) -> list[str] | None:
         if m:
             pos = m.end()
             continue
-        end = max((e for p in _PHRASES if (e := _match_end(p, text, pos)) > pos), default=pos)
+        end = max((m.end() for p in _PHRASES if (m := p.match(text, pos))), default=pos)
         if end == pos:
             return None
         phrases.append(text[pos:end])
         pos = end
     return phrases
-
-
-def _match_end(pattern: re.Pattern[str], text: str, pos: int) -> int:
-    m = pattern.match(text, pos)
-    return m.end() if m else -1

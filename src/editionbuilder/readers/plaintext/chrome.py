@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from ...lazyre import lazy_compile
-from .buttons import STRONG_PHRASE, ui_phrases
+from .buttons import is_strong_phrase, ui_phrases
 
 # Counters alone on a line: "312", "1.1K", "12 Likes", "2 Restacks",
 # "1.2K Followers", "1 reply", "3 comments" (a header is read before this).
@@ -88,11 +88,11 @@ FOOTER = lazy_compile(
 FOOTER_MAX_WORDS = 30
 # "Labels: a, b", "Tags: ...", "Filed under: ...", "Categories: ...",
 # "Posted in X Tagged Y", "This entry was posted in ...": the post's
-# taxonomy, printed under it.
+# taxonomy, printed under it. (The forms that begin the line under one "^".)
 LABELS = lazy_compile(
-    r"^(?:labels|tags|tagged(?: with)?|topics|filed under|categories|category|posted in)\s*:|"
-    r"^(?:tagged|tags|labels|categories|filed under)\s+[#\w][^.!?]*$|"
-    r"^posted in\s+[A-Z][^.]*$|^this entry was posted in\b|\bbookmark the permalink\b",
+    r"^(?:(?:labels|tags|tagged(?: with)?|topics|filed under|categories|category|posted in)\s*:|"
+    r"(?:tagged|tags|labels|categories|filed under)\s+[#\w][^.!?]*$|"
+    r"posted in\s+[A-Z][^.]*$|this entry was posted in\b)|\bbookmark the permalink\b",
     re.I,
 )
 # Links to the previous and next post: "← Title", "Title →",
@@ -116,16 +116,18 @@ IMAGE_CREDIT = lazy_compile(
 # "Email *", "Website", "Enter your comment here...", "Write a comment...",
 # "Join the discussion…", "What are your thoughts?", "Your email address
 # will not be published", "Notify me of ...", "You are commenting using
-# your X account", "Connecting to %s", an e-mail address alone.
+# your X account", "Connecting to %s", an e-mail address alone. The forms
+# that begin the line stand under one "^", so that a search of a long line
+# tries them at its start only.
 FORM = lazy_compile(
-    r"^(?:name|e-?mail(?: address)?|website|url|comment|message)\s*(?:\*|\(required\).*)$"
-    r"|^(?:enter|write|type|add|join|start)\b[^.!?]{0,40}\b(?:your|comment|email|reply|discussion|message|search)"
+    r"^(?:(?:name|e-?mail(?: address)?|website|url|comment|message)\s*(?:\*|\(required\).*)$"
+    r"|(?:enter|write|type|add|join|start)\b[^.!?]{0,40}\b(?:your|comment|email|reply|discussion|message|search)"
     r"[^.!?]{0,20}(?:\.{3}|…)$"
-    r"|^what are your thoughts\?$|\byour email address will not be published\b"
-    r"|^notify me of\b|^you are commenting using\b|%[sd]\b|^fill in your details\b"
-    r"|^save my name, email\b|\bto reduce spam\b|^comments are closed\.?$"
-    r"|^\S+@\S+\.\w+$|^loading(?:\.{3}|…)$|^(?:like|share) loading(?:\.{3}|…)$"
-    r"|^(?:pingback|trackback)\s*:|\(opens in (?:a )?new window\)",
+    r"|what are your thoughts\?$|notify me of\b|you are commenting using\b|fill in your details\b"
+    r"|save my name, email\b|comments are closed\.?$"
+    r"|\S+@\S+\.\w+$|loading(?:\.{3}|…)$|(?:like|share) loading(?:\.{3}|…)$"
+    r"|(?:pingback|trackback)\s*:)"
+    r"|\byour email address will not be published\b|%[sd]\b|\bto reduce spam\b|\(opens in (?:a )?new window\)",
     re.I,
 )
 # Account and subscription wording: a short line asking the reader to
@@ -178,8 +180,13 @@ def interface(text: str) -> Chrome | None:
     tokens = ui_phrases(text)
     if not tokens:
         return None
-    strong = len(tokens) >= 2 or any(STRONG_PHRASE.fullmatch(t) for t in tokens)
+    strong = len(tokens) >= 2 or any(is_strong_phrase(t) for t in tokens)
     return Chrome("the page's interface: buttons, menus, share and like links", strong)
+
+
+def _at_most_words(text: str, most: int) -> bool:
+    """Whether ``text`` has at most ``most`` words (a long line is split no further)."""
+    return len(text.split(maxsplit=most)) <= most
 
 
 def line_chrome(text: str) -> Chrome | None:
@@ -207,7 +214,7 @@ def _form(text: str) -> Chrome | None:
 
 
 def _footer(text: str) -> Chrome | None:
-    return Chrome("the page's footer", True) if len(text.split()) <= FOOTER_MAX_WORDS and FOOTER.search(text) else None
+    return Chrome("the page's footer", True) if _at_most_words(text, FOOTER_MAX_WORDS) and FOOTER.search(text) else None
 
 
 def _labels(text: str) -> Chrome | None:
@@ -216,8 +223,8 @@ def _labels(text: str) -> Chrome | None:
 
 def _menu(text: str) -> Chrome | None:
     items = [i for i in MENU_SPLIT.split(text) if i]
-    menu_words = sum(1 for i in items if ui_phrases(i))
-    if len(items) >= 3 and all(len(i.split()) <= 3 for i in items) and menu_words * 2 >= len(items):
+    short = len(items) >= 3 and all(_at_most_words(i, 3) for i in items)
+    if short and sum(1 for i in items if ui_phrases(i)) * 2 >= len(items):
         return Chrome("the site's menu", True)
     if WIDGET.match(text) or IN_CATEGORY.match(text):
         return Chrome("a widget of the page: an archive, related posts", True)
@@ -227,7 +234,7 @@ def _menu(text: str) -> Chrome | None:
 
 
 def _navigation(text: str) -> Chrome | None:
-    if NAVIGATION.search(text) and len(text.split()) <= 20:
+    if _at_most_words(text, 20) and NAVIGATION.search(text):
         return Chrome("links to other posts", True)
     return None
 
@@ -237,7 +244,7 @@ def _promo(text: str) -> Chrome | None:
         return Chrome("subscription or promotion box", True)
     if WEAK_PROMO.match(text):
         return Chrome("subscription or promotion box", False)
-    if ACCOUNT.search(text) and len(text.split()) <= ACCOUNT_MAX_WORDS:
+    if _at_most_words(text, ACCOUNT_MAX_WORDS) and ACCOUNT.search(text):
         # A sentence of text may mention subscribing: beside chrome only.
         return Chrome("subscription or promotion box", not text.rstrip('"”’)').endswith((".", "!")))
     return None

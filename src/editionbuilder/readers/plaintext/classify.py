@@ -11,22 +11,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...lazyre import lazy_compile
 from .notemarks import NOTES_HEADER, match_note
 from .paragraphs import Para
 
 # "Definition: TERM." with the definition after it or in the next paragraphs;
 # the term may also end at a colon or a spaced dash ("Definition: TERM:
 # text"), or with the line ("Definition: TERM", the text below).
-DEFINITION = re.compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)(?:\s*(?:\.|:|\s[—–])\s*(?P<rest>.*)|\s*)$", re.S)
+DEFINITION = lazy_compile(r"^Definition:\s*(?P<term>[^.]{1,80}?)(?:\s*(?:\.|:|\s[—–])\s*(?P<rest>.*)|\s*)$", re.S)
 # "Published by NAME" alone (WordPress's author box) or "Written by NAME"
 # alone after the text (Medium's): the heading of a note about the author
 # or publisher, which goes to the back matter. (A "Written by" above the
 # text is a byline, read with the head.)
-AUTHOR_BOX = re.compile(r"^(?:Published|Written) by\s+(?P<name>\S.{1,60})$")
+AUTHOR_BOX = lazy_compile(r"^(?:Published|Written) by\s+(?P<name>\S.{1,60})$")
 PUBLISHED_BY = AUTHOR_BOX
 # "References", "Bibliography", "Works Cited", "Sources": the heading of a
 # bibliography; "Glossary": of a glossary. The edition sets its own.
-REFERENCES_HEADING = re.compile(
+REFERENCES_HEADING = lazy_compile(
     r"^(?:references?|sources?|bibliography|select bibliography|works cited|works consulted|"
     r"literature(?: cited)?|further reading|reading list|notes and references)\s*:?$",
     re.I,
@@ -34,33 +35,33 @@ REFERENCES_HEADING = re.compile(
 # "Glossary", "Glossary of terms", "Definitions", "Key terms", "Terms used"
 # alone on a line (a colon allowed): the heading of a glossary. Not "Terms"
 # alone: that is the link to a site's terms of service in its footer.
-GLOSSARY_HEADING = re.compile(
+GLOSSARY_HEADING = lazy_compile(
     r"^(?:(?:a\s+)?glossary(?:\s+of\s+\w+(?:\s+\w+)?)?|definitions|key\s+terms|terms\s+used)\s*:?$", re.I
 )
-APPARATUS_HEADING = re.compile(f"{REFERENCES_HEADING.pattern}|{GLOSSARY_HEADING.pattern}", re.I)
+APPARATUS_HEADING = lazy_compile(f"{REFERENCES_HEADING.pattern}|{GLOSSARY_HEADING.pattern}", re.I)
 # "  1. text": a numbered item; at most four spaces before the number.
-NUMBERED_ITEM = re.compile(r"^\s{0,4}(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$", re.S)
+NUMBERED_ITEM = lazy_compile(r"^\s{0,4}(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$", re.S)
 # The marks of notes and the heading of a block of notes: notemarks.py.
 # "[Illustration: caption]": where a Gutenberg text had a picture.
-ILLUSTRATION = re.compile(r"^\[Illustration(?::[^\]]*)?\]$", re.I)
+ILLUSTRATION = lazy_compile(r"^\[Illustration(?::[^\]]*)?\]$", re.I)
 # "*   *   *" (three or more asterisks and nothing else): a scene break.
-SCENE_ROW = re.compile(r"^(?:\*\s*){3,}$")
+SCENE_ROW = lazy_compile(r"^(?:\*\s*){3,}$")
 # Heading words that open a chapter-level unit in books (such a heading may
 # be indented a little; other capitals lines must start at the margin).
-CHAPTER_WORD = re.compile(
+CHAPTER_WORD = lazy_compile(
     r"^(?:CHAPTER|PART|BOOK|INTRODUCTION|PREFACE|FOREWORD|PROLOGUE|EPILOGUE|APPENDIX|"
     r"CONCLUSION|CONTENTS|INDEX|AUTHOR'?S NOTE|PUBLISHER'?S NOTE|TRANSLATOR'?S NOTE)\b"
 )
 # "SECTION 2.--TITLE": a second-level heading.
-SECTION_WORD = re.compile(r"^SECTION\s+[\dIVXLC]+\b")
+SECTION_WORD = lazy_compile(r"^SECTION\s+[\dIVXLC]+\b")
 # "§ 3. _Title_.": a third-level heading (also "§3." with no space).
-PARAGRAPH_SIGN = re.compile(r"^§\s*\d+\.\s+\S")
+PARAGRAPH_SIGN = lazy_compile(r"^§\s*\d+\.\s+\S")
 # A roman numeral alone on its line ("IV"), the bare chapter number of many
 # older books.
-ROMAN = re.compile(r"^[IVXLC]{1,7}\.?$")
+ROMAN = lazy_compile(r"^[IVXLC]{1,7}\.?$")
 # A line ending in a page number after a gap ("INDEX      109"): an entry
 # of a table of contents, never a heading.
-PAGE_NUMBER_END = re.compile(r"\S\s{2,}\d{1,4}$")
+PAGE_NUMBER_END = lazy_compile(r"\S\s{2,}\d{1,4}$")
 HEADING_MAX_CHARS = 80
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...lazyre import lazy_compile
 from .chrome import META_LINE, READING_TIME
 from .front import is_name
 from .paragraphs import Para
@@ -27,34 +28,34 @@ from .unit import SENTENCE_END, Unit, footer_start, is_prose
 _NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 # "3 thoughts on “TITLE”", "2 Responses to ...", "One thought on ...",
 # "4 comments:", "No comments:", "3 Comments", "No responses yet".
-COUNTED_HEADER = re.compile(
+COUNTED_HEADER = lazy_compile(
     rf"^(?P<count>\d+|{'|'.join(_NUMBER_WORDS)})\s+(?:thoughts?|responses?|comments?|replies|reply|reactions?)"
     r"(?:\s+(?:on|to)\b.*|\s*:|\s+yet)?$",
     re.I,
 )
 # "Responses (2)", "Comments (12)".
-LISTED_HEADER = re.compile(r"^(?:responses|comments|replies|discussion)\s*\((?P<count>\d+)\)$", re.I)
+LISTED_HEADER = lazy_compile(r"^(?:responses|comments|replies|discussion)\s*\((?P<count>\d+)\)$", re.I)
 # Headings with no count: "Comments", "Discussion about this post",
 # "Member discussion", "Readers' comments", "Join the conversation".
-UNCOUNTED_HEADER = re.compile(
+UNCOUNTED_HEADER = lazy_compile(
     r"^(?:(?:member|reader|readers['’]?)\s+)?(?:comments|responses|discussion)"
     r"(?:\s+about this (?:post|article|story|episode|issue))?$|^join the (?:conversation|discussion)\W*$",
     re.I,
 )
 # "  1. text": a numbered comment (WordPress's ordered list of comments).
-NUMBERED = re.compile(r"^(?P<indent>\s{0,12})(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$", re.S)
+NUMBERED = lazy_compile(r"^(?P<indent>\s{0,12})(?P<num>\d{1,3})[.)]\s+(?P<rest>\S.*)$", re.S)
 # Comment heads with the author's name: "NAME says:", "NAME said...",
 # "NAME wrote:" (WordPress, Blogger, forums).
-SAYS = re.compile(r"^(?P<who>.+?)\s+(?:says|said|wrote)\s*(?::|\.{3}|…)$", re.I)
+SAYS = lazy_compile(r"^(?P<who>.+?)\s+(?:says|said|wrote)\s*(?::|\.{3}|…)$", re.I)
 # "NAME on 3 May 2021 at 9:12 am said:": the date inside the head.
-DATED_WHO = re.compile(r"^(?P<who>.+?)\s+(?:on|at)\s+(?P<when>.+)$", re.I)
+DATED_WHO = lazy_compile(r"^(?P<who>.+?)\s+(?:on|at)\s+(?P<when>.+)$", re.I)
 # "NAME • 3 years ago", "Avatar NAME • 6 years ago", "NAME Mod → OTHER •
 # 3 years ago" (Disqus: the first name is the author's, the second the one
 # replied to).
-BULLET = re.compile(r"^(?:avatar\s+)?(?P<who>.+?)\s+[•·]\s+(?P<when>.+)$", re.I)
-REPLY_TO = re.compile(r"\s+(?:mod|moderator|admin)\b.*$|\s*[→>].*$|\s+replied to\s.*$", re.I)
+BULLET = lazy_compile(r"^(?:avatar\s+)?(?P<who>.+?)\s+[•·]\s+(?P<when>.+)$", re.I)
+REPLY_TO = lazy_compile(r"\s+(?:mod|moderator|admin)\b.*$|\s*[→>].*$|\s+replied to\s.*$", re.I)
 # Badges beside a commenter's name: "Author", "Mod", "Admin", "Editor".
-BADGE = re.compile(r"^(?:author|mod|moderator|admin|editor|staff|guest|subscriber|verified|writer|host|op)$", re.I)
+BADGE = lazy_compile(r"^(?:author|mod|moderator|admin|editor|staff|guest|subscriber|verified|writer|host|op)$", re.I)
 # A numbered list read as comments needs items this long on average.
 COMMENT_MIN_WORDS = 12
 # A line under a commenter's name that is neither date nor badge (Ghost's
@@ -261,7 +262,7 @@ def _unnumbered(text: str) -> str:
 
 # A commenter's handle: one word of letters, figures, dots, hyphens and
 # underscores ("mike_t", "jdoe42", "@harbourwatch").
-HANDLE = re.compile(r"^@?[^\W\d_][\w.-]{1,29}$")
+HANDLE = lazy_compile(r"^@?[^\W\d_][\w.-]{1,29}$")
 
 
 def is_commenter(text: str) -> bool:

@@ -14,11 +14,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ...lazyre import lazy_compile
 from ...model import Credit
 
 # "Title – Subtitle": a spaced en or em dash (or spaced hyphen) separating a
 # title from its subtitle on the first line.
-TITLE_SPLIT = re.compile(r"\s+[–—-]\s+")
+TITLE_SPLIT = lazy_compile(r"\s+[–—-]\s+")
 
 # Words of a person's name that are not capitalised: particles
 # ("Piet van der Hoeven", "Inés de la Torre").
@@ -35,7 +36,7 @@ NOT_NAMES |= {"no", "yes", "all", "more", "most", "some", "new", "old", "about",
 NOT_NAMES |= {"under"}
 # One word of a name: capitalised (Unicode letters, with hyphens and
 # apostrophes: "Mackintosh-Baird", "O'Brien", "Ødegård") or an initial ("J.").
-_PERSON_WORD = re.compile(r"^(?:[^\W\d_][.]|[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*\.?)$")
+_PERSON_WORD = lazy_compile(r"^(?:[^\W\d_][.]|[^\W\d_][^\W\d_'’.-]*(?:['’-][^\W\d_]+)*\.?)$")
 NAME_MAX_WORDS = 5
 
 
@@ -69,19 +70,19 @@ def split_names(text: str, strict: bool = True) -> tuple[str, ...]:
 # signature), "NAME · March 14, 2022", "NAME - June 01, 2020" (an author
 # line with a date).
 BYLINES = (
-    re.compile(
+    lazy_compile(
         r"^(?:(?:a )?(?:guest post|posted|written|words|story|text|essay|article|review|report) )?by:?\s+"
         r"(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s|\s(?:at|on|in)\s).*)?$",
         re.I,
     ),
-    re.compile(r"^(?:author|words|writer)\s*:\s*(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s).*)?$", re.I),
-    re.compile(
+    lazy_compile(r"^(?:author|words|writer)\s*:\s*(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s).*)?$", re.I),
+    lazy_compile(
         r"^(?:posted|published|written|updated) on\b.*?\bby\s+(?P<who>[^,·•|()]+?)(?:\s*(?:[,·•|]|\s[-–—]\s).*)?$",
         re.I,
     ),
-    re.compile(r"^[—–]\s*(?P<who>[^,]+?)(?:,\s*[^,]{1,60})?$"),
+    lazy_compile(r"^[—–]\s*(?P<who>[^,]+?)(?:,\s*[^,]{1,60})?$"),
 )
-DATED_AUTHOR = re.compile(r"^(?P<who>[^,·•|]+?)(?:\s*[,·•|]|\s+[-–—])\s+(?P<when>.+)$")
+DATED_AUTHOR = lazy_compile(r"^(?P<who>[^,·•|]+?)(?:\s*[,·•|]|\s+[-–—])\s+(?P<when>.+)$")
 
 
 def byline_names(text: str, dated: Callable[[str], bool] = lambda _s: False) -> tuple[str, ...]:
@@ -111,9 +112,9 @@ def byline_name(text: str) -> str:
 # or an audio version of one, or part of a series ("Read part one: ..."),
 # or it is a pointer: an imperative to download, listen or watch, "Read:
 # ...", "Previously: ...", "See also: ...".
-LOST_HERE = re.compile(r"\bhere\s*[.!:)]*\s*$", re.I)
-FILE_NOTE = re.compile(r"\((?:PDF|MP3|MP4|M4A|EPUB|DOCX?|ODT|ZIP|PPTX?|audio|video|slides)\b[^)]*\)", re.I)
-RELATION = re.compile(
+LOST_HERE = lazy_compile(r"\bhere\s*[.!:)]*\s*$", re.I)
+FILE_NOTE = lazy_compile(r"\((?:PDF|MP3|MP4|M4A|EPUB|DOCX?|ODT|ZIP|PPTX?|audio|video|slides)\b[^)]*\)", re.I)
+RELATION = lazy_compile(
     r"\b(?:(?:a|in) (?:reply|response) to|is a (?:reply|response) to|(?:responds|replies) to|"
     r"(?:a )?follow-up (?:to|on)|follows up (?:on|to)|sequel to|continued from|"
     r"(?:longer|shorter|earlier|full|original|updated|extended) version of this|"
@@ -121,7 +122,7 @@ RELATION = re.compile(
     r"part (?:one|two|three|four|\d+|[ivx]+)\b|previous (?:post|part|instalment)|first part|click here)",
     re.I,
 )
-POINTER = re.compile(
+POINTER = lazy_compile(
     r"^(?:read|see|view|click|catch up)\b.*(?::|\bthis (?:post|article|essay|piece|episode)\b)"
     r"|^(?:download|listen to|watch)\b"
     r"|^(?:earlier|previously|see also|also read|read also|read next|up next|related)\s*:",
@@ -143,15 +144,15 @@ _ROLE = r"(?:director|directed by|author|written by|writer|producer|produced by|
 # carry a full stop ("J."), a word may not end in one, so the name stops at
 # the end of its sentence.
 _NAME_WORD = r"(?:[A-Z]\.|[A-Z][A-Z'’-]+|[A-Z][a-z'’-]+)"
-CREDIT = re.compile(
+CREDIT = lazy_compile(
     rf"\b(?P<roles>(?i:{_ROLE})(?:(?:\s*,\s*|\s+and\s+|\s*&\s*)(?i:{_ROLE}))*)\s*:?\s+"
     rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})"
 )
 # Role words inside a run of roles.
-_ROLE_WORD = re.compile(_ROLE, re.I)
+_ROLE_WORD = lazy_compile(_ROLE, re.I)
 # "Company Name 2006" ending the paragraph after the credits: the company
 # (one to five capitalised words) and its year.
-COMPANY_YEAR = re.compile(r"(?:^|[.;]\s+)(?P<company>(?:[A-Z][\w'’&.-]*\s+){1,5}?)(?P<year>(?:1[89]|20)\d\d)\.?\s*$")
+COMPANY_YEAR = lazy_compile(r"(?:^|[.;]\s+)(?P<company>(?:[A-Z][\w'’&.-]*\s+){1,5}?)(?P<year>(?:1[89]|20)\d\d)\.?\s*$")
 
 _ROLE_NAMES = {
     "directed by": "director",

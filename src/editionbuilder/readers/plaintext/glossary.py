@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from ... import codes
 from ...diagnostics import Diagnostics
+from ...lazyre import lazy_compile
 from ...model import Position
 from .classify import GLOSSARY_HEADING, Item
 from .layout import Chapter, Entry, Layout
@@ -30,12 +31,12 @@ from .layout import Chapter, Entry, Layout
 # spaces between, no figures and no punctuation ("Thursday 18 March, 7pm"
 # is a date, "The council, in 1994" a sentence).
 _TERM = r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_])|\s(?=[^\W\d_]))*"
-TERM = re.compile(rf"^{_TERM}$")
+TERM = lazy_compile(rf"^{_TERM}$")
 # "term — definition": a spaced em or en dash, an unspaced em dash, or a
 # spaced hyphen or double hyphen between the term and its definition.
-DASH_ENTRY = re.compile(rf"^(?P<term>{_TERM})(?:\s+[—–]\s*|—\s*|\s+--?\s+)(?P<definition>\S.*)$", re.S)
+DASH_ENTRY = lazy_compile(rf"^(?P<term>{_TERM})(?:\s+[—–]\s*|—\s*|\s+--?\s+)(?P<definition>\S.*)$", re.S)
 # "term: definition".
-COLON_ENTRY = re.compile(rf"^(?P<term>{_TERM}):\s+(?P<definition>\S.*)$", re.S)
+COLON_ENTRY = lazy_compile(rf"^(?P<term>{_TERM}):\s+(?P<definition>\S.*)$", re.S)
 TERM_MAX_WORDS = 5
 TERM_MAX_CHARS = 48
 # A definition is a phrase at least; with no heading to say so, a longer one.

@@ -12,9 +12,9 @@ subtitle; anything above them is the site's header.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from ...lazyre import lazy_compile
 from .chrome import META_LINE, READING_TIME, interface, is_label
 from .comments import HANDLE, header_count
 from .front import byline_names, is_lost_link_line, is_name, split_names, split_title
@@ -35,7 +35,7 @@ SUBTITLE_MIN_WORDS = 9
 # note:", "Correction:") and going on as a sentence: text of the post,
 # never its title or subtitle (a title may read "Brutal Kindness: The
 # Library").
-EDITORS_NOTE = re.compile(r"^(?:[^\W\d_][\w'’]*\s?){1,3}(?:,[^:]{1,20})?:\s")
+EDITORS_NOTE = lazy_compile(r"^(?:[^\W\d_][\w'’]*\s?){1,3}(?:,[^:]{1,20})?:\s")
 
 
 @dataclass

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from ...lazyre import lazy_compile
 from ...model import Block, BlockQuote, Emphasis, Heading, Inline, NoteRef, Paragraph, Position, Table, Text
 from ...model.walk import iter_blocks, merge_texts, walk_inlines
 from .notemarks import SUPER_LABEL, SUPERSCRIPT_DIGITS, SYMBOL_LABEL
@@ -18,7 +19,7 @@ from .notemarks import SUPER_LABEL, SUPERSCRIPT_DIGITS, SYMBOL_LABEL
 # `_words_`: Project Gutenberg's and e-mail's way of writing italics. The
 # underscores must hug non-space text and not touch word characters outside,
 # so snake_case identifiers and lone underscores stay text.
-EMPHASIS = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
+EMPHASIS = lazy_compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 
 # Italics inside a word, as Gutenberg transcribes a printed book's italic
 # letters: an abbreviation's letter (`_P_son`, the "per" of "person" set as
@@ -26,33 +27,38 @@ EMPHASIS = re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])")
 # the span is a word's edge, the other is glued to a letter or figure; with
 # both edges glued (`snake_case_name`) it is an identifier and stays text.
 # The span is one piece of a word (no space), so no sentence is swallowed.
-EMPHASIS_WORD_START = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\s]+?)(?<=\S)_(?=[^\W_])")
-EMPHASIS_WORD_END = re.compile(r"(?<=[^\W_])_(?=[^\s_])([^_\s]+?)(?<=\S)_(?![\w_])")
+EMPHASIS_WORD_START = lazy_compile(r"(?<![\w_])_(?=[^\s_])([^_\s]+?)(?<=\S)_(?=[^\W_])")
+EMPHASIS_WORD_END = lazy_compile(r"(?<=[^\W_])_(?=[^\s_])([^_\s]+?)(?<=\S)_(?![\w_])")
 # A word holding one of these is an address or a path (`site.org/_static_x`,
 # `a_b_@mail`), whose underscores are never italics.
-_NOT_PROSE = re.compile(r"[/\\@=<>]|://")
+_NOT_PROSE = lazy_compile(r"[/\\@=<>]|://")
 
-_ANY_EMPHASIS = re.compile("|".join(f"(?:{p.pattern})" for p in (EMPHASIS, EMPHASIS_WORD_START, EMPHASIS_WORD_END)))
+# Any of the three; each starts with an underscore, and the lookahead on it
+# lets ``re`` skip to the underscores instead of trying the lookbehinds at
+# every position (the same matches).
+_ANY_EMPHASIS = lazy_compile(
+    "(?=_)(?:" + "|".join(f"(?:{p.pattern})" for p in (EMPHASIS, EMPHASIS_WORD_START, EMPHASIS_WORD_END)) + ")"
+)
 
 # `[12]`, `[1000]` or `[B]`: the bracketed call of Gutenberg texts and many
 # web copies; up to four digits or one capital letter, so that `[of corn]`,
 # `[sic]` and `[Hegel: ..., p. 535.]` are never taken for calls. Four
 # figures must be glued to a word or punctuation: `2012 [1964]` is the
 # first edition's year, not note 1964.
-BRACKET_CALL = re.compile(r"\[(?:\d{1,3}|[A-Z])\]|(?<=[^\s\d(\[])\[\d{4}\]")
+BRACKET_CALL = lazy_compile(r"\[(?:\d{1,3}|[A-Z])\]|(?<=[^\s\d(\[])\[\d{4}\]")
 
 # `word*`, `'†`, `.**`: a symbol glued to the end of the text before it and
 # followed by a space, punctuation, a bracket or the end. Symbols standing
 # alone (`*  *  *` rows, `† 1850`) or starting a line (a note's own mark) do
 # not match.
-STAR_CALL = re.compile(rf"(?<=[^\s*†‡])(?:{SYMBOL_LABEL})(?=[\s,.;:)\]'\"’”(\[]|$)")
+STAR_CALL = lazy_compile(rf"(?<=[^\s*†‡])(?:{SYMBOL_LABEL})(?=[\s,.;:)\]'\"’”(\[]|$)")
 
 # `book.¹`, `“...”³`, `centuries¹²`, `in 1871²`: superscript figures glued
 # to a word of three letters or more, to a year, or to punctuation, a
 # quotation mark or a bracket. After a short number or a short word they
 # are an exponent or a unit (`10³`, `m²`, `km²`), not a call.
 _LETTER = rf"[^\W\d_{SUPERSCRIPT_DIGITS}]"
-SUPER_CALL = re.compile(rf"(?:(?<={_LETTER}{{3}})|(?<=\D\d{{4}})|(?<=[.,;:!?'\"’”)\]]))(?:{SUPER_LABEL})(?![^\W_])")
+SUPER_CALL = lazy_compile(rf"(?:(?<={_LETTER}{{3}})|(?<=\D\d{{4}})|(?<=[.,;:!?'\"’”)\]]))(?:{SUPER_LABEL})(?![^\W_])")
 
 # Every call style, as ``parse_inlines`` takes them.
 ALL_CALLS = "[*¹"
@@ -117,8 +123,8 @@ def emphasis_in_words(blocks: Sequence[Block]) -> Iterator[tuple[Position, str]]
 
 
 # The non-space characters that end, and that begin, a text (maybe none).
-_LAST_WORD = re.compile(r"\S*\Z")
-_FIRST_WORD = re.compile(r"\A\S*")
+_LAST_WORD = lazy_compile(r"\S*\Z")
+_FIRST_WORD = lazy_compile(r"\A\S*")
 
 
 def _edge(pattern: re.Pattern[str], node: Inline | None) -> str:
@@ -126,14 +132,20 @@ def _edge(pattern: re.Pattern[str], node: Inline | None) -> str:
     return found.group(0) if found else ""
 
 
+# Each call style, its pattern, and the characters its calls start with.
+_CALL_STYLES = (("[", BRACKET_CALL, "["), ("*", STAR_CALL, "*†‡"), ("¹", SUPER_CALL, SUPERSCRIPT_DIGITS))
+
+
 def _split_calls(text: str, calls: str) -> list[Inline]:
-    styles = (("[", BRACKET_CALL), ("*", STAR_CALL), ("¹", SUPER_CALL))
-    patterns = [p.pattern for style, p in styles if style in calls]
-    if not patterns:
+    styles = [(p.pattern, starts) for style, p, starts in _CALL_STYLES if style in calls]
+    if not styles:
         return [Text(text)] if text else []
+    # The lookahead on the calls' first characters lets ``re`` skip to them
+    # instead of trying the lookbehinds at every position (the same matches).
+    starts = re.escape("".join(s for _p, s in styles))
     out: list[Inline] = []
     pos = 0
-    for m in re.finditer("|".join(f"(?:{p})" for p in patterns), text):
+    for m in re.finditer(f"(?=[{starts}])(?:" + "|".join(f"(?:{p})" for p, _s in styles) + ")", text):
         if _closes_emphasis(text, m.start()):
             continue
         if m.start() > pos:
@@ -155,7 +167,7 @@ def _closes_emphasis(text: str, at: int) -> bool:
 
 # An asterisk run at the start of a word (after a space, a bracket or an
 # opening quote) followed by text without another asterisk, to the end.
-_EMPHASIS_OPENED = re.compile(r"(?:^|(?<=[\s(“‘\"']))\*{1,3}(?=[^\s*])[^*]*$")
+_EMPHASIS_OPENED = lazy_compile(r"(?:^|(?<=[\s(“‘\"']))\*{1,3}(?=[^\s*])[^*]*$")
 
 
 def call_text(ref: NoteRef) -> str:

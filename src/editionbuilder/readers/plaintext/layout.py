@@ -15,21 +15,22 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ...lazyre import lazy_compile
 from .classify import REFERENCES_HEADING, Item
 from .notemarks import LABELLED_KINDS, NOTE_KINDS, continues_entry
 from .paragraphs import Para
 
 # A paragraph opening with a note's mark ("† text", "¹ text", "** text",
 # "[2] text"), when no rule read it as a note.
-NOTE_MARK = re.compile(r"^(?:[*†‡§¶]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d{1,3}\])\s+\S")
+NOTE_MARK = lazy_compile(r"^(?:[*†‡§¶]+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|\[\d{1,3}\])\s+\S")
 # A bibliography entry by its shape, when no rule read it as one: a family
 # name or a body's name in capitals, a comma, and a year ("SURNAME, Given,
 # Title, ..., 1964.", "A BOARD (AB), Report, ..., 1940.").
-ENTRY_SHAPE = re.compile(r"^[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)*(?:\s+\([A-Z]+\))?,\s.*\b(?:1[5-9]|20)\d\d\b")
+ENTRY_SHAPE = lazy_compile(r"^[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+)*(?:\s+\([A-Z]+\))?,\s.*\b(?:1[5-9]|20)\d\d\b")
 # A glossary entry by its shape: a term of a few words in lower case, then
 # a dash or a colon and its definition ("closed town — a settlement ...",
 # "volta: the turn in the thought of a poem").
-TERM_SHAPE = re.compile(r"^[^\W\d_A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}(?:\s[—–]\s|:\s)\S")
+TERM_SHAPE = lazy_compile(r"^[^\W\d_A-Z][\w'’-]*(?:\s[\w'’-]+){0,3}(?:\s[—–]\s|:\s)\S")
 
 
 @dataclass
@@ -45,9 +46,9 @@ class Chapter:
 
 # "CHAPTER IV", "PART 2", "BOOK III", or a roman numeral alone: a numbered
 # heading whose name follows on the next line.
-NUMBERED_HEADING = re.compile(r"^(?:(?:CHAPTER|PART|BOOK)\s+[\dIVXLC]+|[IVXLC]{1,7})\.?$")
+NUMBERED_HEADING = lazy_compile(r"^(?:(?:CHAPTER|PART|BOOK)\s+[\dIVXLC]+|[IVXLC]{1,7})\.?$")
 # "CONTENTS", the heading of a source's own table of contents.
-CONTENTS = re.compile(r"^(?:TABLE OF )?CONTENTS\.?$", re.I)
+CONTENTS = lazy_compile(r"^(?:TABLE OF )?CONTENTS\.?$", re.I)
 # A prose paragraph: enough words to be text rather than a title-page line.
 PROSE_MIN_WORDS = 25
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from ...lazyre import lazy_compile
 from .paragraphs import Para
 
 SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -29,19 +30,19 @@ SYMBOL_LABEL = r"\*{1,3}|†{1,2}|‡{1,2}"
 SUPER_LABEL = f"[{SUPERSCRIPT_DIGITS}]{{1,3}}"
 
 # "[12] text" / "[B] text": a note in a notes block, its label first.
-BRACKET_NOTE = re.compile(rf"^\[(?P<label>{BRACKET_LABEL})\]\s+(?P<rest>\S.*)$", re.S)
+BRACKET_NOTE = lazy_compile(rf"^\[(?P<label>{BRACKET_LABEL})\]\s+(?P<rest>\S.*)$", re.S)
 # "[Footnote 3: text]" or the variant "[Footnote: 3 text]": an inline note
 # placed after the paragraph that calls it.
-INLINE_NOTE = re.compile(r"^\[Footnote(?:\s+(?P<a>\w{1,3})\s*:|\s*:\s*(?P<b>\w{1,3})\b)\s*(?P<rest>.*)$", re.S)
+INLINE_NOTE = lazy_compile(r"^\[Footnote(?:\s+(?P<a>\w{1,3})\s*:|\s*:\s*(?P<b>\w{1,3})\b)\s*(?P<rest>.*)$", re.S)
 # "* text", "** text", "† text": a symbol note. The text must not begin
 # with another mark, so a row of stars (a scene break) is never a note.
-MARK_NOTE = re.compile(rf"^(?P<label>{SYMBOL_LABEL})\s+(?P<rest>[^*†‡\s].*)$", re.S)
+MARK_NOTE = lazy_compile(rf"^(?P<label>{SYMBOL_LABEL})\s+(?P<rest>[^*†‡\s].*)$", re.S)
 # "¹ text": a superscript-numbered note. No paragraph of running text
 # begins with a superscript figure and a space. ("¹Text", glued, is one
 # word to the source's word count, so it is not split.)
-SUPER_NOTE = re.compile(rf"^(?P<label>{SUPER_LABEL})\s+(?P<rest>\S.*)$", re.S)
+SUPER_NOTE = lazy_compile(rf"^(?P<label>{SUPER_LABEL})\s+(?P<rest>\S.*)$", re.S)
 # "Notes", "Footnotes:", "NOTES", "Endnotes": the heading of a block of notes.
-NOTES_HEADER = re.compile(r"^(?:FOOT|END)?NOTES?:?$", re.I)
+NOTES_HEADER = lazy_compile(r"^(?:FOOT|END)?NOTES?:?$", re.I)
 # A symbol note indented this much is an indented list or verse, not a note.
 MARK_NOTE_MAX_INDENT = 8
 

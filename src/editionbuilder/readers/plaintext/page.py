@@ -18,11 +18,11 @@ kept although it looks like chrome.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from ... import codes
 from ...diagnostics import Code
+from ...lazyre import lazy_compile
 from .chrome import SECTION_MARK, is_label
 from .classify import APPARATUS_HEADING, AUTHOR_BOX, NOTES_HEADER, classify
 from .comments import Section, find_section, read_section
@@ -39,7 +39,7 @@ HEADING_TEXT_MIN_WORDS = 8
 HEADING_MAX_COMMAS = 3
 # A line opening with a quotation mark (a quotation) or a dash (a
 # quotation's attribution, "— NAME, Work"; a signature) is never a heading.
-NOT_HEADING_START = re.compile(r"^(?:[“\"‘'«]|[—–]|--?\s)")
+NOT_HEADING_START = lazy_compile(r"^(?:[“\"‘'«]|[—–]|--?\s)")
 # Short lines in a run this long at most, beside chrome, are chrome.
 CONTEXT_RUN_MAX = 6
 # A sentence this short with chrome on both sides (a subscribe box's

@@ -8,12 +8,13 @@ mark a section break in web copies, a heading in Gutenberg texts).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ...lazyre import lazy_compile
+
 # Leading horizontal whitespace of a line (its indentation).
-_INDENT = re.compile(r"^[ \t]*")
+_INDENT = lazy_compile(r"^[ \t]*")
 
 
 def _indent_width(line: str) -> int:

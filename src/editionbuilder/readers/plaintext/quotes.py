@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ...lazyre import lazy_compile
 from .notemarks import BRACKET_LABEL, SUPER_LABEL, SYMBOL_LABEL
 from .paragraphs import Para
 
@@ -23,19 +24,19 @@ _CALL = rf"(?:{SYMBOL_LABEL}|{SUPER_LABEL}|\[(?:{BRACKET_LABEL})\])"
 # What may follow the closing quotation mark of a displayed quotation:
 # punctuation, a footnote call and a parenthetical citation (itself maybe
 # followed by a call).
-_TAIL = re.compile(
+_TAIL = lazy_compile(
     rf"^[\s.,;:!?]*{_CALL}?[\s.,;:!?]*(?P<paren>\(.*\)|[^()]*\))?(?:[\s.]*(?P<call>{_CALL}))?[\s.]*$",
     re.S,
 )
 # A dash attribution after the closing mark: an em or en dash, a double or
 # single hyphen, then the source. The source begins with a capital or a
 # figure: "— and so it went" goes on with the sentence, it names nobody.
-_DASH_TAIL = re.compile(rf"^[\s.,;:!?]*{_CALL}?[\s.,;:!?]*\s(?P<dash>[—–―]|--?)\s*(?P<who>[A-Z0-9].*)$", re.S)
+_DASH_TAIL = lazy_compile(rf"^[\s.,;:!?]*{_CALL}?[\s.,;:!?]*\s(?P<dash>[—–―]|--?)\s*(?P<who>[A-Z0-9].*)$", re.S)
 # A line or paragraph that is a dash attribution alone: "— Name, Work".
-DASH_LINE = re.compile(r"^(?:[—–―]|--?)\s*(?P<who>[A-Z0-9].*)$", re.S)
+DASH_LINE = lazy_compile(r"^(?:[—–―]|--?)\s*(?P<who>[A-Z0-9].*)$", re.S)
 # A line or paragraph that is a parenthetical alone: the citation of the
 # quotation above it, set on a line of its own.
-PAREN_LINE = re.compile(r"^(?P<who>\([^()]+\))\.?$")
+PAREN_LINE = lazy_compile(r"^(?P<who>\([^()]+\))\.?$")
 # An attribution is a name and a source, not a passage of text.
 ATTRIBUTION_MAX_WORDS = 25
 # On the closing mark's own line, a dash attribution is shorter and is no
@@ -43,10 +44,10 @@ ATTRIBUTION_MAX_WORDS = 25
 SAME_LINE_MAX_WORDS = 12
 # A single quotation mark (and maybe a call) ending a paragraph whose double
 # quotation is still open: the quotation closed with the wrong character.
-_WRONG_CLOSER = re.compile(rf"['’‘]\s*{_CALL}?[\s.]*$")
+_WRONG_CLOSER = lazy_compile(rf"['’‘]\s*{_CALL}?[\s.]*$")
 # A paragraph ending with a parenthetical that holds a number (a year or a
 # page): the attribution of a quotation whose closing mark is missing.
-_TRAILING_PAREN = re.compile(r"\((?P<inner>[^()]{1,120})\)[\s.]*$")
+_TRAILING_PAREN = lazy_compile(r"\((?P<inner>[^()]{1,120})\)[\s.]*$")
 MAX_QUOTE_PARAGRAPHS = 15
 # Lines of a quotation this short, two or more of them, are verse: their
 # breaks are kept. Prose hard-wrapped in the source runs longer.

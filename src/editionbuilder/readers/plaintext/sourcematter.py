@@ -15,16 +15,17 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ...lazyre import lazy_compile
 from .paragraphs import Para
 
 # "Release Date: March 24, 2012 [EBook #39257]" (also "eBook", "Ebook",
 # lower-case "date", and two spaces before the bracket): the date the
 # ebook was released and its number in the Gutenberg catalogue.
-RELEASE = re.compile(r"^Release Date:\s*(?P<date>[^\[]*?)\s*\[e-?book\s*#\s*(?P<number>\d+)\]", re.I | re.M)
+RELEASE = lazy_compile(r"^Release Date:\s*(?P<date>[^\[]*?)\s*\[e-?book\s*#\s*(?P<number>\d+)\]", re.I | re.M)
 # The licence's own words for a text free of copyright in the United States
 # ("... are in the public domain in the United States", "not protected by
 # U.S. copyright law"): only then does the edition say so.
-PUBLIC_DOMAIN_US = re.compile(
+PUBLIC_DOMAIN_US = lazy_compile(
     r"public\s+domain\s+in\s+the\s+(?:United\s+States|U\.\s?S\.)|not\s+protected\s+by\s+U\.\s?S\.\s+copyright", re.I
 )
 
@@ -32,26 +33,26 @@ PUBLIC_DOMAIN_US = re.compile(
 # A line that names a publisher: a firm ("& Co.", "& Sons", "Company",
 # "Ltd."), a press, a university or a society publishing, "Publishers",
 # or a firm acting as "Agents".
-PUBLISHER_LINE = re.compile(
+PUBLISHER_LINE = lazy_compile(
     r"&\s*(?:Co\b|Company\b|Sons?\b)|\b(?:Company|Press|Publishers?|Publishing|University|Society|"
     r"Verlag|Ltd|Limited|Agents?)\b",
     re.I,
 )
 # A year alone on its line, as a title page dates the edition ("1918",
 # "MCMXX" is left alone: a roman year is rarer and ambiguous).
-YEAR_LINE = re.compile(r"^\s*(?:1[5-9]|20)\d\d\.?\s*$")
+YEAR_LINE = lazy_compile(r"^\s*(?:1[5-9]|20)\d\d\.?\s*$")
 # "PRINTED IN U.S.A.", "Printed in Great Britain": part of an imprint,
 # not a fact the note repeats.
-PRINTED_IN = re.compile(r"^\s*printed\s+(?:in|by)\b", re.I)
+PRINTED_IN = lazy_compile(r"^\s*printed\s+(?:in|by)\b", re.I)
 # A place alone on its line beside the publisher ("New York", "CHICAGO",
 # "London:"): one to three capitalised words, nothing else.
-PLACE_LINE = re.compile(r"^\s*[A-Z][\w.']*(?:\s+[A-Z][\w.']*){0,2}:?\s*$")
+PLACE_LINE = lazy_compile(r"^\s*[A-Z][\w.']*(?:\s+[A-Z][\w.']*){0,2}:?\s*$")
 # "LONDON: P.S. KING & SON": a place and a colon before the publisher.
-PLACE_PREFIX = re.compile(r"^\s*([A-Z][\w.']*(?:\s+[A-Z][\w.']*){0,2}):\s+(.+)$")
+PLACE_PREFIX = lazy_compile(r"^\s*([A-Z][\w.']*(?:\s+[A-Z][\w.']*){0,2}):\s+(.+)$")
 # Gutenberg's underscores around italics ("_Publishers CHICAGO_").
-_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
+_UNDERSCORE = lazy_compile(r"(?<!\w)_|_(?!\w)")
 # A word written in capitals (two letters or more).
-_CAPS = re.compile(r"[A-Z]{2,}")
+_CAPS = lazy_compile(r"[A-Z]{2,}")
 
 
 def release(header_text: str) -> tuple[str, str]:
@@ -143,7 +144,7 @@ def imprint(lead: Sequence[Para]) -> Imprint:
 # -- a transcriber's note without a frame --------------------------------------
 # "Transcriber's Notes:" / "Transcriber's Note" alone on its line, the head
 # of the note a Gutenberg transcriber adds at the end without a box.
-TRANSCRIBER_HEAD = re.compile(r"^\s*Transcriber'?s'?\s+notes?:?\s*$", re.I)
+TRANSCRIBER_HEAD = lazy_compile(r"^\s*Transcriber'?s'?\s+notes?:?\s*$", re.I)
 
 
 def find_unframed_transcriber_note(paras: Sequence[Para]) -> set[int]:
@@ -165,7 +166,7 @@ def find_unframed_transcriber_note(paras: Sequence[Para]) -> set[int]:
 # Marks of a publisher's list of books for sale, each a convention of the
 # trade, not of one publisher:
 AD_MARKS = [
-    re.compile(p, re.I)
+    lazy_compile(p, re.I)
     for p in (
         # a price in dollars or pounds ("$3.00", "$1.50", "£1 1s.")
         r"[$£]\s?\d+(?:\.\d\d)?\b",

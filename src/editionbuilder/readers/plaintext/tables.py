@@ -19,20 +19,20 @@ Nothing here builds model nodes: the reader parses each cell's text.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ...lazyre import lazy_compile
 from .paragraphs import Para
 
 # Blank positions, on every row, that part two columns.
 MIN_GAP = 2
 # Inside one line, this many spaces part two pieces of text (the reader's
 # sign of a tabular line, blocks._TABULAR).
-_PIECES = re.compile(r"\S {3,}\S")
+_PIECES = lazy_compile(r"\S {3,}\S")
 # A box or a rule drawn with characters: not a table of aligned columns.
-_DRAWN = re.compile(r"[|+]|-{3,}|={3,}")
+_DRAWN = lazy_compile(r"[|+]|-{3,}|={3,}")
 # A cell wholly in italics: a column head.
-_ITALIC_CELL = re.compile(r"_[^_]+_")
+_ITALIC_CELL = lazy_compile(r"_[^_]+_")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,9 @@ a paragraph can be joined again.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ...lazyre import lazy_compile
 from .chrome import META_LINE, Chrome, is_footer, line_chrome
 from .front import byline_names
 from .paragraphs import Para, split_items
@@ -20,13 +20,13 @@ from .paragraphs import Para, split_items
 # a stop, then maybe closing quotes and brackets and note calls ("yard.[2]",
 # "claim.[1000]" as notemarks.BRACKET_LABEL allows, "it.”*", "done.¹"), and
 # maybe a citation ("low. (Pirenne, 1925, p.8)").
-SENTENCE_END = re.compile(r"[.!?…](?:[\"”’)\]]|\[\w{1,4}\]|[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹])*(?:\s*\([^()]{1,80}\))?$")
+SENTENCE_END = lazy_compile(r"[.!?…](?:[\"”’)\]]|\[\w{1,4}\]|[*†‡§¶⁰¹²³⁴⁵⁶⁷⁸⁹])*(?:\s*\([^()]{1,80}\))?$")
 # A sentence this long after a footer line shows the text goes on.
 FOOTER_TEXT_WORDS = 12
 # A full stop inside a line, before the next sentence's capital.
-INNER_STOP = re.compile(r"[a-z][.!?]\s+[A-Z]")
+INNER_STOP = lazy_compile(r"[a-z][.!?]\s+[A-Z]")
 # A quotation mark opening a line: a quotation or an epigraph.
-OPENS_QUOTE = re.compile(r"^[“\"‘'«]")
+OPENS_QUOTE = lazy_compile(r"^[“\"‘'«]")
 
 
 @dataclass(frozen=True, slots=True)

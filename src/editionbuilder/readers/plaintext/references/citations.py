@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from .... import codes
 from ....diagnostics import Diagnostics
+from ....lazyre import lazy_compile
 from ....model import (
     NOWHERE,
     Citation,
@@ -47,13 +48,13 @@ from .syntax import ItemSyntax, Span, find_spans, is_bare_pages, unparsed_citati
 # The end of a sentence: stop mark, closing quotes or brackets, space, and a
 # capital (maybe after an opening quote) starting the next one. ``e.g. space``
 # and ``p.83`` do not end sentences.
-_SENTENCE_END_RE = re.compile(rf"[.!?][”’\"')\]]*\s+(?=[“‘\"'(]?[{UPPER}])")
+_SENTENCE_END_RE = lazy_compile(rf"[.!?][”’\"')\]]*\s+(?=[“‘\"'(]?[{UPPER}])")
 
 # Text ending with a sentence's stop mark (and closing quotes).
-_ENDS_SENTENCE_RE = re.compile(r"[.!?][”’\"')\]]*$")
+_ENDS_SENTENCE_RE = lazy_compile(r"[.!?][”’\"')\]]*$")
 
 # A capitalised word of running text, with a possessive (``Okonkwo’s``).
-_CAP_WORD_RE = re.compile(rf"[{UPPER}][\w’'\-]*")
+_CAP_WORD_RE = lazy_compile(rf"[{UPPER}][\w’'\-]*")
 
 
 @dataclass(frozen=True, slots=True)

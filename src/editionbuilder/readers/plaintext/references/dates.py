@@ -37,15 +37,15 @@ _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 
 # Whole dates, each with named parts.
 _FORMS = (
-    re.compile(rf"(?P<year>{YEAR})(?P<suffix>[a-z])?"),
-    re.compile(rf"(?P<orig>{YEAR})\s*/\s*(?P<year>{YEAR})(?P<suffix>[a-z])?"),
-    re.compile(rf"(?P<year>{YEAR})(?P<suffix>[a-z])?\s*\[(?P<orig>{YEAR})\]"),
-    re.compile(rf"(?P<month>{MONTH})\s+(?P<day>{_DAY}),?\s+(?P<year>{YEAR})"),
-    re.compile(rf"(?P<day>{_DAY})\s+(?P<month>{MONTH}),?\s+(?P<year>{YEAR})"),
-    re.compile(rf"(?P<year>{YEAR}),\s+(?P<month>{MONTH})(?:\s+(?P<day>{_DAY}))?"),
-    re.compile(rf"(?P<month>{MONTH}),?\s+(?P<year>{YEAR})"),
-    re.compile(rf"(?P<season>{_SEASON})\s+(?P<year>{YEAR})"),
-    re.compile(r"(?P<none>n\.\s?d\.?|undated|no date|n\.d)", re.I),
+    lazy_compile(rf"(?P<year>{YEAR})(?P<suffix>[a-z])?"),
+    lazy_compile(rf"(?P<orig>{YEAR})\s*/\s*(?P<year>{YEAR})(?P<suffix>[a-z])?"),
+    lazy_compile(rf"(?P<year>{YEAR})(?P<suffix>[a-z])?\s*\[(?P<orig>{YEAR})\]"),
+    lazy_compile(rf"(?P<month>{MONTH})\s+(?P<day>{_DAY}),?\s+(?P<year>{YEAR})"),
+    lazy_compile(rf"(?P<day>{_DAY})\s+(?P<month>{MONTH}),?\s+(?P<year>{YEAR})"),
+    lazy_compile(rf"(?P<year>{YEAR}),\s+(?P<month>{MONTH})(?:\s+(?P<day>{_DAY}))?"),
+    lazy_compile(rf"(?P<month>{MONTH}),?\s+(?P<year>{YEAR})"),
+    lazy_compile(rf"(?P<season>{_SEASON})\s+(?P<year>{YEAR})"),
+    lazy_compile(r"(?P<none>n\.\s?d\.?|undated|no date|n\.d)", re.I),
 )
 
 # A date inside a longer text: the first year-like run that reads as one.

@@ -9,18 +9,18 @@ before the line is read (so that ``2nd edn`` is not part of the title nor
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
+from ....lazyre import lazy_compile
 from ....model import Issued, Name, Reference
 from .heads import parse_name_list
 from .names import segments
 
-_EDITION_RE = re.compile(
+_EDITION_RE = lazy_compile(
     r"(?:\d+(?:st|nd|rd|th)|[Rr]ev(?:ised)?\.?|[Nn]ew|[Ss]econd|[Tt]hird|[Ff]ourth)\s+(?:ed|edn|edition)\.?"
 )
-_TRANSLATOR_RE = re.compile(r"(?:[Tt]rans\.|[Tt]r\.|[Tt]ranslated\s+by)\s+(?P<names>.+)")
-_FIRST_YEAR_RE = re.compile(r"(?P<year>\d{4}[a-z]?)\s*\[(?P<orig>\d{4})\]")
+_TRANSLATOR_RE = lazy_compile(r"(?:[Tt]rans\.|[Tt]r\.|[Tt]ranslated\s+by)\s+(?P<names>.+)")
+_FIRST_YEAR_RE = lazy_compile(r"(?P<year>\d{4}[a-z]?)\s*\[(?P<orig>\d{4})\]")
 
 
 @dataclass

@@ -17,20 +17,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ....lazyre import lazy_compile
 from ....model import Reference
 from .matching import name_keys, normalise
 
 # Words of a report's title, whoever wrote it.
-_REPORT_RE = re.compile(
+_REPORT_RE = lazy_compile(
     r"\b(?:reports?|minutes|(?:working|discussion|consultation|briefing|white|green|policy)\s+paper|"
     r"circular\s+no\.?|technical\s+note|bulletin\s+no\.?)\b",
     re.I,
 )
 # Words that make a body's work a report: accounts, surveys, statements.
-_BODY_REPORT_RE = re.compile(r"\b(?:accounts|survey|statement|circular|census|returns|review of|results)\b", re.I)
+_BODY_REPORT_RE = lazy_compile(r"\b(?:accounts|survey|statement|circular|census|returns|review of|results)\b", re.I)
 # Words of a manuscript or a script in a title or genre, in the languages
 # bibliographies commonly cite.
-_MANUSCRIPT_RE = re.compile(
+_MANUSCRIPT_RE = lazy_compile(
     r"\b(?:manuscript|typescript|manuskript|manuscrit|manoscritto|manuscrito|screenplay|shooting script)\b", re.I
 )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ....lazyre import lazy_compile
 from ....model import Name, Reference
 
 # Function words left out of an acronym by some writers (``NUR`` and
@@ -24,10 +25,10 @@ _FUNCTION_WORDS = frozenset(["of", "the", "and", "for", "in", "on", "de"])
 
 # What separates the words of a body's name for its initials: spaces,
 # hyphens, slashes.
-_WORD_SPLIT_RE = re.compile(r"[\s\-–/]+")
+_WORD_SPLIT_RE = lazy_compile(r"[\s\-–/]+")
 
 # Words that mark a literal as a body, whose first word alone is no name.
-_BODY_WORDS_RE = re.compile(
+_BODY_WORDS_RE = lazy_compile(
     r"\b(?:party|committee|organi[sz]ation|union|league|institute|association|society|"
     r"commission|council|group|movement|federation|congress|department|ministry|office|"
     r"bureau|cent(?:re|er)|university|collective|front|network|alliance|of|the)\b",

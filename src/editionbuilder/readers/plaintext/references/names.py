@@ -19,6 +19,7 @@ case-insensitive, and ``Reference.raw`` keeps the line verbatim anyway.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -171,6 +172,9 @@ _ARTICLE_RE = lazy_compile(r"THE|The")
 
 _OPEN_QUOTES = "‘“"
 _CLOSE_QUOTES = "’”"
+# The only characters ``segments`` acts on: quote marks, parentheses, commas
+# (every other character is stepped over).
+_SEGMENT_MARKS = lazy_compile(f"[{re.escape(_OPEN_QUOTES + _CLOSE_QUOTES)}'\"(),]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,9 +208,17 @@ def segments(line: str, start: int = 0) -> list[Segment]:
     Titles carry commas inside their quotes (``‘Letter to ..., 1879’``), so a
     plain ``split(",")`` would cut them apart.
     """
+    return list(_segments(line, start))
+
+
+# A line is split several times (its extras, the capitals convention, the
+# reference it is read as): the segments are kept for the lines last split.
+@functools.lru_cache(maxsize=2048)
+def _segments(line: str, start: int) -> tuple[Segment, ...]:
     out: list[Segment] = []
     quote, depth, begin = "", 0, start
-    for i in range(start, len(line)):
+    for mark in _SEGMENT_MARKS.finditer(line, start):
+        i = mark.start()
         ch = line[i]
         if quote:
             if ch in _CLOSE_QUOTES + "'\"" and _closes_quote(line, i):
@@ -221,7 +233,7 @@ def segments(line: str, start: int = 0) -> list[Segment]:
             out.append(_segment(line, begin, i))
             begin = i + 1
     out.append(_segment(line, begin, len(line)))
-    return [s for s in out if s.text]
+    return tuple(s for s in out if s.text)
 
 
 def _segment(line: str, begin: int, end: int) -> Segment:

@@ -18,12 +18,12 @@ formatted (``csl``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from .... import codes
 from ....diagnostics import Diagnostics
+from ....lazyre import lazy_compile
 from ....model import Name, Position, Reference
 from .capitals import is_reference_line as is_capitals_line
 from .capitals import parse_reference as parse_capitals
@@ -33,8 +33,8 @@ from .kinds import Typed, by_body, type_part, type_work
 from .names import parse_head, segments
 
 # Prose: a full stop followed by a word in lower case, outside quotations.
-_SENTENCE_RE = re.compile(r"[.!?]\s+[a-z]{2,}")
-_QUOTED_RE = re.compile(r"[‘“][^’”]*[’”]|\"[^\"]*\"")
+_SENTENCE_RE = lazy_compile(r"[.!?]\s+[a-z]{2,}")
+_QUOTED_RE = lazy_compile(r"[‘“][^’”]*[’”]|\"[^\"]*\"")
 # Entries are short; a paragraph of more words is prose.
 _MAX_WORDS = 90
 

@@ -112,6 +112,7 @@ _ACRONYM_RE = lazy_compile(r"\s*\[[^\]]*\]")
 
 # An innermost closed parenthesis.
 _CLOSED_RE = lazy_compile(r"\(([^()]*)\)")
+_PARENTHESIS_RE = lazy_compile(r"[()]")
 
 # A parenthesis opened, then items, with no closing one: ends the paragraph
 # or a sentence (``(Author, 1990. Next``).
@@ -261,6 +262,8 @@ def _ibid(text: str) -> ItemSyntax | None:
 
 
 def _mla(text: str) -> ItemSyntax | None:
+    if not text[-1:].isdecimal():
+        return None  # the item ends in its pages' figures (``\d``): no need to compile the pattern
     m = _MLA_ITEM_RE.fullmatch(text)
     if m is None or (m["title"] and not _is_title_words(m["title"])):
         return None
@@ -340,6 +343,8 @@ def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
 
 def _unclosed_spans(text: str, taken: list[Span]) -> list[Span]:
     """``(Author, 1990`` whose parenthesis no ``)`` closes."""
+    if not _unpaired(text)[0]:
+        return []  # every parenthesis is closed: the pattern need not even be compiled
     out = []
     for m in _UNCLOSED_RE.finditer(text):
         if _overlaps(m.start(), m.end(), taken) or _closes_later(text, m.start()):
@@ -349,6 +354,20 @@ def _unclosed_spans(text: str, taken: list[Span]) -> list[Span]:
             lead, items, separator, trail = parsed
             out.append(Span(m.start(), m.end(), "(" + lead, items, separator, trail))
     return out
+
+
+def _unpaired(text: str) -> tuple[int, int]:
+    """How many ``(`` of ``text`` no ``)`` closes (``_closes_later``), and
+    how many ``)`` close nothing opened before them (``_depth_before``)."""
+    depth = stray = 0
+    for ch in _PARENTHESIS_RE.findall(text):
+        if ch == "(":
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            stray += 1
+    return depth, stray
 
 
 def _closes_later(text: str, open_at: int) -> bool:
@@ -363,6 +382,8 @@ def _closes_later(text: str, open_at: int) -> bool:
 
 def _missing_open_spans(text: str, taken: list[Span]) -> list[Span]:
     """``Author, 1985)`` whose ``)`` closes nothing opened before it."""
+    if not _unpaired(text)[1]:
+        return []  # every ``)`` closes one: the pattern need not even be compiled
     out = []
     for m in _MISSING_OPEN_RE.finditer(text):
         if _overlaps(m.start(), m.end(), taken) or _depth_before(text, m.end() - 1) > 0:

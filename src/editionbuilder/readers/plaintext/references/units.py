@@ -13,9 +13,9 @@ follows in the same unit (``‘Title’, In: …``), for the reader to split.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from ....lazyre import lazy_compile
 from .names import UPPER
 
 _OPEN = "‘“"
@@ -26,11 +26,11 @@ _BRACKETS = {"(": ")", "[": "]"}
 _RUNS_ON = frozenset(
     ("vol", "vols", "no", "nos", "pp", "p", "trans", "tr", "comp", "repr", "St", "Dr", "Mr", "Mrs", "Ms", "cf")
 )
-_RUNS_ON_RE = re.compile(rf"(?:^|[\s(])(?:[{UPPER}]|(?i:{'|'.join(_RUNS_ON)}))$")
+_RUNS_ON_RE = lazy_compile(rf"(?:^|[\s(])(?:[{UPPER}]|(?i:{'|'.join(_RUNS_ON)}))$")
 
 # ``ed.`` runs on unless an ordinal or ``Rev.`` comes before it (``2nd ed.``).
-_EDITOR_ABBR_RE = re.compile(r"(?:^|[\s(])[Ee]ds?$")
-_EDITION_BEFORE_RE = re.compile(r"(?:\d+(?:st|nd|rd|th)|[Rr]ev\.?|[Nn]ew|[Rr]evised|[Ee]xpanded)\s+[Ee]d$")
+_EDITOR_ABBR_RE = lazy_compile(r"(?:^|[\s(])[Ee]ds?$")
+_EDITION_BEFORE_RE = lazy_compile(r"(?:\d+(?:st|nd|rd|th)|[Rr]ev\.?|[Nn]ew|[Rr]evised|[Ee]xpanded)\s+[Ee]d$")
 
 
 @dataclass(frozen=True, slots=True)
