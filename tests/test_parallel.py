@@ -12,7 +12,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import subprocess
+import sys
 import time
+import uuid
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -239,3 +242,42 @@ def test_the_worker_processes_start_before_the_first_part_is_handed_out():
         else:
             pytest.fail("the worker processes did not start")
         assert workers.submit(os.getpid).result() != os.getpid()  # a worker process, not this one
+
+
+def _tagged(tag: str) -> set[int]:
+    """The processes whose environment holds ``tag``."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if tag.encode() in (entry / "environ").read_bytes():
+                    found.add(int(entry.name))
+            except OSError:  # gone meanwhile, or not ours
+                continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads processes from /proc (Linux)")
+def test_the_worker_processes_leave_with_a_build_killed(tmp_path):
+    """A build killed with SIGKILL (no chance to close its pool) leaves no
+    worker process and no fork server behind: each worker watches the build
+    process (``scheduling.leave_with_build``)."""
+    tag = f"EDITIONBUILDER_TEST_TAG={uuid.uuid4().hex}"
+    name, _, value = tag.partition("=")
+    book = tmp_path / "book.txt"
+    book.write_text("A Book\n\n" + "\n\n".join(["The first text of the book. " * 40] * 150) + "\n", encoding="utf-8")
+    command = [sys.executable, "-m", "editionbuilder", "build", str(book), "--format", "pdf", "--jobs", "2"]
+    build = subprocess.Popen(
+        [*command, "--out", str(tmp_path / "out")], env={**os.environ, name: value}, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while len(_tagged(tag) - {build.pid}) < 2:  # the fork server and a worker
+        assert build.poll() is None, "the build ended before its workers started"
+        assert time.monotonic() < deadline, "no worker process started"
+        time.sleep(0.05)
+    build.kill()
+    build.wait()
+    deadline = time.monotonic() + 30
+    while _tagged(tag):
+        assert time.monotonic() < deadline, f"left behind: {sorted(_tagged(tag))}"
+        time.sleep(0.1)

@@ -35,6 +35,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -46,7 +47,7 @@ from typing import Any
 from .diagnostics import Diagnostic
 from .options import BuildOptions, EditionOptions
 from .pipeline import build_edition
-from .scheduling import quiet_forkserver
+from .scheduling import leave_with_build, quiet_forkserver
 
 Progress = Callable[[str], None]
 
@@ -87,9 +88,10 @@ _stop: Any = None  # multiprocessing.Event: the build is stopping
 _messages: Any = None  # multiprocessing.Queue of progress lines, or None
 
 
-def _start_worker(stop: Any, messages: Any) -> None:
+def _start_worker(stop: Any, messages: Any, build_pid: int) -> None:
     global _stop, _messages
     _stop, _messages = stop, messages
+    leave_with_build(build_pid)
     if messages is not None:
         # A worker leaving does not wait for its last lines to be read:
         # the reader may already be gone.
@@ -138,7 +140,10 @@ class EditionPool:
         self._stop = context.Event()
         self._messages = context.Queue() if progress is not None else None
         self._pool = cf.ProcessPoolExecutor(
-            max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(self._stop, self._messages)
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(self._stop, self._messages, os.getpid()),
         )
         self._done = threading.Event()
         self._closed = False

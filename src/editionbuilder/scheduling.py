@@ -26,7 +26,9 @@ import concurrent.futures as cf
 import contextlib
 import multiprocessing
 import os
+import select
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -131,7 +133,9 @@ class Scheduler:
         # (WeasyPrint) once: a new worker is a fork of it, not a fresh start.
         context.set_forkserver_preload(["editionbuilder.writers.print.typeset"])
         quiet_forkserver()
-        return cf.ProcessPoolExecutor(max_workers=self.jobs, mp_context=context)
+        return cf.ProcessPoolExecutor(
+            max_workers=self.jobs, mp_context=context, initializer=leave_with_build, initargs=(os.getpid(),)
+        )
 
     def close(self, cancel: bool = False) -> None:
         with self._lock:
@@ -156,6 +160,35 @@ class Scheduler:
 
 
 INLINE = Scheduler()
+
+
+def leave_with_build(build_pid: int) -> None:
+    """Make this worker process exit when the build process that started
+    its pool is gone without closing it (SIGKILL, the out-of-memory
+    killer). Nothing else would end it: each worker holds the pool's queues
+    open, so none sees them close, and the fork server waits for every
+    process it started. A worker's initializer (``Scheduler``,
+    ``edition_pool``)."""
+
+    def watch() -> None:
+        try:
+            found = os.pidfd_open(build_pid)  # Linux: readable once the process has exited
+        except (AttributeError, OSError):
+            found = None
+        if found is not None:
+            select.select([found], [], [])
+        else:  # elsewhere: asked every second
+            while True:
+                time.sleep(1)
+                try:
+                    os.kill(build_pid, 0)
+                except ProcessLookupError:
+                    break
+                except PermissionError:
+                    continue
+        os._exit(1)
+
+    threading.Thread(target=watch, name="editionbuilder-build-watch", daemon=True).start()
 
 
 def quiet_forkserver() -> None:
