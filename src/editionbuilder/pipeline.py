@@ -23,7 +23,6 @@ from .options import BuildOptions, EditionOptions, output_name
 from .readers import ReadContext, reader_for
 from .report import render_report
 from .report.accounting import account, stats
-from .scheduling import Scheduler
 from .sources import read_source
 from .transforms import TransformContext, run_passes
 
@@ -126,6 +125,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     The outputs are written into a staging folder and moved into the output
     folder together at the end (``fsutil.staged_outputs``): a build that
     fails at any writer leaves the edition's previous files untouched."""
+    from .scheduling import Scheduler  # multiprocessing and concurrent.futures: not for ``inspect``
     from .templating import keep_compiled_templates
     from .writers import Declined, WriteContext, formats_for, get_writer, output_path
     from .writers.cover import CoverDrawer
