@@ -361,13 +361,17 @@ class _QuoteScan:
 
         ``“At a certain stage … revolution. '*``: a double quotation is open,
         no single one is, and the mark follows sentence punctuation (perhaps
-        after a stray space) and precedes only a footnote marker, a space or
-        the end. It becomes ”, the stray space goes, and the repair is kept.
+        after stray spaces: one or several, as they are collapsed only after
+        this pass, so that a text smartened twice reads the same) and
+        precedes only a footnote marker, a space or the end. It becomes ”,
+        the stray spaces go, and the repair is kept.
         """
         if not self.doubles or self.singles:
             return False
-        spaced = i >= 2 and self.text[i - 1] == " "
-        punct = self.text[i - 2] if spaced else (self.text[i - 1] if i else "")
+        start = i
+        while start > 1 and self.text[start - 1] == " ":
+            start -= 1
+        punct = self.text[start - 1] if start else ""
         if not punct or punct not in _SENTENCE_PUNCT:
             return False
         marker = _MARKER.match(self.text, i + 1)
@@ -376,9 +380,7 @@ class _QuoteScan:
         follower = self.text[tail : tail + 1]
         if follower and not follower.isspace() and follower != self.joint:
             return False
-        start = i - 1 if spaced else i
-        if spaced:
-            self.out.pop()
+        del self.out[len(self.out) - (i - start) :]  # the stray spaces, a character each
         self.repairs.append((start, self.text[start : i + 1], "”"))
         self.out.append(self._close_double())
         return True
