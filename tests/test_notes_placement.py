@@ -26,7 +26,7 @@ import pytest
 from editionbuilder import templating
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import PrintOptions
-from editionbuilder.writers.print import pagesetup
+from editionbuilder.writers.print import pagesetup, typeset
 from editionbuilder.writers.print.engine import PdfJob, render_document
 from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
 from editionbuilder.writers.print.typeset import COLUMN_NOTES_MAX, PartTask, part_css, typeset_part
@@ -145,3 +145,20 @@ def test_a_part_with_every_note_in_place_is_laid_out_as_before(astray):
     plain = plain_layout(source)
     assert result.misplaced == () and result.pages == plain.pages
     assert dataclasses.astuple(plain.flow())[:2] == (result.words, result.starts)
+
+
+def test_a_part_too_long_for_its_remedies_says_so(astray, monkeypatch):
+    """The remedies lay a part out again for at most ``REMEDY_PAGES``
+    pages in all: a part longer than that (here, the limit made shorter
+    than this part) keeps its first layout, notes off their page
+    included, and the build is told why."""
+    monkeypatch.setattr(typeset, "REMEDY_PAGES", plain_layout(astray).pages - 1)
+    layouts = []
+    render = typeset._PartLayout._render
+    monkeypatch.setattr(
+        typeset._PartLayout, "_render", lambda self, *a, **k: layouts.append(1) or render(self, *a, **k)
+    )
+    result = typeset_part(task(astray))
+    assert len(layouts) == 1  # the first layout, no remedy
+    assert result.misplaced  # the note the remedies would have mended
+    assert [code for code, _message in result.warnings] == ["remedies-limited"]

@@ -281,6 +281,11 @@ PAGE_LIST_NOT_MADE = _define(
 )
 PDF_RENDER = _define("pdf-render", _WARNING, "WeasyPrint warned while setting a PDF (bad CSS, a file it cannot reach)")
 NOTE_OFF_PAGE = _define("note-off-page", _WARNING, "a PDF sets a footnote on another page than its call")
+REMEDIES_LIMITED = _define(
+    "remedies-limited",
+    _INFO,
+    "a part too long to lay out again for every remedy (notes off their page, a recto ending in a broken word)",
+)
 TOO_SHORT_FOR_PRESS = _define(
     "too-short-for-press",
     _WARNING,

@@ -88,6 +88,13 @@ COLUMN_NOTES_MAX = 8
 # text after it, and may send a later page's note astray, mended by the next
 # (a long chapter of the corpus took three).
 NOTE_PASSES = 6
+# The remedies of a part (notes off their page, rectos ending in a broken
+# word) lay it out again whole, up to a dozen times: at most this many
+# pages in all. A part of a hundred pages gets every remedy; a text whose
+# chapters the reader did not find, one part of a thousand pages, gets one
+# layout more (it took ten times a chaptered text's time, nine layouts),
+# and says so (``remedies-limited``).
+REMEDY_PAGES = 1200
 
 
 @dataclass(frozen=True)
@@ -555,6 +562,8 @@ class _PartLayout:
     progress: Progress | None = None
     keep_layouts: bool = False
     rendered: dict[str, Rendered] = field(default_factory=dict)
+    _layouts_left: int = 0  # remedy layouts the part may still have (``REMEDY_PAGES``)
+    _limited: bool = False  # a remedy was left out for it
 
     def result(self) -> PartResult:
         """Lay out one part (``own``: its stylesheet) as plain flow, then
@@ -572,17 +581,18 @@ class _PartLayout:
         key, source, own, first_folio = self.task.key, self.task.source, self.task.own, self.task.first_folio
         diags = Diagnostics()
         rendered = self._render(source, own, diags, first_folio)
+        self._layouts_left = REMEDY_PAGES // max(rendered.pages, 1)
         misplaced = rendered.misplaced_notes()
         orphans: tuple[tuple[tuple[str, str], int], ...] = ()
         if misplaced and key != FRONT_KEY:
             rendered, misplaced, orphans = self._keep_notes_with_calls(source, own, first_folio, rendered, misplaced)
-        if misplaced and key != FRONT_KEY and rendered.most_notes_on_a_page() <= COLUMN_NOTES_MAX:
+        if misplaced and key != FRONT_KEY and rendered.most_notes_on_a_page() <= COLUMN_NOTES_MAX and self._again():
             column = own + f"#{key} {{ columns: 1; }}\n"
             other = self._render(source, column, Diagnostics(), first_folio, orphans=orphans)
             if len(other.misplaced_notes()) < len(misplaced):
                 rendered, misplaced, own = other, other.misplaced_notes(), column
         greedy: frozenset[tuple[str, str]] = frozenset()
-        if misplaced and key != FRONT_KEY:
+        if misplaced and key != FRONT_KEY and self._again():
             # Still a note off its page: the paragraph breaker's lines on
             # the call's page may be what WeasyPrint cannot fit with the note
             # (it moves a page's notes on to keep a paragraph's lines
@@ -594,6 +604,15 @@ class _PartLayout:
                 rendered, misplaced, greedy = other, other.misplaced_notes(), calling
         if self.task.recto_openings and key != FRONT_KEY:
             rendered, misplaced = self._mend_recto_feet(source, own, first_folio, rendered, misplaced, greedy, orphans)
+        if self._limited:
+            diags.add(
+                codes.REMEDIES_LIMITED,
+                (
+                    f"'{self.task.title[:60]}' ({rendered.pages} pages) is laid out as one part: it was laid out "
+                    f"again for at most {REMEDY_PAGES} pages in all, so a note may stay off its call's page or a "
+                    "recto end in a broken word (each said); headings the reader finds make parts of chapters"
+                ),
+            )
         for page, text in rendered.overflowing_text():
             shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
             message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
@@ -644,8 +663,8 @@ class _PartLayout:
                 closing = rendered.closing_paragraph(note.call_page)
                 if closing is not None and wanted.get(closing[0], 0) <= closing[1]:
                     wanted[closing[0]] = closing[1] + 1
-            if wanted == raised:
-                break  # nothing left this remedy can mend
+            if wanted == raised or not self._again():
+                break  # nothing left this remedy can mend, or no layout left for it
             orphans = tuple(sorted(wanted.items()))
             rendered = self._render(source, own, Diagnostics(), first_folio, orphans=orphans)
             misplaced, raised = rendered.misplaced_notes(), wanted
@@ -657,6 +676,15 @@ class _PartLayout:
             if not misplaced:
                 break
         return best
+
+    def _again(self) -> bool:
+        """Whether the part may be laid out once more for a remedy
+        (``REMEDY_PAGES``); counts the layout, or notes the limit met."""
+        if self._layouts_left <= 0:
+            self._limited = True
+            return False
+        self._layouts_left -= 1
+        return True
 
     def _recto_feet(self, rendered: Rendered) -> int:
         """The rectos of ``rendered`` that end in a broken word (in a press
@@ -681,7 +709,7 @@ class _PartLayout:
         extra = ""
         breaks = pagefoot.recto_foot_breaks(rendered.document, first_folio)
         for _ in range(MAX_PASSES):
-            if not breaks:
+            if not breaks or not self._again():
                 break
             extra += pagefoot.no_hyphens_css(rendered.document, breaks)
             other = self._render(source, own + extra, Diagnostics(), first_folio, greedy, orphans)
