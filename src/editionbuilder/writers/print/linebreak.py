@@ -145,7 +145,7 @@ class Breaks:
 
     texts: tuple[str, ...]
     last: tuple[int, int]
-    starts: tuple[tuple[int, ...], ...] = ()
+    starts: tuple[tuple[int, ...], ...]
 
     def pieces(self, r: int, original: str) -> tuple[tuple[str, bool], ...]:
         """Run ``r``'s rewritten text cut where the last line begins: each
@@ -155,7 +155,7 @@ class Breaks:
         text = self.texts[r]
         if r != run or at <= 0:
             return ((text, r < run),)
-        cut = _rewritten_index(original, text, at)
+        cut = _index_map(original, text)[at]
         return ((text[:cut], True), (text[cut:], False))
 
 
@@ -213,7 +213,9 @@ def _last_line(items: Sequence[_Item], b: int, runs: int) -> tuple[int, int]:
 
 
 def _index_map(original: str, text: str) -> list[int]:
-    """``_rewritten_index`` of every index of ``original`` and of its end."""
+    """For every index of ``original`` and its end, the index in ``text``
+    (``original`` with soft hyphens added and spaces made no-break) it
+    stands at."""
     found, i, j = [0], 0, 0
     while i < len(original):
         if text[j] == SOFT_HYPHEN and original[i] != SOFT_HYPHEN:
@@ -223,19 +225,6 @@ def _index_map(original: str, text: str) -> list[int]:
         j += 1
         found.append(j)
     return found
-
-
-def _rewritten_index(original: str, text: str, at: int) -> int:
-    """The index in ``text`` (``original`` with soft hyphens added and
-    spaces made no-break) of index ``at`` of ``original``."""
-    i = j = 0
-    while i < at:
-        if text[j] == SOFT_HYPHEN and original[i] != SOFT_HYPHEN:
-            j += 1
-            continue
-        i += 1
-        j += 1
-    return j
 
 
 def _items(paragraph: Paragraph, measure: Measure, hyphenate: bool) -> list[_Item]:

@@ -212,8 +212,8 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
     if breaks is not None:
         for r, (text_box, parent, run) in enumerate(pieces):
             if text_box is not None:
-                starts = breaks.starts[r] if breaks.starts else ()
-                planned.write(text_box, parent, breaks.pieces(r, run.text), state.shaper(" ", run.font), starts)
+                space = state.shaper(" ", run.font)
+                planned.write(text_box, parent, breaks.pieces(r, run.text), space, breaks.starts[r])
 
 
 @dataclass
