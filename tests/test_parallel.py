@@ -35,15 +35,20 @@ FILES = tuple(f"{EDITION}{suffix}" for suffix in (".epub", ".pdf", "-press.pdf",
 
 @dataclasses.dataclass
 class Counting(Scheduler):
-    """A scheduler that notes each part it is handed: (part key, first folio)."""
+    """A scheduler that notes each part it is handed: (part key, first folio),
+    and apart from them the folio sheets (their first folios)."""
 
     handed: list[tuple[str, int]] = dataclasses.field(default_factory=list)
     pdfs: list[str] = dataclasses.field(default_factory=list)  # of each: "press" or "screen"
+    sheets: list[int] = dataclasses.field(default_factory=list)
 
     def submit(self, fn, /, *args) -> Future:
         task = args[0]
-        self.handed.append((task.key, task.first_folio))
-        self.pdfs.append("press" if task.press else "screen")
+        if fn is typeset.typeset_folios:
+            self.sheets.append(task.first_folio)
+        else:
+            self.handed.append((task.key, task.first_folio))
+            self.pdfs.append("press" if task.press else "screen")
         return super().submit(fn, *args)
 
 
@@ -114,9 +119,10 @@ def test_a_part_whose_text_did_not_change_is_not_laid_out_again(tmp_path):
     for (key, folio), pdf in zip(first.handed, first.pdfs, strict=True):
         folios.setdefault((pdf, key), set()).add(folio)
     assert max(len(found) for found in folios.values()) <= 3, repr(first.handed)
+    assert first.sheets  # the folios, laid out apart
     again = Counting(jobs=2)
     assert build(out, again) == built
-    assert again.handed == []
+    assert again.handed == [] and again.sheets == []
 
 
 def test_a_changed_sentence_lays_out_again_what_a_serial_build_does(tmp_path, monkeypatch):

@@ -46,18 +46,25 @@ def source(tmp: Path, change: str = "") -> Path:
 
 class Layouts:
     """The parts of the book WeasyPrint lays out during a build
-    (``pdf.render_document``), by the title of their first heading; the
-    covers (the EPUB's image, the print cover) are drawn on every build and
-    not counted."""
+    (``pdf.render_document``), by the title of their first heading, and
+    (``press``) those of the press PDF; the covers (the EPUB's image, the
+    print cover) are drawn on every build and not counted, and the folio
+    sheets are counted apart (``sheets``)."""
 
     def __init__(self, monkeypatch):
         self.titles: list[str] = []
+        self.press: list[str] = []
+        self.sheets = 0
         real = pdf.render_document
 
         def counting(job, diagnostics, progress=None, first_page=1):
-            if not any("cover" in sheet.name for sheet in job.sheets):
+            if 'class="part folio-sheet"' in job.source:
+                self.sheets += 1
+            elif not any("cover" in sheet.name for sheet in job.sheets):
                 found = re.search(r'<h1 id="[^"]*-title"[^>]*>(.*?)</h1>', job.source, re.S)
                 self.titles.append(found.group(1) if found else "?")
+                if job.press is not None:
+                    self.press.append(self.titles[-1])
             return real(job, diagnostics, progress, first_page)
 
         monkeypatch.setattr(pdf, "render_document", counting)
@@ -130,8 +137,11 @@ def test_one_changed_sentence_typesets_its_part_only_and_equals_a_clean_build(fi
 
 def test_a_part_that_grows_moves_the_parts_after_it(first, monkeypatch, tmp_path):
     """A changed part with another page count: the parts after it start on
-    other folios and are typeset again, the ones before it are not; the
-    contents (front matter) follow; the result is a clean build's."""
+    other folios, but their layouts are kept wherever their first page stays
+    on its side, as it always does in the press file (every part opens on a
+    recto): only their folios are laid out again. The parts before it are
+    kept; the contents (front matter) follow; the result is a clean build's
+    (which lays every part out at its folio)."""
     out, _files = first
     project = changed_project(tmp_path, out, "But if we arrive at that, " + "we shall at the same time " * 400)
     layouts = Layouts(monkeypatch)
@@ -139,6 +149,13 @@ def test_a_part_that_grows_moves_the_parts_after_it(first, monkeypatch, tmp_path
     titles = layouts.titles
     assert "Introduction" in titles and "Socialism: Utopian and Scientific" in titles  # the front matter
     assert "Publisher’s Note" not in titles  # before the change: kept
+    # the press file: the grown part and the contents, nothing after the grown part
+    assert set(layouts.press) == {"Introduction", "Socialism: Utopian and Scientific"}
+    assert layouts.sheets  # the moved parts' folios
+    # (a guard: the book has parts after the changed one, the screen PDF's bookmarks say)
+    with pikepdf.open(out / "book.pdf") as doc, doc.open_outline() as outline:
+        parts = [item.title for item in outline.root]
+    assert "Introduction" in parts[:-1], parts
     assert build(project, tmp_path / "clean", cache=False) == incremental
 
 

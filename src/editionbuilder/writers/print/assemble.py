@@ -41,10 +41,14 @@ Boxes = Callable[[int], dict[str, tuple[float, float, float, float]]]
 
 @dataclass(frozen=True, slots=True)
 class PartPdf:
-    """A part's PDF and the anchors it holds (names its links may be sent to)."""
+    """A part's PDF and the anchors it holds (names its links may be sent to);
+    its folio sheet (``typeset.folio_sheet``: a PDF of as many pages), and
+    the pages (from 0) that take their folio from it."""
 
     data: bytes
     anchors: frozenset[str]
+    folios: bytes | None = None
+    marked: tuple[int, ...] = ()
 
 
 def assemble(parts: Sequence[PartPdf | None], boxes: Boxes | None = None) -> bytes:
@@ -61,7 +65,7 @@ def assemble(parts: Sequence[PartPdf | None], boxes: Boxes | None = None) -> byt
             book.add_blank()
         else:
             with pikepdf.open(io.BytesIO(part.data)) as src:
-                book.add(src, part.anchors)
+                book.add(src, part.anchors, part.folios, part.marked)
     book.finish(boxes)
     out = io.BytesIO()
     base.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -78,6 +82,7 @@ class _Book:
         self.profiles: dict[bytes, pikepdf.Object] = {}
         self.tags = "/StructTreeRoot" in pdf.Root
         self.next_key = 0  # the parent tree's next free key
+        self._folio_streams: tuple[pikepdf.Stream, pikepdf.Stream] | None = None
 
     # -- parts -------------------------------------------------------------
 
@@ -90,7 +95,9 @@ class _Book:
             self.next_key = _max_key(self.pdf.Root.StructTreeRoot) + 1
         self._share_profiles(pages)
 
-    def add(self, src: pikepdf.Pdf, anchors: frozenset[str]) -> None:
+    def add(
+        self, src: pikepdf.Pdf, anchors: frozenset[str], folios: bytes | None = None, marked: tuple[int, ...] = ()
+    ) -> None:
         start = len(self.pdf.pages)
         with warnings.catch_warnings():
             # pikepdf warns that named destinations are not copied with the
@@ -99,6 +106,9 @@ class _Book:
             self.pdf.pages.extend(src.pages)
         pages = list(self.pdf.pages)[start:]
         moved = {old.obj.objgen: new.obj for old, new in zip(src.pages, pages, strict=True)}
+        if folios is not None:
+            with pikepdf.open(io.BytesIO(folios)) as sheet:
+                self._draw_folios(pages, sheet, marked)
         self._retag_fonts(pages)
         self._keep_dests(src, anchors, moved)
         self._take_outlines(src)
@@ -117,6 +127,33 @@ class _Book:
             Contents=self.pdf.make_stream(b""),
         )
         self.pdf.pages.append(pikepdf.Page(page))
+
+    def _draw_folios(self, pages: list[pikepdf.Page], sheet: pikepdf.Pdf, marked: tuple[int, ...]) -> None:
+        """Each page of ``marked`` with the same page of the folio sheet drawn
+        over it, as a form XObject marked as a pagination artifact (PDF/UA:
+        a folio is not part of the text). The page's own content is wrapped
+        in ``q``/``Q`` first (WeasyPrint's leaves its coordinate system
+        flipped), so that the sheet is drawn in the page's default space;
+        the two content streams this adds are the same for every page, and
+        shared."""
+        if self._folio_streams is None:
+            self._folio_streams = (
+                self.pdf.make_stream(b"q\n"),
+                self.pdf.make_stream(b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq /Folio Do Q\nEMC\n"),
+            )
+        push, draw = self._folio_streams
+        for n in marked:
+            form = self.pdf.copy_foreign(sheet.make_indirect(pikepdf.Page(sheet.pages[n]).as_form_xobject()))
+            page = pages[n]
+            # WeasyPrint's pages share one resource dictionary: each page
+            # gets its own (the same entries), naming its own folio.
+            resources = pikepdf.Dictionary(dict(page.obj.get("/Resources", {}).items()))
+            xobjects = pikepdf.Dictionary(dict(resources.get("/XObject", {}).items()))
+            xobjects.Folio = form
+            resources.XObject = xobjects
+            page.obj.Resources = resources
+            page.contents_add(push, prepend=True)
+            page.contents_add(draw)
 
     # -- what the parts share ----------------------------------------------
 
@@ -189,10 +226,10 @@ class _Book:
             descriptor.FontName = new
 
     def _share_profiles(self, pages: list[pikepdf.Page]) -> None:
-        """One ICC profile stream for all pages that use the same profile."""
-        for page in pages:
-            resources = page.obj.get("/Resources")
-            spaces = resources.get("/ColorSpace") if resources is not None else None
+        """One ICC profile stream for all pages (and their folio sheets) that
+        use the same profile."""
+        for resources in _resources(pages):
+            spaces = resources.get("/ColorSpace")
             if spaces is None:
                 continue
             for name in list(spaces.keys()):
@@ -250,20 +287,27 @@ def _tag(data: bytes) -> str:
     return "".join(chr(ord("A") + b % 26) for b in digest[:6])
 
 
-def _fonts(pages: list[pikepdf.Page]) -> list[pikepdf.Object]:
-    """Every font dictionary the pages use, in their resources and in their
-    form XObjects' (each once)."""
-    seen: dict[tuple[int, int], pikepdf.Object] = {}
-    todo = [p.obj.get("/Resources") for p in pages]
+def _resources(pages: list[pikepdf.Page]) -> list[pikepdf.Object]:
+    """The resource dictionaries of the pages and of their form XObjects."""
+    found, todo = [], [p.obj.get("/Resources") for p in pages]
     while todo:
         resources = todo.pop()
         if resources is None:
             continue
-        for font in resources.get("/Font", {}).values():
-            seen.setdefault(font.objgen if font.is_indirect else (id(font), 0), font)
+        found.append(resources)
         for xobject in resources.get("/XObject", {}).values():
             if xobject.get("/Subtype") == "/Form" and "/Resources" in xobject:
                 todo.append(xobject.Resources)
+    return found
+
+
+def _fonts(pages: list[pikepdf.Page]) -> list[pikepdf.Object]:
+    """Every font dictionary the pages use, in their resources and in their
+    form XObjects' (each once)."""
+    seen: dict[tuple[int, int], pikepdf.Object] = {}
+    for resources in _resources(pages):
+        for font in resources.get("/Font", {}).values():
+            seen.setdefault(font.objgen if font.is_indirect else (id(font), 0), font)
     return list(seen.values())
 
 

@@ -3,9 +3,11 @@
 Every part of the text (a chapter, the glossary, the bibliography, the
 readers' responses) opens on a new page, so its pages depend on nothing
 before it but the folio it starts on. The book is therefore typeset one
-part at a time, each part a WeasyPrint document of its own whose page
-counter starts at its first folio (``part_css``), and the parts' PDFs are
-joined (``assemble``). In the press file every part opens on a recto, with
+part at a time, each part a WeasyPrint document of its own, and the parts'
+PDFs are joined (``assemble``). A part's folios are laid out hidden
+(``part_css``) and printed by its folio sheet (``folio_sheet``), drawn over
+its pages: the part's layout depends only on the side its first page is
+on, so a part moved by an even number of pages is not laid out again. In the press file every part opens on a recto, with
 a blank verso after a part that ends on a recto; the screen PDF
 (``BookProfile.recto_openings`` False) has no blank page: a part opens on
 the page after the last one, a verso when its folio is even.
@@ -22,17 +24,20 @@ typeset:
 
 A typeset part is kept in ``BuildOptions.cache_dir`` under a key made of
 everything that decides its pages: its HTML, the stylesheets, the fonts,
-its first folio, the page geometry, the PDF profile and this program's code
-(``_code_digest``). Changing one chapter re-typesets that chapter, the
-later ones only if its page count changed, and the front matter if a folio
-in the contents changed. A part from the cache is the same bytes a new
+the parity of its first folio, the page geometry, the PDF profile and this
+program's code (``_code_digest``); a folio sheet under its first folio and
+page count. Changing one chapter re-typesets that chapter, the later ones
+only if its page count changed by an odd number (in the screen PDF: in the
+press file every part opens on a recto), their folio sheets if it changed
+at all, and the front matter if a folio in the contents changed. A part from the cache is the same bytes a new
 typesetting gives, so an incremental build is byte-identical to a clean one.
 
 With workers (``BuildOptions.workers``: a process pool, a Dask cluster)
 the parts of the text are laid out at the same time: each is handed out at
 the folio the parts before it give, those not yet typeset counted at a
-guessed length, and laid out again where the guess proves wrong
-(``_Typesetter._text_at_once``); the book is the serial one, byte for byte.
+guessed length, and laid out again where the guess puts its first page
+on the wrong side (``_Typesetter._text_at_once``); the book is the serial
+one, byte for byte.
 
 The gutter grows with the book's final page count (``pagesetup.gutter_in``):
 the first typesetting uses the count the cache remembers from the last
@@ -47,9 +52,9 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from ... import codes, templating
@@ -69,7 +74,7 @@ from .engine import Flow, PdfJob, Progress, Rendered, engine_version, render_doc
 from .fonts import FontFace, font_css, render_digest
 from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
 
-CACHE_VERSION = "2"  # 2: each entry holds the digest of its PDF
+CACHE_VERSION = "3"  # 2: each entry holds the digest of its PDF; 3: folios apart
 FRONT_KEY = "front-matter"
 # Words per 6 x 9 in page of 11 pt text, chapter openings and blank versos
 # included: 360 to 382 measured on books of 100 to 1,000 pages (bench/).
@@ -129,6 +134,7 @@ class TypesetBook:
     pages: int  # the book's pages, before a press file's closing blank verso
     flow: list[tuple[str, PartResult | None]]  # (part key, result) in page order; None: a blank verso
     rendered: dict[str, Rendered] = field(default_factory=dict)
+    folios: list[int] = field(default_factory=list)  # by ``flow``: a part of the text's first folio, else 0
 
     @property
     def file_pages(self) -> int:
@@ -142,14 +148,14 @@ class TypesetBook:
         words: list[str] = []
         parts: list[str] = []
         starts, printed, inked = [], [], []
-        for _key, part in self.flow:
+        for (_key, part), folio in zip(self.flow, self.folios or [0] * len(self.flow), strict=True):
             if part is None:
                 starts.append(len(words))
                 printed.append("")
                 inked.append(False)
                 continue
             starts.extend(len(words) + s for s in part.starts)
-            printed.extend(part.printed)
+            printed.extend(part.printed if not folio else folios_printed(part, folio))
             inked.extend(part.inked)
             words.extend(part.words)
             parts.extend(part.parts)
@@ -164,6 +170,13 @@ class TypesetBook:
                 out += [(label, first + call, first + note) for label, call, note in part.misplaced]
             first += part.pages if part is not None else 1
         return out
+
+
+def folios_printed(part: PartResult, first_folio: int) -> tuple[str, ...]:
+    """The folio printed on each page of a part of the text at
+    ``first_folio`` ("" where none is): the pages that carry one are those
+    of its layout, which numbered them from another folio (``part_css``)."""
+    return tuple(str(first_folio + n) if mark else "" for n, mark in enumerate(part.printed))
 
 
 def typeset_book(
@@ -213,17 +226,66 @@ _SMALL_CAPS_HEAD = "font-variant-caps: all-small-caps; letter-spacing: 0.05em;"
 
 
 def part_css(first_folio: int, book_title: str, title_small_caps: bool = False, part_small_caps: bool = False) -> str:
-    """What a part of the text needs from the parts before it: its first
-    folio, and the book title the versos' running heads print. A running
-    head is a page's margin box, which no selector of the text reaches: the
-    versos' is in small capitals when the book's title is
-    (``title_small_caps``), the rectos' when this part's title is."""
+    """What a part of the text needs from the parts before it: the side its
+    first page is on (the parity of its first folio), and the book title the
+    versos' running heads print. A running head is a page's margin box,
+    which no selector of the text reaches: the versos' is in small capitals
+    when the book's title is (``title_small_caps``), the rectos' when this
+    part's title is.
+
+    The folios are not printed with the part (``FOLIO_MARGIN``): they are
+    laid out, hidden, from 1 or 2, so that the part's layout tells which
+    pages carry one, and printed by the part's folio sheet
+    (``folio_sheet``). A part's layout is thus the same at every folio of
+    one parity, and a part that moves is not laid out again."""
     title = book_title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
-    css = f'@page :first {{ counter-reset: page {first_folio}; }}\nhtml {{ string-set: book-title "{title}"; }}\n'
+    css = (
+        f"@page :first {{ counter-reset: page {2 - first_folio % 2}; }}\n"
+        f"@page {{ {FOLIO_MARGIN} {{ visibility: hidden !important; }} }}\n"
+        f'html {{ string-set: book-title "{title}"; }}\n'
+    )
     for side, small_caps in (("left", title_small_caps), ("right", part_small_caps)):
         if small_caps:
             css += f"@page main:{side} {{ @top-center {{ {_SMALL_CAPS_HEAD} }} }}\n"
     return css
+
+
+# The margin box that prints a page's folio (print.css): laid out apart from
+# the text (``part_css``, ``folio_sheet``).
+FOLIO_MARGIN = "@bottom-center"
+_MARGINS = tuple(
+    f"@{side}-{place}"
+    for side, places in (
+        ("top", ("left-corner", "left", "center", "right", "right-corner")),
+        ("bottom", ("left-corner", "left", "center", "right", "right-corner")),
+        ("left", ("top", "middle", "bottom")),
+        ("right", ("top", "middle", "bottom")),
+    )
+    for place in places
+)
+
+
+def folio_sheet(first_folio: int, pages: int, lang: str, created_at: str) -> tuple[str, str]:
+    """The HTML and the stylesheet of a part's folio sheet: as many pages as
+    the part, of its page type (``section.part``: the ``main`` pages of
+    print.css) and on the same sides, numbered from ``first_folio``, with
+    nothing on them but the folio (every other margin box emptied). Its
+    pages are drawn over the part's (``assemble``)."""
+    meta = (
+        f'<meta name="dcterms.created" content="{created_at}"/><meta name="dcterms.modified" content="{created_at}"/>'
+        if created_at
+        else ""
+    )
+    html = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"/><title>{first_folio}</title>{meta}</head>'
+        f'<body><section class="part folio-sheet">{"<div></div>" * pages}</section></body></html>'
+    )
+    emptied = " ".join(f"{m} {{ content: none !important; }}" for m in _MARGINS if m != FOLIO_MARGIN)
+    css = f"@page :first {{ counter-reset: page {first_folio}; }}\n@page {{ {emptied} }}\n"
+    css += ".folio-sheet > div + div { break-before: page; }\n"
+    if first_folio % 2 == 0:
+        css += "html { break-before: left; }\n"
+    return html, css
 
 
 @dataclass(frozen=True)
@@ -252,6 +314,14 @@ def typeset_part(task: PartTask) -> PartResult:
     """Lay out one part (a task for a worker: ``scheduling``)."""
     with LAYOUT_LOCK:
         return _PartLayout(task).result()
+
+
+def typeset_folios(task: PartTask) -> bytes:
+    """The PDF of a part's folio sheet (``folio_sheet``; a task for a worker).
+    Untagged: its pages are drawn as artifacts (``assemble``), and what
+    WeasyPrint says of the stylesheets comes with the parts."""
+    with LAYOUT_LOCK:
+        return _PartLayout(task)._render(task.source, task.own, Diagnostics(), task.first_folio).pdf()
 
 
 @dataclass
@@ -283,22 +353,72 @@ class _Typesetter:
                 break
             known = found
         lay = printview.book_layout(self.edition, self.profile.medium, found)
-        front = self._part(FRONT_KEY, lay, lay.front, 0)
         recto = self.profile.recto_openings
+        firsts, folio = [], 1
+        for _key, part in text:
+            firsts.append(folio)
+            folio += part.pages + (part.pages % 2 if recto else 0)
+        sheets = self._folio_sheets(text, firsts, lay.view.lang)  # laid out beside the front matter
+        front = self._part(FRONT_KEY, lay, lay.front, 0)
         flow: list[tuple[str, PartResult | None]] = [(FRONT_KEY, front)]
-        flow += [("", None)] if recto and front.pages % 2 else []
-        for key, part in text:
-            flow.append((key, part))
-            flow += [("", None)] if recto and part.pages % 2 else []
-        if flow[-1][1] is None:
-            flow.pop()  # the last part needs no blank verso after it...
+        folios = [0]
+        pdfs: list[assemble.PartPdf | None] = [assemble.PartPdf(front.pdf, frozenset(front.anchors))]
+        blank = [("", None)] if recto and front.pages % 2 else []
+        for (key, part), first, sheet in zip(text, firsts, sheets, strict=True):
+            flow += [*blank, (key, part)]
+            folios += [0] * len(blank) + [first]
+            pdfs += [None] * len(blank)
+            marked = tuple(n for n, mark in enumerate(part.printed) if mark)
+            pdfs.append(assemble.PartPdf(part.pdf, frozenset(part.anchors), sheet(), marked))
+            blank = [("", None)] if recto and part.pages % 2 else []
         pages = sum(p.pages if p else 1 for _k, p in flow)
-        if self.profile.pad_even and pages % 2:
-            flow.append(("", None))  # ...unless the press file must end on a verso
-        pdf = assemble.assemble(
-            [assemble.PartPdf(p.pdf, frozenset(p.anchors)) if p else None for _k, p in flow], self._boxes
-        )
-        return TypesetBook(pdf, pages, flow, self.rendered)
+        if self.profile.pad_even and pages % 2:  # the press file ends on a verso
+            flow, folios, pdfs = [*flow, ("", None)], [*folios, 0], [*pdfs, None]
+        pdf = assemble.assemble(pdfs, self._boxes)
+        return TypesetBook(pdf, pages, flow, self.rendered, folios)
+
+    def _folio_sheets(
+        self, text: Sequence[tuple[str, PartResult]], firsts: Sequence[int], lang: str
+    ) -> list[Callable[[], bytes]]:
+        """The folio sheet of each part of the text (``folio_sheet``), from
+        the cache or handed to the workers now: each function given returns
+        its PDF, waiting for it if need be."""
+        made: list[Callable[[], bytes]] = []
+        for (_key, part), first in zip(text, firsts, strict=True):
+            source, own = folio_sheet(first, part.pages, lang, created(self.ctx.build.source_date_epoch))
+            digest = self.cache.key(source, self.css + own + repr(self.profile.press), self.sheets, self.fonts, self.g)
+            kept = self.cache.get(digest)
+            if kept is not None:
+                made.append(partial(bytes, kept.pdf))
+                continue
+            p = self.profile
+            task = PartTask(
+                "folios",
+                f"folios from page {first}",
+                source,
+                own,
+                first,
+                self._sheet_texts,
+                self.css,
+                tuple(self.fonts),
+                str(self.ctx.project_dir),
+                p.press,
+                "",
+                self.g,
+                p.recto_openings,
+            )
+            if self.workers.parallel:
+                made.append(partial(self._keep_sheet, digest, part.pages, self.workers.submit(typeset_folios, task)))
+            else:
+                made.append(partial(self._keep_sheet, digest, part.pages, task))
+        return made
+
+    def _keep_sheet(self, digest: str, pages: int, made: cf.Future | PartTask) -> bytes:
+        """A folio sheet made in this build (by a worker, or now from its
+        task), kept for the next."""
+        pdf = made.result() if isinstance(made, cf.Future) else typeset_folios(made)
+        self.cache.put(digest, PartResult(pdf, pages, {}, (), (), (), (), (), (), ()))
+        return pdf
 
     def _text(self, known: Mapping[str, str]) -> tuple[list[tuple[str, PartResult]], dict[str, str]]:
         """Every part of the text from folio 1; ``known``: the folios the
@@ -325,8 +445,9 @@ class _Typesetter:
         before it give, as far as they are typeset, and past them as their
         page counts are guessed (the count a part had at the last build, or
         at another folio in this one, else its words over a page's). A part
-        typeset at a folio that turns out wrong is typeset again at the
-        right one; a part whose folio was right is kept. The book is the
+        typeset at a folio of the wrong parity is typeset again at the right
+        one; a part whose folio was right, or wrong by an even number, is
+        kept (its folios are printed apart: ``folio_sheet``). The book is the
         one ``_text`` makes one part after the other: every part at the
         folio the typeset parts before it give (a test)."""
         # A part's page count hardly depends on its folio, nor on the PDF's
