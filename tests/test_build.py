@@ -264,3 +264,26 @@ def test_progress_reports_stages_and_pages_to_a_callback_and_not_to_a_log(tmp_pa
     assert main(["build", "--config", str(ROOT / "editions.toml"), "--edition", "film", "--out", str(tmp_path)]) == 0
     err = capsys.readouterr().err
     assert "typesetting" not in err and "writing" not in err
+
+
+def test_a_derived_identifier_names_the_edition_not_one_release(tmp_path):
+    """Without an identifier in the config, the edition's is derived from its
+    name, title and authors: a corrected sentence keeps it (EPUB's unique
+    identifier names the publication; a release is told by its modified
+    date), another edition of the same text gets its own."""
+    from editionbuilder.config import one_off_edition
+    from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.pipeline import read_edition
+
+    text = "A Short Book\n\nby Ann Author\n\n\nCHAPTER 1\n\nThe first sentence. The second sentence.\n"
+    first, corrected = tmp_path / "book.txt", tmp_path / "fixed" / "book.txt"
+    corrected.parent.mkdir()
+    first.write_text(text, encoding="utf-8")
+    corrected.write_text(text.replace("second", "corrected"), encoding="utf-8")
+
+    def identifier(path: Path, name: str | None = None) -> str:
+        return read_edition(one_off_edition([path], name), path.parent, Diagnostics()).metadata.identifier
+
+    assert identifier(first) == identifier(corrected)
+    assert identifier(first) != identifier(first, name="book-large-print")
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", identifier(first))

@@ -92,7 +92,7 @@ def _metadata(parts: list[Edition], options: EditionOptions) -> Metadata:
     subtitle = o.subtitle or (first.subtitle if not o.title and len(parts) == 1 else "")
     authors = o.authors or tuple(dict.fromkeys(a for p in parts for a in p.metadata.authors))
     sources = tuple(s for p in parts for s in p.metadata.sources)
-    identifier = o.identifier or _derived_id(title, authors, [s.sha256 for s in sources])
+    identifier = o.identifier or _derived_id(options.name, title, authors)
     return Metadata(
         title=title,
         subtitle=subtitle,
@@ -112,10 +112,13 @@ def _metadata(parts: list[Edition], options: EditionOptions) -> Metadata:
     )
 
 
-def _derived_id(title: str, authors: tuple[str, ...], digests: list[str]) -> str:
-    """A stable identifier when the config gives none: the same sources and
-    title give the same id on every build and machine."""
-    seed = "\n".join([title, *authors, *digests])
+def _derived_id(name: str, title: str, authors: tuple[str, ...]) -> str:
+    """A stable identifier when the config gives none, from the edition's
+    name, title and authors: the same on every build and machine, and kept
+    when the text is corrected. EPUB's unique identifier names the
+    publication, not one release of it (a reading system keeps a reader's
+    place and notes by it); a release is told by ``dcterms:modified``."""
+    seed = "\n".join([name, title, *authors])
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'editionbuilder:' + seed)}"
 
 

@@ -63,7 +63,7 @@ from ...fsutil import atomic_write_bytes
 from ...layout import pages, printview
 from ...layout.apparatus import BIBLIOGRAPHY_KEY
 from ...layout.pages import PrintLayout
-from ...layout.view import Part
+from ...layout.view import Layout, Part
 from ...model import Chapter, Edition
 from ...model.text import model_words
 from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
@@ -337,6 +337,19 @@ class _Typesetter:
     rendered: dict[str, Rendered] = field(default_factory=dict)
     fresh: dict[str, PartResult] = field(default_factory=dict)  # typeset in this build, by cache key
     _measured: dict[str, tuple[float, int]] = field(default_factory=dict)  # by part key: guessed and typeset pages
+    # The book laid out with the folios known, by them, and each part's HTML
+    # in one of those layouts (``_layout``): a parallel build plans the parts
+    # again each time one is typeset (``_plan``).
+    _layouts: dict[tuple[tuple[str, str], ...], Layout] = field(default_factory=dict)
+    _html: dict[tuple[int, tuple[str, ...]], str] = field(default_factory=dict)
+
+    def _layout(self, known: Mapping[str, str]) -> Layout:
+        """The book laid out (``printview.book_layout``) with ``known``
+        folios, made once for each (its parts' HTML is kept by its id)."""
+        key = tuple(sorted(known.items()))
+        if key not in self._layouts:
+            self._layouts[key] = printview.book_layout(self.edition, self.profile.medium, known)
+        return self._layouts[key]
 
     @cached_property
     def workers(self) -> Scheduler:
@@ -352,7 +365,7 @@ class _Typesetter:
             if _cited_pages(text, found) == _cited_pages(text, known):
                 break
             known = found
-        lay = printview.book_layout(self.edition, self.profile.medium, found)
+        lay = self._layout(found)
         recto = self.profile.recto_openings
         firsts, folio = [], 1
         for _key, part in text:
@@ -425,12 +438,12 @@ class _Typesetter:
         bibliography prints for citations it comes before."""
         if self.workers.parallel:
             return self._text_at_once(known)
-        lay = printview.book_layout(self.edition, self.profile.medium, known)
+        lay = self._layout(known)
         found: dict[str, str] = {}
         done, folio = [], 1
         for part in lay.parts:
             if part.key == BIBLIOGRAPHY_KEY:
-                lay = printview.book_layout(self.edition, self.profile.medium, {**known, **found})
+                lay = self._layout({**known, **found})
                 part = next(p for p in lay.parts if p.key == BIBLIOGRAPHY_KEY)
             result = self._part(part.key, lay, (part,), folio)
             found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
@@ -509,14 +522,14 @@ class _Typesetter:
         """The parts of the text at the folios the typeset ones give: (key,
         cache key, result, first folio) of each, when all are typeset; else
         the tasks of the parts not typeset at their folio, in reading order."""
-        lay = printview.book_layout(self.edition, self.profile.medium, known)
+        lay = self._layout(known)
         found: dict[str, str] = {}
         plan: list[tuple[str, str, PartResult, int]] = []
         todo: list[tuple[str, PartTask]] = []
         folio = 1
         for part in lay.parts:
             if part.key == BIBLIOGRAPHY_KEY:
-                lay = printview.book_layout(self.edition, self.profile.medium, {**known, **found})
+                lay = self._layout({**known, **found})
                 part = next(p for p in lay.parts if p.key == BIBLIOGRAPHY_KEY)
             digest, task = self._task(part.key, lay, (part,), folio)
             result = self.fresh.get(digest) or self.cache.peek(digest)
@@ -584,7 +597,11 @@ class _Typesetter:
     def _task(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> tuple[str, PartTask]:
         """One part's cache key and the task that typesets it."""
         extra = self.ctx.override_dirs
-        source = parts_html(lay, parts, self.edition, extra, created(self.ctx.build.source_date_epoch))
+        html_key = (id(lay), tuple(p.key for p in parts))
+        source = self._html.get(html_key)
+        if source is None:
+            source = parts_html(lay, parts, self.edition, extra, created(self.ctx.build.source_date_epoch))
+            self._html[html_key] = source
         md = self.edition.metadata
         small_caps = any(isinstance(p.content, Chapter) and p.content.small_caps for p in parts)
         own = part_css(first_folio, md.title or "", md.title_small_caps, small_caps) if first_folio else ""
