@@ -44,7 +44,7 @@ def source(seed: int) -> str:
 
 
 def pdf(html: str) -> bytes:
-    job = PdfJob(html, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css(1, "Lines"))
+    job = PdfJob(html, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css())
     return render_document(job, Diagnostics()).pdf()
 
 

@@ -72,7 +72,7 @@ def part_html(length: int) -> str:
 def plain_layout(source: str):
     """``source`` laid out once, as WeasyPrint sets it, with no remedy: the
     part layout's first layout (``task``)."""
-    job = PdfJob(source, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css(1, "Notes"))
+    job = PdfJob(source, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css())
     return render_document(job, Diagnostics())
 
 
@@ -91,7 +91,7 @@ def task(source: str) -> PartTask:
         key="ch",
         title="Notes",
         source=source,
-        own=part_css(1, "Notes"),
+        own=part_css(),
         first_folio=1,
         sheets=tuple((str(path), path.read_bytes()) for path in SHEETS),
         css=CSS,

@@ -19,6 +19,7 @@ import uuid
 from concurrent.futures import Future
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from editionbuilder.cli import main
@@ -36,7 +37,7 @@ FILES = tuple(f"{EDITION}{suffix}" for suffix in (".epub", ".pdf", "-press.pdf",
 @dataclasses.dataclass
 class Counting(Scheduler):
     """A scheduler that notes each part it is handed: (part key, first folio),
-    and apart from them the folio sheets (their first folios)."""
+    and apart from them the margin sheets (their first folios)."""
 
     handed: list[tuple[str, int]] = dataclasses.field(default_factory=list)
     pdfs: list[str] = dataclasses.field(default_factory=list)  # of each: "press" or "screen"
@@ -44,7 +45,7 @@ class Counting(Scheduler):
 
     def submit(self, fn, /, *args) -> Future:
         task = args[0]
-        if fn is typeset.typeset_folios:
+        if fn is typeset.typeset_margins:
             self.sheets.append(task.first_folio)
         else:
             self.handed.append((task.key, task.first_folio))
@@ -93,19 +94,22 @@ def test_jobs_2_builds_the_bytes_of_jobs_1(serial, tmp_path):
     assert files(out) == files(serial)
 
 
-def test_parts_laid_out_at_wrong_folios_are_laid_out_again_at_the_right_ones(serial, tmp_path, monkeypatch):
-    """Guesses far too long (a page per 40 words): every part after the first
-    is handed out at a wrong folio first, then at the right one, and the
-    book is the serial one."""
+def test_parts_handed_out_at_wrong_folios_are_not_laid_out_again(serial, tmp_path, monkeypatch):
+    """Guesses far too long (a page per 40 words): the parts after the first
+    are handed out at wrong folios, some of them on the wrong side; a part's
+    layout depends on neither (its margins are laid out apart, and its text
+    moved to its side's margins), so none is laid out twice, and the book
+    is the serial one."""
     monkeypatch.setattr(typeset, "HTML_WORDS_PER_6X9_PAGE", 40)
     workers = Counting(jobs=2)
     built = build(tmp_path / "out", workers)
     serial_files = files(serial)
     assert built == {name: serial_files[name] for name in built}
-    folios: dict[str, set[int]] = {}
-    for key, folio in workers.handed:
-        folios.setdefault(key, set()).add(folio)
-    assert any(len(found) > 1 for found in folios.values()), workers.handed
+    handed = list(zip(workers.pdfs, workers.handed, strict=True))
+    assert len({(pdf, key) for pdf, (key, _folio) in handed}) == len(handed), handed
+    with pikepdf.open(tmp_path / "out" / f"{EDITION}-press.pdf") as press:
+        pages = len(press.pages)
+    assert max(folio for _pdf, (_key, folio) in handed) > pages  # guessed wrong: past the book's end
 
 
 def test_a_part_whose_text_did_not_change_is_not_laid_out_again(tmp_path):
@@ -119,7 +123,7 @@ def test_a_part_whose_text_did_not_change_is_not_laid_out_again(tmp_path):
     for (key, folio), pdf in zip(first.handed, first.pdfs, strict=True):
         folios.setdefault((pdf, key), set()).add(folio)
     assert max(len(found) for found in folios.values()) <= 3, repr(first.handed)
-    assert first.sheets  # the folios, laid out apart
+    assert first.sheets  # the running heads and folios, laid out apart
     again = Counting(jobs=2)
     assert build(out, again) == built
     assert again.handed == [] and again.sheets == []

@@ -42,13 +42,15 @@ Boxes = Callable[[int], dict[str, tuple[float, float, float, float]]]
 @dataclass(frozen=True, slots=True)
 class PartPdf:
     """A part's PDF and the anchors it holds (names its links may be sent to);
-    its folio sheet (``typeset.folio_sheet``: a PDF of as many pages), and
-    the pages (from 0) that take their folio from it."""
+    its margin sheet (``typeset.margin_sheet``: a PDF of as many pages,
+    drawn over its own), and how far its first page's content moves to the
+    right (in points; the next page's as far to the left, and so on): a
+    part laid out from a recto that opens on a verso."""
 
     data: bytes
     anchors: frozenset[str]
-    folios: bytes | None = None
-    marked: tuple[int, ...] = ()
+    margins: bytes | None = None
+    shift: float = 0.0
 
 
 def assemble(parts: Sequence[PartPdf | None], boxes: Boxes | None = None) -> bytes:
@@ -65,7 +67,7 @@ def assemble(parts: Sequence[PartPdf | None], boxes: Boxes | None = None) -> byt
             book.add_blank()
         else:
             with pikepdf.open(io.BytesIO(part.data)) as src:
-                book.add(src, part.anchors, part.folios, part.marked)
+                book.add(src, part.anchors, part.margins, part.shift)
     book.finish(boxes)
     out = io.BytesIO()
     base.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -82,7 +84,7 @@ class _Book:
         self.profiles: dict[bytes, pikepdf.Object] = {}
         self.tags = "/StructTreeRoot" in pdf.Root
         self.next_key = 0  # the parent tree's next free key
-        self._folio_streams: tuple[pikepdf.Stream, pikepdf.Stream] | None = None
+        self._streams: dict[str, pikepdf.Stream] = {}
 
     # -- parts -------------------------------------------------------------
 
@@ -95,9 +97,7 @@ class _Book:
             self.next_key = _max_key(self.pdf.Root.StructTreeRoot) + 1
         self._share_profiles(pages)
 
-    def add(
-        self, src: pikepdf.Pdf, anchors: frozenset[str], folios: bytes | None = None, marked: tuple[int, ...] = ()
-    ) -> None:
+    def add(self, src: pikepdf.Pdf, anchors: frozenset[str], margins: bytes | None = None, shift: float = 0.0) -> None:
         start = len(self.pdf.pages)
         with warnings.catch_warnings():
             # pikepdf warns that named destinations are not copied with the
@@ -106,14 +106,19 @@ class _Book:
             self.pdf.pages.extend(src.pages)
         pages = list(self.pdf.pages)[start:]
         moved = {old.obj.objgen: new.obj for old, new in zip(src.pages, pages, strict=True)}
-        if folios is not None:
-            with pikepdf.open(io.BytesIO(folios)) as sheet:
-                self._draw_folios(pages, sheet, marked)
+        # how far each page's content moves (``PartPdf.shift``), by page
+        shifts = {p.obj.objgen: shift if n % 2 == 0 else -shift for n, p in enumerate(pages)} if shift else {}
+        if margins is not None:
+            with pikepdf.open(io.BytesIO(margins)) as sheet:
+                self._draw_margins(pages, sheet, shifts)
         self._retag_fonts(pages)
-        self._keep_dests(src, anchors, moved)
+        self._keep_dests(src, anchors, moved, shifts)
+        first = len(self.outlines)
         self._take_outlines(src)
+        if shifts:
+            _shift_outlines(self.outlines[first:], shifts)
         if self.tags and "/StructTreeRoot" in src.Root:
-            self._add_tags(src, pages)
+            self._add_tags(src, pages, shifts)
         self._share_profiles(pages)
 
     def add_blank(self) -> None:
@@ -128,39 +133,44 @@ class _Book:
         )
         self.pdf.pages.append(pikepdf.Page(page))
 
-    def _draw_folios(self, pages: list[pikepdf.Page], sheet: pikepdf.Pdf, marked: tuple[int, ...]) -> None:
-        """Each page of ``marked`` with the same page of the folio sheet drawn
-        over it, as a form XObject marked as a pagination artifact (PDF/UA:
-        a folio is not part of the text). The page's own content is wrapped
-        in ``q``/``Q`` first (WeasyPrint's leaves its coordinate system
+    def _draw_margins(self, pages: list[pikepdf.Page], sheet: pikepdf.Pdf, shifts: dict) -> None:
+        """Each page with the same page of the margin sheet drawn over it, as
+        a form XObject marked as a pagination artifact (PDF/UA: running heads
+        and folios are not part of the text), its own content moved as
+        ``shifts`` says (its links with it). The page's content is wrapped in
+        ``q``/``Q`` first (WeasyPrint's leaves its coordinate system
         flipped), so that the sheet is drawn in the page's default space;
-        the two content streams this adds are the same for every page, and
-        shared."""
-        if self._folio_streams is None:
-            self._folio_streams = (
-                self.pdf.make_stream(b"q\n"),
-                self.pdf.make_stream(b"Q\n/Artifact <</Type /Pagination /Subtype /Footer>> BDC\nq /Folio Do Q\nEMC\n"),
-            )
-        push, draw = self._folio_streams
-        for n in marked:
+        the content streams this adds are the same for every page moved as
+        far, and shared."""
+        for n, page in enumerate(pages):
             form = self.pdf.copy_foreign(sheet.make_indirect(pikepdf.Page(sheet.pages[n]).as_form_xobject()))
-            page = pages[n]
             # WeasyPrint's pages share one resource dictionary: each page
-            # gets its own (the same entries), naming its own folio.
+            # gets its own (the same entries), naming its own margins.
             resources = pikepdf.Dictionary(dict(page.obj.get("/Resources", {}).items()))
             xobjects = pikepdf.Dictionary(dict(resources.get("/XObject", {}).items()))
-            xobjects.Folio = form
+            xobjects.Margins = form
             resources.XObject = xobjects
             page.obj.Resources = resources
-            page.contents_add(push, prepend=True)
-            page.contents_add(draw)
+            dx = shifts.get(page.obj.objgen, 0.0)
+            page.contents_add(self._stream(f"q 1 0 0 1 {dx:.4f} 0 cm\n" if dx else "q\n"), prepend=True)
+            page.contents_add(self._stream("Q\n/Artifact <</Type /Pagination>> BDC\nq /Margins Do Q\nEMC\n"))
+            for annot in page.obj.get("/Annots", ()) if dx else ():
+                _shift_array(annot, "/Rect", dx)
+                _shift_array(annot, "/QuadPoints", dx)
+
+    def _stream(self, content: str) -> pikepdf.Stream:
+        """A content stream of ``content``, one for the whole book."""
+        if content not in self._streams:
+            self._streams[content] = self.pdf.make_stream(content.encode("ascii"))
+        return self._streams[content]
 
     # -- what the parts share ----------------------------------------------
 
-    def _keep_dests(self, src: pikepdf.Pdf, anchors: frozenset[str], moved: dict) -> None:
+    def _keep_dests(self, src: pikepdf.Pdf, anchors: frozenset[str], moved: dict, shifts: dict | None = None) -> None:
         """Named destinations of the anchors ``src`` holds (not the names it
         only gives so that its links to other parts are kept), each sent to
-        its page in the book (``moved``: the part's page -> the book's)."""
+        its page in the book (``moved``: the part's page -> the book's), and
+        moved with its page's content (``shifts``)."""
         names = src.Root.get("/Names")
         tree = names.get("/Dests") if names is not None else None
         if tree is None:
@@ -169,6 +179,7 @@ class _Book:
             if name in anchors and name not in self.dests:
                 page, *where = list(dest)
                 self.dests[name] = pikepdf.Array([moved[page.objgen], *where])
+                _shift_dest(self.dests[name], shifts or {})
 
     def _take_outlines(self, src: pikepdf.Pdf) -> None:
         outlines = src.Root.get("/Outlines")
@@ -177,9 +188,10 @@ class _Book:
             self.outlines.append(item if src is self.pdf else self.pdf.copy_foreign(item))
             item = item.get("/Next")
 
-    def _add_tags(self, src: pikepdf.Pdf, pages: list[pikepdf.Page]) -> None:
+    def _add_tags(self, src: pikepdf.Pdf, pages: list[pikepdf.Page], shifts: dict | None = None) -> None:
         """``src``'s structure elements under the book's Document element,
-        its parent tree keys moved past the book's."""
+        its parent tree keys moved past the book's; a figure's box moved
+        with its page's content (``shifts``)."""
         root = self.pdf.Root.StructTreeRoot
         doc = _document(root)
         offset = self.next_key
@@ -188,6 +200,8 @@ class _Book:
             if isinstance(kid, pikepdf.Dictionary):
                 kid.P = doc
             doc.K.append(kid)
+        if shifts:
+            _shift_figures(_kids(_document(theirs)), shifts)
         nums = root.ParentTree.Nums
         pairs = list(theirs.ParentTree.Nums)
         for key, value in zip(pairs[::2], pairs[1::2], strict=True):
@@ -226,7 +240,7 @@ class _Book:
             descriptor.FontName = new
 
     def _share_profiles(self, pages: list[pikepdf.Page]) -> None:
-        """One ICC profile stream for all pages (and their folio sheets) that
+        """One ICC profile stream for all pages (and their margin sheets) that
         use the same profile."""
         for resources in _resources(pages):
             spaces = resources.get("/ColorSpace")
@@ -329,3 +343,50 @@ def _kids(element: pikepdf.Object) -> list:
 def _max_key(root: pikepdf.Object) -> int:
     nums = list(root.ParentTree.get("/Nums", ()))
     return max((int(k) for k in nums[::2]), default=-1)
+
+
+def _shift_array(holder: pikepdf.Object, key: str, dx: float) -> None:
+    """Every x (even index) of ``holder[key]``, an array of x, y pairs, moved by ``dx``."""
+    values = holder.get(key)
+    if isinstance(values, pikepdf.Array):
+        holder[key] = pikepdf.Array([float(v) + dx if i % 2 == 0 else v for i, v in enumerate(values)])
+
+
+def _shift_dest(dest: pikepdf.Object | None, shifts: dict) -> None:
+    """An explicit destination ``[page /XYZ left top zoom]`` moved with its
+    page's content (a null left, where the viewer keeps its own, stays)."""
+    if not isinstance(dest, pikepdf.Array) or len(dest) < 3 or dest[1] != pikepdf.Name.XYZ or dest[2] is None:
+        return
+    dx = shifts.get(dest[0].objgen, 0.0)
+    if dx:
+        dest[2] = float(dest[2]) + dx
+
+
+def _shift_outlines(items: list[pikepdf.Object], shifts: dict) -> None:
+    """The destinations of bookmarks (and of those under them) moved with their pages' content."""
+    todo = list(items)
+    while todo:
+        item = todo.pop()
+        _shift_dest(item.get("/Dest"), shifts)
+        child = item.get("/First")
+        while child is not None:
+            todo.append(child)
+            child = child.get("/Next")
+
+
+# WeasyPrint gives a figure's box (its /A /BBox) in CSS px, 4/3 of a point.
+_PX_PER_PT = 4 / 3
+
+
+def _shift_figures(elements: list, shifts: dict) -> None:
+    """Each structure element's layout box (a figure's /A /BBox) moved with its page's content."""
+    todo = list(elements)
+    while todo:
+        element = todo.pop()
+        if not isinstance(element, pikepdf.Dictionary):
+            continue
+        page = element.get("/Pg")
+        attributes = element.get("/A")
+        if page is not None and isinstance(attributes, pikepdf.Dictionary) and page.objgen in shifts:
+            _shift_array(attributes, "/BBox", shifts[page.objgen] * _PX_PER_PT)
+        todo.extend(_kids(element))

@@ -1,16 +1,19 @@
 """A print book typeset part by part, each part kept between builds.
 
 Every part of the text (a chapter, the glossary, the bibliography, the
-readers' responses) opens on a new page, so its pages depend on nothing
-before it but the folio it starts on. The book is therefore typeset one
+readers' responses) opens on a new page. The book is therefore typeset one
 part at a time, each part a WeasyPrint document of its own, and the parts'
-PDFs are joined (``assemble``). A part's folios are laid out hidden
-(``part_css``) and printed by its folio sheet (``folio_sheet``), drawn over
-its pages: the part's layout depends only on the side its first page is
-on, so a part moved by an even number of pages is not laid out again. In the press file every part opens on a recto, with
-a blank verso after a part that ends on a recto; the screen PDF
-(``BookProfile.recto_openings`` False) has no blank page: a part opens on
-the page after the last one, a verso when its folio is even.
+PDFs are joined (``assemble``). A part is laid out from a recto with its
+page margins hidden (``part_css``); what the margins print (the running
+heads, the folios) depends on its place in the book, and is laid out apart,
+in a *margin sheet* of as many pages (``margin_sheet``), drawn over the
+part's pages. A part that opens on a verso has its text moved to the other
+side's margins, page by page. So a part's layout depends on nothing before
+it, and a part that moves is never laid out again. In the press file every
+part opens on a recto, with a blank verso after a part that ends on a
+recto; the screen PDF (``BookProfile.recto_openings`` False) has no blank
+page: a part opens on the page after the last one, a verso when its folio
+is even.
 Page numbers printed as text are resolved once the pages they name are
 typeset:
 
@@ -24,20 +27,20 @@ typeset:
 
 A typeset part is kept in ``BuildOptions.cache_dir`` under a key made of
 everything that decides its pages: its HTML, the stylesheets, the fonts,
-the parity of its first folio, the page geometry, the PDF profile and this
-program's code (``_code_digest``); a folio sheet under its first folio and
-page count. Changing one chapter re-typesets that chapter, the later ones
-only if its page count changed by an odd number (in the screen PDF: in the
-press file every part opens on a recto), their folio sheets if it changed
-at all, and the front matter if a folio in the contents changed. A part from the cache is the same bytes a new
-typesetting gives, so an incremental build is byte-identical to a clean one.
+the page geometry, the PDF profile and this program's code
+(``_code_digest``); a margin sheet under its first folio, page count and
+running heads. Changing one chapter re-typesets that chapter, the margin
+sheets of the later ones if its page count changed, and the front matter
+if a folio in the contents changed. A part from the cache is the same bytes
+a new typesetting gives, so an incremental build is byte-identical to a
+clean one.
 
 With workers (``BuildOptions.workers``: a process pool, a Dask cluster)
-the parts of the text are laid out at the same time: each is handed out at
-the folio the parts before it give, those not yet typeset counted at a
-guessed length, and laid out again where the guess puts its first page
-on the wrong side (``_Typesetter._text_at_once``); the book is the serial
-one, byte for byte.
+the parts of the text are laid out at the same time, each handed out as
+soon as a worker is free, at the folio the parts before it give, those not
+yet typeset counted at a guessed length (``_Typesetter._text_at_once``): a
+wrong guess costs nothing but the guess's margin sheet, and the book is
+the serial one, byte for byte.
 
 The gutter grows with the book's final page count (``pagesetup.gutter_in``):
 the first typesetting uses the count the cache remembers from the last
@@ -74,7 +77,7 @@ from .engine import Flow, PdfJob, Progress, Rendered, engine_version, render_doc
 from .fonts import FontFace, font_css, render_digest
 from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
 
-CACHE_VERSION = "3"  # 2: each entry holds the digest of its PDF; 3: folios apart
+CACHE_VERSION = "4"  # 2: each entry holds the digest of its PDF; 3: folios apart; 4: margins apart
 FRONT_KEY = "front-matter"
 # Words per 6 x 9 in page of 11 pt text, chapter openings and blank versos
 # included: 360 to 382 measured on books of 100 to 1,000 pages (bench/).
@@ -116,6 +119,7 @@ class PartResult:
     parts: tuple[str, ...]
     misplaced: tuple[tuple[str, int, int], ...]  # notes off their page: label, call and note page index
     warnings: tuple[tuple[str, str], ...]  # what WeasyPrint said: (code, message)
+    heading: str = ""  # the HTML of its heading, which sets its running head (``part_heading``)
 
     def meta(self) -> dict:
         data = asdict(self)
@@ -223,36 +227,8 @@ def estimate_pages(edition: Edition, options) -> int:
 
 # A running head in small capitals, as its heading (base.css ``.small-caps``).
 _SMALL_CAPS_HEAD = "font-variant-caps: all-small-caps; letter-spacing: 0.05em;"
-
-
-def part_css(first_folio: int, book_title: str, title_small_caps: bool = False, part_small_caps: bool = False) -> str:
-    """What a part of the text needs from the parts before it: the side its
-    first page is on (the parity of its first folio), and the book title the
-    versos' running heads print. A running head is a page's margin box,
-    which no selector of the text reaches: the versos' is in small capitals
-    when the book's title is (``title_small_caps``), the rectos' when this
-    part's title is.
-
-    The folios are not printed with the part (``FOLIO_MARGIN``): they are
-    laid out, hidden, from 1 or 2, so that the part's layout tells which
-    pages carry one, and printed by the part's folio sheet
-    (``folio_sheet``). A part's layout is thus the same at every folio of
-    one parity, and a part that moves is not laid out again."""
-    title = book_title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
-    css = (
-        f"@page :first {{ counter-reset: page {2 - first_folio % 2}; }}\n"
-        f"@page {{ {FOLIO_MARGIN} {{ visibility: hidden !important; }} }}\n"
-        f'html {{ string-set: book-title "{title}"; }}\n'
-    )
-    for side, small_caps in (("left", title_small_caps), ("right", part_small_caps)):
-        if small_caps:
-            css += f"@page main:{side} {{ @top-center {{ {_SMALL_CAPS_HEAD} }} }}\n"
-    return css
-
-
-# The margin box that prints a page's folio (print.css): laid out apart from
-# the text (``part_css``, ``folio_sheet``).
-FOLIO_MARGIN = "@bottom-center"
+# The margin boxes of a page (css-page-3): a part's are laid out hidden, and
+# printed by its margin sheet.
 _MARGINS = tuple(
     f"@{side}-{place}"
     for side, places in (
@@ -263,14 +239,55 @@ _MARGINS = tuple(
     )
     for place in places
 )
+# The margin box that prints a page's folio (print.css): which pages of a
+# part carry one is read from the part's layout (``Rendered.flow``).
+FOLIO_MARGIN = "@bottom-center"
 
 
-def folio_sheet(first_folio: int, pages: int, lang: str, created_at: str) -> tuple[str, str]:
-    """The HTML and the stylesheet of a part's folio sheet: as many pages as
+def part_css() -> str:
+    """A part of the text's own stylesheet: its page margins (running heads,
+    folios) laid out hidden, its pages numbered from 1, so that its layout
+    tells which pages carry a folio; its first page a recto. What the
+    margins print depends on the part's place in the book (the folio, the
+    side of each page, the book's title): its margin sheet prints them
+    (``margin_sheet``). A part's layout is thus the same wherever it is, and
+    a part that moves is not laid out again."""
+    hidden = " ".join(f"{m} {{ visibility: hidden !important; }}" for m in _MARGINS)
+    return f"@page :first {{ counter-reset: page 1; }}\n@page {{ {hidden} }}\n"
+
+
+def part_heading(source: str) -> str:
+    """The heading of a part's HTML (the ``h1`` that opens its
+    ``section.part``): what sets its running head (print.css), "" if none."""
+    found = _PART_HEADING.search(source)
+    return found.group(1) if found else ""
+
+
+# The first section.part of a part's HTML (templates/parts.j2) and the h1
+# that opens it: print.css sets the running head from "section.part > h1".
+_PART_HEADING = re.compile(r'<section\b[^>]*\bclass="part\b[^"]*"[^>]*>\s*(<h1\b.*?</h1>)', re.S)
+
+
+def margin_sheet(
+    first_folio: int,
+    pages: int,
+    heading: str,
+    book_title: str,
+    lang: str,
+    created_at: str,
+    title_small_caps: bool = False,
+    part_small_caps: bool = False,
+) -> tuple[str, str]:
+    """The HTML and the stylesheet of a part's margin sheet: as many pages as
     the part, of its page type (``section.part``: the ``main`` pages of
-    print.css) and on the same sides, numbered from ``first_folio``, with
-    nothing on them but the folio (every other margin box emptied). Its
-    pages are drawn over the part's (``assemble``)."""
+    print.css) and on the sides its folios give, numbered from
+    ``first_folio``, with nothing on them but their margins: the folios and
+    the running heads, the book title on versos (``book_title``) and the
+    part's on rectos (from its ``heading``, copied in unseen). A running
+    head is a page's margin box, which no selector of the text reaches: the
+    versos' is in small capitals when the book's title is
+    (``title_small_caps``), the rectos' when the part's title is. The
+    sheet's pages are drawn over the part's (``assemble``)."""
     meta = (
         f'<meta name="dcterms.created" content="{created_at}"/><meta name="dcterms.modified" content="{created_at}"/>'
         if created_at
@@ -278,11 +295,18 @@ def folio_sheet(first_folio: int, pages: int, lang: str, created_at: str) -> tup
     )
     html = (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"/><title>{first_folio}</title>{meta}</head>'
-        f'<body><section class="part folio-sheet">{"<div></div>" * pages}</section></body></html>'
+        f'<body><section class="part margin-sheet">{heading}{"<div></div>" * pages}</section></body></html>'
     )
-    emptied = " ".join(f"{m} {{ content: none !important; }}" for m in _MARGINS if m != FOLIO_MARGIN)
-    css = f"@page :first {{ counter-reset: page {first_folio}; }}\n@page {{ {emptied} }}\n"
-    css += ".folio-sheet > div + div { break-before: page; }\n"
+    title = book_title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    css = (
+        f"@page :first {{ counter-reset: page {first_folio}; }}\n"
+        f'html {{ string-set: book-title "{title}"; }}\n'
+        ".margin-sheet > h1 { visibility: hidden; }\n"
+        ".margin-sheet > div + div { break-before: page; }\n"
+    )
+    for side, small_caps in (("left", title_small_caps), ("right", part_small_caps)):
+        if small_caps:
+            css += f"@page main:{side} {{ @top-center {{ {_SMALL_CAPS_HEAD} }} }}\n"
     if first_folio % 2 == 0:
         css += "html { break-before: left; }\n"
     return html, css
@@ -316,10 +340,10 @@ def typeset_part(task: PartTask) -> PartResult:
         return _PartLayout(task).result()
 
 
-def typeset_folios(task: PartTask) -> bytes:
-    """The PDF of a part's folio sheet (``folio_sheet``; a task for a worker).
-    Untagged: its pages are drawn as artifacts (``assemble``), and what
-    WeasyPrint says of the stylesheets comes with the parts."""
+def typeset_margins(task: PartTask) -> bytes:
+    """The PDF of a part's margin sheet (``margin_sheet``; a task for a
+    worker). Untagged: its pages are drawn as artifacts (``assemble``), and
+    what WeasyPrint says of the stylesheets comes with the parts."""
     with LAYOUT_LOCK:
         return _PartLayout(task)._render(task.source, task.own, Diagnostics(), task.first_folio).pdf()
 
@@ -371,7 +395,12 @@ class _Typesetter:
         for _key, part in text:
             firsts.append(folio)
             folio += part.pages + (part.pages % 2 if recto else 0)
-        sheets = self._folio_sheets(text, firsts, lay.view.lang)  # laid out beside the front matter
+        sheets = self._margin_sheets(text, firsts, lay)  # laid out beside the front matter
+        # A part is laid out from a recto: opening on a verso (an even folio,
+        # in the screen PDF), each of its pages is on the other side, its
+        # text moved by the difference of the two sides' left margins.
+        b = self.g.bleed_in
+        shift = (self.g.outside_in + b - self.g.inside_in) * pagesetup.PT
         front = self._part(FRONT_KEY, lay, lay.front, 0)
         flow: list[tuple[str, PartResult | None]] = [(FRONT_KEY, front)]
         folios = [0]
@@ -381,8 +410,8 @@ class _Typesetter:
             flow += [*blank, (key, part)]
             folios += [0] * len(blank) + [first]
             pdfs += [None] * len(blank)
-            marked = tuple(n for n, mark in enumerate(part.printed) if mark)
-            pdfs.append(assemble.PartPdf(part.pdf, frozenset(part.anchors), sheet(), marked))
+            moved = shift if first % 2 == 0 else 0.0
+            pdfs.append(assemble.PartPdf(part.pdf, frozenset(part.anchors), sheet(), moved))
             blank = [("", None)] if recto and part.pages % 2 else []
         pages = sum(p.pages if p else 1 for _k, p in flow)
         if self.profile.pad_even and pages % 2:  # the press file ends on a verso
@@ -390,15 +419,27 @@ class _Typesetter:
         pdf = assemble.assemble(pdfs, self._boxes)
         return TypesetBook(pdf, pages, flow, self.rendered, folios)
 
-    def _folio_sheets(
-        self, text: Sequence[tuple[str, PartResult]], firsts: Sequence[int], lang: str
+    def _margin_sheets(
+        self, text: Sequence[tuple[str, PartResult]], firsts: Sequence[int], lay: Layout
     ) -> list[Callable[[], bytes]]:
-        """The folio sheet of each part of the text (``folio_sheet``), from
+        """The margin sheet of each part of the text (``margin_sheet``), from
         the cache or handed to the workers now: each function given returns
         its PDF, waiting for it if need be."""
         made: list[Callable[[], bytes]] = []
-        for (_key, part), first in zip(text, firsts, strict=True):
-            source, own = folio_sheet(first, part.pages, lang, created(self.ctx.build.source_date_epoch))
+        md = self.edition.metadata
+        parts = {part.key: part for part in lay.parts}
+        for (key, part), first in zip(text, firsts, strict=True):
+            content = parts[key].content if key in parts else None
+            source, own = margin_sheet(
+                first,
+                part.pages,
+                part.heading,
+                md.title or "",
+                lay.view.lang,
+                created(self.ctx.build.source_date_epoch),
+                md.title_small_caps,
+                isinstance(content, Chapter) and content.small_caps,
+            )
             digest = self.cache.key(source, self.css + own + repr(self.profile.press), self.sheets, self.fonts, self.g)
             kept = self.cache.get(digest)
             if kept is not None:
@@ -406,8 +447,8 @@ class _Typesetter:
                 continue
             p = self.profile
             task = PartTask(
-                "folios",
-                f"folios from page {first}",
+                "margins",
+                f"margins from page {first}",
                 source,
                 own,
                 first,
@@ -421,15 +462,15 @@ class _Typesetter:
                 p.recto_openings,
             )
             if self.workers.parallel:
-                made.append(partial(self._keep_sheet, digest, part.pages, self.workers.submit(typeset_folios, task)))
+                made.append(partial(self._keep_sheet, digest, part.pages, self.workers.submit(typeset_margins, task)))
             else:
                 made.append(partial(self._keep_sheet, digest, part.pages, task))
         return made
 
     def _keep_sheet(self, digest: str, pages: int, made: cf.Future | PartTask) -> bytes:
-        """A folio sheet made in this build (by a worker, or now from its
+        """A margin sheet made in this build (by a worker, or now from its
         task), kept for the next."""
-        pdf = made.result() if isinstance(made, cf.Future) else typeset_folios(made)
+        pdf = made.result() if isinstance(made, cf.Future) else typeset_margins(made)
         self.cache.put(digest, PartResult(pdf, pages, {}, (), (), (), (), (), (), ()))
         return pdf
 
@@ -458,9 +499,8 @@ class _Typesetter:
         before it give, as far as they are typeset, and past them as their
         page counts are guessed (the count a part had at the last build, or
         at another folio in this one, else its words over a page's). A part
-        typeset at a folio of the wrong parity is typeset again at the right
-        one; a part whose folio was right, or wrong by an even number, is
-        kept (its folios are printed apart: ``folio_sheet``). The book is the
+        handed out at a wrong folio is kept: its layout does not depend on
+        it (``margin_sheet``). The book is the
         one ``_text`` makes one part after the other: every part at the
         folio the typeset parts before it give (a test)."""
         # A part's page count hardly depends on its folio, nor on the PDF's
@@ -602,13 +642,7 @@ class _Typesetter:
         if source is None:
             source = parts_html(lay, parts, self.edition, extra, created(self.ctx.build.source_date_epoch))
             self._html[html_key] = source
-        md = self.edition.metadata
-        small_caps = any(isinstance(p.content, Chapter) and p.content.small_caps for p in parts)
-        own = part_css(first_folio, md.title or "", md.title_small_caps, small_caps) if first_folio else ""
-        if first_folio and first_folio % 2 == 0:
-            # A part opening on an even folio (the screen PDF only): its
-            # first page is a verso, for its margins and running head.
-            own += "html { break-before: left; }\n"
+        own = part_css() if first_folio else ""
         # The front matter's file gives the book its metadata, the press
         # file's DocumentID among them (``assemble``): it is part of its key.
         profile = repr(self.profile.press) if not first_folio else ""
@@ -770,6 +804,7 @@ class _PartLayout:
             flow.parts,
             tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
             tuple((d.code, d.message) for d in diags.items),
+            part_heading(source),
         )
 
     def _keep_notes_with_calls(
