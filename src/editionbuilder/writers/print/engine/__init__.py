@@ -367,7 +367,9 @@ class _FlowText:
 
 
 def _folio(page_box) -> str:
-    """The folio printed at the foot of a page ("" for none)."""
+    """The folio at the foot of a page ("" for none): printed, or laid out
+    hidden (a part of the text, whose margins a margin sheet prints:
+    ``typeset.part_css``)."""
     for child in page_box.children:
         if isinstance(child, wboxes.MarginBox) and child.at_keyword == "@bottom-center":
             return "".join(_texts_in(child)).strip()
