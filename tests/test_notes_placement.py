@@ -18,9 +18,11 @@ sends a note astray.
 from __future__ import annotations
 
 import dataclasses
+import io
 import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 from editionbuilder import templating
@@ -162,3 +164,19 @@ def test_a_part_too_long_for_its_remedies_says_so(astray, monkeypatch):
     assert len(layouts) == 1  # the first layout, no remedy
     assert result.misplaced  # the note the remedies would have mended
     assert [code for code, _message in result.warnings] == ["remedies-limited"]
+
+
+def test_a_note_in_a_heading_leaves_no_trace_on_the_margin_sheet():
+    """The margin sheet copies a part's heading in unseen, for its running
+    head (``typeset.margin_sheet``): a note in the heading must not float to
+    the sheet's foot, where its rule would be drawn over the part's page."""
+    plain = '<h1 id="ch-title" data-running-head="The Price of Wool">The Price of Wool</h1>'
+    noted = plain.replace("Wool</h1>", f"Wool{note(1, 12)}</h1>")
+
+    def first_page(heading: str) -> bytes:
+        source, own = typeset.margin_sheet(7, 2, heading, "A Book", "en", "2026-01-01T00:00:00Z")
+        pdf = render_document(PdfJob(source, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, own), Diagnostics())
+        with pikepdf.open(io.BytesIO(pdf.pdf())) as doc:
+            return doc.pages[0].Contents.read_bytes()
+
+    assert first_page(noted) == first_page(plain)

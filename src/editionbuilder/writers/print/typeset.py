@@ -302,6 +302,9 @@ def margin_sheet(
         f"@page :first {{ counter-reset: page {first_folio}; }}\n"
         f'html {{ string-set: book-title "{title}"; }}\n'
         ".margin-sheet > h1 { visibility: hidden; }\n"
+        # A note in the heading stays out: floated to the sheet's foot, its
+        # rule would be drawn over the part's page.
+        ".margin-sheet > h1 .footnote { display: none; }\n"
         ".margin-sheet > div + div { break-before: page; }\n"
     )
     for side, small_caps in (("left", title_small_caps), ("right", part_small_caps)):
