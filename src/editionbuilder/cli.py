@@ -447,8 +447,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     elif not (site / "index.html").is_file():
         raise_usage(f"no site in {out}: run editionbuilder build first, or serve --watch")
     server = start_server(site, args.bind, args.port, args.watch, log=lambda line: print(line, file=sys.stderr))
-    print(f"serving {site} at {server.url} (Ctrl-C to stop)", flush=True)
     try:
+        # Said inside the try: a client may be served, and a signal sent to
+        # stop, as soon as the server runs, before this line is printed.
+        print(f"serving {site} at {server.url} (Ctrl-C to stop)", flush=True)
         if args.watch:
             watcher = _Rebuilder(args, editions, project, out, server)
             watch(project, out, watcher)
