@@ -39,8 +39,8 @@ With workers (``BuildOptions.workers``: a process pool, a Dask cluster)
 the parts of the text are laid out at the same time, each handed out as
 soon as a worker is free, at the folio the parts before it give, those not
 yet typeset counted at a guessed length (``_Typesetter._text_at_once``): a
-wrong guess costs nothing but the guess's margin sheet, and the book is
-the serial one, byte for byte.
+wrong guess costs nothing (the margin sheets are made once the folios are
+known), and the book is the serial one, byte for byte.
 
 The gutter grows with the book's final page count (``pagesetup.gutter_in``):
 the first typesetting uses the count the cache remembers from the last
@@ -137,8 +137,8 @@ class TypesetBook:
     pdf: bytes
     pages: int  # the book's pages, before a press file's closing blank verso
     flow: list[tuple[str, PartResult | None]]  # (part key, result) in page order; None: a blank verso
+    folios: list[int]  # by ``flow``: a part of the text's first folio, else 0
     rendered: dict[str, Rendered] = field(default_factory=dict)
-    folios: list[int] = field(default_factory=list)  # by ``flow``: a part of the text's first folio, else 0
 
     @property
     def file_pages(self) -> int:
@@ -152,7 +152,7 @@ class TypesetBook:
         words: list[str] = []
         parts: list[str] = []
         starts, printed, inked = [], [], []
-        for (_key, part), folio in zip(self.flow, self.folios or [0] * len(self.flow), strict=True):
+        for (_key, part), folio in zip(self.flow, self.folios, strict=True):
             if part is None:
                 starts.append(len(words))
                 printed.append("")
@@ -239,9 +239,6 @@ _MARGINS = tuple(
     )
     for place in places
 )
-# The margin box that prints a page's folio (print.css): which pages of a
-# part carry one is read from the part's layout (``Rendered.flow``).
-FOLIO_MARGIN = "@bottom-center"
 
 
 def part_css() -> str:
@@ -378,6 +375,11 @@ class _Typesetter:
             self._layouts[key] = printview.book_layout(self.edition, self.profile.medium, known)
         return self._layouts[key]
 
+    def _next_folio(self, folio: int, pages: int) -> int:
+        """The first folio of the part after one of ``pages`` pages from
+        ``folio``: past a blank verso where parts open on rectos."""
+        return folio + pages + (pages % 2 if self.profile.recto_openings else 0)
+
     @cached_property
     def workers(self) -> Scheduler:
         """Where the parts are laid out: in this process when the build has
@@ -397,7 +399,7 @@ class _Typesetter:
         firsts, folio = [], 1
         for _key, part in text:
             firsts.append(folio)
-            folio += part.pages + (part.pages % 2 if recto else 0)
+            folio = self._next_folio(folio, part.pages)
         sheets = self._margin_sheets(text, firsts, lay)  # laid out beside the front matter
         # A part is laid out from a recto: opening on a verso (an even folio,
         # in the screen PDF), each of its pages is on the other side, its
@@ -420,7 +422,7 @@ class _Typesetter:
         if self.profile.pad_even and pages % 2:  # the press file ends on a verso
             flow, folios, pdfs = [*flow, ("", None)], [*folios, 0], [*pdfs, None]
         pdf = assemble.assemble(pdfs, self._boxes)
-        return TypesetBook(pdf, pages, flow, self.rendered, folios)
+        return TypesetBook(pdf, pages, flow, folios, self.rendered)
 
     def _margin_sheets(
         self, text: Sequence[tuple[str, PartResult]], firsts: Sequence[int], lay: Layout
@@ -432,7 +434,7 @@ class _Typesetter:
         md = self.edition.metadata
         parts = {part.key: part for part in lay.parts}
         for (key, part), first in zip(text, firsts, strict=True):
-            content = parts[key].content if key in parts else None
+            content = parts[key].content
             source, own = margin_sheet(
                 first,
                 part.pages,
@@ -448,22 +450,7 @@ class _Typesetter:
             if kept is not None:
                 made.append(partial(bytes, kept.pdf))
                 continue
-            p = self.profile
-            task = PartTask(
-                "margins",
-                f"margins from page {first}",
-                source,
-                own,
-                first,
-                self._sheet_texts,
-                self.css,
-                tuple(self.fonts),
-                str(self.ctx.project_dir),
-                p.press,
-                "",
-                self.g,
-                p.recto_openings,
-            )
+            task = self._part_task("margins", f"margins from page {first}", source, own, first, "")
             if self.workers.parallel:
                 made.append(partial(self._keep_sheet, digest, part.pages, self.workers.submit(typeset_margins, task)))
             else:
@@ -492,7 +479,7 @@ class _Typesetter:
             result = self._part(part.key, lay, (part,), folio)
             found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
             done.append((part.key, result))
-            folio += result.pages + (result.pages % 2 if self.profile.recto_openings else 0)
+            folio = self._next_folio(folio, result.pages)
         return done, found
 
     def _text_at_once(self, known: Mapping[str, str]) -> tuple[list[tuple[str, PartResult]], dict[str, str]]:
@@ -586,7 +573,7 @@ class _Typesetter:
                 plan.append((part.key, digest, result, folio))
                 found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
                 pages = result.pages
-            folio += pages + (pages % 2 if self.profile.recto_openings else 0)
+            folio = self._next_folio(folio, pages)
         return plan, todo
 
     @cached_property
@@ -650,10 +637,16 @@ class _Typesetter:
         # file's DocumentID among them (``assemble``): it is part of its key.
         profile = repr(self.profile.press) if not first_folio else ""
         digest = self.cache.key(source, self.css + own + profile, self.sheets, self.fonts, self.g)
+        return digest, self._part_task(key, parts[0].title, source, own, first_folio, self.profile.variant)
+
+    def _part_task(self, key: str, title: str, source: str, own: str, first_folio: int, variant: str) -> PartTask:
+        """A task laying out ``source`` with this book's stylesheets, fonts,
+        geometry and profile (``variant``: the PDF's, or "" for an untagged
+        margin sheet)."""
         p = self.profile
-        task = PartTask(
+        return PartTask(
             key,
-            parts[0].title,
+            title,
             source,
             own,
             first_folio,
@@ -662,11 +655,10 @@ class _Typesetter:
             tuple(self.fonts),
             str(self.ctx.project_dir),
             p.press,
-            p.variant,
+            variant,
             self.g,
             p.recto_openings,
         )
-        return digest, task
 
     @cached_property
     def _sheet_texts(self) -> tuple[tuple[str, bytes], ...]:
