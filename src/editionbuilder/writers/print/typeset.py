@@ -42,6 +42,11 @@ yet typeset counted at a guessed length (``_Typesetter._text_at_once``): a
 wrong guess costs nothing (the margin sheets are made once the folios are
 known), and the book is the serial one, byte for byte.
 
+A part longer than ``STRETCH_PAGES`` twice is laid out a stretch at a
+time (``stretches``), each cut at a page that opens on a paragraph: the
+same pages as one document of the part, its remedies laid out again
+stretch by stretch.
+
 The gutter grows with the book's final page count (``pagesetup.gutter_in``):
 the first typesetting uses the count the cache remembers from the last
 build, or an estimate from the text's length; a book whose count lands in
@@ -56,7 +61,7 @@ import json
 import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
 
@@ -71,7 +76,7 @@ from ...model import Chapter, Edition
 from ...model.text import model_words
 from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
 from ..context import WriteContext
-from . import assemble, pagefoot, pagesetup
+from . import assemble, pagefoot, pagesetup, stretches
 from .document import created, parts_html
 from .engine import Flow, PdfJob, Progress, Rendered, engine_version, render_document
 from .fonts import FontFace, font_css, render_digest
@@ -96,12 +101,17 @@ COLUMN_NOTES_MAX = 8
 # text after it, and may send a later page's note astray, mended by the next
 # (a long chapter of the corpus took three).
 NOTE_PASSES = 6
-# The remedies of a part (notes off their page, rectos ending in a broken
-# word) lay it out again whole, up to a dozen times: at most this many
-# pages in all. A part of a hundred pages gets every remedy; a text whose
-# chapters the reader did not find, one part of a thousand pages, gets one
-# layout more (it took ten times a chaptered text's time, nine layouts),
-# and says so (``remedies-limited``).
+# A part longer than twice this many pages is laid out a stretch of about
+# this many at a time (``stretches``): a text whose chapters the reader did
+# not find is one part of hundreds of pages.
+STRETCH_PAGES = 48
+# The remedies of a part or stretch (notes off their page, rectos ending in
+# a broken word) lay it out again whole, up to a dozen times: at most this
+# many pages in all. A part or stretch of a hundred pages gets every
+# remedy; one that has no page to cut it at (``stretches``: no page opens
+# on a plain paragraph) gets fewer, and says so (``remedies-limited``). An
+# unchaptered part of a thousand pages laid out whole took ten times a
+# chaptered text's time, in nine layouts.
 REMEDY_PAGES = 1200
 
 
@@ -227,8 +237,9 @@ def estimate_pages(edition: Edition, options) -> int:
 
 # A running head in small capitals, as its heading (base.css ``.small-caps``).
 _SMALL_CAPS_HEAD = "font-variant-caps: all-small-caps; letter-spacing: 0.05em;"
-# The margin boxes of a page (css-page-3): a part's are laid out hidden, and
-# printed by its margin sheet.
+# The margin boxes of a page (css-page-3): a part's are printed by its
+# margin sheet; in the part, the folio's is laid out hidden and the others
+# not at all (``part_css``).
 _MARGINS = tuple(
     f"@{side}-{place}"
     for side, places in (
@@ -239,17 +250,22 @@ _MARGINS = tuple(
     )
     for place in places
 )
+FOLIO_BOX = "@bottom-center"  # where print.css prints the folio (``engine._folio`` reads it)
 
 
 def part_css() -> str:
-    """A part of the text's own stylesheet: its page margins (running heads,
-    folios) laid out hidden, its pages numbered from 1, so that its layout
-    tells which pages carry a folio; its first page a recto. What the
-    margins print depends on the part's place in the book (the folio, the
-    side of each page, the book's title): its margin sheet prints them
+    """A part of the text's own stylesheet: its folios laid out hidden, its
+    pages numbered from 1, so that its layout tells which pages carry a
+    folio (``engine.Flow.printed``), and its other page margins (the
+    running heads) not laid out; its first page a recto. What the margins
+    print depends on the part's place in the book (the folio, the side of
+    each page, the book's title): its margin sheet prints them
     (``margin_sheet``). A part's layout is thus the same wherever it is, and
     a part that moves is not laid out again."""
-    hidden = " ".join(f"{m} {{ visibility: hidden !important; }}" for m in _MARGINS)
+    hidden = " ".join(
+        f"{m} {{ visibility: hidden !important; }}" if m == FOLIO_BOX else f"{m} {{ content: none !important; }}"
+        for m in _MARGINS
+    )
     return f"@page :first {{ counter-reset: page 1; }}\n@page {{ {hidden} }}\n"
 
 
@@ -721,6 +737,29 @@ class _Typesetter:
             self.ctx.progress(message)
 
 
+def _stretch_words(g: pagesetup.PageGeometry) -> int:
+    """The words of HTML ``STRETCH_PAGES`` pages of ``g`` hold, about."""
+    area = (g.width_in - 1.375) * (g.height_in - 1.75)
+    return int(STRETCH_PAGES * HTML_WORDS_PER_6X9_PAGE * area / TEXT_AREA_6X9)
+
+
+def _clean_break(
+    rendered: Rendered, misplaced: list, blocks: stretches.Blocks, start: int, end: int
+) -> tuple[int, int] | None:
+    """The last page of a stretch (blocks ``start`` to ``end``) that opens a
+    stretch of its own (``stretches``): a plain paragraph's first line
+    begins it, and no note called before it is set on or after it. Its
+    index and the paragraph's block; None if no page does."""
+    count, openings = rendered.block_openings()
+    if count != end - start:
+        return None  # the HTML was read as other blocks than ``stretches`` finds
+    for page in sorted(openings, reverse=True):
+        block = start + openings[page]
+        if blocks.opens_stretch(block) and not any(m.call_page <= page < m.note_page for m in misplaced):
+            return page, block
+    return None
+
+
 @dataclass
 class _PartLayout:
     """The layout of one part (``PartTask``), with its remedies."""
@@ -733,8 +772,72 @@ class _PartLayout:
     _limited: bool = False  # a remedy was left out for it
 
     def result(self) -> PartResult:
-        """Lay out one part (``own``: its stylesheet) as plain flow, then
-        mend the notes WeasyPrint set off their call's page (print.css,
+        """The part laid out (``_laid_out``): whole, or a stretch at a time
+        when it is longer than ``STRETCH_PAGES`` twice (``stretches``)."""
+        blocks = stretches.blocks_of(self.task.source) if self.task.key != FRONT_KEY else None
+        words = _stretch_words(self.task.g)
+        if blocks is None or sum(map(blocks.words, range(len(blocks.blocks)))) < 2 * words:
+            rendered, misplaced, diags = self._laid_out()
+        else:
+            rendered, diags = self._in_stretches(blocks, words)
+            misplaced = rendered.misplaced_notes()
+        for page, text in rendered.overflowing_text():
+            shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
+            message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
+            diags.add(codes.TEXT_OVERFLOW, message)
+        if self.keep_layouts:
+            self.rendered[self.task.key] = rendered
+        flow = rendered.flow()
+        anchors = {name: page - 1 for name, page in rendered.anchor_pages().items()}
+        return PartResult(
+            rendered.part_pdf(),
+            rendered.pages,
+            anchors,
+            flow.words,
+            flow.starts,
+            flow.printed,
+            flow.inked,
+            flow.parts,
+            tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
+            tuple((d.code, d.message) for d in diags.items),
+            part_heading(self.task.source),
+        )
+
+    def _in_stretches(self, blocks: stretches.Blocks, words: int) -> tuple[Rendered, Diagnostics]:
+        """The part laid out a stretch of about ``words`` words at a time,
+        each kept to its last clean break (``stretches``), the next laid out
+        from there, on the side that page is on: its pages, as one document."""
+        pages: list = []
+        diags = Diagnostics()
+        first: Rendered | None = None
+        start, want = 0, words
+        while True:
+            end = blocks.end_after(start, want)
+            # numbered on from the part's pages before it (its folios laid out hidden: ``part_css``)
+            own = self.task.own + (stretches.LATER_CSS + stretches.numbered_from(len(pages) + 1) if start else "")
+            if len(pages) % 2:  # the part is laid out from a recto: this stretch opens on a verso
+                own += stretches.VERSO_CSS
+            task = replace(
+                self.task, source=blocks.source(start, end), own=own, first_folio=self.task.first_folio + len(pages)
+            )
+            rendered, misplaced, said = _PartLayout(task, self.progress)._laid_out()
+            for item in said.items:
+                if all((d.code, d.message) != (item.code, item.message) for d in diags.items):
+                    diags.items.append(item)
+            cut = None if end == len(blocks.blocks) else _clean_break(rendered, misplaced, blocks, start, end)
+            if cut is None and end < len(blocks.blocks):
+                want *= 2  # no page of it opens on a paragraph of its own: a longer stretch
+                continue
+            first = first or rendered
+            pages.extend(rendered.document.pages if cut is None else rendered.document.pages[: cut[0]])
+            if cut is None:
+                break
+            start, want = cut[1], words
+        return Rendered(first.document.copy(pages), first.job, diags), diags
+
+    def _laid_out(self) -> tuple[Rendered, list, Diagnostics]:
+        """Lay out the task's part (``own``: its stylesheet) as plain flow,
+        then mend the notes WeasyPrint set off their call's page (print.css,
         "Footnotes"), each remedy kept only where it leaves fewer such notes:
 
         1. the paragraph that closes a call's page, when it goes on to the
@@ -744,7 +847,10 @@ class _PartLayout:
         2. the part as one column, not tried where a page holds more than
            ``COLUMN_NOTES_MAX`` notes (a column box lays its text out again
            for every note it adds: its time grows with their square);
-        3. the paragraphs of the call's page broken greedily."""
+        3. the paragraphs of the call's page broken greedily.
+
+        Then rectos that end in a broken word are mended (press files). The
+        layout, the notes still off their page and what was said."""
         key, source, own, first_folio = self.task.key, self.task.source, self.task.own, self.task.first_folio
         diags = Diagnostics()
         rendered = self._render(source, own, diags, first_folio)
@@ -780,27 +886,7 @@ class _PartLayout:
                     "recto end in a broken word (each said); headings the reader finds make parts of chapters"
                 ),
             )
-        for page, text in rendered.overflowing_text():
-            shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
-            message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
-            diags.add(codes.TEXT_OVERFLOW, message)
-        if self.keep_layouts:
-            self.rendered[key] = rendered
-        flow = rendered.flow()
-        anchors = {name: page - 1 for name, page in rendered.anchor_pages().items()}
-        return PartResult(
-            rendered.part_pdf(),
-            rendered.pages,
-            anchors,
-            flow.words,
-            flow.starts,
-            flow.printed,
-            flow.inked,
-            flow.parts,
-            tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
-            tuple((d.code, d.message) for d in diags.items),
-            part_heading(source),
-        )
+        return rendered, misplaced, diags
 
     def _keep_notes_with_calls(
         self, source: str, own: str, first_folio: int, rendered: Rendered, misplaced: list

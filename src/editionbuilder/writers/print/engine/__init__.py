@@ -192,6 +192,36 @@ class Rendered:
         key = text_key(element)
         return (key, lines) if key in self.paragraphs_on({number + 1}) else None
 
+    def block_openings(self) -> tuple[int, dict[int, int]]:
+        """The blocks of the document's part (the children of its
+        ``section.part``): how many there are, and the pages (index from 0)
+        whose main flow begins with one of them, the block not begun on an
+        earlier page, and whose notes all begin on them: page -> the block's
+        index (``stretches``)."""
+        section = None
+        found: dict[int, int] = {}
+        seen: set[int] = set()  # the blocks with a box on an earlier page
+        noted: set[int] = set()  # the notes set on an earlier page
+        for number, page in enumerate(self.document.pages):
+            notes = {
+                id(note.element)
+                for area in page._page_box.children
+                if isinstance(area, wboxes.FootnoteAreaBox)
+                for note in area.children
+            }
+            box = _part_box(page._page_box)
+            if box is None:
+                continue
+            if section is None:
+                section = box.element
+                index = {id(child): n for n, child in enumerate(section)}
+            kids = [index.get(id(getattr(c, "element", None))) for c in box.children]
+            if number and kids and kids[0] is not None and kids[0] not in seen and not notes & noted:
+                found[number] = kids[0]
+            seen.update(k for k in kids if k is not None)
+            noted |= notes
+        return (len(section) if section is not None else 0), found
+
     def misplaced_notes(self) -> list[MisplacedNote]:
         """Every footnote set on another page than its call's, from the
         layout boxes: the call is the ``::footnote-call`` box of the note's
@@ -374,6 +404,22 @@ def _folio(page_box) -> str:
         if isinstance(child, wboxes.MarginBox) and child.at_keyword == "@bottom-center":
             return "".join(_texts_in(child)).strip()
     return ""
+
+
+def _part_box(page_box):
+    """The box of the page's ``section.part`` (the first), or None."""
+    stack = [c for c in page_box.children if not isinstance(c, (wboxes.MarginBox, wboxes.FootnoteAreaBox))]
+    while stack:
+        box = stack.pop(0)
+        element = getattr(box, "element", None)
+        if (
+            getattr(box, "element_tag", "") == "section"
+            and element is not None
+            and "part" in (element.get("class") or "").split()
+        ):
+            return box
+        stack[:0] = getattr(box, "children", ()) or ()
+    return None
 
 
 def _texts_in(box) -> Iterator[str]:

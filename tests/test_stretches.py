@@ -1,0 +1,157 @@
+"""A long part laid out a stretch at a time (writers/print/stretches.py):
+the stretches give the pages one document of the whole part gives, and
+each is cut where a page opens on a paragraph of its own.
+
+The long part here is the Engels text run together without its headings
+(a text whose chapters the reader does not find: one part), laid out with
+stretches of a few pages so that it has many.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from editionbuilder.config import one_off_edition
+from editionbuilder.diagnostics import Diagnostics
+from editionbuilder.options import BuildOptions
+from editionbuilder.pipeline import read_edition
+from editionbuilder.writers import WriteContext
+from editionbuilder.writers.print import pagesetup, stretches, typeset
+from editionbuilder.writers.print.engine import MisplacedNote
+from editionbuilder.writers.print.press import press_profile
+from editionbuilder.writers.print.profiles import SCREEN_PROFILE
+from editionbuilder.writers.print.writer import PdfWriter
+from paths import ENGELS, corpus_file
+
+EPOCH = 1_764_028_800
+STRETCH = 6  # pages: the part (about 50 pages) is laid out in seven stretches or so
+
+
+def unchaptered(folder: Path) -> Path:
+    """The Engels body with no heading: every paragraph whose letters are
+    all capitals left out (CHAPTER I., the section titles)."""
+    text = corpus_file(ENGELS).read_bytes().decode("latin-1").replace("\r\n", "\n")
+    body = text.split("*** START", 1)[1].split("\n", 1)[1].split("*** END", 1)[0]
+    paras = [p for p in re.split(r"\n\s*\n", body) if re.sub(r"[^A-Za-z]", "", p) and not p.isupper()]
+    path = folder / "unchaptered.txt"
+    path.write_text("A Book Without Chapters\n\nby Someone\n\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
+    return path
+
+
+def typeset_book(path: Path, press: bool, stretch_pages: int) -> typeset.TypesetBook:
+    """The book of ``path`` typeset (no cache), a part longer than twice
+    ``stretch_pages`` laid out in stretches of as many pages."""
+    options = one_off_edition([path])
+    edition = read_edition(options, path.parent, Diagnostics(), format_bibliography=False)
+    assert len(edition.chapters) == 1
+    ctx = WriteContext(options, BuildOptions(source_date_epoch=EPOCH), Diagnostics(), path.parent)
+    profile = press_profile(edition, ctx) if press else SCREEN_PROFILE
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(typeset, "STRETCH_PAGES", stretch_pages)
+        return PdfWriter(profile=profile).render(edition, ctx, keep_layouts=True)
+
+
+@pytest.fixture(scope="module")
+def text(tmp_path_factory) -> Path:
+    return unchaptered(tmp_path_factory.mktemp("stretches"))
+
+
+@pytest.fixture(scope="module")
+def whole(text) -> dict[bool, typeset.TypesetBook]:
+    """The screen (False) and press (True) books, the part laid out whole."""
+    return {press: typeset_book(text, press, 10_000) for press in (False, True)}
+
+
+@pytest.mark.parametrize("press", [False, True], ids=["screen", "press"])
+def test_stretches_give_the_pages_of_the_whole_part(text, whole, press, monkeypatch):
+    """The part laid out in stretches and laid out whole: the same PDF,
+    byte for byte, and the same pages (running text, anchors, notes). Its
+    stretches begin on rectos and versos, so this holds only if a stretch
+    is laid out on the side its first page is on, and from the top of the
+    page (not below the body's top margin, as a document's first page is)."""
+    cuts = []
+    real = typeset._clean_break
+
+    def counting(*args):
+        found = real(*args)
+        cuts.append(found)
+        return found
+
+    monkeypatch.setattr(typeset, "_clean_break", counting)
+    stretched = typeset_book(text, press, STRETCH)
+    kept = [c for c in cuts if c is not None]
+    offsets = [0]
+    for page, _block in kept:
+        offsets.append(offsets[-1] + page)
+    print(f"\n{len(kept) + 1} stretches, from pages {offsets}")
+    assert len(kept) >= 4
+    assert {o % 2 for o in offsets} == {0, 1}  # stretches opening on rectos and on versos
+    assert stretched.file_pages == whole[press].file_pages > 40
+    assert stretched.flow == whole[press].flow
+    assert stretched.pdf == whole[press].pdf
+
+
+def test_a_stretch_is_cut_on_a_page_that_opens_a_paragraph(whole):
+    """A stretch is cut at its last page that opens on the first line of a
+    plain paragraph; such a page is refused where a note called before it
+    is set on it or after it, or where its first block is not a plain
+    paragraph after a plain paragraph. Read on the part laid out whole, as
+    if it were a stretch."""
+    rendered = whole[True].rendered["ch001"]
+    count, openings = rendered.block_openings()
+    assert count > 50 and len(openings) > 3
+    plain = stretches.Blocks("", tuple(f"<p>{n}</p>" for n in range(count)), "")
+    page, block = typeset._clean_break(rendered, [], plain, 0, count)
+    assert page == max(openings) and block == openings[page]
+    # a note called on the page before and set on this page rules it out
+    carried = MisplacedNote("1", page, page + 1, "ch001")
+    earlier = typeset._clean_break(rendered, [carried], plain, 0, count)
+    assert earlier is not None and earlier[0] == max(p for p in openings if p < page)
+    # a heading (not a plain paragraph) does not open a stretch, nor does the paragraph after it
+    heading = stretches.Blocks("", tuple("<h2>x</h2>" if n == block else f"<p>{n}</p>" for n in range(count)), "")
+    assert typeset._clean_break(rendered, [], heading, 0, count)[0] < page
+    after = stretches.Blocks("", tuple("<h2>x</h2>" if n == block - 1 else f"<p>{n}</p>" for n in range(count)), "")
+    assert typeset._clean_break(rendered, [], after, 0, count)[0] < page
+    # blocks read otherwise than the layout's: no cut
+    assert typeset._clean_break(rendered, [], plain, 0, count + 1) is None
+
+
+def test_blocks_of_a_part_are_its_sections_children():
+    source = (
+        '<html><body>\n<section id="c1" class="part chapter" aria-label="a > b">'
+        '<h1 id="c1-title">T</h1>\n\n<p>One <em>two</em><br/>three.</p>\n'
+        "<!-- a comment -->\n<hr>\n<p>Four.<img src='x.png' alt=\"a > b\"></p>\n<p>Five.</p>\n"
+        '<div class="q"><p>Six.</p><section><p>Seven.</p></section></div>\n<p>Eight.</p>\n'
+        "</section>\n</body></html>"
+    )
+    blocks = stretches.blocks_of(source)
+    assert blocks is not None
+    assert blocks.source(0, len(blocks.blocks)) == source
+    assert [b.split(">", 1)[0] for b in blocks.blocks] == [
+        '<h1 id="c1-title"',
+        "<p",
+        "<!-- a comment --",
+        "<hr",
+        "<p",
+        "<p",
+        '<div class="q"',
+        "<p",
+    ]
+    assert blocks.blocks[1] == "<p>One <em>two</em><br/>three.</p>\n"
+    assert [blocks.opens_stretch(n) for n in range(len(blocks.blocks))] == [False] * 5 + [True, False, False]
+    # blocks 1 to 4 hold 3, 0 (the comment), 0 (the rule) and 1 words
+    assert blocks.words(1) == 3 and blocks.end_after(1, 4) == 5 and blocks.end_after(1, 3) == 2
+    assert blocks.end_after(7, 100) == 8
+    assert blocks.source(5, 6).endswith("<p>Five.</p>\n</section>\n</body></html>")
+    # not read as a section of balanced elements: not cut
+    assert stretches.blocks_of(source.replace("</div>", "")) is None
+    assert stretches.blocks_of("<html><body><p>no part</p></body></html>") is None
+
+
+def test_stretch_words_follow_the_page():
+    small = typeset._stretch_words(pagesetup.PageGeometry(5, 8, 0.5))
+    large = typeset._stretch_words(pagesetup.PageGeometry(8.5, 11, 0.5))
+    assert 0 < small < large
