@@ -44,14 +44,17 @@ parts out itself).
 Unchaptered text: the corpus Gutenberg bodies (between the ``*** START``
 and ``*** END`` lines) run together without their headings, repeated to
 about ``--unchaptered-pages`` pages (default: the largest of ``--pages``),
-so the reader finds one chapter, against the chaptered synthetic book of
-the same size. The title gives what the reader finds in each (chapters,
-as ``editionbuilder inspect`` shows them, and the counts of its
-``--stats``): the unchaptered text keeps every paragraph of the bodies
-but their headings (notes and quotations among them), the synthetic book
-only their paragraphs of more than 40 words.
-Columns, for each job count: pages, s and s/page of both books, and the
-ratio of their s/page.
+so the reader finds one chapter, against the same text in chapters (a
+``CHAPTER N`` heading before every 40th paragraph, as the synthetic book
+has them: the same paragraphs, notes and quotations; what the target
+compares, s/page growing with a part's length) and the chaptered
+synthetic book of the same size (another text: only the bodies'
+paragraphs of more than 40 words, a third of the notes). The title gives
+what the reader finds in each (chapters, as ``editionbuilder inspect``
+shows them, and the counts of its ``--stats``).
+Columns, for each job count: pages, s and s/page of the unchaptered text
+and of the same text in chapters, the ratio of their s/page, and the
+synthetic book's pages, s/page and ratio.
 
 Print edition, for the books of 100 pages or more (the largest book when
 none is that long): a print edition (press PDF, cover, screen PDF, EPUB)
@@ -66,7 +69,7 @@ CPU <= 1.10 x at 100 pages and more; the EPUB within pandoc's wall
 seconds at 100 pages and more; a one-page EPUB within 0.4 s; a rebuild
 within 10% of the full build at 100 pages and more; at most 300 MB per
 worker at 1,000 pages and more (the build process with one job); an
-unchaptered text's s/page within 1.2 x the chaptered book's.
+unchaptered text's s/page within 1.2 x the same text's in chapters.
 
 It prints the tables and writes them to ``--out``. ``--quick`` (``--pages
 20 --repeat 1``) checks that everything runs, in a few minutes.
@@ -285,6 +288,18 @@ def unchaptered(pages: int, folder: Path) -> Path:
     return path
 
 
+def rechaptered(src: Path) -> Path:
+    """The unchaptered text ``src`` in chapters: a ``CHAPTER N`` heading
+    before every 40th paragraph, as the synthetic book has them, and
+    nothing else changed (the same paragraphs, notes and quotations)."""
+    head, body = src.read_text(encoding="utf-8").split("\n\n\n", 1)
+    paras = body.rstrip("\n").split("\n\n")
+    chapters = [f"CHAPTER {n // 40 + 1}\n\n" + "\n\n".join(paras[n : n + 40]) for n in range(0, len(paras), 40)]
+    path = src.with_name(f"same-text-in-chapters-{src.stem.rsplit('-', 1)[-1]}.txt")
+    path.write_text(head + "\n\n\n" + "\n\n\n".join(chapters) + "\n", encoding="utf-8")
+    return path
+
+
 def reading(src: Path) -> dict:
     """What the reader finds in ``src``: its chapters (what ``editionbuilder
     inspect`` shows; its ``--stats`` do not count them), and the counts of
@@ -415,11 +430,14 @@ def bench_unchaptered(pages: int, tmp: Path, jobs: list[int], results: list[dict
     work = tmp / f"unchaptered-{pages}"
     work.mkdir()
     src = unchaptered(pages, work)
+    same = rechaptered(src)
     found = {"label": src.stem, "read": reading(src)}
+    found_same = {"label": same.stem, "read": reading(same)}
     for n in jobs:
-        folder = work / f"pdf-{n}"
-        folder.mkdir()
-        found[f"pdf:{n}"] = measure(f"pdf:{n}", src, folder)
+        for book, into in ((src, found), (same, found_same)):
+            folder = work / f"{book.stem}-pdf-{n}"
+            folder.mkdir()
+            into[f"pdf:{n}"] = measure(f"pdf:{n}", book, folder)
     chaptered = next((r for r in results if r["size"] == pages), None)
     if chaptered is None:
         folder = tmp / f"chaptered-{pages}"
@@ -431,7 +449,7 @@ def bench_unchaptered(pages: int, tmp: Path, jobs: list[int], results: list[dict
             chaptered[f"pdf:{n}"] = measure(f"pdf:{n}", book, folder / f"pdf-{n}")
     else:
         chaptered = {**chaptered, "read": reading(tmp / f"synthetic-{pages}.txt")}
-    return {"pages": pages, "unchaptered": found, "chaptered": chaptered}
+    return {"pages": pages, "unchaptered": found, "same": found_same, "chaptered": chaptered}
 
 
 def best_of(repeat: int, command: list[str], before=None) -> dict:
@@ -559,21 +577,24 @@ def memory_table(results: list[dict], jobs: list[int]) -> str:
 
 
 def unchaptered_table(found: dict, jobs: list[int]) -> str:
-    plain, chaptered = found["unchaptered"], found["chaptered"]
+    plain, same, chaptered = found["unchaptered"], found["same"], found["chaptered"]
     head = [
         "jobs",
         "unchaptered pages",
         "unchaptered s",
         "unchaptered s/page",
-        "chaptered pages",
-        "chaptered s",
-        "chaptered s/page",
+        "same text in chapters: pages",
+        "s",
+        "s/page",
+        "s/page ratio",
+        "synthetic book: pages",
+        "s/page",
         "s/page ratio",
     ]
     rows = []
     for n in jobs:
-        a, b = plain[f"pdf:{n}"], chaptered[f"pdf:{n}"]
-        per_a, per_b = a["wall"] / max(a["pages"], 1), b["wall"] / max(b["pages"], 1)
+        a, b, c = plain[f"pdf:{n}"], same[f"pdf:{n}"], chaptered[f"pdf:{n}"]
+        per_a, per_b, per_c = (r["wall"] / max(r["pages"], 1) for r in (a, b, c))
         rows.append(
             [
                 str(n),
@@ -584,6 +605,9 @@ def unchaptered_table(found: dict, jobs: list[int]) -> str:
                 f"{b['wall']:.2f}",
                 f"{per_b:.3f}",
                 _mark(per_a / per_b, UNCHAPTERED_TARGET),
+                str(c["pages"]),
+                f"{per_c:.3f}",
+                f"{per_a / per_c:.2f}",
             ]
         )
     return _table(head, rows)
@@ -707,9 +731,11 @@ def main() -> int:
     )
     if found is not None:
         report += (
-            f"Unchaptered text of about {found['pages']} pages against the chaptered synthetic book, PDF "
-            f"(target: s/page ratio <= {UNCHAPTERED_TARGET}); the reader finds in the unchaptered text "
-            f"{_counts(found['unchaptered']['read'])}, in the chaptered one {_counts(found['chaptered']['read'])}:"
+            f"Unchaptered text of about {found['pages']} pages against the same text in chapters and the "
+            f"synthetic book, PDF (target: s/page ratio to the same text in chapters <= {UNCHAPTERED_TARGET}); "
+            f"the reader finds in the unchaptered text {_counts(found['unchaptered']['read'])}, in the same text "
+            f"in chapters {_counts(found['same']['read'])}, in the synthetic book "
+            f"{_counts(found['chaptered']['read'])}:"
             f"\n\n{unchaptered_table(found, jobs)}\n\n"
         )
     report += (

@@ -4,7 +4,9 @@ each is cut where a page opens on a paragraph of its own.
 
 The long part here is the Engels text run together without its headings
 (a text whose chapters the reader does not find: one part), laid out with
-stretches of a few pages so that it has many.
+stretches of a few pages so that it has many; and a chapter made to have
+a note set off its call's page in the middle (``test_notes_placement``),
+mended in its stretch.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import test_notes_placement as notes
 from editionbuilder.config import one_off_edition
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import BuildOptions
@@ -72,22 +75,19 @@ def test_stretches_give_the_pages_of_the_whole_part(text, whole, press, monkeypa
     stretches begin on rectos and versos, so this holds only if a stretch
     is laid out on the side its first page is on, and from the top of the
     page (not below the body's top margin, as a document's first page is)."""
-    cuts = []
-    real = typeset._clean_break
+    firsts = []
+    real = typeset._PartLayout._render
 
-    def counting(*args):
-        found = real(*args)
-        cuts.append(found)
-        return found
+    def noting(layout, *args, **kwargs):
+        if layout.task.key == "ch001":
+            firsts.append(layout.task.first_folio)
+        return real(layout, *args, **kwargs)
 
-    monkeypatch.setattr(typeset, "_clean_break", counting)
+    monkeypatch.setattr(typeset._PartLayout, "_render", noting)
     stretched = typeset_book(text, press, STRETCH)
-    kept = [c for c in cuts if c is not None]
-    offsets = [0]
-    for page, _block in kept:
-        offsets.append(offsets[-1] + page)
-    print(f"\n{len(kept) + 1} stretches, from pages {offsets}")
-    assert len(kept) >= 4
+    offsets = sorted({f - 1 for f in firsts})
+    print(f"\n{len(offsets)} stretches, from pages {offsets}")
+    assert len(offsets) >= 5
     assert {o % 2 for o in offsets} == {0, 1}  # stretches opening on rectos and on versos
     assert stretched.file_pages == whole[press].file_pages > 40
     assert stretched.flow == whole[press].flow
@@ -95,7 +95,7 @@ def test_stretches_give_the_pages_of_the_whole_part(text, whole, press, monkeypa
 
 
 def test_a_stretch_is_cut_on_a_page_that_opens_a_paragraph(whole):
-    """A stretch is cut at its last page that opens on the first line of a
+    """A stretch may be cut at a page that opens on the first line of a
     plain paragraph; such a page is refused where a note called before it
     is set on it or after it, or where its first block is not a plain
     paragraph after a plain paragraph. Read on the part laid out whole, as
@@ -104,19 +104,18 @@ def test_a_stretch_is_cut_on_a_page_that_opens_a_paragraph(whole):
     count, openings = rendered.block_openings()
     assert count > 50 and len(openings) > 3
     plain = stretches.Blocks("", tuple(f"<p>{n}</p>" for n in range(count)), "")
-    page, block = typeset._clean_break(rendered, [], plain, 0, count)
-    assert page == max(openings) and block == openings[page]
-    # a note called on the page before and set on this page rules it out
+    breaks = typeset._clean_breaks(rendered, [], plain, 0, count)
+    assert breaks == sorted(openings.items())
+    page, block = breaks[-1]
+    # a note called on the page before and set on this page rules it out, and no other
     carried = MisplacedNote("1", page, page + 1, "ch001")
-    earlier = typeset._clean_break(rendered, [carried], plain, 0, count)
-    assert earlier is not None and earlier[0] == max(p for p in openings if p < page)
+    assert typeset._clean_breaks(rendered, [carried], plain, 0, count) == breaks[:-1]
     # a heading (not a plain paragraph) does not open a stretch, nor does the paragraph after it
-    heading = stretches.Blocks("", tuple("<h2>x</h2>" if n == block else f"<p>{n}</p>" for n in range(count)), "")
-    assert typeset._clean_break(rendered, [], heading, 0, count)[0] < page
-    after = stretches.Blocks("", tuple("<h2>x</h2>" if n == block - 1 else f"<p>{n}</p>" for n in range(count)), "")
-    assert typeset._clean_break(rendered, [], after, 0, count)[0] < page
+    for heading in (block, block - 1):
+        other = stretches.Blocks("", tuple("<h2>x</h2>" if n == heading else f"<p>{n}</p>" for n in range(count)), "")
+        assert typeset._clean_breaks(rendered, [], other, 0, count) == breaks[:-1]
     # blocks read otherwise than the layout's: no cut
-    assert typeset._clean_break(rendered, [], plain, 0, count + 1) is None
+    assert typeset._clean_breaks(rendered, [], plain, 0, count + 1) == []
 
 
 def test_blocks_of_a_part_are_its_sections_children():
@@ -155,3 +154,42 @@ def test_stretch_words_follow_the_page():
     small = typeset._stretch_words(pagesetup.PageGeometry(5, 8, 0.5))
     large = typeset._stretch_words(pagesetup.PageGeometry(8.5, 11, 0.5))
     assert 0 < small < large
+
+
+def test_a_note_off_its_page_in_a_stretch_is_mended_there(monkeypatch):
+    """A chapter with a page whose note WeasyPrint sets off its call's page
+    (the page of ``test_notes_placement``, opening on a new page in the
+    middle of plain paragraphs) laid out in stretches of a few pages: the
+    stretch holding that page gets the remedy, and the part is the one laid
+    out whole, every note on its call's page."""
+    # plain paragraphs of many lengths, none beginning as another (a remedy
+    # names its paragraph by its opening words: ``spacing.text_key``)
+    back = notes.WORDS[::-1]
+    filler = "".join(
+        f"<p>{' '.join(back[(n + i) % len(back)] for i in range(40 + n * 37 % 90)).capitalize()}.</p>\n"
+        for n in range(40)
+    )
+
+    def chapter(length: int) -> str:
+        source = notes.part_html(length)
+        opened = source.index('<section class="part" id="ch">') + len('<section class="part" id="ch">')
+        closed = source.index("</section>")
+        noted = source[opened:closed].replace("<p>", '<p style="break-before: page">', 1)
+        return source[:opened] + filler + noted + filler + source[closed:]
+
+    long = next(c for c in map(chapter, notes.LENGTHS) if notes.plain_layout(c).misplaced_notes())
+    remedies = []
+    real = typeset._PartLayout._render
+
+    def noting(layout, source, own, diags, first_folio, greedy=frozenset(), orphans=()):
+        remedies.extend([first_folio] if orphans else [])
+        return real(layout, source, own, diags, first_folio, greedy, orphans)
+
+    monkeypatch.setattr(typeset._PartLayout, "_render", noting)
+    monkeypatch.setattr(typeset, "STRETCH_PAGES", 3)
+    stretched = typeset.typeset_part(notes.task(long))
+    assert remedies and stretched.misplaced == ()
+    monkeypatch.setattr(typeset, "STRETCH_PAGES", 10_000)
+    whole = typeset.typeset_part(notes.task(long))
+    assert whole.misplaced == () and whole.pages == stretched.pages > 10
+    assert stretched.pdf == whole.pdf

@@ -743,21 +743,21 @@ def _stretch_words(g: pagesetup.PageGeometry) -> int:
     return int(STRETCH_PAGES * HTML_WORDS_PER_6X9_PAGE * area / TEXT_AREA_6X9)
 
 
-def _clean_break(
+def _clean_breaks(
     rendered: Rendered, misplaced: list, blocks: stretches.Blocks, start: int, end: int
-) -> tuple[int, int] | None:
-    """The last page of a stretch (blocks ``start`` to ``end``) that opens a
-    stretch of its own (``stretches``): a plain paragraph's first line
-    begins it, and no note called before it is set on or after it. Its
-    index and the paragraph's block; None if no page does."""
+) -> list[tuple[int, int]]:
+    """The pages of a stretch (blocks ``start`` to ``end``) that may open a
+    stretch of their own (``stretches``): a plain paragraph's first line
+    begins each, and no note called before it is set on or after it. Each
+    page's index and its paragraph's block, in order."""
     count, openings = rendered.block_openings()
     if count != end - start:
-        return None  # the HTML was read as other blocks than ``stretches`` finds
-    for page in sorted(openings, reverse=True):
-        block = start + openings[page]
-        if blocks.opens_stretch(block) and not any(m.call_page <= page < m.note_page for m in misplaced):
-            return page, block
-    return None
+        return []  # the HTML was read as other blocks than ``stretches`` finds
+    return [
+        (page, start + opened)
+        for page, opened in sorted(openings.items())
+        if blocks.opens_stretch(start + opened) and not any(m.call_page <= page < m.note_page for m in misplaced)
+    ]
 
 
 @dataclass
@@ -806,13 +806,18 @@ class _PartLayout:
     def _in_stretches(self, blocks: stretches.Blocks, words: int) -> tuple[Rendered, Diagnostics]:
         """The part laid out a stretch of about ``words`` words at a time,
         each kept to its last clean break (``stretches``), the next laid out
-        from there, on the side that page is on: its pages, as one document."""
+        from there, on the side that page is on: its pages, as one document.
+        A stretch is given its remedies (``_laid_out``) only for a fault (a
+        note off its call's page, a recto ending in a broken word) on a page
+        it keeps: the pages after its last clean break are laid out again
+        in the next stretch, and mended there."""
         pages: list = []
         diags = Diagnostics()
         first: Rendered | None = None
         start, want = 0, words
         while True:
             end = blocks.end_after(start, want)
+            last = end == len(blocks.blocks)
             # numbered on from the part's pages before it (its folios laid out hidden: ``part_css``)
             own = self.task.own + (stretches.LATER_CSS + stretches.numbered_from(len(pages) + 1) if start else "")
             if len(pages) % 2:  # the part is laid out from a recto: this stretch opens on a verso
@@ -820,22 +825,30 @@ class _PartLayout:
             task = replace(
                 self.task, source=blocks.source(start, end), own=own, first_folio=self.task.first_folio + len(pages)
             )
-            rendered, misplaced, said = _PartLayout(task, self.progress)._laid_out()
+            layout = _PartLayout(task, self.progress)
+            said = Diagnostics()
+            rendered = layout._render(task.source, task.own, said, task.first_folio)
+            misplaced = rendered.misplaced_notes()
+            cuts = [] if last else _clean_breaks(rendered, misplaced, blocks, start, end)
+            keep = cuts[-1] if cuts else None
+            if any(keep is None or f < keep[0] for f in layout._faults(rendered, misplaced)):
+                rendered, misplaced, said = layout._laid_out((rendered, said))
+                cuts = [] if last else _clean_breaks(rendered, misplaced, blocks, start, end)
+                keep = cuts[-1] if cuts else None
+            if not last and keep is None:
+                want *= 2  # no page of it opens on a paragraph of its own: a longer stretch
+                continue
             for item in said.items:
                 if all((d.code, d.message) != (item.code, item.message) for d in diags.items):
                     diags.items.append(item)
-            cut = None if end == len(blocks.blocks) else _clean_break(rendered, misplaced, blocks, start, end)
-            if cut is None and end < len(blocks.blocks):
-                want *= 2  # no page of it opens on a paragraph of its own: a longer stretch
-                continue
             first = first or rendered
-            pages.extend(rendered.document.pages if cut is None else rendered.document.pages[: cut[0]])
-            if cut is None:
+            pages.extend(rendered.document.pages if keep is None else rendered.document.pages[: keep[0]])
+            if keep is None:
                 break
-            start, want = cut[1], words
+            start, want = keep[1], words
         return Rendered(first.document.copy(pages), first.job, diags), diags
 
-    def _laid_out(self) -> tuple[Rendered, list, Diagnostics]:
+    def _laid_out(self, laid: tuple[Rendered, Diagnostics] | None = None) -> tuple[Rendered, list, Diagnostics]:
         """Lay out the task's part (``own``: its stylesheet) as plain flow,
         then mend the notes WeasyPrint set off their call's page (print.css,
         "Footnotes"), each remedy kept only where it leaves fewer such notes:
@@ -850,10 +863,14 @@ class _PartLayout:
         3. the paragraphs of the call's page broken greedily.
 
         Then rectos that end in a broken word are mended (press files). The
-        layout, the notes still off their page and what was said."""
+        layout, the notes still off their page and what was said; ``laid``:
+        the plain flow's layout and what was said of it, made already."""
         key, source, own, first_folio = self.task.key, self.task.source, self.task.own, self.task.first_folio
-        diags = Diagnostics()
-        rendered = self._render(source, own, diags, first_folio)
+        if laid is None:
+            diags = Diagnostics()
+            rendered = self._render(source, own, diags, first_folio)
+        else:
+            rendered, diags = laid
         self._layouts_left = REMEDY_PAGES // max(rendered.pages, 1)
         misplaced = rendered.misplaced_notes()
         orphans: tuple[tuple[tuple[str, str], int], ...] = ()
@@ -930,6 +947,13 @@ class _PartLayout:
             if not misplaced:
                 break
         return best
+
+    def _faults(self, rendered: Rendered, misplaced: list) -> list[int]:
+        """The pages (index from 0) of ``rendered`` a remedy would mend, in
+        order: a note's call's, the note set on another page; a recto's that
+        ends in a broken word, where parts open on rectos."""
+        feet = pagefoot.recto_foot_breaks(rendered.document, self.task.first_folio) if self.task.recto_openings else []
+        return sorted({m.call_page - 1 for m in misplaced} | {foot.page for foot in feet})
 
     def _again(self) -> bool:
         """Whether the part may be laid out once more for a remedy
