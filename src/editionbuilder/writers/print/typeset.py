@@ -4,10 +4,10 @@ Every part of the text (a chapter, the glossary, the bibliography, the
 readers' responses) opens on a new page. The book is therefore typeset one
 part at a time, each part a WeasyPrint document of its own, and the parts'
 PDFs are joined (``assemble``). A part is laid out from a recto with its
-page margins hidden (``part_css``); what the margins print (the running
-heads, the folios) depends on its place in the book, and is laid out apart,
-in a *margin sheet* of as many pages (``margin_sheet``), drawn over the
-part's pages. A part that opens on a verso has its text moved to the other
+folios unseen and its other margins left out (``part_css``); what the
+margins print (the running heads, the folios) depends on its place in the
+book, and is laid out apart, in a *margin sheet* of as many pages
+(``margin_sheet``), drawn over the part's pages. A part that opens on a verso has its text moved to the other
 side's margins, page by page. So a part's layout depends on nothing before
 it, and a part that moves is never laid out again. In the press file every
 part opens on a recto, with a blank verso after a part that ends on a
