@@ -52,6 +52,10 @@ async function main() {
     let ok = true;
     await page.waitForFunction((t) => (document.querySelector("main")?.textContent ?? "").includes(t),
       { timeout: Number(opts.timeout), polling: 250 }, opts.expect).catch(() => { ok = false; });
+    // The new text can be in the reloaded page's DOM before its load event
+    // has reached this process (a busy machine): wait for the event too.
+    const until = Date.now() + Number(opts.timeout);
+    while (ok && loads < 2 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
     const after = await text().catch(() => "");
     process.stdout.write(JSON.stringify({ ok, loads, before, after, problems }) + "\n");
   } finally {
