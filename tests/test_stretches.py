@@ -142,7 +142,7 @@ def test_blocks_of_a_part_are_its_sections_children():
     assert blocks.blocks[1] == "<p>One <em>two</em><br/>three.</p>\n"
     assert [blocks.opens_stretch(n) for n in range(len(blocks.blocks))] == [False] * 5 + [True, False, False]
     # blocks 1 to 4 hold 3, 0 (the comment), 0 (the rule) and 1 words
-    assert blocks.words(1) == 3 and blocks.end_after(1, 4) == 5 and blocks.end_after(1, 3) == 2
+    assert blocks.counts[1] == 3 and blocks.end_after(1, 4) == 5 and blocks.end_after(1, 3) == 2
     assert blocks.end_after(7, 100) == 8
     assert blocks.source(5, 6).endswith("<p>Five.</p>\n</section>\n</body></html>")
     # not read as a section of balanced elements: not cut

@@ -28,7 +28,7 @@ it has in the part.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 # A comment, or a tag: its end mark, its name, its attributes (quoted
@@ -70,13 +70,14 @@ class Blocks:
     head: str
     blocks: tuple[str, ...]
     tail: str
+    counts: tuple[int, ...] = field(init=False)  # the words of each block
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "counts", tuple(len(_TAG.sub(" ", block).split()) for block in self.blocks))
 
     def source(self, start: int, end: int) -> str:
         """The HTML of a part holding blocks ``start`` to ``end`` (excluded)."""
         return self.head + "".join(self.blocks[start:end]) + self.tail
-
-    def words(self, index: int) -> int:
-        return len(_TAG.sub(" ", self.blocks[index]).split())
 
     def opens_stretch(self, index: int) -> bool:
         """Whether a stretch may begin at block ``index``: a plain paragraph
@@ -88,7 +89,7 @@ class Blocks:
         words (at least one block)."""
         count, end = 0, start
         while end < len(self.blocks) and (end == start or count < words):
-            count += self.words(end)
+            count += self.counts[end]
             end += 1
         return end
 

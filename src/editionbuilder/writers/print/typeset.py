@@ -7,8 +7,8 @@ PDFs are joined (``assemble``). A part is laid out from a recto with its
 folios unseen and its other margins left out (``part_css``); what the
 margins print (the running heads, the folios) depends on its place in the
 book, and is laid out apart, in a *margin sheet* of as many pages
-(``margin_sheet``), drawn over the part's pages. A part that opens on a verso has its text moved to the other
-side's margins, page by page. So a part's layout depends on nothing before
+(``margin_sheet``), drawn over the part's pages. A part that opens on a
+verso has its text moved to the other side's margins, page by page. So a part's layout depends on nothing before
 it, and a part that moves is never laid out again. In the press file every
 part opens on a recto, with a blank verso after a part that ends on a
 recto; the screen PDF (``BookProfile.recto_openings`` False) has no blank
@@ -776,7 +776,7 @@ class _PartLayout:
         when it is longer than ``STRETCH_PAGES`` twice (``stretches``)."""
         blocks = stretches.blocks_of(self.task.source) if self.task.key != FRONT_KEY else None
         words = _stretch_words(self.task.g)
-        if blocks is None or sum(map(blocks.words, range(len(blocks.blocks)))) < 2 * words:
+        if blocks is None or sum(blocks.counts) < 2 * words:
             rendered, misplaced, diags = self._laid_out()
         else:
             rendered, diags = self._in_stretches(blocks, words)
@@ -838,7 +838,7 @@ class _PartLayout:
             if not last and keep is None:
                 want *= 2  # no page of it opens on a paragraph of its own: a longer stretch
                 continue
-            for item in said.items:
+            for item in said.items:  # what every stretch says of the stylesheets, said once
                 if all((d.code, d.message) != (item.code, item.message) for d in diags.items):
                     diags.items.append(item)
             first = first or rendered
@@ -952,8 +952,7 @@ class _PartLayout:
         """The pages (index from 0) of ``rendered`` a remedy would mend, in
         order: a note's call's, the note set on another page; a recto's that
         ends in a broken word, where parts open on rectos."""
-        feet = pagefoot.recto_foot_breaks(rendered.document, self.task.first_folio) if self.task.recto_openings else []
-        return sorted({m.call_page - 1 for m in misplaced} | {foot.page for foot in feet})
+        return sorted({m.call_page - 1 for m in misplaced} | {foot.page for foot in self._foot_breaks(rendered)})
 
     def _again(self) -> bool:
         """Whether the part may be laid out once more for a remedy
@@ -965,11 +964,15 @@ class _PartLayout:
         return True
 
     def _recto_feet(self, rendered: Rendered) -> int:
+        """How many rectos of ``rendered`` end in a broken word (``_foot_breaks``)."""
+        return len(self._foot_breaks(rendered))
+
+    def _foot_breaks(self, rendered: Rendered) -> list[pagefoot.FootBreak]:
         """The rectos of ``rendered`` that end in a broken word (in a press
         book, where parts open on rectos: ``pagefoot``)."""
         if not self.task.recto_openings:
-            return 0
-        return len(pagefoot.recto_foot_breaks(rendered.document, self.task.first_folio))
+            return []
+        return pagefoot.recto_foot_breaks(rendered.document, self.task.first_folio)
 
     def _mend_recto_feet(
         self,

@@ -238,8 +238,8 @@ class Rendered:
         def find_calls(box, number: int, part: str) -> None:
             element = getattr(box, "element", None)
             tag = getattr(box, "element_tag", "") or ""
-            if tag == "section" and element is not None and "part" in (element.get("class") or "").split():
-                part = element.get("id") or part
+            if (section := _part_section(box)) is not None:
+                part = section.get("id") or part
             if tag.endswith("::footnote-call") and element is not None:
                 calls.setdefault(element.get("id") or "", (number, part))
             for child in getattr(box, "children", ()) or ():
@@ -356,12 +356,8 @@ class _FlowText:
         element = getattr(box, "element", None)
         if element is not None and element.get("role") == "doc-toc":
             return
-        if (
-            element is not None
-            and getattr(box, "element_tag", "") == "section"
-            and "part" in (element.get("class") or "").split()
-        ):
-            self._part = element.get("id") or ""
+        if (section := _part_section(box)) is not None:
+            self._part = section.get("id") or ""
         if isinstance(box, wboxes.LineBox):
             self._add_line("".join(self._texts(box)))
             return
@@ -411,15 +407,19 @@ def _part_box(page_box):
     stack = [c for c in page_box.children if not isinstance(c, (wboxes.MarginBox, wboxes.FootnoteAreaBox))]
     while stack:
         box = stack.pop(0)
-        element = getattr(box, "element", None)
-        if (
-            getattr(box, "element_tag", "") == "section"
-            and element is not None
-            and "part" in (element.get("class") or "").split()
-        ):
+        if _part_section(box) is not None:
             return box
         stack[:0] = getattr(box, "children", ()) or ()
     return None
+
+
+def _part_section(box):
+    """The element of ``box`` when it is a box of a book part's
+    ``section.part``, else None."""
+    element = getattr(box, "element", None)
+    if element is None or getattr(box, "element_tag", "") != "section":
+        return None
+    return element if "part" in (element.get("class") or "").split() else None
 
 
 def _texts_in(box) -> Iterator[str]:
