@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -17,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from editionbuilder import templating
+from editionbuilder import lazyre, templating
 from editionbuilder.diagnostics import Diagnostics, Severity
 from editionbuilder.lazyre import lazy_compile
 from editionbuilder.model import Metadata, Position
+from editionbuilder.readers.plaintext.references.names import LOWER, UPPER
 from editionbuilder.writers import cover
 from editionbuilder.writers.print import engine as pdf_writer
 from editionbuilder.writers.print.fonts import DEFAULT_FONTS
@@ -87,6 +89,8 @@ def test_an_epub_without_references_runs_no_citeproc_and_a_kept_cover_loads_no_w
     # runs no pandoc: the text has no references to format and is read by
     # the plain-text reader.
     assert list((tmp_path / "out/.cache/covers").glob("*.png"))
+    (patterns,) = (tmp_path / "out/.cache/patterns").glob("*.marshal")  # the readers' compiled patterns
+    kept = patterns.read_bytes()
     assert _programs(cold) == []
     assert _loaded(cold, "pypandoc", "editionbuilder.pandoc_tool", "editionbuilder.readers.pandoc", "ftfy") == []
     assert "weasyprint" not in cold["modules"]
@@ -98,6 +102,7 @@ def test_an_epub_without_references_runs_no_citeproc_and_a_kept_cover_loads_no_w
         == []
     )
     assert (tmp_path / "out/small.epub").read_bytes() == first
+    assert patterns.read_bytes() == kept  # nothing compiled that was not kept: not written again
 
 
 def test_an_epub_is_the_same_bytes_with_a_cold_a_warm_and_no_cache(small, tmp_path, monkeypatch):
@@ -140,6 +145,7 @@ def test_an_epub_is_the_same_bytes_with_a_cold_a_warm_and_no_cache(small, tmp_pa
     finally:
         templating.keep_compiled_templates("")
         templating.environment.cache_clear()
+        lazyre.keep_compiled_patterns("")
     assert cold == warm == none
     with zipfile.ZipFile(tmp_path / "warm/small.epub") as z:
         assert z.read("EPUB/images/cover.png").startswith(b"\x89PNG")
@@ -343,3 +349,86 @@ def test_a_lazy_pattern_gives_its_source_without_compiling(monkeypatch):
     assert compiled == []
     assert whole.fullmatch("12-x")
     assert compiled == [(r"(?:\d+)-x", 0)]
+
+
+# Patterns with every kind of program part the readers use: the big classes
+# of Latin letters, named groups, lookarounds, flags inline and passed.
+_KEPT_PATTERNS = [
+    (rf"(?P<family>[{UPPER}][{LOWER}]+),\s+(?P<given>[{UPPER}]\.)", 0),
+    (r"(?i)\b(?:cloth|net)\b(?=.{0,9}\d)", 0),
+    (r"^(?:Posted|Updated)\s*:?\s*(?P<day>\d{1,2})(?<!0)", re.M),
+    (r"[$£]\s?\d+(?:\.\d\d)?\b", re.I),
+]
+_KEPT_TEXTS = ["Łukasz, É. and Doe, J.", "CLOTH, 5s.", "Posted: 12\nUpdated 3", "$3.00 or £1"]
+
+
+def _same_pattern(kept: re.Pattern[str], pattern: str, flags: int) -> None:
+    eager = re.compile(pattern, flags)
+    assert (kept.pattern, kept.flags, kept.groups, kept.groupindex) == (
+        eager.pattern,
+        eager.flags,
+        eager.groups,
+        eager.groupindex,
+    )
+    for text in _KEPT_TEXTS:
+        assert [(m.span(), m.groups()) for m in kept.finditer(text)] == [
+            (m.span(), m.groups()) for m in eager.finditer(text)
+        ]
+
+
+def test_compiled_patterns_are_kept_and_read_back_as_the_same_patterns(tmp_path, monkeypatch):
+    from re import _parser
+
+    try:
+        lazyre.keep_compiled_patterns(tmp_path)
+        for pattern, flags in _KEPT_PATTERNS:
+            _same_pattern(lazy_compile(pattern, flags), pattern, flags)
+        lazyre.save_compiled_patterns()
+        (kept,) = (tmp_path / "patterns").iterdir()
+        lazyre.keep_compiled_patterns("")  # as a new process: nothing known
+        lazyre.keep_compiled_patterns(tmp_path)
+        parsed = []
+        real = _parser.parse
+        monkeypatch.setattr(_parser, "parse", lambda *a: parsed.append(a) or real(*a))
+        for pattern, flags in _KEPT_PATTERNS:
+            _same_pattern(lazy_compile(pattern, flags), pattern, flags)
+        assert [a for a in parsed if (a[0], a[1]) in _KEPT_PATTERNS] == []  # none compiled again
+        lazyre.save_compiled_patterns()
+        assert list((tmp_path / "patterns").iterdir()) == [kept]
+    finally:
+        lazyre.keep_compiled_patterns("")
+
+
+@pytest.mark.parametrize("damage", ["cut", "digest", "program", "shape", "other version"])
+def test_damaged_kept_patterns_are_compiled_again(tmp_path, damage):
+    import hashlib
+    import marshal
+
+    try:
+        lazyre.keep_compiled_patterns(tmp_path)
+        for pattern, flags in _KEPT_PATTERNS:
+            lazy_compile(pattern, flags).search("")
+        lazyre.save_compiled_patterns()
+        (path,) = (tmp_path / "patterns").iterdir()
+        body = path.read_bytes()
+        known = marshal.loads(body[32:])
+        if damage == "cut":
+            path.write_bytes(body[: len(body) // 2])
+        elif damage == "digest":
+            path.write_bytes(body[:31] + bytes([body[31] ^ 1]) + body[32:])
+        elif damage in ("program", "shape"):
+            for key, (flags, code, *rest) in known.items():  # a program the matcher refuses, or no program
+                known[key] = (flags, [99999, *code], *rest) if damage == "program" else (flags,)
+            body = marshal.dumps(known)
+            path.write_bytes(hashlib.sha256(body).digest() + body)
+        else:
+            path.rename(path.with_name("0123456789abcdef.marshal"))
+        lazyre.keep_compiled_patterns("")
+        lazyre.keep_compiled_patterns(tmp_path)
+        for pattern, flags in _KEPT_PATTERNS:
+            _same_pattern(lazy_compile(pattern, flags), pattern, flags)
+        lazyre.save_compiled_patterns()
+        assert [p.name for p in (tmp_path / "patterns").iterdir()] == [path.name]  # written again; others gone
+        assert marshal.loads(path.read_bytes()[32:]).keys() == known.keys()
+    finally:
+        lazyre.keep_compiled_patterns("")

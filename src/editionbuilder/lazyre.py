@@ -8,12 +8,36 @@ compiles each such class letter by letter. A text uses a fraction of them
 text with no web page chrome, none of the chrome rules), so the modules of
 the readers and transforms declare their patterns with ``lazy_compile``:
 the same pattern, compiled on its first use.
+
+A build also keeps the compiled patterns in its cache folder
+(``keep_compiled_patterns``), as it keeps its compiled templates: what
+``re`` makes of a pattern (the program its matcher runs) is stored with
+``marshal``, in a file of the Python version that made it, and given back
+to the matcher (``_sre.compile``, which ``re.compile`` ends with, and which
+checks the program) the next time. ``re`` has no public way to do this, so
+every step that could fail, a file of another version, a damaged one, a
+Python without these internals, falls back to ``re.compile``: the cache
+only saves time, and a pattern compiled either way is the same.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import importlib
+import marshal
 import re
+import sys
+from pathlib import Path
 from typing import Any, cast
+
+try:  # the compiler ``re.compile`` runs (CPython 3.11 and later), and its matcher
+    _sre: Any = importlib.import_module("_sre")
+    _compiler: Any = importlib.import_module("re._compiler")
+    _parser: Any = importlib.import_module("re._parser")
+    _INTERNALS = all(callable(f) for f in (_sre.compile, _compiler._code, _parser.parse))
+except (ImportError, AttributeError):  # another Python: every pattern is compiled by re.compile
+    _INTERNALS = False
 
 
 class _LazyPattern:
@@ -30,7 +54,7 @@ class _LazyPattern:
     def __getattr__(self, name: str) -> Any:
         if name.startswith("__") or name == "_source":  # Python's own protocols, or before __init__ ran
             raise AttributeError(name)
-        value = getattr(re.compile(*self._source), name)
+        value = getattr(_compile(*self._source), name)
         setattr(self, name, value)
         return value
 
@@ -44,3 +68,98 @@ class _LazyPattern:
 def lazy_compile(pattern: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:
     """``re.compile(pattern, flags)``, compiled on first use."""
     return cast("re.Pattern[str]", _LazyPattern(pattern, int(flags)))
+
+
+# What a compiled pattern is made of, as ``re._compiler.compile`` passes it
+# to ``_sre.compile``: flags, program, group count, group index, group names.
+_Parts = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
+
+
+class _KeptPatterns:
+    """The compiled patterns kept in a cache folder: ``known`` read from its
+    file, ``learned`` compiled since (written back by ``save``)."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.known: dict[tuple[str, int], _Parts] = {}
+        self.learned = False
+
+    def compile(self, pattern: str, flags: int) -> re.Pattern[str]:
+        parts = self.known.get((pattern, flags))
+        if parts is not None:
+            try:
+                return cast("re.Pattern[str]", _sre.compile(pattern, *parts))
+            except (RuntimeError, TypeError, ValueError, OverflowError):  # a damaged entry (the matcher
+                del self.known[(pattern, flags)]  # checks the program): compiled again below
+        parsed = _parser.parse(pattern, flags)
+        groupindex = dict(parsed.state.groupdict)
+        indexgroup: list[str | None] = [None] * parsed.state.groups
+        for name, index in groupindex.items():
+            indexgroup[index] = name
+        parts = (
+            int(flags | parsed.state.flags),
+            [int(op) for op in _compiler._code(parsed, flags)],  # opcodes are int subclasses
+            parsed.state.groups - 1,
+            groupindex,
+            tuple(indexgroup),
+        )
+        compiled = cast("re.Pattern[str]", _sre.compile(pattern, *parts))
+        self.known[(pattern, flags)] = parts
+        self.learned = True
+        return compiled
+
+
+_KEPT = _KeptPatterns()
+
+
+def _version() -> str:
+    """The versions a compiled program depends on: Python's and its matcher's."""
+    made = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-{_sre.MAGIC}-{_sre.CODESIZE}"
+    return hashlib.sha256(made.encode()).hexdigest()[:16]
+
+
+def _compile(pattern: str, flags: int) -> re.Pattern[str]:
+    if _KEPT.path is None:
+        return re.compile(pattern, flags)
+    return _KEPT.compile(pattern, flags)
+
+
+def keep_compiled_patterns(cache_dir: str | Path) -> None:
+    """Keep the lazy patterns compiled in ``cache_dir/patterns`` from now on
+    ("": keep none), in one file per Python version; those of other versions
+    are removed. A file that cannot be read is ignored."""
+    if not cache_dir or not _INTERNALS:
+        _KEPT.path = None
+        return
+    folder = Path(cache_dir) / "patterns"
+    path = folder / f"{_version()}.marshal"
+    if path == _KEPT.path:
+        return
+    _KEPT.path, _KEPT.known, _KEPT.learned = path, {}, False
+    if folder.is_dir():
+        for old in folder.iterdir():
+            if old.name != path.name:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+    with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
+        body = path.read_bytes()
+        if hashlib.sha256(body[32:]).digest() == body[:32]:
+            known = marshal.loads(body[32:])
+            if isinstance(known, dict):
+                _KEPT.known = known
+
+
+def save_compiled_patterns() -> None:
+    """Write the kept patterns back if some were compiled since they were
+    read. A file that cannot be written is left out: the cache is only a
+    saving."""
+    from .diagnostics import OutputError
+    from .fsutil import atomic_write_bytes
+
+    if _KEPT.path is None or not _KEPT.learned:
+        return
+    with contextlib.suppress(OSError, OutputError, ValueError):
+        body = marshal.dumps(_KEPT.known)
+        _KEPT.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(_KEPT.path, hashlib.sha256(body).digest() + body)
+        _KEPT.learned = False

@@ -128,6 +128,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     The outputs are written into a staging folder and moved into the output
     folder together at the end (``fsutil.staged_outputs``): a build that
     fails at any writer leaves the edition's previous files untouched."""
+    from .lazyre import keep_compiled_patterns, save_compiled_patterns
     from .scheduling import Scheduler  # multiprocessing and concurrent.futures: not for ``inspect``
     from .templating import keep_compiled_templates
     from .writers import Declined, WriteContext, formats_for, get_writer, output_path
@@ -135,6 +136,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
 
     say = progress or (lambda _msg: None)
     keep_compiled_templates(build.cache_dir)
+    keep_compiled_patterns(build.cache_dir)
     diags = Diagnostics()
     project = Path(build.project_dir)
     out_dir = Path(build.out_dir)
@@ -174,6 +176,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
                 say(f"{options.name}: writing the web edition")
                 write_web_edition(edition, stage.dir / WEB_DIR, ctx, [stage.dir / n for n in made])
             report = write_report(edition, options, diags, stage.dir, project).name
+            save_compiled_patterns()
             stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))
     return EditionResult(options.name, edition, tuple(diags.items), tuple(out_dir / n for n in (*made, report)))
 

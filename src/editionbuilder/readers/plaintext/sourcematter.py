@@ -231,18 +231,26 @@ def find_advertisements(chapters: Sequence[Sequence[Para]]) -> dict[int, bool]:
     From the start: lists of books only (a book opens with its own
     preliminaries, which a mark or two does not make advertisements).
     """
-    strength = [ad_strength(c) for c in chapters]
+    # Each chapter's strength is read when first asked for: the runs stop at
+    # the first chapter that is none, so a book's body is mostly not read.
+    strengths: dict[int, str] = {}
+
+    def strength(k: int) -> str:
+        if k not in strengths:
+            strengths[k] = ad_strength(chapters[k])
+        return strengths[k]
+
     found: dict[int, bool] = {}
     i = len(chapters)
-    while i > 0 and strength[i - 1]:
+    while i > 0 and strength(i - 1):
         i -= 1
     run = list(range(i, len(chapters)))
-    while run and strength[run[0]] != "strong":
+    while run and strength(run[0]) != "strong":
         run.pop(0)
     for k in run:
-        found[k] = strength[k] == "strong"
-    for k, s in enumerate(strength):
-        if s != "strong" or k in found:
+        found[k] = strength(k) == "strong"
+    for k in range(len(chapters)):
+        if k in found or strength(k) != "strong":
             break
         found[k] = True
     return found
