@@ -185,11 +185,21 @@ def _plain_weasyprint(src: Path, work: Path, jobs: int) -> dict:
     """WeasyPrint alone on the HTML and CSS our writer produced (saved by
     ``prepare``): what a user gets by calling WeasyPrint directly."""
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     html = (work / "book.html").read_text(encoding="utf-8")
-    sheets = [weasyprint.CSS(filename=str(p)) for p in sorted(work.glob("*.css"))]
+    # WeasyPrint loads a sheet's @font-face rules only through a font
+    # configuration given to the sheet and to the document: without one it
+    # sets the book in a fallback face (DejaVu Sans here), another layout.
+    fonts = FontConfiguration()
+    sheets = [weasyprint.CSS(filename=str(p), font_config=fonts) for p in sorted(work.glob("*.css"))]
     out = work / "plain.pdf"
-    weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(out, stylesheets=sheets)
+    weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(out, stylesheets=sheets, font_config=fonts)
+    listed = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    faces = {line.split()[0].partition("+")[2] for line in listed.splitlines()[2:] if line.strip()}
+    strange = sorted(f for f in faces if not f.startswith("Edition-"))  # the book's families (fonts.py)
+    if strange:
+        raise SystemExit(f"plain WeasyPrint set the book in other faces than its own: {', '.join(strange)}")
     return {"pdf": out}
 
 
