@@ -4,9 +4,10 @@
 A paragraph whose first line ends a page that already holds notes: when its
 second line does not fit, WeasyPrint keeps the paragraph's orphans by moving
 the page's notes to the next page and leaves their calls behind. The part
-layout finds such a note in the layout and gives the paragraph more orphans
-than it could have there, so it begins on the next page and the notes stay
-with their calls.
+layout gives the paragraph more orphans than it could have there, so it
+begins on the next page and the notes stay with their calls: as it lays
+the page out (``spacing._notes_kept``), or, for a note that layout still
+sets astray, in a second layout (``_keep_notes_with_calls``).
 
 The document here is made to fall that way: a first paragraph with many
 short notes, long enough that the second paragraph opens at the foot of the page.
@@ -71,10 +72,10 @@ def part_html(length: int) -> str:
     )
 
 
-def plain_layout(source: str):
-    """``source`` laid out once, as WeasyPrint sets it, with no remedy: the
-    part layout's first layout (``task``)."""
-    job = PdfJob(source, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css())
+def plain_layout(source: str, keep_notes: bool = False):
+    """``source`` laid out once with no remedy: as WeasyPrint sets it, or
+    (``keep_notes``) as the part layout's first layout does (``task``)."""
+    job = PdfJob(source, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css(), keep_notes=keep_notes)
     return render_document(job, Diagnostics())
 
 
@@ -134,6 +135,26 @@ def test_the_part_layout_keeps_every_note_on_its_calls_page(astray, tmp_path):
     assert " ".join(opening) in " ".join(pages[1].split())
 
 
+def test_the_first_layout_keeps_the_notes_as_the_second_layout_did(astray, monkeypatch):
+    """The paragraph moved on as the page is laid out: one layout, no note
+    off its page, and the same file as WeasyPrint's layout mended by a
+    second one (the part layout before ``spacing._notes_kept``)."""
+    assert plain_layout(astray).misplaced_notes() and not plain_layout(astray, keep_notes=True).misplaced_notes()
+    layouts = []
+    render = typeset._PartLayout._render
+    monkeypatch.setattr(
+        typeset._PartLayout,
+        "_render",
+        lambda self, *a, **k: layouts.append(a[4:] + tuple(k.values())) or render(self, *a, **k),
+    )
+    kept = typeset_part(task(astray))
+    assert layouts == [()] and kept.misplaced == ()  # one layout, with no remedy's orphans or greedy lines
+    monkeypatch.setattr(typeset, "KEEP_NOTES", False)
+    mended = typeset_part(task(astray))
+    assert len(layouts) == 3 and layouts[2]  # WeasyPrint's layout, then the remedy's, with its orphans
+    assert mended.misplaced == () and mended.pdf == kept.pdf
+
+
 def test_the_mended_part_is_the_same_bytes_every_time(astray):
     first, second = typeset_part(task(astray)), typeset_part(task(astray))
     assert first.pdf == second.pdf and first.misplaced == second.misplaced == ()
@@ -154,6 +175,7 @@ def test_a_part_too_long_for_its_remedies_says_so(astray, monkeypatch):
     pages in all: a part longer than that (here, the limit made shorter
     than this part) keeps its first layout, notes off their page
     included, and the build is told why."""
+    monkeypatch.setattr(typeset, "KEEP_NOTES", False)  # the first layout is WeasyPrint's: the note astray
     monkeypatch.setattr(typeset, "REMEDY_PAGES", plain_layout(astray).pages - 1)
     layouts = []
     render = typeset._PartLayout._render

@@ -159,7 +159,8 @@ def test_stretch_words_follow_the_page():
 def test_a_note_off_its_page_in_a_stretch_is_mended_there(monkeypatch):
     """A chapter with a page whose note WeasyPrint sets off its call's page
     (the page of ``test_notes_placement``, opening on a new page in the
-    middle of plain paragraphs) laid out in stretches of a few pages: the
+    middle of plain paragraphs) laid out in stretches of a few pages, each
+    first laid out as WeasyPrint sets it (``typeset.KEEP_NOTES`` off): the
     stretch holding that page gets the remedy, and the part is the one laid
     out whole, every note on its call's page."""
     # plain paragraphs of many lengths, none beginning as another (a remedy
@@ -186,6 +187,7 @@ def test_a_note_off_its_page_in_a_stretch_is_mended_there(monkeypatch):
         return real(layout, source, own, diags, first_folio, greedy, orphans)
 
     monkeypatch.setattr(typeset._PartLayout, "_render", noting)
+    monkeypatch.setattr(typeset, "KEEP_NOTES", False)
     monkeypatch.setattr(typeset, "STRETCH_PAGES", 3)
     stretched = typeset.typeset_part(notes.task(long))
     assert remedies and stretched.misplaced == ()

@@ -101,6 +101,11 @@ COLUMN_NOTES_MAX = 8
 # text after it, and may send a later page's note astray, mended by the next
 # (a long chapter of the corpus took three).
 NOTE_PASSES = 6
+# The first layout of a part moves a paragraph on rather than its page's
+# notes (``spacing._notes_kept``), as the remedy above does in a second
+# layout; False: the first layout is WeasyPrint's own, every such note then
+# mended by the remedy (what its tests lay out).
+KEEP_NOTES = True
 # A part longer than twice this many pages is laid out a stretch of about
 # this many at a time (``stretches``): a text whose chapters the reader did
 # not find is one part of hundreds of pages.
@@ -909,7 +914,9 @@ class _PartLayout:
         self, source: str, own: str, first_folio: int, rendered: Rendered, misplaced: list
     ) -> tuple[Rendered, list, tuple[tuple[tuple[str, str], int], ...]]:
         """The part laid out again with the paragraph that closes each call's
-        page given one orphan more than its lines there: the layout with the
+        page given one orphan more than its lines there (what the first
+        layout does as it goes, ``KEEP_NOTES``: this mends what it misses, a
+        paragraph at the head of its page): the layout with the
         fewest notes off their page and no more rectos ending in a broken
         word, those notes, and the orphans it was given.
 
@@ -1011,7 +1018,18 @@ class _PartLayout:
     ) -> Rendered:
         t = self.task
         job = PdfJob(
-            source, self._sheets, t.css, t.fonts, Path(t.project_dir), t.press, t.variant, t.g, own, greedy, orphans
+            source,
+            self._sheets,
+            t.css,
+            t.fonts,
+            Path(t.project_dir),
+            t.press,
+            t.variant,
+            t.g,
+            own,
+            greedy,
+            orphans,
+            KEEP_NOTES,
         )
         return render_document(job, diags, self.progress, max(first_folio, 1))
 

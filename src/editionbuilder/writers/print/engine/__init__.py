@@ -90,6 +90,10 @@ class PdfJob:
     # Paragraphs (``text_key``) with more orphans than the stylesheet gives,
     # and how many: a remedy for a note set off its call's page (``typeset``).
     orphans: tuple[tuple[tuple[str, str], int], ...] = ()
+    # A paragraph whose opening lines end a page with notes goes on to the
+    # next page whole, not the notes (``spacing._notes_kept``); False: as
+    # WeasyPrint sets it.
+    keep_notes: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -444,7 +448,7 @@ def render_document(
         _log_to(diagnostics),
         _pages_to(progress, first_page - 1),
         _as_render_error(),
-        even_spacing(job.greedy, dict(job.orphans), styles.measures),
+        even_spacing(job.greedy, dict(job.orphans), styles.measures, job.keep_notes),
     ):
         # Colour profiles are made anew for each document: WeasyPrint writes
         # a profile's bytes from its object, and a second writing of one

@@ -97,6 +97,7 @@ def even_spacing(
     greedy: frozenset[tuple[str, str]] = frozenset(),
     orphans: Mapping[tuple[str, str], int] | None = None,
     measures: Measures | None = None,
+    keep_notes: bool = False,
 ) -> Iterator[None]:
     """Lay out justified paragraphs with ``linebreak``'s breaks (above), but
     for the paragraphs of ``greedy`` (``text_key``). ``orphans``: paragraphs
@@ -104,7 +105,9 @@ def even_spacing(
     they must have before a page break (set through the same hook: under
     another major version of WeasyPrint, neither is applied). ``measures``:
     the widths and breaks found before with the same font configuration
-    (filled here)."""
+    (filled here). ``keep_notes``: a paragraph whose opening lines end a
+    page with notes goes to the next page rather than the notes
+    (``_notes_kept``)."""
     original = wblock.iter_line_boxes
     if weasyprint.__version__.split(".")[0] != _PLANNED_ENGINE:
         yield
@@ -123,7 +126,8 @@ def even_spacing(
         if skip_stack is None:
             state.shaper.context = context
             _plan(state, box, containing_block)
-        return original(context, box, position_y, bottom_space, skip_stack, containing_block, *args)
+        lines = original(context, box, position_y, bottom_space, skip_stack, containing_block, *args)
+        return _notes_kept(context, lines, bottom_space, containing_block) if keep_notes else lines
 
     def split_text_box(context, box, available_width, skip, is_line_start=True):
         # A planned box is handed over cut after its next lines: see
@@ -144,6 +148,43 @@ def even_spacing(
     finally:
         wblock.iter_line_boxes = original
         winline.split_text_box = original_split
+
+
+# Notes kept with their calls. When the line that would be a paragraph's
+# last allowed opening line on a page (its ``orphans``-th) does not fit,
+# WeasyPrint (layout/block.py, ``_linebox_layout``: "first try to report
+# footnotes") moves the page's notes to the next page, last first, until it
+# fits, and leaves their calls behind. The part layout mended that with a
+# second layout in which the paragraph has one orphan more than its lines
+# there (``typeset._PartLayout._keep_notes_with_calls``), so that it begins
+# on the next page. ``_notes_kept`` makes the same decision in the first
+# layout: it sees each line before block.py does, and when the line that
+# overflows the page is that line, on a page with notes, it gives the
+# paragraph that orphan more; block.py then finds it cannot break after the
+# line either, and moves the paragraph whole (``_break_line``), as it does
+# on a page without notes (at the head of a page, where nothing can move
+# on, it ends the page after the lines that fit, their notes with them).
+# A note that does not fit under its call at all is still moved on, and a
+# paragraph with bottom padding or borders, which this reads otherwise
+# than block.py, may still have its notes moved: the part layout's
+# remedies find those.
+
+
+def _notes_kept(context, lines, bottom_space: float, block) -> Iterator[tuple[Any, Any]]:
+    """``lines`` (one page's lines of ``block``, as ``iter_line_boxes``
+    yields them), ``block`` given one orphan more when its
+    ``orphans``-th line overflows a page that holds notes."""
+    for placed, (line, resume_at) in enumerate(lines):
+        if placed and placed + 1 == block.style["orphans"] and context.current_page_footnotes:
+            bottom = line.position_y + line.height
+            if resume_at is None:  # the paragraph's last line: its bottom padding and border under it
+                bottom += block.border_bottom_width + block.padding_bottom
+            if not context.in_column and context.overflows_page(bottom_space, bottom):
+                block.style["orphans"] = placed + 2
+                yield line, resume_at
+                yield from lines  # the lines block.py reads past it, for widows: the page ends here
+                return
+        yield line, resume_at
 
 
 # A planned text box is laid out a line at a time, each time from where the
