@@ -155,6 +155,25 @@ def test_the_first_layout_keeps_the_notes_as_the_second_layout_did(astray, monke
     assert mended.misplaced == () and mended.pdf == kept.pdf
 
 
+def test_the_extra_orphan_is_the_moved_paragraphs_alone(astray):
+    """WeasyPrint shares one computed style among paragraphs the same rules
+    match: the orphan given to the paragraph moved on is its own, the
+    other paragraphs keep the stylesheet's 2 (else every paragraph after
+    it would need three lines at a page's foot)."""
+    from weasyprint.formatting_structure import boxes
+
+    rendered = plain_layout(astray, keep_notes=True)
+    orphans = {
+        box.element.text[:20]: box.style["orphans"]
+        for page in rendered.document.pages
+        for box in page._page_box.descendants()
+        if isinstance(box, boxes.BlockBox) and box.element_tag == "p"
+    }
+    moved = words(160, 11).capitalize()[:20]
+    assert orphans.pop(moved) == 3
+    assert len(orphans) == 2 and set(orphans.values()) == {2}
+
+
 def test_the_mended_part_is_the_same_bytes_every_time(astray):
     first, second = typeset_part(task(astray)), typeset_part(task(astray))
     assert first.pdf == second.pdf and first.misplaced == second.misplaced == ()

@@ -915,8 +915,8 @@ class _PartLayout:
     ) -> tuple[Rendered, list, tuple[tuple[tuple[str, str], int], ...]]:
         """The part laid out again with the paragraph that closes each call's
         page given one orphan more than its lines there (what the first
-        layout does as it goes, ``KEEP_NOTES``: this mends what it misses, a
-        paragraph at the head of its page): the layout with the
+        layout does as it goes, ``KEEP_NOTES``: this mends what it misses,
+        ``spacing._notes_kept``): the layout with the
         fewest notes off their page and no more rectos ending in a broken
         word, those notes, and the orphans it was given.
 

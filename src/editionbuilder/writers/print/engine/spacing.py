@@ -122,7 +122,7 @@ def even_spacing(
             # block.py's ``_linebox_layout`` reads its orphans after this call.
             wanted = raised.get(text_key(getattr(containing_block, "element", None)))
             if wanted is not None and containing_block.style["orphans"] < wanted:
-                containing_block.style["orphans"] = wanted
+                _set_orphans(containing_block, wanted)
         if skip_stack is None:
             state.shaper.context = context
             _plan(state, box, containing_block)
@@ -173,18 +173,30 @@ def even_spacing(
 def _notes_kept(context, lines, bottom_space: float, block) -> Iterator[tuple[Any, Any]]:
     """``lines`` (one page's lines of ``block``, as ``iter_line_boxes``
     yields them), ``block`` given one orphan more when its
-    ``orphans``-th line overflows a page that holds notes."""
+    ``orphans``-th line overflows a page that holds notes. Only lines up
+    to the first that overflows are looked at: the lines after it are
+    those block.py reads ahead (for widows), not lines it places."""
     for placed, (line, resume_at) in enumerate(lines):
-        if placed and placed + 1 == block.style["orphans"] and context.current_page_footnotes:
-            bottom = line.position_y + line.height
-            if resume_at is None:  # the paragraph's last line: its bottom padding and border under it
-                bottom += block.border_bottom_width + block.padding_bottom
-            if not context.in_column and context.overflows_page(bottom_space, bottom):
-                block.style["orphans"] = placed + 2
-                yield line, resume_at
-                yield from lines  # the lines block.py reads past it, for widows: the page ends here
-                return
+        bottom = line.position_y + line.height
+        if resume_at is None:  # the paragraph's last line: its bottom padding and border under it
+            bottom += block.border_bottom_width + block.padding_bottom
+        if context.overflows_page(bottom_space, bottom):
+            at_orphans = placed and placed + 1 == block.style["orphans"]
+            if at_orphans and context.current_page_footnotes and not context.in_column:
+                _set_orphans(block, placed + 2)
+            yield line, resume_at
+            yield from lines
+            return
         yield line, resume_at
+
+
+def _set_orphans(block, orphans: int) -> None:
+    """Give the paragraph ``block`` (its box) ``orphans``, in a style of
+    its own: WeasyPrint shares one computed style among the elements the
+    same rules match (css/__init__.py, ``computed_cache``), so writing to
+    the shared one would give every such paragraph the orphans."""
+    block.style = block.style.copy()
+    block.style["orphans"] = orphans
 
 
 # A planned text box is laid out a line at a time, each time from where the
