@@ -328,3 +328,47 @@ def test_each_font_subset_of_the_joined_file_has_a_tag_of_its_own(first):
                     programs.setdefault(str(font.BaseFont), set()).add(program.read_raw_bytes())
             assert len(programs) > 3 and all(len(p) == 1 for p in programs.values())
             assert all(re.match(r"/[A-Z]{6}\+Edition-", tag) for tag in programs)
+
+
+def test_page_references_kept_while_writing_give_the_same_file():
+    """pydyf makes the list of page references anew each time WeasyPrint
+    reads it (for every element it tags): the writer keeps it while a file
+    is written (``engine._page_references_kept``), made again when a page
+    is added. A tagged file of some pages, and one longer written in the
+    same keeping, are the bytes WeasyPrint writes without it."""
+    import pydyf
+
+    from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.templating import STYLE_DIR
+    from editionbuilder.writers.print import pagesetup
+    from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
+    from editionbuilder.writers.print.pdfx import write_options
+
+    g = pagesetup.geometry(PrintOptions(), 100, False)
+    text = ENGELS.read_bytes().decode("latin-1").split("\r\n\r\n")[40:140]
+
+    def rendered(paragraphs: int) -> pdf.Rendered:
+        body = "".join(f'<p id="p{n}"><a href="#p{n // 2}">{t}</a></p>' for n, t in enumerate(text[:paragraphs]))
+        html = f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{body}</body></html>'
+        job = pdf.PdfJob(
+            html,
+            (STYLE_DIR / "base.css", STYLE_DIR / "print.css"),
+            font_css(DEFAULT_FONTS) + pagesetup.page_css(g),
+            DEFAULT_FONTS,
+            Path("."),
+            None,
+            "pdf/ua-1",
+            g,
+        )
+        return pdf.render_document(job, Diagnostics())
+
+    short, long = rendered(30), rendered(100)
+    assert 3 < short.pages < long.pages
+    plain = [r.document.write_pdf(**write_options(None, g, "pdf/ua-1")) for r in (short, long)]
+    made = pydyf.PDF.page_references
+    with pdf._page_references_kept():
+        assert pydyf.PDF.page_references is not made
+        kept = [r.document.write_pdf(**write_options(None, g, "pdf/ua-1")) for r in (short, long)]
+    assert pydyf.PDF.page_references is made
+    assert kept == plain
+    assert short.pdf() == plain[0]

@@ -32,6 +32,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pydyf
 import weasyprint
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.logger import LOGGER, PROGRESS_LOGGER
@@ -305,8 +306,32 @@ class Rendered:
 
     def pdf(self) -> bytes:
         """The PDF bytes."""
-        with _log_to(self.diagnostics), _as_render_error():
+        with _log_to(self.diagnostics), _as_render_error(), _page_references_kept():
             return self.document.write_pdf(**write_options(self.job.press, self.job.geometry, self.job.variant))
+
+
+@contextmanager
+def _page_references_kept() -> Iterator[None]:
+    """pydyf's ``PDF.page_references`` (the reference of every page) is
+    made anew each time it is read, and WeasyPrint reads it for each
+    element it tags and each destination (pdf/tags.py, pdf/anchors.py):
+    writing a document takes time in the square of its pages (a tenth of
+    the build of a 900-page part). While a PDF is written it is kept, and
+    made again when a page is added (pydyf only appends them)."""
+    made = pydyf.PDF.page_references
+
+    def kept(pdf: pydyf.PDF) -> tuple[bytes, ...]:
+        pages = len(pdf.pages["Kids"])
+        found = pdf.__dict__.get("_references_kept")
+        if found is None or found[0] != pages:
+            found = pdf.__dict__["_references_kept"] = (pages, made.fget(pdf))
+        return found[1]
+
+    pydyf.PDF.page_references = property(kept)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = made
 
 
 @dataclass(frozen=True, slots=True)
