@@ -135,7 +135,8 @@ def test_sigterm_stops_a_build_like_ctrl_c(tmp_path):
     project = _project(tmp_path, "The first text of the book. " * 1500)
     _run(project)
     before = {p.name: p.read_bytes() for p in (project / "output").iterdir() if p.is_file()}
-    project = _project(tmp_path, "A second text of the book. " * 1500)
+    # long enough to be still running after 2 s (about 3.4 s on a quiet machine)
+    project = _project(tmp_path, "A second text of the book. " * 4000)
     build = subprocess.Popen([EDITIONBUILDER, "build", "book.txt"], cwd=project, stderr=subprocess.PIPE, text=True)
     time.sleep(2.0)
     terminated(build)

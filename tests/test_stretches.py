@@ -11,6 +11,7 @@ mended in its stretch.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -182,9 +183,9 @@ def test_a_note_off_its_page_in_a_stretch_is_mended_there(monkeypatch):
     remedies = []
     real = typeset._PartLayout._render
 
-    def noting(layout, source, own, diags, first_folio, greedy=frozenset(), orphans=()):
+    def noting(layout, source, own, diags, first_folio, greedy=frozenset(), orphans=(), stop=None):
         remedies.extend([first_folio] if orphans else [])
-        return real(layout, source, own, diags, first_folio, greedy, orphans)
+        return real(layout, source, own, diags, first_folio, greedy, orphans, stop)
 
     monkeypatch.setattr(typeset._PartLayout, "_render", noting)
     monkeypatch.setattr(typeset, "KEEP_NOTES", False)
@@ -194,4 +195,40 @@ def test_a_note_off_its_page_in_a_stretch_is_mended_there(monkeypatch):
     monkeypatch.setattr(typeset, "STRETCH_PAGES", 10_000)
     whole = typeset.typeset_part(notes.task(long))
     assert whole.misplaced == () and whole.pages == stretched.pages > 10
+    assert stretched.pdf == whole.pdf
+
+
+def test_a_stretch_is_laid_out_up_to_the_page_that_opens_the_next(monkeypatch):
+    """A stretch's layout ends at its first page from about
+    ``STRETCH_PAGES`` on that may open the next stretch
+    (``typeset._StretchEnd``): it lays out that page and no more, and the
+    next stretch begins on it. A chapter of plain paragraphs of many
+    lengths (a page opening on one is common) laid out in 6-page stretches:
+    each stretch that stopped so is followed by one from its last page, and
+    the part is the one laid out whole, byte for byte."""
+    back = notes.WORDS[::-1]
+    paragraphs = "".join(
+        f"<p>{' '.join(back[(n + i) % len(back)] for i in range(20 + n * 37 % 70)).capitalize()}.</p>\n"
+        for n in range(480)
+    )
+    source = notes.part_html(200).replace("<p>", paragraphs + "<p>", 1)
+    laid: list[tuple[int, int, bool]] = []
+    real = typeset._PartLayout._render
+
+    def counting(layout, *args, **kwargs):
+        rendered = real(layout, *args, **kwargs)
+        stop = kwargs.get("stop")
+        laid.append((layout.task.first_folio, rendered.pages, bool(stop and stop.stopped)))
+        return rendered
+
+    monkeypatch.setattr(typeset._PartLayout, "_render", counting)
+    monkeypatch.setattr(typeset, "STRETCH_PAGES", 6)
+    stretched = typeset.typeset_part(notes.task(source))
+    stopped = [(folio, pages, after) for (folio, pages, ends), (after, _, _) in itertools.pairwise(laid) if ends]
+    assert len(stopped) >= 3
+    for folio, pages, after in stopped:
+        assert after == folio + pages - 1 and pages - 1 >= 6 * 7 // 8  # all but its last page kept
+    monkeypatch.setattr(typeset, "STRETCH_PAGES", 10_000)
+    whole = typeset.typeset_part(notes.task(source))
+    assert whole.pages == stretched.pages > 50
     assert stretched.pdf == whole.pdf

@@ -78,7 +78,7 @@ from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
 from ..context import WriteContext
 from . import assemble, pagefoot, pagesetup, stretches
 from .document import created, parts_html
-from .engine import Flow, PdfJob, Progress, Rendered, engine_version, render_document
+from .engine import BlockOpenings, Flow, LayoutStop, PdfJob, Progress, Rendered, engine_version, render_document
 from .fonts import FontFace, font_css, render_digest
 from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
 
@@ -765,6 +765,28 @@ def _clean_breaks(
     ]
 
 
+class _StretchEnd:
+    """Ends a stretch's layout (``render_document``'s ``stop``) at its
+    first page from page ``pages`` on (index from 0) that opens on a block
+    that may open a stretch (``stretches``; ``BlockOpenings``), rather than
+    laying out the rest of its blocks only to lay them out again in the
+    next stretch. ``_clean_breaks`` then reads the layout as it reads one
+    laid out to its end (it also refuses a page with a note carried onto
+    it, which this cannot see as the page is made)."""
+
+    def __init__(self, blocks: stretches.Blocks, start: int, pages: int) -> None:
+        self.blocks, self.start, self.pages = blocks, start, pages
+        self.openings = BlockOpenings()
+        self.stopped = False
+
+    def __call__(self, number: int, page_box: object) -> bool:
+        if number == 0:  # a document's first page, or WeasyPrint's second pass over its pages
+            self.openings = BlockOpenings()
+        opened = self.openings.add(number, page_box)
+        self.stopped = number >= self.pages and opened is not None and self.blocks.opens_stretch(self.start + opened)
+        return self.stopped
+
+
 @dataclass
 class _PartLayout:
     """The layout of one part (``PartTask``), with its remedies."""
@@ -821,7 +843,7 @@ class _PartLayout:
         first: Rendered | None = None
         start, want = 0, words
         while True:
-            end = blocks.end_after(start, want)
+            end = blocks.end_after(start, want * 6 // 5)  # room for the layout to reach a page it may stop at
             last = end == len(blocks.blocks)
             # numbered on from the part's pages before it (its folios laid out hidden: ``part_css``)
             own = self.task.own + (stretches.LATER_CSS + stretches.numbered_from(len(pages) + 1) if start else "")
@@ -832,11 +854,16 @@ class _PartLayout:
             )
             layout = _PartLayout(task, self.progress)
             said = Diagnostics()
-            rendered = layout._render(task.source, task.own, said, task.first_folio)
+            # laid out up to the first page from about STRETCH_PAGES on that may open the next stretch
+            ends = None if last else _StretchEnd(blocks, start, max(1, STRETCH_PAGES * 7 // 8))
+            rendered = layout._render(task.source, task.own, said, task.first_folio, stop=ends)
             misplaced = rendered.misplaced_notes()
             cuts = [] if last else _clean_breaks(rendered, misplaced, blocks, start, end)
             keep = cuts[-1] if cuts else None
             if any(keep is None or f < keep[0] for f in layout._faults(rendered, misplaced)):
+                if ends is not None and ends.stopped:  # the remedies lay the stretch out whole: so must the first
+                    said = Diagnostics()
+                    rendered = layout._render(task.source, task.own, said, task.first_folio)
                 rendered, misplaced, said = layout._laid_out((rendered, said))
                 cuts = [] if last else _clean_breaks(rendered, misplaced, blocks, start, end)
                 keep = cuts[-1] if cuts else None
@@ -1015,6 +1042,7 @@ class _PartLayout:
         first_folio: int,
         greedy: frozenset[tuple[str, str]] = frozenset(),
         orphans: tuple[tuple[tuple[str, str], int], ...] = (),
+        stop: LayoutStop | None = None,
     ) -> Rendered:
         t = self.task
         job = PdfJob(
@@ -1031,7 +1059,7 @@ class _PartLayout:
             orphans,
             KEEP_NOTES,
         )
-        return render_document(job, diags, self.progress, max(first_folio, 1))
+        return render_document(job, diags, self.progress, max(first_folio, 1), stop)
 
     @cached_property
     def _sheets(self) -> tuple[Path, ...]:

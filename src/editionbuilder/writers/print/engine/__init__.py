@@ -34,6 +34,7 @@ from urllib.parse import unquote, urlparse
 
 import pydyf
 import weasyprint
+from weasyprint import layout as wlayout
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.logger import LOGGER, PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
@@ -46,7 +47,7 @@ from .. import linebreak, pagesetup
 from ..fonts import FontFace
 from ..pdfx import press_css, write_options
 from ..profiles import PressProfile
-from .spacing import Measures, even_spacing, text_key
+from .spacing import PLANNED_ENGINE, Measures, even_spacing, text_key
 
 Progress = Callable[[str], None]
 
@@ -203,29 +204,13 @@ class Rendered:
         whose main flow begins with one of them, the block not begun on an
         earlier page, and whose notes all begin on them: page -> the block's
         index (``stretches``)."""
-        section = None
-        found: dict[int, int] = {}
-        seen: set[int] = set()  # the blocks with a box on an earlier page
-        noted: set[int] = set()  # the notes set on an earlier page
-        for number, page in enumerate(self.document.pages):
-            notes = {
-                id(note.element)
-                for area in page._page_box.children
-                if isinstance(area, wboxes.FootnoteAreaBox)
-                for note in area.children
-            }
-            box = _part_box(page._page_box)
-            if box is None:
-                continue
-            if section is None:
-                section = box.element
-                index = {id(child): n for n, child in enumerate(section)}
-            kids = [index.get(id(getattr(c, "element", None))) for c in box.children]
-            if number and kids and kids[0] is not None and kids[0] not in seen and not notes & noted:
-                found[number] = kids[0]
-            seen.update(k for k in kids if k is not None)
-            noted |= notes
-        return (len(section) if section is not None else 0), found
+        openings = BlockOpenings()
+        found = {
+            number: opened
+            for number, page in enumerate(self.document.pages)
+            if (opened := openings.add(number, page._page_box)) is not None
+        }
+        return openings.blocks, found
 
     def misplaced_notes(self) -> list[MisplacedNote]:
         """Every footnote set on another page than its call's, from the
@@ -308,6 +293,42 @@ class Rendered:
         """The PDF bytes."""
         with _log_to(self.diagnostics), _as_render_error(), _page_references_kept():
             return self.document.write_pdf(**write_options(self.job.press, self.job.geometry, self.job.variant))
+
+
+@contextmanager
+def _stopped(stop: LayoutStop | None) -> Iterator[None]:
+    """WeasyPrint lays a document's pages out one after another
+    (layout/page.py, ``make_all_pages``, a generator that
+    layout/__init__.py's ``layout_document`` reads to its end) before it
+    adds their margins: while ``stop`` is given, that generator ends after
+    the first page ``stop`` says True of, and the document holds the pages
+    up to it, each as a layout of the whole would have it (a page is laid
+    out from the ones before it alone). Another major version of WeasyPrint
+    lays every page out."""
+    if stop is None or weasyprint.__version__.split(".")[0] != PLANNED_ENGINE:
+        yield
+        return
+    made = wlayout.make_all_pages
+
+    def make_all_pages(context, root_box, html, pages):
+        for number, page in enumerate(made(context, root_box, html, pages)):
+            yield page
+            if stop(number, page):
+                # As the generator does at a document's end: no state kept
+                # for pages after this one, and the next page's marked as
+                # made, or layout_document would lay the rest out on a
+                # second pass (the one it makes for page-based counters).
+                del context.page_maker[number + 2 :]
+                context.page_maker[number + 1][-1].update(content_changed=False, pages_wanted=False)
+                context.broken_out_of_flow.clear()
+                context.reported_footnotes.clear()
+                return
+
+    wlayout.make_all_pages = make_all_pages
+    try:
+        yield
+    finally:
+        wlayout.make_all_pages = made
 
 
 @contextmanager
@@ -442,6 +463,45 @@ def _part_box(page_box):
     return None
 
 
+class BlockOpenings:
+    """Reads a document's pages in order (``add``): the page's block
+    opening, as ``Rendered.block_openings`` gives them, page by page."""
+
+    def __init__(self) -> None:
+        self.section = None
+        self.index: dict[int, int] = {}
+        self.seen: set[int] = set()  # the blocks with a box on an earlier page
+        self.noted: set[int] = set()  # the notes set on an earlier page
+
+    @property
+    def blocks(self) -> int:
+        """How many blocks the part has (0 before its first page)."""
+        return len(self.section) if self.section is not None else 0
+
+    def add(self, number: int, page_box) -> int | None:
+        """The block page ``number`` (index from 0, the pages added in
+        order) opens with, or None."""
+        notes = {
+            id(note.element)
+            for area in page_box.children
+            if isinstance(area, wboxes.FootnoteAreaBox)
+            for note in area.children
+        }
+        box = _part_box(page_box)
+        if box is None:
+            return None
+        if self.section is None:
+            self.section = box.element
+            self.index = {id(child): n for n, child in enumerate(box.element)}
+        kids = [self.index.get(id(getattr(c, "element", None))) for c in box.children]
+        opened = None
+        if number and kids and kids[0] is not None and kids[0] not in self.seen and not notes & self.noted:
+            opened = kids[0]
+        self.seen.update(k for k in kids if k is not None)
+        self.noted |= notes
+        return opened
+
+
 def _part_section(box):
     """The element of ``box`` when it is a box of a book part's
     ``section.part``, else None."""
@@ -459,12 +519,23 @@ def _texts_in(box) -> Iterator[str]:
         yield from _texts_in(child)
 
 
+# Called with each page's index (from 0) and layout box as the document is
+# laid out: True ends the layout after that page.
+LayoutStop = Callable[[int, object], bool]
+
+
 def render_document(
-    job: PdfJob, diagnostics: Diagnostics, progress: Progress | None = None, first_page: int = 1
+    job: PdfJob,
+    diagnostics: Diagnostics,
+    progress: Progress | None = None,
+    first_page: int = 1,
+    stop: LayoutStop | None = None,
 ) -> Rendered:
     """Lay out ``job``; WeasyPrint's warnings become diagnostics, and the
     book's page count so far goes to ``progress`` (every ``PAGE_STEP``
-    pages; ``first_page``: the book's page the document begins on)."""
+    pages; ``first_page``: the book's page the document begins on).
+    ``stop``: the document ends after the first page it says True of
+    (``_stopped``)."""
     with _as_render_error():
         styles = _styles(job)
     for warning in styles.warnings:  # the same for every document, whichever process parsed the sheets
@@ -474,6 +545,7 @@ def render_document(
         _pages_to(progress, first_page - 1),
         _as_render_error(),
         even_spacing(job.greedy, dict(job.orphans), styles.measures, job.keep_notes),
+        _stopped(stop),
     ):
         # Colour profiles are made anew for each document: WeasyPrint writes
         # a profile's bytes from its object, and a second writing of one
