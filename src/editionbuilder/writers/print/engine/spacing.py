@@ -33,7 +33,7 @@ from .. import linebreak
 # break and lays out the chosen lines. Only the boxes change: the HTML and
 # the EPUB are untouched. The internals it relies on are WeasyPrint 70's;
 # with another major version the paragraphs are broken greedily, as before.
-PLANNED_ENGINE = "70"
+PLANNED_ENGINE = weasyprint.__version__.split(".")[0] == "70"  # the WeasyPrint these hooks are written for
 
 
 class _Unplannable(Exception):
@@ -109,7 +109,7 @@ def even_spacing(
     page with notes goes to the next page rather than the notes
     (``_notes_kept``)."""
     original = wblock.iter_line_boxes
-    if weasyprint.__version__.split(".")[0] != PLANNED_ENGINE:
+    if not PLANNED_ENGINE:
         yield
         return
     measures = measures if measures is not None else Measures()
