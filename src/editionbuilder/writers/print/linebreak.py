@@ -216,6 +216,12 @@ def _index_map(original: str, text: str) -> list[int]:
     """For every index of ``original`` and its end, the index in ``text``
     (``original`` with soft hyphens added and spaces made no-break) it
     stands at."""
+    if SOFT_HYPHEN not in original:
+        # Every soft hyphen of ``text`` is an added one: index i of
+        # ``original`` ends where its character i - 1 ends in ``text``.
+        if len(text) == len(original):
+            return list(range(len(original) + 1))
+        return [0, *(j + 1 for j, c in enumerate(text) if c != SOFT_HYPHEN)]
     found, i, j = [0], 0, 0
     while i < len(original):
         if text[j] == SOFT_HYPHEN and original[i] != SOFT_HYPHEN:
@@ -248,6 +254,13 @@ def _items(paragraph: Paragraph, measure: Measure, hyphenate: bool) -> list[_Ite
                 word = m.group()
                 lo = bisect.bisect_left(inside, offset + start)
                 found = inside[lo : bisect.bisect_left(inside, offset + start + len(word), lo)]
+                # A word with no break but the one before it, after a space
+                # (the space's), and not to hyphenate, is one box: what
+                # ``_word`` makes of it, without its searches.
+                alone = not found or (found == [offset + start] and (start > 0 or _after_space(paragraph, r, 0)))
+                if alone and not (hyphenate and run.lang and len(word) >= paragraph.limits[0]):
+                    items.append(_Item("box", measure(word, run.font), at=(r, start)))
+                    continue
                 items.extend(
                     _word(paragraph, run, r, start, word, [at - offset - start for at in found], measure, hyphenate)
                 )
@@ -331,9 +344,8 @@ def _breaks(items: Sequence[_Item], paragraph: Paragraph, tolerance: float) -> l
     # The active nodes, in the order they were found (the first of equal
     # demerits wins at the end), so from the longest line to the shortest.
     active: list[_Node] = [_Node(-1, 1, 0, 0.0, 0.0, 0.0, 0.0)]
-    for b, item in enumerate(items):
-        if not _legal(items, b):
-            continue
+    for b in [b for b in range(len(items)) if _legal(items, b)]:
+        item = items[b]
         found: dict[tuple[int, int, int], _Node] = {}
         kept: list[_Node] = []
         last = item.penalty == -float("inf")

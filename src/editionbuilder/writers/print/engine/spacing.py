@@ -73,6 +73,11 @@ class _Shaper:
         self.styles: dict[str, object] = {}
         self.widths = widths
         self.context: object = None
+        # One Pango layout per font, given each new text: setting a layout up
+        # (a Pango context, the font description, the features) costs more
+        # than shaping a word. Only for a style whose ``set_text`` adds no
+        # attributes, which a layout given a new text would keep.
+        self.layouts: dict[str, Any] = {}
 
     def font(self, style) -> str:
         key = wlines._font_style_cache_key(style, include_size=True) + repr(
@@ -85,11 +90,29 @@ class _Shaper:
         width = self.widths.get((font, text))
         if width is None:
             style = self.styles[font]
-            layout = wlines.create_layout(text, style, self.context, None, 0)
+            layout = self.layouts.get(font)
+            if layout is not None:
+                layout.set_text(text)
+            else:
+                layout = wlines.create_layout(text, style, self.context, None, 0)
+                if _reusable(style):
+                    self.layouts[font] = layout
             line, _ = layout.get_first_line()
             width = self.widths[(font, text)] = wlines.line_size(line, style)[0]
-            layout.deactivate()
+            if self.layouts.get(font) is not layout:
+                layout.deactivate()
         return width
+
+
+def _reusable(style) -> bool:
+    """Whether a layout in ``style`` may be given another text: WeasyPrint's
+    ``Layout.set_text`` adds attributes for word and letter spacing and for
+    words broken anywhere, which would stay on the layout."""
+    return (
+        not style["word_spacing"]
+        and style["letter_spacing"] in ("normal", 0)
+        and style["overflow_wrap"] not in ("anywhere", "break-word")
+    )
 
 
 @contextmanager
