@@ -522,8 +522,7 @@ class LayoutLog:
         for fmt, writer in list(writers.WRITERS.items()):
             monkeypatch.setitem(writers.WRITERS, fmt, self._during(fmt, writer))
         layout = self._layout(pdf.render_document)
-        monkeypatch.setattr(pdf, "render_document", layout)
-        monkeypatch.setattr(typeset, "render_document", layout)  # the part-by-part typesetter's name for it
+        monkeypatch.setattr(pdf, "render_document", layout)  # typeset takes it from the engine as it lays out
         monkeypatch.setattr(typeset.TypesetBook, "print_layout", self._reading(typeset.TypesetBook.print_layout))
         monkeypatch.setattr(pagelist, "mark_pages", self._marking(pagelist.mark_pages))
 

@@ -67,8 +67,7 @@ class Layouts:
                     self.press.append(self.titles[-1])
             return real(job, diagnostics, progress, first_page, stop)
 
-        monkeypatch.setattr(pdf, "render_document", counting)
-        monkeypatch.setattr("editionbuilder.writers.print.typeset.render_document", counting)
+        monkeypatch.setattr(pdf, "render_document", counting)  # typeset takes it from the engine as it lays out
 
 
 def build(project: Path, out: Path, cache: bool) -> dict[str, bytes]:

@@ -47,7 +47,7 @@ from typing import Any
 from .diagnostics import Diagnostic
 from .options import BuildOptions, EditionOptions
 from .pipeline import build_edition
-from .scheduling import leave_with_build, quiet_forkserver
+from .scheduling import TYPESETTER, leave_with_build, quiet_forkserver
 
 Progress = Callable[[str], None]
 
@@ -57,7 +57,7 @@ PRELOAD = [
     "editionbuilder.edition_pool",
     "editionbuilder.writers",
     "editionbuilder.writers.epub.writer",
-    "editionbuilder.writers.print.typeset",
+    *TYPESETTER,
 ]
 
 

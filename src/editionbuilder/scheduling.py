@@ -46,6 +46,10 @@ LAYOUT_LOCK = threading.RLock()
 # would be lost.
 STDERR_LOCK = threading.RLock()
 
+# What a worker that lays parts out imports: the typesetter, and the engine
+# (WeasyPrint), which the typesetter loads only where it lays a part out.
+TYPESETTER = ["editionbuilder.writers.print.typeset", "editionbuilder.writers.print.engine"]
+
 # How often Dask runs a task again after it raised (a lost worker is
 # another matter: the scheduler moves its tasks to the other workers).
 DASK_RETRIES = 3
@@ -130,8 +134,9 @@ class Scheduler:
             return _Inline()
         context = multiprocessing.get_context("forkserver")
         # The workers start from a server that has imported the typesetter
-        # (WeasyPrint) once: a new worker is a fork of it, not a fresh start.
-        context.set_forkserver_preload(["editionbuilder.writers.print.typeset"])
+        # and its engine (WeasyPrint) once: a new worker is a fork of it, not
+        # a fresh start. This process imports neither to hand parts out.
+        context.set_forkserver_preload(TYPESETTER)
         quiet_forkserver()
         return cf.ProcessPoolExecutor(
             max_workers=self.jobs, mp_context=context, initializer=leave_with_build, initargs=(os.getpid(),)

@@ -64,6 +64,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property, partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ... import codes, templating
 from ...diagnostics import Diagnostics
@@ -78,7 +79,10 @@ from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
 from ..context import WriteContext
 from . import assemble, pagefoot, pagesetup, stretches
 from .document import created, parts_html
-from .engine import BlockOpenings, Flow, LayoutStop, PdfJob, Progress, Rendered, engine_version, render_document
+from .flow import Flow, LayoutStop, Progress, engine_version
+
+if TYPE_CHECKING:
+    from .engine import Rendered
 from .fonts import FontFace, font_css, render_digest
 from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
 
@@ -775,13 +779,16 @@ class _StretchEnd:
     it, which this cannot see as the page is made)."""
 
     def __init__(self, blocks: stretches.Blocks, start: int, pages: int) -> None:
+        from .engine import BlockOpenings  # WeasyPrint: where parts are laid out (``flow``)
+
         self.blocks, self.start, self.pages = blocks, start, pages
+        self._reader = BlockOpenings
         self.openings = BlockOpenings()
         self.stopped = False
 
     def __call__(self, number: int, page_box: object) -> bool:
         if number == 0:  # a document's first page, or WeasyPrint's second pass over its pages
-            self.openings = BlockOpenings()
+            self.openings = self._reader()
         opened = self.openings.add(number, page_box)
         self.stopped = number >= self.pages and opened is not None and self.blocks.opens_stretch(self.start + opened)
         return self.stopped
@@ -878,6 +885,8 @@ class _PartLayout:
             if keep is None:
                 break
             start, want = keep[1], words
+        from .engine import Rendered  # WeasyPrint: where parts are laid out (``flow``)
+
         return Rendered(first.document.copy(pages), first.job, diags), diags
 
     def _laid_out(self, laid: tuple[Rendered, Diagnostics] | None = None) -> tuple[Rendered, list, Diagnostics]:
@@ -1044,6 +1053,8 @@ class _PartLayout:
         orphans: tuple[tuple[tuple[str, str], int], ...] = (),
         stop: LayoutStop | None = None,
     ) -> Rendered:
+        from .engine import PdfJob, render_document  # WeasyPrint: where parts are laid out (``flow``)
+
         t = self.task
         job = PdfJob(
             source,

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import errno
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -42,14 +42,12 @@ from weasyprint.urls import URLFetcher
 
 from .... import codes, templating
 from ....diagnostics import Diagnostics, OutputError, RenderError
-from ....layout.pages import PrintedPage, PrintLayout, infer_folios
 from .. import linebreak, pagesetup
+from ..flow import Flow, LayoutStop, Progress
 from ..fonts import FontFace
 from ..pdfx import press_css, write_options
 from ..profiles import PressProfile
 from .spacing import PLANNED_ENGINE, Measures, even_spacing, text_key
-
-Progress = Callable[[str], None]
 
 
 class LocalFetcher(URLFetcher):
@@ -355,28 +353,6 @@ def _page_references_kept() -> Iterator[None]:
         pydyf.PDF.page_references = made
 
 
-@dataclass(frozen=True, slots=True)
-class Flow:
-    """The running text of a typeset document, page by page (``Rendered.flow``)."""
-
-    words: tuple[str, ...]
-    starts: tuple[int, ...]  # per page: the index of the first word that begins on it
-    printed: tuple[str, ...]  # per page: the folio printed on it ("" none)
-    inked: tuple[bool, ...]  # per page: whether it carries any text
-    parts: tuple[str, ...]  # per word: the key of the book part it is in
-
-    def layout(self, source: str) -> PrintLayout:
-        """Where each page begins among the words (``pagelist``), every
-        page's folio inferred from the ones printed."""
-        folios = infer_folios(self.printed)
-        ends = [*self.starts[1:], len(self.words)]
-        pages = tuple(
-            PrintedPage(n, folios[n - 1], start, end - start, self.inked[n - 1])
-            for n, (start, end) in enumerate(zip(self.starts, ends, strict=True), start=1)
-        )
-        return PrintLayout(source, self.words, pages, self.parts)
-
-
 # WeasyPrint's hyphenate-character (print.css leaves the default): a line
 # that ends with it was hyphenated by the layout, and its word goes on.
 HYPHENATE_CHARACTER = "\u2010"
@@ -519,11 +495,6 @@ def _texts_in(box) -> Iterator[str]:
         yield from _texts_in(child)
 
 
-# Called with each page's index (from 0) and layout box as the document is
-# laid out: True ends the layout after that page.
-LayoutStop = Callable[[int, object], bool]
-
-
 def render_document(
     job: PdfJob,
     diagnostics: Diagnostics,
@@ -663,11 +634,6 @@ def _as_render_error() -> Iterator[None]:
         raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
     except Exception as exc:  # a WeasyPrint failure is not the user's traceback
         raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
-
-
-def engine_version() -> str:
-    """The typesetting engine and its version (a typeset part's cache key)."""
-    return f"WeasyPrint {weasyprint.__version__}"
 
 
 class _DiagnosticsHandler(logging.Handler):
