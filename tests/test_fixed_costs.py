@@ -105,6 +105,18 @@ def test_an_epub_without_references_runs_no_citeproc_and_a_kept_cover_loads_no_w
     assert patterns.read_bytes() == kept  # nothing compiled that was not kept: not written again
 
 
+def test_a_parallel_print_build_lays_out_in_its_workers_and_loads_no_weasyprint(small, tmp_path):
+    # With two jobs the build process reads the text, makes each part's HTML
+    # and hands the parts to workers forked from a server that imported the
+    # engine: it loads neither the engine nor WeasyPrint itself (``flow``).
+    # With one job it lays the parts out itself, and loads both.
+    parallel = _run("build", small.name, "--format", "pdf", "--jobs", "2", "--out", "two", cwd=tmp_path)
+    assert _loaded(parallel, "weasyprint", "editionbuilder.writers.print.engine") == []
+    serial = _run("build", small.name, "--format", "pdf", "--jobs", "1", "--out", "one", cwd=tmp_path)
+    assert "weasyprint" in serial["modules"]
+    assert (tmp_path / "two/small.pdf").read_bytes() == (tmp_path / "one/small.pdf").read_bytes()
+
+
 def test_an_epub_is_the_same_bytes_with_a_cold_a_warm_and_no_cache(small, tmp_path, monkeypatch):
     from editionbuilder.config import one_off_edition
     from editionbuilder.options import BuildOptions
