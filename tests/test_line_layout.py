@@ -11,6 +11,7 @@ hyphenated, and enough of them to run over several pages.
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,35 @@ def test_a_planned_box_is_handed_over_a_few_lines_at_a_time(fresh, monkeypatch):
     whole = pdf(html)
     assert not cut
     assert whole == short
+
+
+def quoted(seed: int) -> str:
+    """``source``, every other paragraph a block quote: set narrower and
+    smaller, with breaks chosen for its own measure."""
+    turn = iter(range(100))
+    return re.sub(r"<p>.*?</p>", lambda m: f"<blockquote>{m[0]}</blockquote>" if next(turn) % 2 else m[0], source(seed))
+
+
+@pytest.mark.parametrize("html", [source(4), quoted(5)], ids=["paragraphs", "block-quotes"])
+def test_a_planned_line_found_at_once_is_the_line_weasyprint_finds(fresh, monkeypatch, html):
+    # Every line found at once is also laid out by WeasyPrint's own
+    # ``split_first_line`` (``VERIFY_LINES``), which raises if the two
+    # differ in anything the layout keeps; and the PDF is the one laid out
+    # without finding any line at once.
+    found = []
+    first_line = spacing._first_line
+
+    def counted(*args):
+        line = first_line(*args)
+        found.append(line is not None)
+        return line
+
+    monkeypatch.setattr(spacing, "_first_line", counted)
+    monkeypatch.setattr(spacing, "VERIFY_LINES", True)
+    at_once = pdf(html)
+    assert sum(found) > 20  # most lines of the long paragraphs
+    monkeypatch.setattr(spacing, "_planned_end", lambda *args: None)
+    monkeypatch.setattr(engine, "_PARSED", {})
+    found.clear()
+    assert pdf(html) == at_once
+    assert not found

@@ -62,7 +62,7 @@ class _Paragraphs:
     plans: dict[tuple, linebreak.Breaks | None]
     greedy: frozenset[tuple[str, str]] = frozenset()  # paragraphs broken greedily (``text_key``)
     done: dict[int, _Planned] = field(default_factory=dict)
-    starts: dict[int, tuple[Any, tuple[int, ...]]] = field(default_factory=dict)  # ``_Planned.starts``
+    starts: dict[int, _Lines] = field(default_factory=dict)  # ``_Planned.starts``
 
 
 class _Shaper:
@@ -152,25 +152,46 @@ def even_spacing(
         lines = original(context, box, position_y, bottom_space, skip_stack, containing_block, *args)
         return _notes_kept(context, lines, bottom_space, containing_block) if keep_notes else lines
 
+    line_end: list[int | None] = [None]  # a planned line's end, for the next ``split_first_line``
+
     def split_text_box(context, box, available_width, skip, is_line_start=True):
-        # A planned box is handed over cut after its next lines: see
-        # ``_shortened``.
+        # A planned box is handed over cut after its next lines (see
+        # ``_shortened``), and a planned line found at once (``_first_line``).
         if available_width is not None:
-            short = _shortened(state.starts, box, skip or 0)
+            lines = state.starts.get(id(box))
+            short = _shortened(lines, box, skip or 0)
             if short is not None:
-                found = original_split(context, short, available_width, skip, is_line_start)
+                line_end[0] = _planned_end(lines, box, skip or 0, available_width)
+                try:
+                    found = original_split(context, short, available_width, skip, is_line_start)
+                finally:
+                    line_end[0] = None
                 if found[1] is not None:
                     return found
         return original_split(context, box, available_width, skip, is_line_start)
 
+    def split_first_line(text, style, context, max_width, justification_spacing, *args, **kwargs):
+        end, line_end[0] = line_end[0], None
+        found = _first_line(text, style, max_width, justification_spacing, end) if end is not None else None
+        if found is None:
+            return original_first_line(text, style, context, max_width, justification_spacing, *args, **kwargs)
+        if VERIFY_LINES:
+            _same_line(
+                found, original_first_line(text, style, context, max_width, justification_spacing, *args, **kwargs)
+            )
+        return found
+
     original_split = winline.split_text_box
+    original_first_line = winline.split_first_line
     wblock.iter_line_boxes = iter_line_boxes
     winline.split_text_box = split_text_box
+    winline.split_first_line = split_first_line
     try:
         yield
     finally:
         wblock.iter_line_boxes = original
         winline.split_text_box = original_split
+        winline.split_first_line = original_first_line
 
 
 # Notes kept with their calls. When the line that would be a paragraph's
@@ -236,16 +257,84 @@ def _set_orphans(block, orphans: int) -> None:
 _LINES_AHEAD = 2
 
 
-def _shortened(starts: Mapping[int, tuple[Any, tuple[int, ...]]], box, skip: int):
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """A planned text box of many lines: the byte offsets in its text where
+    its lines after the first begin, and the width they were planned for
+    (none of them is a paragraph's first line)."""
+
+    box: Any
+    starts: tuple[int, ...]
+    measure: float
+
+
+def _shortened(lines: _Lines | None, box, skip: int):
     """``box`` cut ``_LINES_AHEAD`` planned line starts after byte ``skip``,
     or None (not a planned box, or too few lines left to gain by it)."""
-    found = starts.get(id(box))
-    if found is None or found[0] is not box:
+    if lines is None or lines.box is not box:
         return None
-    at = bisect.bisect_right(found[1], skip) + _LINES_AHEAD - 1
-    if at >= len(found[1]):
+    at = bisect.bisect_right(lines.starts, skip) + _LINES_AHEAD - 1
+    if at >= len(lines.starts):
         return None
-    return box.copy_with_text(box.text.encode()[: found[1][at]].decode().rstrip(" "))
+    return box.copy_with_text(box.text.encode()[: lines.starts[at]].decode().rstrip(" "))
+
+
+# WeasyPrint finds a line by shaping the text ahead of it several times
+# (text/line_break.py, ``split_first_line``): a short opening, then the
+# opening with the next word, then the line alone again to measure it
+# (``first_line_metrics``), each shaping of a planned text slowed by the
+# word spacing it carries (an attribute on every space). A planned line
+# that begins at a planned start and ends at a space, laid out at no more
+# than the width it was planned for, is the line WeasyPrint would find if
+# it fits: the breaker chose the break so that the text up to the next
+# opportunity does not fit (``linebreak._reach``). That line is shaped once,
+# as ``first_line_metrics`` shapes it, and handed back as
+# ``split_first_line`` returns it; a line that does not fit is left to
+# WeasyPrint. ``VERIFY_LINES`` (tests) lays every such line out both ways
+# and raises if they differ.
+VERIFY_LINES = False
+
+
+def _planned_end(lines: _Lines | None, box, skip: int, available_width: float) -> int | None:
+    """The byte (from ``skip``) where the line of ``box`` beginning at the
+    planned start ``skip`` ends at a space, or None (not such a line). The
+    breaker kept the text up to the next opportunity ``MARGIN`` wider than
+    the measure at least: WeasyPrint's available width is the measure and a
+    rounding more."""
+    if lines is None or lines.box is not box or available_width > lines.measure + linebreak.MARGIN:
+        return None
+    at = bisect.bisect_left(lines.starts, skip)
+    if at + 1 >= len(lines.starts) or lines.starts[at] != skip:
+        return None
+    end = lines.starts[at + 1]
+    return end - skip if box.text.encode()[end - 1 : end] == b" " else None
+
+
+def _first_line(text: str, style, max_width: float, justification_spacing: float, end: int):
+    """``split_first_line``'s result for ``text``'s first line ending at
+    byte ``end`` (after its space), or None when it does not fit."""
+    layout = wlines.Layout(style, justification_spacing, max_width)
+    layout.set_text(text.encode()[:end].decode().rstrip(" "))
+    line, index = layout.get_first_line()
+    width, height = wlines.line_size(line, style)
+    if index is not None or width > max_width:
+        layout.deactivate()
+        return None
+    baseline = wlines.pango.pango_layout_get_baseline(layout.layout) * wlines.FROM_UNITS
+    length = line.length
+    layout.deactivate()
+    return layout, length, end, width, height, baseline
+
+
+def _same_line(found, expected) -> None:
+    """Raise when the planned line (``_first_line``) is not WeasyPrint's."""
+
+    def facts(result):
+        layout, *numbers = result
+        return (layout.text, *numbers, layout.max_width, layout.justification_spacing, layout.first_line_direction)
+
+    if facts(found) != facts(expected):
+        raise AssertionError(f"planned line {facts(found)} != WeasyPrint's {facts(expected)}")
 
 
 def _plan(state: _Paragraphs, linebox, block) -> None:
@@ -303,9 +392,9 @@ class _Planned:
     linebox: Any
     boxes: list[tuple[Any, str, Any]] = field(default_factory=list)
     parents: list[tuple[Any, Any]] = field(default_factory=list)
-    # The document's planned boxes of many lines, by id: (box, the byte
-    # offsets where its lines begin), shared by its paragraphs.
-    starts: dict[int, tuple[Any, tuple[int, ...]]] = field(default_factory=dict)
+    # The document's planned boxes of many lines, by id, shared by its
+    # paragraphs.
+    starts: dict[int, _Lines] = field(default_factory=dict)
     mine: list[int] = field(default_factory=list)  # the ids this paragraph put there
 
     def write(
@@ -329,7 +418,7 @@ class _Planned:
             boxes.append(box)
             inside = [s - offset for s in starts if offset < s < offset + len(text)]
             if len(inside) >= _LINES_AHEAD:
-                self.starts[id(box)] = (box, tuple(len(text[:s].encode()) for s in inside))
+                self.starts[id(box)] = _Lines(box, tuple(len(text[:s].encode()) for s in inside), self.width)
                 self.mine.append(id(box))
             offset += len(text)
         if len(boxes) > 1:
