@@ -40,7 +40,9 @@ the parts of the text are laid out at the same time, each handed out as
 soon as a worker is free, at the folio the parts before it give, those not
 yet typeset counted at a guessed length (``_Typesetter._text_at_once``): a
 wrong guess costs nothing (the margin sheets are made once the folios are
-known), and the book is the serial one, byte for byte.
+known), and the book is the serial one, byte for byte. The build process
+then loads no engine: this module imports it only where a part is laid
+out, and what the build process needs of it is in ``flow``.
 
 A part longer than ``STRETCH_PAGES`` twice is laid out a stretch at a
 time (``stretches``), each cut at a page that opens on a paragraph: the
