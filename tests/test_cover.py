@@ -24,13 +24,14 @@ from editionbuilder.options import (
     PrintOptions,
 )
 from editionbuilder.qa.preflight import Spec, cover_size, preflight_cover
-from editionbuilder.writers import WriteContext
+from editionbuilder.writers import WriteContext, cover
 from editionbuilder.writers.cover import (
     document_id,
     wrap_geometry,
     write_cover,
     write_print_cover,
 )
+from editionbuilder.writers.print.profiles import PressProfile
 from sample_edition import sample_edition
 
 PT = 72
@@ -266,3 +267,52 @@ def test_config_blurb_and_caliper(tmp_path):
 def test_config_refuses_a_caliper_that_is_not_inches_per_page(tmp_path, value):
     with pytest.raises(ConfigError, match=r"print\.caliper"):
         load_config(write_config(tmp_path, f"[edition.print]\ncaliper = {value}\n"))
+
+
+def kept_context(tmp: Path) -> WriteContext:
+    """``context`` with the build's cache in ``tmp/cache``."""
+    ctx = context(tmp)
+    return dataclasses.replace(ctx, build=dataclasses.replace(ctx.build, cache_dir=str(tmp / "cache")))
+
+
+def test_a_kept_print_cover_is_read_back_and_is_the_one_drawn(tmp_path, monkeypatch):
+    drawn = tmp_path / "drawn.pdf"
+    write_cover(sample_edition(), drawn, kept_context(tmp_path), 150)
+    [kept] = (tmp_path / "cache/covers").glob("*.pdf")
+    assert kept.read_bytes() == drawn.read_bytes()
+    # Read back: the engine is not called, and the file is the same bytes.
+    from editionbuilder.writers.print import engine
+
+    monkeypatch.setattr(engine, "render_pdf", lambda *a: pytest.fail("the kept wrap was drawn again"))
+    again = tmp_path / "again.pdf"
+    write_cover(sample_edition(), again, kept_context(tmp_path), 150)
+    assert again.read_bytes() == drawn.read_bytes()
+    # Another page count (another spine) is another wrap.
+    monkeypatch.undo()
+    write_cover(sample_edition(), tmp_path / "thicker.pdf", kept_context(tmp_path), 300)
+    assert len(list((tmp_path / "cache/covers").glob("*.pdf"))) == 2
+
+
+def test_a_damaged_kept_print_cover_is_drawn_again(tmp_path):
+    drawn = tmp_path / "drawn.pdf"
+    write_cover(sample_edition(), drawn, kept_context(tmp_path), 150)
+    [kept] = (tmp_path / "cache/covers").glob("*.pdf")
+    kept.write_bytes(kept.read_bytes()[:-10])
+    ctx = kept_context(tmp_path)
+    again = tmp_path / "again.pdf"
+    write_cover(sample_edition(), again, ctx, 150)
+    assert again.read_bytes() == drawn.read_bytes()
+    found = [d for d in ctx.diagnostics.items if d.code == "cache-entry-discarded"]
+    assert len(found) == 1 and "print cover" in found[0].message
+    assert kept.read_bytes() == drawn.read_bytes()  # kept again
+
+
+def test_a_wrap_whose_stylesheet_names_a_file_is_not_kept(tmp_path):
+    sheet = tmp_path / "cover-press.css"
+    sheet.write_text(".back-panel { background: url(paper.png); }\n", encoding="utf-8")
+    assert cover.wrap_key("<html/>", "css", (sheet,), PressProfile("id")) is None
+    plain = tmp_path / "plain.css"
+    plain.write_text(".back-panel { background: white; }\n", encoding="utf-8")
+    key = cover.wrap_key("<html/>", "css", (plain,), PressProfile("id"))
+    assert key is not None and key != cover.wrap_key("<html/>", "css", (plain,), PressProfile("other id"))
+    assert cover.wrap_key('<img src="a.png">', "css", (plain,), PressProfile("id")) is None

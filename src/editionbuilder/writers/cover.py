@@ -70,6 +70,8 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 
+    from .print.profiles import PressProfile
+
 # Large enough for every store (Apple Books asks at least 1400 px wide; KDP
 # and Kobo recommend 1600 x 2560, a 1 : 1.6 ratio).
 COVER_PX = (1600, 2560)
@@ -363,40 +365,44 @@ def cache_key(source: str, css: str, sheets: Sequence[Path], fonts: Sequence[Fon
 
 @dataclass(frozen=True, slots=True)
 class CoverCache:
-    """Cover images kept in ``folder`` (None: none kept), each as
-    ``KEY.png`` and ``KEY.json`` (the PNG's digest and the diagnostics
-    drawing it gave, which a build from the kept image reports again, so
-    that its report is the same)."""
+    """Covers kept in ``folder`` (None: none kept): the EPUB's cover image
+    (``suffix`` ".png") or the print wrap (".pdf"), each as ``KEY.png`` or
+    ``KEY.pdf`` and ``KEY.json`` (the file's digest and the diagnostics
+    drawing it gave, which a build from the kept file reports again, so that
+    its report is the same)."""
 
     folder: Path | None
     diagnostics: Diagnostics
+    suffix: str = ".png"
 
     @classmethod
-    def of(cls, cache_dir: str | Path, diagnostics: Diagnostics) -> CoverCache:
-        return cls(Path(cache_dir) / "covers" if cache_dir else None, diagnostics)
+    def of(cls, cache_dir: str | Path, diagnostics: Diagnostics, suffix: str = ".png") -> CoverCache:
+        return cls(Path(cache_dir) / "covers" if cache_dir else None, diagnostics, suffix)
 
     def get(self, key: str) -> bytes | None:
-        """The kept image of ``key``, its diagnostics reported again; None
+        """The kept file of ``key``, its diagnostics reported again; None
         when none is kept, or when the entry is damaged (then removed, and
         an info says so)."""
         if self.folder is None:
             return None
-        png, meta = self.folder / f"{key}.png", self.folder / f"{key}.json"
+        kept, meta = self.folder / f"{key}{self.suffix}", self.folder / f"{key}.json"
         if not meta.is_file():
             return None
         try:
             data = json.loads(meta.read_text(encoding="utf-8"))
-            body = png.read_bytes()
+            body = kept.read_bytes()
             if hashlib.sha256(body).hexdigest() != data["sha256"]:
-                raise ValueError("its PNG is not the one that was kept")
+                raise ValueError("its file is not the one that was kept")
             # Kept by code name and read back through the catalogue (a code it
             # no longer has makes the entry damaged: the cover is drawn again).
             found = [codes.named(d["code"]).diagnostic(d["message"], Position(**d["pos"])) for d in data["diagnostics"]]
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-            png.unlink(missing_ok=True)
+            kept.unlink(missing_ok=True)
             meta.unlink(missing_ok=True)
             self.diagnostics.add(
-                codes.CACHE_ENTRY_DISCARDED, f"a kept cover image ({meta.name}) was damaged ({exc}): drawn again"
+                codes.CACHE_ENTRY_DISCARDED,
+                f"a kept {'cover image' if self.suffix == '.png' else 'print cover'} ({kept.name}) was damaged ({exc}): "
+                "drawn again",
             )
             return None
         self.diagnostics.items.extend(found)
@@ -404,16 +410,16 @@ class CoverCache:
             os.utime(meta)  # used: the last to be removed
         return body
 
-    def put(self, key: str, png: bytes, found: Sequence[Diagnostic]) -> None:
-        """Keep ``png`` under ``key``, with the diagnostics drawing it gave;
-        then the least recently used images past ``COVERS_KEPT`` are
+    def put(self, key: str, body: bytes, found: Sequence[Diagnostic]) -> None:
+        """Keep ``body`` under ``key``, with the diagnostics drawing it gave;
+        then the least recently used covers past ``COVERS_KEPT`` are
         removed (the covers of a folder's editions stay, old ones go)."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self.folder / f"{key}.png", png)
+        atomic_write_bytes(self.folder / f"{key}{self.suffix}", body)
         meta = {
-            "sha256": hashlib.sha256(png).hexdigest(),
+            "sha256": hashlib.sha256(body).hexdigest(),
             "diagnostics": [{"code": d.code, "message": d.message, "pos": dataclasses.asdict(d.pos)} for d in found],
         }
         atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
@@ -423,7 +429,8 @@ class CoverCache:
         assert self.folder is not None
         kept = sorted(self.folder.glob("*.json"), key=_used_at, reverse=True)
         for meta in kept[COVERS_KEPT:]:
-            meta.with_suffix(".png").unlink(missing_ok=True)
+            for suffix in (".png", ".pdf"):
+                meta.with_suffix(suffix).unlink(missing_ok=True)
             meta.unlink(missing_ok=True)
 
 
@@ -547,12 +554,41 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
     )
     sheets = tuple(templating.find_stylesheet(name, extra) for name in WRAP_STYLESHEETS)
     css = font_css(DEFAULT_FONTS, calls=False) + wrap_css(wrap, font_in)
-    from .print.engine import PdfJob, render_pdf  # WeasyPrint, for the wrap's PDF
     from .print.profiles import PressProfile
 
     press = PressProfile(document_id(md))
-    job = PdfJob(source, sheets, css, DEFAULT_FONTS, ctx.project_dir, press)
-    atomic_write_bytes(out, render_pdf(job, ctx.diagnostics))
+    cache = CoverCache.of(ctx.build.cache_dir, ctx.diagnostics, ".pdf")
+    key = wrap_key(source, css, sheets, press)
+    pdf = cache.get(key) if key is not None else None
+    if pdf is None:
+        from .print.engine import PdfJob, render_pdf  # WeasyPrint, for a wrap not kept
+
+        drawn = Diagnostics()
+        pdf = render_pdf(PdfJob(source, sheets, css, DEFAULT_FONTS, ctx.project_dir, press), drawn)
+        ctx.diagnostics.items.extend(drawn.items)
+        if key is not None:
+            cache.put(key, pdf, drawn.items)
+    atomic_write_bytes(out, pdf)
+
+
+# A stylesheet or a page that names another file (an image, a face) draws
+# what the key does not hold: such a wrap is drawn every time.
+_NAMES_A_FILE = re.compile(r"url\(|\bsrc=", re.I)
+
+
+def wrap_key(source: str, css: str, sheets: Sequence[Path], press: PressProfile) -> str | None:
+    """The digest of everything that decides the wrap's PDF: its HTML, its
+    stylesheets (the files' bytes and the generated one: the geometry and
+    the faces), the font files, the PDF/X profile (its printer profile's
+    bytes too) and the code that lays it
+    out (the print writer's, ``typeset``'s digest: the engine, the line
+    breaker, WeasyPrint's version). None when a page or stylesheet names
+    another file (see ``_NAMES_A_FILE``)."""
+    from .print.typeset import code_digest  # no WeasyPrint: the engine is not imported
+
+    if _NAMES_A_FILE.search(source) or any(_NAMES_A_FILE.search(Path(p).read_text(encoding="utf-8")) for p in sheets):
+        return None
+    return render_digest((code_digest(), "wrap", source, css, repr(press)), (*sheets, press.icc), DEFAULT_FONTS)
 
 
 def _check_blurb(blurb: Sequence[str], wrap: Wrap, ctx: WriteContext) -> None:

@@ -28,7 +28,7 @@ typeset:
 A typeset part is kept in ``BuildOptions.cache_dir`` under a key made of
 everything that decides its pages: its HTML, the stylesheets, the fonts,
 the page geometry, the PDF profile and this program's code
-(``_code_digest``); a margin sheet under its first folio, page count and
+(``code_digest``); a margin sheet under its first folio, page count and
 running heads. Changing one chapter re-typesets that chapter, the margin
 sheets of the later ones if its page count changed, and the front matter
 if a folio in the contents changed. A part from the cache is the same bytes
@@ -1121,7 +1121,7 @@ class PartCache:
 
     folder: Path | None
     name: str  # "EDITION.PROFILE"
-    code: str  # the digest of the code that typesets (``_code_digest``)
+    code: str  # the digest of the code that typesets (``code_digest``)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)  # damaged entries are reported here
     used: set[str] = field(default_factory=set)
     memory: dict[str, PartResult] = field(default_factory=dict)
@@ -1130,7 +1130,7 @@ class PartCache:
     @classmethod
     def of(cls, ctx: WriteContext, profile: BookProfile) -> PartCache:
         folder = Path(ctx.build.cache_dir) / "typeset" if ctx.build.cache_dir else None
-        return cls(folder, f"{ctx.options.name}.{profile.medium.name}", _code_digest(), ctx.diagnostics)
+        return cls(folder, f"{ctx.options.name}.{profile.medium.name}", code_digest(), ctx.diagnostics)
 
     def key(
         self, source: str, css: str, sheets: Sequence[Path], fonts: Sequence[FontFace], g: pagesetup.PageGeometry
@@ -1222,7 +1222,7 @@ def _tuples(data: dict) -> dict:
 _DIGEST: list[str] = []
 
 
-def _code_digest() -> str:
+def code_digest() -> str:
     """A digest of the code that turns a part's HTML into its PDF and its
     layout (this package's writers), and of WeasyPrint's version: a part
     typeset by other code is typeset again."""
