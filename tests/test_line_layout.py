@@ -107,24 +107,25 @@ def quoted(seed: int) -> str:
 
 @pytest.mark.parametrize("html", [source(4), quoted(5)], ids=["paragraphs", "block-quotes"])
 def test_a_planned_line_found_at_once_is_the_line_weasyprint_finds(fresh, monkeypatch, html):
-    # Every line found at once is also laid out by WeasyPrint's own
-    # ``split_first_line`` (``VERIFY_LINES``), which raises if the two
-    # differ in anything the layout keeps; and the PDF is the one laid out
-    # without finding any line at once.
+    # Every line found at once (a paragraph's first, a line after a planned
+    # start, ending at a space or hyphenated) is also laid out by
+    # WeasyPrint's own ``split_first_line`` (``VERIFY_LINES``), which raises
+    # if the two differ in anything the layout keeps; and the PDF is the
+    # one laid out without finding any line at once.
     found = []
-    first_line = spacing._first_line
+    planned_end = spacing._planned_end
 
-    def counted(*args):
-        line = first_line(*args)
-        found.append(line is not None)
-        return line
+    def counted(lines, box, skip, available_width):
+        end = planned_end(lines, box, skip, available_width)
+        if end is not None:
+            found.append((skip == 0, end[1]))
+        return end
 
-    monkeypatch.setattr(spacing, "_first_line", counted)
+    monkeypatch.setattr(spacing, "_planned_end", counted)
     monkeypatch.setattr(spacing, "VERIFY_LINES", True)
     at_once = pdf(html)
-    assert sum(found) > 20  # most lines of the long paragraphs
+    assert len(found) > 20  # most lines of the long paragraphs
+    assert any(first for first, _ in found) and any(hyphenated for _, hyphenated in found)
     monkeypatch.setattr(spacing, "_planned_end", lambda *args: None)
     monkeypatch.setattr(engine, "_PARSED", {})
-    found.clear()
     assert pdf(html) == at_once
-    assert not found

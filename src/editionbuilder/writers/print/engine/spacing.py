@@ -152,7 +152,7 @@ def even_spacing(
         lines = original(context, box, position_y, bottom_space, skip_stack, containing_block, *args)
         return _notes_kept(context, lines, bottom_space, containing_block) if keep_notes else lines
 
-    line_end: list[int | None] = [None]  # a planned line's end, for the next ``split_first_line``
+    line_end: list[tuple[int, bool] | None] = [None]  # a planned line's end, for the next ``split_first_line``
 
     def split_text_box(context, box, available_width, skip, is_line_start=True):
         # A planned box is handed over cut after its next lines (see
@@ -172,7 +172,7 @@ def even_spacing(
 
     def split_first_line(text, style, context, max_width, justification_spacing, *args, **kwargs):
         end, line_end[0] = line_end[0], None
-        found = _first_line(text, style, max_width, justification_spacing, end) if end is not None else None
+        found = _first_line(text, style, context, max_width, justification_spacing, end) if end is not None else None
         if found is None:
             return original_first_line(text, style, context, max_width, justification_spacing, *args, **kwargs)
         if VERIFY_LINES:
@@ -261,11 +261,14 @@ _LINES_AHEAD = 2
 class _Lines:
     """A planned text box of many lines: the byte offsets in its text where
     its lines after the first begin, and the width they were planned for
-    (none of them is a paragraph's first line)."""
+    (none of them is a paragraph's first line); ``opening``: the width
+    planned for the paragraph's first line when the box begins it (its
+    first run, at its start), else None."""
 
     box: Any
     starts: tuple[int, ...]
     measure: float
+    opening: float | None = None
 
 
 def _shortened(lines: _Lines | None, box, skip: int):
@@ -295,33 +298,55 @@ def _shortened(lines: _Lines | None, box, skip: int):
 VERIFY_LINES = False
 
 
-def _planned_end(lines: _Lines | None, box, skip: int, available_width: float) -> int | None:
-    """The byte (from ``skip``) where the line of ``box`` beginning at the
-    planned start ``skip`` ends at a space, or None (not such a line). The
-    breaker kept the text up to the next opportunity ``MARGIN`` wider than
-    the measure at least: WeasyPrint's available width is the measure and a
-    rounding more."""
-    if lines is None or lines.box is not box or available_width > lines.measure + linebreak.MARGIN:
+def _planned_end(lines: _Lines | None, box, skip: int, available_width: float) -> tuple[int, bool] | None:
+    """Where the line of ``box`` beginning at the planned start ``skip`` (0:
+    the paragraph's first line, when the box begins it) ends: the byte from
+    ``skip`` after its space or its soft hyphen, and whether it is
+    hyphenated; None for any other line. The breaker kept the text up to
+    the next opportunity ``MARGIN`` wider than the measure at least:
+    WeasyPrint's available width is the measure and a rounding more."""
+    if lines is None or lines.box is not box:
         return None
-    at = bisect.bisect_left(lines.starts, skip)
-    if at + 1 >= len(lines.starts) or lines.starts[at] != skip:
+    if skip == 0:
+        measure, end = lines.opening, lines.starts[0]
+    else:
+        at = bisect.bisect_left(lines.starts, skip)
+        if at + 1 >= len(lines.starts) or lines.starts[at] != skip:
+            return None
+        measure, end = lines.measure, lines.starts[at + 1]
+    if measure is None or available_width > measure + linebreak.MARGIN:
         return None
-    end = lines.starts[at + 1]
-    return end - skip if box.text.encode()[end - 1 : end] == b" " else None
+    before = box.text.encode()[:end]
+    if before.endswith(b" "):
+        return end - skip, False
+    if before.endswith(_SOFT_HYPHEN):
+        return end - skip, True
+    return None
 
 
-def _first_line(text: str, style, max_width: float, justification_spacing: float, end: int):
+_SOFT_HYPHEN = linebreak.SOFT_HYPHEN.encode()
+
+
+def _first_line(text: str, style, context, max_width: float, justification_spacing: float, found: tuple[int, bool]):
     """``split_first_line``'s result for ``text``'s first line ending at
-    byte ``end`` (after its space), or None when it does not fit."""
-    layout = wlines.Layout(style, justification_spacing, max_width)
-    layout.set_text(text.encode()[:end].decode().rstrip(" "))
+    byte ``end`` (after its space, or after its soft hyphen when
+    ``hyphenated``: then set with the hyphenate character, as WeasyPrint
+    sets a line broken at a soft hyphen), or None when it does not fit."""
+    end, hyphenated = found
+    line_text = text.encode()[:end].decode()
+    if hyphenated:
+        hyphen = style["hyphenate_character"]
+        layout = wlines.create_layout(line_text + hyphen, style, context, max_width, justification_spacing)
+    else:
+        layout = wlines.Layout(style, justification_spacing, max_width)
+        layout.set_text(line_text.rstrip(" "))
     line, index = layout.get_first_line()
     width, height = wlines.line_size(line, style)
     if index is not None or width > max_width:
         layout.deactivate()
         return None
     baseline = wlines.pango.pango_layout_get_baseline(layout.layout) * wlines.FROM_UNITS
-    length = line.length
+    length = line.length - (len(style["hyphenate_character"].encode()) if hyphenated else 0)
     layout.deactivate()
     return layout, length, end, width, height, baseline
 
@@ -378,7 +403,8 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
         for r, (text_box, parent, run) in enumerate(pieces):
             if text_box is not None:
                 space = state.shaper(" ", run.font)
-                planned.write(text_box, parent, breaks.pieces(r, run.text), space, breaks.starts[r])
+                opening = key[1] if r == 0 else None  # the box begins the paragraph: its first width
+                planned.write(text_box, parent, breaks.pieces(r, run.text), space, breaks.starts[r], opening)
 
 
 @dataclass
@@ -398,11 +424,19 @@ class _Planned:
     mine: list[int] = field(default_factory=list)  # the ids this paragraph put there
 
     def write(
-        self, text_box, parent, pieces: Sequence[tuple[str, bool]], space: float, starts: Sequence[int] = ()
+        self,
+        text_box,
+        parent,
+        pieces: Sequence[tuple[str, bool]],
+        space: float,
+        starts: Sequence[int] = (),
+        opening: float | None = None,
     ) -> None:
         """Set ``text_box`` as ``pieces`` (text, set with narrower spaces), a
         text box each; the breaker's soft hyphens are the only hyphenations.
-        ``starts``: where the planned lines begin in the pieces joined."""
+        ``starts``: where the planned lines begin in the pieces joined;
+        ``opening``: the width of the paragraph's first line when the box
+        begins it."""
         style = text_box.style
         self.boxes.append((text_box, text_box.text, style))
         boxes: list[Any] = []
@@ -418,7 +452,8 @@ class _Planned:
             boxes.append(box)
             inside = [s - offset for s in starts if offset < s < offset + len(text)]
             if len(inside) >= _LINES_AHEAD:
-                self.starts[id(box)] = _Lines(box, tuple(len(text[:s].encode()) for s in inside), self.width)
+                offsets = tuple(len(text[:s].encode()) for s in inside)
+                self.starts[id(box)] = _Lines(box, offsets, self.width, opening if offset == 0 else None)
                 self.mine.append(id(box))
             offset += len(text)
         if len(boxes) > 1:
