@@ -248,3 +248,28 @@ def test_a_one_off_build_is_left_off_the_site_and_said_so(tmp_path, capsys):
     assert "film: its files in" in capsys.readouterr().err
     shelf = (out / "site/index.html").read_text(encoding="utf-8")
     assert "essay/essay.epub" in shelf and "essay.pdf" not in shelf  # only what was built is offered
+
+
+def test_a_kept_thumbnail_is_the_one_made_and_a_damaged_one_is_made_again(tmp_path, monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from editionbuilder.writers.web import writer
+
+    image = Image.new("RGB", (160, 256), (120, 40, 20))
+    image.paste((240, 230, 200), (20, 30, 140, 90))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    cover = out.getvalue()
+    made = writer.kept_thumbnail(cover, (40, 64), tmp_path)
+    assert made == writer.thumbnail(cover, (40, 64))
+    [kept] = (tmp_path / "thumbnails").glob("*.png")
+    monkeypatch.setattr(writer, "thumbnail", lambda *a: pytest.fail("a kept thumbnail was made again"))
+    assert writer.kept_thumbnail(cover, (40, 64), tmp_path) == made
+    monkeypatch.undo()
+    kept.write_bytes(kept.read_bytes()[:-1] + b"\0")  # damaged: its digest no longer matches
+    assert writer.kept_thumbnail(cover, (40, 64), tmp_path) == made
+    assert writer.kept_thumbnail(cover, (20, 32), tmp_path) != made  # another size, another file
+    assert len(list((tmp_path / "thumbnails").glob("*.png"))) == 2
+    assert writer.kept_thumbnail(cover, (40, 64), "") == made  # no cache: made

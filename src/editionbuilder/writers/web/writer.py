@@ -29,7 +29,10 @@ macros:
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -39,7 +42,7 @@ from PIL import Image as PILImage
 from ... import __version__, catalog
 from ...catalog import CatalogEntry, Download, Image
 from ...config_values import date_parts
-from ...fsutil import refused_as_output_error
+from ...fsutil import atomic_write_bytes, refused_as_output_error
 from ...layout import book
 from ...layout.frontmatter import (
     TITLEPAGE_KEY,
@@ -141,7 +144,7 @@ def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: S
         frame = _frame(lang, f"{listing.title} — {title}", title, listing.title, body_class="page-list")
         files["pages.html"] = render_page(frame, render_content("pagelist", listing, lay.view, lang, extra), extra)
     files[entry.cover.file] = cover
-    files[entry.thumbnail.file] = thumbnail(cover, THUMBNAIL_PX)
+    files[entry.thumbnail.file] = kept_thumbnail(cover, THUMBNAIL_PX, ctx.build.cache_dir)
     files[catalog.ENTRY_FILE] = catalog.dumps(entry)
     _write(folder, files)
 
@@ -247,6 +250,37 @@ def iso_time(epoch: int) -> str:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def kept_thumbnail(png: bytes, size: tuple[int, int], cache_dir: str | Path) -> bytes:
+    """``thumbnail``, kept in the build's cache (``cache_dir``; "": none)
+    under the digest of the image and the size: scaling the cover and
+    compressing the PNG cost a tenth of a second, and a rebuild's cover is
+    mostly the one before. A kept file is checked against its digest, and
+    made again when it does not match."""
+    if not cache_dir:
+        return thumbnail(png, size)
+    h = hashlib.sha256(png)
+    h.update(f"{size[0]}x{size[1]}:{PILImage.__version__}".encode())
+    path = Path(cache_dir) / "thumbnails" / f"{h.hexdigest()[:40]}.png"
+    with contextlib.suppress(OSError):
+        kept = path.read_bytes()
+        if kept[-SHA_BYTES:] == hashlib.sha256(kept[:-SHA_BYTES]).digest():
+            os.utime(path)  # used: the last to be removed
+            return kept[:-SHA_BYTES]
+    small = thumbnail(png, size)
+    with contextlib.suppress(OSError):  # a cache that cannot be written is a cache not kept
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, small + hashlib.sha256(small).digest())
+        for old in sorted(path.parent.glob("*.png"), key=lambda f: f.stat().st_mtime_ns, reverse=True)[
+            THUMBNAILS_KEPT:
+        ]:
+            old.unlink(missing_ok=True)
+    return small
+
+
+SHA_BYTES = 32  # a kept thumbnail ends with the SHA-256 of the PNG before it
+THUMBNAILS_KEPT = 64  # the most recently used, as many as the covers kept
 
 
 def thumbnail(png: bytes, size: tuple[int, int]) -> bytes:
