@@ -316,3 +316,18 @@ def test_a_wrap_whose_stylesheet_names_a_file_is_not_kept(tmp_path):
     key = cover.wrap_key("<html/>", "css", (plain,), PressProfile("id"))
     assert key is not None and key != cover.wrap_key("<html/>", "css", (plain,), PressProfile("other id"))
     assert cover.wrap_key('<img src="a.png">', "css", (plain,), PressProfile("id")) is None
+    assert cover.wrap_key('<link rel="stylesheet" href="more.css">', "css", (plain,), PressProfile("id")) is None
+    imported = tmp_path / "imports.css"
+    imported.write_text('@import "more.css";\n', encoding="utf-8")
+    assert cover.wrap_key("<html/>", "css", (imported,), PressProfile("id")) is None
+
+
+def test_kept_images_and_wraps_are_counted_apart(tmp_path, monkeypatch):
+    monkeypatch.setattr(cover, "COVERS_KEPT", 1)
+    images, wraps = cover.CoverCache.of(tmp_path, Diagnostics()), cover.CoverCache.of(tmp_path, Diagnostics(), ".pdf")
+    images.put("a" * 40, b"image", [])
+    wraps.put("b" * 40, b"%PDF wrap", [])
+    assert images.get("a" * 40) == b"image" and wraps.get("b" * 40) == b"%PDF wrap"  # one of each kind stays
+    wraps.put("c" * 40, b"%PDF another wrap", [])
+    assert wraps.get("b" * 40) is None and wraps.get("c" * 40) == b"%PDF another wrap"
+    assert images.get("a" * 40) == b"image"

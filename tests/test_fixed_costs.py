@@ -117,6 +117,20 @@ def test_a_parallel_print_build_lays_out_in_its_workers_and_loads_no_weasyprint(
     assert (tmp_path / "two/small.pdf").read_bytes() == (tmp_path / "one/small.pdf").read_bytes()
 
 
+def test_the_engine_version_is_read_without_the_engine_and_without_its_metadata(monkeypatch):
+    import weasyprint
+
+    from editionbuilder.writers.print import flow
+
+    assert flow.engine_version() == f"WeasyPrint {weasyprint.__version__}"
+
+    def missing(name: str) -> str:
+        raise flow.PackageNotFoundError(name)
+
+    monkeypatch.setattr(flow, "version", missing)  # WeasyPrint on the path without its dist-info
+    assert flow.engine_version() == f"WeasyPrint {weasyprint.__version__}"
+
+
 def test_an_epub_is_the_same_bytes_with_a_cold_a_warm_and_no_cache(small, tmp_path, monkeypatch):
     from editionbuilder.config import one_off_edition
     from editionbuilder.options import BuildOptions

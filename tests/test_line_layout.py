@@ -105,7 +105,14 @@ def quoted(seed: int) -> str:
     return re.sub(r"<p>.*?</p>", lambda m: f"<blockquote>{m[0]}</blockquote>" if next(turn) % 2 else m[0], source(seed))
 
 
-@pytest.mark.parametrize("html", [source(4), quoted(5)], ids=["paragraphs", "block-quotes"])
+def narrow(seed: int) -> str:
+    """``source`` in a column a few words wide, where a short line may join
+    the one before it (``linebreak.Breaks.held``: with every break taken as
+    held, a line of this one found at once is not the layout's)."""
+    return source(seed).replace("</head>", "<style>p { width: 60px; font-size: 16px }</style></head>")
+
+
+@pytest.mark.parametrize("html", [source(4), quoted(5), narrow(3)], ids=["paragraphs", "block-quotes", "narrow"])
 def test_a_planned_line_found_at_once_is_the_line_weasyprint_finds(fresh, monkeypatch, html):
     # Every line found at once (a paragraph's first, a line after a planned
     # start, ending at a space or hyphenated) is also laid out by

@@ -162,8 +162,10 @@ def test_watch_rebuilds_and_the_open_page_reloads(tmp_path):
     project = tmp_path / "project"
     assert main(["init", str(project)]) == 0
     text = project / "texts/the-lighthouse-keepers-ledger.txt"
-    with serving(["--watch"], tmp_path, cwd=project) as server:
+    with serving(["--watch", "--jobs", "2"], tmp_path, cwd=project) as server:
         assert any(line.endswith("output/site/index.html") for line in server.lines)  # it built first
+        pool = _forkservers(server.process.pid)
+        assert len(pool) == 1  # the first build laid its parts out in workers
         assert fetch(server.url + "_editionbuilder/version")[2] == b"0"
         page = server.url + "lighthouse/ch001.html"
         browser = subprocess.Popen(
@@ -188,7 +190,14 @@ def test_watch_rebuilds_and_the_open_page_reloads(tmp_path):
         assert result["loads"] >= 2 and not result["problems"], result
         assert b"a heron" in fetch(page)[2]
         assert int(fetch(server.url + "_editionbuilder/version")[2]) >= 1
+        assert _forkservers(server.process.pid) == pool  # the rebuild's parts went to the same pool
         assert b"_editionbuilder/live-reload.js" in fetch(page)[2]  # added by the server only:
         assert b"_editionbuilder" not in (project / "output/site/lighthouse/ch001.html").read_bytes()
     log = server.log.read_text()
     assert "rebuilding lighthouse" in log and "stopped serving" in log
+
+
+def _forkservers(pid: int) -> set[int]:
+    """The fork servers process ``pid`` started (a worker pool's)."""
+    listed = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return {int(line.split()[0]) for line in listed.splitlines() if "forkserver" in line}

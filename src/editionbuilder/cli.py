@@ -30,7 +30,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -176,6 +176,15 @@ def _parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free port)")
     v.add_argument("--bind", default="127.0.0.1", metavar="ADDRESS", help="address to listen on (default 127.0.0.1)")
     v.add_argument("--watch", action="store_true", help="build first, then rebuild and reload pages on every change")
+    v.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=0,
+        metavar="N",
+        help="with --watch: build N editions, or lay out N parts of one, at once; the workers are kept "
+        "from one rebuild to the next (default: the config's jobs, else one per core)",
+    )
     v.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     v.set_defaults(func=cmd_serve, files=[], edition=[])
     n = sub.add_parser("init", help="make a new project in DIR that builds with make")
@@ -317,11 +326,18 @@ class _Failed(Exception):
 
 
 def _build_editions(
-    editions: list[EditionOptions], project: Path, out: Path, args: argparse.Namespace, web: bool
+    editions: list[EditionOptions],
+    project: Path,
+    out: Path,
+    args: argparse.Namespace,
+    web: bool,
+    kept: Scheduler | None = None,
 ) -> tuple[bool, list[_Failed]]:
     """Build ``editions`` into ``out``, printing their diagnostics and files
     in the config's order; whether any showed a warning, and the editions
-    that failed.
+    that failed. ``kept``: the workers to lay the parts out on, which the
+    caller keeps for its next builds (``serve --watch``); else the build
+    makes its own and closes them.
 
     The editions are built at once, as many as the build's jobs: with a
     local pool (``--jobs N``, N > 1) each in a worker process of its own
@@ -358,7 +374,7 @@ def _build_editions(
     def one(options: EditionOptions, workers: Scheduler):
         return build_edition(options, options_for(options, workers), progress=progress)
 
-    with _scheduler(args) as workers:
+    with nullcontext(kept) if kept is not None else _scheduler(args) as workers:
         apart = len(editions) > 1 and workers.jobs > 1 and not workers.address
         together = min(workers.jobs, len(editions)) if len(editions) > 1 else 1
         processes = threads = None
@@ -437,23 +453,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the site until Ctrl-C or SIGTERM (then exit 0); with --watch,
     build first and rebuild on every change."""
     from .site import SITE_DIR
-    from .site.serve import start_server, watch
 
     editions, project, out = _editions(args)
     site = out / SITE_DIR
-    if args.watch:
-        _build_editions(editions, project, out, args, web=True)
+    if not args.watch:
+        if not (site / "index.html").is_file():
+            raise_usage(f"no site in {out}: run editionbuilder build first, or serve --watch")
+        _serve(site, args, None)
+        return 0
+    # The workers are kept from one build to the next: a rebuild hands its
+    # parts to a pool that has loaded the typesetter, and whose workers know
+    # the widths and breaks of the paragraphs they laid out before.
+    rebuilder = _Rebuilder(args, editions, project, out, _scheduler(args))
+    try:
+        _build_editions(editions, project, out, args, web=True, kept=rebuilder.workers)
         _build_site(project, out)
-    elif not (site / "index.html").is_file():
-        raise_usage(f"no site in {out}: run editionbuilder build first, or serve --watch")
+        _serve(site, args, rebuilder)
+    except BaseException:
+        rebuilder.workers.close(cancel=True)  # as a build stopped closes its own (``Scheduler.__exit__``)
+        raise
+    rebuilder.workers.close()
+    return 0
+
+
+def _serve(site: Path, args: argparse.Namespace, rebuilder: _Rebuilder | None) -> None:
+    """Serve ``site`` until Ctrl-C or SIGTERM; with a ``rebuilder``, watch
+    the project and rebuild on every change."""
+    from .site.serve import start_server, watch
+
     server = start_server(site, args.bind, args.port, args.watch, log=lambda line: print(line, file=sys.stderr))
     try:
         # Said inside the try: a client may be served, and a signal sent to
         # stop, as soon as the server runs, before this line is printed.
         print(f"serving {site} at {server.url} (Ctrl-C to stop)", flush=True)
-        if args.watch:
-            watcher = _Rebuilder(args, editions, project, out, server)
-            watch(project, out, watcher)
+        if rebuilder is not None:
+            rebuilder.server = server
+            watch(rebuilder.project, rebuilder.out, rebuilder)
         else:
             while True:
                 time.sleep(3600)
@@ -463,7 +498,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         server.shutdown()
         server.server_close()
     print("editionbuilder: stopped serving", file=sys.stderr)
-    return 0
 
 
 class _Rebuilder:
@@ -471,8 +505,12 @@ class _Rebuilder:
     (``serve.affected``), then the site, then tell the pages to reload. A
     build that fails says why and the last good site stays served."""
 
-    def __init__(self, args: argparse.Namespace, editions: list[EditionOptions], project: Path, out: Path, server):
-        self.args, self.editions, self.project, self.out, self.server = args, editions, project, out, server
+    def __init__(
+        self, args: argparse.Namespace, editions: list[EditionOptions], project: Path, out: Path, workers: Scheduler
+    ):
+        self.args, self.editions, self.project, self.out = args, editions, project, out
+        self.workers = workers  # kept between builds (``cmd_serve``)
+        self.server: Any = None  # set once serving
 
     def __call__(self, changed: set[Path]) -> None:
         from .site.serve import affected
@@ -484,17 +522,23 @@ class _Rebuilder:
         try:
             if todo.config:
                 self.editions = _editions(self.args)[0]
+                self._new_workers()  # the config's jobs or scheduler may have changed
             chosen = [e for e in self.editions if e.name in todo.editions]
-            failed = _build_editions(chosen, self.project, self.out, self.args, web=True)[1]
+            failed = _build_editions(chosen, self.project, self.out, self.args, web=True, kept=self.workers)[1]
             _build_site(self.project, self.out)
             if failed:
                 raise failed[0].error
         except (EditionError, OSError) as err:
+            self._new_workers()  # a failed build may leave its pool broken: the next starts afresh
             message = err.format() if isinstance(err, EditionError) else str(err)
             print(f"editionbuilder: error: {message} (still serving the last good site)", file=sys.stderr, flush=True)
             return
         self.server.version += 1
         print(f"rebuilt: pages reload (build {self.server.version})", file=sys.stderr, flush=True)
+
+    def _new_workers(self) -> None:
+        self.workers.close(cancel=True)
+        self.workers = _scheduler(self.args)
 
 
 def cmd_init(args: argparse.Namespace) -> int:

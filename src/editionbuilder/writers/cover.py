@@ -325,7 +325,7 @@ def _serve_drawing(conn: Connection) -> None:
 # --- The cover image kept between builds --------------------------------------
 
 COVER_CACHE_VERSION = "1"
-COVERS_KEPT = 64  # cover images kept in a cache folder, the most recently used
+COVERS_KEPT = 64  # covers of each kind (images, wraps) kept in a cache folder, the most recently used
 # The modules that turn the cover's HTML and CSS into its PNG (this one,
 # the faces, the print engine, PDF/X and profiles), by the names this module imports them by: a
 # change to any of them draws the cover again.
@@ -412,8 +412,9 @@ class CoverCache:
 
     def put(self, key: str, body: bytes, found: Sequence[Diagnostic]) -> None:
         """Keep ``body`` under ``key``, with the diagnostics drawing it gave;
-        then the least recently used covers past ``COVERS_KEPT`` are
-        removed (the covers of a folder's editions stay, old ones go)."""
+        then the least recently used covers of its kind past
+        ``COVERS_KEPT`` are removed (the covers of a folder's editions stay,
+        old ones go)."""
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -426,11 +427,12 @@ class CoverCache:
         self._prune()
 
     def _prune(self) -> None:
+        """Keep ``COVERS_KEPT`` covers of this cache's kind (the images and
+        the wraps are counted apart): a catalog keeps both of each edition."""
         assert self.folder is not None
-        kept = sorted(self.folder.glob("*.json"), key=_used_at, reverse=True)
-        for meta in kept[COVERS_KEPT:]:
-            for suffix in (".png", ".pdf"):
-                meta.with_suffix(suffix).unlink(missing_ok=True)
+        mine = [m for m in self.folder.glob("*.json") if m.with_suffix(self.suffix).exists()]
+        for meta in sorted(mine, key=_used_at, reverse=True)[COVERS_KEPT:]:
+            meta.with_suffix(self.suffix).unlink(missing_ok=True)
             meta.unlink(missing_ok=True)
 
 
@@ -571,9 +573,11 @@ def write_cover(edition: Edition, out: Path, ctx: WriteContext, pages: int) -> N
     atomic_write_bytes(out, pdf)
 
 
-# A stylesheet or a page that names another file (an image, a face) draws
-# what the key does not hold: such a wrap is drawn every time.
-_NAMES_A_FILE = re.compile(r"url\(|\bsrc=", re.I)
+# A stylesheet or a page that names another file draws what the key does
+# not hold: such a wrap is drawn every time. What names one: a CSS url()
+# or @import (an image, a face, a sheet), an HTML or SVG src or href
+# attribute (an image, a linked sheet; the default wrap has none).
+_NAMES_A_FILE = re.compile(r"url\(|@import|\b(?:src|href)\s*=", re.I)
 
 
 def wrap_key(source: str, css: str, sheets: Sequence[Path], press: PressProfile) -> str | None:

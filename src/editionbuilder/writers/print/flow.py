@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 
 from ...layout.pages import PrintedPage, PrintLayout, infer_folios
 
@@ -49,5 +49,12 @@ class Flow:
 def engine_version() -> str:
     """The typesetting engine and its version (a typeset part's cache key),
     from the installed distribution's metadata: the version the engine
-    module reports (``weasyprint.__version__``), without loading it."""
-    return f"WeasyPrint {version('weasyprint')}"
+    module reports (``weasyprint.__version__``), without loading it; from
+    the module itself when it runs without its metadata (a checkout on the
+    path)."""
+    try:
+        return f"WeasyPrint {version('weasyprint')}"
+    except PackageNotFoundError:
+        import weasyprint
+
+        return f"WeasyPrint {weasyprint.__version__}"

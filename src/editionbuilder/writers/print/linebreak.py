@@ -141,11 +141,14 @@ class Breaks:
     original text); the text before it is set with its spaces narrower by
     ``SHRINK`` of their width, the last line with the face's own.
     ``starts``: for each run, the indices in its rewritten text where a
-    line after a chosen break begins."""
+    line after a chosen break begins; ``held``: for each of those, whether
+    a greedy breaker given the rewritten text stops at that break for
+    certain, the next chosen break too far to reach (``_held``)."""
 
     texts: tuple[str, ...]
     last: tuple[int, int]
     starts: tuple[tuple[int, ...], ...]
+    held: tuple[tuple[bool, ...], ...] = ()
 
     def pieces(self, r: int, original: str) -> tuple[tuple[str, bool], ...]:
         """Run ``r``'s rewritten text cut where the last line begins: each
@@ -173,7 +176,43 @@ def plan(paragraph: Paragraph, measure: Measure) -> Breaks | None:
     chosen = {n.index for n in nodes}
     texts = _rewrite(paragraph, items, chosen)
     last = _last_line(items, nodes[-2].index, len(paragraph.runs))
-    return Breaks(texts, last, _starts(paragraph, items, nodes[:-1], texts))
+    starts = _starts(paragraph, items, nodes[:-1], texts)
+    return Breaks(texts, last, starts, _by_run(items, nodes[:-1], len(texts), _held(paragraph, items, nodes)))
+
+
+def _held(paragraph: Paragraph, items: Sequence[_Item], nodes: Sequence[_Node]) -> list[bool]:
+    """For each chosen break but the paragraph's end, whether a greedy
+    breaker stops there for certain. The breaks were chosen so that the
+    text up to the next opportunity the rewritten text keeps of its own (a
+    hyphen or dash of the text, the paragraph's end: ``_reach``) does not
+    fit; but the next chosen break is an opportunity too, and on a narrow
+    measure the line after may be short enough to join this one, set
+    tight, within ``2 * MARGIN`` of the measure. Such a break is not
+    held: the engine decides it."""
+    widths, _, shrinks = _sums(items)
+    after = _line_starts(items)
+    held = []
+    for k in range(len(nodes) - 1):
+        begin = after[nodes[k - 1].index] if k else 0
+        nxt = nodes[k + 1].index
+        measure = (paragraph.first_width if k == 0 else paragraph.width) - MARGIN
+        extra = items[nxt].width if items[nxt].kind == "penalty" else 0.0
+        tight = (widths[nxt] - widths[begin]) - (shrinks[nxt] - shrinks[begin]) + extra
+        held.append(tight > measure + 2 * MARGIN)
+    return held
+
+
+def _by_run(
+    items: Sequence[_Item], nodes: Sequence[_Node], runs: int, flags: Sequence[bool]
+) -> tuple[tuple[bool, ...], ...]:
+    """``flags`` (one per node) grouped by the run each node breaks in, as
+    ``_starts`` groups the line starts."""
+    out: list[list[bool]] = [[] for _ in range(runs)]
+    for node, flag in zip(nodes, flags, strict=True):
+        r = items[node.index].at[0]
+        if r < runs:
+            out[r].append(flag)
+    return tuple(tuple(f) for f in out)
 
 
 def _starts(

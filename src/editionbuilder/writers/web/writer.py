@@ -254,14 +254,15 @@ def iso_time(epoch: int) -> str:
 
 def kept_thumbnail(png: bytes, size: tuple[int, int], cache_dir: str | Path) -> bytes:
     """``thumbnail``, kept in the build's cache (``cache_dir``; "": none)
-    under the digest of the image and the size: scaling the cover and
+    under the digest of the image, the size and the code that makes it: scaling the cover and
     compressing the PNG cost a tenth of a second, and a rebuild's cover is
     mostly the one before. A kept file is checked against its digest, and
     made again when it does not match."""
     if not cache_dir:
         return thumbnail(png, size)
     h = hashlib.sha256(png)
-    h.update(f"{size[0]}x{size[1]}:{PILImage.__version__}".encode())
+    # the size, Pillow's version and this module's code (which scales it)
+    h.update(f"{size[0]}x{size[1]}:{PILImage.__version__}:{_code_digest()}".encode())
     path = Path(cache_dir) / "thumbnails" / f"{h.hexdigest()[:40]}.png"
     with contextlib.suppress(OSError):
         kept = path.read_bytes()
@@ -280,6 +281,17 @@ def kept_thumbnail(png: bytes, size: tuple[int, int], cache_dir: str | Path) -> 
 
 
 SHA_BYTES = 32  # a kept thumbnail ends with the SHA-256 of the PNG before it
+_CODE: list[str] = []
+
+
+def _code_digest() -> str:
+    """A digest of this module, which makes the thumbnails: one made by
+    other code is made again."""
+    if not _CODE:
+        _CODE.append(hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
+    return _CODE[0]
+
+
 THUMBNAILS_KEPT = 64  # the most recently used, as many as the covers kept
 
 

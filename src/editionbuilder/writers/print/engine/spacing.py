@@ -162,23 +162,28 @@ def even_spacing(
             short = _shortened(lines, box, skip or 0)
             if short is not None:
                 line_end[0] = _planned_end(lines, box, skip or 0, available_width)
+                at_once = line_end[0] is not None
                 try:
                     found = original_split(context, short, available_width, skip, is_line_start)
                 finally:
                     line_end[0] = None
+                if VERIFY_LINES and at_once:
+                    _same_split(found, greedy_split(context, box, short, available_width, skip, is_line_start))
                 if found[1] is not None:
                     return found
         return original_split(context, box, available_width, skip, is_line_start)
+
+    def greedy_split(context, box, short, available_width, skip, is_line_start):
+        """What the layout gives without a line found at once: WeasyPrint's
+        line of the cut box, or of the whole box when the cut one fits."""
+        found = original_split(context, short, available_width, skip, is_line_start)
+        return found if found[1] is not None else original_split(context, box, available_width, skip, is_line_start)
 
     def split_first_line(text, style, context, max_width, justification_spacing, *args, **kwargs):
         end, line_end[0] = line_end[0], None
         found = _first_line(text, style, context, max_width, justification_spacing, end) if end is not None else None
         if found is None:
             return original_first_line(text, style, context, max_width, justification_spacing, *args, **kwargs)
-        if VERIFY_LINES:
-            _same_line(
-                found, original_first_line(text, style, context, max_width, justification_spacing, *args, **kwargs)
-            )
         return found
 
     original_split = winline.split_text_box
@@ -269,6 +274,7 @@ class _Lines:
     starts: tuple[int, ...]
     measure: float
     opening: float | None = None
+    held: tuple[bool, ...] = ()  # per start: the break before it held (``linebreak.Breaks.held``)
 
 
 def _shortened(lines: _Lines | None, box, skip: int):
@@ -287,14 +293,16 @@ def _shortened(lines: _Lines | None, box, skip: int):
 # opening with the next word, then the line alone again to measure it
 # (``first_line_metrics``), each shaping of a planned text slowed by the
 # word spacing it carries (an attribute on every space). A planned line
-# that begins at a planned start and ends at a space, laid out at no more
-# than the width it was planned for, is the line WeasyPrint would find if
-# it fits: the breaker chose the break so that the text up to the next
-# opportunity does not fit (``linebreak._reach``). That line is shaped once,
-# as ``first_line_metrics`` shapes it, and handed back as
-# ``split_first_line`` returns it; a line that does not fit is left to
-# WeasyPrint. ``VERIFY_LINES`` (tests) lays every such line out both ways
-# and raises if they differ.
+# that begins a paragraph or at a planned start and ends at a space or a
+# soft hyphen, laid out at no more than the width it was planned for, is
+# the line WeasyPrint would find if it fits and its break is held
+# (``linebreak.Breaks.held``): the text up to the next opportunity the
+# rewritten text keeps, the next chosen break included, does not fit. That
+# line is shaped once, as WeasyPrint shapes the line it has found, and
+# handed back as ``split_first_line`` returns it; any other line is left
+# to WeasyPrint. ``VERIFY_LINES`` (tests) lays every such line out both
+# ways (``split_text_box`` without a line found at once: of the cut box,
+# or of the whole box when the cut one fits) and raises if they differ.
 VERIFY_LINES = False
 
 
@@ -302,20 +310,25 @@ def _planned_end(lines: _Lines | None, box, skip: int, available_width: float) -
     """Where the line of ``box`` beginning at the planned start ``skip`` (0:
     the paragraph's first line, when the box begins it) ends: the byte from
     ``skip`` after its space or its soft hyphen, and whether it is
-    hyphenated; None for any other line. The breaker kept the text up to
-    the next opportunity ``MARGIN`` wider than the measure at least:
-    WeasyPrint's available width is the measure and a rounding more."""
+    hyphenated; None for any other line. Only a held break (``_Lines.held``:
+    the text up to the next opportunity, the next chosen break included, is
+    ``MARGIN`` wider than the measure at least), on a line laid out at no
+    more than its measure (WeasyPrint's available width is the measure and
+    a rounding more)."""
     if lines is None or lines.box is not box:
         return None
     if skip == 0:
-        measure, end = lines.opening, lines.starts[0]
+        measure, k = lines.opening, 0
     else:
         at = bisect.bisect_left(lines.starts, skip)
         if at + 1 >= len(lines.starts) or lines.starts[at] != skip:
             return None
-        measure, end = lines.measure, lines.starts[at + 1]
+        measure, k = lines.measure, at + 1
     if measure is None or available_width > measure + linebreak.MARGIN:
         return None
+    if k >= len(lines.held) or not lines.held[k]:
+        return None  # the engine may join the next line to this one: it decides
+    end = lines.starts[k]
     before = box.text.encode()[:end]
     if before.endswith(b" "):
         return end - skip, False
@@ -328,10 +341,11 @@ _SOFT_HYPHEN = linebreak.SOFT_HYPHEN.encode()
 
 
 def _first_line(text: str, style, context, max_width: float, justification_spacing: float, found: tuple[int, bool]):
-    """``split_first_line``'s result for ``text``'s first line ending at
-    byte ``end`` (after its space, or after its soft hyphen when
-    ``hyphenated``: then set with the hyphenate character, as WeasyPrint
-    sets a line broken at a soft hyphen), or None when it does not fit."""
+    """``split_first_line``'s result for ``text``'s first line ending, by
+    ``found`` (``_planned_end``), at byte ``end``: after its space, or after
+    its soft hyphen when ``hyphenated`` (then set with the hyphenate
+    character, as WeasyPrint sets a line broken at a soft hyphen); None
+    when it does not fit."""
     end, hyphenated = found
     line_text = text.encode()[:end].decode()
     if hyphenated:
@@ -351,15 +365,30 @@ def _first_line(text: str, style, context, max_width: float, justification_spaci
     return layout, length, end, width, height, baseline
 
 
-def _same_line(found, expected) -> None:
-    """Raise when the planned line (``_first_line``) is not WeasyPrint's."""
+def _same_split(found, expected) -> None:
+    """Raise when a text box's line found at once is not the one the layout
+    finds without it (``VERIFY_LINES``): its text, where the next line
+    resumes, its size and baseline, and the Pango layout drawn from."""
 
     def facts(result):
-        layout, *numbers = result
-        return (layout.text, *numbers, layout.max_width, layout.justification_spacing, layout.first_line_direction)
+        box, resume, preserved = result
+        layout = box.pango_layout
+        return (
+            box.text,
+            resume,
+            preserved,
+            box.width,
+            box.height,
+            box.baseline,
+            box.margin_top,
+            layout.text,
+            layout.max_width,
+            layout.justification_spacing,
+            layout.first_line_direction,
+        )
 
     if facts(found) != facts(expected):
-        raise AssertionError(f"planned line {facts(found)} != WeasyPrint's {facts(expected)}")
+        raise AssertionError(f"line found at once {facts(found)} != the layout's {facts(expected)}")
 
 
 def _plan(state: _Paragraphs, linebox, block) -> None:
@@ -404,7 +433,8 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
             if text_box is not None:
                 space = state.shaper(" ", run.font)
                 opening = key[1] if r == 0 else None  # the box begins the paragraph: its first width
-                planned.write(text_box, parent, breaks.pieces(r, run.text), space, breaks.starts[r], opening)
+                held = breaks.held[r] if breaks.held else ()
+                planned.write(text_box, parent, breaks.pieces(r, run.text), space, breaks.starts[r], opening, held)
 
 
 @dataclass
@@ -431,12 +461,13 @@ class _Planned:
         space: float,
         starts: Sequence[int] = (),
         opening: float | None = None,
+        held: Sequence[bool] = (),
     ) -> None:
         """Set ``text_box`` as ``pieces`` (text, set with narrower spaces), a
         text box each; the breaker's soft hyphens are the only hyphenations.
-        ``starts``: where the planned lines begin in the pieces joined;
-        ``opening``: the width of the paragraph's first line when the box
-        begins it."""
+        ``starts``: where the planned lines begin in the pieces joined, and
+        ``held``: whether the break before each is held; ``opening``: the
+        width of the paragraph's first line when the box begins it."""
         style = text_box.style
         self.boxes.append((text_box, text_box.text, style))
         boxes: list[Any] = []
@@ -450,10 +481,15 @@ class _Planned:
             if narrow:
                 box.style["word_spacing"] = float(box.style["word_spacing"] or 0) - linebreak.SHRINK * space
             boxes.append(box)
-            inside = [s - offset for s in starts if offset < s < offset + len(text)]
+            inside = [
+                (s - offset, h)
+                for s, h in zip(starts, held or [False] * len(starts), strict=True)
+                if offset < s < offset + len(text)
+            ]
             if len(inside) >= _LINES_AHEAD:
-                offsets = tuple(len(text[:s].encode()) for s in inside)
-                self.starts[id(box)] = _Lines(box, offsets, self.width, opening if offset == 0 else None)
+                offsets = tuple(len(text[:s].encode()) for s, _ in inside)
+                flags = tuple(h for _, h in inside)
+                self.starts[id(box)] = _Lines(box, offsets, self.width, opening if offset == 0 else None, flags)
                 self.mine.append(id(box))
             offset += len(text)
         if len(boxes) > 1:
