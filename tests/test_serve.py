@@ -201,3 +201,44 @@ def _forkservers(pid: int) -> set[int]:
     """The fork servers process ``pid`` started (a worker pool's)."""
     listed = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
     return {int(line.split()[0]) for line in listed.splitlines() if "forkserver" in line}
+
+
+def test_a_rebuild_after_a_kept_worker_died_builds_on_a_new_pool(tmp_path, monkeypatch):
+    """A worker of the pool ``serve --watch`` keeps killed between two builds
+    (the out-of-memory killer, a signal) leaves that pool unusable: the
+    rebuild starts a new one and builds."""
+    import os
+    import time
+
+    from editionbuilder import cli
+    from editionbuilder.site.serve import start_server
+
+    project = tmp_path / "project"
+    assert main(["init", str(project)]) == 0
+    monkeypatch.chdir(project)
+    args = cli._parser().parse_args(["serve", "--watch", "--jobs", "2"])
+    editions, root, out = cli._editions(args)
+    rebuilder = cli._Rebuilder(args, editions, root, out, cli._scheduler(args))
+    server = None
+    try:
+        cli._build_editions(editions, root, out, args, web=True, kept=rebuilder.workers)
+        cli._build_site(root, out)
+        server = start_server(out / "site", "127.0.0.1", 0, True, log=lambda line: None)
+        rebuilder.server = server
+        kept = rebuilder.workers
+        worker = next(iter(kept.executor()._processes))  # a worker of the real pool
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while kept.executor()._broken is False and time.monotonic() < deadline:  # the pool sees it die
+            time.sleep(0.05)
+        text = project / "texts/the-lighthouse-keepers-ledger.txt"
+        text.write_text(text.read_text(encoding="utf-8").replace("a gull that nested", "a heron"), encoding="utf-8")
+        rebuilder({text})
+        assert server.version == 1  # rebuilt
+        assert rebuilder.workers is not kept
+        assert b"a heron" in (out / "site/lighthouse/ch001.html").read_bytes()
+    finally:
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        rebuilder.workers.close()

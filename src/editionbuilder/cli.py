@@ -513,6 +513,8 @@ class _Rebuilder:
         self.server: Any = None  # set once serving
 
     def __call__(self, changed: set[Path]) -> None:
+        from concurrent.futures import BrokenExecutor
+
         from .site.serve import affected
 
         config = (self.args.config or Path(DEFAULT_CONFIG_NAME)).resolve()
@@ -524,17 +526,33 @@ class _Rebuilder:
                 self.editions = _editions(self.args)[0]
                 self._new_workers()  # the config's jobs or scheduler may have changed
             chosen = [e for e in self.editions if e.name in todo.editions]
-            failed = _build_editions(chosen, self.project, self.out, self.args, web=True, kept=self.workers)[1]
+            failed = self._build(chosen)
             _build_site(self.project, self.out)
             if failed:
                 raise failed[0].error
-        except (EditionError, OSError) as err:
+        except (EditionError, OSError, BrokenExecutor) as err:
             self._new_workers()  # a failed build may leave its pool broken: the next starts afresh
             message = err.format() if isinstance(err, EditionError) else str(err)
             print(f"editionbuilder: error: {message} (still serving the last good site)", file=sys.stderr, flush=True)
             return
         self.server.version += 1
         print(f"rebuilt: pages reload (build {self.server.version})", file=sys.stderr, flush=True)
+
+    def _build(self, chosen: list[EditionOptions]) -> list[_Failed]:
+        """Build ``chosen`` on the kept workers; again on new ones when a
+        worker of the kept pool died since the last build (killed, out of
+        memory), which leaves the pool unusable."""
+        from concurrent.futures import BrokenExecutor
+
+        failed: list[_Failed] | None
+        try:
+            failed = _build_editions(chosen, self.project, self.out, self.args, web=True, kept=self.workers)[1]
+        except BrokenExecutor:
+            failed = None
+        if failed is None or any(isinstance(f.error, BrokenExecutor) for f in failed):
+            self._new_workers()
+            failed = _build_editions(chosen, self.project, self.out, self.args, web=True, kept=self.workers)[1]
+        return failed
 
     def _new_workers(self) -> None:
         self.workers.close(cancel=True)
