@@ -55,6 +55,6 @@ def engine_version() -> str:
     try:
         return f"WeasyPrint {version('weasyprint')}"
     except PackageNotFoundError:
-        import weasyprint
+        from .engine import weasyprint_version  # the engine loads WeasyPrint (``tests/test_layering.py``)
 
-        return f"WeasyPrint {weasyprint.__version__}"
+        return f"WeasyPrint {weasyprint_version()}"
