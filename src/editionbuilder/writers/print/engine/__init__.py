@@ -636,12 +636,6 @@ def _as_render_error() -> Iterator[None]:
         raise RenderError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc
 
 
-def weasyprint_version() -> str:
-    """The loaded WeasyPrint's version (``flow.engine_version`` without the
-    package's metadata)."""
-    return weasyprint.__version__
-
-
 class _DiagnosticsHandler(logging.Handler):
     """WeasyPrint's warnings (bad CSS, unreachable resources) as diagnostics."""
 
