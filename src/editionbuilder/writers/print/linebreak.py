@@ -148,7 +148,7 @@ class Breaks:
     texts: tuple[str, ...]
     last: tuple[int, int]
     starts: tuple[tuple[int, ...], ...]
-    held: tuple[tuple[bool, ...], ...] = ()
+    held: tuple[tuple[bool, ...], ...]
 
     def pieces(self, r: int, original: str) -> tuple[tuple[str, bool], ...]:
         """Run ``r``'s rewritten text cut where the last line begins: each

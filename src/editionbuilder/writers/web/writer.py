@@ -29,10 +29,8 @@ macros:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -42,7 +40,8 @@ from PIL import Image as PILImage
 from ... import __version__, catalog
 from ...catalog import CatalogEntry, Download, Image
 from ...config_values import date_parts
-from ...fsutil import atomic_write_bytes, refused_as_output_error
+from ...diagnostics import Diagnostics
+from ...fsutil import refused_as_output_error
 from ...layout import book
 from ...layout.frontmatter import (
     TITLEPAGE_KEY,
@@ -60,7 +59,7 @@ from ...model import Edition, NoteRef, Paragraph
 from ...model.text import title_text
 from ...options import output_name
 from ..context import WriteContext
-from ..cover import COVER_PX, cover_png
+from ..cover import COVER_PX, CoverCache, cover_png
 from ..epub import pagelist
 from .page import Frame, NavLink, render_content, render_page
 
@@ -253,34 +252,23 @@ def iso_time(epoch: int) -> str:
 
 
 def kept_thumbnail(png: bytes, size: tuple[int, int], cache_dir: str | Path) -> bytes:
-    """``thumbnail``, kept in the build's cache (``cache_dir``; "": none)
-    under the digest of the image, the size and the code that makes it: scaling the cover and
-    compressing the PNG cost a tenth of a second, and a rebuild's cover is
-    mostly the one before. A kept file is checked against its digest, and
-    made again when it does not match."""
-    if not cache_dir:
-        return thumbnail(png, size)
+    """``thumbnail``, kept in the build's cache (``cache_dir``; "": none) as
+    the covers are (``CoverCache``, in a folder of its own), under the
+    digest of the image, the size, Pillow's version and this module's code:
+    scaling the cover and compressing the PNG cost a tenth of a second, and
+    a rebuild's cover is mostly the one before. A kept file that does not
+    match its digest is made again."""
+    cache = CoverCache(Path(cache_dir) / "thumbnails" if cache_dir else None, Diagnostics())
     h = hashlib.sha256(png)
-    # the size, Pillow's version and this module's code (which scales it)
     h.update(f"{size[0]}x{size[1]}:{PILImage.__version__}:{_code_digest()}".encode())
-    path = Path(cache_dir) / "thumbnails" / f"{h.hexdigest()[:40]}.png"
-    with contextlib.suppress(OSError):
-        kept = path.read_bytes()
-        if kept[-SHA_BYTES:] == hashlib.sha256(kept[:-SHA_BYTES]).digest():
-            os.utime(path)  # used: the last to be removed
-            return kept[:-SHA_BYTES]
-    small = thumbnail(png, size)
-    with contextlib.suppress(OSError):  # a cache that cannot be written is a cache not kept
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, small + hashlib.sha256(small).digest())
-        for old in sorted(path.parent.glob("*.png"), key=lambda f: f.stat().st_mtime_ns, reverse=True)[
-            THUMBNAILS_KEPT:
-        ]:
-            old.unlink(missing_ok=True)
-    return small
+    key = h.hexdigest()[:40]
+    kept = cache.get(key)
+    if kept is None:
+        kept = thumbnail(png, size)
+        cache.put(key, kept, ())
+    return kept
 
 
-SHA_BYTES = 32  # a kept thumbnail ends with the SHA-256 of the PNG before it
 _CODE: list[str] = []
 
 
@@ -290,9 +278,6 @@ def _code_digest() -> str:
     if not _CODE:
         _CODE.append(hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
     return _CODE[0]
-
-
-THUMBNAILS_KEPT = 64  # the most recently used, as many as the covers kept
 
 
 def thumbnail(png: bytes, size: tuple[int, int]) -> bytes:

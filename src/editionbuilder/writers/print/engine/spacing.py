@@ -159,8 +159,8 @@ def even_spacing(
         # ``_shortened``), and a planned line found at once (``_first_line``).
         if available_width is not None:
             lines = state.starts.get(id(box))
-            short = _shortened(lines, box, skip or 0)
-            if short is not None:
+            short = _shortened(lines, box, skip or 0) if lines is not None else None
+            if lines is not None and short is not None:
                 line_end[0] = _planned_end(lines, box, skip or 0, available_width)
                 at_once = line_end[0] is not None
                 try:
@@ -271,21 +271,23 @@ class _Lines:
     first run, at its start), else None."""
 
     box: Any
+    encoded: bytes  # its text, as the line breaker counts it
     starts: tuple[int, ...]
     measure: float
-    opening: float | None = None
-    held: tuple[bool, ...] = ()  # per start: the break before it held (``linebreak.Breaks.held``)
+    opening: float | None
+    held: tuple[bool, ...]  # per start: the break before it held (``linebreak.Breaks.held``)
 
 
-def _shortened(lines: _Lines | None, box, skip: int):
+def _shortened(lines: _Lines, box, skip: int):
     """``box`` cut ``_LINES_AHEAD`` planned line starts after byte ``skip``,
-    or None (not a planned box, or too few lines left to gain by it)."""
-    if lines is None or lines.box is not box:
+    or None (``lines`` is another box's, or too few lines are left to gain
+    by it)."""
+    if lines.box is not box:
         return None
     at = bisect.bisect_right(lines.starts, skip) + _LINES_AHEAD - 1
     if at >= len(lines.starts):
         return None
-    return box.copy_with_text(box.text.encode()[: lines.starts[at]].decode().rstrip(" "))
+    return box.copy_with_text(lines.encoded[: lines.starts[at]].decode().rstrip(" "))
 
 
 # WeasyPrint finds a line by shaping the text ahead of it several times
@@ -306,7 +308,7 @@ def _shortened(lines: _Lines | None, box, skip: int):
 VERIFY_LINES = False
 
 
-def _planned_end(lines: _Lines | None, box, skip: int, available_width: float) -> tuple[int, bool] | None:
+def _planned_end(lines: _Lines, box, skip: int, available_width: float) -> tuple[int, bool] | None:
     """Where the line of ``box`` beginning at the planned start ``skip`` (0:
     the paragraph's first line, when the box begins it) ends: the byte from
     ``skip`` after its space or its soft hyphen, and whether it is
@@ -314,9 +316,7 @@ def _planned_end(lines: _Lines | None, box, skip: int, available_width: float) -
     the text up to the next opportunity, the next chosen break included, is
     ``MARGIN`` wider than the measure at least), on a line laid out at no
     more than its measure (WeasyPrint's available width is the measure and
-    a rounding more)."""
-    if lines is None or lines.box is not box:
-        return None
+    a rounding more). ``lines`` is ``box``'s (``_shortened`` found it)."""
     if skip == 0:
         measure, k = lines.opening, 0
     else:
@@ -329,7 +329,7 @@ def _planned_end(lines: _Lines | None, box, skip: int, available_width: float) -
     if k >= len(lines.held) or not lines.held[k]:
         return None  # the engine may join the next line to this one: it decides
     end = lines.starts[k]
-    before = box.text.encode()[:end]
+    before = lines.encoded[:end]
     if before.endswith(b" "):
         return end - skip, False
     if before.endswith(_SOFT_HYPHEN):
@@ -348,8 +348,8 @@ def _first_line(text: str, style, context, max_width: float, justification_spaci
     when it does not fit."""
     end, hyphenated = found
     line_text = text.encode()[:end].decode()
+    hyphen = style["hyphenate_character"] if hyphenated else ""
     if hyphenated:
-        hyphen = style["hyphenate_character"]
         layout = wlines.create_layout(line_text + hyphen, style, context, max_width, justification_spacing)
     else:
         layout = wlines.Layout(style, justification_spacing, max_width)
@@ -360,7 +360,7 @@ def _first_line(text: str, style, context, max_width: float, justification_spaci
         layout.deactivate()
         return None
     baseline = wlines.pango.pango_layout_get_baseline(layout.layout) * wlines.FROM_UNITS
-    length = line.length - (len(style["hyphenate_character"].encode()) if hyphenated else 0)
+    length = line.length - len(hyphen.encode())
     layout.deactivate()
     return layout, length, end, width, height, baseline
 
@@ -433,8 +433,8 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
             if text_box is not None:
                 space = state.shaper(" ", run.font)
                 opening = key[1] if r == 0 else None  # the box begins the paragraph: its first width
-                held = breaks.held[r] if breaks.held else ()
-                planned.write(text_box, parent, breaks.pieces(r, run.text), space, breaks.starts[r], opening, held)
+                cut = breaks.pieces(r, run.text)
+                planned.write(text_box, parent, cut, space, breaks.starts[r], opening, breaks.held[r])
 
 
 @dataclass
@@ -459,9 +459,9 @@ class _Planned:
         parent,
         pieces: Sequence[tuple[str, bool]],
         space: float,
-        starts: Sequence[int] = (),
-        opening: float | None = None,
-        held: Sequence[bool] = (),
+        starts: Sequence[int],
+        opening: float | None,
+        held: Sequence[bool],
     ) -> None:
         """Set ``text_box`` as ``pieces`` (text, set with narrower spaces), a
         text box each; the breaker's soft hyphens are the only hyphenations.
@@ -481,15 +481,12 @@ class _Planned:
             if narrow:
                 box.style["word_spacing"] = float(box.style["word_spacing"] or 0) - linebreak.SHRINK * space
             boxes.append(box)
-            inside = [
-                (s - offset, h)
-                for s, h in zip(starts, held or [False] * len(starts), strict=True)
-                if offset < s < offset + len(text)
-            ]
+            inside = [(s - offset, h) for s, h in zip(starts, held, strict=True) if offset < s < offset + len(text)]
             if len(inside) >= _LINES_AHEAD:
                 offsets = tuple(len(text[:s].encode()) for s, _ in inside)
                 flags = tuple(h for _, h in inside)
-                self.starts[id(box)] = _Lines(box, offsets, self.width, opening if offset == 0 else None, flags)
+                first = opening if offset == 0 else None
+                self.starts[id(box)] = _Lines(box, text.encode(), offsets, self.width, first, flags)
                 self.mine.append(id(box))
             offset += len(text)
         if len(boxes) > 1:
