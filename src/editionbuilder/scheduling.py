@@ -24,9 +24,9 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import multiprocessing
 import os
 import select
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -132,6 +132,8 @@ class Scheduler:
             return self._client.get_executor(retries=DASK_RETRIES, pure=False)
         if self.jobs <= 1:
             return _Inline()
+        import multiprocessing  # only for a pool: a build of one job needs none
+
         context = multiprocessing.get_context("forkserver")
         # The workers start from a server that has imported the typesetter
         # and its engine (WeasyPrint) once: a new worker is a fork of it, not
@@ -146,7 +148,10 @@ class Scheduler:
         with self._lock:
             executor, client = self._executor, self._client
             self._executor = self._client = None
-        if isinstance(executor, cf.ProcessPoolExecutor):
+        # A pool's module is loaded only when a pool is made: a build of one
+        # job that checked its executor against it would load it for nothing.
+        pools = sys.modules.get("concurrent.futures.process")
+        if pools is not None and isinstance(executor, pools.ProcessPoolExecutor):
             # A build stopped (Ctrl-C, SIGTERM, an error) drops the parts not
             # started, and waits for the ones being laid out: a worker still
             # starting when this process exits would find the pool's

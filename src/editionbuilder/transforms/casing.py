@@ -150,12 +150,9 @@ def _capitalise(word: str) -> str:
 def kept_capitals(texts: Collection[str]) -> frozenset[str]:
     """Words ``texts`` (running text) writes in capitals and never otherwise:
     acronyms such as "USSR" or "UK", which title case keeps."""
-    capitals: set[str] = set()
-    other: set[str] = set()
+    words: set[str] = set()
     for text in texts:
-        for word in _WORD.findall(text):
-            if len(word) >= 2 and word.isupper():
-                capitals.add(word)
-            else:
-                other.add(word.lower())
+        words.update(_WORD.findall(text))  # each word once: a book repeats most
+    capitals = {w for w in words if len(w) >= 2 and w.isupper()}
+    other = {w.lower() for w in words if w not in capitals}
     return frozenset(w for w in capitals if w.lower() not in other)

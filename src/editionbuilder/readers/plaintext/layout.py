@@ -185,8 +185,26 @@ def split_reference_lines(items: list[Item], is_reference) -> list[Item]:
 
 
 def _reference_runs(items: list[Item], is_reference) -> set[int]:
-    """Indexes of bibliography entries: two or more reference lines in a row."""
-    flags = [it.kind == "content" and is_reference(it.text) for it in items]
+    """Indexes of bibliography entries: two or more reference lines in a row.
+
+    Every such run holds an item at an odd index, and each of its items is
+    one or next to one: so the items at odd indexes are read first, and
+    the others only beside one that is a reference (a book of prose reads
+    half its paragraphs). An item left unread stands alone."""
+
+    known: dict[int, bool] = {}
+
+    def reads(i: int) -> bool:
+        if i not in known:
+            known[i] = items[i].kind == "content" and is_reference(items[i].text)
+        return known[i]
+
+    for i in range(1, len(items), 2):
+        if reads(i):
+            reads(i - 1)
+            if i + 1 < len(items):
+                reads(i + 1)
+    flags = [known.get(i, False) for i in range(len(items))]
     out: set[int] = set()
     i = 0
     while i < len(items):
