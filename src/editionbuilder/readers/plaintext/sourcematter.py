@@ -191,7 +191,9 @@ _AD_MARKS = (
     # "Annual subscription", "single numbers": a journal's terms of sale
     (None, r"\bannual\s+(?:subscription|dues)\b|\bsingle\s+(?:numbers|copies)\b"),
 )
-AD_MARKS = [(word and lazy_compile(re.escape(word), re.I), lazy_compile(pattern, re.I)) for word, pattern in _AD_MARKS]
+AD_MARKS = [
+    (lazy_compile(re.escape(word), re.I) if word else None, lazy_compile(pattern, re.I)) for word, pattern in _AD_MARKS
+]
 
 
 def ad_marks(text: str) -> int:
