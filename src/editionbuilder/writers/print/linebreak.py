@@ -166,31 +166,32 @@ def plan(paragraph: Paragraph, measure: Measure) -> Breaks | None:
     """The best breaks found for ``paragraph``, or None when it has no break
     to make (it fits on one line) or no breaks keep every line within the
     measure (a word wider than the line)."""
-    items = _items(paragraph, measure, hyphenate=False)
-    nodes = _breaks(items, paragraph, TOLERANCE)
+    items, words = _items(paragraph, measure)
+    model = _Model.of(items)
+    nodes = _breaks(model, paragraph, TOLERANCE)
     if nodes is None:
-        items = _items(paragraph, measure, hyphenate=True)
-        nodes = _breaks(items, paragraph, TOLERANCE) or _breaks(items, paragraph, float("inf"))
+        model = _Model.of(_hyphenated(paragraph, items, words, measure))
+        nodes = _breaks(model, paragraph, TOLERANCE) or _breaks(model, paragraph, float("inf"))
     if not nodes or len(nodes) < 2:
         return None
+    items = model.items
     chosen = {n.index for n in nodes}
     texts = _rewrite(paragraph, items, chosen)
     last = _last_line(items, nodes[-2].index, len(paragraph.runs))
     starts = _starts(paragraph, items, nodes[:-1], texts)
-    return Breaks(texts, last, starts, _by_run(items, nodes[:-1], len(texts), _held(paragraph, items, nodes)))
+    return Breaks(texts, last, starts, _by_run(items, nodes[:-1], len(texts), _held(paragraph, model, nodes)))
 
 
-def _held(paragraph: Paragraph, items: Sequence[_Item], nodes: Sequence[_Node]) -> list[bool]:
+def _held(paragraph: Paragraph, model: _Model, nodes: Sequence[_Node]) -> list[bool]:
     """For each chosen break but the paragraph's end, whether a greedy
     breaker stops there for certain. The breaks were chosen so that the
     text up to the next opportunity the rewritten text keeps of its own (a
-    hyphen or dash of the text, the paragraph's end: ``_reach``) does not
-    fit; but the next chosen break is an opportunity too, and on a narrow
-    measure the line after may be short enough to join this one, set
-    tight, within ``2 * MARGIN`` of the measure. Such a break is not
+    hyphen or dash of the text, the paragraph's end: ``_Model.reach``) does
+    not fit; but the next chosen break is an opportunity too, and on a
+    narrow measure the line after may be short enough to join this one,
+    set tight, within ``2 * MARGIN`` of the measure. Such a break is not
     held: the engine decides it."""
-    widths, _, shrinks = _sums(items)
-    after = _line_starts(items)
+    items, widths, shrinks, after = model.items, model.widths, model.shrinks, model.after
     held = []
     for k in range(len(nodes) - 1):
         begin = after[nodes[k - 1].index] if k else 0
@@ -272,41 +273,68 @@ def _index_map(original: str, text: str) -> list[int]:
     return found
 
 
-def _items(paragraph: Paragraph, measure: Measure, hyphenate: bool) -> list[_Item]:
+# A space, a no-break space, or a word between them.
+_TOKEN = re.compile(r" |\u00a0|[^ \u00a0]+")
+
+# A word the second pass may hyphenate, as ``_items`` made it: where its
+# items begin and end in the list, and what ``_word`` takes to make it again.
+_Word = tuple[int, int, int, int, str, list[int]]  # first item, end, run, start in the run, text, breaks in it
+
+
+def _items(paragraph: Paragraph, measure: Measure) -> tuple[list[_Item], list[_Word]]:
     """The paragraph as boxes, glue and penalties, with TeX's closing glue
-    (infinitely stretchable) and forced break."""
+    (infinitely stretchable) and forced break, no word hyphenated; and the
+    words long enough to hyphenate, in a run of a language
+    (``_hyphenated``)."""
     items: list[_Item] = []
+    words: list[_Word] = []
     offset = 0
     inside = sorted(paragraph.opportunities)  # for those within a word
+    shortest = paragraph.limits[0]
     for r, run in enumerate(paragraph.runs):
         if not run.text:
             items.append(_Item("box", run.width, at=(r, 0)))
             continue
         space = measure(" ", run.font)
-        for m in re.finditer(r" |\u00a0|[^ \u00a0]+", run.text):
+        stretch, shrink = space * STRETCH, space * SHRINK
+        for m in _TOKEN.finditer(run.text):
             start = m.start()
-            if m.group() in (" ", NBSP):
-                breakable = m.group() == " " and offset + m.end() in paragraph.opportunities
-                glue = _Item("glue", space, space * STRETCH, space * SHRINK, breakable=breakable, at=(r, start))
-                items.append(glue)
+            word = m.group()
+            if word == " " or word == NBSP:
+                breakable = word == " " and offset + start + 1 in paragraph.opportunities
+                items.append(_Item("glue", space, stretch, shrink, 0.0, False, breakable, (r, start)))
+                continue
+            lo = bisect.bisect_left(inside, offset + start)
+            found = inside[lo : bisect.bisect_left(inside, offset + start + len(word), lo)]
+            first = len(items)
+            # A word with no break but the one before it, after a space
+            # (the space's), is one box: what ``_word`` makes of it, without
+            # its searches.
+            within = [at - offset - start for at in found]
+            if not found or (found == [offset + start] and (start > 0 or _after_space(paragraph, r, 0))):
+                items.append(_Item("box", measure(word, run.font), 0.0, 0.0, 0.0, False, False, (r, start)))
             else:
-                word = m.group()
-                lo = bisect.bisect_left(inside, offset + start)
-                found = inside[lo : bisect.bisect_left(inside, offset + start + len(word), lo)]
-                # A word with no break but the one before it, after a space
-                # (the space's), and not to hyphenate, is one box: what
-                # ``_word`` makes of it, without its searches.
-                alone = not found or (found == [offset + start] and (start > 0 or _after_space(paragraph, r, 0)))
-                if alone and not (hyphenate and run.lang and len(word) >= paragraph.limits[0]):
-                    items.append(_Item("box", measure(word, run.font), at=(r, start)))
-                    continue
-                items.extend(
-                    _word(paragraph, run, r, start, word, [at - offset - start for at in found], measure, hyphenate)
-                )
+                items.extend(_word(paragraph, run, r, start, word, within, measure, False))
+            if run.lang and len(word) >= shortest:
+                words.append((first, len(items), r, start, word, within))
         offset += len(run.text)
     items.append(_Item("glue", 0.0, float("inf"), at=(len(paragraph.runs), 0)))
     items.append(_Item("penalty", 0.0, penalty=-float("inf"), at=(len(paragraph.runs), 0)))
-    return items
+    return items, words
+
+
+def _hyphenated(paragraph: Paragraph, items: list[_Item], words: Sequence[_Word], measure: Measure) -> list[_Item]:
+    """``items`` with every word of ``words`` made again with the places
+    pyphen may hyphenate it (a shorter word, or one in a run of no language,
+    is made the same either way)."""
+    out: list[_Item] = []
+    done = 0
+    for first, end, r, start, text, found in words:
+        out += items[done:first]
+        out += _word(paragraph, paragraph.runs[r], r, start, text, found, measure, True)
+        done = end
+    out += items[done:]
+    return out
 
 
 def _word(
@@ -372,23 +400,33 @@ def _dictionary(lang: str, left: int, right: int) -> pyphen.Pyphen | None:
     return pyphen.Pyphen(lang=found, left=left, right=right) if found else None
 
 
-def _breaks(items: Sequence[_Item], paragraph: Paragraph, tolerance: float) -> list[_Node] | None:
+def _breaks(model: _Model, paragraph: Paragraph, tolerance: float) -> list[_Node] | None:
     """The chosen breaks, first to last (the paragraph's end included), or
-    None when no breaks keep every line within ``tolerance``."""
-    widths, stretches, shrinks = _sums(items)
-    after = _line_starts(items)
-    reach = _reach(items, (widths, stretches, shrinks))
+    None when no breaks keep every line within ``tolerance``.
+
+    The loop runs once for each active node at each legal break: what
+    depends on the break alone is read before it, and the active list is
+    copied only when a node leaves it or joins it."""
+    items, widths, stretches, shrinks = model.items, model.widths, model.stretches, model.shrinks
+    after, reach = model.after, model.reach
+    inf = float("inf")
     first, other = paragraph.first_width - MARGIN, paragraph.width - MARGIN
-    capped = tolerance < float("inf")
+    # Each measure, to the planned width and to the edge a greedy breaker
+    # goes to (as ``measure + MARGIN`` and ``measure + 2 * MARGIN`` are).
+    full = {first: first + MARGIN, other: other + MARGIN}
+    far = {first: first + 2 * MARGIN, other: other + 2 * MARGIN}
+    capped = tolerance < inf
     # The active nodes, in the order they were found (the first of equal
     # demerits wins at the end), so from the longest line to the shortest.
     active: list[_Node] = [_Node(-1, 1, 0, 0.0, 0.0, 0.0, 0.0)]
-    for b in [b for b in range(len(items)) if _legal(items, b)]:
+    for b in model.legal:
         item = items[b]
         found: dict[tuple[int, int, int], _Node] = {}
-        kept: list[_Node] = []
-        last = item.penalty == -float("inf")
+        kept: list[_Node] | None = None  # the nodes kept, once one is dropped
+        last = item.penalty == -inf
         extra = item.width if item.kind == "penalty" else 0.0
+        flagged = item.flagged
+        penalised = item.penalty > 0
         w, st, sh, ahead = widths[b], stretches[b], shrinks[b], reach[b]
         for i, node in enumerate(active):
             measure = first if node.line == 0 else other
@@ -396,44 +434,69 @@ def _breaks(items: Sequence[_Item], paragraph: Paragraph, tolerance: float) -> l
             shrink = sh - node.shrink
             tightest = natural - shrink  # as set, spaces narrower by SHRINK
             if tightest > measure:
-                continue  # dropped: every later break makes this line longer still
-            kept.append(node)
+                # Dropped: every later break makes this line longer still.
+                if kept is None:
+                    kept = active[:i]
+                continue
+            if kept is not None:
+                kept.append(node)
             width = natural + extra
             if last and natural > measure:
                 continue  # the last line is set with the face's own spaces
             if width - shrink > measure:
                 continue
-            if not last and tightest + ahead <= measure + 2 * MARGIN:
+            if not last and tightest + ahead <= far[measure]:
                 continue  # a greedy breaker would go on to the next opportunity
-            ratio = _ratio(measure + MARGIN - width, st - node.stretch, shrink)
+            # How far the line's spaces stretch (> 0) or shrink (< 0) to fill
+            # it, in their stretch or shrink: TeX's glue set ratio.
+            slack = full[measure] - width
+            if slack >= 0:
+                stretch = st - node.stretch
+                ratio = slack / stretch if stretch > 0 else (inf if slack > 1e-6 else 0.0)
+            else:
+                ratio = slack / shrink if shrink > 0 else -inf
             if last:
                 badness = 0.0
             else:
                 # TeX's badness: 100 times the cube of the ratio, capped at
                 # ``AWFUL`` within a finite tolerance; in the last resort,
                 # uncapped, so a very loose line is worse than a loose one.
-                badness = 100 * abs(ratio) ** 3 if abs(ratio) != float("inf") else AWFUL * AWFUL
-                if capped:
-                    badness = min(AWFUL, badness)
+                badness = 100 * abs(ratio) ** 3 if abs(ratio) != inf else AWFUL * AWFUL
+                if capped and badness >= AWFUL:
+                    badness = AWFUL
             if badness > tolerance:
                 if ratio > 0:
                     # Too loose: so is every line from a later node (less
                     # text, fewer spaces, a measure as wide), kept for later.
-                    kept.extend(active[i + 1 :])
+                    if kept is not None:
+                        kept.extend(active[i + 1 :])
                     break
                 continue
-            run = node.run + 1 if item.flagged else 0
+            run = node.run + 1 if flagged else 0
             if run > MAX_HYPHEN_RUN:
                 continue
             fitness = 0 if ratio < -0.5 else 1 if badness <= 12 else 2 if badness <= 100 else 3  # TeX's classes
-            demerits = node.demerits + _demerits(item, node, badness, fitness, last)
+            # TeX's demerits: the line's badness and penalty, and the
+            # hyphenated lines and fitness classes next to each other.
+            demerits = (LINE_PENALTY + badness) ** 2
+            if penalised:
+                demerits += item.penalty**2
+            if flagged and node.run:
+                demerits += DOUBLE_HYPHEN_DEMERITS
+            if last and node.run:
+                demerits += FINAL_HYPHEN_DEMERITS
+            if abs(fitness - node.fitness) > 1:
+                demerits += ADJACENT_DEMERITS
+            demerits = node.demerits + demerits
             new = (b, fitness, run)
             if new not in found or found[new].demerits > demerits:
                 start = after[b]
                 found[new] = _Node(
                     b, fitness, run, demerits, widths[start], stretches[start], shrinks[start], node, node.line + 1
                 )
-        active = kept + list(found.values())
+        if kept is None:
+            kept = active
+        active = kept + list(found.values()) if found else kept
         if not active:
             return None
     ends = [n for n in active if n.index == len(items) - 1]
@@ -447,73 +510,55 @@ def _breaks(items: Sequence[_Item], paragraph: Paragraph, tolerance: float) -> l
     return chosen[::-1]
 
 
-def _ratio(slack: float, stretch: float, shrink: float) -> float:
-    """How far a line's spaces stretch (> 0) or shrink (< 0) to fill it, in
-    their stretch or shrink: TeX's glue set ratio."""
-    if slack >= 0:
-        return slack / stretch if stretch > 0 else (float("inf") if slack > 1e-6 else 0.0)
-    return slack / shrink if shrink > 0 else -float("inf")
+@dataclass(slots=True)
+class _Model:
+    """A paragraph's items and what the breaker reads of them, made once:
+    the widths, stretches and shrinks of the items before each one; for
+    each item, the first box after it (``after``: where a line that follows
+    a break there begins, the spaces and penalties at a break dropped);
+    where a line may end (``legal``: a breakable space after a box, or a
+    penalty that is not infinite); and ``reach``: for each break, the width
+    a line set tight would gain by going on to the next opportunity the
+    rewritten text keeps (a break after a hyphen or dash of the text, or
+    the paragraph's end): a planned break holds only if that much does not
+    fit."""
 
+    items: list[_Item]
+    widths: list[float]
+    stretches: list[float]
+    shrinks: list[float]
+    after: list[int]
+    legal: list[int]
+    reach: list[float]
 
-def _demerits(item: _Item, node: _Node, badness: float, fitness: int, last: bool) -> float:
-    demerits = (LINE_PENALTY + badness) ** 2
-    if item.penalty > 0:
-        demerits += item.penalty**2
-    if item.flagged and node.run:
-        demerits += DOUBLE_HYPHEN_DEMERITS
-    if last and node.run:
-        demerits += FINAL_HYPHEN_DEMERITS
-    if abs(fitness - node.fitness) > 1:
-        demerits += ADJACENT_DEMERITS
-    return demerits
-
-
-def _legal(items: Sequence[_Item], b: int) -> bool:
-    """Whether a line may end at item ``b``: a breakable space after a box,
-    or a penalty that is not infinite."""
-    item = items[b]
-    if item.kind == "glue":
-        return item.breakable and b > 0 and items[b - 1].kind == "box"
-    return item.kind == "penalty"
-
-
-def _sums(items: Sequence[_Item]) -> tuple[list[float], list[float], list[float]]:
-    """Widths, stretches and shrinks of the items before each one."""
-    sums: tuple[list[float], list[float], list[float]] = ([], [], [])
-    w = st = sh = 0.0
-    for item in items:
-        sums[0].append(w)
-        sums[1].append(st)
-        sums[2].append(sh)
-        if item.kind != "penalty":
-            w, st, sh = w + item.width, st + item.stretch, sh + item.shrink
-    return sums
-
-
-def _line_starts(items: Sequence[_Item]) -> list[int]:
-    """For each item, the first box after it: where a line that follows a
-    break there begins (the spaces and penalties at a break are dropped)."""
-    starts, nxt = [len(items)] * len(items), len(items) - 1
-    for i in range(len(items) - 1, -1, -1):
-        starts[i] = nxt
-        if items[i].kind == "box":
-            nxt = i
-    return starts
-
-
-def _reach(items: Sequence[_Item], sums: tuple[list[float], list[float], list[float]]) -> list[float]:
-    """For each break, the width a line set tight would gain by going on to
-    the next opportunity the rewritten text keeps (a break after a hyphen or
-    dash of the text, or the paragraph's end): a planned break holds only if
-    that much does not fit."""
-    w, _, z = sums
-    reach = [float("inf")] * len(items)
-    nxt = len(items) - 1
-    for i in range(len(items) - 2, -1, -1):
-        reach[i] = (w[nxt] - w[i]) - (z[nxt] - z[i])
-        if items[i].kind == "penalty" and not items[i].flagged:
-            nxt = i
-    return reach
+    @classmethod
+    def of(cls, items: list[_Item]) -> _Model:
+        n = len(items)
+        widths, stretches, shrinks, legal = [0.0] * n, [0.0] * n, [0.0] * n, []
+        w = st = sh = 0.0
+        previous = ""
+        for i, item in enumerate(items):
+            widths[i], stretches[i], shrinks[i] = w, st, sh
+            kind = item.kind
+            if kind == "penalty":
+                legal.append(i)
+            else:
+                if kind == "glue" and item.breakable and previous == "box":
+                    legal.append(i)
+                w, st, sh = w + item.width, st + item.stretch, sh + item.shrink
+            previous = kind
+        after, reach = [n] * n, [float("inf")] * n
+        box = nxt = n - 1
+        for i in range(n - 1, -1, -1):
+            after[i] = box
+            item = items[i]
+            if item.kind == "box":
+                box = i
+            if i < n - 1:
+                reach[i] = (widths[nxt] - widths[i]) - (shrinks[nxt] - shrinks[i])
+                if item.kind == "penalty" and not item.flagged:
+                    nxt = i
+        return cls(items, widths, stretches, shrinks, after, legal, reach)
 
 
 def _rewrite(paragraph: Paragraph, items: Sequence[_Item], chosen: set[int]) -> tuple[str, ...]:
