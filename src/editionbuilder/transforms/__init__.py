@@ -50,7 +50,6 @@ from ..model.walk import (
 from ..options import HEADING_CASES, ReaderOptions
 from . import notenumbers
 from .casing import in_capitals, kept_capitals, title_case
-from .csl import format_bibliography, unformatted_diagnostics
 from .typography import smarten
 
 
@@ -389,6 +388,11 @@ def format_references(edition: Edition, ctx: TransformContext) -> Edition:
     """
     if not edition.references:
         return edition
+    # Here only: csl reads the name particles of the references' reader,
+    # which a process laying out parts (``layout.notes`` numbers notes with
+    # this package) has no use for.
+    from .csl import format_bibliography, unformatted_diagnostics
+
     if not ctx.format_bibliography:
         ctx.diagnostics.items.extend(unformatted_diagnostics(edition.references))
         return edition

@@ -79,7 +79,7 @@ from ...model import Chapter, Edition
 from ...model.text import model_words
 from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
 from ..context import WriteContext
-from . import assemble, pagefoot, pagesetup, stretches
+from . import pagefoot, pagesetup, stretches
 from .document import created, parts_html
 from .flow import Flow, LayoutStop, Progress, engine_version
 
@@ -431,6 +431,8 @@ class _Typesetter:
         # A part is laid out from a recto: opening on a verso (an even folio,
         # in the screen PDF), each of its pages is on the other side, its
         # text moved by the difference of the two sides' left margins.
+        from . import assemble  # pikepdf: for this process, not for a worker laying parts out
+
         b = self.g.bleed_in
         shift = (self.g.outside_in + b - self.g.inside_in) * pagesetup.PT
         front = self._part(FRONT_KEY, lay, lay.front, 0)
