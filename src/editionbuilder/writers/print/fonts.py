@@ -11,8 +11,12 @@ Fonts are declared face by face with explicit files: asking fontconfig for
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
+import struct
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +24,7 @@ from pathlib import Path
 from ...diagnostics import RenderError
 from ...options import PrintOptions
 from . import pagesetup
+from .linebreak import SHRINK
 
 EBGARAMOND = "/usr/share/fonts/opentype/ebgaramond"
 TEXT_FAMILY = "Edition Text"
@@ -88,11 +93,7 @@ def font_css(fonts: Sequence[FontFace], calls: bool = True) -> str:
     uses (note calls: the text face's superior figures, ``callfigures``,
     which reads the faces with fontTools and is loaded only here; not for a
     document without note calls, ``calls`` False: the cover)."""
-    faces = "\n".join(
-        f'@font-face {{ font-family: "{f.family}"; src: url("{Path(f.path).as_uri()}"); '
-        f"font-style: {f.style}; font-weight: {f.weight}; }}"
-        for f in fonts
-    )
+    faces = "\n".join(_face_rule(f) for f in fonts)
     return (
         f"{faces}\n"
         f'html {{ font-family: "{TEXT_FAMILY}"; }}\n'
@@ -105,3 +106,115 @@ def _call_css(fonts: Sequence[FontFace]) -> str:
     from .callfigures import call_css
 
     return call_css(fonts, TEXT_FAMILY)
+
+
+# -- narrow twins ---------------------------------------------------------------
+# The breaker sets every line of a justified paragraph but the last with
+# spaces narrower by ``SHRINK`` of their width (``linebreak``). WeasyPrint
+# sets word spacing as a Pango attribute on each space, and Pango shapes the
+# text between two attributes apart: a line of twelve spaces is shaped in
+# twenty-five pieces, three times as slowly as a line without. So each face
+# has a twin, the same font file with its space and no-break space narrower
+# by that much (in the font's units: the same cut for both, as word spacing
+# gives both), declared as a family of its own (``NARROW``), and the lines
+# before a paragraph's last are set in the twin (``engine.spacing``).
+NARROW = "Narrow"  # the suffix of a twin's family name
+_TWIN_FORMATS = (".otf", ".ttf")  # a font collection, or a compressed web font, gets no twin
+_TWIN_RECIPE = 2  # made part of each twin's file name: raised when the way twins are made changes
+
+
+@dataclass(frozen=True, slots=True)
+class Twin:
+    """A face (``of``) and its narrow twin (``face``)."""
+
+    of: FontFace
+    face: FontFace
+
+
+def narrow_twins(fonts: Sequence[FontFace]) -> tuple[Twin, ...]:
+    """The narrow twin of each face that can have one: an OpenType or
+    TrueType file with a space. Each is made once, from the face's bytes,
+    into a folder of this machine's temporary folder (``twin_folder``), the
+    same path wherever the face's bytes are the same: a worker on another
+    machine makes the twin it is handed the path of. The same face gives
+    the same bytes."""
+    twins = []
+    for face in fonts:
+        path = _twin_file(face.path)
+        if path is not None:
+            family = f"{face.family} {NARROW}"
+            twins.append(Twin(face, FontFace(family, str(path), face.style, face.weight)))
+    return tuple(twins)
+
+
+def twin_folder() -> Path:
+    """Where the twins are kept: a folder of this user's in the temporary folder."""
+    return Path(tempfile.gettempdir()) / f"editionbuilder-{os.getuid() if hasattr(os, 'getuid') else 0}" / "twins"
+
+
+def twin_css(twins: Sequence[Twin]) -> str:
+    """The @font-face rules of ``twins``."""
+    return "\n".join(_face_rule(t.face) for t in twins)
+
+
+def _face_rule(f: FontFace) -> str:
+    return (
+        f'@font-face {{ font-family: "{f.family}"; src: url("{Path(f.path).as_uri()}"); '
+        f"font-style: {f.style}; font-weight: {f.weight}; }}"
+    )
+
+
+def _twin_file(source: str) -> Path | None:
+    """The twin of the font file ``source``, made if it is not there yet;
+    None for a file that can have none."""
+    if Path(source).suffix.lower() not in _TWIN_FORMATS:
+        return None
+    try:
+        body = Path(source).read_bytes()
+    except OSError:
+        return None  # ``check_fonts`` names it
+    digest = hashlib.sha256(body + f"\0{SHRINK}\0{_TWIN_RECIPE}".encode()).hexdigest()[:32]
+    target = twin_folder() / f"{digest}{Path(source).suffix.lower()}"
+    if target.is_file():
+        return target
+    made = _narrowed(body)
+    if made is None:
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written under a name of its own, then renamed: two processes making
+    # the same twin at once each leave a whole file, the same bytes.
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".twin-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(made)
+        os.replace(name, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+    return target
+
+
+def _narrowed(body: bytes) -> bytes | None:
+    """The font file ``body`` with its space and no-break space narrower by
+    ``SHRINK`` of the space's advance (rounded to the font's units), or
+    None for a font without a space or one fontTools cannot read."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        # Only the tables read here are decompiled (``lazy``); the others,
+        # the outlines among them, are copied as they are.
+        font = TTFont(io.BytesIO(body), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+        cmap = font.getBestCmap() or {}
+        space = cmap.get(0x20)
+        if space is None or "hmtx" not in font:
+            return None
+        metrics = font["hmtx"]
+        cut = round(SHRINK * metrics[space][0])
+        for glyph in sorted({space, cmap.get(0xA0, space)}):
+            advance, bearing = metrics[glyph]
+            metrics[glyph] = (max(advance - cut, 0), bearing)
+        out = io.BytesIO()
+        font.save(out, reorderTables=False)
+    except (TTLibError, KeyError, ValueError, AssertionError, struct.error):
+        return None
+    return out.getvalue()

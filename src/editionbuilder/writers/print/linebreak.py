@@ -19,9 +19,11 @@ greedy breaker can only break there:
 
 WeasyPrint only stretches spaces to justify a line, never shrinks them.
 So every line but the last is set with spaces narrower by ``SHRINK`` of
-their width (CSS ``word-spacing``, on the text before the last line:
-``Breaks.pieces``), and the last, which is not justified, with the face's
-own: justification then stretches each full line to the measure, so a line
+their width (the text before the last line, ``Breaks.pieces``, in the
+narrow twin of its face, ``fonts.narrow_twins``, or with CSS
+``word-spacing`` for a face without one; a run's ``narrow`` font gives
+what its spaces shrink by), and the last, which is not justified, with
+the face's own: justification then stretches each full line to the measure, so a line
 may come out up to that much tighter than the face's space, as TeX's glue
 shrinks. A line is judged by how far its spaces stretch or shrink: by
 ``STRETCH`` of a space's width is a ratio of 1, by ``SHRINK`` a ratio of -1,
@@ -85,6 +87,7 @@ class Run:
     font: Hashable = None
     lang: str = ""
     width: float = 0.0
+    narrow: Hashable = None  # the font its lines but the last are set in, with narrower spaces (None: ``SHRINK``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +299,9 @@ def _items(paragraph: Paragraph, measure: Measure) -> tuple[list[_Item], list[_W
             items.append(_Item("box", run.width, at=(r, 0)))
             continue
         space = measure(" ", run.font)
-        stretch, shrink = space * STRETCH, space * SHRINK
+        # A space shrinks by what the narrow font takes off it, else by SHRINK of it.
+        shrink = space - measure(" ", run.narrow) if run.narrow is not None else space * SHRINK
+        stretch = space * STRETCH
         for m in _TOKEN.finditer(run.text):
             start = m.start()
             word = m.group()

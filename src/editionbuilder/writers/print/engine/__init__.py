@@ -44,7 +44,7 @@ from .... import codes, templating
 from ....diagnostics import Diagnostics, OutputError, RenderError
 from .. import linebreak, pagesetup
 from ..flow import Flow, LayoutStop, Progress
-from ..fonts import FontFace
+from ..fonts import FontFace, narrow_twins, twin_css, twin_folder
 from ..pdfx import press_css, write_options
 from ..profiles import PressProfile
 from .spacing import PLANNED_ENGINE, Measures, even_spacing, text_key
@@ -515,7 +515,7 @@ def render_document(
         _log_to(diagnostics),
         _pages_to(progress, first_page - 1),
         _as_render_error(),
-        even_spacing(job.greedy, dict(job.orphans), styles.measures, job.keep_notes),
+        even_spacing(job.greedy, dict(job.orphans), styles.measures, job.keep_notes, styles.narrow),
         _stopped(stop),
     ):
         # Colour profiles are made anew for each document: WeasyPrint writes
@@ -550,8 +550,9 @@ class _Styles:
     font configuration they load their faces into, the URL fetcher, and
     what WeasyPrint said of the sheets (``warnings``: handed to every
     document laid out with them, so that a part's warnings do not depend on
-    which process parsed the sheets first), and the widths and line breaks
-    found in the documents laid out with its fonts (``measures``)."""
+    which process parsed the sheets first), the widths and line breaks
+    found in the documents laid out with its fonts (``measures``), and the
+    family of each face's narrow twin, by the face's (``narrow``)."""
 
     fonts: FontConfiguration
     css: tuple
@@ -559,6 +560,7 @@ class _Styles:
     profiles: dict
     warnings: tuple = ()
     measures: Measures = field(default_factory=Measures)
+    narrow: dict[str, str] = field(default_factory=dict)
 
 
 _PARSED: dict[tuple, _Styles] = {}  # the stylesheets of the books laid out lately, by what they were made of
@@ -579,11 +581,19 @@ def _styles(job: PdfJob) -> _Styles:
     )
     if key in _PARSED:
         return _PARSED[key]
+    # The faces' narrow twins, which the lines before a paragraph's last
+    # are set in (``fonts.narrow_twins``): made here, where the task runs.
+    # A family takes its twin only when each of its faces has one.
+    twins = narrow_twins(job.fonts)
+    twinned = {t.of for t in twins}
+    whole = {f.family for f in job.fonts} - {f.family for f in job.fonts if f not in twinned}
+    twins = tuple(t for t in twins if t.of.family in whole)
     roots = [
         job.project_dir,
         templating.STYLE_DIR,
         *(p.parent for p in job.sheets),
         *(Path(f.path).parent for f in job.fonts),
+        *([twin_folder()] if twins else []),
         *([job.press.icc.parent] if job.press else []),
     ]
     fetcher, fonts = LocalFetcher(roots), FontConfiguration()
@@ -595,9 +605,12 @@ def _styles(job: PdfJob) -> _Styles:
             for p in job.sheets
         ]
         css.append(
-            weasyprint.CSS(string=job.extra_css, url_fetcher=fetcher, font_config=fonts, color_profiles=profiles)
+            weasyprint.CSS(
+                string=job.extra_css + twin_css(twins), url_fetcher=fetcher, font_config=fonts, color_profiles=profiles
+            )
         )
-    styles = _Styles(fonts, tuple(css), fetcher, profiles, tuple(said.items))
+    narrow = {t.of.family: t.face.family for t in twins}
+    styles = _Styles(fonts, tuple(css), fetcher, profiles, tuple(said.items), narrow=narrow)
     if not profiles:
         while len(_PARSED) >= _PARSED_KEEP:
             del _PARSED[next(iter(_PARSED))]

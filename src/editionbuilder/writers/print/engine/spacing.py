@@ -29,10 +29,12 @@ from .. import linebreak
 # WeasyPrint's own shaping (Pango over HarfBuzz, the embedded faces), the
 # breaks chosen by ``linebreak.plan`` and written into the boxes (no-break
 # spaces, soft hyphens, and the text before the last line cut into a box of
-# its own with narrower word spacing), so the greedy breaker finds no other
-# break and lays out the chosen lines. Only the boxes change: the HTML and
-# the EPUB are untouched. The internals it relies on are WeasyPrint 70's;
-# with another major version the paragraphs are broken greedily, as before.
+# its own set in the narrow twin of its face, ``fonts.narrow_twins``, or
+# with narrower word spacing for a face without one), so the greedy breaker
+# finds no other break and lays out the chosen lines. Only the boxes change:
+# the HTML and the EPUB are untouched. The internals it relies on are
+# WeasyPrint 70's; with another major version the paragraphs are broken
+# greedily, as before.
 PLANNED_ENGINE = weasyprint.__version__.split(".")[0] == "70"  # the WeasyPrint these hooks are written for
 
 
@@ -61,6 +63,7 @@ class _Paragraphs:
     shaper: _Shaper
     plans: dict[tuple, linebreak.Breaks | None]
     greedy: frozenset[tuple[str, str]] = frozenset()  # paragraphs broken greedily (``text_key``)
+    narrow: dict[str, str] = field(default_factory=dict)  # ``even_spacing``
     done: dict[int, _Planned] = field(default_factory=dict)
     starts: dict[int, _Lines] = field(default_factory=dict)  # ``_Planned.starts``
 
@@ -121,6 +124,7 @@ def even_spacing(
     orphans: Mapping[tuple[str, str], int] | None = None,
     measures: Measures | None = None,
     keep_notes: bool = False,
+    narrow: Mapping[str, str] | None = None,
 ) -> Iterator[None]:
     """Lay out justified paragraphs with ``linebreak``'s breaks (above), but
     for the paragraphs of ``greedy`` (``text_key``). ``orphans``: paragraphs
@@ -130,13 +134,16 @@ def even_spacing(
     the widths and breaks found before with the same font configuration
     (filled here). ``keep_notes``: a paragraph whose opening lines end a
     page with notes goes to the next page rather than the notes
-    (``_notes_kept``)."""
+    (``_notes_kept``). ``narrow``: the family of each family's narrow twin
+    (``fonts.narrow_twins``), which the lines before a paragraph's last are
+    set in; a text in a family without one is set with narrower word
+    spacing instead."""
     original = wblock.iter_line_boxes
     if not PLANNED_ENGINE:
         yield
         return
     measures = measures if measures is not None else Measures()
-    state = _Paragraphs(_Shaper(measures.widths), measures.plans, greedy)
+    state = _Paragraphs(_Shaper(measures.widths), measures.plans, greedy, dict(narrow or {}))
     raised = dict(orphans or {})
 
     def iter_line_boxes(context, box, position_y, bottom_space, skip_stack, containing_block, *args):
@@ -293,8 +300,7 @@ def _shortened(lines: _Lines, box, skip: int):
 # WeasyPrint finds a line by shaping the text ahead of it several times
 # (text/line_break.py, ``split_first_line``): a short opening, then the
 # opening with the next word, then the line alone again to measure it
-# (``first_line_metrics``), each shaping of a planned text slowed by the
-# word spacing it carries (an attribute on every space). A planned line
+# (``first_line_metrics``). A planned line
 # that begins a paragraph or at a planned start and ends at a space or a
 # soft hyphen, laid out at no more than the width it was planned for, is
 # the line WeasyPrint would find if it fits and its break is held
@@ -405,7 +411,7 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
     try:
         if state.greedy and text_key(linebox.element) in state.greedy:
             raise _Unplannable
-        pieces = list(_runs(linebox, state.shaper))
+        pieces = list(_runs(linebox, state.shaper, state.narrow))
     except _Unplannable:
         state.done[id(linebox)] = _Planned(width, linebox)
         return
@@ -414,7 +420,7 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
     total, left, right = linebox.style["hyphenate_limit_chars"]
     limits = (total, left, right)
     key = (runs, width - linebox.text_indent, width, limits, linebox.style["lang"])
-    planned = state.done[id(linebox)] = _Planned(width, linebox, starts=state.starts)
+    planned = state.done[id(linebox)] = _Planned(width, linebox, starts=state.starts, narrow=state.narrow)
     if key in state.plans:
         breaks = state.plans[key]
     else:
@@ -452,6 +458,7 @@ class _Planned:
     # paragraphs.
     starts: dict[int, _Lines] = field(default_factory=dict)
     mine: list[int] = field(default_factory=list)  # the ids this paragraph put there
+    narrow: dict[str, str] = field(default_factory=dict)  # ``even_spacing``
 
     def write(
         self,
@@ -476,9 +483,10 @@ class _Planned:
             if not text:
                 continue
             box = text_box.copy_with_text(text) if boxes else text_box
-            box.text, box.style = text, style.copy()
+            twin = _twin(style, self.narrow) if narrow else None
+            box.text, box.style = text, (twin or style).copy()
             box.style["hyphens"] = "manual"
-            if narrow:
+            if narrow and twin is None:
                 box.style["word_spacing"] = float(box.style["word_spacing"] or 0) - linebreak.SHRINK * space
             boxes.append(box)
             inside = [(s - offset, h) for s, h in zip(starts, held, strict=True) if offset < s < offset + len(text)]
@@ -507,10 +515,21 @@ class _Planned:
         self.mine.clear()
 
 
-def _runs(box, shaper: _Shaper) -> Iterator[tuple[Any, Any, linebreak.Run]]:
+def _twin(style, narrow: Mapping[str, str]):
+    """``style`` in the narrow twin of its family (``even_spacing``), or
+    None when its first family has none."""
+    families = style["font_family"]
+    if not families or families[0] not in narrow:
+        return None
+    twin = style.copy()
+    twin["font_family"] = tuple(narrow.get(f, f) for f in families)
+    return twin
+
+
+def _runs(box, shaper: _Shaper, narrow: Mapping[str, str]) -> Iterator[tuple[Any, Any, linebreak.Run]]:
     """The in-flow inline content of ``box`` in order: each text box (with
     the box holding it) as a run, and the sides of inline elements as fixed
-    widths."""
+    widths. A run's ``narrow`` font is its style's in the narrow twin."""
     for child in box.children:
         if not child.is_in_normal_flow():
             continue  # a footnote, a float: set elsewhere
@@ -519,10 +538,12 @@ def _runs(box, shaper: _Shaper) -> Iterator[tuple[Any, Any, linebreak.Run]]:
             if style["white_space"] != "normal" or any(c in child.text for c in "\n\t\u00ad\u200b"):
                 raise _Unplannable
             lang = style["lang"] if style["hyphens"] == "auto" and style["lang"] else ""
-            yield child, box, linebreak.Run(child.text, shaper.font(style), lang)
+            twin = _twin(style, narrow)
+            tight = shaper.font(twin) if twin is not None else None
+            yield child, box, linebreak.Run(child.text, shaper.font(style), lang, narrow=tight)
         elif isinstance(child, wboxes.InlineBox):
             yield None, box, linebreak.Run(width=_side(child.style, "left"))
-            yield from _runs(child, shaper)
+            yield from _runs(child, shaper, narrow)
             yield None, box, linebreak.Run(width=_side(child.style, "right"))
         else:
             raise _Unplannable
