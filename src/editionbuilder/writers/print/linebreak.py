@@ -242,16 +242,17 @@ def _starts(
 
 def _last_line(items: Sequence[_Item], b: int, runs: int) -> tuple[int, int]:
     """Where the narrower spaces end, the last line breaking at item ``b``:
-    after the first space of the last line, a no-break space (or at the
-    paragraph's end when the last line has none). Not where the last line
-    begins: cut there, the text would give the engine a break between two
-    text boxes, where it sets no hyphen after a soft hyphen, and which it
-    does not find when it has to come back to it (a box inside an inline
-    element: WeasyPrint's ``can_break_inside`` looks inside each text box
-    only)."""
+    before the first space of the last line, a no-break space, so that the
+    last line keeps the face's spaces, all of them (or at the paragraph's
+    end when the last line has none). Not where the last line begins: cut
+    there, the text would give the engine a break between two text boxes,
+    where it sets no hyphen after a soft hyphen, and which it does not find
+    when it has to come back to it (a box inside an inline element:
+    WeasyPrint's ``can_break_inside`` looks inside each text box only). A
+    word and the no-break space after it are no break (UAX #14)."""
     for item in items[b + 1 :]:
         if item.kind == "glue" and item.at[0] < runs:
-            return item.at[0], item.at[1] + 1
+            return item.at
     return runs, 0
 
 
