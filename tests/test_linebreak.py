@@ -129,3 +129,38 @@ def test_the_starts_are_where_a_greedy_breaker_begins_its_lines(seed):
         at += text[at] == " "  # the space broken at, dropped
         found.append(at)
     assert breaks.starts == (tuple(found),)
+
+
+NARROW_NBSP = 0.6  # a face whose no-break space is narrower than its space (EB Garamond's italic: 182 / 250)
+
+
+def measure_narrow_nbsp(text: str, _font) -> float:
+    return len(text) - text.count(NBSP) * (1 - NARROW_NBSP)
+
+
+def measure_twin(text: str, font) -> float:
+    """The face of ``measure_narrow_nbsp``, and its narrow twin ("narrow"):
+    a space and a no-break space both the face's space less SHRINK of it."""
+    if font == "narrow":
+        return len(text) - (text.count(" ") + text.count(NBSP)) * linebreak.SHRINK
+    return measure_narrow_nbsp(text, font)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lines_set_in_the_narrow_twin_are_planned_with_its_spaces(seed):
+    # A full line is set in the twin: each space inside it a no-break space
+    # of the twin, as wide as the face's space less SHRINK of it; a greedy
+    # breaker then justifies every full line within the tolerance of the
+    # face's own space.
+    p = paragraph(seed)
+    p = Paragraph((Run(p.runs[0].text, "body", "en", narrow="narrow"),), p.first_width, p.width, p.opportunities)
+    breaks = linebreak.plan(p, measure_twin)
+    assert breaks is not None
+    lines = greedy(breaks.texts[0], p.first_width, p.width)  # ``tight``: the twin's widths
+    assert len(lines) > 3
+    for n, (line, hyphenated) in enumerate(lines[:-1]):
+        width = p.first_width if n == 0 else p.width
+        natural = len(line) + hyphenated  # the face's spaces
+        spaces = line.count(NBSP)
+        ratio = (width - natural) / (spaces * (linebreak.STRETCH if width >= natural else linebreak.SHRINK))
+        assert -1.0 <= ratio <= 1.0, (line, ratio)

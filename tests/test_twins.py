@@ -1,11 +1,12 @@
 """The faces' narrow twins (writers/print/fonts.py, ``narrow_twins``): the
 lines of a justified paragraph before its last are set with spaces narrower
-by ``linebreak.SHRINK``, in a twin of their face whose space and no-break
-space are that much narrower, rather than with word spacing (a Pango
-attribute on each space, which has Pango shape every word apart).
+by ``linebreak.SHRINK``, in a twin of their face whose space is that much
+narrower and whose no-break space is as wide, rather than with word spacing
+(a Pango attribute on each space, which has Pango shape every word apart).
 
 Checked with the real fonts, fontTools and WeasyPrint: a twin differs from
-its face in those two advances only, is made the same wherever it is made,
+its face in those two advances only (EB Garamond's italic no-break space,
+narrower than its space, becomes as wide as the narrowed space), is made the same wherever it is made,
 is used for the narrowed lines (and the PDF embeds it), and a face that
 cannot have one leaves its text set with word spacing, as before.
 """
@@ -44,11 +45,13 @@ def test_a_twin_is_its_face_with_narrower_spaces(twins_in):
         face, made = TTFont(twin.of.path), TTFont(twin.face.path)
         cmap = face.getBestCmap()
         spaces = {cmap[0x20], cmap.get(0xA0, cmap[0x20])}
-        cut = round(linebreak.SHRINK * face["hmtx"][cmap[0x20]][0])
-        assert cut > 0
+        space = face["hmtx"][cmap[0x20]][0]
+        narrowed = space - round(linebreak.SHRINK * space)
+        assert 0 < narrowed < space
         for glyph in face.getGlyphOrder():
             advance, bearing = face["hmtx"][glyph]
-            expected = (advance - cut, bearing) if glyph in spaces else (advance, bearing)
+            # The space and the no-break space both the space narrowed.
+            expected = (narrowed, bearing) if glyph in spaces else (advance, bearing)
             assert made["hmtx"][glyph] == expected, glyph
         if "CFF " in face:  # each glyph's outline, byte for byte
             ours, theirs = made["CFF "].cff[0].CharStrings, face["CFF "].cff[0].CharStrings

@@ -114,13 +114,15 @@ def _call_css(fonts: Sequence[FontFace]) -> str:
 # sets word spacing as a Pango attribute on each space, and Pango shapes the
 # text between two attributes apart: a line of twelve spaces is shaped in
 # twenty-five pieces, three times as slowly as a line without. So each face
-# has a twin, the same font file with its space and no-break space narrower
-# by that much (in the font's units: the same cut for both, as word spacing
-# gives both), declared as a family of its own (``NARROW``), and the lines
+# has a twin, the same font file with its space narrower by that much (in
+# the font's units) and its no-break space as wide as that narrowed space
+# (the breaker sets every space inside a line as a no-break space, which a
+# face may draw narrower than its space: EB Garamond's italic, 182 units
+# against 250), declared as a family of its own (``NARROW``); the lines
 # before a paragraph's last are set in the twin (``engine.spacing``).
 NARROW = "Narrow"  # the suffix of a twin's family name
 _TWIN_FORMATS = (".otf", ".ttf")  # a font collection, or a compressed web font, gets no twin
-_TWIN_RECIPE = 2  # made part of each twin's file name: raised when the way twins are made changes
+_TWIN_RECIPE = 3  # made part of each twin's file name: raised when the way twins are made changes
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,9 +197,9 @@ def _twin_file(source: str) -> Path | None:
 
 
 def _narrowed(body: bytes) -> bytes | None:
-    """The font file ``body`` with its space and no-break space narrower by
-    ``SHRINK`` of the space's advance (rounded to the font's units), or
-    None for a font without a space or one fontTools cannot read."""
+    """The font file ``body`` with its space narrower by ``SHRINK`` of its
+    advance (rounded to the font's units) and its no-break space as wide,
+    or None for a font without a space or one fontTools cannot read."""
     from fontTools.ttLib import TTFont, TTLibError
 
     try:
@@ -209,10 +211,10 @@ def _narrowed(body: bytes) -> bytes | None:
         if space is None or "hmtx" not in font:
             return None
         metrics = font["hmtx"]
-        cut = round(SHRINK * metrics[space][0])
+        advance = metrics[space][0]
+        narrowed = max(advance - round(SHRINK * advance), 0)
         for glyph in sorted({space, cmap.get(0xA0, space)}):
-            advance, bearing = metrics[glyph]
-            metrics[glyph] = (max(advance - cut, 0), bearing)
+            metrics[glyph] = (narrowed, metrics[glyph][1])
         out = io.BytesIO()
         font.save(out, reorderTables=False)
     except (TTLibError, KeyError, ValueError, AssertionError, struct.error):

@@ -300,8 +300,15 @@ def _items(paragraph: Paragraph, measure: Measure) -> tuple[list[_Item], list[_W
             items.append(_Item("box", run.width, at=(r, 0)))
             continue
         space = measure(" ", run.font)
-        # A space shrinks by what the narrow font takes off it, else by SHRINK of it.
-        shrink = space - measure(" ", run.narrow) if run.narrow is not None else space * SHRINK
+        # A space is the face's: a justified line's spaces come out as wide
+        # as its measure makes them, and are judged against the face's
+        # space, whatever a no-break space of the face measures (EB
+        # Garamond's italic draws it narrower: 182 units against 250). In a
+        # line but the last a space is set as a no-break space of the
+        # face's narrow twin (``fonts.narrow_twins``: the space narrowed),
+        # and shrinks by what the twin takes off it; without a twin, by
+        # SHRINK of it, as word spacing narrows it.
+        shrink = space - measure(NBSP, run.narrow) if run.narrow is not None else space * SHRINK
         stretch = space * STRETCH
         for m in _TOKEN.finditer(run.text):
             start = m.start()
