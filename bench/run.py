@@ -160,8 +160,9 @@ def _stop_forkserver() -> None:
     waits for this process) only once the fork server, which waited for
     them, has been waited for in turn. Left running, it outlives this
     process and its workers' seconds are counted nowhere."""
-    from multiprocessing import forkserver
-
+    forkserver = sys.modules.get("multiprocessing.forkserver")
+    if forkserver is None:  # no pool was started: nothing to stop (nor to import)
+        return
     stop = getattr(forkserver._forkserver, "_stop", None)  # no public way
     if stop is not None:
         stop()

@@ -224,7 +224,6 @@ class CoverDrawer:
         no EPUB, or makes a PDF (WeasyPrint is loaded for it anyway), or its
         cache keeps a cover (most likely this one), or this process cannot
         fork safely (see the class)."""
-        import multiprocessing
         import sys
         import threading
 
@@ -234,6 +233,8 @@ class CoverDrawer:
             return cls()
         if threading.active_count() > 1 or "weasyprint" in sys.modules:
             return cls()
+        import multiprocessing  # only to start the process
+
         # Forking is the default only on Linux (macOS's system libraries
         # may not survive it); a daemonic process may not start one.
         if sys.platform != "linux" or multiprocessing.current_process().daemon:

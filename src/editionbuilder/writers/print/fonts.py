@@ -24,7 +24,6 @@ from pathlib import Path
 from ...diagnostics import RenderError
 from ...options import PrintOptions
 from . import pagesetup
-from .linebreak import SHRINK
 
 EBGARAMOND = "/usr/share/fonts/opentype/ebgaramond"
 TEXT_FAMILY = "Edition Text"
@@ -169,6 +168,8 @@ def _face_rule(f: FontFace) -> str:
 def _twin_file(source: str) -> Path | None:
     """The twin of the font file ``source``, made if it is not there yet;
     None for a file that can have none."""
+    from .linebreak import SHRINK  # (pyphen) not for what only names the fonts
+
     if Path(source).suffix.lower() not in _TWIN_FORMATS:
         return None
     try:
@@ -201,6 +202,8 @@ def _narrowed(body: bytes) -> bytes | None:
     advance (rounded to the font's units) and its no-break space as wide,
     or None for a font without a space or one fontTools cannot read."""
     from fontTools.ttLib import TTFont, TTLibError
+
+    from .linebreak import SHRINK
 
     try:
         # Only the tables read here are decompiled (``lazy``); the others,
