@@ -15,7 +15,6 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -56,6 +55,8 @@ def engine_version() -> str:
     module reports (``weasyprint.__version__``), without loading it; from
     its package file when it runs without its metadata (a checkout on the
     path)."""
+    from importlib.metadata import PackageNotFoundError, version  # for the build process, not the workers
+
     try:
         return f"WeasyPrint {version('weasyprint')}"
     except PackageNotFoundError:

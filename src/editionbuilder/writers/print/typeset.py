@@ -68,10 +68,10 @@ from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ... import codes, templating
+from ... import codes
 from ...diagnostics import Diagnostics
 from ...fsutil import atomic_write_bytes
-from ...layout import pages, printview
+from ...layout import pages
 from ...layout.apparatus import BIBLIOGRAPHY_KEY
 from ...layout.pages import PrintLayout
 from ...layout.view import Layout, Part
@@ -80,7 +80,6 @@ from ...model.text import model_words
 from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
 from ..context import WriteContext
 from . import pagefoot, pagesetup, stretches
-from .document import created, parts_html
 from .flow import Flow, LayoutStop, Progress, engine_version
 
 if TYPE_CHECKING:
@@ -397,6 +396,10 @@ class _Typesetter:
     def _layout(self, known: Mapping[str, str]) -> Layout:
         """The book laid out (``printview.book_layout``) with ``known``
         folios, made once for each (its parts' HTML is kept by its id)."""
+        # The book's layout and HTML are made in the build process: a worker
+        # laying parts out loads neither (nor Jinja2).
+        from ...layout import printview
+
         key = tuple(sorted(known.items()))
         if key not in self._layouts:
             self._layouts[key] = printview.book_layout(self.edition, self.profile.medium, known)
@@ -459,6 +462,8 @@ class _Typesetter:
         """The margin sheet of each part of the text (``margin_sheet``), from
         the cache or handed to the workers now: each function given returns
         its PDF, waiting for it if need be."""
+        from .document import created
+
         made: list[Callable[[], bytes]] = []
         md = self.edition.metadata
         parts = {part.key: part for part in lay.parts}
@@ -615,6 +620,8 @@ class _Typesetter:
         then not taken, and only their time is lost)."""
         if self.profile.press is None or "pdf" not in self.ctx.build.formats or not self.workers.parallel:
             return None
+        from ... import templating
+
         extra = self.ctx.override_dirs
         sheets = tuple(templating.find_stylesheet(name, extra) for name in (*TEXT_STYLESHEETS, SCREEN_PROFILE.sheet))
         cache = PartCache.of(self.ctx, SCREEN_PROFILE)
@@ -655,6 +662,8 @@ class _Typesetter:
 
     def _task(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> tuple[str, PartTask]:
         """One part's cache key and the task that typesets it."""
+        from .document import created, parts_html
+
         extra = self.ctx.override_dirs
         html_key = (id(lay), tuple(p.key for p in parts))
         source = self._html.get(html_key)
@@ -735,6 +744,8 @@ class _Typesetter:
     def css(self) -> str:
         """The stylesheet every part shares: the faces, the page geometry
         (made once: the widest preformatted line is found in the whole book)."""
+        from ...layout import printview
+
         return (
             font_css(self.fonts)
             + pagesetup.page_css(self.g)
