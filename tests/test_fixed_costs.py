@@ -118,6 +118,8 @@ def test_a_parallel_print_build_lays_out_in_its_workers_and_loads_no_weasyprint(
 
 
 def test_the_engine_version_is_read_without_the_engine_and_without_its_metadata(monkeypatch):
+    import importlib.metadata
+
     import weasyprint
 
     from editionbuilder.writers.print import flow
@@ -125,9 +127,11 @@ def test_the_engine_version_is_read_without_the_engine_and_without_its_metadata(
     assert flow.engine_version() == f"WeasyPrint {weasyprint.__version__}"
 
     def missing(name: str) -> str:
-        raise flow.PackageNotFoundError(name)
+        raise importlib.metadata.PackageNotFoundError(name)
 
-    monkeypatch.setattr(flow, "version", missing)  # WeasyPrint on the path without its dist-info
+    # WeasyPrint on the path without its dist-info (``engine_version`` reads
+    # the metadata module when it is called).
+    monkeypatch.setattr(importlib.metadata, "version", missing)
     assert flow.engine_version() == f"WeasyPrint {weasyprint.__version__}"
 
 
