@@ -138,29 +138,49 @@ def measure_narrow_nbsp(text: str, _font) -> float:
     return len(text) - text.count(NBSP) * (1 - NARROW_NBSP)
 
 
+TWIN_CUT = 0.25  # what a twin takes off a space: not SHRINK (it is rounded to the font's units)
+
+
 def measure_twin(text: str, font) -> float:
     """The face of ``measure_narrow_nbsp``, and its narrow twin ("narrow"):
-    a space and a no-break space both the face's space less SHRINK of it."""
+    a space and a no-break space both the face's space less ``TWIN_CUT``."""
     if font == "narrow":
-        return len(text) - (text.count(" ") + text.count(NBSP)) * linebreak.SHRINK
+        return len(text) - (text.count(" ") + text.count(NBSP)) * TWIN_CUT
     return measure_narrow_nbsp(text, font)
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_lines_set_in_the_narrow_twin_are_planned_with_its_spaces(seed):
-    # A full line is set in the twin: each space inside it a no-break space
-    # of the twin, as wide as the face's space less SHRINK of it; a greedy
-    # breaker then justifies every full line within the tolerance of the
-    # face's own space.
+def twin_plan(seed: int) -> tuple[Paragraph, linebreak.Breaks | None]:
     p = paragraph(seed)
     p = Paragraph((Run(p.runs[0].text, "body", "en", narrow="narrow"),), p.first_width, p.width, p.opportunities)
-    breaks = linebreak.plan(p, measure_twin)
+    return p, linebreak.plan(p, measure_twin)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_lines_set_in_the_narrow_twin_are_planned_with_its_spaces(seed, monkeypatch):
+    # A full line is set in the twin: each space inside it a no-break space
+    # of the twin, the face's space less TWIN_CUT; a greedy breaker sets
+    # each line as full as it fits with those, and every full line is then
+    # justified within the tolerance of the face's own space (shrinking by
+    # no more than the twin's cut).
+    p, breaks = twin_plan(seed)
     assert breaks is not None
-    lines = greedy(breaks.texts[0], p.first_width, p.width)  # ``tight``: the twin's widths
+    monkeypatch.setattr(linebreak, "SHRINK", TWIN_CUT)  # ``tight``: the twin's widths
+    lines = greedy(breaks.texts[0], p.first_width, p.width)
     assert len(lines) > 3
     for n, (line, hyphenated) in enumerate(lines[:-1]):
         width = p.first_width if n == 0 else p.width
         natural = len(line) + hyphenated  # the face's spaces
         spaces = line.count(NBSP)
-        ratio = (width - natural) / (spaces * (linebreak.STRETCH if width >= natural else linebreak.SHRINK))
+        ratio = (width - natural) / (spaces * (linebreak.STRETCH if width >= natural else TWIN_CUT))
         assert -1.0 <= ratio <= 1.0, (line, ratio)
+
+
+def test_the_twins_cut_is_what_its_spaces_shrink_by():
+    # With a cut narrower than SHRINK, some paragraph is broken otherwise
+    # than with word spacing (which takes SHRINK off each space).
+    differ = 0
+    for seed in range(6):
+        _p, breaks = twin_plan(seed)
+        plain = linebreak.plan(paragraph(seed), measure)
+        differ += breaks is not None and plain is not None and breaks.texts != plain.texts
+    assert differ

@@ -14,24 +14,29 @@ cannot have one leaves its text set with word spacing, as before.
 from __future__ import annotations
 
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
 from fontTools.ttLib import TTFont
 
 from editionbuilder.diagnostics import Diagnostics
-from editionbuilder.writers.print import engine, linebreak
+from editionbuilder.writers.print import engine, fonts, linebreak
 from editionbuilder.writers.print.engine import PdfJob, render_document
 from editionbuilder.writers.print.fonts import DEFAULT_FONTS, NARROW, FontFace, narrow_twins
 from editionbuilder.writers.print.typeset import part_css
 from test_line_layout import CSS, SHEETS, G, source
 
 
+def cache_in(monkeypatch, folder: Path) -> None:
+    """Twins made in ``folder`` (the user's cache folder), none known yet."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    monkeypatch.setattr(fonts, "_FOUND", {})
+
+
 @pytest.fixture
 def twins_in(monkeypatch, tmp_path):
-    """Twins made in a temporary folder of this test's own."""
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    """Twins made in a cache folder of this test's own."""
+    cache_in(monkeypatch, tmp_path)
     return tmp_path
 
 
@@ -63,13 +68,15 @@ def test_a_twin_is_its_face_with_narrower_spaces(twins_in):
 def test_a_twin_is_made_the_same_wherever_it_is_made(monkeypatch, tmp_path):
     made = []
     for folder in ("one", "two"):
-        monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / folder))
-        (tmp_path / folder).mkdir()
+        cache_in(monkeypatch, tmp_path / folder)
         made.append([(Path(t.face.path).name, Path(t.face.path).read_bytes()) for t in narrow_twins(DEFAULT_FONTS)])
     assert made[0] == made[1]
-    # Made once: a second call finds the file and leaves it as it is.
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "one"))
+    twins = tmp_path / "one" / "editionbuilder" / "twins"
+    assert twins.stat().st_mode & 0o777 == 0o700  # the user's own
+    # Made once: a later process finds the file and leaves it as it is.
+    cache_in(monkeypatch, tmp_path / "one")
     before = [Path(t.face.path).stat().st_mtime_ns for t in narrow_twins(DEFAULT_FONTS)]
+    cache_in(monkeypatch, tmp_path / "one")
     assert [Path(t.face.path).stat().st_mtime_ns for t in narrow_twins(DEFAULT_FONTS)] == before
 
 
@@ -80,6 +87,35 @@ def test_a_file_that_cannot_have_a_twin_has_none(twins_in, tmp_path):
     collection.write_bytes(Path(DEFAULT_FONTS[0].path).read_bytes())
     faces = [FontFace("Broken", str(broken)), FontFace("Collected", str(collection))]
     assert narrow_twins(faces) == ()
+
+
+def test_a_twin_is_not_made_where_it_cannot_be_kept_safely(monkeypatch, tmp_path):
+    # A cache folder that cannot be made: no twin, no error (word spacing).
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    cache_in(monkeypatch, blocked)
+    assert narrow_twins(DEFAULT_FONTS) == ()
+    # A folder others may write to: a file found there is not trusted.
+    shared = tmp_path / "shared"
+    (shared / "editionbuilder" / "twins").mkdir(parents=True)
+    (shared / "editionbuilder" / "twins").chmod(0o777)
+    cache_in(monkeypatch, shared)
+    assert narrow_twins(DEFAULT_FONTS) == ()
+    assert not any((shared / "editionbuilder" / "twins").iterdir())
+
+
+def test_a_face_whose_space_glyph_other_characters_use_has_no_twin(twins_in, tmp_path):
+    # The twin narrows glyphs: a thin space drawn with the space's glyph
+    # would narrow too, where the breaker does not expect it.
+    mono = next(f for f in DEFAULT_FONTS if f.path.endswith(".ttf"))
+    font = TTFont(mono.path)
+    for table in font["cmap"].tables:
+        if table.isUnicode() and 0x20 in table.cmap:
+            table.cmap[0x2009] = table.cmap[0x20]
+    shared = tmp_path / "shared-space.ttf"
+    font.save(shared)
+    assert narrow_twins([mono]) != ()  # the face itself has one
+    assert narrow_twins([FontFace("Shared", str(shared))]) == ()
 
 
 def text_boxes(rendered):

@@ -164,15 +164,15 @@ def find_unframed_transcriber_note(paras: Sequence[Para]) -> set[int]:
 
 # -- publishers' advertisements ------------------------------------------------
 # Marks of a publisher's list of books for sale, each a convention of the
-# trade, not of one publisher. Each is a pattern, and a word every match of
-# it holds, or None: ``re`` finds a plain word in a paragraph several times
+# trade, not of one publisher. Each is a word every match of the pattern
+# holds, or None, and the pattern: ``re`` finds a plain word in a paragraph several times
 # faster than a pattern that opens on ``\b``, so the word is looked for
 # first, with the same flags (a paragraph without it carries no such mark).
 _AD_MARKS = (
     # a price in dollars or pounds ("$3.00", "$1.50", "£1 1s.")
     (None, r"[$£]\s?\d+(?:\.\d\d)?\b"),
     # a price in shillings and pence ("7s. 6d.", "5s. net", "3/6 net"): a
-    # number of one or two digits that no letter or digit precedes (the
+    # number of one or two digits that no letter, digit or underscore precedes (the
     # digit is matched first, then what stands before it is checked, so
     # that ``re`` skips to the digits), and "s.", "/6 net" or "/-" after it
     (None, r"\d(?<!\w\d)\d?(?:s\.(?:\s?\d{1,2}d\.)?|/\d{1,2}\s+net\b|/-)"),

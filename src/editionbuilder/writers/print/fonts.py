@@ -11,17 +11,16 @@ Fonts are declared face by face with explicit files: asking fontconfig for
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import os
-import struct
-import tempfile
+import stat as stat_module
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ...diagnostics import RenderError
+from ...diagnostics import OutputError, RenderError
+from ...fsutil import atomic_write_bytes
 from ...options import PrintOptions
 from . import pagesetup
 
@@ -134,11 +133,14 @@ class Twin:
 
 def narrow_twins(fonts: Sequence[FontFace]) -> tuple[Twin, ...]:
     """The narrow twin of each face that can have one: an OpenType or
-    TrueType file with a space. Each is made once, from the face's bytes,
-    into a folder of this machine's temporary folder (``twin_folder``), the
-    same path wherever the face's bytes are the same: a worker on another
-    machine makes the twin it is handed the path of. The same face gives
-    the same bytes."""
+    TrueType file, not a variable font, with a space whose glyph no other
+    character but the no-break space uses. Each is made once, from the
+    face's bytes, into this user's cache folder (``twin_folder``), named by
+    a digest of those bytes: every process works out the same path, and a
+    worker on another machine makes the file there if it is not there yet.
+    The same face gives the same bytes. A twin that cannot be made (a
+    folder that cannot be written, or that others may write to) is left
+    out: its face is then narrowed with word spacing."""
     twins = []
     for face in fonts:
         path = _twin_file(face.path)
@@ -149,8 +151,10 @@ def narrow_twins(fonts: Sequence[FontFace]) -> tuple[Twin, ...]:
 
 
 def twin_folder() -> Path:
-    """Where the twins are kept: a folder of this user's in the temporary folder."""
-    return Path(tempfile.gettempdir()) / f"editionbuilder-{os.getuid() if hasattr(os, 'getuid') else 0}" / "twins"
+    """Where the twins are kept: this user's cache folder
+    (``$XDG_CACHE_HOME``, else ``~/.cache``), ``editionbuilder/twins``."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "editionbuilder" / "twins"
 
 
 def twin_css(twins: Sequence[Twin]) -> str:
@@ -165,61 +169,94 @@ def _face_rule(f: FontFace) -> str:
     )
 
 
+# The twins found in this process, by the face file's path, size and time.
+_FOUND: dict[tuple[str, int, int], Path | None] = {}
+
+
 def _twin_file(source: str) -> Path | None:
     """The twin of the font file ``source``, made if it is not there yet;
-    None for a file that can have none."""
-    from .linebreak import SHRINK  # (pyphen) not for what only names the fonts
-
+    None for a file that can have none, or when it cannot be made."""
     if Path(source).suffix.lower() not in _TWIN_FORMATS:
         return None
     try:
-        body = Path(source).read_bytes()
+        stat = os.stat(source)
     except OSError:
         return None  # ``check_fonts`` names it
-    digest = hashlib.sha256(body + f"\0{SHRINK}\0{_TWIN_RECIPE}".encode()).hexdigest()[:32]
-    target = twin_folder() / f"{digest}{Path(source).suffix.lower()}"
+    key = (source, stat.st_size, stat.st_mtime_ns)
+    if key not in _FOUND:
+        try:
+            _FOUND[key] = _made_twin(Path(source))
+        except (OSError, OutputError, RuntimeError, KeyError):  # no home folder, a folder not ours
+            _FOUND[key] = None
+    return _FOUND[key]
+
+
+def _made_twin(source: Path) -> Path | None:
+    from fontTools import version as fonttools
+
+    from .linebreak import SHRINK  # (pyphen) not for what only names the fonts
+
+    body = source.read_bytes()
+    recipe = f"\0{SHRINK}\0{_TWIN_RECIPE}\0{fonttools}"
+    digest = hashlib.sha256(body + recipe.encode()).hexdigest()[:32]
+    folder = twin_folder()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not _ours(folder):
+        return None
+    target = folder / f"{digest}{source.suffix.lower()}"
     if target.is_file():
         return target
     made = _narrowed(body)
     if made is None:
         return None
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Written under a name of its own, then renamed: two processes making
-    # the same twin at once each leave a whole file, the same bytes.
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=".twin-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(made)
-        os.replace(name, target)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
+    # Written under another name, then renamed: two processes making the
+    # same twin at once each leave a whole file, the same bytes.
+    atomic_write_bytes(target, made)
     return target
+
+
+def _ours(folder: Path) -> bool:
+    """Whether ``folder`` is a folder of this user's that no one else may
+    write to (where a file found is trusted as a twin made here)."""
+    found = folder.lstat()
+    if not stat_module.S_ISDIR(found.st_mode):
+        return False
+    owner = os.getuid() if hasattr(os, "getuid") else found.st_uid
+    return found.st_uid == owner and not found.st_mode & 0o022
 
 
 def _narrowed(body: bytes) -> bytes | None:
     """The font file ``body`` with its space narrower by ``SHRINK`` of its
     advance (rounded to the font's units) and its no-break space as wide,
-    or None for a font without a space or one fontTools cannot read."""
-    from fontTools.ttLib import TTFont, TTLibError
+    or None for a font without a space, a variable font (its advances vary
+    by instance), a font whose space glyph another character uses too (it
+    would narrow as well, unplanned), or one fontTools cannot read."""
+    from fontTools.ttLib import TTFont
 
     from .linebreak import SHRINK
 
     try:
-        # Only the tables read here are decompiled (``lazy``); the others,
-        # the outlines among them, are copied as they are.
+        # Only the tables read here are decompiled (``lazy``): the others
+        # are written back as they were read; the outlines (CFF charstrings,
+        # glyf data) are the same bytes, though the table holding them may
+        # be compiled again.
         font = TTFont(io.BytesIO(body), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+        if "fvar" in font or "hmtx" not in font:
+            return None
         cmap = font.getBestCmap() or {}
         space = cmap.get(0x20)
-        if space is None or "hmtx" not in font:
+        if space is None:
+            return None
+        glyphs = {space, cmap.get(0xA0, space)}
+        if any(glyph in glyphs for code, glyph in cmap.items() if code not in (0x20, 0xA0)):
             return None
         metrics = font["hmtx"]
         advance = metrics[space][0]
         narrowed = max(advance - round(SHRINK * advance), 0)
-        for glyph in sorted({space, cmap.get(0xA0, space)}):
+        for glyph in sorted(glyphs):
             metrics[glyph] = (narrowed, metrics[glyph][1])
         out = io.BytesIO()
         font.save(out, reorderTables=False)
-    except (TTLibError, KeyError, ValueError, AssertionError, struct.error):
+    except Exception:  # whatever fontTools makes of a file it cannot read: no twin
         return None
     return out.getvalue()

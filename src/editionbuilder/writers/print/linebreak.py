@@ -140,9 +140,10 @@ class _Node:
 @dataclass(frozen=True, slots=True)
 class Breaks:
     """A paragraph's chosen breaks, as its runs' texts rewritten (``texts``),
-    and where its last line begins: ``last`` is (run, index in the run's
-    original text); the text before it is set with its spaces narrower by
-    ``SHRINK`` of their width, the last line with the face's own.
+    and where the narrower spaces end (``_last_line``: before the first
+    space of the last line): ``last`` is (run, index in the run's original
+    text); the text before it is set with its spaces narrower by ``SHRINK``
+    of their width, the rest (the last line's spaces) with the face's own.
     ``starts``: for each run, the indices in its rewritten text where a
     line after a chosen break begins; ``held``: for each of those, whether
     a greedy breaker given the rewritten text stops at that break for
@@ -154,9 +155,8 @@ class Breaks:
     held: tuple[tuple[bool, ...], ...]
 
     def pieces(self, r: int, original: str) -> tuple[tuple[str, bool], ...]:
-        """Run ``r``'s rewritten text cut where the last line begins: each
-        piece, and whether it is set with narrower spaces (before the last
-        line)."""
+        """Run ``r``'s rewritten text cut where the narrower spaces end
+        (``last``): each piece, and whether it is set with narrower spaces."""
         run, at = self.last
         text = self.texts[r]
         if r != run or at <= 0:

@@ -582,9 +582,11 @@ def _styles(job: PdfJob) -> _Styles:
     if key in _PARSED:
         return _PARSED[key]
     # The faces' narrow twins, which the lines before a paragraph's last
-    # are set in (``fonts.narrow_twins``): made here, where the task runs.
-    # A family takes its twin only when each of its faces has one.
-    twins = narrow_twins(job.fonts)
+    # are set in (``fonts.narrow_twins``): made here, where the task runs;
+    # none where the paragraphs are not planned. A family takes its twins
+    # only when each of its faces has one: else it is narrowed with word
+    # spacing.
+    twins = narrow_twins(job.fonts) if PLANNED_ENGINE else ()
     twinned = {t.of for t in twins}
     whole = {f.family for f in job.fonts} - {f.family for f in job.fonts if f not in twinned}
     twins = tuple(t for t in twins if t.of.family in whole)

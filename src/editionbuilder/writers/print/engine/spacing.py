@@ -517,12 +517,13 @@ class _Planned:
 
 def _twin(style, narrow: Mapping[str, str]):
     """``style`` in the narrow twin of its family (``even_spacing``), or
-    None when its first family has none."""
+    None when its first family has none. Each family is followed by its
+    twin's original, the fallback should the twin's file fail to load."""
     families = style["font_family"]
     if not families or families[0] not in narrow:
         return None
     twin = style.copy()
-    twin["font_family"] = tuple(narrow.get(f, f) for f in families)
+    twin["font_family"] = tuple(name for f in families for name in ((narrow[f], f) if f in narrow else (f,)))
     return twin
 
 
