@@ -300,17 +300,16 @@ def _shortened(lines: _Lines, box, skip: int):
 # WeasyPrint finds a line by shaping the text ahead of it several times
 # (text/line_break.py, ``split_first_line``): a short opening, then the
 # opening with the next word, then the line alone again to measure it
-# (``first_line_metrics``). A planned line
-# that begins a paragraph or at a planned start and ends at a space or a
-# soft hyphen, laid out at no more than the width it was planned for, is
-# the line WeasyPrint would find if it fits and its break is held
-# (``linebreak.Breaks.held``): the text up to the next opportunity the
-# rewritten text keeps, the next chosen break included, does not fit. That
-# line is shaped once, as WeasyPrint shapes the line it has found, and
-# handed back as ``split_first_line`` returns it; any other line is left
-# to WeasyPrint. ``VERIFY_LINES`` (tests) lays every such line out both
-# ways (``split_text_box`` without a line found at once: of the cut box,
-# or of the whole box when the cut one fits) and raises if they differ.
+# (``first_line_metrics``). A planned line that begins a paragraph or at a
+# planned start and ends at a space or a soft hyphen, laid out at no more
+# than the width it was planned for, is the line WeasyPrint would find if it
+# fits and its break is held (``linebreak.Breaks.held``): the text up to the
+# next opportunity the rewritten text keeps, the next chosen break included,
+# does not fit. That line is shaped once, as WeasyPrint shapes the line it
+# has found, and handed back as ``split_first_line`` returns it; any other
+# line is left to WeasyPrint. ``VERIFY_LINES`` (tests) lays every such line
+# out both ways (``split_text_box`` without a line found at once: of the cut
+# box, or of the whole box when the cut one fits) and raises if they differ.
 VERIFY_LINES = False
 
 
@@ -484,7 +483,7 @@ class _Planned:
                 continue
             box = text_box.copy_with_text(text) if boxes else text_box
             twin = _twin(style, self.narrow) if narrow else None
-            box.text, box.style = text, (twin or style).copy()
+            box.text, box.style = text, (twin if twin is not None else style).copy()
             box.style["hyphens"] = "manual"
             if narrow and twin is None:
                 box.style["word_spacing"] = float(box.style["word_spacing"] or 0) - linebreak.SHRINK * space
