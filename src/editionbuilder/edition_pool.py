@@ -116,16 +116,27 @@ def _worker_progress(message: str) -> None:
         _messages.put(message)
 
 
+# What an edition's build costs beside its text, in bytes of source text
+# that take as long: every edition (its EPUB, screen PDF and site, about
+# 0.8 s), and a printed one (its press PDF and cover, about 1.5 s more,
+# and a fifth more for its text). Fitted to the twelve editions of
+# bench/catalog.py built one by one (0.02 s a kilobyte of text).
+EDITION_BYTES = 40_000
+PRINT_BYTES = 75_000
+
+
 def cost(options: EditionOptions, project: Path) -> int:
     """A guess of how long an edition takes to build, to hand the longest
-    out first: the size of its sources, half as much again when it is
-    printed (the press PDF and the cover, besides the EPUB and the screen
-    PDF every edition has: about what builds of the corpus texts take)."""
+    out first: the size of its sources, and what every edition and every
+    printed one costs beside its text (``EDITION_BYTES``, ``PRINT_BYTES``):
+    a short printed edition handed out last would be the build's tail."""
     size = 0
     for source in options.sources:
         with contextlib.suppress(OSError):  # a source missing: the build will say so
             size += (project / source).stat().st_size
-    return size * 3 // 2 if options.print.enabled else size
+    if options.print.enabled:
+        size += PRINT_BYTES + size // 5
+    return size + EDITION_BYTES
 
 
 class EditionPool:
