@@ -585,10 +585,10 @@ def wrap_key(source: str, css: str, sheets: Sequence[Path], press: PressProfile)
     """The digest of everything that decides the wrap's PDF: its HTML, its
     stylesheets (the files' bytes and the generated one: the geometry and
     the faces), the font files, the PDF/X profile (its printer profile's
-    bytes too) and the code that lays it
-    out (the print writer's, ``typeset``'s digest: the engine, the line
-    breaker, WeasyPrint's version). None when a page or stylesheet names
-    another file (see ``_NAMES_A_FILE``)."""
+    bytes too) and the code that lays it out (the print writer's,
+    ``typeset``'s digest: the engine, the line breaker, WeasyPrint's
+    version). None when a page or stylesheet names another file (see
+    ``_NAMES_A_FILE``)."""
     from .print.typeset import code_digest  # no WeasyPrint: the engine is not imported
 
     if _NAMES_A_FILE.search(source) or any(_NAMES_A_FILE.search(Path(p).read_text(encoding="utf-8")) for p in sheets):

@@ -81,11 +81,11 @@ from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
 from ..context import WriteContext
 from . import pagefoot, pagesetup, stretches
 from .flow import Flow, LayoutStop, Progress, engine_version
+from .fonts import FontFace, font_css, render_digest
+from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
 
 if TYPE_CHECKING:
     from .engine import Rendered
-from .fonts import FontFace, font_css, render_digest
-from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
 
 CACHE_VERSION = "4"  # 2: each entry holds the digest of its PDF; 3: folios apart; 4: margins apart
 FRONT_KEY = "front-matter"
@@ -797,13 +797,12 @@ class _StretchEnd:
         from .engine import BlockOpenings  # WeasyPrint: where parts are laid out (``flow``)
 
         self.blocks, self.start, self.pages = blocks, start, pages
-        self._reader = BlockOpenings
         self.openings = BlockOpenings()
         self.stopped = False
 
     def __call__(self, number: int, page_box: object) -> bool:
         if number == 0:  # a document's first page, or WeasyPrint's second pass over its pages
-            self.openings = self._reader()
+            self.openings = type(self.openings)()
         opened = self.openings.add(number, page_box)
         self.stopped = number >= self.pages and opened is not None and self.blocks.opens_stretch(self.start + opened)
         return self.stopped

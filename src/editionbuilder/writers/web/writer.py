@@ -29,6 +29,7 @@ macros:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from collections.abc import Sequence
@@ -269,15 +270,11 @@ def kept_thumbnail(png: bytes, size: tuple[int, int], cache_dir: str | Path) -> 
     return kept
 
 
-_CODE: list[str] = []
-
-
+@functools.cache
 def _code_digest() -> str:
     """A digest of this module, which makes the thumbnails: one made by
     other code is made again."""
-    if not _CODE:
-        _CODE.append(hashlib.sha256(Path(__file__).read_bytes()).hexdigest())
-    return _CODE[0]
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def thumbnail(png: bytes, size: tuple[int, int]) -> bytes:

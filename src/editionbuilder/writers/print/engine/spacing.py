@@ -415,11 +415,11 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
         state.done[id(linebox)] = _Planned(width, linebox)
         return
     resolve_one_percentage(linebox, "text_indent", width)
-    runs = tuple(run for _, _, run in pieces)
+    runs = tuple(run for _, _, run, _ in pieces)
     total, left, right = linebox.style["hyphenate_limit_chars"]
     limits = (total, left, right)
     key = (runs, width - linebox.text_indent, width, limits, linebox.style["lang"])
-    planned = state.done[id(linebox)] = _Planned(width, linebox, starts=state.starts, narrow=state.narrow)
+    planned = state.done[id(linebox)] = _Planned(width, linebox, starts=state.starts)
     if key in state.plans:
         breaks = state.plans[key]
     else:
@@ -434,12 +434,12 @@ def _plan(state: _Paragraphs, linebox, block) -> None:
         )
         breaks = state.plans[key] = linebreak.plan(paragraph, state.shaper)
     if breaks is not None:
-        for r, (text_box, parent, run) in enumerate(pieces):
+        for r, (text_box, parent, run, twin) in enumerate(pieces):
             if text_box is not None:
                 space = state.shaper(" ", run.font)
                 opening = key[1] if r == 0 else None  # the box begins the paragraph: its first width
                 cut = breaks.pieces(r, run.text)
-                planned.write(text_box, parent, cut, space, breaks.starts[r], opening, breaks.held[r])
+                planned.write(text_box, parent, cut, space, twin, breaks.starts[r], opening, breaks.held[r])
 
 
 @dataclass
@@ -457,7 +457,6 @@ class _Planned:
     # paragraphs.
     starts: dict[int, _Lines] = field(default_factory=dict)
     mine: list[int] = field(default_factory=list)  # the ids this paragraph put there
-    narrow: dict[str, str] = field(default_factory=dict)  # ``even_spacing``
 
     def write(
         self,
@@ -465,12 +464,15 @@ class _Planned:
         parent,
         pieces: Sequence[tuple[str, bool]],
         space: float,
+        twin,
         starts: Sequence[int],
         opening: float | None,
         held: Sequence[bool],
     ) -> None:
-        """Set ``text_box`` as ``pieces`` (text, set with narrower spaces), a
-        text box each; the breaker's soft hyphens are the only hyphenations.
+        """Set ``text_box`` as ``pieces`` (text, set with narrower spaces: in
+        ``twin``, its style in the narrow twin, else with word spacing
+        narrower by ``SHRINK`` of ``space``), a text box each; the
+        breaker's soft hyphens are the only hyphenations.
         ``starts``: where the planned lines begin in the pieces joined, and
         ``held``: whether the break before each is held; ``opening``: the
         width of the paragraph's first line when the box begins it."""
@@ -482,8 +484,7 @@ class _Planned:
             if not text:
                 continue
             box = text_box.copy_with_text(text) if boxes else text_box
-            twin = _twin(style, self.narrow) if narrow else None
-            box.text, box.style = text, (twin if twin is not None else style).copy()
+            box.text, box.style = text, (twin if narrow and twin is not None else style).copy()
             box.style["hyphens"] = "manual"
             if narrow and twin is None:
                 box.style["word_spacing"] = float(box.style["word_spacing"] or 0) - linebreak.SHRINK * space
@@ -526,10 +527,11 @@ def _twin(style, narrow: Mapping[str, str]):
     return twin
 
 
-def _runs(box, shaper: _Shaper, narrow: Mapping[str, str]) -> Iterator[tuple[Any, Any, linebreak.Run]]:
+def _runs(box, shaper: _Shaper, narrow: Mapping[str, str]) -> Iterator[tuple[Any, Any, linebreak.Run, Any]]:
     """The in-flow inline content of ``box`` in order: each text box (with
     the box holding it) as a run, and the sides of inline elements as fixed
-    widths. A run's ``narrow`` font is its style's in the narrow twin."""
+    widths. A text box comes with its style in its narrow twin (``_twin``;
+    None: none), which is the run's ``narrow`` font."""
     for child in box.children:
         if not child.is_in_normal_flow():
             continue  # a footnote, a float: set elsewhere
@@ -540,11 +542,11 @@ def _runs(box, shaper: _Shaper, narrow: Mapping[str, str]) -> Iterator[tuple[Any
             lang = style["lang"] if style["hyphens"] == "auto" and style["lang"] else ""
             twin = _twin(style, narrow)
             tight = shaper.font(twin) if twin is not None else None
-            yield child, box, linebreak.Run(child.text, shaper.font(style), lang, narrow=tight)
+            yield child, box, linebreak.Run(child.text, shaper.font(style), lang, narrow=tight), twin
         elif isinstance(child, wboxes.InlineBox):
-            yield None, box, linebreak.Run(width=_side(child.style, "left"))
+            yield None, box, linebreak.Run(width=_side(child.style, "left")), None
             yield from _runs(child, shaper, narrow)
-            yield None, box, linebreak.Run(width=_side(child.style, "right"))
+            yield None, box, linebreak.Run(width=_side(child.style, "right")), None
         else:
             raise _Unplannable
 
