@@ -554,10 +554,10 @@ class LayoutLog:
         return run
 
     def _marking(self, mark_pages):
-        def run(documents, layout, names):
+        def run(documents, layout, names, alignments=None):
             self.marked.append(layout)
             self.events.append(("marked", self.active[-1]))
-            return mark_pages(documents, layout, names)
+            return mark_pages(documents, layout, names, alignments)
 
         return run
 
@@ -619,6 +619,57 @@ def test_align_matches_shared_words_and_points_print_only_words_ahead():
     assert out == sorted(out)
 
 
+def _align_word_by_word(printed, epub):
+    """``align`` as a plain walk: one word at a time, the gram index made
+    first (what ``align`` does faster: runs compared a chunk at a time,
+    the index made at the first difference it needs)."""
+    from editionbuilder.qa.align import _nearby, _resume, gram_index
+
+    grams = gram_index(epub)
+    matched = [None] * len(printed)
+    i = j = 0
+    while i < len(printed) and j < len(epub):
+        if printed[i] == epub[j]:
+            matched[i], i, j = j, i + 1, j + 1
+            continue
+        resume = _nearby(printed, epub, i, j) or _resume(printed, grams, i, j)
+        if resume is None:
+            i += 1
+        else:
+            i, j = resume
+    out, nxt = [len(epub)] * len(printed), len(epub)
+    for k in range(len(printed) - 1, -1, -1):
+        nxt = matched[k] if matched[k] is not None else nxt
+        out[k] = nxt
+    return out
+
+
+def test_align_gives_what_a_word_by_word_walk_gives():
+    """Long runs in step (past the 64 words compared at once), differences
+    at and around a chunk's edges, passages only one side has, and the
+    ends of either sequence."""
+    import random
+
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(40)]
+    for _ in range(300):
+        text = [rng.choice(vocabulary) for _ in range(rng.randrange(0, 400))]
+        printed, epub = list(text), list(text)
+        for _ in range(rng.randrange(0, 6)):  # a word changed, dropped or added, or a passage on one side
+            side = rng.choice((printed, epub))
+            at = rng.randrange(0, len(side) + 1)
+            kind = rng.randrange(4)
+            if kind == 0 and at < len(side):
+                side[at] = "other"
+            elif kind == 1 and at < len(side):
+                del side[at]
+            elif kind == 2:
+                side.insert(at, rng.choice(vocabulary))
+            else:
+                side[at:at] = [f"only{n}" for n in range(rng.randrange(1, 90))]
+        assert align(printed, epub) == _align_word_by_word(printed, epub)
+
+
 XHTML_DOC = (
     b'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
     b'<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
@@ -649,6 +700,24 @@ def test_mark_pages_puts_markers_between_words_outside_links_and_headings():
     )
     assert [t.folio for t in targets] == ["i", "1", "2", "3", "4"]  # a blank page (ii) has none
     assert targets[0].href == "a.xhtml#page-i"
+
+
+def test_a_second_marking_with_the_same_layout_takes_the_parts_alignments(monkeypatch):
+    """The web edition marks its pages after the EPUB, from the same print
+    layout and documents with the same words: a part aligned once is not
+    aligned again (``Products.alignments``), and is marked the same."""
+    from editionbuilder.writers.epub import pagelist
+
+    words = ("Heading", "One", "two", "three", "four", "five", "six.", "seven", "eight")
+    pages = (PrintedPage(1, "1", 0, 3), PrintedPage(2, "2", 3, 6))
+    layout = PrintLayout("src", words, pages, ("a",) * len(words))
+    kept: dict = {}
+    first = mark_pages([XHTML_DOC], layout, ["a.xhtml"], kept)
+    assert len(kept) == 1
+    aligned = []
+    monkeypatch.setattr(pagelist, "align", lambda *given: aligned.append(given))
+    assert mark_pages([XHTML_DOC], layout, ["a.html"], kept)[0] == first[0]
+    assert aligned == []
 
 
 def test_pages_sharing_a_spot_keep_their_order():

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 def gram_index(words: Sequence[str]) -> dict[tuple[str, ...], list[int]]:
     """Where each run of ``GRAM`` words starts in ``words`` (for ``align``)."""
     grams: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(words) - GRAM + 1):
-        grams.setdefault(tuple(words[j : j + GRAM]), []).append(j)
+    for j, gram in enumerate(zip(*(words[k:] for k in range(GRAM)), strict=False)):  # each words[j : j + GRAM]
+        grams.setdefault(gram, []).append(j)
     return grams
 
 
@@ -38,16 +38,20 @@ def align(
     sides together (a print-only copyright page is skipped in the print
     sequence, an EPUB-only imprint in the EPUB one). ``grams``: the
     ``gram_index`` of ``epub``, when the caller aligns many sequences
-    with one."""
-    grams = gram_index(epub) if grams is None else grams
+    with one; else it is made at the first difference ``_nearby`` does not
+    bridge (two editions of a chapter often need none)."""
     matched: list[int | None] = [None] * len(printed)
     i = j = 0
     while i < len(printed) and j < len(epub):
         if printed[i] == epub[j]:
-            matched[i] = j
-            i, j = i + 1, j + 1
+            n = _agreeing(printed, epub, i, j)
+            matched[i : i + n] = range(j, j + n)
+            i, j = i + n, j + n
             continue
-        resume = _nearby(printed, epub, i, j) or _resume(printed, grams, i, j)
+        resume = _nearby(printed, epub, i, j)
+        if resume is None:
+            grams = gram_index(epub) if grams is None else grams
+            resume = _resume(printed, grams, i, j)
         if resume is None:
             i += 1  # this word is nowhere ahead: print-only
         else:
@@ -61,6 +65,22 @@ def align(
 
 
 GRAM = 4  # words in a row that must agree for the walk to resume
+_CHUNK = 64  # words compared at once while the two sequences agree
+
+
+def _agreeing(printed: Sequence[str], epub: Sequence[str], i: int, j: int) -> int:
+    """How many words agree from ``printed[i]`` and ``epub[j]`` on (the
+    first does): compared a chunk at a time, then word by word."""
+    n = 1
+    while (k := min(_CHUNK, len(printed) - i - n, len(epub) - j - n)) > 0 and printed[i + n : i + n + k] == epub[
+        j + n : j + n + k
+    ]:
+        n += k
+    while i + n < len(printed) and j + n < len(epub) and printed[i + n] == epub[j + n]:
+        n += 1
+    return n
+
+
 _LOOKAHEAD = 5_000  # printed words searched for a place to resume
 
 

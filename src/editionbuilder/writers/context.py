@@ -40,6 +40,10 @@ class Products:
     # last parts were laid out (by cache key): the screen PDF takes those
     # it wants, at the folios it finds (writers/print/typeset.py).
     ahead: dict[str, Future] = field(default_factory=dict)
+    # The page list's alignments of a print part's words with an XHTML
+    # document's (writers/epub/pagelist.py), made by the EPUB and taken by
+    # the web edition, whose documents have the same words but one.
+    alignments: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -136,15 +136,16 @@ def document_words(root: etree._Element, doc: int) -> list[_Word]:
 
     def take(owner: etree._Element, in_tail: bool, text: str | None) -> None:
         nonlocal glue
-        for m in _WORD.finditer(text or ""):
-            if m.start() == 0 and glue and words:
-                last = words[-1]
-                last.text += m.group()
-                last.end_owner, last.end_in_tail, last.end = owner, in_tail, m.end()
-            else:
-                words.append(_Word(doc, owner, in_tail, m.start(), m.group(), owner, in_tail, m.end()))
-        if text:
-            glue = not text[-1].isspace()
+        if not text:
+            return
+        found = _WORD.finditer(text)
+        if glue and words and not text[0].isspace():  # the text goes on the last word
+            m = next(found)
+            last = words[-1]
+            last.text += m.group()
+            last.end_owner, last.end_in_tail, last.end = owner, in_tail, m.end()
+        words.extend([_Word(doc, owner, in_tail, m.start(), m.group(), owner, in_tail, m.end()) for m in found])
+        glue = not text[-1].isspace()
 
     def boundary(el: etree._Element) -> None:
         nonlocal glue
@@ -172,18 +173,29 @@ def normal(word: str) -> str:
 
 
 def mark_pages(
-    documents: Sequence[bytes], layout: PrintLayout, names: Sequence[str]
+    documents: Sequence[bytes],
+    layout: PrintLayout,
+    names: Sequence[str],
+    alignments: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, ...]] | None = None,
 ) -> tuple[list[bytes], list[PageTarget]]:
     """``documents`` (XHTML bytes, spine order; ``names`` their file names,
     each a part's key and a suffix: ``ch001.xhtml``, or ``ch001.html`` on the web)
     with a page-break marker for every printed page that carries text, and
     the page-list entries in page order. Documents without a marker are
-    returned unchanged (the same bytes)."""
+    returned unchanged (the same bytes). ``alignments``: the alignments of
+    a part's words made by an earlier call with the same layout, kept for
+    the next (``Products.alignments``)."""
     trees = [etree.fromstring(d) for d in documents]
-    words = [w for n, t in enumerate(trees) for w in document_words(t, n)]
+    words: list[_Word] = []
+    spans: list[tuple[int, int]] = []  # each document's words: words[start:end]
+    for n, tree in enumerate(trees):
+        start = len(words)
+        words += document_words(tree, n)
+        spans.append((start, len(words)))
     if not words:
         return list(documents), []
-    positions = _positions(layout, words, [n.rsplit(".", 1)[0] for n in names])
+    keys = tuple(n.rsplit(".", 1)[0] for n in names)
+    positions = _positions(layout, [w.text for w in words], spans, keys, {} if alignments is None else alignments)
     used: set[str] = set()
     marks = [
         (page, _page_id(page, used), positions[page.first_word] if page.first_word < len(positions) else len(words))
@@ -217,23 +229,28 @@ def mark_pages(
 EPUB_COUNTERPART = {"halftitle": "titlepage", "copyright": "imprint"}
 
 
-def _positions(layout: PrintLayout, words: list[_Word], keys: Sequence[str]) -> list[int]:
-    """For each printed word, the index in ``words`` it stands at.
+def _positions(
+    layout: PrintLayout,
+    words: Sequence[str],
+    spans: Sequence[tuple[int, int]],
+    keys: Sequence[str],
+    alignments: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, ...]],
+) -> list[int]:
+    """For each printed word, the index in ``words`` (the EPUB's, each
+    document's ``spans[doc]``) it stands at.
 
     Each part of the print book is aligned with the EPUB document of the
     same part (``EPUB_COUNTERPART`` for the front matter), so that text both
     parts have (a title on the half-title, the title page and the imprint)
-    is found in the right one; a part with no counterpart is aligned with
-    the whole book."""
-    printed = [normal(w) for w in layout.words]
-    epub = [normal(w.text) for w in words]
+    is found in the right one, and kept in ``alignments``; a part with no
+    counterpart is aligned with the whole book."""
+    # a book's words are few, each seen many times: each normalised once
+    norm = {w: normal(w) for w in {*layout.words, *words}}.__getitem__
+    printed, epub = list(map(norm, layout.words)), list(map(norm, words))
     if len(layout.parts) != len(printed):
         return align(printed, epub)
     out: list[int] = []
     whole: list[int] | None = None  # aligned with the whole book, once a part needs it
-    spans: dict[int, list[int]] = {}
-    for n, w in enumerate(words):
-        spans.setdefault(w.doc, []).append(n)
     doc_of = {key: n for n, key in enumerate(keys)}
     start = 0
     while start < len(printed):
@@ -242,10 +259,13 @@ def _positions(layout: PrintLayout, words: list[_Word], keys: Sequence[str]) -> 
             end += 1
         part = layout.parts[start]
         doc = doc_of.get(part, doc_of.get(EPUB_COUNTERPART.get(part, ""), -1))
-        span = spans.get(doc)
-        if span:
-            local = align(printed[start:end], [epub[n] for n in span])
-            out += [span[k] if k < len(span) else span[-1] + 1 for k in local]
+        first, last = spans[doc] if doc >= 0 else (0, 0)
+        if last > first:
+            pair = (tuple(printed[start:end]), tuple(epub[first:last]))
+            if pair not in alignments:
+                alignments[pair] = tuple(align(*pair))
+            # ``align`` gives the slice's length for a word past its last: the index after it
+            out += [first + k for k in alignments[pair]]
         else:
             whole = align(printed, epub) if whole is None else whole
             out += whole[start:end]

@@ -118,7 +118,9 @@ def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: S
     printed = ctx.products.print_layout
     targets: list[pagelist.PageTarget] = []
     if printed is not None:
-        contents, targets = pagelist.mark_pages(contents, printed, [f"{p.key}.html" for p in parts])
+        contents, targets = pagelist.mark_pages(
+            contents, printed, [f"{p.key}.html" for p in parts], ctx.products.alignments
+        )
     cover = ctx.products.cover_png or cover_png(
         edition.metadata, extra, ctx.project_dir, ctx.diagnostics, cache_dir=ctx.build.cache_dir
     )
