@@ -128,8 +128,9 @@ def _ours(fmt: str, kept: bool = False):
         from editionbuilder.config import load_config, one_off_edition
         from editionbuilder.options import BuildOptions
         from editionbuilder.pipeline import build_edition
-        from editionbuilder.scheduling import Scheduler
+        from editionbuilder.scheduling import Scheduler, tune_gc
 
+        tune_gc()  # as the CLI's build does (``cli._build_editions``)
         if src.suffix == ".toml":
             options, project = next(e for e in load_config(src).editions if e.name == "anthology"), src.parent
         else:

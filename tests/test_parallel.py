@@ -254,6 +254,23 @@ def test_the_worker_processes_start_before_the_first_part_is_handed_out():
         assert workers.submit(os.getpid).result() != os.getpid()  # a worker process, not this one
 
 
+def test_the_workers_and_the_cli_collect_garbage_less_often(tmp_path, monkeypatch):
+    """A pool's workers and the CLI's process run with the collector's
+    ``GC_THRESHOLDS`` (a layout's millions of objects walked less often)."""
+    import gc
+
+    from editionbuilder.scheduling import GC_THRESHOLDS
+
+    with Scheduler(jobs=2) as workers:
+        assert workers.submit(gc.get_threshold).result() == GC_THRESHOLDS
+    monkeypatch.setattr(gc, "set_threshold", lambda *given: seen.append(given))
+    seen: list[tuple[int, ...]] = []
+    book = tmp_path / "book.txt"
+    book.write_text("A Book\n\nThe text of the book.\n", encoding="utf-8")
+    assert main(["build", str(book), "--format", "epub", "--jobs", "1", "--out", str(tmp_path / "out")]) == 0
+    assert seen == [GC_THRESHOLDS]
+
+
 def _tagged(tag: str) -> set[int]:
     """The processes whose environment holds ``tag``."""
     found = set()

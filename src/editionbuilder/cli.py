@@ -349,8 +349,9 @@ def _build_editions(
 
     from .edition_pool import EditionPool
     from .pipeline import build_edition
-    from .scheduling import STDERR_LOCK
+    from .scheduling import STDERR_LOCK, tune_gc
 
+    tune_gc()  # this process is the CLI's
     warned, failed = False, []
     stop = threading.Event()
 

@@ -47,7 +47,7 @@ from typing import Any
 from .diagnostics import Diagnostic
 from .options import BuildOptions, EditionOptions
 from .pipeline import build_edition
-from .scheduling import TYPESETTER, leave_with_build, quiet_forkserver
+from .scheduling import TYPESETTER, quiet_forkserver, start_worker
 
 Progress = Callable[[str], None]
 
@@ -91,7 +91,7 @@ _messages: Any = None  # multiprocessing.Queue of progress lines, or None
 def _start_worker(stop: Any, messages: Any, build_pid: int) -> None:
     global _stop, _messages
     _stop, _messages = stop, messages
-    leave_with_build(build_pid)
+    start_worker(build_pid)
     if messages is not None:
         # A worker leaving does not wait for its last lines to be read:
         # the reader may already be gone.

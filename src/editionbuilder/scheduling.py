@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import gc
 import os
 import select
 import sys
@@ -53,6 +54,29 @@ TYPESETTER = ["editionbuilder.writers.print.typeset", "editionbuilder.writers.pr
 # How often Dask runs a task again after it raised (a lost worker is
 # another matter: the scheduler moves its tasks to the other workers).
 DASK_RETRIES = 3
+
+
+# The cyclic garbage collector's thresholds in a process of ours: the CLI's
+# and its workers' (``tune_gc``), not a program's that calls the library. A
+# part's layout makes millions of objects that live as long as its document,
+# and at Python's thresholds (700, 10, 10) the collector walks them again
+# and again: 0.60 s of a 500-page PDF's 14.5 CPU seconds, against 0.30 s at
+# these (timed with ``gc.callbacks``). Cycles are still collected: a
+# worker's peak at 1,000 pages goes from 92 to 106 MB. (mypy raises its own.)
+GC_THRESHOLDS = (10_000, 10, 20)
+
+
+def tune_gc() -> None:
+    """Fewer collections in this process (``GC_THRESHOLDS``)."""
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def start_worker(build_pid: int) -> None:
+    """A pool's worker: it leaves with the build (``leave_with_build``) and
+    collects garbage as the CLI does (``tune_gc``). Its initializer
+    (``Scheduler``, ``edition_pool``)."""
+    tune_gc()
+    leave_with_build(build_pid)
 
 
 def available_cores() -> int:
@@ -141,7 +165,7 @@ class Scheduler:
         context.set_forkserver_preload(TYPESETTER)
         quiet_forkserver()
         return cf.ProcessPoolExecutor(
-            max_workers=self.jobs, mp_context=context, initializer=leave_with_build, initargs=(os.getpid(),)
+            max_workers=self.jobs, mp_context=context, initializer=start_worker, initargs=(os.getpid(),)
         )
 
     def close(self, cancel: bool = False) -> None:
@@ -177,8 +201,7 @@ def leave_with_build(build_pid: int) -> None:
     its pool is gone without closing it (SIGKILL, the out-of-memory
     killer). Nothing else would end it: each worker holds the pool's queues
     open, so none sees them close, and the fork server waits for every
-    process it started. A worker's initializer (``Scheduler``,
-    ``edition_pool``)."""
+    process it started. Called by a worker's initializer (``start_worker``)."""
 
     def watch() -> None:
         try:
