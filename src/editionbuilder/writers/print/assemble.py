@@ -85,6 +85,7 @@ class _Book:
         self.tags = "/StructTreeRoot" in pdf.Root
         self.next_key = 0  # the parent tree's next free key
         self._streams: dict[str, pikepdf.Stream] = {}
+        self._digests: dict[tuple[int, int], bytes] = {}  # of each ICC stream, by object (``_share_profiles``)
 
     # -- parts -------------------------------------------------------------
 
@@ -249,7 +250,12 @@ class _Book:
             for name in list(spaces.keys()):
                 space = spaces[name]
                 if isinstance(space, pikepdf.Array) and len(space) == 2 and space[0] == "/ICCBased":
-                    digest = hashlib.sha256(space[1].read_raw_bytes()).digest()
+                    stream = space[1]  # one object for all the pages of a part: read once
+                    digest = self._digests.get(stream.objgen) if stream.is_indirect else None
+                    if digest is None:
+                        digest = hashlib.sha256(stream.read_raw_bytes()).digest()
+                        if stream.is_indirect:
+                            self._digests[stream.objgen] = digest
                     spaces[name] = self.profiles.setdefault(digest, space)
 
     # -- the catalog ---------------------------------------------------------
@@ -385,8 +391,9 @@ def _shift_figures(elements: list, shifts: dict) -> None:
         element = todo.pop()
         if not isinstance(element, pikepdf.Dictionary):
             continue
-        page = element.get("/Pg")
         attributes = element.get("/A")
-        if page is not None and isinstance(attributes, pikepdf.Dictionary) and page.objgen in shifts:
-            _shift_array(attributes, "/BBox", shifts[page.objgen] * _PX_PER_PT)
+        if isinstance(attributes, pikepdf.Dictionary):  # most elements have none: their page is not looked up
+            page = element.get("/Pg")
+            if page is not None and page.objgen in shifts:
+                _shift_array(attributes, "/BBox", shifts[page.objgen] * _PX_PER_PT)
         todo.extend(_kids(element))
