@@ -313,6 +313,31 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path):
         templating.environment.cache_clear()
 
 
+def test_a_relative_cache_folder_stays_where_the_build_found_it(tmp_path, monkeypatch):
+    """A build given a relative cache folder (``--out out``) keeps its
+    compiled templates and patterns there when the process then works
+    elsewhere: a test that changed folder and came back, a server that
+    builds again (not in the folder it is in by then)."""
+    from editionbuilder import lazyre
+
+    (tmp_path / "build").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "build")
+    try:
+        templating.keep_compiled_templates("out/.cache")
+        lazyre.keep_compiled_patterns("out/.cache")
+        monkeypatch.chdir(tmp_path / "elsewhere")
+        templating.environment.cache_clear()
+        templating.render("cover.html.j2", c=cover.cover_text(Metadata(title="T")))
+        assert list((tmp_path / "build/out/.cache/templates").glob("*/*.cache"))
+        assert lazyre._KEPT.path is None or lazyre._KEPT.path.is_relative_to(tmp_path / "build/out/.cache")
+        assert not (tmp_path / "elsewhere/out").exists()
+    finally:
+        templating.keep_compiled_templates("")
+        lazyre.keep_compiled_patterns("")
+        templating.environment.cache_clear()
+
+
 def test_compiled_templates_of_another_version_are_removed(tmp_path):
     stale = tmp_path / "templates" / "0123456789abcdef"
     stale.mkdir(parents=True)

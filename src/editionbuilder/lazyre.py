@@ -127,11 +127,13 @@ def _compile(pattern: str, flags: int) -> re.Pattern[str]:
 def keep_compiled_patterns(cache_dir: str | Path) -> None:
     """Keep the lazy patterns compiled in ``cache_dir/patterns`` from now on
     ("": keep none), in one file per Python version; those of other versions
-    are removed. A file that cannot be read is ignored."""
+    are removed. A file that cannot be read is ignored. A relative
+    ``cache_dir`` is taken from the working folder of now (as
+    ``templating.keep_compiled_templates``)."""
     if not cache_dir or not _INTERNALS:
         _KEPT.path = None
         return
-    folder = Path(cache_dir) / "patterns"
+    folder = Path(cache_dir).absolute() / "patterns"
     path = folder / f"{_version()}.marshal"
     if path == _KEPT.path:
         return

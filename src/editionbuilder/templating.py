@@ -171,11 +171,13 @@ def keep_compiled_templates(cache_dir: str | Path) -> None:
     """Keep compiled templates in ``cache_dir/templates`` from now on ("":
     keep none). The folder holds one subfolder per version of this module
     and of Jinja2 (the compiled code depends on the Environment's options
-    here); those of other versions are removed."""
+    here); those of other versions are removed. A relative ``cache_dir`` is
+    taken from the working folder of now: a later change of it (a process
+    that builds again elsewhere) does not move the folder."""
     if not cache_dir:
         _COMPILED.folder = None
         return
-    root = Path(cache_dir) / "templates"
+    root = Path(cache_dir).absolute() / "templates"
     version = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
     _COMPILED.folder = root / version
     if root.is_dir():
