@@ -128,15 +128,14 @@ def _ours(fmt: str, kept: bool = False):
         from editionbuilder.config import load_config, one_off_edition
         from editionbuilder.options import BuildOptions
         from editionbuilder.pipeline import build_edition
-        from editionbuilder.scheduling import Scheduler, tune_gc
+        from editionbuilder.scheduling import Scheduler, fewer_collections
 
-        tune_gc()  # as the CLI's build does (``cli._build_editions``)
         if src.suffix == ".toml":
             options, project = next(e for e in load_config(src).editions if e.name == "anthology"), src.parent
         else:
             options, project = one_off_edition([src]), src.parent
         options = dataclasses.replace(options, print=dataclasses.replace(options.print, enabled=False))
-        with Scheduler(jobs) as workers:  # as `build --jobs N` makes it
+        with Scheduler(jobs) as workers, fewer_collections():  # as `build --jobs N` makes it
             build_edition(
                 options,
                 BuildOptions(

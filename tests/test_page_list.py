@@ -718,6 +718,26 @@ def test_a_second_marking_with_the_same_layout_takes_the_parts_alignments(monkey
     monkeypatch.setattr(pagelist, "align", lambda *given: aligned.append(given))
     assert mark_pages([XHTML_DOC], layout, ["a.html"], kept)[0] == first[0]
     assert aligned == []
+    other = XHTML_DOC.replace(b"<p>eight</p>", b"<p>eight nine</p>")  # other words: aligned again
+    monkeypatch.undo()
+    mark_pages([other], layout, ["a.html"], kept)
+    assert len(kept) == 2
+
+
+def test_words_are_glued_across_inline_markup_only_where_no_space_parts_them():
+    """A text after inline markup goes on the word before it unless it
+    opens with a space; an empty element between two pieces parts nothing;
+    a document with no text has no words."""
+    from editionbuilder.writers.epub.pagelist import document_words
+
+    def words(body: str) -> list[str]:
+        root = etree.fromstring(f'<html xmlns="http://www.w3.org/1999/xhtml"><body>{body}</body></html>')
+        return [w.text for w in document_words(root, 0)]
+
+    assert words("<p>One <em>tw</em> o <em>th</em>ree</p>") == ["One", "tw", "o", "three"]
+    assert words("<p>wo<em></em>rd <b>x</b>\ny</p>") == ["word", "x", "y"]
+    assert words("<p>a</p><p>b<em>c</em></p>") == ["a", "bc"]
+    assert words("<p></p><p>  </p>") == []
 
 
 def test_pages_sharing_a_spot_keep_their_order():

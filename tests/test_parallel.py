@@ -255,20 +255,29 @@ def test_the_worker_processes_start_before_the_first_part_is_handed_out():
 
 
 def test_the_workers_and_the_cli_collect_garbage_less_often(tmp_path, monkeypatch):
-    """A pool's workers and the CLI's process run with the collector's
-    ``GC_THRESHOLDS`` (a layout's millions of objects walked less often)."""
+    """A pool's workers, a catalog's edition workers and the CLI's builds
+    run with the collector's ``GC_THRESHOLDS`` (a layout's millions of
+    objects walked less often); a program that calls the CLI in its own
+    process has its thresholds back after the build."""
     import gc
 
+    from editionbuilder import pipeline
+    from editionbuilder.edition_pool import EditionPool
     from editionbuilder.scheduling import GC_THRESHOLDS
 
     with Scheduler(jobs=2) as workers:
         assert workers.submit(gc.get_threshold).result() == GC_THRESHOLDS
-    monkeypatch.setattr(gc, "set_threshold", lambda *given: seen.append(given))
-    seen: list[tuple[int, ...]] = []
+    with EditionPool(2) as editions:
+        assert editions._pool.submit(gc.get_threshold).result() == GC_THRESHOLDS
+    during = []
+    build = pipeline.build_edition
+    monkeypatch.setattr(pipeline, "build_edition", lambda *a, **k: during.append(gc.get_threshold()) or build(*a, **k))
+    before = gc.get_threshold()
     book = tmp_path / "book.txt"
     book.write_text("A Book\n\nThe text of the book.\n", encoding="utf-8")
     assert main(["build", str(book), "--format", "epub", "--jobs", "1", "--out", str(tmp_path / "out")]) == 0
-    assert seen == [GC_THRESHOLDS]
+    assert during == [GC_THRESHOLDS]
+    assert gc.get_threshold() == before
 
 
 def _tagged(tag: str) -> set[int]:

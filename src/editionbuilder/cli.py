@@ -349,9 +349,8 @@ def _build_editions(
 
     from .edition_pool import EditionPool
     from .pipeline import build_edition
-    from .scheduling import STDERR_LOCK, tune_gc
+    from .scheduling import STDERR_LOCK, fewer_collections
 
-    tune_gc()  # this process is the CLI's
     warned, failed = False, []
     stop = threading.Event()
 
@@ -375,7 +374,7 @@ def _build_editions(
     def one(options: EditionOptions, workers: Scheduler):
         return build_edition(options, options_for(options, workers), progress=progress)
 
-    with nullcontext(kept) if kept is not None else _scheduler(args) as workers:
+    with nullcontext(kept) if kept is not None else _scheduler(args) as workers, fewer_collections():
         apart = len(editions) > 1 and workers.jobs > 1 and not workers.address
         together = min(workers.jobs, len(editions)) if len(editions) > 1 else 1
         processes = threads = None

@@ -30,7 +30,7 @@ import select
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,26 +56,33 @@ TYPESETTER = ["editionbuilder.writers.print.typeset", "editionbuilder.writers.pr
 DASK_RETRIES = 3
 
 
-# The cyclic garbage collector's thresholds in a process of ours: the CLI's
-# and its workers' (``tune_gc``), not a program's that calls the library. A
-# part's layout makes millions of objects that live as long as its document,
-# and at Python's thresholds (700, 10, 10) the collector walks them again
-# and again: 0.60 s of a 500-page PDF's 14.5 CPU seconds, against 0.30 s at
-# these (timed with ``gc.callbacks``). Cycles are still collected: a
-# worker's peak at 1,000 pages goes from 92 to 106 MB. (mypy raises its own.)
+# The cyclic garbage collector's thresholds in a build of the CLI and in its
+# workers (``fewer_collections``, ``start_worker``). A part's layout makes
+# millions of objects that live as long as its document, and at Python
+# 3.11's thresholds (700, 10, 10) the collector walks them again and again:
+# 0.60 s of a 500-page PDF's 14.5 CPU seconds, against 0.30 s at these
+# (timed with ``gc.callbacks``). Cycles are still collected: a worker's
+# peak at 1,000 pages goes from 92 to 106 MB. (mypy raises its own.)
 GC_THRESHOLDS = (10_000, 10, 20)
 
 
-def tune_gc() -> None:
-    """Fewer collections in this process (``GC_THRESHOLDS``)."""
+@contextlib.contextmanager
+def fewer_collections() -> Iterator[None]:
+    """The collector at ``GC_THRESHOLDS`` for a build, and back at the
+    process's own thresholds after it."""
+    saved = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*saved)
 
 
 def start_worker(build_pid: int) -> None:
     """A pool's worker: it leaves with the build (``leave_with_build``) and
-    collects garbage as the CLI does (``tune_gc``). Its initializer
+    collects garbage as a build does (``GC_THRESHOLDS``). Its initializer
     (``Scheduler``, ``edition_pool``)."""
-    tune_gc()
+    gc.set_threshold(*GC_THRESHOLDS)
     leave_with_build(build_pid)
 
 

@@ -53,6 +53,13 @@ class PrintLayout:
     parts: tuple[str, ...] = ()  # for each word, the key of the book part it is in ("" unknown)
 
 
+# The words of a print part and of its XHTML document (as the page list
+# compares them) -> where each printed word stands among the document's
+# (``writers/epub/pagelist.py``; kept for a build's next marking in
+# ``Products.alignments``).
+Alignments = dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, ...]]
+
+
 # --------------------------------------------------------------------------
 # Folios
 # --------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostics
-from ..layout.pages import PrintLayout
+from ..layout.pages import Alignments, PrintLayout
 from ..options import BuildOptions, EditionOptions
 
 if TYPE_CHECKING:
@@ -41,9 +41,9 @@ class Products:
     # it wants, at the folios it finds (writers/print/typeset.py).
     ahead: dict[str, Future] = field(default_factory=dict)
     # The page list's alignments of a print part's words with an XHTML
-    # document's (writers/epub/pagelist.py), made by the EPUB and taken by
-    # the web edition, whose documents have the same words but one.
-    alignments: dict = field(default_factory=dict)
+    # document's (writers/epub/pagelist.py), made by the EPUB for the web
+    # edition, whose documents have the EPUB's words (all but the imprint's).
+    alignments: Alignments = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

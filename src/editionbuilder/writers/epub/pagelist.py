@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from ...layout.pages import PrintedPage, PrintLayout
+from ...layout.pages import Alignments, PrintedPage, PrintLayout
 from ...qa.align import align
 
 XHTML = "http://www.w3.org/1999/xhtml"
@@ -176,15 +176,16 @@ def mark_pages(
     documents: Sequence[bytes],
     layout: PrintLayout,
     names: Sequence[str],
-    alignments: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, ...]] | None = None,
+    alignments: Alignments | None = None,
 ) -> tuple[list[bytes], list[PageTarget]]:
     """``documents`` (XHTML bytes, spine order; ``names`` their file names,
     each a part's key and a suffix: ``ch001.xhtml``, or ``ch001.html`` on the web)
     with a page-break marker for every printed page that carries text, and
     the page-list entries in page order. Documents without a marker are
     returned unchanged (the same bytes). ``alignments``: the alignments of
-    a part's words made by an earlier call with the same layout, kept for
-    the next (``Products.alignments``)."""
+    parts' words made by earlier calls, and kept for the next: a part
+    whose printed and XHTML words are those of one kept is not aligned
+    again (``Products.alignments``)."""
     trees = [etree.fromstring(d) for d in documents]
     words: list[_Word] = []
     spans: list[tuple[int, int]] = []  # each document's words: words[start:end]
@@ -234,7 +235,7 @@ def _positions(
     words: Sequence[str],
     spans: Sequence[tuple[int, int]],
     keys: Sequence[str],
-    alignments: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[int, ...]],
+    alignments: Alignments,
 ) -> list[int]:
     """For each printed word, the index in ``words`` (the EPUB's, each
     document's ``spans[doc]``) it stands at.
@@ -262,10 +263,11 @@ def _positions(
         first, last = spans[doc] if doc >= 0 else (0, 0)
         if last > first:
             pair = (tuple(printed[start:end]), tuple(epub[first:last]))
-            if pair not in alignments:
-                alignments[pair] = tuple(align(*pair))
+            found = alignments.get(pair)
+            if found is None:
+                found = alignments[pair] = tuple(align(*pair))
             # ``align`` gives the slice's length for a word past its last: the index after it
-            out += [first + k for k in alignments[pair]]
+            out += [first + k for k in found]
         else:
             whole = align(printed, epub) if whole is None else whole
             out += whole[start:end]

@@ -140,9 +140,9 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
         from . import pagelist  # the print's page markers, for a build that typeset it
 
         keys = list(content)
-        marked, pages = pagelist.mark_pages(
-            [content[k] for k in keys], printed, [f"{k}.xhtml" for k in keys], ctx.products.alignments
-        )
+        # the parts' alignments kept for the web edition, when the build makes one
+        kept = ctx.products.alignments if ctx.build.web else None
+        marked, pages = pagelist.mark_pages([content[k] for k in keys], printed, [f"{k}.xhtml" for k in keys], kept)
         content = dict(zip(keys, marked, strict=True))
     navs = {
         p.key: _render(replace(p, content=replace(p.content, pages=tuple(pages))), lay.view, css, extra)

@@ -121,6 +121,7 @@ def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: S
         contents, targets = pagelist.mark_pages(
             contents, printed, [f"{p.key}.html" for p in parts], ctx.products.alignments
         )
+        ctx.products.alignments.clear()  # the last to mark pages: let the words go
     cover = ctx.products.cover_png or cover_png(
         edition.metadata, extra, ctx.project_dir, ctx.diagnostics, cache_dir=ctx.build.cache_dir
     )
