@@ -73,8 +73,11 @@ within 10% of the full build at 100 pages and more; at most 300 MB per
 worker at 1,000 pages and more (the build process with one job); an
 unchaptered text's s/page within 1.2 x the same text's in chapters.
 
-It prints the tables and writes them to ``--out``. ``--quick`` (``--pages
-20 --repeat 1``) checks that everything runs, in a few minutes.
+It prints the tables and writes them to ``--out``. ``--runs N`` measures
+each book's rows N times, in rounds of every command one after the other,
+and keeps the medians: one run of the same code can differ from the next
+by a tenth of a ratio. ``--quick`` (``--pages 20 --repeat 1``) checks that
+everything runs, in a few minutes.
 """
 
 from __future__ import annotations
@@ -86,6 +89,8 @@ import os
 import platform
 import re
 import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -424,23 +429,50 @@ def pandoc_command(markdown: Path, out: Path) -> list[str]:
     ]
 
 
-def bench_one(label: str, src: Path, tmp: Path, size: int | None, jobs: list[int], rebuild: bool) -> dict:
+def bench_one(
+    label: str, src: Path, tmp: Path, size: int | None, jobs: list[int], rebuild: bool, runs: int = 1
+) -> dict:
     """Every row of one book: pandoc, our EPUB, our PDF with each job
-    count, plain WeasyPrint, and the print edition's rebuild."""
+    count, plain WeasyPrint, and the print edition's rebuild; ``runs``
+    rounds of them all, one command after the other (a slow minute of the
+    machine falls on every command alike), each figure the median of its
+    runs (``_median``)."""
     work = tmp / label
     work.mkdir()
     prepare(src, work)
-    rows = {"pandoc": run_timed(pandoc_command(work / "book.md", work / "pandoc.epub"))}
     modes = ["epub", *(f"pdf:{n}" for n in jobs), "weasyprint", *(["rebuild"] if rebuild else [])]
-    for mode in modes:
-        folder = work / mode.replace(":", "-") if mode != "weasyprint" else work
-        folder.mkdir(exist_ok=True)
-        rows[mode] = measure(mode, src, folder)
-        if mode == "epub":  # built once to fill the cache, then measured
-            (work / "epub-kept").mkdir()
-            measure("epub-kept", src, work / "epub-kept")
-            rows["epub-kept"] = measure("epub-kept", src, work / "epub-kept")
-    return {"label": label, "size": size, **rows}
+    found: dict[str, list[dict]] = {}
+    for _ in range(runs):
+        found.setdefault("pandoc", []).append(run_timed(pandoc_command(work / "book.md", work / "pandoc.epub")))
+        for mode in modes:
+            # plain WeasyPrint reads the HTML and CSS saved in ``work``; the
+            # others build into an empty folder, as a first build does
+            folder = work / mode.replace(":", "-") if mode != "weasyprint" else work
+            if folder != work:
+                shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir(exist_ok=True)
+            found.setdefault(mode, []).append(measure(mode, src, folder))
+            if mode == "epub":  # built once to fill the cache, then measured
+                kept = work / "epub-kept"
+                shutil.rmtree(kept, ignore_errors=True)
+                kept.mkdir()
+                measure("epub-kept", src, kept)
+                found.setdefault("epub-kept", []).append(measure("epub-kept", src, kept))
+    return {"label": label, "size": size, **{mode: _median(got) for mode, got in found.items()}}
+
+
+def _median(runs: list[dict]) -> dict:
+    """One figure of several runs: each time the median of the runs' (wall
+    and CPU seconds apart), each peak memory the largest, the rest (pages,
+    files) the last run's."""
+    out = dict(runs[-1])
+    for key in ("wall", "cpu", "seconds", "full", "full_cpu", "rebuild", "rebuild_cpu"):
+        if key in out:
+            out[key] = statistics.median(r[key] for r in runs)
+    for key in ("peak_mb", "worker_mb"):
+        if key in out:
+            out[key] = max(r[key] for r in runs)
+    return out
 
 
 def bench_unchaptered(pages: int, tmp: Path, jobs: list[int], results: list[dict]) -> dict:
@@ -709,6 +741,9 @@ def main() -> int:
     parser.add_argument("--jobs", type=_sizes, default=[1, 2], help="job counts of the PDF builds (comma-separated)")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each fixed-cost command (the best is kept)")
     parser.add_argument(
+        "--runs", type=int, default=1, help="rounds of each book's rows, one command after the other (medians kept)"
+    )
+    parser.add_argument(
         "--unchaptered-pages",
         type=int,
         default=None,
@@ -729,15 +764,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as t:
         tmp = Path(t)
         fixed = fixed_costs(tmp, args.repeat)
-        results = [bench_one("anthology", ROOT / "editions.toml", tmp, None, jobs, False)]
+        runs = max(args.runs, 1)
+        results = [bench_one("anthology", ROOT / "editions.toml", tmp, None, jobs, False, runs)]
         for n in args.pages:
-            results.append(bench_one(f"synthetic-{n}", synthetic(n, tmp), tmp, n, jobs, n >= rebuild_from))
+            results.append(bench_one(f"synthetic-{n}", synthetic(n, tmp), tmp, n, jobs, n >= rebuild_from, runs))
         for r in results:
             r["jobs"] = jobs
         found = bench_unchaptered(unchaptered_pages, tmp, jobs, results) if unchaptered_pages else None
     report = (
         f"Benchmark of {date.today().isoformat()} on {platform.machine()}, {platform.python_version()}, "
-        f"{_cpus()} cores (wall and CPU seconds; CPU includes the programs a command ran; x: ours / theirs)\n\n"
+        f"{_cpus()} cores (wall and CPU seconds; CPU includes the programs a command ran; x: ours / theirs; "
+        f"the books' rows: {_rounds(runs)})\n\n"
         f"Fixed costs (best of {args.repeat}; target: a 1-page EPUB within {SMALL_EPUB_TARGET} s):\n\n"
         f"{fixed_table(fixed)}\n\n"
         f"EPUB against pandoc (target: wall x <= {EPUB_TARGET:.2f} at 100 pages and more):\n\n"
@@ -764,6 +801,10 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
     return 0
+
+
+def _rounds(runs: int) -> str:
+    return "one run" if runs == 1 else f"the medians of {runs} runs, each a round of every command"
 
 
 def _cpus() -> int:
