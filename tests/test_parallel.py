@@ -273,6 +273,7 @@ def test_the_workers_and_the_cli_collect_garbage_less_often(tmp_path, monkeypatc
     build = pipeline.build_edition
     monkeypatch.setattr(pipeline, "build_edition", lambda *a, **k: during.append(gc.get_threshold()) or build(*a, **k))
     before = gc.get_threshold()
+    assert before != GC_THRESHOLDS  # the build's must be seen to be set, and the process's back
     book = tmp_path / "book.txt"
     book.write_text("A Book\n\nThe text of the book.\n", encoding="utf-8")
     assert main(["build", str(book), "--format", "epub", "--jobs", "1", "--out", str(tmp_path / "out")]) == 0

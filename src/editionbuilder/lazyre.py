@@ -128,7 +128,7 @@ def keep_compiled_patterns(cache_dir: str | Path) -> None:
     """Keep the lazy patterns compiled in ``cache_dir/patterns`` from now on
     ("": keep none), in one file per Python version; those of other versions
     are removed. A file that cannot be read is ignored. A relative
-    ``cache_dir`` is taken from the working folder of now (as
+    ``cache_dir`` is resolved at this call (as
     ``templating.keep_compiled_templates``)."""
     if not cache_dir or not _INTERNALS:
         _KEPT.path = None

@@ -69,7 +69,8 @@ GC_THRESHOLDS = (10_000, 10, 20)
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """The collector at ``GC_THRESHOLDS`` for a build, and back at the
-    process's own thresholds after it."""
+    process's own thresholds after it. The thresholds are the process's:
+    for one build at a time (the CLI builds a catalog's editions inside one)."""
     saved = gc.get_threshold()
     gc.set_threshold(*GC_THRESHOLDS)
     try:

@@ -172,8 +172,8 @@ def keep_compiled_templates(cache_dir: str | Path) -> None:
     keep none). The folder holds one subfolder per version of this module
     and of Jinja2 (the compiled code depends on the Environment's options
     here); those of other versions are removed. A relative ``cache_dir`` is
-    taken from the working folder of now: a later change of it (a process
-    that builds again elsewhere) does not move the folder."""
+    resolved at this call: templates rendered later, after a change of the
+    working folder, are still kept there."""
     if not cache_dir:
         _COMPILED.folder = None
         return
