@@ -587,7 +587,8 @@ def _styles(job: PdfJob) -> _Styles:
     # only when each of its faces has one: else it is narrowed with word
     # spacing.
     twins = narrow_twins(job.fonts) if PLANNED_ENGINE else ()
-    untwinned = {f.family for f in job.fonts if f not in {t.of for t in twins}}
+    twinned = {t.of for t in twins}
+    untwinned = {f.family for f in job.fonts if f not in twinned}
     twins = tuple(t for t in twins if t.of.family not in untwinned)
     roots = [
         job.project_dir,
