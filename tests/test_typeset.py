@@ -371,3 +371,89 @@ def test_page_references_kept_while_writing_give_the_same_file():
     assert pydyf.PDF.page_references is made
     assert kept == plain
     assert short.pdf() == plain[0]
+
+
+def test_pages_that_match_the_same_page_rules_share_their_styles():
+    """WeasyPrint computes the styles of each page and of its 16 margin
+    boxes anew for every page; while a document is laid out
+    (``engine._page_styles_shared``), a page that matches the same
+    ``@page`` rules as an earlier one takes its styles. The rules here
+    select by side, firstness, blankness, page name and ``:nth()`` (of the
+    document, and of a named group): the pages print what each rule says,
+    as many page styles are computed as there are kinds of page, and the
+    file is the bytes WeasyPrint writes without sharing."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+    from weasyprint.layout import page as wpage
+
+    css = weasyprint.CSS(
+        string="""
+        @page { size: 300px 200px; margin: 40px;
+                @top-left { content: "side:right"; } @bottom-center { content: counter(page); } }
+        @page :left { @top-left { content: "side:left"; } }
+        @page :first { @top-left { content: "first"; } }
+        @page :blank { @top-left { content: "blank"; } }
+        @page :nth(3n) { @top-right { content: "third"; } }
+        @page chap { @top-center { content: "chap"; } }
+        @page chap:nth(1 of chap) { @top-center { content: "opens"; } }
+        section { page: chap; break-before: right; }
+        p { break-after: page; margin: 0; }
+        """
+    )
+    body = "".join(
+        f"<section>{''.join(f'<p>c{c}p{n}</p>' for n in range(paragraphs))}</section>"
+        for c, paragraphs in enumerate((3, 4, 2, 5))
+    )
+    html = f"<!DOCTYPE html><html><head><title>T</title></head><body>{'<p>front</p>' * 5}{body}</body></html>"
+
+    def written() -> tuple[bytes, list[list[str]], list]:
+        document = weasyprint.HTML(string=html).render(stylesheets=[css])
+        types = [page._page_box.page_type for page in document.pages]
+        heads = [
+            [
+                text.text
+                for box in page._page_box.children
+                if isinstance(box, boxes.MarginBox)
+                for text in box.descendants()
+                if isinstance(text, boxes.TextBox)
+            ]
+            for page in document.pages
+        ]
+        return document.write_pdf(), heads, types
+
+    plain, plain_heads, _ = written()
+    made = wpage.set_page_type_computed_styles
+    styled: list = []
+
+    def counted(page_type, html, style_for):
+        styled.append(page_type)
+        made(page_type, html, style_for)
+
+    wpage.set_page_type_computed_styles = counted
+    try:
+        with pdf._page_styles_shared():
+            shared, heads, types = written()
+    finally:
+        wpage.set_page_type_computed_styles = made
+    assert shared == plain
+    assert heads == plain_heads
+    pages = len(heads)
+    assert pages >= 16
+    # What the rules print: "first" on the first page, the side on the
+    # others (or "blank", before a chapter that opens on a right-hand
+    # page), "third" on every third page, "opens" on each chapter's first
+    # page and "chap" on its others; and the folio on every page but the blank ones.
+    assert heads[0][0] == "first"
+    assert {h[0] for h in heads[1:]} == {"side:left", "side:right", "blank"}
+    assert [n + 1 for n, h in enumerate(heads) if "third" in h] == list(range(3, pages + 1, 3))
+    chapters = [h for t, h in zip(types, heads, strict=True) if t.name == "chap" and not t.blank]
+    assert sum("opens" in h for h in chapters) == 4
+    assert all(("opens" in h) != ("chap" in h) for h in chapters)
+    assert [h[-1] for h in heads] == [str(n) for n in range(1, pages + 1)]
+    # A page is styled once for each kind: its side, blankness, name,
+    # firstness, and what the two :nth() rules say of it.
+    kinds = {
+        (t.side, t.blank, t.name, t.index == 0, "third" in h, "opens" in h) for t, h in zip(types, heads, strict=True)
+    }
+    assert len(styled) < pages
+    assert len(styled) == len(kinds)

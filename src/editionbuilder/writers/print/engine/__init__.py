@@ -36,6 +36,7 @@ import pydyf
 import weasyprint
 from weasyprint import layout as wlayout
 from weasyprint.formatting_structure import boxes as wboxes
+from weasyprint.layout import page as wpage
 from weasyprint.logger import LOGGER, PROGRESS_LOGGER
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -330,6 +331,66 @@ def _stopped(stop: LayoutStop | None) -> Iterator[None]:
 
 
 @contextmanager
+def _page_styles_shared() -> Iterator[None]:
+    """WeasyPrint gives each page a page type of its own (its side, blank
+    or not, page name, index and page groups: layout/page.py,
+    ``remake_page``) and computes the styles of the page and of its 16
+    margin boxes anew for it (``set_page_type_computed_styles``): a third
+    of a margin sheet's layout. Which ``@page`` rules apply to a page
+    (css/__init__.py, ``_page_type_match``) depends on its side, blankness,
+    name and firstness, and on what the ``:nth()`` selectors say of it
+    (print.css has one: the first page of each group of ``main`` pages).
+    While a document is laid out, a page that matches the same rules as
+    an earlier page takes that page's computed styles: the same objects,
+    each computed from the same declarations, parents and page size.
+    Under another major version of WeasyPrint every page is styled anew."""
+    if not PLANNED_ENGINE:
+        yield
+        return
+    made = wpage.set_page_type_computed_styles
+    # By the rules a page matches: the first page styled so, and the
+    # pseudo-types (margin boxes, footnote area) its styles were computed for.
+    styled: dict[tuple, tuple[object, tuple[str, ...]]] = {}
+    document: list = []  # the document's StyleFor, and its :nth() page selectors
+
+    def set_page_type_computed_styles(page_type, html, style_for) -> None:
+        if not document or document[0] is not style_for:
+            styled.clear()
+            document[:] = [
+                style_for,
+                tuple(
+                    selector[2]
+                    for sheet, _origin, _specificity in style_for._sheets
+                    for _rule, selectors, _declarations in sheet.page_rules
+                    for selector in selectors
+                    if selector[2].index is not None
+                ),
+            ]
+        rules = (
+            page_type.side,
+            page_type.blank,
+            page_type.name,
+            page_type.index == 0,
+            tuple(style_for._page_type_match(selector, page_type) for selector in document[1]),
+        )
+        computed = style_for.get_computed_styles()
+        found = styled.get(rules)
+        if found is None:
+            made(page_type, html, style_for)
+            styled[rules] = (page_type, tuple(pseudo for element, pseudo in computed if element == page_type))
+            return
+        first, pseudos = found
+        for pseudo in pseudos:
+            computed[page_type, pseudo] = computed[first, pseudo]
+
+    wpage.set_page_type_computed_styles = set_page_type_computed_styles
+    try:
+        yield
+    finally:
+        wpage.set_page_type_computed_styles = made
+
+
+@contextmanager
 def _page_references_kept() -> Iterator[None]:
     """pydyf's ``PDF.page_references`` (the reference of every page) is
     made anew each time it is read, and WeasyPrint reads it for each
@@ -517,6 +578,7 @@ def render_document(
         _as_render_error(),
         even_spacing(job.greedy, dict(job.orphans), styles.measures, job.keep_notes, styles.narrow),
         _stopped(stop),
+        _page_styles_shared(),
     ):
         # Colour profiles are made anew for each document: WeasyPrint writes
         # a profile's bytes from its object, and a second writing of one
