@@ -489,3 +489,75 @@ def test_damaged_kept_patterns_are_compiled_again(tmp_path, damage):
         assert marshal.loads(path.read_bytes()[32:]).keys() == known.keys()
     finally:
         lazyre.keep_compiled_patterns("")
+
+
+# Run in a fresh interpreter: each C-library lookup ``ctypes.util`` makes
+# while WeasyPrint is imported (the loader's cache, the compiler and ld
+# probes), and the native libraries the process then has open.
+_LOOKUPS = """
+import ctypes.util, json, sys
+seen = []
+for name in ("_findSoname_ldconfig", "_findLib_gcc", "_findLib_ld"):
+    made = getattr(ctypes.util, name)
+    def counted(*args, _made=made, _name=name):
+        seen.append(_name)
+        return _made(*args)
+    setattr(ctypes.util, name, counted)
+{setup}
+{imports}
+import weasyprint.text.ffi as ffi
+libraries = sorted({{
+    line.split()[-1].rsplit("/", 1)[-1]
+    for line in open("/proc/self/maps")
+    if any(k in line for k in ("libgobject", "libpango", "libharfbuzz", "libfontconfig"))
+}})
+print(json.dumps([seen, libraries, ffi.harfbuzz_subset is not None, ffi.harfbuzz_vector is not None]))
+"""
+
+
+def _lookups(imports: str, setup: str = "") -> tuple[list[str], list[str], bool, bool]:
+    code = _LOOKUPS.format(setup=setup, imports=imports)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    seen, libraries, subset, vector = json.loads(done.stdout.splitlines()[-1])
+    return seen, libraries, subset, vector
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the lookups made quicker are Linux's")
+def test_the_engine_imports_weasyprint_with_the_same_libraries_and_no_compiler_probe():
+    """``engine.loading``: WeasyPrint imported by the engine looks each
+    library name up in the loader's cache alone, and opens the libraries a
+    plain import opens; a plain import probes with the compiler or ld for
+    each name the cache does not have."""
+    plain = _lookups("import weasyprint")
+    ours = _lookups("import editionbuilder.writers.print.engine")
+    assert "_findLib_gcc" in plain[0] or "_findLib_ld" in plain[0]
+    assert ours[0] and set(ours[0]) == {"_findSoname_ldconfig"}
+    assert ours[1:] == plain[1:]
+    assert any(name.startswith("libpango-1.0.so") for name in ours[1])
+    # This process imported the engine (above): the lookup is ctypes' own again.
+    import ctypes.util
+
+    assert ctypes.util.find_library.__name__ == "find_library"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the lookups made quicker are Linux's")
+def test_weasyprint_is_imported_the_usual_way_when_the_quick_import_fails():
+    """An import that fails while lookups answer from the cache alone (here:
+    its first try raises OSError, as WeasyPrint does for a library it
+    cannot open) is made again with the usual lookup, from scratch."""
+    setup = textwrap.dedent(
+        """
+        import importlib.abc
+        class FailOnce(importlib.abc.MetaPathFinder):
+            failed = False
+            def find_spec(self, name, path, target=None):
+                if name == "weasyprint.text.ffi" and not FailOnce.failed:
+                    FailOnce.failed = True
+                    raise OSError("cannot load library 'libpango-1.0-0'")
+                return None
+        sys.meta_path.insert(0, FailOnce())
+        """
+    )
+    seen, libraries, _subset, _vector = _lookups("import editionbuilder.writers.print.engine", setup)
+    assert "_findLib_gcc" in seen or "_findLib_ld" in seen  # the usual lookup, on the second import
+    assert any(name.startswith("libpango-1.0.so") for name in libraries)

@@ -23,6 +23,11 @@ under the project, the stylesheet folders and the font folders.
 
 from __future__ import annotations
 
+# First: WeasyPrint imported with its libraries looked up once each.
+from .loading import import_weasyprint  # noqa: F401
+
+# isort: split
+
 import errno
 import logging
 from collections.abc import Iterator, Sequence
