@@ -129,6 +129,29 @@ def test_a_part_whose_text_did_not_change_is_not_laid_out_again(tmp_path):
     assert again.handed == [] and again.sheets == []
 
 
+def test_a_parallel_build_works_out_each_parts_key_once(serial, tmp_path, monkeypatch):
+    """A parallel build plans the parts again each time one is typeset
+    (``_Typesetter._plan``): each part's cache key (a digest of its HTML,
+    stylesheets and fonts) is worked out once for each typesetter, not at
+    every plan, and the book is the serial one."""
+    made = typeset.PartCache.key
+    keyed: list[tuple[int, str, str]] = []
+    caches: list[typeset.PartCache] = []  # kept alive: their ids stay theirs
+
+    def key(self, source, css, sheets, fonts, g):
+        caches.append(self)
+        keyed.append((id(self), source, css))
+        return made(self, source, css, sheets, fonts, g)
+
+    monkeypatch.setattr(typeset.PartCache, "key", key)
+    workers = Counting(jobs=2)
+    built = build(tmp_path / "out", workers)
+    serial_files = files(serial)
+    assert built == {name: serial_files[name] for name in built}
+    assert len(workers.handed) > 6  # plans made again and again
+    assert len(keyed) == len(set(keyed))
+
+
 def test_a_changed_sentence_lays_out_again_what_a_serial_build_does(tmp_path, monkeypatch):
     """One sentence of the essay changed, the last build's parts kept: a
     build with two jobs lays out again what a serial one does (the changed

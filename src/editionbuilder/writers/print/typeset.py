@@ -392,6 +392,11 @@ class _Typesetter:
     # again each time one is typeset (``_plan``).
     _layouts: dict[tuple[tuple[str, str], ...], Layout] = field(default_factory=dict)
     _html: dict[tuple[int, tuple[str, ...]], str] = field(default_factory=dict)
+    # What each plan would otherwise work out again for every part: its
+    # cache key, by its HTML and whether it is of the text (``_task``), and
+    # the words of its HTML, by the HTML (``_estimate``).
+    _digests: dict[tuple[str, bool], str] = field(default_factory=dict)
+    _words: dict[str, int] = field(default_factory=dict)
 
     def _layout(self, known: Mapping[str, str]) -> Layout:
         """The book laid out (``printview.book_layout``) with ``known``
@@ -649,7 +654,9 @@ class _Typesetter:
         this build filled over what they were guessed to (``scaled``)."""
         options = self.ctx.options.print
         area = (options.width_in - 1.375) * (options.height_in - 1.75)
-        words = len(re.sub(r"<[^>]*>", " ", source).split())
+        words = self._words.get(source)
+        if words is None:
+            words = self._words[source] = len(re.sub(r"<[^>]*>", " ", source).split())
         pages = words / max(HTML_WORDS_PER_6X9_PAGE * area / TEXT_AREA_6X9, 1.0)
         # Parts of a few pages say little of a page's words (a page of two
         # lines counts as one): only longer ones scale the guess, within
@@ -674,7 +681,10 @@ class _Typesetter:
         # The front matter's file gives the book its metadata, the press
         # file's DocumentID among them (``assemble``): it is part of its key.
         profile = repr(self.profile.press) if not first_folio else ""
-        digest = self.cache.key(source, self.css + own + profile, self.sheets, self.fonts, self.g)
+        digest = self._digests.get((source, bool(first_folio)))
+        if digest is None:
+            digest = self.cache.key(source, self.css + own + profile, self.sheets, self.fonts, self.g)
+            self._digests[source, bool(first_folio)] = digest
         return digest, self._part_task(key, parts[0].title, source, own, first_folio, self.profile.variant)
 
     def _part_task(self, key: str, title: str, source: str, own: str, first_folio: int, variant: str) -> PartTask:
