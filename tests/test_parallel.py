@@ -42,9 +42,11 @@ class Counting(Scheduler):
     handed: list[tuple[str, int]] = dataclasses.field(default_factory=list)
     pdfs: list[str] = dataclasses.field(default_factory=list)  # of each: "press" or "screen"
     sheets: list[int] = dataclasses.field(default_factory=list)
+    order: list[str] = dataclasses.field(default_factory=list)  # the part keys, and "sheet" for each sheet
 
     def submit(self, fn, /, *args) -> Future:
         task = args[0]
+        self.order.append("sheet" if fn is typeset.typeset_margins else task.key)
         if fn is typeset.typeset_margins:
             self.sheets.append(task.first_folio)
         else:
@@ -124,6 +126,10 @@ def test_a_part_whose_text_did_not_change_is_not_laid_out_again(tmp_path):
         folios.setdefault((pdf, key), set()).add(folio)
     assert max(len(found) for found in folios.values()) <= 3, repr(first.handed)
     assert first.sheets  # the running heads and folios, laid out apart
+    # The front matter, the longest of the last tasks, is handed out before
+    # the margin sheets (of each PDF), which fill the other worker meanwhile.
+    runs = [n for n, key in enumerate(first.order) if key == "sheet" and (n == 0 or first.order[n - 1] != "sheet")]
+    assert runs and all(first.order[n - 1] == typeset.FRONT_KEY for n in runs), first.order
     again = Counting(jobs=2)
     assert build(out, again) == built
     assert again.handed == [] and again.sheets == []

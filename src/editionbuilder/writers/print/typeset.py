@@ -435,7 +435,11 @@ class _Typesetter:
         for _key, part in text:
             firsts.append(folio)
             folio = self._next_folio(folio, part.pages)
-        sheets = self._margin_sheets(text, firsts, lay)  # laid out beside the front matter
+        # The front matter is handed out before the margin sheets: the
+        # longest of these last tasks starts first, and the sheets fill the
+        # other workers meanwhile.
+        front_matter = self._part_started(FRONT_KEY, lay, lay.front, 0)
+        sheets = self._margin_sheets(text, firsts, lay)
         # A part is laid out from a recto: opening on a verso (an even folio,
         # in the screen PDF), each of its pages is on the other side, its
         # text moved by the difference of the two sides' left margins.
@@ -443,7 +447,7 @@ class _Typesetter:
 
         b = self.g.bleed_in
         shift = (self.g.outside_in + b - self.g.inside_in) * pagesetup.PT
-        front = self._part(FRONT_KEY, lay, lay.front, 0)
+        front = front_matter()
         flow: list[tuple[str, PartResult | None]] = [(FRONT_KEY, front)]
         folios = [0]
         pdfs: list[assemble.PartPdf | None] = [assemble.PartPdf(front.pdf, frozenset(front.anchors))]
@@ -715,24 +719,38 @@ class _Typesetter:
     def _part(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> PartResult:
         """One part (or the front matter: ``first_folio`` 0), from the cache
         or typeset now."""
+        return self._part_started(key, lay, parts, first_folio)()
+
+    def _part_started(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> Callable[[], PartResult]:
+        """``_part``, started: from the cache, or typeset in this process
+        now, or handed to a worker now; the function returned gives it
+        (waiting for the worker), once."""
         digest, task = self._task(key, lay, parts, first_folio)
         kept = self.fresh.get(digest) or self.cache.get(digest)
-        if kept is None:
-            self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
-            if self.workers.parallel:
-                future = self.workers.submit(typeset_part, task)
-                if self.then is not None:
-                    self.then.hand_ahead(self.workers.slots - 1)
-                kept = future.result()
-            else:
-                layout = _PartLayout(task, self.ctx.progress, self.keep_layouts)
-                with LAYOUT_LOCK:
-                    kept = layout.result()
-                self.rendered.update(layout.rendered)
-            if first_folio:
-                self._say(f"page {first_folio + kept.pages - 1}")
-        self._use(key, digest, kept)
-        return kept
+        if kept is not None:
+            return partial(self._used, key, digest, kept, first_folio, False)
+        self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
+        if not self.workers.parallel:
+            layout = _PartLayout(task, self.ctx.progress, self.keep_layouts)
+            with LAYOUT_LOCK:
+                made = layout.result()
+            self.rendered.update(layout.rendered)
+            return partial(self._used, key, digest, made, first_folio, True)
+        future = self.workers.submit(typeset_part, task)
+
+        def typeset() -> PartResult:
+            if self.then is not None:
+                self.then.hand_ahead(self.workers.slots - 1)
+            return self._used(key, digest, future.result(), first_folio, True)
+
+        return typeset
+
+    def _used(self, key: str, digest: str, result: PartResult, first_folio: int, typeset: bool) -> PartResult:
+        """``result``, taken by the book (``_use``); said when it was typeset now."""
+        if typeset and first_folio:
+            self._say(f"page {first_folio + result.pages - 1}")
+        self._use(key, digest, result)
+        return result
 
     def _use(self, key: str, digest: str, result: PartResult) -> None:
         """``result`` is the part the book takes: kept for the next build,
