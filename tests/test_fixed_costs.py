@@ -493,14 +493,16 @@ def test_damaged_kept_patterns_are_compiled_again(tmp_path, damage):
 
 # Run in a fresh interpreter: each C-library lookup ``ctypes.util`` makes
 # while WeasyPrint is imported (the loader's cache, the compiler and ld
-# probes), and the native libraries the process then has open.
+# probes; those of another thread than the main one marked so), and the
+# native libraries the process then has open.
 _LOOKUPS = """
-import ctypes.util, json, sys
+import ctypes.util, json, sys, threading
+usual = ctypes.util.find_library
 seen = []
 for name in ("_findSoname_ldconfig", "_findLib_gcc", "_findLib_ld"):
     made = getattr(ctypes.util, name)
     def counted(*args, _made=made, _name=name):
-        seen.append(_name)
+        seen.append(_name if threading.current_thread() is threading.main_thread() else "other thread: " + _name)
         return _made(*args)
     setattr(ctypes.util, name, counted)
 {setup}
@@ -511,33 +513,60 @@ libraries = sorted({{
     for line in open("/proc/self/maps")
     if any(k in line for k in ("libgobject", "libpango", "libharfbuzz", "libfontconfig"))
 }})
-print(json.dumps([seen, libraries, ffi.harfbuzz_subset is not None, ffi.harfbuzz_vector is not None]))
+opened = [ffi.harfbuzz_subset is not None, ffi.harfbuzz_vector is not None]
+print(json.dumps([seen, libraries, opened, ctypes.util.find_library is usual]))
 """
 
 
-def _lookups(imports: str, setup: str = "") -> tuple[list[str], list[str], bool, bool]:
+def _lookups(imports: str, setup: str = "") -> tuple[list[str], list[str], list[bool], bool]:
+    """What a fresh interpreter looked up and opened importing ``imports``
+    (after ``setup``), and whether ``find_library`` was its own after."""
     code = _LOOKUPS.format(setup=setup, imports=imports)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
-    seen, libraries, subset, vector = json.loads(done.stdout.splitlines()[-1])
-    return seen, libraries, subset, vector
+    seen, libraries, opened, restored = json.loads(done.stdout.splitlines()[-1])
+    return seen, libraries, opened, restored
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the lookups made quicker are Linux's")
 def test_the_engine_imports_weasyprint_with_the_same_libraries_and_no_compiler_probe():
     """``engine.loading``: WeasyPrint imported by the engine looks each
-    library name up in the loader's cache alone, and opens the libraries a
-    plain import opens; a plain import probes with the compiler or ld for
-    each name the cache does not have."""
+    library name up without ctypes' compiler probe, opens the libraries a
+    plain import opens, and leaves ``find_library`` as it found it; a plain
+    import probes with the compiler for each name the loader's cache does
+    not have."""
     plain = _lookups("import weasyprint")
     ours = _lookups("import editionbuilder.writers.print.engine")
-    assert "_findLib_gcc" in plain[0] or "_findLib_ld" in plain[0]
-    assert ours[0] and set(ours[0]) == {"_findSoname_ldconfig"}
-    assert ours[1:] == plain[1:]
+    assert "_findLib_gcc" in plain[0]
+    assert "_findSoname_ldconfig" in ours[0] and "_findLib_gcc" not in ours[0]
+    assert ours[1:3] == plain[1:3]
     assert any(name.startswith("libpango-1.0.so") for name in ours[1])
-    # This process imported the engine (above): the lookup is ctypes' own again.
-    import ctypes.util
+    assert ours[3] and plain[3]
 
-    assert ctypes.util.find_library.__name__ == "find_library"
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the lookups made quicker are Linux's")
+def test_another_threads_lookups_are_the_usual_ones_while_the_engine_imports_weasyprint():
+    """A lookup another thread makes while the engine imports WeasyPrint
+    (here: one started from the import's first lookup, and waited for) is
+    ctypes' own, with its compiler probe; the importing thread's are not."""
+    setup = textwrap.dedent(
+        """
+        first = [True]
+        cached = ctypes.util._findSoname_ldconfig
+        def starting_a_thread(*args):
+            if first[0]:
+                first[0] = False
+                other = threading.Thread(target=ctypes.util.find_library, args=("nothing-such-0",))
+                other.start()
+                other.join()
+            return cached(*args)
+        ctypes.util._findSoname_ldconfig = starting_a_thread
+        """
+    )
+    seen, libraries, _opened, restored = _lookups("import editionbuilder.writers.print.engine", setup)
+    assert "other thread: _findLib_gcc" in seen
+    assert "_findSoname_ldconfig" in seen and "_findLib_gcc" not in seen
+    assert any(name.startswith("libpango-1.0.so") for name in libraries)
+    assert restored
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the lookups made quicker are Linux's")
@@ -558,6 +587,7 @@ def test_weasyprint_is_imported_the_usual_way_when_the_quick_import_fails():
         sys.meta_path.insert(0, FailOnce())
         """
     )
-    seen, libraries, _subset, _vector = _lookups("import editionbuilder.writers.print.engine", setup)
-    assert "_findLib_gcc" in seen or "_findLib_ld" in seen  # the usual lookup, on the second import
+    seen, libraries, _opened, restored = _lookups("import editionbuilder.writers.print.engine", setup)
+    assert "_findLib_gcc" in seen  # the usual lookup, on the second import
     assert any(name.startswith("libpango-1.0.so") for name in libraries)
+    assert restored

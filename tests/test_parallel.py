@@ -129,7 +129,7 @@ def test_a_part_whose_text_did_not_change_is_not_laid_out_again(tmp_path):
     # The front matter, the longest of the last tasks, is handed out before
     # the margin sheets (of each PDF), which fill the other worker meanwhile.
     runs = [n for n, key in enumerate(first.order) if key == "sheet" and (n == 0 or first.order[n - 1] != "sheet")]
-    assert runs and all(first.order[n - 1] == typeset.FRONT_KEY for n in runs), first.order
+    assert runs and all(n > 0 and first.order[n - 1] == typeset.FRONT_KEY for n in runs), first.order
     again = Counting(jobs=2)
     assert build(out, again) == built
     assert again.handed == [] and again.sheets == []

@@ -379,16 +379,18 @@ def test_pages_that_match_the_same_page_rules_share_their_styles():
     (``engine._page_styles_shared``), a page that matches the same
     ``@page`` rules as an earlier one takes its styles. The rules here
     select by side, firstness, blankness, page name and ``:nth()`` (of the
-    document, and of a named group): the pages print what each rule says,
-    as many page styles are computed as there are kinds of page, and the
-    file is the bytes WeasyPrint writes without sharing."""
+    document, and of a named group), and a page number printed in the text
+    (``target-counter``) makes WeasyPrint lay its page out again: the pages
+    print what each rule says, as many page styles are computed as there
+    are kinds of page, and the file is the bytes WeasyPrint writes without
+    sharing. A second document laid out in the same sharing, with other
+    rules, takes none of the first one's styles."""
     import weasyprint
     from weasyprint.formatting_structure import boxes
     from weasyprint.layout import page as wpage
 
-    css = weasyprint.CSS(
-        string="""
-        @page { size: 300px 200px; margin: 40px;
+    rules = """
+        @page { size: 300px 200px; margin: 40px 6vw;
                 @top-left { content: "side:right"; } @bottom-center { content: counter(page); } }
         @page :left { @top-left { content: "side:left"; } }
         @page :first { @top-left { content: "first"; } }
@@ -398,16 +400,22 @@ def test_pages_that_match_the_same_page_rules_share_their_styles():
         @page chap:nth(1 of chap) { @top-center { content: "opens"; } }
         section { page: chap; break-before: right; }
         p { break-after: page; margin: 0; }
+        a::after { content: " p. " target-counter(attr(href), page); }
         """
-    )
+    other = """
+        @page { size: 320px 220px; margin: 30px; @bottom-right { content: "other " counter(page); } }
+        @page :right { @top-right { content: "R"; } }
+        p { break-after: page; margin: 0; }
+        """
     body = "".join(
-        f"<section>{''.join(f'<p>c{c}p{n}</p>' for n in range(paragraphs))}</section>"
+        f'<section id="c{c}">{"".join(f"<p>c{c}p{n}</p>" for n in range(paragraphs))}</section>'
         for c, paragraphs in enumerate((3, 4, 2, 5))
     )
-    html = f"<!DOCTYPE html><html><head><title>T</title></head><body>{'<p>front</p>' * 5}{body}</body></html>"
+    book = f'<!DOCTYPE html><html><head><title>T</title></head><body><p><a href="#c3">last</a></p>{"<p>front</p>" * 4}{body}</body></html>'
+    leaflet = f"<!DOCTYPE html><html><head><title>L</title></head><body>{'<p>leaf</p>' * 6}</body></html>"
 
-    def written() -> tuple[bytes, list[list[str]], list]:
-        document = weasyprint.HTML(string=html).render(stylesheets=[css])
+    def written(html: str, css: str) -> tuple[bytes, list[list[str]], list, str]:
+        document = weasyprint.HTML(string=html).render(stylesheets=[weasyprint.CSS(string=css)])
         types = [page._page_box.page_type for page in document.pages]
         heads = [
             [
@@ -419,9 +427,11 @@ def test_pages_that_match_the_same_page_rules_share_their_styles():
             ]
             for page in document.pages
         ]
-        return document.write_pdf(), heads, types
+        first_page = " ".join(t.text for t in document.pages[0]._page_box.descendants() if isinstance(t, boxes.TextBox))
+        return document.write_pdf(), heads, types, first_page
 
-    plain, plain_heads, _ = written()
+    plain = written(book, rules)
+    plain_leaflet = written(leaflet, other)
     made = wpage.set_page_type_computed_styles
     styled: list = []
 
@@ -432,17 +442,22 @@ def test_pages_that_match_the_same_page_rules_share_their_styles():
     wpage.set_page_type_computed_styles = counted
     try:
         with pdf._page_styles_shared():
-            shared, heads, types = written()
+            shared = written(book, rules)
+            book_styled = len(styled)
+            shared_leaflet = written(leaflet, other)
     finally:
         wpage.set_page_type_computed_styles = made
-    assert shared == plain
-    assert heads == plain_heads
+    assert shared[0] == plain[0]
+    assert shared[1:] == plain[1:]
+    assert shared_leaflet == plain_leaflet
+    _pdf, heads, types, first_page = shared
     pages = len(heads)
     assert pages >= 16
     # What the rules print: "first" on the first page, the side on the
     # others (or "blank", before a chapter that opens on a right-hand
     # page), "third" on every third page, "opens" on each chapter's first
-    # page and "chap" on its others; and the folio on every page but the blank ones.
+    # page and "chap" on its others, the folio on every page; and the page
+    # the last chapter opens on, in the text of the first.
     assert heads[0][0] == "first"
     assert {h[0] for h in heads[1:]} == {"side:left", "side:right", "blank"}
     assert [n + 1 for n, h in enumerate(heads) if "third" in h] == list(range(3, pages + 1, 3))
@@ -450,10 +465,14 @@ def test_pages_that_match_the_same_page_rules_share_their_styles():
     assert sum("opens" in h for h in chapters) == 4
     assert all(("opens" in h) != ("chap" in h) for h in chapters)
     assert [h[-1] for h in heads] == [str(n) for n in range(1, pages + 1)]
-    # A page is styled once for each kind: its side, blankness, name,
-    # firstness, and what the two :nth() rules say of it.
+    last_opening = max(n + 1 for n, h in enumerate(heads) if "opens" in h)
+    assert f"p. {last_opening}" in first_page
+    # A page is styled once for each kind (its side, blankness, name,
+    # firstness, and what the two :nth() rules say of it), and again where
+    # WeasyPrint lays the first of a kind out again: the same page type.
     kinds = {
         (t.side, t.blank, t.name, t.index == 0, "third" in h, "opens" in h) for t, h in zip(types, heads, strict=True)
     }
-    assert len(styled) < pages
-    assert len(styled) == len(kinds)
+    assert book_styled < pages
+    assert len(set(styled[:book_styled])) == len(kinds)
+    assert len(set(styled[book_styled:])) == len({(t.side, t.blank, t.name, t.index == 0) for t in shared_leaflet[2]})

@@ -717,14 +717,13 @@ class _Typesetter:
         return tuple((str(path), Path(path).read_bytes()) for path in self.sheets)
 
     def _part(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> PartResult:
-        """One part (or the front matter: ``first_folio`` 0), from the cache
-        or typeset now."""
+        """One part of the text, from the cache or typeset now (``_part_started``)."""
         return self._part_started(key, lay, parts, first_folio)()
 
     def _part_started(self, key: str, lay, parts: Sequence[Part], first_folio: int) -> Callable[[], PartResult]:
-        """``_part``, started: from the cache, or typeset in this process
-        now, or handed to a worker now; the function returned gives it
-        (waiting for the worker), once."""
+        """A part (or the front matter: ``first_folio`` 0) from the cache,
+        or typeset in this process now, or handed to a worker now; the
+        function returned gives it (waiting for the worker), once."""
         digest, task = self._task(key, lay, parts, first_folio)
         kept = self.fresh.get(digest) or self.cache.get(digest)
         if kept is not None:

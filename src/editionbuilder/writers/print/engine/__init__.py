@@ -23,8 +23,8 @@ under the project, the stylesheet folders and the font folders.
 
 from __future__ import annotations
 
-# First: WeasyPrint imported with its libraries looked up once each.
-from .loading import import_weasyprint  # noqa: F401
+# First: WeasyPrint imported without the compiler probes of its library lookups.
+from . import loading  # noqa: F401
 
 # isort: split
 
@@ -347,8 +347,15 @@ def _page_styles_shared() -> Iterator[None]:
     (print.css has one: the first page of each group of ``main`` pages).
     While a document is laid out, a page that matches the same rules as
     an earlier page takes that page's computed styles: the same objects,
-    each computed from the same declarations, parents and page size.
-    Under another major version of WeasyPrint every page is styled anew."""
+    each computed from the same declarations, parents and page size. What
+    WeasyPrint then sets in a page's styles (its ``overflow``, its page
+    counter: ``make_page``, ``_standardize_page_based_counters``) comes out
+    the same when set again. A page laid out again (WeasyPrint's second
+    pass, for page numbers printed in the text) that was the first of its
+    kind is styled anew, as WeasyPrint styles it: the first page's styles
+    may have been computed before the page size that viewport units are
+    relative to was known. Under another major version of WeasyPrint every
+    page is styled anew."""
     if not PLANNED_ENGINE:
         yield
         return
@@ -380,7 +387,7 @@ def _page_styles_shared() -> Iterator[None]:
         )
         computed = style_for.get_computed_styles()
         found = styled.get(rules)
-        if found is None:
+        if found is None or found[0] == page_type:
             made(page_type, html, style_for)
             styled[rules] = (page_type, tuple(pseudo for element, pseudo in computed if element == page_type))
             return

@@ -2,52 +2,69 @@
 
 Importing WeasyPrint opens GObject, Pango, HarfBuzz and fontconfig
 (weasyprint/text/ffi.py), trying each under the names of every platform
-in turn: on Linux ``libgobject-2.0-0``, ``gobject-2.0-0`` and ``gobject-2.0``
-before ``libgobject-2.0.so.0``. cffi hands each name it cannot open as a file
-to ``ctypes.util.find_library``, which on Linux reads the dynamic loader's
-cache (``ldconfig -p``) and, for a name not in it, links a probe with the C
-compiler (``gcc -l``), then runs ``ld``. The import makes 22 lookups, 16 of
-them for names no system has: they take a third of its 0.33 s, and the
-import is most of the start of a worker and of a first cover's drawing.
+in turn: on Linux ``libgobject-2.0-0`` and ``gobject-2.0-0`` (the names of
+Windows' builds) before ``gobject-2.0``, which is found. cffi hands each
+name it cannot open as a file to ``ctypes.util.find_library``, which on
+Linux reads the dynamic loader's cache (``ldconfig -p``), then links a
+probe with the C compiler (``gcc -l``), then looks in ``LD_LIBRARY_PATH``
+(``ld -t``). Of the import's 22 lookups, 16 find nothing here: the names of
+other platforms, and HarfBuzz's vector library, which this system has not.
+Each compiler probe is a link of a program that fails: together a third of
+the import's 0.33 s, and the import is most of the start of a worker and of
+a first cover's drawing.
 
-While ``engine`` imports WeasyPrint, ``find_library`` answers from the
-loader's cache alone, as its first step does: a name not in it is not
-found, and WeasyPrint goes on to the next. The library opened is the one
-the usual lookup opens (a name the probes find is opened by the soname they
-give, which the loader finds only where its cache or ``LD_LIBRARY_PATH``
-has it, and WeasyPrint's ``.so`` names are those sonames). Where WeasyPrint
-cannot be imported so, it is imported again the usual way. Elsewhere than
-Linux, and where ``ctypes`` has no such first step, nothing changes.
+While ``engine`` imports WeasyPrint, ``find_library`` makes these lookups
+but the compiler's, in the importing thread (another thread's lookups are
+left as they are). The library opened is the one the usual lookup opens:
+``find_library`` on Linux gives a soname, which cffi asks the loader to
+open; a library the compiler finds and the loader's cache does not name is
+one the loader opens only from ``LD_LIBRARY_PATH``, which is looked in, or
+from its default folders, where WeasyPrint's ``.so`` names (the sonames of
+these libraries) find it too. Where WeasyPrint cannot be imported so, it
+is imported again the usual way (its message about libraries not found is
+then printed twice, or once where the usual way finds them). Elsewhere
+than Linux, or where ``ctypes`` lacks these steps, nothing changes.
 """
 
 from __future__ import annotations
 
 import ctypes.util
 import sys
-from collections.abc import Callable
+import threading
 from typing import Any
 
-_CACHED: Callable[[str], str | None] | None = getattr(ctypes.util, "_findSoname_ldconfig", None)
+# The steps of ctypes' lookup on Linux (its ``find_library``), but the compiler's.
+_STEPS = ("_findSoname_ldconfig", "_findLib_ld", "_get_soname")
+
+
+def _without_compiler(name: str) -> str | None:
+    """``ctypes.util.find_library`` on Linux without its compiler probe."""
+    return ctypes.util._findSoname_ldconfig(name) or ctypes.util._get_soname(ctypes.util._findLib_ld(name))  # type: ignore[attr-defined]
 
 
 def import_weasyprint() -> Any:
-    """The ``weasyprint`` module, imported with ``find_library`` answering
-    from the loader's cache alone (see the module) unless it is loaded."""
-    if "weasyprint" in sys.modules or sys.platform != "linux" or _CACHED is None:
+    """The ``weasyprint`` module, imported with ``find_library`` making no
+    compiler probe in this thread (see the module), unless it is loaded."""
+    if "weasyprint" in sys.modules or sys.platform != "linux" or not all(hasattr(ctypes.util, s) for s in _STEPS):
         import weasyprint
 
         return weasyprint
-    finder = ctypes.util.find_library
-    ctypes.util.find_library = _CACHED  # type: ignore[assignment]  # the same signature, typed apart
+    usual = ctypes.util.find_library
+    here = threading.get_ident()
+
+    def find_library(name: str) -> str | None:
+        return _without_compiler(name) if threading.get_ident() == here else usual(name)
+
+    ctypes.util.find_library = find_library
     try:
         import weasyprint
 
         return weasyprint
-    except OSError:  # a library the cache does not name: the usual lookup, below
-        for name in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
-            del sys.modules[name]
+    except OSError:  # a library not found so: the usual lookup, below
+        for loaded in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
+            del sys.modules[loaded]
     finally:
-        ctypes.util.find_library = finder
+        ctypes.util.find_library = usual
     import weasyprint
 
     return weasyprint
