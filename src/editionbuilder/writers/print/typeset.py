@@ -727,25 +727,25 @@ class _Typesetter:
         digest, task = self._task(key, lay, parts, first_folio)
         kept = self.fresh.get(digest) or self.cache.get(digest)
         if kept is not None:
-            return partial(self._used, key, digest, kept, first_folio, False)
+            return partial(self._taken, key, digest, kept, first_folio, False)
         self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
         if not self.workers.parallel:
             layout = _PartLayout(task, self.ctx.progress, self.keep_layouts)
             with LAYOUT_LOCK:
                 made = layout.result()
             self.rendered.update(layout.rendered)
-            return partial(self._used, key, digest, made, first_folio, True)
+            return partial(self._taken, key, digest, made, first_folio, True)
         future = self.workers.submit(typeset_part, task)
 
         def typeset() -> PartResult:
             if self.then is not None:
                 self.then.hand_ahead(self.workers.slots - 1)
-            return self._used(key, digest, future.result(), first_folio, True)
+            return self._taken(key, digest, future.result(), first_folio, True)
 
         return typeset
 
-    def _used(self, key: str, digest: str, result: PartResult, first_folio: int, typeset: bool) -> PartResult:
-        """``result``, taken by the book (``_use``); said when it was typeset now."""
+    def _taken(self, key: str, digest: str, result: PartResult, first_folio: int, typeset: bool) -> PartResult:
+        """``result``, taken by the book (``_use``); its last page said when it was typeset now."""
         if typeset and first_folio:
             self._say(f"page {first_folio + result.pages - 1}")
         self._use(key, digest, result)

@@ -31,7 +31,6 @@ from __future__ import annotations
 import ctypes.util
 import sys
 import threading
-from typing import Any
 
 # The steps of ctypes' lookup on Linux (its ``find_library``), but the compiler's.
 _STEPS = ("_findSoname_ldconfig", "_findLib_ld", "_get_soname")
@@ -42,13 +41,13 @@ def _without_compiler(name: str) -> str | None:
     return ctypes.util._findSoname_ldconfig(name) or ctypes.util._get_soname(ctypes.util._findLib_ld(name))  # type: ignore[attr-defined]
 
 
-def import_weasyprint() -> Any:
-    """The ``weasyprint`` module, imported with ``find_library`` making no
-    compiler probe in this thread (see the module), unless it is loaded."""
+def import_weasyprint() -> None:
+    """Import ``weasyprint`` with ``find_library`` making no compiler probe
+    in this thread (see the module). Where it is loaded already, or cannot
+    be imported so (what the failed import loaded is dropped), nothing is
+    done here: the engine's own import that follows is the usual one."""
     if "weasyprint" in sys.modules or sys.platform != "linux" or not all(hasattr(ctypes.util, s) for s in _STEPS):
-        import weasyprint
-
-        return weasyprint
+        return
     usual = ctypes.util.find_library
     here = threading.get_ident()
 
@@ -57,17 +56,12 @@ def import_weasyprint() -> Any:
 
     ctypes.util.find_library = find_library
     try:
-        import weasyprint
-
-        return weasyprint
-    except OSError:  # a library not found so: the usual lookup, below
+        import weasyprint  # noqa: F401
+    except OSError:  # a library not found so: the engine imports WeasyPrint the usual way
         for loaded in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
             del sys.modules[loaded]
     finally:
         ctypes.util.find_library = usual
-    import weasyprint
-
-    return weasyprint
 
 
 import_weasyprint()
