@@ -313,20 +313,40 @@ def test_hyphenation_follows_the_editions_language(tmp_path):
     assert any(len(head) not in english.positions(head + tail) for head, tail in broken)
 
 
-def test_each_font_subset_of_the_joined_file_has_a_tag_of_its_own(first):
-    """Each part subsets the faces anew; different subsets in one file
-    have different tags (ISO 32000-1, 9.6.4), the same subset the same."""
+def _programs(doc: pikepdf.Pdf) -> tuple[dict[str, set[tuple[int, int]]], dict[tuple[int, int], set]]:
+    """The font programs (their objects) of each font name the pages and
+    their margin sheets (form XObjects) use, and the font dictionaries
+    that use each program."""
+    programs: dict[str, set[tuple[int, int]]] = {}
+    users: dict[tuple[int, int], set] = {}
+    for page in doc.pages:
+        todo = [page.Resources]
+        while todo:
+            resources = todo.pop()
+            for font in resources.get("/Font", {}).values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
+                programs.setdefault(str(font.BaseFont), set()).add(program.objgen)
+                users.setdefault(program.objgen, set()).add(font.objgen)
+            todo += [x.Resources for x in resources.get("/XObject", {}).values() if "/Resources" in x]
+    return programs, users
+
+
+def test_the_joined_file_holds_one_subset_of_each_face_with_a_tag_of_its_own(first):
+    """The parts leave their subsets of the book's faces to the book
+    (``subsets``): the joined file holds one program for each face, every
+    part's fonts of the face pointing to it, each tagged from its own bytes
+    (different subsets in one file have different tags, ISO 32000-1, 9.6.4)."""
     out, _files = first
     for name in ("book-press.pdf", "book.pdf"):
         with pikepdf.open(out / name) as doc:
-            programs: dict[str, set[bytes]] = {}
-            for page in doc.pages:
-                for font in page.Resources.get("/Font", {}).values():
-                    descriptor = font.DescendantFonts[0].FontDescriptor
-                    program = descriptor.get("/FontFile3") or descriptor.get("/FontFile2")
-                    programs.setdefault(str(font.BaseFont), set()).add(program.read_raw_bytes())
+            programs, users = _programs(doc)
             assert len(programs) > 3 and all(len(p) == 1 for p in programs.values())
             assert all(re.match(r"/[A-Z]{6}\+Edition-", tag) for tag in programs)
+            assert len({tag[1:7] for tag in programs}) == len(programs)
+            # the text face's program serves the fonts of every part and margin sheet
+            (text,) = next(objs for name, objs in programs.items() if name.endswith("+Edition-Text"))
+            assert len(users[text]) > 10
 
 
 def test_page_references_kept_while_writing_give_the_same_file():

@@ -15,11 +15,14 @@ intent and fonts; this module joins them into the book's file:
   ``StructParent``), so that each marked content still finds its element;
 - the catalog, metadata and document information of the first part;
 - one copy of each colour profile (every part embeds the same ICC stream);
-- a subset tag of its own for each part's subset of a font: WeasyPrint
-  tags a subset by its font ("ABCDEF+Face"), so the parts' different
-  subsets of one face share a tag, and ISO 32000-1 (9.6.4) says different
-  subsets in one file shall have different tags. The new tag is made from
-  the subset's own bytes (the same subset, the same tag).
+- one subset of each face for the glyphs of all the parts, where the parts
+  left it to the book (``subsets``): their font descriptors of the face
+  all point to it;
+- a subset tag of its own for each subset: WeasyPrint tags a subset by its
+  font ("ABCDEF+Face"), so the parts' different subsets of one face (of a
+  face a part embedded itself) share a tag, and ISO 32000-1 (9.6.4) says
+  different subsets in one file shall have different tags. The new tag is
+  made from the subset's own bytes (the same subset, the same tag).
 
 The result is saved with a deterministic file ID: the same parts give the
 same bytes.
@@ -31,10 +34,12 @@ import hashlib
 import io
 import re
 import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import pikepdf
+
+from . import subsets
 
 Boxes = Callable[[int], dict[str, tuple[float, float, float, float]]]
 
@@ -53,14 +58,18 @@ class PartPdf:
     shift: float = 0.0
 
 
-def assemble(parts: Sequence[PartPdf | None], boxes: Boxes | None = None) -> bytes:
+def assemble(
+    parts: Sequence[PartPdf | None], boxes: Boxes | None = None, faces: Mapping[str, str] | None = None
+) -> bytes:
     """The book's PDF: ``parts`` in order, ``None`` standing for a blank
     verso. ``boxes(index)`` gives page ``index``'s boxes (TrimBox,
-    BleedBox) by its place in the book, when the pages carry bleed."""
+    BleedBox) by its place in the book, when the pages carry bleed.
+    ``faces``: the font files whose subsets the parts left to the book, by
+    the SHA-256 of their bytes (``subsets.known_faces``)."""
     first = parts[0]
     assert first is not None  # a blank verso follows a part: the book opens with one (the front matter)
     base = pikepdf.open(io.BytesIO(first.data))
-    book = _Book(base)
+    book = _Book(base, dict(faces or {}))
     book.add_first(first)
     for part in parts[1:]:
         if part is None:
@@ -74,11 +83,24 @@ def assemble(parts: Sequence[PartPdf | None], boxes: Boxes | None = None) -> byt
     return out.getvalue()
 
 
+@dataclass
+class _Deferred:
+    """The fonts of the parts that left their subset of one face to the book
+    (``subsets``): the glyphs they use, and each font's dictionaries (the
+    font, its descendants, its descriptor and the descriptor's key of the
+    font program)."""
+
+    glyphs: set[int] = field(default_factory=set)
+    fonts: list[tuple[pikepdf.Object, list[pikepdf.Object], pikepdf.Object, str]] = field(default_factory=list)
+
+
 class _Book:
     """The book being assembled into ``pdf`` (the first part's file)."""
 
-    def __init__(self, pdf: pikepdf.Pdf):
+    def __init__(self, pdf: pikepdf.Pdf, faces: dict[str, str] | None = None):
         self.pdf = pdf
+        self.faces = faces or {}
+        self.deferred: dict[tuple[str, int, bool], _Deferred] = {}
         self.dests: dict[str, pikepdf.Object] = {}
         self.outlines: list[pikepdf.Object] = []
         self.profiles: dict[bytes, pikepdf.Object] = {}
@@ -234,11 +256,28 @@ class _Book:
             )
             if descriptor is None or program is None:  # no descriptor: no program either
                 continue
-            new = pikepdf.Name("/" + _tag(program.read_raw_bytes()) + name[7:])  # name[7:]: "+Face"
-            font.BaseFont = new
-            for d in descendants:
-                d.BaseFont = new
-            descriptor.FontName = new
+            deferral = _deferral(program)
+            if deferral is not None:  # tagged with the book's subset (``finish``)
+                deferred = self.deferred.setdefault(deferral.face, _Deferred())
+                deferred.glyphs.update(deferral.glyphs)
+                key = next(k for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor)
+                deferred.fonts.append((font, descendants, descriptor, key))
+                continue
+            _rename(font, descendants, descriptor, _tag(program.read_raw_bytes()))
+
+    def _make_subsets(self) -> None:
+        """One subset of each face the parts left to the book, for all their
+        glyphs, given to all their fonts of the face and tagged from its
+        bytes."""
+        made = subsets.subsets({face: d.glyphs for face, d in self.deferred.items()}, self.faces)
+        for face in sorted(self.deferred):
+            data = made[face]
+            extra = {"/Subtype": pikepdf.Name.OpenType} if data[:4] == b"OTTO" else {"/Length1": len(data)}
+            stream = self.pdf.make_stream(data, extra)
+            tag = _tag(data)
+            for font, descendants, descriptor, key in self.deferred[face].fonts:
+                descriptor[key] = stream
+                _rename(font, descendants, descriptor, tag)
 
     def _share_profiles(self, pages: list[pikepdf.Page]) -> None:
         """One ICC profile stream for all pages (and their margin sheets) that
@@ -261,6 +300,8 @@ class _Book:
     # -- the catalog ---------------------------------------------------------
 
     def finish(self, boxes: Boxes | None) -> None:
+        if self.deferred:
+            self._make_subsets()
         root = self.pdf.Root
         if self.dests:
             names = root.get("/Names") or pikepdf.Dictionary()
@@ -299,6 +340,28 @@ class _Book:
 
 # "/ABCDEF+Face": the name of a font subset, its tag six capitals (ISO 32000-1, 9.6.4).
 _SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
+
+
+def _rename(font: pikepdf.Object, descendants: list[pikepdf.Object], descriptor: pikepdf.Object, tag: str) -> None:
+    """A font subset's name given the subset tag ``tag``: in the font, its
+    descendants and its descriptor."""
+    new = pikepdf.Name("/" + tag + str(font.BaseFont)[7:])  # [7:]: "+Face", after "/ABCDEF"
+    font.BaseFont = new
+    for d in descendants:
+        d.BaseFont = new
+    descriptor.FontName = new
+
+
+# A deferral (``subsets.deferral``) is a few kilobytes at most; a font
+# program longer than this is not read to find out.
+_DEFERRAL_MAX_BYTES = 1 << 16
+
+
+def _deferral(program: pikepdf.Object) -> subsets.Deferral | None:
+    """The subset a part left to the book in place of ``program``, if it did."""
+    if int(program.get("/Length", 0)) > _DEFERRAL_MAX_BYTES:
+        return None
+    return subsets.read_deferral(program.read_bytes())
 
 
 def _tag(data: bytes) -> str:

@@ -79,7 +79,7 @@ from ...model import Chapter, Edition
 from ...model.text import model_words
 from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
 from ..context import WriteContext
-from . import pagefoot, pagesetup, stretches
+from . import pagefoot, pagesetup, stretches, subsets
 from .flow import Flow, LayoutStop, Progress, engine_version
 from .fonts import FontFace, font_css, render_digest
 from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
@@ -87,7 +87,7 @@ from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfil
 if TYPE_CHECKING:
     from .engine import Rendered
 
-CACHE_VERSION = "4"  # 2: each entry holds the digest of its PDF; 3: folios apart; 4: margins apart
+CACHE_VERSION = "5"  # 2: each entry holds the digest of its PDF; 3: folios apart; 4: margins apart; 5: subsets apart
 FRONT_KEY = "front-matter"
 # Words per 6 x 9 in page of 11 pt text, chapter openings and blank versos
 # included: 360 to 382 measured on books of 100 to 1,000 pages (bench/).
@@ -358,6 +358,9 @@ class PartTask:
     variant: str
     g: pagesetup.PageGeometry
     recto_openings: bool
+    # The font files (SHA-256) whose subsets the book makes when it joins
+    # the parts (``subsets``): the part's PDF defers them.
+    deferred_fonts: frozenset[str] = frozenset()
 
 
 def typeset_part(task: PartTask) -> PartResult:
@@ -462,7 +465,7 @@ class _Typesetter:
         pages = sum(p.pages if p else 1 for _k, p in flow)
         if self.profile.pad_even and pages % 2:  # the press file ends on a verso
             flow, folios, pdfs = [*flow, ("", None)], [*folios, 0], [*pdfs, None]
-        pdf = assemble.assemble(pdfs, self._boxes)
+        pdf = assemble.assemble(pdfs, self._boxes, self._faces)
         return TypesetBook(pdf, pages, flow, folios, self.rendered)
 
     def _margin_sheets(
@@ -710,7 +713,14 @@ class _Typesetter:
             variant,
             self.g,
             p.recto_openings,
+            frozenset(self._faces),
         )
+
+    @cached_property
+    def _faces(self) -> dict[str, str]:
+        """The font files whose subsets the parts leave to the book, by their
+        SHA-256 (``subsets``)."""
+        return subsets.known_faces(self.fonts)
 
     @cached_property
     def _sheet_texts(self) -> tuple[tuple[str, bytes], ...]:
@@ -1110,6 +1120,7 @@ class _PartLayout:
             greedy,
             orphans,
             KEEP_NOTES,
+            t.deferred_fonts,
         )
         return render_document(job, diags, self.progress, max(first_folio, 1), stop)
 

@@ -29,6 +29,7 @@ from . import loading  # noqa: F401
 # isort: split
 
 import errno
+import hashlib
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ from urllib.parse import unquote, urlparse
 import pydyf
 import weasyprint
 from weasyprint import layout as wlayout
+from weasyprint import pdf as wpdf
 from weasyprint.formatting_structure import boxes as wboxes
 from weasyprint.layout import page as wpage
 from weasyprint.logger import LOGGER, PROGRESS_LOGGER
@@ -48,7 +50,7 @@ from weasyprint.urls import URLFetcher
 
 from .... import codes, templating
 from ....diagnostics import Diagnostics, OutputError, RenderError
-from .. import linebreak, pagesetup
+from .. import linebreak, pagesetup, subsets
 from ..flow import Flow, LayoutStop, Progress
 from ..fonts import FontFace, narrow_twins, twin_css, twin_folder
 from ..pdfx import press_css, write_options
@@ -100,6 +102,9 @@ class PdfJob:
     # next page whole, not the notes (``spacing._notes_kept``); False: as
     # WeasyPrint sets it.
     keep_notes: bool = True
+    # The font files (by SHA-256) whose subsets the book makes when it joins
+    # its parts (``subsets``): a part's PDF defers them. Empty: a whole PDF.
+    deferred_fonts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,8 +300,14 @@ class Rendered:
 
     def pdf(self) -> bytes:
         """The PDF bytes."""
-        with _log_to(self.diagnostics), _as_render_error(), _page_references_kept():
-            return self.document.write_pdf(**write_options(self.job.press, self.job.geometry, self.job.variant))
+        options = write_options(self.job.press, self.job.geometry, self.job.variant)
+        with (
+            _log_to(self.diagnostics),
+            _as_render_error(),
+            _page_references_kept(),
+            _subsets_deferred(self.job.deferred_fonts),
+        ):
+            return self.document.write_pdf(**options)
 
 
 @contextmanager
@@ -424,6 +435,61 @@ def _page_references_kept() -> Iterator[None]:
         yield
     finally:
         pydyf.PDF.page_references = made
+
+
+@contextmanager
+def _subsets_deferred(known: frozenset[str]) -> Iterator[None]:
+    """While a part's PDF is written, each face of ``known`` (the SHA-256
+    of its file) is embedded as a deferral (``subsets``), not as WeasyPrint's
+    subset: the book makes one subset of the face for all its parts. As
+    WeasyPrint's writer (pdf/fonts.py, ``build_fonts_dictionary``) does, a
+    face's fonts are grouped by WeasyPrint's key for them and their glyphs
+    joined. Left to WeasyPrint: a face it would not subset (full fonts, a
+    font used in a form), or would change otherwise (a variable font, a
+    colour or bitmap font, a face with glyphs missing), and a PDF of a
+    version that lists a subset's glyphs in its descriptor (CIDSet, PDF
+    1.4 and before). Each font is given back its bytes afterwards."""
+    if not known:
+        yield
+        return
+    made = wpdf.build_fonts_dictionary
+
+    def build(pdf, fonts, compress, subset, options):
+        groups: dict[str, list] = {}
+        for font in fonts.values():
+            groups.setdefault(font.hash, []).append(font)
+        changed = []
+        if subset and str(options["pdf_version"]) > "1.4":
+            for group in groups.values():
+                font = group[0]
+                if font.bitmap or font.png or font.svg or font.colr or "fvar" in font.tables:
+                    continue
+                if any(f.used_in_forms or f.missing for f in group):
+                    continue
+                glyphs = sorted({glyph for f in group for glyph in f.to_unicode})
+                digest = hashlib.sha256(font.file_content).hexdigest()
+                if not glyphs or digest not in known:
+                    continue
+                deferred = subsets.Deferral(digest, font.index, bool(options["hinting"]), tuple(glyphs))
+                changed.append((font, font.file_content))
+                font.file_content = subsets.deferral(font.file_content, deferred)
+                font.clean = _not_cleaned  # an attribute of this font: WeasyPrint's subset is not made
+        try:
+            return made(pdf, fonts, compress, subset, options)
+        finally:
+            for font, content in changed:
+                font.file_content = content
+                del font.clean
+
+    wpdf.build_fonts_dictionary = build
+    try:
+        yield
+    finally:
+        wpdf.build_fonts_dictionary = made
+
+
+def _not_cleaned(to_unicode, hinting) -> None:
+    """A deferred face's ``Font.clean``: nothing (``_subsets_deferred``)."""
 
 
 # WeasyPrint's hyphenate-character (print.css leaves the default): a line

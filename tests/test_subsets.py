@@ -1,0 +1,171 @@
+"""One font subset of each face for a whole book (writers/print/subsets.py):
+the parts' PDFs defer their subsets of the book's faces, and the joined
+file holds one subset of each face for the glyphs of all its parts, drawn
+as WeasyPrint's own subsets in each part draw them."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from fontTools.pens.recordingPen import RecordingPen
+from fontTools.ttLib import TTFont
+
+from editionbuilder.diagnostics import Diagnostics, RenderError
+from editionbuilder.options import PrintOptions
+from editionbuilder.templating import STYLE_DIR
+from editionbuilder.writers.print import assemble, pagesetup, subsets
+from editionbuilder.writers.print import engine as pdf
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS, MONO_FAMILY, font_css
+
+REGULAR = next(f.path for f in DEFAULT_FONTS if f.style == "normal" and f.weight == 400 and f.family != MONO_FAMILY)
+MONO = next(f.path for f in DEFAULT_FONTS if f.family == MONO_FAMILY)
+
+
+def test_a_deferral_reads_back_and_a_font_is_no_deferral():
+    data = Path(REGULAR).read_bytes()
+    d = subsets.Deferral(hashlib.sha256(data).hexdigest(), 0, False, (3, 17, 240))
+    made = subsets.deferral(data, d)
+    assert made[:4] == data[:4] == b"OTTO"  # WeasyPrint's writer reads a CFF font from these
+    assert len(made) < 300 and subsets.read_deferral(made) == d
+    for path in (REGULAR, MONO):
+        assert subsets.read_deferral(Path(path).read_bytes()) is None
+
+
+def _outlines(font: TTFont, names: list[str]) -> list:
+    glyphs = font.getGlyphSet()
+    found = []
+    for name in names:
+        pen = RecordingPen()
+        glyphs[name].draw(pen)
+        found.append((glyphs[name].width, pen.value))
+    return found
+
+
+@pytest.mark.parametrize("path", [REGULAR, MONO], ids=["cff", "truetype"])
+def test_a_subset_keeps_its_glyphs_at_their_ids_and_nothing_after_the_last(path):
+    data = Path(path).read_bytes()
+    whole = TTFont(io.BytesIO(data))
+    cmap = whole.getBestCmap()
+    ids = sorted({whole.getGlyphID(cmap[ord(c)]) for c in "Quiet fox, 1984"})
+    made = TTFont(io.BytesIO(subsets.subset(data, 0, ids, False)))
+    assert made["maxp"].numGlyphs == ids[-1] + 1  # the empty glyphs after the last one used are left out
+    order, kept = whole.getGlyphOrder(), made.getGlyphOrder()
+    # the same outlines and advances at the same ids (a CFF desubroutinised draws the same)
+    assert _outlines(made, [kept[i] for i in ids]) == _outlines(whole, [order[i] for i in ids])
+    dropped = [i for i in range(1, ids[-1]) if i not in ids][:20]
+    assert dropped and all(not pen for _w, pen in _outlines(made, [kept[i] for i in dropped]))
+    assert "GSUB" not in made and "GPOS" not in made
+
+
+def _job(body: str, deferred: frozenset[str]) -> pdf.PdfJob:
+    g = pagesetup.geometry(PrintOptions(), 100, False)
+    html = f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{body}</body></html>'
+    return pdf.PdfJob(
+        html,
+        (STYLE_DIR / "base.css", STYLE_DIR / "print.css"),
+        font_css(DEFAULT_FONTS) + pagesetup.page_css(g),
+        DEFAULT_FONTS,
+        Path("."),
+        None,
+        "pdf/ua-1",
+        g,
+        deferred_fonts=deferred,
+    )
+
+
+# Two parts of different glyphs, each in the text face, its italic, the bold and the monospace face.
+PARTS = (
+    "<h1>Quiet</h1><p>The quick brown fox jumps over the lazy dog; <em>italic words</em>, <strong>bold</strong>.</p>"
+    "<pre>mono text</pre>",
+    "<h1>ZYXW 1984</h1><p>VAT: 42 &amp; 17, <em>QRST</em> &#8212; <strong>GHK</strong>.</p><pre>{[0x7F]}</pre>",
+)
+
+
+def _parts(deferred: frozenset[str]) -> list[bytes]:
+    return [pdf.render_document(_job(body, deferred), Diagnostics()).part_pdf() for body in PARTS]
+
+
+def _programs(data: bytes) -> list[bytes]:
+    """Every font program of a PDF, once each."""
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        found = {}
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                program = obj.get("/FontFile3") or obj.get("/FontFile2")
+                found[program.objgen] = program.read_bytes()
+        return list(found.values())
+
+
+def _pages(data: bytes, folder: Path) -> list[bytes]:
+    """The pages rasterised, and the text, as a reader of the file sees them."""
+    path = folder / f"{hashlib.sha256(data).hexdigest()[:12]}.pdf"
+    path.write_bytes(data)
+    subprocess.run(["pdftoppm", "-r", "72", str(path), str(path.with_suffix(""))], check=True)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout
+    return [p.read_bytes() for p in sorted(folder.glob(f"{path.stem}-*.ppm"))] + [text]
+
+
+def test_the_book_makes_one_subset_of_each_face_drawn_as_the_parts_own(tmp_path):
+    faces = subsets.known_faces(DEFAULT_FONTS)
+    assert {hashlib.sha256(Path(f.path).read_bytes()).hexdigest() for f in DEFAULT_FONTS} <= set(faces)
+    own, deferring = _parts(frozenset()), _parts(frozenset(faces))
+    # each deferring part carries deferrals, no font program of the book's faces
+    for part in deferring:
+        programs = _programs(part)
+        assert len(programs) >= 4 and all(subsets.read_deferral(p) is not None for p in programs)
+    joined = assemble.assemble([assemble.PartPdf(p, frozenset()) for p in deferring], faces=faces)
+    plain = assemble.assemble([assemble.PartPdf(p, frozenset()) for p in own])
+    programs = _programs(joined)
+    assert not any(subsets.read_deferral(p) for p in programs)
+    assert len(programs) == len(_programs(deferring[0])) < len(_programs(plain))  # one a face, not one a part
+    assert len(joined) < len(plain)
+    # drawn and read as the parts' own subsets draw them, pixel for pixel
+    assert _pages(joined, tmp_path) == _pages(plain, tmp_path)
+    # the same parts, the same bytes
+    again = assemble.assemble([assemble.PartPdf(p, frozenset()) for p in deferring], faces=faces)
+    assert again == joined
+    (tmp_path / "joined.pdf").write_bytes(joined)
+    listed = subprocess.run(["pdffonts", str(tmp_path / "joined.pdf")], capture_output=True, check=True)
+    rows = [line.split() for line in listed.stdout.decode().splitlines()[2:]]
+    assert rows and all(r[-5:-3] == ["yes", "yes"] for r in rows)  # embedded, subset
+    subprocess.run(["qpdf", "--check", str(tmp_path / "joined.pdf")], check=True, capture_output=True)
+
+
+def test_a_face_the_book_does_not_know_is_embedded_by_each_part(tmp_path):
+    faces = subsets.known_faces(DEFAULT_FONTS)
+    mono = hashlib.sha256(Path(MONO).read_bytes()).hexdigest()
+    known = frozenset(faces) - {mono}
+    parts = _parts(known)
+    for part in parts:
+        programs = _programs(part)
+        assert sum(subsets.read_deferral(p) is None for p in programs) == 1  # the monospace face's own subset
+    joined = assemble.assemble([assemble.PartPdf(p, frozenset()) for p in parts], faces=faces)
+    with pikepdf.open(io.BytesIO(joined)) as doc:
+        names = {}
+        for obj in doc.objects:
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/FontDescriptor":
+                program = obj.get("/FontFile3") or obj.get("/FontFile2")
+                names.setdefault(str(obj.FontName)[8:], set()).add(program.objgen)
+    mono_names = [n for n in names if "Mono" in n]
+    assert len(mono_names) == 1 and len(names[mono_names[0]]) == 2  # a subset in each part
+    assert all(len(objs) == 1 for n, objs in names.items() if n not in mono_names)
+    assert _pages(joined, tmp_path) == _pages(
+        assemble.assemble([assemble.PartPdf(p, frozenset()) for p in _parts(frozenset())]), tmp_path
+    )
+
+
+def test_a_face_changed_since_the_parts_were_typeset_is_an_error(tmp_path):
+    faces = subsets.known_faces(DEFAULT_FONTS)
+    parts = _parts(frozenset(faces))
+    other = tmp_path / "other.otf"
+    other.write_bytes(Path(REGULAR).read_bytes() + b"\0")
+    regular = hashlib.sha256(Path(REGULAR).read_bytes()).hexdigest()
+    with pytest.raises(RenderError, match="font file changed"):
+        assemble.assemble([assemble.PartPdf(p, frozenset()) for p in parts], faces={**faces, regular: str(other)})
+    with pytest.raises(RenderError, match="font file changed"):
+        assemble.assemble([assemble.PartPdf(p, frozenset()) for p in parts], faces={})
