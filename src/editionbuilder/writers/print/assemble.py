@@ -34,7 +34,7 @@ import hashlib
 import io
 import re
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -59,19 +59,21 @@ class PartPdf:
 
 
 def assemble(
-    parts: Sequence[PartPdf | None], boxes: Boxes | None = None, faces: Mapping[str, str] | None = None
+    parts: Iterable[PartPdf | None], boxes: Boxes | None = None, faces: Mapping[str, str] | None = None
 ) -> bytes:
     """The book's PDF: ``parts`` in order, ``None`` standing for a blank
-    verso. ``boxes(index)`` gives page ``index``'s boxes (TrimBox,
-    BleedBox) by its place in the book, when the pages carry bleed.
-    ``faces``: the font files whose subsets the parts left to the book, by
-    the SHA-256 of their bytes (``subsets.known_faces``)."""
-    first = parts[0]
+    verso, each joined as it comes (an iterator may make them meanwhile).
+    ``boxes(index)`` gives page ``index``'s boxes (TrimBox, BleedBox) by
+    its place in the book, when the pages carry bleed. ``faces``: the font
+    files whose subsets the parts left to the book, by the SHA-256 of their
+    bytes (``subsets.known_faces``)."""
+    parts = iter(parts)
+    first = next(parts)
     assert first is not None  # a blank verso follows a part: the book opens with one (the front matter)
     base = pikepdf.open(io.BytesIO(first.data))
     book = _Book(base, dict(faces or {}))
     book.add_first(first)
-    for part in parts[1:]:
+    for part in parts:
         if part is None:
             book.add_blank()
         else:

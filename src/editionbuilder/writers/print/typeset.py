@@ -85,6 +85,7 @@ from .fonts import FontFace, font_css, render_digest
 from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
 
 if TYPE_CHECKING:
+    from .assemble import PartPdf
     from .engine import Rendered
 
 CACHE_VERSION = "5"  # 2: each entry holds the digest of its PDF; 3: folios apart; 4: margins apart; 5: subsets apart
@@ -363,6 +364,13 @@ class PartTask:
     deferred_fonts: frozenset[str] = frozenset()
 
 
+def _with_sheet(part: PartResult, sheet: Callable[[], bytes], shift: float) -> PartPdf:
+    """A part's PDF to join, with its margin sheet (waited for)."""
+    from .assemble import PartPdf  # pikepdf: for the build process
+
+    return PartPdf(part.pdf, frozenset(part.anchors), sheet(), shift)
+
+
 def typeset_part(task: PartTask) -> PartResult:
     """Lay out one part (a task for a worker: ``scheduling``)."""
     with LAYOUT_LOCK:
@@ -453,19 +461,23 @@ class _Typesetter:
         front = front_matter()
         flow: list[tuple[str, PartResult | None]] = [(FRONT_KEY, front)]
         folios = [0]
-        pdfs: list[assemble.PartPdf | None] = [assemble.PartPdf(front.pdf, frozenset(front.anchors))]
+        # Each part's PDF with its margin sheet, taken as the book is joined:
+        # the parts before a sheet still being laid out are joined meanwhile.
+        pdfs: list[Callable[[], assemble.PartPdf] | None] = [
+            partial(assemble.PartPdf, front.pdf, frozenset(front.anchors))
+        ]
         blank = [("", None)] if recto and front.pages % 2 else []
         for (key, part), first, sheet in zip(text, firsts, sheets, strict=True):
             flow += [*blank, (key, part)]
             folios += [0] * len(blank) + [first]
             pdfs += [None] * len(blank)
             moved = shift if first % 2 == 0 else 0.0
-            pdfs.append(assemble.PartPdf(part.pdf, frozenset(part.anchors), sheet(), moved))
+            pdfs.append(partial(_with_sheet, part, sheet, moved))
             blank = [("", None)] if recto and part.pages % 2 else []
         pages = sum(p.pages if p else 1 for _k, p in flow)
         if self.profile.pad_even and pages % 2:  # the press file ends on a verso
             flow, folios, pdfs = [*flow, ("", None)], [*folios, 0], [*pdfs, None]
-        pdf = assemble.assemble(pdfs, self._boxes, self._faces)
+        pdf = assemble.assemble((made() if made else None for made in pdfs), self._boxes, self._faces)
         return TypesetBook(pdf, pages, flow, folios, self.rendered)
 
     def _margin_sheets(
