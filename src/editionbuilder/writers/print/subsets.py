@@ -104,7 +104,9 @@ def _file_digest(path: str) -> str:
     return _DIGESTS[key]
 
 
-def subsets(wanted: Mapping[tuple[str, int, bool], Iterable[int]], files: Mapping[str, str]) -> dict:
+def subsets(
+    wanted: Mapping[tuple[str, int, bool], Iterable[int]], files: Mapping[str, str]
+) -> dict[tuple[str, int, bool], bytes]:
     """One subset for each face of ``wanted`` (``Deferral.face``) with its
     glyphs, from the files of ``files`` (``known_faces``)."""
     made = {}
