@@ -199,6 +199,23 @@ def test_an_unembedded_standard_font_fails(tmp_path):
     assert (fonts_check(path).passed, fonts_check(path).detail) == (False, "/Helvetica")
 
 
+def test_an_embedded_program_that_is_not_a_font_fails(tmp_path):
+    """A font file whose program is something else (a truncated or
+    mislabelled stream) is embedded, for pdffonts, but draws nothing."""
+
+    def mislabelled(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+        font = truetype(pdf)
+        font.FontDescriptor.FontFile2 = pdf.make_stream(b"OTTO" + TRUETYPE.read_bytes()[4:])
+        return font
+
+    path = font_pdf(tmp_path / "mislabelled.pdf", lambda pdf: [truetype(pdf), mislabelled(pdf)])
+    assert pdffonts_embedded(path) == ["yes", "yes"]
+    check = fonts_check(path)
+    assert (check.passed, check.detail) == (False, "/DejaVuSansMono (its program is not a font)")
+    good = font_pdf(tmp_path / "good.pdf", lambda pdf: [truetype(pdf)])
+    assert fonts_check(good).passed
+
+
 def test_every_direct_font_is_checked(tmp_path):
     """Direct objects all have the object number 0: the second font, not
     embedded, is read as well as the first."""

@@ -5,6 +5,7 @@ as WeasyPrint's own subsets in each part draw them."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import subprocess
@@ -62,8 +63,11 @@ def test_a_subset_keeps_its_glyphs_at_their_ids_and_nothing_after_the_last(path)
     assert "GSUB" not in made and "GPOS" not in made
 
 
+G = pagesetup.geometry(PrintOptions(), 100, False)
+
+
 def _job(body: str, deferred: frozenset[str]) -> pdf.PdfJob:
-    g = pagesetup.geometry(PrintOptions(), 100, False)
+    g = G
     html = f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{body}</body></html>'
     return pdf.PdfJob(
         html,
@@ -101,6 +105,17 @@ def _programs(data: bytes) -> list[bytes]:
         return list(found.values())
 
 
+def _descriptors(doc: pikepdf.Pdf) -> dict[str, list[list[float]]]:
+    """The box of each font descriptor the fonts use, by their font's name
+    without its subset tag."""
+    found: dict[str, dict[tuple[int, int], list[float]]] = {}
+    for obj in doc.objects:
+        if isinstance(obj, pikepdf.Dictionary) and obj.get("/Type") == "/Font" and "/FontDescriptor" in obj:
+            d = obj.FontDescriptor
+            found.setdefault(str(obj.BaseFont)[8:], {})[d.objgen] = [float(v) for v in d.FontBBox]
+    return {name: list(boxes.values()) for name, boxes in found.items()}
+
+
 def _pages(data: bytes, folder: Path) -> list[bytes]:
     """The pages rasterised, and the text, as a reader of the file sees them."""
     path = folder / f"{hashlib.sha256(data).hexdigest()[:12]}.pdf"
@@ -122,6 +137,15 @@ def test_the_book_makes_one_subset_of_each_face_drawn_as_the_parts_own(tmp_path)
     plain = assemble.assemble([assemble.PartPdf(p, frozenset()) for p in own])
     programs = _programs(joined)
     assert not any(subsets.read_deferral(p) for p in programs)
+    # one descriptor a face and name, its box holding what every part's glyphs need
+    with pikepdf.open(io.BytesIO(joined)) as doc, pikepdf.open(io.BytesIO(plain)) as theirs:
+        ours, boxes = _descriptors(doc), _descriptors(theirs)
+        assert len(ours) == len(programs) and all(len(found) == 1 for found in ours.values())
+        for name, (box,) in ours.items():
+            parts = boxes[name]
+            assert len(parts) == 2
+            assert box[:2] == [min(b[i] for b in parts) for i in (0, 1)]
+            assert box[2:] == [max(b[i] for b in parts) for i in (2, 3)]
     assert len(programs) == len(_programs(deferring[0])) < len(_programs(plain))  # one a face, not one a part
     assert len(joined) < len(plain)
     # drawn and read as the parts' own subsets draw them, pixel for pixel
@@ -169,3 +193,79 @@ def test_a_face_changed_since_the_parts_were_typeset_is_an_error(tmp_path):
         assemble.assemble([assemble.PartPdf(p, frozenset()) for p in parts], faces={**faces, regular: str(other)})
     with pytest.raises(RenderError, match="font file changed"):
         assemble.assemble([assemble.PartPdf(p, frozenset()) for p in parts], faces={})
+
+
+def test_a_face_of_a_font_collection_is_deferred_as_the_kind_of_font_it_is(tmp_path):
+    """A collection's file opens with "ttcf": the deferral of its CFF face
+    says "OTTO", so that WeasyPrint's writer makes a CFF font of it, as it
+    does of the face's own subset."""
+    from fontTools.ttLib.ttCollection import TTCollection
+
+    collection = TTCollection()
+    collection.fonts = [TTFont(REGULAR), TTFont(next(f.path for f in DEFAULT_FONTS if f.style == "italic"))]
+    path = tmp_path / "faces.otc"
+    collection.save(str(path))
+    assert path.read_bytes()[:4] == b"ttcf"
+    faces = tuple(dataclasses.replace(f, path=str(path)) if f.path == REGULAR else f for f in DEFAULT_FONTS)
+    known = subsets.known_faces(faces)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() in known
+
+    def parts(deferred: frozenset[str]) -> list[bytes]:
+        made = []
+        for body in PARTS:
+            job = dataclasses.replace(
+                _job(body, deferred), fonts=faces, extra_css=font_css(faces, calls=False) + pagesetup.page_css(G)
+            )
+            made.append(pdf.render_document(job, Diagnostics()).part_pdf())
+        return made
+
+    joined = assemble.assemble([assemble.PartPdf(p, frozenset()) for p in parts(frozenset(known))], faces=known)
+    plain = assemble.assemble([assemble.PartPdf(p, frozenset()) for p in parts(frozenset())])
+    with pikepdf.open(io.BytesIO(joined)) as doc:
+        kinds = {
+            (str(font.DescendantFonts[0].Subtype), "/FontFile3" in font.DescendantFonts[0].FontDescriptor)
+            for font in doc.objects
+            if isinstance(font, pikepdf.Dictionary)
+            and font.get("/Subtype") == "/Type0"
+            and str(font.BaseFont).endswith("+Edition-Text")  # the collection's face
+        }
+    assert kinds == {("/CIDFontType0", True)}  # a CFF font, not a TrueType one holding a CFF program
+    assert _pages(joined, tmp_path) == _pages(plain, tmp_path)
+
+
+def test_a_failed_write_gives_the_fonts_back(monkeypatch):
+    """A part whose writing fails leaves WeasyPrint's writer and fonts as
+    they were: the document written again without deferrals is WeasyPrint's
+    own file."""
+    import weasyprint.pdf as wpdf
+    import weasyprint.pdf.fonts as wfonts
+
+    faces = frozenset(subsets.known_faces(DEFAULT_FONTS))
+    rendered = pdf.render_document(_job(PARTS[0], faces), Diagnostics())
+    plain = dataclasses.replace(rendered, job=dataclasses.replace(rendered.job, deferred_fonts=frozenset()))
+    expected = plain.pdf()
+    writer, vector = wpdf.build_fonts_dictionary, wfonts._build_vector_font_dictionary
+
+    def broken(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(wfonts, "_build_vector_font_dictionary", broken)
+    with pytest.raises(Exception, match="space"):
+        rendered.pdf()
+    monkeypatch.setattr(wfonts, "_build_vector_font_dictionary", vector)
+    assert wpdf.build_fonts_dictionary is writer
+    assert plain.pdf() == expected
+
+
+def test_a_subset_harfbuzz_cannot_make_is_an_error_not_a_traceback(tmp_path):
+    broken = tmp_path / "broken.otf"
+    broken.write_bytes(b"OTTO" + bytes(200))
+    digest = hashlib.sha256(broken.read_bytes()).hexdigest()
+    with pytest.raises(RenderError, match="could not be made"):
+        subsets.subsets({(digest, 0, False): [1, 2]}, {digest: str(broken)})
+
+
+def test_without_uharfbuzz_no_face_is_deferred(monkeypatch):
+    real = subsets.importlib.util.find_spec
+    monkeypatch.setattr(subsets.importlib.util, "find_spec", lambda name: None if name == "uharfbuzz" else real(name))
+    assert subsets.known_faces(DEFAULT_FONTS) == {}

@@ -190,15 +190,41 @@ def _resource_fonts(resources, seen: set[tuple[int, int]]) -> Iterator[tuple[str
             yield from _resource_fonts(xobject.get("/Resources", {}), seen)
 
 
+# How the program of an embedded TrueType or OpenType font begins: its
+# sfnt version (ISO 32000-1, 9.9; the OpenType specification, "Table
+# directory"). A CFF font's bare program (FontFile3 of another subtype) and
+# a Type 1 program (FontFile) are not read.
+_SFNT: tuple[bytes, ...] = (b"\0\1\0\0", b"true")
+_OPENTYPE: tuple[bytes, ...] = (b"OTTO", *_SFNT)
+
+
 def _fonts_embedded(pdf: pikepdf.Pdf) -> Check:
-    missing = []
+    missing, broken = [], []
     for name, leaf in _fonts(pdf):
         if leaf.get("/Subtype") == "/Type3":
             continue  # glyphs drawn in the file itself
         desc = leaf.get("/FontDescriptor")
         if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
             missing.append(name)
-    return Check("fonts embedded", not missing, ", ".join(missing) or "all embedded")
+        elif not _is_font_program(desc):
+            broken.append(name)
+    detail = ", ".join([*missing, *(f"{name} (its program is not a font)" for name in broken)])
+    return Check("fonts embedded", not missing and not broken, detail or "all embedded")
+
+
+def _is_font_program(descriptor: pikepdf.Object) -> bool:
+    """Whether an embedded TrueType or OpenType program begins as one (a
+    stream that cannot be read is not one)."""
+    if "/FontFile2" in descriptor:
+        program, kinds = descriptor.FontFile2, _SFNT
+    elif "/FontFile3" in descriptor and descriptor.FontFile3.get("/Subtype") == "/OpenType":
+        program, kinds = descriptor.FontFile3, _OPENTYPE
+    else:
+        return True
+    try:
+        return program.read_bytes()[:4] in kinds
+    except pikepdf.PdfError:
+        return False
 
 
 def _no_annotations(pdf: pikepdf.Pdf) -> Check:

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from ...diagnostics import RenderError
 from . import subsets
 
 Boxes = Callable[[int], dict[str, tuple[float, float, float, float]]]
@@ -269,17 +270,33 @@ class _Book:
 
     def _make_subsets(self) -> None:
         """One subset of each face the parts left to the book, for all their
-        glyphs, given to all their fonts of the face and tagged from its
-        bytes."""
+        glyphs, tagged from its bytes; and one font descriptor for each name
+        the face goes by. The parts' descriptors of a face under one name
+        differ only in what their own glyphs made of them (the box of their
+        widths, whether all are as wide): the first is given what all the
+        glyphs make of it (a box holding every part's, fixed pitch only if
+        every part's has it), and the fonts of every part point to it."""
         made = subsets.subsets({face: d.glyphs for face, d in self.deferred.items()}, self.faces)
         for face in sorted(self.deferred):
             data = made[face]
-            extra = {"/Subtype": pikepdf.Name.OpenType} if data[:4] == b"OTTO" else {"/Length1": len(data)}
+            key = "/FontFile3" if data[:4] == b"OTTO" else "/FontFile2"
+            extra = {"/Subtype": pikepdf.Name.OpenType} if key == "/FontFile3" else {"/Length1": len(data)}
             stream = self.pdf.make_stream(data, extra)
             tag = _tag(data)
-            for font, descendants, descriptor, key in self.deferred[face].fonts:
-                descriptor[key] = stream
-                _rename(font, descendants, descriptor, tag)
+            shared: dict[str, pikepdf.Object] = {}
+            for font, descendants, descriptor, found in self.deferred[face].fonts:
+                if found != key:  # the part was written for another kind of program
+                    raise RenderError(f"a part's font {font.BaseFont} is not the kind of font its file is")
+                name = str(font.BaseFont)[7:]  # "+Face", after "/ABCDEF"
+                first = shared.get(name)
+                if first is None:
+                    first = shared[name] = descriptor
+                    first[key] = stream
+                else:
+                    _widen(first, descriptor)
+                    for holder in descendants or [font]:
+                        holder.FontDescriptor = first
+                _rename(font, descendants, first, tag)
 
     def _share_profiles(self, pages: list[pikepdf.Page]) -> None:
         """One ICC profile stream for all pages (and their margin sheets) that
@@ -354,16 +371,30 @@ def _rename(font: pikepdf.Object, descendants: list[pikepdf.Object], descriptor:
     descriptor.FontName = new
 
 
-# A deferral (``subsets.deferral``) is a few kilobytes at most; a font
-# program longer than this is not read to find out.
-_DEFERRAL_MAX_BYTES = 1 << 16
-
-
 def _deferral(program: pikepdf.Object) -> subsets.Deferral | None:
     """The subset a part left to the book in place of ``program``, if it did."""
-    if int(program.get("/Length", 0)) > _DEFERRAL_MAX_BYTES:
-        return None
     return subsets.read_deferral(program.read_bytes())
+
+
+# The flag of a font descriptor saying all the glyphs are as wide (ISO 32000-1, 9.8.2).
+_FIXED_PITCH = 1
+
+
+def _widen(descriptor: pikepdf.Object, other: pikepdf.Object) -> None:
+    """``descriptor`` made to hold what ``other`` says of its glyphs too:
+    the box of both (and the cap height WeasyPrint gives it, the box's
+    top), fixed pitch only if both are."""
+    a, b = [float(v) for v in descriptor.FontBBox], [float(v) for v in other.FontBBox]
+    box = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
+    descriptor.FontBBox = pikepdf.Array([_number(v) for v in box])
+    descriptor.CapHeight = _number(box[3])
+    if not int(other.get("/Flags", 0)) & _FIXED_PITCH:
+        descriptor.Flags = int(descriptor.get("/Flags", 0)) & ~_FIXED_PITCH
+
+
+def _number(value: float) -> int | float:
+    """A PDF number, an integer where it is one (as WeasyPrint writes the box)."""
+    return int(value) if value == int(value) else value
 
 
 def _tag(data: bytes) -> str:

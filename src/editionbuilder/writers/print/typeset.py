@@ -503,7 +503,9 @@ class _Typesetter:
                 md.title_small_caps,
                 isinstance(content, Chapter) and content.small_caps,
             )
-            digest = self.cache.key(source, self.css + own + repr(self.profile.press), self.sheets, self.fonts, self.g)
+            digest = self.cache.key(
+                source, self._keyed_css + own + repr(self.profile.press), self.sheets, self.fonts, self.g
+            )
             kept = self.cache.get(digest)
             if kept is not None:
                 made.append(partial(bytes, kept.pdf))
@@ -702,7 +704,7 @@ class _Typesetter:
         profile = repr(self.profile.press) if not first_folio else ""
         digest = self._digests.get((source, bool(first_folio)))
         if digest is None:
-            digest = self.cache.key(source, self.css + own + profile, self.sheets, self.fonts, self.g)
+            digest = self.cache.key(source, self._keyed_css + own + profile, self.sheets, self.fonts, self.g)
             self._digests[source, bool(first_folio)] = digest
         return digest, self._part_task(key, parts[0].title, source, own, first_folio, self.profile.variant)
 
@@ -733,6 +735,14 @@ class _Typesetter:
         """The font files whose subsets the parts leave to the book, by their
         SHA-256 (``subsets``)."""
         return subsets.known_faces(self.fonts)
+
+    @cached_property
+    def _keyed_css(self) -> str:
+        """What a part's cache key takes of the book's stylesheet: the sheet,
+        and the faces whose subsets the part leaves to the book (a part kept
+        with a face deferred is not taken by a build that cannot make its
+        subset)."""
+        return self.css + repr(sorted(self._faces))
 
     @cached_property
     def _sheet_texts(self) -> tuple[tuple[str, bytes], ...]:

@@ -448,7 +448,10 @@ def _subsets_deferred(known: frozenset[str]) -> Iterator[None]:
     font used in a form), or would change otherwise (a variable font, a
     colour or bitmap font, a face with glyphs missing), and a PDF of a
     version that lists a subset's glyphs in its descriptor (CIDSet, PDF
-    1.4 and before). Each font is given back its bytes afterwards."""
+    1.4 and before). A deferral opens with the four bytes by which
+    WeasyPrint's writer tells a CFF font from a TrueType one ("OTTO", or
+    the TrueType version): a font collection's own ("ttcf") would not say
+    which its face is. Each font is given back its bytes afterwards."""
     if not known:
         yield
         return
@@ -459,22 +462,23 @@ def _subsets_deferred(known: frozenset[str]) -> Iterator[None]:
         for font in fonts.values():
             groups.setdefault(font.hash, []).append(font)
         changed = []
-        if subset and str(options["pdf_version"]) > "1.4":
-            for group in groups.values():
-                font = group[0]
-                if font.bitmap or font.png or font.svg or font.colr or "fvar" in font.tables:
-                    continue
-                if any(f.used_in_forms or f.missing for f in group):
-                    continue
-                glyphs = sorted({glyph for f in group for glyph in f.to_unicode})
-                digest = hashlib.sha256(font.file_content).hexdigest()
-                if not glyphs or digest not in known:
-                    continue
-                deferred = subsets.Deferral(digest, font.index, bool(options["hinting"]), tuple(glyphs))
-                changed.append((font, font.file_content))
-                font.file_content = subsets.deferral(font.file_content, deferred)
-                font.clean = _not_cleaned  # an attribute of this font: WeasyPrint's subset is not made
         try:
+            if subset and str(options["pdf_version"]) > "1.4":
+                for group in groups.values():
+                    font = group[0]
+                    if font.bitmap or font.png or font.svg or font.colr or "fvar" in font.tables:
+                        continue
+                    if any(f.used_in_forms or f.missing for f in group):
+                        continue
+                    glyphs = sorted({glyph for f in group for glyph in f.to_unicode})
+                    digest = hashlib.sha256(font.file_content).hexdigest()
+                    if not glyphs or digest not in known:
+                        continue
+                    deferred = subsets.Deferral(digest, font.index, bool(options["hinting"]), tuple(glyphs))
+                    head = b"OTTO" if "CFF " in font.tables else b"\0\1\0\0"
+                    changed.append((font, font.file_content))
+                    font.file_content = subsets.deferral(head, deferred)
+                    font.clean = _not_cleaned  # an attribute of this font: WeasyPrint's subset is not made
             return made(pdf, fonts, compress, subset, options)
         finally:
             for font, content in changed:
