@@ -17,11 +17,10 @@ from fontTools.pens.recordingPen import RecordingPen
 from fontTools.ttLib import TTFont
 
 from editionbuilder.diagnostics import Diagnostics, RenderError
-from editionbuilder.options import PrintOptions
-from editionbuilder.templating import STYLE_DIR
 from editionbuilder.writers.print import assemble, pagesetup, subsets
 from editionbuilder.writers.print import engine as pdf
 from editionbuilder.writers.print.fonts import DEFAULT_FONTS, MONO_FAMILY, font_css
+from printkit import GEOMETRY, screen_job
 
 REGULAR = next(f.path for f in DEFAULT_FONTS if f.style == "normal" and f.weight == 400 and f.family != MONO_FAMILY)
 MONO = next(f.path for f in DEFAULT_FONTS if f.family == MONO_FAMILY)
@@ -63,23 +62,8 @@ def test_a_subset_keeps_its_glyphs_at_their_ids_and_nothing_after_the_last(path)
     assert "GSUB" not in made and "GPOS" not in made
 
 
-G = pagesetup.geometry(PrintOptions(), 100, False)
-
-
 def _job(body: str, deferred: frozenset[str]) -> pdf.PdfJob:
-    g = G
-    html = f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{body}</body></html>'
-    return pdf.PdfJob(
-        html,
-        (STYLE_DIR / "base.css", STYLE_DIR / "print.css"),
-        font_css(DEFAULT_FONTS) + pagesetup.page_css(g),
-        DEFAULT_FONTS,
-        Path("."),
-        None,
-        "pdf/ua-1",
-        g,
-        deferred_fonts=deferred,
-    )
+    return screen_job(body, deferred_fonts=deferred)
 
 
 # Two parts of different glyphs, each in the text face, its italic, the bold and the monospace face.
@@ -214,7 +198,7 @@ def test_a_face_of_a_font_collection_is_deferred_as_the_kind_of_font_it_is(tmp_p
         made = []
         for body in PARTS:
             job = dataclasses.replace(
-                _job(body, deferred), fonts=faces, extra_css=font_css(faces, calls=False) + pagesetup.page_css(G)
+                _job(body, deferred), fonts=faces, extra_css=font_css(faces, calls=False) + pagesetup.page_css(GEOMETRY)
             )
             made.append(pdf.render_document(job, Diagnostics()).part_pdf())
         return made

@@ -26,6 +26,7 @@ from editionbuilder.pipeline import build_edition
 from editionbuilder.writers.print import engine as pdf
 from paths import ENGELS as ENGELS_FILE
 from paths import corpus_file
+from printkit import GEOMETRY, screen_job
 
 ENGELS = corpus_file(ENGELS_FILE)
 EPOCH = 1_764_028_800
@@ -358,28 +359,14 @@ def test_page_references_kept_while_writing_give_the_same_file():
     import pydyf
 
     from editionbuilder.diagnostics import Diagnostics
-    from editionbuilder.templating import STYLE_DIR
-    from editionbuilder.writers.print import pagesetup
-    from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
     from editionbuilder.writers.print.pdfx import write_options
 
-    g = pagesetup.geometry(PrintOptions(), 100, False)
+    g = GEOMETRY
     text = ENGELS.read_bytes().decode("latin-1").split("\r\n\r\n")[40:140]
 
     def rendered(paragraphs: int) -> pdf.Rendered:
         body = "".join(f'<p id="p{n}"><a href="#p{n // 2}">{t}</a></p>' for n, t in enumerate(text[:paragraphs]))
-        html = f'<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>{body}</body></html>'
-        job = pdf.PdfJob(
-            html,
-            (STYLE_DIR / "base.css", STYLE_DIR / "print.css"),
-            font_css(DEFAULT_FONTS) + pagesetup.page_css(g),
-            DEFAULT_FONTS,
-            Path("."),
-            None,
-            "pdf/ua-1",
-            g,
-        )
-        return pdf.render_document(job, Diagnostics())
+        return pdf.render_document(screen_job(body), Diagnostics())
 
     short, long = rendered(30), rendered(100)
     assert 3 < short.pages < long.pages
