@@ -199,19 +199,28 @@ def test_an_unembedded_standard_font_fails(tmp_path):
     assert (fonts_check(path).passed, fonts_check(path).detail) == (False, "/Helvetica")
 
 
-def test_an_embedded_program_that_is_not_a_font_fails(tmp_path):
+@pytest.mark.parametrize(
+    "head, why",
+    [
+        (b"OTTO", "its program is not a font"),
+        (b"ttcf", "its program is a font collection: a reader takes its first face"),
+    ],
+    ids=["cff-as-truetype", "collection"],
+)
+def test_an_embedded_program_that_is_not_a_font_fails(tmp_path, head, why):
     """A font file whose program is something else (a truncated or
-    mislabelled stream) is embedded, for pdffonts, but draws nothing."""
+    mislabelled stream, a whole collection) is embedded, for pdffonts, but
+    does not draw as the font says."""
 
     def mislabelled(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
         font = truetype(pdf)
-        font.FontDescriptor.FontFile2 = pdf.make_stream(b"OTTO" + TRUETYPE.read_bytes()[4:])
+        font.FontDescriptor.FontFile2 = pdf.make_stream(head + TRUETYPE.read_bytes()[4:])
         return font
 
     path = font_pdf(tmp_path / "mislabelled.pdf", lambda pdf: [truetype(pdf), mislabelled(pdf)])
     assert pdffonts_embedded(path) == ["yes", "yes"]
     check = fonts_check(path)
-    assert (check.passed, check.detail) == (False, "/DejaVuSansMono (its program is not a font)")
+    assert (check.passed, check.detail) == (False, f"/DejaVuSansMono ({why})")
     good = font_pdf(tmp_path / "good.pdf", lambda pdf: [truetype(pdf)])
     assert fonts_check(good).passed
 

@@ -217,26 +217,37 @@ def test_a_face_of_a_font_collection_is_deferred_as_the_kind_of_font_it_is(tmp_p
     assert _pages(joined, tmp_path) == _pages(plain, tmp_path)
 
 
+def _plain_and_deferring(body: str) -> tuple[bytes, pdf.Rendered, pdf.Rendered]:
+    """WeasyPrint's own file of ``body`` (from a layout of its own: writing
+    a document subsets its fonts in place), and a layout of it that defers
+    its faces with the same layout writing without deferring."""
+    faces = frozenset(subsets.known_faces(DEFAULT_FONTS))
+    expected = pdf.render_document(_job(body, frozenset()), Diagnostics()).pdf()
+    rendered = pdf.render_document(_job(body, faces), Diagnostics())
+    plain = dataclasses.replace(rendered, job=dataclasses.replace(rendered.job, deferred_fonts=frozenset()))
+    return expected, rendered, plain
+
+
 def test_a_failed_write_gives_the_fonts_back(monkeypatch):
-    """A part whose writing fails leaves WeasyPrint's writer and fonts as
-    they were: the document written again without deferrals is WeasyPrint's
-    own file."""
+    """A part whose writing fails, its faces deferred, leaves WeasyPrint's
+    writer and fonts as they were: the document written again without
+    deferrals is WeasyPrint's own file."""
     import weasyprint.pdf as wpdf
     import weasyprint.pdf.fonts as wfonts
 
-    faces = frozenset(subsets.known_faces(DEFAULT_FONTS))
-    rendered = pdf.render_document(_job(PARTS[0], faces), Diagnostics())
-    plain = dataclasses.replace(rendered, job=dataclasses.replace(rendered.job, deferred_fonts=frozenset()))
-    expected = plain.pdf()
-    writer, vector = wpdf.build_fonts_dictionary, wfonts._build_vector_font_dictionary
+    expected, rendered, plain = _plain_and_deferring(PARTS[0])
+    writer, vector, made = wpdf.build_fonts_dictionary, wfonts._build_vector_font_dictionary, subsets.deferral
+    deferred = []
 
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(wfonts, "_build_vector_font_dictionary", broken)
+    monkeypatch.setattr(subsets, "deferral", lambda head, d: deferred.append(d) or made(head, d))
     with pytest.raises(Exception, match="space"):
         rendered.pdf()
     monkeypatch.setattr(wfonts, "_build_vector_font_dictionary", vector)
+    assert len(deferred) == 4  # the text face, its italic, the bold and the monospace face
     assert wpdf.build_fonts_dictionary is writer
     assert plain.pdf() == expected
 
@@ -253,3 +264,50 @@ def test_without_uharfbuzz_no_face_is_deferred(monkeypatch):
     real = subsets.importlib.util.find_spec
     monkeypatch.setattr(subsets.importlib.util, "find_spec", lambda name: None if name == "uharfbuzz" else real(name))
     assert subsets.known_faces(DEFAULT_FONTS) == {}
+
+
+def test_fonts_are_given_back_when_a_deferral_fails_midway(monkeypatch):
+    """A failure while the faces are being deferred (the second of them)
+    leaves the first as it was: the document written again without
+    deferrals is WeasyPrint's own file."""
+    expected, rendered, plain = _plain_and_deferring(PARTS[0])
+    made, calls = subsets.deferral, []
+
+    def second_fails(head, d):
+        calls.append(d)
+        if len(calls) == 2:
+            raise MemoryError("no room for a deferral")
+        return made(head, d)
+
+    monkeypatch.setattr(subsets, "deferral", second_fails)
+    with pytest.raises(RenderError, match="no room"):
+        rendered.pdf()
+    monkeypatch.setattr(subsets, "deferral", made)
+    assert len(calls) == 2
+    assert plain.pdf() == expected
+
+
+def _mono(doc: pikepdf.Pdf) -> pikepdf.Dictionary:
+    (found,) = {
+        font.DescendantFonts[0].FontDescriptor.objgen: font.DescendantFonts[0].FontDescriptor
+        for font in doc.objects
+        if isinstance(font, pikepdf.Dictionary)
+        and font.get("/Subtype") == "/Type0"
+        and "Mono" in str(font.get("/BaseFont", ""))
+    }.values()
+    return found
+
+
+def test_the_books_descriptor_says_what_all_its_glyphs_are():
+    """A part that sets one glyph of the monospace face does not say it is
+    of fixed pitch (WeasyPrint says so of more than one glyph, all as
+    wide); the book, whose parts set several, does."""
+    faces = subsets.known_faces(DEFAULT_FONTS)
+    bodies = ("<p>Text.</p><pre>x</pre>", "<p>More text.</p><pre>WMil</pre>")
+    parts = [pdf.render_document(_job(body, frozenset(faces)), Diagnostics()).part_pdf() for body in bodies]
+    with pikepdf.open(io.BytesIO(parts[0])) as one:
+        assert not int(_mono(one).Flags) & 1
+    joined = assemble.assemble([assemble.PartPdf(p, frozenset()) for p in parts], faces=faces)
+    with pikepdf.open(io.BytesIO(joined)) as doc:
+        mono = _mono(doc)  # one descriptor for both parts
+        assert int(mono.Flags) & 1

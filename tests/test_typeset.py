@@ -11,6 +11,7 @@ The book here is a Gutenberg text cut to a few chapters, in print at
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import re
 import shutil
@@ -119,6 +120,29 @@ def test_nothing_changed_typesets_nothing(first, monkeypatch, tmp_path):
     again = build(out.parent, out, cache=True)
     assert layouts.titles == []
     assert again == files
+
+
+def test_parts_kept_with_deferred_subsets_are_not_taken_by_a_build_that_cannot_make_them(first, monkeypatch, tmp_path):
+    """The parts kept by a build that left its faces' subsets to the book
+    (``subsets``) are typeset again by a build without uharfbuzz, which
+    cannot make those subsets: its parts embed their own, and the files
+    hold no deferral."""
+    from editionbuilder.writers.print import subsets
+
+    out, _files = first
+    project = changed_project(tmp_path, out, "")
+    real = subsets.importlib.util.find_spec
+    monkeypatch.setattr(subsets.importlib.util, "find_spec", lambda name: None if name == "uharfbuzz" else real(name))
+    layouts = Layouts(monkeypatch)
+    again = build(project, project / "out", cache=True)
+    assert len(layouts.titles) > 10 and layouts.sheets > 10  # every part and sheet, of both PDFs
+    for name in ("book.pdf", "book-press.pdf"):
+        with pikepdf.open(io.BytesIO(again[name])) as doc:
+            programs, _users = _programs(doc)
+            assert len({objgen for objs in programs.values() for objgen in objs}) > len(programs)  # a subset a part
+            for objs in programs.values():
+                for objgen in objs:
+                    assert subsets.read_deferral(doc.get_object(objgen).read_bytes()) is None
 
 
 def test_one_changed_sentence_typesets_its_part_only_and_equals_a_clean_build(first, monkeypatch, tmp_path):

@@ -206,25 +206,28 @@ def _fonts_embedded(pdf: pikepdf.Pdf) -> Check:
         desc = leaf.get("/FontDescriptor")
         if desc is None or not any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3")):
             missing.append(name)
-        elif not _is_font_program(desc):
-            broken.append(name)
-    detail = ", ".join([*missing, *(f"{name} (its program is not a font)" for name in broken)])
+        elif (why := _not_a_font_program(desc)) is not None:
+            broken.append((name, why))
+    detail = ", ".join([*missing, *(f"{name} ({why})" for name, why in broken)])
     return Check("fonts embedded", not missing and not broken, detail or "all embedded")
 
 
-def _is_font_program(descriptor: pikepdf.Object) -> bool:
-    """Whether an embedded TrueType or OpenType program begins as one (a
-    stream that cannot be read is not one)."""
+def _not_a_font_program(descriptor: pikepdf.Object) -> str | None:
+    """Why an embedded TrueType or OpenType program is not one a reader
+    draws as the font says (None: it is, or it is of another kind)."""
     if "/FontFile2" in descriptor:
         program, kinds = descriptor.FontFile2, _SFNT
     elif "/FontFile3" in descriptor and descriptor.FontFile3.get("/Subtype") == "/OpenType":
         program, kinds = descriptor.FontFile3, _OPENTYPE
     else:
-        return True
+        return None
     try:
-        return program.read_bytes()[:4] in kinds
-    except pikepdf.PdfError:
-        return False
+        head = program.read_bytes()[:4]
+    except (pikepdf.PdfError, AttributeError):  # not a stream, or one that cannot be decoded
+        return "its program cannot be read"
+    if head == b"ttcf":
+        return "its program is a font collection: a reader takes its first face"
+    return None if head in kinds else "its program is not a font"
 
 
 def _no_annotations(pdf: pikepdf.Pdf) -> Check:

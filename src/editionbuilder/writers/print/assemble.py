@@ -284,10 +284,13 @@ class _Book:
             stream = self.pdf.make_stream(data, extra)
             tag = _tag(data)
             shared: dict[str, pikepdf.Object] = {}
+            widths: dict[str, dict[int, float]] = {}
             for font, descendants, descriptor, found in self.deferred[face].fonts:
                 if found != key:  # the part was written for another kind of program
                     raise RenderError(f"a part's font {font.BaseFont} is not the kind of font its file is")
                 name = str(font.BaseFont)[7:]  # "+Face", after "/ABCDEF"
+                for holder in descendants:
+                    widths.setdefault(name, {}).update(_widths(holder.get("/W")))
                 first = shared.get(name)
                 if first is None:
                     first = shared[name] = descriptor
@@ -297,6 +300,13 @@ class _Book:
                     for holder in descendants or [font]:
                         holder.FontDescriptor = first
                 _rename(font, descendants, first, tag)
+            for name, descriptor in shared.items():
+                # As WeasyPrint says it of a document's glyphs: fixed pitch when
+                # more than one is used, all as wide (pdf/fonts.py).
+                used = widths.get(name, {})
+                flags = int(descriptor.get("/Flags", 0)) & ~_FIXED_PITCH
+                fixed = len(used) > 1 and len(set(used.values())) == 1
+                descriptor.Flags = flags | _FIXED_PITCH if fixed else flags
 
     def _share_profiles(self, pages: list[pikepdf.Page]) -> None:
         """One ICC profile stream for all pages (and their margin sheets) that
@@ -372,8 +382,12 @@ def _rename(font: pikepdf.Object, descendants: list[pikepdf.Object], descriptor:
 
 
 def _deferral(program: pikepdf.Object) -> subsets.Deferral | None:
-    """The subset a part left to the book in place of ``program``, if it did."""
-    return subsets.read_deferral(program.read_bytes())
+    """The subset a part left to the book in place of ``program``, if it did
+    (a program that cannot be read is none: it is kept as it is)."""
+    try:
+        return subsets.read_deferral(program.read_bytes())
+    except pikepdf.PdfError:
+        return None
 
 
 # The flag of a font descriptor saying all the glyphs are as wide (ISO 32000-1, 9.8.2).
@@ -382,14 +396,32 @@ _FIXED_PITCH = 1
 
 def _widen(descriptor: pikepdf.Object, other: pikepdf.Object) -> None:
     """``descriptor`` made to hold what ``other`` says of its glyphs too:
-    the box of both (and the cap height WeasyPrint gives it, the box's
-    top), fixed pitch only if both are."""
+    the box of both (WeasyPrint's box runs from the face's descent to its
+    ascent, the same in every part, and to the widest glyph's width; its
+    fixed pitch is the book's glyphs', ``_make_subsets``)."""
     a, b = [float(v) for v in descriptor.FontBBox], [float(v) for v in other.FontBBox]
     box = [min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])]
     descriptor.FontBBox = pikepdf.Array([_number(v) for v in box])
-    descriptor.CapHeight = _number(box[3])
-    if not int(other.get("/Flags", 0)) & _FIXED_PITCH:
-        descriptor.Flags = int(descriptor.get("/Flags", 0)) & ~_FIXED_PITCH
+
+
+def _widths(array: pikepdf.Object | None) -> dict[int, float]:
+    """The glyph widths of a CIDFont's ``/W`` array (ISO 32000-1, 9.7.4.3):
+    a first glyph and an array of widths, or a first glyph, a last one and
+    the width of all between."""
+    found: dict[int, float] = {}
+    items = list(array) if isinstance(array, pikepdf.Array) else []
+    i = 0
+    while i + 1 < len(items):
+        first = int(items[i])
+        if isinstance(items[i + 1], pikepdf.Array):
+            found.update((first + n, float(w)) for n, w in enumerate(items[i + 1]))
+            i += 2
+        elif i + 2 < len(items):
+            found.update((g, float(items[i + 2])) for g in range(first, int(items[i + 1]) + 1))
+            i += 3
+        else:
+            break
+    return found
 
 
 def _number(value: float) -> int | float:

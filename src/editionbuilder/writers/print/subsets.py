@@ -23,10 +23,10 @@ were written.
 
 WeasyPrint embeds in the part, as before: a face the build does not know
 by its bytes (a fallback fontconfig found, a compressed web font, a face
-changed on a Dask worker's machine), a variable, colour or bitmap font, a
-face with glyphs missing or used in a form, and every face of a PDF 1.4
-file or one asked for with full fonts. Without uharfbuzz, no face is
-deferred (``known_faces``).
+changed on a Dask worker's machine), a variable, colour, bitmap or CFF2
+font, a face with glyphs missing or used in a form, and every face of a
+PDF 1.4 file or one asked for with full fonts. Without uharfbuzz, no face
+is deferred (``known_faces``).
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def read_deferral(program: bytes) -> Deferral | None:
 def known_faces(fonts: Sequence[FontFace]) -> dict[str, str]:
     """The font files a book's parts may leave their subsets of to the book,
     by the SHA-256 of their bytes: its faces and their narrow twins
-    (``fonts.narrow_twins``), whichever the layout uses. None when
+    (``fonts.narrow_twins``), whichever the layout uses. Empty when
     uharfbuzz, which makes the book's subsets, is not installed: the parts
     then embed their own."""
     if importlib.util.find_spec("uharfbuzz") is None:

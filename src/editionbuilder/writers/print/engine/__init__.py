@@ -446,7 +446,7 @@ def _subsets_deferred(known: frozenset[str]) -> Iterator[None]:
     face's fonts are grouped by WeasyPrint's key for them and their glyphs
     joined. Left to WeasyPrint: a face it would not subset (full fonts, a
     font used in a form), or would change otherwise (a variable font, a
-    colour or bitmap font, a face with glyphs missing), and a PDF of a
+    colour, bitmap or CFF2 font, a face with glyphs missing), and a PDF of a
     version that lists a subset's glyphs in its descriptor (CIDSet, PDF
     1.4 and before). A deferral opens with the four bytes by which
     WeasyPrint's writer tells a CFF font from a TrueType one ("OTTO", or
@@ -466,7 +466,7 @@ def _subsets_deferred(known: frozenset[str]) -> Iterator[None]:
             if subset and str(options["pdf_version"]) > "1.4":
                 for group in groups.values():
                     font = group[0]
-                    if font.bitmap or font.png or font.svg or font.colr or "fvar" in font.tables:
+                    if font.bitmap or font.png or font.svg or font.colr or {"fvar", "CFF2"} & set(font.tables):
                         continue
                     if any(f.used_in_forms or f.missing for f in group):
                         continue
@@ -476,14 +476,15 @@ def _subsets_deferred(known: frozenset[str]) -> Iterator[None]:
                         continue
                     deferred = subsets.Deferral(digest, font.index, bool(options["hinting"]), tuple(glyphs))
                     head = b"OTTO" if "CFF " in font.tables else b"\0\1\0\0"
-                    changed.append((font, font.file_content))
+                    content = font.file_content
                     font.file_content = subsets.deferral(head, deferred)
                     font.clean = _not_cleaned  # an attribute of this font: WeasyPrint's subset is not made
+                    changed.append((font, content))
             return made(pdf, fonts, compress, subset, options)
         finally:
             for font, content in changed:
                 font.file_content = content
-                del font.clean
+                font.__dict__.pop("clean", None)
 
     wpdf.build_fonts_dictionary = build
     try:
