@@ -249,21 +249,17 @@ class _Book:
                 continue
             descendants = list(font.get("/DescendantFonts", ()))
             descriptor = (descendants[0] if descendants else font).get("/FontDescriptor")
-            program = next(
-                (
-                    descriptor[k]
-                    for k in ("/FontFile", "/FontFile2", "/FontFile3")
-                    if descriptor is not None and k in descriptor
-                ),
+            key = next(
+                (k for k in ("/FontFile", "/FontFile2", "/FontFile3") if descriptor is not None and k in descriptor),
                 None,
             )
-            if descriptor is None or program is None:  # no descriptor: no program either
+            if descriptor is None or key is None:  # no descriptor: no program either
                 continue
+            program = descriptor[key]
             deferral = _deferral(program)
             if deferral is not None:  # tagged with the book's subset (``finish``)
                 deferred = self.deferred.setdefault(deferral.face, _Deferred())
                 deferred.glyphs.update(deferral.glyphs)
-                key = next(k for k in ("/FontFile", "/FontFile2", "/FontFile3") if k in descriptor)
                 deferred.fonts.append((font, descendants, descriptor, key))
                 continue
             _rename(font, descendants, descriptor, _tag(program.read_raw_bytes()))
@@ -274,8 +270,9 @@ class _Book:
         the face goes by. The parts' descriptors of a face under one name
         differ only in what their own glyphs made of them (the box of their
         widths, whether all are as wide): the first is given what all the
-        glyphs make of it (a box holding every part's, fixed pitch only if
-        every part's has it), and the fonts of every part point to it."""
+        glyphs make of it (a box holding every part's, fixed pitch when the
+        widths of all the parts' glyphs say so), and the fonts of every part
+        point to it."""
         made = subsets.subsets({face: d.glyphs for face, d in self.deferred.items()}, self.faces)
         for face in sorted(self.deferred):
             data = made[face]
