@@ -30,3 +30,24 @@ def screen_job(body: str, **fields) -> pdf.PdfJob:
         GEOMETRY,
     )
     return dataclasses.replace(job, **fields)
+
+
+def page_images(pdfs, dpi: int = 40) -> list[bytes]:
+    """The PNG of every page of ``pdfs`` (PDF bytes, one file after the
+    other), rasterised by ``pdftoppm``: pages drawn alike give the same
+    bytes, whatever the files' structure."""
+    import subprocess
+    import tempfile
+
+    images = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, data in enumerate(pdfs):
+            src = Path(tmp) / f"{n}.pdf"
+            src.write_bytes(data)
+            subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(src), str(Path(tmp) / f"{n}-p")], check=True)
+            images += [p.read_bytes() for p in sorted(Path(tmp).glob(f"{n}-p-*.png"), key=_page_number)]
+    return images
+
+
+def _page_number(path: Path) -> int:
+    return int(path.stem.rsplit("-", 1)[1])

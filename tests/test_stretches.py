@@ -11,13 +11,18 @@ mended in its stretch.
 
 from __future__ import annotations
 
+import io
 import itertools
+import os
 import re
+import subprocess
 from pathlib import Path
 
+import pikepdf
 import pytest
 
 import test_notes_placement as notes
+from editionbuilder import scheduling
 from editionbuilder.config import one_off_edition
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import BuildOptions
@@ -29,6 +34,7 @@ from editionbuilder.writers.print.press import press_profile
 from editionbuilder.writers.print.profiles import SCREEN_PROFILE
 from editionbuilder.writers.print.writer import PdfWriter
 from paths import ENGELS, corpus_file
+from printkit import page_images
 
 EPOCH = 1_764_028_800
 STRETCH = 6  # pages: the part (about 50 pages) is laid out in seven stretches or so
@@ -69,13 +75,28 @@ def whole(text) -> dict[bool, typeset.TypesetBook]:
     return {press: typeset_book(text, press, 10_000) for press in (False, True)}
 
 
+def laid_out(book: typeset.TypesetBook) -> list:
+    """What the book knows of each part but its PDF: its pages, anchors,
+    running text, notes (``PartResult.meta``, but where it was cut and
+    the bookmarks it carries when it was)."""
+    return [(key, part and {**part.meta(), "cuts": None, "outline": None}) for key, part in book.flow]
+
+
+@pytest.fixture(scope="module")
+def stretched(text) -> dict[bool, typeset.TypesetBook]:
+    """The screen (False) and press (True) books, the part laid out in stretches."""
+    return {press: typeset_book(text, press, STRETCH) for press in (False, True)}
+
+
 @pytest.mark.parametrize("press", [False, True], ids=["screen", "press"])
 def test_stretches_give_the_pages_of_the_whole_part(text, whole, press, monkeypatch):
-    """The part laid out in stretches and laid out whole: the same PDF,
-    byte for byte, and the same pages (running text, anchors, notes). Its
-    stretches begin on rectos and versos, so this holds only if a stretch
-    is laid out on the side its first page is on, and from the top of the
-    page (not below the body's top margin, as a document's first page is)."""
+    """The part laid out in stretches and laid out whole: the same pages
+    (running text, anchors, notes), drawn alike, with the same text, links
+    and bookmarks; the part written a stretch at a time, a PDF for each.
+    Its stretches begin on rectos and versos, so this holds only if a
+    stretch is laid out on the side its first page is on, and from the top
+    of the page (not below the body's top margin, as a document's first
+    page is)."""
     firsts = []
     real = typeset._PartLayout._render
 
@@ -91,8 +112,62 @@ def test_stretches_give_the_pages_of_the_whole_part(text, whole, press, monkeypa
     assert len(offsets) >= 5
     assert {o % 2 for o in offsets} == {0, 1}  # stretches opening on rectos and on versos
     assert stretched.file_pages == whole[press].file_pages > 40
-    assert stretched.flow == whole[press].flow
-    assert stretched.pdf == whole[press].pdf
+    assert laid_out(stretched) == laid_out(whole[press])
+    part = dict(stretched.flow)["ch001"]
+    assert part is not None and len(part.more) == len(part.cuts) == len(offsets) - 1
+    assert list(part.cuts) == [o - offsets[0] for o in offsets[1:]]
+    assert page_images([stretched.pdf]) == page_images([whole[press].pdf])
+    assert pdf_text(stretched.pdf) == pdf_text(whole[press].pdf)
+    assert destinations(stretched.pdf) == destinations(whole[press].pdf)
+    assert bookmarks(stretched.pdf) == bookmarks(whole[press].pdf)
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+
+
+def destinations(data: bytes) -> list[tuple[str, int, list]]:
+    """Each named destination of a PDF: its name, page index and place;
+    and each link's target and page index."""
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        index = {page.obj.objgen: n for n, page in enumerate(doc.pages)}
+        found = [
+            (str(name), index[dest[0].objgen], [float(v) for v in list(dest)[2:]])
+            for name, dest in pikepdf.NameTree(doc.Root.Names.Dests).items()
+        ]
+        for n, page in enumerate(doc.pages):
+            for annot in page.obj.get("/Annots", ()):
+                target = annot.get("/Dest") or annot.get("/A", {}).get("/D") or annot.get("/A", {}).get("/URI")
+                found.append((str(target), n, [round(float(v), 2) for v in annot.Rect]))
+        return sorted(found)
+
+
+def bookmarks(data: bytes) -> list[tuple[str, int]]:
+    with pikepdf.open(io.BytesIO(data)) as doc, doc.open_outline() as outline:
+        index = {page.obj.objgen: n for n, page in enumerate(doc.pages)}
+        return [(item.title, index[item.destination[0].objgen]) for item in outline.root]
+
+
+def test_a_stretch_is_written_by_a_forked_child_as_the_worker_writes_it(text, stretched, monkeypatch):
+    """With a helper (a worker of a pool with a core beside it), each
+    stretch but the last is written by a child forked from the worker while
+    it lays out the next (``scheduling.Forked``): the book is the same,
+    byte for byte, as when the worker writes each stretch itself."""
+    forks = []
+    real = os.fork
+
+    def fork():
+        pid = real()
+        if pid:
+            forks.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", fork)
+    monkeypatch.setattr(scheduling.Scheduler, "helpers", property(lambda self: 1))
+    forked = typeset_book(text, False, STRETCH)
+    part = dict(stretched[False].flow)["ch001"]
+    assert part is not None and len(forks) == len(part.more) + 1  # every stretch of the part
+    assert forked.pdf == stretched[False].pdf
 
 
 def test_a_stretch_is_cut_on_a_page_that_opens_a_paragraph(whole):
@@ -195,7 +270,27 @@ def test_a_note_off_its_page_in_a_stretch_is_mended_there(monkeypatch):
     monkeypatch.setattr(typeset, "STRETCH_PAGES", 10_000)
     whole = typeset.typeset_part(notes.task(long))
     assert whole.misplaced == () and whole.pages == stretched.pages > 10
-    assert stretched.pdf == whole.pdf
+    assert stretched.more and not whole.more
+    assert page_images(stretched.pdfs) == page_images([whole.pdf])
+
+
+def test_a_part_written_in_stretches_is_kept_and_taken_back_whole(tmp_path, stretched):
+    """A kept part written in stretches: each stretch's PDF kept and
+    checked by its digest; one of them damaged, the entry is discarded,
+    all its files with it, and reported."""
+    part = dict(stretched[False].flow)["ch001"]
+    assert part is not None and part.more
+    cache = typeset.PartCache(tmp_path, "book.pdf", "code")
+    cache.put("k", part)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    assert files == sorted(["k.json", "k.pdf", *(f"k-{n}.pdf" for n in range(1, len(part.more) + 1))])
+    again = typeset.PartCache(tmp_path, "book.pdf", "code")
+    assert again.peek("k") == part
+    (tmp_path / "k-2.pdf").write_bytes(b"%PDF-1.7 another stretch")
+    damaged = typeset.PartCache(tmp_path, "book.pdf", "code")
+    assert damaged.peek("k") is None
+    assert list(tmp_path.iterdir()) == []
+    assert [d.code for d in damaged.diagnostics.items] == ["cache-entry-discarded"]
 
 
 def test_a_stretch_is_laid_out_up_to_the_page_that_opens_the_next(monkeypatch):
@@ -205,7 +300,7 @@ def test_a_stretch_is_laid_out_up_to_the_page_that_opens_the_next(monkeypatch):
     next stretch begins on it. A chapter of plain paragraphs of many
     lengths (a page opening on one is common) laid out in 6-page stretches:
     each stretch that stopped so is followed by one from its last page, and
-    the part is the one laid out whole, byte for byte."""
+    the part gives the pages of the one laid out whole, drawn alike."""
     back = notes.WORDS[::-1]
     paragraphs = "".join(
         f"<p>{' '.join(back[(n + i) % len(back)] for i in range(20 + n * 37 % 70)).capitalize()}.</p>\n"
@@ -231,4 +326,5 @@ def test_a_stretch_is_laid_out_up_to_the_page_that_opens_the_next(monkeypatch):
     monkeypatch.setattr(typeset, "STRETCH_PAGES", 10_000)
     whole = typeset.typeset_part(notes.task(source))
     assert whole.pages == stretched.pages > 50
-    assert stretched.pdf == whole.pdf
+    assert (stretched.words, stretched.starts, stretched.anchors) == (whole.words, whole.starts, whole.anchors)
+    assert page_images(stretched.pdfs) == page_images([whole.pdf])

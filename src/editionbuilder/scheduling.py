@@ -26,13 +26,17 @@ import concurrent.futures as cf
 import contextlib
 import gc
 import os
+import pickle
 import select
 import sys
+import tempfile
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, Generic, TypeVar
 
 from .diagnostics import ConfigError
 
@@ -129,6 +133,16 @@ class Scheduler:
     def parallel(self) -> bool:
         """Whether tasks run elsewhere, several at once (else: inline)."""
         return bool(self.address) or self.jobs > 1
+
+    @property
+    def helpers(self) -> int:
+        """How many children a worker of this machine's pool may fork to
+        write what it laid out while it lays out the next stretch of a long
+        part (``Forked``): one, when the pool has a core beside the
+        worker's. None in a Dask worker, whose tasks run in threads beside
+        the worker's own (a fork copies only the calling thread, and may
+        find a lock another one held), nor for one job."""
+        return 1 if self.jobs > 1 and not self.address else 0
 
     @property
     def slots(self) -> int:
@@ -277,3 +291,94 @@ def check_address(address: str) -> str:
     if address and "://" not in address:
         raise ConfigError(f"scheduler {address!r}: expected an address such as tcp://HOST:8786")
     return address
+
+
+T = TypeVar("T")
+
+
+class Forked(Generic[T]):
+    """Calls run in children forked from this process, at most ``helpers``
+    at a time (0: each runs here, when its result is asked for). A child
+    sees this process's memory as it was at the fork, with nothing copied:
+    what a worker has laid out is written there (a laid-out page holds
+    the text engine's objects, which cannot be sent to another process),
+    while the worker goes on. Its result comes back pickled, through a
+    file. A call whose child cannot be forked, or fails or dies, runs again
+    here when its result is asked for: the error, if any, is raised here,
+    and a call must give the same result wherever it runs. Used as a
+    context manager: leaving it waits for the children still running and
+    removes their files."""
+
+    def __init__(self, helpers: int) -> None:
+        self.helpers = helpers
+        self._running: dict[int, tuple[int, str]] = {}  # by call's number: the child's pid and its file
+        self._done: dict[int, bytes | None] = {}  # what a child wrote, by call's number (None: it failed)
+        self._calls = 0
+
+    def submit(self, call: Callable[[], T]) -> Callable[[], T]:
+        """Start ``call``; the function returned gives its result, once."""
+        while len(self._running) >= self.helpers > 0:
+            self._wait(next(iter(self._running)))
+        child = self._fork(call) if self.helpers > 0 else None
+        if child is None:
+            return call
+        self._calls += 1
+        self._running[self._calls] = child
+        return partial(self._result, self._calls, call)
+
+    def _fork(self, call: Callable[[], T]) -> tuple[int, str] | None:
+        fd, path = tempfile.mkstemp(prefix="editionbuilder-", suffix=".pickle")
+        os.close(fd)
+        try:
+            with warnings.catch_warnings():
+                # Python warns of a fork in a process with other threads: a
+                # worker's only other thread waits on the build process
+                # (``leave_with_build``) and holds no lock.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                pid = os.fork()
+        except (AttributeError, OSError):  # no fork here, or no room for a process
+            os.unlink(path)
+            return None
+        if pid == 0:  # the child: it leaves with os._exit, running nothing of this process's exit
+            code = 1
+            try:
+                data = pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL)
+                with open(path, "wb") as out:
+                    out.write(data)
+                code = 0
+            finally:
+                os._exit(code)
+        return pid, path
+
+    def _wait(self, number: int) -> None:
+        """Wait for a child, and keep what it wrote (None when it failed)."""
+        pid, path = self._running.pop(number)
+        data = None
+        try:
+            _pid, status = os.waitpid(pid, 0)
+            if os.waitstatus_to_exitcode(status) == 0:
+                with open(path, "rb") as written:
+                    data = written.read()
+        except OSError:
+            data = None
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+        self._done[number] = data
+
+    def _result(self, number: int, call: Callable[[], T]) -> T:
+        if number in self._running:
+            self._wait(number)
+        data = self._done.pop(number, None)
+        if data is None:
+            return call()
+        result: T = pickle.loads(data)
+        return result
+
+    def __enter__(self) -> Forked[T]:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for number in list(self._running):
+            self._wait(number)
+        self._done.clear()

@@ -30,6 +30,7 @@ same bytes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import re
@@ -51,12 +52,17 @@ class PartPdf:
     its margin sheet (``typeset.margin_sheet``: a PDF of as many pages,
     drawn over its own), and how far its first page's content moves to the
     right (in points; the next page's as far to the left, and so on): a
-    part laid out from a recto that opens on a verso."""
+    part laid out from a recto that opens on a verso. A part written a
+    stretch at a time (``typeset.PartResult.more``): ``data`` and
+    ``anchors`` are its first stretch's, ``more`` the PDF and anchors of
+    each of the others, whose pages follow."""
 
     data: bytes
     anchors: frozenset[str]
     margins: bytes | None = None
     shift: float = 0.0
+    more: tuple[tuple[bytes, frozenset[str]], ...] = ()
+    outline: tuple = ()  # its bookmarks, when ``more`` (``typeset.PartResult.outline``)
 
 
 def assemble(
@@ -77,9 +83,16 @@ def assemble(
     for part in parts:
         if part is None:
             book.add_blank()
-        else:
-            with pikepdf.open(io.BytesIO(part.data)) as src:
-                book.add(src, part.anchors, part.margins, part.shift)
+            continue
+        with contextlib.ExitStack() as opened:
+            sheet = opened.enter_context(pikepdf.open(io.BytesIO(part.margins))) if part.margins is not None else None
+            start, offset = len(book.pdf.pages), 0  # offset: of the stretch's pages in the part
+            for data, anchors in ((part.data, part.anchors), *part.more):
+                with pikepdf.open(io.BytesIO(data)) as src:
+                    book.add(src, anchors, sheet, part.shift, offset, outlines=not part.more)
+                    offset += len(src.pages)
+            if part.more:  # the bookmarks of a part written a stretch at a time: the stretches' own are cut short
+                book.add_outline(part.outline, list(book.pdf.pages)[start:], part.shift)
     book.finish(boxes)
     out = io.BytesIO()
     base.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
@@ -123,7 +136,19 @@ class _Book:
             self.next_key = _max_key(self.pdf.Root.StructTreeRoot) + 1
         self._share_profiles(pages)
 
-    def add(self, src: pikepdf.Pdf, anchors: frozenset[str], margins: bytes | None = None, shift: float = 0.0) -> None:
+    def add(
+        self,
+        src: pikepdf.Pdf,
+        anchors: frozenset[str],
+        sheet: pikepdf.Pdf | None = None,
+        shift: float = 0.0,
+        first: int = 0,
+        outlines: bool = True,
+    ) -> None:
+        """The pages of ``src`` after the book's: a part, or its stretch
+        from page index ``first`` of the part on (its pages from page
+        ``first`` of the part's margin sheet, moved as that page is);
+        ``outlines``: with its bookmarks."""
         start = len(self.pdf.pages)
         with warnings.catch_warnings():
             # pikepdf warns that named destinations are not copied with the
@@ -133,19 +158,51 @@ class _Book:
         pages = list(self.pdf.pages)[start:]
         moved = {old.obj.objgen: new.obj for old, new in zip(src.pages, pages, strict=True)}
         # how far each page's content moves (``PartPdf.shift``), by page
-        shifts = {p.obj.objgen: shift if n % 2 == 0 else -shift for n, p in enumerate(pages)} if shift else {}
-        if margins is not None:
-            with pikepdf.open(io.BytesIO(margins)) as sheet:
-                self._draw_margins(pages, sheet, shifts)
+        shifts = {p.obj.objgen: shift if (first + n) % 2 == 0 else -shift for n, p in enumerate(pages)} if shift else {}
+        if sheet is not None:
+            self._draw_margins(pages, sheet, shifts, first)
         self._retag_fonts(pages)
         self._keep_dests(src, anchors, moved, shifts)
-        first = len(self.outlines)
-        self._take_outlines(src)
-        if shifts:
-            _shift_outlines(self.outlines[first:], shifts)
+        if outlines:
+            taken = len(self.outlines)
+            self._take_outlines(src)
+            if shifts:
+                _shift_outlines(self.outlines[taken:], shifts)
         if self.tags and "/StructTreeRoot" in src.Root:
             self._add_tags(src, pages, shifts)
         self._share_profiles(pages)
+
+    def add_outline(self, tree: tuple, pages: list[pikepdf.Page], shift: float = 0.0) -> None:
+        """Bookmarks of ``pages`` (a part's) from ``tree`` (``PartPdf.outline``),
+        moved with their pages' content as ``add`` moves it."""
+        items, _count = self._outline_items(tree, pages, None)
+        if shift:
+            _shift_outlines(items, {p.obj.objgen: shift if n % 2 == 0 else -shift for n, p in enumerate(pages)})
+        self.outlines += items
+
+    def _outline_items(
+        self, tree: tuple, pages: list[pikepdf.Page], parent: pikepdf.Object | None
+    ) -> tuple[list[pikepdf.Object], int]:
+        """The outline items of ``tree`` and the count of those open, made
+        as WeasyPrint makes them (pdf/anchors.py, ``add_outlines``)."""
+        items: list[pikepdf.Object] = []
+        count = len(tree)
+        for title, page, x, y, children, state in tree:
+            dest = pikepdf.Array([pages[page].obj, pikepdf.Name.XYZ, x, y, 0])
+            item = self.pdf.make_indirect(pikepdf.Dictionary(Title=pikepdf.String(title), Dest=dest))
+            kids, kids_count = self._outline_items(children, pages, item)
+            item.Count = -kids_count if state == "closed" else kids_count
+            if state != "closed":
+                count += kids_count
+            if items:
+                item.Prev = items[-1]
+                items[-1].Next = item
+            if kids:
+                item.First, item.Last = kids[0], kids[-1]
+            if parent is not None:
+                item.Parent = parent
+            items.append(item)
+        return items, count
 
     def add_blank(self) -> None:
         """A blank verso: a page of the book's size with no content."""
@@ -159,7 +216,7 @@ class _Book:
         )
         self.pdf.pages.append(pikepdf.Page(page))
 
-    def _draw_margins(self, pages: list[pikepdf.Page], sheet: pikepdf.Pdf, shifts: dict) -> None:
+    def _draw_margins(self, pages: list[pikepdf.Page], sheet: pikepdf.Pdf, shifts: dict, first: int = 0) -> None:
         """Each page with the same page of the margin sheet drawn over it, as
         a form XObject marked as a pagination artifact (PDF/UA: running heads
         and folios are not part of the text), its own content moved as
@@ -167,9 +224,10 @@ class _Book:
         ``q``/``Q`` first (WeasyPrint's leaves its coordinate system
         flipped), so that the sheet is drawn in the page's default space;
         the content streams this adds are the same for every page moved as
-        far, and shared."""
+        far, and shared. ``pages`` are drawn over with the sheet's pages
+        from index ``first`` on."""
         for n, page in enumerate(pages):
-            form = self.pdf.copy_foreign(sheet.make_indirect(pikepdf.Page(sheet.pages[n]).as_form_xobject()))
+            form = self.pdf.copy_foreign(sheet.make_indirect(pikepdf.Page(sheet.pages[first + n]).as_form_xobject()))
             # WeasyPrint's pages share one resource dictionary: each page
             # gets its own (the same entries), naming its own margins.
             resources = pikepdf.Dictionary(dict(page.obj.get("/Resources", {}).items()))

@@ -65,6 +65,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property, partial
+from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -77,7 +78,7 @@ from ...layout.pages import PrintLayout
 from ...layout.view import Layout, Part
 from ...model import Chapter, Edition
 from ...model.text import model_words
-from ...scheduling import INLINE, LAYOUT_LOCK, Scheduler
+from ...scheduling import INLINE, LAYOUT_LOCK, Forked, Scheduler
 from ..context import WriteContext
 from . import pagefoot, pagesetup, stretches, subsets
 from .flow import Flow, LayoutStop, Progress, engine_version
@@ -88,7 +89,8 @@ if TYPE_CHECKING:
     from .assemble import PartPdf
     from .engine import Rendered
 
-CACHE_VERSION = "5"  # 2: each entry holds the digest of its PDF; 3: folios apart; 4: margins apart; 5: subsets apart
+CACHE_VERSION = "6"  # 2: each entry holds the digest of its PDF; 3: folios apart; 4: margins apart; 5: subsets apart;
+# 6: a PDF for each stretch
 FRONT_KEY = "front-matter"
 # Words per 6 x 9 in page of 11 pt text, chapter openings and blank versos
 # included: 360 to 382 measured on books of 100 to 1,000 pages (bench/).
@@ -141,11 +143,23 @@ class PartResult:
     misplaced: tuple[tuple[str, int, int], ...]  # notes off their page: label, call and note page index
     warnings: tuple[tuple[str, str], ...]  # what WeasyPrint said: (code, message)
     heading: str = ""  # the HTML of its heading, which sets its running head (``part_heading``)
+    # A part laid out in stretches (``stretches``) is written a stretch at a
+    # time: ``pdf`` holds its first stretch's pages, ``more`` the PDFs of
+    # the others, each from page index ``cuts[n]`` of the part on; and
+    # ``outline`` its bookmarks, which the book makes (``engine.Rendered.outline``).
+    more: tuple[bytes, ...] = ()
+    cuts: tuple[int, ...] = ()
+    outline: tuple = ()
 
     def meta(self) -> dict:
         data = asdict(self)
-        del data["pdf"]
+        del data["pdf"], data["more"]
         return data
+
+    @property
+    def pdfs(self) -> tuple[bytes, ...]:
+        """Its PDF, or the PDFs of its stretches in order."""
+        return (self.pdf, *self.more)
 
 
 @dataclass
@@ -362,13 +376,24 @@ class PartTask:
     # The font files (SHA-256) whose subsets the book makes when it joins
     # the parts (``subsets``): the part's PDF defers them.
     deferred_fonts: frozenset[str] = frozenset()
+    # Children the worker may fork to write a long part's stretches while
+    # it lays out the next (``scheduling.Forked``): the same bytes as when
+    # it writes them itself, so not part of the cache key.
+    helpers: int = 0
 
 
 def _with_sheet(part: PartResult, sheet: Callable[[], bytes], shift: float) -> PartPdf:
-    """A part's PDF to join, with its margin sheet (waited for)."""
+    """A part's PDF to join, with its margin sheet (waited for); a part
+    written a stretch at a time, with each stretch's PDF and the anchors
+    on its pages."""
     from .assemble import PartPdf  # pikepdf: for the build process
 
-    return PartPdf(part.pdf, frozenset(part.anchors), sheet(), shift)
+    if not part.more:
+        return PartPdf(part.pdf, frozenset(part.anchors), sheet(), shift)
+    bounds = (0, *part.cuts, part.pages)
+    anchors = [frozenset(a for a, page in part.anchors.items() if lo <= page < hi) for lo, hi in pairwise(bounds)]
+    more = tuple(zip(part.more, anchors[1:], strict=True))
+    return PartPdf(part.pdf, anchors[0], sheet(), shift, more, part.outline)
 
 
 def typeset_part(task: PartTask) -> PartResult:
@@ -728,6 +753,7 @@ class _Typesetter:
             self.g,
             p.recto_openings,
             frozenset(self._faces),
+            self.workers.helpers,
         )
 
     @cached_property
@@ -843,6 +869,13 @@ def _clean_breaks(
     ]
 
 
+def _written(rendered: Rendered) -> tuple[bytes, tuple[tuple[str, str], ...]]:
+    """The PDF of a stretch's pages (``Rendered.part_pdf``), and what
+    writing it said: (code, message) of each diagnostic."""
+    pdf = rendered.part_pdf()
+    return pdf, tuple((d.code, d.message) for d in rendered.diagnostics.items)
+
+
 class _StretchEnd:
     """Ends a stretch's layout (``render_document``'s ``stop``) at its
     first page from page ``pages`` on (index from 0) that opens on a block
@@ -879,25 +912,40 @@ class _PartLayout:
     _limited: bool = False  # a remedy was left out for it
 
     def result(self) -> PartResult:
-        """The part laid out (``_laid_out``): whole, or a stretch at a time
-        when it is longer than ``STRETCH_PAGES`` twice (``stretches``)."""
+        """The part laid out (``_laid_out``) and written: whole, or a
+        stretch at a time when it is longer than ``STRETCH_PAGES`` twice
+        (``stretches``), each stretch written (by a forked child, where the
+        task has ``helpers``) while the next is laid out."""
         blocks = stretches.blocks_of(self.task.source) if self.task.key != FRONT_KEY else None
         words = _stretch_words(self.task.g)
-        if blocks is None or sum(blocks.counts) < 2 * words:
-            rendered, misplaced, diags = self._laid_out()
-        else:
-            rendered, diags = self._in_stretches(blocks, words)
-            misplaced = rendered.misplaced_notes()
-        for page, text in rendered.overflowing_text():
-            shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
-            message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
-            diags.add(codes.TEXT_OVERFLOW, message)
-        if self.keep_layouts:
-            self.rendered[self.task.key] = rendered
-        flow = rendered.flow()
-        anchors = {name: page - 1 for name, page in rendered.anchor_pages().items()}
+        with Forked[tuple[bytes, tuple[tuple[str, str], ...]]](self.task.helpers) as forked:
+            if blocks is None or sum(blocks.counts) < 2 * words:
+                rendered, misplaced, diags = self._laid_out()
+                pieces = None
+            else:
+                rendered, diags, pieces = self._in_stretches(blocks, words, forked)
+                misplaced = rendered.misplaced_notes()
+            for page, text in rendered.overflowing_text():
+                shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
+                message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
+                diags.add(codes.TEXT_OVERFLOW, message)
+            if self.keep_layouts:
+                self.rendered[self.task.key] = rendered
+            flow = rendered.flow()
+            anchors = {name: page - 1 for name, page in rendered.anchor_pages().items()}
+            if pieces is None:
+                pdfs, cuts = [rendered.part_pdf()], []
+            else:
+                pdfs, cuts = [], [0]
+                for pages, written in pieces:
+                    pdf, said = written()
+                    pdfs.append(pdf)
+                    cuts.append(cuts[-1] + pages)
+                    for code, message in said:  # what writing a stretch says, said once
+                        if all((d.code, d.message) != (code, message) for d in diags.items):
+                            diags.add(codes.named(code), message)
         return PartResult(
-            rendered.part_pdf(),
+            pdfs[0],
             rendered.pages,
             anchors,
             flow.words,
@@ -908,20 +956,30 @@ class _PartLayout:
             tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
             tuple((d.code, d.message) for d in diags.items),
             part_heading(self.task.source),
+            tuple(pdfs[1:]),
+            tuple(cuts[1:-1]),
+            rendered.outline() if len(pdfs) > 1 else (),
         )
 
-    def _in_stretches(self, blocks: stretches.Blocks, words: int) -> tuple[Rendered, Diagnostics]:
+    def _in_stretches(
+        self, blocks: stretches.Blocks, words: int, forked: Forked
+    ) -> tuple[Rendered, Diagnostics, list[tuple[int, Callable[[], tuple[bytes, tuple[tuple[str, str], ...]]]]]]:
         """The part laid out a stretch of about ``words`` words at a time,
         each kept to its last clean break (``stretches``), the next laid out
         from there, on the side that page is on: its pages, as one document.
         A stretch is given its remedies (``_laid_out``) only for a fault (a
         note off its call's page, a recto ending in a broken word) on a page
         it keeps: the pages after its last clean break are laid out again
-        in the next stretch, and mended there."""
+        in the next stretch, and mended there. Each stretch's pages are
+        handed to ``forked`` to be written as they are kept (``_written``):
+        their count, and the function that gives their PDF."""
         pages: list = []
+        pieces: list = []
         diags = Diagnostics()
         first: Rendered | None = None
         start, want = 0, words
+        from .engine import Rendered  # WeasyPrint: where parts are laid out (``flow``)
+
         while True:
             end = blocks.end_after(start, want * 6 // 5)  # room for the layout to reach a page it may stop at
             last = end == len(blocks.blocks)
@@ -954,13 +1012,14 @@ class _PartLayout:
                 if all((d.code, d.message) != (item.code, item.message) for d in diags.items):
                     diags.items.append(item)
             first = first or rendered
-            pages.extend(rendered.document.pages if keep is None else rendered.document.pages[: keep[0]])
+            kept = rendered.document.pages if keep is None else rendered.document.pages[: keep[0]]
+            pages.extend(kept)
+            piece = Rendered(rendered.document.copy(kept), rendered.job, Diagnostics())
+            pieces.append((len(kept), forked.submit(partial(_written, piece))))
             if keep is None:
                 break
             start, want = keep[1], words
-        from .engine import Rendered  # WeasyPrint: where parts are laid out (``flow``)
-
-        return Rendered(first.document.copy(pages), first.job, diags), diags
+        return Rendered(first.document.copy(pages), first.job, diags), diags, pieces
 
     def _laid_out(self, laid: tuple[Rendered, Diagnostics] | None = None) -> tuple[Rendered, list, Diagnostics]:
         """Lay out the task's part (``own``: its stylesheet) as plain flow,
@@ -1217,20 +1276,22 @@ class PartCache:
         """The part kept under ``key``, not yet marked as used by this build."""
         if key in self.memory or self.folder is None:
             return self.memory.get(key)
-        pdf, meta = self.folder / f"{key}.pdf", self.folder / f"{key}.json"
+        meta = self.folder / f"{key}.json"
         if not meta.is_file():
             return None  # not kept: typeset it
         try:
             data = json.loads(meta.read_text(encoding="utf-8"))
-            body = pdf.read_bytes()
-            if hashlib.sha256(body).hexdigest() != data.pop("sha256"):
+            digests = data.pop("sha256")
+            if not isinstance(digests, list) or not digests:
+                raise ValueError("it names no PDF")
+            bodies = [self._piece(key, n).read_bytes() for n in range(len(digests))]
+            if [hashlib.sha256(body).hexdigest() for body in bodies] != digests:
                 raise ValueError("its PDF is not the one that was kept")
-            result = PartResult(pdf=body, **_tuples(data))
+            result = PartResult(pdf=bodies[0], more=tuple(bodies[1:]), **_tuples(data))
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             # Damaged (a truncated file, a full disk, a hand edit): a part
             # that cannot be trusted is typeset again, never joined.
-            pdf.unlink(missing_ok=True)
-            meta.unlink(missing_ok=True)
+            self._remove(key)
             self.diagnostics.add(
                 codes.CACHE_ENTRY_DISCARDED, f"a kept typeset part ({meta.name}) was damaged ({exc}): typeset again"
             )
@@ -1243,9 +1304,20 @@ class PartCache:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self.folder / f"{key}.pdf", result.pdf)
-        meta = {**result.meta(), "sha256": hashlib.sha256(result.pdf).hexdigest()}
+        for n, pdf in enumerate(result.pdfs):
+            atomic_write_bytes(self._piece(key, n), pdf)
+        meta = {**result.meta(), "sha256": [hashlib.sha256(pdf).hexdigest() for pdf in result.pdfs]}
         atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
+
+    def _piece(self, key: str, n: int) -> Path:
+        """The file of an entry's PDF, or of its ``n``th stretch's (``PartResult.more``)."""
+        return self.folder / (f"{key}.pdf" if n == 0 else f"{key}-{n}.pdf")  # type: ignore[operator]
+
+    def _remove(self, key: str) -> None:
+        """An entry's files, removed."""
+        assert self.folder is not None
+        for path in (self.folder / f"{key}.json", self.folder / f"{key}.pdf", *self.folder.glob(f"{key}-*.pdf")):
+            path.unlink(missing_ok=True)
 
     def remembered_pages(self) -> int:
         """The page count of this PDF at the last build (0: none known)."""
@@ -1273,8 +1345,7 @@ class PartCache:
         except (OSError, ValueError, KeyError, TypeError):
             before = set()
         for key in before - self.used:
-            for suffix in (".pdf", ".json"):
-                (self.folder / f"{key}{suffix}").unlink(missing_ok=True)
+            self._remove(key)
         manifest = {"pages": pages, "parts": sorted(self.used), "part_pages": self.part_pages}
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(self._manifest(), json.dumps(manifest).encode("utf-8"))
@@ -1288,7 +1359,13 @@ def _tuples(data: dict) -> dict:
     out = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
     for key in ("misplaced", "warnings"):
         out[key] = tuple(tuple(item) for item in out[key])
+    out["outline"] = _outline(out.get("outline", ()))
     return out
+
+
+def _outline(items) -> tuple:
+    """A part's bookmarks read from JSON: (title, page, x, y, children, state) of each."""
+    return tuple((t, page, x, y, _outline(children), state) for t, page, x, y, children, state in items)
 
 
 _DIGEST: list[str] = []

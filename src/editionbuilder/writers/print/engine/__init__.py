@@ -276,6 +276,17 @@ class Rendered:
                 text.add_block(child)
         return Flow(tuple(text.words), tuple(starts), tuple(printed), tuple(inked), tuple(text.parts))
 
+    def outline(self) -> tuple:
+        """The document's bookmarks as WeasyPrint writes them at zoom 1
+        (pdf/anchors.py, ``add_outlines``): (title, page index, x, y,
+        children, state) of each, x and y in points from the page's
+        bottom left; a book joined from PDFs of its pages makes them so."""
+
+        def data(tree) -> tuple:
+            return tuple((label, page, x, y, data(kids), state) for label, (page, x, y), kids, state in tree)
+
+        return data(self.document.make_bookmark_tree(0.75, transform_pages=True))
+
     def part_pdf(self) -> bytes:
         """The PDF of one part of a book (``typeset``): a link to an anchor of
         another part is kept by naming that anchor at the part's last page

@@ -1,0 +1,105 @@
+"""Calls run in forked children (``scheduling.Forked``): what a worker has
+laid out is written there while it lays out the next stretch of a long
+part. A child's result comes back as the call's own; a child that cannot
+be forked, or fails, or dies, leaves the call to this process."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+
+import pytest
+
+from editionbuilder.scheduling import Forked, Scheduler
+
+
+@pytest.fixture(autouse=True)
+def own_temp_dir(tmp_path, monkeypatch):
+    """The children's files in a folder of the test's own (none must be left)."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    yield
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_each_call_runs_in_a_child_and_gives_its_result():
+    parent = os.getpid()
+    with Forked(1) as forked:
+        got = [forked.submit(lambda n=n: (n, os.getpid(), b"x" * n)) for n in range(4)]
+        results = [get() for get in got]
+    assert [n for n, _pid, _data in results] == [0, 1, 2, 3]
+    assert all(pid != parent for _n, pid, _data in results)
+    assert len({pid for _n, pid, _data in results}) == 4
+    assert [data for _n, _pid, data in results] == [b"x" * n for n in range(4)]
+
+
+def test_without_helpers_each_call_runs_here_when_asked_for():
+    ran = []
+    with Forked(0) as forked:
+        get = forked.submit(lambda: ran.append(os.getpid()) or "done")
+        assert ran == []
+        assert get() == "done" and ran == [os.getpid()]
+
+
+def test_no_more_children_than_helpers_at_a_time(tmp_path):
+    """A child that finished leaves a mark; each child looks, as it starts,
+    at how many others have started and not finished."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+
+    def call(n: int) -> int:
+        (marks / f"{n}.start").touch()
+        running = len(list(marks.glob("*.start"))) - len(list(marks.glob("*.end")))
+        time.sleep(0.1)
+        (marks / f"{n}.end").touch()
+        return running
+
+    with Forked(2) as forked:
+        got = [forked.submit(lambda n=n: call(n)) for n in range(6)]
+        assert max(get() for get in got) <= 2
+    for path in marks.iterdir():
+        path.unlink()
+    marks.rmdir()
+
+
+def test_a_child_that_dies_leaves_the_call_to_this_process():
+    parent = os.getpid()
+
+    def call() -> int:
+        if os.getpid() != parent:
+            os._exit(3)  # a child killed, or out of memory
+        return os.getpid()
+
+    with Forked(1) as forked:
+        assert forked.submit(call)() == parent
+
+
+def test_an_error_is_raised_here():
+    def call():
+        raise ValueError("no such glyph")
+
+    with Forked(1) as forked:
+        get = forked.submit(call)
+        with pytest.raises(ValueError, match="no such glyph"):
+            get()
+
+
+def test_no_fork_here_runs_the_call_here(monkeypatch):
+    def refused():
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", refused)
+    with Forked(1) as forked:
+        assert forked.submit(os.getpid)() == os.getpid()
+
+
+def test_leaving_waits_for_the_children_not_asked_for():
+    with Forked(1) as forked:
+        forked.submit(lambda: time.sleep(0.2))
+    # (the fixture: no file left behind)
+
+
+def test_helpers_of_a_pool_only():
+    assert Scheduler(1).helpers == 0
+    assert Scheduler(2).helpers == 1
+    assert Scheduler(4, "tcp://127.0.0.1:8786").helpers == 0
