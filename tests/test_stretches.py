@@ -38,6 +38,7 @@ from printkit import page_images
 
 EPOCH = 1_764_028_800
 STRETCH = 6  # pages: the part (about 50 pages) is laid out in seven stretches or so
+SHEET = 7  # pages: its margin sheet is made in nine pieces or so
 
 
 def unchaptered(folder: Path) -> Path:
@@ -51,9 +52,10 @@ def unchaptered(folder: Path) -> Path:
     return path
 
 
-def typeset_book(path: Path, press: bool, stretch_pages: int) -> typeset.TypesetBook:
+def typeset_book(path: Path, press: bool, stretch_pages: int, sheet_pages: int = 0) -> typeset.TypesetBook:
     """The book of ``path`` typeset (no cache), a part longer than twice
-    ``stretch_pages`` laid out in stretches of as many pages."""
+    ``stretch_pages`` laid out in stretches of as many pages, its margin
+    sheet made in pieces of ``sheet_pages`` (0: the default)."""
     options = one_off_edition([path])
     edition = read_edition(options, path.parent, Diagnostics(), format_bibliography=False)
     assert len(edition.chapters) == 1
@@ -61,6 +63,7 @@ def typeset_book(path: Path, press: bool, stretch_pages: int) -> typeset.Typeset
     profile = press_profile(edition, ctx) if press else SCREEN_PROFILE
     with pytest.MonkeyPatch.context() as m:
         m.setattr(typeset, "STRETCH_PAGES", stretch_pages)
+        m.setattr(typeset, "SHEET_PAGES", sheet_pages or typeset.SHEET_PAGES)
         return PdfWriter(profile=profile).render(edition, ctx, keep_layouts=True)
 
 
@@ -85,7 +88,7 @@ def laid_out(book: typeset.TypesetBook) -> list:
 @pytest.fixture(scope="module")
 def stretched(text) -> dict[bool, typeset.TypesetBook]:
     """The screen (False) and press (True) books, the part laid out in stretches."""
-    return {press: typeset_book(text, press, STRETCH) for press in (False, True)}
+    return {press: typeset_book(text, press, STRETCH, SHEET) for press in (False, True)}
 
 
 @pytest.mark.parametrize("press", [False, True], ids=["screen", "press"])
@@ -96,17 +99,26 @@ def test_stretches_give_the_pages_of_the_whole_part(text, whole, press, monkeypa
     Its stretches begin on rectos and versos, so this holds only if a
     stretch is laid out on the side its first page is on, and from the top
     of the page (not below the body's top margin, as a document's first
-    page is)."""
-    firsts = []
-    real = typeset._PartLayout._render
+    page is). Its margin sheet is made in pieces of a few pages (with the
+    running heads and folios of the sheet made whole: the same images and
+    text), some opening on rectos, some on versos."""
+    firsts, leads = [], []
+    real, margins = typeset._PartLayout._render, typeset.typeset_margins
 
     def noting(layout, *args, **kwargs):
         if layout.task.key == "ch001":
             firsts.append(layout.task.first_folio)
         return real(layout, *args, **kwargs)
 
+    def sheet(task):
+        leads.append((task.first_folio, task.lead))
+        return margins(task)
+
     monkeypatch.setattr(typeset._PartLayout, "_render", noting)
-    stretched = typeset_book(text, press, STRETCH)
+    monkeypatch.setattr(typeset, "typeset_margins", sheet)
+    stretched = typeset_book(text, press, STRETCH, SHEET)
+    pieces = [folio for folio, lead in leads if lead == 1]
+    assert len(pieces) >= 6 and {folio % 2 for folio in pieces} == {0, 1}
     offsets = sorted({f - 1 for f in firsts})
     print(f"\n{len(offsets)} stretches, from pages {offsets}")
     assert len(offsets) >= 5
@@ -164,7 +176,7 @@ def test_a_stretch_is_written_by_a_forked_child_as_the_worker_writes_it(text, st
 
     monkeypatch.setattr(os, "fork", fork)
     monkeypatch.setattr(scheduling.Scheduler, "helpers", property(lambda self: 1))
-    forked = typeset_book(text, False, STRETCH)
+    forked = typeset_book(text, False, STRETCH, SHEET)
     part = dict(stretched[False].flow)["ch001"]
     assert part is not None and len(forks) == len(part.more) + 1  # every stretch of the part
     assert forked.pdf == stretched[False].pdf

@@ -35,7 +35,7 @@ import hashlib
 import io
 import re
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pikepdf
@@ -59,7 +59,7 @@ class PartPdf:
 
     data: bytes
     anchors: frozenset[str]
-    margins: bytes | None = None
+    margins: Sequence[bytes] | None = None  # the pieces of its margin sheet, in order (each read when reached)
     shift: float = 0.0
     more: tuple[tuple[bytes, frozenset[str]], ...] = ()
     outline: tuple = ()  # its bookmarks, when ``more`` (``typeset.PartResult.outline``)
@@ -85,7 +85,7 @@ def assemble(
             book.add_blank()
             continue
         with contextlib.ExitStack() as opened:
-            sheet = opened.enter_context(pikepdf.open(io.BytesIO(part.margins))) if part.margins is not None else None
+            sheet = _Sheet(part.margins, opened) if part.margins is not None else None
             start, offset = len(book.pdf.pages), 0  # offset: of the stretch's pages in the part
             for data, anchors in ((part.data, part.anchors), *part.more):
                 with pikepdf.open(io.BytesIO(data)) as src:
@@ -97,6 +97,24 @@ def assemble(
     out = io.BytesIO()
     base.save(out, deterministic_id=True, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
+
+
+class _Sheet:
+    """A part's margin sheet, its pieces opened (in ``opened``) as the
+    book reaches their pages."""
+
+    def __init__(self, pieces: Sequence[bytes], opened: contextlib.ExitStack) -> None:
+        self.pieces, self.opened = pieces, opened
+        self.pages: list[tuple[pikepdf.Pdf, pikepdf.Page]] = []
+        self._opened = 0  # pieces opened
+
+    def page(self, index: int) -> tuple[pikepdf.Pdf, pikepdf.Page]:
+        """Page ``index`` of the sheet, and the file it is in."""
+        while index >= len(self.pages):
+            piece = self.opened.enter_context(pikepdf.open(io.BytesIO(self.pieces[self._opened])))
+            self._opened += 1
+            self.pages += [(piece, page) for page in piece.pages]
+        return self.pages[index]
 
 
 @dataclass
@@ -140,7 +158,7 @@ class _Book:
         self,
         src: pikepdf.Pdf,
         anchors: frozenset[str],
-        sheet: pikepdf.Pdf | None = None,
+        sheet: _Sheet | None = None,
         shift: float = 0.0,
         first: int = 0,
         outlines: bool = True,
@@ -216,7 +234,7 @@ class _Book:
         )
         self.pdf.pages.append(pikepdf.Page(page))
 
-    def _draw_margins(self, pages: list[pikepdf.Page], sheet: pikepdf.Pdf, shifts: dict, first: int = 0) -> None:
+    def _draw_margins(self, pages: list[pikepdf.Page], sheet: _Sheet, shifts: dict, first: int = 0) -> None:
         """Each page with the same page of the margin sheet drawn over it, as
         a form XObject marked as a pagination artifact (PDF/UA: running heads
         and folios are not part of the text), its own content moved as
@@ -227,7 +245,8 @@ class _Book:
         far, and shared. ``pages`` are drawn over with the sheet's pages
         from index ``first`` on."""
         for n, page in enumerate(pages):
-            form = self.pdf.copy_foreign(sheet.make_indirect(pikepdf.Page(sheet.pages[first + n]).as_form_xobject()))
+            owner, sheet_page = sheet.page(first + n)
+            form = self.pdf.copy_foreign(owner.make_indirect(sheet_page.as_form_xobject()))
             # WeasyPrint's pages share one resource dictionary: each page
             # gets its own (the same entries), naming its own margins.
             resources = pikepdf.Dictionary(dict(page.obj.get("/Resources", {}).items()))

@@ -118,6 +118,11 @@ KEEP_NOTES = True
 # this many at a time (``stretches``): a text whose chapters the reader did
 # not find is one part of hundreds of pages.
 STRETCH_PAGES = 48
+# A part's margin sheet longer than this many pages is made in pieces of
+# as many pages at a time, handed to the workers at once and joined as each
+# comes (``_Typesetter._margin_sheets``): one long part's sheet made in one
+# task kept the book waiting for it.
+SHEET_PAGES = 2 * STRETCH_PAGES
 # The remedies of a part or stretch (notes off their page, rectos ending in
 # a broken word) lay it out again whole, up to a dozen times: at most this
 # many pages in all. A part or stretch of a hundred pages gets every
@@ -380,20 +385,41 @@ class PartTask:
     # it lays out the next (``scheduling.Forked``): the same bytes as when
     # it writes them itself, so not part of the cache key.
     helpers: int = 0
+    # Pages laid out first and left out of the PDF: a margin sheet's piece
+    # after the first (``_Typesetter._margin_sheets``).
+    lead: int = 0
 
 
-def _with_sheet(part: PartResult, sheet: Callable[[], bytes], shift: float) -> PartPdf:
-    """A part's PDF to join, with its margin sheet (waited for); a part
-    written a stretch at a time, with each stretch's PDF and the anchors
-    on its pages."""
+def _with_sheet(part: PartResult, sheet: Sequence[Callable[[], bytes]], shift: float) -> PartPdf:
+    """A part's PDF to join, with the pieces of its margin sheet (each
+    waited for when the book reaches its pages); a part written a stretch
+    at a time, with each stretch's PDF and the anchors on its pages."""
     from .assemble import PartPdf  # pikepdf: for the build process
 
+    margins = _Waited(sheet)
     if not part.more:
-        return PartPdf(part.pdf, frozenset(part.anchors), sheet(), shift)
+        return PartPdf(part.pdf, frozenset(part.anchors), margins, shift)
     bounds = (0, *part.cuts, part.pages)
     anchors = [frozenset(a for a, page in part.anchors.items() if lo <= page < hi) for lo, hi in pairwise(bounds)]
     more = tuple(zip(part.more, anchors[1:], strict=True))
-    return PartPdf(part.pdf, anchors[0], sheet(), shift, more, part.outline)
+    return PartPdf(part.pdf, anchors[0], margins, shift, more, part.outline)
+
+
+class _Waited(Sequence[bytes]):
+    """The PDFs that functions give, each function called once, when its
+    PDF is first asked for."""
+
+    def __init__(self, made: Sequence[Callable[[], bytes]]) -> None:
+        self._made = list(made)
+        self._got: dict[int, bytes] = {}
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __getitem__(self, index):  # an index (no slice is asked for)
+        if index not in self._got:
+            self._got[index] = self._made[index]()
+        return self._got[index]
 
 
 def typeset_part(task: PartTask) -> PartResult:
@@ -404,10 +430,14 @@ def typeset_part(task: PartTask) -> PartResult:
 
 def typeset_margins(task: PartTask) -> bytes:
     """The PDF of a part's margin sheet (``margin_sheet``; a task for a
-    worker). Untagged: its pages are drawn as artifacts (``assemble``), and
-    what WeasyPrint says of the stylesheets comes with the parts."""
+    worker), but for its first ``task.lead`` pages. Untagged: its pages are
+    drawn as artifacts (``assemble``), and what WeasyPrint says of the
+    stylesheets comes with the parts."""
     with LAYOUT_LOCK:
-        return _PartLayout(task)._render(task.source, task.own, Diagnostics(), task.first_folio).pdf()
+        rendered = _PartLayout(task)._render(task.source, task.own, Diagnostics(), task.first_folio)
+        if task.lead:
+            rendered = replace(rendered, document=rendered.document.copy(rendered.document.pages[task.lead :]))
+        return rendered.pdf()
 
 
 @dataclass
@@ -507,39 +537,48 @@ class _Typesetter:
 
     def _margin_sheets(
         self, text: Sequence[tuple[str, PartResult]], firsts: Sequence[int], lay: Layout
-    ) -> list[Callable[[], bytes]]:
+    ) -> list[list[Callable[[], bytes]]]:
         """The margin sheet of each part of the text (``margin_sheet``), from
-        the cache or handed to the workers now: each function given returns
-        its PDF, waiting for it if need be."""
+        the cache or handed to the workers now, in pieces of up to
+        ``SHEET_PAGES`` pages: each function given returns a piece's PDF,
+        waiting for it if need be. A piece after the first is laid out
+        from the page before its own, and that page left out: the first
+        page of a sheet is its part's opening page, which print.css gives
+        no running head (``:nth(1 of main)``)."""
         from .document import created
 
-        made: list[Callable[[], bytes]] = []
+        made: list[list[Callable[[], bytes]]] = []
         md = self.edition.metadata
         parts = {part.key: part for part in lay.parts}
         for (key, part), first in zip(text, firsts, strict=True):
             content = parts[key].content
-            source, own = margin_sheet(
-                first,
-                part.pages,
-                part.heading,
-                md.title or "",
-                lay.view.lang,
-                created(self.ctx.build.source_date_epoch),
-                md.title_small_caps,
-                isinstance(content, Chapter) and content.small_caps,
-            )
-            digest = self.cache.key(
-                source, self._keyed_css + own + repr(self.profile.press), self.sheets, self.fonts, self.g
-            )
-            kept = self.cache.get(digest)
-            if kept is not None:
-                made.append(partial(bytes, kept.pdf))
-                continue
-            task = self._part_task("margins", f"margins from page {first}", source, own, first, "")
-            if self.workers.parallel:
-                made.append(partial(self._keep_sheet, digest, part.pages, self.workers.submit(typeset_margins, task)))
-            else:
-                made.append(partial(self._keep_sheet, digest, part.pages, task))
+            pieces: list[Callable[[], bytes]] = []
+            for start in range(0, max(part.pages, 1), SHEET_PAGES):
+                lead = 1 if start else 0  # the page before the piece's, laid out and left out
+                pages = min(part.pages - start, SHEET_PAGES)
+                source, own = margin_sheet(
+                    first + start - lead,
+                    pages + lead,
+                    part.heading,
+                    md.title or "",
+                    lay.view.lang,
+                    created(self.ctx.build.source_date_epoch),
+                    md.title_small_caps,
+                    isinstance(content, Chapter) and content.small_caps,
+                )
+                keyed = self._keyed_css + own + repr(self.profile.press) + (f"lead {lead}" if lead else "")
+                digest = self.cache.key(source, keyed, self.sheets, self.fonts, self.g)
+                kept = self.cache.get(digest)
+                if kept is not None:
+                    pieces.append(partial(bytes, kept.pdf))
+                    continue
+                title = f"margins from page {first + start}"
+                task = replace(self._part_task("margins", title, source, own, first + start - lead, ""), lead=lead)
+                if self.workers.parallel:
+                    pieces.append(partial(self._keep_sheet, digest, pages, self.workers.submit(typeset_margins, task)))
+                else:
+                    pieces.append(partial(self._keep_sheet, digest, pages, task))
+            made.append(pieces)
         return made
 
     def _keep_sheet(self, digest: str, pages: int, made: cf.Future | PartTask) -> bytes:
