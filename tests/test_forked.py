@@ -93,6 +93,34 @@ def test_no_fork_here_runs_the_call_here(monkeypatch):
         assert forked.submit(os.getpid)() == os.getpid()
 
 
+def test_a_result_is_given_once():
+    with Forked(1) as forked:
+        get = forked.submit(os.getpid)
+        assert get() != os.getpid()
+        with pytest.raises(RuntimeError, match="once"):
+            get()
+
+
+def test_a_fork_that_fails_otherwise_leaves_no_file(monkeypatch):
+    def broken():
+        raise RuntimeError("fork refused by a library")
+
+    monkeypatch.setattr(os, "fork", broken)
+    with Forked(1) as forked, pytest.raises(RuntimeError, match="refused"):
+        forked.submit(os.getpid)
+    # (the fixture: no file left behind)
+
+
+def test_leaving_on_an_error_stops_the_children():
+    """A build that fails (or is stopped) while children write does not
+    wait for them: they are killed, and their files removed."""
+    started = time.monotonic()
+    with pytest.raises(ValueError), Forked(1) as forked:
+        forked.submit(lambda: time.sleep(60))
+        raise ValueError("a later stretch failed")
+    assert time.monotonic() - started < 30
+
+
 def test_leaving_waits_for_the_children_not_asked_for():
     with Forked(1) as forked:
         forked.submit(lambda: time.sleep(0.2))

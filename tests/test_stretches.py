@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import json
 import os
 import re
 import subprocess
@@ -28,8 +29,9 @@ from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import read_edition
 from editionbuilder.writers import WriteContext
-from editionbuilder.writers.print import pagesetup, stretches, typeset
+from editionbuilder.writers.print import pagesetup, stretches, subsets, typeset
 from editionbuilder.writers.print.engine import MisplacedNote
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS
 from editionbuilder.writers.print.press import press_profile
 from editionbuilder.writers.print.profiles import SCREEN_PROFILE
 from editionbuilder.writers.print.writer import PdfWriter
@@ -132,6 +134,35 @@ def test_stretches_give_the_pages_of_the_whole_part(text, whole, press, monkeypa
     assert pdf_text(stretched.pdf) == pdf_text(whole[press].pdf)
     assert destinations(stretched.pdf) == destinations(whole[press].pdf)
     assert bookmarks(stretched.pdf) == bookmarks(whole[press].pdf)
+    # (the screen PDF's bookmarks are a tree, not a list; the press file has none)
+    assert any(children for _t, _c, _w, children in bookmarks(stretched.pdf)) != press
+    assert structure(stretched.pdf) == structure(whole[press].pdf)
+    assert bool(structure(stretched.pdf)) != press  # (the screen PDF is tagged, PDF/UA)
+
+
+@pytest.mark.parametrize("shift", [0.0, 17.0])
+def test_a_part_in_stretches_is_joined_as_the_part_written_whole(text, whole, stretched, shift):
+    """The part written a stretch at a time and written whole, joined into
+    a book as a part that opens on a recto (no shift) and on a verso (its
+    text, links and bookmarks moved to the other side's margins, page by
+    page): the same page images, destinations and bookmark tree."""
+    from editionbuilder.writers.print import assemble
+
+    def joined(book: typeset.TypesetBook) -> bytes:
+        part = dict(book.flow)["ch001"]
+        assert part is not None
+        sheet = assemble.assemble([assemble.PartPdf(whole[False].pdf, frozenset())])  # any pages to draw over
+        front = dict(whole[False].flow)["front-matter"]
+        assert front is not None
+        opening = assemble.PartPdf(front.pdf, frozenset(front.anchors))
+        parts = [opening, typeset._with_sheet(part, [lambda: sheet], shift)]
+        return assemble.assemble(parts, faces=subsets.known_faces(DEFAULT_FONTS))
+
+    ours, theirs = joined(stretched[False]), joined(whole[False])
+    assert dict(stretched[False].flow)["ch001"].more and not dict(whole[False].flow)["ch001"].more
+    assert bookmarks(ours) == bookmarks(theirs)
+    assert destinations(ours) == destinations(theirs)
+    assert page_images([ours], 30) == page_images([theirs], 30)
 
 
 def pdf_text(data: bytes) -> str:
@@ -154,31 +185,57 @@ def destinations(data: bytes) -> list[tuple[str, int, list]]:
         return sorted(found)
 
 
-def bookmarks(data: bytes) -> list[tuple[str, int]]:
-    with pikepdf.open(io.BytesIO(data)) as doc, doc.open_outline() as outline:
+def bookmarks(data: bytes) -> list:
+    """The bookmark tree of a PDF: each item's title, count (negative:
+    closed), page index, place (rounded) and children."""
+    with pikepdf.open(io.BytesIO(data)) as doc:
         index = {page.obj.objgen: n for n, page in enumerate(doc.pages)}
-        return [(item.title, index[item.destination[0].objgen]) for item in outline.root]
+
+        def items(first) -> list:
+            found, item = [], first
+            while item is not None:
+                page, _xyz, x, y, _zoom = list(item.Dest)
+                where = (index[page.objgen], round(float(x), 2), round(float(y), 2))
+                found.append((str(item.Title), int(item.get("/Count", 0)), where, items(item.get("/First"))))
+                item = item.get("/Next")
+            return found
+
+        return items(doc.Root.Outlines.First) if "/Outlines" in doc.Root else []
 
 
-def test_a_stretch_is_written_by_a_forked_child_as_the_worker_writes_it(text, stretched, monkeypatch):
-    """With a helper (a worker of a pool with a core beside it), each
-    stretch but the last is written by a child forked from the worker while
-    it lays out the next (``scheduling.Forked``): the book is the same,
-    byte for byte, as when the worker writes each stretch itself."""
-    forks = []
-    real = os.fork
+def structure(data: bytes) -> list[str]:
+    """The structure types of a tagged PDF's elements, in order."""
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        found, todo = [], [doc.Root.StructTreeRoot] if "/StructTreeRoot" in doc.Root else []
+        while todo:
+            element = todo.pop()
+            kids = element.get("/K")
+            kids = list(kids) if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []
+            for kid in reversed(kids):
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    found.append(str(kid.S))
+                    todo.append(kid)
+        return found
 
-    def fork():
-        pid = real()
-        if pid:
-            forks.append(pid)
-        return pid
 
-    monkeypatch.setattr(os, "fork", fork)
+def test_a_stretch_is_written_by_a_forked_child_as_the_worker_writes_it(text, stretched, monkeypatch, tmp_path):
+    """With a helper (a worker of this machine's pool), every stretch is
+    written by a child forked from the worker, while the worker lays out
+    the next (``scheduling.Forked``): the book is the same, byte for byte,
+    as when the worker writes each stretch itself."""
+    real = typeset._written
+
+    def written(rendered):
+        (tmp_path / f"{os.getpid()}-{rendered.pages}-{len(list(tmp_path.iterdir()))}").touch()
+        return real(rendered)
+
+    monkeypatch.setattr(typeset, "_written", written)
     monkeypatch.setattr(scheduling.Scheduler, "helpers", property(lambda self: 1))
     forked = typeset_book(text, False, STRETCH, SHEET)
     part = dict(stretched[False].flow)["ch001"]
-    assert part is not None and len(forks) == len(part.more) + 1  # every stretch of the part
+    writers = [int(path.name.split("-")[0]) for path in tmp_path.iterdir()]
+    assert part is not None and len(writers) == len(part.more) + 1  # every stretch of the part, once
+    assert os.getpid() not in writers and len(set(writers)) == len(writers)  # each by a child of its own
     assert forked.pdf == stretched[False].pdf
 
 
@@ -298,6 +355,11 @@ def test_a_part_written_in_stretches_is_kept_and_taken_back_whole(tmp_path, stre
     assert files == sorted(["k.json", "k.pdf", *(f"k-{n}.pdf" for n in range(1, len(part.more) + 1))])
     again = typeset.PartCache(tmp_path, "book.pdf", "code")
     assert again.peek("k") == part
+    # the JSON says of another number of stretches than its PDFs: discarded
+    meta = json.loads((tmp_path / "k.json").read_text())
+    (tmp_path / "k.json").write_text(json.dumps({**meta, "cuts": meta["cuts"][1:]}))
+    assert typeset.PartCache(tmp_path, "book.pdf", "code").peek("k") is None
+    cache.put("k", part)
     (tmp_path / "k-2.pdf").write_bytes(b"%PDF-1.7 another stretch")
     damaged = typeset.PartCache(tmp_path, "book.pdf", "code")
     assert damaged.peek("k") is None

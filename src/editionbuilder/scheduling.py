@@ -28,6 +28,7 @@ import gc
 import os
 import pickle
 import select
+import signal
 import sys
 import tempfile
 import threading
@@ -138,10 +139,14 @@ class Scheduler:
     def helpers(self) -> int:
         """How many children a worker of this machine's pool may fork to
         write what it laid out while it lays out the next stretch of a long
-        part (``Forked``): one, when the pool has a core beside the
-        worker's. None in a Dask worker, whose tasks run in threads beside
-        the worker's own (a fork copies only the calling thread, and may
-        find a lock another one held), nor for one job."""
+        part (``Forked``): one, for a pool of two jobs or more (a long part
+        keeps one worker busy, and its stretches' PDFs take the time of
+        another: in a pool of two, the core of the worker left idle when
+        no other part is left). None in a Dask worker, whose tasks run in
+        threads beside the worker's own (a fork copies only the calling
+        thread, and may find a lock another one held), nor for one job,
+        nor in a build of several editions (each edition's worker lays its
+        parts out inline, ``edition_pool``)."""
         return 1 if self.jobs > 1 and not self.address else 0
 
     @property
@@ -313,17 +318,17 @@ class Forked(Generic[T]):
         self.helpers = helpers
         self._running: dict[int, tuple[int, str]] = {}  # by call's number: the child's pid and its file
         self._done: dict[int, bytes | None] = {}  # what a child wrote, by call's number (None: it failed)
+        self._given: set[int] = set()  # the calls whose result was given
         self._calls = 0
 
     def submit(self, call: Callable[[], T]) -> Callable[[], T]:
         """Start ``call``; the function returned gives its result, once."""
         while len(self._running) >= self.helpers > 0:
             self._wait(next(iter(self._running)))
-        child = self._fork(call) if self.helpers > 0 else None
-        if child is None:
-            return call
         self._calls += 1
-        self._running[self._calls] = child
+        child = self._fork(call) if self.helpers > 0 else None
+        if child is not None:
+            self._running[self._calls] = child
         return partial(self._result, self._calls, call)
 
     def _fork(self, call: Callable[[], T]) -> tuple[int, str] | None:
@@ -339,9 +344,15 @@ class Forked(Generic[T]):
         except (AttributeError, OSError):  # no fork here, or no room for a process
             os.unlink(path)
             return None
+        except BaseException:
+            os.unlink(path)
+            raise
         if pid == 0:  # the child: it leaves with os._exit, running nothing of this process's exit
             code = 1
             try:
+                # The collector would walk (and so copy) every object the
+                # child shares with its parent; the child lives one call.
+                gc.disable()
                 data = pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL)
                 with open(path, "wb") as out:
                     out.write(data)
@@ -367,6 +378,9 @@ class Forked(Generic[T]):
         self._done[number] = data
 
     def _result(self, number: int, call: Callable[[], T]) -> T:
+        if number in self._given:
+            raise RuntimeError("a forked call's result is given once")
+        self._given.add(number)
         if number in self._running:
             self._wait(number)
         data = self._done.pop(number, None)
@@ -378,7 +392,12 @@ class Forked(Generic[T]):
     def __enter__(self) -> Forked[T]:
         return self
 
-    def __exit__(self, *_exc: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *_rest: object) -> None:
+        """Wait for the children still running; on an error (or a stop),
+        kill them first: what they write is no longer wanted."""
         for number in list(self._running):
+            if kind is not None:
+                with contextlib.suppress(OSError):
+                    os.kill(self._running[number][0], signal.SIGKILL)
             self._wait(number)
         self._done.clear()

@@ -2,14 +2,18 @@
 
 A book is typeset part by part (``typeset``): the front matter, each
 chapter, each section of the back matter, every one opening on a recto.
-Each part is a whole PDF of WeasyPrint's, with the same metadata, output
-intent and fonts; this module joins them into the book's file:
+Each part is a PDF of WeasyPrint's (a long part laid out in stretches, a
+PDF of each stretch's pages: ``typeset.PartResult.more``), with the same
+metadata, output intent and fonts; this module joins them into the
+book's file:
 
 - the pages, in order, with a blank verso where a part ends on a recto;
-- the named destinations of internal links, each kept from the part that
-  holds its anchor (a part also names the anchors of other parts its links
-  point to, at its last page, so that WeasyPrint keeps those links);
-- the bookmarks, chained part after part;
+- the named destinations of internal links, each kept from the part (or
+  stretch) that holds its anchor (a part also names the anchors of other
+  parts its links point to, at its last page, so that WeasyPrint keeps
+  those links);
+- the bookmarks, chained part after part (a part written in stretches:
+  made from its bookmark tree);
 - the tags of a PDF/UA file: one ``Document`` element holding every part's
   elements, the parent tree renumbered (pages' ``StructParents``, links'
   ``StructParent``), so that each marked content still finds its element;
@@ -146,6 +150,8 @@ class _Book:
     # -- parts -------------------------------------------------------------
 
     def add_first(self, part: PartPdf) -> None:
+        # the front matter: on a recto, with no margin sheet, never laid out in stretches
+        assert not part.more and part.margins is None and not part.shift
         pages = list(self.pdf.pages)
         self._retag_fonts(pages)
         self._keep_dests(self.pdf, part.anchors, {p.obj.objgen: p.obj for p in pages})
@@ -176,7 +182,7 @@ class _Book:
         pages = list(self.pdf.pages)[start:]
         moved = {old.obj.objgen: new.obj for old, new in zip(src.pages, pages, strict=True)}
         # how far each page's content moves (``PartPdf.shift``), by page
-        shifts = {p.obj.objgen: shift if (first + n) % 2 == 0 else -shift for n, p in enumerate(pages)} if shift else {}
+        shifts = _shifts(pages, shift, first)
         if sheet is not None:
             self._draw_margins(pages, sheet, shifts, first)
         self._retag_fonts(pages)
@@ -195,7 +201,7 @@ class _Book:
         moved with their pages' content as ``add`` moves it."""
         items, _count = self._outline_items(tree, pages, None)
         if shift:
-            _shift_outlines(items, {p.obj.objgen: shift if n % 2 == 0 else -shift for n, p in enumerate(pages)})
+            _shift_outlines(items, _shifts(pages, shift))
         self.outlines += items
 
     def _outline_items(
@@ -271,7 +277,8 @@ class _Book:
 
     def _keep_dests(self, src: pikepdf.Pdf, anchors: frozenset[str], moved: dict, shifts: dict | None = None) -> None:
         """Named destinations of the anchors ``src`` holds (not the names it
-        only gives so that its links to other parts are kept), each sent to
+        only gives so that its links to other parts, or to other stretches
+        of its part, are kept), each sent to
         its page in the book (``moved``: the part's page -> the book's), and
         moved with its page's content (``shifts``)."""
         names = src.Root.get("/Names")
@@ -568,6 +575,12 @@ def _shift_dest(dest: pikepdf.Object | None, shifts: dict) -> None:
     dx = shifts.get(dest[0].objgen, 0.0)
     if dx:
         dest[2] = float(dest[2]) + dx
+
+
+def _shifts(pages: list[pikepdf.Page], shift: float, first: int = 0) -> dict:
+    """How far each page's content moves (``PartPdf.shift``), by page:
+    ``pages`` from page index ``first`` of their part on."""
+    return {p.obj.objgen: shift if (first + n) % 2 == 0 else -shift for n, p in enumerate(pages)} if shift else {}
 
 
 def _shift_outlines(items: list[pikepdf.Object], shifts: dict) -> None:

@@ -582,8 +582,8 @@ class _Typesetter:
         return made
 
     def _keep_sheet(self, digest: str, pages: int, made: cf.Future | PartTask) -> bytes:
-        """A margin sheet made in this build (by a worker, or now from its
-        task), kept for the next."""
+        """A margin sheet, or a piece of one, made in this build (by a
+        worker, or now from its task), kept for the next."""
         pdf = made.result() if isinstance(made, cf.Future) else typeset_margins(made)
         self.cache.put(digest, PartResult(pdf, pages, {}, (), (), (), (), (), (), ()))
         return pdf
@@ -1286,7 +1286,9 @@ def _cited_pages(text: Sequence[tuple[str, PartResult]], pages: Mapping[str, str
 class PartCache:
     """Typeset parts of one edition's PDF of one profile, kept in a folder
     (``folder`` None: kept for this build only). Each entry is the part's
-    PDF and a JSON of what the book needs of it, named by its key; a build
+    PDF (``KEY.pdf``; a part written in stretches, the first stretch's, and
+    ``KEY-N.pdf`` each other's) and a JSON of what the book needs of it
+    (with the SHA-256 of each PDF), named by its key; a build
     removes the entries of this edition and profile it did not use."""
 
     folder: Path | None
@@ -1327,6 +1329,8 @@ class PartCache:
             if [hashlib.sha256(body).hexdigest() for body in bodies] != digests:
                 raise ValueError("its PDF is not the one that was kept")
             result = PartResult(pdf=bodies[0], more=tuple(bodies[1:]), **_tuples(data))
+            if len(result.cuts) != len(result.more):
+                raise ValueError("its stretches are not those of its PDFs")
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             # Damaged (a truncated file, a full disk, a hand edit): a part
             # that cannot be trusted is typeset again, never joined.
