@@ -507,3 +507,41 @@ def test_pages_that_match_the_same_page_rules_share_their_styles():
     assert book_styled < pages
     assert len(set(styled[:book_styled])) == len(kinds)
     assert len(set(styled[book_styled:])) == len({(t.side, t.blank, t.name, t.index == 0) for t in shared_leaflet[2]})
+
+
+# --------------------------------------------------------------------------
+# A part's margins, left to its sheet
+# --------------------------------------------------------------------------
+
+
+def test_a_part_of_the_text_lays_out_no_margin_box_and_knows_its_folios():
+    """A part of the text makes no margin box (``engine._margins_apart``):
+    its margin sheet prints them. Which of its pages carry a folio, and
+    which folio, is what laying its hidden folio box out gives, with a
+    stylesheet that leaves the folio off some pages (a part's first page
+    and its versos here); its pages are drawn alike."""
+    from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.writers.print import typeset
+    from printkit import page_images
+
+    paragraphs = "".join(f"<p>{'Words of a part, one after another. ' * 60}{n}</p>" for n in range(12))
+    body = f'<section class="part" id="p"><h1>Part</h1>{paragraphs}</section>'
+    own = typeset.part_css() + "@page main:first { @bottom-center { content: none } }\n"
+    own += "@page main:left { @bottom-center { content: normal } }\n"
+    laid = {
+        apart: pdf.render_document(screen_job(body, part_css=own, margins_apart=apart), Diagnostics())
+        for apart in (False, True)
+    }
+    printed = laid[True].flow().printed
+    assert printed == laid[False].flow().printed
+    assert len(printed) > 4 and printed[0] == "" and printed[2] == "3" and printed[1] == printed[3] == ""
+    margins = [
+        child
+        for page in laid[True].document.pages
+        for child in page._page_box.children
+        if isinstance(child, pdf.wboxes.MarginBox)
+    ]
+    assert margins == [] and any(
+        isinstance(child, pdf.wboxes.MarginBox) for child in laid[False].document.pages[2]._page_box.children
+    )
+    assert page_images([laid[True].pdf()]) == page_images([laid[False].pdf()])

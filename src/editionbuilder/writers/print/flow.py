@@ -20,6 +20,8 @@ from pathlib import Path
 
 from ...layout.pages import PrintedPage, PrintLayout, infer_folios
 
+FOLIO_BOX = "@bottom-center"  # the margin box where print.css prints the folio (``engine._folio`` reads it)
+
 Progress = Callable[[str], None]
 
 # Called with each page's index (from 0) and layout box as the document is

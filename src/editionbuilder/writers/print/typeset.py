@@ -81,7 +81,7 @@ from ...model.text import model_words
 from ...scheduling import INLINE, LAYOUT_LOCK, Forked, Scheduler
 from ..context import WriteContext
 from . import pagefoot, pagesetup, stretches, subsets
-from .flow import Flow, LayoutStop, Progress, engine_version
+from .flow import FOLIO_BOX, Flow, LayoutStop, Progress, engine_version
 from .fonts import FontFace, font_css, render_digest
 from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfile
 
@@ -280,7 +280,6 @@ _MARGINS = tuple(
     )
     for place in places
 )
-FOLIO_BOX = "@bottom-center"  # where print.css prints the folio (``engine._folio`` reads it)
 
 
 def part_css() -> str:
@@ -1241,6 +1240,9 @@ class _PartLayout:
             orphans,
             KEEP_NOTES,
             t.deferred_fonts,
+            # a part of the text (its stylesheet opens with ``part_css``,
+            # stretches and remedies add to it): its margins are the sheet's
+            own.startswith(part_css()),
         )
         return render_document(job, diags, self.progress, max(first_folio, 1), stop)
 

@@ -51,7 +51,7 @@ from weasyprint.urls import URLFetcher
 from .... import codes, templating
 from ....diagnostics import Diagnostics, OutputError, RenderError
 from .. import linebreak, pagesetup, subsets
-from ..flow import Flow, LayoutStop, Progress
+from ..flow import FOLIO_BOX, Flow, LayoutStop, Progress
 from ..fonts import FontFace, narrow_twins, twin_css, twin_folder
 from ..pdfx import press_css, write_options
 from ..profiles import PressProfile
@@ -105,6 +105,10 @@ class PdfJob:
     # The font files (by SHA-256) whose subsets the book makes when it joins
     # its parts (``subsets``): a part's PDF defers them. Empty: a whole PDF.
     deferred_fonts: frozenset[str] = frozenset()
+    # A part of the text, whose margins its margin sheet prints
+    # (``typeset.part_css``): its margin boxes are not laid out
+    # (``_margins_apart``).
+    margins_apart: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -358,6 +362,36 @@ def _stopped(stop: LayoutStop | None) -> Iterator[None]:
 
 
 @contextmanager
+def _margins_apart(active: bool) -> Iterator[None]:
+    """A part of the text prints nothing in its margins (its margin sheet
+    does: ``typeset.part_css``), and its layout tells only which of its
+    pages carry a folio (``Flow.printed``). While ``active``, WeasyPrint
+    makes no margin box of a page (layout/page.py, ``make_margin_boxes``:
+    the styles of sixteen boxes, the folio's counters copied, its text
+    laid out, unseen): the page is marked with the folio its folio box
+    would hold, where that box would be made (its ``content`` neither
+    ``normal``, ``inhibit`` nor ``none``, as WeasyPrint decides it), in
+    decimal: the folio printed is the margin sheet's, and only whether
+    there is one counts (``typeset.folios_printed``)."""
+    if not active:
+        yield
+        return
+    made = wlayout.make_margin_boxes
+
+    def make_margin_boxes(context, page, state):
+        style = context.style_for(page.page_type, FOLIO_BOX)
+        if style is not None and style["content"] not in ("normal", "inhibit", "none"):
+            page.folio_unseen = str(state[1]["page"][-1])
+        return ()
+
+    wlayout.make_margin_boxes = make_margin_boxes
+    try:
+        yield
+    finally:
+        wlayout.make_margin_boxes = made
+
+
+@contextmanager
 def _page_styles_shared() -> Iterator[None]:
     """WeasyPrint gives each page a page type of its own (its side, blank
     or not, page name, index and page groups: layout/page.py,
@@ -574,9 +608,12 @@ class _FlowText:
 
 
 def _folio(page_box) -> str:
-    """The folio at the foot of a page ("" for none): printed, or laid out
-    hidden (a part of the text, whose margins a margin sheet prints:
-    ``typeset.part_css``)."""
+    """The folio at the foot of a page ("" for none): printed, or the one it
+    would print (a part of the text, whose margins a margin sheet prints:
+    ``_margins_apart``)."""
+    unseen = getattr(page_box, "folio_unseen", None)
+    if unseen is not None:
+        return unseen
     for child in page_box.children:
         if isinstance(child, wboxes.MarginBox) and child.at_keyword == "@bottom-center":
             return "".join(_texts_in(child)).strip()
@@ -673,6 +710,7 @@ def render_document(
         even_spacing(job.greedy, dict(job.orphans), styles.measures, job.keep_notes, styles.narrow),
         _stopped(stop),
         _page_styles_shared(),
+        _margins_apart(job.margins_apart),
     ):
         # Colour profiles are made anew for each document: WeasyPrint writes
         # a profile's bytes from its object, and a second writing of one
