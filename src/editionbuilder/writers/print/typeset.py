@@ -268,8 +268,8 @@ def estimate_pages(edition: Edition, options) -> int:
 # A running head in small capitals, as its heading (base.css ``.small-caps``).
 _SMALL_CAPS_HEAD = "font-variant-caps: all-small-caps; letter-spacing: 0.05em;"
 # The margin boxes of a page (css-page-3): a part's are printed by its
-# margin sheet; in the part, the folio's is laid out hidden and the others
-# not at all (``part_css``).
+# margin sheet; in the part, the folio's is hidden and the others have no
+# content (``part_css``), and the engine lays none out (``engine._margins_apart``).
 _MARGINS = tuple(
     f"@{side}-{place}"
     for side, places in (
@@ -283,10 +283,12 @@ _MARGINS = tuple(
 
 
 def part_css() -> str:
-    """A part of the text's own stylesheet: its folios laid out hidden, its
-    pages numbered from 1, so that its layout tells which pages carry a
-    folio (``engine.Flow.printed``), and its other page margins (the
-    running heads) not laid out; its first page a recto. What the margins
+    """A part of the text's own stylesheet: its folios hidden, its pages
+    numbered from 1, so that its layout tells which pages carry a folio
+    (``engine.Flow.printed``: the engine reads it from the folio box's
+    style, and lays out no margin box of a part, ``engine._margins_apart``),
+    and its other page margins (the running heads) given no content; its
+    first page a recto. What the margins
     print depends on the part's place in the book (the folio, the side of
     each page, the book's title): its margin sheet prints them
     (``margin_sheet``). A part's layout is thus the same wherever it is, and
