@@ -62,7 +62,7 @@ import hashlib
 import json
 import re
 import tempfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property, partial
 from itertools import pairwise
@@ -70,7 +70,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ... import codes
-from ...diagnostics import Diagnostics
+from ...diagnostics import Diagnostic, Diagnostics
 from ...fsutil import atomic_write_bytes
 from ...layout import pages
 from ...layout.apparatus import BIBLIOGRAPHY_KEY
@@ -909,11 +909,22 @@ def _clean_breaks(
     ]
 
 
-def _written(rendered: Rendered) -> tuple[bytes, tuple[tuple[str, str], ...]]:
+def _written(rendered: Rendered) -> tuple[bytes, tuple[Diagnostic, ...]]:
     """The PDF of a stretch's pages (``Rendered.part_pdf``), and what
-    writing it said: (code, message) of each diagnostic."""
+    writing it said."""
     pdf = rendered.part_pdf()
-    return pdf, tuple((d.code, d.message) for d in rendered.diagnostics.items)
+    return pdf, tuple(rendered.diagnostics.items)
+
+
+def _said_once(diags: Diagnostics, said: Iterable[Diagnostic]) -> None:
+    """What ``said`` holds that ``diags`` does not say already (the same
+    code and message), added to it: what each stretch says of the
+    stylesheets, or writing it says, is said once for the part."""
+    known = {(d.code, d.message) for d in diags.items}
+    for item in said:
+        if (item.code, item.message) not in known:
+            diags.items.append(item)
+            known.add((item.code, item.message))
 
 
 class _StretchEnd:
@@ -958,7 +969,7 @@ class _PartLayout:
         task has ``helpers``) while the next is laid out."""
         blocks = stretches.blocks_of(self.task.source) if self.task.key != FRONT_KEY else None
         words = _stretch_words(self.task.g)
-        with Forked[tuple[bytes, tuple[tuple[str, str], ...]]](self.task.helpers) as forked:
+        with Forked[tuple[bytes, tuple[Diagnostic, ...]]](self.task.helpers) as forked:
             if blocks is None or sum(blocks.counts) < 2 * words:
                 rendered, misplaced, diags = self._laid_out()
                 pieces = None
@@ -981,9 +992,7 @@ class _PartLayout:
                     pdf, said = written()
                     pdfs.append(pdf)
                     cuts.append(cuts[-1] + pages)
-                    for code, message in said:  # what writing a stretch says, said once
-                        if all((d.code, d.message) != (code, message) for d in diags.items):
-                            diags.add(codes.named(code), message)
+                    _said_once(diags, said)
         return PartResult(
             pdfs[0],
             rendered.pages,
@@ -1003,7 +1012,7 @@ class _PartLayout:
 
     def _in_stretches(
         self, blocks: stretches.Blocks, words: int, forked: Forked
-    ) -> tuple[Rendered, Diagnostics, list[tuple[int, Callable[[], tuple[bytes, tuple[tuple[str, str], ...]]]]]]:
+    ) -> tuple[Rendered, Diagnostics, list[tuple[int, Callable[[], tuple[bytes, tuple[Diagnostic, ...]]]]]]:
         """The part laid out a stretch of about ``words`` words at a time,
         each kept to its last clean break (``stretches``), the next laid out
         from there, on the side that page is on: its pages, as one document.
@@ -1048,9 +1057,7 @@ class _PartLayout:
             if not last and keep is None:
                 want *= 2  # no page of it opens on a paragraph of its own: a longer stretch
                 continue
-            for item in said.items:  # what every stretch says of the stylesheets, said once
-                if all((d.code, d.message) != (item.code, item.message) for d in diags.items):
-                    diags.items.append(item)
+            _said_once(diags, said.items)
             first = first or rendered
             kept = rendered.document.pages if keep is None else rendered.document.pages[: keep[0]]
             pages.extend(kept)
