@@ -99,6 +99,10 @@ LABELS = lazy_compile(
 # "« A | B »", "« Previous", "Next »" (guillemets that quote, «Oui»,
 # « Oui », dit-il, are no link).
 NAVIGATION = lazy_compile(r"^\s*[←‹]\s*\S|\S\s*[→›]\s*$|^\s*«\s.*\|.*\s»\s*$|^\s*«\s[^»]*$|^[^«]*\s»\s*$")
+# The arrows and guillemets each form of NAVIGATION has one of: a line
+# without them, most lines, is no link of these (one scan of the line,
+# where NAVIGATION's search tries every form at every character).
+NAVIGATION_MARK = lazy_compile(r"[←‹→›«»]")
 # Advertisements placed between paragraphs (WordAds, AdSense, newsletter
 # sponsors).
 ADVERT = lazy_compile(r"^(?:advertisements?|advert|sponsored(?: content| post)?|report this ad|adchoices|ad)$", re.I)
@@ -234,7 +238,7 @@ def _menu(text: str) -> Chrome | None:
 
 
 def _navigation(text: str) -> Chrome | None:
-    if _at_most_words(text, 20) and NAVIGATION.search(text):
+    if _at_most_words(text, 20) and NAVIGATION_MARK.search(text) and NAVIGATION.search(text):
         return Chrome("links to other posts", True)
     return None
 
