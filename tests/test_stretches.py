@@ -402,3 +402,58 @@ def test_a_stretch_is_laid_out_up_to_the_page_that_opens_the_next(monkeypatch):
     assert whole.pages == stretched.pages > 50
     assert (stretched.words, stretched.starts, stretched.anchors) == (whole.words, whole.starts, whole.anchors)
     assert page_images(stretched.pdfs) == page_images([whole.pdf])
+
+
+class _Handing(scheduling.Scheduler):
+    """A pool that notes what it is handed: a part by its key, a piece of
+    a margin sheet as ("sheet", first folio, lead, pages)."""
+
+    def __init__(self, jobs: int) -> None:
+        super().__init__(jobs)
+        self.order: list = []
+
+    def submit(self, fn, /, *args):
+        task = args[0]
+        sheet = fn is typeset.typeset_margins
+        self.order.append(
+            ("sheet", task.first_folio, task.lead, task.source.count("<div></div>")) if sheet else task.key
+        )
+        return super().submit(fn, *args)
+
+
+def _parallel_book(path: Path, words_per_page: int) -> tuple[typeset.TypesetBook, list]:
+    """The screen book of ``path`` laid out by two worker processes, its
+    margin sheet in pieces of ``SHEET`` pages, the parts' pages guessed
+    from ``words_per_page``; and what the pool was handed, in order."""
+    options = one_off_edition([path])
+    edition = read_edition(options, path.parent, Diagnostics(), format_bibliography=False)
+    with _Handing(2) as workers, pytest.MonkeyPatch.context() as m:
+        # read by this process: the workers lay the part out whole, as ``serial``
+        m.setattr(typeset, "SHEET_PAGES", SHEET)
+        m.setattr(typeset, "HTML_WORDS_PER_6X9_PAGE", words_per_page)
+        ctx = WriteContext(options, BuildOptions(source_date_epoch=EPOCH, workers=workers), Diagnostics(), path.parent)
+        return PdfWriter(profile=SCREEN_PROFILE).render(edition, ctx), workers.order
+
+
+@pytest.mark.parametrize("words_per_page", [typeset.HTML_WORDS_PER_6X9_PAGE, 150], ids=["guessed", "guessed-long"])
+def test_a_long_parts_sheet_is_made_while_it_is_laid_out(text, words_per_page):
+    """The pieces of a long part's margin sheet that its guessed length
+    surely holds are handed to the workers left idle while it is laid out
+    (``_Typesetter._sheets_ahead``), before the front matter, which comes
+    after the text; each piece is made once, and the book is the serial
+    one, byte for byte. Guessed three times too long, pieces past the
+    part's end are made and not taken: the book is still the serial one."""
+    serial = typeset_book(text, False, 10_000, SHEET)
+    book, order = _parallel_book(text, words_per_page)
+    assert book.pdf == serial.pdf
+    part = dict(serial.flow)["ch001"]
+    assert part is not None and part.pages > 4 * SHEET
+    front = order.index(typeset.FRONT_KEY)
+    early = [handed for handed in order[:front] if handed[0] == "sheet"]
+    sheets = [handed for handed in order if handed[0] == "sheet"]
+    assert early and len(sheets) == len(set(sheets))
+    pieces = sum(-(-p.pages // SHEET) for key, p in serial.flow if p is not None and key != typeset.FRONT_KEY)
+    if words_per_page == typeset.HTML_WORDS_PER_6X9_PAGE:
+        assert len(sheets) == pieces
+    else:
+        assert len(early) > pieces  # past the part's end: made, not taken

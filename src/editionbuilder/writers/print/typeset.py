@@ -123,6 +123,13 @@ STRETCH_PAGES = 48
 # comes (``_Typesetter._margin_sheets``): one long part's sheet made in one
 # task kept the book waiting for it.
 SHEET_PAGES = 2 * STRETCH_PAGES
+# The share of a long part's guessed pages (``_Typesetter._estimate``) its
+# margin sheet's pieces are made for while it is laid out, on workers with
+# nothing else to do (``_Typesetter._sheets_ahead``): a first guess may be
+# off by a sixth (the unchaptered 1,000-page text of ``bench/run.py``: 741
+# pages guessed, 869 laid out), and a piece the part turns out too short
+# for is not taken.
+SHEETS_AHEAD_SHARE = 0.8
 # The remedies of a part or stretch (notes off their page, rectos ending in
 # a broken word) lay it out again whole, up to a dozen times: at most this
 # many pages in all. A part or stretch of a hundred pages gets every
@@ -464,6 +471,10 @@ class _Typesetter:
     # the words of its HTML, by the HTML (``_estimate``).
     _digests: dict[tuple[str, bool], str] = field(default_factory=dict)
     _words: dict[str, int] = field(default_factory=dict)
+    # The pieces of margin sheets handed out while the parts are laid out
+    # (``_sheets_ahead``), by cache key: ``_margin_sheets`` takes those of
+    # the folios and lengths the parts turn out to have.
+    _early: dict[str, cf.Future] = field(default_factory=dict)
 
     def _layout(self, known: Mapping[str, str]) -> Layout:
         """The book laid out (``printview.book_layout``) with ``known``
@@ -540,47 +551,84 @@ class _Typesetter:
         self, text: Sequence[tuple[str, PartResult]], firsts: Sequence[int], lay: Layout
     ) -> list[list[Callable[[], bytes]]]:
         """The margin sheet of each part of the text (``margin_sheet``), from
-        the cache or handed to the workers now, in pieces of up to
-        ``SHEET_PAGES`` pages: each function given returns a piece's PDF,
-        waiting for it if need be. A piece after the first is laid out
-        from the page before its own, and that page left out: the first
-        page of a sheet is its part's opening page, which print.css gives
-        no running head (``:nth(1 of main)``)."""
-        from .document import created
-
+        the cache, or handed to the workers while the parts were laid out
+        (``_sheets_ahead``), or now, in pieces of up to ``SHEET_PAGES``
+        pages: each function given returns a piece's PDF, waiting for it if
+        need be."""
         made: list[list[Callable[[], bytes]]] = []
-        md = self.edition.metadata
-        parts = {part.key: part for part in lay.parts}
         for (key, part), first in zip(text, firsts, strict=True):
-            content = parts[key].content
             pieces: list[Callable[[], bytes]] = []
             for start in range(0, max(part.pages, 1), SHEET_PAGES):
-                lead = 1 if start else 0  # the page before the piece's, laid out and left out
                 pages = min(part.pages - start, SHEET_PAGES)
-                source, own = margin_sheet(
-                    first + start - lead,
-                    pages + lead,
-                    part.heading,
-                    md.title or "",
-                    lay.view.lang,
-                    created(self.ctx.build.source_date_epoch),
-                    md.title_small_caps,
-                    isinstance(content, Chapter) and content.small_caps,
-                )
-                keyed = self._keyed_css + own + repr(self.profile.press) + (f"lead {lead}" if lead else "")
-                digest = self.cache.key(source, keyed, self.sheets, self.fonts, self.g)
+                digest, task = self._sheet_piece(lay, key, part.heading, first, start, pages)
                 kept = self.cache.get(digest)
                 if kept is not None:
                     pieces.append(partial(bytes, kept.pdf))
                     continue
-                title = f"margins from page {first + start}"
-                task = replace(self._part_task("margins", title, source, own, first + start - lead, ""), lead=lead)
-                if self.workers.parallel:
+                early = self._early.pop(digest, None)
+                if early is not None:
+                    pieces.append(partial(self._keep_sheet, digest, pages, early))
+                elif self.workers.parallel:
                     pieces.append(partial(self._keep_sheet, digest, pages, self.workers.submit(typeset_margins, task)))
                 else:
                     pieces.append(partial(self._keep_sheet, digest, pages, task))
             made.append(pieces)
+        for future in self._early.values():  # made for a folio or a length the parts did not have
+            future.cancel()
+        self._early.clear()
         return made
+
+    def _sheet_piece(
+        self, lay: Layout, key: str, heading: str, first: int, start: int, pages: int
+    ) -> tuple[str, PartTask]:
+        """The cache key and the task of the piece of part ``key``'s margin
+        sheet of ``pages`` pages from the part's page index ``start``, the
+        part opening at folio ``first`` with ``heading`` (``part_heading``).
+        A piece after the first is laid out from the page before its own,
+        and that page left out: the first page of a sheet is its part's
+        opening page, which print.css gives no running head (``:nth(1 of
+        main)``)."""
+        from .document import created
+
+        md = self.edition.metadata
+        content = next(p.content for p in lay.parts if p.key == key)
+        lead = 1 if start else 0  # the page before the piece's, laid out and left out
+        source, own = margin_sheet(
+            first + start - lead,
+            pages + lead,
+            heading,
+            md.title or "",
+            lay.view.lang,
+            created(self.ctx.build.source_date_epoch),
+            md.title_small_caps,
+            isinstance(content, Chapter) and content.small_caps,
+        )
+        keyed = self._keyed_css + own + repr(self.profile.press) + (f"lead {lead}" if lead else "")
+        digest = self.cache.key(source, keyed, self.sheets, self.fonts, self.g)
+        title = f"margins from page {first + start}"
+        return digest, replace(self._part_task("margins", title, source, own, first + start - lead, ""), lead=lead)
+
+    def _sheets_ahead(self, free: int, running: Iterable[PartTask], lay: Layout) -> None:
+        """Hand out up to ``free`` pieces of the margin sheets of the long
+        parts being laid out (``running``): the whole pieces their guessed
+        length surely holds (``SHEETS_AHEAD_SHARE``), at the folio each was
+        handed out at. A piece's sheet depends on nothing else of its part:
+        the pieces of a part that ends up at that folio and at least that
+        long are the ones ``_margin_sheets`` takes; any other is not taken,
+        and only a worker's idle time is lost."""
+        for task in running:
+            if free <= 0:
+                return
+            sure = int(self._estimate(task.source) * SHEETS_AHEAD_SHARE)
+            heading = part_heading(task.source)
+            for start in range(0, sure - SHEET_PAGES + 1, SHEET_PAGES):
+                digest, piece = self._sheet_piece(lay, task.key, heading, task.first_folio, start, SHEET_PAGES)
+                if digest in self._early or self.cache.peek(digest) is not None:
+                    continue
+                self._early[digest] = self.workers.submit(typeset_margins, piece)
+                free -= 1
+                if free <= 0:
+                    return
 
     def _keep_sheet(self, digest: str, pages: int, made: cf.Future | PartTask) -> bytes:
         """A margin sheet, or a piece of one, made in this build (by a
@@ -647,10 +695,18 @@ class _Typesetter:
                         self._say(f"typesetting {task.title[:60]} (from page {task.first_folio})")
                         running[self.workers.submit(typeset_part, task)] = digest
                         keys[digest], tasks[digest] = task.key, task
-                if len(running) < self.workers.slots and self.then is not None:
-                    self.then.hand_ahead(self.workers.slots - len(running))
-                finished, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                early = [f for f in self._early.values() if not f.done()]
+                free = self.workers.slots - len(running) - len(early)
+                if free > 0 and self.then is not None:
+                    free -= self.then.hand_ahead(free)
+                if free > 0:
+                    self._sheets_ahead(free, (tasks[d] for d in running.values()), self._layout(known))
+                    early = [f for f in self._early.values() if not f.done()]
+                # woken by a sheet's piece too, to hand out the next
+                finished, _ = cf.wait([*running, *early], return_when=cf.FIRST_COMPLETED)
                 for future in finished:
+                    if future not in running:
+                        continue  # a margin sheet's piece (``_sheets_ahead``)
                     digest = running.pop(future)
                     result = future.result()
                     self.fresh[digest] = result
@@ -720,19 +776,22 @@ class _Typesetter:
         g = pagesetup.geometry(self.ctx.options.print, guess, SCREEN_PROFILE.bleed)
         return _Typesetter(self.edition, self.ctx, SCREEN_PROFILE, sheets, self.fonts, g, cache)
 
-    def hand_ahead(self, free: int) -> None:
+    def hand_ahead(self, free: int) -> int:
         """Hand out up to ``free`` parts of this PDF not typeset yet, at the
-        folios the page counts found so far give (``Products.ahead``)."""
+        folios the page counts found so far give (``Products.ahead``): how
+        many were."""
         ahead = self.ctx.products.ahead
         guessed = {**self.cache.remembered_part_pages(), **self.ctx.products.part_pages}
         _plan, todo = self._plan({}, guessed)
+        handed = 0
         for digest, task in todo:
-            if free <= 0:
+            if handed >= free:
                 break
             if digest not in ahead:
                 self._say(f"typesetting {task.title[:60]} for the screen PDF (from page {task.first_folio})")
                 ahead[digest] = self.workers.submit(typeset_part, task)
-                free -= 1
+                handed += 1
+        return handed
 
     def _estimate(self, source: str, scaled: bool = True) -> float:
         """About how many pages a part's HTML fills (a guess to start from):
