@@ -192,9 +192,8 @@ def test_a_changed_sentence_lays_out_again_what_a_serial_build_does(tmp_path, mo
     hand_ahead = typeset._Typesetter.hand_ahead
 
     def handing(typesetter, free):
-        handed = hand_ahead(typesetter, free)
+        hand_ahead(typesetter, free)
         ahead.append(len(typesetter.ctx.products.ahead))
-        return handed
 
     monkeypatch.setattr(typeset._Typesetter, "hand_ahead", handing)
     parallel = Counting(jobs=2)

@@ -5,9 +5,11 @@ Small pages written for these tests (names and words of their own)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from editionbuilder.readers.plaintext.chrome import line_chrome
+from editionbuilder.readers.plaintext.chrome import NAVIGATION, NAVIGATION_MARK, line_chrome
 from readerkit import codes, flat, read_text, shape
 
 BODY = (
@@ -162,6 +164,17 @@ def test_a_footer_line_ends_the_page_only_when_no_text_follows(tmp_path):
 )
 def test_chrome_by_line_shape(line, chrome):
     assert (line_chrome(line) is not None) == chrome
+
+
+def test_every_form_of_a_link_to_another_post_has_a_mark_the_reader_looks_for_first():
+    """``NAVIGATION`` is searched only in a line with one of the marks of
+    ``NAVIGATION_MARK``: each of its forms (its alternatives, split at the
+    bars that are not escaped) must need one of them, outside a class that
+    excludes it (``[^»]``)."""
+    forms = re.split(r"(?<!\\)\|", NAVIGATION.pattern)
+    assert len(forms) >= 5 and "(" not in NAVIGATION.pattern  # no group: the bars split the forms
+    for form in forms:
+        assert NAVIGATION_MARK.search(re.sub(r"\[\^[^\]]*\]", "", form)), form
 
 
 COMMENT_FORMS = {

@@ -132,13 +132,14 @@ _WEAK = (
     r"related",
     r"no posts",
 )
-_PHRASES = [lazy_compile(p, re.I) for p in _STRONG + _WEAK]
+_ALL = _STRONG + _WEAK
+_PHRASES = [lazy_compile(p, re.I) for p in _ALL]
 _STRONG_PHRASES = _PHRASES[: len(_STRONG)]
 # Any of the phrases, in one pattern: it matches where one of them does
 # (the phrases have no groups to clash), so that a line of text, whose
 # first word is none of them, is told apart in one match rather than one
 # per phrase.
-_ANY_PHRASE = lazy_compile("|".join(f"(?:{p})" for p in _STRONG + _WEAK), re.I)
+_ANY_PHRASE = lazy_compile("|".join(f"(?:{p})" for p in _ALL), re.I)
 # What may stand between the buttons of one line: spaces, dots, bullets,
 # bars, arrows ("2 • Reply • Share ›"), and counts ("Like (3)").
 _SEP = lazy_compile(r"(?:[\s·•∙⋅|/›‹→←»«,:!?]|\.{3}|…)+")

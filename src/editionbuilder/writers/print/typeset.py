@@ -124,8 +124,8 @@ STRETCH_PAGES = 48
 # task kept the book waiting for it.
 SHEET_PAGES = 2 * STRETCH_PAGES
 # The share of a long part's guessed pages (``_Typesetter._estimate``) its
-# margin sheet's pieces are made for while it is laid out, on workers with
-# nothing else to do (``_Typesetter._sheets_ahead``): a first guess may be
+# margin sheet's pieces are made for while it is laid out, by the workers
+# the other parts leave free (``_Typesetter._sheets_ahead``): a first guess may be
 # off by a sixth (the unchaptered 1,000-page text of ``bench/run.py``: 741
 # pages guessed, 869 laid out), and a piece the part turns out too short
 # for is not taken.
@@ -475,6 +475,7 @@ class _Typesetter:
     # (``_sheets_ahead``), by cache key: ``_margin_sheets`` takes those of
     # the folios and lengths the parts turn out to have.
     _early: dict[str, cf.Future] = field(default_factory=dict)
+    _early_seen: set[tuple[str, int, int]] = field(default_factory=set)  # (part key, folio, start) looked at
 
     def _layout(self, known: Mapping[str, str]) -> Layout:
         """The book laid out (``printview.book_layout``) with ``known``
@@ -573,10 +574,20 @@ class _Typesetter:
                 else:
                     pieces.append(partial(self._keep_sheet, digest, pages, task))
             made.append(pieces)
-        for future in self._early.values():  # made for a folio or a length the parts did not have
+        self._drop_early()  # made for a folio or a length the parts did not have
+        return made
+
+    def _drop_early(self) -> None:
+        """Cancel the pieces handed out ahead (``_sheets_ahead``) that no
+        worker has started, and forget them all."""
+        for future in self._early.values():
             future.cancel()
         self._early.clear()
-        return made
+        self._early_seen.clear()
+
+    def _early_running(self) -> list[cf.Future]:
+        """The pieces handed out ahead that are not made yet."""
+        return [future for future in self._early.values() if not future.done()]
 
     def _sheet_piece(
         self, lay: Layout, key: str, heading: str, first: int, start: int, pages: int
@@ -611,20 +622,24 @@ class _Typesetter:
     def _sheets_ahead(self, free: int, running: Iterable[PartTask], lay: Layout) -> None:
         """Hand out up to ``free`` pieces of the margin sheets of the long
         parts being laid out (``running``): the whole pieces their guessed
-        length surely holds (``SHEETS_AHEAD_SHARE``), at the folio each was
-        handed out at. A piece's sheet depends on nothing else of its part:
-        the pieces of a part that ends up at that folio and at least that
-        long are the ones ``_margin_sheets`` takes; any other is not taken,
-        and only a worker's idle time is lost."""
+        length probably holds (``SHEETS_AHEAD_SHARE``), at the folio each
+        was handed out at. In a given book a piece's sheet depends on
+        nothing else of its part: the pieces of a part that ends up at that
+        folio and at least that long are the ones ``_margin_sheets`` takes;
+        any other is not taken, and the time a worker spent on it is lost."""
         for task in running:
             if free <= 0:
                 return
-            sure = int(self._estimate(task.source) * SHEETS_AHEAD_SHARE)
-            heading = part_heading(task.source)
-            for start in range(0, sure - SHEET_PAGES + 1, SHEET_PAGES):
+            probable = int(self._estimate(task.source) * SHEETS_AHEAD_SHARE)
+            for start in range(0, probable - SHEET_PAGES + 1, SHEET_PAGES):
+                seen = (task.key, task.first_folio, start)
+                if seen in self._early_seen:
+                    continue
+                self._early_seen.add(seen)
+                heading = part_heading(task.source)
                 digest, piece = self._sheet_piece(lay, task.key, heading, task.first_folio, start, SHEET_PAGES)
                 if digest in self._early or self.cache.peek(digest) is not None:
-                    continue
+                    continue  # handed out for another part at that folio, or kept by the last build
                 self._early[digest] = self.workers.submit(typeset_margins, piece)
                 free -= 1
                 if free <= 0:
@@ -695,15 +710,14 @@ class _Typesetter:
                         self._say(f"typesetting {task.title[:60]} (from page {task.first_folio})")
                         running[self.workers.submit(typeset_part, task)] = digest
                         keys[digest], tasks[digest] = task.key, task
-                early = [f for f in self._early.values() if not f.done()]
-                free = self.workers.slots - len(running) - len(early)
+                free = self.workers.slots - len(running) - len(self._early_running())
                 if free > 0 and self.then is not None:
-                    free -= self.then.hand_ahead(free)
+                    self.then.hand_ahead(free)
+                    free -= sum(not future.done() for future in ahead.values())  # the screen PDF's parts
                 if free > 0:
                     self._sheets_ahead(free, (tasks[d] for d in running.values()), self._layout(known))
-                    early = [f for f in self._early.values() if not f.done()]
                 # woken by a sheet's piece too, to hand out the next
-                finished, _ = cf.wait([*running, *early], return_when=cf.FIRST_COMPLETED)
+                finished, _ = cf.wait([*running, *self._early_running()], return_when=cf.FIRST_COMPLETED)
                 for future in finished:
                     if future not in running:
                         continue  # a margin sheet's piece (``_sheets_ahead``)
@@ -712,6 +726,9 @@ class _Typesetter:
                     self.fresh[digest] = result
                     guessed[keys[digest]] = shared[keys[digest]] = result.pages
                     self._measured[keys[digest]] = (self._estimate(tasks[digest].source, scaled=False), result.pages)
+        except BaseException:
+            self._drop_early()
+            raise
         finally:
             for future in running:
                 future.cancel()
@@ -776,22 +793,19 @@ class _Typesetter:
         g = pagesetup.geometry(self.ctx.options.print, guess, SCREEN_PROFILE.bleed)
         return _Typesetter(self.edition, self.ctx, SCREEN_PROFILE, sheets, self.fonts, g, cache)
 
-    def hand_ahead(self, free: int) -> int:
+    def hand_ahead(self, free: int) -> None:
         """Hand out up to ``free`` parts of this PDF not typeset yet, at the
-        folios the page counts found so far give (``Products.ahead``): how
-        many were."""
+        folios the page counts found so far give (``Products.ahead``)."""
         ahead = self.ctx.products.ahead
         guessed = {**self.cache.remembered_part_pages(), **self.ctx.products.part_pages}
         _plan, todo = self._plan({}, guessed)
-        handed = 0
         for digest, task in todo:
-            if handed >= free:
+            if free <= 0:
                 break
             if digest not in ahead:
                 self._say(f"typesetting {task.title[:60]} for the screen PDF (from page {task.first_folio})")
                 ahead[digest] = self.workers.submit(typeset_part, task)
-                handed += 1
-        return handed
+                free -= 1
 
     def _estimate(self, source: str, scaled: bool = True) -> float:
         """About how many pages a part's HTML fills (a guess to start from):
