@@ -113,12 +113,21 @@ def test_a_fork_that_fails_otherwise_leaves_no_file(monkeypatch):
 
 def test_leaving_on_an_error_stops_the_children():
     """A build that fails (or is stopped) while children write does not
-    wait for them: they are killed, and their files removed."""
+    wait for them: they are killed."""
     started = time.monotonic()
     with pytest.raises(ValueError), Forked(1) as forked:
         forked.submit(lambda: time.sleep(60))
         raise ValueError("a later stretch failed")
     assert time.monotonic() - started < 30
+
+
+def test_a_child_writes_to_a_file_with_no_name(tmp_path):
+    """While a child runs, the temporary folder holds no file of it: a
+    worker killed then (its children outlive it) leaves nothing behind."""
+    with Forked(1) as forked:
+        get = forked.submit(lambda: time.sleep(0.3) or b"x" * 100_000)
+        assert list(tmp_path.iterdir()) == []
+        assert get() == b"x" * 100_000
 
 
 def test_leaving_waits_for_the_children_not_asked_for():

@@ -37,7 +37,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any, Generic, TypeVar
+from typing import IO, Any, Generic, TypeVar
 
 from .diagnostics import ConfigError
 
@@ -310,13 +310,15 @@ class Forked(Generic[T]):
     while the worker goes on. Its result comes back pickled, through a
     file. A call whose child cannot be forked, or fails or dies, runs again
     here when its result is asked for: the error, if any, is raised here,
-    and a call must give the same result wherever it runs. Used as a
-    context manager: leaving it waits for the children still running and
-    removes their files."""
+    and a call must give the same result wherever it runs. The file has no
+    name (``tempfile.TemporaryFile``): a child and this process share it
+    open, and it goes when both have closed it, so that none is left
+    behind, whatever process is killed. Used as a context manager: leaving
+    it waits for the children still running."""
 
     def __init__(self, helpers: int) -> None:
         self.helpers = helpers
-        self._running: dict[int, tuple[int, str]] = {}  # by call's number: the child's pid and its file
+        self._running: dict[int, tuple[int, IO[bytes]]] = {}  # by call's number: the child's pid and its file
         self._done: dict[int, bytes | None] = {}  # what a child wrote, by call's number (None: it failed)
         self._given: set[int] = set()  # the calls whose result was given
         self._calls = 0
@@ -331,9 +333,12 @@ class Forked(Generic[T]):
             self._running[self._calls] = child
         return partial(self._result, self._calls, call)
 
-    def _fork(self, call: Callable[[], T]) -> tuple[int, str] | None:
-        fd, path = tempfile.mkstemp(prefix="editionbuilder-", suffix=".pickle")
-        os.close(fd)
+    def _fork(self, call: Callable[[], T]) -> tuple[int, IO[bytes]] | None:
+        try:
+            # kept open until the child is waited for (``_wait``)
+            out = tempfile.TemporaryFile(prefix="editionbuilder-", suffix=".pickle")  # noqa: SIM115
+        except OSError:  # no room for a file: the call runs here
+            return None
         try:
             with warnings.catch_warnings():
                 # Python warns of a fork in a process with other threads: a
@@ -342,10 +347,10 @@ class Forked(Generic[T]):
                 warnings.simplefilter("ignore", DeprecationWarning)
                 pid = os.fork()
         except (AttributeError, OSError):  # no fork here, or no room for a process
-            os.unlink(path)
+            out.close()
             return None
         except BaseException:
-            os.unlink(path)
+            out.close()
             raise
         if pid == 0:  # the child: it leaves with os._exit, running nothing of this process's exit
             code = 1
@@ -353,28 +358,26 @@ class Forked(Generic[T]):
                 # The collector would walk (and so copy) every object the
                 # child shares with its parent; the child lives one call.
                 gc.disable()
-                data = pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL)
-                with open(path, "wb") as out:
-                    out.write(data)
+                out.write(pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL))
+                out.flush()
                 code = 0
             finally:
                 os._exit(code)
-        return pid, path
+        return pid, out
 
     def _wait(self, number: int) -> None:
         """Wait for a child, and keep what it wrote (None when it failed)."""
-        pid, path = self._running.pop(number)
+        pid, out = self._running.pop(number)
         data = None
         try:
             _pid, status = os.waitpid(pid, 0)
             if os.waitstatus_to_exitcode(status) == 0:
-                with open(path, "rb") as written:
-                    data = written.read()
+                out.seek(0)  # (the child's writes moved the offset both share)
+                data = out.read()
         except OSError:
             data = None
         finally:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+            out.close()
         self._done[number] = data
 
     def _result(self, number: int, call: Callable[[], T]) -> T:
