@@ -615,7 +615,7 @@ def _folio(page_box) -> str:
     if unseen is not None:
         return unseen
     for child in page_box.children:
-        if isinstance(child, wboxes.MarginBox) and child.at_keyword == "@bottom-center":
+        if isinstance(child, wboxes.MarginBox) and child.at_keyword == FOLIO_BOX:
             return "".join(_texts_in(child)).strip()
     return ""
 
