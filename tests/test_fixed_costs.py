@@ -185,6 +185,7 @@ def test_an_epub_is_the_same_bytes_with_a_cold_a_warm_and_no_cache(small, tmp_pa
 _DRAWER_PROBE = textwrap.dedent(
     """
     import sys
+    import time
     from pathlib import Path
     from editionbuilder.diagnostics import Diagnostics
     from editionbuilder.model import Metadata
@@ -194,6 +195,9 @@ _DRAWER_PROBE = textwrap.dedent(
         assert drawer._process is not None  # forked
         apart = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=drawer)()
     loaded = "weasyprint" in sys.modules
+    with cover.CoverDrawer.start(("epub",), "") as late:
+        time.sleep(2)  # asked after its throw-away page (the page asked at once is its first)
+        warmed = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=late)()
     with cover.CoverDrawer.start(("epub",), "") as unused:
         pass  # never asked: stopped
     with cover.CoverDrawer.start(("epub",), "") as dropped:
@@ -204,7 +208,7 @@ _DRAWER_PROBE = textwrap.dedent(
         fallen = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=gone)()
     here = cover.cover_png(md, (), Path.cwd(), Diagnostics())
     stopped = unused._process.exitcode is not None and dropped._process.exitcode is not None
-    print(loaded, apart == here, fallen == here, stopped)
+    print(loaded, apart == here, warmed == here, fallen == here, stopped)
     """
 )
 
@@ -214,7 +218,7 @@ def test_a_cover_drawn_by_the_drawer_is_the_one_drawn_in_the_build_process(tmp_p
     done = subprocess.run(
         [sys.executable, "-c", _DRAWER_PROBE], cwd=tmp_path, env=env, capture_output=True, text=True, check=True
     )
-    assert done.stdout.split() == ["False", "True", "True", "True"], done.stderr
+    assert done.stdout.split() == ["False", "True", "True", "True", "True"], done.stderr
     assert "Traceback" not in done.stderr  # a drawer stopped says nothing
 
 
