@@ -317,6 +317,36 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path):
         templating.environment.cache_clear()
 
 
+def test_templates_compiled_ahead_are_read_back_and_not_compiled_again(tmp_path, monkeypatch):
+    """``compile_templates`` (a catalog's build process, while its workers
+    start) leaves each template compiled in the cache folder; a process
+    that renders one then reads it from there and compiles nothing. A
+    project template that does not compile is left to the build that
+    renders it."""
+    import jinja2
+
+    own = tmp_path / "project/templates"
+    own.mkdir(parents=True)
+    (own / "broken.html.j2").write_text("{% if %}", encoding="utf-8")
+    dirs = (str(own),)
+    shipped = [p.name for p in templating.TEMPLATE_DIR.iterdir() if p.name.endswith(".j2")]
+    try:
+        templating.environment.cache_clear()
+        templating.compile_templates(tmp_path / "cache", dirs)
+        assert len(list((tmp_path / "cache/templates").glob("*/*.cache"))) == len(shipped)
+        expected = templating.render("cover.html.j2", dirs, c=cover.cover_text(Metadata(title="T")))
+        templating.environment.cache_clear()  # a worker: nothing compiled in memory
+
+        def refuse(*_args, **_kwargs):
+            raise AssertionError("a template was compiled again")
+
+        monkeypatch.setattr(jinja2.Environment, "compile", refuse)
+        assert templating.render("cover.html.j2", dirs, c=cover.cover_text(Metadata(title="T"))) == expected
+    finally:
+        templating.keep_compiled_templates("")
+        templating.environment.cache_clear()
+
+
 def test_a_relative_cache_folder_stays_where_the_build_found_it(tmp_path, monkeypatch):
     """A build given a relative cache folder (``--out out``) keeps its
     compiled templates and patterns there when the process then works

@@ -18,7 +18,9 @@ Compiling the templates takes longer than rendering a short book with
 them, so a build with a cache folder keeps them compiled there
 (``keep_compiled_templates``: Jinja2's bytecode cache, each entry checked
 against its template's source and its own digest); a template whose file
-changed is compiled again. The cache changes no output.
+changed is compiled again. The cache changes no output. A catalog's build
+process compiles them all there while its workers start
+(``compile_templates``): each worker then reads them.
 """
 
 from __future__ import annotations
@@ -184,6 +186,20 @@ def keep_compiled_templates(cache_dir: str | Path) -> None:
         for old in root.iterdir():
             if old.name != version:
                 shutil.rmtree(old, ignore_errors=True)
+
+
+def compile_templates(cache_dir: str | Path, extra_dirs: Sequence[str] = ()) -> None:
+    """Compile every template (``*.j2``, the project's ``extra_dirs`` first)
+    into ``cache_dir``, kept from now on (``keep_compiled_templates``), so
+    that builds in other processes read them there rather than compile them
+    each: a catalog's build process does it while its workers start
+    (``cli``). A template that does not compile is left to the build that
+    renders it, which reports it."""
+    keep_compiled_templates(cache_dir)
+    env = environment(tuple(str(d) for d in extra_dirs))
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".j2")):
+        with contextlib.suppress(jinja2.TemplateError, OSError, UnicodeDecodeError):
+            env.get_template(name)
 
 
 @lru_cache(maxsize=16)
