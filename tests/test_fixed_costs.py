@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from editionbuilder import lazyre, templating
-from editionbuilder.diagnostics import Diagnostics, Severity
+from editionbuilder.diagnostics import Diagnostics, RenderError, Severity
 from editionbuilder.lazyre import lazy_compile
 from editionbuilder.model import Metadata, Position
 from editionbuilder.readers.plaintext.references.names import LOWER, UPPER
@@ -185,7 +185,6 @@ def test_an_epub_is_the_same_bytes_with_a_cold_a_warm_and_no_cache(small, tmp_pa
 _DRAWER_PROBE = textwrap.dedent(
     """
     import sys
-    import time
     from pathlib import Path
     from editionbuilder.diagnostics import Diagnostics
     from editionbuilder.model import Metadata
@@ -195,9 +194,6 @@ _DRAWER_PROBE = textwrap.dedent(
         assert drawer._process is not None  # forked
         apart = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=drawer)()
     loaded = "weasyprint" in sys.modules
-    with cover.CoverDrawer.start(("epub",), "") as late:
-        time.sleep(2)  # asked after its throw-away page (the page asked at once is its first)
-        warmed = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=late)()
     with cover.CoverDrawer.start(("epub",), "") as unused:
         pass  # never asked: stopped
     with cover.CoverDrawer.start(("epub",), "") as dropped:
@@ -205,8 +201,13 @@ _DRAWER_PROBE = textwrap.dedent(
     with cover.CoverDrawer.start(("epub",), "") as gone:
         gone._process.kill()  # the drawer killed: the build draws the cover itself
         gone._process.join()
-        fallen = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=gone)()
-    here = cover.cover_png(md, (), Path.cwd(), Diagnostics())
+        fallen = cover.order_cover(md, (), Path.cwd(), Diagnostics(), drawer=gone)()  # its first page
+    here = cover.cover_png(md, (), Path.cwd(), Diagnostics())  # its second
+    # The drawer's throw-away page, then the cover: a drawer whose page is
+    # asked for after its warm-up (the page asked for at once is its first,
+    # as ``apart`` was).
+    cover.cover_png(Metadata(), (), Path.cwd(), Diagnostics())
+    warmed = cover.cover_png(md, (), Path.cwd(), Diagnostics())
     stopped = unused._process.exitcode is not None and dropped._process.exitcode is not None
     print(loaded, apart == here, warmed == here, fallen == here, stopped)
     """
@@ -220,6 +221,25 @@ def test_a_cover_drawn_by_the_drawer_is_the_one_drawn_in_the_build_process(tmp_p
     )
     assert done.stdout.split() == ["False", "True", "True", "True", "True"], done.stderr
     assert "Traceback" not in done.stderr  # a drawer stopped says nothing
+
+
+@pytest.mark.parametrize(
+    ("drawn", "said"),
+    [(b"garbage", "no image of the cover"), (b"P6\n2 3\n255\n" + bytes(18), "at 2 x 3 pixels, not 4 x 6")],
+)
+def test_an_image_pdftoppm_did_not_draw_as_asked_is_a_clear_error(tmp_path, monkeypatch, drawn, said):
+    """pdftoppm's output that is no PPM, or not of the size asked for, is
+    a one-line error naming what came back (no object's address in it: the
+    same message on every run)."""
+    (tmp_path / "drawn.bin").write_bytes(drawn)
+    fake = tmp_path / "bin/pdftoppm"
+    fake.parent.mkdir()
+    fake.write_text(f"#!/bin/sh\ncat > /dev/null\ncat '{tmp_path / 'drawn.bin'}'\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake.parent}{os.pathsep}{os.environ['PATH']}")
+    with pytest.raises(RenderError, match=said) as raised:
+        cover.rasterise(b"%PDF-1.7", (4, 6))
+    assert "0x" not in str(raised.value) and "\n" not in str(raised.value)
 
 
 def test_no_drawer_is_forked_for_a_pdf_a_kept_cover_or_no_epub(tmp_path):
@@ -330,18 +350,24 @@ def test_templates_compiled_ahead_are_read_back_and_not_compiled_again(tmp_path,
     (own / "broken.html.j2").write_text("{% if %}", encoding="utf-8")
     dirs = (str(own),)
     shipped = [p.name for p in templating.TEMPLATE_DIR.iterdir() if p.name.endswith(".j2")]
+    text = cover.cover_text(Metadata(title="T"))
     try:
+        templating.keep_compiled_templates("")
+        templating.environment.cache_clear()
+        expected = templating.render("cover.html.j2", dirs, c=text)  # compiled here, kept nowhere
         templating.environment.cache_clear()
         templating.compile_templates(tmp_path / "cache", dirs)
         assert len(list((tmp_path / "cache/templates").glob("*/*.cache"))) == len(shipped)
-        expected = templating.render("cover.html.j2", dirs, c=cover.cover_text(Metadata(title="T")))
         templating.environment.cache_clear()  # a worker: nothing compiled in memory
 
         def refuse(*_args, **_kwargs):
             raise AssertionError("a template was compiled again")
 
         monkeypatch.setattr(jinja2.Environment, "compile", refuse)
-        assert templating.render("cover.html.j2", dirs, c=cover.cover_text(Metadata(title="T"))) == expected
+        assert templating.render("cover.html.j2", dirs, c=text) == expected
+        monkeypatch.undo()
+        with pytest.raises(RenderError, match=r"broken\.html\.j2"):  # reported by the build that renders it
+            templating.render("broken.html.j2", dirs)
     finally:
         templating.keep_compiled_templates("")
         templating.environment.cache_clear()

@@ -23,6 +23,7 @@ their class (see README), with no traceback unless ``--debug``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -393,7 +394,8 @@ def _build_editions(
                 # process compiles the templates into the output's cache,
                 # where each worker finds them (0.1 s each), and loads the
                 # site's modules: the site is made last, here.
-                compile_templates(out / CACHE_DIR, _template_dirs(project))
+                with contextlib.suppress(Exception):  # only a saving: a worker meets the same failure, and says it
+                    compile_templates(out / CACHE_DIR, BuildOptions().override_dirs(project))
                 if web:
                     from . import site  # noqa: F401
             elif together > 1:
@@ -580,21 +582,17 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def _template_dirs(project: Path) -> tuple[str, ...]:
-    """The project's own template and stylesheet folders (searched first)."""
-    return tuple(str(project / d) for d in BuildOptions().extra_template_dirs)
-
-
 def _build_site(project: Path, out: Path) -> None:
     from .site import build_site
     from .templating import keep_compiled_templates
 
     _progress("site: writing the bookshelf, the web editions and the catalog feeds")
-    # The templates the editions' builds compiled, read back (a catalog's
-    # editions are built in other processes: this one has compiled none).
+    # The compiled templates kept in the output folder, read back (and
+    # those compiled here kept): ``site`` alone, or after a build of
+    # editions in other processes, finds them there.
     keep_compiled_templates(out / CACHE_DIR)
     diags = Diagnostics()
-    result = build_site(out, _template_dirs(project), diags)
+    result = build_site(out, BuildOptions().override_dirs(project), diags)
     for d in diags.items:
         print(d.format(), file=sys.stderr)
     for path in result.outputs:

@@ -8,6 +8,7 @@ rest of the package.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # Trim sizes by name, in inches (width, height). KDP and IngramSpark both
 # offer these; "a5" is 148 x 210 mm.
@@ -172,3 +173,10 @@ class BuildOptions:
     # shared by the editions of a build built in one process); None: in this
     # process, in turn (as in an edition built in a worker: ``edition_pool``).
     workers: object = field(default=None, compare=False, repr=False)
+
+    def override_dirs(self, project_dir: str | Path) -> tuple[str, ...]:
+        """The project's template and stylesheet folders
+        (``extra_template_dirs`` in ``project_dir``), searched before the
+        package's: the same strings wherever a build renders, so that the
+        compiled templates one process keeps are those another looks for."""
+        return tuple(str(Path(project_dir) / d) for d in self.extra_template_dirs)

@@ -62,7 +62,7 @@ class WriteContext:
     @property
     def override_dirs(self) -> tuple[str, ...]:
         """The project's template and stylesheet folders, searched before the package's."""
-        return tuple(str(self.project_dir / d) for d in self.build.extra_template_dirs)
+        return self.build.override_dirs(self.project_dir)
 
 
 @dataclass(frozen=True, slots=True)
