@@ -366,7 +366,11 @@ def _rebuild(src: Path, work: Path, jobs: int) -> dict:
     full, full_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     book = config.parent / src.name
     text = book.read_text(encoding="utf-8")
-    middle = text.index("CHAPTER", len(text) // 2)
+    # a sentence of the chapter after the middle (of the last, in a book of
+    # one chapter, as ``--pages 1`` makes)
+    middle = text.find("CHAPTER", len(text) // 2)
+    if middle < 0:
+        middle = max(text.rfind("CHAPTER"), 0)
     at = text.index(". ", middle + 200)
     book.write_text(text[:at] + ", we say" + text[at:], encoding="utf-8")
     started, cpu = time.perf_counter(), _cpu_seconds()
@@ -374,6 +378,8 @@ def _rebuild(src: Path, work: Path, jobs: int) -> dict:
     _stop_forkserver()
     rebuild, rebuild_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     pdf = config.parent / "output" / "book-press.pdf"
+    if not pdf.is_file():  # a book under 24 pages has no press file: its pages are the screen PDF's
+        pdf = pdf.with_name("book.pdf")
     return {"pdf": pdf, "full": full, "full_cpu": full_cpu, "rebuild": rebuild, "rebuild_cpu": rebuild_cpu}
 
 
