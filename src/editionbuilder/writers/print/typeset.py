@@ -130,9 +130,9 @@ SHEET_PAGES = 2 * STRETCH_PAGES
 # 1,000-page text of ``bench/run.py``: 741 pages guessed, 869 laid out). A
 # piece the part turns out too short for is not taken: it cost the time of
 # a worker that had nothing else to do (a piece left to make after the part
-# keeps the book waiting). At 0.8 the text's join waited for three pieces
-# of nine; at 1.2 for its last, short one: 21.04-21.10 s against
-# 21.37-21.69 s with two jobs (three builds each, taking turns).
+# may keep the book waiting). At 0.8, three of that text's nine pieces were
+# left to make after its layout, and its book was joined 0.13 s later than
+# at 1.2, which leaves only its last, short piece (a timeline of each).
 SHEETS_AHEAD_SHARE = 1.2
 # The remedies of a part or stretch (notes off their page, rectos ending in
 # a broken word) lay it out again whole, up to a dozen times: at most this
