@@ -625,8 +625,8 @@ class _Typesetter:
 
     def _sheets_ahead(self, free: int, running: Iterable[PartTask], lay: Layout) -> None:
         """Hand out up to ``free`` pieces of the margin sheets of the long
-        parts being laid out (``running``): the whole pieces their guessed
-        length probably holds (``SHEETS_AHEAD_SHARE``), at the folio each
+        parts being laid out (``running``): the whole pieces of their guessed
+        length and a sixth more (``SHEETS_AHEAD_SHARE``), at the folio each
         was handed out at. In a given book a piece's sheet depends on
         nothing else of its part: the pieces of a part that ends up at that
         folio and at least that long are the ones ``_margin_sheets`` takes;
