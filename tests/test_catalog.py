@@ -136,6 +136,83 @@ def published(out: Path) -> dict[str, bytes]:
     return found
 
 
+# How long an edition takes in ``noting_build``, by its name: "a-long" is
+# done long before "b-long", so that its worker alone is free to take the
+# next; "b-short" outlasts "b-long", so that a worker handed "b-short"
+# there would leave "a-short" to the other; the "slow" ones are still being
+# built when the pool is stopped.
+NOTED_SECONDS = {"a-long": 0.1, "b-long": 1.0, "b-short": 1.5, "c-slow": 1.0, "d-slow": 1.0}
+
+
+def noting_build(options: EditionOptions, build: BuildOptions) -> edition_pool.Built:
+    """In place of ``edition_pool.build_in_worker``: notes its process in
+    OUT/../ran/NAME, waits until two editions have been taken (so that each
+    worker has one: up to 20 s), then ``NOTED_SECONDS`` (else 0.1 s); builds
+    nothing."""
+    ran = Path(build.out_dir).parent / "ran"
+    ran.mkdir(exist_ok=True)
+    (ran / options.name).write_text(str(os.getpid()))
+    deadline = time.monotonic() + 20
+    while len(list(ran.iterdir())) < 2 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(NOTED_SECONDS.get(options.name, 0.1))
+    return edition_pool.Built(options.name, (), ())
+
+
+def test_a_worker_builds_next_an_edition_of_a_text_it_has_built(tmp_path, monkeypatch):
+    """The worker free first takes the largest edition left that shares a
+    text with the one it built (a cut of it: the same beginning), not the
+    largest left: largest first alone would give it "b-short", and
+    "a-short" to the other worker."""
+    text_a, text_b = corpus_file(BRADLEY).read_bytes(), corpus_file(ENGELS).read_bytes()
+    sources = {"a-long": text_a, "b-long": text_b, "b-short": text_b[: len(text_b) // 2], "a-short": text_a[:8000]}
+    for name, text in sources.items():
+        (tmp_path / f"{name}.txt").write_bytes(text)
+    editions = [EditionOptions(name, (f"{name}.txt",)) for name in sources]
+    costs = [edition_pool.cost(e, tmp_path) for e in editions]
+    assert costs == sorted(costs, reverse=True)  # largest first would hand out a-long, b-long, b-short, a-short
+    monkeypatch.setattr(edition_pool, "EDITION_TASK", noting_build)
+    builds = [BuildOptions(out_dir=str(tmp_path / "out"), project_dir=str(tmp_path)) for _ in editions]
+    with edition_pool.EditionPool(2) as pool:
+        futures = pool.build(editions, builds)
+        assert [f.result(timeout=60).name for f in futures] == list(sources)
+    ran = {p.name: int(p.read_text()) for p in (tmp_path / "ran").iterdir()}
+    assert ran["a-short"] == ran["a-long"] != ran["b-long"]
+
+
+def test_the_next_edition_is_the_largest_of_a_text_seen_else_the_largest(tmp_path):
+    a, b = frozenset({"a"}), frozenset({"b"})
+    costs, marks = [50, 90, 30, 30], [a, b, a, frozenset({"a", "b"})]
+    assert edition_pool.next_edition([0, 1, 2, 3], costs, marks, set()) == 1  # nothing seen: the largest
+    assert edition_pool.next_edition([0, 1, 2, 3], costs, marks, {"a"}) == 0  # the largest of text a
+    assert edition_pool.next_edition([2, 3], costs, marks, {"a"}) == 2  # a tie: the first in the config
+    assert edition_pool.next_edition([1, 3], costs, marks, {"b"}) == 1
+    assert edition_pool.next_edition([1, 2], costs, marks, {"c"}) == 1
+    # The marks: the same beginning is the same text, whatever follows it.
+    (tmp_path / "x.txt").write_bytes(b"x" * edition_pool.TEXT_MARK_BYTES + b"one ending")
+    (tmp_path / "y.txt").write_bytes(b"x" * edition_pool.TEXT_MARK_BYTES + b"another")
+    (tmp_path / "z.txt").write_bytes(b"y" + b"x" * edition_pool.TEXT_MARK_BYTES)
+    marks_of = {n: edition_pool.text_marks(EditionOptions(n, (f"{n}.txt",)), tmp_path) for n in "xyz"}
+    assert marks_of["x"] == marks_of["y"] and len(marks_of["x"]) == 1
+    assert not marks_of["x"] & marks_of["z"]
+    assert edition_pool.text_marks(EditionOptions("gone", ("gone.txt", "x.txt")), tmp_path) == marks_of["x"]
+
+
+def test_editions_not_handed_out_are_dropped_when_the_pool_stops(tmp_path, monkeypatch):
+    """Stopped (Ctrl-C, SIGTERM): the editions being built finish or
+    unwind, those no worker had taken are cancelled, and nothing waits."""
+    monkeypatch.setattr(edition_pool, "EDITION_TASK", noting_build)
+    editions = [EditionOptions(name, ()) for name in ("c-slow", "d-slow", "e", "f")]
+    builds = [BuildOptions(out_dir=str(tmp_path / "out"), project_dir=str(tmp_path)) for _ in editions]
+    pool = edition_pool.EditionPool(2)
+    futures = pool.build(editions, builds)
+    while not (tmp_path / "ran").is_dir() or len(list((tmp_path / "ran").iterdir())) < 2:
+        time.sleep(0.05)
+    pool.close(stop=True)
+    assert [f.cancelled() for f in futures] == [False, False, True, True]
+    assert sorted(p.name for p in (tmp_path / "ran").iterdir()) == ["c-slow", "d-slow"]
+
+
 def test_a_catalog_in_worker_processes_is_the_catalog_of_one_job(tmp_path, capsys):
     """The shipped editions (one of them printed), and the site: the same
     bytes from worker processes as from this process, and the same lines."""

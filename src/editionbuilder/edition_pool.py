@@ -16,9 +16,16 @@ has imported the build's modules once, and with stderr on the null device:
 what a worker has to say comes back as data. An edition's result is
 ``Built``, what the CLI prints of it; its error comes back as the
 exception the build raised (``diagnostics.EditionError`` and its classes
-pickle whole). The editions are handed out largest first, so that the
-longest build does not start last; the CLI takes their results in the
-config's order.
+pickle whole). The CLI takes their results in the config's order.
+
+Which edition a worker builds next (``next_edition``): the largest left,
+so that the longest build does not start last, unless one left shares a
+text with an edition this worker has built: then the largest of those. A
+worker keeps what it learnt of a text (the widths of its words, the
+breaks of its paragraphs), and an edition of a text the worker has laid
+out already is built 0.1-0.25 s sooner (bench/catalog.py: the shorter cut
+of a text after the longer, or the other way round). So an edition is
+handed out only when a worker is free (``_dispatch``), to the free one.
 
 Progress lines, when asked for, come back through a queue and are passed
 to the caller's callback in a thread of this process as they arrive.
@@ -34,12 +41,13 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import hashlib
 import multiprocessing
 import os
 import queue
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,6 +147,37 @@ def cost(options: EditionOptions, project: Path) -> int:
     return size + EDITION_BYTES
 
 
+# How much of a source's beginning names its text (``text_marks``): two
+# sources that begin with the same 4 kB are the same text, or cuts or
+# revisions of one; a title page and a first paragraph fill that much.
+TEXT_MARK_BYTES = 4096
+
+
+def text_marks(options: EditionOptions, project: Path) -> frozenset[str]:
+    """What names the texts of an edition: a digest of the beginning of
+    each of its sources (``TEXT_MARK_BYTES``). Editions that share a mark
+    are built better one after the other in the same worker
+    (``next_edition``); a source that cannot be read has none."""
+    marks = set()
+    for source in options.sources:
+        try:
+            with open(project / source, "rb") as stream:
+                head = stream.read(TEXT_MARK_BYTES)
+        except OSError:  # the build will say so
+            continue
+        marks.add(hashlib.blake2b(head, digest_size=16).hexdigest())
+    return frozenset(marks)
+
+
+def next_edition(left: Sequence[int], costs: Sequence[int], marks: Sequence[frozenset[str]], seen: set[str]) -> int:
+    """Which of the editions ``left`` (their indexes) a free worker builds
+    next, that has built editions of the texts ``seen``: the costliest
+    (``cost``) of those that share a text with them, or, when none does,
+    the costliest of all. A tie goes to the first in the config."""
+    kin = [n for n in left if marks[n] & seen]
+    return min(kin or left, key=lambda n: (-costs[n], n))
+
+
 class EditionPool:
     """Worker processes that build editions; ``jobs``: how many at once.
     ``progress``: called with the workers' progress lines, or None (then
@@ -156,8 +195,12 @@ class EditionPool:
             initializer=_start_worker,
             initargs=(self._stop, self._messages, os.getpid()),
         )
+        self._jobs = jobs
         self._done = threading.Event()
         self._closed = False
+        self._halt = False  # stopping: hand out no more editions
+        self._handing = threading.Lock()  # held to hand one out, and to set ``_halt``
+        self._dispatchers: list[threading.Thread] = []
         self._reader: threading.Thread | None = None
         if progress is not None:
             self._reader = threading.Thread(target=self._relay, args=(progress,), name="progress", daemon=True)
@@ -165,13 +208,84 @@ class EditionPool:
 
     def build(self, editions: list[EditionOptions], builds: list[BuildOptions]) -> list[cf.Future]:
         """The futures of ``editions``' builds, each with its ``builds``, in
-        their order, handed out largest first (``workers`` of each build:
-        None, a ``Scheduler`` stays in this process)."""
-        futures: dict[int, cf.Future] = {}
-        order = sorted(range(len(editions)), key=lambda n: -cost(editions[n], Path(builds[n].project_dir)))
-        for n in order:
-            futures[n] = self._pool.submit(EDITION_TASK, editions[n], builds[n])
-        return [futures[n] for n in range(len(editions))]
+        their order (``workers`` of each build: None, a ``Scheduler`` stays
+        in this process). They are handed out as workers come free, each to
+        the free one (``next_edition``), by a thread of this process."""
+        costs = [cost(e, Path(b.project_dir)) for e, b in zip(editions, builds, strict=True)]
+        marks = [text_marks(e, Path(b.project_dir)) for e, b in zip(editions, builds, strict=True)]
+        futures: list[cf.Future] = [cf.Future() for _ in editions]
+        dispatcher = threading.Thread(
+            target=self._dispatch_all, args=(editions, builds, costs, marks, futures), name="editions", daemon=True
+        )
+        self._dispatchers.append(dispatcher)
+        dispatcher.start()
+        return futures
+
+    def _dispatch_all(
+        self,
+        editions: list[EditionOptions],
+        builds: list[BuildOptions],
+        costs: list[int],
+        marks: list[frozenset[str]],
+        futures: list[cf.Future],
+    ) -> None:
+        """``_dispatch``; should it fail, every edition not built yet fails
+        with its error (the CLI waits for each edition's future)."""
+        try:
+            self._dispatch(editions, builds, costs, marks, futures)
+        except BaseException as err:
+            for future in futures:
+                with contextlib.suppress(cf.InvalidStateError):
+                    future.set_exception(err)
+
+    def _dispatch(
+        self,
+        editions: list[EditionOptions],
+        builds: list[BuildOptions],
+        costs: list[int],
+        marks: list[frozenset[str]],
+        futures: list[cf.Future],
+    ) -> None:
+        """Hand an edition out to each worker, and the next to each worker
+        that is done, until none is left; each worker's result is copied to
+        the edition's future. A worker is one of the pool's ``jobs`` slots:
+        an edition handed out while the other slots' editions are being
+        built is taken by the one worker free (two done at once may take
+        each other's: only a saving is lost)."""
+        left = list(range(len(editions)))
+        running: dict[cf.Future, tuple[int, int]] = {}  # a worker's future: its slot, the edition
+        seen: list[set[str]] = [set() for _ in range(self._jobs)]
+
+        def hand_out(slot: int) -> None:
+            n = next_edition(left, costs, marks, seen[slot])
+            left.remove(n)
+            seen[slot] |= marks[n]
+            with self._handing:
+                if self._halt:
+                    futures[n].cancel()
+                    return
+                try:
+                    running[self._pool.submit(EDITION_TASK, editions[n], builds[n])] = (slot, n)
+                except Exception as err:  # the pool broke (a worker died): this edition fails with it
+                    futures[n].set_exception(err)
+
+        for slot in range(self._jobs):
+            if left:
+                hand_out(slot)
+        while running:
+            done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+            for future in done:
+                slot, n = running.pop(future)
+                if future.cancelled():
+                    futures[n].cancel()
+                elif (err := future.exception()) is not None:
+                    futures[n].set_exception(err)
+                else:
+                    futures[n].set_result(future.result())
+                if left:
+                    hand_out(slot)
+            while left and not running:  # none could be handed out: each fails or is cancelled in turn
+                hand_out(0)
 
     def _relay(self, progress: Progress) -> None:
         assert self._messages is not None
@@ -192,7 +306,14 @@ class EditionPool:
         self._closed = True
         if stop:
             self._stop.set()
+            with self._handing:
+                self._halt = True
+        else:  # every edition handed out first
+            for dispatcher in self._dispatchers:
+                dispatcher.join()
         self._pool.shutdown(wait=True, cancel_futures=stop)
+        for dispatcher in self._dispatchers:
+            dispatcher.join()
         self._done.set()
         if self._reader is not None:
             self._reader.join()
