@@ -29,6 +29,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "pandoc_tool",
         "lazyre",
         "scheduling",
+        "roomy",
     ),
     ("readers", "transforms", "config", "config_values"),  # sources to model, model to model
     ("layout", "report"),  # the book's parts for every medium; the build report

@@ -23,6 +23,7 @@ from .options import BuildOptions, EditionOptions, output_name
 from .readers import ReadContext, reader_for
 from .report import render_report
 from .report.accounting import account, stats
+from .roomy import roomy
 from .sources import read_source
 from .transforms import TransformContext, run_passes
 
@@ -122,6 +123,7 @@ def _derived_id(name: str, title: str, authors: tuple[str, ...]) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'editionbuilder:' + seed)}"
 
 
+@roomy  # its frames kept in one chunk of memory, not mapped and unmapped as they come and go
 def build_edition(options: EditionOptions, build: BuildOptions, progress: Progress | None = None) -> EditionResult:
     """Read, transform and write every output of one edition.
 

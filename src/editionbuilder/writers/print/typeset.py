@@ -78,6 +78,7 @@ from ...layout.pages import PrintLayout
 from ...layout.view import Layout, Part
 from ...model import Chapter, Edition
 from ...model.text import model_words
+from ...roomy import roomy
 from ...scheduling import INLINE, LAYOUT_LOCK, Forked, Scheduler
 from ..context import WriteContext
 from . import pagefoot, pagesetup, stretches, subsets
@@ -434,12 +435,14 @@ class _Waited(Sequence[bytes]):
         return self._got[index]
 
 
+@roomy  # its frames kept in one chunk of memory (``roomy``)
 def typeset_part(task: PartTask) -> PartResult:
     """Lay out one part (a task for a worker: ``scheduling``)."""
     with LAYOUT_LOCK:
         return _PartLayout(task).result()
 
 
+@roomy
 def typeset_margins(task: PartTask) -> bytes:
     """The PDF of a part's margin sheet (``margin_sheet``; a task for a
     worker), but for its first ``task.lead`` pages. Untagged: its pages are
