@@ -653,10 +653,13 @@ def unchaptered_table(found: dict, jobs: list[int]) -> str:
         "synthetic book: pages",
         "s/page",
         "s/page ratio",
+        "unchaptered: peak MB per worker",
     ]
     rows = []
     for n in jobs:
         a, b, c = plain[f"pdf:{n}"], same[f"pdf:{n}"], chaptered[f"pdf:{n}"]
+        # with one job the build process lays the part out: it is the worker
+        peak = a["peak_mb"] if n == 1 else a["worker_mb"]
         per_a, per_b, per_c = (r["wall"] / max(r["pages"], 1) for r in (a, b, c))
         rows.append(
             [
@@ -667,10 +670,11 @@ def unchaptered_table(found: dict, jobs: list[int]) -> str:
                 str(b["pages"]),
                 f"{b['wall']:.2f}",
                 f"{per_b:.3f}",
-                _mark(per_a / per_b, UNCHAPTERED_TARGET),
+                _mark(per_a / per_b, UNCHAPTERED_TARGET, digits=3),
                 str(c["pages"]),
                 f"{per_c:.3f}",
                 f"{per_a / per_c:.2f}",
+                _mark(peak, WORKER_MB_TARGET, found["pages"] >= 1000, 0),
             ]
         )
     return _table(head, rows)
