@@ -814,7 +814,8 @@ def main() -> int:
     if found is not None:
         report += (
             f"Unchaptered text of about {found['pages']} pages against the same text in chapters and the "
-            f"synthetic book, PDF (target: s/page ratio to the same text in chapters <= {UNCHAPTERED_TARGET}); "
+            f"synthetic book, PDF (targets: s/page ratio to the same text in chapters <= {UNCHAPTERED_TARGET}, "
+            f"peak MB per worker <= {WORKER_MB_TARGET} at 1,000 pages and more); "
             f"the reader finds in the unchaptered text {_counts(found['unchaptered']['read'])}, in the same text "
             f"in chapters {_counts(found['same']['read'])}, in the synthetic book "
             f"{_counts(found['chaptered']['read'])}:"

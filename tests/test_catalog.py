@@ -206,11 +206,27 @@ def test_editions_not_handed_out_are_dropped_when_the_pool_stops(tmp_path, monke
     builds = [BuildOptions(out_dir=str(tmp_path / "out"), project_dir=str(tmp_path)) for _ in editions]
     pool = edition_pool.EditionPool(2)
     futures = pool.build(editions, builds)
+    deadline = time.monotonic() + 60
     while not (tmp_path / "ran").is_dir() or len(list((tmp_path / "ran").iterdir())) < 2:
+        assert time.monotonic() < deadline, "the pool took no edition in 60 s"
         time.sleep(0.05)
     pool.close(stop=True)
     assert [f.cancelled() for f in futures] == [False, False, True, True]
     assert sorted(p.name for p in (tmp_path / "ran").iterdir()) == ["c-slow", "d-slow"]
+
+
+def test_an_edition_its_caller_cancels_is_not_built(tmp_path, monkeypatch):
+    """A future cancelled before a worker is free for its edition: that
+    edition is never built, the others are."""
+    monkeypatch.setattr(edition_pool, "EDITION_TASK", noting_build)
+    editions = [EditionOptions(name, ()) for name in ("c-slow", "d-slow", "e", "f")]
+    builds = [BuildOptions(out_dir=str(tmp_path / "out"), project_dir=str(tmp_path)) for _ in editions]
+    with edition_pool.EditionPool(2) as pool:
+        futures = pool.build(editions, builds)
+        assert futures[3].cancel()  # "f": not handed out while the slow two are built
+        assert [f.result(timeout=60).name for f in futures[:3]] == ["c-slow", "d-slow", "e"]
+    assert futures[3].cancelled()
+    assert sorted(p.name for p in (tmp_path / "ran").iterdir()) == ["c-slow", "d-slow", "e"]
 
 
 def test_a_catalog_in_worker_processes_is_the_catalog_of_one_job(tmp_path, capsys):

@@ -178,6 +178,18 @@ def next_edition(left: Sequence[int], costs: Sequence[int], marks: Sequence[froz
     return min(kin or left, key=lambda n: (-costs[n], n))
 
 
+@dataclass(frozen=True, slots=True)
+class _Todo:
+    """The editions an ``EditionPool`` builds: each with its build options,
+    its ``cost``, its ``text_marks`` and the future of its result."""
+
+    editions: list[EditionOptions]
+    builds: list[BuildOptions]
+    costs: list[int]
+    marks: list[frozenset[str]]
+    futures: list[cf.Future]
+
+
 class EditionPool:
     """Worker processes that build editions; ``jobs``: how many at once.
     ``progress``: called with the workers' progress lines, or None (then
@@ -200,7 +212,7 @@ class EditionPool:
         self._closed = False
         self._halt = False  # stopping: hand out no more editions
         self._handing = threading.Lock()  # held to hand one out, and to set ``_halt``
-        self._dispatchers: list[threading.Thread] = []
+        self._dispatcher: threading.Thread | None = None  # hands the editions out (``build``)
         self._reader: threading.Thread | None = None
         if progress is not None:
             self._reader = threading.Thread(target=self._relay, args=(progress,), name="progress", daemon=True)
@@ -210,80 +222,79 @@ class EditionPool:
         """The futures of ``editions``' builds, each with its ``builds``, in
         their order (``workers`` of each build: None, a ``Scheduler`` stays
         in this process). They are handed out as workers come free, each to
-        the free one (``next_edition``), by a thread of this process."""
-        costs = [cost(e, Path(b.project_dir)) for e, b in zip(editions, builds, strict=True)]
-        marks = [text_marks(e, Path(b.project_dir)) for e, b in zip(editions, builds, strict=True)]
-        futures: list[cf.Future] = [cf.Future() for _ in editions]
-        dispatcher = threading.Thread(
-            target=self._dispatch_all, args=(editions, builds, costs, marks, futures), name="editions", daemon=True
+        the free one (``next_edition``), by a thread of this process. Once
+        for a pool: its workers are counted as free by that thread alone."""
+        if self._dispatcher is not None:
+            raise RuntimeError("an EditionPool builds one list of editions")
+        todo = _Todo(
+            editions,
+            builds,
+            [cost(e, Path(b.project_dir)) for e, b in zip(editions, builds, strict=True)],
+            [text_marks(e, Path(b.project_dir)) for e, b in zip(editions, builds, strict=True)],
+            [cf.Future() for _ in editions],
         )
-        self._dispatchers.append(dispatcher)
-        dispatcher.start()
-        return futures
+        self._dispatcher = threading.Thread(target=self._dispatch_all, args=(todo,), name="editions", daemon=True)
+        self._dispatcher.start()
+        return todo.futures
 
-    def _dispatch_all(
-        self,
-        editions: list[EditionOptions],
-        builds: list[BuildOptions],
-        costs: list[int],
-        marks: list[frozenset[str]],
-        futures: list[cf.Future],
-    ) -> None:
+    def _dispatch_all(self, todo: _Todo) -> None:
         """``_dispatch``; should it fail, every edition not built yet fails
         with its error (the CLI waits for each edition's future)."""
         try:
-            self._dispatch(editions, builds, costs, marks, futures)
+            self._dispatch(todo)
         except BaseException as err:
-            for future in futures:
+            for future in todo.futures:
                 with contextlib.suppress(cf.InvalidStateError):
                     future.set_exception(err)
 
-    def _dispatch(
-        self,
-        editions: list[EditionOptions],
-        builds: list[BuildOptions],
-        costs: list[int],
-        marks: list[frozenset[str]],
-        futures: list[cf.Future],
-    ) -> None:
+    def _dispatch(self, todo: _Todo) -> None:
         """Hand an edition out to each worker, and the next to each worker
         that is done, until none is left; each worker's result is copied to
         the edition's future. A worker is one of the pool's ``jobs`` slots:
         an edition handed out while the other slots' editions are being
         built is taken by the one worker free (two done at once may take
-        each other's: only a saving is lost)."""
-        left = list(range(len(editions)))
+        each other's: only a saving is lost). Taking an edition of a text
+        seen may start the largest one left later, by at most the time of
+        the edition taken before it."""
+        futures = todo.futures
+        left = list(range(len(todo.editions)))
         running: dict[cf.Future, tuple[int, int]] = {}  # a worker's future: its slot, the edition
         seen: list[set[str]] = [set() for _ in range(self._jobs)]
+        # The workers' futures as they end: a callback also runs for a
+        # future the pool cancels (``close``), which ``cf.wait`` is not told of.
+        ended: queue.SimpleQueue[cf.Future] = queue.SimpleQueue()
 
         def hand_out(slot: int) -> None:
-            n = next_edition(left, costs, marks, seen[slot])
+            n = next_edition(left, todo.costs, todo.marks, seen[slot])
             left.remove(n)
-            seen[slot] |= marks[n]
+            seen[slot] |= todo.marks[n]
             with self._handing:
                 if self._halt:
                     futures[n].cancel()
+                if not futures[n].set_running_or_notify_cancel():  # cancelled: by the caller, or here
                     return
                 try:
-                    running[self._pool.submit(EDITION_TASK, editions[n], builds[n])] = (slot, n)
+                    future = self._pool.submit(EDITION_TASK, todo.editions[n], todo.builds[n])
                 except Exception as err:  # the pool broke (a worker died): this edition fails with it
                     futures[n].set_exception(err)
+                    return
+                running[future] = (slot, n)
+                future.add_done_callback(ended.put)
 
         for slot in range(self._jobs):
             if left:
                 hand_out(slot)
         while running:
-            done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                slot, n = running.pop(future)
-                if future.cancelled():
-                    futures[n].cancel()
-                elif (err := future.exception()) is not None:
-                    futures[n].set_exception(err)
-                else:
-                    futures[n].set_result(future.result())
-                if left:
-                    hand_out(slot)
+            future = ended.get()
+            slot, n = running.pop(future)
+            if future.cancelled():  # by ``close(stop=True)``: the edition is running for its caller
+                futures[n].set_exception(cf.CancelledError(f"edition {todo.editions[n].name} stopped"))
+            elif (err := future.exception()) is not None:
+                futures[n].set_exception(err)
+            else:
+                futures[n].set_result(future.result())
+            if left:
+                hand_out(slot)
             while left and not running:  # none could be handed out: each fails or is cancelled in turn
                 hand_out(0)
 
@@ -300,7 +311,8 @@ class EditionPool:
                 progress(message)
 
     def close(self, stop: bool = False) -> None:
-        """Wait for the builds handed out (``stop``: stop them first)."""
+        """Wait for every edition to be built; ``stop``: stop those being
+        built, and drop those not handed out yet."""
         if self._closed:
             return
         self._closed = True
@@ -308,12 +320,11 @@ class EditionPool:
             self._stop.set()
             with self._handing:
                 self._halt = True
-        else:  # every edition handed out first
-            for dispatcher in self._dispatchers:
-                dispatcher.join()
+        elif self._dispatcher is not None:  # every edition handed out first
+            self._dispatcher.join()
         self._pool.shutdown(wait=True, cancel_futures=stop)
-        for dispatcher in self._dispatchers:
-            dispatcher.join()
+        if self._dispatcher is not None:
+            self._dispatcher.join()
         self._done.set()
         if self._reader is not None:
             self._reader.join()
