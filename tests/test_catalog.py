@@ -140,8 +140,8 @@ def published(out: Path) -> dict[str, bytes]:
 # done long before "b-long", so that its worker alone is free to take the
 # next; "b-short" outlasts "b-long", so that a worker handed "b-short"
 # there would leave "a-short" to the other; the "slow" ones are still being
-# built when the pool is stopped.
-NOTED_SECONDS = {"a-long": 0.1, "b-long": 1.0, "b-short": 1.5, "c-slow": 1.0, "d-slow": 1.0}
+# built when the pool is stopped; "i-long" outlasts three quick ones.
+NOTED_SECONDS = {"a-long": 0.1, "b-long": 1.0, "b-short": 1.5, "c-slow": 1.0, "d-slow": 1.0, "i-long": 2.0}
 
 
 def noting_build(options: EditionOptions, build: BuildOptions) -> edition_pool.Built:
@@ -217,16 +217,19 @@ def test_editions_not_handed_out_are_dropped_when_the_pool_stops(tmp_path, monke
 
 def test_an_edition_its_caller_cancels_is_not_built(tmp_path, monkeypatch):
     """A future cancelled before a worker is free for its edition: that
-    edition is never built, the others are."""
+    edition is never built, and the worker takes the next one at once (not
+    once the other worker is done)."""
     monkeypatch.setattr(edition_pool, "EDITION_TASK", noting_build)
-    editions = [EditionOptions(name, ()) for name in ("c-slow", "d-slow", "e", "f")]
+    editions = [EditionOptions(name, ()) for name in ("h-quick", "i-long", "e", "f", "g")]
     builds = [BuildOptions(out_dir=str(tmp_path / "out"), project_dir=str(tmp_path)) for _ in editions]
     with edition_pool.EditionPool(2) as pool:
         futures = pool.build(editions, builds)
-        assert futures[3].cancel()  # "f": not handed out while the slow two are built
-        assert [f.result(timeout=60).name for f in futures[:3]] == ["c-slow", "d-slow", "e"]
-    assert futures[3].cancelled()
-    assert sorted(p.name for p in (tmp_path / "ran").iterdir()) == ["c-slow", "d-slow", "e"]
+        assert futures[2].cancel()  # "e": not handed out while the first two are built
+        assert [f.result(timeout=60).name for f in (futures[3], futures[4])] == ["f", "g"]
+        assert not futures[1].done()  # "f" and "g" were built by the first worker while "i-long" was
+        assert futures[1].result(timeout=60).name == "i-long"
+    assert futures[2].cancelled()
+    assert sorted(p.name for p in (tmp_path / "ran").iterdir()) == ["f", "g", "h-quick", "i-long"]
 
 
 def test_a_catalog_in_worker_processes_is_the_catalog_of_one_job(tmp_path, capsys):

@@ -265,25 +265,29 @@ class EditionPool:
         ended: queue.SimpleQueue[cf.Future] = queue.SimpleQueue()
 
         def hand_out(slot: int) -> None:
-            n = next_edition(left, todo.costs, todo.marks, seen[slot])
-            left.remove(n)
-            seen[slot] |= todo.marks[n]
-            with self._handing:
-                if self._halt:
-                    futures[n].cancel()
-                if not futures[n].set_running_or_notify_cancel():  # cancelled: by the caller, or here
+            """The next edition to the worker of ``slot``; an edition that
+            is cancelled, or that the pool cannot take, is passed over (it
+            ends so), and the next is tried."""
+            while left:
+                n = next_edition(left, todo.costs, todo.marks, seen[slot])
+                left.remove(n)
+                with self._handing:
+                    if self._halt:
+                        futures[n].cancel()
+                    if not futures[n].set_running_or_notify_cancel():  # cancelled: by the caller, or here
+                        continue
+                    try:
+                        future = self._pool.submit(EDITION_TASK, todo.editions[n], todo.builds[n])
+                    except Exception as err:  # the pool broke (a worker died): this edition fails with it
+                        futures[n].set_exception(err)
+                        continue
+                    seen[slot] |= todo.marks[n]
+                    running[future] = (slot, n)
+                    future.add_done_callback(ended.put)
                     return
-                try:
-                    future = self._pool.submit(EDITION_TASK, todo.editions[n], todo.builds[n])
-                except Exception as err:  # the pool broke (a worker died): this edition fails with it
-                    futures[n].set_exception(err)
-                    return
-                running[future] = (slot, n)
-                future.add_done_callback(ended.put)
 
         for slot in range(self._jobs):
-            if left:
-                hand_out(slot)
+            hand_out(slot)
         while running:
             future = ended.get()
             slot, n = running.pop(future)
@@ -293,10 +297,7 @@ class EditionPool:
                 futures[n].set_exception(err)
             else:
                 futures[n].set_result(future.result())
-            if left:
-                hand_out(slot)
-            while left and not running:  # none could be handed out: each fails or is cancelled in turn
-                hand_out(0)
+            hand_out(slot)
 
     def _relay(self, progress: Progress) -> None:
         assert self._messages is not None
