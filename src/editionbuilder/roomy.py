@@ -21,9 +21,10 @@ locals, and this code's stack is made that much larger than it needs). The
 chunk that holds that frame is 256 kB, and the frames of the calls made
 under it fill the other 128 kB before another chunk is needed: about
 1,000 frames of a plain Python function, where the build of a seed's PDF
-went 114 calls deep at most (counted with ``sys.setprofile``). The same catalog build made 4,500 mappings in all, of every
-size, and took 0.8 s of system time and 0.37 million page faults. Nothing
-else changes: the frame's unused stack is never written.
+went 114 calls deep at most (counted with ``sys.setprofile``). The same
+catalog build made 4,500 mappings in all, of every size, and took 0.8 s of
+system time and 0.37 million page faults. Nothing else changes: the
+frame's unused stack is never written.
 
 The decorated functions are where a build's work starts in a process or a
 thread: an edition's build (``pipeline.build_edition``) and a part's layout
