@@ -11,6 +11,7 @@ mended in its stretch.
 
 from __future__ import annotations
 
+import gc
 import io
 import itertools
 import json
@@ -18,6 +19,7 @@ import os
 import re
 import subprocess
 import threading
+import weakref
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -56,10 +58,13 @@ def unchaptered(folder: Path) -> Path:
     return path
 
 
-def typeset_book(path: Path, press: bool, stretch_pages: int, sheet_pages: int = 0) -> typeset.TypesetBook:
+def typeset_book(
+    path: Path, press: bool, stretch_pages: int, sheet_pages: int = 0, keep_layouts: bool = True
+) -> typeset.TypesetBook:
     """The book of ``path`` typeset (no cache), a part longer than twice
     ``stretch_pages`` laid out in stretches of as many pages, its margin
-    sheet made in pieces of ``sheet_pages`` (0: the default)."""
+    sheet made in pieces of ``sheet_pages`` (0: the default); its layouts
+    kept (``keep_layouts``) unless asked."""
     options = one_off_edition([path])
     edition = read_edition(options, path.parent, Diagnostics(), format_bibliography=False)
     assert len(edition.chapters) == 1
@@ -68,7 +73,7 @@ def typeset_book(path: Path, press: bool, stretch_pages: int, sheet_pages: int =
     with pytest.MonkeyPatch.context() as m:
         m.setattr(typeset, "STRETCH_PAGES", stretch_pages)
         m.setattr(typeset, "SHEET_PAGES", sheet_pages or typeset.SHEET_PAGES)
-        return PdfWriter(profile=profile).render(edition, ctx, keep_layouts=True)
+        return PdfWriter(profile=profile).render(edition, ctx, keep_layouts=keep_layouts)
 
 
 @pytest.fixture(scope="module")
@@ -239,6 +244,45 @@ def test_a_stretch_is_written_by_a_forked_child_as_the_worker_writes_it(text, st
     assert part is not None and len(writers) == len(part.more) + 1  # every stretch of the part, once
     assert os.getpid() not in writers and len(set(writers)) == len(writers)  # each by a child of its own
     assert forked.pdf == stretched[False].pdf
+
+
+@pytest.mark.parametrize("helpers", [0, 1], ids=["written-here", "written-by-a-child"])
+def test_a_stretchs_layout_goes_once_it_is_written(text, stretched, helpers, monkeypatch):
+    """A worker holds the layouts of the stretch it lays out, and of the
+    one before while a child still writes it, not every stretch of the
+    part (an 879-page part held them all: 445 MB). With the collector off:
+    a layout goes by its reference counts alone, its reference cycles
+    broken once it is made (``engine._cycles_broken``). The book is the
+    same."""
+    real = typeset._PartLayout._render
+    made: list[tuple[int, weakref.ref]] = []  # (the stretch's first folio, a page of its layouts)
+    held: list[set[int]] = []  # the stretches with a page alive as each layout of the part begins
+
+    def render(layout, *args, **kwargs):
+        if layout.task.key != "ch001":
+            return real(layout, *args, **kwargs)
+        held.append({first for first, page in made if page() is not None} - {layout.task.first_folio})
+        rendered = real(layout, *args, **kwargs)
+        made.extend((layout.task.first_folio, weakref.ref(page._page_box)) for page in rendered.document.pages)
+        return rendered
+
+    monkeypatch.setattr(typeset._PartLayout, "_render", render)
+    monkeypatch.setattr(scheduling.Scheduler, "helpers", property(lambda self: helpers))
+    gc.collect()
+    gc.disable()
+    try:
+        book = typeset_book(text, False, STRETCH, SHEET, keep_layouts=False)
+        alive = sum(page() is not None for _first, page in made)
+    finally:
+        gc.enable()
+    firsts = sorted({first for first, _page in made})
+    assert len(firsts) >= 5  # the part was laid out in stretches
+    # each layout begins with none of the earlier stretches' pages alive, or
+    # (a child writing it) the last one's
+    assert all(len(before) <= helpers for before in held), held
+    assert any(held) == bool(helpers)
+    assert alive == 0
+    assert book.pdf == stretched[False].pdf
 
 
 def test_a_stretch_is_cut_on_a_page_that_opens_a_paragraph(whole):

@@ -58,6 +58,7 @@ another gutter class is typeset again with the right one.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import gc
 import hashlib
 import json
 import re
@@ -88,7 +89,7 @@ from .profiles import SCREEN_PROFILE, TEXT_STYLESHEETS, BookProfile, PressProfil
 
 if TYPE_CHECKING:
     from .assemble import PartPdf
-    from .engine import Rendered
+    from .engine import PartFacts, Rendered
 
 CACHE_VERSION = "6"  # 2: each entry holds the digest of its PDF; 3: folios apart; 4: margins apart; 5: subsets apart;
 # 6: a PDF for each stretch
@@ -119,6 +120,12 @@ KEEP_NOTES = True
 # this many at a time (``stretches``): a text whose chapters the reader did
 # not find is one part of hundreds of pages.
 STRETCH_PAGES = 48
+# A long part's stretches let go between two runs of the collector: what a
+# stretch's layout leaves to it (its computed styles, which name themselves,
+# and the HTML they hold: 2.3 MB a stretch, measured) is freed every
+# ``COLLECT_STRETCHES``, not when a build's collector next looks at the
+# oldest objects (``GC_THRESHOLDS``), after dozens. A collection took 0.05 s.
+COLLECT_STRETCHES = 4
 # A part's margin sheet longer than this many pages is made in pieces of
 # as many pages at a time, handed to the workers at once and joined as each
 # comes (``_Typesetter._margin_sheets``): one long part's sheet made in one
@@ -996,6 +1003,18 @@ def _written(rendered: Rendered) -> tuple[bytes, tuple[Diagnostic, ...]]:
     return pdf, tuple(rendered.diagnostics.items)
 
 
+def _take(
+    waiting: list[tuple[int, Callable[[], tuple[bytes, tuple[Diagnostic, ...]]]]],
+    written: list[tuple[int, bytes, tuple[Diagnostic, ...]]],
+) -> None:
+    """The stretches ``waiting`` to be written (their pages, and the
+    function that gives their PDF and what writing it said: ``Forked``),
+    written, in order, into ``written``; none is left waiting, nor held."""
+    while waiting:
+        count, give = waiting.pop(0)
+        written.append((count, *give()))
+
+
 def _said_once(diags: Diagnostics, said: Iterable[Diagnostic]) -> None:
     """What ``said`` holds that ``diags`` does not say already (the same
     code and message), added to it: what each stretch says of the
@@ -1047,77 +1066,88 @@ class _PartLayout:
         stretch at a time when it is longer than ``STRETCH_PAGES`` twice
         (``stretches``), each stretch written (by a forked child, where the
         task has ``helpers``) while the next is laid out."""
+        from .engine import PartFacts  # WeasyPrint: where parts are laid out (``flow``)
+
         blocks = stretches.blocks_of(self.task.source) if self.task.key != FRONT_KEY else None
         words = _stretch_words(self.task.g)
+        facts = PartFacts()
         with Forked[tuple[bytes, tuple[Diagnostic, ...]]](self.task.helpers) as forked:
             if blocks is None or sum(blocks.counts) < 2 * words:
-                rendered, misplaced, diags = self._laid_out()
-                pieces = None
+                rendered, _misplaced, diags = self._laid_out()
+                facts.add(rendered)
+                if self.keep_layouts:
+                    self.rendered[self.task.key] = rendered
+                pieces: list[tuple[int, bytes, tuple[Diagnostic, ...]]] = []
             else:
-                rendered, diags, pieces = self._in_stretches(blocks, words, forked)
-                misplaced = rendered.misplaced_notes()
-            for page, text in rendered.overflowing_text():
+                diags, pieces = self._in_stretches(blocks, words, forked, facts)
+            for page, text in facts.overflowing:
                 shown = text if len(text) <= 40 else f"{text[:40]}… ({len(text)} characters)"
                 message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
                 diags.add(codes.TEXT_OVERFLOW, message)
-            if self.keep_layouts:
-                self.rendered[self.task.key] = rendered
-            flow = rendered.flow()
-            anchors = {name: page - 1 for name, page in rendered.anchor_pages().items()}
-            if pieces is None:
+            flow = facts.flow()
+            anchors = {name: page - 1 for name, page in facts.anchors.items()}
+            if not pieces:
                 pdfs, cuts = [rendered.part_pdf()], []
             else:
                 pdfs, cuts = [], [0]
-                for pages, written in pieces:
-                    pdf, said = written()
+                for count, pdf, said in pieces:
                     pdfs.append(pdf)
-                    cuts.append(cuts[-1] + pages)
+                    cuts.append(cuts[-1] + count)
                     _said_once(diags, said)
         return PartResult(
             pdfs[0],
-            rendered.pages,
+            facts.pages,
             anchors,
             flow.words,
             flow.starts,
             flow.printed,
             flow.inked,
             flow.parts,
-            tuple((m.label, m.call_page - 1, m.note_page - 1) for m in misplaced),
+            tuple((m.label, m.call_page - 1, m.note_page - 1) for m in facts.misplaced),
             tuple((d.code, d.message) for d in diags.items),
             part_heading(self.task.source),
             tuple(pdfs[1:]),
             tuple(cuts[1:-1]),
-            rendered.outline() if len(pdfs) > 1 else (),
+            facts.outline() if len(pdfs) > 1 else (),
         )
 
     def _in_stretches(
-        self, blocks: stretches.Blocks, words: int, forked: Forked
-    ) -> tuple[Rendered, Diagnostics, list[tuple[int, Callable[[], tuple[bytes, tuple[Diagnostic, ...]]]]]]:
+        self, blocks: stretches.Blocks, words: int, forked: Forked, facts: PartFacts
+    ) -> tuple[Diagnostics, list[tuple[int, bytes, tuple[Diagnostic, ...]]]]:
         """The part laid out a stretch of about ``words`` words at a time,
         each kept to its last clean break (``stretches``), the next laid out
-        from there, on the side that page is on: its pages, as one document.
-        A stretch is given its remedies (``_laid_out``) only for a fault (a
-        note off its call's page, a recto ending in a broken word) on a page
-        it keeps: the pages after its last clean break are laid out again
-        in the next stretch, and mended there. Each stretch's pages are
-        handed to ``forked`` to be written as they are kept (``_written``):
-        their count, and the function that gives their PDF."""
-        pages: list = []
-        pieces: list = []
-        diags = Diagnostics()
-        first: Rendered | None = None
-        start, want = 0, words
+        from there, on the side that page is on. A stretch is given its
+        remedies (``_laid_out``) only for a fault (a note off its call's
+        page, a recto ending in a broken word) on a page it keeps: the
+        pages after its last clean break are laid out again in the next
+        stretch, and mended there.
+
+        Each stretch's kept pages are read into ``facts`` and handed to
+        ``forked`` to be written (``_written``), then let go once written:
+        a stretch's PDF is taken when the next stretch is laid out (its
+        child writing it meanwhile), or at once with no helpers, so a
+        worker holds the layouts of about two stretches, whatever the
+        part's length (a part's pages, all held, took 445 MB at 879 pages).
+        What was said, and each stretch's page count, PDF and what writing
+        it said. With ``keep_layouts``, the part's pages are also kept, as
+        one document (``rendered``)."""
         from .engine import Rendered  # WeasyPrint: where parts are laid out (``flow``)
 
+        diags = Diagnostics()
+        waiting: list[tuple[int, Callable[[], tuple[bytes, tuple[Diagnostic, ...]]]]] = []
+        written: list[tuple[int, bytes, tuple[Diagnostic, ...]]] = []
+        every: list = []  # the part's pages, for ``keep_layouts``
+        first: Rendered | None = None  # the first stretch's layout, for ``keep_layouts``
+        start, want = 0, words
         while True:
             end = blocks.end_after(start, want * 6 // 5)  # room for the layout to reach a page it may stop at
             last = end == len(blocks.blocks)
             # numbered on from the part's pages before it (its folios laid out hidden: ``part_css``)
-            own = self.task.own + (stretches.LATER_CSS + stretches.numbered_from(len(pages) + 1) if start else "")
-            if len(pages) % 2:  # the part is laid out from a recto: this stretch opens on a verso
+            own = self.task.own + (stretches.LATER_CSS + stretches.numbered_from(facts.pages + 1) if start else "")
+            if facts.pages % 2:  # the part is laid out from a recto: this stretch opens on a verso
                 own += stretches.VERSO_CSS
             task = replace(
-                self.task, source=blocks.source(start, end), own=own, first_folio=self.task.first_folio + len(pages)
+                self.task, source=blocks.source(start, end), own=own, first_folio=self.task.first_folio + facts.pages
             )
             layout = _PartLayout(task, self.progress)
             said = Diagnostics()
@@ -1138,15 +1168,26 @@ class _PartLayout:
                 want *= 2  # no page of it opens on a paragraph of its own: a longer stretch
                 continue
             _said_once(diags, said.items)
-            first = first or rendered
             kept = rendered.document.pages if keep is None else rendered.document.pages[: keep[0]]
-            pages.extend(kept)
             piece = Rendered(rendered.document.copy(kept), rendered.job, Diagnostics())
-            pieces.append((len(kept), forked.submit(partial(_written, piece))))
+            facts.add(piece)
+            if self.keep_layouts:
+                every.extend(kept)
+                first = first or rendered
+            _take(waiting, written)  # the stretch before, its child done: a child forked now shares none of it
+            waiting.append((len(kept), forked.submit(partial(_written, piece))))
+            del rendered, piece, kept  # the stretch's layout goes once its PDF is taken
+            if not forked.helpers:
+                _take(waiting, written)  # written here, now
+            if (len(written) + len(waiting)) % COLLECT_STRETCHES == 0:  # the stretches handed out so far
+                gc.collect()
             if keep is None:
                 break
             start, want = keep[1], words
-        return Rendered(first.document.copy(pages), first.job, diags), diags, pieces
+        _take(waiting, written)
+        if first is not None:
+            self.rendered[self.task.key] = Rendered(first.document.copy(every), first.job, diags)
+        return diags, written
 
     def _laid_out(self, laid: tuple[Rendered, Diagnostics] | None = None) -> tuple[Rendered, list, Diagnostics]:
         """Lay out the task's part (``own``: its stylesheet) as plain flow,
