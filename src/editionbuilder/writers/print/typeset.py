@@ -1072,12 +1072,13 @@ class _PartLayout:
         words = _stretch_words(self.task.g)
         facts = PartFacts()
         with Forked[tuple[bytes, tuple[Diagnostic, ...]]](self.task.helpers) as forked:
+            whole: Rendered | None = None  # the part laid out as one document
+            pieces: list[tuple[int, bytes, tuple[Diagnostic, ...]]] = []  # else its stretches, written
             if blocks is None or sum(blocks.counts) < 2 * words:
-                rendered, _misplaced, diags = self._laid_out()
-                facts.add(rendered)
+                whole, _misplaced, diags = self._laid_out()
+                facts.add(whole)
                 if self.keep_layouts:
-                    self.rendered[self.task.key] = rendered
-                pieces: list[tuple[int, bytes, tuple[Diagnostic, ...]]] = []
+                    self.rendered[self.task.key] = whole
             else:
                 diags, pieces = self._in_stretches(blocks, words, forked, facts)
             for page, text in facts.overflowing:
@@ -1086,8 +1087,8 @@ class _PartLayout:
                 diags.add(codes.TEXT_OVERFLOW, message)
             flow = facts.flow()
             anchors = {name: page - 1 for name, page in facts.anchors.items()}
-            if not pieces:
-                pdfs, cuts = [rendered.part_pdf()], []
+            if whole is not None:
+                pdfs, cuts = [whole.part_pdf()], []
             else:
                 pdfs, cuts = [], [0]
                 for count, pdf, said in pieces:
