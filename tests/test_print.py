@@ -13,6 +13,7 @@ ornaments. Widows and orphans are read on WeasyPrint's layout boxes.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import io
 import re
 import statistics
@@ -894,3 +895,28 @@ def test_a_dedication_and_an_epigraph_are_front_matter_not_in_the_contents():
     html = render_html(edition)
     section = etree.fromstring(html.encode(), etree.HTMLParser()).xpath('//section[contains(@class, "dedication")]')[0]
     assert section.xpath("./h1/@class") == ["role-title"]  # hidden in print (print.css), read aloud in the EPUB
+
+
+def test_an_svgs_own_images_are_drawn_once_its_layout_is_made(tmp_path):
+    """A laid-out document's reference cycles are broken once it is made
+    (``engine._cycles_broken``), its layout context's image loader kept,
+    naming the context weakly: an inline SVG draws the images it holds with
+    that loader when its page is drawn, after the layout. The PNG inside
+    the SVG is in the PDF, and nothing is said of an SVG not drawn."""
+    from PIL import Image
+
+    dot = tmp_path / "dot.png"
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(dot)
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+        f'<image href="{dot.as_uri()}" width="40" height="40"/></svg>'
+    )
+    said = Diagnostics()
+    rendered = render_document(
+        PdfJob(f"<html><body><p>Before.</p>{svg}<p>After.</p></body></html>", (), "", DEFAULT_FONTS, tmp_path), said
+    )
+    gc.collect()  # whatever only the collector would free goes before the drawing
+    pdf = pikepdf.open(io.BytesIO(rendered.pdf()))
+    images = [o for o in pdf.objects if isinstance(o, pikepdf.Stream) and o.get("/Subtype") == "/Image"]
+    assert [(int(i.Width), int(i.Height)) for i in images] == [(4, 4)]
+    assert not [d.message for d in said.items if "SVG" in d.message]

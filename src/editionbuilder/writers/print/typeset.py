@@ -1127,8 +1127,10 @@ class _PartLayout:
         ``forked`` to be written (``_written``), then let go once written:
         a stretch's PDF is taken when the next stretch is laid out (its
         child writing it meanwhile), or at once with no helpers, so a
-        worker holds the layouts of about two stretches, whatever the
-        part's length (a part's pages, all held, took 445 MB at 879 pages).
+        worker holds the layout of the stretch it lays out (two, while a
+        remedy lays it out again) and, while a child writes it, the kept
+        pages of the one before, whatever the part's length (a part's
+        pages, all held, took 445 MB at 879 pages).
         What was said, and each stretch's page count, PDF and what writing
         it said. With ``keep_layouts``, the part's pages are also kept, as
         one document (``rendered``)."""
@@ -1161,12 +1163,14 @@ class _PartLayout:
             if any(keep is None or f < keep[0] for f in layout._faults(rendered, misplaced)):
                 if ends is not None and ends.stopped:  # the remedies lay the stretch out whole: so must the first
                     said = Diagnostics()
+                    del rendered  # (not held while it is laid out again)
                     rendered = layout._render(task.source, task.own, said, task.first_folio)
                 rendered, misplaced, said = layout._laid_out((rendered, said))
                 cuts = [] if last else _clean_breaks(rendered, misplaced, blocks, start, end)
                 keep = cuts[-1] if cuts else None
             if not last and keep is None:
                 want *= 2  # no page of it opens on a paragraph of its own: a longer stretch
+                del rendered
                 continue
             _said_once(diags, said.items)
             kept = rendered.document.pages if keep is None else rendered.document.pages[: keep[0]]
@@ -1175,13 +1179,15 @@ class _PartLayout:
             if self.keep_layouts:
                 every.extend(kept)
                 first = first or rendered
-            _take(waiting, written)  # the stretch before, its child done: a child forked now shares none of it
-            waiting.append((len(kept), forked.submit(partial(_written, piece))))
-            del rendered, piece, kept  # the stretch's layout goes once its PDF is taken
+            count = len(kept)
+            del rendered, kept  # the pages it does not keep go now; the kept ones once written
+            _take(waiting, written)  # the stretch before, its child done: the child forked now shares none of it
+            if (len(written) + 1) % COLLECT_STRETCHES == 0:
+                gc.collect()  # before the fork: a child sees this process's memory as it is, until it writes to it
+            waiting.append((count, forked.submit(partial(_written, piece))))
+            del piece
             if not forked.helpers:
                 _take(waiting, written)  # written here, now
-            if (len(written) + len(waiting)) % COLLECT_STRETCHES == 0:  # the stretches handed out so far
-                gc.collect()
             if keep is None:
                 break
             start, want = keep[1], words

@@ -31,10 +31,11 @@ from . import loading  # noqa: F401
 import errno
 import hashlib
 import logging
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -483,7 +484,9 @@ def _margins_apart(active: bool) -> Iterator[None]:
 def _contexts_made() -> Iterator[list]:
     """The layout contexts WeasyPrint makes while this is entered
     (document.py, ``Document._build_layout_context``), listed in what it
-    gives (``_cycles_broken``). Under another major version, none."""
+    gives (``_cycles_broken``). Under another major version, none. Entered
+    by one layout at a time (``scheduling.LAYOUT_LOCK``), as the engine's
+    other hooks: the class's own method is put back on leaving."""
     made: list = []
     if not PLANNED_ENGINE:
         yield made
@@ -506,21 +509,32 @@ def _cycles_broken(document: weasyprint.Document, contexts: list) -> None:
     """A laid-out document's reference cycles, broken once its layout is
     done, so that it goes as soon as it is let go, not when the collector
     next looks at the oldest objects (``scheduling.GC_THRESHOLDS``: a
-    build's collector looks seldom): a page's box and its footnote area
-    name each other (the area's ``page``: its containing block while it is
-    laid out, layout/page.py), and the layout context holds a function
-    that holds the context (``get_image_from_uri``, its images' loader,
-    used while the boxes are built). Each holds all its document's boxes
-    or styles. Measured on an 879-page part laid out a stretch at a time:
-    the worker grew 11.6 MB per stretch let go, and 3.3 MB so (its words
-    and its stretches' PDFs, which it keeps), with 0.4 s less spent in the
-    collector; the drawing of the pages uses neither."""
+    build's collector looks seldom). Each holds all its document's boxes or
+    styles:
+
+    - a page's box and its footnote area name each other (the area's
+      ``page``: its containing block while it is laid out, layout/page.py;
+      the drawing takes the page box from the page);
+    - the layout context holds its images' loader (``get_image_from_uri``),
+      which holds the context. The loader is kept, naming the context
+      weakly: an SVG image draws the images it holds with its context's
+      loader when the page is drawn (svg/images.py), and keeps the
+      context (images.py, ``SVGImage``), so the context lives as long as
+      something may still load with it.
+
+    Measured on an 879-page part laid out a stretch at a time: the worker
+    grew 11.6 MB per stretch let go with both cycles, 3.3 MB with them
+    broken (the part's words and its stretches' PDFs, which it keeps), and
+    spent 0.4 s less in the collector."""
     for page in document.pages:
         for child in page._page_box.children:
             if isinstance(child, wboxes.FootnoteAreaBox):
                 child.page = None
     for context in contexts:
-        context.get_image_from_uri = None
+        loader = context.get_image_from_uri
+        if isinstance(loader, partial) and any(held is context for held in loader.keywords.values()):
+            weakly = {name: weakref.proxy(held) if held is context else held for name, held in loader.keywords.items()}
+            context.get_image_from_uri = partial(loader.func, *loader.args, **weakly)
     contexts.clear()
 
 
