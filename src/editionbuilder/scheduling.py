@@ -41,9 +41,10 @@ from typing import IO, Any, Generic, TypeVar
 
 from .diagnostics import ConfigError
 
-# Layout in this process is done one document at a time: WeasyPrint's logger
-# and the line breaker's hook are process-wide (writers/print/engine/), so two
-# threads of a catalog build must not lay out at once.
+# Layout in this process is done one document at a time: WeasyPrint's logger,
+# the line breaker's hook and the engine's other hooks (the layout contexts
+# listed, ``engine._contexts_made``) are process-wide (writers/print/engine/),
+# so two threads of a catalog build must not lay out at once.
 LAYOUT_LOCK = threading.RLock()
 
 # Held by whoever writes to stderr during a build (the CLI's progress and
