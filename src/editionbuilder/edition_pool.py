@@ -226,11 +226,12 @@ class EditionPool:
         for a pool: its workers are counted as free by that thread alone."""
         if self._dispatcher is not None:
             raise RuntimeError("an EditionPool builds one list of editions")
+        projects = [Path(b.project_dir) for b in builds]
         todo = _Todo(
             editions,
             builds,
-            [cost(e, Path(b.project_dir)) for e, b in zip(editions, builds, strict=True)],
-            [text_marks(e, Path(b.project_dir)) for e, b in zip(editions, builds, strict=True)],
+            [cost(e, project) for e, project in zip(editions, projects, strict=True)],
+            [text_marks(e, project) for e, project in zip(editions, projects, strict=True)],
             [cf.Future() for _ in editions],
         )
         self._dispatcher = threading.Thread(target=self._dispatch_all, args=(todo,), name="editions", daemon=True)

@@ -170,7 +170,7 @@ class PartResult:
     # A part laid out in stretches (``stretches``) is written a stretch at a
     # time: ``pdf`` holds its first stretch's pages, ``more`` the PDFs of
     # the others, each from page index ``cuts[n]`` of the part on; and
-    # ``outline`` its bookmarks, which the book makes (``engine.Rendered.outline``).
+    # ``outline`` its bookmarks, which the book makes (``engine.PartFacts.outline``).
     more: tuple[bytes, ...] = ()
     cuts: tuple[int, ...] = ()
     outline: tuple = ()

@@ -268,17 +268,9 @@ class Rendered:
 
     def flow(self) -> Flow:
         """The document's main-flow words, page by page (``PartFacts``)."""
-        facts = _FlowPages()
-        for page in self.document.pages:
-            facts.add(page)
+        facts = PartFacts()
+        facts.add(self)
         return facts.flow()
-
-    def outline(self) -> tuple:
-        """The document's bookmarks as WeasyPrint writes them (``PartFacts``)."""
-        outline = _Outline()
-        for page in self.document.pages:
-            outline.add(page)
-        return outline.tree()
 
     def part_pdf(self) -> bytes:
         """The PDF of one part of a book (``typeset``): a link to an anchor of
@@ -349,11 +341,11 @@ class PartFacts:
         self.pages += rendered.pages
 
     def flow(self) -> Flow:
-        """The main-flow words of the pages added (``Rendered.flow``)."""
+        """The main-flow words of the pages added (``_FlowPages``)."""
         return self._flow.flow()
 
     def outline(self) -> tuple:
-        """The bookmarks of the pages added (``Rendered.outline``)."""
+        """The bookmarks of the pages added (``_Outline``)."""
         return self._outline.tree()
 
 
