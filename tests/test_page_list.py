@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -20,7 +21,7 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from conftest import CORPUS_EDITION
+from conftest import CORPUS_EDITION, ENGELS
 from editionbuilder import writers
 from editionbuilder.cli import main
 from editionbuilder.config import load_config
@@ -554,10 +555,10 @@ class LayoutLog:
         return run
 
     def _marking(self, mark_pages):
-        def run(documents, layout, names, alignments=None):
+        def run(documents, layout, names, *rest):
             self.marked.append(layout)
             self.events.append(("marked", self.active[-1]))
-            return mark_pages(documents, layout, names, alignments)
+            return mark_pages(documents, layout, names, *rest)
 
         return run
 
@@ -808,3 +809,188 @@ def test_a_page_beginning_in_a_link_gets_its_marker_before_the_word_the_link_is_
         f' This is {mark(3)}<a href="#s">one two</a> three</p></body></html>'
     )
     assert markers_inside_words(etree.fromstring(out)) == []
+
+
+# --------------------------------------------------------------------------
+# One document at a time, and the marked documents kept between builds
+# --------------------------------------------------------------------------
+
+
+def _doc(body: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">'
+        f"<head><title>T</title></head><body>{body}</body></html>"
+    ).encode()
+
+
+# A book of five documents: a title page, a chapter whose last page begins
+# with print-only words, print notes whose EPUB twin is all endnotes (no
+# running text), a chapter, and end notes again, as the last document.
+BOOK_NAMES = ["t.xhtml", "b.xhtml", "n.xhtml", "c.xhtml", "e.xhtml"]
+BOOK_DOCS = [
+    _doc("<h1>Alpha beta</h1>"),
+    _doc("<p>Gamma <em>del</em>ta.</p>"),
+    _doc('<section epub:type="endnotes"><p>Note one.</p></section>'),
+    _doc("<p>Epsilon zeta.</p><p>Eta theta.</p>"),
+    _doc('<section epub:type="endnotes"><p>Endnote.</p></section>'),
+]
+BOOK_WORDS = (
+    "Alpha",
+    "beta",
+    "Gamma",
+    "delta.",
+    "Continued",
+    "Note",
+    "one.",
+    "Epsilon",
+    "zeta.",
+    "Eta",
+    "theta.",
+    "Endnote.",
+)
+BOOK_PARTS = ("t", "t", "b", "b", "b", "n", "n", "c", "c", "c", "c", "e")
+BOOK_PAGES = (
+    PrintedPage(1, "i", 0, 2),
+    PrintedPage(2, "1", 2, 2),
+    PrintedPage(3, "2", 4, 1),  # print-only words: past the chapter's last, so before the next document's first
+    PrintedPage(4, "3", 5, 2),  # print notes: their twin has no words, the same place
+    PrintedPage(5, "4", 7, 2),
+    PrintedPage(6, "5", 9, 2),
+    PrintedPage(7, "6", 11, 1),  # the end notes, the last document: after the book's last word
+    PrintedPage(8, "7", 12, 0),  # a page past the printed words (the colophon's): the same
+)
+BOOK_LAYOUT = PrintLayout("src", BOOK_WORDS, BOOK_PAGES, BOOK_PARTS)
+
+
+def test_each_document_is_marked_where_the_whole_book_would_mark_it():
+    """Marking one document at a time (which lets a rebuild take the
+    unchanged ones back) puts every marker where aligning the whole
+    book's words at once puts it: markers that go on past a document's
+    words to the next document's first word, through a document with none,
+    and markers past the book's last word."""
+    each = pagelist._mark_each(BOOK_DOCS, BOOK_LAYOUT, BOOK_NAMES, {}, None)
+    whole = pagelist._mark_whole(BOOK_DOCS, BOOK_LAYOUT, BOOK_NAMES, {})
+    assert each is not None
+    assert each == whole
+    out, targets = each
+    assert [t.href for t in targets] == [
+        "t.xhtml#page-i",
+        "b.xhtml#page-1",
+        "c.xhtml#page-2",
+        "c.xhtml#page-3",
+        "c.xhtml#page-4",
+        "c.xhtml#page-5",
+        "c.xhtml#page-6",
+        "c.xhtml#page-7",
+    ]
+    body = out[3].decode().split("<body>")[1]
+    assert body == (
+        f"<p>{mark('2')}{mark('3')}{mark('4')}Epsilon zeta.</p><p>{mark('5')}Eta theta.{mark('6')}{mark('7')}</p>"
+        "</body></html>"
+    )
+    assert out[2] == BOOK_DOCS[2] and out[4] == BOOK_DOCS[4]  # no marker: the same bytes
+    # a print part with no counterpart at all is aligned with the whole book
+    orphan = dataclasses.replace(BOOK_LAYOUT, parts=("x", *BOOK_PARTS[1:]))
+    assert pagelist._mark_each(BOOK_DOCS, orphan, BOOK_NAMES, {}, None) is None
+    assert mark_pages(BOOK_DOCS, orphan, BOOK_NAMES) == pagelist._mark_whole(BOOK_DOCS, orphan, BOOK_NAMES, {})
+
+
+def _counting(monkeypatch) -> list[int]:
+    """The documents ``pagelist._mark_one`` marks from now on, by index."""
+    marked: list[int] = []
+    one = pagelist._mark_one
+
+    def counted(data, n, *rest):
+        marked.append(n)
+        return one(data, n, *rest)
+
+    monkeypatch.setattr(pagelist, "_mark_one", counted)
+    return marked
+
+
+def test_kept_marked_documents_are_taken_back_and_a_changed_one_is_marked_again(tmp_path, monkeypatch):
+    """A build keeps the documents it marked (``MarkedDocuments``); the next
+    one marks none of them again when nothing changed, and only the one
+    that changed when one did, with the bytes a marking with nothing kept
+    gives. The file keeps what the last build used (the last document with
+    words twice: once more with the markers past the book's end)."""
+    folder = tmp_path / "pages"
+    first = pagelist.MarkedDocuments(folder, "book.epub")
+    made = mark_pages(BOOK_DOCS, BOOK_LAYOUT, BOOK_NAMES, None, first)
+    first.save()
+    assert made == mark_pages(BOOK_DOCS, BOOK_LAYOUT, BOOK_NAMES)
+
+    marked = _counting(monkeypatch)
+    again = pagelist.MarkedDocuments(folder, "book.epub")
+    assert mark_pages(BOOK_DOCS, BOOK_LAYOUT, BOOK_NAMES, None, again) == made
+    assert marked == []
+    assert again.diagnostics.items == []
+
+    changed = [*BOOK_DOCS]
+    changed[1] = _doc("<p>Gamma <em>del</em>ta, we say.</p>")
+    layout = dataclasses.replace(
+        BOOK_LAYOUT,
+        words=(*BOOK_WORDS[:3], "delta,", "we", "say.", *BOOK_WORDS[4:]),
+        parts=(*BOOK_PARTS[:3], "b", "b", "b", *BOOK_PARTS[4:]),
+        pages=tuple(dataclasses.replace(p, first_word=p.first_word + 2 * (p.first_word > 3)) for p in BOOK_PAGES),
+    )
+    expected = mark_pages(changed, layout, BOOK_NAMES)
+    marked.clear()
+    third = pagelist.MarkedDocuments(folder, "book.epub")
+    assert mark_pages(changed, layout, BOOK_NAMES, None, third) == expected
+    assert marked == [1]
+    third.save()
+    kept = (folder / "book.epub.marked").read_bytes().split(b"\n", 1)[0]
+    import json
+
+    assert len(json.loads(kept)["entries"]) == len(BOOK_DOCS) + 1  # the last with words, twice
+
+
+@pytest.mark.parametrize("damage", ["cut", "flipped", "garbled"])
+def test_damaged_kept_markers_are_reported_and_the_pages_marked_again(tmp_path, monkeypatch, damage):
+    folder = tmp_path / "pages"
+    kept = pagelist.MarkedDocuments(folder, "book.web")
+    made = mark_pages(BOOK_DOCS, BOOK_LAYOUT, BOOK_NAMES, None, kept)
+    kept.save()
+    path = folder / "book.web.marked"
+    data = path.read_bytes()
+    head, body = data.split(b"\n", 1)
+    if damage == "cut":
+        data = data[: len(data) - 40]
+    elif damage == "flipped":
+        at = body.index(b"Epsilon")
+        data = head + b"\n" + body[:at] + b"X" + body[at + 1 :]
+    else:
+        data = b"{" + data
+    path.write_bytes(data)
+    marked = _counting(monkeypatch)
+    again = pagelist.MarkedDocuments(folder, "book.web")
+    assert mark_pages(BOOK_DOCS, BOOK_LAYOUT, BOOK_NAMES, None, again) == made
+    assert marked  # marked again
+    assert [d.code for d in again.diagnostics.items] == ["cache-entry-discarded"]
+    assert "book.web.marked" in again.diagnostics.items[0].message
+
+
+def test_a_rebuild_marks_the_pages_of_the_changed_chapter_alone(full_build, tmp_path, monkeypatch):
+    """The corpus print edition built again after one sentence of a middle
+    chapter changed, from the first build's output folder: the EPUB and the
+    web edition each mark that chapter's document again, and no other; the
+    EPUB is the one a build with nothing kept makes."""
+    project = tmp_path / "project"
+    shutil.copytree(full_build.parent / "corpus", project)
+    out = tmp_path / "out"
+    shutil.copytree(full_build, out, symlinks=True)
+    text = project / ENGELS.name
+    body = text.read_bytes()  # ISO-8859-1, as Project Gutenberg's "-8" files are
+    at = body.index(b". ", len(body) // 2)
+    text.write_bytes(body[:at] + b", we say" + body[at:])
+    config = project / "editions.toml"
+    marked = _counting(monkeypatch)
+    assert main(["build", "--config", str(config), "--out", str(out)]) == 0
+    kept_epub = (out / f"{CORPUS_EDITION}.epub").read_bytes()
+    assert len(marked) == 2, marked  # one document of the EPUB, one of the web edition
+    monkeypatch.undo()
+    fresh = tmp_path / "fresh"
+    assert main(["build", "--config", str(config), "--out", str(fresh)]) == 0
+    assert kept_epub == (fresh / f"{CORPUS_EDITION}.epub").read_bytes()

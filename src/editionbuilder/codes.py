@@ -320,7 +320,8 @@ TEXT_OVERFLOW = _define(
 CACHE_ENTRY_DISCARDED = _define(
     "cache-entry-discarded",
     _INFO,
-    "a typeset part or a cover image kept in the output folder's .cache was damaged: it was thrown away and made again",
+    "a typeset part, a cover image or a document's page markers kept in the output folder's .cache was damaged: "
+    "it was thrown away and made again",
 )
 STALE_OUTPUT_REMOVED = _define(
     "stale-output-removed",

@@ -37,14 +37,25 @@ marker lands in a note.
 
 from __future__ import annotations
 
+import bisect
+import hashlib
+import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lxml import etree
 
+from ... import codes
+from ...diagnostics import Diagnostics
+from ...fsutil import atomic_write_bytes
 from ...layout.pages import Alignments, PrintedPage, PrintLayout
 from ...qa.align import align
+
+if TYPE_CHECKING:
+    from ..context import WriteContext
 
 XHTML = "http://www.w3.org/1999/xhtml"
 OPS = "http://www.idpf.org/2007/ops"
@@ -177,6 +188,7 @@ def mark_pages(
     layout: PrintLayout,
     names: Sequence[str],
     alignments: Alignments | None = None,
+    kept: MarkedDocuments | None = None,
 ) -> tuple[list[bytes], list[PageTarget]]:
     """``documents`` (XHTML bytes, spine order; ``names`` their file names,
     each a part's key and a suffix: ``ch001.xhtml``, or ``ch001.html`` on the web)
@@ -185,7 +197,24 @@ def mark_pages(
     returned unchanged (the same bytes). ``alignments``: the alignments of
     parts' words made by earlier calls, and kept for the next: a part
     whose printed and XHTML words are those of one kept is not aligned
-    again (``Products.alignments``)."""
+    again (``Products.alignments``). ``kept``: documents marked by the
+    last build, each taken again when its bytes and its pages are the same
+    (``MarkedDocuments``; a rebuild after one changed sentence marks one
+    document).
+
+    Each document is marked on its own (``_mark_each``) when every print
+    part has an EPUB counterpart; else, and when a page's marker would go
+    past the last word of the book, the whole book's words are aligned at
+    once (``_mark_whole``)."""
+    alignments = {} if alignments is None else alignments
+    marked = _mark_each(documents, layout, names, alignments, kept)
+    return marked if marked is not None else _mark_whole(documents, layout, names, alignments)
+
+
+def _mark_whole(
+    documents: Sequence[bytes], layout: PrintLayout, names: Sequence[str], alignments: Alignments
+) -> tuple[list[bytes], list[PageTarget]]:
+    """``mark_pages`` with the words of every document at once."""
     trees = [etree.fromstring(d) for d in documents]
     words: list[_Word] = []
     spans: list[tuple[int, int]] = []  # each document's words: words[start:end]
@@ -196,7 +225,7 @@ def mark_pages(
     if not words:
         return list(documents), []
     keys = tuple(n.rsplit(".", 1)[0] for n in names)
-    positions = _positions(layout, [w.text for w in words], spans, keys, {} if alignments is None else alignments)
+    positions = _positions(layout, [w.text for w in words], spans, keys, alignments)
     used: set[str] = set()
     marks = [
         (page, _page_id(page, used), positions[page.first_word] if page.first_word < len(positions) else len(words))
@@ -207,21 +236,319 @@ def mark_pages(
     # use stay valid and pages sharing one spot keep their order there.
     docs = {}
     for page, ident, at in reversed(marks):
-        marker = etree.Element(f"{{{XHTML}}}span")
-        marker.set(EPUB_TYPE, "pagebreak")
-        marker.set("role", "doc-pagebreak")
-        marker.set("id", ident)
-        marker.set("aria-label", page.folio)
-        docs[ident] = _insert(marker, words, at)
+        docs[ident] = _insert(_marker(ident, page.folio), words, at)
     targets = [PageTarget(page.folio, f"{names[docs[ident]]}#{ident}") for page, ident, _ in marks]
     changed = set(docs.values())
-    out = [
-        etree.tostring(t, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
-        if n in changed
-        else documents[n]
-        for n, t in enumerate(trees)
-    ]
+    out = [_serialised(t) if n in changed else documents[n] for n, t in enumerate(trees)]
     return out, targets
+
+
+def _marker(ident: str, folio: str) -> etree._Element:
+    marker = etree.Element(f"{{{XHTML}}}span")
+    marker.set(EPUB_TYPE, "pagebreak")
+    marker.set("role", "doc-pagebreak")
+    marker.set("id", ident)
+    marker.set("aria-label", folio)
+    return marker
+
+
+def _serialised(tree: etree._Element) -> bytes:
+    return etree.tostring(tree, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
+
+
+# --------------------------------------------------------------------------
+# One document at a time
+# --------------------------------------------------------------------------
+
+# A page's marker: the page's index among the book's pages, its id and its folio.
+_Mark = tuple[int, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """What marking one document takes besides its bytes: the markers
+    that come to its first word from the documents before it (a page
+    whose first word stands past the last word of its own part's
+    document), and the print parts aligned with it, each as its printed
+    words and the markers of the pages beginning in it, by the index of
+    the page's first word among the part's words. ``last``: the book's
+    last document with words, where a marker past its last word goes after
+    that word, with the markers of ``trailing`` (those no later document
+    could take)."""
+
+    incoming: tuple[_Mark, ...]
+    parts: tuple[tuple[tuple[str, ...], tuple[tuple[int, _Mark], ...]], ...]
+    last: bool = False
+    trailing: tuple[_Mark, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class _Marked:
+    """One document marked: its bytes (None: unchanged), its word count,
+    the ids of the markers placed in it, and the markers that go on to the
+    next document with words (all of ``incoming`` for a document with no
+    words)."""
+
+    body: bytes | None
+    words: int
+    placed: tuple[str, ...]
+    onward: tuple[_Mark, ...]
+
+
+def _mark_each(
+    documents: Sequence[bytes],
+    layout: PrintLayout,
+    names: Sequence[str],
+    alignments: Alignments,
+    kept: MarkedDocuments | None,
+) -> tuple[list[bytes], list[PageTarget]] | None:
+    """``mark_pages`` one document at a time, each taken from ``kept``
+    when its bytes and its ``_Job`` are those of a document marked before;
+    None where ``_mark_whole`` must align the whole book: a print part with
+    no EPUB counterpart, or a marker past the book's last word.
+
+    A part's words are aligned with its counterpart's alone, as in
+    ``_mark_whole``, and a page whose first word stands past the
+    counterpart's last goes before the next document's first word, the
+    word that follows in the whole book's words. A page that begins in a
+    part whose counterpart has no running text (print notes set as a
+    section, whose EPUB twin is all endnotes) goes there too: where
+    ``_mark_whole`` aligns such a part with the whole book, its words find
+    none of theirs, and the marker lands at that same word."""
+    if not layout.words or len(layout.parts) != len(layout.words):
+        return None
+    keys = [n.rsplit(".", 1)[0] for n in names]
+    doc_of = {key: n for n, key in enumerate(keys)}
+    runs: list[tuple[int, int, int]] = []  # (start, end, document) of each print part's words
+    start = 0
+    while start < len(layout.words):
+        end = start
+        while end < len(layout.words) and layout.parts[end] == layout.parts[start]:
+            end += 1
+        part = layout.parts[start]
+        doc = doc_of.get(part, doc_of.get(EPUB_COUNTERPART.get(part, ""), -1))
+        if doc < 0:
+            return None
+        runs.append((start, end, doc))
+        start = end
+    starts = [r[0] for r in runs]
+    used: set[str] = set()
+    marks: list[tuple[PrintedPage, str]] = []
+    begun: dict[int, list[tuple[int, _Mark]]] = {}  # by run: (first word in the run, marker)
+    past: list[_Mark] = []  # pages that begin past the printed words: after the book's last word
+    for page in layout.pages:
+        if not page.text:
+            continue
+        ident = _page_id(page, used)
+        mark = (len(marks), ident, page.folio)
+        marks.append((page, ident))
+        if page.first_word >= len(layout.words):
+            past.append(mark)
+            continue
+        r = bisect.bisect_right(starts, page.first_word) - 1
+        begun.setdefault(r, []).append((page.first_word - runs[r][0], mark))
+    parts: dict[int, list] = {}
+    for r, (first, end, doc) in enumerate(runs):
+        parts.setdefault(doc, []).append((layout.words[first:end], tuple(begun.get(r, ()))))
+    norm: dict[str, str] = {}
+
+    def marked(n: int, job: _Job) -> _Marked:
+        key = kept.key(documents[n], job) if kept is not None else ""
+        done = kept.get(key) if kept is not None else None
+        if done is None:
+            done = _mark_one(documents[n], n, job, alignments, norm)
+            if kept is not None:
+                kept.put(key, done)
+        return done
+
+    done: list[_Marked] = []
+    jobs: list[_Job] = []
+    incoming: tuple[_Mark, ...] = ()
+    for n in range(len(documents)):
+        jobs.append(_Job(incoming, tuple(parts.get(n, ()))))
+        done.append(marked(n, jobs[-1]))
+        incoming = done[-1].onward
+    with_words = [n for n, d in enumerate(done) if d.words]
+    if not with_words:
+        return list(documents), []
+    if incoming or past:
+        # Markers past the book's last word: after it. The last document
+        # with words is marked again, taking its own markers past its end.
+        n = with_words[-1]
+        later = tuple(m for m in incoming if m not in done[n].onward)
+        jobs[n] = replace(jobs[n], last=True, trailing=tuple(sorted([*later, *past])))
+        done[n] = marked(n, jobs[n])
+    out = [data if d.body is None else d.body for data, d in zip(documents, done, strict=True)]
+    placed = {ident: n for n, d in enumerate(done) for ident in d.placed}
+    return out, [PageTarget(page.folio, f"{names[placed[ident]]}#{ident}") for page, ident in marks]
+
+
+def _mark_one(data: bytes, n: int, job: _Job, alignments: Alignments, norm: dict[str, str]) -> _Marked:
+    """Document ``n`` marked for ``job`` (``_mark_each``)."""
+    tree = etree.fromstring(data)
+    words = document_words(tree, n)
+    if not words:  # its pages' markers go on, with those that came to it
+        return _Marked(None, 0, (), tuple(sorted([*job.incoming, *(m for _p, pages in job.parts for _i, m in pages)])))
+    normal_of = norm.get
+
+    def normalised(texts) -> tuple[str, ...]:
+        out = []
+        for text in texts:
+            found = normal_of(text)
+            if found is None:
+                found = norm[text] = normal(text)
+            out.append(found)
+        return tuple(out)
+
+    epub = normalised(w.text for w in words)
+    here: list[tuple[_Mark, int]] = [(mark, 0) for mark in job.incoming]
+    here += [(mark, len(words)) for mark in job.trailing]
+    onward: list[_Mark] = []
+    for printed, pages in job.parts:
+        if not pages:
+            continue
+        pair = (normalised(printed), epub)
+        found = alignments.get(pair)
+        if found is None:
+            found = alignments[pair] = tuple(align(*pair))
+        for index, mark in pages:
+            at = found[index]
+            # ``align`` gives the slice's length for a word past its last
+            if at < len(words) or job.last:
+                here.append((mark, at))
+            else:
+                onward.append(mark)
+    here.sort()
+    # Inserted from the last page back (as ``_mark_whole`` inserts them).
+    for (_page, ident, folio), at in reversed(here):
+        _insert(_marker(ident, folio), words, at)
+    body = _serialised(tree) if here else None
+    return _Marked(body, len(words), tuple(ident for (_p, ident, _f), _at in here), tuple(sorted(onward)))
+
+
+# --------------------------------------------------------------------------
+# Marked documents kept between builds
+# --------------------------------------------------------------------------
+
+MARKED_VERSION = "1"
+# The modules whose code decides where a marker goes: a change to one marks every document again.
+_MARKING_CODE = (__file__, align.__code__.co_filename)
+_CODE: list[str] = []
+
+
+def _code_digest() -> str:
+    if not _CODE:
+        h = hashlib.sha256(f"{MARKED_VERSION} lxml {etree.LXML_VERSION}".encode())
+        for path in _MARKING_CODE:
+            h.update(Path(path).read_bytes())
+        _CODE.append(h.hexdigest())
+    return _CODE[0]
+
+
+@dataclass
+class MarkedDocuments:
+    """The documents one edition's EPUB or web edition marked at its last
+    build (``_Marked``, by the digest of the document's bytes and its
+    ``_Job``), kept in one file, ``folder/NAME.marked`` (``folder`` None:
+    none kept): a line of JSON (each entry's place in the file, the
+    SHA-256 of its bytes, its word count and markers), then the marked
+    documents' bytes. A build reads it once, and writes it again with the
+    entries it used (``save``): a document no longer made is dropped. A
+    damaged file (cut short, edited) is reported and marked again: the
+    kept bytes are only taken when their digest is the one written."""
+
+    folder: Path | None
+    name: str  # "EDITION.epub" or "EDITION.web"
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    _kept: dict[str, tuple[dict, bytes]] | None = None  # read on first use
+    _used: dict[str, _Marked] = field(default_factory=dict)
+
+    @property
+    def path(self) -> Path | None:
+        return self.folder / f"{self.name}.marked" if self.folder is not None else None
+
+    def key(self, data: bytes, job: _Job) -> str:
+        return hashlib.sha256(b"\0".join((_code_digest().encode(), data, repr(job).encode()))).hexdigest()
+
+    def get(self, key: str) -> _Marked | None:
+        if key in self._used:
+            return self._used[key]
+        entry = self._entries().get(key)
+        if entry is None:
+            return None
+        meta, body = entry
+        try:
+            if hashlib.sha256(body).hexdigest() != meta["sha256"]:
+                raise ValueError("its bytes are not the ones that were kept")
+            marks = tuple((int(p), str(i), str(f)) for p, i, f in meta["onward"])
+            found = _Marked(body if body else None, int(meta["words"]), tuple(map(str, meta["placed"])), marks)
+        except (ValueError, TypeError, KeyError) as exc:
+            self._discard(f"an entry ({exc})")
+            return None
+        self._used[key] = found
+        return found
+
+    def put(self, key: str, marked: _Marked) -> None:
+        self._used[key] = marked
+
+    def save(self) -> None:
+        """Keep the documents this build used, and no other."""
+        path = self.path
+        if path is None:
+            return
+        index: dict[str, dict] = {}
+        bodies: list[bytes] = []
+        offset = 0
+        for key, m in self._used.items():
+            body = m.body or b""
+            index[key] = {
+                "at": offset,
+                "size": len(body),
+                "sha256": hashlib.sha256(body).hexdigest(),
+                "words": m.words,
+                "placed": list(m.placed),
+                "onward": [list(mark) for mark in m.onward],
+            }
+            bodies.append(body)
+            offset += len(body)
+        head = json.dumps({"version": _code_digest(), "entries": index}, sort_keys=True).encode("utf-8")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, head + b"\n" + b"".join(bodies))
+
+    def _entries(self) -> dict[str, tuple[dict, bytes]]:
+        if self._kept is None:
+            self._kept = {}
+            path = self.path
+            if path is not None and path.is_file():
+                try:
+                    data = path.read_bytes()
+                    head, _, rest = data.partition(b"\n")
+                    found = json.loads(head)
+                    if found.get("version") == _code_digest():  # marked by other code: marked again
+                        for key, meta in found["entries"].items():
+                            at, size = int(meta["at"]), int(meta["size"])
+                            if at < 0 or at + size > len(rest):
+                                raise ValueError("it is cut short")
+                            self._kept[key] = (meta, rest[at : at + size])
+                except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+                    self._kept = {}
+                    self._discard(f"the file ({exc})")
+        return self._kept
+
+    def _discard(self, what: str) -> None:
+        assert self.path is not None
+        self.diagnostics.add(
+            codes.CACHE_ENTRY_DISCARDED,
+            f"the page markers kept in {self.path.name} were damaged ({what}): the pages are marked again",
+        )
+
+
+def kept_marks(ctx: WriteContext, kind: str) -> MarkedDocuments | None:
+    """The marked documents of ``kind`` ("epub", "web") of the edition
+    ``ctx`` builds, kept in the build's cache folder; None without one."""
+    if not ctx.build.cache_dir:
+        return None
+    return MarkedDocuments(Path(ctx.build.cache_dir) / "pages", f"{ctx.options.name}.{kind}", ctx.diagnostics)
 
 
 # Print parts whose EPUB counterpart has another key: the half-title and

@@ -141,8 +141,13 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
 
         keys = list(content)
         # the parts' alignments kept for the web edition, when the build makes one
-        kept = ctx.products.alignments if ctx.build.web else None
-        marked, pages = pagelist.mark_pages([content[k] for k in keys], printed, [f"{k}.xhtml" for k in keys], kept)
+        aligned = ctx.products.alignments if ctx.build.web else None
+        kept = pagelist.kept_marks(ctx, "epub")
+        marked, pages = pagelist.mark_pages(
+            [content[k] for k in keys], printed, [f"{k}.xhtml" for k in keys], aligned, kept
+        )
+        if kept is not None:
+            kept.save()
         content = dict(zip(keys, marked, strict=True))
     navs = {
         p.key: _render(replace(p, content=replace(p.content, pages=tuple(pages))), lay.view, css, extra)

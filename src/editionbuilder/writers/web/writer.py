@@ -118,9 +118,12 @@ def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: S
     printed = ctx.products.print_layout
     targets: list[pagelist.PageTarget] = []
     if printed is not None:
+        kept = pagelist.kept_marks(ctx, "web")
         contents, targets = pagelist.mark_pages(
-            contents, printed, [f"{p.key}.html" for p in parts], ctx.products.alignments
+            contents, printed, [f"{p.key}.html" for p in parts], ctx.products.alignments, kept
         )
+        if kept is not None:
+            kept.save()
         ctx.products.alignments.clear()  # the last to mark pages: let the words go
     cover = ctx.products.cover_png or cover_png(
         edition.metadata, extra, ctx.project_dir, ctx.diagnostics, cache_dir=ctx.build.cache_dir
