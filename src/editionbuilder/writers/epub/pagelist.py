@@ -468,7 +468,16 @@ class MarkedDocuments:
         return self.folder / f"{self.name}.marked" if self.folder is not None else None
 
     def key(self, data: bytes, job: _Job) -> str:
-        return hashlib.sha256(b"\0".join((_code_digest().encode(), data, repr(job).encode()))).hexdigest()
+        """The digest of a document's bytes and its ``_Job`` (a part's
+        printed words joined, not each one's ``repr``: a long book's part
+        has thousands; no word holds the separator, a control character
+        the templates leave out of every text, ``templating._finalize``)."""
+        h = hashlib.sha256(_code_digest().encode())
+        h.update(data)
+        h.update(repr((job.incoming, job.last, job.trailing)).encode())
+        for printed, pages in job.parts:
+            h.update(b"\0" + "\x1f".join(printed).encode() + b"\0" + repr(pages).encode())
+        return h.hexdigest()
 
     def get(self, key: str) -> _Marked | None:
         if key in self._used:
