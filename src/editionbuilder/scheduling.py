@@ -161,15 +161,18 @@ class Scheduler:
     def warm_up(self) -> None:
         """Start this machine's pool in the background, while the build
         reads its sources: the fork server, which imports the typesetter
-        (about a second), and a first worker (the pool forks the others from
-        the server as parts are handed out). Nothing for one job, or a Dask
-        cluster (its workers are running already)."""
+        (a third of a second), and every worker, forked from it (a worker
+        the pool forked when a part is handed out would hold that part back
+        by a tenth of a second). Nothing for one job, or a Dask cluster (its
+        workers are running already)."""
         if self.jobs > 1 and not self.address and self._executor is None:
             threading.Thread(target=self._start, name="editionbuilder-warm-up", daemon=True).start()
 
     def _start(self) -> None:
         with contextlib.suppress(Exception):  # a pool that cannot start says so on its first real task
-            self.executor().submit(os.getpid)
+            executor = self.executor()
+            for _ in range(self.jobs):
+                executor.submit(os.getpid)
 
     def executor(self) -> cf.Executor:
         with self._lock:
