@@ -11,6 +11,7 @@ page begins with.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 import subprocess
@@ -896,6 +897,66 @@ def test_each_document_is_marked_where_the_whole_book_would_mark_it():
     assert mark_pages(BOOK_DOCS, orphan, BOOK_NAMES) == pagelist._mark_whole(BOOK_DOCS, orphan, BOOK_NAMES, {})
 
 
+def _marked_alike(documents, layout, names) -> tuple[list[bytes], list]:
+    """What both ways of marking give, checked to be the same."""
+    each = pagelist._mark_each(documents, layout, names, {}, None)
+    assert each is not None
+    assert each == pagelist._mark_whole(documents, layout, names, {})
+    return each
+
+
+def test_print_parts_in_another_order_than_the_spine_and_sharing_a_document_are_marked_alike():
+    """Two print parts of one document (the half-title and the title page
+    both stand for the EPUB's title page), print parts in another order
+    than the EPUB's documents, notes whose words the next chapter has (a
+    part whose counterpart has no running text stands at the next
+    document's first word, not at a word of its own found further on),
+    and a last document whose own page begins past its last word."""
+    docs = [
+        _doc("<p>Title words</p>"),
+        _doc('<section epub:type="endnotes"><p>x zeta eta y</p></section>'),
+        _doc("<p>Epsilon zeta eta theta.</p>"),
+        _doc("<p>Iota kappa.</p>"),
+    ]
+    names = ["titlepage.xhtml", "n.xhtml", "c1.xhtml", "c2.xhtml"]
+    words = ("Title", "Title", "words", "Iota", "kappa.", "More", "x", "zeta", "eta", "y", "Epsilon", "zeta", "eta")
+    parts = ("halftitle", "titlepage", "titlepage", "c2", "c2", "c2", "n", "n", "n", "n", "c1", "c1", "c1")
+    pages = (
+        PrintedPage(1, "i", 0, 1),
+        PrintedPage(2, "iii", 1, 2),
+        PrintedPage(3, "1", 3, 2),
+        PrintedPage(4, "2", 5, 1),  # print-only words at the end of the last document with words
+        PrintedPage(5, "3", 7, 3),  # notes: "zeta eta" are the next chapter's words too
+        PrintedPage(6, "4", 10, 3),
+    )
+    out, targets = _marked_alike(docs, PrintLayout("src", words, pages, parts), names)
+    assert [t.href.split("#")[0] for t in targets] == [
+        "titlepage.xhtml",
+        "titlepage.xhtml",
+        "c2.xhtml",
+        "c2.xhtml",
+        "c1.xhtml",
+        "c1.xhtml",
+    ]
+    assert out[0].decode().split("<body>")[1] == f"<p>{mark('i')}{mark('iii')}Title words</p></body></html>"
+    assert out[2].decode().split("<body>")[1] == f"<p>{mark('3')}{mark('4')}Epsilon zeta eta theta.</p></body></html>"
+    assert out[3].decode().split("<body>")[1] == f"<p>{mark('1')}Iota kappa.{mark('2')}</p></body></html>"
+
+
+def test_markers_in_one_text_node_are_put_from_the_last_word_back():
+    """The half-title's page begins at the title page's third word and the
+    title page's at its first: each marker lands before its own word (put
+    from the last page back, the second would split the text first and
+    send the first to its start)."""
+    words = ("gamma", "delta", "Alpha", "beta", "gamma", "delta")
+    parts = ("halftitle", "halftitle", "titlepage", "titlepage", "titlepage", "titlepage")
+    pages = (PrintedPage(1, "i", 0, 2), PrintedPage(2, "iii", 2, 4))
+    (out,), _ = _marked_alike(
+        [_doc("<p>Alpha beta gamma delta</p>")], PrintLayout("src", words, pages, parts), ["titlepage.xhtml"]
+    )
+    assert out.decode().split("<body>")[1] == f"<p>{mark('iii')}Alpha beta {mark('i')}gamma delta</p></body></html>"
+
+
 def _counting(monkeypatch) -> list[int]:
     """The documents ``pagelist._mark_one`` marks from now on, by index."""
     marked: list[int] = []
@@ -942,13 +1003,15 @@ def test_kept_marked_documents_are_taken_back_and_a_changed_one_is_marked_again(
     assert marked == [1]
     third.save()
     kept = (folder / "book.epub.marked").read_bytes().split(b"\n", 1)[0]
-    import json
-
     assert len(json.loads(kept)["entries"]) == len(BOOK_DOCS) + 1  # the last with words, twice
 
 
-@pytest.mark.parametrize("damage", ["cut", "flipped", "garbled"])
+@pytest.mark.parametrize("damage", ["cut", "flipped", "garbled", "id", "words", "nested"])
 def test_damaged_kept_markers_are_reported_and_the_pages_marked_again(tmp_path, monkeypatch, damage):
+    """A kept file cut short, a byte of a document changed, a header that
+    is not JSON, or one that is but was edited (a marker's id, a word
+    count: the entry's digest covers them), or nested past what the JSON
+    reader takes: reported once, and the pages marked as with nothing kept."""
     folder = tmp_path / "pages"
     kept = pagelist.MarkedDocuments(folder, "book.web")
     made = mark_pages(BOOK_DOCS, BOOK_LAYOUT, BOOK_NAMES, None, kept)
@@ -961,8 +1024,15 @@ def test_damaged_kept_markers_are_reported_and_the_pages_marked_again(tmp_path, 
     elif damage == "flipped":
         at = body.index(b"Epsilon")
         data = head + b"\n" + body[:at] + b"X" + body[at + 1 :]
-    else:
+    elif damage == "garbled":
         data = b"{" + data
+    elif damage == "id":
+        data = head.replace(b'"page-4"', b'"page-x"') + b"\n" + body
+    elif damage == "words":
+        data = head.replace(b'"words": 4', b'"words": 0') + b"\n" + body
+    else:
+        data = b"[" * 100_000 + b"\n" + body
+    assert data != path.read_bytes()
     path.write_bytes(data)
     marked = _counting(monkeypatch)
     again = pagelist.MarkedDocuments(folder, "book.web")
@@ -974,9 +1044,10 @@ def test_damaged_kept_markers_are_reported_and_the_pages_marked_again(tmp_path, 
 
 def test_a_rebuild_marks_the_pages_of_the_changed_chapter_alone(full_build, tmp_path, monkeypatch):
     """The corpus print edition built again after one sentence of a middle
-    chapter changed, from the first build's output folder: the EPUB and the
-    web edition each mark that chapter's document again, and no other; the
-    EPUB is the one a build with nothing kept makes."""
+    chapter changed (its pages' breaks unmoved past the chapter), from the
+    first build's output folder: the EPUB and the web edition each mark
+    that chapter's document again, and no other; the EPUB is the one a
+    build with nothing kept makes."""
     project = tmp_path / "project"
     shutil.copytree(full_build.parent / "corpus", project)
     out = tmp_path / "out"

@@ -57,6 +57,12 @@ STDERR_LOCK = threading.RLock()
 # (WeasyPrint), which the typesetter loads only where it lays a part out.
 TYPESETTER = ["editionbuilder.writers.print.typeset", "editionbuilder.writers.print.engine"]
 
+# How long each task ``Scheduler.warm_up`` hands out keeps its worker busy:
+# long enough that the next one finds no worker idle and the pool forks
+# another, short beside a part's layout (the pool's workers are started
+# while the build reads; a part handed out meanwhile waits this long).
+WARM_UP_S = 0.01
+
 # How often Dask runs a task again after it raised (a lost worker is
 # another matter: the scheduler moves its tasks to the other workers).
 DASK_RETRIES = 3
@@ -163,8 +169,10 @@ class Scheduler:
         reads its sources: the fork server, which imports the typesetter
         (a third of a second), and every worker, forked from it (a worker
         the pool forked when a part is handed out would hold that part back
-        by a tenth of a second). Nothing for one job, or a Dask cluster (its
-        workers are running already)."""
+        by a tenth of a second). A pool forks a worker for a task when none
+        is idle: each of the ``jobs`` tasks handed out here keeps its worker
+        busy for ``WARM_UP_S``, so that the next one finds none idle. Nothing
+        for one job, or a Dask cluster (its workers are running already)."""
         if self.jobs > 1 and not self.address and self._executor is None:
             threading.Thread(target=self._start, name="editionbuilder-warm-up", daemon=True).start()
 
@@ -172,7 +180,7 @@ class Scheduler:
         with contextlib.suppress(Exception):  # a pool that cannot start says so on its first real task
             executor = self.executor()
             for _ in range(self.jobs):
-                executor.submit(os.getpid)
+                executor.submit(time.sleep, WARM_UP_S)
 
     def executor(self) -> cf.Executor:
         with self._lock:

@@ -41,6 +41,7 @@ import bisect
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -199,13 +200,12 @@ def mark_pages(
     whose printed and XHTML words are those of one kept is not aligned
     again (``Products.alignments``). ``kept``: documents marked by the
     last build, each taken again when its bytes and its pages are the same
-    (``MarkedDocuments``; a rebuild after one changed sentence marks one
-    document).
+    (``MarkedDocuments``: a rebuild after one changed sentence that moves
+    no page break into another part marks one document).
 
     Each document is marked on its own (``_mark_each``) when every print
-    part has an EPUB counterpart; else, and when a page's marker would go
-    past the last word of the book, the whole book's words are aligned at
-    once (``_mark_whole``)."""
+    part has an EPUB counterpart; else the whole book's words are aligned
+    at once (``_mark_whole``). Both put every marker at the same word."""
     alignments = {} if alignments is None else alignments
     marked = _mark_each(documents, layout, names, alignments, kept)
     return marked if marked is not None else _mark_whole(documents, layout, names, alignments)
@@ -232,15 +232,23 @@ def _mark_whole(
         for page in layout.pages
         if page.text
     ]
-    # Inserted from the last page back, so that the text offsets still to
-    # use stay valid and pages sharing one spot keep their order there.
-    docs = {}
-    for page, ident, at in reversed(marks):
-        docs[ident] = _insert(_marker(ident, page.folio), words, at)
+    docs = _in_place(words, [(at, n, ident, page.folio) for n, (page, ident, at) in enumerate(marks)])
     targets = [PageTarget(page.folio, f"{names[docs[ident]]}#{ident}") for page, ident, _ in marks]
     changed = set(docs.values())
     out = [_serialised(t) if n in changed else documents[n] for n, t in enumerate(trees)]
     return out, targets
+
+
+def _in_place(words: list[_Word], markers: Sequence[tuple[int, int, str, str]]) -> dict[str, int]:
+    """Put each marker (the word it goes before, its page's index among
+    the book's pages, its id and folio) in place (``_insert``); the
+    document of each, by id. Markers are put from the last word back, so
+    that the text offsets still to use stay valid (a split text node keeps
+    its start), and markers at one word from the last page back, so that
+    they keep their pages' order there."""
+    return {
+        ident: _insert(_marker(ident, folio), words, at) for at, _page, ident, folio in sorted(markers, reverse=True)
+    }
 
 
 def _marker(ident: str, folio: str) -> etree._Element:
@@ -286,8 +294,8 @@ class _Job:
 class _Marked:
     """One document marked: its bytes (None: unchanged), its word count,
     the ids of the markers placed in it, and the markers that go on to the
-    next document with words (all of ``incoming`` for a document with no
-    words)."""
+    next document with words (for a document with no words, those that
+    came to it and those of the pages that begin in its parts)."""
 
     body: bytes | None
     words: int
@@ -305,16 +313,17 @@ def _mark_each(
     """``mark_pages`` one document at a time, each taken from ``kept``
     when its bytes and its ``_Job`` are those of a document marked before;
     None where ``_mark_whole`` must align the whole book: a print part with
-    no EPUB counterpart, or a marker past the book's last word.
+    no EPUB counterpart.
 
-    A part's words are aligned with its counterpart's alone, as in
-    ``_mark_whole``, and a page whose first word stands past the
-    counterpart's last goes before the next document's first word, the
-    word that follows in the whole book's words. A page that begins in a
-    part whose counterpart has no running text (print notes set as a
-    section, whose EPUB twin is all endnotes) goes there too: where
-    ``_mark_whole`` aligns such a part with the whole book, its words find
-    none of theirs, and the marker lands at that same word."""
+    As in ``_mark_whole`` (``_positions``), a part's words are aligned with
+    its counterpart's alone, and a page whose first word stands past the
+    counterpart's last, or that begins in a part whose counterpart has no
+    running text, goes before the next document's first word: the word
+    that follows in the whole book's words (a marker past the book's last
+    word goes after it, in the last document with words, marked again for
+    it). A kept document's markers that do not account for every page
+    (a damaged entry the digest let through) are thrown away with it: the
+    book is marked again with nothing kept."""
     if not layout.words or len(layout.parts) != len(layout.words):
         return None
     keys = [n.rsplit(".", 1)[0] for n in names]
@@ -380,6 +389,9 @@ def _mark_each(
         done[n] = marked(n, jobs[n])
     out = [data if d.body is None else d.body for data, d in zip(documents, done, strict=True)]
     placed = {ident: n for n, d in enumerate(done) for ident in d.placed}
+    if kept is not None and (len(placed) != len(marks) or any(ident not in placed for _page, ident in marks)):
+        kept.discard("its markers do not account for the book's pages")
+        return _mark_each(documents, layout, names, alignments, None)
     return out, [PageTarget(page.folio, f"{names[placed[ident]]}#{ident}") for page, ident in marks]
 
 
@@ -418,65 +430,87 @@ def _mark_one(data: bytes, n: int, job: _Job, alignments: Alignments, norm: dict
                 here.append((mark, at))
             else:
                 onward.append(mark)
-    here.sort()
-    # Inserted from the last page back (as ``_mark_whole`` inserts them).
-    for (_page, ident, folio), at in reversed(here):
-        _insert(_marker(ident, folio), words, at)
+    _in_place(words, [(at, page, ident, folio) for (page, ident, folio), at in here])
     body = _serialised(tree) if here else None
-    return _Marked(body, len(words), tuple(ident for (_p, ident, _f), _at in here), tuple(sorted(onward)))
+    return _Marked(body, len(words), tuple(ident for (_p, ident, _f), _at in sorted(here)), tuple(sorted(onward)))
 
 
 # --------------------------------------------------------------------------
 # Marked documents kept between builds
 # --------------------------------------------------------------------------
 
-MARKED_VERSION = "1"
+MARKED_VERSION = "2"
 # The modules whose code decides where a marker goes: a change to one marks every document again.
 _MARKING_CODE = (__file__, align.__code__.co_filename)
 _CODE: list[str] = []
 
 
 def _code_digest() -> str:
+    """A digest of what decides a marked document's bytes besides its
+    inputs: this module's and ``align``'s code, lxml's and libxml2's
+    versions (parsing, serialising) and Python's (its Unicode tables: what
+    ``\\S``, ``isspace`` and ``casefold`` take a word to be). Raises
+    ``OSError`` when the code cannot be read (``kept_marks``: then nothing
+    is kept)."""
     if not _CODE:
-        h = hashlib.sha256(f"{MARKED_VERSION} lxml {etree.LXML_VERSION}".encode())
+        versions = (MARKED_VERSION, etree.LXML_VERSION, etree.LIBXML_VERSION, sys.version)
+        h = hashlib.sha256(repr(versions).encode())
         for path in _MARKING_CODE:
             h.update(Path(path).read_bytes())
         _CODE.append(h.hexdigest())
     return _CODE[0]
 
 
+def _framed(h: hashlib._Hash, *fields: bytes) -> None:
+    """Each of ``fields`` into ``h``, its length first: no two sequences of
+    fields give the same bytes."""
+    for data in fields:
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+
+
+def _entry_digest(marked: _Marked) -> str:
+    """The digest of everything a kept entry gives back: the document's
+    bytes, its word count and its markers."""
+    h = hashlib.sha256()
+    _framed(h, marked.body or b"", repr((marked.words, marked.placed, marked.onward)).encode())
+    return h.hexdigest()
+
+
 @dataclass
 class MarkedDocuments:
     """The documents one edition's EPUB or web edition marked at its last
     build (``_Marked``, by the digest of the document's bytes and its
-    ``_Job``), kept in one file, ``folder/NAME.marked`` (``folder`` None:
-    none kept): a line of JSON (each entry's place in the file, the
-    SHA-256 of its bytes, its word count and markers), then the marked
+    ``_Job``), kept in one file, ``folder/NAME.marked``: a line of JSON
+    (each entry's place in the file, its word count and markers, and the
+    SHA-256 of all it gives back, ``_entry_digest``), then the marked
     documents' bytes. A build reads it once, and writes it again with the
-    entries it used (``save``): a document no longer made is dropped. A
-    damaged file (cut short, edited) is reported and marked again: the
-    kept bytes are only taken when their digest is the one written."""
+    entries it used when they are not the ones it read (``save``): a
+    document no longer made is dropped. A damaged file (cut short, edited)
+    is reported and its documents marked again: an entry is only taken
+    when its digest is the one written."""
 
-    folder: Path | None
+    folder: Path
     name: str  # "EDITION.epub" or "EDITION.web"
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     _kept: dict[str, tuple[dict, bytes]] | None = None  # read on first use
     _used: dict[str, _Marked] = field(default_factory=dict)
+    _made: bool = False  # an entry marked in this build, not read
 
     @property
-    def path(self) -> Path | None:
-        return self.folder / f"{self.name}.marked" if self.folder is not None else None
+    def path(self) -> Path:
+        return self.folder / f"{self.name}.marked"
 
     def key(self, data: bytes, job: _Job) -> str:
-        """The digest of a document's bytes and its ``_Job`` (a part's
-        printed words joined, not each one's ``repr``: a long book's part
-        has thousands; no word holds the separator, a control character
-        the templates leave out of every text, ``templating._finalize``)."""
-        h = hashlib.sha256(_code_digest().encode())
-        h.update(data)
-        h.update(repr((job.incoming, job.last, job.trailing)).encode())
+        """The digest of a document's bytes and its ``_Job``, each field
+        framed by its length (a part's printed words joined by a control
+        character, not each one's ``repr``: a long book's part has
+        thousands, and none holds the character: the engine splits its
+        lines into words at every whitespace, ``str.split``)."""
+        h = hashlib.sha256()
+        _framed(h, _code_digest().encode(), data, repr((job.incoming, job.last, job.trailing)).encode())
         for printed, pages in job.parts:
-            h.update(b"\0" + "\x1f".join(printed).encode() + b"\0" + repr(pages).encode())
+            _framed(h, "\x1f".join(printed).encode(), repr(pages).encode())
         return h.hexdigest()
 
     def get(self, key: str) -> _Marked | None:
@@ -487,23 +521,24 @@ class MarkedDocuments:
             return None
         meta, body = entry
         try:
-            if hashlib.sha256(body).hexdigest() != meta["sha256"]:
-                raise ValueError("its bytes are not the ones that were kept")
             marks = tuple((int(p), str(i), str(f)) for p, i, f in meta["onward"])
             found = _Marked(body if body else None, int(meta["words"]), tuple(map(str, meta["placed"])), marks)
+            if _entry_digest(found) != meta["sha256"]:
+                raise ValueError("it is not what was kept")
         except (ValueError, TypeError, KeyError) as exc:
-            self._discard(f"an entry ({exc})")
+            self.discard(f"an entry ({exc})")
             return None
         self._used[key] = found
         return found
 
     def put(self, key: str, marked: _Marked) -> None:
         self._used[key] = marked
+        self._made = True
 
     def save(self) -> None:
-        """Keep the documents this build used, and no other."""
-        path = self.path
-        if path is None:
+        """Keep the documents this build used, and no other (nothing is
+        written when they are the ones read)."""
+        if not self._made and self._kept is not None and set(self._kept) == set(self._used):
             return
         index: dict[str, dict] = {}
         bodies: list[bytes] = []
@@ -513,7 +548,7 @@ class MarkedDocuments:
             index[key] = {
                 "at": offset,
                 "size": len(body),
-                "sha256": hashlib.sha256(body).hexdigest(),
+                "sha256": _entry_digest(m),
                 "words": m.words,
                 "placed": list(m.placed),
                 "onward": [list(mark) for mark in m.onward],
@@ -521,41 +556,45 @@ class MarkedDocuments:
             bodies.append(body)
             offset += len(body)
         head = json.dumps({"version": _code_digest(), "entries": index}, sort_keys=True).encode("utf-8")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, head + b"\n" + b"".join(bodies))
+        self.folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.path, head + b"\n" + b"".join(bodies))
+
+    def discard(self, what: str) -> None:
+        """Report the kept file damaged (``what`` of it) and take nothing
+        more from it; the next ``save`` writes it anew."""
+        self.diagnostics.add(
+            codes.CACHE_ENTRY_DISCARDED,
+            f"the page markers kept in {self.path.name} were damaged ({what}): the pages are marked again",
+        )
+        self._kept, self._used, self._made = {}, {}, True
 
     def _entries(self) -> dict[str, tuple[dict, bytes]]:
         if self._kept is None:
             self._kept = {}
-            path = self.path
-            if path is not None and path.is_file():
+            if self.path.is_file():
                 try:
-                    data = path.read_bytes()
+                    data = self.path.read_bytes()
                     head, _, rest = data.partition(b"\n")
                     found = json.loads(head)
                     if found.get("version") == _code_digest():  # marked by other code: marked again
                         for key, meta in found["entries"].items():
                             at, size = int(meta["at"]), int(meta["size"])
-                            if at < 0 or at + size > len(rest):
+                            if at < 0 or size < 0 or at + size > len(rest):
                                 raise ValueError("it is cut short")
                             self._kept[key] = (meta, rest[at : at + size])
-                except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-                    self._kept = {}
-                    self._discard(f"the file ({exc})")
+                except (OSError, ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+                    self.discard(f"the file ({type(exc).__name__}: {exc})")
         return self._kept
-
-    def _discard(self, what: str) -> None:
-        assert self.path is not None
-        self.diagnostics.add(
-            codes.CACHE_ENTRY_DISCARDED,
-            f"the page markers kept in {self.path.name} were damaged ({what}): the pages are marked again",
-        )
 
 
 def kept_marks(ctx: WriteContext, kind: str) -> MarkedDocuments | None:
     """The marked documents of ``kind`` ("epub", "web") of the edition
     ``ctx`` builds, kept in the build's cache folder; None without one."""
     if not ctx.build.cache_dir:
+        return None
+    try:
+        _code_digest()
+    except OSError:  # its code not readable as files (an installation without sources): nothing kept
         return None
     return MarkedDocuments(Path(ctx.build.cache_dir) / "pages", f"{ctx.options.name}.{kind}", ctx.diagnostics)
 
@@ -579,8 +618,11 @@ def _positions(
     Each part of the print book is aligned with the EPUB document of the
     same part (``EPUB_COUNTERPART`` for the front matter), so that text both
     parts have (a title on the half-title, the title page and the imprint)
-    is found in the right one, and kept in ``alignments``; a part with no
-    counterpart is aligned with the whole book."""
+    is found in the right one, and kept in ``alignments``. A part whose
+    counterpart has no running text (print notes set as a section, whose
+    EPUB twin is all endnotes) stands where that document is: at the next
+    document's first word. A part with no counterpart is aligned with the
+    whole book."""
     # a book's words are few, each seen many times: each normalised once
     norm = {w: normal(w) for w in {*layout.words, *words}}.__getitem__
     printed, epub = list(map(norm, layout.words)), list(map(norm, words))
@@ -597,7 +639,9 @@ def _positions(
         part = layout.parts[start]
         doc = doc_of.get(part, doc_of.get(EPUB_COUNTERPART.get(part, ""), -1))
         first, last = spans[doc] if doc >= 0 else (0, 0)
-        if last > first:
+        if doc >= 0 and last == first:
+            out += [first] * (end - start)  # the next document's first word (or past the book's last)
+        elif last > first:
             pair = (tuple(printed[start:end]), tuple(epub[first:last]))
             found = alignments.get(pair)
             if found is None:
