@@ -224,8 +224,7 @@ def _mark_whole(
         spans.append((start, len(words)))
     if not words:
         return list(documents), []
-    keys = tuple(n.rsplit(".", 1)[0] for n in names)
-    positions = _positions(layout, [w.text for w in words], spans, keys, alignments)
+    positions = _positions(layout, [w.text for w in words], spans, names, alignments)
     used: set[str] = set()
     marks = [
         (page, _page_id(page, used), positions[page.first_word] if page.first_word < len(positions) else len(words))
@@ -326,20 +325,9 @@ def _mark_each(
     book is marked again with nothing kept."""
     if not layout.words or len(layout.parts) != len(layout.words):
         return None
-    keys = [n.rsplit(".", 1)[0] for n in names]
-    doc_of = {key: n for n, key in enumerate(keys)}
-    runs: list[tuple[int, int, int]] = []  # (start, end, document) of each print part's words
-    start = 0
-    while start < len(layout.words):
-        end = start
-        while end < len(layout.words) and layout.parts[end] == layout.parts[start]:
-            end += 1
-        part = layout.parts[start]
-        doc = doc_of.get(part, doc_of.get(EPUB_COUNTERPART.get(part, ""), -1))
-        if doc < 0:
-            return None
-        runs.append((start, end, doc))
-        start = end
+    runs = _part_runs(layout, names)
+    if any(doc < 0 for _s, _e, doc in runs):
+        return None
     starts = [r[0] for r in runs]
     used: set[str] = set()
     marks: list[tuple[PrintedPage, str]] = []
@@ -609,7 +597,7 @@ def _positions(
     layout: PrintLayout,
     words: Sequence[str],
     spans: Sequence[tuple[int, int]],
-    keys: Sequence[str],
+    names: Sequence[str],
     alignments: Alignments,
 ) -> list[int]:
     """For each printed word, the index in ``words`` (the EPUB's, each
@@ -630,14 +618,7 @@ def _positions(
         return align(printed, epub)
     out: list[int] = []
     whole: list[int] | None = None  # aligned with the whole book, once a part needs it
-    doc_of = {key: n for n, key in enumerate(keys)}
-    start = 0
-    while start < len(printed):
-        end = start
-        while end < len(printed) and layout.parts[end] == layout.parts[start]:
-            end += 1
-        part = layout.parts[start]
-        doc = doc_of.get(part, doc_of.get(EPUB_COUNTERPART.get(part, ""), -1))
+    for start, end, doc in _part_runs(layout, names):
         first, last = spans[doc] if doc >= 0 else (0, 0)
         if doc >= 0 and last == first:
             out += [first] * (end - start)  # the next document's first word (or past the book's last)
@@ -651,8 +632,25 @@ def _positions(
         else:
             whole = align(printed, epub) if whole is None else whole
             out += whole[start:end]
-        start = end
     return out
+
+
+def _part_runs(layout: PrintLayout, names: Sequence[str]) -> list[tuple[int, int, int]]:
+    """Each print part's words in ``layout`` (``parts``, one per word) as
+    (start, end, document): the index among ``names`` of the document of
+    the same part (``EPUB_COUNTERPART`` for the front matter), -1 for a
+    part with none."""
+    doc_of = {name.rsplit(".", 1)[0]: n for n, name in enumerate(names)}
+    runs = []
+    start = 0
+    while start < len(layout.parts):
+        end = start
+        while end < len(layout.parts) and layout.parts[end] == layout.parts[start]:
+            end += 1
+        part = layout.parts[start]
+        runs.append((start, end, doc_of.get(part, doc_of.get(EPUB_COUNTERPART.get(part, ""), -1))))
+        start = end
+    return runs
 
 
 def _page_id(page: PrintedPage, used: set[str]) -> str:
