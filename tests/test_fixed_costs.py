@@ -83,9 +83,10 @@ def small(tmp_path: Path) -> Path:
 def test_an_epub_without_references_runs_no_citeproc_and_a_kept_cover_loads_no_weasyprint(small, tmp_path):
     build = ("build", small.name, "--format", "epub", "--out", "out")
     cold = _run(*build, cwd=tmp_path)
-    # The first build draws the cover (WeasyPrint, then pdftoppm), in a fork
-    # of the build process made before reading (``cover.CoverDrawer``): the
-    # build process itself loads no WeasyPrint and starts no program. It
+    # The first build draws the cover (the package's design: with Pillow,
+    # ``cover_image``), in a fork of the build process made before reading
+    # (``cover.CoverDrawer``): the build process itself loads no WeasyPrint
+    # and starts no program. It
     # runs no pandoc: the text has no references to format and is read by
     # the plain-text reader.
     assert list((tmp_path / "out/.cache/covers").glob("*.png"))
@@ -248,7 +249,7 @@ def test_no_drawer_is_forked_for_a_pdf_a_kept_cover_or_no_epub(tmp_path):
     for formats, cache in ((("epub", "pdf"), ""), (("pdf",), ""), (("epub",), str(tmp_path))):
         with cover.CoverDrawer.start(formats, cache) as drawer:
             assert drawer._process is None
-            assert not drawer.ask("", tmp_path, "", tmp_path, (1, 1))
+            assert not drawer.ask(cover.cover_page(Metadata(), (), tmp_path, (1, 1)))
 
 
 def _cover_files(cache: Path) -> tuple[Path, Path]:

@@ -573,8 +573,9 @@ def test_the_epub_lays_out_nothing_to_learn_the_pages(full_build, tmp_path, monk
     press writer lays the book out part by part (a part a second time only
     for a note repair; the whole again only for a wider gutter:
     writers/typeset.py), the book's pages are read from those layouts with
-    no other, and the EPUB writer lays out nothing but its one-page cover
-    image: its page list is the press layout, passed on."""
+    no other, and the EPUB writer lays out nothing (its cover image, of the
+    package's design, is drawn with Pillow): its page list is the press
+    layout, passed on."""
     log = LayoutLog(monkeypatch)
     # --jobs 1: the parts laid out in this process, where the log sees them
     args = ["build", "--config", str(ROOT / "editions.toml"), "--edition", "anthology", "--jobs", "1"]
@@ -583,7 +584,7 @@ def test_the_epub_lays_out_nothing_to_learn_the_pages(full_build, tmp_path, monk
     assert press and all("press.css" in sheets for sheets, _pages in press)
     assert sum(pages for _sheets, pages in press) >= 24
     assert log.layouts("reading the pages") == []
-    assert log.layouts("epub") == [(("cover.css",), 1)]  # the cover image, drawn by WeasyPrint
+    assert log.layouts("epub") == []  # the cover image is drawn with Pillow (writers/cover_image.py)
     # one reading of the press layout, which the EPUB and the web edition both mark their pages from
     assert len(log.read) == 1 and len(log.marked) == 2 and all(m is log.read[0] for m in log.marked)
     kinds = [(kind, who) for kind, who, *_ in log.events]

@@ -148,7 +148,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
         build.workers.warm_up()
     # The EPUB's cover, when it must be drawn, is drawn in another process
     # while this one reads the sources (writers/cover.py).
-    with CoverDrawer.start(formats_for(options, build), build.cache_dir) as drawer:
+    with CoverDrawer.start(formats_for(options, build), build.cache_dir, build.override_dirs(project)) as drawer:
         say(f"{options.name}: reading {len(options.sources)} source(s)")
         edition = read_edition(options, project, diags)
         ctx = WriteContext(options, build, diags, project, progress=progress, cover_drawer=drawer)

@@ -37,7 +37,7 @@ TYPEFACES = (
 TOOLS = (
     f"Made with editionbuilder {__version__} from the sources above: the text was read and "
     "typeset with its own rules, the pages printed from Jinja2 templates, the ebook "
-    "packaged with EbookLib, and the cover drawn by WeasyPrint and rasterised by Poppler."
+    "packaged with EbookLib, and the cover drawn with Pillow, or by WeasyPrint and Poppler."
 )
 
 

@@ -3,23 +3,29 @@
 The design is a template and a stylesheet of its own (``templates/cover.html.j2``,
 ``styles/cover.css``) so that the print cover can reuse it at another size:
 every length in ``cover.css`` is in ``rem``, and the root font size is one
-hundredth of the page width, set here. The page is rendered to PDF in memory
-by WeasyPrint (through ``engine.render_pdf``, the only WeasyPrint importer), then
-rasterised by Poppler's ``pdftoppm`` at exactly the pixel size asked for, and
-its pixels written as a PNG by Pillow.
+hundredth of the page width, set here.
 
-Why this route: WeasyPrint 70 has no raster output, and Poppler is already a
-build dependency (``make`` installs poppler-utils). Every step is
-deterministic: the PDF is byte-identical between runs (no dates are written
-without PDF/X), and neither pdftoppm's pixels nor Pillow's PNG (no
-timestamp) vary, so two builds give the same cover bytes. That is what
-lets a build keep the image in its cache folder (``CoverCache``, keyed by
-a digest of everything that draws it) and read it back unchanged, without
-loading WeasyPrint.
+The EPUB's cover image is drawn by ``cover_image`` with Pillow, from the
+same stylesheet, when the design is the package's: it sets every line where
+WeasyPrint does (tests/test_cover_image.py compares them), without loading
+WeasyPrint (0.3 s) or running pdftoppm. A design of the project's own, or a
+page ``cover_image`` declines (a character EB Garamond lacks, a line break
+it cannot place as Pango would), is rendered to PDF in memory by WeasyPrint
+(through ``engine.render_pdf``, the only WeasyPrint importer), then
+rasterised by Poppler's ``pdftoppm`` at exactly the pixel size asked for,
+and its pixels written as a PNG by Pillow (WeasyPrint 70 has no raster
+output, and Poppler is already a build dependency: ``make`` installs
+poppler-utils).
 
-Pillow writes the PNG rather than pdftoppm, whose encoder takes twice as
-long: 0.05 s against 0.11 s for a 1600 x 2560 cover (0.14 s against
-0.19 s with the drawing), for a file 3-5% larger.
+Every step is deterministic: Pillow's drawing, WeasyPrint's PDF (no dates
+are written without PDF/X), pdftoppm's pixels and Pillow's PNG (no
+timestamp), so two builds give the same cover bytes. That is what lets a
+build keep the image in its cache folder (``CoverCache``, keyed by a digest
+of everything that draws it) and read it back unchanged.
+
+On the WeasyPrint route, Pillow writes the PNG rather than pdftoppm, whose
+encoder takes twice as long: 0.05 s against 0.11 s for a 1600 x 2560 cover
+(0.14 s against 0.19 s with the drawing), for a file 3-5% larger.
 
 The print cover (``write_cover``, ``NAME-cover.pdf``) is the same design on
 one wide page: back cover, spine and front cover (``cover_wrap.html.j2``),
@@ -69,8 +75,9 @@ from ..options import (
     output_name,
 )
 from ..transforms.typography import smarten
+from . import cover_image
 from .context import Declined, Result, WriteContext, Written
-from .print.fonts import DEFAULT_FONTS, FontFace, check_fonts, font_css, render_digest
+from .print.fonts import DEFAULT_FONTS, TEXT_FAMILY, FontFace, check_fonts, font_css, render_digest
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -82,6 +89,7 @@ if TYPE_CHECKING:
 # and Kobo recommend 1600 x 2560, a 1 : 1.6 ratio).
 COVER_PX = (1600, 2560)
 TEMPLATE = "cover.html.j2"
+COVER_TEMPLATES = (TEMPLATE, "cover_parts.j2")  # the cover image's page and the panels it imports
 STYLESHEET = "cover.css"
 PDFTOPPM_TIMEOUT_S = 60
 # zlib's level for the cover's PNG: Pillow's default, a file 3-5% larger
@@ -156,17 +164,16 @@ def order_cover(
     does its other work in between."""
     check_fonts(DEFAULT_FONTS)
     drawing = cover_page(md, extra_dirs, project_dir, size)
-    source, sheet, css, _, _ = drawing
     cache = CoverCache.of(cache_dir, diagnostics)
-    key = cache_key(source, css, (sheet,), DEFAULT_FONTS, size)
+    key = cache_key(drawing.source, drawing.css, (drawing.sheet,), DEFAULT_FONTS, size, drawing.packaged)
     kept = cache.get(key)
     if kept is not None:
         return lambda: kept
-    asked = drawer is not None and drawer.ask(*drawing)
+    asked = drawer is not None and drawer.ask(drawing)
 
     def image() -> bytes:
         found = drawer.result() if asked and drawer is not None else None
-        png, drawn = found if found is not None else draw(*drawing)
+        png, drawn = found if found is not None else draw(drawing)
         diagnostics.items.extend(drawn)
         cache.put(key, png, drawn)
         return png
@@ -174,32 +181,65 @@ def order_cover(
     return image
 
 
-def cover_page(
-    md: Metadata, extra_dirs: Sequence[str], project_dir: Path, size: tuple[int, int]
-) -> tuple[str, Path, str, Path, tuple[int, int]]:
-    """What ``draw`` is given to draw the cover of ``md``: the page's HTML,
-    its stylesheet, the generated CSS (faces, page size), the project folder
-    and the size in pixels."""
+@dataclass(frozen=True, slots=True)
+class Drawing:
+    """What ``draw`` is given to draw a cover image: the page's HTML, its
+    stylesheet, the generated CSS (faces, page size), the project folder
+    and the size in pixels, and what the page shows; ``packaged``: the
+    page is the package's design (templates and stylesheet), which
+    ``cover_image`` draws without WeasyPrint."""
+
+    source: str
+    sheet: Path
+    css: str
+    project_dir: Path
+    size: tuple[int, int]
+    text: CoverText
+    packaged: bool
+
+
+def cover_page(md: Metadata, extra_dirs: Sequence[str], project_dir: Path, size: tuple[int, int]) -> Drawing:
+    """What ``draw`` is given to draw the cover of ``md``."""
     width, height = size
     # 1 CSS px = 1/96 in: a page of width x height px rasterised to exactly that size.
     sizing = f"@page {{ size: {width}px {height}px; margin: 0; }}\nhtml {{ font-size: {width / 100}px; }}\n"
     sheet = templating.find_stylesheet(STYLESHEET, extra_dirs)
-    return cover_html(md, extra_dirs), sheet, font_css(DEFAULT_FONTS, calls=False) + sizing, project_dir, size
+    css = font_css(DEFAULT_FONTS, calls=False) + sizing
+    return Drawing(cover_html(md, extra_dirs), sheet, css, project_dir, size, cover_text(md), packaged(extra_dirs))
 
 
-def draw(
-    source: str, sheet: Path, css: str, project_dir: Path, size: tuple[int, int]
-) -> tuple[bytes, list[Diagnostic]]:
-    """The cover page ``source`` drawn: its PNG and what drawing it reported."""
+def packaged(extra_dirs: Sequence[str]) -> bool:
+    """Whether the cover image is the package's design: none of its
+    templates or its stylesheet is replaced by a project's own."""
+    return not any((Path(d) / name).is_file() for d in extra_dirs for name in (*COVER_TEMPLATES, STYLESHEET))
+
+
+def draw(drawing: Drawing) -> tuple[bytes, list[Diagnostic]]:
+    """The cover page drawn: its PNG and what drawing it reported. The
+    package's design is drawn by ``cover_image`` where it can; otherwise,
+    and for a design of the project's own, WeasyPrint lays the page out and
+    pdftoppm rasterises it."""
+    if drawing.packaged:
+        regular, italic = _front_faces()
+        png = cover_image.front_png(drawing.text, drawing.size, drawing.sheet, regular, italic)
+        if png is not None:
+            return png, []
     drawn = Diagnostics()
-    png = rasterise(_page_pdf(source, sheet, css, project_dir, drawn), size)
+    png = rasterise(_page_pdf(drawing, drawn), drawing.size)
     return png, drawn.items
 
 
-def _page_pdf(source: str, sheet: Path, css: str, project_dir: Path, diagnostics: Diagnostics) -> bytes:
+def _front_faces() -> tuple[str, str]:
+    """The font files of the front's roman and italic (the text family's)."""
+    faces = {f.style: f.path for f in DEFAULT_FONTS if f.family == TEXT_FAMILY and f.weight == 400}
+    return faces["normal"], faces["italic"]
+
+
+def _page_pdf(drawing: Drawing, diagnostics: Diagnostics) -> bytes:
     from .print.engine import PdfJob, render_pdf  # WeasyPrint: loaded only to draw a cover not kept
 
-    return render_pdf(PdfJob(source, (sheet,), css, DEFAULT_FONTS, project_dir), diagnostics)
+    job = PdfJob(drawing.source, (drawing.sheet,), drawing.css, DEFAULT_FONTS, drawing.project_dir)
+    return render_pdf(job, diagnostics)
 
 
 # --- The cover drawn beside the reading --------------------------------------
@@ -208,18 +248,21 @@ def _page_pdf(source: str, sheet: Path, css: str, project_dir: Path, diagnostics
 class CoverDrawer:
     """A process that draws the EPUB's cover while this one reads the sources.
 
-    Loading WeasyPrint takes half a second, rendering the page and
-    pdftoppm another 0.4 s: about as long as reading a 100-page book. A build that
-    will draw the cover (no cover kept in its cache) and loads WeasyPrint
-    for nothing else (no PDF) forks this process before it reads
-    (``start``); the fork loads WeasyPrint on another core and waits for
-    the page (``ask``), which it draws while the writer renders the
-    documents (``result``). It is a fork, not a fresh interpreter, so that it
-    loads nothing this process has loaded already; and it is only made
-    while this process runs one thread (a fork copies no other thread, and
-    a lock one of them held would stay held), and before this process has
-    loaded WeasyPrint (a fork would share its state). The bytes are those
-    of ``draw`` in this process: the same code, the same inputs."""
+    Drawing the package's design (``cover_image``) loads Pillow, the
+    stylesheet's parser and the faces' tables (0.15 s), then draws and
+    writes the image (0.07 s at 1600 x 2560); a design of the project's own
+    loads WeasyPrint (half a second), and rendering the page and pdftoppm
+    take another 0.3 s. A build that will draw the cover (no cover kept in
+    its cache) and loads WeasyPrint for nothing else (no PDF) forks this
+    process before it reads (``start``); the fork loads what it will draw
+    with on another core and waits for the page (``ask``), which it draws
+    while the writer renders the documents (``result``). It is a fork, not
+    a fresh interpreter, so that it loads nothing this process has loaded
+    already; and it is only made while this process runs one thread (a
+    fork copies no other thread, and a lock one of them held would stay
+    held), and before this process has loaded WeasyPrint (a fork would
+    share its state). The bytes are those of ``draw`` in this process: the
+    same code, the same inputs."""
 
     def __init__(self, process: BaseProcess | None = None, conn: Connection | None = None) -> None:
         self._process = process  # None: no process, the caller draws
@@ -228,8 +271,9 @@ class CoverDrawer:
         self._answered = False
 
     @classmethod
-    def start(cls, formats: Sequence[str], cache_dir: str | Path) -> CoverDrawer:
-        """A drawer with its process started; one without (``ask`` says
+    def start(cls, formats: Sequence[str], cache_dir: str | Path, extra_dirs: Sequence[str] = ()) -> CoverDrawer:
+        """A drawer with its process started, ready to draw the cover of a
+        build whose template folders are ``extra_dirs``; one without (``ask`` says
         False: the writer draws in its own process) when this build makes
         no EPUB, or makes a PDF (WeasyPrint is loaded for it anyway), or its
         cache keeps a cover (most likely this one), or this process cannot
@@ -251,19 +295,20 @@ class CoverDrawer:
             return cls()
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
-        process = context.Process(target=_serve_drawing, args=(theirs,), name="cover-drawer", daemon=True)
+        args = (theirs, packaged(extra_dirs))
+        process = context.Process(target=_serve_drawing, args=args, name="cover-drawer", daemon=True)
         process.start()
         theirs.close()
         return cls(process, ours)
 
-    def ask(self, source: str, sheet: Path, css: str, project_dir: Path, size: tuple[int, int]) -> bool:
+    def ask(self, drawing: Drawing) -> bool:
         """Hand the process the page ``draw`` would draw; False when there
         is no process, or it is gone: then the caller draws the page itself."""
         if self._conn is None or self._asked:
             return False
         self._asked = True
         try:
-            self._conn.send((source, sheet, css, project_dir, size))
+            self._conn.send(drawing)
         except OSError:
             self.close()
             return False
@@ -306,37 +351,45 @@ class CoverDrawer:
         self.close()
 
 
-def _serve_drawing(conn: Connection) -> None:
-    """The drawer process: WeasyPrint loaded while the build process reads
-    (and warmed with a throw-away page if nothing is asked for yet), then
-    the page asked for drawn."""
+def _serve_drawing(conn: Connection, packaged_design: bool) -> None:
+    """The drawer process: what draws the cover loaded while the build
+    process reads (Pillow and the faces for the package's design; else
+    WeasyPrint, warmed with a throw-away page if nothing is asked for yet),
+    then the page asked for drawn."""
     import signal
 
     # Ctrl-C reaches the whole process group: the build process unwinds and
     # stops this one, which must not print a traceback of its own meanwhile.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    with contextlib.suppress(Exception):  # an engine that cannot load fails in draw, reported there
-        from .print import engine  # noqa: F401  WeasyPrint loaded while the build process reads
-    # WeasyPrint's first page in a process takes 0.1 s more than the next
-    # ones (it loads the faces once): an untitled cover is laid out and
-    # thrown away if there is nothing else to do yet (a short book's page
-    # is asked for before WeasyPrint is loaded: then it is the first). The
-    # page asked for comes out the same (tests/test_fixed_costs.py draws it
-    # both ways).
-    with contextlib.suppress(Exception):
-        if not conn.poll():
-            source, sheet, css, project_dir, _ = cover_page(Metadata(), (), Path.cwd(), COVER_PX)
-            _page_pdf(source, sheet, css, project_dir, Diagnostics())
+    if packaged_design:
+        with contextlib.suppress(Exception):  # what cannot load fails in draw, reported there
+            cover_image.preload(_front_faces(), templating.find_stylesheet(STYLESHEET))
+    else:
+        _warm_up_engine(conn)
     try:
         job = conn.recv()
     except EOFError:  # the build wants no cover from here
         return
     try:
-        result: tuple = ("done", *draw(*job))
+        result: tuple = ("done", *draw(job))
     except Exception as exc:  # the build process raises it, as a drawing there would
         result = ("error", exc)
     with contextlib.suppress(OSError):  # the build process stopped waiting
         conn.send(result)
+
+
+def _warm_up_engine(conn: Connection) -> None:
+    """WeasyPrint loaded, and its first page laid out if nothing is asked
+    for yet: WeasyPrint's first page in a process takes 0.1 s more than the
+    next ones (it loads the faces once). An untitled cover of the project's
+    design is laid out and thrown away (a short book's page is asked for
+    before WeasyPrint is loaded: then it is the first). The page asked for
+    comes out the same (tests/test_fixed_costs.py draws it both ways)."""
+    with contextlib.suppress(Exception):  # an engine that cannot load fails in draw, reported there
+        from .print import engine  # noqa: F401  WeasyPrint loaded while the build process reads
+    with contextlib.suppress(Exception):
+        if not conn.poll():
+            _page_pdf(cover_page(Metadata(), (), Path.cwd(), COVER_PX), Diagnostics())
 
 
 # --- The cover image kept between builds --------------------------------------
@@ -346,14 +399,15 @@ COVERS_KEPT = 64  # covers of each kind (images, wraps) kept in a cache folder, 
 # The modules that turn the cover's HTML and CSS into its PNG (this one,
 # the faces, the print engine, PDF/X and profiles), by the names this module imports them by: a
 # change to any of them draws the cover again.
-_DRAWING_CODE = (".cover", ".print.fonts", ".print.engine", ".print.pdfx", ".print.profiles")
+_DRAWING_CODE = (".cover", ".cover_image", ".print.fonts", ".print.engine", ".print.pdfx", ".print.profiles")
 _CODE: list[str] = []
 
 
 def _code_digest() -> str:
-    """A digest of the drawing code, of WeasyPrint's and Pillow's versions
-    (files read without importing them), of Pillow's compiled library (its
-    zlib writes the PNG) and of the pdftoppm program: a cover drawn by
+    """A digest of the drawing code, of WeasyPrint's, Pillow's, tinycss2's
+    and fontTools' versions (files read without importing them), of
+    Pillow's compiled libraries (its zlib writes the PNG, its FreeType and
+    libraqm set the text) and of the pdftoppm program: a cover drawn by
     other code is drawn again."""
     if not _CODE:
         h = hashlib.sha256(COVER_CACHE_VERSION.encode())
@@ -366,13 +420,22 @@ def _code_digest() -> str:
         # read unimported; Pillow's compiled library and the pdftoppm
         # program by path, size and time, as the fonts are.
         programs = [shutil.which("pdftoppm")]
-        for package, file in (("weasyprint", "__init__.py"), ("PIL", "_version.py")):
+        versions = (
+            ("weasyprint", "__init__.py"),
+            ("PIL", "_version.py"),
+            ("tinycss2", "__init__.py"),
+            ("fontTools", "__init__.py"),
+        )
+        for package, file in versions:
             spec = importlib.util.find_spec(package)
             if spec is not None and spec.origin:
                 with contextlib.suppress(OSError):
                     h.update(Path(spec.origin).with_name(file).read_bytes())
                 if package == "PIL":
-                    libraries = Path(spec.origin).parent.glob("_imaging.*")
+                    libraries = [
+                        *Path(spec.origin).parent.glob("_imaging.*"),
+                        *Path(spec.origin).parent.glob("_imagingft.*"),
+                    ]
                     programs += sorted(str(p) for p in libraries if p.suffix in (".so", ".pyd"))
         for exe in programs:
             if exe is not None:
@@ -383,12 +446,20 @@ def _code_digest() -> str:
     return _CODE[0]
 
 
-def cache_key(source: str, css: str, sheets: Sequence[Path], fonts: Sequence[FontFace], size: tuple[int, int]) -> str:
+def cache_key(
+    source: str,
+    css: str,
+    sheets: Sequence[Path],
+    fonts: Sequence[FontFace],
+    size: tuple[int, int],
+    packaged_design: bool = False,
+) -> str:
     """The digest of everything that decides a cover image's bytes: its
     HTML, its stylesheets (the files' bytes and the generated one), its
-    fonts (path, size and time of each file), its pixel size and the
-    drawing code."""
-    return render_digest((_code_digest(), source, css, f"{size[0]}x{size[1]}"), sheets, fonts)
+    fonts (path, size and time of each file), its pixel size, whether it is
+    the package's design (``cover_image`` draws it) and the drawing code."""
+    drawn_by = "cover_image" if packaged_design else "weasyprint"
+    return render_digest((_code_digest(), drawn_by, source, css, f"{size[0]}x{size[1]}"), sheets, fonts)
 
 
 @dataclass(frozen=True, slots=True)

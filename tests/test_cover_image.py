@@ -1,0 +1,263 @@
+"""The EPUB's cover image drawn without WeasyPrint (writers/cover_image.py),
+against WeasyPrint's layout and pdftoppm's pixels of the same page: the
+same lines, set at the same places, in an image that differs only where
+the two rasterisers anti-alias a glyph's edge differently."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops, ImageStat
+
+from editionbuilder.diagnostics import Diagnostics
+from editionbuilder.model import Metadata
+from editionbuilder.writers import cover, cover_image
+from editionbuilder.writers.print.engine import PdfJob, render_document
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS
+
+SIZE = cover.COVER_PX
+# Covers of every kind the front shows: titles of each size class, broken
+# over one to four lines; subtitles; one, two and three authors, a name
+# wider than the line (it overflows, set from the left); a publisher in
+# capitals; Greek, Cyrillic, German; ligatures, quotes and an ampersand.
+COVERS = [
+    Metadata(title="Emma"),
+    Metadata(
+        title="The Principles of Scientific Management",
+        subtitle="A Study in Method",
+        authors=("Frederick Winslow Taylor", "Jane Doe"),
+        publisher="Harper & Brothers",
+    ),
+    Metadata(
+        title="A Very Long Title That Goes On and On Through Several Lines of Display Type Without End",
+        subtitle="And a subtitle that itself is rather long for a cover",
+        authors=("A. B. Cdefgh", "Ijk Lmn", "Op Qrs"),
+        publisher="Office of Affairs Press",
+    ),
+    Metadata(title="Οδύσσεια", authors=("Όμηρος",), language="el"),
+    Metadata(title="Война и мир", authors=("Лев Толстой",), publisher="Penguin", language="ru"),
+    Metadata(title="Die Leiden des jungen Werthers", authors=("Johann Wolfgang von Goethe",), language="de"),
+    Metadata(
+        title="The Affair of the “Official” Figures", subtitle="Fifty Essays, ’Tis Said", authors=("Ffion Griffiths",)
+    ),
+    Metadata(title="On Liberty", subtitle="With an Introduction", publisher="The Office of Public Affairs, Washington"),
+]
+
+
+def _faces() -> tuple[str, str]:
+    return DEFAULT_FONTS[0].path, DEFAULT_FONTS[1].path
+
+
+def _drawing(md: Metadata, size: tuple[int, int] = SIZE, extra_dirs: tuple[str, ...] = ()) -> cover.Drawing:
+    return cover.cover_page(md, extra_dirs, Path.cwd(), size)
+
+
+def _weasyprint_lines(drawing: cover.Drawing) -> list[tuple[str, float, float]]:
+    """WeasyPrint's lines of the page: (text, left edge, baseline) of each,
+    its text boxes gathered by baseline, in reading order."""
+    job = PdfJob(drawing.source, (drawing.sheet,), drawing.css, DEFAULT_FONTS, drawing.project_dir)
+    page = render_document(job, Diagnostics()).document.pages[0]._page_box
+    found: dict[float, list[tuple[float, str]]] = {}
+    stack = [page]
+    while stack:
+        box = stack.pop()
+        if type(box).__name__ == "TextBox":
+            found.setdefault(round(box.position_y + box.baseline, 2), []).append((box.position_x, box.text))
+        stack.extend(getattr(box, "children", ()))
+    return [
+        ("".join(text for _, text in sorted(boxes)).rstrip(" "), min(x for x, _ in boxes), baseline)
+        for baseline, boxes in sorted(found.items())
+    ]
+
+
+def _our_lines(drawing: cover.Drawing) -> list[tuple[str, float, float]]:
+    sheet = cover_image._sheet(drawing.sheet, cover_image._stamp(drawing.sheet))
+    page = cover_image._layout(drawing.text, drawing.size, sheet, *(cover_image._face(f) for f in _faces()))
+    lines = [("".join(pieces), x, baseline) for block in page.blocks for x, baseline, pieces in block.lines]
+    return sorted(lines, key=lambda line: line[2])
+
+
+@pytest.mark.parametrize("md", COVERS, ids=[md.title[:20] for md in COVERS])
+def test_every_line_is_broken_and_placed_as_weasyprint_sets_it(md):
+    drawing = _drawing(md)
+    assert drawing.packaged
+    ours, theirs = _our_lines(drawing), _weasyprint_lines(drawing)
+    assert [text for text, _, _ in ours] == [text for text, _, _ in theirs]
+    for (text, x, baseline), (_, their_x, their_baseline) in zip(ours, theirs, strict=True):
+        assert abs(x - their_x) < 0.1, text
+        assert abs(baseline - their_baseline) < 0.1, text
+
+
+def test_a_smaller_image_is_laid_out_alike():
+    drawing = _drawing(COVERS[2], (400, 640))
+    ours, theirs = _our_lines(drawing), _weasyprint_lines(drawing)
+    assert [text for text, _, _ in ours] == [text for text, _, _ in theirs]
+    assert all(abs(a[1] - b[1]) < 0.1 and abs(a[2] - b[2]) < 0.1 for a, b in zip(ours, theirs, strict=True))
+
+
+def _weasyprint_png(drawing: cover.Drawing) -> bytes:
+    return cover.rasterise(cover._page_pdf(drawing, Diagnostics()), drawing.size)
+
+
+def _difference(a: bytes, b: bytes, scale: int) -> tuple[float, int]:
+    """The mean and the largest difference of two images' grey levels, each
+    pixel a block of ``scale`` x ``scale`` pixels averaged."""
+    images = [Image.open(io.BytesIO(png)).convert("L") for png in (a, b)]
+    size = (images[0].width // scale, images[0].height // scale)
+    small = [image.resize(size, Image.Resampling.BOX) for image in images]
+    diff = ImageChops.difference(*small)
+    return ImageStat.Stat(diff).mean[0], diff.getextrema()[1]
+
+
+@pytest.mark.parametrize("md", COVERS, ids=[md.title[:20] for md in COVERS])
+def test_the_image_differs_from_weasyprints_only_by_anti_aliasing(md):
+    """Pillow sets each line at a whole pixel and hints the glyphs;
+    pdftoppm sets them where the PDF puts them: edges differ by a pixel at
+    most. Averaged over blocks of 16 x 16 pixels, little is left of that
+    (on these covers: a mean of 0.08 to 0.40 grey levels, at most 26 in
+    one block); the same image moved by 2 pixels differs by 34 to 50 in
+    some block, a cover with another subtitle by 107."""
+    drawing = _drawing(md)
+    ours = cover_image.front_png(drawing.text, SIZE, drawing.sheet, *_faces())
+    assert ours is not None and ours.startswith(b"\x89PNG")
+    theirs = _weasyprint_png(drawing)
+    mean, largest = _difference(ours, theirs, 16)
+    assert mean < 0.5 and largest < 30, (mean, largest)
+    moved = io.BytesIO()
+    ImageChops.offset(Image.open(io.BytesIO(ours)), 0, 2).save(moved, "PNG")
+    assert _difference(moved.getvalue(), theirs, 16)[1] >= 30
+    other = _drawing(Metadata(**{**_fields(md), "subtitle": "A subtitle of other words, set in italic"}))
+    assert _difference(cover_image.front_png(other.text, SIZE, other.sheet, *_faces()) or b"", theirs, 16)[1] >= 30
+
+
+def _fields(md: Metadata) -> dict:
+    return {"title": md.title, "subtitle": md.subtitle, "authors": md.authors, "publisher": md.publisher}
+
+
+def test_the_image_has_the_size_colours_and_frame_of_the_design():
+    drawing = _drawing(Metadata(title="Emma", authors=("Jane Austen",)))
+    png = cover_image.front_png(drawing.text, SIZE, drawing.sheet, *_faces())
+    assert png is not None
+    image = Image.open(io.BytesIO(png))
+    assert image.size == SIZE and image.mode == "RGB"
+    paper, accent = (0xF3, 0xEC, 0xDC), (0x7A, 0x1F, 0x1B)
+    # The double frame, 5rem (80 px) in, 0.6rem (9.6 px) wide: a rule, a
+    # gap and a rule of 3.2 px each; a pixel the edge of a rule crosses is
+    # painted in proportion (pixel 83: a fifth of it is rule).
+    row = [image.getpixel((x, 1280)) for x in range(78, 91)]
+    assert row[:2] == [paper] * 2 and row[2:5] == [accent] * 3 and row[6:8] == [paper] * 2
+    assert row[9:11] == [accent] * 2 and row[12] == paper
+    assert row[5] == tuple(round(p + (a - p) * 0.2) for p, a in zip(paper, accent, strict=True))
+    assert [image.getpixel((800, y)) for y in (81, 84, 88)] == [accent, paper, accent]  # across the top
+    assert image.getpixel((2, 2)) == paper
+    # The same bytes each time.
+    assert cover_image.front_png(drawing.text, SIZE, drawing.sheet, *_faces()) == png
+
+
+@pytest.mark.parametrize(
+    ("md", "why"),
+    [
+        (Metadata(title="源氏物語"), "no glyph"),  # Pango takes it from another font
+        (Metadata(title="Emma", authors=("紫式部",)), "no glyph"),
+        (Metadata(title="The Extraordinarily-Long-Hyphenated-Compound Word"), "break inside"),
+        (Metadata(title="Liberty\u2003and Order"), "white space"),
+        (Metadata(title="Emma", publisher="Tab\tPress"), "white space"),
+    ],
+)
+def test_a_page_it_would_not_draw_as_weasyprint_does_is_left_to_weasyprint(md, why):
+    drawing = _drawing(md)
+    sheet = cover_image._sheet(drawing.sheet, cover_image._stamp(drawing.sheet))
+    with pytest.raises(cover_image.Declined, match=why):
+        cover_image._layout(drawing.text, SIZE, sheet, *(cover_image._face(f) for f in _faces()))
+    assert cover_image.front_png(drawing.text, SIZE, drawing.sheet, *_faces()) is None
+    # The cover is then WeasyPrint's, pixel for pixel.
+    png, _ = cover.draw(drawing)
+    assert png == _weasyprint_png(drawing)
+
+
+def test_a_hyphenated_word_that_fits_its_line_is_drawn_here():
+    md = Metadata(title="A Self-Made Man")
+    drawing = _drawing(md)
+    assert [t for t, _, _ in _our_lines(drawing)] == [t for t, _, _ in _weasyprint_lines(drawing)]
+    assert cover_image.front_png(drawing.text, SIZE, drawing.sheet, *_faces()) is not None
+
+
+def test_without_libraqm_the_cover_is_weasyprints(monkeypatch):
+    from PIL import features
+
+    drawing = _drawing(Metadata(title="Emma"), (400, 640))
+    monkeypatch.setattr(features, "check_feature", lambda name: name != "raqm" and features.check(name))
+    assert cover_image.front_png(drawing.text, (400, 640), drawing.sheet, *_faces()) is None
+    assert cover.draw(drawing)[0] == _weasyprint_png(drawing)
+
+
+@pytest.mark.parametrize("replaced", ["cover.css", "cover.html.j2", "cover_parts.j2"])
+def test_a_project_with_a_cover_design_of_its_own_gets_weasyprints_image(tmp_path, replaced):
+    from editionbuilder import templating
+
+    own = tmp_path / "styles"
+    own.mkdir()
+    packaged = templating.find_stylesheet(replaced) if replaced.endswith(".css") else templating.TEMPLATE_DIR / replaced
+    text = packaged.read_text(encoding="utf-8")
+    if replaced == "cover.css":
+        text = text.replace("--paper: #f3ecdc", "--paper: #dcecf3")
+    (own / replaced).write_text(text, encoding="utf-8")
+    templating.environment.cache_clear()
+    try:
+        drawing = _drawing(Metadata(title="Emma"), (400, 640), (str(own),))
+        assert not drawing.packaged
+        png, _ = cover.draw(drawing)
+    finally:
+        templating.environment.cache_clear()
+    assert png == _weasyprint_png(drawing)
+    if replaced == "cover.css":
+        assert Image.open(io.BytesIO(png)).getpixel((2, 2)) == (0xDC, 0xEC, 0xF3)
+    key = cover.cache_key(drawing.source, drawing.css, (drawing.sheet,), DEFAULT_FONTS, (400, 640), drawing.packaged)
+    assert key != cover.cache_key(drawing.source, drawing.css, (drawing.sheet,), DEFAULT_FONTS, (400, 640), True)
+
+
+@pytest.mark.parametrize(
+    ("edit", "drawn"),
+    [
+        (("#f3ecdc", "#e8e0c8"), True),  # the paper (--paper and the page's): drawn, in that colour
+        (("@page {\n  background: #f3ecdc;", "@page {\n  background: #e8e0c8;"), False),  # not the paper
+        (
+            ("line-height: 1.08;", "line-height: 1.08;\n  text-transform: uppercase;"),
+            False,
+        ),  # a property it does not draw
+        (("font-weight: normal;", "font-weight: bold;"), False),  # a value it takes for granted
+        ((".rule {", "h1 { color: red; }\n.rule {"), False),  # a rule for an element of the front
+        ((".blurb {", ".blurb-extra { color: red; }\n.blurb {"), True),  # a rule of the wrap's alone
+    ],
+)
+def test_an_edited_stylesheet_is_drawn_here_only_where_every_rule_is_understood(tmp_path, edit, drawn):
+    from editionbuilder import templating
+
+    packaged = templating.find_stylesheet("cover.css")
+    old, new = edit
+    text = packaged.read_text(encoding="utf-8")
+    assert old in text
+    sheet = tmp_path / "cover.css"
+    sheet.write_text(text.replace(old, new), encoding="utf-8")
+    png = cover_image.front_png(cover.cover_text(Metadata(title="Emma")), (400, 640), sheet, *_faces())
+    assert (png is not None) is drawn
+    if png is not None and old == "#f3ecdc":
+        assert Image.open(io.BytesIO(png)).getpixel((2, 2)) == (0xE8, 0xE0, 0xC8)
+
+
+@pytest.mark.parametrize(
+    ("title", "drawn"),
+    [
+        ("Who Shall Say What Is Truly Worth the Asking?", True),  # "?" ends its word
+        ("Who Shall Say What Is Truly Worth the Asking?Yes", False),  # Pango may break after "?"
+        ("Mille\u202fmerveilles : un conte de fées en trois actes\u202f!", True),  # French spacing: no break
+    ],
+)
+def test_a_word_ending_a_line_is_declined_only_where_pango_may_break_inside_it(title, drawn):
+    drawing = _drawing(Metadata(title=title))
+    png = cover_image.front_png(drawing.text, SIZE, drawing.sheet, *_faces())
+    assert (png is not None) is drawn
+    if drawn:
+        assert [t for t, _, _ in _our_lines(drawing)] == [t for t, _, _ in _weasyprint_lines(drawing)]
