@@ -68,10 +68,15 @@ SKELETON_DIR = _package_dir("skeleton")
 _NOT_XML_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+def printable(text: str) -> str:
+    """``text`` without the characters XML cannot hold, as every template prints it."""
+    return _NOT_XML_CHAR.sub("", text)
+
+
 def _finalize(value: Any) -> Any:
     """Applied to every printed expression: drop characters XML cannot hold."""
     if isinstance(value, str) and not isinstance(value, Markup):
-        return _NOT_XML_CHAR.sub("", value)
+        return printable(value)
     return value
 
 
@@ -88,7 +93,7 @@ _BREAK_EVERY = 12
 
 def _breakable(text: str) -> Markup:
     """``text`` escaped, each run longer than a line holds made breakable."""
-    text = _NOT_XML_CHAR.sub("", text)
+    text = printable(text)
     out, at = [], 0
     for m in _LONG_WORD.finditer(text):
         word = m.group()
@@ -107,7 +112,7 @@ def _compounds(text: str) -> Markup:
     """``text`` escaped, each compound word in a ``<span class="compound">``
     that does not break (base.css): for headings, which may break between
     words but never at a hyphen."""
-    text = _NOT_XML_CHAR.sub("", text)
+    text = printable(text)
     out, at = [], 0
     for m in _COMPOUND.finditer(text):
         out += [str(escape(text[at : m.start()])), f'<span class="compound">{escape(m.group())}</span>']

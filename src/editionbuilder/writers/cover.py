@@ -77,6 +77,7 @@ from ..options import (
 from ..transforms.typography import smarten
 from . import cover_image
 from .context import Declined, Result, WriteContext, Written
+from .cover_image import PNG_LEVEL  # zlib's level: Pillow's default (the WeasyPrint route's PNG too)
 from .print.fonts import DEFAULT_FONTS, TEXT_FAMILY, FontFace, check_fonts, font_css, render_digest
 
 if TYPE_CHECKING:
@@ -92,10 +93,6 @@ TEMPLATE = "cover.html.j2"
 COVER_TEMPLATES = (TEMPLATE, "cover_parts.j2")  # the cover image's page and the panels it imports
 STYLESHEET = "cover.css"
 PDFTOPPM_TIMEOUT_S = 60
-# zlib's level for the cover's PNG: Pillow's default, a file 3-5% larger
-# than pdftoppm's own PNG, made in half its time (level 1 is faster
-# still, but makes a file of nearly twice the bytes).
-PNG_LEVEL = 6
 
 # Title lengths (characters) up to which a size class is used: a long title
 # is set smaller so that it still fits in a few lines (WeasyPrint cannot
@@ -406,9 +403,11 @@ _CODE: list[str] = []
 def _code_digest() -> str:
     """A digest of the drawing code, of WeasyPrint's, Pillow's, tinycss2's
     and fontTools' versions (files read without importing them), of
-    Pillow's compiled libraries (its zlib writes the PNG, its FreeType and
-    libraqm set the text) and of the pdftoppm program: a cover drawn by
-    other code is drawn again."""
+    Pillow's compiled modules (``_imaging``: its zlib writes the PNG;
+    ``_imagingft``: the text, with the FreeType, HarfBuzz and libraqm its
+    wheels carry, which change with its version) and of the pdftoppm
+    program: a cover drawn by other code is drawn again. Pango, whose
+    line breaks both routes follow, is WeasyPrint's."""
     if not _CODE:
         h = hashlib.sha256(COVER_CACHE_VERSION.encode())
         for name in _DRAWING_CODE:

@@ -13,31 +13,41 @@ line the advance WeasyPrint gives it, to a hundredth of a pixel at the
 cover's size; the positions are CSS's, computed here from ``cover.css``'s
 own declarations, read with tinycss2 (the parser WeasyPrint uses).
 
-It draws only what it can draw as WeasyPrint would, and otherwise declines
-(``front_png`` gives None: the caller then draws the page with
+It draws only what it can draw as WeasyPrint would, and otherwise
+declines (``front_png`` gives None: the caller then draws the page with
 WeasyPrint):
 
 - a template or a stylesheet of the project's own for the cover: it may
   draw anything (``cover.packaged``, checked by the caller);
+- a rule of ``cover.css`` it does not draw by, or a value it takes for
+  granted changed (``_FRONT``);
 - a Pillow without libraqm (its wheels carry it; a build of its own may
-  not);
-- a declaration it needs missing from the stylesheet, or in another unit;
-- a character the face has no glyph for: Pango would take it from another
-  font (a title in Chinese), Pillow draws a box;
-- white space other than the space and the no-break space (HTML collapses
-  it), and a line break it cannot place as Pango would: a word that does
-  not fit on its line and holds a place Pango may break inside (a hyphen, a
-  dash, a slash), or a line within 0.05 px of the measure.
+  not), or no Pango library to ask for the line breaks;
+- a character the face has no glyph for (Pango would take it from another
+  font: a title in Chinese), a control character, right-to-left text,
+  white space other than spaces (HTML collapses it), capitals that
+  WeasyPrint tailors to the language (Greek, Turkish), a text of more
+  than ``_MOST_CHARS`` characters;
+- a line it cannot end as Pango would: one within 0.05 px of the measure,
+  one ending where Pango adds a hyphen (a soft hyphen), a word wider than
+  the line (but a name that may not break).
+
+A line breaks where Pango's own break opportunities allow it
+(``pango_get_log_attrs``, the library WeasyPrint sets text with, called
+through ctypes), each line holding the most text that fits: Pango's way.
 
 Pillow draws each line from a whole pixel, and hints the glyphs: an edge
 may fall a pixel from where pdftoppm puts it in WeasyPrint's PDF.
 ``tests/test_cover_image.py`` lays out the same covers with WeasyPrint and
-checks that every line is broken alike and set within a tenth of a pixel of
-WeasyPrint's place, and that the two images differ only by anti-aliasing.
+checks that every line is broken alike, and every run of text set within
+a tenth of a pixel of WeasyPrint's place, and that the two images differ
+only by anti-aliasing.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import io
 import math
 import re
@@ -48,37 +58,42 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .. import templating
+
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
 
     from .cover import CoverText
 
-# What a word may hold for the line to be broken only at its spaces: letters,
-# marks and digits, and the characters next to which UAX #14 (Pango's line
-# breaking) gives no break inside a word: quotes and apostrophes, full
-# stops, commas, colons and semicolons, the ampersand, brackets, the
-# no-break spaces, and an exclamation or question mark but before a
-# letter or digit. Any other character (a hyphen, a dash, a slash, a soft
-# hyphen) may be a break Pango takes.
-_UNBROKEN = re.compile(r"(?:[^\W_]|['\u2018\u2019\"\u201c\u201d.,;:&()\u00a0\u202f]|[!?](?![^\W_]))+")
-# The white space a title may hold: HTML collapses the rest, and Pango
-# breaks at other spaces (U+2002 to U+200B) as it breaks at a space.
+# White space HTML collapses (each run of it one space), and what Pango
+# may take for a space (U+2000 to U+200B, U+3000): a title holding any of
+# them but the space and the no-break spaces is left to WeasyPrint.
 _OTHER_SPACE = re.compile(r"[^\S \u00a0\u202f]|[\u2000-\u200b\u3000]")
+# Characters that set text right to left, or reorder it: Pango's bidi
+# reordering is not done here.
+_BIDI = frozenset(("R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"))
+# Languages whose capitals WeasyPrint tailors (``text-transform``: the
+# Turkish dotted I, Greek capitals without accents): the publisher's line,
+# set in capitals, is left to WeasyPrint in them.
+_TAILORED_CAPITALS = frozenset(("el", "tr", "az"))
+# A block longer than this (in characters) is left to WeasyPrint: the
+# letter-spaced lines are drawn a character at a time, in a time that
+# grows with the square of the line's length.
+_MOST_CHARS = 400
 
-
-# zlib's level and strategy for the PNG (Z_RLE: runs of one byte, which is
-# what a flat page is made of).
+# zlib's level for the cover's PNG: Pillow's default (level 1 is faster,
+# but makes a file of nearly twice the bytes); its strategy here: Z_RLE,
+# runs of one byte, which is what a flat page is made of.
 PNG_LEVEL, Z_RLE = 6, 3
-
 
 # A line measured within this many pixels of the measure is left to
 # WeasyPrint: the widths measured here and WeasyPrint's differ by less
-# than a hundredth of a pixel, and whether such a line fits could go
-# either way.
+# than a hundredth of a pixel (tests/test_cover_image.py), and whether such
+# a line fits could go either way.
 _SLACK = 0.05
 
 
-class Declined(Exception):
+class NotDrawn(Exception):
     """The page is one this module does not draw as WeasyPrint would."""
 
 
@@ -94,37 +109,54 @@ class _Sheet:
     def value(self, selector: str, prop: str) -> str:
         found = self.rules.get(selector, {}).get(prop)
         if found is None:
-            raise Declined(f"cover.css has no {prop} for {selector}")
+            raise NotDrawn(f"cover.css has no {prop} for {selector}")
         return self.resolve(found)
 
     def resolve(self, value: str) -> str:
-        return re.sub(r"var\((--[\w-]+)\)", lambda m: self.value(":root", m.group(1)), value)
+        """``value`` with its variables replaced (by :root's, which hold none)."""
+        root = self.rules.get(":root", {})
 
-    def rem(self, selector: str, prop: str, index: int = 0) -> float:
-        """The ``index``-th length of a declaration in rem (``auto`` and 0
-        are 0)."""
+        def variable(m: re.Match[str]) -> str:
+            found = root.get(m.group(1))
+            if found is None or "var(" in found:
+                raise NotDrawn(f"cover.css: {m.group(1)} is not a value of its own")
+            return found
+
+        return re.sub(r"var\((--[\w-]+)\)", variable, value)
+
+    def rem(self, selector: str, prop: str) -> float:
+        """A length in rem (``auto`` and 0 are 0)."""
+        return _rem(self.value(selector, prop))
+
+    def sides(self, selector: str, prop: str) -> tuple[str, str, str, str]:
+        """A shorthand of one to four values (``margin``) as its top,
+        right, bottom and left."""
         parts = self.value(selector, prop).split()
-        if index >= len(parts):
-            index = 0  # "6rem auto 5rem": CSS's shorthand repeats
-        return _rem(parts[index])
+        if not 1 <= len(parts) <= 4:
+            raise NotDrawn(f"cover.css: {selector} {prop} is not one to four values")
+        top = parts[0]
+        right = parts[1] if len(parts) > 1 else top
+        bottom = parts[2] if len(parts) > 2 else top
+        left = parts[3] if len(parts) > 3 else right
+        return top, right, bottom, left
 
     def number(self, selector: str, prop: str) -> float:
         text = self.value(selector, prop)
         if not re.fullmatch(r"\d+(\.\d+)?", text):
-            raise Declined(f"cover.css: {selector} {prop} is not a number: {text}")
+            raise NotDrawn(f"cover.css: {selector} {prop} is not a number: {text}")
         return float(text)
 
     def em(self, selector: str, prop: str) -> float:
         text = self.value(selector, prop)
         m = re.fullmatch(r"(\d+(?:\.\d+)?)em", text)
         if m is None:
-            raise Declined(f"cover.css: {selector} {prop} is not in em: {text}")
+            raise NotDrawn(f"cover.css: {selector} {prop} is not in em: {text}")
         return float(m.group(1))
 
     def colour(self, value: str) -> tuple[int, int, int]:
         m = re.fullmatch(r"#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})", self.resolve(value).strip())
         if m is None:
-            raise Declined(f"cover.css: not a colour in hex: {value}")
+            raise NotDrawn(f"cover.css: not a colour in hex: {value}")
         digits = m.group(1)
         if len(digits) == 3:
             digits = "".join(d * 2 for d in digits)
@@ -136,7 +168,7 @@ def _rem(text: str) -> float:
         return 0.0
     m = re.fullmatch(r"(-?\d+(?:\.\d+)?)rem", text)
     if m is None:
-        raise Declined(f"cover.css: a length not in rem: {text}")
+        raise NotDrawn(f"cover.css: a length not in rem: {text}")
     return float(m.group(1))
 
 
@@ -150,11 +182,10 @@ def _sheet(path: Path, stamp: tuple[int, int]) -> _Sheet:
     for rule in tinycss2.parse_stylesheet(path.read_text("utf-8"), skip_comments=True, skip_whitespace=True):
         if rule.type not in ("qualified-rule", "at-rule"):
             continue
-        declarations = {
-            d.lower_name: tinycss2.serialize(d.value).strip()
-            for d in tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True)
-            if d.type == "declaration"
-        }
+        items = tinycss2.parse_blocks_contents(rule.content or [], skip_comments=True, skip_whitespace=True)
+        declarations = {d.lower_name: tinycss2.serialize(d.value).strip() for d in items if d.type == "declaration"}
+        if any(d.type != "declaration" for d in items):  # a nested rule, or what does not parse
+            declarations[""] = "?"  # a property no rule allows: the sheet is not drawn by
         prelude = tinycss2.serialize(rule.prelude).strip()
         names = [f"@{rule.lower_at_keyword} {prelude}".strip()] if rule.type == "at-rule" else prelude.split(",")
         for selector in names:
@@ -227,13 +258,13 @@ def _understood(css: _Sheet) -> None:
         elif selector in _FRONT:
             allowed = _FRONT[selector]
         else:
-            raise Declined(f"cover.css: a rule for {selector}, which this module does not draw")
+            raise NotDrawn(f"cover.css: a rule for {selector}, which this module does not draw")
         for name, value in declared.items():
             if name not in allowed:
-                raise Declined(f"cover.css: {selector} {{ {name} }} is not drawn here")
+                raise NotDrawn(f"cover.css: {selector} {{ {name} }} is not drawn here")
             expected = allowed[name]
             if expected is not None and value != expected:
-                raise Declined(f"cover.css: {selector} {{ {name}: {value} }}, where this module draws {expected}")
+                raise NotDrawn(f"cover.css: {selector} {{ {name}: {value} }}, where this module draws {expected}")
 
 
 # --- The faces -----------------------------------------------------------------
@@ -252,6 +283,13 @@ class _Face:
 
 @lru_cache(maxsize=8)
 def _face(path: str) -> _Face:
+    try:
+        return _read_face(path)
+    except Exception as exc:  # fontTools' TTLibError, a table missing or damaged: WeasyPrint reports it
+        raise NotDrawn(f"{path}: {exc}") from exc
+
+
+def _read_face(path: str) -> _Face:
     from fontTools.ttLib import TTFont
 
     with TTFont(path, lazy=True) as font:
@@ -275,13 +313,69 @@ def _font(path: str, size: float) -> ImageFont.FreeTypeFont:
 
 
 def preload(faces: Sequence[str], sheet: Path) -> None:
-    """Pillow's text layout, the faces and the stylesheet loaded beforehand
-    (the cover drawer does it while the build process reads)."""
+    """Pillow's text layout, the faces, the stylesheet and Pango loaded
+    beforehand (the cover drawer does it while the build process reads)."""
     from PIL import Image, ImageDraw, ImageFont  # noqa: F401
 
     for path in faces:
         _face(path)
     _sheet(sheet, _stamp(sheet))
+    _pango()
+
+
+# --- Pango's breaks ---------------------------------------------------------------
+
+# PangoLogAttr's bits (pango-break.h: one 32-bit field a character, its
+# first member the lowest bit).
+_LINE_BREAK, _WHITE, _CURSOR = 1 << 0, 1 << 3, 1 << 4
+_INSERTS_HYPHEN, _REMOVES_PRECEDING = 1 << 13, 1 << 14
+# The Pango library WeasyPrint lays the text out with, by the names it has
+# on each platform.
+_PANGO_NAMES = ("libpango-1.0.so.0", "libpango-1.0.0.dylib", "libpango-1.0-0.dll")
+
+
+@lru_cache(maxsize=1)
+def _pango() -> ctypes.CDLL:
+    for name in _PANGO_NAMES:
+        with contextlib.suppress(OSError):
+            lib = ctypes.CDLL(name)
+            lib.pango_language_from_string.restype = ctypes.c_void_p
+            lib.pango_language_from_string.argtypes = [ctypes.c_char_p]
+            lib.pango_get_log_attrs.restype = None
+            lib.pango_get_log_attrs.argtypes = [
+                ctypes.c_char_p,
+                ctypes.c_int,
+                ctypes.c_int,
+                ctypes.c_void_p,
+                ctypes.c_void_p,
+                ctypes.c_int,
+            ]
+            return lib
+    raise NotDrawn("Pango's library was not found")
+
+
+@lru_cache(maxsize=256)
+def _log_attrs(text: str, lang: str) -> tuple[int, ...]:
+    """Pango's attributes of each position of ``text`` (one more than its
+    characters): where a line may break (UAX #14, as Pango tailors it),
+    where a character is white, where a cluster begins. The same library
+    and call WeasyPrint's line breaking reads (``pango_get_log_attrs``),
+    loaded by ctypes: no bindings to parse."""
+    pango = _pango()
+    data = text.encode("utf-8")
+    attrs = (ctypes.c_uint32 * (len(text) + 1))()
+    pango.pango_get_log_attrs(
+        data, len(data), -1, pango.pango_language_from_string(lang.encode("ascii", "replace")), attrs, len(attrs)
+    )
+    return tuple(attrs)
+
+
+def _clusters(text: str, lang: str) -> list[str]:
+    """``text`` cut where Pango puts a cursor: its clusters (a letter and
+    its marks, a joined sequence), which letter spacing spaces."""
+    attrs = _log_attrs(text, lang)
+    starts = [i for i in range(len(text)) if attrs[i] & _CURSOR or i == 0]
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
 
 
 # --- Lines ---------------------------------------------------------------------
@@ -289,88 +383,108 @@ def preload(faces: Sequence[str], sheet: Path) -> None:
 
 @dataclass(frozen=True)
 class _Style:
-    """How a block's text is set: face, size in px, features, the letter
-    spacing added after each character, in px."""
+    """How a block's text is set: face, size in px, OpenType features, the
+    letter spacing added after each cluster, in px, and the language."""
 
     face: _Face
     size: float
+    lang: str
     features: tuple[str, ...] = ()
     spacing: float = 0.0
-    lang: str = "en"
 
     def width(self, text: str) -> float:
         if not text:
             return 0.0
         font = _font(self.face.path, self.size)
-        return font.getlength(text, features=self.features_for(), language=self.lang) + self.spacing * len(text)
+        shaped = font.getlength(text, features=self.opentype(), language=self.lang)
+        return shaped + self.spacing * len(_clusters(text, self.lang)) if self.spacing else shaped
 
-    def features_for(self) -> list[str]:
+    def opentype(self) -> list[str]:
         # Pango sets no ligature in letter-spaced text.
         return [*self.features, *(("-liga", "-clig") if self.spacing else ())]
 
 
 @dataclass(frozen=True)
 class _Run:
-    """A run of text in a block; ``unbroken``: no line break inside it (a
-    name in the byline, ``white-space: nowrap``)."""
+    """A run of text in a block, shaped apart (an inline box of its own);
+    ``unbroken``: no line break inside it (a name in the byline,
+    ``white-space: nowrap``)."""
 
     text: str
     unbroken: bool = False
 
 
-def _segments(chars: Sequence[tuple[int, str]]) -> list[str]:
-    """Characters (run, character) as the texts WeasyPrint shapes apart:
-    each run's, one after another."""
-    out: list[str] = []
-    last = -1
-    for run, ch in chars:
-        if run == last:
-            out[-1] += ch
-        else:
-            out.append(ch)
-            last = run
+def _collapsed(runs: Sequence[_Run]) -> list[_Run]:
+    """The runs as HTML shows them: each run of spaces one space, across
+    runs too, and none at the block's ends."""
+    out: list[_Run] = []
+    last = " "  # the block's start: a space here is dropped
+    for run in runs:
+        text = "".join(ch for i, ch in enumerate(run.text) if ch != " " or (run.text[i - 1] if i else last) != " ")
+        if text:
+            out.append(_Run(text, run.unbroken))
+            last = text[-1]
+    while out and out[-1].text.endswith(" "):
+        trimmed = out[-1].text.rstrip(" ")
+        out[-1:] = [_Run(trimmed, out[-1].unbroken)] if trimmed else []
     return out
 
 
 def _lines(runs: Sequence[_Run], style: _Style, measure: float) -> list[list[str]]:
-    """The block's lines, each the texts drawn one after another (a run's
-    part of the line: WeasyPrint shapes each inline box apart): broken
-    greedily at spaces outside unbroken runs, as Pango breaks a line, each
-    line the most words that fit in ``measure``; a word wider than the
-    measure alone on its line, where it overflows."""
-    chars = [(i, ch) for i, run in enumerate(runs) for ch in run.text]
-    breaks = [k for k, (i, ch) in enumerate(chars) if ch == " " and not runs[i].unbroken]
-    ends = [*breaks, len(chars)]
+    """The block's lines, each the runs' texts drawn one after another:
+    broken where Pango may break the block's text (but inside an unbroken
+    run), each line the most text that fits in ``measure``, its white
+    space at the end hanging, as Pango fills a line."""
+    text = "".join(run.text for run in runs)
+    owner = [i for i, run in enumerate(runs) for _ in run.text]
+    attrs = _log_attrs(text, style.lang)
+
+    def breakable(k: int) -> bool:
+        return bool(attrs[k] & _LINE_BREAK) and not (owner[k - 1] == owner[k] and runs[owner[k]].unbroken)
+
+    ends = [k for k in range(1, len(text)) if breakable(k)] + [len(text)]
+
+    def shown(start: int, end: int) -> list[tuple[int, str]]:
+        """The text from ``start`` to ``end`` without its white space at
+        the end, as (run, text) pieces."""
+        while end > start and attrs[end - 1] & _WHITE:
+            end -= 1
+        pieces: list[tuple[int, str]] = []
+        for k in range(start, end):
+            if pieces and pieces[-1][0] == owner[k]:
+                pieces[-1] = (owner[k], pieces[-1][1] + text[k])
+            else:
+                pieces.append((owner[k], text[k]))
+        return pieces
 
     def width(start: int, end: int) -> float:
-        return sum(style.width(text) for text in _segments(chars[start:end]))
-
-    def check(start: int, end: int) -> None:
-        word = chars[start:end]
-        pieces: dict[int, str] = {}  # the word's text in each run it spans
-        for i, ch in word:
-            pieces[i] = pieces.get(i, "") + ch
-        if any(not runs[i].unbroken and not _UNBROKEN.fullmatch(text) for i, text in pieces.items()):
-            raise Declined(f"Pango may break inside {''.join(ch for _, ch in word)!r}")
+        return sum(style.width(piece) for _, piece in shown(start, end))
 
     lines: list[list[str]] = []
     start = 0
-    while start < len(chars):
+    while start < len(text):
         following = [k for k in ends if k > start]
-        end = following[0]  # at least one word, even one wider than the measure
+        end = following[0]
         wide = width(start, end)
-        if wide > measure - _SLACK:
-            check(start, end)
-        for k in following[1:]:
-            wide = width(start, k)
-            if abs(wide - measure) <= _SLACK:
-                raise Declined("a line as wide as the measure, to a hundredth of a pixel")
-            if wide > measure:
-                check(end + 1, k)  # the word that does not fit
-                break
-            end = k
-        lines.append(_segments(chars[start:end]))
-        start = end + 1
+        if abs(wide - measure) <= _SLACK:
+            raise NotDrawn("a line as wide as the measure, to 0.05 px")
+        if wide > measure:
+            # Overflowing: drawn only where WeasyPrint was seen to set it
+            # so, a name that may not break wider than the line.
+            if not any(runs[i].unbroken and len(runs[i].text) > 1 for i, _ in shown(start, end)):
+                raise NotDrawn(f"a word wider than the line: {text[start:end]!r}")
+        else:
+            for k in following[1:]:
+                wide = width(start, k)
+                if abs(wide - measure) <= _SLACK:
+                    raise NotDrawn("a line as wide as the measure, to 0.05 px")
+                if wide > measure:
+                    break
+                end = k
+        if end < len(text) and attrs[end] & (_INSERTS_HYPHEN | _REMOVES_PRECEDING):
+            raise NotDrawn(f"a line ending where Pango adds a hyphen or takes a character: {text[start:end]!r}")
+        lines.append([piece for _, piece in shown(start, end)])
+        start = end
     return lines
 
 
@@ -403,28 +517,33 @@ def _block(
     return _Block(tuple(placed), style, top + len(placed) * height)
 
 
-def _check_glyphs(text: str, face: _Face) -> None:
-    for ch in text:
-        if ch == " " or unicodedata.category(ch) in ("Cc", "Cf"):
-            continue
-        if ord(ch) not in face.chars:
-            raise Declined(f"{Path(face.path).name} has no glyph for {ch!r} (U+{ord(ch):04X})")
-
-
-def _clean(text: str) -> str:
-    """The text as HTML shows it: runs of spaces one space, none at the ends."""
+def _checked(text: str, face: _Face) -> str:
+    """``text`` as the template prints it (``templating.printable``: the
+    characters XML forbids dropped), once it is known to hold only what
+    this module draws as WeasyPrint does."""
+    text = templating.printable(text)
     if _OTHER_SPACE.search(text):
-        raise Declined("white space other than spaces")
-    return re.sub(" +", " ", text).strip(" ")
+        raise NotDrawn("white space other than spaces")
+    if len(text) > _MOST_CHARS:
+        raise NotDrawn(f"a text of {len(text)} characters")
+    for ch in text:
+        if unicodedata.bidirectional(ch) in _BIDI:
+            raise NotDrawn(f"right-to-left text ({ch!r}, U+{ord(ch):04X})")
+        category = unicodedata.category(ch)
+        if category == "Cc" or (ch != " " and category not in ("Cf", "Mn", "Me") and ord(ch) not in face.chars):
+            raise NotDrawn(f"{Path(face.path).name} has no glyph for {ch!r} (U+{ord(ch):04X})")
+    return text
 
 
 def front_png(c: CoverText, size: tuple[int, int], sheet_path: Path, regular: str, italic: str) -> bytes | None:
     """The cover's front as PNG bytes, ``size`` pixels, set in the faces
     ``regular`` and ``italic`` as ``sheet_path`` (cover.css) places it; None
-    where this module declines the page (see the module)."""
+    where this module does not draw the page (see the module). A failure
+    in drawing a page laid out here is an error, not a page left to
+    WeasyPrint."""
     try:
         page = _layout(c, size, _sheet(sheet_path, _stamp(sheet_path)), _face(regular), _face(italic))
-    except (Declined, OSError, ValueError, KeyError):
+    except (NotDrawn, OSError, ValueError, KeyError, IndexError, RecursionError):
         return None
     return _paint(page, size)
 
@@ -440,7 +559,7 @@ class _Page:
     ink: tuple[int, int, int]
     accent: tuple[int, int, int]
     frame: tuple[float, float, float, float, float]  # left, top, right, bottom, border width (px)
-    rule: tuple[float, float, float, float] | None  # left, top, right, bottom (px)
+    rule: tuple[float, float, float, float]  # left, top, right, bottom (px)
     blocks: tuple[_Block, ...]
 
 
@@ -450,79 +569,83 @@ def _layout(c: CoverText, size: tuple[int, int], css: _Sheet, regular: _Face, it
     from PIL import features as pillow
 
     if not pillow.check_feature("raqm"):  # Pillow's own layout knows no kerning, no small capitals
-        raise Declined("Pillow has no libraqm here")
+        raise NotDrawn("Pillow has no libraqm here")
     _understood(css)
     width, height = size
     rem = width / 100
-    lang = c.lang or "en"
-    if css.value(".frame", "border").split()[1:] != ["double", css.value(":root", "--accent")]:
-        raise Declined("the frame is not a double rule in the accent colour")
+    accent = css.value(":root", "--accent")
+    border = css.value(".frame", "border").split()
+    if len(border) != 3 or border[1:] != ["double", accent]:
+        raise NotDrawn("the frame is not a double rule in the accent colour")
     frame = (
         css.rem(".frame", "left") * rem,
         css.rem(".frame", "top") * rem,
         width - css.rem(".frame", "right") * rem,
         height - css.rem(".frame", "bottom") * rem,
-        _rem(css.value(".frame", "border").split()[0]) * rem,
+        _rem(border[0]) * rem,
     )
     # The head: the title, the rule, the subtitle, from the head's top.
     left = css.rem(".head", "left") * rem
     measure = (100 - css.rem(".head", "left") - css.rem(".head", "right")) * rem
-    title = _clean(c.title)
-    _check_glyphs(title, regular)
     title_size = css.rem(f".{c.size_class} .title", "font-size") * rem
-    title_style = _Style(regular, title_size, lang=lang)
     blocks = [
         _block(
-            [_Run(title)],
-            title_style,
+            _collapsed([_Run(_checked(c.title, regular))]),
+            _Style(regular, title_size, c.lang),
             left,
             measure,
             css.rem(".head", "top") * rem,
             css.number(".title", "line-height") * title_size,
         )
     ]
+    rule_line = css.value(".rule", "border-top").split()
+    rule_margin = css.sides(".rule", "margin")
+    if len(rule_line) != 3 or rule_line[1:] != ["solid", accent] or rule_margin[1::2] != ("auto", "auto"):
+        raise NotDrawn("the rule is not a solid line in the accent colour, centred")
     rule_width = css.rem(".rule", "width") * rem
-    rule_top = blocks[0].bottom + css.rem(".rule", "margin", 0) * rem
-    rule_height = _rem(css.value(".rule", "border-top").split()[0]) * rem
+    rule_top = blocks[0].bottom + _rem(rule_margin[0]) * rem
     rule_left = left + (measure - rule_width) / 2
-    rule = (rule_left, rule_top, rule_left + rule_width, rule_top + rule_height)
-    subtitle = _clean(c.subtitle)
+    rule = (rule_left, rule_top, rule_left + rule_width, rule_top + _rem(rule_line[0]) * rem)
+    subtitle = _collapsed([_Run(_checked(c.subtitle, italic))])
     if subtitle:
-        _check_glyphs(subtitle, italic)
         sub_size = css.rem(".subtitle", "font-size") * rem
         blocks.append(
             _block(
-                [_Run(subtitle)],
-                _Style(italic, sub_size, lang=lang),
+                subtitle,
+                _Style(italic, sub_size, c.lang),
                 left,
                 measure,
-                rule[3] + css.rem(".rule", "margin", 2) * rem,
+                rule[3] + _rem(rule_margin[2]) * rem,
                 css.number(".subtitle", "line-height") * sub_size,
             )
         )
     # The byline and the publisher: set from their bottom edge up.
-    for selector, runs, features, upper in (
-        (".byline", [r for sep, name in c.byline for r in (_Run(sep), _Run(_clean(name), True))], ("smcp",), False),
-        (".publisher", [_Run(_clean(c.publisher))], (), True),
+    capitals = c.lang.split("-")[0].lower() not in _TAILORED_CAPITALS
+    byline = [r for sep, name in c.byline for r in (_Run(sep), _Run(name, True))]
+    for selector, runs, features in (
+        (".byline", byline, ("smcp",)),
+        (".publisher", [_Run(c.publisher)], ()),
     ):
-        if not any(run.text for run in runs):
+        runs = [_Run(_checked(run.text, regular), run.unbroken) for run in runs]
+        if selector == ".publisher" and any(run.text for run in runs):
+            if not capitals:
+                raise NotDrawn(f"capitals that WeasyPrint tailors to the language ({c.lang})")
+            runs = [_Run(_checked(run.text.upper(), regular), run.unbroken) for run in runs]
+        runs = _collapsed(runs)
+        if not runs:
             continue
         font_size = css.rem(selector, "font-size") * rem
-        style = _Style(regular, font_size, features, css.em(selector, "letter-spacing") * font_size, lang)
-        if upper:
-            runs = [_Run(run.text.upper(), run.unbroken) for run in runs]
-        for run in runs:
-            _check_glyphs(run.text, regular)
+        style = _Style(regular, font_size, c.lang, features, css.em(selector, "letter-spacing") * font_size)
         side = css.rem(selector, "left") * rem
         line_measure = width - side - css.rem(selector, "right") * rem
         laid = _block(runs, style, side, line_measure, 0.0, None)
         shift = height - css.rem(selector, "bottom") * rem - laid.bottom
         blocks.append(_Block(tuple((x, y + shift, pieces) for x, y, pieces in laid.lines), style, laid.bottom + shift))
-    colours = (css.value(":root", "--paper"), css.value(":root", "--ink"), css.value(":root", "--accent"))
-    paper, ink, accent = (css.colour(v) for v in colours)
+    colours = (css.value(":root", "--paper"), css.value(":root", "--ink"), accent)
+    paper, ink, accent_rgb = (css.colour(v) for v in colours)
     if css.colour(css.value("@page", "background")) != paper:  # the page's ground: the same paper
-        raise Declined("the page's background is not the cover's paper")
-    return _Page(paper, ink, accent, frame, rule, tuple(blocks))
+        raise NotDrawn("the page's background is not the cover's paper")
+    return _Page(paper, ink, accent_rgb, frame, rule, tuple(blocks))
 
 
 def _paint(page: _Page, size: tuple[int, int]) -> bytes:
@@ -534,8 +657,7 @@ def _paint(page: _Page, size: tuple[int, int]) -> bytes:
     for outside, inside in ((0.0, third), (2 * third, border)):
         outer = (left + outside, top + outside, right - outside, bottom - outside)
         _fill(image, page.accent, outer, (left + inside, top + inside, right - inside, bottom - inside))
-    if page.rule is not None:
-        _fill(image, page.accent, page.rule)
+    _fill(image, page.accent, page.rule)
     draw = ImageDraw.Draw(image)
     for block in page.blocks:
         style = block.style
@@ -562,20 +684,14 @@ def _text(
     text: str,
     ink: tuple[int, int, int],
 ) -> None:
-    features = style.features_for()
+    features = style.opentype()
     if not style.spacing:
         draw.text((x, baseline), text, font=font, fill=ink, anchor="ls", features=features, language=style.lang)
         return
     # Letter-spaced: each character (with its combining marks) where the
     # shaped line puts it, moved by the spacing of those before it.
-    clusters: list[str] = []
-    for ch in text:
-        if clusters and unicodedata.combining(ch):
-            clusters[-1] += ch
-        else:
-            clusters.append(ch)
     done = ""
-    for i, cluster in enumerate(clusters):
+    for i, cluster in enumerate(_clusters(text, style.lang)):
         shaped = font.getlength(done + cluster, features=features, language=style.lang)
         alone = font.getlength(cluster, features=features, language=style.lang)
         if cluster.strip():
