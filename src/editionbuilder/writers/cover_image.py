@@ -193,6 +193,16 @@ def _sheet(path: Path, stamp: tuple[int, int]) -> _Sheet:
     return _Sheet(rules)
 
 
+# The lines set from the page's foot up (the byline, the publisher).
+_FOOT_LINES: dict[str, str | None] = {
+    "position": "absolute",
+    "bottom": None,
+    "left": None,
+    "right": None,
+    "margin": "0",
+    "font-size": None,
+    "letter-spacing": None,
+}
 # The rules of cover.css the front is drawn by: for each selector, the
 # properties it may declare, with the value this module takes for granted
 # (None: a value it reads). A rule or a property not here, or another
@@ -217,26 +227,8 @@ _FRONT: dict[str, dict[str, str | None]] = {
     ".title": {"margin": "0", "font-weight": "normal", "line-height": None, "hyphens": "manual"},
     ".rule": {"width": None, "margin": None, "border-top": None},
     ".subtitle": {"margin": "0", "font-size": None, "font-style": "italic", "line-height": None},
-    ".byline": {
-        "position": "absolute",
-        "bottom": None,
-        "left": None,
-        "right": None,
-        "margin": "0",
-        "font-size": None,
-        "font-variant": "small-caps",
-        "letter-spacing": None,
-    },
-    ".publisher": {
-        "position": "absolute",
-        "bottom": None,
-        "left": None,
-        "right": None,
-        "margin": "0",
-        "font-size": None,
-        "letter-spacing": None,
-        "text-transform": "uppercase",
-    },
+    ".byline": {**_FOOT_LINES, "font-variant": "small-caps"},
+    ".publisher": {**_FOOT_LINES, "text-transform": "uppercase"},
     ".byline .name": {"white-space": "nowrap"},
 }
 # A title's size class (``cover.TITLE_SIZES``): its font size alone.
