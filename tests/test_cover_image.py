@@ -51,8 +51,15 @@ COVERS = [
     Metadata(title="Who “Asking” (1815)", subtitle="What Asking ( Yes )"),
     Metadata(title="Who Say Asking?(Yes)", subtitle="Who Say Asking.1999"),
     # Letter-spaced clusters: a letter and its combining mark (NFD), joined
-    # letters; an empty name among the authors.
-    Metadata(title="Amélie", authors=("", "Rene\u0301e Ab\u200dcd"), publisher="Ame\u0301lie Press"),
+    # letters.
+    Metadata(title="Amélie", authors=("Rene\u0301e Ab\u200dcd",), publisher="Ame\u0301lie Press"),
+    # A no-break space ending a line stays (only spaces hang); letter-spaced
+    # capitals whose line is within a tenth of a pixel of the measure
+    # (Pango's sizes and spacing are in 1/1024 px, truncated).
+    Metadata(title="Emma\u00a0", authors=("Jane Austen\u00a0",), publisher="Penguin\u00a0"),
+    Metadata(
+        title="Mansfield Park.\u00a0 Unabridged and Annotated Edition", publisher="Dutton Owls Monument Oxford Press"
+    ),
 ]
 
 
@@ -198,6 +205,10 @@ def test_the_image_has_the_size_colours_and_frame_of_the_design():
         (Metadata(title="Pneumonoultramicroscopicsilicovolcanoconiosis"), "wider than the line"),
         (Metadata(title="The Incomprehensibilities of Anti\u00adestablishmentarianism"), "adds a hyphen"),
         (Metadata(title="Emma " * 100), "characters"),
+        (Metadata(title="©\ufe0f Anon"), "emoji"),  # Pango takes © from an emoji font
+        (Metadata(title="Emma", subtitle="Sobranie sochineniĭ: T\u0361Sar i narod"), "no glyph"),  # a mark
+        (Metadata(title="Emma", subtitle="Emma\u0600 Woodhouse"), "no glyph"),  # a visible format character
+        (Metadata(title="Emma", authors=("Harriet Beecher Stowe", "", "Harriet Beecher Stowe")), "empty name"),
     ],
 )
 def test_a_page_it_would_not_draw_as_weasyprint_does_is_left_to_weasyprint(md, why):

@@ -53,6 +53,7 @@ import math
 import os
 import re
 import shutil
+import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -406,8 +407,10 @@ def _code_digest() -> str:
     Pillow's compiled modules (``_imaging``: its zlib writes the PNG;
     ``_imagingft``: the text, with the FreeType, HarfBuzz and libraqm its
     wheels carry, which change with its version) and of the pdftoppm
-    program: a cover drawn by other code is drawn again. Pango, whose
-    line breaks both routes follow, is WeasyPrint's."""
+    program, of Pango's version (the line breaks ``cover_image`` follows)
+    and Python's Unicode tables: a cover drawn by other code is drawn
+    again. Whether Pillow can load libraqm here (a system library it needs
+    may be removed) is not in it: a cover kept before is kept."""
     if not _CODE:
         h = hashlib.sha256(COVER_CACHE_VERSION.encode())
         for name in _DRAWING_CODE:
@@ -436,6 +439,8 @@ def _code_digest() -> str:
                         *Path(spec.origin).parent.glob("_imagingft.*"),
                     ]
                     programs += sorted(str(p) for p in libraries if p.suffix in (".so", ".pyd"))
+        # Pango's breaks, and Python's Unicode tables (what is declined, capitals).
+        h.update(f"pango {cover_image.pango_version()} unicode {unicodedata.unidata_version}".encode())
         for exe in programs:
             if exe is not None:
                 with contextlib.suppress(OSError):

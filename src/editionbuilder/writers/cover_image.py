@@ -9,8 +9,8 @@ book's EPUB. The front is simple enough to draw directly: a paper ground,
 a double frame, the title's lines, a rule, the subtitle's, the byline's
 and the publisher's, each line centred. This module draws it with Pillow,
 whose text layout (libraqm: HarfBuzz, the shaper Pango uses) gives each
-line the advance WeasyPrint gives it, to a hundredth of a pixel at the
-cover's size; the positions are CSS's, computed here from ``cover.css``'s
+line the advance WeasyPrint gives it, to a thousandth of a pixel when it
+is measured as Pango is given it (``_MEASURED_AT``, ``_pango_units``); the positions are CSS's, computed here from ``cover.css``'s
 own declarations, read with tinycss2 (the parser WeasyPrint uses).
 
 It draws only what it can draw as WeasyPrint would, and otherwise
@@ -24,10 +24,12 @@ WeasyPrint):
 - a Pillow without libraqm (its wheels carry it; a build of its own may
   not), or no Pango library to ask for the line breaks;
 - a character the face has no glyph for (Pango would take it from another
-  font: a title in Chinese), a control character, right-to-left text,
-  white space other than spaces (HTML collapses it), capitals that
-  WeasyPrint tailors to the language (Greek, Turkish), a text of more
-  than ``_MOST_CHARS`` characters;
+  font: a title in Chinese, a combining mark the italic lacks), a control
+  character or a visible format character, a character Pango may set as
+  an emoji, right-to-left text, white space other than spaces (HTML
+  collapses it), an empty author's name, capitals that WeasyPrint tailors
+  to the language (Greek, Turkish), a text of more than ``_MOST_CHARS``
+  characters;
 - a line it cannot end as Pango would: one within 0.05 px of the measure,
   one ending where Pango adds a hyphen (a soft hyphen), a word wider than
   the line (but a name that may not break).
@@ -72,6 +74,17 @@ _OTHER_SPACE = re.compile(r"[^\S \u00a0\u202f]|[\u2000-\u200b\u3000]")
 # Characters that set text right to left, or reorder it: Pango's bidi
 # reordering is not done here.
 _BIDI = frozenset(("R", "AL", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"))
+# Format characters Pango and Pillow alike draw as nothing (the soft
+# hyphen, the zero-width joiners, the word joiner, the byte order mark,
+# the left-to-right mark); any other (U+0600, an Arabic number sign) may be
+# drawn by Pango from another font.
+_INVISIBLE = frozenset("\u00ad\u200c\u200d\u2060\ufeff\u200e")
+# Characters Pango may set as emoji, from an emoji font: the variation
+# selectors (U+FE0F after a character the face has, as "©"), the keycap,
+# tags, and the blocks of symbols and pictographs.
+_EMOJI = re.compile(
+    "[\ufe00-\ufe0f\u20e3\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\U000e0000-\U000e01ef]"
+)
 # Languages whose capitals WeasyPrint tailors (``text-transform``: the
 # Turkish dotted I, Greek capitals without accents): the publisher's line,
 # set in capitals, is left to WeasyPrint in them.
@@ -86,10 +99,23 @@ _MOST_CHARS = 400
 # runs of one byte, which is what a flat page is made of.
 PNG_LEVEL, Z_RLE = 6, 3
 
+# The size the text is measured at, in px, its advances then scaled: large
+# enough that Pillow's 1/64 px steps are 1/4000 px at the cover's sizes.
+_MEASURED_AT = 2048
+# Pango's unit (PANGO_SCALE): WeasyPrint hands it font sizes and letter
+# spacing in 1/1024 px, truncated.
+_PANGO_SCALE = 1024
+
+
+def _pango_units(value: float) -> float:
+    """``value`` (px) as WeasyPrint gives it to Pango."""
+    return int(value * _PANGO_SCALE) / _PANGO_SCALE
+
+
 # A line measured within this many pixels of the measure is left to
-# WeasyPrint: the widths measured here and WeasyPrint's differ by less
-# than a hundredth of a pixel (tests/test_cover_image.py), and whether such
-# a line fits could go either way.
+# WeasyPrint: the widths measured here and WeasyPrint's differ by about a
+# thousandth of a pixel (tests/test_cover_image.py), and whether such a
+# line fits could go either way.
 _SLACK = 0.05
 
 
@@ -319,11 +345,14 @@ def preload(faces: Sequence[str], sheet: Path) -> None:
 
 # PangoLogAttr's bits (pango-break.h: one 32-bit field a character, its
 # first member the lowest bit).
-_LINE_BREAK, _WHITE, _CURSOR = 1 << 0, 1 << 3, 1 << 4
+_LINE_BREAK, _CURSOR = 1 << 0, 1 << 4
 _INSERTS_HYPHEN, _REMOVES_PRECEDING = 1 << 13, 1 << 14
 # The Pango library WeasyPrint lays the text out with, by the names it has
 # on each platform.
-_PANGO_NAMES = ("libpango-1.0.so.0", "libpango-1.0.0.dylib", "libpango-1.0-0.dll")
+_PANGO_NAMES = ("libpango-1.0.so.0", "libpango-1.0.0.dylib", "libpango-1.0.dylib", "libpango-1.0-0.dll")
+# Pango before 1.50 has no ``break_inserts_hyphen`` and
+# ``break_removes_preceding`` in its attributes.
+_PANGO_AT_LEAST = 15000
 
 
 @lru_cache(maxsize=1)
@@ -333,6 +362,9 @@ def _pango() -> ctypes.CDLL:
             lib = ctypes.CDLL(name)
             lib.pango_language_from_string.restype = ctypes.c_void_p
             lib.pango_language_from_string.argtypes = [ctypes.c_char_p]
+            lib.pango_version.restype = ctypes.c_int
+            if lib.pango_version() < _PANGO_AT_LEAST:
+                raise NotDrawn(f"Pango {lib.pango_version()} is older than 1.50")
             lib.pango_get_log_attrs.restype = None
             lib.pango_get_log_attrs.argtypes = [
                 ctypes.c_char_p,
@@ -344,6 +376,15 @@ def _pango() -> ctypes.CDLL:
             ]
             return lib
     raise NotDrawn("Pango's library was not found")
+
+
+def pango_version() -> int:
+    """Pango's version (1.50.12: 15012), whose breaks the lines follow; 0
+    when it is not found: the cover cache's key holds it."""
+    try:
+        return int(_pango().pango_version())
+    except NotDrawn:
+        return 0
 
 
 @lru_cache(maxsize=256)
@@ -385,11 +426,18 @@ class _Style:
     spacing: float = 0.0
 
     def width(self, text: str) -> float:
+        """The advance of ``text`` set in one run, its letter spacing in."""
         if not text:
             return 0.0
-        font = _font(self.face.path, self.size)
-        shaped = font.getlength(text, features=self.opentype(), language=self.lang)
+        shaped = self.shaped(text)
         return shaped + self.spacing * len(_clusters(text, self.lang)) if self.spacing else shaped
+
+    def shaped(self, text: str) -> float:
+        """The advance of ``text`` shaped, without letter spacing: measured
+        at ``_MEASURED_AT`` px and scaled (Pillow keeps a size and each
+        advance to 1/64 px), at the size Pango is given."""
+        font = _font(self.face.path, _MEASURED_AT)
+        return font.getlength(text, features=self.opentype(), language=self.lang) * self.size / _MEASURED_AT
 
     def opentype(self) -> list[str]:
         # Pango sets no ligature in letter-spaced text.
@@ -437,9 +485,9 @@ def _lines(runs: Sequence[_Run], style: _Style, measure: float) -> list[list[str
     ends = [k for k in range(1, len(text)) if breakable(k)] + [len(text)]
 
     def shown(start: int, end: int) -> list[tuple[int, str]]:
-        """The text from ``start`` to ``end`` without its white space at
-        the end, as (run, text) pieces."""
-        while end > start and attrs[end - 1] & _WHITE:
+        """The text from ``start`` to ``end`` without its spaces at the
+        end, as (run, text) pieces."""
+        while end > start and text[end - 1] == " ":  # a no-break space stays, as in WeasyPrint
             end -= 1
         pieces: list[tuple[int, str]] = []
         for k in range(start, end):
@@ -521,8 +569,12 @@ def _checked(text: str, face: _Face) -> str:
     for ch in text:
         if unicodedata.bidirectional(ch) in _BIDI:
             raise NotDrawn(f"right-to-left text ({ch!r}, U+{ord(ch):04X})")
+        if _EMOJI.match(ch):
+            raise NotDrawn(f"a character Pango may set as an emoji ({ch!r}, U+{ord(ch):04X})")
         category = unicodedata.category(ch)
-        if category == "Cc" or (ch != " " and category not in ("Cf", "Mn", "Me") and ord(ch) not in face.chars):
+        if category == "Cf" and ch in _INVISIBLE:
+            continue
+        if ch != " " and (category in ("Cc", "Cf") or ord(ch) not in face.chars):
             raise NotDrawn(f"{Path(face.path).name} has no glyph for {ch!r} (U+{ord(ch):04X})")
     return text
 
@@ -583,7 +635,7 @@ def _layout(c: CoverText, size: tuple[int, int], css: _Sheet, regular: _Face, it
     blocks = [
         _block(
             _collapsed([_Run(_checked(c.title, regular))]),
-            _Style(regular, title_size, c.lang),
+            _Style(regular, _pango_units(title_size), c.lang),
             left,
             measure,
             css.rem(".head", "top") * rem,
@@ -604,7 +656,7 @@ def _layout(c: CoverText, size: tuple[int, int], css: _Sheet, regular: _Face, it
         blocks.append(
             _block(
                 subtitle,
-                _Style(italic, sub_size, c.lang),
+                _Style(italic, _pango_units(sub_size), c.lang),
                 left,
                 measure,
                 rule[3] + _rem(rule_margin[2]) * rem,
@@ -614,6 +666,9 @@ def _layout(c: CoverText, size: tuple[int, int], css: _Sheet, regular: _Face, it
     # The byline and the publisher: set from their bottom edge up.
     capitals = c.lang.split("-")[0].lower() not in _TAILORED_CAPITALS
     byline = [r for sep, name in c.byline for r in (_Run(sep), _Run(name, True))]
+    if any(not _checked(name, regular).strip(" ") for _, name in c.byline):
+        # WeasyPrint breaks no line next to an empty name, and keeps the space before it
+        raise NotDrawn("an empty name in the byline")
     for selector, runs, features in (
         (".byline", byline, ("smcp",)),
         (".publisher", [_Run(c.publisher)], ()),
@@ -627,7 +682,8 @@ def _layout(c: CoverText, size: tuple[int, int], css: _Sheet, regular: _Face, it
         if not runs:
             continue
         font_size = css.rem(selector, "font-size") * rem
-        style = _Style(regular, font_size, c.lang, features, css.em(selector, "letter-spacing") * font_size)
+        spacing = _pango_units(css.em(selector, "letter-spacing") * font_size)
+        style = _Style(regular, _pango_units(font_size), c.lang, features, spacing)
         side = css.rem(selector, "left") * rem
         line_measure = width - side - css.rem(selector, "right") * rem
         laid = _block(runs, style, side, line_measure, 0.0, None)
@@ -684,11 +740,9 @@ def _text(
     # shaped line puts it, moved by the spacing of those before it.
     done = ""
     for i, cluster in enumerate(_clusters(text, style.lang)):
-        shaped = font.getlength(done + cluster, features=features, language=style.lang)
-        alone = font.getlength(cluster, features=features, language=style.lang)
         if cluster.strip():
-            position = (x + shaped - alone + i * style.spacing, baseline)
-            draw.text(position, cluster, font=font, fill=ink, anchor="ls", features=features, language=style.lang)
+            at = x + style.shaped(done + cluster) - style.shaped(cluster) + i * style.spacing
+            draw.text((at, baseline), cluster, font=font, fill=ink, anchor="ls", features=features, language=style.lang)
         done += cluster
 
 
