@@ -403,7 +403,7 @@ _CODE: list[str] = []
 
 def _code_digest() -> str:
     """A digest of the drawing code, of WeasyPrint's, Pillow's, tinycss2's
-    and fontTools' versions (files read without importing them), of
+    and uharfbuzz's versions (files read without importing them), of
     Pillow's compiled modules (``_imaging``: its zlib writes the PNG;
     ``_imagingft``: the text, with the FreeType, HarfBuzz and libraqm its
     wheels carry, which change with its version) and of the pdftoppm
@@ -418,15 +418,15 @@ def _code_digest() -> str:
             if spec is None or not spec.origin:
                 raise RenderError(f"the cover's drawing code {name} was not found in {__package__}")
             h.update(Path(spec.origin).read_bytes())
-        # WeasyPrint's version (its __init__.py) and Pillow's (_version.py),
-        # read unimported; Pillow's compiled library and the pdftoppm
-        # program by path, size and time, as the fonts are.
+        # The versions of WeasyPrint, Pillow, tinycss2 and uharfbuzz (the
+        # files that hold them), read unimported; Pillow's compiled modules
+        # and the pdftoppm program by path, size and time, as the fonts are.
         programs = [shutil.which("pdftoppm")]
         versions = (
             ("weasyprint", "__init__.py"),
             ("PIL", "_version.py"),
             ("tinycss2", "__init__.py"),
-            ("fontTools", "__init__.py"),
+            ("uharfbuzz", "_version.py"),
         )
         for package, file in versions:
             spec = importlib.util.find_spec(package)

@@ -303,24 +303,18 @@ class _Face:
 def _face(path: str) -> _Face:
     try:
         return _read_face(path)
-    except Exception as exc:  # fontTools' TTLibError, a table missing or damaged: WeasyPrint reports it
+    except Exception as exc:  # a file HarfBuzz cannot read: WeasyPrint reports it
         raise NotDrawn(f"{path}: {exc}") from exc
 
 
 def _read_face(path: str) -> _Face:
-    from fontTools.ttLib import TTFont
+    """The face's characters and line box, as HarfBuzz reads them (the
+    ascender and descender Pango takes from it)."""
+    import uharfbuzz
 
-    with TTFont(path, lazy=True) as font:
-        chars = frozenset(font.getBestCmap() or ())
-        units = font["head"].unitsPerEm
-        os2, hhea = font["OS/2"], font["hhea"]
-        # HarfBuzz's ascender and descender: OS/2's typographic ones when
-        # the font asks for them (USE_TYPO_METRICS), else hhea's, else OS/2's.
-        if os2.fsSelection & (1 << 7) or not (hhea.ascent or hhea.descent):
-            ascent, descent = os2.sTypoAscender, -os2.sTypoDescender
-        else:
-            ascent, descent = hhea.ascent, -hhea.descent
-    return _Face(path, chars, ascent / units, descent / units)
+    face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(path))
+    extents = uharfbuzz.Font(face).get_font_extents("ltr")  # in font units: the font's own scale
+    return _Face(path, frozenset(face.unicodes), extents.ascender / face.upem, -extents.descender / face.upem)
 
 
 @lru_cache(maxsize=32)
