@@ -76,9 +76,8 @@ from ..options import (
     output_name,
 )
 from ..transforms.typography import smarten
-from . import cover_image
+from . import pangolib
 from .context import Declined, Result, WriteContext, Written
-from .cover_image import PNG_LEVEL  # zlib's level: Pillow's default (the WeasyPrint route's PNG too)
 from .print.fonts import DEFAULT_FONTS, TEXT_FAMILY, FontFace, check_fonts, font_css, render_digest
 
 if TYPE_CHECKING:
@@ -218,6 +217,8 @@ def draw(drawing: Drawing) -> tuple[bytes, list[Diagnostic]]:
     and for a design of the project's own, WeasyPrint lays the page out and
     pdftoppm rasterises it."""
     if drawing.packaged:
+        from . import cover_image  # Pillow's drawing: loaded for a cover not kept
+
         regular, italic = _front_faces()
         png = cover_image.front_png(drawing.text, drawing.size, drawing.sheet, regular, italic)
         if png is not None:
@@ -246,9 +247,10 @@ def _page_pdf(drawing: Drawing, diagnostics: Diagnostics) -> bytes:
 class CoverDrawer:
     """A process that draws the EPUB's cover while this one reads the sources.
 
-    Drawing the package's design (``cover_image``) loads Pillow, the
-    stylesheet's parser and the faces' tables (0.15 s), then draws and
-    writes the image (0.07 s at 1600 x 2560); a design of the project's own
+    Drawing the package's design (``cover_image``) loads Pillow, Pango,
+    the stylesheet and the faces (0.07 s), then draws and writes the image
+    (0.07 s at 1600 x 2560, on a machine where a one-page EPUB takes
+    0.3 s); a design of the project's own
     loads WeasyPrint (half a second), and rendering the page and pdftoppm
     take another 0.3 s. A build that will draw the cover (no cover kept in
     its cache) and loads WeasyPrint for nothing else (no PDF) forks this
@@ -273,9 +275,9 @@ class CoverDrawer:
         """A drawer with its process started, ready to draw the cover of a
         build whose template folders are ``extra_dirs``; one without (``ask`` says
         False: the writer draws in its own process) when this build makes
-        no EPUB, or makes a PDF (WeasyPrint is loaded for it anyway), or its
-        cache keeps a cover (most likely this one), or this process cannot
-        fork safely (see the class)."""
+        no EPUB, or makes a PDF too (a build of seconds, with the engine
+        loaded for it), or its cache keeps a cover (most likely this one),
+        or this process cannot fork safely (see the class)."""
         import sys
         import threading
 
@@ -361,6 +363,8 @@ def _serve_drawing(conn: Connection, packaged_design: bool) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if packaged_design:
         with contextlib.suppress(Exception):  # what cannot load fails in draw, reported there
+            from . import cover_image
+
             cover_image.preload(_front_faces(), templating.find_stylesheet(STYLESHEET))
     else:
         _warm_up_engine(conn)
@@ -397,7 +401,15 @@ COVERS_KEPT = 64  # covers of each kind (images, wraps) kept in a cache folder, 
 # The modules that turn the cover's HTML and CSS into its PNG (this one,
 # the faces, the print engine, PDF/X and profiles), by the names this module imports them by: a
 # change to any of them draws the cover again.
-_DRAWING_CODE = (".cover", ".cover_image", ".print.fonts", ".print.engine", ".print.pdfx", ".print.profiles")
+_DRAWING_CODE = (
+    ".cover",
+    ".cover_image",
+    ".pangolib",
+    ".print.fonts",
+    ".print.engine",
+    ".print.pdfx",
+    ".print.profiles",
+)
 _CODE: list[str] = []
 
 
@@ -440,7 +452,7 @@ def _code_digest() -> str:
                     ]
                     programs += sorted(str(p) for p in libraries if p.suffix in (".so", ".pyd"))
         # Pango's breaks, and Python's Unicode tables (what is declined, capitals).
-        h.update(f"pango {cover_image.pango_version()} unicode {unicodedata.unidata_version}".encode())
+        h.update(f"pango {pangolib.version()} unicode {unicodedata.unidata_version}".encode())
         for exe in programs:
             if exe is not None:
                 with contextlib.suppress(OSError):
@@ -554,6 +566,8 @@ def rasterise(pdf: bytes, size: tuple[int, int]) -> bytes:
     import subprocess
 
     from PIL import Image
+
+    from .cover_image import PNG_LEVEL  # zlib's level: Pillow's default, for this PNG too
 
     exe = shutil.which("pdftoppm")
     if exe is None:

@@ -48,8 +48,6 @@ only by anti-aliasing.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import io
 import math
 import re
@@ -61,6 +59,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import templating
+from . import pangolib
+from .pangolib import NotDrawn
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
@@ -117,10 +117,6 @@ def _pango_units(value: float) -> float:
 # thousandth of a pixel (tests/test_cover_image.py), and whether such a
 # line fits could go either way.
 _SLACK = 0.05
-
-
-class NotDrawn(Exception):
-    """The page is one this module does not draw as WeasyPrint would."""
 
 
 # --- The stylesheet ------------------------------------------------------------
@@ -332,77 +328,7 @@ def preload(faces: Sequence[str], sheet: Path) -> None:
     for path in faces:
         _face(path)
     _sheet(sheet, _stamp(sheet))
-    _pango()
-
-
-# --- Pango's breaks ---------------------------------------------------------------
-
-# PangoLogAttr's bits (pango-break.h: one 32-bit field a character, its
-# first member the lowest bit).
-_LINE_BREAK, _CURSOR = 1 << 0, 1 << 4
-_INSERTS_HYPHEN, _REMOVES_PRECEDING = 1 << 13, 1 << 14
-# The Pango library WeasyPrint lays the text out with, by the names it has
-# on each platform.
-_PANGO_NAMES = ("libpango-1.0.so.0", "libpango-1.0.0.dylib", "libpango-1.0.dylib", "libpango-1.0-0.dll")
-# Pango before 1.50 has no ``break_inserts_hyphen`` and
-# ``break_removes_preceding`` in its attributes.
-_PANGO_AT_LEAST = 15000
-
-
-@lru_cache(maxsize=1)
-def _pango() -> ctypes.CDLL:
-    for name in _PANGO_NAMES:
-        with contextlib.suppress(OSError):
-            lib = ctypes.CDLL(name)
-            lib.pango_language_from_string.restype = ctypes.c_void_p
-            lib.pango_language_from_string.argtypes = [ctypes.c_char_p]
-            lib.pango_version.restype = ctypes.c_int
-            if lib.pango_version() < _PANGO_AT_LEAST:
-                raise NotDrawn(f"Pango {lib.pango_version()} is older than 1.50")
-            lib.pango_get_log_attrs.restype = None
-            lib.pango_get_log_attrs.argtypes = [
-                ctypes.c_char_p,
-                ctypes.c_int,
-                ctypes.c_int,
-                ctypes.c_void_p,
-                ctypes.c_void_p,
-                ctypes.c_int,
-            ]
-            return lib
-    raise NotDrawn("Pango's library was not found")
-
-
-def pango_version() -> int:
-    """Pango's version (1.50.12: 15012), whose breaks the lines follow; 0
-    when it is not found: the cover cache's key holds it."""
-    try:
-        return int(_pango().pango_version())
-    except NotDrawn:
-        return 0
-
-
-@lru_cache(maxsize=256)
-def _log_attrs(text: str, lang: str) -> tuple[int, ...]:
-    """Pango's attributes of each position of ``text`` (one more than its
-    characters): where a line may break (UAX #14, as Pango tailors it),
-    where a character is white, where a cluster begins. The same library
-    and call WeasyPrint's line breaking reads (``pango_get_log_attrs``),
-    loaded by ctypes: no bindings to parse."""
-    pango = _pango()
-    data = text.encode("utf-8")
-    attrs = (ctypes.c_uint32 * (len(text) + 1))()
-    pango.pango_get_log_attrs(
-        data, len(data), -1, pango.pango_language_from_string(lang.encode("ascii", "replace")), attrs, len(attrs)
-    )
-    return tuple(attrs)
-
-
-def _clusters(text: str, lang: str) -> list[str]:
-    """``text`` cut where Pango puts a cursor: its clusters (a letter and
-    its marks, a joined sequence), which letter spacing spaces."""
-    attrs = _log_attrs(text, lang)
-    starts = [i for i in range(len(text)) if attrs[i] & _CURSOR or i == 0]
-    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    pangolib.pango()
 
 
 # --- Lines ---------------------------------------------------------------------
@@ -424,7 +350,7 @@ class _Style:
         if not text:
             return 0.0
         shaped = self.shaped(text)
-        return shaped + self.spacing * len(_clusters(text, self.lang)) if self.spacing else shaped
+        return shaped + self.spacing * len(pangolib.clusters(text, self.lang)) if self.spacing else shaped
 
     def shaped(self, text: str) -> float:
         """The advance of ``text`` shaped, without letter spacing: measured
@@ -471,10 +397,10 @@ def _lines(runs: Sequence[_Run], style: _Style, measure: float) -> list[list[str
     space at the end hanging, as Pango fills a line."""
     text = "".join(run.text for run in runs)
     owner = [i for i, run in enumerate(runs) for _ in run.text]
-    attrs = _log_attrs(text, style.lang)
+    attrs = pangolib.log_attrs(text, style.lang)
 
     def breakable(k: int) -> bool:
-        return bool(attrs[k] & _LINE_BREAK) and not (owner[k - 1] == owner[k] and runs[owner[k]].unbroken)
+        return bool(attrs[k] & pangolib.LINE_BREAK) and not (owner[k - 1] == owner[k] and runs[owner[k]].unbroken)
 
     ends = [k for k in range(1, len(text)) if breakable(k)] + [len(text)]
 
@@ -515,7 +441,7 @@ def _lines(runs: Sequence[_Run], style: _Style, measure: float) -> list[list[str
                 if wide > measure:
                     break
                 end = k
-        if end < len(text) and attrs[end] & (_INSERTS_HYPHEN | _REMOVES_PRECEDING):
+        if end < len(text) and attrs[end] & (pangolib.INSERTS_HYPHEN | pangolib.REMOVES_PRECEDING):
             raise NotDrawn(f"a line ending where Pango adds a hyphen or takes a character: {text[start:end]!r}")
         lines.append([piece for _, piece in shown(start, end)])
         start = end
@@ -733,7 +659,7 @@ def _text(
     # Letter-spaced: each character (with its combining marks) where the
     # shaped line puts it, moved by the spacing of those before it.
     done = ""
-    for i, cluster in enumerate(_clusters(text, style.lang)):
+    for i, cluster in enumerate(pangolib.clusters(text, style.lang)):
         if cluster.strip():
             at = x + style.shaped(done + cluster) - style.shaped(cluster) + i * style.spacing
             draw.text((at, baseline), cluster, font=font, fill=ink, anchor="ls", features=features, language=style.lang)
