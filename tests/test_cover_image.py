@@ -305,3 +305,20 @@ def test_a_line_breaks_where_pango_breaks_it(title):
     drawing = _drawing(Metadata(title=title))
     assert cover_image.front_png(drawing.text, SIZE, drawing.sheet, *_faces()) is not None
     _same_places(_our_lines(drawing), _weasyprint_lines(drawing))
+
+
+def test_the_shipped_editions_covers_are_laid_out_as_weasyprint_lays_them_out():
+    """The covers `make` draws: each edition of the project's config read
+    from its seeds as a build reads it (a title with a no-break space the
+    typography put in, a subtitle, two authors)."""
+    from editionbuilder.config import load_config
+    from editionbuilder.pipeline import read_edition
+    from paths import ROOT
+
+    editions = load_config(ROOT / "editions.toml").editions
+    assert editions
+    for options in editions:
+        md = read_edition(options, ROOT, Diagnostics()).metadata
+        drawing = _drawing(md)
+        assert drawing.packaged
+        _same_places(_our_lines(drawing), _weasyprint_lines(drawing))
