@@ -10,8 +10,9 @@ a double frame, the title's lines, a rule, the subtitle's, the byline's
 and the publisher's, each line centred. This module draws it with Pillow,
 whose text layout (libraqm: HarfBuzz, the shaper Pango uses) gives each
 line the advance WeasyPrint gives it, to a thousandth of a pixel when it
-is measured as Pango is given it (``_MEASURED_AT``, ``_pango_units``); the positions are CSS's, computed here from ``cover.css``'s
-own declarations, read with tinycss2 (the parser WeasyPrint uses).
+is measured as Pango is given it (``_MEASURED_AT``, ``_pango_units``).
+The positions are CSS's, computed here from ``cover.css``'s own
+declarations, read with tinycss2 (the parser WeasyPrint uses).
 
 It draws only what it can draw as WeasyPrint would, and otherwise
 declines (``front_png`` gives None: the caller then draws the page with
@@ -147,7 +148,7 @@ class _Sheet:
         return re.sub(r"var\((--[\w-]+)\)", variable, value)
 
     def rem(self, selector: str, prop: str) -> float:
-        """A length in rem (``auto`` and 0 are 0)."""
+        """A length in rem (0 is 0)."""
         return _rem(self.value(selector, prop))
 
     def sides(self, selector: str, prop: str) -> tuple[str, str, str, str]:
@@ -186,7 +187,7 @@ class _Sheet:
 
 
 def _rem(text: str) -> float:
-    if text in ("0", "auto"):
+    if text == "0":
         return 0.0
     m = re.fullmatch(r"(-?\d+(?:\.\d+)?)rem", text)
     if m is None:
@@ -393,8 +394,8 @@ def _collapsed(runs: Sequence[_Run]) -> list[_Run]:
 def _lines(runs: Sequence[_Run], style: _Style, measure: float) -> list[list[str]]:
     """The block's lines, each the runs' texts drawn one after another:
     broken where Pango may break the block's text (but inside an unbroken
-    run), each line the most text that fits in ``measure``, its white
-    space at the end hanging, as Pango fills a line."""
+    run), each line the most text that fits in ``measure``, its spaces
+    at the end hanging, as Pango fills a line."""
     text = "".join(run.text for run in runs)
     owner = [i for i, run in enumerate(runs) for _ in run.text]
     attrs = pangolib.log_attrs(text, style.lang)
