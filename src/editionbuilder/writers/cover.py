@@ -126,7 +126,11 @@ def byline(authors: Sequence[str]) -> tuple[tuple[str, str], ...]:
 
 def cover_html(md: Metadata, extra_dirs: Sequence[str] = ()) -> str:
     """The cover page as one HTML document."""
-    return templating.render(TEMPLATE, extra_dirs, c=cover_text(md))
+    return _page_html(cover_text(md), extra_dirs)
+
+
+def _page_html(text: CoverText, extra_dirs: Sequence[str]) -> str:
+    return templating.render(TEMPLATE, extra_dirs, c=text)
 
 
 def cover_png(
@@ -202,7 +206,8 @@ def cover_page(md: Metadata, extra_dirs: Sequence[str], project_dir: Path, size:
     sizing = f"@page {{ size: {width}px {height}px; margin: 0; }}\nhtml {{ font-size: {width / 100}px; }}\n"
     sheet = templating.find_stylesheet(STYLESHEET, extra_dirs)
     css = font_css(DEFAULT_FONTS, calls=False) + sizing
-    return Drawing(cover_html(md, extra_dirs), sheet, css, project_dir, size, cover_text(md), packaged(extra_dirs))
+    text = cover_text(md)
+    return Drawing(_page_html(text, extra_dirs), sheet, css, project_dir, size, text, packaged(extra_dirs))
 
 
 def packaged(extra_dirs: Sequence[str]) -> bool:

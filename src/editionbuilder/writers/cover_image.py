@@ -586,15 +586,18 @@ def _layout(c: CoverText, size: tuple[int, int], css: _Sheet, regular: _Face, it
         )
     # The byline and the publisher: set from their bottom edge up.
     capitals = c.lang.split("-")[0].lower() not in _TAILORED_CAPITALS
-    byline = [r for sep, name in c.byline for r in (_Run(sep), _Run(name, True))]
-    if any(not _checked(name, regular).strip(" ") for _, name in c.byline):
+    byline = [
+        _Run(_checked(text, regular), unbroken)
+        for sep, name in c.byline
+        for text, unbroken in ((sep, False), (name, True))
+    ]
+    if any(run.unbroken and not run.text.strip(" ") for run in byline):
         # WeasyPrint breaks no line next to an empty name, and keeps the space before it
         raise NotDrawn("an empty name in the byline")
     for selector, runs, features in (
         (".byline", byline, ("smcp",)),
-        (".publisher", [_Run(c.publisher)], ()),
+        (".publisher", [_Run(_checked(c.publisher, regular))], ()),
     ):
-        runs = [_Run(_checked(run.text, regular), run.unbroken) for run in runs]
         if selector == ".publisher" and any(run.text for run in runs):
             if not capitals:
                 raise NotDrawn(f"capitals that WeasyPrint tailors to the language ({c.lang})")
