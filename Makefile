@@ -18,7 +18,8 @@
 #   make bench        our builds against pandoc and plain WeasyPrint
 #   make typography   word spacing, hyphenation, notes and display faults of
 #                     the print editions, measured from their PDFs
-#   make clean        remove the outputs and caches (keeps .venv)
+#   make clean        remove the outputs and caches (the compiled templates and
+#                     patterns kept in .venv too; keeps the packages)
 #   make distclean    clean, and remove .venv
 #
 # Setup steps are real files (stamps inside .venv), so a second `make setup`
@@ -188,7 +189,7 @@ typography: setup
 clean:
 	@echo "==> removing outputs and caches"
 	@if [ -d output ]; then find output -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +; fi
-	@rm -rf .pytest_cache .hypothesis
+	@rm -rf .pytest_cache .hypothesis $(VENV)/var/cache/editionbuilder
 	@find src tests -type d -name __pycache__ -prune -exec rm -rf {} +
 
 distclean: clean

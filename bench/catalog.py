@@ -118,17 +118,21 @@ def make_project(folder: Path) -> Path:
 
 
 def build(config: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """One build into ``out``: its wall and CPU seconds."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    run = subprocess.run(
-        [sys.executable, "-c", RUNNER, "build", "--config", str(config), "--jobs", str(jobs), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=config.parent,
-    )
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """One build into ``out``, with a new installation's cache (each build
+    compiles what a first build compiles): its wall and CPU seconds."""
+    with tempfile.TemporaryDirectory(prefix="eb-bench-installation-") as installation:
+        env = {**os.environ, "EDITIONBUILDER_CACHE_DIR": installation}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        run = subprocess.run(
+            [sys.executable, "-c", RUNNER, "build", "--config", str(config), "--jobs", str(jobs), "--out", str(out)],
+            capture_output=True,
+            text=True,
+            cwd=config.parent,
+            env=env,
+        )
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode != 0:
         sys.exit(f"build --jobs {jobs} failed ({run.returncode}):\n{run.stderr}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

@@ -14,10 +14,19 @@ from the corpus texts, in chapters of 40 paragraphs ("pages" is always the
 count in the PDF built, not N). Book rows build without a cache, as a
 first build does. The tables, in the order printed:
 
+Every command is given a new, empty installation cache
+(``EDITIONBUILDER_CACHE_DIR``, see ``editionbuilder/installation.py``) unless
+said otherwise: it compiles its templates and patterns as the first build
+of a new installation does.
+
 Fixed costs, each the best of ``--repeat`` runs: ``editionbuilder build``
-of a one-page EPUB with a cold cache (a new output folder: the cover
-drawn, the templates compiled) and a warm one (built once before), against
-pandoc on the same text; ``editionbuilder inspect --stats`` of each seed.
+of a one-page EPUB with nothing kept (a new output folder and a new
+installation: the cover drawn, the templates and patterns compiled), in a
+new output folder of an installation that built before (the cover drawn,
+the compiled templates and patterns read from the installation's cache),
+and built again in the same folder (everything kept), against pandoc on
+the same text; ``editionbuilder inspect --stats`` of each seed, with
+nothing kept and with its compiled patterns in the installation's cache.
 Columns: our s and CPU s, pandoc's, and ours as a ratio of pandoc's
 ("wall x", "CPU x").
 
@@ -25,7 +34,9 @@ EPUB against pandoc 3 (markdown -> epub3, run directly) on the same
 paragraphs: our build (read + transforms + EPUB writer; it has no
 parallel part, so ``--jobs`` does not change it), pandoc's, and the
 ratios ours/pandoc; first a build with no cache (the cover drawn, the
-patterns and templates compiled), then one with the cache a build before
+patterns and templates compiled), then one in a new output folder of an
+installation that built before ("new folder": the cover drawn, the
+patterns and templates read back), then one with the cache a build before
 it left ("kept": a build again after an edit of the text).
 
 PDF against plain WeasyPrint: our screen PDF (read + transforms +
@@ -84,6 +95,7 @@ everything runs, in a few minutes.
 from __future__ import annotations
 
 import argparse
+import atexit
 import dataclasses
 import json
 import os
@@ -392,13 +404,32 @@ _CHILD_MODES = {
 }
 
 
-def run_timed(command: list[str], cwd: Path | None = None) -> dict:
-    """Run ``command``; its wall seconds, its CPU seconds and those of every
-    program it ran (``RUSAGE_CHILDREN``), merged with the JSON lines it
-    printed (a build's own lines are skipped)."""
+# The installation's cache (``editionbuilder.installation``) each command is
+# given: a new empty folder per command unless one is named, so that a
+# build compiles its templates and patterns as the first build of a new
+# installation does, whatever ran before it.
+_CACHES: list[Path] = []
+
+
+def installation_cache() -> Path:
+    """A new, empty installation cache folder, removed at the end of the run."""
+    if not _CACHES:
+        _CACHES.append(Path(tempfile.mkdtemp(prefix="eb-bench-installation-")))
+        atexit.register(shutil.rmtree, _CACHES[0], True)
+    folder = _CACHES[0] / str(len(_CACHES))
+    _CACHES.append(folder)
+    return folder
+
+
+def run_timed(command: list[str], cwd: Path | None = None, installation: Path | None = None) -> dict:
+    """Run ``command`` with ``installation`` as the installation's cache (a
+    new empty one by default); its wall seconds, its CPU seconds and those
+    of every program it ran (``RUSAGE_CHILDREN``), merged with the JSON
+    lines it printed (a build's own lines are skipped)."""
+    env = {**os.environ, "EDITIONBUILDER_CACHE_DIR": str(installation or installation_cache())}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    run = subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+    run = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode:
@@ -411,9 +442,9 @@ def run_timed(command: list[str], cwd: Path | None = None) -> dict:
     return found
 
 
-def measure(mode: str, src: Path, work: Path) -> dict:
-    """One of ``_CHILD_MODES`` in a process of its own."""
-    return run_timed([sys.executable, __file__, "child", mode, str(src), str(work)])
+def measure(mode: str, src: Path, work: Path, installation: Path | None = None) -> dict:
+    """One of ``_CHILD_MODES`` in a process of its own (``installation``: as ``run_timed``)."""
+    return run_timed([sys.executable, __file__, "child", mode, str(src), str(work)], installation=installation)
 
 
 def pandoc_command(markdown: Path, out: Path) -> list[str]:
@@ -459,12 +490,15 @@ def bench_one(
                 shutil.rmtree(folder, ignore_errors=True)
             folder.mkdir(exist_ok=True)
             found.setdefault(mode, []).append(measure(mode, src, folder))
-            if mode == "epub":  # built once to fill the cache, then measured
-                kept = work / "epub-kept"
-                shutil.rmtree(kept, ignore_errors=True)
-                kept.mkdir()
-                measure("epub-kept", src, kept)
+            if mode == "epub":  # built once to fill the caches, then measured
+                kept, new, installed = work / "epub-kept", work / "epub-new", work / "installation"
+                for made in (kept, new, installed):
+                    shutil.rmtree(made, ignore_errors=True)
+                    made.mkdir()
+                measure("epub-kept", src, kept, installed)
                 found.setdefault("epub-kept", []).append(measure("epub-kept", src, kept))
+                # a new output folder, the installation's cache as that build left it
+                found.setdefault("epub-new", []).append(measure("epub", src, new, installed))
     return {"label": label, "size": size, **{mode: _median(got) for mode, got in found.items()}}
 
 
@@ -517,14 +551,15 @@ def bench_unchaptered(pages: int, tmp: Path, jobs: list[int], results: list[dict
     return {"pages": pages, "unchaptered": found, "same": found_same, "chaptered": chaptered}
 
 
-def best_of(repeat: int, command: list[str], before=None) -> dict:
+def best_of(repeat: int, command: list[str], before=None, installation: Path | None = None) -> dict:
     """The least wall and the least CPU seconds of ``repeat`` runs of
-    ``command`` (``before`` runs first each time, untimed)."""
+    ``command`` (``before`` runs first each time, untimed; ``installation``:
+    as ``run_timed``)."""
     runs = []
     for _ in range(repeat):
         if before is not None:
             before()
-        runs.append(run_timed(command))
+        runs.append(run_timed(command, installation=installation))
     return {"wall": min(r["wall"] for r in runs), "cpu": min(r["cpu"] for r in runs), "runs": repeat}
 
 
@@ -538,19 +573,30 @@ def fixed_costs(tmp: Path, repeat: int) -> list[tuple[str, dict, dict | None]]:
     src = synthetic(1, folder)
     prepare(src, folder)
     cli = [sys.executable, "-m", "editionbuilder"]
-    cold_out, warm_out = folder / "cold", folder / "warm"
+    cold_out, new_out, warm_out = folder / "cold", folder / "new", folder / "warm"
+    installed = folder / "installation"
     build = [*cli, "build", str(src), "--format", "epub", "--out"]
     pandoc = best_of(repeat, pandoc_command(folder / "book.md", folder / "pandoc.epub"))
     cold = best_of(repeat, [*build, str(cold_out)], before=lambda: shutil.rmtree(cold_out, ignore_errors=True))
-    run_timed([*build, str(warm_out)])  # fills the cache
-    warm = best_of(repeat, [*build, str(warm_out)])
+    run_timed([*build, str(warm_out)], installation=installed)  # fills both caches
+    new = best_of(
+        repeat,
+        [*build, str(new_out)],
+        before=lambda: shutil.rmtree(new_out, ignore_errors=True),
+        installation=installed,
+    )
+    warm = best_of(repeat, [*build, str(warm_out)], installation=installed)
     rows: list[tuple[str, dict, dict | None]] = [
-        ("1-page EPUB, cold cache", cold, pandoc),
-        ("1-page EPUB, warm cache", warm, pandoc),
+        ("1-page EPUB, nothing kept", cold, pandoc),
+        ("1-page EPUB, new output folder", new, pandoc),
+        ("1-page EPUB, kept", warm, pandoc),
     ]
     for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        inspect = [*cli, "inspect", str(seed), "--stats"]
+        rows.append((f"inspect --stats seeds/{seed.name[:3]}, nothing kept", best_of(repeat, inspect), None))
+        run_timed(inspect, installation=installed)  # its patterns kept
         rows.append(
-            (f"inspect --stats seeds/{seed.name[:3]}", best_of(repeat, [*cli, "inspect", str(seed), "--stats"]), None)
+            (f"inspect --stats seeds/{seed.name[:3]}, kept", best_of(repeat, inspect, installation=installed), None)
         )
     return rows
 
@@ -585,12 +631,13 @@ def _table(head: list[str], rows: list[list[str]]) -> str:
 
 def epub_table(results: list[dict]) -> str:
     head = ["book", "pages", "pandoc s", "pandoc CPU s", "EPUB s", "EPUB CPU s", "wall x", "CPU x"]
+    head += ["new folder: EPUB s", "EPUB CPU s", "wall x", "CPU x"]
     head += ["kept: EPUB s", "EPUB CPU s", "wall x", "CPU x"]
     rows = []
     for r in results:
         theirs = r["pandoc"]
         row = [r["label"], str(r[f"pdf:{r['jobs'][0]}"]["pages"]), f"{theirs['wall']:.2f}", f"{theirs['cpu']:.2f}"]
-        for ours in (r["epub"], r["epub-kept"]):
+        for ours in (r["epub"], r["epub-new"], r["epub-kept"]):
             row += [
                 f"{ours['wall']:.2f}",
                 f"{ours['cpu']:.2f}",

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from editionbuilder import lazyre, templating
+from editionbuilder import installation, lazyre, templating
 from editionbuilder.diagnostics import Diagnostics, RenderError, Severity
 from editionbuilder.lazyre import lazy_compile
 from editionbuilder.model import Metadata, Position
@@ -71,6 +71,13 @@ def _programs(report: dict) -> list[str]:
 
 def _loaded(report: dict, *prefixes: str) -> list[str]:
     return [m for m in report["modules"] if m.split(".")[0] in prefixes or m in prefixes]
+
+
+@pytest.fixture(autouse=True)
+def _no_installation_cache(monkeypatch):
+    """These tests look at what a build keeps in its own cache folder: the
+    installation's cache (``installation``) is left out unless a test names one."""
+    monkeypatch.setenv(installation.ENV, "")
 
 
 @pytest.fixture
@@ -318,6 +325,121 @@ def test_the_cover_key_names_every_input(tmp_path):
     assert len({key, *changed}) == 6
 
 
+def test_the_installation_cache_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv(installation.ENV, str(tmp_path / "given"))
+    assert installation.cache_dir() == tmp_path / "given"
+    assert installation.folders(tmp_path / "out/.cache") == (tmp_path / "out/.cache", tmp_path / "given")
+    assert installation.folders("") == (tmp_path / "given",)  # made, for this user alone
+    assert (tmp_path / "given").stat().st_mode & 0o777 == 0o700
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    loose.chmod(0o777)  # code others could have put there is not run
+    monkeypatch.setenv(installation.ENV, str(loose))
+    assert installation.folders(tmp_path / "out") == (tmp_path / "out",)
+    monkeypatch.setenv(installation.ENV, "")  # set and empty: none
+    assert installation.cache_dir() is None
+    assert installation.folders(tmp_path) == (tmp_path,)
+    monkeypatch.delenv(installation.ENV)
+    monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
+    monkeypatch.setattr(sys, "base_prefix", "/usr")  # in a virtual environment: inside it
+    assert installation.cache_dir() == tmp_path / "venv/var/cache/editionbuilder"
+    monkeypatch.setattr(sys, "base_prefix", str(tmp_path / "venv"))  # not in one: the user's cache
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert installation.cache_dir() == tmp_path / "xdg/editionbuilder"
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert installation.cache_dir() == tmp_path / "home/.cache/editionbuilder"
+
+
+# Run in the child: how many templates Jinja2 compiled and how many lazy
+# patterns ``re`` compiled (those read back from a cache are not), as
+# JSON on the last line.
+_COMPILES = textwrap.dedent(
+    """
+    import json, sys
+    import jinja2
+    from editionbuilder import lazyre
+    counts = {"templates": 0, "patterns": 0}
+    compile_template = jinja2.Environment.compile
+    def counted_template(self, *a, **k):
+        counts["templates"] += 1
+        return compile_template(self, *a, **k)
+    jinja2.Environment.compile = counted_template
+    parser = lazyre._parser
+    class Counted:
+        def parse(self, *a):
+            counts["patterns"] += 1
+            return parser.parse(*a)
+    lazyre._parser = Counted()
+    from editionbuilder.cli import main
+    code = main(sys.argv[1:])
+    print(json.dumps({"code": code, **counts}))
+    """
+)
+
+
+def _compiles(*args: str, cwd: Path, cache: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "SOURCE_DATE_EPOCH": EPOCH, installation.ENV: cache}
+    done = subprocess.run(
+        [sys.executable, "-c", _COMPILES, *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
+    )
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["code"] == 0, done.stderr
+    return report
+
+
+@pytest.mark.skipif(not lazyre._INTERNALS, reason="patterns are kept only where re's internals are known")
+def test_a_new_output_folder_reads_what_the_installation_compiled(small, tmp_path):
+    """The first build of an installation compiles its templates and
+    patterns and keeps them in the installation's cache as well as in its
+    output folder; a build into a new output folder, and ``inspect``,
+    compile none of them again. The EPUB is the same bytes either way, and
+    with an installation cache that cannot be written."""
+    inst = str(tmp_path / "installation")
+    build = ("build", small.name, "--format", "epub", "--out")
+    first = _compiles(*build, "first", cwd=tmp_path, cache=inst)
+    assert first["templates"] > 0 and first["patterns"] > 0
+    assert list((tmp_path / "installation/templates").glob("*/*.cache"))
+    assert list((tmp_path / "installation/patterns").glob("*.marshal"))
+    assert list((tmp_path / "first/.cache/templates").glob("*/*.cache"))
+    again = _compiles(*build, "again", cwd=tmp_path, cache=inst)
+    assert (again["templates"], again["patterns"]) == (0, 0)
+    assert not (tmp_path / "again/.cache/templates").exists()  # read from the installation's, not copied
+    looked = _compiles("inspect", small.name, "--stats", cwd=tmp_path, cache=inst)
+    assert looked["patterns"] == 0
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    unwritable = _compiles(*build, "unwritable", cwd=tmp_path, cache=str(tmp_path / "a-file/cache"))
+    assert unwritable["templates"] == first["templates"]  # compiled, and kept in the output folder alone
+    assert list((tmp_path / "unwritable/.cache/templates").glob("*/*.cache"))
+    _compiles(*build, "nothing", cwd=tmp_path, cache="")
+    epubs = {(tmp_path / out / "small.epub").read_bytes() for out in ("first", "again", "unwritable", "nothing")}
+    assert len(epubs) == 1
+
+
+def test_a_project_template_is_not_taken_for_the_installed_one(tmp_path, monkeypatch):
+    """The installation's cache holds the package's compiled templates; a
+    project's own template of the same name is compiled from its own file,
+    and compiled again once edited."""
+    monkeypatch.setenv(installation.ENV, str(tmp_path / "installation"))
+    own = tmp_path / "project/templates"
+    own.mkdir(parents=True)
+    text = cover.cover_text(Metadata(title="T"))
+    try:
+        templating.keep_compiled_templates("")
+        templating.environment.cache_clear()
+        shipped = templating.render("cover.html.j2", c=text)
+        assert list((tmp_path / "installation/templates").glob("*/*.cache"))
+        for mark in ("first", "second"):
+            (own / "cover.html.j2").write_text(f"<p>{mark} {{{{ c.title }}}}</p>", encoding="utf-8")
+            templating.environment.cache_clear()
+            assert templating.render("cover.html.j2", (str(own),), c=text) == f"<p>{mark} T</p>"
+        templating.environment.cache_clear()
+        assert templating.render("cover.html.j2", c=text) == shipped
+    finally:
+        templating.keep_compiled_templates("")
+        templating.environment.cache_clear()
+
+
 def test_a_damaged_compiled_template_is_compiled_again(tmp_path):
     try:
         templating.keep_compiled_templates(tmp_path)
@@ -392,8 +514,8 @@ def test_a_relative_cache_folder_stays_where_the_build_found_it(tmp_path, monkey
         templating.render("cover.html.j2", c=cover.cover_text(Metadata(title="T")))
         assert list((tmp_path / "build/out/.cache/templates").glob("*/*.cache"))
         if lazyre._INTERNALS:  # patterns are kept where ``re``'s internals are known
-            assert lazyre._KEPT.path is not None
-            assert lazyre._KEPT.path.is_relative_to(tmp_path / "build/out/.cache")
+            (kept,) = lazyre._KEPT.paths  # the output folder's alone: no installation cache here
+            assert kept.is_relative_to(tmp_path / "build/out/.cache")
         assert not (tmp_path / "elsewhere/out").exists()
     finally:
         templating.keep_compiled_templates("")

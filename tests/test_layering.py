@@ -28,6 +28,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
         "catalog",
         "pandoc_tool",
         "lazyre",
+        "installation",
         "scheduling",
         "roomy",
     ),

@@ -650,12 +650,15 @@ def raise_usage(message: str) -> None:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
+    from .lazyre import keep_compiled_patterns, save_compiled_patterns
     from .pipeline import read_edition
 
     options = one_off_edition([args.file], given=_source_options(args))
     diags = Diagnostics()
+    keep_compiled_patterns("")  # no output folder: the installation's cache alone
     # The counts need no bibliography style: --stats runs no citeproc.
     edition = read_edition(options, Path.cwd(), diags, format_bibliography=not args.stats)
+    save_compiled_patterns()
     if args.stats:
         print(json.dumps(stats(edition, diags.items), ensure_ascii=False))
     else:

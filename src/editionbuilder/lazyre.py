@@ -9,15 +9,16 @@ text with no web page chrome, none of the chrome rules), so the modules of
 the readers and transforms declare their patterns with ``lazy_compile``:
 the same pattern, compiled on its first use.
 
-A build also keeps the compiled patterns in its cache folder
-(``keep_compiled_patterns``), as it keeps its compiled templates: what
-``re`` makes of a pattern (the program its matcher runs) is stored with
-``marshal``, in a file of the Python version that made it, and given back
-to the matcher (``_sre.compile``, which ``re.compile`` ends with, and which
-checks the program) the next time. ``re`` has no public way to do this, so
-every step that could fail, a file of another version, a damaged one, a
-Python without these internals, falls back to ``re.compile``: the cache
-only saves time, and a pattern compiled either way is the same.
+A build also keeps the compiled patterns in its cache folder and in the
+installation's (``keep_compiled_patterns``, ``installation``), as it keeps
+its compiled templates: what ``re`` makes of a pattern (the program its
+matcher runs) is stored with ``marshal``, in a file of the Python version
+that made it, and given back to the matcher (``_sre.compile``, which
+``re.compile`` ends with, and which checks the program) the next time.
+``re`` has no public way to do this, so every step that could fail, a file
+of another version, a damaged one, a Python without these internals, falls
+back to ``re.compile``: the cache only saves time, and a pattern compiled
+either way is the same.
 """
 
 from __future__ import annotations
@@ -76,11 +77,11 @@ _Parts = tuple[int, list[int], int, dict[str, int], tuple[str | None, ...]]
 
 
 class _KeptPatterns:
-    """The compiled patterns kept in a cache folder: ``known`` read from its
-    file, ``learned`` compiled since (written back by ``save``)."""
+    """The compiled patterns kept in cache folders: ``known`` read from their
+    files (``paths``), ``learned`` compiled since (written back by ``save``)."""
 
     def __init__(self) -> None:
-        self.path: Path | None = None
+        self.paths: tuple[Path, ...] = ()
         self.known: dict[tuple[str, int], _Parts] = {}
         self.learned = False
 
@@ -119,49 +120,60 @@ def _version() -> str:
 
 
 def _compile(pattern: str, flags: int) -> re.Pattern[str]:
-    if _KEPT.path is None:
+    if not _KEPT.paths:
         return re.compile(pattern, flags)
     return _KEPT.compile(pattern, flags)
 
 
-def keep_compiled_patterns(cache_dir: str | Path) -> None:
-    """Keep the lazy patterns compiled in ``cache_dir/patterns`` from now on
-    ("": keep none), in one file per Python version; those of other versions
-    are removed. A file that cannot be read is ignored. A relative
-    ``cache_dir`` is resolved at this call (as
-    ``templating.keep_compiled_templates``)."""
-    if not cache_dir or not _INTERNALS:
-        _KEPT.path = None
-        return
-    folder = Path(cache_dir).absolute() / "patterns"
-    path = folder / f"{_version()}.marshal"
-    if path == _KEPT.path:
-        return
-    _KEPT.path, _KEPT.known, _KEPT.learned = path, {}, False
-    if folder.is_dir():
-        for old in folder.iterdir():
-            if old.name != path.name:
-                with contextlib.suppress(OSError):
-                    old.unlink()
+def _read(path: Path) -> dict[tuple[str, int], _Parts]:
+    """The patterns kept in ``path``; none when it cannot be read or its digest is wrong."""
     with contextlib.suppress(OSError, ValueError, EOFError, TypeError):
         body = path.read_bytes()
         if hashlib.sha256(body[32:]).digest() == body[:32]:
             known = marshal.loads(body[32:])
             if isinstance(known, dict):
-                _KEPT.known = known
+                return known
+    return {}
+
+
+def keep_compiled_patterns(cache_dir: str | Path) -> None:
+    """Keep the lazy patterns compiled in ``cache_dir/patterns`` ("": none
+    there) and in the installation's cache (``installation``) from now on,
+    in one file per Python version in each; those of other versions are
+    removed. A pattern is read from either; a file that cannot be read is
+    ignored. A relative ``cache_dir`` is resolved at this call (as
+    ``templating.keep_compiled_templates``)."""
+    from .installation import folders
+
+    if not _INTERNALS:
+        _KEPT.paths = ()
+        return
+    name = f"{_version()}.marshal"
+    paths = tuple(folder / "patterns" / name for folder in folders(cache_dir))
+    if paths == _KEPT.paths:
+        return
+    _KEPT.paths, _KEPT.known, _KEPT.learned = paths, {}, False
+    for path in paths:
+        if path.parent.is_dir():
+            for old in path.parent.iterdir():
+                if old.name != name:
+                    with contextlib.suppress(OSError):
+                        old.unlink()
+        _KEPT.known.update(_read(path))
 
 
 def save_compiled_patterns() -> None:
-    """Write the kept patterns back if some were compiled since they were
-    read. A file that cannot be written is left out: the cache is only a
-    saving."""
+    """Write the kept patterns back, to each cache folder, if some were
+    compiled since they were read. A file that cannot be written is left
+    out: the cache is only a saving."""
     from .diagnostics import OutputError
     from .fsutil import atomic_write_bytes
 
-    if _KEPT.path is None or not _KEPT.learned:
+    if not _KEPT.paths or not _KEPT.learned:
         return
-    with contextlib.suppress(OSError, OutputError, ValueError):
-        body = marshal.dumps(_KEPT.known)
-        _KEPT.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(_KEPT.path, hashlib.sha256(body).digest() + body)
-        _KEPT.learned = False
+    body = marshal.dumps(_KEPT.known)
+    for path in _KEPT.paths:
+        with contextlib.suppress(OSError, OutputError, ValueError):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(path, hashlib.sha256(body).digest() + body)
+    _KEPT.learned = False

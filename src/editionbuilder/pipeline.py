@@ -134,7 +134,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     from .scheduling import Scheduler  # multiprocessing and concurrent.futures: not for ``inspect``
     from .templating import keep_compiled_templates
     from .writers import Declined, WriteContext, formats_for, get_writer, output_path
-    from .writers.cover import CoverDrawer
+    from .writers.cover import CoverDrawer, order_cover
 
     say = progress or (lambda _msg: None)
     keep_compiled_templates(build.cache_dir)
@@ -151,7 +151,13 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     with CoverDrawer.start(formats_for(options, build), build.cache_dir, build.override_dirs(project)) as drawer:
         say(f"{options.name}: reading {len(options.sources)} source(s)")
         edition = read_edition(options, project, diags)
-        ctx = WriteContext(options, build, diags, project, progress=progress, cover_drawer=drawer)
+        # The drawer given the page as soon as the title is known: it draws
+        # while the EPUB writer loads and renders.
+        cover = None
+        if drawer.forked:
+            extra = build.override_dirs(project)
+            cover = order_cover(edition.metadata, extra, project, diags, cache_dir=build.cache_dir, drawer=drawer)
+        ctx = WriteContext(options, build, diags, project, progress=progress, cover=cover)
         with staged_outputs(out_dir, options.name) as stage:
             made: list[str] = []
             declined: dict[str, Declined] = {}

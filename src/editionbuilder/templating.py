@@ -15,12 +15,13 @@ wheel builds books as a source checkout does. A project's own folders
 editor can replace one file without copying the others.
 
 Compiling the templates takes longer than rendering a short book with
-them, so a build with a cache folder keeps them compiled there
-(``keep_compiled_templates``: Jinja2's bytecode cache, each entry checked
-against its template's source and its own digest); a template whose file
-changed is compiled again. The cache changes no output. A catalog's build
-process compiles them all there while its workers start
-(``compile_templates``): each worker then reads them.
+them, so a build keeps them compiled in its cache folder and in the
+installation's (``keep_compiled_templates``, ``installation``: Jinja2's
+bytecode cache, each entry checked against its template's source and its
+own digest); a template whose file changed is compiled again. The cache
+changes no output. A catalog's build process compiles any not kept yet
+while its workers start (``compile_templates``): each worker then reads
+them.
 """
 
 from __future__ import annotations
@@ -135,40 +136,38 @@ def _unknown_node(value: Any) -> NoReturn:
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
-    """Jinja2's compiled templates kept in a folder, one file each: the
+    """Jinja2's compiled templates kept in folders, one file each: the
     bytecode and a SHA-256 of it, so that a damaged file (truncated, edited)
-    is compiled again rather than run. Without a folder it keeps nothing.
-    A file that cannot be written is left out: the cache is only a saving."""
+    is compiled again rather than run. A template is read from the first
+    folder that has it, and one compiled here is written to each; without
+    a folder nothing is kept. A file that cannot be written is left out:
+    the cache is only a saving."""
 
     def __init__(self) -> None:
-        self.folder: Path | None = None
-
-    def _path(self, bucket: jinja2.bccache.Bucket) -> Path | None:
-        return self.folder / f"{bucket.key}.cache" if self.folder is not None else None
+        self.folders: tuple[Path, ...] = ()
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        path = self._path(bucket)
-        if path is None:
-            return
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return
-        digest, body = data[:32], data[32:]
-        if hashlib.sha256(body).digest() == digest:
-            bucket.load_bytecode(io.BytesIO(body))  # itself checks the source's checksum and Jinja's version
-        else:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        for folder in self.folders:
+            path = folder / f"{bucket.key}.cache"
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            digest, body = data[:32], data[32:]
+            if hashlib.sha256(body).digest() == digest:
+                bucket.load_bytecode(io.BytesIO(body))  # itself checks the source's checksum and Jinja's version
+                if bucket.code is not None:
+                    return
+            else:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        path = self._path(bucket)
-        if path is None:
-            return
         body = bucket.bytecode_to_string()
-        with contextlib.suppress(OSError, OutputError):  # not kept: compiled again next time
-            path.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(path, hashlib.sha256(body).digest() + body)
+        for folder in self.folders:
+            with contextlib.suppress(OSError, OutputError):  # not kept: compiled again next time
+                folder.mkdir(parents=True, exist_ok=True)
+                atomic_write_bytes(folder / f"{bucket.key}.cache", hashlib.sha256(body).digest() + body)
 
 
 _COMPILED = _CompiledTemplates()
@@ -176,27 +175,28 @@ _COMPILED = _CompiledTemplates()
 
 def keep_compiled_templates(cache_dir: str | Path) -> None:
     """Keep compiled templates in ``cache_dir/templates`` from now on ("":
-    keep none). The folder holds one subfolder per version of this module
-    and of Jinja2 (the compiled code depends on the Environment's options
-    here); those of other versions are removed. A relative ``cache_dir`` is
-    resolved at this call: templates rendered later, after a change of the
-    working folder, are still kept there."""
-    if not cache_dir:
-        _COMPILED.folder = None
-        return
-    root = Path(cache_dir).absolute() / "templates"
+    none there), and in the installation's cache (``installation``). Each
+    folder holds one subfolder per version of this module and of Jinja2
+    (the compiled code depends on the Environment's options here); those
+    of other versions are removed. A relative ``cache_dir`` is resolved at
+    this call: templates rendered later, after a change of the working
+    folder, are still kept there."""
+    from .installation import folders
+
     version = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
-    _COMPILED.folder = root / version
-    if root.is_dir():
-        for old in root.iterdir():
-            if old.name != version:
-                shutil.rmtree(old, ignore_errors=True)
+    roots = [folder / "templates" for folder in folders(cache_dir)]
+    _COMPILED.folders = tuple(root / version for root in roots)
+    for root in roots:
+        if root.is_dir():
+            for old in root.iterdir():
+                if old.name != version:
+                    shutil.rmtree(old, ignore_errors=True)
 
 
 def compile_templates(cache_dir: str | Path, extra_dirs: Sequence[str] = ()) -> None:
     """Compile every template (``*.j2``, the project's ``extra_dirs`` first)
-    into ``cache_dir``, kept from now on (``keep_compiled_templates``), so
-    that builds in other processes read them there rather than compile them
+    not kept yet, kept from now on (``keep_compiled_templates``), so
+    that builds in other processes read them rather than compile them
     each: a catalog's build process does it while its workers start
     (``cli``). A template that does not compile is left to the build that
     renders it, which reports it."""

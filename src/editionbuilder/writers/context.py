@@ -16,14 +16,10 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostics
 from ..layout.pages import Alignments, PrintLayout
 from ..options import BuildOptions, EditionOptions
-
-if TYPE_CHECKING:
-    from .cover import CoverDrawer
 
 
 @dataclass(slots=True)
@@ -57,7 +53,9 @@ class WriteContext:
     project_dir: Path
     products: Products = field(default_factory=Products)
     progress: Callable[[str], None] | None = None  # stage and page news for a terminal (the CLI's)
-    cover_drawer: CoverDrawer | None = None  # the EPUB's cover drawn while the sources were read (cover.py)
+    # The EPUB's cover image, ordered once the sources were read and drawn in
+    # another process meanwhile (``cover.order_cover``); None: the writer orders it.
+    cover: Callable[[], bytes] | None = None
 
     @property
     def override_dirs(self) -> tuple[str, ...]:

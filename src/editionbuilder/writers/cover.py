@@ -306,6 +306,11 @@ class CoverDrawer:
         theirs.close()
         return cls(process, ours)
 
+    @property
+    def forked(self) -> bool:
+        """Whether a process was started to draw the cover (``start``)."""
+        return self._process is not None
+
     def ask(self, drawing: Drawing) -> bool:
         """Hand the process the page ``draw`` would draw; False when there
         is no process, or it is gone: then the caller draws the page itself."""

@@ -123,15 +123,10 @@ def write_epub(edition: Edition, out: Path, ctx: WriteContext) -> None:
         )
     book = _new_book(edition, ctx, printed)
     css = _add_styles(book, extra)
-    # Asked for first, and taken once the documents are rendered: a cover
-    # drawer (``cover.CoverDrawer``) draws it meanwhile.
-    cover = order_cover(
-        edition.metadata,
-        extra,
-        ctx.project_dir,
-        ctx.diagnostics,
-        cache_dir=ctx.build.cache_dir,
-        drawer=ctx.cover_drawer,
+    # Ordered first (by the build, once it read the sources, when another
+    # process draws it), and taken once the documents are rendered.
+    cover = ctx.cover or order_cover(
+        edition.metadata, extra, ctx.project_dir, ctx.diagnostics, cache_dir=ctx.build.cache_dir
     )
     parts = lay.reading_order
     content = {p.key: _render(p, lay.view, css, extra) for p in parts if p.key != NAV_KEY}

@@ -14,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import stat as stat_module
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...diagnostics import OutputError, RenderError
 from ...fsutil import atomic_write_bytes
+from ...installation import private_folder
 from ...options import PrintOptions
 from . import pagesetup
 
@@ -201,7 +201,7 @@ def _made_twin(source: Path) -> Path | None:
     digest = hashlib.sha256(body + recipe.encode()).hexdigest()[:32]
     folder = twin_folder()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    if not _ours(folder):
+    if not private_folder(folder):
         return None
     target = folder / f"{digest}{source.suffix.lower()}"
     if target.is_file():
@@ -213,16 +213,6 @@ def _made_twin(source: Path) -> Path | None:
     # same twin at once each leave a whole file, the same bytes.
     atomic_write_bytes(target, made)
     return target
-
-
-def _ours(folder: Path) -> bool:
-    """Whether ``folder`` is a folder of this user's that no one else may
-    write to (where a file found is trusted as a twin made here)."""
-    found = folder.lstat()
-    if not stat_module.S_ISDIR(found.st_mode):
-        return False
-    owner = os.getuid() if hasattr(os, "getuid") else found.st_uid
-    return found.st_uid == owner and not found.st_mode & 0o022
 
 
 def _narrowed(body: bytes) -> bytes | None:
