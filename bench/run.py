@@ -494,6 +494,7 @@ def bench_one(
                 kept, new, installed = work / "epub-kept", work / "epub-new", work / "installation"
                 for made in (kept, new, installed):
                     shutil.rmtree(made, ignore_errors=True)
+                for made in (kept, new):  # the installation's is made by the build, for its user alone
                     made.mkdir()
                 measure("epub-kept", src, kept, installed)
                 found.setdefault("epub-kept", []).append(measure("epub-kept", src, kept))

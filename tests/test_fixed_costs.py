@@ -328,27 +328,54 @@ def test_the_cover_key_names_every_input(tmp_path):
 def test_the_installation_cache_folder(tmp_path, monkeypatch):
     monkeypatch.setenv(installation.ENV, str(tmp_path / "given"))
     assert installation.cache_dir() == tmp_path / "given"
-    assert installation.folders(tmp_path / "out/.cache") == (tmp_path / "out/.cache", tmp_path / "given")
-    assert installation.folders("") == (tmp_path / "given",)  # made, for this user alone
+    assert installation.folder() == tmp_path / "given"  # made, for this user alone
     assert (tmp_path / "given").stat().st_mode & 0o777 == 0o700
     loose = tmp_path / "loose"
     loose.mkdir()
     loose.chmod(0o777)  # code others could have put there is not run
     monkeypatch.setenv(installation.ENV, str(loose))
-    assert installation.folders(tmp_path / "out") == (tmp_path / "out",)
+    assert installation.folder() is None
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv(installation.ENV, str(tmp_path / "a-file/cache"))  # cannot be made
+    assert installation.folder() is None
     monkeypatch.setenv(installation.ENV, "")  # set and empty: none
-    assert installation.cache_dir() is None
-    assert installation.folders(tmp_path) == (tmp_path,)
+    assert installation.cache_dir() is None and installation.folder() is None
     monkeypatch.delenv(installation.ENV)
     monkeypatch.setattr(sys, "prefix", str(tmp_path / "venv"))
     monkeypatch.setattr(sys, "base_prefix", "/usr")  # in a virtual environment: inside it
     assert installation.cache_dir() == tmp_path / "venv/var/cache/editionbuilder"
     monkeypatch.setattr(sys, "base_prefix", str(tmp_path / "venv"))  # not in one: the user's cache
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert installation.cache_dir() == tmp_path / "xdg/editionbuilder"
+    assert installation.cache_dir() == tmp_path / "xdg/editionbuilder/compiled"
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    assert installation.cache_dir() == tmp_path / "home/.cache/editionbuilder"
+    assert installation.cache_dir() == tmp_path / "home/.cache/editionbuilder/compiled"
+
+
+def test_entries_of_another_version_are_pruned_at_once_in_a_build_s_folder_and_after_a_week_in_the_installation_s(
+    tmp_path,
+):
+    import time
+
+    def entries(root: Path, age_s: float) -> list[Path]:
+        made = [root / "old-version", root / "other.marshal"]
+        root.mkdir()
+        made[0].mkdir()
+        (made[0] / "x.cache").write_bytes(b"x")
+        made[1].write_bytes(b"y")
+        for path in made:
+            os.utime(path, (time.time() - age_s, time.time() - age_s))
+        return made
+
+    own = entries(tmp_path / "own", 60)
+    installation.prune(own, shared=False)
+    assert [p.exists() for p in own] == [False, False]
+    recent = entries(tmp_path / "recent", 60)
+    installation.prune(recent, shared=True)  # another installation may be using them
+    assert [p.exists() for p in recent] == [True, True]
+    stale = entries(tmp_path / "stale", installation.STALE_AFTER_S + 60)
+    installation.prune(stale, shared=True)
+    assert [p.exists() for p in stale] == [False, False]
 
 
 # Run in the child: how many templates Jinja2 compiled and how many lazy
@@ -405,7 +432,11 @@ def test_a_new_output_folder_reads_what_the_installation_compiled(small, tmp_pat
     again = _compiles(*build, "again", cwd=tmp_path, cache=inst)
     assert (again["templates"], again["patterns"]) == (0, 0)
     assert not (tmp_path / "again/.cache/templates").exists()  # read from the installation's, not copied
-    looked = _compiles("inspect", small.name, "--stats", cwd=tmp_path, cache=inst)
+    fresh = str(tmp_path / "inspected")
+    looked = _compiles("inspect", small.name, "--stats", cwd=tmp_path, cache=fresh)
+    assert looked["patterns"] > 0  # compiled through the kept patterns, and kept
+    assert list((tmp_path / "inspected/patterns").glob("*.marshal"))
+    looked = _compiles("inspect", small.name, "--stats", cwd=tmp_path, cache=fresh)
     assert looked["patterns"] == 0
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
     unwritable = _compiles(*build, "unwritable", cwd=tmp_path, cache=str(tmp_path / "a-file/cache"))
@@ -416,26 +447,33 @@ def test_a_new_output_folder_reads_what_the_installation_compiled(small, tmp_pat
     assert len(epubs) == 1
 
 
-def test_a_project_template_is_not_taken_for_the_installed_one(tmp_path, monkeypatch):
-    """The installation's cache holds the package's compiled templates; a
-    project's own template of the same name is compiled from its own file,
-    and compiled again once edited."""
+def test_a_project_template_is_kept_in_its_build_s_folder_and_not_in_the_installation_s(tmp_path, monkeypatch):
+    """The installation's cache holds the package's compiled templates
+    alone; a project's own template of the same name is compiled from its
+    own file, kept in the build's cache folder, and compiled again once
+    edited."""
     monkeypatch.setenv(installation.ENV, str(tmp_path / "installation"))
     own = tmp_path / "project/templates"
     own.mkdir(parents=True)
     text = cover.cover_text(Metadata(title="T"))
+    shared = tmp_path / "installation/templates"
     try:
-        templating.keep_compiled_templates("")
+        templating.keep_compiled_templates(tmp_path / "out/.cache")
         templating.environment.cache_clear()
         shipped = templating.render("cover.html.j2", c=text)
-        assert list((tmp_path / "installation/templates").glob("*/*.cache"))
+        packaged = set(shared.glob("*/*.cache"))
+        assert packaged  # the template and those it includes
+        assert {p.name for p in (tmp_path / "out/.cache/templates").glob("*/*.cache")} == {p.name for p in packaged}
         for mark in ("first", "second"):
             (own / "cover.html.j2").write_text(f"<p>{mark} {{{{ c.title }}}}</p>", encoding="utf-8")
             templating.environment.cache_clear()
             assert templating.render("cover.html.j2", (str(own),), c=text) == f"<p>{mark} T</p>"
+            assert set(shared.glob("*/*.cache")) == packaged  # nothing of the project's there
+            assert len(list((tmp_path / "out/.cache/templates").glob("*/*.cache"))) == len(packaged) + 1
         templating.environment.cache_clear()
         assert templating.render("cover.html.j2", c=text) == shipped
     finally:
+        monkeypatch.setenv(installation.ENV, "")
         templating.keep_compiled_templates("")
         templating.environment.cache_clear()
 

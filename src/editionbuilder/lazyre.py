@@ -140,40 +140,46 @@ def keep_compiled_patterns(cache_dir: str | Path) -> None:
     """Keep the lazy patterns compiled in ``cache_dir/patterns`` ("": none
     there) and in the installation's cache (``installation``) from now on,
     in one file per Python version in each; those of other versions are
-    removed. A pattern is read from either; a file that cannot be read is
-    ignored. A relative ``cache_dir`` is resolved at this call (as
-    ``templating.keep_compiled_templates``)."""
-    from .installation import folders
+    removed (``installation.prune``). A pattern is read from either; a
+    file that cannot be read is ignored. A relative ``cache_dir`` is
+    resolved at this call (as ``templating.keep_compiled_templates``)."""
+    from . import installation
 
     if not _INTERNALS:
         _KEPT.paths = ()
         return
     name = f"{_version()}.marshal"
-    paths = tuple(folder / "patterns" / name for folder in folders(cache_dir))
+    own = Path(cache_dir).absolute() / "patterns" if cache_dir else None
+    shared = installation.folder()
+    shared = shared / "patterns" if shared is not None and shared / "patterns" != own else None
+    paths = tuple(folder / name for folder in (own, shared) if folder is not None)
     if paths == _KEPT.paths:
         return
     _KEPT.paths, _KEPT.known, _KEPT.learned = paths, {}, False
+    for folder, is_shared in ((own, False), (shared, True)):
+        if folder is not None and folder.is_dir():  # only the kept files: not another process's being written
+            installation.prune([old for old in folder.glob("*.marshal") if old.name != name], is_shared)
     for path in paths:
-        if path.parent.is_dir():
-            for old in path.parent.iterdir():
-                if old.name != name:
-                    with contextlib.suppress(OSError):
-                        old.unlink()
         _KEPT.known.update(_read(path))
 
 
 def save_compiled_patterns() -> None:
     """Write the kept patterns back, to each cache folder, if some were
-    compiled since they were read. A file that cannot be written is left
-    out: the cache is only a saving."""
+    compiled since they were read; a folder where it cannot be written is
+    tried again at the next save (the cache is only a saving)."""
     from .diagnostics import OutputError
     from .fsutil import atomic_write_bytes
 
     if not _KEPT.paths or not _KEPT.learned:
         return
-    body = marshal.dumps(_KEPT.known)
+    try:
+        body = marshal.dumps(_KEPT.known)
+    except ValueError:  # not a program marshal can write: nothing kept
+        return
+    written = 0
     for path in _KEPT.paths:
         with contextlib.suppress(OSError, OutputError, ValueError):
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write_bytes(path, hashlib.sha256(body).digest() + body)
-    _KEPT.learned = False
+            written += 1
+    _KEPT.learned = written < len(_KEPT.paths)

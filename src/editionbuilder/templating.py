@@ -31,7 +31,7 @@ import contextlib
 import hashlib
 import io
 import re
-import shutil
+import sys
 from collections.abc import Sequence
 from contextlib import ExitStack
 from functools import lru_cache
@@ -138,16 +138,31 @@ def _unknown_node(value: Any) -> NoReturn:
 class _CompiledTemplates(jinja2.BytecodeCache):
     """Jinja2's compiled templates kept in folders, one file each: the
     bytecode and a SHA-256 of it, so that a damaged file (truncated, edited)
-    is compiled again rather than run. A template is read from the first
-    folder that has it, and one compiled here is written to each; without
-    a folder nothing is kept. A file that cannot be written is left out:
-    the cache is only a saving."""
+    is compiled again rather than run. A template is read from the build's
+    own folder (``own``), else from the installation's (``shared``, for the
+    package's templates only), and one compiled here is written to both
+    (a project's own template to ``own`` alone); without a folder nothing
+    is kept. A file that cannot be written is left out: the cache is only a
+    saving."""
 
     def __init__(self) -> None:
-        self.folders: tuple[Path, ...] = ()
+        self.own: Path | None = None
+        self.shared: Path | None = None
+        self._packaged: set[str] = set()  # the keys of the package's own templates
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        if filename is not None and Path(filename).is_relative_to(TEMPLATE_DIR):
+            self._packaged.add(self.get_cache_key(name, filename))
+        return super().get_bucket(environment, name, filename, source)
+
+    def _folders(self, bucket: jinja2.bccache.Bucket) -> list[Path]:
+        shared = self.shared if bucket.key in self._packaged else None
+        return [f for f in (self.own, shared) if f is not None]
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        for folder in self.folders:
+        for folder in self._folders(bucket):
             path = folder / f"{bucket.key}.cache"
             try:
                 data = path.read_bytes()
@@ -164,7 +179,7 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         body = bucket.bytecode_to_string()
-        for folder in self.folders:
+        for folder in self._folders(bucket):
             with contextlib.suppress(OSError, OutputError):  # not kept: compiled again next time
                 folder.mkdir(parents=True, exist_ok=True)
                 atomic_write_bytes(folder / f"{bucket.key}.cache", hashlib.sha256(body).digest() + body)
@@ -175,22 +190,24 @@ _COMPILED = _CompiledTemplates()
 
 def keep_compiled_templates(cache_dir: str | Path) -> None:
     """Keep compiled templates in ``cache_dir/templates`` from now on ("":
-    none there), and in the installation's cache (``installation``). Each
-    folder holds one subfolder per version of this module and of Jinja2
-    (the compiled code depends on the Environment's options here); those
-    of other versions are removed. A relative ``cache_dir`` is resolved at
-    this call: templates rendered later, after a change of the working
-    folder, are still kept there."""
-    from .installation import folders
+    none there), and the package's in the installation's cache
+    (``installation``). Each folder holds one subfolder per version of
+    this module, of Jinja2 and of Python (the compiled code depends on the
+    Environment's options here); those of other versions are removed
+    (``installation.prune``). A relative ``cache_dir`` is resolved at this
+    call: templates rendered later, after a change of the working folder,
+    are still kept there."""
+    from . import installation
 
-    version = hashlib.sha256(Path(__file__).read_bytes() + jinja2.__version__.encode()).hexdigest()[:16]
-    roots = [folder / "templates" for folder in folders(cache_dir)]
-    _COMPILED.folders = tuple(root / version for root in roots)
-    for root in roots:
-        if root.is_dir():
-            for old in root.iterdir():
-                if old.name != version:
-                    shutil.rmtree(old, ignore_errors=True)
+    made = f"{sys.implementation.cache_tag}\0{jinja2.__version__}\0".encode() + Path(__file__).read_bytes()
+    version = hashlib.sha256(made).hexdigest()[:16]
+    own = Path(cache_dir).absolute() / "templates" if cache_dir else None
+    shared = installation.folder()
+    shared = shared / "templates" if shared is not None and shared / "templates" != own else None
+    _COMPILED.own, _COMPILED.shared = (own / version if own else None), (shared / version if shared else None)
+    for root, is_shared in ((own, False), (shared, True)):
+        if root is not None and root.is_dir():
+            installation.prune([old for old in root.iterdir() if old.name != version], is_shared)
 
 
 def compile_templates(cache_dir: str | Path, extra_dirs: Sequence[str] = ()) -> None:
