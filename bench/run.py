@@ -97,6 +97,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import dataclasses
+import functools
 import json
 import os
 import platform
@@ -408,17 +409,16 @@ _CHILD_MODES = {
 # given: a new empty folder per command unless one is named, so that a
 # build compiles its templates and patterns as the first build of a new
 # installation does, whatever ran before it.
-_CACHES: list[Path] = []
+@functools.cache
+def _caches_root() -> Path:
+    root = Path(tempfile.mkdtemp(prefix="eb-bench-installation-"))
+    atexit.register(shutil.rmtree, root, True)
+    return root
 
 
 def installation_cache() -> Path:
     """A new, empty installation cache folder, removed at the end of the run."""
-    if not _CACHES:
-        _CACHES.append(Path(tempfile.mkdtemp(prefix="eb-bench-installation-")))
-        atexit.register(shutil.rmtree, _CACHES[0], True)
-    folder = _CACHES[0] / str(len(_CACHES))
-    _CACHES.append(folder)
-    return folder
+    return Path(tempfile.mkdtemp(dir=_caches_root()))
 
 
 def run_timed(command: list[str], cwd: Path | None = None, installation: Path | None = None) -> dict:

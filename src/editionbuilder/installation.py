@@ -49,12 +49,25 @@ def cache_dir() -> Path | None:
         return Path(given).absolute() if given else None
     if sys.prefix != sys.base_prefix:  # a virtual environment: kept inside it, removed with it
         return Path(sys.prefix) / "var" / "cache" / "editionbuilder"
-    home = os.environ.get("XDG_CACHE_HOME")
     try:
-        base = Path(home) if home else Path.home() / ".cache"
+        return user_cache_dir() / "editionbuilder" / "compiled"
     except RuntimeError:  # no home folder to resolve
         return None
-    return base / "editionbuilder" / "compiled"
+
+
+def user_cache_dir() -> Path:
+    """This user's cache folder: ``$XDG_CACHE_HOME``, else ``~/.cache``
+    (``RuntimeError`` when there is no home folder to resolve)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+
+
+def kept_in(cache_dir: str | Path, name: str) -> tuple[Path | None, Path | None]:
+    """The folders ``name`` where a build keeps compiled code: in its own
+    ``cache_dir`` (None for ""), and in the installation's (None when there
+    is none, or it is the same folder)."""
+    own = Path(cache_dir).absolute() / name if cache_dir else None
+    shared = folder()
+    return own, (shared / name if shared is not None and shared / name != own else None)
 
 
 def folder() -> Path | None:
@@ -82,6 +95,14 @@ def private_folder(path: Path) -> bool:
 
 
 STALE_AFTER_S = 7 * 24 * 3600  # an entry of another version in the installation's cache
+
+
+def prune_others(own: Path | None, shared: Path | None, keep: str, pattern: str) -> None:
+    """``prune`` the entries named ``pattern`` of ``own`` and of ``shared``
+    (``kept_in``) but ``keep``, this version's."""
+    for root, is_shared in ((own, False), (shared, True)):
+        if root is not None and root.is_dir():
+            prune([entry for entry in root.glob(pattern) if entry.name != keep], is_shared)
 
 
 def prune(entries: list[Path], shared: bool) -> None:

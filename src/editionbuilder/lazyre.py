@@ -149,16 +149,12 @@ def keep_compiled_patterns(cache_dir: str | Path) -> None:
         _KEPT.paths = ()
         return
     name = f"{_version()}.marshal"
-    own = Path(cache_dir).absolute() / "patterns" if cache_dir else None
-    shared = installation.folder()
-    shared = shared / "patterns" if shared is not None and shared / "patterns" != own else None
+    own, shared = installation.kept_in(cache_dir, "patterns")
     paths = tuple(folder / name for folder in (own, shared) if folder is not None)
     if paths == _KEPT.paths:
         return
     _KEPT.paths, _KEPT.known, _KEPT.learned = paths, {}, False
-    for folder, is_shared in ((own, False), (shared, True)):
-        if folder is not None and folder.is_dir():  # only the kept files: not another process's being written
-            installation.prune([old for old in folder.glob("*.marshal") if old.name != name], is_shared)
+    installation.prune_others(own, shared, name, "*.marshal")  # not another process's file being written
     for path in paths:
         _KEPT.known.update(_read(path))
 

@@ -201,13 +201,9 @@ def keep_compiled_templates(cache_dir: str | Path) -> None:
 
     made = f"{sys.implementation.cache_tag}\0{jinja2.__version__}\0".encode() + Path(__file__).read_bytes()
     version = hashlib.sha256(made).hexdigest()[:16]
-    own = Path(cache_dir).absolute() / "templates" if cache_dir else None
-    shared = installation.folder()
-    shared = shared / "templates" if shared is not None and shared / "templates" != own else None
+    own, shared = installation.kept_in(cache_dir, "templates")
     _COMPILED.own, _COMPILED.shared = (own / version if own else None), (shared / version if shared else None)
-    for root, is_shared in ((own, False), (shared, True)):
-        if root is not None and root.is_dir():
-            installation.prune([old for old in root.iterdir() if old.name != version], is_shared)
+    installation.prune_others(own, shared, version, "*")
 
 
 def compile_templates(cache_dir: str | Path, extra_dirs: Sequence[str] = ()) -> None:

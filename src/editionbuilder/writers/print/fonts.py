@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ...diagnostics import OutputError, RenderError
 from ...fsutil import atomic_write_bytes
-from ...installation import private_folder
+from ...installation import private_folder, user_cache_dir
 from ...options import PrintOptions
 from . import pagesetup
 
@@ -153,8 +153,7 @@ def narrow_twins(fonts: Sequence[FontFace]) -> tuple[Twin, ...]:
 def twin_folder() -> Path:
     """Where the twins are kept: this user's cache folder
     (``$XDG_CACHE_HOME``, else ``~/.cache``), ``editionbuilder/twins``."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "editionbuilder" / "twins"
+    return user_cache_dir() / "editionbuilder" / "twins"
 
 
 def twin_css(twins: Sequence[Twin]) -> str:
