@@ -25,6 +25,7 @@ from editionbuilder.config import one_off_edition
 from editionbuilder.options import BuildOptions, MetadataOverrides, PrintOptions
 from editionbuilder.pipeline import build_edition
 from editionbuilder.writers.print import engine as pdf
+from editionbuilder.writers.print import typeset
 from paths import ENGELS as ENGELS_FILE
 from paths import corpus_file
 from printkit import GEOMETRY, screen_job
@@ -211,6 +212,36 @@ def test_the_cache_keeps_only_what_the_last_build_used(first):
     assert len(manifests) == 2  # the press and the screen PDF
     used = set().union(*(json.loads(m.read_text())["parts"] for m in manifests))
     assert kept == used
+
+
+def test_a_part_kept_as_it_came_and_not_taken_is_dropped_at_the_end(tmp_path):
+    """A parallel build keeps each part as its worker hands it back, before
+    the book knows it takes it (``PartCache.put``). At the end of the build
+    (``finish``) what it kept and did not take is removed with what the last
+    build kept and this one did not take; what it took stays, and so does
+    what other PDFs keep in the folder."""
+
+    def part(pages: int) -> typeset.PartResult:
+        return typeset.PartResult(b"%PDF-1.7 " + bytes(pages), pages, {}, (), (), (), (), (), (), ())
+
+    last = typeset.PartCache(tmp_path, "book.screen", "code")
+    for key in ("kept", "old"):
+        last.put(key, part(1))
+        last.get(key)
+    last.finish(2)
+    other = typeset.PartCache(tmp_path, "book.press", "code")
+    other.put("press", part(1))
+    other.get("press")
+    other.finish(1)
+    build = typeset.PartCache(tmp_path, "book.screen", "code")
+    assert build.get("kept") is not None
+    build.put("new", part(2))
+    build.put("at-another-folio", part(3))
+    build.get("new")
+    build.finish(3)
+    names = {p.stem for p in tmp_path.glob("*.pdf")}
+    assert names == {"kept", "new", "press"}
+    assert json.loads((tmp_path / "book.screen.manifest.json").read_text())["parts"] == ["kept", "new"]
 
 
 # --------------------------------------------------------------------------

@@ -296,6 +296,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _formats(args: argparse.Namespace) -> tuple[str, ...]:
+    """The formats a build makes: ``--format``'s, else the EPUB and the PDF."""
+    return tuple(getattr(args, "format", None) or ("epub", "pdf"))
+
+
 def _jobs(text: str) -> int:
     """``--jobs``: a whole number, 1 or more."""
     try:
@@ -351,8 +356,6 @@ def _build_editions(
     edition raises its error, and lays its parts out on all the workers."""
     from concurrent.futures import Future, ThreadPoolExecutor
 
-    from .edition_pool import EditionPool
-    from .pipeline import build_edition
     from .scheduling import STDERR_LOCK, fewer_collections
 
     warned, failed = False, []
@@ -368,7 +371,7 @@ def _build_editions(
             out_dir=str(out),
             project_dir=str(project),
             source_date_epoch=source_date_epoch(options, os.environ),
-            formats=tuple(getattr(args, "format", None) or ("epub", "pdf")),
+            formats=_formats(args),
             strict=getattr(args, "strict", False),
             cache_dir=str(out / CACHE_DIR),  # typeset parts kept between builds (writers/print/typeset.py)
             web=web,
@@ -381,6 +384,14 @@ def _build_editions(
     with nullcontext(kept) if kept is not None else _scheduler(args) as workers, fewer_collections():
         apart = len(editions) > 1 and workers.jobs > 1 and not workers.address
         together = min(workers.jobs, len(editions)) if len(editions) > 1 else 1
+        if not apart and "pdf" in _formats(args):
+            # The pool that lays the parts out starts before this process
+            # loads the pipeline: its fork server loads WeasyPrint, which
+            # takes longer than reading a short book (``Scheduler.warm_up``).
+            workers.warm_up()
+        from .edition_pool import EditionPool
+        from .pipeline import build_edition
+
         processes = threads = None
         try:
             started: list[Future | None]

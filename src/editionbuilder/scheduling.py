@@ -135,6 +135,7 @@ class Scheduler:
     _executor: cf.Executor | None = field(default=None, repr=False)
     _client: Any = field(default=None, repr=False)
     _threads: int = 0  # the Dask cluster's, when it answered
+    _warming: bool = field(default=False, repr=False)  # ``warm_up`` was asked
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -172,8 +173,10 @@ class Scheduler:
         by a tenth of a second). A pool forks a worker for a task when none
         is idle: each of the ``jobs`` tasks handed out here keeps its worker
         busy for ``WARM_UP_S``, so that the next one finds none idle. Nothing
-        for one job, or a Dask cluster (its workers are running already)."""
-        if self.jobs > 1 and not self.address and self._executor is None:
+        for one job, or a Dask cluster (its workers are running already);
+        nothing again once asked."""
+        if self.jobs > 1 and not self.address and self._executor is None and not self._warming:
+            self._warming = True
             threading.Thread(target=self._start, name="editionbuilder-warm-up", daemon=True).start()
 
     def _start(self) -> None:

@@ -64,7 +64,7 @@ import json
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, partial
 from itertools import pairwise
 from pathlib import Path
@@ -176,9 +176,11 @@ class PartResult:
     outline: tuple = ()
 
     def meta(self) -> dict:
-        data = asdict(self)
-        del data["pdf"], data["more"]
-        return data
+        """What the cache keeps beside its PDFs (``PartCache.put``): its
+        fields as they are, tuples of strings, numbers and tuples, which
+        JSON writes as lists (``dataclasses.asdict`` would copy each, deeply:
+        a tenth of a second for a book of 100 pages)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("pdf", "more")}
 
     @property
     def pdfs(self) -> tuple[bytes, ...]:
@@ -730,6 +732,10 @@ class _Typesetter:
                     free -= sum(not future.done() for future in ahead.values())  # the screen PDF's parts
                 if free > 0:
                     self._sheets_ahead(free, (tasks[d] for d in running.values()), self._layout(known))
+                # The join's module (pikepdf: a sixth of a second) loaded
+                # while the workers lay the parts out, not after them.
+                from . import assemble  # noqa: F401
+
                 # woken by a sheet's piece too, to hand out the next
                 finished, _ = cf.wait([*running, *self._early_running()], return_when=cf.FIRST_COMPLETED)
                 for future in finished:
@@ -738,6 +744,9 @@ class _Typesetter:
                     digest = running.pop(future)
                     result = future.result()
                     self.fresh[digest] = result
+                    # kept now, while the workers lay out the rest: not
+                    # after the last part, when the book waits for it
+                    self.cache.put(digest, result)
                     guessed[keys[digest]] = shared[keys[digest]] = result.pages
                     self._measured[keys[digest]] = (self._estimate(tasks[digest].source, scaled=False), result.pages)
         except BaseException:
@@ -939,7 +948,7 @@ class _Typesetter:
     def _use(self, key: str, digest: str, result: PartResult) -> None:
         """``result`` is the part the book takes: kept for the next build,
         its warnings the build's."""
-        if digest in self.fresh or digest not in self.cache.memory:
+        if digest not in self.cache.memory:  # typeset in this process (a part handed out is kept as it comes)
             self.cache.put(digest, result)
         self.fresh.pop(digest, None)
         self.cache.used.add(digest)
@@ -1428,13 +1437,16 @@ class PartCache:
     PDF (``KEY.pdf``; a part written in stretches, the first stretch's, and
     ``KEY-N.pdf`` each other's) and a JSON of what the book needs of it
     (with the SHA-256 of each PDF), named by its key; a build
-    removes the entries of this edition and profile it did not use."""
+    removes the entries of this edition and profile it did not use: those
+    the last build used, and those it wrote itself (a part typeset at once
+    is kept as soon as it is typeset, before the book knows it takes it)."""
 
     folder: Path | None
     name: str  # "EDITION.PROFILE"
     code: str  # the digest of the code that typesets (``code_digest``)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)  # damaged entries are reported here
     used: set[str] = field(default_factory=set)
+    written: set[str] = field(default_factory=set)  # by this build
     memory: dict[str, PartResult] = field(default_factory=dict)
     part_pages: dict[str, int] = field(default_factory=dict)  # this build's, by part key
 
@@ -1486,6 +1498,7 @@ class PartCache:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.written.add(key)
         for n, pdf in enumerate(result.pdfs):
             atomic_write_bytes(self._piece(key, n), pdf)
         meta = {**result.meta(), "sha256": [hashlib.sha256(pdf).hexdigest() for pdf in result.pdfs]}
@@ -1526,7 +1539,7 @@ class PartCache:
             before = set(json.loads(self._manifest().read_text(encoding="utf-8"))["parts"])
         except (OSError, ValueError, KeyError, TypeError):
             before = set()
-        for key in before - self.used:
+        for key in (before | self.written) - self.used:
             self._remove(key)
         manifest = {"pages": pages, "parts": sorted(self.used), "part_pages": self.part_pages}
         self.folder.mkdir(parents=True, exist_ok=True)
