@@ -679,6 +679,48 @@ def test_compiled_patterns_are_kept_and_read_back_as_the_same_patterns(tmp_path,
         lazyre.keep_compiled_patterns("")
 
 
+@pytest.mark.skipif(not lazyre._INTERNALS, reason="patterns are compiled by re.compile where its internals are unknown")
+def test_each_character_class_is_made_once_into_the_program_re_makes(tmp_path, monkeypatch):
+    """The big classes of letters, met again in other patterns (cased and
+    not, negated, beside categories), are made once (``_classes_once``),
+    and every program is the one ``re``'s compiler makes of the pattern
+    on its own."""
+    from re import _compiler, _parser
+
+    patterns = [
+        *_KEPT_PATTERNS,
+        (rf"(?:Ma?c)?[{UPPER}][{UPPER}'’\-]*[{UPPER}]", 0),
+        (rf"[{UPPER}][{LOWER}]+", re.I),
+        (rf"[^{LOWER}\s\d]+", 0),
+        (rf"[{UPPER}\w]+ [{UPPER}]", re.I | re.M),
+    ]
+    made = {"kept": 0, "re": 0, "compared": 0}
+    real = _compiler._optimize_charset
+    counting = "kept"
+
+    def counted(*args):
+        made[counting] += 1
+        return real(*args)
+
+    monkeypatch.setattr(_compiler, "_optimize_charset", counted)
+    try:
+        lazyre.keep_compiled_patterns(tmp_path)
+        lazyre._CLASSES.clear()
+        for pattern, flags in patterns:
+            counting = "kept"
+            kept = lazyre._KEPT.compile(pattern, flags)
+            counting = "compared"
+            _same_pattern(kept, pattern, flags)
+            counting = "re"  # the compiler alone, every class made
+            assert lazyre._KEPT.known[(pattern, flags)][1] == [
+                int(op) for op in _compiler._code(_parser.parse(pattern, flags), flags)
+            ]
+        assert 0 < made["kept"] < made["re"] - 5  # the letters' classes, made once for each set of flags
+        assert _compiler._optimize_charset is counted  # the compiler's own step put back
+    finally:
+        lazyre.keep_compiled_patterns("")
+
+
 @pytest.mark.parametrize("damage", ["cut", "digest", "program", "shape", "other version"])
 def test_damaged_kept_patterns_are_compiled_again(tmp_path, damage):
     import hashlib
