@@ -7,7 +7,9 @@ compiles each such class letter by letter. A text uses a fraction of them
 (a one-page essay with no bibliography, none of the reference grammar; a
 text with no web page chrome, none of the chrome rules), so the modules of
 the readers and transforms declare their patterns with ``lazy_compile``:
-the same pattern, compiled on its first use.
+the same pattern, compiled on its first use; and while they compile,
+each character class is made once (``_classes_once``), not again in each
+pattern that holds it.
 
 A build also keeps the compiled patterns in its cache folder and in the
 installation's (``keep_compiled_patterns``, ``installation``), as it keeps
