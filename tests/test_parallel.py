@@ -125,11 +125,14 @@ def test_a_part_whose_text_did_not_change_is_not_laid_out_again(tmp_path):
     for (key, folio), pdf in zip(first.handed, first.pdfs, strict=True):
         folios.setdefault((pdf, key), set()).add(folio)
     assert max(len(found) for found in folios.values()) <= 3, repr(first.handed)
-    assert first.sheets  # the running heads and folios, laid out apart
-    # The front matter, the longest of the last tasks, is handed out before
-    # the margin sheets (of each PDF), which fill the other worker meanwhile.
-    runs = [n for n, key in enumerate(first.order) if key == "sheet" and (n == 0 or first.order[n - 1] != "sheet")]
-    assert runs and all(n > 0 and first.order[n - 1] == typeset.FRONT_KEY for n in runs), first.order
+    # The margin sheets (the running heads and folios, laid out apart) are
+    # handed out as the parts' folios settle, and the front matter as soon
+    # as every part's pages are told (``PartTask.notice``): each is laid out
+    # once, none for a folio or a length its part does not end up with.
+    parts = {(pdf, key) for (key, _folio), pdf in zip(first.handed, first.pdfs, strict=True)}
+    fronts = [pdf for (key, _folio), pdf in zip(first.handed, first.pdfs, strict=True) if key == typeset.FRONT_KEY]
+    assert sorted(fronts) == ["press", "screen"], first.order
+    assert len(first.sheets) == len(parts) - 2, first.order
     again = Counting(jobs=2)
     assert build(out, again) == built
     assert again.handed == [] and again.sheets == []

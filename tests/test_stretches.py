@@ -11,6 +11,7 @@ mended in its stretch.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import io
 import itertools
@@ -390,6 +391,39 @@ def test_a_note_off_its_page_in_a_stretch_is_mended_there(monkeypatch):
     assert whole.misplaced == () and whole.pages == stretched.pages > 10
     assert stretched.more and not whole.more
     assert page_images(stretched.pdfs) == page_images([whole.pdf])
+
+
+@pytest.mark.parametrize("stretch_pages", [3, 10_000])
+def test_a_worker_tells_the_pages_and_anchors_its_part_will_hold(tmp_path, monkeypatch, stretch_pages):
+    """Before it writes a part's PDF, the worker tells the build the
+    part's page count and anchors (``PartTask.notice``), the ones its
+    result holds: laid out whole, or a stretch at a time. The build hands
+    out the front matter from them (``_Typesetter._front_ahead``)."""
+    from editionbuilder.writers.print.engine import Rendered
+
+    told = tmp_path / "part.json"
+    monkeypatch.setattr(typeset, "STRETCH_PAGES", stretch_pages)
+    written = []
+    real = Rendered.part_pdf
+
+    def writing(rendered):  # a part laid out whole: its PDF written once told
+        written.append(told.is_file())
+        return real(rendered)
+
+    monkeypatch.setattr(Rendered, "part_pdf", writing)
+    # plain paragraphs around the notes' chapter: pages a stretch may open on
+    filler = "".join(
+        f"<p>{' '.join(notes.WORDS[(n + i) % len(notes.WORDS)] for i in range(40 + n * 37 % 90)).capitalize()}.</p>"
+        for n in range(30)
+    )
+    source = notes.part_html(notes.LENGTHS.start).replace("</section>", filler + "</section>")
+    result = typeset.typeset_part(dataclasses.replace(notes.task(source), notice=str(told)))
+    assert bool(result.more) == (stretch_pages == 3)
+    assert json.loads(told.read_text()) == {"pages": result.pages, "anchors": result.anchors}
+    assert result.anchors and result.pages > 1
+    assert list(tmp_path.iterdir()) == [told]  # written whole, renamed into place
+    if not result.more:
+        assert written == [True]
 
 
 def test_a_part_written_in_stretches_is_kept_and_taken_back_whole(tmp_path, stretched):

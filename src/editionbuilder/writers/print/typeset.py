@@ -58,9 +58,11 @@ another gutter class is typeset again with the right one.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import gc
 import hashlib
 import json
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -142,6 +144,10 @@ SHEET_PAGES = 2 * STRETCH_PAGES
 # left to make after its layout, and its book was joined 0.13 s later than
 # at 1.2, which leaves only its last, short piece (a timeline of each).
 SHEETS_AHEAD_SHARE = 1.2
+# How often a build whose workers are laying out its last parts looks for
+# what they have told of them (``PartTask.notice``), to hand out the front
+# matter: a few milliseconds of its third of a part's time.
+NOTICE_POLL_S = 0.02
 # The remedies of a part or stretch (notes off their page, rectos ending in
 # a broken word) lay it out again whole, up to a dozen times: at most this
 # many pages in all. A part or stretch of a hundred pages gets every
@@ -410,6 +416,12 @@ class PartTask:
     # Pages laid out first and left out of the PDF: a margin sheet's piece
     # after the first (``_Typesetter._margin_sheets``).
     lead: int = 0
+    # A file of this machine the worker writes the part's page count and
+    # anchors to once its layout is final, before it writes the PDF (a
+    # third of its time): the build hands out the front matter, whose
+    # contents need them, meanwhile (``_Typesetter._front_ahead``). "":
+    # none (a Dask worker, one job). Not part of the cache key.
+    notice: str = ""
 
 
 def _with_sheet(part: PartResult, sheet: Sequence[Callable[[], bytes]], shift: float) -> PartPdf:
@@ -492,6 +504,13 @@ class _Typesetter:
     # the folios and lengths the parts turn out to have.
     _early: dict[str, cf.Future] = field(default_factory=dict)
     _early_seen: set[tuple[str, int, int]] = field(default_factory=set)  # (part key, folio, start) looked at
+    # Where the workers tell a part's pages and anchors before its PDF is
+    # written (``PartTask.notice``), while ``book`` runs with a pool of this
+    # machine; what they told, by cache key; and the front matter handed
+    # out from it (``_front_ahead``), by cache key.
+    _notices: Path | None = None
+    _told: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
+    _front_early: dict[str, cf.Future] = field(default_factory=dict)
 
     def _layout(self, known: Mapping[str, str]) -> Layout:
         """The book laid out (``printview.book_layout``) with ``known``
@@ -518,6 +537,21 @@ class _Typesetter:
         return given if isinstance(given, Scheduler) and not self.keep_layouts else INLINE
 
     def book(self) -> TypesetBook:
+        """The book typeset (``_book``), with a folder for the workers of this
+        machine to tell of the parts they lay out (``PartTask.notice``)."""
+        local = self.workers.parallel and not self.workers.address
+        with tempfile.TemporaryDirectory(prefix="editionbuilder-") if local else contextlib.nullcontext() as told:
+            self._notices = Path(told) if told else None
+            try:
+                return self._book()
+            finally:
+                self._notices = None
+                self._told.clear()
+                for future in self._front_early.values():
+                    future.cancel()
+                self._front_early.clear()
+
+    def _book(self) -> TypesetBook:
         known: dict[str, str] = {}
         for _ in range(MAX_PASSES):
             text, found = self._text(known)
@@ -605,6 +639,11 @@ class _Typesetter:
         """The pieces handed out ahead that are not made yet."""
         return [future for future in self._early.values() if not future.done()]
 
+    def _handed_ahead(self) -> list[cf.Future]:
+        """What was handed out ahead of the parts (margin sheets' pieces, the
+        front matter) and is not made yet: each keeps a worker busy."""
+        return [*self._early_running(), *(future for future in self._front_early.values() if not future.done())]
+
     def _sheet_piece(
         self, lay: Layout, key: str, heading: str, first: int, start: int, pages: int
     ) -> tuple[str, PartTask]:
@@ -635,14 +674,29 @@ class _Typesetter:
         title = f"margins from page {first + start}"
         return digest, replace(self._part_task("margins", title, source, own, first + start - lead, ""), lead=lead)
 
-    def _sheets_ahead(self, free: int, running: Iterable[PartTask], lay: Layout) -> None:
-        """Hand out up to ``free`` pieces of the margin sheets of the long
-        parts being laid out (``running``): the whole pieces of their guessed
-        length and a sixth more (``SHEETS_AHEAD_SHARE``), at the folio each
-        was handed out at. In a given book a piece's sheet depends on
-        nothing else of its part: the pieces of a part that ends up at that
-        folio and at least that long are the ones ``_margin_sheets`` takes;
-        any other is not taken, and the time a worker spent on it is lost."""
+    def _sheets_ahead(
+        self, free: int, settled: Sequence[tuple[str, str, int, int]], running: Iterable[PartTask], lay: Layout
+    ) -> None:
+        """Hand out up to ``free`` pieces of margin sheets: first those of the
+        parts whose folio and length are known for good (``settled``:
+        ``_settled``), in reading order, the ones ``_margin_sheets`` takes;
+        then those of the long parts being laid out (``running``): the whole
+        pieces of their guessed length and a sixth more
+        (``SHEETS_AHEAD_SHARE``), at the folio each was handed out at. In a
+        given book a piece's sheet depends on nothing else of its part: the
+        pieces of a part that ends up at that folio and at least that long
+        are the ones ``_margin_sheets`` takes; any other is not taken, and
+        the time a worker spent on it is lost."""
+        for key, heading, first, count in settled:
+            for start in range(0, count, SHEET_PAGES):
+                if free <= 0:
+                    return
+                length = min(count - start, SHEET_PAGES)
+                digest, piece = self._sheet_piece(lay, key, heading, first, start, length)
+                if digest in self._early or self.cache.peek(digest) is not None:
+                    continue
+                self._early[digest] = self.workers.submit(typeset_margins, piece)
+                free -= 1
         for task in running:
             if free <= 0:
                 return
@@ -726,18 +780,30 @@ class _Typesetter:
                         self._say(f"typesetting {task.title[:60]} (from page {task.first_folio})")
                         running[self.workers.submit(typeset_part, task)] = digest
                         keys[digest], tasks[digest] = task.key, task
-                free = self.workers.slots - len(running) - len(self._early_running())
+                if self._notices is not None and not self._front_early:
+                    self._front_ahead(known, plan, todo, set(running.values()))
+                free = self.workers.slots - len(running) - len(self._handed_ahead())
                 if free > 0 and self.then is not None:
                     self.then.hand_ahead(free)
                     free -= sum(not future.done() for future in ahead.values())  # the screen PDF's parts
                 if free > 0:
-                    self._sheets_ahead(free, (tasks[d] for d in running.values()), self._layout(known))
+                    lay = self._layout(known)
+                    self._sheets_ahead(free, self._settled(plan, todo), (tasks[d] for d in running.values()), lay)
                 # The join's module (pikepdf: a sixth of a second) loaded
                 # while the workers lay the parts out, not after them.
                 from . import assemble  # noqa: F401
 
-                # woken by a sheet's piece too, to hand out the next
-                finished, _ = cf.wait([*running, *self._early_running()], return_when=cf.FIRST_COMPLETED)
+                # woken by a sheet's piece or the front matter too, to hand
+                # out the next; and, while the front matter waits, by what
+                # the workers tell
+                finished: set[cf.Future] = set()
+                while not finished and (waiting := [*running, *self._handed_ahead()]):
+                    listening = self._notices is not None and not self._front_early
+                    finished, _ = cf.wait(
+                        waiting, timeout=NOTICE_POLL_S if listening else None, return_when=cf.FIRST_COMPLETED
+                    )
+                    if listening and self._hear(guessed, keys, set(running.values())):
+                        break  # planned again with the pages told
                 for future in finished:
                     if future not in running:
                         continue  # a margin sheet's piece (``_sheets_ahead``)
@@ -767,6 +833,69 @@ class _Typesetter:
             done.append((key, result))
         return done, found
 
+    def _hear(self, guessed: dict[str, int], keys: Mapping[str, str], running: set[str]) -> bool:
+        """Read what the workers told of the parts being laid out
+        (``PartTask.notice``): their page counts go into ``guessed``, where
+        ``_plan`` finds them, their anchors into ``_told``. Whether a part
+        was told of since the last call."""
+        assert self._notices is not None
+        heard = False
+        for path in self._notices.glob("*.json"):
+            digest = path.stem
+            if digest in self._told or digest not in running:
+                continue
+            with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+                data = json.loads(path.read_text(encoding="utf-8"))
+                self._told[digest] = (int(data["pages"]), {str(k): int(v) for k, v in data["anchors"].items()})
+                guessed[keys[digest]] = self._told[digest][0]
+                heard = True
+        return heard
+
+    def _front_ahead(
+        self,
+        known: Mapping[str, str],
+        plan: Sequence[tuple[str, str, PartResult, int]],
+        todo: Sequence[tuple[str, PartTask]],
+        running: set[str],
+    ) -> None:
+        """Hand out the front matter once every part of the text is typeset
+        or told of by the worker laying it out (``_hear``): its contents
+        need every part's folios, which the parts' page counts and anchors
+        give before their PDFs are written. ``book`` takes it if the front
+        matter it asks for is this one (the same cache key: the parts ended
+        at the folios told), as it takes a part (``_part_started``)."""
+        if len(plan) + len(todo) < len(self._layout(known).parts):
+            return  # the bibliography, not handed out yet
+        if any(digest not in running or digest not in self._told for digest, _task in todo):
+            return  # a part still being laid out, or to be handed out at another folio
+        found: dict[str, str] = {}
+        for _key, _digest, result, folio in plan:
+            found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
+        for digest, task in todo:
+            found.update((anchor, str(task.first_folio + index)) for anchor, index in self._told[digest][1].items())
+        lay = self._layout(found)
+        digest, task = self._task(FRONT_KEY, lay, lay.front, 0)
+        if self.fresh.get(digest) is None and self.cache.peek(digest) is None:
+            self._say("typesetting the front matter while the last parts are written")
+            self._front_early[digest] = self.workers.submit(typeset_part, task)
+
+    def _settled(
+        self, plan: Sequence[tuple[str, str, PartResult, int]], todo: Sequence[tuple[str, PartTask]]
+    ) -> list[tuple[str, str, int, int]]:
+        """The parts of the text whose folio and length are known for good:
+        typeset or told of (``_hear``), as is every part before them. The
+        key, heading, first folio and page count of each, in reading order."""
+        parts = [(folio, key, result.heading, result.pages) for key, _digest, result, folio in plan]
+        for digest, task in todo:
+            told = self._told.get(digest)
+            parts.append((task.first_folio, task.key, part_heading(task.source), told[0] if told else 0))
+        settled = []
+        for folio, key, heading, count in sorted(parts, key=lambda part: part[0]):
+            if not count:
+                break  # not known yet: nor is the folio of any part after it
+            settled.append((key, heading, folio, count))
+        return settled
+
     def _plan(
         self, known: Mapping[str, str], guessed: Mapping[str, int]
     ) -> tuple[list[tuple[str, str, PartResult, int]], list[tuple[str, PartTask]]]:
@@ -786,9 +915,13 @@ class _Typesetter:
             result = self.fresh.get(digest) or self.cache.peek(digest)
             if result is None:
                 # The bibliography prints the folios of the citations before
-                # it: it is handed out once the parts before it are typeset.
-                if part.key != BIBLIOGRAPHY_KEY or not todo:
+                # it: it is handed out once the parts before it are typeset,
+                # or told of by their workers (``_hear``: their pages are in
+                # ``guessed``, their anchors in ``_told``).
+                if part.key != BIBLIOGRAPHY_KEY or all(d in self._told for d, _task in todo):
                     todo.append((digest, task))
+                if digest in self._told:
+                    found.update((anchor, str(folio + index)) for anchor, index in self._told[digest][1].items())
                 pages = guessed.get(part.key) or max(round(self._estimate(task.source)), 1)
             else:
                 plan.append((part.key, digest, result, folio))
@@ -867,7 +1000,10 @@ class _Typesetter:
         if digest is None:
             digest = self.cache.key(source, self._keyed_css + own + profile, self.sheets, self.fonts, self.g)
             self._digests[source, bool(first_folio)] = digest
-        return digest, self._part_task(key, parts[0].title, source, own, first_folio, self.profile.variant)
+        task = self._part_task(key, parts[0].title, source, own, first_folio, self.profile.variant)
+        if self._notices is not None and first_folio:
+            task = replace(task, notice=str(self._notices / f"{digest}.json"))
+        return digest, task
 
     def _part_task(self, key: str, title: str, source: str, own: str, first_folio: int, variant: str) -> PartTask:
         """A task laying out ``source`` with this book's stylesheets, fonts,
@@ -922,14 +1058,16 @@ class _Typesetter:
         kept = self.fresh.get(digest) or self.cache.get(digest)
         if kept is not None:
             return partial(self._taken, key, digest, kept, first_folio, False)
-        self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
+        early = self._front_early.pop(digest, None) if not first_folio else None
+        if early is None:
+            self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
         if not self.workers.parallel:
             layout = _PartLayout(task, self.ctx.progress, self.keep_layouts)
             with LAYOUT_LOCK:
                 made = layout.result()
             self.rendered.update(layout.rendered)
             return partial(self._taken, key, digest, made, first_folio, True)
-        future = self.workers.submit(typeset_part, task)
+        future = early or self.workers.submit(typeset_part, task)
 
         def typeset() -> PartResult:
             if self.then is not None:
@@ -1003,6 +1141,20 @@ def _clean_breaks(
         for page, opened in sorted(openings.items())
         if blocks.opens_stretch(start + opened) and not any(m.call_page <= page < m.note_page for m in misplaced)
     ]
+
+
+def _tell(path: str, facts: PartFacts) -> None:
+    """Write to ``path`` (``PartTask.notice``; "": nothing) the page count
+    and anchors of a part laid out (``facts``), as its ``PartResult`` will
+    hold them. Written whole or not at all (renamed into place); a build
+    that no longer waits for it (the folder gone) is not told."""
+    if not path:
+        return
+    told = json.dumps({"pages": facts.pages, "anchors": {name: page - 1 for name, page in facts.anchors.items()}})
+    with contextlib.suppress(OSError):
+        part = Path(f"{path}.{os.getpid()}.part")
+        part.write_text(told, encoding="utf-8")
+        os.replace(part, path)
 
 
 def _written(rendered: Rendered) -> tuple[bytes, tuple[Diagnostic, ...]]:
@@ -1086,6 +1238,7 @@ class _PartLayout:
             if blocks is None or sum(blocks.counts) < 2 * words:
                 whole, _misplaced, diags = self._laid_out()
                 facts.add(whole)
+                _tell(self.task.notice, facts)
                 if self.keep_layouts:
                     self.rendered[self.task.key] = whole
             else:
@@ -1200,6 +1353,7 @@ class _PartLayout:
             if keep is None:
                 break
             start, want = keep[1], words
+        _tell(self.task.notice, facts)  # its last stretch's PDF still being written, by a helper
         _take(waiting, written)
         if first is not None:
             self.rendered[self.task.key] = Rendered(first.document.copy(every), first.job, diags)
