@@ -703,6 +703,7 @@ def test_each_character_class_is_made_once_into_the_program_re_makes(tmp_path, m
         return real(*args)
 
     monkeypatch.setattr(_compiler, "_optimize_charset", counted)
+    monkeypatch.setattr(lazyre, "_OPTIMIZE", counted)  # the step lazyre reads once, and puts back
     try:
         lazyre.keep_compiled_patterns(tmp_path)
         lazyre._CLASSES.clear()
@@ -717,6 +718,44 @@ def test_each_character_class_is_made_once_into_the_program_re_makes(tmp_path, m
             ]
         assert 0 < made["kept"] < made["re"] - 5  # the letters' classes, made once for each set of flags
         assert _compiler._optimize_charset is counted  # the compiler's own step put back
+    finally:
+        lazyre.keep_compiled_patterns("")
+
+
+@pytest.mark.skipif(not lazyre._INTERNALS, reason="patterns are compiled by re.compile where its internals are unknown")
+def test_the_compilers_own_step_is_back_after_threads_compiled_at_once(tmp_path):
+    """Threads compiling patterns at once, through this module and through
+    ``re.compile``, leave ``re``'s compiler with its own step (each compile
+    here puts back the one read at import, under a lock), and every
+    pattern is the one ``re`` makes."""
+    import threading
+    from re import _compiler
+
+    own = _compiler._optimize_charset
+    start = threading.Barrier(4)
+    failed: list[BaseException] = []
+
+    def compiling(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(40):
+                pattern = rf"(?:[{UPPER}][{LOWER}]+ ){{{n},{n + i}}}\d{{{i}}}"
+                if n % 2:
+                    _same_pattern(lazyre._KEPT.compile(pattern, re.I), pattern, re.I)
+                else:
+                    re.compile(pattern + "x")
+        except BaseException as exc:  # said by the test, not lost in the thread
+            failed.append(exc)
+
+    try:
+        lazyre.keep_compiled_patterns(tmp_path)
+        threads = [threading.Thread(target=compiling, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failed == []
+        assert _compiler._optimize_charset is own is lazyre._OPTIMIZE
     finally:
         lazyre.keep_compiled_patterns("")
 

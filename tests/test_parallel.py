@@ -273,8 +273,12 @@ def test_the_worker_processes_start_before_the_first_part_is_handed_out():
     inline = Scheduler(jobs=1)
     inline.warm_up()
     assert inline._executor is None
+    started = []
     with Scheduler(jobs=2) as workers:
+        real = workers._start
+        workers._start = lambda: started.append(1) or real()  # type: ignore[method-assign]
         workers.warm_up()
+        workers.warm_up()  # the command line's and the pipeline's: one pool started, once
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             pool = workers._executor
@@ -284,6 +288,17 @@ def test_the_worker_processes_start_before_the_first_part_is_handed_out():
         else:
             pytest.fail("the worker processes did not start")
         assert workers.submit(os.getpid).result() != os.getpid()  # a worker process, not this one
+        assert started == [1]
+    workers.warm_up()  # closed: a build that uses the scheduler again starts it again
+    try:
+        deadline = time.monotonic() + 60
+        while started != [1, 1] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert started == [1, 1]
+    finally:
+        while workers._warming and workers._executor is None and time.monotonic() < deadline:
+            time.sleep(0.05)  # the pool made before it is closed
+        workers.close()
 
 
 def test_the_workers_and_the_cli_collect_garbage_less_often(tmp_path, monkeypatch):

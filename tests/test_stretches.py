@@ -435,7 +435,8 @@ def test_a_part_written_in_stretches_is_kept_and_taken_back_whole(tmp_path, stre
     cache = typeset.PartCache(tmp_path, "book.pdf", "code")
     cache.put("k", part)
     files = sorted(p.name for p in tmp_path.iterdir())
-    assert files == sorted(["k.json", "k.pdf", *(f"k-{n}.pdf" for n in range(1, len(part.more) + 1))])
+    pieces = ["k.json", "k.pdf", *(f"k-{n}.pdf" for n in range(1, len(part.more) + 1))]
+    assert files == sorted([*pieces, "book.pdf.written"])  # and the note of what was written (``finish``)
     again = typeset.PartCache(tmp_path, "book.pdf", "code")
     assert again.peek("k") == part
     # the JSON says of another number of stretches than its PDFs: discarded
@@ -446,7 +447,7 @@ def test_a_part_written_in_stretches_is_kept_and_taken_back_whole(tmp_path, stre
     (tmp_path / "k-2.pdf").write_bytes(b"%PDF-1.7 another stretch")
     damaged = typeset.PartCache(tmp_path, "book.pdf", "code")
     assert damaged.peek("k") is None
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["book.pdf.written"]
     assert [d.code for d in damaged.diagnostics.items] == ["cache-entry-discarded"]
 
 
@@ -544,7 +545,8 @@ def test_a_long_parts_sheet_is_made_while_it_is_laid_out(text, guessed_long):
     """The pieces of a long part's margin sheet that its guessed length
     probably holds are handed to the workers the parts leave free while it
     is laid out (``_Typesetter._sheets_ahead``), before the front matter,
-    which comes after the text; each piece is made once, and the book is
+    which comes once the part is laid out (``_front_ahead``, as soon as its
+    worker tells its pages); each piece is made once, and the book is
     the serial one, byte for byte. Pieces past the part's end (its guess
     with a sixth to spare, or guessed three times too long: the part then
     given back only once such pieces were handed out) are made and not
@@ -561,7 +563,7 @@ def test_a_long_parts_sheet_is_made_while_it_is_laid_out(text, guessed_long):
     sheets = [handed for handed in order if handed[0] == "sheet"]
     assert early and len(sheets) == len(set(sheets))
     first = dict(zip((key for key, _p in serial.flow), serial.folios, strict=True))["ch001"]
-    past = [(folio, pages) for _s, folio, _lead, pages in early if folio + pages > first + part.pages]
+    past = [(folio, pages) for _s, folio, _lead, pages in sheets if folio + pages > first + part.pages]
     # Each piece the book needs is made once; a piece made ahead past the
     # part's end is not taken (those of its range are made again, at their
     # true length): the book is the serial one.

@@ -218,8 +218,9 @@ def test_a_part_kept_as_it_came_and_not_taken_is_dropped_at_the_end(tmp_path):
     """A parallel build keeps each part as its worker hands it back, before
     the book knows it takes it (``PartCache.put``). At the end of the build
     (``finish``) what it kept and did not take is removed with what the last
-    build kept and this one did not take; what it took stays, and so does
-    what other PDFs keep in the folder."""
+    build kept and this one did not take, and with what a build stopped
+    before its end kept and this one did not take; what it took stays, and
+    so does what other PDFs keep in the folder."""
 
     def part(pages: int) -> typeset.PartResult:
         return typeset.PartResult(b"%PDF-1.7 " + bytes(pages), pages, {}, (), (), (), (), (), (), ())
@@ -233,15 +234,19 @@ def test_a_part_kept_as_it_came_and_not_taken_is_dropped_at_the_end(tmp_path):
     other.put("press", part(1))
     other.get("press")
     other.finish(1)
+    stopped = typeset.PartCache(tmp_path, "book.screen", "code")  # a build stopped before its end
+    stopped.put("from-a-stopped-build", part(4))
+    stopped.put("taken-again", part(5))
     build = typeset.PartCache(tmp_path, "book.screen", "code")
-    assert build.get("kept") is not None
+    assert build.get("kept") is not None and build.get("taken-again") is not None
     build.put("new", part(2))
     build.put("at-another-folio", part(3))
     build.get("new")
     build.finish(3)
     names = {p.stem for p in tmp_path.glob("*.pdf")}
-    assert names == {"kept", "new", "press"}
-    assert json.loads((tmp_path / "book.screen.manifest.json").read_text())["parts"] == ["kept", "new"]
+    assert names == {"kept", "new", "press", "taken-again"}
+    assert json.loads((tmp_path / "book.screen.manifest.json").read_text())["parts"] == ["kept", "new", "taken-again"]
+    assert not list(tmp_path.glob("*.written"))  # noted until the build's end
 
 
 # --------------------------------------------------------------------------

@@ -29,6 +29,7 @@ import contextlib
 import hashlib
 import importlib
 import marshal
+import os
 import re
 import sys
 import threading
@@ -45,41 +46,62 @@ except (ImportError, AttributeError):  # another Python: every pattern is compil
     _INTERNALS = False
 
 
-# What ``re`` makes of each character class, kept while this module compiles
-# (``_classes_once``): the classes of every capital or small letter
-# (``UPPER``, ``LOWER``) stand in a third of the readers' patterns, 122
-# times for the essay seed, and the compiler makes each a bitmap of the 65,536
-# characters of the BMP anew (a third of a millisecond: 45 of the 110 ms its
-# patterns took to compile). A class is made of its items and of the case
-# rules of the pattern's flags, which the key holds.
+# What ``re`` makes of each character class, kept for the process by this
+# module's compiles (``_classes_once``): the classes of every capital or
+# small letter (``UPPER``, ``LOWER``) stand in a third of the readers'
+# patterns, 122 times for the essay seed, and the compiler makes each a
+# bitmap of the 65,536 characters of the BMP anew (a third of a
+# millisecond: 45 of the 110 ms its patterns took to compile). A class is
+# made of its items and of the case rules of the pattern's flags (the
+# compiler's arguments), which the key holds.
 _CLASSES: dict[tuple, tuple[list, bool]] = {}
 _CLASSES_LOCK = threading.Lock()
+# The compiler's own step, read once: put back after every compile here,
+# whatever another thread did meanwhile.
+_OPTIMIZE: Any = getattr(_compiler, "_optimize_charset", None) if _INTERNALS else None
+
+
+def _class_once(*args: Any) -> tuple[list, bool]:
+    """``re``'s ``_optimize_charset``, each class made once (``_CLASSES``)."""
+    charset, *rules = args
+    try:
+        key = (tuple(charset), *(id(rule) if isinstance(rule, dict) else rule for rule in rules))
+        made = _CLASSES.get(key)
+    except TypeError:  # a class or rule of another shape than this Python's: made as re makes it
+        return _OPTIMIZE(*args)
+    if made is None:
+        out, hascased = _OPTIMIZE(*args)
+        made = _CLASSES[key] = (list(out), hascased)
+    return list(made[0]), made[1]
 
 
 @contextlib.contextmanager
 def _classes_once() -> Iterator[None]:
     """``re``'s compiler, while in this block, makes each character class
-    once (``_CLASSES``); another thread compiling meanwhile gets the same
-    results. Nothing where the compiler has no such step."""
-    optimize = getattr(_compiler, "_optimize_charset", None)
-    if optimize is None:
+    once (``_class_once``); another thread's ``re.compile`` meanwhile gets
+    the same results. Nothing where the compiler has no such step."""
+    if _OPTIMIZE is None:
         yield
         return
-
-    def once(charset, iscased=None, fixup=None, fixes=None):
-        key = (tuple(charset), iscased, fixup, id(fixes) if fixes else None)
-        made = _CLASSES.get(key)
-        if made is None:
-            out, hascased = optimize(charset, iscased, fixup, fixes)
-            made = _CLASSES[key] = (list(out), hascased)
-        return list(made[0]), made[1]
-
     with _CLASSES_LOCK:
-        _compiler._optimize_charset = once
+        _compiler._optimize_charset = _class_once
         try:
             yield
         finally:
-            _compiler._optimize_charset = optimize
+            _compiler._optimize_charset = _OPTIMIZE
+
+
+def _after_fork() -> None:
+    """A child forked while another thread compiled: the compiler's own
+    step back, and a lock no thread of the child holds."""
+    global _CLASSES_LOCK
+    _CLASSES_LOCK = threading.Lock()
+    if _OPTIMIZE is not None:
+        _compiler._optimize_charset = _OPTIMIZE
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
 
 
 class _LazyPattern:

@@ -137,17 +137,18 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     from .writers.cover import CoverDrawer, order_cover
 
     say = progress or (lambda _msg: None)
-    # The workers that lay the parts out start first: their fork server
-    # loads WeasyPrint, longer than this process takes to read a short book.
+    project = Path(build.project_dir)
+    out_dir = Path(build.out_dir)
+    planned = [output_path(out_dir, options.name, f) for f in formats_for(options, build)]
+    refuse_overwriting_inputs(options, project, [*planned, out_dir / output_name(options.name, "report")])
+    # The workers that lay the parts out start before anything else: their
+    # fork server loads WeasyPrint, longer than this process takes to read
+    # a short book.
     if isinstance(build.workers, Scheduler) and {"pdf", "press"} & set(formats_for(options, build)):
         build.workers.warm_up()
     keep_compiled_templates(build.cache_dir)
     keep_compiled_patterns(build.cache_dir)
     diags = Diagnostics()
-    project = Path(build.project_dir)
-    out_dir = Path(build.out_dir)
-    planned = [output_path(out_dir, options.name, f) for f in formats_for(options, build)]
-    refuse_overwriting_inputs(options, project, [*planned, out_dir / output_name(options.name, "report")])
     # The EPUB's cover, when it must be drawn, is drawn in another process
     # while this one reads the sources (writers/cover.py).
     with CoverDrawer.start(formats_for(options, build), build.cache_dir, build.override_dirs(project)) as drawer:

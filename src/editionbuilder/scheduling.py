@@ -174,10 +174,12 @@ class Scheduler:
         is idle: each of the ``jobs`` tasks handed out here keeps its worker
         busy for ``WARM_UP_S``, so that the next one finds none idle. Nothing
         for one job, or a Dask cluster (its workers are running already);
-        nothing again once asked."""
-        if self.jobs > 1 and not self.address and self._executor is None and not self._warming:
+        nothing again once asked, until ``close``."""
+        with self._lock:
+            if self.jobs <= 1 or self.address or self._executor is not None or self._warming:
+                return
             self._warming = True
-            threading.Thread(target=self._start, name="editionbuilder-warm-up", daemon=True).start()
+        threading.Thread(target=self._start, name="editionbuilder-warm-up", daemon=True).start()
 
     def _start(self) -> None:
         with contextlib.suppress(Exception):  # a pool that cannot start says so on its first real task
@@ -214,6 +216,7 @@ class Scheduler:
         with self._lock:
             executor, client = self._executor, self._client
             self._executor = self._client = None
+            self._warming = False
         # A pool's module is loaded only when a pool is made: a build of one
         # job that checked its executor against it would load it for nothing.
         pools = sys.modules.get("concurrent.futures.process")

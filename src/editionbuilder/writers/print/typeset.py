@@ -144,9 +144,10 @@ SHEET_PAGES = 2 * STRETCH_PAGES
 # left to make after its layout, and its book was joined 0.13 s later than
 # at 1.2, which leaves only its last, short piece (a timeline of each).
 SHEETS_AHEAD_SHARE = 1.2
-# How often a build whose workers are laying out its last parts looks for
-# what they have told of them (``PartTask.notice``), to hand out the front
-# matter: a few milliseconds of its third of a part's time.
+# How often a build waiting for parts whose workers will tell of them
+# (``PartTask.notice``) looks for what they told, until it has handed out
+# the front matter: a few milliseconds of the third of a part's time its
+# PDF takes to write.
 NOTICE_POLL_S = 0.02
 # The remedies of a part or stretch (notes off their page, rectos ending in
 # a broken word) lay it out again whole, up to a dozen times: at most this
@@ -183,9 +184,10 @@ class PartResult:
 
     def meta(self) -> dict:
         """What the cache keeps beside its PDFs (``PartCache.put``): its
-        fields as they are, tuples of strings, numbers and tuples, which
-        JSON writes as lists (``dataclasses.asdict`` would copy each, deeply:
-        a tenth of a second for a book of 100 pages)."""
+        fields as they are (strings, numbers, tuples of them and the anchors'
+        dict), which JSON writes as ``asdict``'s copy of them
+        (``dataclasses.asdict`` copies each, deeply: a tenth of a second for
+        a book of 100 pages)."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("pdf", "more")}
 
     @property
@@ -504,6 +506,7 @@ class _Typesetter:
     # the folios and lengths the parts turn out to have.
     _early: dict[str, cf.Future] = field(default_factory=dict)
     _early_seen: set[tuple[str, int, int]] = field(default_factory=set)  # (part key, folio, start) looked at
+    _settled_seen: set[tuple[str, int, int, int]] = field(default_factory=set)  # and length, of a settled part
     # Where the workers tell a part's pages and anchors before its PDF is
     # written (``PartTask.notice``), while ``book`` runs with a pool of this
     # machine; what they told, by cache key; and the front matter handed
@@ -511,6 +514,7 @@ class _Typesetter:
     _notices: Path | None = None
     _told: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
     _front_early: dict[str, cf.Future] = field(default_factory=dict)
+    _front_handed: bool = False  # ``_front_ahead`` made its front matter's task (handed out, or kept)
 
     def _layout(self, known: Mapping[str, str]) -> Layout:
         """The book laid out (``printview.book_layout``) with ``known``
@@ -539,13 +543,17 @@ class _Typesetter:
     def book(self) -> TypesetBook:
         """The book typeset (``_book``), with a folder for the workers of this
         machine to tell of the parts they lay out (``PartTask.notice``)."""
-        local = self.workers.parallel and not self.workers.address
-        with tempfile.TemporaryDirectory(prefix="editionbuilder-") if local else contextlib.nullcontext() as told:
+        folder = None
+        if self.workers.parallel and not self.workers.address:
+            # (a part no longer waited for may still be telling of itself as the folder goes)
+            with contextlib.suppress(OSError):  # no temporary folder: the parts tell nothing
+                folder = tempfile.TemporaryDirectory(prefix="editionbuilder-", ignore_cleanup_errors=True)
+        with folder or contextlib.nullcontext() as told:
             self._notices = Path(told) if told else None
             try:
                 return self._book()
             finally:
-                self._notices = None
+                self._notices, self._front_handed = None, False
                 self._told.clear()
                 for future in self._front_early.values():
                     future.cancel()
@@ -564,9 +572,10 @@ class _Typesetter:
         for _key, part in text:
             firsts.append(folio)
             folio = self._next_folio(folio, part.pages)
-        # The front matter is handed out before the margin sheets: the
-        # longest of these last tasks starts first, and the sheets fill the
-        # other workers meanwhile.
+        # The front matter (unless handed out already, ``_front_ahead``) is
+        # handed out before the margin sheets not made yet: the longest of
+        # these last tasks starts first, and the sheets fill the other
+        # workers meanwhile.
         front_matter = self._part_started(FRONT_KEY, lay, lay.front, 0)
         sheets = self._margin_sheets(text, firsts, lay)
         # A part is laid out from a recto: opening on a verso (an even folio,
@@ -634,6 +643,7 @@ class _Typesetter:
             future.cancel()
         self._early.clear()
         self._early_seen.clear()
+        self._settled_seen.clear()
 
     def _early_running(self) -> list[cf.Future]:
         """The pieces handed out ahead that are not made yet."""
@@ -692,6 +702,9 @@ class _Typesetter:
                 if free <= 0:
                     return
                 length = min(count - start, SHEET_PAGES)
+                if (key, first, start, length) in self._settled_seen:
+                    continue  # looked at already: handed out, or kept
+                self._settled_seen.add((key, first, start, length))
                 digest, piece = self._sheet_piece(lay, key, heading, first, start, length)
                 if digest in self._early or self.cache.peek(digest) is not None:
                     continue
@@ -735,7 +748,7 @@ class _Typesetter:
                 lay = self._layout({**known, **found})
                 part = next(p for p in lay.parts if p.key == BIBLIOGRAPHY_KEY)
             result = self._part(part.key, lay, (part,), folio)
-            found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
+            found.update(_folios(result.anchors, folio))
             done.append((part.key, result))
             folio = self._next_folio(folio, result.pages)
         return done, found
@@ -746,23 +759,27 @@ class _Typesetter:
         parts before it: each part is handed out at the folio the parts
         before it give, as far as they are typeset, and past them as their
         page counts are guessed (the count a part had at the last build, or
-        at another folio in this one, else its words over a page's). A part
-        handed out at a wrong folio is kept: its layout does not depend on
-        it (``margin_sheet``). The book is the
-        one ``_text`` makes one part after the other: every part at the
-        folio the typeset parts before it give (a test)."""
+        at another folio in this one, else its words over a page's), or
+        told by the workers laying them out (``_hear``). A part handed out
+        at a wrong folio is kept: its layout does not depend on it
+        (``margin_sheet``). Meanwhile the margin sheets of the parts whose
+        folios are known for good, and the front matter once every part's
+        are, are handed out (``_sheets_ahead``, ``_front_ahead``). The book
+        is the one ``_text`` makes one part after the other: every part at
+        the folio the typeset parts before it give (a test)."""
         # A part's page count hardly depends on its folio, nor on the PDF's
         # profile (the press and the screen PDF share their text block): the
         # counts this build found for the other PDF come first.
         shared = self.ctx.products.part_pages
         guessed = {**self.cache.remembered_part_pages(), **shared}
         running: dict[cf.Future, str] = {}  # the parts being typeset, by cache key
+        telling: set[str] = set()  # those handed out with a notice to write (``PartTask.notice``)
         keys: dict[str, str] = {}  # cache key -> part key
         tasks: dict[str, PartTask] = {}
         ahead = self.ctx.products.ahead
         try:
             while True:
-                plan, todo = self._plan(known, guessed)
+                plan, todo, told = self._plan(known, guessed)
                 if not todo:
                     break
                 wanted = {digest for digest, _task in todo}
@@ -780,25 +797,29 @@ class _Typesetter:
                         self._say(f"typesetting {task.title[:60]} (from page {task.first_folio})")
                         running[self.workers.submit(typeset_part, task)] = digest
                         keys[digest], tasks[digest] = task.key, task
-                if self._notices is not None and not self._front_early:
-                    self._front_ahead(known, plan, todo, set(running.values()))
+                        if task.notice:
+                            telling.add(digest)
+                if self._notices is not None and not self._front_handed:
+                    self._front_ahead(known, plan, todo, told)
                 free = self.workers.slots - len(running) - len(self._handed_ahead())
                 if free > 0 and self.then is not None:
                     self.then.hand_ahead(free)
                     free -= sum(not future.done() for future in ahead.values())  # the screen PDF's parts
                 if free > 0:
-                    lay = self._layout(known)
-                    self._sheets_ahead(free, self._settled(plan, todo), (tasks[d] for d in running.values()), lay)
+                    untold = (tasks[d] for d in running.values() if d not in self._told)
+                    self._sheets_ahead(free, self._settled(plan, todo), untold, self._layout(known))
                 # The join's module (pikepdf: a sixth of a second) loaded
                 # while the workers lay the parts out, not after them.
                 from . import assemble  # noqa: F401
 
                 # woken by a sheet's piece or the front matter too, to hand
-                # out the next; and, while the front matter waits, by what
-                # the workers tell
+                # out the next; and, while the front matter waits for a
+                # part that will tell of itself, by what the workers tell
                 finished: set[cf.Future] = set()
                 while not finished and (waiting := [*running, *self._handed_ahead()]):
-                    listening = self._notices is not None and not self._front_early
+                    listening = not self._front_handed and any(
+                        d in telling and d not in self._told for d in running.values()
+                    )
                     finished, _ = cf.wait(
                         waiting, timeout=NOTICE_POLL_S if listening else None, return_when=cf.FIRST_COMPLETED
                     )
@@ -829,7 +850,7 @@ class _Typesetter:
         found: dict[str, str] = {}
         for key, digest, result, folio in plan:
             self._use(key, digest, result)
-            found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
+            found.update(_folios(result.anchors, folio))
             done.append((key, result))
         return done, found
 
@@ -846,35 +867,29 @@ class _Typesetter:
                 continue
             with contextlib.suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
                 data = json.loads(path.read_text(encoding="utf-8"))
-                self._told[digest] = (int(data["pages"]), {str(k): int(v) for k, v in data["anchors"].items()})
-                guessed[keys[digest]] = self._told[digest][0]
+                pages, anchors = int(data["pages"]), {str(k): int(v) for k, v in data["anchors"].items()}
+                guessed[keys[digest]] = pages
+                self._told[digest] = (pages, anchors)
                 heard = True
         return heard
 
     def _front_ahead(
-        self,
-        known: Mapping[str, str],
-        plan: Sequence[tuple[str, str, PartResult, int]],
-        todo: Sequence[tuple[str, PartTask]],
-        running: set[str],
+        self, known: Mapping[str, str], plan: Sequence, todo: Sequence[tuple[str, PartTask]], found: Mapping[str, str]
     ) -> None:
         """Hand out the front matter once every part of the text is typeset
         or told of by the worker laying it out (``_hear``): its contents
-        need every part's folios, which the parts' page counts and anchors
-        give before their PDFs are written. ``book`` takes it if the front
-        matter it asks for is this one (the same cache key: the parts ended
-        at the folios told), as it takes a part (``_part_started``)."""
+        need every part's folios (``found``, from ``_plan``), which the
+        parts' page counts and anchors give before their PDFs are written.
+        ``book`` takes it if the front matter it asks for is this one (the
+        same cache key: the parts ended at the folios told), as it takes a
+        part (``_part_started``); one kept by the last build is not made."""
         if len(plan) + len(todo) < len(self._layout(known).parts):
             return  # the bibliography, not handed out yet
-        if any(digest not in running or digest not in self._told for digest, _task in todo):
-            return  # a part still being laid out, or to be handed out at another folio
-        found: dict[str, str] = {}
-        for _key, _digest, result, folio in plan:
-            found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
-        for digest, task in todo:
-            found.update((anchor, str(task.first_folio + index)) for anchor, index in self._told[digest][1].items())
-        lay = self._layout(found)
+        if any(digest not in self._told for digest, _task in todo):
+            return  # a part still being laid out
+        lay = self._layout(dict(found))
         digest, task = self._task(FRONT_KEY, lay, lay.front, 0)
+        self._front_handed = True
         if self.fresh.get(digest) is None and self.cache.peek(digest) is None:
             self._say("typesetting the front matter while the last parts are written")
             self._front_early[digest] = self.workers.submit(typeset_part, task)
@@ -898,10 +913,12 @@ class _Typesetter:
 
     def _plan(
         self, known: Mapping[str, str], guessed: Mapping[str, int]
-    ) -> tuple[list[tuple[str, str, PartResult, int]], list[tuple[str, PartTask]]]:
+    ) -> tuple[list[tuple[str, str, PartResult, int]], list[tuple[str, PartTask]], dict[str, str]]:
         """The parts of the text at the folios the typeset ones give: (key,
         cache key, result, first folio) of each, when all are typeset; else
-        the tasks of the parts not typeset at their folio, in reading order."""
+        the tasks of the parts not typeset at their folio, in reading order;
+        and the folio of each anchor of the parts typeset or told of
+        (``_hear``), as the book's contents print them."""
         lay = self._layout(known)
         found: dict[str, str] = {}
         plan: list[tuple[str, str, PartResult, int]] = []
@@ -921,14 +938,14 @@ class _Typesetter:
                 if part.key != BIBLIOGRAPHY_KEY or all(d in self._told for d, _task in todo):
                     todo.append((digest, task))
                 if digest in self._told:
-                    found.update((anchor, str(folio + index)) for anchor, index in self._told[digest][1].items())
+                    found.update(_folios(self._told[digest][1], folio))
                 pages = guessed.get(part.key) or max(round(self._estimate(task.source)), 1)
             else:
                 plan.append((part.key, digest, result, folio))
-                found.update((anchor, str(folio + index)) for anchor, index in result.anchors.items())
+                found.update(_folios(result.anchors, folio))
                 pages = result.pages
             folio = self._next_folio(folio, pages)
-        return plan, todo
+        return plan, todo, found
 
     @cached_property
     def then(self) -> _Typesetter | None:
@@ -954,7 +971,7 @@ class _Typesetter:
         folios the page counts found so far give (``Products.ahead``)."""
         ahead = self.ctx.products.ahead
         guessed = {**self.cache.remembered_part_pages(), **self.ctx.products.part_pages}
-        _plan, todo = self._plan({}, guessed)
+        _plan, todo, _found = self._plan({}, guessed)
         for digest, task in todo:
             if free <= 0:
                 break
@@ -1086,7 +1103,7 @@ class _Typesetter:
     def _use(self, key: str, digest: str, result: PartResult) -> None:
         """``result`` is the part the book takes: kept for the next build,
         its warnings the build's."""
-        if digest not in self.cache.memory:  # typeset in this process (a part handed out is kept as it comes)
+        if digest not in self.cache.memory:  # not kept yet (a part of the text handed out is kept as it comes)
             self.cache.put(digest, result)
         self.fresh.pop(digest, None)
         self.cache.used.add(digest)
@@ -1143,6 +1160,17 @@ def _clean_breaks(
     ]
 
 
+def _folios(anchors: Mapping[str, int], folio: int) -> Iterable[tuple[str, str]]:
+    """The folio printed for each of a part's ``anchors`` (page indexes in
+    the part) when the part opens at ``folio``."""
+    return ((anchor, str(folio + index)) for anchor, index in anchors.items())
+
+
+def _part_anchors(facts: PartFacts) -> dict[str, int]:
+    """The anchors of a part laid out, by page index in the part (from 0)."""
+    return {name: page - 1 for name, page in facts.anchors.items()}
+
+
 def _tell(path: str, facts: PartFacts) -> None:
     """Write to ``path`` (``PartTask.notice``; "": nothing) the page count
     and anchors of a part laid out (``facts``), as its ``PartResult`` will
@@ -1150,7 +1178,7 @@ def _tell(path: str, facts: PartFacts) -> None:
     that no longer waits for it (the folder gone) is not told."""
     if not path:
         return
-    told = json.dumps({"pages": facts.pages, "anchors": {name: page - 1 for name, page in facts.anchors.items()}})
+    told = json.dumps({"pages": facts.pages, "anchors": _part_anchors(facts)})
     with contextlib.suppress(OSError):
         part = Path(f"{path}.{os.getpid()}.part")
         part.write_text(told, encoding="utf-8")
@@ -1248,7 +1276,7 @@ class _PartLayout:
                 message = f"page {page} of the part: {shown!r} runs past the edge of the page and is cut off in the PDF"
                 diags.add(codes.TEXT_OVERFLOW, message)
             flow = facts.flow()
-            anchors = {name: page - 1 for name, page in facts.anchors.items()}
+            anchors = _part_anchors(facts)
             if whole is not None:
                 pdfs, cuts = [whole.part_pdf()], []
             else:
@@ -1592,8 +1620,9 @@ class PartCache:
     ``KEY-N.pdf`` each other's) and a JSON of what the book needs of it
     (with the SHA-256 of each PDF), named by its key; a build
     removes the entries of this edition and profile it did not use: those
-    the last build used, and those it wrote itself (a part typeset at once
-    is kept as soon as it is typeset, before the book knows it takes it)."""
+    the last build used, and those written since, by this build or by one
+    stopped before its end (a part typeset at once is kept as soon as it is
+    typeset, before the book knows it takes it: ``_journal``)."""
 
     folder: Path | None
     name: str  # "EDITION.PROFILE"
@@ -1652,7 +1681,12 @@ class PartCache:
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.written.add(key)
+        if key not in self.written:
+            self.written.add(key)
+            # noted before its files are: a build stopped before ``finish``
+            # leaves the next one the entries it may drop
+            with open(self._journal(), "a", encoding="utf-8") as journal:
+                journal.write(key + "\n")
         for n, pdf in enumerate(result.pdfs):
             atomic_write_bytes(self._piece(key, n), pdf)
         meta = {**result.meta(), "sha256": [hashlib.sha256(pdf).hexdigest() for pdf in result.pdfs]}
@@ -1686,21 +1720,32 @@ class PartCache:
 
     def finish(self, pages: int) -> None:
         """Remember this build's page count and parts; drop the parts of the
-        last build of this PDF that this one did not use."""
+        last build of this PDF that this one did not use, and those written
+        since (``_journal``: by this build, or by one stopped before its end)
+        that it did not use."""
         if self.folder is None:
             return
         try:
             before = set(json.loads(self._manifest().read_text(encoding="utf-8"))["parts"])
         except (OSError, ValueError, KeyError, TypeError):
             before = set()
-        for key in (before | self.written) - self.used:
+        try:
+            since = set(self._journal().read_text(encoding="utf-8").split())
+        except (OSError, ValueError):
+            since = set()
+        for key in (before | since | self.written) - self.used:
             self._remove(key)
         manifest = {"pages": pages, "parts": sorted(self.used), "part_pages": self.part_pages}
         self.folder.mkdir(parents=True, exist_ok=True)
         atomic_write_bytes(self._manifest(), json.dumps(manifest).encode("utf-8"))
+        self._journal().unlink(missing_ok=True)
 
     def _manifest(self) -> Path:
         return self.folder / f"{self.name}.manifest.json"  # type: ignore[operator]
+
+    def _journal(self) -> Path:
+        """The keys of the entries written since the last build ended, one a line."""
+        return self.folder / f"{self.name}.written"  # type: ignore[operator]
 
 
 def _tuples(data: dict) -> dict:
