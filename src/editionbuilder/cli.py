@@ -384,7 +384,9 @@ def _build_editions(
     with nullcontext(kept) if kept is not None else _scheduler(args) as workers, fewer_collections():
         apart = len(editions) > 1 and workers.jobs > 1 and not workers.address
         together = min(workers.jobs, len(editions)) if len(editions) > 1 else 1
-        if not apart and {"pdf", "press"} & set(_formats(args)):
+        from .writers import typesets
+
+        if not apart and typesets(_formats(args)):
             # The pool that lays the parts out starts before this process
             # loads the pipeline: its fork server loads WeasyPrint, which
             # takes longer than reading a short book (``Scheduler.warm_up``).

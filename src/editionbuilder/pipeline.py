@@ -133,7 +133,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     from .lazyre import keep_compiled_patterns, save_compiled_patterns
     from .scheduling import Scheduler  # multiprocessing and concurrent.futures: not for ``inspect``
     from .templating import keep_compiled_templates
-    from .writers import Declined, WriteContext, formats_for, get_writer, output_path
+    from .writers import Declined, WriteContext, formats_for, get_writer, output_path, typesets
     from .writers.cover import CoverDrawer, order_cover
 
     say = progress or (lambda _msg: None)
@@ -144,7 +144,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     # The workers that lay the parts out start before anything else: their
     # fork server loads WeasyPrint, longer than this process takes to read
     # a short book.
-    if isinstance(build.workers, Scheduler) and {"pdf", "press"} & set(formats_for(options, build)):
+    if isinstance(build.workers, Scheduler) and typesets(formats_for(options, build)):
         build.workers.warm_up()
     keep_compiled_templates(build.cache_dir)
     keep_compiled_patterns(build.cache_dir)

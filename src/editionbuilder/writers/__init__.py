@@ -81,6 +81,12 @@ def formats_for(options: EditionOptions, build: BuildOptions) -> tuple[str, ...]
     return build.formats
 
 
+def typesets(formats: tuple[str, ...]) -> bool:
+    """Whether a build of ``formats`` lays a book's parts out (a PDF: the
+    screen or the press file), on the workers ``Scheduler.warm_up`` starts."""
+    return bool({"pdf", "press"} & set(formats))
+
+
 def get_writer(name: str) -> Writer:
     """The writer registered as ``name``; an unknown format is a config error naming the known ones."""
     try:

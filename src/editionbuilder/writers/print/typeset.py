@@ -65,7 +65,7 @@ import json
 import os
 import re
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from functools import cached_property, partial
 from itertools import pairwise
@@ -505,15 +505,14 @@ class _Typesetter:
     # (``_sheets_ahead``), by cache key: ``_margin_sheets`` takes those of
     # the folios and lengths the parts turn out to have.
     _early: dict[str, cf.Future] = field(default_factory=dict)
-    _early_seen: set[tuple[str, int, int]] = field(default_factory=set)  # (part key, folio, start) looked at
-    _settled_seen: set[tuple[str, int, int, int]] = field(default_factory=set)  # and length, of a settled part
+    _early_seen: set[tuple[str, int, int, int]] = field(default_factory=set)  # (part key, folio, start, length)
     # Where the workers tell a part's pages and anchors before its PDF is
     # written (``PartTask.notice``), while ``book`` runs with a pool of this
     # machine; what they told, by cache key; and the front matter handed
     # out from it (``_front_ahead``), by cache key.
     _notices: Path | None = None
     _told: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
-    _front_early: dict[str, cf.Future] = field(default_factory=dict)
+    _front_early: tuple[str, cf.Future] | None = None  # its cache key, and the worker's future
     _front_handed: bool = False  # ``_front_ahead`` made its front matter's task (handed out, or kept)
 
     def _layout(self, known: Mapping[str, str]) -> Layout:
@@ -555,9 +554,9 @@ class _Typesetter:
             finally:
                 self._notices, self._front_handed = None, False
                 self._told.clear()
-                for future in self._front_early.values():
-                    future.cancel()
-                self._front_early.clear()
+                if self._front_early is not None:
+                    self._front_early[1].cancel()
+                self._front_early = None
 
     def _book(self) -> TypesetBook:
         known: dict[str, str] = {}
@@ -643,16 +642,12 @@ class _Typesetter:
             future.cancel()
         self._early.clear()
         self._early_seen.clear()
-        self._settled_seen.clear()
-
-    def _early_running(self) -> list[cf.Future]:
-        """The pieces handed out ahead that are not made yet."""
-        return [future for future in self._early.values() if not future.done()]
 
     def _handed_ahead(self) -> list[cf.Future]:
         """What was handed out ahead of the parts (margin sheets' pieces, the
         front matter) and is not made yet: each keeps a worker busy."""
-        return [*self._early_running(), *(future for future in self._front_early.values() if not future.done())]
+        front = [self._front_early[1]] if self._front_early else []
+        return [future for future in (*self._early.values(), *front) if not future.done()]
 
     def _sheet_piece(
         self, lay: Layout, key: str, heading: str, first: int, start: int, pages: int
@@ -696,37 +691,31 @@ class _Typesetter:
         given book a piece's sheet depends on nothing else of its part: the
         pieces of a part that ends up at that folio and at least that long
         are the ones ``_margin_sheets`` takes; any other is not taken, and
-        the time a worker spent on it is lost."""
-        for key, heading, first, count in settled:
-            for start in range(0, count, SHEET_PAGES):
-                if free <= 0:
-                    return
-                length = min(count - start, SHEET_PAGES)
-                if (key, first, start, length) in self._settled_seen:
-                    continue  # looked at already: handed out, or kept
-                self._settled_seen.add((key, first, start, length))
-                digest, piece = self._sheet_piece(lay, key, heading, first, start, length)
-                if digest in self._early or self.cache.peek(digest) is not None:
-                    continue
-                self._early[digest] = self.workers.submit(typeset_margins, piece)
-                free -= 1
-        for task in running:
+        the time a worker spent on it is lost. Each piece is looked at once."""
+        for key, heading, first, start, length in self._pieces_ahead(settled, running):
             if free <= 0:
                 return
+            if (key, first, start, length) in self._early_seen:
+                continue
+            self._early_seen.add((key, first, start, length))
+            digest, piece = self._sheet_piece(lay, key, heading, first, start, length)
+            if digest in self._early or self.cache.peek(digest) is not None:
+                continue  # handed out for another part at that folio, or kept by the last build
+            self._early[digest] = self.workers.submit(typeset_margins, piece)
+            free -= 1
+
+    def _pieces_ahead(
+        self, settled: Sequence[tuple[str, str, int, int]], running: Iterable[PartTask]
+    ) -> Iterator[tuple[str, str, int, int, int]]:
+        """The pieces ``_sheets_ahead`` may hand out, in its order: (part key,
+        heading, first folio, start, length) of each."""
+        for key, heading, first, count in settled:
+            for start in range(0, count, SHEET_PAGES):
+                yield key, heading, first, start, min(count - start, SHEET_PAGES)
+        for task in running:
             probable = int(self._estimate(task.source) * SHEETS_AHEAD_SHARE)
             for start in range(0, probable - SHEET_PAGES + 1, SHEET_PAGES):
-                seen = (task.key, task.first_folio, start)
-                if seen in self._early_seen:
-                    continue
-                self._early_seen.add(seen)
-                heading = part_heading(task.source)
-                digest, piece = self._sheet_piece(lay, task.key, heading, task.first_folio, start, SHEET_PAGES)
-                if digest in self._early or self.cache.peek(digest) is not None:
-                    continue  # handed out for another part at that folio, or kept by the last build
-                self._early[digest] = self.workers.submit(typeset_margins, piece)
-                free -= 1
-                if free <= 0:
-                    return
+                yield task.key, part_heading(task.source), task.first_folio, start, SHEET_PAGES
 
     def _keep_sheet(self, digest: str, pages: int, made: cf.Future | PartTask) -> bytes:
         """A margin sheet, or a piece of one, made in this build (by a
@@ -892,7 +881,7 @@ class _Typesetter:
         self._front_handed = True
         if self.fresh.get(digest) is None and self.cache.peek(digest) is None:
             self._say("typesetting the front matter while the last parts are written")
-            self._front_early[digest] = self.workers.submit(typeset_part, task)
+            self._front_early = (digest, self.workers.submit(typeset_part, task))
 
     def _settled(
         self, plan: Sequence[tuple[str, str, PartResult, int]], todo: Sequence[tuple[str, PartTask]]
@@ -1075,7 +1064,9 @@ class _Typesetter:
         kept = self.fresh.get(digest) or self.cache.get(digest)
         if kept is not None:
             return partial(self._taken, key, digest, kept, first_folio, False)
-        early = self._front_early.pop(digest, None) if not first_folio else None
+        early = None
+        if self._front_early is not None and self._front_early[0] == digest:
+            early, self._front_early = self._front_early[1], None
         if early is None:
             self._say(f"typesetting {parts[0].title[:60]}" + (f" (from page {first_folio})" if first_folio else ""))
         if not self.workers.parallel:
