@@ -497,9 +497,9 @@ class _Typesetter:
     _layouts: dict[tuple[tuple[str, str], ...], Layout] = field(default_factory=dict)
     _html: dict[tuple[int, tuple[str, ...]], str] = field(default_factory=dict)
     # What each plan would otherwise work out again for every part: its
-    # cache key, by its HTML and whether it is of the text (``_task``), and
-    # the words of its HTML, by the HTML (``_estimate``).
-    _digests: dict[tuple[str, bool], str] = field(default_factory=dict)
+    # cache key (and a margin sheet's piece's), by its HTML and stylesheet
+    # (``_digest``), and the words of its HTML, by the HTML (``_estimate``).
+    _digests: dict[tuple[str, str], str] = field(default_factory=dict)
     _words: dict[str, int] = field(default_factory=dict)
     # The pieces of margin sheets handed out while the parts are laid out
     # (``_sheets_ahead``), by cache key: ``_margin_sheets`` takes those of
@@ -675,7 +675,7 @@ class _Typesetter:
             isinstance(content, Chapter) and content.small_caps,
         )
         keyed = self._keyed_css + own + repr(self.profile.press) + (f"lead {lead}" if lead else "")
-        digest = self.cache.key(source, keyed, self.sheets, self.fonts, self.g)
+        digest = self._digest(source, keyed)
         title = f"margins from page {first + start}"
         return digest, replace(self._part_task("margins", title, source, own, first + start - lead, ""), lead=lead)
 
@@ -1002,14 +1002,21 @@ class _Typesetter:
         # The front matter's file gives the book its metadata, the press
         # file's DocumentID among them (``assemble``): it is part of its key.
         profile = repr(self.profile.press) if not first_folio else ""
-        digest = self._digests.get((source, bool(first_folio)))
-        if digest is None:
-            digest = self.cache.key(source, self._keyed_css + own + profile, self.sheets, self.fonts, self.g)
-            self._digests[source, bool(first_folio)] = digest
+        digest = self._digest(source, self._keyed_css + own + profile)
         task = self._part_task(key, parts[0].title, source, own, first_folio, self.profile.variant)
         if self._notices is not None and first_folio:
             task = replace(task, notice=str(self._notices / f"{digest}.json"))
         return digest, task
+
+    def _digest(self, source: str, css: str) -> str:
+        """The cache key of a part or a margin sheet's piece laid out from
+        ``source`` with ``css``, worked out once (``_digests``): a plan asks
+        for every part's, and a sheet's piece handed out ahead is asked for
+        again when the book takes it."""
+        digest = self._digests.get((source, css))
+        if digest is None:
+            digest = self._digests[source, css] = self.cache.key(source, css, self.sheets, self.fonts, self.g)
+        return digest
 
     def _part_task(self, key: str, title: str, source: str, own: str, first_folio: int, variant: str) -> PartTask:
         """A task laying out ``source`` with this book's stylesheets, fonts,
