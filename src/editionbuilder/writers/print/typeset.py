@@ -1318,7 +1318,9 @@ class _PartLayout:
         worker holds the layout of the stretch it lays out (two, while a
         remedy lays it out again) and, while a child writes it, the kept
         pages of the one before, whatever the part's length (a part's
-        pages, all held, took 445 MB at 879 pages).
+        pages, all held, took 445 MB at 879 pages). The last stretch is
+        written by the worker itself, while a child writes the one before,
+        and the part's pages are told (``PartTask.notice``) before it is.
         What was said, and each stretch's page count, PDF and what writing
         it said. With ``keep_layouts``, the part's pages are also kept, as
         one document (``rendered``)."""
@@ -1369,6 +1371,16 @@ class _PartLayout:
                 first = first or rendered
             count = len(kept)
             del rendered, kept  # the pages it does not keep go now; the kept ones once written
+            if keep is None:  # the part's last stretch
+                # Its pages told at once, and written here, while a child may
+                # still write the stretch before: the two at the same time (a
+                # child forked for it would wait for that one to end).
+                _tell(self.task.notice, facts)
+                mine = _written(piece)
+                del piece
+                _take(waiting, written)
+                written.append((count, *mine))
+                break
             _take(waiting, written)  # the stretch before, its child done: the child forked now shares none of it
             if (len(written) + 1) % COLLECT_STRETCHES == 0:
                 gc.collect()  # before the fork: a child sees this process's memory as it is, until it writes to it
@@ -1376,11 +1388,7 @@ class _PartLayout:
             del piece
             if not forked.helpers:
                 _take(waiting, written)  # written here, now
-            if keep is None:
-                break
             start, want = keep[1], words
-        _tell(self.task.notice, facts)  # its last stretch's PDF still being written, by a helper
-        _take(waiting, written)
         if first is not None:
             self.rendered[self.task.key] = Rendered(first.document.copy(every), first.job, diags)
         return diags, written
