@@ -20,6 +20,7 @@ import os
 import re
 import subprocess
 import threading
+import uuid
 import weakref
 from concurrent.futures import Future
 from pathlib import Path
@@ -230,26 +231,37 @@ def test_a_stretch_is_written_by_a_forked_child_as_the_worker_writes_it(text, st
     """With a helper (a worker of this machine's pool), every stretch but
     the last is written by a child forked from the worker, while the worker
     lays out the next (``scheduling.Forked``); the last, by the worker
-    itself, while the child writes the one before. The book is the same,
-    byte for byte, as when the worker writes each stretch itself."""
-    real = typeset._written
+    itself, before it takes the child's PDF of the one before (the two
+    written at the same time). The book is the same, byte for byte, as
+    when the worker writes each stretch itself."""
+    me = os.getpid()
+    real_written, real_take = typeset._written, typeset._take
+    events: list[tuple[str, int]] = []  # what the worker (this process) did, in order
 
     def written(rendered):
-        (tmp_path / f"{os.getpid()}-{rendered.pages}-{len(list(tmp_path.iterdir()))}").touch()
-        return real(rendered)
+        (tmp_path / f"{os.getpid()}-{rendered.pages}-{uuid.uuid4().hex}").touch()
+        if os.getpid() == me:
+            events.append(("writes", rendered.pages))
+        return real_written(rendered)
+
+    def take(waiting, done):
+        events.append(("takes", len(waiting)))
+        return real_take(waiting, done)
 
     monkeypatch.setattr(typeset, "_written", written)
+    monkeypatch.setattr(typeset, "_take", take)
     monkeypatch.setattr(scheduling.Scheduler, "helpers", property(lambda self: 1))
     forked = typeset_book(text, False, STRETCH, SHEET)
     part = dict(stretched[False].flow)["ch001"]
-    # the writers of the stretches, in the order they began to write
-    writers = [
-        int(n.split("-")[0]) for n in sorted((p.name for p in tmp_path.iterdir()), key=lambda n: int(n.split("-")[2]))
-    ]
-    assert part is not None and len(writers) == len(part.more) + 1 >= 3  # every stretch of the part, once
-    children, last = writers[:-1], writers[-1]
-    assert os.getpid() not in children and len(set(children)) == len(children)  # each by a child of its own
-    assert last == os.getpid()
+    assert part is not None and len(part.more) >= 2
+    writers = [tuple(int(x) for x in p.name.split("-")[:2]) for p in tmp_path.iterdir()]
+    assert len(writers) == len(part.more) + 1  # every stretch of the part, once
+    children = [pid for pid, _pages in writers if pid != me]
+    assert len(children) == len(part.more) and len(set(children)) == len(children)  # each by a child of its own
+    last_pages = part.pages - part.cuts[-1]
+    assert (me, last_pages) in writers
+    # the last stretch written here while the child of the one before was still to be taken
+    assert events[-2:] == [("writes", last_pages), ("takes", 1)]
     assert forked.pdf == stretched[False].pdf
 
 
@@ -412,7 +424,7 @@ def test_a_worker_tells_the_pages_and_anchors_its_part_will_hold(tmp_path, monke
     written = []
     real = Rendered.part_pdf
 
-    def writing(rendered):  # a part laid out whole: its PDF written once told
+    def writing(rendered):  # a part's PDF, or a stretch's
         written.append(told.is_file())
         return real(rendered)
 
@@ -428,8 +440,9 @@ def test_a_worker_tells_the_pages_and_anchors_its_part_will_hold(tmp_path, monke
     assert json.loads(told.read_text()) == {"pages": result.pages, "anchors": result.anchors}
     assert result.anchors and result.pages > 1
     assert list(tmp_path.iterdir()) == [told]  # written whole, renamed into place
-    if not result.more:
-        assert written == [True]
+    # told before its PDF is written: the part's, or its last stretch's (the
+    # stretches before it written as they were laid out)
+    assert written == [False] * len(result.more) + [True]
 
 
 def test_a_part_written_in_stretches_is_kept_and_taken_back_whole(tmp_path, stretched):

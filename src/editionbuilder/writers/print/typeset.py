@@ -411,9 +411,9 @@ class PartTask:
     # The font files (SHA-256) whose subsets the book makes when it joins
     # the parts (``subsets``): the part's PDF defers them.
     deferred_fonts: frozenset[str] = frozenset()
-    # Children the worker may fork to write a long part's stretches while
-    # it lays out the next (``scheduling.Forked``): the same bytes as when
-    # it writes them itself, so not part of the cache key.
+    # Children the worker may fork to write a long part's stretches (all
+    # but the last) while it lays out the next (``scheduling.Forked``): the
+    # same bytes as when it writes them itself, so not part of the cache key.
     helpers: int = 0
     # Pages laid out first and left out of the PDF: a margin sheet's piece
     # after the first (``_Typesetter._margin_sheets``).
@@ -1251,8 +1251,8 @@ class _PartLayout:
     def result(self) -> PartResult:
         """The part laid out (``_laid_out``) and written: whole, or a
         stretch at a time when it is longer than ``STRETCH_PAGES`` twice
-        (``stretches``), each stretch written (by a forked child, where the
-        task has ``helpers``) while the next is laid out."""
+        (``stretches``), each stretch but the last written (by a forked
+        child, where the task has ``helpers``) while the next is laid out."""
         from .engine import PartFacts  # WeasyPrint: where parts are laid out (``flow``)
 
         blocks = stretches.blocks_of(self.task.source) if self.task.key != FRONT_KEY else None
@@ -1314,13 +1314,15 @@ class _PartLayout:
         Each stretch's kept pages are read into ``facts`` and handed to
         ``forked`` to be written (``_written``), then let go once written:
         a stretch's PDF is taken when the next stretch is laid out (its
-        child writing it meanwhile), or at once with no helpers, so a
+        child writing it meanwhile; the last's, when the last stretch is
+        written), or at once with no helpers, so a
         worker holds the layout of the stretch it lays out (two, while a
         remedy lays it out again) and, while a child writes it, the kept
         pages of the one before, whatever the part's length (a part's
-        pages, all held, took 445 MB at 879 pages). The last stretch is
-        written by the worker itself, while a child writes the one before,
-        and the part's pages are told (``PartTask.notice``) before it is.
+        pages, all held, took 445 MB at 879 pages). The part's pages are
+        told (``PartTask.notice``) once its last stretch is laid out, and
+        the worker writes that stretch itself: with helpers, while a child
+        writes the one before (the worker's peak then holds that writing).
         What was said, and each stretch's page count, PDF and what writing
         it said. With ``keep_layouts``, the part's pages are also kept, as
         one document (``rendered``)."""
@@ -1376,6 +1378,8 @@ class _PartLayout:
                 # still write the stretch before: the two at the same time (a
                 # child forked for it would wait for that one to end).
                 _tell(self.task.notice, facts)
+                if (len(written) + len(waiting) + 1) % COLLECT_STRETCHES == 0:
+                    gc.collect()  # as before any stretch's writing (below)
                 mine = _written(piece)
                 del piece
                 _take(waiting, written)
