@@ -174,11 +174,11 @@ def test_an_epub_is_the_same_bytes_with_a_cold_a_warm_and_no_cache(small, tmp_pa
         def refuse(*_args):
             raise AssertionError("a kept cover was drawn again")
 
-        monkeypatch.setattr(pdf_writer, "render_pdf", refuse)
-        monkeypatch.setattr(cover, "rasterise", refuse)
-        templating.environment.cache_clear()  # the templates are read back from the cache folder
-        warm = build("warm", cache)
-        monkeypatch.undo()
+        with monkeypatch.context() as patched:  # (the installation's cache left out all along)
+            patched.setattr(pdf_writer, "render_pdf", refuse)
+            patched.setattr(cover, "rasterise", refuse)
+            templating.environment.cache_clear()  # the templates are read back from the cache folder
+            warm = build("warm", cache)
         none = build("none", "")
     finally:
         templating.keep_compiled_templates("")
@@ -229,6 +229,54 @@ def test_a_cover_drawn_by_the_drawer_is_the_one_drawn_in_the_build_process(tmp_p
     )
     assert done.stdout.split() == ["False", "True", "True", "True", "True"], done.stderr
     assert "Traceback" not in done.stderr  # a drawer stopped says nothing
+
+
+# Run in a fresh interpreter (one thread: a drawer is forked only then);
+# argv[1] is the build's cache folder.
+_AHEAD_PROBE = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import jinja2
+    from editionbuilder import templating
+    from editionbuilder.writers import cover
+    from editionbuilder.writers.epub import TEMPLATES
+    names = (*cover.COVER_TEMPLATES, *TEMPLATES)
+    templating.keep_compiled_templates(sys.argv[1])
+    kept = Path(sys.argv[1]) / "templates"
+    with cover.CoverDrawer.start(("epub",), sys.argv[1]) as drawer:
+        assert drawer.forked
+        for _ in range(400):  # the drawer compiles while it waits for a page
+            if len(list(kept.glob("*/*.cache"))) == len(names):
+                break
+            time.sleep(0.05)
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("compiled again")
+    jinja2.Environment.compile = refuse
+    env = templating.environment()
+    read = [env.get_template(name).name for name in names]
+    print(len(list(kept.glob("*/*.cache"))), len(names), read == list(names))
+    """
+)
+
+
+def test_the_cover_drawer_compiles_the_templates_the_build_renders_next(tmp_path):
+    """While it waits for its page, the cover drawer compiles the cover's
+    templates and the EPUB's, and keeps them (``templating.compile_ahead``):
+    the build process reads them back and compiles none of them."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), installation.ENV: str(tmp_path / "installation")}
+    done = subprocess.run(
+        [sys.executable, "-c", _AHEAD_PROBE, str(tmp_path / "cache")],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    kept, wanted, read = done.stdout.split()
+    assert kept == wanted and int(wanted) >= 6 and read == "True", done.stderr
+    # kept in the installation's cache too, for the next build of any project
+    assert len(list((tmp_path / "installation/templates").glob("*/*.cache"))) == int(wanted)
 
 
 @pytest.mark.parametrize(
@@ -425,9 +473,10 @@ def test_a_new_output_folder_reads_what_the_installation_compiled(small, tmp_pat
     inst = str(tmp_path / "installation")
     build = ("build", small.name, "--format", "epub", "--out")
     first = _compiles(*build, "first", cwd=tmp_path, cache=inst)
-    assert first["templates"] > 0
-    assert list((tmp_path / "installation/templates").glob("*/*.cache"))
-    assert list((tmp_path / "first/.cache/templates").glob("*/*.cache"))
+    # (compiled by the build process or by its cover drawer, which compiles
+    # them while it waits: ``templating.compile_ahead``)
+    kept = {p.name for p in (tmp_path / "installation/templates").glob("*/*.cache")}
+    assert kept and {p.name for p in (tmp_path / "first/.cache/templates").glob("*/*.cache")} == kept
     again = _compiles(*build, "again", cwd=tmp_path, cache=inst)
     assert again["templates"] == 0
     assert not (tmp_path / "again/.cache/templates").exists()  # read from the installation's, not copied
@@ -441,9 +490,9 @@ def test_a_new_output_folder_reads_what_the_installation_compiled(small, tmp_pat
         looked = _compiles("inspect", small.name, "--stats", cwd=tmp_path, cache=fresh)
         assert looked["patterns"] == 0
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
-    unwritable = _compiles(*build, "unwritable", cwd=tmp_path, cache=str(tmp_path / "a-file/cache"))
-    assert unwritable["templates"] == first["templates"]  # compiled, and kept in the output folder alone
-    assert list((tmp_path / "unwritable/.cache/templates").glob("*/*.cache"))
+    _compiles(*build, "unwritable", cwd=tmp_path, cache=str(tmp_path / "a-file/cache"))
+    # compiled again, and kept in the output folder alone
+    assert {p.name for p in (tmp_path / "unwritable/.cache/templates").glob("*/*.cache")} == kept
     _compiles(*build, "nothing", cwd=tmp_path, cache="")
     epubs = {(tmp_path / out / "small.epub").read_bytes() for out in ("first", "again", "unwritable", "nothing")}
     assert len(epubs) == 1
@@ -526,9 +575,9 @@ def test_templates_compiled_ahead_are_read_back_and_not_compiled_again(tmp_path,
         def refuse(*_args, **_kwargs):
             raise AssertionError("a template was compiled again")
 
-        monkeypatch.setattr(jinja2.Environment, "compile", refuse)
-        assert templating.render("cover.html.j2", dirs, c=text) == expected
-        monkeypatch.undo()
+        with monkeypatch.context() as patched:  # (the installation's cache left out all along)
+            patched.setattr(jinja2.Environment, "compile", refuse)
+            assert templating.render("cover.html.j2", dirs, c=text) == expected
         with pytest.raises(RenderError, match=r"broken\.html\.j2"):  # reported by the build that renders it
             templating.render("broken.html.j2", dirs)
     finally:
@@ -621,6 +670,7 @@ def test_a_lazy_pattern_is_copied_and_pickled_as_its_pattern():
 def test_a_lazy_pattern_gives_its_source_without_compiling(monkeypatch):
     import re
 
+    lazyre.keep_compiled_patterns("")  # none kept (an earlier build's): each pattern compiled by ``re``
     compiled = []
     real = re.compile
     monkeypatch.setattr(re, "compile", lambda *args: compiled.append(args) or real(*args))

@@ -32,7 +32,7 @@ import hashlib
 import io
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from functools import lru_cache
 from importlib import resources
@@ -211,11 +211,22 @@ def compile_templates(cache_dir: str | Path, extra_dirs: Sequence[str] = ()) -> 
     not kept yet, kept from now on (``keep_compiled_templates``), so
     that builds in other processes read them rather than compile them
     each: a catalog's build process does it while its workers start
-    (``cli``). A template that does not compile is left to the build that
-    renders it, which reports it."""
+    (``cli``)."""
     keep_compiled_templates(cache_dir)
     env = environment(tuple(str(d) for d in extra_dirs))
-    for name in env.list_templates(filter_func=lambda n: n.endswith(".j2")):
+    compile_ahead(env.list_templates(filter_func=lambda n: n.endswith(".j2")), extra_dirs)
+
+
+def compile_ahead(names: Sequence[str], extra_dirs: Sequence[str] = (), stop: Callable[[], bool] | None = None) -> None:
+    """Compile the templates ``names``, in order, each kept where
+    ``keep_compiled_templates`` said (one kept already is read back), for
+    another process that will render them, until ``stop`` says True
+    (asked before each). A template that does not compile is left to the
+    build that renders it, which reports it."""
+    env = environment(tuple(str(d) for d in extra_dirs))
+    for name in names:
+        if stop is not None and stop():
+            return
         with contextlib.suppress(jinja2.TemplateError, OSError, UnicodeDecodeError):
             env.get_template(name)
 

@@ -41,14 +41,13 @@ from ...layout.view import EPUB, Layout, Part, TocEntry, View
 from ...model import Edition, Metadata
 from ..context import WriteContext
 from ..cover import order_cover
+from . import NCX_TEMPLATE, TEMPLATE
 from .accessibility import accessibility_metadata
 
 if TYPE_CHECKING:
     from . import pagelist
 
 STYLESHEETS = ("base.css", "epub.css")
-TEMPLATE = "epub_document.xhtml.j2"
-NCX_TEMPLATE = "toc.ncx.j2"
 OPF_PATH = "EPUB/content.opf"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ZIP_EPOCH_MIN = 315532800  # 1980-01-01: the earliest time a zip entry can hold
