@@ -244,10 +244,11 @@ _AHEAD_PROBE = textwrap.dedent(
     names = (*cover.COVER_TEMPLATES, *TEMPLATES)
     templating.keep_compiled_templates(sys.argv[1])
     kept = Path(sys.argv[1]) / "templates"
+    shared = Path(sys.argv[2]) / "templates"
     with cover.CoverDrawer.start(("epub",), sys.argv[1]) as drawer:
         assert drawer.forked
         for _ in range(400):  # the drawer compiles while it waits for a page
-            if len(list(kept.glob("*/*.cache"))) == len(names):
+            if all(len(list(f.glob("*/*.cache"))) == len(names) for f in (kept, shared)):
                 break
             time.sleep(0.05)
     def refuse(*_args, **_kwargs):
@@ -264,19 +265,40 @@ def test_the_cover_drawer_compiles_the_templates_the_build_renders_next(tmp_path
     """While it waits for its page, the cover drawer compiles the cover's
     templates and the EPUB's, and keeps them (``templating.compile_ahead``):
     the build process reads them back and compiles none of them."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), installation.ENV: str(tmp_path / "installation")}
+    inst = tmp_path / "installation"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), installation.ENV: str(inst)}
     done = subprocess.run(
-        [sys.executable, "-c", _AHEAD_PROBE, str(tmp_path / "cache")],
+        [sys.executable, "-c", _AHEAD_PROBE, str(tmp_path / "cache"), str(inst)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
-        check=True,
+        check=False,
     )
+    assert done.returncode == 0, done.stderr
     kept, wanted, read = done.stdout.split()
     assert kept == wanted and int(wanted) >= 6 and read == "True", done.stderr
     # kept in the installation's cache too, for the next build of any project
-    assert len(list((tmp_path / "installation/templates").glob("*/*.cache"))) == int(wanted)
+    assert len(list((inst / "templates").glob("*/*.cache"))) == int(wanted)
+    assert not list(tmp_path.rglob("*.tmp"))  # nothing half-written left when the drawer was stopped
+
+
+def test_templates_are_compiled_ahead_until_told_to_stop(tmp_path):
+    """``compile_ahead`` asks before each template whether to stop (the
+    drawer: whether its page was asked for), and compiles nothing where
+    nothing is kept."""
+    names = ("cover.html.j2", "cover_parts.j2")
+    try:
+        templating.keep_compiled_templates("")
+        templating.environment.cache_clear()
+        templating.compile_ahead(names)  # nowhere to keep it: not compiled
+        assert templating.environment.cache_info().currsize == 0
+        templating.keep_compiled_templates(tmp_path)
+        templating.compile_ahead(names, (), iter([False, True]).__next__)
+        assert len(list((tmp_path / "templates").glob("*/*.cache"))) == 1
+    finally:
+        templating.keep_compiled_templates("")
+        templating.environment.cache_clear()
 
 
 @pytest.mark.parametrize(
@@ -479,7 +501,9 @@ def test_a_new_output_folder_reads_what_the_installation_compiled(small, tmp_pat
     assert kept and {p.name for p in (tmp_path / "first/.cache/templates").glob("*/*.cache")} == kept
     again = _compiles(*build, "again", cwd=tmp_path, cache=inst)
     assert again["templates"] == 0
-    assert not (tmp_path / "again/.cache/templates").exists()  # read from the installation's, not copied
+    # read from the installation's, not copied (nor compiled by its cover
+    # drawer, whose count is its own: it would have kept them here)
+    assert not (tmp_path / "again/.cache/templates").exists()
     if lazyre._INTERNALS:
         assert first["patterns"] > 0 and again["patterns"] == 0
         assert list((tmp_path / "installation/patterns").glob("*.marshal"))

@@ -21,7 +21,8 @@ bytecode cache, each entry checked against its template's source and its
 own digest); a template whose file changed is compiled again. The cache
 changes no output. A catalog's build process compiles any not kept yet
 while its workers start (``compile_templates``): each worker then reads
-them.
+them; an EPUB build's cover drawer compiles the cover's and the EPUB's
+while the build reads (``compile_ahead``).
 """
 
 from __future__ import annotations
@@ -223,6 +224,8 @@ def compile_ahead(names: Sequence[str], extra_dirs: Sequence[str] = (), stop: Ca
     another process that will render them, until ``stop`` says True
     (asked before each). A template that does not compile is left to the
     build that renders it, which reports it."""
+    if _COMPILED.own is None and _COMPILED.shared is None:
+        return  # nowhere kept: compiled for nothing
     env = environment(tuple(str(d) for d in extra_dirs))
     for name in names:
         if stop is not None and stop():

@@ -94,6 +94,9 @@ TEMPLATE = "cover.html.j2"
 COVER_TEMPLATES = (TEMPLATE, "cover_parts.j2")  # the cover image's page and the panels it imports
 STYLESHEET = "cover.css"
 PDFTOPPM_TIMEOUT_S = 60
+# How long a cover drawer whose page is not wanted is given to leave when
+# asked (``CoverDrawer.close``) before it is killed.
+STOP_TIMEOUT_S = 1.0
 
 # Title lengths (characters) up to which a size class is used: a long title
 # is set smaller so that it still fits in a few lines (WeasyPrint cannot
@@ -262,7 +265,9 @@ class CoverDrawer:
     its cache) and loads WeasyPrint for nothing else (no PDF) forks this
     process before it reads (``start``); the fork loads what it will draw
     with on another core and waits for the page (``ask``), which it draws
-    while the writer renders the documents (``result``). It is a fork, not
+    while the writer renders the documents (``result``); until the page
+    is asked for, it compiles the templates the build renders next, kept
+    in the build's and the installation's caches (``_serve_drawing``). It is a fork, not
     a fresh interpreter, so that it loads nothing this process has loaded
     already; and it is only made while this process runs one thread (a
     fork copies no other thread, and a lock one of them held would stay
@@ -301,7 +306,7 @@ class CoverDrawer:
             return cls()
         context = multiprocessing.get_context("fork")
         ours, theirs = context.Pipe()
-        args = (theirs, packaged(extra_dirs), tuple(extra_dirs))
+        args = (theirs, ours, packaged(extra_dirs), tuple(extra_dirs))
         process = context.Process(target=_serve_drawing, args=args, name="cover-drawer", daemon=True)
         process.start()
         theirs.close()
@@ -344,13 +349,19 @@ class CoverDrawer:
 
     def close(self) -> None:
         """Wait for the process to end once it has answered; one whose
-        page is not wanted (a build that failed before taking it) is stopped."""
+        page is not wanted (a build that failed before taking it) is
+        stopped: asked to (SIGTERM, on which it leaves as from an error,
+        a compiled template it was writing not left half-written beside
+        the kept ones), then killed if it has not left within a second."""
         if self._conn is not None:
             self._conn.close()
         if self._process is None:
             return
         if self._answered:
             self._process.join(timeout=PDFTOPPM_TIMEOUT_S)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout=STOP_TIMEOUT_S)
         if self._process.is_alive():
             self._process.kill()
         self._process.join()
@@ -362,7 +373,11 @@ class CoverDrawer:
         self.close()
 
 
-def _serve_drawing(conn: Connection, packaged_design: bool, extra_dirs: tuple[str, ...]) -> None:
+def _leave(_signum: int, _frame: object) -> None:
+    raise SystemExit(1)
+
+
+def _serve_drawing(conn: Connection, build_end: Connection, packaged_design: bool, extra_dirs: tuple[str, ...]) -> None:
     """The drawer process: what draws the cover loaded while the build
     process reads (Pillow and the faces for the package's design; else
     WeasyPrint, warmed with a throw-away page if nothing is asked for yet),
@@ -371,12 +386,16 @@ def _serve_drawing(conn: Connection, packaged_design: bool, extra_dirs: tuple[st
     and the EPUB's (``templating.compile_ahead``: kept in the build's and
     the installation's caches, where the build reads them back, 0.07 s of
     a first build), one at a time, so that the page waits for one at
-    most."""
+    most. ``build_end`` is the build's end of the pipe, which the fork
+    copied: closed here, so that the pipe ends when the build closes it
+    or is gone, and the drawer with it."""
     import signal
 
+    build_end.close()
     # Ctrl-C reaches the whole process group: the build process unwinds and
     # stops this one, which must not print a traceback of its own meanwhile.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _leave)  # ``CoverDrawer.close``: leave as from an error
     if packaged_design:
         with contextlib.suppress(Exception):  # what cannot load fails in draw, reported there
             from . import cover_image
@@ -388,7 +407,7 @@ def _serve_drawing(conn: Connection, packaged_design: bool, extra_dirs: tuple[st
         templating.compile_ahead((*COVER_TEMPLATES, *EPUB_TEMPLATES), extra_dirs, conn.poll)
     try:
         job = conn.recv()
-    except EOFError:  # the build wants no cover from here
+    except (EOFError, OSError):  # the build wants no cover from here, or is gone
         return
     try:
         result: tuple = ("done", *draw(job))
