@@ -256,7 +256,16 @@ _AHEAD_PROBE = textwrap.dedent(
     jinja2.Environment.compile = refuse
     env = templating.environment()
     read = [env.get_template(name).name for name in names]
-    print(len(list(kept.glob("*/*.cache"))), len(names), read == list(names))
+    # a drawer stopped while it compiles into a folder of its own
+    import os
+    from editionbuilder import installation
+    os.environ[installation.ENV] = ""
+    templating.keep_compiled_templates(sys.argv[1] + "-stopped")
+    stopped = cover.CoverDrawer.start(("epub",), sys.argv[1] + "-stopped")
+    time.sleep(0.1)
+    stopped.close()
+    left = stopped._process.exitcode in (0, 1)  # it left (on SIGTERM: as from an error), not killed
+    print(len(list(kept.glob("*/*.cache"))), len(names), read == list(names), left)
     """
 )
 
@@ -276,11 +285,12 @@ def test_the_cover_drawer_compiles_the_templates_the_build_renders_next(tmp_path
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    kept, wanted, read = done.stdout.split()
+    kept, wanted, read, left = done.stdout.split()
     assert kept == wanted and int(wanted) >= 6 and read == "True", done.stderr
+    assert left == "True"
     # kept in the installation's cache too, for the next build of any project
     assert len(list((inst / "templates").glob("*/*.cache"))) == int(wanted)
-    assert not list(tmp_path.rglob("*.tmp"))  # nothing half-written left when the drawer was stopped
+    assert not list(tmp_path.rglob("*.tmp"))  # nothing half-written left by the drawer stopped
 
 
 def test_templates_are_compiled_ahead_until_told_to_stop(tmp_path):

@@ -139,19 +139,20 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     say = progress or (lambda _msg: None)
     project = Path(build.project_dir)
     out_dir = Path(build.out_dir)
-    planned = [output_path(out_dir, options.name, f) for f in formats_for(options, build)]
+    formats = formats_for(options, build)
+    planned = [output_path(out_dir, options.name, f) for f in formats]
     refuse_overwriting_inputs(options, project, [*planned, out_dir / output_name(options.name, "report")])
     # The workers that lay the parts out start before anything else: their
     # fork server loads WeasyPrint, longer than this process takes to read
     # a short book.
-    if isinstance(build.workers, Scheduler) and typesets(formats_for(options, build)):
+    if isinstance(build.workers, Scheduler) and typesets(formats):
         build.workers.warm_up()
     keep_compiled_templates(build.cache_dir)
     keep_compiled_patterns(build.cache_dir)
     diags = Diagnostics()
     # The EPUB's cover, when it must be drawn, is drawn in another process
     # while this one reads the sources (writers/cover.py).
-    with CoverDrawer.start(formats_for(options, build), build.cache_dir, build.override_dirs(project)) as drawer:
+    with CoverDrawer.start(formats, build.cache_dir, build.override_dirs(project)) as drawer:
         say(f"{options.name}: reading {len(options.sources)} source(s)")
         edition = read_edition(options, project, diags)
         # The drawer given the page as soon as the title is known: it draws
@@ -164,7 +165,7 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
         with staged_outputs(out_dir, options.name) as stage:
             made: list[str] = []
             declined: dict[str, Declined] = {}
-            for fmt in formats_for(options, build):
+            for fmt in formats:
                 target = output_path(stage.dir, options.name, fmt)
                 say(f"{options.name}: writing {target.name}")
                 # The press writer declines a book under 24 pages, and then the cover.

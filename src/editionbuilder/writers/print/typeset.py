@@ -1373,21 +1373,21 @@ class _PartLayout:
                 first = first or rendered
             count = len(kept)
             del rendered, kept  # the pages it does not keep go now; the kept ones once written
-            if keep is None:  # the part's last stretch
-                # Its pages told at once, and written here, while a child may
-                # still write the stretch before: the two at the same time (a
-                # child forked for it would wait for that one to end).
+            if keep is None:  # the last stretch: the part's pages all laid out, told at once
                 _tell(self.task.notice, facts)
-                if (len(written) + len(waiting) + 1) % COLLECT_STRETCHES == 0:
-                    gc.collect()  # as before any stretch's writing (below)
+            else:
+                _take(waiting, written)  # the stretch before, its child done: the child forked now shares none of it
+            if (len(written) + len(waiting) + 1) % COLLECT_STRETCHES == 0:
+                gc.collect()  # before the fork (or the last writing): a child sees this memory as it is
+            if keep is None:
+                # Written here, while a child may still write the stretch
+                # before: the two at the same time (a child forked for it
+                # would wait for that one to end).
                 mine = _written(piece)
                 del piece
                 _take(waiting, written)
                 written.append((count, *mine))
                 break
-            _take(waiting, written)  # the stretch before, its child done: the child forked now shares none of it
-            if (len(written) + 1) % COLLECT_STRETCHES == 0:
-                gc.collect()  # before the fork: a child sees this process's memory as it is, until it writes to it
             waiting.append((count, forked.submit(partial(_written, piece))))
             del piece
             if not forked.helpers:
