@@ -20,7 +20,7 @@ from editionbuilder import templating
 from editionbuilder.diagnostics import Diagnostics
 from editionbuilder.options import PrintOptions
 from editionbuilder.writers.print import engine, linebreak, pagesetup
-from editionbuilder.writers.print.engine import PdfJob, render_document, spacing
+from editionbuilder.writers.print.engine import PdfJob, render_document, sharing, spacing
 from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
 from editionbuilder.writers.print.typeset import part_css
 from test_linebreak import WORDS  # short words, long ones to hyphenate, words with a hyphen
@@ -136,3 +136,63 @@ def test_a_planned_line_found_at_once_is_the_line_weasyprint_finds(fresh, monkey
     monkeypatch.setattr(spacing, "_planned_end", lambda *args: None)
     monkeypatch.setattr(engine, "_PARSED", {})
     assert pdf(html) == at_once
+
+
+def test_a_worker_takes_from_the_log_what_another_learnt(fresh, monkeypatch, tmp_path):
+    # What one worker of a pool learns is in the log (``engine.sharing``):
+    # another process (here: the same one with no stylesheets parsed, so
+    # nothing known) that reads it before its layout breaks no paragraph
+    # and measures no word again, and makes the same bytes as without it.
+    log = str(tmp_path / "measures.log")
+    job = PdfJob(source(6), SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css())
+    first = render_document(job, Diagnostics(), shared=log).pdf()
+    assert Path(log).stat().st_size > 0
+    planned = []
+    plan = linebreak.plan
+    monkeypatch.setattr(linebreak, "plan", lambda p, m: planned.append(p) or plan(p, m))
+    measured = []
+    shaper = spacing._Shaper.__call__
+
+    def counted(self, text, font):
+        if (font, text) not in self.widths:
+            measured.append(text)
+        return shaper(self, text, font)
+
+    monkeypatch.setattr(spacing._Shaper, "__call__", counted)
+    monkeypatch.setattr(engine, "_PARSED", {})
+    assert render_document(job, Diagnostics(), shared=log).pdf() == first
+    assert planned == [] and measured == []
+    monkeypatch.setattr(engine, "_PARSED", {})  # without the log: all learnt again, the same bytes
+    assert pdf(source(6)) == first
+    assert len(planned) >= 8 and len(measured) > 100
+
+
+def test_the_log_gives_each_record_to_the_measures_of_its_fonts(tmp_path):
+    log = str(tmp_path / "measures.log")
+    mine, other, late = spacing.Measures(), spacing.Measures(), spacing.Measures()
+    mark = mine.mark()
+    mine.widths[("serif", "word")] = 12.5
+    mine.plans[("runs",)] = None
+    sharing.give(log, "fonts", mine, mark)
+    assert mine.read[log] == Path(log).stat().st_size  # its own record is not read back
+    mark = other.mark()
+    other.widths[("serif", "other")] = 20.0
+    sharing.give(log, "other fonts", other, mark)  # passed over by the first's fonts
+    sharing.take(log, "fonts", late)
+    assert late.widths == {("serif", "word"): 12.5} and late.plans == {("runs",): None}
+    assert late.read[log] == Path(log).stat().st_size
+    sharing.take(log, "fonts", late)  # read once
+    assert late.widths == {("serif", "word"): 12.5}
+    sharing.give(log, "fonts", late, late.mark())  # nothing learnt: nothing written
+    assert late.read[log] == Path(log).stat().st_size
+    sharing.take(str(tmp_path / "none.log"), "fonts", late)  # no log yet: nothing taken
+    assert ("serif", "other") in other.widths and len(late.widths) == 1
+
+
+def test_a_log_that_is_not_one_is_left_alone(tmp_path):
+    log = tmp_path / "measures.log"
+    log.write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00junk!" + b"\xff" * 20)
+    found = spacing.Measures()
+    sharing.take(str(log), "fonts", found)
+    assert found.widths == {} and found.plans == {}
+    assert found.read[str(log)] == log.stat().st_size  # not read again

@@ -539,8 +539,8 @@ class LayoutLog:
         return run
 
     def _layout(self, render):
-        def run(job, diagnostics, progress=None, first_page=1, stop=None):
-            rendered = render(job, diagnostics, progress, first_page, stop)
+        def run(job, diagnostics, progress=None, first_page=1, stop=None, shared=""):
+            rendered = render(job, diagnostics, progress, first_page, stop, shared)
             self.events.append(("layout", self.active[-1], tuple(p.name for p in job.sheets), rendered.pages))
             return rendered
 

@@ -60,7 +60,7 @@ class Layouts:
         self.sheets = 0
         real = pdf.render_document
 
-        def counting(job, diagnostics, progress=None, first_page=1, stop=None):
+        def counting(job, diagnostics, progress=None, first_page=1, stop=None, shared=""):
             if 'class="part margin-sheet"' in job.source:
                 self.sheets += 1
             elif not any("cover" in sheet.name for sheet in job.sheets):
@@ -68,7 +68,7 @@ class Layouts:
                 self.titles.append(found.group(1) if found else "?")
                 if job.press is not None:
                     self.press.append(self.titles[-1])
-            return real(job, diagnostics, progress, first_page, stop)
+            return real(job, diagnostics, progress, first_page, stop, shared)
 
         monkeypatch.setattr(pdf, "render_document", counting)  # typeset takes it from the engine as it lays out
 

@@ -149,6 +149,9 @@ SHEETS_AHEAD_SHARE = 1.2
 # the front matter: a few milliseconds of the third of a part's time its
 # PDF takes to write.
 NOTICE_POLL_S = 0.02
+# The log in that folder where the workers share the widths and breaks they
+# work out (``PartTask.measures``, ``engine.sharing``).
+MEASURES_LOG = "measures.log"
 # The remedies of a part or stretch (notes off their page, rectos ending in
 # a broken word) lay it out again whole, up to a dozen times: at most this
 # many pages in all. A part or stretch of a hundred pages gets every
@@ -424,6 +427,10 @@ class PartTask:
     # contents need them, meanwhile (``_Typesetter._front_ahead``). "":
     # none (a Dask worker, one job). Not part of the cache key.
     notice: str = ""
+    # A file of this machine where the workers share the widths and breaks
+    # they work out (``engine.sharing``): the same bytes with it or without
+    # it, so not part of the cache key. "": none (a Dask worker, one job).
+    measures: str = ""
 
 
 def _with_sheet(part: PartResult, sheet: Sequence[Callable[[], bytes]], shift: float) -> PartPdf:
@@ -677,7 +684,12 @@ class _Typesetter:
         keyed = self._keyed_css + own + repr(self.profile.press) + (f"lead {lead}" if lead else "")
         digest = self._digest(source, keyed)
         title = f"margins from page {first + start}"
-        return digest, replace(self._part_task("margins", title, source, own, first + start - lead, ""), lead=lead)
+        return digest, replace(
+            # a margin sheet breaks no paragraph: it has nothing to share
+            self._part_task("margins", title, source, own, first + start - lead, ""),
+            lead=lead,
+            measures="",
+        )
 
     def _sheets_ahead(
         self, free: int, settled: Sequence[tuple[str, str, int, int]], running: Iterable[PartTask], lay: Layout
@@ -792,7 +804,7 @@ class _Typesetter:
                     self._front_ahead(known, plan, todo, told)
                 free = self.workers.slots - len(running) - len(self._handed_ahead())
                 if free > 0 and self.then is not None:
-                    self.then.hand_ahead(free)
+                    self.then.hand_ahead(free, self._measures_log())
                     free -= sum(not future.done() for future in ahead.values())  # the screen PDF's parts
                 if free > 0:
                     untold = (tasks[d] for d in running.values() if d not in self._told)
@@ -955,9 +967,12 @@ class _Typesetter:
         g = pagesetup.geometry(self.ctx.options.print, guess, SCREEN_PROFILE.bleed)
         return _Typesetter(self.edition, self.ctx, SCREEN_PROFILE, sheets, self.fonts, g, cache)
 
-    def hand_ahead(self, free: int) -> None:
+    def hand_ahead(self, free: int, log: str = "") -> None:
         """Hand out up to ``free`` parts of this PDF not typeset yet, at the
-        folios the page counts found so far give (``Products.ahead``)."""
+        folios the page counts found so far give (``Products.ahead``), with
+        the log of the PDF whose build hands them out (``PartTask.measures``:
+        this PDF's own build has not made its folder yet; the log tells each
+        record's fonts apart)."""
         ahead = self.ctx.products.ahead
         guessed = {**self.cache.remembered_part_pages(), **self.ctx.products.part_pages}
         _plan, todo, _found = self._plan({}, guessed)
@@ -966,7 +981,7 @@ class _Typesetter:
                 break
             if digest not in ahead:
                 self._say(f"typesetting {task.title[:60]} for the screen PDF (from page {task.first_folio})")
-                ahead[digest] = self.workers.submit(typeset_part, task)
+                ahead[digest] = self.workers.submit(typeset_part, replace(task, measures=task.measures or log))
                 free -= 1
 
     def _estimate(self, source: str, scaled: bool = True) -> float:
@@ -1039,7 +1054,13 @@ class _Typesetter:
             p.recto_openings,
             frozenset(self._faces),
             self.workers.helpers,
+            measures=self._measures_log(),
         )
+
+    def _measures_log(self) -> str:
+        """Where the workers of this PDF's build share what they learn
+        (``PartTask.measures``), or "" (no pool of this machine)."""
+        return str(self._notices / MEASURES_LOG) if self._notices is not None else ""
 
     @cached_property
     def _faces(self) -> dict[str, str]:
@@ -1086,7 +1107,7 @@ class _Typesetter:
 
         def typeset() -> PartResult:
             if self.then is not None:
-                self.then.hand_ahead(self.workers.slots - 1)
+                self.then.hand_ahead(self.workers.slots - 1, self._measures_log())
             return self._taken(key, digest, future.result(), first_folio, True)
 
         return typeset
@@ -1582,7 +1603,7 @@ class _PartLayout:
             # stretches and remedies add to it): its margins are the sheet's
             own.startswith(part_css()),
         )
-        return render_document(job, diags, self.progress, max(first_folio, 1), stop)
+        return render_document(job, diags, self.progress, max(first_folio, 1), stop, t.measures)
 
     @cached_property
     def _sheets(self) -> tuple[Path, ...]:

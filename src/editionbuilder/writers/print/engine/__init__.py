@@ -58,6 +58,7 @@ from ..flow import FOLIO_BOX, Flow, LayoutStop, Progress
 from ..fonts import FontFace, narrow_twins, twin_css, twin_folder
 from ..pdfx import press_css, write_options
 from ..profiles import PressProfile
+from . import sharing
 from .spacing import PLANNED_ENGINE, Measures, even_spacing, text_key
 
 
@@ -833,14 +834,18 @@ def render_document(
     progress: Progress | None = None,
     first_page: int = 1,
     stop: LayoutStop | None = None,
+    shared: str = "",
 ) -> Rendered:
     """Lay out ``job``; WeasyPrint's warnings become diagnostics, and the
     book's page count so far goes to ``progress`` (every ``PAGE_STEP``
     pages; ``first_page``: the book's page the document begins on).
     ``stop``: the document ends after the first page it says True of
-    (``_stopped``)."""
+    (``_stopped``). ``shared``: the log of what the workers of this
+    machine learnt (``sharing``), read before and written after."""
     with _as_render_error():
         styles = _styles(job)
+    sharing.take(shared, styles.tag, styles.measures)
+    mark = styles.measures.mark()
     for warning in styles.warnings:  # the same for every document, whichever process parsed the sheets
         diagnostics.add(codes.named(warning.code), warning.message)
     with (
@@ -876,6 +881,7 @@ def render_document(
         options = {k: v for k, v in write_options(job.press, job.geometry, job.variant).items() if k != "finisher"}
         rendered = document.render(stylesheets=css, font_config=styles.fonts, color_profiles=profiles, **options)
     _cycles_broken(rendered, contexts)
+    sharing.give(shared, styles.tag, styles.measures, mark)
     return Rendered(rendered, job, diagnostics)
 
 
@@ -897,6 +903,7 @@ class _Styles:
     warnings: tuple = ()
     measures: Measures = field(default_factory=Measures)
     narrow: dict[str, str] = field(default_factory=dict)
+    tag: str = ""  # what they were made of, named (``sharing``: the measures of the same fonts)
 
 
 _PARSED: dict[tuple, _Styles] = {}  # the stylesheets of the books laid out lately, by what they were made of
@@ -948,7 +955,8 @@ def _styles(job: PdfJob) -> _Styles:
             )
         )
     narrow = {t.of.family: t.face.family for t in twins}
-    styles = _Styles(fonts, tuple(css), fetcher, profiles, tuple(said.items), narrow=narrow)
+    tag = hashlib.sha256(repr(key).encode()).hexdigest()
+    styles = _Styles(fonts, tuple(css), fetcher, profiles, tuple(said.items), narrow=narrow, tag=tag)
     if not profiles:
         while len(_PARSED) >= _PARSED_KEEP:
             del _PARSED[next(iter(_PARSED))]

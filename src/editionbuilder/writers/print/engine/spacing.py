@@ -7,6 +7,7 @@ import bisect
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 import weasyprint
@@ -54,6 +55,27 @@ class Measures:
 
     widths: dict[tuple[str, str], float] = field(default_factory=dict)
     plans: dict[tuple, linebreak.Breaks | None] = field(default_factory=dict)
+    # How far into each log of learnt measures (``sharing``, by its path)
+    # these were read.
+    read: dict[str, int] = field(default_factory=dict)
+
+    def mark(self) -> tuple[int, int]:
+        """Where what is learnt from now on begins (``since``)."""
+        return len(self.widths), len(self.plans)
+
+    def since(self, mark: tuple[int, int]) -> tuple[dict, dict]:
+        """The widths and plans learnt since ``mark``: a dict keeps its keys
+        in the order they came, and none is ever taken out."""
+        w, p = mark
+        return dict(islice(self.widths.items(), w, None)), dict(islice(self.plans.items(), p, None))
+
+    def take(self, widths: Mapping, plans: Mapping) -> None:
+        """Widths and plans learnt elsewhere with the same fonts (the same
+        text at the same width gives the same, wherever it is worked out)."""
+        for key, width in widths.items():
+            self.widths.setdefault(key, width)
+        for key, breaks in plans.items():
+            self.plans.setdefault(key, breaks)
 
 
 @dataclass
