@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -138,15 +140,26 @@ def test_a_planned_line_found_at_once_is_the_line_weasyprint_finds(fresh, monkey
     assert pdf(html) == at_once
 
 
+# Another worker: a process of its own that lays the document out with the
+# log and writes its PDF.
+_OTHER_WORKER = """
+import sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[3])
+import test_line_layout as t
+job = t.PdfJob(t.source(6), t.SHEETS, t.CSS, t.DEFAULT_FONTS, Path("."), None, "", t.G, t.part_css())
+Path(sys.argv[2]).write_bytes(t.render_document(job, t.Diagnostics(), shared=sys.argv[1]).pdf())
+"""
+
+
 def test_a_worker_takes_from_the_log_what_another_learnt(fresh, monkeypatch, tmp_path):
     # What one worker of a pool learns is in the log (``engine.sharing``):
-    # another process (here: the same one with no stylesheets parsed, so
-    # nothing known) that reads it before its layout breaks no paragraph
+    # another process that reads it before its layout breaks no paragraph
     # and measures no word again, and makes the same bytes as without it.
-    log = str(tmp_path / "measures.log")
-    job = PdfJob(source(6), SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css())
-    first = render_document(job, Diagnostics(), shared=log).pdf()
-    assert Path(log).stat().st_size > 0
+    log, other = tmp_path / "measures.log", tmp_path / "other.pdf"
+    tests = str(Path(__file__).parent)
+    subprocess.run([sys.executable, "-c", _OTHER_WORKER, str(log), str(other), tests], check=True)
+    assert log.stat().st_size > 0
     planned = []
     plan = linebreak.plan
     monkeypatch.setattr(linebreak, "plan", lambda p, m: planned.append(p) or plan(p, m))
@@ -159,40 +172,73 @@ def test_a_worker_takes_from_the_log_what_another_learnt(fresh, monkeypatch, tmp
         return shaper(self, text, font)
 
     monkeypatch.setattr(spacing._Shaper, "__call__", counted)
-    monkeypatch.setattr(engine, "_PARSED", {})
-    assert render_document(job, Diagnostics(), shared=log).pdf() == first
+    job = PdfJob(source(6), SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css())
+    shared = render_document(job, Diagnostics(), shared=str(log)).pdf()
     assert planned == [] and measured == []
+    assert shared == other.read_bytes()
     monkeypatch.setattr(engine, "_PARSED", {})  # without the log: all learnt again, the same bytes
-    assert pdf(source(6)) == first
+    assert pdf(source(6)) == shared
     assert len(planned) >= 8 and len(measured) > 100
 
 
 def test_the_log_gives_each_record_to_the_measures_of_its_fonts(tmp_path):
-    log = str(tmp_path / "measures.log")
+    log = tmp_path / "measures.log"
     mine, other, late = spacing.Measures(), spacing.Measures(), spacing.Measures()
     mark = mine.mark()
     mine.widths[("serif", "word")] = 12.5
     mine.plans[("runs",)] = None
-    sharing.give(log, "fonts", mine, mark)
-    assert mine.read[log] == Path(log).stat().st_size  # its own record is not read back
+    sharing.give(str(log), "fonts", mine, mark)
+    assert mine.offsets[str(log)] == log.stat().st_size  # its own record is not read back
     mark = other.mark()
     other.widths[("serif", "other")] = 20.0
-    sharing.give(log, "other fonts", other, mark)  # passed over by the first's fonts
-    sharing.take(log, "fonts", late)
+    sharing.give(str(log), "other fonts", other, mark)  # passed over by the first's fonts
+    assert other.widths == {("serif", "other"): 20.0} and other.plans == {}  # nor takes it theirs
+    sharing.take(str(log), "fonts", late)
     assert late.widths == {("serif", "word"): 12.5} and late.plans == {("runs",): None}
-    assert late.read[log] == Path(log).stat().st_size
-    sharing.take(log, "fonts", late)  # read once
-    assert late.widths == {("serif", "word"): 12.5}
-    sharing.give(log, "fonts", late, late.mark())  # nothing learnt: nothing written
-    assert late.read[log] == Path(log).stat().st_size
-    sharing.take(str(tmp_path / "none.log"), "fonts", late)  # no log yet: nothing taken
-    assert ("serif", "other") in other.widths and len(late.widths) == 1
+    assert late.offsets[str(log)] == log.stat().st_size
+    size = log.stat().st_size
+    sharing.give(str(log), "fonts", late, late.mark())  # nothing learnt: nothing written
+    assert log.stat().st_size == size
+    mark = late.mark()
+    late.widths[("serif", "late")] = 3.0
+    sharing.give(str(log), "fonts", late, mark)
+    assert log.stat().st_size > size
+    again = spacing.Measures()
+    sharing.take(str(log), "fonts", again)
+    assert again.widths == {("serif", "word"): 12.5, ("serif", "late"): 3.0}
+    sharing.take(str(tmp_path / "none.log"), "fonts", again)  # no log yet: nothing taken
+    assert len(again.widths) == 2
 
 
-def test_a_log_that_is_not_one_is_left_alone(tmp_path):
+def test_a_record_that_is_not_one_is_passed_over(tmp_path):
     log = tmp_path / "measures.log"
-    log.write_bytes(b"\x05\x00\x00\x00\x00\x00\x00\x00junk!" + b"\xff" * 20)
+    first = spacing.Measures()
+    first.widths[("serif", "one")] = 1.0
+    sharing.give(str(log), "fonts", first, (0, 0))
+    with open(log, "ab") as junk:  # a record of the right tag whose pickle is not one
+        junk.write(sharing._HEAD.pack(5, sharing._digest("fonts")) + b"junk!")
+    second = spacing.Measures()
+    second.widths[("serif", "two")] = 2.0
+    sharing.give(str(log), "fonts", second, (0, 0))
     found = spacing.Measures()
     sharing.take(str(log), "fonts", found)
-    assert found.widths == {} and found.plans == {}
-    assert found.read[str(log)] == log.stat().st_size  # not read again
+    assert found.widths == {("serif", "one"): 1.0, ("serif", "two"): 2.0}
+    assert found.offsets[str(log)] == log.stat().st_size
+
+
+def test_a_record_cut_short_by_a_killed_writer_is_cut_off_by_the_next(tmp_path):
+    log = str(tmp_path / "measures.log")
+    first, second = spacing.Measures(), spacing.Measures()
+    first.widths[("serif", "one")] = 1.0
+    sharing.give(log, "fonts", first, (0, 0))
+    with open(log, "ab") as cut:  # a writer killed after a part of its record
+        cut.write(sharing._HEAD.pack(64, sharing._digest("fonts")) + b"\x80\x05")
+    reader = spacing.Measures()
+    sharing.take(log, "fonts", reader)  # the whole record, and not the one cut short
+    assert reader.widths == {("serif", "one"): 1.0}
+    second.widths[("serif", "two")] = 2.0
+    sharing.give(log, "fonts", second, (0, 0))
+    sharing.take(log, "fonts", reader)
+    late = spacing.Measures()
+    sharing.take(log, "fonts", late)
+    assert reader.widths == late.widths == {("serif", "one"): 1.0, ("serif", "two"): 2.0}

@@ -43,12 +43,12 @@ class Counting(Scheduler):
     pdfs: list[str] = dataclasses.field(default_factory=list)  # of each: "press" or "screen"
     sheets: list[int] = dataclasses.field(default_factory=list)
     order: list[str] = dataclasses.field(default_factory=list)  # the part keys, and "sheet" for each sheet
-    logs: list[str] = dataclasses.field(default_factory=list)  # of each task: its ``PartTask.measures``
+    logs: list[str] = dataclasses.field(default_factory=list)  # of each task: its ``PartTask.measures_log``
 
     def submit(self, fn, /, *args) -> Future:
         task = args[0]
         self.order.append("sheet" if fn is typeset.typeset_margins else task.key)
-        self.logs.append(task.measures)
+        self.logs.append(task.measures_log)
         if fn is typeset.typeset_margins:
             self.sheets.append(task.first_folio)
         else:
@@ -161,10 +161,11 @@ def test_a_parallel_build_works_out_each_parts_key_once(serial, tmp_path, monkey
     assert built == {name: serial_files[name] for name in built}
     assert len(workers.handed) > 6  # plans made again and again
     assert len(keyed) == len(set(keyed))
-    # Every part of a PDF is handed out with the log where its workers share
-    # what they learn (``engine.sharing``), in the folder of that PDF's
-    # build: one log for the press PDF, one for the screen PDF. A margin
-    # sheet, which breaks no paragraph, has none.
+    # Every part is handed out with the log where its workers share what
+    # they learn (``engine.sharing``), in the folder of its PDF's build: one
+    # log for the press PDF (and the screen PDF's parts it hands out ahead),
+    # one for the screen PDF. A margin sheet, which breaks no paragraph, has
+    # none.
     handed = list(zip(workers.order, workers.logs, strict=True))
     assert [key for key, log in handed if bool(log) == (key == "sheet")] == []
     logs = {log for log in workers.logs if log}

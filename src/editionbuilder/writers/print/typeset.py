@@ -150,7 +150,7 @@ SHEETS_AHEAD_SHARE = 1.2
 # PDF takes to write.
 NOTICE_POLL_S = 0.02
 # The log in that folder where the workers share the widths and breaks they
-# work out (``PartTask.measures``, ``engine.sharing``).
+# work out (``PartTask.measures_log``, ``engine.sharing``).
 MEASURES_LOG = "measures.log"
 # The remedies of a part or stretch (notes off their page, rectos ending in
 # a broken word) lay it out again whole, up to a dozen times: at most this
@@ -429,8 +429,9 @@ class PartTask:
     notice: str = ""
     # A file of this machine where the workers share the widths and breaks
     # they work out (``engine.sharing``): the same bytes with it or without
-    # it, so not part of the cache key. "": none (a Dask worker, one job).
-    measures: str = ""
+    # it, so not part of the cache key. "": none (a Dask worker, one job,
+    # a margin sheet).
+    measures_log: str = ""
 
 
 def _with_sheet(part: PartResult, sheet: Sequence[Callable[[], bytes]], shift: float) -> PartPdf:
@@ -684,12 +685,9 @@ class _Typesetter:
         keyed = self._keyed_css + own + repr(self.profile.press) + (f"lead {lead}" if lead else "")
         digest = self._digest(source, keyed)
         title = f"margins from page {first + start}"
-        return digest, replace(
-            # a margin sheet breaks no paragraph: it has nothing to share
-            self._part_task("margins", title, source, own, first + start - lead, ""),
-            lead=lead,
-            measures="",
-        )
+        # (a margin sheet breaks no paragraph: it has nothing to share)
+        task = self._part_task("margins", title, source, own, first + start - lead, "", shared=False)
+        return digest, replace(task, lead=lead)
 
     def _sheets_ahead(
         self, free: int, settled: Sequence[tuple[str, str, int, int]], running: Iterable[PartTask], lay: Layout
@@ -970,7 +968,7 @@ class _Typesetter:
     def hand_ahead(self, free: int, log: str = "") -> None:
         """Hand out up to ``free`` parts of this PDF not typeset yet, at the
         folios the page counts found so far give (``Products.ahead``), with
-        the log of the PDF whose build hands them out (``PartTask.measures``:
+        the log of the PDF whose build hands them out (``PartTask.measures_log``:
         this PDF's own build has not made its folder yet; the log tells each
         record's fonts apart)."""
         ahead = self.ctx.products.ahead
@@ -981,7 +979,7 @@ class _Typesetter:
                 break
             if digest not in ahead:
                 self._say(f"typesetting {task.title[:60]} for the screen PDF (from page {task.first_folio})")
-                ahead[digest] = self.workers.submit(typeset_part, replace(task, measures=task.measures or log))
+                ahead[digest] = self.workers.submit(typeset_part, replace(task, measures_log=log))
                 free -= 1
 
     def _estimate(self, source: str, scaled: bool = True) -> float:
@@ -1033,10 +1031,13 @@ class _Typesetter:
             digest = self._digests[source, css] = self.cache.key(source, css, self.sheets, self.fonts, self.g)
         return digest
 
-    def _part_task(self, key: str, title: str, source: str, own: str, first_folio: int, variant: str) -> PartTask:
+    def _part_task(
+        self, key: str, title: str, source: str, own: str, first_folio: int, variant: str, shared: bool = True
+    ) -> PartTask:
         """A task laying out ``source`` with this book's stylesheets, fonts,
         geometry and profile (``variant``: the PDF's, or "" for an untagged
-        margin sheet)."""
+        margin sheet), with the log of what its workers learn when
+        ``shared`` (``PartTask.measures_log``)."""
         p = self.profile
         return PartTask(
             key,
@@ -1054,12 +1055,12 @@ class _Typesetter:
             p.recto_openings,
             frozenset(self._faces),
             self.workers.helpers,
-            measures=self._measures_log(),
+            measures_log=self._measures_log() if shared else "",
         )
 
     def _measures_log(self) -> str:
         """Where the workers of this PDF's build share what they learn
-        (``PartTask.measures``), or "" (no pool of this machine)."""
+        (``PartTask.measures_log``), or "" (no pool of this machine)."""
         return str(self._notices / MEASURES_LOG) if self._notices is not None else ""
 
     @cached_property
@@ -1603,7 +1604,7 @@ class _PartLayout:
             # stretches and remedies add to it): its margins are the sheet's
             own.startswith(part_css()),
         )
-        return render_document(job, diags, self.progress, max(first_folio, 1), stop, t.measures)
+        return render_document(job, diags, self.progress, max(first_folio, 1), stop, t.measures_log)
 
     @cached_property
     def _sheets(self) -> tuple[Path, ...]:

@@ -844,6 +844,9 @@ def render_document(
     machine learnt (``sharing``), read before and written after."""
     with _as_render_error():
         styles = _styles(job)
+    # Stylesheets parsed for this document alone (they load a colour
+    # profile) keep what it learns for no other: they share nothing either.
+    shared = shared if not styles.profiles else ""
     sharing.take(shared, styles.tag, styles.measures)
     mark = styles.measures.mark()
     for warning in styles.warnings:  # the same for every document, whichever process parsed the sheets

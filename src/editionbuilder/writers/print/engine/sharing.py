@@ -3,29 +3,38 @@
 Laying a paragraph out, a worker measures its words (their shaped widths)
 and chooses its breaks (``spacing.Measures``), and keeps both for the
 documents after: a word is measured once, a paragraph laid out again at a
-width it had is not broken again. Both depend only on the text, the fonts
-and the width. In a pool, each worker would learn them again on its own:
-the words common to the whole book, and every paragraph another worker
-already broke at the same width (a text that repeats itself, a part laid
-out again). So each worker writes what a layout taught it to a log the
-build's parts share (``PartTask.measures``: a file of the build's
-temporary folder), and reads what the others wrote before it lays out a
-document. What a worker takes from the log is what it would have worked
+width it had is not broken again. A width is keyed by the text and every
+property of its style that shaping reads (``spacing._Shaper.font``), a
+paragraph's breaks by its runs (their texts and fonts), its widths, its
+hyphenation limits and language; with the same faces, each gives the same
+wherever it is worked out. In a pool, each worker would learn them again
+on its own: the words common to the whole book, and every paragraph
+another worker already broke at the same width (a text that repeats
+itself). So each worker appends what a layout taught it to a log the
+build's parts share (``PartTask.measures_log``: a file of the build's
+temporary folder), and reads what the others appended before it lays out
+a document. What a worker takes from the log is what it would have worked
 out itself: the PDFs are the same bytes with the log or without it.
 
 The log is a file of records appended under an exclusive lock
-(``fcntl.flock``) and read under a shared one, so no record is read half
-written. A record is its length (8 bytes) and a pickle of (tag, widths,
-plans); the tag names the stylesheets and fonts they were measured with
-(``_Styles``), and a record of another tag is passed over. The log only
-saves time: one that cannot be opened, locked or read is left alone, and
+(``fcntl.flock``); the records after a worker's last reading are read
+under a shared one, and unpickled once the lock is let go. A record is a
+header (the length of what follows, and a digest of the tag) and a pickle
+of (widths, plans); the tag names the stylesheets and fonts they were
+measured with (``_Styles``), and a record of another tag is passed over
+unread. A record cut short (a writer killed while it wrote, a disk full)
+is cut off by the next writer, under the lock. The log only saves time:
+one that cannot be opened, locked, written or read is left alone, and
 where ``fcntl`` is missing nothing is shared.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import pickle
 import struct
+from collections.abc import Iterator
 from contextlib import suppress
 from typing import IO
 
@@ -36,7 +45,7 @@ try:
 except ImportError:  # not a POSIX system: the pools of this machine share nothing
     fcntl = None  # type: ignore[assignment]
 
-_LENGTH = struct.Struct("<Q")
+_HEAD = struct.Struct("<Q32s")  # the length of the pickle that follows, the tag's digest
 
 
 def take(path: str, tag: str, measures: Measures) -> None:
@@ -47,50 +56,87 @@ def take(path: str, tag: str, measures: Measures) -> None:
     with suppress(OSError), open(path, "rb") as log:
         fcntl.flock(log, fcntl.LOCK_SH)
         try:
-            _read(log, path, tag, measures)
+            data, start = _unread(log, path, measures)
         finally:
             fcntl.flock(log, fcntl.LOCK_UN)
+        measures.offsets[path] = start + _taken(data, tag, measures)
 
 
 def give(path: str, tag: str, measures: Measures, mark: tuple[int, int]) -> None:
     """Append to the log at ``path`` what ``measures`` learnt since
     ``mark``, when they learnt anything. What the others appended since
-    these were last read is taken first, so that this record is not read
+    these were last read is taken too, so that this record is not read
     back as new."""
     if not path or fcntl is None:
         return
     widths, plans = measures.since(mark)
     if not widths and not plans:
         return
-    record = pickle.dumps((tag, widths, plans), protocol=pickle.HIGHEST_PROTOCOL)
-    with suppress(OSError), open(path, "a+b") as log:
+    payload = pickle.dumps((widths, plans), protocol=pickle.HIGHEST_PROTOCOL)
+    record = _HEAD.pack(len(payload), _digest(tag)) + payload
+    with suppress(OSError), open(path, "a+b", buffering=0) as log:
         fcntl.flock(log, fcntl.LOCK_EX)
         try:
-            _read(log, path, tag, measures)
-            log.write(_LENGTH.pack(len(record)) + record)
-            log.flush()
-            measures.read[path] = log.tell()
+            data, start = _unread(log, path, measures)
+            whole = start + _whole(data)
+            if whole < start + len(data):  # a record cut short: cut off
+                log.truncate(whole)
+            try:
+                _write_all(log.fileno(), record)
+            except OSError:
+                log.truncate(whole)  # this record cut short: cut off too
+                raise
+            measures.offsets[path] = whole + len(record)
         finally:
             fcntl.flock(log, fcntl.LOCK_UN)
+        _taken(data, tag, measures)
 
 
-def _read(log: IO[bytes], path: str, tag: str, measures: Measures) -> None:
-    """The records of ``log`` after where ``measures`` last read it, taken."""
-    start = measures.read.get(path, 0)
+def _unread(log: IO[bytes], path: str, measures: Measures) -> tuple[bytes, int]:
+    """What ``log`` holds after where ``measures`` last read it, and where
+    that is (from the start, should the log be shorter than that)."""
+    start = measures.offsets.get(path, 0)
+    if start > os.fstat(log.fileno()).st_size:
+        start = 0
     log.seek(start)
-    data = log.read()
+    return log.read(), start
+
+
+def _records(data: bytes) -> Iterator[tuple[bytes, int, int]]:
+    """The whole records at the start of ``data``: the tag's digest and
+    where the pickle begins and ends."""
     at = 0
-    while at + _LENGTH.size <= len(data):
-        (size,) = _LENGTH.unpack_from(data, at)
-        end = at + _LENGTH.size + size
-        if end > len(data):  # cannot be under the lock; read again next time
-            break
-        try:
-            found, widths, plans = pickle.loads(data[at + _LENGTH.size : end])
-        except Exception:  # not a record of ours: the rest of the log is left unread
-            at = len(data)
-            break
-        if found == tag:
-            measures.take(widths, plans)
+    while at + _HEAD.size <= len(data):
+        size, digest = _HEAD.unpack_from(data, at)
+        end = at + _HEAD.size + size
+        if end > len(data):
+            return
+        yield digest, at + _HEAD.size, end
         at = end
-    measures.read[path] = start + at
+
+
+def _whole(data: bytes) -> int:
+    """Where the whole records at the start of ``data`` end."""
+    return max((end for _digest, _start, end in _records(data)), default=0)
+
+
+def _taken(data: bytes, tag: str, measures: Measures) -> int:
+    """Take into ``measures`` the records of ``data`` for ``tag``; where
+    the whole records end."""
+    mine, end = _digest(tag), 0
+    for digest, start, end in _records(data):
+        if digest == mine:
+            with suppress(Exception):  # not a record of ours: passed over
+                widths, plans = pickle.loads(data[start:end])
+                measures.take(widths, plans)
+    return end
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _digest(tag: str) -> bytes:
+    return hashlib.sha256(tag.encode()).digest()

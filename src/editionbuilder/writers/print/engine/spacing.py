@@ -55,9 +55,9 @@ class Measures:
 
     widths: dict[tuple[str, str], float] = field(default_factory=dict)
     plans: dict[tuple, linebreak.Breaks | None] = field(default_factory=dict)
-    # How far into each log of learnt measures (``sharing``, by its path)
-    # these were read.
-    read: dict[str, int] = field(default_factory=dict)
+    # How far into each log of what a pool's workers learnt (``sharing``,
+    # by its path) these have read.
+    offsets: dict[str, int] = field(default_factory=dict)
 
     def mark(self) -> tuple[int, int]:
         """Where what is learnt from now on begins (``since``)."""
@@ -105,8 +105,11 @@ class _Shaper:
         self.layouts: dict[str, Any] = {}
 
     def font(self, style) -> str:
+        # WeasyPrint's key of a font, and what else its layouts read of the
+        # style that changes a width: the spacing, kerning (an OpenType
+        # feature) and direction.
         key = wlines._font_style_cache_key(style, include_size=True) + repr(
-            (style["letter_spacing"], style["word_spacing"])
+            (style["letter_spacing"], style["word_spacing"], style["font_kerning"], style["direction"])
         )
         self.styles.setdefault(key, style)
         return key
