@@ -242,3 +242,19 @@ def test_a_record_cut_short_by_a_killed_writer_is_cut_off_by_the_next(tmp_path):
     late = spacing.Measures()
     sharing.take(log, "fonts", late)
     assert reader.widths == late.widths == {("serif", "one"): 1.0, ("serif", "two"): 2.0}
+
+
+def test_a_paragraph_set_without_kerning_is_measured_without_it(fresh, monkeypatch):
+    # Kerning is an OpenType feature the shaping of a width reads: a width
+    # measured with it is not one without it (``spacing._Shaper.font``),
+    # whether it was measured in this process or read from a pool's log.
+    html = source(3).replace("<p>", "<p>AVAWAY To Ty Va Wa ")  # pairs a face kerns
+
+    def laid_out(extra: str) -> bytes:
+        job = PdfJob(html, SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css() + extra)
+        return render_document(job, Diagnostics()).pdf()
+
+    unkerned = laid_out("p { font-kerning: none }")
+    monkeypatch.setattr(engine, "_PARSED", {})
+    kerned = laid_out("")  # the same font's widths, kerned
+    assert laid_out("p { font-kerning: none }") == unkerned != kerned
