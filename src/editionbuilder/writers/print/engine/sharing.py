@@ -59,7 +59,8 @@ def take(path: str, tag: str, measures: Measures) -> None:
             data, start = _unread(log, path, measures)
         finally:
             fcntl.flock(log, fcntl.LOCK_UN)
-        measures.offsets[path] = start + _taken(data, tag, measures)
+        measures.offsets[path] = start + _whole(data)
+        _taken(data, tag, measures)
 
 
 def give(path: str, tag: str, measures: Measures, mark: tuple[int, int]) -> None:
@@ -120,16 +121,14 @@ def _whole(data: bytes) -> int:
     return max((end for _digest, _start, end in _records(data)), default=0)
 
 
-def _taken(data: bytes, tag: str, measures: Measures) -> int:
-    """Take into ``measures`` the records of ``data`` for ``tag``; where
-    the whole records end."""
-    mine, end = _digest(tag), 0
+def _taken(data: bytes, tag: str, measures: Measures) -> None:
+    """Take into ``measures`` the whole records of ``data`` for ``tag``."""
+    mine = _digest(tag)
     for digest, start, end in _records(data):
         if digest == mine:
             with suppress(Exception):  # not a record of ours: passed over
                 widths, plans = pickle.loads(data[start:end])
                 measures.take(widths, plans)
-    return end
 
 
 def _write_all(fd: int, data: bytes) -> None:
