@@ -916,16 +916,16 @@ def _lookups(imports: str, setup: str = "") -> tuple[list[str], list[str], list[
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the lookups made quicker are Linux's")
-def test_the_engine_imports_weasyprint_with_the_same_libraries_and_no_compiler_probe():
-    """``engine.loading``: WeasyPrint imported by the engine looks each
-    library name up without ctypes' compiler probe, opens the libraries a
-    plain import opens, and leaves ``find_library`` as it found it; a plain
-    import probes with the compiler for each name the loader's cache does
-    not have."""
+def test_the_engine_imports_weasyprint_with_the_same_libraries_and_no_lookup():
+    """``engine.loading``: WeasyPrint imported by the engine makes no
+    library lookup (no ``ldconfig``, compiler or linker run), opens the
+    libraries a plain import opens, and leaves ``find_library`` as it found
+    it; a plain import looks up the names the loader cannot open, probing
+    with the compiler for each the loader's cache does not have."""
     plain = _lookups("import weasyprint")
     ours = _lookups("import editionbuilder.writers.print.engine")
-    assert "_findLib_gcc" in plain[0]
-    assert "_findSoname_ldconfig" in ours[0] and "_findLib_gcc" not in ours[0]
+    assert "_findSoname_ldconfig" in plain[0] and "_findLib_gcc" in plain[0]
+    assert ours[0] == []
     assert ours[1:3] == plain[1:3]
     assert any(name.startswith("libpango-1.0.so") for name in ours[1])
     assert ours[3] and plain[3]
@@ -934,34 +934,42 @@ def test_the_engine_imports_weasyprint_with_the_same_libraries_and_no_compiler_p
 @pytest.mark.skipif(sys.platform != "linux", reason="the lookups made quicker are Linux's")
 def test_another_threads_lookups_are_the_usual_ones_while_the_engine_imports_weasyprint():
     """A lookup another thread makes while the engine imports WeasyPrint
-    (here: one started from the import's first lookup, and waited for) is
-    ctypes' own, with its compiler probe; the importing thread's are not."""
+    (here: one started when the import reaches WeasyPrint's library
+    loading, and waited for) is ctypes' own, with its compiler probe, and
+    what that thread prints reaches the output; the importing thread makes
+    none."""
     setup = textwrap.dedent(
         """
-        first = [True]
-        cached = ctypes.util._findSoname_ldconfig
-        def starting_a_thread(*args):
-            if first[0]:
-                first[0] = False
-                other = threading.Thread(target=ctypes.util.find_library, args=("nothing-such-0",))
-                other.start()
-                other.join()
-            return cached(*args)
-        ctypes.util._findSoname_ldconfig = starting_a_thread
+        import importlib.abc
+        class OtherThread(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path, target=None):
+                if name == "weasyprint.text.ffi":
+                    def look():
+                        ctypes.util.find_library("nothing-such-0")
+                        print("other thread: printed")
+                    other = threading.Thread(target=look)
+                    other.start()
+                    other.join()
+                return None
+        sys.meta_path.insert(0, OtherThread())
         """
     )
-    seen, libraries, _opened, restored = _lookups("import editionbuilder.writers.print.engine", setup)
+    code = _LOOKUPS.format(setup=setup, imports="import editionbuilder.writers.print.engine")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    seen, libraries, _opened, restored = json.loads(done.stdout.splitlines()[-1])
+    assert "other thread: printed" in done.stdout.splitlines()
     assert "other thread: _findLib_gcc" in seen
-    assert "_findSoname_ldconfig" in seen and "_findLib_gcc" not in seen
+    assert [s for s in seen if not s.startswith("other thread: ")] == []
     assert any(name.startswith("libpango-1.0.so") for name in libraries)
     assert restored
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="the lookups made quicker are Linux's")
 def test_weasyprint_is_imported_the_usual_way_when_the_quick_import_fails():
-    """An import that fails while lookups answer from the cache alone (here:
-    its first try raises OSError, as WeasyPrint does for a library it
-    cannot open) is made again with the usual lookup, from scratch."""
+    """An import that fails while lookups find nothing (here: its first
+    try prints WeasyPrint's message and raises OSError, as WeasyPrint does
+    for a library it cannot open) is made again with the usual lookup, from
+    scratch, and the failed try's message is not printed."""
     setup = textwrap.dedent(
         """
         import importlib.abc
@@ -970,12 +978,16 @@ def test_weasyprint_is_imported_the_usual_way_when_the_quick_import_fails():
             def find_spec(self, name, path, target=None):
                 if name == "weasyprint.text.ffi" and not FailOnce.failed:
                     FailOnce.failed = True
+                    print("WeasyPrint could not import some external libraries.")
                     raise OSError("cannot load library 'libpango-1.0-0'")
                 return None
         sys.meta_path.insert(0, FailOnce())
         """
     )
-    seen, libraries, _opened, restored = _lookups("import editionbuilder.writers.print.engine", setup)
+    code = _LOOKUPS.format(setup=setup, imports="import editionbuilder.writers.print.engine")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    seen, libraries, _opened, restored = json.loads(done.stdout.splitlines()[-1])
+    assert "could not import" not in done.stdout
     assert "_findLib_gcc" in seen  # the usual lookup, on the second import
     assert any(name.startswith("libpango-1.0.so") for name in libraries)
     assert restored

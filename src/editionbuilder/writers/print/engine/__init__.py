@@ -23,7 +23,7 @@ under the project, the stylesheet folders and the font folders.
 
 from __future__ import annotations
 
-# First: WeasyPrint imported without the compiler probes of its library lookups.
+# First: WeasyPrint imported without ctypes' lookups of its libraries.
 from . import loading  # noqa: F401
 
 # isort: split
