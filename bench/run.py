@@ -66,8 +66,10 @@ paragraphs of more than 40 words, a third of the notes). The title gives
 what the reader finds in each (chapters, as ``editionbuilder inspect``
 shows them, and the counts of its ``--stats``).
 Columns, for each job count: pages, s and s/page of the unchaptered text
-and of the same text in chapters, the ratio of their s/page, and the
-synthetic book's pages, s/page and ratio.
+and of the same text in chapters, the ratio of their s/page, the ratio of
+their s (the same words, paragraphs and notes: the text in chapters has
+more pages, each chapter opening on a recto, so its pages are cheaper on
+average), and the synthetic book's pages, s/page and ratio.
 
 Print edition, for the books of 100 pages or more (the largest book when
 none is that long): a print edition (press PDF, cover, screen PDF, EPUB)
@@ -698,6 +700,7 @@ def unchaptered_table(found: dict, jobs: list[int]) -> str:
         "s",
         "s/page",
         "s/page ratio",
+        "s ratio",
         "synthetic book: pages",
         "s/page",
         "s/page ratio",
@@ -719,6 +722,7 @@ def unchaptered_table(found: dict, jobs: list[int]) -> str:
                 f"{b['wall']:.2f}",
                 f"{per_b:.3f}",
                 _mark(per_a / per_b, UNCHAPTERED_TARGET, digits=3),
+                f"{a['wall'] / b['wall']:.3f}",
                 str(c["pages"]),
                 f"{per_c:.3f}",
                 f"{per_a / per_c:.2f}",
