@@ -60,7 +60,8 @@ def import_weasyprint() -> None:
         for loaded in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
             del sys.modules[loaded]
     else:
-        sys.stdout.write(printed.getvalue())  # another thread's, while this one imported
+        if printed.getvalue() and sys.stdout is not None:
+            sys.stdout.write(printed.getvalue())  # another thread's, while this one imported
     finally:
         ctypes.util.find_library = usual
 
