@@ -214,6 +214,66 @@ def test_the_cache_keeps_only_what_the_last_build_used(first):
     assert kept == used
 
 
+def test_a_part_knows_whether_it_may_hold_a_figure(first):
+    """Each kept part says whether its HTML holds an element WeasyPrint
+    tags as a figure (``typeset._FIGURES``: an image, an inline SVG
+    drawing): the Engels text has none, so the join walks none of its
+    parts' structure elements for one (``assemble._shift_figures``)."""
+    out, _files = first
+    metas = [json.loads(p.read_text()) for p in (out / ".cache/typeset").glob("*.json") if "manifest" not in p.name]
+    assert metas and all(m["figures"] is False for m in metas)
+    assert typeset._FIGURES.search('<p>A dot:</p><IMG src="dot.png" alt="">')
+    assert typeset._FIGURES.search('<p><svg viewBox="0 0 1 1"></svg></p>')
+    assert not typeset._FIGURES.search("<p>An image (svg or png): &lt;img&gt;, <imgs>, <svgish></p>")
+
+
+# A PNG of one black pixel.
+_DOT = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGNgYGAAAAAEAAH2FzhVAAAAAElFTkSuQmCC"
+)
+
+
+def _figure_boxes(data: bytes) -> list[list[float]]:
+    """The layout box (/A /BBox) of every Figure structure element of a PDF."""
+    found = []
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        todo = [doc.Root.StructTreeRoot]
+        while todo:
+            element = todo.pop()
+            if isinstance(element, pikepdf.Dictionary):
+                if element.get("/S") == pikepdf.Name.Figure:
+                    found.append([float(v) for v in element.A.BBox])
+                kids = element.get("/K")
+                todo.extend(kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else [])
+    return found
+
+
+def test_a_figures_box_moves_with_its_page_in_a_part_that_may_hold_one(monkeypatch):
+    """Joined as a part that opens on a verso (its content moved by
+    ``shift`` points), an image's layout box moves with it, in CSS px; the
+    structure elements of a part said to hold no figure are not walked."""
+    from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.writers.print import assemble
+
+    body = f'<p>Before the image.</p><img src="{_DOT}" alt="A dot" style="width: 30px; height: 30px">'
+    pictured = pdf.render_document(screen_job(body), Diagnostics()).part_pdf()
+    plain = pdf.render_document(screen_job("<p>Only text.</p>"), Diagnostics()).part_pdf()
+    (before,) = _figure_boxes(pictured)
+    joined = assemble.assemble(
+        [assemble.PartPdf(plain, frozenset()), assemble.PartPdf(pictured, frozenset(), shift=9.0)]
+    )
+    (after,) = _figure_boxes(joined)
+    assert after == pytest.approx([before[0] + 12.0, before[1], before[2] + 12.0, before[3]])  # 9 pt is 12 px
+    walked: list[int] = []
+    monkeypatch.setattr(assemble, "_shift_figures", lambda elements, shifts: walked.append(len(elements)))
+    assemble.assemble(
+        [assemble.PartPdf(plain, frozenset()), assemble.PartPdf(plain, frozenset(), shift=9.0, figures=False)]
+    )
+    assert walked == []
+    assemble.assemble([assemble.PartPdf(plain, frozenset()), assemble.PartPdf(plain, frozenset(), shift=9.0)])
+    assert len(walked) == 1
+
+
 def test_a_part_kept_as_it_came_and_not_taken_is_dropped_at_the_end(tmp_path):
     """A parallel build keeps each part as its worker hands it back, before
     the book knows it takes it (``PartCache.put``). At the end of the build

@@ -67,6 +67,9 @@ class PartPdf:
     shift: float = 0.0
     more: tuple[tuple[bytes, frozenset[str]], ...] = ()
     outline: tuple = ()  # its bookmarks, when ``more`` (``typeset.PartResult.outline``)
+    # Whether it may hold a figure (``typeset.PartResult.figures``): the
+    # structure elements of a part that holds none are not walked for one.
+    figures: bool = True
 
 
 def assemble(
@@ -93,7 +96,7 @@ def assemble(
             start, offset = len(book.pdf.pages), 0  # offset: of the stretch's pages in the part
             for data, anchors in ((part.data, part.anchors), *part.more):
                 with pikepdf.open(io.BytesIO(data)) as src:
-                    book.add(src, anchors, sheet, part.shift, offset, outlines=not part.more)
+                    book.add(src, anchors, sheet, part.shift, offset, outlines=not part.more, figures=part.figures)
                     offset += len(src.pages)
             if part.more:  # the bookmarks of a part written a stretch at a time: the stretches' own are cut short
                 book.add_outline(part.outline, list(book.pdf.pages)[start:], part.shift)
@@ -168,11 +171,13 @@ class _Book:
         shift: float = 0.0,
         first: int = 0,
         outlines: bool = True,
+        figures: bool = True,
     ) -> None:
         """The pages of ``src`` after the book's: a part, or its stretch
         from page index ``first`` of the part on (its pages from page
         ``first`` of the part's margin sheet, moved as that page is);
-        ``outlines``: with its bookmarks."""
+        ``outlines``: with its bookmarks; ``figures``: whether it may hold
+        a figure, whose box moves with its page (``_shift_figures``)."""
         start = len(self.pdf.pages)
         with warnings.catch_warnings():
             # pikepdf warns that named destinations are not copied with the
@@ -193,7 +198,7 @@ class _Book:
             if shifts:
                 _shift_outlines(self.outlines[taken:], shifts)
         if self.tags and "/StructTreeRoot" in src.Root:
-            self._add_tags(src, pages, shifts)
+            self._add_tags(src, pages, shifts if figures else None)
         self._share_profiles(pages)
 
     def add_outline(self, tree: tuple, pages: list[pikepdf.Page], shift: float = 0.0) -> None:

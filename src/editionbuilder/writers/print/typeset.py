@@ -184,6 +184,11 @@ class PartResult:
     more: tuple[bytes, ...] = ()
     cuts: tuple[int, ...] = ()
     outline: tuple = ()
+    # Whether its HTML holds an element WeasyPrint tags as a figure
+    # (``_FIGURES``), whose box the join moves with its page's content; the
+    # structure elements of a part without one (thousands in a long part)
+    # are not walked for one. True where it is not known.
+    figures: bool = True
 
     def meta(self) -> dict:
         """What the cache keeps beside its PDFs (``PartCache.put``): its
@@ -434,6 +439,12 @@ class PartTask:
     measures_log: str = ""
 
 
+# The elements WeasyPrint tags as figures, with a layout box (pdf/tags.py:
+# an image and an inline SVG drawing); a part's HTML without either
+# holds no figure.
+_FIGURES = re.compile(r"<(?:img|svg)\b", re.IGNORECASE)
+
+
 def _with_sheet(part: PartResult, sheet: Sequence[Callable[[], bytes]], shift: float) -> PartPdf:
     """A part's PDF to join, with the pieces of its margin sheet (each
     waited for when the book reaches its pages); a part written a stretch
@@ -442,11 +453,11 @@ def _with_sheet(part: PartResult, sheet: Sequence[Callable[[], bytes]], shift: f
 
     margins = _Waited(sheet)
     if not part.more:
-        return PartPdf(part.pdf, frozenset(part.anchors), margins, shift)
+        return PartPdf(part.pdf, frozenset(part.anchors), margins, shift, figures=part.figures)
     bounds = (0, *part.cuts, part.pages)
     anchors = [frozenset(a for a, page in part.anchors.items() if lo <= page < hi) for lo, hi in pairwise(bounds)]
     more = tuple(zip(part.more, anchors[1:], strict=True))
-    return PartPdf(part.pdf, anchors[0], margins, shift, more, part.outline)
+    return PartPdf(part.pdf, anchors[0], margins, shift, more, part.outline, figures=part.figures)
 
 
 class _Waited(Sequence[bytes]):
@@ -731,7 +742,8 @@ class _Typesetter:
         """A margin sheet, or a piece of one, made in this build (by a
         worker, or now from its task), kept for the next."""
         pdf = made.result() if isinstance(made, cf.Future) else typeset_margins(made)
-        self.cache.put(digest, PartResult(pdf, pages, {}, (), (), (), (), (), (), ()))
+        # (a sheet is drawn over its part's pages untagged: it holds no figure)
+        self.cache.put(digest, PartResult(pdf, pages, {}, (), (), (), (), (), (), (), figures=False))
         return pdf
 
     def _text(self, known: Mapping[str, str]) -> tuple[list[tuple[str, PartResult]], dict[str, str]]:
@@ -1320,6 +1332,7 @@ class _PartLayout:
             tuple(pdfs[1:]),
             tuple(cuts[1:-1]),
             facts.outline() if len(pdfs) > 1 else (),
+            _FIGURES.search(self.task.source) is not None,
         )
 
     def _in_stretches(
