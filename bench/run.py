@@ -67,9 +67,10 @@ what the reader finds in each (chapters, as ``editionbuilder inspect``
 shows them, and the counts of its ``--stats``).
 Columns, for each job count: pages, s and s/page of the unchaptered text
 and of the same text in chapters, the ratio of their s/page, the ratio of
-their s (the same words, paragraphs and notes: the text in chapters has
-more pages, each chapter opening on a recto, so its pages are cheaper on
-average), and the synthetic book's pages, s/page and ratio.
+their wall s (the same words, paragraphs and notes: the text in chapters
+has more pages, each chapter opening on a recto, so its pages are cheaper
+on average; with two jobs its chapters are also laid out two at a time),
+and the synthetic book's pages, s/page and ratio.
 
 Print edition, for the books of 100 pages or more (the largest book when
 none is that long): a print edition (press PDF, cover, screen PDF, EPUB)

@@ -969,7 +969,8 @@ def test_weasyprint_is_imported_the_usual_way_when_the_quick_import_fails():
     """An import that fails while lookups find nothing (here: its first
     try prints WeasyPrint's message and raises OSError, as WeasyPrint does
     for a library it cannot open) is made again with the usual lookup, from
-    scratch, and the failed try's message is not printed."""
+    scratch; the failed try's message is not printed, and what another
+    thread printed meanwhile is."""
     setup = textwrap.dedent(
         """
         import importlib.abc
@@ -978,6 +979,9 @@ def test_weasyprint_is_imported_the_usual_way_when_the_quick_import_fails():
             def find_spec(self, name, path, target=None):
                 if name == "weasyprint.text.ffi" and not FailOnce.failed:
                     FailOnce.failed = True
+                    other = threading.Thread(target=print, args=("other thread: printed",))
+                    other.start()
+                    other.join()
                     print("WeasyPrint could not import some external libraries.")
                     raise OSError("cannot load library 'libpango-1.0-0'")
                 return None
@@ -988,6 +992,7 @@ def test_weasyprint_is_imported_the_usual_way_when_the_quick_import_fails():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     seen, libraries, _opened, restored = json.loads(done.stdout.splitlines()[-1])
     assert "could not import" not in done.stdout
+    assert "other thread: printed" in done.stdout.splitlines()
     assert "_findLib_gcc" in seen  # the usual lookup, on the second import
     assert any(name.startswith("libpango-1.0.so") for name in libraries)
     assert restored

@@ -221,9 +221,10 @@ def test_a_part_knows_whether_it_may_hold_a_figure(first):
     parts' structure elements for one (``assemble._shift_figures``)."""
     out, _files = first
     metas = [json.loads(p.read_text()) for p in (out / ".cache/typeset").glob("*.json") if "manifest" not in p.name]
-    assert metas and all(m["figures"] is False for m in metas)
-    assert typeset._FIGURES.search('<p>A dot:</p><IMG src="dot.png" alt="">')
-    assert typeset._FIGURES.search('<p><svg viewBox="0 0 1 1"></svg></p>')
+    texts = [m for m in metas if m["words"]]  # (not the margin sheets)
+    assert texts and all(m["figures"] is False for m in texts)
+    for html in ('<p>A dot:</p><IMG src="dot.png" alt="">', '<image src="dot.png">', '<svg viewBox="0 0 1 1"></svg>'):
+        assert typeset._FIGURES.search(html), html
     assert not typeset._FIGURES.search("<p>An image (svg or png): &lt;img&gt;, <imgs>, <svgish></p>")
 
 
@@ -248,29 +249,54 @@ def _figure_boxes(data: bytes) -> list[list[float]]:
     return found
 
 
-def test_a_figures_box_moves_with_its_page_in_a_part_that_may_hold_one(monkeypatch):
-    """Joined as a part that opens on a verso (its content moved by
-    ``shift`` points), an image's layout box moves with it, in CSS px; the
-    structure elements of a part said to hold no figure are not walked."""
-    from editionbuilder.diagnostics import Diagnostics
+def _part_task(key: str, body: str) -> typeset.PartTask:
+    """A part of the screen PDF (tagged) holding ``body``, from folio 1."""
+    from editionbuilder.templating import STYLE_DIR
+    from editionbuilder.writers.print import pagesetup
+    from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
+
+    sheets = tuple(STYLE_DIR / name for name in ("base.css", "print.css", "screen.css"))
+    return typeset.PartTask(
+        key=key,
+        title=key,
+        source=(
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title></head><body>'
+            f'<section class="part" id="{key}">{body}</section></body></html>'
+        ),
+        own=typeset.part_css(),
+        first_folio=1,
+        sheets=tuple((str(path), path.read_bytes()) for path in sheets),
+        css=font_css(DEFAULT_FONTS) + pagesetup.page_css(GEOMETRY),
+        fonts=tuple(DEFAULT_FONTS),
+        project_dir=".",
+        press=None,
+        variant="pdf/ua-1",
+        g=GEOMETRY,
+        recto_openings=True,
+    )
+
+
+def test_a_figures_box_moves_with_its_page_in_a_part_that_holds_one(monkeypatch):
+    """A part laid out with an image says it holds a figure, and joined
+    where it opens on a verso (its content moved by ``shift`` points), the
+    image's layout box moves with it, in CSS px; a part of text alone says
+    it holds none, and its structure elements are not walked for one."""
     from editionbuilder.writers.print import assemble
 
-    body = f'<p>Before the image.</p><img src="{_DOT}" alt="A dot" style="width: 30px; height: 30px">'
-    pictured = pdf.render_document(screen_job(body), Diagnostics()).part_pdf()
-    plain = pdf.render_document(screen_job("<p>Only text.</p>"), Diagnostics()).part_pdf()
-    (before,) = _figure_boxes(pictured)
-    joined = assemble.assemble(
-        [assemble.PartPdf(plain, frozenset()), assemble.PartPdf(pictured, frozenset(), shift=9.0)]
-    )
-    (after,) = _figure_boxes(joined)
+    body = f'<p>Before the image.</p><p><img src="{_DOT}" alt="A dot" style="width: 30px; height: 30px"></p>'
+    pictured = typeset.typeset_part(_part_task("pictured", body))
+    plain = typeset.typeset_part(_part_task("plain", "<p>Only text.</p>"))
+    assert pictured.figures is True and plain.figures is False
+    (before,) = _figure_boxes(pictured.pdf)
+    front = assemble.PartPdf(plain.pdf, frozenset())
+    moved = dataclasses.replace(typeset._with_sheet(pictured, [], 9.0), margins=None)
+    (after,) = _figure_boxes(assemble.assemble([front, moved]))
     assert after == pytest.approx([before[0] + 12.0, before[1], before[2] + 12.0, before[3]])  # 9 pt is 12 px
     walked: list[int] = []
     monkeypatch.setattr(assemble, "_shift_figures", lambda elements, shifts: walked.append(len(elements)))
-    assemble.assemble(
-        [assemble.PartPdf(plain, frozenset()), assemble.PartPdf(plain, frozenset(), shift=9.0, figures=False)]
-    )
+    assemble.assemble([front, dataclasses.replace(typeset._with_sheet(plain, [], 9.0), margins=None)])
     assert walked == []
-    assemble.assemble([assemble.PartPdf(plain, frozenset()), assemble.PartPdf(plain, frozenset(), shift=9.0)])
+    assemble.assemble([front, moved])
     assert len(walked) == 1
 
 

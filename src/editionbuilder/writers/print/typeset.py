@@ -440,9 +440,10 @@ class PartTask:
 
 
 # The elements WeasyPrint tags as figures, with a layout box (pdf/tags.py:
-# an image and an inline SVG drawing); a part's HTML without either
+# an image and an inline SVG drawing), as the HTML may spell them (the
+# HTML parser reads ``<image>`` as ``<img>``); a part's HTML without any
 # holds no figure.
-_FIGURES = re.compile(r"<(?:img|svg)\b", re.IGNORECASE)
+_FIGURES = re.compile(r"<(?:img|image|svg)\b", re.IGNORECASE)
 
 
 def _with_sheet(part: PartResult, sheet: Sequence[Callable[[], bytes]], shift: float) -> PartPdf:

@@ -8,33 +8,63 @@ library's soname. cffi hands each name it cannot open as a file to
 ``ctypes.util.find_library``, which on Linux runs the dynamic loader's
 cache listing (``ldconfig -p``), then links a probe with the C compiler
 (``gcc -l``), then runs the linker (``ld -t``): 22 lookups, 16 of which
-find nothing. Without the compiler's probes (as this module did until
-2026-12-07), four imports took 0.40 to 0.46 s, the lookups' programs
-0.05 to 0.07 CPU seconds besides; without any lookup, 0.28 to 0.31 s. The
-import is most of the start of a worker and of a first cover's drawing.
+find nothing. The engine's import took 0.320 s without any lookup,
+against 0.385 s with all but the compiler's probes, as this module made
+them until 2026-12-07 (medians of eight imports of each, taking turns,
+wall and CPU seconds alike). The import is most of the start of a worker
+and of a first cover's drawing.
 
-A lookup on Linux gives a soname (``_get_soname`` reads it from the file
-the linker found), which cffi then asks the loader to open: the loader
+A lookup on Linux gives a soname (the loader's cache names it, or it is
+read from the file the linker found), which cffi then asks the loader to open: the loader
 searches ``LD_LIBRARY_PATH``, its cache and its default folders for it.
 WeasyPrint's list of names for each library holds that soname itself, and
 cffi hands a name with a dot in it to the loader before any lookup. So
 while ``engine`` imports WeasyPrint, ``find_library`` finds nothing in the
 importing thread (another thread's lookups are left as they are), and
 each library is opened by the loader under its soname, the one the usual
-lookup names. Where WeasyPrint cannot be imported so (a library whose
-soname is not the one WeasyPrint lists), what the failed import loaded is
-dropped and it is imported again the usual way; what it printed meanwhile
-(WeasyPrint's message about libraries not found) is dropped with it.
-Elsewhere than Linux, nothing changes.
+lookup names. Where WeasyPrint cannot be imported so (a required library
+whose soname is not the one WeasyPrint lists), what the failed import
+loaded is dropped and it is imported again the usual way; what the
+importing thread printed meanwhile (WeasyPrint's message about libraries
+not found) is dropped with it, and what another thread printed went to
+the output as it came. HarfBuzz's subset and vector libraries are
+optional (WeasyPrint goes on without them): they are not looked up again
+where their soname is missing, which the soname of HarfBuzz itself, a
+required library of the same release, would show first. Elsewhere than
+Linux, nothing changes.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes.util
 import io
 import sys
 import threading
+from typing import Any, TextIO
+
+
+class _ThreadsOut:
+    """``sys.stdout`` while WeasyPrint is imported: what the importing
+    thread writes goes to ``kept``, what another writes to the stream it
+    would have written to (none: nowhere, as ``print`` does)."""
+
+    def __init__(self, stream: TextIO | None, here: int) -> None:
+        self.stream, self.here, self.kept = stream, here, io.StringIO()
+
+    def _target(self) -> TextIO | None:
+        return self.kept if threading.get_ident() == self.here else self.stream
+
+    def write(self, text: str) -> int:
+        target = self._target()
+        return target.write(text) if target is not None else len(text)
+
+    def flush(self) -> None:
+        target = self._target()
+        if target is not None:
+            target.flush()
+
+    def __getattr__(self, name: str) -> Any:  # the stream's other attributes (encoding, isatty, ...)
+        return getattr(self.stream, name)
 
 
 def import_weasyprint() -> None:
@@ -51,19 +81,23 @@ def import_weasyprint() -> None:
     def find_library(name: str) -> str | None:
         return None if threading.get_ident() == here else usual(name)
 
-    printed = io.StringIO()
+    stdout = sys.stdout
+    out = _ThreadsOut(stdout, here)
     ctypes.util.find_library = find_library
+    sys.stdout = out
     try:
-        with contextlib.redirect_stdout(printed):
-            import weasyprint  # noqa: F401
+        import weasyprint  # noqa: F401
     except OSError:  # a library not opened so: the engine imports WeasyPrint the usual way
         for loaded in [n for n in sys.modules if n == "weasyprint" or n.startswith("weasyprint.")]:
             del sys.modules[loaded]
-    else:
-        if printed.getvalue() and sys.stdout is not None:
-            sys.stdout.write(printed.getvalue())  # another thread's, while this one imported
+        out.kept = io.StringIO()  # (WeasyPrint's message of the libraries it could not open)
     finally:
         ctypes.util.find_library = usual
+        if sys.stdout is out:  # (not if another thread replaced it meanwhile)
+            sys.stdout = stdout
+    printed = out.kept.getvalue()
+    if printed and stdout is not None and not stdout.closed:
+        stdout.write(printed)  # what the import printed, where it succeeded
 
 
 import_weasyprint()
