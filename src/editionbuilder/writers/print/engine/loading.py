@@ -15,8 +15,9 @@ wall and CPU seconds alike). The import is most of the start of a worker
 and of a first cover's drawing.
 
 A lookup on Linux gives a soname (the loader's cache names it, or it is
-read from the file the linker found), which cffi then asks the loader to open: the loader
-searches ``LD_LIBRARY_PATH``, its cache and its default folders for it.
+read from the file the linker found), which cffi then asks the loader to
+open: the loader searches ``LD_LIBRARY_PATH``, its cache and its default
+folders for it.
 WeasyPrint's list of names for each library holds that soname itself, and
 cffi hands a name with a dot in it to the loader before any lookup. So
 while ``engine`` imports WeasyPrint, ``find_library`` finds nothing in the
