@@ -15,6 +15,29 @@ from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
 GEOMETRY = pagesetup.geometry(PrintOptions(), 100, False)
 
 
+def part_task(source: str, sheets, g: pagesetup.PageGeometry, variant: str = "", key: str = "ch", title: str = "T"):
+    """A ``typeset.PartTask`` laying out ``source`` (a part's whole HTML)
+    from folio 1 with the stylesheet files ``sheets`` and the shipped
+    faces on pages of ``g``, as a worker is handed it."""
+    from editionbuilder.writers.print.typeset import PartTask, part_css
+
+    return PartTask(
+        key=key,
+        title=title,
+        source=source,
+        own=part_css(),
+        first_folio=1,
+        sheets=tuple((str(path), Path(path).read_bytes()) for path in sheets),
+        css=font_css(DEFAULT_FONTS) + pagesetup.page_css(g),
+        fonts=tuple(DEFAULT_FONTS),
+        project_dir=".",
+        press=None,
+        variant=variant,
+        g=g,
+        recto_openings=True,
+    )
+
+
 def screen_job(body: str, **fields) -> pdf.PdfJob:
     """A job laying out ``body`` (HTML inside <body>) as the screen PDF's
     parts are, with ``fields`` of ``PdfJob`` replaced."""

@@ -33,6 +33,7 @@ from editionbuilder.writers.print import pagesetup, typeset
 from editionbuilder.writers.print.engine import PdfJob, render_document
 from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
 from editionbuilder.writers.print.typeset import COLUMN_NOTES_MAX, PartTask, part_css, typeset_part
+from printkit import part_task
 
 TEXT = (
     "the open fields were held in strips scattered over the common land of the manor and every holder "
@@ -90,21 +91,7 @@ def astray() -> str:
 
 
 def task(source: str) -> PartTask:
-    return PartTask(
-        key="ch",
-        title="Notes",
-        source=source,
-        own=part_css(),
-        first_folio=1,
-        sheets=tuple((str(path), path.read_bytes()) for path in SHEETS),
-        css=CSS,
-        fonts=tuple(DEFAULT_FONTS),
-        project_dir=".",
-        press=None,
-        variant="",
-        g=G,
-        recto_openings=True,
-    )
+    return part_task(source, SHEETS, G, title="Notes")
 
 
 def test_weasyprint_moves_the_notes_of_a_page_on_to_keep_a_paragraphs_orphans(astray):

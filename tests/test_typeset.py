@@ -28,7 +28,7 @@ from editionbuilder.writers.print import engine as pdf
 from editionbuilder.writers.print import typeset
 from paths import ENGELS as ENGELS_FILE
 from paths import corpus_file
-from printkit import GEOMETRY, screen_job
+from printkit import GEOMETRY, part_task, screen_job
 
 ENGELS = corpus_file(ENGELS_FILE)
 EPOCH = 1_764_028_800
@@ -252,28 +252,13 @@ def _figure_boxes(data: bytes) -> list[list[float]]:
 def _part_task(key: str, body: str) -> typeset.PartTask:
     """A part of the screen PDF (tagged) holding ``body``, from folio 1."""
     from editionbuilder.templating import STYLE_DIR
-    from editionbuilder.writers.print import pagesetup
-    from editionbuilder.writers.print.fonts import DEFAULT_FONTS, font_css
 
-    sheets = tuple(STYLE_DIR / name for name in ("base.css", "print.css", "screen.css"))
-    return typeset.PartTask(
-        key=key,
-        title=key,
-        source=(
-            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title></head><body>'
-            f'<section class="part" id="{key}">{body}</section></body></html>'
-        ),
-        own=typeset.part_css(),
-        first_folio=1,
-        sheets=tuple((str(path), path.read_bytes()) for path in sheets),
-        css=font_css(DEFAULT_FONTS) + pagesetup.page_css(GEOMETRY),
-        fonts=tuple(DEFAULT_FONTS),
-        project_dir=".",
-        press=None,
-        variant="pdf/ua-1",
-        g=GEOMETRY,
-        recto_openings=True,
+    html = (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>T</title></head><body>'
+        f'<section class="part" id="{key}">{body}</section></body></html>'
     )
+    sheets = tuple(STYLE_DIR / name for name in ("base.css", "print.css", "screen.css"))
+    return part_task(html, sheets, GEOMETRY, "pdf/ua-1", key=key)
 
 
 def test_a_figures_box_moves_with_its_page_in_a_part_that_holds_one(monkeypatch):
