@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -214,6 +215,130 @@ def test_a_changed_sentence_lays_out_again_what_a_serial_build_does(tmp_path, mo
     assert build(project / "output", parallel, project) == serial
     assert sorted(parallel.handed) == sorted(laid_out)
     assert max(ahead, default=0) >= 1
+
+
+def test_a_parallel_build_joins_its_pdfs_in_a_child_while_it_writes_the_rest(serial, tmp_path, monkeypatch):
+    """With workers, each PDF is joined in a child of the build process
+    (``WriteContext.joins``) while the build goes on: the press and screen
+    PDFs, whose writers come before the EPUB's, are written once the web
+    edition's pages are made, before its landing page gives their sizes.
+    The files are the serial build's."""
+    from editionbuilder.writers import WRITERS
+    from editionbuilder.writers.print import assemble, writer
+    from editionbuilder.writers.web import writer as web
+
+    events: list[str] = []
+    joiners = tmp_path / "joiners"
+    joined, wrote, epub, pages = assemble.assemble, writer.atomic_write_bytes, WRITERS["epub"], web.render_page
+
+    def joining(*args, **kwargs):
+        with joiners.open("a") as noted:  # (a child's notes are lost with its memory)
+            noted.write(f"{os.getpid()}\n")
+        return joined(*args, **kwargs)
+
+    def writing(out, data):
+        events.append(Path(out).name)
+        wrote(out, data)
+
+    def epub_writer(edition, out, ctx):
+        events.append("epub")
+        return epub(edition, out, ctx)
+
+    def page(*args, **kwargs):
+        if "page" not in events:
+            events.append("page")
+        return pages(*args, **kwargs)
+
+    monkeypatch.setattr(assemble, "assemble", joining)
+    monkeypatch.setattr(writer, "atomic_write_bytes", writing)
+    monkeypatch.setitem(WRITERS, "epub", epub_writer)
+    monkeypatch.setattr(web, "render_page", page)
+    out = tmp_path / "out"
+    config = ROOT / "editions.toml"
+    assert main(["build", "--config", str(config), "--edition", EDITION, "--jobs", "2", "--out", str(out)]) == 0
+    assert files(out) == files(serial)
+    pids = joiners.read_text().split()
+    assert len(pids) == 2 and str(os.getpid()) not in pids
+    assert events == ["epub", "page", f"{EDITION}-press.pdf", f"{EDITION}.pdf"]
+    # one job: joined in the build's process, each file written as its writer returns
+    events.clear()
+    joiners.unlink()
+    out = tmp_path / "serial"
+    assert main(["build", "--config", str(config), "--edition", EDITION, "--jobs", "1", "--out", str(out)]) == 0
+    assert files(out) == files(serial)
+    assert joiners.read_text().split() == [str(os.getpid())] * 2
+    assert events == [f"{EDITION}-press.pdf", f"{EDITION}.pdf", "epub", "page"]
+
+
+def test_a_build_of_one_pdf_alone_joins_it_in_its_own_process(tmp_path, monkeypatch):
+    """Nothing else to write meanwhile (the screen PDF of an edition not
+    for print, no web edition): the PDF is joined in the build's process,
+    not in a child it would wait for at once."""
+    from editionbuilder.writers.print import assemble
+
+    joined, pids = assemble.assemble, []
+
+    def joining(*args, **kwargs):
+        pids.append(os.getpid())
+        return joined(*args, **kwargs)
+
+    monkeypatch.setattr(assemble, "assemble", joining)
+    config = load_config(ROOT / "editions.toml")
+    options = next(e for e in config.editions if e.name == "essay")
+    opts = BuildOptions(
+        out_dir=str(tmp_path / "out"),
+        project_dir=str(config.project_dir),
+        formats=("pdf",),
+        workers=Scheduler(jobs=2),
+    )
+    with opts.workers:
+        build_edition(options, opts)
+    assert pids == [os.getpid()]
+    assert (tmp_path / "out" / "essay.pdf").is_file()
+
+
+def test_a_join_whose_child_dies_is_made_again_in_the_build(serial, tmp_path, monkeypatch):
+    """A child joining a PDF killed: the build joins it itself, and makes the
+    serial build's files."""
+    from editionbuilder.writers.print import assemble
+
+    joined, build_pid, deaths = assemble.assemble, os.getpid(), tmp_path / "deaths"
+
+    def dying(*args, **kwargs):
+        if os.getpid() != build_pid:
+            deaths.write_text("died")
+            os.kill(os.getpid(), signal.SIGKILL)
+        return joined(*args, **kwargs)
+
+    monkeypatch.setattr(assemble, "assemble", dying)
+    out = tmp_path / "out"
+    config = ROOT / "editions.toml"
+    assert main(["build", "--config", str(config), "--edition", EDITION, "--jobs", "2", "--out", str(out)]) == 0
+    assert deaths.read_text() == "died"
+    assert files(out) == files(serial)
+
+
+def test_a_join_that_fails_fails_the_build_and_keeps_the_last_files(serial, tmp_path, monkeypatch, capsys):
+    """A join that raises (in its child, then again in the build): the
+    build fails with the error's one line, and the output folder keeps the
+    last build's files."""
+    from editionbuilder.diagnostics import RenderError
+    from editionbuilder.writers.print import assemble
+
+    out = tmp_path / "out"
+    shutil.copytree(serial, out, symlinks=True)
+    before = files(out)
+
+    def failing(*_args, **_kwargs):
+        raise RenderError("the parts' PDFs could not be joined")
+
+    monkeypatch.setattr(assemble, "assemble", failing)
+    config = ROOT / "editions.toml"
+    capsys.readouterr()
+    assert main(["build", "--config", str(config), "--edition", EDITION, "--jobs", "2", "--out", str(out)]) != 0
+    err = capsys.readouterr().err
+    assert "the parts' PDFs could not be joined" in err and "Traceback" not in err
+    assert files(out) == before
 
 
 STARTER = """

@@ -131,9 +131,9 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     folder together at the end (``fsutil.staged_outputs``): a build that
     fails at any writer leaves the edition's previous files untouched."""
     from .lazyre import keep_compiled_patterns, save_compiled_patterns
-    from .scheduling import Scheduler  # multiprocessing and concurrent.futures: not for ``inspect``
+    from .scheduling import Forked, Scheduler  # multiprocessing and concurrent.futures: not for ``inspect``
     from .templating import keep_compiled_templates
-    from .writers import Declined, WriteContext, formats_for, get_writer, output_path, typesets
+    from .writers import Declined, WriteContext, Writing, formats_for, get_writer, output_path, typesets
     from .writers.cover import CoverDrawer, order_cover
 
     say = progress or (lambda _msg: None)
@@ -150,9 +150,20 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     keep_compiled_templates(build.cache_dir)
     keep_compiled_patterns(build.cache_dir)
     diags = Diagnostics()
+    # A PDF is joined in a child (``WriteContext.joins``) while this process
+    # writes the other outputs, with a pool of this machine's workers
+    # (``Scheduler.helpers``): the press and the screen PDF at once. A build
+    # of one PDF alone joins it here (a child would be waited for at once).
+    # Leaving waits for them, or kills them on an error.
+    helpers = 0
+    if isinstance(build.workers, Scheduler) and typesets(formats) and (len(formats) > 1 or build.web):
+        helpers = 2 * build.workers.helpers
     # The EPUB's cover, when it must be drawn, is drawn in another process
     # while this one reads the sources (writers/cover.py).
-    with CoverDrawer.start(formats, build.cache_dir, build.override_dirs(project)) as drawer:
+    with (
+        CoverDrawer.start(formats, build.cache_dir, build.override_dirs(project)) as drawer,
+        Forked[bytes](helpers) as joins,
+    ):
         say(f"{options.name}: reading {len(options.sources)} source(s)")
         edition = read_edition(options, project, diags)
         # The drawer given the page as soon as the title is known: it draws
@@ -161,10 +172,13 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
         if drawer.forked:
             extra = build.override_dirs(project)
             cover = order_cover(edition.metadata, extra, project, diags, cache_dir=build.cache_dir, drawer=drawer)
-        ctx = WriteContext(options, build, diags, project, progress=progress, cover=cover)
+        ctx = WriteContext(
+            options, build, diags, project, progress=progress, cover=cover, joins=joins if helpers else None
+        )
         with staged_outputs(out_dir, options.name) as stage:
             made: list[str] = []
             declined: dict[str, Declined] = {}
+            writing: list[Writing] = []
             for fmt in formats:
                 target = output_path(stage.dir, options.name, fmt)
                 say(f"{options.name}: writing {target.name}")
@@ -172,10 +186,21 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
                 result = get_writer(fmt)(edition, target, ctx)
                 if isinstance(result, Declined):
                     declined[target.name] = result
+                    continue
+                if isinstance(result, Writing):
+                    writing.append(result)
                 elif not target.is_file():
                     raise ValidationError(f"the {fmt} writer returned without writing {target.name}")
-                else:
-                    made.append(target.name)
+                made.append(target.name)
+
+            def finish() -> None:
+                """The files still being made, written (each writer's check as above)."""
+                while writing:
+                    path = writing.pop(0)
+                    path.finish()
+                    if not path.path.is_file():
+                        raise ValidationError(f"the writer of {path.path.name} returned without writing it")
+
             for name in declined:
                 if (out_dir / name).is_file():
                     diags.add(
@@ -186,7 +211,8 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
                 from .writers.web.writer import WEB_DIR, write_web_edition
 
                 say(f"{options.name}: writing the web edition")
-                write_web_edition(edition, stage.dir / WEB_DIR, ctx, [stage.dir / n for n in made])
+                write_web_edition(edition, stage.dir / WEB_DIR, ctx, [stage.dir / n for n in made], finish)
+            finish()
             report = write_report(edition, options, diags, stage.dir, project).name
             save_compiled_patterns()
             stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))

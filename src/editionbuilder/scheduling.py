@@ -150,7 +150,9 @@ class Scheduler:
         part (``Forked``): one, for a pool of two jobs or more (a long part
         keeps one worker busy, and its stretches' PDFs take the time of
         another: in a pool of two, the core of the worker left idle when
-        no other part is left). None in a Dask worker, whose tasks run in
+        no other part is left). The build process forks as many to join a
+        PDF while it writes the other outputs (``pipeline.build_edition``).
+        None in a Dask worker, whose tasks run in
         threads beside the worker's own (a fork copies only the calling
         thread, and may find a lock another one held), nor for one job,
         nor in a build of several editions (each edition's worker lays its

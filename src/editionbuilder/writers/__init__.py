@@ -1,7 +1,8 @@
 """Writers by name: a registry, not an ``if fmt == ...`` chain.
 
-A writer is a function ``(edition, out_path, ctx) -> Written | Declined``
-(``context``) that writes one output file atomically, appends content
+A writer is a function ``(edition, out_path, ctx) -> Written | Writing |
+Declined`` (``context``) that writes one output file atomically (or has it
+written when the build asks: a PDF joined meanwhile in another process), appends content
 problems to ``ctx.diagnostics`` and raises ``RenderError`` when the output
 cannot be made (a missing font file, a template error). Writers never print.
 ``output_path`` names each format's file (``NAME.FMT``, or ``NAME-press.pdf``)
@@ -26,12 +27,23 @@ from pathlib import Path
 from ..diagnostics import ConfigError
 from ..model import Edition
 from ..options import BuildOptions, EditionOptions, output_name
-from .context import Declined, Products, Result, WriteContext, Written
+from .context import Declined, Products, Result, WriteContext, Writing, Written
 
-__all__ = ["Declined", "Products", "Result", "WriteContext", "Written", "formats_for", "get_writer", "output_path"]
+__all__ = [
+    "Declined",
+    "Products",
+    "Result",
+    "WriteContext",
+    "Writing",
+    "Written",
+    "formats_for",
+    "get_writer",
+    "output_path",
+]
 
 
-# A writer writes ``out`` (``Written``) or says why it did not (``Declined``).
+# A writer writes ``out`` (``Written``), has it written when the build asks
+# (``Writing``), or says why it did not (``Declined``).
 Writer = Callable[[Edition, Path, WriteContext], Result]
 
 
@@ -45,8 +57,7 @@ def _epub(edition: Edition, out: Path, ctx: WriteContext) -> Result:
 def _pdf(edition: Edition, out: Path, ctx: WriteContext) -> Result:
     from .print.writer import write_pdf
 
-    write_pdf(edition, out, ctx)
-    return Written(out)
+    return write_pdf(edition, out, ctx)
 
 
 def _press(edition: Edition, out: Path, ctx: WriteContext) -> Result:
@@ -74,10 +85,13 @@ def output_path(out_dir: Path, name: str, fmt: str) -> Path:
 def formats_for(options: EditionOptions, build: BuildOptions) -> tuple[str, ...]:
     """The formats to write, in the order they must be made: for an edition
     whose config asks for print (and a build that makes PDFs), the press PDF
-    first, then its cover (the spine needs its page count), then the
-    build's formats (the EPUB takes its page list from the press layout)."""
+    first, then the screen PDF, then the press PDF's cover (the spine needs
+    its page count), then the build's other formats (the EPUB takes its page
+    list from the press layout). The PDFs come first: with workers, each is
+    joined in a child of the build while the rest is written
+    (``WriteContext.joins``)."""
     if options.print.enabled and "pdf" in build.formats and "press" not in build.formats:
-        return ("press", "cover", *build.formats)
+        return ("press", "pdf", "cover", *(f for f in build.formats if f != "pdf"))
     return build.formats
 
 

@@ -1,8 +1,9 @@
 """What a writer is given and what it gives back.
 
-A writer is a function ``(edition, out, ctx) -> Written | Declined``: it
-writes ``out`` atomically (``fsutil.atomic_output``), or declines and says
-why. It appends content problems to ``ctx.diagnostics``, raises
+A writer is a function ``(edition, out, ctx) -> Written | Writing |
+Declined``: it writes ``out`` atomically (``fsutil.atomic_output``), or
+leaves it to be written when the build asks (a PDF joined meanwhile in
+another process), or declines and says why. It appends content problems to ``ctx.diagnostics``, raises
 ``RenderError`` when the output cannot be made, and never prints. What one
 writer of a build makes for a later one travels in ``ctx.products``, a typed
 record (the press writer's layout and page count for the EPUB's page list,
@@ -16,10 +17,14 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostics
 from ..layout.pages import Alignments, PrintLayout
 from ..options import BuildOptions, EditionOptions
+
+if TYPE_CHECKING:
+    from ..scheduling import Forked
 
 
 @dataclass(slots=True)
@@ -56,6 +61,10 @@ class WriteContext:
     # The EPUB's cover image, ordered once the sources were read and drawn in
     # another process meanwhile (``cover.order_cover``); None: the writer orders it.
     cover: Callable[[], bytes] | None = None
+    # Children of this process a PDF is joined in while the build writes
+    # its other outputs (``typeset.TypesetBook.joining``): the build's
+    # (``pipeline.build_edition``) with a pool of this machine's workers.
+    joins: Forked[bytes] | None = None
 
     @property
     def override_dirs(self) -> tuple[str, ...]:
@@ -82,4 +91,14 @@ class Declined:
     minimum: int = 0
 
 
-Result = Written | Declined
+@dataclass(frozen=True, slots=True)
+class Writing:
+    """A writer's file still being made (a PDF joined in a child of the
+    build process, ``WriteContext.joins``): ``finish`` waits for it and
+    writes ``path``; the build calls it before it offers the file."""
+
+    path: Path
+    finish: Callable[[], None]
+
+
+Result = Written | Writing | Declined

@@ -27,16 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ... import codes
-from ...fsutil import atomic_write_bytes
 from ...isbn import check_isbn
 from ...layout import printview
 from ...layout.frontmatter import identifier, print_identifier
 from ...model import Edition
 from ...options import output_name
-from ..context import Declined, Result, WriteContext, Written
+from ..context import Declined, Result, WriteContext
 from .fonts import DEFAULT_FONTS, FontFace
 from .profiles import BookProfile, PressProfile
-from .writer import PdfWriter
+from .writer import PdfWriter, written
 
 PRESS_SUFFIX = output_name("", "press")  # "-press.pdf"
 MIN_PAGES = 24  # KDP's and IngramSpark's shortest paperback
@@ -83,10 +82,9 @@ class PressWriter:
             detail = f"{book.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no {target.name} was written"
             ctx.diagnostics.add(codes.TOO_SHORT_FOR_PRESS, detail)
             return Declined(codes.TOO_SHORT_FOR_PRESS.name, detail, book.pages, MIN_PAGES)
-        atomic_write_bytes(target, book.pdf)
         ctx.products.print_layout = book.print_layout(print_identifier(edition.metadata))
         ctx.products.press_pages = book.file_pages  # the pages of the file, a closing blank verso included
-        return Written(target)
+        return written(target, book)
 
 
 write_press = PressWriter()

@@ -209,13 +209,21 @@ class TypesetBook:
     """The typeset book: the PDF, its page count, its running text by page,
     the notes set off their call's page, and, when asked for, the parts
     laid out in this build (``rendered``: their WeasyPrint documents, by
-    part key)."""
+    part key). The PDF is given by ``joined``, when first asked for:
+    ``joining``, it is being joined in a child of this process
+    (``WriteContext.joins``) while the build goes on, and is waited for
+    then."""
 
-    pdf: bytes
+    joined: Callable[[], bytes]
     pages: int  # the book's pages, before a press file's closing blank verso
     flow: list[tuple[str, PartResult | None]]  # (part key, result) in page order; None: a blank verso
     folios: list[int]  # by ``flow``: a part of the text's first folio, else 0
     rendered: dict[str, Rendered] = field(default_factory=dict)
+    joining: bool = False
+
+    @cached_property
+    def pdf(self) -> bytes:
+        return self.joined()
 
     @property
     def file_pages(self) -> int:
@@ -461,6 +469,13 @@ def _with_sheet(part: PartResult, sheet: Sequence[Callable[[], bytes]], shift: f
     return PartPdf(part.pdf, anchors[0], margins, shift, more, part.outline, figures=part.figures)
 
 
+def _made(part: PartPdf | None) -> PartPdf | None:
+    """``part`` with its margin sheet's pieces all made (``_Waited``)."""
+    if part is None or part.margins is None:
+        return part
+    return replace(part, margins=tuple(part.margins))
+
+
 class _Waited(Sequence[bytes]):
     """The PDFs that functions give, each function called once, when its
     PDF is first asked for."""
@@ -623,8 +638,17 @@ class _Typesetter:
         pages = sum(p.pages if p else 1 for _k, p in flow)
         if self.profile.pad_even and pages % 2:  # the press file ends on a verso
             flow, folios, pdfs = [*flow, ("", None)], [*folios, 0], [*pdfs, None]
-        pdf = assemble.assemble((made() if made else None for made in pdfs), self._boxes, self._faces)
-        return TypesetBook(pdf, pages, flow, folios, self.rendered)
+        parts = (made() if made else None for made in pdfs)
+        joins = self.ctx.joins if self.workers.helpers else None
+        if joins is None:
+            pdf = assemble.assemble(parts, self._boxes, self._faces)
+            return TypesetBook(partial(bytes, pdf), pages, flow, folios, self.rendered)
+        # Joined in a child while this process writes the other outputs:
+        # every part and margin sheet is made first (a sheet is kept in the
+        # cache as it is taken), so that the child has only to join them.
+        ready = [_made(part) for part in parts]
+        joined = joins.submit(partial(assemble.assemble, ready, self._boxes, self._faces))
+        return TypesetBook(joined, pages, flow, folios, self.rendered, joining=True)
 
     def _margin_sheets(
         self, text: Sequence[tuple[str, PartResult]], firsts: Sequence[int], lay: Layout

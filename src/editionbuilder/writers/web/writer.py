@@ -32,7 +32,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -108,8 +108,12 @@ class PageList:
     pages: tuple[PageEntry, ...]
 
 
-def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: Sequence[Path]) -> None:
-    """The web edition of ``edition`` into ``folder``, offering the files ``made``."""
+def write_web_edition(
+    edition: Edition, folder: Path, ctx: WriteContext, made: Sequence[Path], settle: Callable[[], None] = lambda: None
+) -> None:
+    """The web edition of ``edition`` into ``folder``, offering the files
+    ``made``; ``settle`` writes those still being made (``pipeline``), once
+    the pages are made, before the landing page gives their sizes."""
     lay = book.layout(edition, book.WEB)
     parts = (title_page(edition.metadata), _imprint(edition), *lay.parts)
     extra, lang = ctx.override_dirs, lay.view.lang
@@ -128,8 +132,7 @@ def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: S
     cover = ctx.products.cover_png or cover_png(
         edition.metadata, extra, ctx.project_dir, ctx.diagnostics, cache_dir=ctx.build.cache_dir
     )
-    entry = catalog_entry(edition, ctx, made, _start(parts))
-    title = entry.title
+    title = _book_title(edition)
     files: dict[str, bytes] = {}
     for n, (part, content) in enumerate(zip(parts, contents, strict=True)):
         before = parts[n - 1] if n else None
@@ -137,6 +140,8 @@ def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: S
         frame = _frame(lang, f"{_title(part)} — {title}", title, _title(part), _link(before), _link(after))
         files[f"{part.key}.html"] = render_page(frame, content, extra)
     toc = table_of_contents(parts, dict(lay.view.heading_ids), book.WEB)
+    settle()
+    entry = catalog_entry(edition, ctx, made, _start(parts))
     sizes = tuple(catalog.human_size(d.size) for d in entry.downloads)
     landing = Landing(entry, names(entry.authors), toc, "pages.html" if targets else "", sizes)
     files["index.html"] = render_page(
@@ -153,6 +158,10 @@ def write_web_edition(edition: Edition, folder: Path, ctx: WriteContext, made: S
     files[entry.thumbnail.file] = kept_thumbnail(cover, THUMBNAIL_PX, ctx.build.cache_dir)
     files[catalog.ENTRY_FILE] = catalog.dumps(entry)
     _write(folder, files)
+
+
+def _book_title(edition: Edition) -> str:
+    return edition.metadata.title or LABELS["untitled"]
 
 
 def _imprint(edition: Edition) -> Part:
@@ -220,7 +229,7 @@ def catalog_entry(edition: Edition, ctx: WriteContext, made: Sequence[Path], sta
     )
     return CatalogEntry(
         name=ctx.options.name,
-        title=md.title or LABELS["untitled"],
+        title=_book_title(edition),
         subtitle=md.subtitle,
         authors=md.authors,
         language=md.language or "en",
