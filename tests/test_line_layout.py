@@ -10,10 +10,14 @@ hyphenated, and enough of them to run over several pages.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import random
 import re
+import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -258,3 +262,21 @@ def test_a_paragraph_set_without_kerning_is_measured_without_it(fresh, monkeypat
     monkeypatch.setattr(engine, "_PARSED", {})
     kerned = laid_out("")  # the same font's widths, kerned
     assert laid_out("p { font-kerning: none }") == unkerned != kerned
+
+
+def test_a_face_changed_in_place_is_measured_again(fresh, tmp_path):
+    """A face's file changed where it is (its size or time): the stylesheets
+    are parsed again, under another tag, so that no width or break a log
+    kept from the file before holds (``sharing``, ``typeset.PartCache``) is
+    taken for it."""
+    copy = tmp_path / Path(DEFAULT_FONTS[0].path).name
+    shutil.copyfile(DEFAULT_FONTS[0].path, copy)
+    fonts = (dataclasses.replace(DEFAULT_FONTS[0], path=str(copy)), *DEFAULT_FONTS[1:])
+    job = PdfJob(source(1), SHEETS, CSS, fonts, Path("."), None, "", G, part_css())
+    before = engine._styles(job)
+    assert engine._styles(job) is before  # the same file: parsed once
+    stat = copy.stat()
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    after = engine._styles(job)
+    assert after is not before and after.tag != before.tag
+    assert after.tag != engine._styles(replace(job, fonts=DEFAULT_FONTS)).tag

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -29,6 +30,7 @@ from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import build_edition
 from editionbuilder.scheduling import Scheduler
 from editionbuilder.writers.print import typeset
+from editionbuilder.writers.print.engine import sharing
 from paths import ROOT
 
 EDITION = "anthology"
@@ -163,14 +165,13 @@ def test_a_parallel_build_works_out_each_parts_key_once(serial, tmp_path, monkey
     assert len(workers.handed) > 6  # plans made again and again
     assert len(keyed) == len(set(keyed))
     # Every part is handed out with the log where its workers share what
-    # they learn (``engine.sharing``), in the folder of its PDF's build: one
-    # log for the press PDF (and the screen PDF's parts it hands out ahead),
-    # one for the screen PDF. A margin sheet, which breaks no paragraph, has
-    # none.
+    # they learn (``engine.sharing``): one log for both PDFs, kept in the
+    # cache folder for the next build. A margin sheet, which breaks no
+    # paragraph, has none.
     handed = list(zip(workers.order, workers.logs, strict=True))
     assert [key for key, log in handed if bool(log) == (key == "sheet")] == []
-    logs = {log for log in workers.logs if log}
-    assert {Path(log).name for log in logs} == {typeset.MEASURES_LOG} and len(logs) == 2
+    logs = {Path(log) for log in workers.logs if log}
+    assert len(logs) == 1 and next(iter(logs)).parent == tmp_path / "out" / ".cache" / "typeset"
 
 
 def test_a_changed_sentence_lays_out_again_what_a_serial_build_does(tmp_path, monkeypatch):
@@ -339,6 +340,37 @@ def test_a_join_that_fails_fails_the_build_and_keeps_the_last_files(serial, tmp_
     err = capsys.readouterr().err
     assert "the parts' PDFs could not be joined" in err and "Traceback" not in err
     assert files(out) == before
+
+
+def test_a_rebuild_breaks_again_only_the_paragraph_that_changed(tmp_path):
+    """The widths and breaks the workers find are kept in the cache folder
+    (``PartCache.measures_log``): after one changed sentence, a two-job
+    build measures only its new word and breaks only its paragraph (once
+    for each PDF's stylesheets), and makes the files of a build that kept
+    nothing."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "seeds", project / "seeds")
+    shutil.copyfile(ROOT / "editions.toml", project / "editions.toml")
+    out = project / "output"
+    build(out, Scheduler(jobs=2), project)
+    (log,) = (out / ".cache" / "typeset").glob(f"{EDITION}.measures-*.log")
+    kept = log.read_bytes()
+    assert len(list(sharing._records(kept))) > 2
+    essay = project / "seeds/001_72f3cb4c218735c2.txt"
+    text = essay.read_text(encoding="utf-8")
+    essay.write_text(
+        text.replace("One of the most retailed reasons", "One of the most repeated reasons"), encoding="utf-8"
+    )
+    rebuilt = build(out, Scheduler(jobs=2), project)
+    added = log.read_bytes()
+    assert added.startswith(kept)
+    learnt = [pickle.loads(added[len(kept) :][a:b]) for _tag, a, b in sharing._records(added[len(kept) :])]
+    assert len(learnt) == 2  # the press PDF's stylesheets and the screen PDF's
+    for widths, plans in learnt:
+        assert [text for _font, text in widths] == ["repeated"]
+        (runs, *_widths), *others = plans
+        assert others == [] and "".join(run.text for run in runs).startswith("One of the most repeated reasons")
+    assert rebuilt == build(tmp_path / "clean", Scheduler(jobs=2), project)
 
 
 STARTER = """

@@ -320,6 +320,28 @@ def test_a_part_kept_as_it_came_and_not_taken_is_dropped_at_the_end(tmp_path):
     assert not list(tmp_path.glob("*.written"))  # noted until the build's end
 
 
+def test_the_measures_log_is_kept_by_edition_and_code_and_started_afresh_when_long(tmp_path, monkeypatch):
+    """The log of the widths and breaks an edition's layouts found is kept
+    in the cache folder (``PartCache.measures_log``), one for both its
+    PDFs, named by the code that typesets: a log of other code goes, and so
+    does one grown past ``MEASURES_KEPT_MAX``; another edition's stays."""
+    monkeypatch.setattr(typeset, "MEASURES_KEPT_MAX", 100)
+    old, other = tmp_path / "book.measures-0123456789abcdef.log", tmp_path / "other.measures-fedcba9876543210.log"
+    for path in (old, other):
+        path.write_bytes(b"x" * 10)
+    code = "c0de" * 16
+    log = Path(typeset.PartCache(tmp_path, "book.screen", code).measures_log)
+    assert log == tmp_path / f"book.measures-{code[:16]}.log"
+    assert not old.exists() and other.exists()
+    log.write_bytes(b"x" * 100)
+    assert typeset.PartCache(tmp_path, "book.press", code).measures_log == str(log)
+    assert log.stat().st_size == 100  # as long as allowed: kept
+    log.write_bytes(b"x" * 101)
+    assert typeset.PartCache(tmp_path, "book.press", code).measures_log == str(log)
+    assert not log.exists()  # too long: a new one is begun
+    assert typeset.PartCache(None, "book.press", code).measures_log == ""
+
+
 # --------------------------------------------------------------------------
 # The joined file
 # --------------------------------------------------------------------------

@@ -60,6 +60,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import contextlib
 import gc
+import glob
 import hashlib
 import json
 import os
@@ -150,8 +151,11 @@ SHEETS_AHEAD_SHARE = 1.2
 # PDF takes to write.
 NOTICE_POLL_S = 0.02
 # The log in that folder where the workers share the widths and breaks they
-# work out (``PartTask.measures_log``, ``engine.sharing``).
+# work out (``PartTask.measures_log``, ``engine.sharing``), when the build
+# keeps nothing; else the log is kept in the cache folder for the next
+# build (``PartCache.measures_log``), and started afresh past this size.
 MEASURES_LOG = "measures.log"
+MEASURES_KEPT_MAX = 64 * 2**20
 # The remedies of a part or stretch (notes off their page, rectos ending in
 # a broken word) lay it out again whole, up to a dozen times: at most this
 # many pages in all. A part or stretch of a hundred pages gets every
@@ -1096,9 +1100,15 @@ class _Typesetter:
         )
 
     def _measures_log(self) -> str:
-        """Where the workers of this PDF's build share what they learn
-        (``PartTask.measures_log``), or "" (no pool of this machine)."""
-        return str(self._notices / MEASURES_LOG) if self._notices is not None else ""
+        """Where the workers of this machine share what they learn
+        (``PartTask.measures_log``): the log the cache folder keeps for the
+        next build (a rebuild after a changed sentence breaks that
+        sentence's paragraph again, and no other), else one in this PDF's
+        build's temporary folder; "" for a Dask cluster's workers, on other
+        machines, and for one job keeping nothing."""
+        if self.workers.address:
+            return ""
+        return self.cache.measures_log or (str(self._notices / MEASURES_LOG) if self._notices is not None else "")
 
     @cached_property
     def _faces(self) -> dict[str, str]:
@@ -1761,6 +1771,24 @@ class PartCache:
             atomic_write_bytes(self._piece(key, n), pdf)
         meta = {**result.meta(), "sha256": [hashlib.sha256(pdf).hexdigest() for pdf in result.pdfs]}
         atomic_write_bytes(self.folder / f"{key}.json", json.dumps(meta).encode("utf-8"))
+
+    @cached_property
+    def measures_log(self) -> str:
+        """The log of the widths and breaks the edition's layouts found
+        (``engine.sharing``), kept for its next build, "" with no folder:
+        named by the edition and the code that typesets (the logs of other
+        code are removed), and removed past ``MEASURES_KEPT_MAX`` (what the
+        build finds is kept in a new one)."""
+        if self.folder is None:
+            return ""
+        edition = self.name.rsplit(".", 1)[0]
+        path = self.folder / f"{edition}.measures-{self.code[:16]}.log"
+        with contextlib.suppress(OSError):
+            for other in self.folder.glob(f"{glob.escape(edition)}.measures-*.log"):
+                if other != path or other.stat().st_size > MEASURES_KEPT_MAX:
+                    other.unlink(missing_ok=True)
+            self.folder.mkdir(parents=True, exist_ok=True)
+        return str(path)
 
     def _piece(self, key: str, n: int) -> Path:
         """The file of an entry's PDF, or of its ``n``th stretch's (``PartResult.more``)."""

@@ -33,9 +33,9 @@ import hashlib
 import logging
 import weakref
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
-from functools import cached_property, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -922,6 +922,7 @@ def _styles(job: PdfJob) -> _Styles:
         tuple(p.stat().st_mtime_ns for p in job.sheets),
         job.extra_css,
         job.fonts,
+        _font_files(job.fonts),
         job.press,
         str(job.project_dir),
     )
@@ -958,13 +959,57 @@ def _styles(job: PdfJob) -> _Styles:
             )
         )
     narrow = {t.of.family: t.face.family for t in twins}
-    tag = hashlib.sha256(repr(key).encode()).hexdigest()
+    tag = hashlib.sha256(repr((key, _shaping_libraries())).encode()).hexdigest()
     styles = _Styles(fonts, tuple(css), fetcher, profiles, tuple(said.items), narrow=narrow, tag=tag)
     if not profiles:
         while len(_PARSED) >= _PARSED_KEEP:
             del _PARSED[next(iter(_PARSED))]
         _PARSED[key] = styles
     return styles
+
+
+def _font_files(fonts: Sequence[FontFace]) -> tuple[tuple[int, int], ...]:
+    """The size and time of each face's file: a face changed in place is
+    another face (its stylesheets parsed again, and its measures, which a
+    log kept between builds holds, ``sharing``, not taken for it)."""
+    found = []
+    for face in fonts:
+        try:
+            stat = Path(face.path).stat()
+        except OSError:  # (said where the faces are checked)
+            found.append((-1, -1))
+        else:
+            found.append((stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
+
+
+# HarfBuzz by its names on each platform (WeasyPrint's list): open already,
+# asked for its version.
+_HARFBUZZ = ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
+
+
+@cache
+def _shaping_libraries() -> tuple[int, str, str]:
+    """What else the widths and breaks a layout finds depend on (a log kept
+    between builds, ``sharing``): the versions of Pango and HarfBuzz, which
+    shape the words, and of pyphen, whose patterns hyphenate them."""
+    import ctypes
+    from importlib.metadata import PackageNotFoundError, version
+
+    from weasyprint.text.ffi import pango
+
+    shaper = ""
+    for name in _HARFBUZZ:
+        with suppress(OSError, AttributeError):
+            library = ctypes.CDLL(name)
+            library.hb_version_string.restype = ctypes.c_char_p
+            shaper = library.hb_version_string().decode("ascii", "replace")
+            break
+    try:
+        hyphenation = version("pyphen")
+    except PackageNotFoundError:
+        hyphenation = ""
+    return int(pango.pango_version()), shaper, hyphenation
 
 
 def render_pdf(job: PdfJob, diagnostics: Diagnostics) -> bytes:

@@ -11,18 +11,22 @@ wherever it is worked out. In a pool, each worker would learn them again
 on its own: the words common to the whole book, and every paragraph
 another worker already broke at the same width (a text that repeats
 itself). So each worker appends what a layout taught it to a log the
-build's parts share (``PartTask.measures_log``: a file of the build's
-temporary folder), and reads what the others appended before it lays out
-a document. What a worker takes from the log is what it would have worked
-out itself: the PDFs are the same bytes with the log or without it.
+build's parts share (``PartTask.measures_log``), and reads what the others
+appended before it lays out a document. What a worker takes from the log
+is what it would have worked out itself: the PDFs are the same bytes with
+the log or without it. The log is kept in the build's cache folder for
+the edition's next build (``typeset.PartCache.measures_log``), which then
+measures and breaks again only what changed; a build that keeps nothing
+has it in its temporary folder.
 
 The log is a file of records appended under an exclusive lock
 (``fcntl.flock``); the records after a worker's last reading are read
 under a shared one, and unpickled once the lock is let go. A record is a
 header (the length of what follows, and a digest of the tag) and a pickle
 of (widths, plans); the tag names the stylesheets and fonts they were
-measured with (``_Styles``), and a record of another tag is passed over
-unread. A record cut short (a writer killed while it wrote, a disk full)
+measured with (``_Styles``: the files, and the size and time of each
+face's) and the versions of Pango, HarfBuzz and pyphen, and a record of
+another tag is passed over unread. A record cut short (a writer killed while it wrote, a disk full)
 is cut off by the next writer, under the lock. The log only saves time:
 one that cannot be opened, locked, written or read is left alone, and
 where ``fcntl`` is missing nothing is shared.
