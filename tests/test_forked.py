@@ -6,6 +6,7 @@ be forked, or fails, or dies, leaves the call to this process."""
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 
@@ -31,6 +32,22 @@ def test_each_call_runs_in_a_child_and_gives_its_result():
     assert all(pid != parent for _n, pid, _data in results)
     assert len({pid for _n, pid, _data in results}) == 4
     assert [data for _n, _pid, data in results] == [b"x" * n for n in range(4)]
+
+
+def test_a_child_prints_nothing(capfd):
+    """What a child would print goes nowhere: another thread of this
+    process may have held a stream's lock at the fork, which the child
+    would wait for forever. (Its result still comes back.)"""
+
+    def speaking() -> int:
+        print("said on stdout", flush=True)
+        print("said on stderr", file=sys.stderr, flush=True)
+        return os.getpid()
+
+    with Forked(1) as forked:
+        assert forked.submit(speaking)() != os.getpid()
+    out, err = capfd.readouterr()
+    assert "said on" not in out + err
 
 
 def test_without_helpers_each_call_runs_here_when_asked_for():

@@ -196,10 +196,10 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
             def finish() -> None:
                 """The files still being made, written (each writer's check as above)."""
                 while writing:
-                    path = writing.pop(0)
-                    path.finish()
-                    if not path.path.is_file():
-                        raise ValidationError(f"the writer of {path.path.name} returned without writing it")
+                    pending = writing.pop(0)
+                    pending.finish()
+                    if not pending.path.is_file():
+                        raise ValidationError(f"the writer of {pending.path.name} returned without writing it")
 
             for name in declined:
                 if (out_dir / name).is_file():

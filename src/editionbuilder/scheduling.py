@@ -378,6 +378,11 @@ class Forked(Generic[T]):
                 # The collector would walk (and so copy) every object the
                 # child shares with its parent; the child lives one call.
                 gc.disable()
+                # Nothing is printed from the child: another thread may have
+                # held a stream's lock at the fork (the site server's, in
+                # ``serve --watch``), which the child would wait for forever.
+                # A call that fails runs again in this process, and speaks there.
+                sys.stdout = sys.stderr = open(os.devnull, "w")  # noqa: SIM115
                 out.write(pickle.dumps(call(), protocol=pickle.HIGHEST_PROTOCOL))
                 out.flush()
                 code = 0

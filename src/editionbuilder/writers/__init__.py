@@ -2,9 +2,10 @@
 
 A writer is a function ``(edition, out_path, ctx) -> Written | Writing |
 Declined`` (``context``) that writes one output file atomically (or has it
-written when the build asks: a PDF joined meanwhile in another process), appends content
-problems to ``ctx.diagnostics`` and raises ``RenderError`` when the output
-cannot be made (a missing font file, a template error). Writers never print.
+written when the build asks: a PDF joined meanwhile in another process),
+appends content problems to ``ctx.diagnostics`` and raises ``RenderError``
+when the output cannot be made (a missing font file, a template error).
+Writers never print.
 ``output_path`` names each format's file (``NAME.FMT``, or ``NAME-press.pdf``)
 and ``formats_for`` adds the press PDF for an edition marked for print.
 

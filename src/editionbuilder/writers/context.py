@@ -3,8 +3,9 @@
 A writer is a function ``(edition, out, ctx) -> Written | Writing |
 Declined``: it writes ``out`` atomically (``fsutil.atomic_output``), or
 leaves it to be written when the build asks (a PDF joined meanwhile in
-another process), or declines and says why. It appends content problems to ``ctx.diagnostics``, raises
-``RenderError`` when the output cannot be made, and never prints. What one
+another process), or declines and says why. It appends content problems
+to ``ctx.diagnostics``, raises ``RenderError`` when the output cannot be
+made, and never prints. What one
 writer of a build makes for a later one travels in ``ctx.products``, a typed
 record (the press writer's layout and page count for the EPUB's page list,
 the cover's spine and the web edition; the EPUB's cover image for the web

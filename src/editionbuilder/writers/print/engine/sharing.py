@@ -26,10 +26,11 @@ header (the length of what follows, and a digest of the tag) and a pickle
 of (widths, plans); the tag names the stylesheets and fonts they were
 measured with (``_Styles``: the files, and the size and time of each
 face's) and the versions of Pango, HarfBuzz and pyphen, and a record of
-another tag is passed over unread. A record cut short (a writer killed while it wrote, a disk full)
-is cut off by the next writer, under the lock. The log only saves time:
-one that cannot be opened, locked, written or read is left alone, and
-where ``fcntl`` is missing nothing is shared.
+another tag is passed over unread. A record cut short (a writer killed
+while it wrote, a disk full) is cut off by the next writer, under the
+lock. The log only saves time: one that cannot be opened, locked,
+written or read is left alone, and where ``fcntl`` is missing nothing is
+shared.
 """
 
 from __future__ import annotations
