@@ -50,6 +50,33 @@ def test_a_child_prints_nothing(capfd):
     assert "said on" not in out + err
 
 
+def test_a_call_dropped_is_stopped_and_its_child_waited_for(tmp_path):
+    """A call whose result is not wanted (a book typeset again at another
+    gutter): its child is killed and waited for, at once."""
+    started = tmp_path / "started"
+
+    def slow() -> int:
+        started.write_text("yes")
+        time.sleep(60)
+        return 1
+
+    with Forked(1) as forked:
+        pending = forked.submit(slow)
+        for _ in range(500):  # the child under way
+            if started.exists():
+                break
+            time.sleep(0.01)
+        (child,) = [pid for pid, _out in forked._running.values()]
+        began = time.monotonic()
+        pending.drop()
+        assert time.monotonic() - began < 5
+        with pytest.raises(ChildProcessError):
+            os.waitpid(child, os.WNOHANG)
+        with pytest.raises(RuntimeError):
+            pending()  # nothing to give
+    started.unlink()
+
+
 def test_without_helpers_each_call_runs_here_when_asked_for():
     ran = []
     with Forked(0) as forked:

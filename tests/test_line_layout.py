@@ -185,6 +185,12 @@ def test_a_worker_takes_from_the_log_what_another_learnt(fresh, monkeypatch, tmp
     assert len(planned) >= 8 and len(measured) > 100
 
 
+def read_to(measures: spacing.Measures) -> int:
+    """How far ``measures`` read the one log they read."""
+    (offset,) = measures.offsets.values()
+    return offset
+
+
 def test_the_log_gives_each_record_to_the_measures_of_its_fonts(tmp_path):
     log = tmp_path / "measures.log"
     mine, other, late = spacing.Measures(), spacing.Measures(), spacing.Measures()
@@ -192,14 +198,14 @@ def test_the_log_gives_each_record_to_the_measures_of_its_fonts(tmp_path):
     mine.widths[("serif", "word")] = 12.5
     mine.plans[("runs",)] = None
     sharing.give(str(log), "fonts", mine, mark)
-    assert mine.offsets[str(log)] == log.stat().st_size  # its own record is not read back
+    assert read_to(mine) == log.stat().st_size  # its own record is not read back
     mark = other.mark()
     other.widths[("serif", "other")] = 20.0
     sharing.give(str(log), "other fonts", other, mark)  # passed over by the first's fonts
     assert other.widths == {("serif", "other"): 20.0} and other.plans == {}  # nor takes it theirs
     sharing.take(str(log), "fonts", late)
     assert late.widths == {("serif", "word"): 12.5} and late.plans == {("runs",): None}
-    assert late.offsets[str(log)] == log.stat().st_size
+    assert read_to(late) == log.stat().st_size
     size = log.stat().st_size
     sharing.give(str(log), "fonts", late, late.mark())  # nothing learnt: nothing written
     assert log.stat().st_size == size
@@ -227,7 +233,7 @@ def test_a_record_that_is_not_one_is_passed_over(tmp_path):
     found = spacing.Measures()
     sharing.take(str(log), "fonts", found)
     assert found.widths == {("serif", "one"): 1.0, ("serif", "two"): 2.0}
-    assert found.offsets[str(log)] == log.stat().st_size
+    assert read_to(found) == log.stat().st_size
 
 
 def test_a_record_cut_short_by_a_killed_writer_is_cut_off_by_the_next(tmp_path):
@@ -246,6 +252,54 @@ def test_a_record_cut_short_by_a_killed_writer_is_cut_off_by_the_next(tmp_path):
     late = spacing.Measures()
     sharing.take(log, "fonts", late)
     assert reader.widths == late.widths == {("serif", "one"): 1.0, ("serif", "two"): 2.0}
+
+
+def test_a_log_begun_anew_at_the_same_path_is_read_from_its_start(tmp_path):
+    """A kept log removed (grown too long, the cache folder deleted) and
+    begun again by another build while a worker lives on (``serve
+    --watch``): the worker reads the new log from its start, and what it
+    writes there cuts nothing off."""
+    log = str(tmp_path / "measures.log")
+    worker, first, other = spacing.Measures(), spacing.Measures(), spacing.Measures()
+    first.widths.update({("serif", f"old {n}"): float(n) for n in range(50)})
+    sharing.give(log, "fonts", first, (0, 0))
+    sharing.take(log, "fonts", worker)
+    read = read_to(worker)
+    os.unlink(log)
+    other.widths.update({("serif", f"new {n}"): float(n) for n in range(500)})
+    sharing.give(log, "fonts", other, (0, 0))
+    assert os.path.getsize(log) > read  # the old offset falls inside the new log's record
+    mark = worker.mark()
+    worker.widths[("serif", "mine")] = 0.5
+    sharing.give(log, "fonts", worker, mark)
+    assert worker.widths.items() >= other.widths.items()
+    late = spacing.Measures()
+    sharing.take(log, "fonts", late)
+    assert late.widths == {**other.widths, ("serif", "mine"): 0.5}
+
+
+def test_a_file_that_is_no_log_gives_nothing_and_is_begun_again(tmp_path):
+    log = tmp_path / "measures.log"
+    log.write_bytes(b"not a log at all, nor a mark")
+    found = spacing.Measures()
+    sharing.take(str(log), "fonts", found)
+    assert found.widths == {} and found.offsets == {}
+    mine = spacing.Measures()
+    mine.widths[("serif", "one")] = 1.0
+    sharing.give(str(log), "fonts", mine, (0, 0))
+    assert log.read_bytes().startswith(sharing._MARK)
+    sharing.take(str(log), "fonts", found)
+    assert found.widths == {("serif", "one"): 1.0}
+
+
+def test_the_tag_holds_the_shaping_libraries(fresh, monkeypatch):
+    """The widths and breaks found with other versions of Pango, HarfBuzz or
+    pyphen are not taken (``engine._shaping_libraries``): another tag."""
+    job = PdfJob(source(1), SHEETS, CSS, DEFAULT_FONTS, Path("."), None, "", G, part_css())
+    tag = engine._styles(job).tag
+    monkeypatch.setattr(engine, "_PARSED", {})
+    monkeypatch.setattr(engine, "_shaping_libraries", lambda: (1, "2.0.0", "0.1"))
+    assert engine._styles(job).tag != tag
 
 
 def test_a_paragraph_set_without_kerning_is_measured_without_it(fresh, monkeypatch):

@@ -28,7 +28,7 @@ from editionbuilder.cli import main
 from editionbuilder.config import load_config, source_date_epoch
 from editionbuilder.options import BuildOptions
 from editionbuilder.pipeline import build_edition
-from editionbuilder.scheduling import Scheduler
+from editionbuilder.scheduling import Forked, Scheduler
 from editionbuilder.writers.print import typeset
 from editionbuilder.writers.print.engine import sharing
 from paths import ROOT
@@ -250,16 +250,29 @@ def test_a_parallel_build_joins_its_pdfs_in_a_child_while_it_writes_the_rest(ser
             events.append("page")
         return pages(*args, **kwargs)
 
+    children: list[int] = []
+    fork = Forked._fork
+
+    def forking(forked, call):
+        child = fork(forked, call)
+        children.extend([child[0]] if child else [])
+        return child
+
     monkeypatch.setattr(assemble, "assemble", joining)
     monkeypatch.setattr(writer, "atomic_write_bytes", writing)
     monkeypatch.setitem(WRITERS, "epub", epub_writer)
     monkeypatch.setattr(web, "render_page", page)
+    monkeypatch.setattr(Forked, "_fork", forking)
     out = tmp_path / "out"
     config = ROOT / "editions.toml"
     assert main(["build", "--config", str(config), "--edition", EDITION, "--jobs", "2", "--out", str(out)]) == 0
     assert files(out) == files(serial)
     pids = joiners.read_text().split()
     assert len(pids) == 2 and str(os.getpid()) not in pids
+    assert sorted(map(str, children)) == sorted(pids)
+    for child in children:  # each waited for
+        with pytest.raises(ChildProcessError):
+            os.waitpid(child, os.WNOHANG)
     assert events == ["epub", "page", f"{EDITION}-press.pdf", f"{EDITION}.pdf"]
     # one job: joined in the build's process, each file written as its writer returns
     events.clear()
@@ -330,7 +343,11 @@ def test_a_join_that_fails_fails_the_build_and_keeps_the_last_files(serial, tmp_
     shutil.copytree(serial, out, symlinks=True)
     before = files(out)
 
+    joiners = tmp_path / "joiners"
+
     def failing(*_args, **_kwargs):
+        with joiners.open("a") as noted:
+            noted.write(f"{os.getpid()}\n")
         raise RenderError("the parts' PDFs could not be joined")
 
     monkeypatch.setattr(assemble, "assemble", failing)
@@ -338,8 +355,11 @@ def test_a_join_that_fails_fails_the_build_and_keeps_the_last_files(serial, tmp_
     capsys.readouterr()
     assert main(["build", "--config", str(config), "--edition", EDITION, "--jobs", "2", "--out", str(out)]) != 0
     err = capsys.readouterr().err
-    assert "the parts' PDFs could not be joined" in err and "Traceback" not in err
+    assert f"{EDITION}-press.pdf: the parts' PDFs could not be joined" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
     assert files(out) == before
+    pids = joiners.read_text().split()
+    assert str(os.getpid()) in pids and len(set(pids)) > 1  # tried in a child, then in the build
 
 
 def test_a_rebuild_breaks_again_only_the_paragraph_that_changed(tmp_path):
@@ -355,7 +375,7 @@ def test_a_rebuild_breaks_again_only_the_paragraph_that_changed(tmp_path):
     build(out, Scheduler(jobs=2), project)
     (log,) = (out / ".cache" / "typeset").glob(f"{EDITION}.measures-*.log")
     kept = log.read_bytes()
-    assert len(list(sharing._records(kept))) > 2
+    assert len(list(sharing._records(kept[sharing._START :]))) > 2
     essay = project / "seeds/001_72f3cb4c218735c2.txt"
     text = essay.read_text(encoding="utf-8")
     essay.write_text(
@@ -371,6 +391,37 @@ def test_a_rebuild_breaks_again_only_the_paragraph_that_changed(tmp_path):
         (runs, *_widths), *others = plans
         assert others == [] and "".join(run.text for run in runs).startswith("One of the most repeated reasons")
     assert rebuilt == build(tmp_path / "clean", Scheduler(jobs=2), project)
+
+
+def test_a_stylesheet_that_names_another_file_keeps_no_measures(tmp_path):
+    """A project's stylesheet that imports another (or names a face of its
+    own): the file it names could change, unseen by the measures' tag, so
+    the build keeps no log of them between builds; without it, one is kept."""
+    config = load_config(ROOT / "editions.toml")
+    options = next(e for e in config.editions if e.name == "essay")
+
+    def logs(project: Path) -> list[Path]:
+        opts = BuildOptions(
+            out_dir=str(project / "out"),
+            project_dir=str(project),
+            formats=("pdf",),
+            cache_dir=str(project / "out" / ".cache"),
+            workers=Scheduler(jobs=2),
+        )
+        with opts.workers:
+            build_edition(options, opts)
+        assert (project / "out" / "essay.pdf").is_file()
+        return list((project / "out" / ".cache" / "typeset").glob("essay.measures-*.log"))
+
+    plain, importing = tmp_path / "plain", tmp_path / "importing"
+    for project in (plain, importing):
+        shutil.copytree(ROOT / "seeds", project / "seeds")
+    (importing / "styles").mkdir()
+    (importing / "styles" / "more.css").write_text("p { orphans: 2; }\n", encoding="utf-8")
+    sheet = (ROOT / "src/editionbuilder/styles/print.css").read_text(encoding="utf-8")
+    (importing / "styles" / "print.css").write_text('@import "more.css";\n' + sheet, encoding="utf-8")
+    assert len(logs(plain)) == 1
+    assert logs(importing) == []
 
 
 STARTER = """

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import codes
 from .boundary import Boundary
-from .diagnostics import ConfigError, Diagnostic, Diagnostics, ValidationError
+from .diagnostics import ConfigError, Diagnostic, Diagnostics, RenderError, ValidationError
 from .fsutil import atomic_write_bytes, staged_outputs
 from .model import Edition, Metadata
 from .options import BuildOptions, EditionOptions, output_name
@@ -153,10 +153,10 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
     # A PDF is joined in a child (``WriteContext.joins``) while this process
     # writes the other outputs, with a pool of this machine's workers
     # (``Scheduler.helpers``): the press and the screen PDF at once. A build
-    # of one PDF alone joins it here (a child would be waited for at once).
-    # Leaving waits for them, or kills them on an error.
+    # with nothing to write after its PDFs joins them here (a child would be
+    # waited for at once). Leaving waits for them, or kills them on an error.
     helpers = 0
-    if isinstance(build.workers, Scheduler) and typesets(formats) and (len(formats) > 1 or build.web):
+    if isinstance(build.workers, Scheduler) and typesets(formats) and (build.web or not typesets(formats[-1:])):
         helpers = 2 * build.workers.helpers
     # The EPUB's cover, when it must be drawn, is drawn in another process
     # while this one reads the sources (writers/cover.py).
@@ -189,17 +189,19 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
                     continue
                 if isinstance(result, Writing):
                     writing.append(result)
-                elif not target.is_file():
-                    raise ValidationError(f"the {fmt} writer returned without writing {target.name}")
+                else:
+                    _written(target)
                 made.append(target.name)
 
             def finish() -> None:
-                """The files still being made, written (each writer's check as above)."""
+                """The files still being made, written; an error names its file."""
                 while writing:
                     pending = writing.pop(0)
-                    pending.finish()
-                    if not pending.path.is_file():
-                        raise ValidationError(f"the writer of {pending.path.name} returned without writing it")
+                    try:
+                        pending.finish()
+                    except RenderError as exc:
+                        raise RenderError(f"{pending.path.name}: {exc}") from exc
+                    _written(pending.path)
 
             for name in declined:
                 if (out_dir / name).is_file():
@@ -217,6 +219,12 @@ def build_edition(options: EditionOptions, build: BuildOptions, progress: Progre
             save_compiled_patterns()
             stage.commit([*made, report], manifest(options.name, [*made, report], declined), withdrawn=list(declined))
     return EditionResult(options.name, edition, tuple(diags.items), tuple(out_dir / n for n in (*made, report)))
+
+
+def _written(target: Path) -> None:
+    """A writer's file is there, or the build stops."""
+    if not target.is_file():
+        raise ValidationError(f"the writer of {target.name} returned without writing it")
 
 
 def refuse_overwriting_inputs(options: EditionOptions, project: Path, outputs: list[Path]) -> None:

@@ -150,8 +150,9 @@ class Scheduler:
         part (``Forked``): one, for a pool of two jobs or more (a long part
         keeps one worker busy, and its stretches' PDFs take the time of
         another: in a pool of two, the core of the worker left idle when
-        no other part is left). The build process forks as many to join a
-        PDF while it writes the other outputs (``pipeline.build_edition``).
+        no other part is left). The build process forks twice as many, to
+        join its press and screen PDFs while it writes the other outputs
+        (``pipeline.build_edition``).
         None in a Dask worker, whose tasks run in
         threads beside the worker's own (a fork copies only the calling
         thread, and may find a lock another one held), nor for one job,
@@ -321,6 +322,18 @@ def check_address(address: str) -> str:
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class Pending(Generic[T]):
+    """A call handed to ``Forked``: called, its result (once); ``drop``:
+    not wanted (a child still running it is killed)."""
+
+    result: Callable[[], T]
+    drop: Callable[[], None]
+
+    def __call__(self) -> T:
+        return self.result()
+
+
 class Forked(Generic[T]):
     """Calls run in children forked from this process, at most ``helpers``
     at a time (0: each runs here, when its result is asked for). A child
@@ -334,7 +347,14 @@ class Forked(Generic[T]):
     name (``tempfile.TemporaryFile``): a child and this process share it
     open, and it goes when both have closed it, so that none is left
     behind, whatever process is killed. Used as a context manager: leaving
-    it waits for the children still running."""
+    it waits for the children still running.
+
+    Used by a worker, to write a long part's stretches (its only other
+    thread waits on the build process and holds no lock), and by the build
+    process, to join a PDF (``pipeline.build_edition``: its other threads
+    are the pool's, and the site server's in ``serve --watch``). A child
+    prints nothing, and calls nothing of those threads': a lock one of them
+    held at the fork stays held in the child."""
 
     def __init__(self, helpers: int) -> None:
         self.helpers = helpers
@@ -343,15 +363,27 @@ class Forked(Generic[T]):
         self._given: set[int] = set()  # the calls whose result was given
         self._calls = 0
 
-    def submit(self, call: Callable[[], T]) -> Callable[[], T]:
-        """Start ``call``; the function returned gives its result, once."""
+    def submit(self, call: Callable[[], T]) -> Pending[T]:
+        """Start ``call``; what is returned gives its result, once, when
+        called (or, dropped, stops it)."""
         while len(self._running) >= self.helpers > 0:
             self._wait(next(iter(self._running)))
         self._calls += 1
         child = self._fork(call) if self.helpers > 0 else None
         if child is not None:
             self._running[self._calls] = child
-        return partial(self._result, self._calls, call)
+        return Pending(partial(self._result, self._calls, call), partial(self._drop, self._calls))
+
+    def _drop(self, number: int) -> None:
+        """A call whose result is not wanted: its child, if still running, killed."""
+        if number in self._given:
+            return
+        self._given.add(number)
+        if number in self._running:
+            with contextlib.suppress(OSError):
+                os.kill(self._running[number][0], signal.SIGKILL)
+            self._wait(number)
+        self._done.pop(number, None)
 
     def _fork(self, call: Callable[[], T]) -> tuple[int, IO[bytes]] | None:
         try:
@@ -391,12 +423,18 @@ class Forked(Generic[T]):
         return pid, out
 
     def _wait(self, number: int) -> None:
-        """Wait for a child, and keep what it wrote (None when it failed)."""
-        pid, out = self._running.pop(number)
+        """Wait for a child, and keep what it wrote (None when it failed).
+        The child is forgotten once it is waited for: interrupted (Ctrl-C),
+        leaving kills it and waits for it."""
+        pid, out = self._running[number]
         data = None
         try:
             _pid, status = os.waitpid(pid, 0)
-            if os.waitstatus_to_exitcode(status) == 0:
+        except ChildProcessError:  # waited for already
+            status = -1
+        del self._running[number]
+        try:
+            if status != -1 and os.waitstatus_to_exitcode(status) == 0:
                 out.seek(0)  # (the child's writes moved the offset both share)
                 data = out.read()
         except OSError:

@@ -55,6 +55,13 @@ DEFAULT_FONTS: tuple[FontFace, ...] = (
 )
 
 
+def face_stamp(path: str) -> tuple[int, int]:
+    """The size and time of a font file (``OSError`` when it is missing):
+    what tells a face changed in place, for what is kept of it."""
+    stat = os.stat(path)
+    return stat.st_size, stat.st_mtime_ns
+
+
 def render_digest(pieces: Sequence[str], sheets: Sequence[Path], fonts: Sequence[FontFace]) -> str:
     """A key for what a rendering depends on: ``pieces`` (code digests,
     HTML, CSS, sizes), the stylesheets' bytes and the font files (path,
@@ -65,8 +72,8 @@ def render_digest(pieces: Sequence[str], sheets: Sequence[Path], fonts: Sequence
     for path in sheets:
         h.update(Path(path).read_bytes() + b"\0")
     for face in fonts:
-        stat = os.stat(face.path)
-        h.update(f"{face}:{stat.st_size}:{stat.st_mtime_ns}".encode() + b"\0")
+        size, time = face_stamp(face.path)
+        h.update(f"{face}:{size}:{time}".encode() + b"\0")
     return h.hexdigest()[:40]
 
 
@@ -178,10 +185,9 @@ def _twin_file(source: str) -> Path | None:
     if Path(source).suffix.lower() not in _TWIN_FORMATS:
         return None
     try:
-        stat = os.stat(source)
+        key = (source, *face_stamp(source))
     except OSError:
         return None  # ``check_fonts`` names it
-    key = (source, stat.st_size, stat.st_mtime_ns)
     if key not in _FOUND:
         try:
             _FOUND[key] = _made_twin(Path(source))

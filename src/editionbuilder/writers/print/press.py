@@ -78,6 +78,7 @@ class PressWriter:
         writer = PdfWriter(self.fonts, profile=press_profile(edition, ctx))
         book = writer.render(edition, ctx)
         if book.pages < MIN_PAGES:
+            book.discard()
             target.unlink(missing_ok=True)
             detail = f"{book.pages} pages; print-on-demand needs at least {MIN_PAGES}, so no {target.name} was written"
             ctx.diagnostics.add(codes.TOO_SHORT_FOR_PRESS, detail)

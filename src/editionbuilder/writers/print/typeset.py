@@ -83,7 +83,7 @@ from ...layout.view import Layout, Part
 from ...model import Chapter, Edition
 from ...model.text import model_words
 from ...roomy import roomy
-from ...scheduling import INLINE, LAYOUT_LOCK, Forked, Scheduler
+from ...scheduling import INLINE, LAYOUT_LOCK, Forked, Pending, Scheduler
 from ..context import WriteContext
 from . import pagefoot, pagesetup, stretches, subsets
 from .flow import FOLIO_BOX, Flow, LayoutStop, Progress, engine_version
@@ -155,6 +155,11 @@ NOTICE_POLL_S = 0.02
 # keeps nothing; else the log is kept in the cache folder for the next
 # build (``PartCache.measures_log``), and started afresh past this size.
 MEASURES_LOG = "measures.log"
+# A stylesheet that names another file (a face of its own, a sheet it
+# imports): what is measured with it is not kept between builds, whose
+# measures are told apart by the sheets' files and the faces the build
+# knows (``engine._styles``).
+_NAMES_A_FILE = re.compile(rb"url\(|@import", re.I)
 MEASURES_KEPT_MAX = 64 * 2**20
 # The remedies of a part or stretch (notes off their page, rectos ending in
 # a broken word) lay it out again whole, up to a dozen times: at most this
@@ -229,6 +234,12 @@ class TypesetBook:
     def pdf(self) -> bytes:
         return self.joined()
 
+    def discard(self) -> None:
+        """Its PDF not wanted (a page count in another gutter class, a press
+        file too short to print): a child still joining it is stopped."""
+        if isinstance(self.joined, Pending) and "pdf" not in self.__dict__:
+            self.joined.drop()
+
     @property
     def file_pages(self) -> int:
         """The pages of the file (a press file's count is even)."""
@@ -291,6 +302,7 @@ def typeset_book(
         book = _Typesetter(edition, ctx, profile, sheets, fonts, g, cache, keep_layouts).book()
         if pagesetup.gutter_in(book.file_pages) == pagesetup.gutter_in(guess):
             break
+        book.discard()
         guess = book.file_pages
     cache.finish(book.file_pages)
     for label, call, note in book.misplaced_notes():
@@ -1108,7 +1120,10 @@ class _Typesetter:
         machines, and for one job keeping nothing."""
         if self.workers.address:
             return ""
-        return self.cache.measures_log or (str(self._notices / MEASURES_LOG) if self._notices is not None else "")
+        here = str(self._notices / MEASURES_LOG) if self._notices is not None else ""
+        if any(_NAMES_A_FILE.search(text) for _name, text in self._sheet_texts):
+            return here  # a face or sheet it names may change, unseen by the log's tag
+        return self.cache.measures_log or here
 
     @cached_property
     def _faces(self) -> dict[str, str]:

@@ -55,7 +55,7 @@ from .... import codes, templating
 from ....diagnostics import Diagnostics, OutputError, RenderError
 from .. import linebreak, pagesetup, subsets
 from ..flow import FOLIO_BOX, Flow, LayoutStop, Progress
-from ..fonts import FontFace, narrow_twins, twin_css, twin_folder
+from ..fonts import FontFace, face_stamp, narrow_twins, twin_css, twin_folder
 from ..pdfx import press_css, write_options
 from ..profiles import PressProfile
 from . import sharing
@@ -975,16 +975,15 @@ def _font_files(fonts: Sequence[FontFace]) -> tuple[tuple[int, int], ...]:
     found = []
     for face in fonts:
         try:
-            stat = Path(face.path).stat()
+            found.append(face_stamp(face.path))
         except OSError:  # (said where the faces are checked)
             found.append((-1, -1))
-        else:
-            found.append((stat.st_size, stat.st_mtime_ns))
     return tuple(found)
 
 
-# HarfBuzz by its names on each platform (WeasyPrint's list): open already,
-# asked for its version.
+# HarfBuzz by its file's name on each platform (the names WeasyPrint's list
+# ends with, which the loader opens without a search): open already, asked
+# for its version.
 _HARFBUZZ = ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
 
 
@@ -992,13 +991,17 @@ _HARFBUZZ = ("libharfbuzz.so.0", "libharfbuzz.0.dylib", "libharfbuzz-0.dll")
 def _shaping_libraries() -> tuple[int, str, str]:
     """What else the widths and breaks a layout finds depend on (a log kept
     between builds, ``sharing``): the versions of Pango and HarfBuzz, which
-    shape the words, and of pyphen, whose patterns hyphenate them."""
+    shape the words, and of pyphen, whose patterns hyphenate them. A version
+    not found is this process's alone (a random name): what it learns is
+    then shared with no other process, and taken from none."""
     import ctypes
+    import uuid
     from importlib.metadata import PackageNotFoundError, version
 
     from weasyprint.text.ffi import pango
 
-    shaper = ""
+    unknown = f"unknown {uuid.uuid4()}"
+    shaper = unknown
     for name in _HARFBUZZ:
         with suppress(OSError, AttributeError):
             library = ctypes.CDLL(name)
@@ -1008,7 +1011,7 @@ def _shaping_libraries() -> tuple[int, str, str]:
     try:
         hyphenation = version("pyphen")
     except PackageNotFoundError:
-        hyphenation = ""
+        hyphenation = unknown
     return int(pango.pango_version()), shaper, hyphenation
 
 

@@ -19,8 +19,8 @@ the edition's next build (``typeset.PartCache.measures_log``), which then
 measures and breaks again only what changed; a build that keeps nothing
 has it in its temporary folder.
 
-The log is a file of records appended under an exclusive lock
-(``fcntl.flock``); the records after a worker's last reading are read
+The log is a mark with the log's own random name (``_MARK``), then
+records appended under an exclusive lock (``fcntl.flock``); the records after a worker's last reading are read
 under a shared one, and unpickled once the lock is let go. A record is a
 header (the length of what follows, and a digest of the tag) and a pickle
 of (widths, plans); the tag names the stylesheets and fonts they were
@@ -51,6 +51,12 @@ except ImportError:  # not a POSIX system: the pools of this machine share nothi
     fcntl = None  # type: ignore[assignment]
 
 _HEAD = struct.Struct("<Q32s")  # the length of the pickle that follows, the tag's digest
+# A log begins with this mark and 16 random bytes, its own name: a worker
+# knows how far it read a log by that name, so that a log begun anew at the
+# same path (a kept log removed, ``typeset``, while the workers of ``serve
+# --watch`` live on) is read from its start, not from the old log's end.
+_MARK = b"editionbuilder measures\0"
+_START = len(_MARK) + 16
 
 
 def take(path: str, tag: str, measures: Measures) -> None:
@@ -61,11 +67,13 @@ def take(path: str, tag: str, measures: Measures) -> None:
     with suppress(OSError), open(path, "rb") as log:
         fcntl.flock(log, fcntl.LOCK_SH)
         try:
-            data, start = _unread(log, path, measures)
+            name = _name(log)
+            data, start = _unread(log, name, measures) if name else (b"", _START)
         finally:
             fcntl.flock(log, fcntl.LOCK_UN)
-        measures.offsets[path] = start + _whole(data)
-        _taken(data, tag, measures)
+        if name:
+            measures.offsets[name] = start + _whole(data)
+            _taken(data, tag, measures)
 
 
 def give(path: str, tag: str, measures: Measures, mark: tuple[int, int]) -> None:
@@ -83,7 +91,12 @@ def give(path: str, tag: str, measures: Measures, mark: tuple[int, int]) -> None
     with suppress(OSError), open(path, "a+b", buffering=0) as log:
         fcntl.flock(log, fcntl.LOCK_EX)
         try:
-            data, start = _unread(log, path, measures)
+            name = _name(log)
+            if not name:  # a new log (or not one: begun again)
+                log.truncate(0)
+                name = os.urandom(16)
+                _write_all(log.fileno(), _MARK + name)
+            data, start = _unread(log, name, measures)
             whole = start + _whole(data)
             if whole < start + len(data):  # a record cut short: cut off
                 log.truncate(whole)
@@ -92,18 +105,27 @@ def give(path: str, tag: str, measures: Measures, mark: tuple[int, int]) -> None
             except OSError:
                 log.truncate(whole)  # this record cut short: cut off too
                 raise
-            measures.offsets[path] = whole + len(record)
+            measures.offsets[name] = whole + len(record)
         finally:
             fcntl.flock(log, fcntl.LOCK_UN)
         _taken(data, tag, measures)
 
 
-def _unread(log: IO[bytes], path: str, measures: Measures) -> tuple[bytes, int]:
-    """What ``log`` holds after where ``measures`` last read it, and where
-    that is (from the start, should the log be shorter than that)."""
-    start = measures.offsets.get(path, 0)
+def _name(log: IO[bytes]) -> bytes:
+    """The log's own name (``_MARK``), or b"" for a file that is none (empty,
+    or its mark cut short)."""
+    log.seek(0)
+    head = log.read(_START)
+    return head[len(_MARK) :] if len(head) == _START and head.startswith(_MARK) else b""
+
+
+def _unread(log: IO[bytes], name: bytes, measures: Measures) -> tuple[bytes, int]:
+    """What the log named ``name`` holds after where ``measures`` last read
+    it, and where that is (its first record, should the log be shorter
+    than that)."""
+    start = measures.offsets.get(name, _START)
     if start > os.fstat(log.fileno()).st_size:
-        start = 0
+        start = _START
     log.seek(start)
     return log.read(), start
 

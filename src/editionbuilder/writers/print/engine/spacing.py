@@ -56,8 +56,8 @@ class Measures:
     widths: dict[tuple[str, str], float] = field(default_factory=dict)
     plans: dict[tuple, linebreak.Breaks | None] = field(default_factory=dict)
     # How far into each log of what a pool's workers learnt (``sharing``,
-    # by its path) these have read.
-    offsets: dict[str, int] = field(default_factory=dict)
+    # by the log's own name) these have read.
+    offsets: dict[bytes, int] = field(default_factory=dict)
 
     def mark(self) -> tuple[int, int]:
         """Where what is learnt from now on begins (``since``)."""
