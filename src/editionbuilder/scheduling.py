@@ -152,8 +152,7 @@ class Scheduler:
         another: in a pool of two, the core of the worker left idle when
         no other part is left). The build process forks twice as many, to
         join its press and screen PDFs while it writes the other outputs
-        (``pipeline.build_edition``).
-        None in a Dask worker, whose tasks run in
+        (``pipeline.build_edition``). None in a Dask worker, whose tasks run in
         threads beside the worker's own (a fork copies only the calling
         thread, and may find a lock another one held), nor for one job,
         nor in a build of several editions (each edition's worker lays its

@@ -228,7 +228,11 @@ class TypesetBook:
     flow: list[tuple[str, PartResult | None]]  # (part key, result) in page order; None: a blank verso
     folios: list[int]  # by ``flow``: a part of the text's first folio, else 0
     rendered: dict[str, Rendered] = field(default_factory=dict)
-    joining: bool = False
+
+    @property
+    def joining(self) -> bool:
+        """Whether its PDF is joined in a child (``Forked``)."""
+        return isinstance(self.joined, Pending)
 
     @cached_property
     def pdf(self) -> bytes:
@@ -664,7 +668,7 @@ class _Typesetter:
         # cache as it is taken), so that the child has only to join them.
         ready = [_made(part) for part in parts]
         joined = joins.submit(partial(assemble.assemble, ready, self._boxes, self._faces))
-        return TypesetBook(joined, pages, flow, folios, self.rendered, joining=True)
+        return TypesetBook(joined, pages, flow, folios, self.rendered)
 
     def _margin_sheets(
         self, text: Sequence[tuple[str, PartResult]], firsts: Sequence[int], lay: Layout
@@ -1121,9 +1125,14 @@ class _Typesetter:
         if self.workers.address:
             return ""
         here = str(self._notices / MEASURES_LOG) if self._notices is not None else ""
-        if any(_NAMES_A_FILE.search(text) for _name, text in self._sheet_texts):
-            return here  # a face or sheet it names may change, unseen by the log's tag
+        if self._sheets_name_files:
+            return here  # a face or sheet they name may change, unseen by the log's tag
         return self.cache.measures_log or here
+
+    @cached_property
+    def _sheets_name_files(self) -> bool:
+        """Whether a stylesheet names another file (``_NAMES_A_FILE``)."""
+        return any(_NAMES_A_FILE.search(text) for _name, text in self._sheet_texts)
 
     @cached_property
     def _faces(self) -> dict[str, str]:
