@@ -143,3 +143,79 @@ def test_sigterm_stops_a_build_like_ctrl_c(tmp_path):
     assert {p.name: p.read_bytes() for p in (project / "output").iterdir() if p.is_file()} == before
     folders = [p for p in (project / "output" / EDITIONS).iterdir() if not p.is_symlink()]
     assert len(folders) == 1  # the stopped build's folder is gone
+    # its workers, stopped mid-part, removed the files they were writing to the cache
+    assert not list((project / "output").rglob("*.tmp"))
+
+
+# A build whose interrupt came at the worst moment. Python runs a signal
+# handler between two bytecodes, and ``threading.Condition.__enter__`` is
+# Python: an interrupt raised there once the lock is taken leaves it held
+# by the main thread, as if its ``with`` block had never ended. A future's
+# condition left so made the pool's own thread wait for it forever, and the
+# build with it (seen once: a build that never left after SIGTERM). This
+# script's ``build`` command makes that state on purpose: it hands long
+# tasks to a pool of two workers, takes the last future's lock, and is
+# interrupted as by Ctrl-C.
+STOPPED_WITH_A_LOCK_HELD = """
+import os, sys, time
+from pathlib import Path
+
+from editionbuilder import cli
+from editionbuilder.scheduling import Scheduler
+
+FOLDER = Path(os.environ["STARTED"])  # where each task says it began
+
+
+def nap():
+    (FOLDER / str(os.getpid())).touch()
+    time.sleep(120)
+
+
+def build(args):
+    with Scheduler(jobs=2) as workers:
+        futures = [workers.submit(nap) for _ in range(6)]
+        while len(list(FOLDER.iterdir())) < 2:  # both workers in their task
+            time.sleep(0.05)
+        futures[-1]._condition.acquire()
+        raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    cli.cmd_build = build
+    sys.argv = ["editionbuilder", "build", "book.txt"]
+    cli.run()
+"""
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, ended, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def test_a_stopped_build_leaves_with_a_lock_left_held(tmp_path):
+    """Stopped with a future's lock left held, a build still leaves at once,
+    with the status and the line of Ctrl-C, and its workers stopped, not
+    waited for: their tasks would run two minutes more."""
+    script, started = tmp_path / "stopped.py", tmp_path / "started"
+    script.write_text(STOPPED_WITH_A_LOCK_HELD)
+    started.mkdir()
+    build = subprocess.run(
+        [sys.executable, str(script)],
+        env={**os.environ, "STARTED": str(started)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert build.returncode == 130, build.stderr
+    assert build.stderr.strip().splitlines() == ["editionbuilder: interrupted"]
+    workers = [int(p.name) for p in started.iterdir()]
+    assert len(workers) == 2
+    deadline = time.monotonic() + 10
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_running(pid) for pid in workers)

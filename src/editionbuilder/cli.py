@@ -49,6 +49,8 @@ EXIT_STRICT = 6
 EXIT_PREFLIGHT = 7  # a press file failed a print-on-demand check (or is missing)
 EXIT_FIDELITY = 8  # an output's words are not the model's (lost, moved or added)
 EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130  # Ctrl-C
+EXIT_TERMINATED = 128 + signal.SIGTERM
 # In the output folder: what a build keeps for the next (typeset parts,
 # covers, compiled templates and patterns); safe to delete.
 CACHE_DIR = ".cache"
@@ -68,11 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     except Terminated:
         _end_progress_line()
         print("editionbuilder: terminated", file=sys.stderr)
-        return 128 + signal.SIGTERM
+        return EXIT_TERMINATED
     except KeyboardInterrupt:
         _end_progress_line()
         print("editionbuilder: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except OSError as err:  # the machine refused a read or a write the code did not expect to fail
         if args.debug:
             raise
@@ -87,6 +89,21 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERNAL
+
+
+def run() -> None:
+    """The ``editionbuilder`` command: ``main``, and its exit status. A
+    stopped build (Ctrl-C, SIGTERM) has undone its work when ``main``
+    returns; it then leaves at once. The interpreter's exit would wait for
+    every thread, and a pool's may wait forever for a lock the interrupt
+    left held (``scheduling._stop_pool``)."""
+    code = main()
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):  # a closed or broken stream: nothing more to say
+                stream.flush()
+        os._exit(code)
+    sys.exit(code)
 
 
 class Terminated(KeyboardInterrupt):
@@ -814,4 +831,4 @@ def _export_edition(args: argparse.Namespace) -> tuple[EditionOptions, Path, Pat
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    run()

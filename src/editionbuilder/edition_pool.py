@@ -55,7 +55,7 @@ from typing import Any
 from .diagnostics import Diagnostic
 from .options import BuildOptions, EditionOptions
 from .pipeline import build_edition
-from .scheduling import TYPESETTER, quiet_forkserver, start_worker
+from .scheduling import STOP_WAIT_S, TYPESETTER, quiet_forkserver, start_worker
 
 Progress = Callable[[str], None]
 
@@ -326,7 +326,10 @@ class EditionPool:
             self._dispatcher.join()
         self._pool.shutdown(wait=True, cancel_futures=stop)
         if self._dispatcher is not None:
-            self._dispatcher.join()
+            # Stopped, it is not waited for long: the interrupt may have left
+            # the lock of an edition's future held (``scheduling._stop_pool``),
+            # which it would wait for forever. It ends with this process.
+            self._dispatcher.join(STOP_WAIT_S if stop else None)
         self._done.set()
         if self._reader is not None:
             self._reader.join()

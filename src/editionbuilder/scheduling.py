@@ -92,11 +92,31 @@ def fewer_collections() -> Iterator[None]:
 
 
 def start_worker(build_pid: int) -> None:
-    """A pool's worker: it leaves with the build (``leave_with_build``) and
-    collects garbage as a build does (``GC_THRESHOLDS``). Its initializer
+    """A pool's worker: it leaves with the build (``leave_with_build``),
+    collects garbage as a build does (``GC_THRESHOLDS``), and leaves on
+    SIGTERM once its task has unwound (``_stop_worker``). Its initializer
     (``Scheduler``, ``edition_pool``)."""
     gc.set_threshold(*GC_THRESHOLDS)
     leave_with_build(build_pid)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+class WorkerStopped(KeyboardInterrupt):
+    """Raised in a pool's worker by SIGTERM: the build stopped (``Scheduler.close``)."""
+
+
+def _stop_worker(_signum: int, _frame: object) -> None:
+    raise WorkerStopped
+
+
+def _task(fn: Callable[..., Any], /, *args: Any) -> Any:
+    """``fn(*args)`` in a worker of this machine's pool, which leaves once the
+    call has unwound (its temporary files removed, its children killed) if
+    the build stopped it: the pool would otherwise hand it the next task."""
+    try:
+        return fn(*args)
+    except WorkerStopped:
+        os._exit(1)
 
 
 def available_cores() -> int:
@@ -165,7 +185,10 @@ class Scheduler:
         return max(self.jobs, self._threads)
 
     def submit(self, fn: Callable[..., Any], /, *args: Any) -> cf.Future:
-        return self.executor().submit(fn, *args)
+        executor = self.executor()
+        if isinstance(executor, _Inline) or self.address:
+            return executor.submit(fn, *args)
+        return executor.submit(_task, fn, *args)
 
     def warm_up(self) -> None:
         """Start this machine's pool in the background, while the build
@@ -223,11 +246,10 @@ class Scheduler:
         # job that checked its executor against it would load it for nothing.
         pools = sys.modules.get("concurrent.futures.process")
         if pools is not None and isinstance(executor, pools.ProcessPoolExecutor):
-            # A build stopped (Ctrl-C, SIGTERM, an error) drops the parts not
-            # started, and waits for the ones being laid out: a worker still
-            # starting when this process exits would find the pool's
-            # semaphores gone, and say so on stderr.
-            executor.shutdown(wait=True, cancel_futures=cancel)
+            if cancel:
+                _stop_pool(executor)
+            else:
+                executor.shutdown(wait=True)
         elif executor is not None:
             executor.shutdown(wait=not cancel)
         if client is not None:
@@ -241,6 +263,37 @@ class Scheduler:
 
 
 INLINE = Scheduler()
+
+# How long a stopped build waits for its pool's workers to unwind their
+# tasks (``_stop_pool``) before it kills those still running.
+STOP_WAIT_S = 5.0
+
+
+def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
+    """A stopped build's pool (Ctrl-C, SIGTERM, an error): the parts not
+    started dropped, each worker sent SIGTERM (its part unwinds: its
+    temporary files removed, its children killed; then it leaves,
+    ``_task``) and waited for, killed past ``STOP_WAIT_S``.
+
+    The pool's own thread is not waited for: an interrupt raised inside
+    ``threading.Condition.__enter__`` once its lock is taken (Python runs
+    signal handlers there) leaves a future's lock held by this thread, and
+    that thread would wait for it forever. A stopped CLI leaves without
+    waiting for it (``cli.run``).
+    (``_processes`` is private: Python 3.14's ``terminate_workers`` does
+    what is done here with it.)"""
+    workers = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError):  # gone already
+            worker.terminate()
+    deadline = time.monotonic() + STOP_WAIT_S
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            worker.join(max(deadline - time.monotonic(), 0.0))
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
 
 
 def leave_with_build(build_pid: int) -> None:
