@@ -8,10 +8,12 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import threading
 import time
 
 import pytest
 
+from editionbuilder import scheduling
 from editionbuilder.scheduling import Forked, Scheduler
 
 
@@ -184,3 +186,39 @@ def test_helpers_of_a_pool_only():
     assert Scheduler(1).helpers == 0
     assert Scheduler(2).helpers == 1
     assert Scheduler(4, "tcp://127.0.0.1:8786").helpers == 0
+
+
+def test_a_stuck_child_is_killed_and_its_call_runs_here(monkeypatch):
+    """A child waiting forever (for a lock held at the fork by this
+    process, here its own thread) uses no CPU time: after ``STUCK_AFTER_S``
+    of that it is killed, and the call runs in this process."""
+    monkeypatch.setattr(scheduling, "STUCK_AFTER_S", 0.4)
+    held = threading.Lock()
+
+    def call():
+        with held:
+            return os.getpid()
+
+    with Forked(1) as forked:
+        with held:
+            get = forked.submit(call)
+            (child,) = [pid for pid, _out in forked._running.values()]
+        started = time.monotonic()
+        assert get() == os.getpid()
+    assert time.monotonic() - started < 30
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child, os.WNOHANG)  # waited for
+
+
+def test_a_child_at_work_is_not_taken_as_stuck(monkeypatch):
+    """A child using CPU time for longer than ``STUCK_AFTER_S`` runs to its end."""
+    monkeypatch.setattr(scheduling, "STUCK_AFTER_S", 0.4)
+
+    def call():
+        end = time.process_time() + 1.5
+        while time.process_time() < end:
+            pass
+        return os.getpid()
+
+    with Forked(1) as forked:
+        assert forked.submit(call)() != os.getpid()

@@ -373,6 +373,49 @@ def check_address(address: str) -> str:
 
 T = TypeVar("T")
 
+# A forked child that has used no CPU time for this long is taken as stuck
+# (``_reap``): waiting forever for a lock that another thread of its parent
+# held at the fork. A child at work gets some CPU time every few tenths of
+# a second, even on a loaded machine; what a child does (laying out, joining,
+# writing a file) waits on nothing else.
+STUCK_AFTER_S = 10.0
+
+
+def _cpu_ticks(pid: int) -> int | None:
+    """The CPU time process ``pid`` has used, in clock ticks (Linux's
+    ``/proc``); None where it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _reap(pid: int) -> int:
+    """Wait for child ``pid`` to end, and its wait status. A child stuck
+    (no CPU time used for ``STUCK_AFTER_S``) is killed first: its call then
+    runs in this process (``Forked``). Where a child's CPU time cannot be
+    read (not Linux), it is waited for as long as it runs."""
+    try:
+        ended = os.pidfd_open(pid)  # readable once the child has ended
+    except (AttributeError, OSError):
+        return os.waitpid(pid, 0)[1]
+    try:
+        used, still = _cpu_ticks(pid), 0.0
+        check = min(STUCK_AFTER_S / 4, 1.0)
+        while not select.select([ended], [], [], check)[0]:
+            now = _cpu_ticks(pid)
+            still = still + check if now is not None and now == used else 0.0
+            used = now
+            if still >= STUCK_AFTER_S:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+                break
+        return os.waitpid(pid, 0)[1]
+    finally:
+        os.close(ended)
+
 
 @dataclass(frozen=True)
 class Pending(Generic[T]):
@@ -393,8 +436,9 @@ class Forked(Generic[T]):
     what a worker has laid out is written there (a laid-out page holds
     the text engine's objects, which cannot be sent to another process),
     while the worker goes on. Its result comes back pickled, through a
-    file. A call whose child cannot be forked, or fails or dies, runs again
-    here when its result is asked for: the error, if any, is raised here,
+    file. A call whose child cannot be forked, or fails or dies, or is
+    stuck (``_reap``), runs again here when its result is asked for: the
+    error, if any, is raised here,
     and a call must give the same result wherever it runs. The file has no
     name (``tempfile.TemporaryFile``): a child and this process share it
     open, and it goes when both have closed it, so that none is left
@@ -481,7 +525,7 @@ class Forked(Generic[T]):
         pid, out = self._running[number]
         data = None
         try:
-            _pid, status = os.waitpid(pid, 0)
+            status = _reap(pid)
         except ChildProcessError:  # waited for already
             status = -1
         del self._running[number]
