@@ -33,7 +33,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import codes
 from .config import DEFAULT_CONFIG_NAME, SourceOptions, load_config, one_off_edition, source_date_epoch
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def run() -> None:
+def run() -> NoReturn:
     """The ``editionbuilder`` command: ``main``, and its exit status. A
     stopped build (Ctrl-C, SIGTERM) has undone its work when ``main``
     returns; it then leaves at once. The interpreter's exit would wait for
