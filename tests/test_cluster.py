@@ -154,3 +154,54 @@ def test_without_dask_the_scheduler_option_is_one_line(tmp_path, capsys, monkeyp
     assert main([*args, "--scheduler", "tcp://127.0.0.1:1", "--out", str(tmp_path)]) == 2
     [line] = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("editionbuilder: error: --scheduler tcp://127.0.0.1:1: Dask is not installed")
+
+
+# A catalog built on the cluster, each edition in a thread of the build,
+# stopped at the worst moment: Ctrl-C inside ``Future.result`` as the build
+# waits for its first edition, raised in ``threading.Condition.__enter__``
+# once the future's lock is taken (test_atomic.py). That edition's thread
+# would wait for the lock forever to give its result; the build leaves.
+STOPPED_CATALOG = """
+import concurrent.futures as cf
+import sys
+import threading
+import weakref
+
+from editionbuilder import cli
+
+editions = weakref.WeakSet()  # the futures of the editions' threads
+submit, result = cf.ThreadPoolExecutor.submit, cf.Future.result
+
+
+def submitted(self, *args, **kwargs):
+    future = submit(self, *args, **kwargs)
+    editions.add(future)
+    return future
+
+
+def interrupted(self, timeout=None):
+    if self in editions and threading.current_thread() is threading.main_thread():
+        self._condition.acquire()
+        raise KeyboardInterrupt
+    return result(self, timeout)
+
+
+cf.ThreadPoolExecutor.submit, cf.Future.result = submitted, interrupted
+sys.argv = ["editionbuilder", "build", *sys.argv[1:]]
+cli.run()
+"""
+
+
+def test_a_catalog_on_the_cluster_stopped_with_a_lock_left_held_leaves(cluster, tmp_path):
+    script = tmp_path / "stopped.py"
+    script.write_text(STOPPED_CATALOG)
+    args = ["--config", str(ROOT / "editions.toml"), "--edition", "essay", "--edition", "film"]
+    build = subprocess.run(
+        [sys.executable, str(script), *args, "--scheduler", cluster.address, "--out", str(tmp_path / "out")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert build.returncode == 130, build.stderr
+    assert build.stderr.strip().splitlines()[-1] == "editionbuilder: interrupted"

@@ -371,9 +371,9 @@ def _build_editions(
     threads of this process, their parts laid out by the cluster
     (``scheduling``). One edition's failure stops no other. A build of one
     edition raises its error, and lays its parts out on all the workers."""
-    from concurrent.futures import Future, ThreadPoolExecutor
+    from concurrent.futures import Future, ThreadPoolExecutor, wait
 
-    from .scheduling import STDERR_LOCK, fewer_collections
+    from .scheduling import STDERR_LOCK, STOP_WAIT_S, fewer_collections
 
     warned, failed = False, []
     stop = threading.Event()
@@ -412,8 +412,9 @@ def _build_editions(
         from .pipeline import build_edition
 
         processes = threads = None
+        started: list[Future | None] = []
+        stopped = False
         try:
-            started: list[Future | None]
             if apart:
                 from .templating import compile_templates
 
@@ -451,13 +452,21 @@ def _build_editions(
                 warned |= any(d.severity is Severity.WARNING for d in shown)
         except BaseException:
             stop.set()
+            stopped = True
             if processes is not None:
                 processes.close(stop=True)
             workers.close(cancel=True)
             raise
         finally:
             if threads is not None:
-                threads.shutdown(wait=True, cancel_futures=True)
+                if stopped:
+                    # The editions' threads unwind (``progress``), and are
+                    # not waited for long: the interrupt may have left the
+                    # lock of an edition's future held by this thread, which
+                    # the edition's thread would wait for forever to give its
+                    # result (``scheduling._stop_pool``).
+                    wait([f for f in started if f is not None], timeout=STOP_WAIT_S)
+                threads.shutdown(wait=not stopped, cancel_futures=True)
             if processes is not None:
                 processes.close()
     return warned, failed
