@@ -10,6 +10,7 @@ operations in turn; the others stop real builds with real signals.
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -155,12 +156,15 @@ def test_sigterm_stops_a_build_like_ctrl_c(tmp_path):
 # build with it (seen once: a build that never left after SIGTERM). This
 # script's ``build`` command makes that state on purpose: it hands long
 # tasks to a pool of two workers, takes the last future's lock, and is
-# interrupted as by Ctrl-C.
+# interrupted as by Ctrl-C; then, by ``MODE``, the command ends as a build
+# does (``interrupted``), as ``serve`` does after Ctrl-C (``served``: exit
+# 0), or fails with an error (``failed``).
 STOPPED_WITH_A_LOCK_HELD = """
 import os, sys, time
 from pathlib import Path
 
 from editionbuilder import cli
+from editionbuilder.diagnostics import RenderError
 from editionbuilder.scheduling import Scheduler
 
 FOLDER = Path(os.environ["STARTED"])  # where each task says it began
@@ -171,13 +175,25 @@ def nap():
     time.sleep(120)
 
 
-def build(args):
+def stopped():
     with Scheduler(jobs=2) as workers:
         futures = [workers.submit(nap) for _ in range(6)]
         while len(list(FOLDER.iterdir())) < 2:  # both workers in their task
             time.sleep(0.05)
         futures[-1]._condition.acquire()
         raise KeyboardInterrupt
+
+
+def build(args):
+    mode = os.environ["MODE"]
+    if mode == "interrupted":
+        stopped()
+    try:
+        stopped()
+    except KeyboardInterrupt:
+        if mode == "served":
+            return 0
+        raise RenderError("a part failed") from None
 
 
 if __name__ == "__main__":
@@ -196,26 +212,149 @@ def _running(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-def test_a_stopped_build_leaves_with_a_lock_left_held(tmp_path):
-    """Stopped with a future's lock left held, a build still leaves at once,
-    with the status and the line of Ctrl-C, and its workers stopped, not
-    waited for: their tasks would run two minutes more."""
+@pytest.mark.parametrize(
+    ("mode", "code", "line"),
+    [
+        ("interrupted", 130, "editionbuilder: interrupted"),
+        ("served", 0, None),
+        ("failed", 4, "editionbuilder: error: a part failed"),
+    ],
+)
+def test_a_stopped_build_leaves_with_a_lock_left_held(tmp_path, mode, code, line):
+    """Stopped with a future's lock left held, a command still leaves, with
+    its own status and last line, whether it ends stopped, carries on as
+    ``serve`` does, or fails; and its workers are stopped, not waited for:
+    their tasks would run two minutes more."""
     script, started = tmp_path / "stopped.py", tmp_path / "started"
     script.write_text(STOPPED_WITH_A_LOCK_HELD)
     started.mkdir()
     build = subprocess.run(
         [sys.executable, str(script)],
-        env={**os.environ, "STARTED": str(started)},
+        env={**os.environ, "STARTED": str(started), "MODE": mode},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert build.returncode == 130, build.stderr
-    assert build.stderr.strip().splitlines() == ["editionbuilder: interrupted"]
+    assert build.returncode == code, build.stderr
+    assert build.stderr.strip().splitlines() == ([line] if line else [])
     workers = [int(p.name) for p in started.iterdir()]
     assert len(workers) == 2
     deadline = time.monotonic() + 10
     while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not any(_running(pid) for pid in workers)
+
+
+# A stop whose undoing never ends, whatever the reason: the command leaves
+# ``STOP_DEADLINE_S`` after the signal (here 1 s), with the stop's status
+# and line.
+STOP_NEVER_ENDING = """
+import os, signal, sys, threading
+
+from editionbuilder import cli
+
+
+def build(args):
+    try:
+        os.kill(os.getpid(), signal.SIGINT if os.environ["SIGNAL"] == "INT" else signal.SIGTERM)
+        threading.Event().wait(5)
+    except KeyboardInterrupt:
+        threading.Event().wait(120)  # an undoing that waits forever
+    return 0
+
+
+if __name__ == "__main__":
+    cli.cmd_build = build
+    cli.STOP_DEADLINE_S = 1.0
+    sys.argv = ["editionbuilder", "build", "book.txt"]
+    cli.run()
+"""
+
+
+@pytest.mark.parametrize(
+    ("sent", "code", "line"),
+    [("INT", 130, "editionbuilder: interrupted"), ("TERM", 143, "editionbuilder: terminated")],
+)
+def test_a_stop_that_never_ends_leaves_past_its_deadline(tmp_path, sent, code, line):
+    script = tmp_path / "never.py"
+    script.write_text(STOP_NEVER_ENDING)
+    build = subprocess.run(
+        [sys.executable, str(script)],
+        env={**os.environ, "SIGNAL": sent},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        # Ctrl-C as a terminal's: the test runner may have started this one ignoring it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert build.returncode == code, build.stderr
+    assert build.stderr.strip().splitlines() == [line]
+
+
+def _in_a_child(body) -> tuple[int, bytes]:
+    """Run ``body(write)`` in a forked child with a pool worker's SIGTERM
+    handler; its exit code and what it wrote."""
+    from editionbuilder import scheduling
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: it leaves with os._exit
+        try:
+            os.close(read)
+            signal.signal(signal.SIGTERM, scheduling._stop_worker)
+            body(lambda data: os.write(write, data))
+        finally:
+            os._exit(7)
+    os.close(write)
+    with os.fdopen(read, "rb") as got:
+        written = got.read()
+    return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]), written
+
+
+def test_a_stopped_worker_unwinds_its_task_then_leaves():
+    from editionbuilder import scheduling
+
+    def task(write):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        finally:
+            write(b"unwound")
+
+    assert _in_a_child(lambda write: scheduling._task(task, write)) == (1, b"unwound")
+
+
+def test_a_stopped_worker_between_tasks_leaves_at_once():
+    def idle(write):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+        write(b"stayed")
+
+    assert _in_a_child(idle) == (1, b"")
+
+
+def test_a_worker_stopped_while_it_sends_a_result_sends_it_whole_then_leaves():
+    """A result cut in two would leave the build's end of the pipe waiting
+    for the rest forever: the worker sends it, and leaves at its next task
+    (or when the build asks again)."""
+    from editionbuilder import scheduling
+
+    def sending(write):
+        def _sendback_result():  # as concurrent.futures.process names it
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(0.1)
+            write(b"sent")
+
+        _sendback_result()
+        scheduling._task(write, b" ran")
+
+    assert _in_a_child(sending) == (1, b"sent")
+
+
+def test_a_pools_workers_leave_ctrl_c_to_the_build():
+    from editionbuilder.scheduling import Scheduler
+
+    with Scheduler(jobs=2) as workers:
+        assert workers.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN

@@ -204,4 +204,4 @@ def test_a_catalog_on_the_cluster_stopped_with_a_lock_left_held_leaves(cluster, 
         check=False,
     )
     assert build.returncode == 130, build.stderr
-    assert build.stderr.strip().splitlines()[-1] == "editionbuilder: interrupted"
+    assert "editionbuilder: interrupted" in build.stderr.splitlines()

@@ -91,19 +91,54 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+# How long a stop (Ctrl-C, SIGTERM) may take the command: past it, the
+# command leaves at once (``_watch_the_stop``).
+STOP_DEADLINE_S = 60.0
+_watching_stops = False  # the command runs (``run``), not ``main`` alone
+
+
 def run() -> NoReturn:
     """The ``editionbuilder`` command: ``main``, and its exit status. A
-    stopped build (Ctrl-C, SIGTERM) has undone its work when ``main``
-    returns; it then leaves at once. The interpreter's exit would wait for
-    every thread, and a pool's may wait forever for a lock the interrupt
-    left held (``scheduling._stop_pool``)."""
+    command that left a thread that may never end (``scheduling.left_behind``:
+    a pool's, waiting for a lock an interrupt left held) leaves without
+    waiting for its threads, as the interpreter's exit would; so does a stop
+    that has not ended after ``STOP_DEADLINE_S``."""
+    global _watching_stops
+    _watching_stops = True
     code = main()
-    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):  # a closed or broken stream: nothing more to say
-                stream.flush()
-        os._exit(code)
+    scheduling = sys.modules.get("editionbuilder.scheduling")
+    if scheduling is not None and scheduling.left_behind():
+        _leave(code)
     sys.exit(code)
+
+
+def _leave(code: int) -> NoReturn:
+    """Leave now, with ``code``, what was printed written out."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed or broken stream: nothing more to say
+            stream.flush()
+    os._exit(code)
+
+
+_stop_watched = threading.Lock()
+
+
+def _watch_the_stop(code: int, line: str) -> None:
+    """On a stop of the command (``run``), once: if the process is still
+    there after ``STOP_DEADLINE_S``, say ``line`` and leave with ``code``
+    (an undoing that waits forever: a lock an interrupt left held, which
+    a thread the build waits for needs)."""
+    if not _watching_stops or not _stop_watched.acquire(blocking=False):
+        return
+
+    def leave() -> None:
+        with contextlib.suppress(Exception):
+            print(line, file=sys.stderr)
+        _leave(code)
+
+    timer = threading.Timer(STOP_DEADLINE_S, leave)
+    timer.daemon = True
+    timer.start()
 
 
 class Terminated(KeyboardInterrupt):
@@ -118,13 +153,25 @@ def _terminate_as_interrupt() -> Iterator[None]:
         return
 
     def terminate(_signum: int, _frame: object) -> None:
+        _watch_the_stop(EXIT_TERMINATED, "editionbuilder: terminated")
         raise Terminated
 
+    def interrupt(_signum: int, _frame: object) -> None:
+        _watch_the_stop(EXIT_INTERRUPTED, "editionbuilder: interrupted")
+        raise KeyboardInterrupt
+
     previous = signal.signal(signal.SIGTERM, terminate)
+    # Ctrl-C as Python answers it, watched; not where it is ignored (a
+    # command started in the background).
+    interrupting = signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    if interrupting:
+        signal.signal(signal.SIGINT, interrupt)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if interrupting:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -373,7 +420,7 @@ def _build_editions(
     edition raises its error, and lays its parts out on all the workers."""
     from concurrent.futures import Future, ThreadPoolExecutor, wait
 
-    from .scheduling import STDERR_LOCK, STOP_WAIT_S, fewer_collections
+    from .scheduling import STDERR_LOCK, STOP_WAIT_S, fewer_collections, leave_behind
 
     warned, failed = False, []
     stop = threading.Event()
@@ -431,7 +478,8 @@ def _build_editions(
                     from . import site  # noqa: F401
             elif together > 1:
                 threads = ThreadPoolExecutor(max_workers=together, thread_name_prefix="edition")
-                started = [threads.submit(one, e, workers) for e in editions]
+                for e in editions:  # each kept as it starts: a stop waits for those started
+                    started.append(threads.submit(one, e, workers))
             else:
                 started = [None] * len(editions)
             for options, future in zip(editions, started, strict=True):
@@ -459,13 +507,13 @@ def _build_editions(
             raise
         finally:
             if threads is not None:
-                if stopped:
-                    # The editions' threads unwind (``progress``), and are
-                    # not waited for long: the interrupt may have left the
-                    # lock of an edition's future held by this thread, which
-                    # the edition's thread would wait for forever to give its
-                    # result (``scheduling._stop_pool``).
-                    wait([f for f in started if f is not None], timeout=STOP_WAIT_S)
+                # Stopped, the editions' threads unwind (``progress``), and
+                # are not waited for long: the interrupt may have left the
+                # lock of an edition's future held by this thread, which the
+                # edition's thread would wait for forever to give its result
+                # (``scheduling._stop_pool``).
+                if stopped and wait([f for f in started if f is not None], timeout=STOP_WAIT_S).not_done:
+                    leave_behind()
                 threads.shutdown(wait=not stopped, cancel_futures=True)
             if processes is not None:
                 processes.close()

@@ -37,6 +37,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
+from types import FrameType
 from typing import IO, Any, Generic, TypeVar
 
 from .diagnostics import ConfigError
@@ -93,30 +94,59 @@ def fewer_collections() -> Iterator[None]:
 
 def start_worker(build_pid: int) -> None:
     """A pool's worker: it leaves with the build (``leave_with_build``),
-    collects garbage as a build does (``GC_THRESHOLDS``), and leaves on
-    SIGTERM once its task has unwound (``_stop_worker``). Its initializer
+    collects garbage as a build does (``GC_THRESHOLDS``), leaves Ctrl-C to
+    the build, and leaves on SIGTERM (``_stop_worker``). Its initializer
     (``Scheduler``, ``edition_pool``)."""
     gc.set_threshold(*GC_THRESHOLDS)
     leave_with_build(build_pid)
+    # Ctrl-C reaches every process of the terminal's group: the build's
+    # process alone answers it, and stops its workers (``_stop_pool``).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _stop_worker)
 
 
 class WorkerStopped(KeyboardInterrupt):
-    """Raised in a pool's worker by SIGTERM: the build stopped (``Scheduler.close``)."""
+    """Raised in a pool's worker by SIGTERM during a task: the build stopped (``_stop_pool``)."""
 
 
-def _stop_worker(_signum: int, _frame: object) -> None:
-    raise WorkerStopped
+# In a pool's worker: whether a task runs (``_task``), and whether the build
+# asked the worker to leave (SIGTERM, ``_stop_worker``).
+_in_task = False
+_stopping = False
+
+
+def _stop_worker(_signum: int, frame: FrameType | None) -> None:
+    """SIGTERM in a pool's worker: during a task, the task unwinds (its
+    temporary files removed, its children killed) and the worker leaves
+    (``_task``); while the worker sends a result back, nothing yet (a
+    result cut in two would leave the build's end of the pipe waiting
+    for the rest forever: the build asks again, ``_stop_pool``); between
+    tasks, the worker leaves at once."""
+    global _stopping
+    _stopping = True
+    if _in_task:
+        raise WorkerStopped
+    while frame is not None:
+        if frame.f_code.co_name == "_sendback_result":  # concurrent.futures.process
+            return
+        frame = frame.f_back
+    os._exit(1)
 
 
 def _task(fn: Callable[..., Any], /, *args: Any) -> Any:
-    """``fn(*args)`` in a worker of this machine's pool, which leaves once the
-    call has unwound (its temporary files removed, its children killed) if
-    the build stopped it: the pool would otherwise hand it the next task."""
+    """``fn(*args)`` in a worker of this machine's pool, which leaves once
+    the call has unwound if the build stopped it (``_stop_worker``): the
+    pool would otherwise hand it the next task."""
+    global _in_task
+    if _stopping:
+        os._exit(1)
+    _in_task = True
     try:
         return fn(*args)
     except WorkerStopped:
         os._exit(1)
+    finally:
+        _in_task = False
 
 
 def available_cores() -> int:
@@ -210,7 +240,7 @@ class Scheduler:
         with contextlib.suppress(Exception):  # a pool that cannot start says so on its first real task
             executor = self.executor()
             for _ in range(self.jobs):
-                executor.submit(time.sleep, WARM_UP_S)
+                executor.submit(_task, time.sleep, WARM_UP_S)
 
     def executor(self) -> cf.Executor:
         with self._lock:
@@ -265,35 +295,71 @@ class Scheduler:
 INLINE = Scheduler()
 
 # How long a stopped build waits for its pool's workers to unwind their
-# tasks (``_stop_pool``) before it kills those still running.
+# tasks (``_stop_pool``) before it kills those still running, and then for
+# the pool's own thread to end.
 STOP_WAIT_S = 5.0
+# How often a stopped build asks its workers again to leave: a worker that
+# was sending a result back leaves once it is done (``_stop_worker``).
+STOP_ASK_S = 0.05
+
+# Whether a thread this process started may never end (``left_behind``).
+_left_behind = False
+
+
+def leave_behind() -> None:
+    """Say that a thread of this process may never end: one left waiting
+    for a lock that an interrupt left held (``_stop_pool``). The command
+    then leaves without waiting for its threads (``cli.run``)."""
+    global _left_behind
+    _left_behind = True
+
+
+def left_behind() -> bool:
+    """Whether ``leave_behind`` was said."""
+    return _left_behind
 
 
 def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
     """A stopped build's pool (Ctrl-C, SIGTERM, an error): the parts not
-    started dropped, each worker sent SIGTERM (its part unwinds: its
-    temporary files removed, its children killed; then it leaves,
-    ``_task``) and waited for, killed past ``STOP_WAIT_S``.
+    started dropped, each worker asked to leave (SIGTERM, again every
+    ``STOP_ASK_S``: its part unwinds, its temporary files removed and its
+    children killed, ``_stop_worker``) and waited for, killed past
+    ``STOP_WAIT_S``; then the pool's own thread waited for as long.
 
-    The pool's own thread is not waited for: an interrupt raised inside
+    That thread may never end: an interrupt raised inside
     ``threading.Condition.__enter__`` once its lock is taken (Python runs
-    signal handlers there) leaves a future's lock held by this thread, and
-    that thread would wait for it forever. A stopped CLI leaves without
-    waiting for it (``cli.run``).
-    (``_processes`` is private: Python 3.14's ``terminate_workers`` does
-    what is done here with it.)"""
-    workers = list((getattr(executor, "_processes", None) or {}).values())
+    signal handlers there) leaves a future's lock held by the interrupted
+    thread, which the pool's thread then waits for forever. It is then
+    left behind (``leave_behind``). (``_processes`` and
+    ``_executor_manager_thread`` are private: Python 3.14's
+    ``terminate_workers`` does what is done here with the first.)"""
+    # Taken before the shutdown, which lets them go; the dict is the pool's,
+    # and holds a worker a task handed out meanwhile starts (``shutdown``
+    # waits for that task's ``submit`` to end).
+    from multiprocessing import connection  # loaded with the pool already
+
+    processes = getattr(executor, "_processes", None) or {}
+    manager = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
-    for worker in workers:
-        with contextlib.suppress(OSError, ValueError):  # gone already
-            worker.terminate()
+    workers = list(processes.values())
     deadline = time.monotonic() + STOP_WAIT_S
+    while alive := [w for w in workers if w.is_alive()]:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        for worker in alive:
+            with contextlib.suppress(OSError, ValueError):  # gone meanwhile
+                worker.terminate()
+        connection.wait([w.sentinel for w in alive], timeout=min(STOP_ASK_S, left))
     for worker in workers:
         with contextlib.suppress(OSError, ValueError, AssertionError):
-            worker.join(max(deadline - time.monotonic(), 0.0))
             if worker.is_alive():
                 worker.kill()
-                worker.join()
+            worker.join()
+    if manager is not None:
+        manager.join(STOP_WAIT_S)
+        if manager.is_alive():
+            leave_behind()
 
 
 def leave_with_build(build_pid: int) -> None:
@@ -373,41 +439,43 @@ def check_address(address: str) -> str:
 
 T = TypeVar("T")
 
-# A forked child that has used no CPU time for this long is taken as stuck
-# (``_reap``): waiting forever for a lock that another thread of its parent
-# held at the fork. A child at work gets some CPU time every few tenths of
-# a second, even on a loaded machine; what a child does (laying out, joining,
-# writing a file) waits on nothing else.
+# A forked child that has slept this long without using any CPU time is
+# taken as stuck (``_reap``): waiting forever for a lock that another
+# thread of its parent held at the fork. What a child does (laying out,
+# joining, writing a file) waits on no other process; a child waiting on
+# the disk or for memory is not asleep so (Linux's state "D", not "S").
 STUCK_AFTER_S = 10.0
 
 
-def _cpu_ticks(pid: int) -> int | None:
-    """The CPU time process ``pid`` has used, in clock ticks (Linux's
-    ``/proc``); None where it cannot be read."""
+def _cpu_state(pid: int) -> tuple[str, int] | None:
+    """Process ``pid``'s state and the CPU time it has used, in clock ticks
+    (Linux's ``/proc``); None where they cannot be read."""
     try:
         with open(f"/proc/{pid}/stat", "rb") as stat:
             fields = stat.read().rpartition(b")")[2].split()
-        return int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
-    except (OSError, ValueError, IndexError):
+        # state, utime, stime: fields 3, 14 and 15 of proc(5)
+        return fields[0].decode("ascii"), int(fields[11]) + int(fields[12])
+    except (OSError, ValueError, IndexError, UnicodeDecodeError):
         return None
 
 
 def _reap(pid: int) -> int:
     """Wait for child ``pid`` to end, and its wait status. A child stuck
-    (no CPU time used for ``STUCK_AFTER_S``) is killed first: its call then
-    runs in this process (``Forked``). Where a child's CPU time cannot be
-    read (not Linux), it is waited for as long as it runs."""
+    (asleep, with no CPU time used, for ``STUCK_AFTER_S``) is killed first:
+    its call then runs in this process (``Forked``). Where a child's state
+    cannot be read (not Linux), it is waited for as long as it runs."""
     try:
         ended = os.pidfd_open(pid)  # readable once the child has ended
     except (AttributeError, OSError):
         return os.waitpid(pid, 0)[1]
     try:
-        used, still = _cpu_ticks(pid), 0.0
+        seen, still = _cpu_state(pid), 0.0
         check = min(STUCK_AFTER_S / 4, 1.0)
         while not select.select([ended], [], [], check)[0]:
-            now = _cpu_ticks(pid)
-            still = still + check if now is not None and now == used else 0.0
-            used = now
+            now = _cpu_state(pid)
+            asleep = now is not None and seen is not None and now[0] == "S" and now[1] == seen[1]
+            still = still + check if asleep else 0.0
+            seen = now
             if still >= STUCK_AFTER_S:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
