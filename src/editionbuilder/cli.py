@@ -120,25 +120,30 @@ def _leave(code: int) -> NoReturn:
     os._exit(code)
 
 
-_stop_watched = threading.Lock()
+_stop_code = 0  # the exit status of the stop watched (``_watch_the_stop``), once one is
 
 
-def _watch_the_stop(code: int, line: str) -> None:
-    """On a stop of the command (``run``), once: if the process is still
-    there after ``STOP_DEADLINE_S``, say ``line`` and leave with ``code``
-    (an undoing that waits forever: a lock an interrupt left held, which
-    a thread the build waits for needs)."""
-    if not _watching_stops or not _stop_watched.acquire(blocking=False):
+def _watch_the_stop(code: int) -> None:
+    """On the first stop of the command (``run``): if it has not ended
+    after ``STOP_DEADLINE_S``, the command leaves with ``code``
+    (``_stop_overdue``), whatever its undoing waits for (a lock that an
+    interrupt left held, which a thread the build waits for needs). Called
+    by a signal handler: a timer of the process, no lock taken."""
+    global _stop_code
+    if not _watching_stops or _stop_code:
         return
+    _stop_code = code
+    signal.setitimer(signal.ITIMER_REAL, STOP_DEADLINE_S)
 
-    def leave() -> None:
-        with contextlib.suppress(Exception):
-            print(line, file=sys.stderr)
-        _leave(code)
 
-    timer = threading.Timer(STOP_DEADLINE_S, leave)
-    timer.daemon = True
-    timer.start()
+def _stop_overdue(_signum: int, _frame: object) -> None:
+    """SIGALRM, ``STOP_DEADLINE_S`` after a stop: its line, and leave. It
+    runs in the main thread even while that thread waits for a lock, and
+    takes none (the streams' own may be held)."""
+    line = "terminated" if _stop_code == EXIT_TERMINATED else "interrupted"
+    with contextlib.suppress(OSError):
+        os.write(2, f"editionbuilder: {line}\n".encode())
+    os._exit(_stop_code)
 
 
 class Terminated(KeyboardInterrupt):
@@ -153,11 +158,11 @@ def _terminate_as_interrupt() -> Iterator[None]:
         return
 
     def terminate(_signum: int, _frame: object) -> None:
-        _watch_the_stop(EXIT_TERMINATED, "editionbuilder: terminated")
+        _watch_the_stop(EXIT_TERMINATED)
         raise Terminated
 
     def interrupt(_signum: int, _frame: object) -> None:
-        _watch_the_stop(EXIT_INTERRUPTED, "editionbuilder: interrupted")
+        _watch_the_stop(EXIT_INTERRUPTED)
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, terminate)
@@ -166,12 +171,16 @@ def _terminate_as_interrupt() -> Iterator[None]:
     interrupting = signal.getsignal(signal.SIGINT) is signal.default_int_handler
     if interrupting:
         signal.signal(signal.SIGINT, interrupt)
+    alarm = signal.signal(signal.SIGALRM, _stop_overdue) if _watching_stops else None
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
         if interrupting:
             signal.signal(signal.SIGINT, signal.default_int_handler)
+        if alarm is not None:
+            signal.setitimer(signal.ITIMER_REAL, 0)  # a stop undone in time
+            signal.signal(signal.SIGALRM, alarm)
 
 
 def _parser() -> argparse.ArgumentParser:
