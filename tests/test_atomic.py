@@ -157,10 +157,11 @@ def test_sigterm_stops_a_build_like_ctrl_c(tmp_path):
 # script's ``build`` command makes that state on purpose: it hands long
 # tasks to a pool of two workers, takes the last future's lock, and is
 # interrupted as by Ctrl-C; then, by ``MODE``, the command ends as a build
-# does (``interrupted``), as ``serve`` does after Ctrl-C (``served``: exit
-# 0), or fails with an error (``failed``).
+# does (``interrupted``; ``twice``: Ctrl-C again while the build waits for
+# its pool to stop), as ``serve`` does after Ctrl-C (``served``: exit 0),
+# or fails with an error (``failed``).
 STOPPED_WITH_A_LOCK_HELD = """
-import os, sys, time
+import os, signal, sys, threading, time
 from pathlib import Path
 
 from editionbuilder import cli
@@ -184,8 +185,29 @@ def stopped():
         raise KeyboardInterrupt
 
 
+def big():
+    (FOLDER / str(os.getpid())).touch()
+    time.sleep(0.5)
+    return b"x" * 10_000_000
+
+
+def stopped_twice():
+    # Both results' locks held: the pool's thread, once it has read the
+    # first, waits for ever, and the other worker waits to send its own;
+    # Ctrl-C again while the build waits for that worker to stop.
+    with Scheduler(jobs=2) as workers:
+        futures = [workers.submit(big) for _ in range(2)]
+        for future in futures:
+            future._condition.acquire()
+        time.sleep(2.0)
+        threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
+        raise KeyboardInterrupt
+
+
 def build(args):
     mode = os.environ["MODE"]
+    if mode == "twice":
+        stopped_twice()
     if mode == "interrupted":
         stopped()
     try:
@@ -216,6 +238,7 @@ def _running(pid: int) -> bool:
     ("mode", "code", "line"),
     [
         ("interrupted", 130, "editionbuilder: interrupted"),
+        ("twice", 130, "editionbuilder: interrupted"),
         ("served", 0, None),
         ("failed", 4, "editionbuilder: error: a part failed"),
     ],
@@ -235,6 +258,8 @@ def test_a_stopped_build_leaves_with_a_lock_left_held(tmp_path, mode, code, line
         text=True,
         timeout=60,
         check=False,
+        # Ctrl-C as a terminal's: the test runner may have started this one ignoring it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert build.returncode == code, build.stderr
     assert build.stderr.strip().splitlines() == ([line] if line else [])
@@ -339,7 +364,12 @@ def test_a_worker_stopped_while_it_sends_a_result_sends_it_whole_then_leaves():
     """A result cut in two would leave the build's end of the pipe waiting
     for the rest forever: the worker sends it, and leaves at its next task
     (or when the build asks again)."""
+    import concurrent.futures.process
+
     from editionbuilder import scheduling
+
+    # the name the worker's handler looks for on the stack
+    assert hasattr(concurrent.futures.process, "_sendback_result")
 
     def sending(write):
         def _sendback_result():  # as concurrent.futures.process names it
@@ -358,3 +388,21 @@ def test_a_pools_workers_leave_ctrl_c_to_the_build():
 
     with Scheduler(jobs=2) as workers:
         assert workers.submit(signal.getsignal, signal.SIGINT).result() == signal.SIG_IGN
+
+
+def test_a_stopped_worker_unwinds_its_task_whole_while_the_build_asks_again():
+    """The build asks a worker to leave every ``STOP_ASK_S`` (``_stop_pool``):
+    the requests after the first leave the task's unwinding alone."""
+    from editionbuilder import scheduling
+
+    def task(write):
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+            time.sleep(5)
+        finally:
+            for _ in range(6):  # asked again while it unwinds
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(0.02)
+            write(b"unwound")
+
+    assert _in_a_child(lambda write: scheduling._task(task, write)) == (1, b"unwound")

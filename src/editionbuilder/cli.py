@@ -117,7 +117,21 @@ def _leave(code: int) -> NoReturn:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # a closed or broken stream: nothing more to say
             stream.flush()
+    _forget_temp_folder()
     os._exit(code)
+
+
+def _forget_temp_folder() -> None:
+    """Remove the folder multiprocessing made for its fork server's socket,
+    as its own exit would (``multiprocessing.util.get_temp_dir``; the
+    ``tempdir`` it keeps is private), for a command that leaves without it."""
+    processes = sys.modules.get("multiprocessing.process")
+    config = getattr(processes.current_process(), "_config", {}) if processes is not None else {}
+    folder = config.get("tempdir") if isinstance(config, dict) else None
+    if isinstance(folder, str):
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 _stop_code = 0  # the exit status of the stop watched (``_watch_the_stop``), once one is
@@ -143,6 +157,8 @@ def _stop_overdue(_signum: int, _frame: object) -> None:
     line = "terminated" if _stop_code == EXIT_TERMINATED else "interrupted"
     with contextlib.suppress(OSError):
         os.write(2, f"editionbuilder: {line}\n".encode())
+    with contextlib.suppress(Exception):
+        _forget_temp_folder()
     os._exit(_stop_code)
 
 
@@ -178,8 +194,9 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
         if interrupting:
             signal.signal(signal.SIGINT, signal.default_int_handler)
-        if alarm is not None:
-            signal.setitimer(signal.ITIMER_REAL, 0)  # a stop undone in time
+        # After a stop, the deadline stays set: it covers the interpreter's
+        # exit too, which waits for the threads the command started.
+        if alarm is not None and not _stop_code:
             signal.signal(signal.SIGALRM, alarm)
 
 
@@ -522,7 +539,7 @@ def _build_editions(
                 # edition's thread would wait for forever to give its result
                 # (``scheduling._stop_pool``).
                 if stopped and wait([f for f in started if f is not None], timeout=STOP_WAIT_S).not_done:
-                    leave_behind()
+                    leave_behind(threads)
                 threads.shutdown(wait=not stopped, cancel_futures=True)
             if processes is not None:
                 processes.close()
@@ -560,8 +577,9 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Serve the site until Ctrl-C or SIGTERM (then exit 0); with --watch,
-    build first and rebuild on every change."""
+    """Serve the site until Ctrl-C or SIGTERM (then exit 0, or the stop's
+    status past ``STOP_DEADLINE_S``); with --watch, build first and
+    rebuild on every change."""
     from .site import SITE_DIR
 
     editions, project, out = _editions(args)

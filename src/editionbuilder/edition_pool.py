@@ -50,12 +50,13 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from .diagnostics import Diagnostic
 from .options import BuildOptions, EditionOptions
 from .pipeline import build_edition
-from .scheduling import STOP_WAIT_S, TYPESETTER, quiet_forkserver, start_worker
+from .scheduling import STOP_WAIT_S, TYPESETTER, quiet_forkserver, sending_a_result, start_worker
 
 Progress = Callable[[str], None]
 
@@ -113,8 +114,12 @@ def _start_worker(stop: Any, messages: Any, build_pid: int) -> None:
     signal.signal(signal.SIGTERM, _terminated)
 
 
-def _terminated(_signum: int, _frame: object) -> None:
-    raise KeyboardInterrupt
+def _terminated(_signum: int, frame: FrameType | None) -> None:
+    """SIGTERM in an edition's worker: its edition unwinds; not while it
+    sends a result back (cut in two, it would leave the build's end of the
+    pipe waiting for the rest forever), after which the pool ends it."""
+    if not sending_a_result(frame):
+        raise KeyboardInterrupt
 
 
 def _worker_progress(message: str) -> None:
@@ -320,8 +325,13 @@ class EditionPool:
         self._closed = True
         if stop:
             self._stop.set()
-            with self._handing:
-                self._halt = True
+            # Not waited for long: the dispatcher may hold it while it waits
+            # for the lock of an edition's future that the interrupt left
+            # held (``scheduling._stop_pool``); it reads ``_halt`` after.
+            taken = self._handing.acquire(timeout=STOP_WAIT_S)
+            self._halt = True
+            if taken:
+                self._handing.release()
         elif self._dispatcher is not None:  # every edition handed out first
             self._dispatcher.join()
         self._pool.shutdown(wait=True, cancel_futures=stop)

@@ -118,19 +118,30 @@ _stopping = False
 def _stop_worker(_signum: int, frame: FrameType | None) -> None:
     """SIGTERM in a pool's worker: during a task, the task unwinds (its
     temporary files removed, its children killed) and the worker leaves
-    (``_task``); while the worker sends a result back, nothing yet (a
-    result cut in two would leave the build's end of the pipe waiting
-    for the rest forever: the build asks again, ``_stop_pool``); between
-    tasks, the worker leaves at once."""
+    (``_task``), the build's next requests left unanswered while it
+    unwinds; while the worker sends a result back, nothing yet (a result
+    cut in two would leave the build's end of the pipe waiting for the
+    rest forever: the build asks again, ``_stop_pool``); between tasks,
+    the worker leaves at once."""
     global _stopping
-    _stopping = True
+    first, _stopping = not _stopping, True
     if _in_task:
-        raise WorkerStopped
-    while frame is not None:
-        if frame.f_code.co_name == "_sendback_result":  # concurrent.futures.process
-            return
-        frame = frame.f_back
+        if first:
+            raise WorkerStopped
+        return
+    if sending_a_result(frame):
+        return
     os._exit(1)
+
+
+def sending_a_result(frame: FrameType | None) -> bool:
+    """Whether ``frame`` (a signal handler's) is within a pool worker's
+    sending of a result to the build (``concurrent.futures.process``)."""
+    while frame is not None:
+        if frame.f_code.co_name == "_sendback_result":
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _task(fn: Callable[..., Any], /, *args: Any) -> Any:
@@ -302,21 +313,20 @@ STOP_WAIT_S = 5.0
 # was sending a result back leaves once it is done (``_stop_worker``).
 STOP_ASK_S = 0.05
 
-# Whether a thread this process started may never end (``left_behind``).
-_left_behind = False
+# What this process started that may never end (``leave_behind``).
+_left: set[object] = set()
 
 
-def leave_behind() -> None:
-    """Say that a thread of this process may never end: one left waiting
-    for a lock that an interrupt left held (``_stop_pool``). The command
-    then leaves without waiting for its threads (``cli.run``)."""
-    global _left_behind
-    _left_behind = True
+def leave_behind(what: object) -> None:
+    """Say that ``what`` (a thread, a pool) may never end: left waiting for
+    a lock that an interrupt left held (``_stop_pool``). The command then
+    leaves without waiting for its threads (``cli.run``)."""
+    _left.add(what)
 
 
 def left_behind() -> bool:
-    """Whether ``leave_behind`` was said."""
-    return _left_behind
+    """Whether something was left behind (``leave_behind``)."""
+    return bool(_left)
 
 
 def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
@@ -329,8 +339,8 @@ def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
     That thread may never end: an interrupt raised inside
     ``threading.Condition.__enter__`` once its lock is taken (Python runs
     signal handlers there) leaves a future's lock held by the interrupted
-    thread, which the pool's thread then waits for forever. It is then
-    left behind (``leave_behind``). (``_processes`` and
+    thread, which the pool's thread then waits for forever. The pool is
+    then left behind (``leave_behind``). (``_processes`` and
     ``_executor_manager_thread`` are private: Python 3.14's
     ``terminate_workers`` does what is done here with the first.)"""
     # Taken before the shutdown, which lets them go; the dict is the pool's,
@@ -340,26 +350,31 @@ def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
 
     processes = getattr(executor, "_processes", None) or {}
     manager = getattr(executor, "_executor_manager_thread", None)
+    # Left behind until its thread is seen to end: a second Ctrl-C while
+    # this waits must not leave the command waiting for it at its exit.
+    leave_behind(executor)
     executor.shutdown(wait=False, cancel_futures=True)
     workers = list(processes.values())
-    deadline = time.monotonic() + STOP_WAIT_S
-    while alive := [w for w in workers if w.is_alive()]:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            break
-        for worker in alive:
-            with contextlib.suppress(OSError, ValueError):  # gone meanwhile
-                worker.terminate()
-        connection.wait([w.sentinel for w in alive], timeout=min(STOP_ASK_S, left))
-    for worker in workers:
-        with contextlib.suppress(OSError, ValueError, AssertionError):
-            if worker.is_alive():
-                worker.kill()
-            worker.join()
+    try:
+        deadline = time.monotonic() + STOP_WAIT_S
+        while alive := [w for w in workers if w.is_alive()]:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            for worker in alive:
+                with contextlib.suppress(OSError, ValueError):  # gone meanwhile
+                    worker.terminate()
+            connection.wait([w.sentinel for w in alive], timeout=min(STOP_ASK_S, left))
+    finally:
+        for worker in workers:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                if worker.is_alive():
+                    worker.kill()
+                worker.join()
     if manager is not None:
         manager.join(STOP_WAIT_S)
-        if manager.is_alive():
-            leave_behind()
+    if manager is None or not manager.is_alive():
+        _left.discard(executor)
 
 
 def leave_with_build(build_pid: int) -> None:
