@@ -100,9 +100,9 @@ _watching_stops = False  # the command runs (``run``), not ``main`` alone
 def run() -> NoReturn:
     """The ``editionbuilder`` command: ``main``, and its exit status. A
     command that left a thread that may never end (``scheduling.left_behind``:
-    a pool's, waiting for a lock an interrupt left held) leaves without
-    waiting for its threads, as the interpreter's exit would; so does a stop
-    that has not ended after ``STOP_DEADLINE_S``."""
+    a pool's, waiting for a lock an interrupt left held) leaves at once,
+    where the interpreter's exit would wait for that thread forever; so does
+    a stop that has not ended after ``STOP_DEADLINE_S``, the exit included."""
     global _watching_stops
     _watching_stops = True
     code = main()
