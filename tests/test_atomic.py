@@ -187,7 +187,8 @@ def stopped():
 
 def big():
     (FOLDER / str(os.getpid())).touch()
-    time.sleep(0.5)
+    while len(list(FOLDER.iterdir())) < 2:  # each task in a worker of its own
+        time.sleep(0.05)
     return b"x" * 10_000_000
 
 
@@ -225,6 +226,20 @@ if __name__ == "__main__":
 """
 
 
+def _run_script(script: Path, **env: str) -> subprocess.CompletedProcess:
+    """``script`` run by this Python with ``env`` added, its output kept."""
+    return subprocess.run(
+        [sys.executable, str(script)],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        # Ctrl-C as a terminal's: the test runner may have started this one ignoring it
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+
+
 def _running(pid: int) -> bool:
     """Whether process ``pid`` runs (a zombie, ended, does not)."""
     try:
@@ -251,16 +266,7 @@ def test_a_stopped_build_leaves_with_a_lock_left_held(tmp_path, mode, code, line
     script, started = tmp_path / "stopped.py", tmp_path / "started"
     script.write_text(STOPPED_WITH_A_LOCK_HELD)
     started.mkdir()
-    build = subprocess.run(
-        [sys.executable, str(script)],
-        env={**os.environ, "STARTED": str(started), "MODE": mode},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        # Ctrl-C as a terminal's: the test runner may have started this one ignoring it
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    build = _run_script(script, STARTED=str(started), MODE=mode)
     assert build.returncode == code, build.stderr
     assert build.stderr.strip().splitlines() == ([line] if line else [])
     workers = [int(p.name) for p in started.iterdir()]
@@ -304,16 +310,7 @@ if __name__ == "__main__":
 def test_a_stop_that_never_ends_leaves_past_its_deadline(tmp_path, sent, code, line):
     script = tmp_path / "never.py"
     script.write_text(STOP_NEVER_ENDING)
-    build = subprocess.run(
-        [sys.executable, str(script)],
-        env={**os.environ, "SIGNAL": sent},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-        # Ctrl-C as a terminal's: the test runner may have started this one ignoring it
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
-    )
+    build = _run_script(script, SIGNAL=sent)
     assert build.returncode == code, build.stderr
     assert build.stderr.strip().splitlines() == [line]
 
