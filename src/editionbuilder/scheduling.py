@@ -343,11 +343,11 @@ def _stop_pool(executor: cf.ProcessPoolExecutor) -> None:
     then left behind (``leave_behind``). (``_processes`` and
     ``_executor_manager_thread`` are private: Python 3.14's
     ``terminate_workers`` does what is done here with the first.)"""
+    from multiprocessing import connection  # loaded with the pool already
+
     # Taken before the shutdown, which lets them go; the dict is the pool's,
     # and holds a worker a task handed out meanwhile starts (``shutdown``
     # waits for that task's ``submit`` to end).
-    from multiprocessing import connection  # loaded with the pool already
-
     processes = getattr(executor, "_processes", None) or {}
     manager = getattr(executor, "_executor_manager_thread", None)
     # Left behind until its thread is seen to end: a second Ctrl-C while
