@@ -20,8 +20,9 @@ measures and breaks again only what changed; a build that keeps nothing
 has it in its temporary folder.
 
 The log is a mark with the log's own random name (``_MARK``), then
-records appended under an exclusive lock (``fcntl.flock``); the records after a worker's last reading are read
-under a shared one, and unpickled once the lock is let go. A record is a
+records appended under an exclusive lock (``fcntl.flock``); the records
+after a worker's last reading are read under a shared one, and unpickled
+once the lock is let go. A record is a
 header (the length of what follows, and a digest of the tag) and a pickle
 of (widths, plans); the tag names the stylesheets and fonts they were
 measured with (``_Styles``: the files, and the size and time of each
