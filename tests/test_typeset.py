@@ -523,14 +523,55 @@ def test_page_references_kept_while_writing_give_the_same_file():
 
     short, long = rendered(30), rendered(100)
     assert 3 < short.pages < long.pages
-    plain = [r.document.write_pdf(**write_options(None, g, "pdf/ua-1")) for r in (short, long)]
     made = pydyf.PDF.page_references
-    with pdf._page_references_kept():
-        assert pydyf.PDF.page_references is not made
-        kept = [r.document.write_pdf(**write_options(None, g, "pdf/ua-1")) for r in (short, long)]
+    with pdf._flate_level(pdf.FLATE_LEVEL):  # as ``Rendered.pdf`` writes (its own test below)
+        plain = [r.document.write_pdf(**write_options(None, g, "pdf/ua-1")) for r in (short, long)]
+        with pdf._page_references_kept():
+            assert pydyf.PDF.page_references is not made
+            kept = [r.document.write_pdf(**write_options(None, g, "pdf/ua-1")) for r in (short, long)]
     assert pydyf.PDF.page_references is made
     assert kept == plain
     assert short.pdf() == plain[0]
+
+
+def test_a_part_is_written_at_zlib_s_default_level():
+    """pydyf compresses a PDF's streams at zlib's slowest level (9); a part
+    is written at ``FLATE_LEVEL`` (6, zlib's default: ``_flate_level``).
+    Its streams say so in their zlib header, hold what WeasyPrint's own
+    file holds, and pydyf's ``zlib`` is given back, after a write that
+    failed too."""
+    import zlib
+
+    import pydyf
+
+    from editionbuilder.diagnostics import Diagnostics
+    from editionbuilder.writers.print.pdfx import write_options
+
+    text = ENGELS.read_bytes().decode("latin-1").split("\r\n\r\n")[40:70]
+    rendered = pdf.render_document(screen_job("".join(f"<p>{t}</p>" for t in text)), Diagnostics())
+    ours = rendered.pdf()
+    assert pydyf.zlib is zlib
+    plain = rendered.document.write_pdf(**write_options(None, GEOMETRY, "pdf/ua-1"))
+
+    def streams(data: bytes) -> list[tuple[bytes, bytes]]:
+        with pikepdf.open(io.BytesIO(data)) as doc:
+            return [
+                (s.read_raw_bytes()[:2], s.read_bytes())
+                for s in doc.objects
+                if isinstance(s, pikepdf.Stream)
+                and s.get("/Filter") == "/FlateDecode"
+                and s.get("/Type") != "/XRef"  # the objects' offsets, which the streams' sizes move
+            ]
+
+    mine, theirs = streams(ours), streams(plain)
+    assert len(mine) == len(theirs) > 3
+    assert {head for head, _ in mine} == {b"\x78\x9c"}  # zlib's header for its default level
+    assert {head for head, _ in theirs} == {b"\x78\xda"}  # and for 9, pydyf's
+    assert [content for _, content in mine] == [content for _, content in theirs]
+    with pytest.raises(OSError), pdf._flate_level(1):
+        assert pydyf.zlib.compressobj(level=9).compress(b"x" * 100)[:2] == b"\x78\x01"
+        raise OSError(28, "No space left on device")
+    assert pydyf.zlib is zlib
 
 
 def test_pages_that_match_the_same_page_rules_share_their_styles():
