@@ -38,6 +38,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from functools import cache, cached_property, partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pydyf
@@ -636,21 +637,26 @@ FLATE_LEVEL = 6
 
 class _FlateAt:
     """The ``zlib`` module as pydyf sees it while a PDF is written
-    (``_flate_level``): its streams compressed at ``level``."""
+    (``_flate_level``): what it compresses, compressed at ``level``."""
 
     def __init__(self, level: int) -> None:
         self.level = level
 
-    def compressobj(self, level: int = -1, *args, **kwargs):  # pydyf's Stream.data: level=9
+    def compressobj(self, level: int = -1, *args: Any, **kwargs: Any) -> Any:  # pydyf's Stream.data: level=9
         return zlib.compressobj(self.level, *args, **kwargs)
 
-    def __getattr__(self, name: str):
+    def compress(self, data: bytes, level: int = -1) -> bytes:  # pydyf's inline images
+        return zlib.compress(data, self.level)
+
+    def __getattr__(self, name: str) -> Any:
         return getattr(zlib, name)
 
 
 @contextmanager
 def _flate_level(level: int) -> Iterator[None]:
-    """pydyf's streams compressed at ``level`` (``FLATE_LEVEL``)."""
+    """pydyf's streams compressed at ``level`` (``FLATE_LEVEL``). Entered
+    under ``scheduling.LAYOUT_LOCK``, as every PDF of this process is
+    written: pydyf's module is the whole process's."""
     made = pydyf.zlib
     pydyf.zlib = _FlateAt(level)
     try:
