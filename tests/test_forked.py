@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -230,3 +231,52 @@ def test_a_child_at_work_is_not_taken_as_stuck(monkeypatch):
 
     with Forked(1) as forked:
         assert forked.submit(call)() != os.getpid()
+
+
+def test_a_child_dies_with_the_process_that_forked_it(tmp_path):
+    """A process killed while its child writes (SIGKILL: no chance to stop
+    it) takes the child with it (``PR_SET_PDEATHSIG``), rather than leave
+    it running a call whose result no one will read."""
+    told = tmp_path / "child.pid"
+    script = (
+        "import os, time\n"
+        "from pathlib import Path\n"
+        "from editionbuilder.scheduling import Forked\n"
+        "def call():\n"
+        f"    Path({str(told)!r}).write_text(str(os.getpid()))\n"
+        "    time.sleep(60)\n"
+        "with Forked(1) as forked:\n"
+        "    forked.submit(call)\n"
+        "    time.sleep(60)\n"
+    )
+    # its child's file with no name in the test's folder, which must be left empty
+    forking = subprocess.Popen([sys.executable, "-c", script], env={**os.environ, "TMPDIR": str(tmp_path)})
+    child = None
+    try:
+        deadline = time.monotonic() + 30
+        while not told.exists() or not told.read_text():
+            assert forking.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        child = int(told.read_text())
+        assert _running(child)
+        forking.kill()
+        forking.wait(10)
+        deadline = time.monotonic() + 5
+        while _running(child) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not _running(child)
+    finally:
+        forking.kill()
+        forking.wait(10)
+        if child is not None and _running(child):
+            os.kill(child, signal.SIGKILL)
+        told.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, or ended, does not)."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "\nState:\tZ" not in status.read()
+    except OSError:
+        return False

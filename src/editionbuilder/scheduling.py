@@ -36,7 +36,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from types import FrameType
 from typing import IO, Any, Generic, TypeVar
 
@@ -512,6 +512,27 @@ class Pending(Generic[T]):
         return self.result()
 
 
+# Linux's prctl option by which a process is sent a signal when the thread
+# that forked it ends (<linux/prctl.h>).
+PR_SET_PDEATHSIG = 1
+
+
+@cache
+def _prctl() -> Callable[..., int] | None:
+    """libc's ``prctl`` on Linux (None elsewhere), found before a fork: a
+    child forked from a process with other threads loads no library (one
+    of them may have held the loader's lock at the fork)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        found: Callable[..., int] = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return found
+
+
 class Forked(Generic[T]):
     """Calls run in children forked from this process, at most ``helpers``
     at a time (0: each runs here, when its result is asked for). A child
@@ -533,7 +554,12 @@ class Forked(Generic[T]):
     process, to join a PDF (``pipeline.build_edition``: its other threads
     are the pool's, and the site server's in ``serve --watch``). A child
     prints nothing, and calls nothing of those threads': a lock one of them
-    held at the fork stays held in the child."""
+    held at the fork stays held in the child. On Linux a child is killed
+    when the thread that forked it ends (``PR_SET_PDEATHSIG``), which the
+    context manager otherwise waits for: a worker, or a build, killed
+    (SIGKILL, the out-of-memory killer, a worker still running 5 s after a
+    stop: ``_stop_pool``) leaves no child writing a stretch no one will
+    read."""
 
     def __init__(self, helpers: int) -> None:
         self.helpers = helpers
@@ -570,6 +596,7 @@ class Forked(Generic[T]):
             out = tempfile.TemporaryFile(prefix="editionbuilder-", suffix=".pickle")  # noqa: SIM115
         except OSError:  # no room for a file: the call runs here
             return None
+        die_with, parent = _prctl(), os.getpid()
         try:
             with warnings.catch_warnings():
                 # Python warns of a fork in a process with other threads: a
@@ -586,6 +613,10 @@ class Forked(Generic[T]):
         if pid == 0:  # the child: it leaves with os._exit, running nothing of this process's exit
             code = 1
             try:
+                if die_with is not None:
+                    die_with(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+                if os.getppid() != parent:  # its parent ended before the child asked for that
+                    os._exit(1)
                 # The collector would walk (and so copy) every object the
                 # child shares with its parent; the child lives one call.
                 gc.disable()
