@@ -77,7 +77,10 @@ none is that long): a print edition (press PDF, cover, screen PDF, EPUB)
 built whole with ``editionbuilder build`` (its default jobs: one per
 core), then built again after one sentence of a middle chapter changed.
 Columns: pages of the press PDF, s and CPU s of both builds, and the
-rebuild's share of the full build's wall seconds.
+rebuild's share of the full build's wall seconds; then the same two
+builds, with the site, on workers kept between them, as ``editionbuilder
+serve --watch`` keeps them (its first build, and its rebuild on the
+change): their wall seconds, and the rebuild's share.
 
 Targets (issue 17) are printed in each table's title, and a figure they
 apply to is marked "ok" or "over": PDF wall <= 0.65 x plain WeasyPrint and PDF
@@ -380,15 +383,7 @@ def _rebuild(src: Path, work: Path, jobs: int) -> dict:
     assert main(["build", "--config", str(config)]) == 0
     _stop_forkserver()  # its workers' CPU seconds counted in this build's
     full, full_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    book = config.parent / src.name
-    text = book.read_text(encoding="utf-8")
-    # a sentence of the chapter after the middle (of the last, in a book of
-    # one chapter, as ``--pages 1`` makes)
-    middle = text.find("CHAPTER", len(text) // 2)
-    if middle < 0:
-        middle = max(text.rfind("CHAPTER"), 0)
-    at = text.index(". ", middle + 200)
-    book.write_text(text[:at] + ", we say" + text[at:], encoding="utf-8")
+    _change_a_sentence(config.parent / src.name)
     started, cpu = time.perf_counter(), _cpu_seconds()
     assert main(["build", "--config", str(config)]) == 0
     _stop_forkserver()
@@ -399,12 +394,59 @@ def _rebuild(src: Path, work: Path, jobs: int) -> dict:
     return {"pdf": pdf, "full": full, "full_cpu": full_cpu, "rebuild": rebuild, "rebuild_cpu": rebuild_cpu}
 
 
+def _change_a_sentence(book: Path) -> None:
+    """One sentence of the chapter after the middle of ``book`` changed (of
+    the last, in a book of one chapter, as ``--pages 1`` makes)."""
+    text = book.read_text(encoding="utf-8")
+    middle = text.find("CHAPTER", len(text) // 2)
+    if middle < 0:
+        middle = max(text.rfind("CHAPTER"), 0)
+    at = text.index(". ", middle + 200)
+    book.write_text(text[:at] + ", we say" + text[at:], encoding="utf-8")
+
+
+def _rebuild_kept(src: Path, work: Path, jobs: int) -> dict:
+    """As ``_rebuild``, on workers kept between the two builds, as
+    ``editionbuilder serve --watch`` keeps them: its first build, then its
+    rebuild after the change (``cli._Rebuilder``), the site each time.
+    Wall seconds only: the workers' CPU seconds come to this process when
+    the pool closes, not build by build."""
+    from types import SimpleNamespace
+
+    from editionbuilder import cli
+
+    config = print_project(src, work / "project")
+    args = cli._parser().parse_args(["serve", "--watch", "--config", str(config)])
+    editions, project, out = cli._editions(args)
+    rebuilder = cli._Rebuilder(args, editions, project, out, cli._scheduler(args))
+    rebuilder.server = SimpleNamespace(version=0)  # the pages a rebuild tells to reload: none here
+    try:
+        started = time.perf_counter()
+        failed = cli._build_editions(editions, project, out, args, web=True, kept=rebuilder.workers)[1]
+        assert not failed, failed
+        cli._build_site(project, out)
+        full = time.perf_counter() - started
+        book = config.parent / src.name
+        _change_a_sentence(book)
+        started = time.perf_counter()
+        rebuilder({book})
+        rebuild = time.perf_counter() - started
+        assert rebuilder.server.version == 1  # rebuilt, not "still serving the last good site"
+    finally:
+        rebuilder.workers.close()
+    pdf = out / "book-press.pdf"
+    if not pdf.is_file():
+        pdf = pdf.with_name("book.pdf")
+    return {"pdf": pdf, "full": full, "rebuild": rebuild}
+
+
 _CHILD_MODES = {
     "epub": _ours("epub"),
     "epub-kept": _ours("epub", kept=True),
     "pdf": _ours("pdf"),  # "pdf:N": with N jobs
     "weasyprint": _plain_weasyprint,
     "rebuild": _rebuild,
+    "rebuild-kept": _rebuild_kept,
 }
 
 
@@ -481,7 +523,7 @@ def bench_one(
     work = tmp / label
     work.mkdir()
     prepare(src, work)
-    modes = ["epub", *(f"pdf:{n}" for n in jobs), "weasyprint", *(["rebuild"] if rebuild else [])]
+    modes = ["epub", *(f"pdf:{n}" for n in jobs), "weasyprint", *(["rebuild", "rebuild-kept"] if rebuild else [])]
     found: dict[str, list[dict]] = {}
     for _ in range(runs):
         found.setdefault("pandoc", []).append(run_timed(pandoc_command(work / "book.md", work / "pandoc.epub")))
@@ -735,9 +777,11 @@ def unchaptered_table(found: dict, jobs: list[int]) -> str:
 
 def rebuild_table(results: list[dict]) -> str:
     head = ["book", "pages", "full build s", "full CPU s", "rebuild s", "rebuild CPU s", "rebuild/full"]
+    head += ["kept workers: full build s", "rebuild s", "rebuild/full"]
     rows = []
     for r in results:
         if rb := r.get("rebuild"):
+            kept = r.get("rebuild-kept")
             rows.append(
                 [
                     r["label"],
@@ -747,9 +791,16 @@ def rebuild_table(results: list[dict]) -> str:
                     f"{rb['rebuild']:.2f}",
                     f"{rb['rebuild_cpu']:.2f}",
                     _mark(rb["rebuild"] / rb["full"], REBUILD_TARGET, _big(r), 3),
+                    *(_kept_row(kept, _big(r)) if kept else ["-", "-", "-"]),
                 ]
             )
     return _table(head, rows)
+
+
+def _kept_row(kept: dict, big: bool) -> list[str]:
+    """The rebuild row's columns of the build on kept workers (``_rebuild_kept``)."""
+    share = _mark(kept["rebuild"] / kept["full"], REBUILD_TARGET, big, 3)
+    return [f"{kept['full']:.2f}", f"{kept['rebuild']:.2f}", share]
 
 
 def fixed_table(rows: list[tuple[str, dict, dict | None]]) -> str:
