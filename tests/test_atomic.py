@@ -185,9 +185,12 @@ def stopped():
         raise KeyboardInterrupt
 
 
+GO = FOLDER.parent / "go"  # made once the results' locks are held
+
+
 def big():
     (FOLDER / str(os.getpid())).touch()
-    while len(list(FOLDER.iterdir())) < 2:  # each task in a worker of its own
+    while not GO.exists():  # each task in a worker of its own, until the locks are held
         time.sleep(0.05)
     return b"x" * 10_000_000
 
@@ -195,12 +198,17 @@ def big():
 def stopped_twice():
     # Both results' locks held: the pool's thread, once it has read the
     # first, waits for ever, and the other worker waits to send its own;
-    # Ctrl-C again while the build waits for that worker to stop.
+    # Ctrl-C again while the build waits for that worker to stop. The
+    # locks are taken once both tasks have begun: the pool's thread takes
+    # each future's lock to mark it running, and would wait for it there.
     with Scheduler(jobs=2) as workers:
         futures = [workers.submit(big) for _ in range(2)]
+        while len(list(FOLDER.iterdir())) < 2:  # however slow the workers' start
+            time.sleep(0.05)
         for future in futures:
             future._condition.acquire()
-        time.sleep(2.0)
+        GO.touch()
+        time.sleep(1.0)  # the results sent, or being sent
         threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()
         raise KeyboardInterrupt
 
