@@ -388,10 +388,13 @@ def _rebuild(src: Path, work: Path, jobs: int) -> dict:
     assert main(["build", "--config", str(config)]) == 0
     _stop_forkserver()
     rebuild, rebuild_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    pdf = config.parent / "output" / "book-press.pdf"
-    if not pdf.is_file():  # a book under 24 pages has no press file: its pages are the screen PDF's
-        pdf = pdf.with_name("book.pdf")
-    return {"pdf": pdf, "full": full, "full_cpu": full_cpu, "rebuild": rebuild, "rebuild_cpu": rebuild_cpu}
+    return {
+        "pdf": _print_pdf(config.parent / "output"),
+        "full": full,
+        "full_cpu": full_cpu,
+        "rebuild": rebuild,
+        "rebuild_cpu": rebuild_cpu,
+    }
 
 
 def _change_a_sentence(book: Path) -> None:
@@ -434,10 +437,14 @@ def _rebuild_kept(src: Path, work: Path, jobs: int) -> dict:
         assert rebuilder.server.version == 1  # rebuilt, not "still serving the last good site"
     finally:
         rebuilder.workers.close()
+    return {"pdf": _print_pdf(out), "full": full, "rebuild": rebuild}
+
+
+def _print_pdf(out: Path) -> Path:
+    """The print edition's press PDF in ``out``; a book under 24 pages has
+    none: its pages are the screen PDF's."""
     pdf = out / "book-press.pdf"
-    if not pdf.is_file():
-        pdf = pdf.with_name("book.pdf")
-    return {"pdf": pdf, "full": full, "rebuild": rebuild}
+    return pdf if pdf.is_file() else pdf.with_name("book.pdf")
 
 
 _CHILD_MODES = {

@@ -1,9 +1,11 @@
-"""Stopping a running build with SIGTERM, as a service manager does."""
+"""Stopping a running build with SIGTERM, as a service manager does, and
+seeing what it left running."""
 
 from __future__ import annotations
 
 import signal
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -19,3 +21,12 @@ def terminated(build: subprocess.Popen) -> str:
     assert build.returncode == 128 + signal.SIGTERM
     assert err.strip().splitlines()[-1] == "editionbuilder: terminated"
     return err
+
+
+def running(pid: int) -> bool:
+    """Whether process ``pid`` runs (a zombie, or ended, does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from editionbuilder.fsutil import EDITIONS, staged_outputs
-from stopkit import terminated
+from stopkit import running, terminated
 
 EDITIONBUILDER = Path(sys.executable).with_name("editionbuilder")
 
@@ -248,15 +248,6 @@ def _run_script(script: Path, **env: str) -> subprocess.CompletedProcess:
     )
 
 
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie, ended, does not)."""
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return False
-    return "\nState:\tZ" not in status
-
-
 @pytest.mark.parametrize(
     ("mode", "code", "line"),
     [
@@ -280,9 +271,9 @@ def test_a_stopped_build_leaves_with_a_lock_left_held(tmp_path, mode, code, line
     workers = [int(p.name) for p in started.iterdir()]
     assert len(workers) == 2
     deadline = time.monotonic() + 10
-    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(_running(pid) for pid in workers)
+    assert not any(running(pid) for pid in workers)
 
 
 # A stop whose undoing never ends, whatever the reason: the command leaves

@@ -17,6 +17,7 @@ import pytest
 
 from editionbuilder import scheduling
 from editionbuilder.scheduling import Forked, Scheduler
+from stopkit import running
 
 
 @pytest.fixture(autouse=True)
@@ -258,25 +259,16 @@ def test_a_child_dies_with_the_process_that_forked_it(tmp_path):
             assert forking.poll() is None and time.monotonic() < deadline
             time.sleep(0.05)
         child = int(told.read_text())
-        assert _running(child)
+        assert running(child)
         forking.kill()
         forking.wait(10)
         deadline = time.monotonic() + 5
-        while _running(child) and time.monotonic() < deadline:
+        while running(child) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert not _running(child)
+        assert not running(child)
     finally:
         forking.kill()
         forking.wait(10)
-        if child is not None and _running(child):
+        if child is not None and running(child):
             os.kill(child, signal.SIGKILL)
         told.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
-    """Whether process ``pid`` runs (a zombie, or ended, does not)."""
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            return "\nState:\tZ" not in status.read()
-    except OSError:
-        return False
