@@ -64,13 +64,14 @@ EDITIONS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("obrien-essay", ("obrien:600", "essay"), False),
 )
 
-# Runs the build as ``python -m editionbuilder`` does, then reaps the fork
-# server so that its workers' CPU time reaches this process's children's.
+# Runs the build as ``python -m editionbuilder`` does (``cli.run``), then
+# reaps the fork server so that its workers' CPU time reaches this
+# process's children's.
 RUNNER = """
 import sys
 from multiprocessing import forkserver
 from editionbuilder.cli import main
-code = main(sys.argv[1:])
+code = main(sys.argv[1:], command=True)
 if forkserver._forkserver._forkserver_pid is not None:
     forkserver._forkserver._stop()
 sys.exit(code)

@@ -41,7 +41,8 @@ it left ("kept": a build again after an edit of the text).
 
 PDF against plain WeasyPrint: our screen PDF (read + transforms +
 templates + WeasyPrint, part by part, joined) built with each of
-``--jobs`` (``BuildOptions.workers = Scheduler(N)``, as ``build --jobs N``:
+``--jobs`` (``BuildOptions.workers = Scheduler(N)``, as ``build --jobs N``
+makes it in the command's process, its fork server a fork of that process:
 1 lays the parts out in the build process, N > 1 in a pool of N worker
 processes), against WeasyPrint alone rendering the same book's HTML and
 CSS as one document. Columns: WeasyPrint's s and CPU s; for each job count
@@ -160,7 +161,8 @@ def _ours(fmt: str, kept: bool = False):
         else:
             options, project = one_off_edition([src]), src.parent
         options = dataclasses.replace(options, print=dataclasses.replace(options.print, enabled=False))
-        with Scheduler(jobs) as workers, fewer_collections():  # as `build --jobs N` makes it
+        # as `build --jobs N` makes it, in the command's own process (``cli.run``)
+        with Scheduler(jobs, fork_here=True) as workers, fewer_collections():
             build_edition(
                 options,
                 BuildOptions(
@@ -380,12 +382,12 @@ def _rebuild(src: Path, work: Path, jobs: int) -> dict:
 
     config = print_project(src, work / "project")
     started, cpu = time.perf_counter(), _cpu_seconds()
-    assert main(["build", "--config", str(config)]) == 0
+    assert main(["build", "--config", str(config)], command=True) == 0  # as the command runs (``cli.run``)
     _stop_forkserver()  # its workers' CPU seconds counted in this build's
     full, full_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     _change_a_sentence(config.parent / src.name)
     started, cpu = time.perf_counter(), _cpu_seconds()
-    assert main(["build", "--config", str(config)]) == 0
+    assert main(["build", "--config", str(config)], command=True) == 0
     _stop_forkserver()
     rebuild, rebuild_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     return {
@@ -421,7 +423,8 @@ def _rebuild_kept(src: Path, work: Path, jobs: int) -> dict:
     config = print_project(src, work / "project")
     args = cli._parser().parse_args(["serve", "--watch", "--config", str(config)])
     editions, project, out = cli._editions(args)
-    rebuilder = cli._Rebuilder(args, editions, project, out, cli._scheduler(args))
+    workers = dataclasses.replace(cli._scheduler(args), fork_here=True)  # as the command makes it (``cli.run``)
+    rebuilder = cli._Rebuilder(args, editions, project, out, workers)
     rebuilder.server = SimpleNamespace(version=0)  # the pages a rebuild tells to reload: none here
     try:
         started = time.perf_counter()

@@ -49,7 +49,7 @@ _PROBE = textwrap.dedent(
         real_init(self, args, *a, **k)
     subprocess.Popen.__init__ = init
     from editionbuilder.cli import main
-    code = main(sys.argv[1:])
+    code = main(sys.argv[1:], command=True)  # as the command runs (``cli.run``)
     print(json.dumps({"code": code, "modules": sorted(sys.modules), "started": started}))
     """
 )
@@ -479,7 +479,7 @@ _COMPILES = textwrap.dedent(
             return parser.parse(*a)
     lazyre._parser = Counted()
     from editionbuilder.cli import main
-    code = main(sys.argv[1:])
+    code = main(sys.argv[1:], command=True)  # as the command runs (``cli.run``)
     print(json.dumps({"code": code, **counts}))
     """
 )

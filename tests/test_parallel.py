@@ -454,6 +454,78 @@ def test_no_line_to_stderr_is_lost_while_the_fork_server_starts(tmp_path):
     assert done.stderr.splitlines() == [f"line {n}" for n in range(400)]
 
 
+# A process that starts a pool of two workers, with a pipe and a locked
+# file of its own open and a SIGTERM handler of its own, and text left in
+# its stdout's buffer; a worker prints a line. ``MODE``: "command", the command's own process with
+# no other thread (``Scheduler.fork_here``); "threaded", the same with
+# another thread running; "library", a program that builds in its own
+# process. It prints whether the fork server has its command line (a fork
+# of it, not a new interpreter), and whether SIGTERM ended the server with
+# its default action, its handler not run there.
+FORK_SERVER = """
+import fcntl, os, select, signal, sys, threading, time
+from functools import partial
+from pathlib import Path
+
+from editionbuilder.scheduling import Scheduler
+
+
+def main():
+    folder, mode = Path(sys.argv[1]), sys.argv[2]
+    signal.signal(signal.SIGTERM, lambda *_: (folder / "handled").touch())
+    if mode == "threaded":
+        threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+    print("before", end=" ")  # in the buffer: stdout is a pipe
+    read, write = os.pipe()
+    lock = open(folder / "lock", "w")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    with Scheduler(jobs=2, fork_here=mode != "library") as workers:
+        workers.warm_up()
+        server = workers.submit(os.getppid).result()  # a worker's parent
+        os.close(write)
+        # no other process holds the pipe open: its reader sees its end
+        assert select.select([read], [], [], 10)[0] and os.read(read, 1) == b"", "the pipe is held open"
+        lock.close()
+        with open(folder / "lock") as again:  # nor the lock
+            fcntl.flock(again, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        forked = Path(f"/proc/{server}/cmdline").read_bytes() == Path("/proc/self/cmdline").read_bytes()
+        workers.submit(partial(print, "from a worker", flush=True)).result()
+    os.kill(server, signal.SIGTERM)
+    _, status = os.waitpid(server, 0)
+    print("after")
+    print(forked, os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM, (folder / "handled").exists())
+
+
+if __name__ == "__main__":  # (a new interpreter's workers import this file)
+    main()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads processes from /proc (Linux)")
+@pytest.mark.parametrize(("mode", "forked"), [("command", True), ("threaded", False), ("library", False)])
+def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tmp_path, mode, forked):
+    """The command's own process, with no other thread, forks its pool's
+    fork server from itself (it has the build's modules already); else
+    multiprocessing starts a new interpreter. Either way the server and its
+    workers hold none of the build's files open (a pipe's reader sees its
+    end, a lock is free once the build lets it go), the server answers
+    SIGTERM with its default action, not with the build's handler, and
+    nothing the build had buffered is written twice."""
+    script = tmp_path / "server.py"
+    script.write_text(FORK_SERVER, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout kept in a buffer
+    done = subprocess.run(
+        [sys.executable, str(script), str(tmp_path), mode],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["before from a worker", "after", f"{forked} True False"]
+
+
 def test_a_stylesheet_warning_is_said_once_whatever_the_jobs(tmp_path):
     # Each worker process parses the stylesheets itself; the warning a
     # sheet gives comes with every part and is said once for the book.

@@ -198,9 +198,13 @@ def test_watch_rebuilds_and_the_open_page_reloads(tmp_path):
 
 
 def _forkservers(pid: int) -> set[int]:
-    """The fork servers process ``pid`` started (a worker pool's)."""
-    listed = subprocess.run(["ps", "-o", "pid=,args=", "--ppid", str(pid)], capture_output=True, text=True).stdout
-    return {int(line.split()[0]) for line in listed.splitlines() if "forkserver" in line}
+    """The fork servers process ``pid`` started (a worker pool's): those of
+    its children that have children, the pool's workers. (A fork server
+    forked from the build has the build's command line, ``scheduling._fork_server``.)"""
+    listed = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True).stdout
+    pairs = [tuple(map(int, line.split())) for line in listed.splitlines() if line.strip()]
+    parents = {parent for _child, parent in pairs}
+    return {child for child, parent in pairs if parent == pid and child in parents}
 
 
 def test_a_rebuild_after_a_kept_worker_died_builds_on_a_new_pool(tmp_path, monkeypatch):

@@ -56,7 +56,16 @@ EXIT_TERMINATED = 128 + signal.SIGTERM
 CACHE_DIR = ".cache"
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, command: bool = False) -> int:
+    """The ``editionbuilder`` command line ``argv`` (else the process's
+    arguments) run, and its exit status. ``command``: this process is the
+    command's own, as ``run`` makes it: a stop is watched to its end
+    (``_watch_the_stop``), and a pool's fork server may be a fork of it
+    (``Scheduler.fork_here``). A program that calls ``main`` in its own
+    process leaves it False."""
+    global _watching_stops
+    if command:
+        _watching_stops = True
     parser = _parser()
     args = parser.parse_args(argv)
     try:
@@ -94,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
 # How long a stop (Ctrl-C, SIGTERM) may take the command: past it, the
 # command leaves at once (``_watch_the_stop``).
 STOP_DEADLINE_S = 60.0
-_watching_stops = False  # the command runs (``run``), not ``main`` alone
+_watching_stops = False  # the command runs (``run``, ``main(command=True)``), not ``main`` alone
 
 
 def run() -> NoReturn:
@@ -103,9 +112,7 @@ def run() -> NoReturn:
     a pool's, waiting for a lock an interrupt left held) leaves at once,
     where the interpreter's exit would wait for that thread forever; so does
     a stop that has not ended after ``STOP_DEADLINE_S``, the exit included."""
-    global _watching_stops
-    _watching_stops = True
-    code = main()
+    code = main(command=True)
     scheduling = sys.modules.get("editionbuilder.scheduling")
     if scheduling is not None and scheduling.left_behind():
         _leave(code)
@@ -410,7 +417,7 @@ def _scheduler(args: argparse.Namespace) -> Scheduler:
 
     address = check_address(getattr(args, "scheduler", "") or getattr(args, "config_scheduler", ""))
     jobs = getattr(args, "jobs", 0) or getattr(args, "config_jobs", 0) or available_cores()
-    workers = Scheduler(jobs, address)
+    workers = Scheduler(jobs, address, fork_here=_watching_stops)
     if address:
         workers.executor()  # Dask installed, and its scheduler answering, before any work
     return workers
@@ -492,7 +499,7 @@ def _build_editions(
                 from .templating import compile_templates
 
                 # Progress lines are only shown on a terminal: elsewhere the workers send none.
-                processes = EditionPool(together, _progress if sys.stderr.isatty() else None)
+                processes = EditionPool(together, _progress if sys.stderr.isatty() else None, _watching_stops)
                 started = list(processes.build(editions, [options_for(e, None) for e in editions]))
                 # While the fork server loads the workers' modules, this
                 # process compiles the templates into the output's cache,

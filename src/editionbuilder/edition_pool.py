@@ -200,10 +200,10 @@ class EditionPool:
     ``progress``: called with the workers' progress lines, or None (then
     the workers send none)."""
 
-    def __init__(self, jobs: int, progress: Progress | None = None) -> None:
+    def __init__(self, jobs: int, progress: Progress | None = None, fork_here: bool = False) -> None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        quiet_forkserver()
+        quiet_forkserver(fork_here)  # (``Scheduler.fork_here``)
         self._stop = context.Event()
         self._messages = context.Queue() if progress is not None else None
         self._pool = cf.ProcessPoolExecutor(
