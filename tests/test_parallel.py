@@ -458,8 +458,9 @@ def test_no_line_to_stderr_is_lost_while_the_fork_server_starts(tmp_path):
 # file of its own open and a SIGTERM handler of its own, and text left in
 # its stdout's buffer; a worker prints a line. ``MODE``: "command", the command's own process with
 # no other thread (``Scheduler.fork_here``); "threaded", the same with
-# another thread running; "library", a program that builds in its own
-# process. It prints whether the fork server has its command line (a fork
+# another thread running; "keyed", the same with a fork server that shares
+# a key with its clients (Python 3.14's); "library", a program that builds
+# in its own process. It prints whether the fork server has its command line (a fork
 # of it, not a new interpreter), and whether SIGTERM ended the server with
 # its default action, its handler not run there.
 FORK_SERVER = """
@@ -475,6 +476,10 @@ def main():
     signal.signal(signal.SIGTERM, lambda *_: (folder / "handled").touch())
     if mode == "threaded":
         threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
+    if mode == "keyed":  # as Python 3.14's fork server, whose clients share a key with it
+        from multiprocessing import forkserver
+
+        forkserver._forkserver._forkserver_authkey = b"k" * 32
     print("before", end=" ")  # in the buffer: stdout is a pipe
     read, write = os.pipe()
     lock = open(folder / "lock", "w")
@@ -502,7 +507,9 @@ if __name__ == "__main__":  # (a new interpreter's workers import this file)
 
 
 @pytest.mark.skipif(not Path("/proc/self/cmdline").exists(), reason="reads processes from /proc (Linux)")
-@pytest.mark.parametrize(("mode", "forked"), [("command", True), ("threaded", False), ("library", False)])
+@pytest.mark.parametrize(
+    ("mode", "forked"), [("command", True), ("threaded", False), ("keyed", False), ("library", False)]
+)
 def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tmp_path, mode, forked):
     """The command's own process, with no other thread, forks its pool's
     fork server from itself (it has the build's modules already); else

@@ -453,10 +453,14 @@ def quiet_forkserver(fork_here: bool = False) -> None:
             os.close(null)
 
 
-# What ``_fork_server`` reads of multiprocessing's fork server (CPython 3.9
-# to 3.13 keep it so): where it listens, the write end of the pipe whose
-# end tells it to leave, its pid, its lock, and the modules it preloads.
+# What ``_fork_server`` reads of multiprocessing's fork server, as CPython
+# keeps it from 3.8 to 3.13: where it listens, the write end of the pipe
+# whose end tells it to leave, its pid, its lock, and the modules it
+# preloads. From 3.14 the server and its clients share a key
+# (``_forkserver_authkey``), which a server forked here would not know:
+# there, and wherever a field is missing, multiprocessing starts its own.
 _SERVER_FIELDS = ("_forkserver_address", "_forkserver_alive_fd", "_forkserver_pid", "_lock", "_preload_modules")
+_SERVER_UNKNOWN = ("_forkserver_authkey",)
 
 
 def _fork_server() -> bool:
@@ -490,6 +494,7 @@ def _fork_server() -> bool:
         or server is None
         or arbitrary_address is None
         or not all(hasattr(server, name) for name in _SERVER_FIELDS)
+        or any(hasattr(server, name) for name in _SERVER_UNKNOWN)
     ):
         return False
     with server._lock:
