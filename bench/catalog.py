@@ -38,6 +38,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from run import COMMAND  # a build as a command of its own, its fork server waited for
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus"
 TEXTS = {
@@ -63,19 +65,6 @@ EDITIONS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("engels-bradley", ("engels:300", "bradley:400"), False),
     ("obrien-essay", ("obrien:600", "essay"), False),
 )
-
-# Runs the build as ``python -m editionbuilder`` does (``cli.run``), then
-# reaps the fork server so that its workers' CPU time reaches this
-# process's children's.
-RUNNER = """
-import sys
-from multiprocessing import forkserver
-from editionbuilder.cli import main
-code = main(sys.argv[1:], command=True)
-if forkserver._forkserver._forkserver_pid is not None:
-    forkserver._forkserver._stop()
-sys.exit(code)
-"""
 
 
 def cut(text: Path, lines: int) -> bytes:
@@ -126,7 +115,7 @@ def build(config: Path, out: Path, jobs: int) -> tuple[float, float]:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         run = subprocess.run(
-            [sys.executable, "-c", RUNNER, "build", "--config", str(config), "--jobs", str(jobs), "--out", str(out)],
+            [sys.executable, "-c", COMMAND, "build", "--config", str(config), "--jobs", str(jobs), "--out", str(out)],
             capture_output=True,
             text=True,
             cwd=config.parent,

@@ -41,8 +41,9 @@ it left ("kept": a build again after an edit of the text).
 
 PDF against plain WeasyPrint: our screen PDF (read + transforms +
 templates + WeasyPrint, part by part, joined) built with each of
-``--jobs`` (``BuildOptions.workers = Scheduler(N)``, as ``build --jobs N``
-makes it in the command's process, its fork server a fork of that process:
+``--jobs`` (``BuildOptions.workers = Scheduler(N, fork_here=True)``, as
+``build --jobs N`` makes it in the command's process, its fork server a
+fork of that process:
 1 lays the parts out in the build process, N > 1 in a pool of N worker
 processes), against WeasyPrint alone rendering the same book's HTML and
 CSS as one document. Columns: WeasyPrint's s and CPU s; for each job count
@@ -76,7 +77,8 @@ and the synthetic book's pages, s/page and ratio.
 Print edition, for the books of 100 pages or more (the largest book when
 none is that long): a print edition (press PDF, cover, screen PDF, EPUB)
 built whole with ``editionbuilder build`` (its default jobs: one per
-core), then built again after one sentence of a middle chapter changed.
+core), then built again after one sentence of a middle chapter changed,
+each build a command of its own (``COMMAND``), as ``make`` runs it.
 Columns: pages of the press PDF, s and CPU s of both builds, and the
 rebuild's share of the full build's wall seconds; then the same two
 builds, with the site, on workers kept between them, as ``editionbuilder
@@ -374,21 +376,40 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + ran.ru_utime + ran.ru_stime
 
 
+# ``editionbuilder`` run as a command of its own, as ``python -m
+# editionbuilder`` runs it (``cli.run``), which then stops its pool's fork
+# server and waits for it, so that the CPU seconds of the server's workers
+# reach whoever waits for the command (``_stop_forkserver``).
+COMMAND = """
+import sys
+from multiprocessing import forkserver
+from editionbuilder.cli import main
+code = main(sys.argv[1:], command=True)
+if forkserver._forkserver._forkserver_pid is not None:
+    forkserver._forkserver._stop()
+sys.exit(code)
+"""
+
+
+def _command(*args: str) -> None:
+    """``editionbuilder ARGS`` run as a command of its own (``COMMAND``)."""
+    done = subprocess.run([sys.executable, "-c", COMMAND, *args], capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"editionbuilder {' '.join(args)} failed ({done.returncode}):\n{done.stderr}")
+
+
 def _rebuild(src: Path, work: Path, jobs: int) -> dict:
     """A full build of a print edition, then one sentence of a middle
-    chapter changed and the edition built again from its kept parts: prints
-    both times (the figure is the rebuild's share of the full build)."""
-    from editionbuilder.cli import main
-
+    chapter changed and the edition built again from its kept parts, each
+    build a command of its own, as ``make`` runs it (the figure is the
+    rebuild's share of the full build)."""
     config = print_project(src, work / "project")
     started, cpu = time.perf_counter(), _cpu_seconds()
-    assert main(["build", "--config", str(config)], command=True) == 0  # as the command runs (``cli.run``)
-    _stop_forkserver()  # its workers' CPU seconds counted in this build's
+    _command("build", "--config", str(config))
     full, full_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     _change_a_sentence(config.parent / src.name)
     started, cpu = time.perf_counter(), _cpu_seconds()
-    assert main(["build", "--config", str(config)], command=True) == 0
-    _stop_forkserver()
+    _command("build", "--config", str(config))
     rebuild, rebuild_cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     return {
         "pdf": _print_pdf(config.parent / "output"),

@@ -177,7 +177,7 @@ def nap():
 
 
 def stopped():
-    with Scheduler(jobs=2) as workers:
+    with Scheduler(jobs=2, fork_here=True) as workers:  # as the command's (``cli._scheduler``)
         futures = [workers.submit(nap) for _ in range(6)]
         while len(list(FOLDER.iterdir())) < 2:  # both workers in their task
             time.sleep(0.05)
@@ -201,7 +201,7 @@ def stopped_twice():
     # Ctrl-C again while the build waits for that worker to stop. The
     # locks are taken once both tasks have begun: the pool's thread takes
     # each future's lock to mark it running, and would wait for it there.
-    with Scheduler(jobs=2) as workers:
+    with Scheduler(jobs=2, fork_here=True) as workers:
         futures = [workers.submit(big) for _ in range(2)]
         while len(list(FOLDER.iterdir())) < 2:  # however slow the workers' start
             time.sleep(0.05)

@@ -9,6 +9,7 @@ that prints the pages of its citations): each build takes a few seconds.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import pickle
@@ -462,9 +463,10 @@ def test_no_line_to_stderr_is_lost_while_the_fork_server_starts(tmp_path):
 # a key with its clients (Python 3.14's); "library", a program that builds
 # in its own process. It prints whether the fork server has its command line (a fork
 # of it, not a new interpreter), and whether SIGTERM ended the server with
-# its default action, its handler not run there.
+# its default action, its handler not run there; each process that runs
+# its exit handlers leaves a file named by its pid.
 FORK_SERVER = """
-import fcntl, os, select, signal, sys, threading, time
+import atexit, fcntl, os, select, signal, sys, threading, time
 from functools import partial
 from pathlib import Path
 
@@ -473,6 +475,8 @@ from editionbuilder.scheduling import Scheduler
 
 def main():
     folder, mode = Path(sys.argv[1]), sys.argv[2]
+    (folder / "build").write_text(str(os.getpid()))
+    atexit.register(lambda: (folder / f"exit-{os.getpid()}").touch())
     signal.signal(signal.SIGTERM, lambda *_: (folder / "handled").touch())
     if mode == "threaded":
         threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
@@ -496,7 +500,11 @@ def main():
         forked = Path(f"/proc/{server}/cmdline").read_bytes() == Path("/proc/self/cmdline").read_bytes()
         workers.submit(partial(print, "from a worker", flush=True)).result()
     os.kill(server, signal.SIGTERM)
-    _, status = os.waitpid(server, 0)
+    deadline = time.monotonic() + 10
+    while (ended := os.waitpid(server, os.WNOHANG))[0] == 0:
+        assert time.monotonic() < deadline, "SIGTERM did not end the fork server"
+        time.sleep(0.05)
+    status = ended[1]
     print("after")
     print(forked, os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM, (folder / "handled").exists())
 
@@ -516,8 +524,9 @@ def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tm
     multiprocessing starts a new interpreter. Either way the server and its
     workers hold none of the build's files open (a pipe's reader sees its
     end, a lock is free once the build lets it go), the server answers
-    SIGTERM with its default action, not with the build's handler, and
-    nothing the build had buffered is written twice."""
+    SIGTERM with its default action, not with the build's handler, nothing
+    the build had buffered is written twice, and no process but the
+    build runs the build's exit handlers."""
     script = tmp_path / "server.py"
     script.write_text(FORK_SERVER, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout kept in a buffer
@@ -531,6 +540,8 @@ def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tm
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["before from a worker", "after", f"{forked} True False"]
+    build = (tmp_path / "build").read_text()
+    assert [p.name for p in tmp_path.glob("exit-*")] == [f"exit-{build}"]  # the build's exit alone ran
 
 
 def test_a_stylesheet_warning_is_said_once_whatever_the_jobs(tmp_path):
@@ -639,6 +650,16 @@ def _tagged(tag: str) -> set[int]:
     return found
 
 
+def _workers_of(build: int, pids: set[int]) -> set[int]:
+    """Those of ``pids`` whose parent is a child of ``build``: the workers
+    of its pool (its fork server's children)."""
+    parents = {}
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):  # gone meanwhile
+            parents[pid] = int((Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1]).split()[1])
+    return {pid for pid, parent in parents.items() if parents.get(parent) == build}
+
+
 @pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads processes from /proc (Linux)")
 def test_the_worker_processes_leave_with_a_build_killed(tmp_path):
     """A build killed with SIGKILL (no chance to close its pool) leaves no
@@ -653,7 +674,7 @@ def test_the_worker_processes_leave_with_a_build_killed(tmp_path):
         [*command, "--out", str(tmp_path / "out")], env={**os.environ, name: value}, stderr=subprocess.DEVNULL
     )
     deadline = time.monotonic() + 60
-    while len(_tagged(tag) - {build.pid}) < 2:  # the fork server and a worker
+    while not _workers_of(build.pid, _tagged(tag)):  # a worker, a child of the fork server
         assert build.poll() is None, "the build ended before its workers started"
         assert time.monotonic() < deadline, "no worker process started"
         time.sleep(0.05)

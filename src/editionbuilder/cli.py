@@ -61,8 +61,9 @@ def main(argv: list[str] | None = None, *, command: bool = False) -> int:
     arguments) run, and its exit status. ``command``: this process is the
     command's own, as ``run`` makes it: a stop is watched to its end
     (``_watch_the_stop``), and a pool's fork server may be a fork of it
-    (``Scheduler.fork_here``). A program that calls ``main`` in its own
-    process leaves it False."""
+    (``Scheduler.fork_here``), for the rest of the process (the command's
+    exit is watched too). A program that calls ``main`` in its own process
+    leaves it False."""
     global _watching_stops
     if command:
         _watching_stops = True

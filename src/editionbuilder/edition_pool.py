@@ -198,7 +198,8 @@ class _Todo:
 class EditionPool:
     """Worker processes that build editions; ``jobs``: how many at once.
     ``progress``: called with the workers' progress lines, or None (then
-    the workers send none)."""
+    the workers send none). ``fork_here``: their fork server may be a fork
+    of this process, the command's own (``Scheduler.fork_here``)."""
 
     def __init__(self, jobs: int, progress: Progress | None = None, fork_here: bool = False) -> None:
         context = multiprocessing.get_context("forkserver")

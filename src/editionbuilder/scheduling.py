@@ -38,7 +38,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
 from types import FrameType
@@ -256,7 +256,7 @@ class Scheduler:
             self._warming = True
         # The fork server is started here, in the calling thread, before the
         # warm-up thread is: forked from this process if it runs no other
-        # thread (``quiet_forkserver``). Else the pool starts one.
+        # thread, else a new interpreter (``quiet_forkserver``).
         with contextlib.suppress(Exception):  # a pool that cannot start says so on its first real task
             start_forkserver(TYPESETTER, self.fork_here)
         threading.Thread(target=self._start, name="editionbuilder-warm-up", daemon=True).start()
@@ -430,23 +430,33 @@ def start_forkserver(preload: list[str], fork_here: bool = False) -> None:
 def quiet_forkserver(fork_here: bool = False) -> None:
     """Start the fork server, if it is not running: a fork of this process
     when ``fork_here`` and it can be (``_fork_server``), else a new
-    interpreter, as multiprocessing starts it. Either way with its stderr on the null
-    device, and multiprocessing's resource tracker (started first) too:
-    the workers forked from it hand back everything they have to say as
-    data; a worker still starting when a stopped build's process exits
-    finds the pool gone and would print a traceback after "editionbuilder:
-    terminated", and the tracker would warn of the pool's semaphores left."""
+    interpreter, as multiprocessing starts it. Either way with its stderr
+    on the null device, and multiprocessing's resource tracker (started
+    first) too: the workers forked from it hand back everything they have
+    to say as data; a worker still starting when a stopped build's process
+    exits finds the pool gone and would print a traceback after
+    "editionbuilder: terminated", and the tracker would warn of the pool's
+    semaphores left."""
     from multiprocessing import forkserver
 
     for stream in (sys.stdout, sys.stderr):  # nothing buffered lost, nor written twice by a fork
         with contextlib.suppress(Exception):
             stream.flush()
+    if fork_here and _fork_server():
+        return
+    with _stderr_quiet():
+        forkserver.ensure_running()
+
+
+@contextlib.contextmanager
+def _stderr_quiet() -> Iterator[None]:
+    """This process's stderr on the null device meanwhile, for what it
+    starts (``STDERR_LOCK`` held: no line of another thread's is lost)."""
     with STDERR_LOCK:
         saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
         try:
             os.dup2(null, 2)
-            if not (fork_here and _fork_server()):
-                forkserver.ensure_running()
+            yield
         finally:
             os.dup2(saved, 2)
             os.close(saved)
@@ -468,19 +478,24 @@ def _fork_server() -> bool:
     as a new interpreter: it has this process's modules already, and
     imports only what it preloads and this process has not (WeasyPrint),
     ready sooner and for less, and its workers find the build's own
-    modules imported (the 100-page book with two jobs, runs taking turns:
-    its screen PDF in 2.31 to 2.42 s against 2.52 to 2.68 s, ten each way;
-    its print edition rebuilt after one changed sentence in 0.91 to 0.97 s
-    against 1.28 to 1.37 s, four each way). What it
-    is given is what multiprocessing gives the one it starts: a socket to
-    listen on and the read end of the pipe that tells it to leave
-    (``_serve_forks``). Only from the main thread of a process that runs
-    no other thread (a fork copies only the calling thread: a lock another
-    one held would stay held in the server, which imports modules), where
-    the files a process has open can be listed, and where multiprocessing
-    keeps its fork server as this knows it (``_SERVER_FIELDS``); False
-    otherwise, or when a fork server was started already (multiprocessing
-    then knows it, and says whether it still runs)."""
+    modules imported (the 100-page book's two-job screen PDF, ten builds
+    each way taking turns with a server started as a new interpreter: 2.31
+    to 2.42 s against 2.52 to 2.68 s). What it is given is what
+    multiprocessing gives the one it starts: a socket to listen on and the
+    read end of the pipe that tells it to leave (``_serve_forks``). Only
+    from the main thread of a process that runs no other thread (a fork
+    copies only the calling thread: a lock another one held would stay held
+    in the server, which imports modules), where the files a process has
+    open can be listed, and where multiprocessing keeps its fork server as
+    this knows it (``_SERVER_FIELDS``); False otherwise, or when a fork
+    server was started already (multiprocessing then knows it, and says
+    whether it still runs). Signals are held back from the fork until the
+    server is known here, and in the server until its handlers are Python's
+    again: none runs a handler of the build's in the server, nor leaves a
+    server that multiprocessing does not know. The build's objects are
+    frozen for the fork (``gc.freeze``): the server and its workers never
+    collect them, so that no finalizer of the build's runs there, and their
+    pages stay shared."""
     import socket
     from multiprocessing import connection, forkserver, resource_tracker, util
 
@@ -488,7 +503,8 @@ def _fork_server() -> bool:
     arbitrary_address = getattr(connection, "arbitrary_address", None)  # (not in the stubs)
     if (
         not hasattr(os, "fork")
-        or threading.active_count() != 1
+        or not hasattr(signal, "pthread_sigmask")
+        or _threads() != 1
         or threading.current_thread() is not threading.main_thread()
         or _open_fds() is None
         or server is None
@@ -500,7 +516,8 @@ def _fork_server() -> bool:
     with server._lock:
         if server._forkserver_pid is not None:
             return False
-        resource_tracker.ensure_running()  # as multiprocessing does first: its workers are given its pipe
+        with _stderr_quiet():  # as multiprocessing does first: its workers are given the tracker's pipe
+            resource_tracker.ensure_running()
         try:
             with socket.socket(socket.AF_UNIX) as listener:
                 address = arbitrary_address("AF_UNIX")
@@ -509,34 +526,42 @@ def _fork_server() -> bool:
                     os.chmod(address, 0o600)
                 listener.listen()
                 alive_r, alive_w = os.pipe()
+                held = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
                 try:
-                    pid = os.fork()
+                    gc.freeze()
+                    try:
+                        pid = os.fork()
+                    finally:
+                        gc.unfreeze()  # (in this process only: the child stays as it was forked)
+                    if pid == 0:
+                        _serve_forks(listener.fileno(), alive_r, list(server._preload_modules or ()), held)
+                    os.close(alive_r)
+                    server._forkserver_address = address
+                    server._forkserver_alive_fd = alive_w
+                    server._forkserver_pid = pid
                 except BaseException:
                     os.close(alive_r)
                     os.close(alive_w)
                     raise
-                if pid == 0:
-                    _serve_forks(listener.fileno(), alive_r, list(server._preload_modules or ()))
-                os.close(alive_r)
+                finally:
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
         except OSError:  # no socket, no pipe or no process to be had: multiprocessing's own way
             return False
-        server._forkserver_address = address
-        server._forkserver_alive_fd = alive_w
-        server._forkserver_pid = pid
     return True
 
 
-def _serve_forks(listener: int, alive_r: int, preload: list[str]) -> NoReturn:
-    """The fork server forked from a build (``_fork_server``): made to start
-    as a new interpreter would, then multiprocessing's own loop, which
-    forks the workers. Every file the build had open but the standard
-    output is replaced by the null device, stderr included (as
-    ``quiet_forkserver`` starts the other): a pipe or a lock of the build's
-    is not held open by the server and the workers, and the number stays
-    taken, so that an object of the build's that closes its file (the
-    server and the workers inherit them all) closes the null device, not a
-    file opened since. It leaves with ``os._exit``, running nothing of the
-    build's exit."""
+def _serve_forks(listener: int, alive_r: int, preload: list[str], held: Iterable[int | signal.Signals]) -> NoReturn:
+    """The fork server forked from a build (``_fork_server``), given what a
+    new interpreter would have of the build: its standard input and output
+    (stderr on the null device, as ``quiet_forkserver`` starts the other),
+    and Python's signal handlers. Every other file the build had open is
+    replaced by the null device: a pipe or a lock of the build's is not
+    held open by the server and the workers, and the number stays taken, so
+    that an object of the build's that closes its file (the server and the
+    workers inherit them all) closes the null device, not a file opened
+    since. Then multiprocessing's own loop, which forks the workers. It
+    leaves with ``os._exit``, running nothing of the build's exit.
+    ``held``: the signal mask of the build before the fork."""
     from multiprocessing import forkserver
 
     code = 1
@@ -550,20 +575,27 @@ def _serve_forks(listener: int, alive_r: int, preload: list[str]) -> NoReturn:
             if callable(signal.getsignal(sig)):
                 signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL)
         signal.set_wakeup_fd(-1)
-        gc.collect()  # the build's garbage goes now, closing its own files
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         null = os.open(os.devnull, os.O_RDWR)
         for fd in _open_fds() or ():
             if fd not in (0, 1, listener, alive_r, null):
                 with contextlib.suppress(OSError):
-                    os.dup2(null, fd, inheritable=False)
+                    os.dup2(null, fd, inheritable=fd <= 2)
         os.close(null)
-        gc.freeze()  # the build's objects never walked by the server's collector, nor by its workers'
         forkserver.main(listener, alive_r, preload)
         code = 0
     except SystemExit:  # the pipe's end: every process that used the server has left
         code = 0
     finally:
         os._exit(code)
+
+
+def _threads() -> int:
+    """How many threads this process runs: from the system where it says
+    (a thread started outside ``threading`` counts), else ``threading``'s."""
+    with contextlib.suppress(OSError):
+        return len(os.listdir("/proc/self/task"))
+    return threading.active_count()
 
 
 def _open_fds() -> list[int] | None:
