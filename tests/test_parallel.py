@@ -464,13 +464,18 @@ def test_no_line_to_stderr_is_lost_while_the_fork_server_starts(tmp_path):
 # in its own process. It prints whether the fork server has its command line (a fork
 # of it, not a new interpreter), and whether SIGTERM ended the server with
 # its default action, its handler not run there; each process that runs
-# its exit handlers leaves a file named by its pid.
+# its exit handlers, or the finalizer of a cycle that was garbage at the
+# fork, leaves a file named by its pid.
 FORK_SERVER = """
-import atexit, fcntl, os, select, signal, sys, threading, time
+import atexit, fcntl, gc, os, select, signal, sys, threading, time, weakref
 from functools import partial
 from pathlib import Path
 
 from editionbuilder.scheduling import Scheduler
+
+
+class Node:
+    pass
 
 
 def main():
@@ -488,8 +493,15 @@ def main():
     read, write = os.pipe()
     lock = open(folder / "lock", "w")
     fcntl.flock(lock, fcntl.LOCK_EX)
+    gc.disable()  # garbage of the build's at the fork, with a finalizer
+    cycle = Node()
+    cycle.itself = cycle
+    weakref.finalize(cycle, lambda: (folder / f"finalized-{os.getpid()}").touch())
+    del cycle
     with Scheduler(jobs=2, fork_here=mode != "library") as workers:
         workers.warm_up()
+        gc.enable()
+        workers.submit(gc.collect).result()  # a worker collects: not the build's garbage
         server = workers.submit(os.getppid).result()  # a worker's parent
         os.close(write)
         # no other process holds the pipe open: its reader sees its end
@@ -526,7 +538,7 @@ def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tm
     end, a lock is free once the build lets it go), the server answers
     SIGTERM with its default action, not with the build's handler, nothing
     the build had buffered is written twice, and no process but the
-    build runs the build's exit handlers."""
+    build runs the build's exit handlers, nor the finalizers of its garbage."""
     script = tmp_path / "server.py"
     script.write_text(FORK_SERVER, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout kept in a buffer
@@ -542,6 +554,7 @@ def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tm
     assert done.stdout.splitlines() == ["before from a worker", "after", f"{forked} True False"]
     build = (tmp_path / "build").read_text()
     assert [p.name for p in tmp_path.glob("exit-*")] == [f"exit-{build}"]  # the build's exit alone ran
+    assert [p.name for p in tmp_path.glob("finalized-*")] == [f"finalized-{build}"]  # and its finalizer
 
 
 def test_a_stylesheet_warning_is_said_once_whatever_the_jobs(tmp_path):

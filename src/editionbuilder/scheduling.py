@@ -531,10 +531,12 @@ def _fork_server() -> bool:
                     gc.freeze()
                     try:
                         pid = os.fork()
-                    finally:
-                        gc.unfreeze()  # (in this process only: the child stays as it was forked)
-                    if pid == 0:
+                    except BaseException:
+                        gc.unfreeze()
+                        raise
+                    if pid == 0:  # (the build's objects stay frozen there)
                         _serve_forks(listener.fileno(), alive_r, list(server._preload_modules or ()), held)
+                    gc.unfreeze()
                     os.close(alive_r)
                     server._forkserver_address = address
                     server._forkserver_alive_fd = alive_w
