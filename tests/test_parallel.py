@@ -456,16 +456,17 @@ def test_no_line_to_stderr_is_lost_while_the_fork_server_starts(tmp_path):
 
 
 # A process that starts a pool of two workers, with a pipe and a locked
-# file of its own open and a SIGTERM handler of its own, and text left in
-# its stdout's buffer; a worker prints a line. ``MODE``: "command", the command's own process with
-# no other thread (``Scheduler.fork_here``); "threaded", the same with
-# another thread running; "keyed", the same with a fork server that shares
-# a key with its clients (Python 3.14's); "library", a program that builds
-# in its own process. It prints whether the fork server has its command line (a fork
-# of it, not a new interpreter), and whether SIGTERM ended the server with
-# its default action, its handler not run there; each process that runs
-# its exit handlers, or the finalizer of a cycle that was garbage at the
-# fork, leaves a file named by its pid.
+# file of its own open, a SIGTERM handler of its own, and text left in its
+# stdout's buffer; a worker prints a line. ``MODE``: "command", the
+# command's own process with no other thread (``Scheduler.fork_here``);
+# "threaded", the same with another thread running; "keyed", the same with
+# a fork server that shares a key with its clients (Python 3.14's);
+# "library", a program that builds in its own process. It prints whether
+# the fork server has its command line (a fork of it, not a new
+# interpreter), and whether SIGTERM ended the server with its default
+# action, its handler not run there; each process that runs its exit
+# handlers, or the finalizer of a cycle that was garbage at the fork,
+# leaves a file named by its pid.
 FORK_SERVER = """
 import atexit, fcntl, gc, os, select, signal, sys, threading, time, weakref
 from functools import partial
