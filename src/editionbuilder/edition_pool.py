@@ -56,7 +56,7 @@ from typing import Any
 from .diagnostics import Diagnostic
 from .options import BuildOptions, EditionOptions
 from .pipeline import build_edition
-from .scheduling import STOP_WAIT_S, TYPESETTER, quiet_forkserver, sending_a_result, start_worker
+from .scheduling import STOP_WAIT_S, TYPESETTER, sending_a_result, start_forkserver, start_worker
 
 Progress = Callable[[str], None]
 
@@ -202,9 +202,8 @@ class EditionPool:
     of this process, the command's own (``Scheduler.fork_here``)."""
 
     def __init__(self, jobs: int, progress: Progress | None = None, fork_here: bool = False) -> None:
+        start_forkserver(PRELOAD, fork_here)  # (``Scheduler.fork_here``)
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
-        quiet_forkserver(fork_here)  # (``Scheduler.fork_here``)
         self._stop = context.Event()
         self._messages = context.Queue() if progress is not None else None
         self._pool = cf.ProcessPoolExecutor(
