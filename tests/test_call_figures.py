@@ -6,14 +6,16 @@ EPUB, whose reader's font is unknown, lining figures, smaller and raised.
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from editionbuilder.cli import main
+from editionbuilder.writers.print import callfigures
 from editionbuilder.writers.print.callfigures import call_css, has_superior_figures
-from editionbuilder.writers.print.fonts import DEFAULT_FONTS, TEXT_FAMILY, FontFace
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS, TEXT_FAMILY, FontFace, face_digest
 from paths import bench_typography
 
 TEXT = """\
@@ -41,6 +43,37 @@ def test_the_text_faces_have_superior_figures_and_the_bold_has_none():
     assert "font-variant-position: super" in css and f'font-family: "{TEXT_FAMILY}"' in css
     # A family with a face lacking superior figures keeps base.css's rule.
     assert call_css((*DEFAULT_FONTS, FontFace(TEXT_FAMILY, bold, "normal", 700)), TEXT_FAMILY) == ""
+
+
+def test_the_answer_is_kept_by_the_face_s_bytes_and_read_back(monkeypatch, tmp_path):
+    """Whether a face has superior figures is read with fontTools once for
+    its bytes, then from the file kept in the twins' folder: the same bytes
+    under another path read the kept answer (here made a false one, to
+    show it is what is read); an answer the file does not hold is worked
+    out again and kept; a folder others may write to is not used."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(callfigures, "has_superior_figures", callfigures.has_superior_figures.__wrapped__)
+    regular = next(f.path for f in DEFAULT_FONTS if f.family == TEXT_FAMILY and f.style == "normal")
+    folder = tmp_path / "cache" / "editionbuilder" / "twins"
+    kept = folder / f"{face_digest(regular)[:32]}-sups-1.fact"
+    assert callfigures.has_superior_figures(regular)
+    assert kept.read_bytes() == b"yes\n"
+    copy = tmp_path / "copy.otf"
+    shutil.copyfile(regular, copy)
+    kept.write_bytes(b"no\n")
+    assert not callfigures.has_superior_figures(str(copy))  # the kept answer, not the font's
+    kept.write_bytes(b"perhaps\n")
+    assert callfigures.has_superior_figures(str(copy))
+    assert kept.read_bytes() == b"yes\n"
+    bold = next(f.path for f in DEFAULT_FONTS if f.weight == 700)
+    folder.chmod(0o777)
+    try:
+        assert not callfigures.has_superior_figures(bold)
+        assert sorted(p.name for p in folder.iterdir()) == [kept.name]  # nothing kept there
+    finally:
+        folder.chmod(0o700)
+    assert not callfigures.has_superior_figures(bold)
+    assert len(list(folder.glob("*-sups-1.fact"))) == 2
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ figures shrunk, which in an oldstyle face (EB Garamond's) are x-height
 figures and come out about 2.4 pt high, "1" and "2" little more than dots.
 
 The print PDF embeds its faces, so whether they have superior figures is
-read from the font files here (fontTools): ``call_css`` is part of the
-faces' stylesheet (``pdf.font_css``). The EPUB embeds none: the reading
+read from the font files here (fontTools, once for each face's bytes):
+``call_css`` is part of the faces' stylesheet (``pdf.font_css``). The EPUB embeds none: the reading
 system's font may have no ``sups``, where ``font-variant-position`` would
 leave a full-size figure on the baseline, so it keeps ``base.css``'s rule.
 """
@@ -20,8 +20,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import cache
 from typing import Protocol
-
-from fontTools.ttLib import TTFont
 
 DIGITS = "0123456789"
 # The elements that print a call: the EPUB's and the screen PDF's link, the
@@ -42,10 +40,24 @@ class Face(Protocol):
 @cache
 def has_superior_figures(path: str) -> bool:
     """Whether the font at ``path`` maps all ten figures to superior
-    figures under its ``sups`` feature (a single substitution each)."""
+    figures under its ``sups`` feature (a single substitution each): read
+    once for each face (``fonts.kept_fact``)."""
+    from .fonts import kept_fact
+
+    return kept_fact(path, "sups", _read_superior_figures)
+
+
+def _read_superior_figures(path: str) -> bool:
+    """``has_superior_figures``, read from the file with fontTools."""
+    from fontTools.ttLib import TTFont
+
     font = TTFont(path, lazy=True)
     if "GSUB" not in font:
         return False
+    # The glyphs by number: the tables read here name them alike, and a CFF
+    # face's own names (its CFF table, which fontTools would read and parse
+    # for them) are not needed.
+    font.setGlyphOrder([f"glyph{i}" for i in range(font["maxp"].numGlyphs)])
     cmap = font.getBestCmap() or {}
     figures = {cmap.get(ord(d)) for d in DIGITS}
     if None in figures:

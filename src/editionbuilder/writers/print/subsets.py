@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...diagnostics import RenderError
-from .fonts import FontFace, narrow_twins
+from .fonts import FontFace, face_digest, narrow_twins
 
 # Follows a deferral's first four bytes; no font file has it there (its
 # table directory's version and table count).
@@ -95,22 +95,10 @@ def known_faces(fonts: Sequence[FontFace]) -> dict[str, str]:
     found: dict[str, str] = {}
     for path in paths:
         try:
-            found.setdefault(_file_digest(path), path)
+            found.setdefault(face_digest(path), path)
         except OSError:  # ``check_fonts`` names a missing face; a twin gone is not used
             continue
     return found
-
-
-# The digests of the files read in this process, by path, size and time.
-_DIGESTS: dict[tuple[str, int, int], str] = {}
-
-
-def _file_digest(path: str) -> str:
-    stat = Path(path).stat()
-    key = (path, stat.st_size, stat.st_mtime_ns)
-    if key not in _DIGESTS:
-        _DIGESTS[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return _DIGESTS[key]
 
 
 def subsets(
