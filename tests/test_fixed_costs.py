@@ -931,6 +931,57 @@ def test_the_engine_imports_weasyprint_with_the_same_libraries_and_no_lookup():
     assert ours[3] and plain[3]
 
 
+# Run in a fresh interpreter: what of fontTools the engine's import loads,
+# then WeasyPrint's own uses of the parts it left: its instancer's function
+# given a face with no axes (the instancer's own error), and its fontTools
+# subsetter, which it uses where HarfBuzz's subset library is missing (made
+# so here), embedding a face of the system's.
+_FONTTOOLS_LATER = """
+import json, sys
+import editionbuilder.writers.print.engine
+loaded = sorted(n for n in ("fontTools.varLib", "fontTools.varLib.instancer") if n in sys.modules)
+lazy = type(sys.modules["fontTools.subset"]).__name__
+import weasyprint
+import weasyprint.pdf.fonts as fonts
+from fontTools.ttLib import TTFont
+try:
+    fonts.instantiateVariableFont(TTFont(sys.argv[1]), {"wght": 400}, static=True)
+except ValueError as error:
+    said = str(error)
+fonts.harfbuzz_subset = None
+weasyprint.HTML(string='<p style="font-family: DejaVu Sans">Subset by fontTools</p>').write_pdf(sys.argv[2])
+print(json.dumps([loaded, lazy, said, "fontTools.varLib.instancer" in sys.modules, type(sys.modules["fontTools.subset"]).__name__]))
+"""
+
+
+def test_the_engine_leaves_fonttools_subsetter_and_instancer_to_their_first_use(tmp_path):
+    """``engine.loading``: importing the engine loads neither fontTools'
+    variable-font instancer (WeasyPrint's name for its function stands in
+    for it) nor its subsetter (a lazy module); each is loaded when
+    WeasyPrint first uses it, and does what it did: the instancer refuses
+    a face with no axes with its own error, and the subsetter embeds the
+    glyphs of a face WeasyPrint cuts down with it."""
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib.instancer import instantiateVariableFont
+
+    from editionbuilder.writers.print.fonts import DEFAULT_FONTS
+
+    static = DEFAULT_FONTS[0].path
+    with pytest.raises(ValueError) as real:
+        instantiateVariableFont(TTFont(static), {"wght": 400}, static=True)
+    pdf = tmp_path / "subset.pdf"
+    done = subprocess.run(
+        [sys.executable, "-c", _FONTTOOLS_LATER, static, str(pdf)], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    loaded, lazy, said, instancer_after, subset_after = json.loads(done.stdout.splitlines()[-1])
+    assert loaded == [] and lazy == "_LazyModule"
+    assert said == str(real.value) and instancer_after
+    assert subset_after == "module"  # loaded by WeasyPrint's use
+    listed = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()
+    (face,) = [line.split() for line in listed[2:]]
+    assert re.fullmatch(r"[A-Z]{6}\+DejaVu-?Sans", face[0]) and face[-5:-2] == ["yes", "yes", "yes"]  # embedded, cut
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="the lookups made quicker are Linux's")
 def test_another_threads_lookups_are_the_usual_ones_while_the_engine_imports_weasyprint():
     """A lookup another thread makes while the engine imports WeasyPrint
