@@ -518,8 +518,20 @@ def main():
         assert time.monotonic() < deadline, "SIGTERM did not end the fork server"
         time.sleep(0.05)
     status = ended[1]
+    # multiprocessing's resource tracker: a fork of the build's too, in the
+    # build's command; it ignores SIGTERM (as multiprocessing starts it), and
+    # leaves once its pipe is closed.
+    from multiprocessing import resource_tracker
+
+    tracker = resource_tracker._resource_tracker
+    tracked = Path(f"/proc/{tracker._pid}/cmdline").read_bytes() == Path("/proc/self/cmdline").read_bytes()
+    os.kill(tracker._pid, signal.SIGTERM)
+    time.sleep(0.2)
+    stays = os.waitpid(tracker._pid, os.WNOHANG)[0] == 0
+    tracker._stop()  # (waits for it: what it would run at its exit has run)
     print("after")
-    print(forked, os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM, (folder / "handled").exists())
+    ended_by_term = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
+    print(forked, tracked, ended_by_term, stays, (folder / "handled").exists())
 
 
 if __name__ == "__main__":  # (a new interpreter's workers import this file)
@@ -534,12 +546,15 @@ if __name__ == "__main__":  # (a new interpreter's workers import this file)
 def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tmp_path, mode, forked):
     """The command's own process, with no other thread, forks its pool's
     fork server from itself (it has the build's modules already); else
-    multiprocessing starts a new interpreter. Either way the server and its
-    workers hold none of the build's files open (a pipe's reader sees its
+    multiprocessing starts a new interpreter; so does its resource tracker.
+    Either way the server, the tracker and the workers hold none of the
+    build's files open (a pipe's reader sees its
     end, a lock is free once the build lets it go), the server answers
     SIGTERM with its default action, not with the build's handler, nothing
-    the build had buffered is written twice, and no process but the
-    build runs the build's exit handlers, nor the finalizers of its garbage."""
+    the build had buffered is written twice, the tracker ignores SIGTERM
+    as multiprocessing's does (not with the build's handler), and no
+    process but the build runs the build's exit handlers, nor the
+    finalizers of its garbage."""
     script = tmp_path / "server.py"
     script.write_text(FORK_SERVER, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # stdout kept in a buffer
@@ -552,7 +567,7 @@ def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tm
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["before from a worker", "after", f"{forked} True False"]
+    assert done.stdout.splitlines() == ["before from a worker", "after", f"{forked} {forked} True True False"]
     build = (tmp_path / "build").read_text()
     assert [p.name for p in tmp_path.glob("exit-*")] == [f"exit-{build}"]  # the build's exit alone ran
     assert [p.name for p in tmp_path.glob("finalized-*")] == [f"finalized-{build}"]  # and its finalizer

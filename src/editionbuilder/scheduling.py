@@ -497,7 +497,7 @@ def _fork_server() -> bool:
     collect them, so that no finalizer of the build's runs there, and their
     pages stay shared."""
     import socket
-    from multiprocessing import connection, forkserver, resource_tracker, util
+    from multiprocessing import connection, forkserver, util
 
     server: Any = getattr(forkserver, "_forkserver", None)
     arbitrary_address = getattr(connection, "arbitrary_address", None)  # (not in the stubs)
@@ -516,8 +516,7 @@ def _fork_server() -> bool:
     with server._lock:
         if server._forkserver_pid is not None:
             return False
-        with _stderr_quiet():  # as multiprocessing does first: its workers are given the tracker's pipe
-            resource_tracker.ensure_running()
+        _start_tracker()  # as multiprocessing does first: its workers are given the tracker's pipe
         try:
             with socket.socket(socket.AF_UNIX) as listener:
                 address = arbitrary_address("AF_UNIX")
@@ -554,42 +553,116 @@ def _fork_server() -> bool:
 
 def _serve_forks(listener: int, alive_r: int, preload: list[str], held: Iterable[int | signal.Signals]) -> NoReturn:
     """The fork server forked from a build (``_fork_server``), given what a
-    new interpreter would have of the build: its standard input and output
-    (stderr on the null device, as ``quiet_forkserver`` starts the other),
-    and Python's signal handlers. Every other file the build had open is
-    replaced by the null device: a pipe or a lock of the build's is not
-    held open by the server and the workers, and the number stays taken, so
-    that an object of the build's that closes its file (the server and the
-    workers inherit them all) closes the null device, not a file opened
-    since. Then multiprocessing's own loop, which forks the workers. It
-    leaves with ``os._exit``, running nothing of the build's exit.
-    ``held``: the signal mask of the build before the fork."""
+    new interpreter would have of the build (``_as_a_new_process``: the
+    workers it forks inherit it), and the socket it listens on and the
+    pipe that tells it to leave. Then multiprocessing's own loop, which
+    forks the workers. It leaves with ``os._exit``, running nothing of the
+    build's exit. ``held``: the signal mask of the build before the fork."""
     from multiprocessing import forkserver
 
     code = 1
     try:
         server: Any = forkserver._forkserver
         server._lock = threading.Lock()  # (held by the build's thread at the fork)
-        # Python's handlers, as a new interpreter starts with them: a signal
-        # the build handled itself is given its default action back (a
-        # signal it ignored stays ignored, as across a new program).
-        for sig in signal.valid_signals():
-            if callable(signal.getsignal(sig)):
-                signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL)
-        signal.set_wakeup_fd(-1)
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
-        null = os.open(os.devnull, os.O_RDWR)
-        for fd in _open_fds() or ():
-            if fd not in (0, 1, listener, alive_r, null):
-                with contextlib.suppress(OSError):
-                    os.dup2(null, fd, inheritable=fd <= 2)
-        os.close(null)
+        _as_a_new_process((listener, alive_r), held)
         forkserver.main(listener, alive_r, preload)
         code = 0
     except SystemExit:  # the pipe's end: every process that used the server has left
         code = 0
     finally:
         os._exit(code)
+
+
+def _as_a_new_process(keep: Iterable[int], held: Iterable[int | signal.Signals]) -> None:
+    """In a child forked from a build (``_serve_forks``, ``_track``): what a
+    new interpreter would have of the build. Python's signal handlers, as
+    a new interpreter starts with them: a signal the build handled itself
+    is given its default action back (a signal it ignored stays ignored, as
+    across a new program), and the build's signal mask ``held``. Its
+    standard input and output, and the files of ``keep``: every other file
+    the build had open is replaced by the null device (stderr too, as
+    ``quiet_forkserver`` starts the others). A pipe or a lock of the
+    build's is not held open by the child, and the number stays taken, so
+    that an object of the build's that closes its file closes the null
+    device, not a file opened since."""
+    for sig in signal.valid_signals():
+        if callable(signal.getsignal(sig)):
+            signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL)
+    signal.set_wakeup_fd(-1)
+    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    kept = {0, 1, *keep}
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in _open_fds() or ():
+        if fd not in kept and fd != null:
+            with contextlib.suppress(OSError):
+                os.dup2(null, fd, inheritable=fd <= 2)
+    os.close(null)
+
+
+# What ``_start_tracker`` reads of multiprocessing's resource tracker, as
+# CPython keeps it from 3.8 to 3.14: the write end of the pipe it reads, its
+# pid and its lock.
+_TRACKER_FIELDS = ("_fd", "_pid", "_lock")
+
+
+def _start_tracker() -> None:
+    """Start multiprocessing's resource tracker, if it is not running, as a
+    fork of this process (``_fork_server``, which checked that it may
+    fork) rather than as a new interpreter: the interpreter's start cost
+    0.06 CPU s, beside the build reading its text and the fork server
+    importing WeasyPrint on two cores. The tracker reads a pipe that every
+    process of the pool writes to, and removes the semaphores they leave
+    once the last has closed it. Where multiprocessing keeps it otherwise
+    than this knows (``_TRACKER_FIELDS``), or started it already, it is
+    multiprocessing's to start (with stderr on the null device)."""
+    from multiprocessing import resource_tracker
+
+    tracker: Any = getattr(resource_tracker, "_resource_tracker", None)
+    main = getattr(resource_tracker, "main", None)
+    if tracker is not None and callable(main) and all(hasattr(tracker, name) for name in _TRACKER_FIELDS):
+        with tracker._lock:
+            if tracker._fd is None:
+                with contextlib.suppress(OSError):  # no pipe or no process: multiprocessing's own way
+                    tracker._pid, tracker._fd = _fork_tracker(main)
+                    return
+    with _stderr_quiet():
+        resource_tracker.ensure_running()
+
+
+def _fork_tracker(main: Any) -> tuple[int, int]:
+    """The resource tracker forked from this process: its pid, and the
+    write end of the pipe it reads (``_start_tracker``). Signals are held
+    back from the fork as ``_fork_server`` holds them, and the tracker
+    starts with SIGINT and SIGTERM still held, as multiprocessing starts
+    it: its loop ignores them (a Ctrl-C reaches the whole process group)
+    before it lets them in."""
+    read, write = os.pipe()
+    try:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
+        try:
+            gc.freeze()
+            try:
+                pid = os.fork()
+            except BaseException:
+                gc.unfreeze()
+                raise
+            if pid == 0:  # (the build's objects stay frozen there: none of its finalizers runs)
+                code = 1
+                try:
+                    _as_a_new_process((read,), {*held, signal.SIGINT, signal.SIGTERM})
+                    main(read)
+                    code = 0
+                finally:
+                    os._exit(code)
+            gc.unfreeze()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+    except BaseException:
+        os.close(write)
+        raise
+    finally:
+        os.close(read)
+    return pid, write
 
 
 def _threads() -> int:
