@@ -14,8 +14,9 @@ import pytest
 
 from editionbuilder.cli import main
 from editionbuilder.writers.print import callfigures
-from editionbuilder.writers.print.callfigures import call_css, has_superior_figures
-from editionbuilder.writers.print.fonts import DEFAULT_FONTS, TEXT_FAMILY, FontFace, face_digest
+from editionbuilder.writers.print.callfigures import call_css
+from editionbuilder.writers.print.facefiles import face_digest
+from editionbuilder.writers.print.fonts import DEFAULT_FONTS, TEXT_FAMILY, FontFace
 from paths import bench_typography
 
 TEXT = """\
@@ -33,12 +34,17 @@ Hemp came by sea from the Baltic, and the spinners walked backwards as they work
 """
 
 
-def test_the_text_faces_have_superior_figures_and_the_bold_has_none():
+def test_the_text_faces_have_superior_figures_and_the_bold_has_none(monkeypatch, tmp_path):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))  # nothing kept yet: each face read with fontTools
+    monkeypatch.setattr(callfigures, "has_superior_figures", callfigures.has_superior_figures.__wrapped__)
+    has_superior_figures = callfigures.has_superior_figures
     faces = {(f.family, f.style, f.weight): f.path for f in DEFAULT_FONTS}
     assert has_superior_figures(faces[(TEXT_FAMILY, "normal", 400)])
     assert has_superior_figures(faces[(TEXT_FAMILY, "italic", 400)])
     bold = next(f.path for f in DEFAULT_FONTS if f.weight == 700)
     assert not has_superior_figures(bold)  # 127 glyphs, no sups: calls are never set in it
+    assert not has_superior_figures(next(f.path for f in DEFAULT_FONTS if f.family != TEXT_FAMILY and f.weight == 400))
+    assert len(list(tmp_path.glob("editionbuilder/twins/*-sups-1.fact"))) == 4
     css = call_css(DEFAULT_FONTS, TEXT_FAMILY)
     assert "font-variant-position: super" in css and f'font-family: "{TEXT_FAMILY}"' in css
     # A family with a face lacking superior figures keeps base.css's rule.

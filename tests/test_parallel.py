@@ -479,6 +479,14 @@ class Node:
     pass
 
 
+def leak():  # shared memory left by a worker, for the resource tracker to remove
+    from multiprocessing import shared_memory
+
+    memory = shared_memory.SharedMemory(create=True, size=16)
+    memory.close()  # not unlinked: still registered with the tracker
+    return memory.name
+
+
 def main():
     folder, mode = Path(sys.argv[1]), sys.argv[2]
     (folder / "build").write_text(str(os.getpid()))
@@ -512,6 +520,7 @@ def main():
             fcntl.flock(again, fcntl.LOCK_EX | fcntl.LOCK_NB)
         forked = Path(f"/proc/{server}/cmdline").read_bytes() == Path("/proc/self/cmdline").read_bytes()
         workers.submit(partial(print, "from a worker", flush=True)).result()
+        left = Path("/dev/shm", workers.submit(leak).result())
     os.kill(server, signal.SIGTERM)
     deadline = time.monotonic() + 10
     while (ended := os.waitpid(server, os.WNOHANG))[0] == 0:
@@ -528,10 +537,12 @@ def main():
     os.kill(tracker._pid, signal.SIGTERM)
     time.sleep(0.2)
     stays = os.waitpid(tracker._pid, os.WNOHANG)[0] == 0
+    was_left = left.exists()
     tracker._stop()  # (waits for it: what it would run at its exit has run)
+    removed = was_left and not left.exists()  # by the tracker, told of it by the worker
     print("after")
     ended_by_term = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGTERM
-    print(forked, tracked, ended_by_term, stays, (folder / "handled").exists())
+    print(forked, tracked, ended_by_term, stays, removed, (folder / "handled").exists())
 
 
 if __name__ == "__main__":  # (a new interpreter's workers import this file)
@@ -552,7 +563,8 @@ def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tm
     end, a lock is free once the build lets it go), the server answers
     SIGTERM with its default action, not with the build's handler, nothing
     the build had buffered is written twice, the tracker ignores SIGTERM
-    as multiprocessing's does (not with the build's handler), and no
+    as multiprocessing's does (not with the build's handler) and removes
+    the shared memory a worker left once the pool is gone, and no
     process but the build runs the build's exit handlers, nor the
     finalizers of its garbage."""
     script = tmp_path / "server.py"
@@ -567,7 +579,7 @@ def test_a_command_s_fork_server_is_a_fork_of_it_that_keeps_none_of_its_files(tm
         env=env,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines() == ["before from a worker", "after", f"{forked} {forked} True True False"]
+    assert done.stdout.splitlines() == ["before from a worker", "after", f"{forked} {forked} True True True False"]
     build = (tmp_path / "build").read_text()
     assert [p.name for p in tmp_path.glob("exit-*")] == [f"exit-{build}"]  # the build's exit alone ran
     assert [p.name for p in tmp_path.glob("finalized-*")] == [f"finalized-{build}"]  # and its finalizer

@@ -573,15 +573,15 @@ def _serve_forks(listener: int, alive_r: int, preload: list[str], held: Iterable
         os._exit(code)
 
 
-def _as_a_new_process(keep: Iterable[int], held: Iterable[int | signal.Signals]) -> None:
-    """In a child forked from a build (``_serve_forks``, ``_track``): what a
-    new interpreter would have of the build. Python's signal handlers, as
-    a new interpreter starts with them: a signal the build handled itself
-    is given its default action back (a signal it ignored stays ignored, as
-    across a new program), and the build's signal mask ``held``. Its
-    standard input and output, and the files of ``keep``: every other file
-    the build had open is replaced by the null device (stderr too, as
-    ``quiet_forkserver`` starts the others). A pipe or a lock of the
+def _as_a_new_process(keep: Iterable[int], held: Iterable[int | signal.Signals], streams: bool = True) -> None:
+    """In a child forked from a build (``_serve_forks``, ``_fork_tracker``):
+    what a new interpreter would have of the build. Python's signal
+    handlers, as a new interpreter starts with them: a signal the build
+    handled itself is given its default action back (a signal it ignored
+    stays ignored, as across a new program), and the signal mask ``held``.
+    Its standard input and output (when ``streams``), and the files of
+    ``keep``: every other file the build had open is replaced by the null
+    device (stderr too, as ``quiet_forkserver`` starts the others). A pipe or a lock of the
     build's is not held open by the child, and the number stays taken, so
     that an object of the build's that closes its file closes the null
     device, not a file opened since."""
@@ -590,7 +590,7 @@ def _as_a_new_process(keep: Iterable[int], held: Iterable[int | signal.Signals])
             signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL)
     signal.set_wakeup_fd(-1)
     signal.pthread_sigmask(signal.SIG_SETMASK, held)
-    kept = {0, 1, *keep}
+    kept = {*((0, 1) if streams else ()), *keep}
     null = os.open(os.devnull, os.O_RDWR)
     for fd in _open_fds() or ():
         if fd not in kept and fd != null:
@@ -611,10 +611,11 @@ def _start_tracker() -> None:
     fork) rather than as a new interpreter: the interpreter's start cost
     0.06 CPU s, beside the build reading its text and the fork server
     importing WeasyPrint on two cores. The tracker reads a pipe that every
-    process of the pool writes to, and removes the semaphores they leave
-    once the last has closed it. Where multiprocessing keeps it otherwise
-    than this knows (``_TRACKER_FIELDS``), or started it already, it is
-    multiprocessing's to start (with stderr on the null device)."""
+    process of the pool writes to, and removes the semaphores and shared
+    memory they leave once the last has closed it. Where multiprocessing
+    keeps it otherwise than this knows (``_TRACKER_FIELDS``), or started it
+    already, it is multiprocessing's to start (with stderr on the null
+    device)."""
     from multiprocessing import resource_tracker
 
     tracker: Any = getattr(resource_tracker, "_resource_tracker", None)
@@ -623,19 +624,23 @@ def _start_tracker() -> None:
         with tracker._lock:
             if tracker._fd is None:
                 with contextlib.suppress(OSError):  # no pipe or no process: multiprocessing's own way
-                    tracker._pid, tracker._fd = _fork_tracker(main)
+                    _fork_tracker(tracker, main)
                     return
     with _stderr_quiet():
         resource_tracker.ensure_running()
 
 
-def _fork_tracker(main: Any) -> tuple[int, int]:
-    """The resource tracker forked from this process: its pid, and the
-    write end of the pipe it reads (``_start_tracker``). Signals are held
-    back from the fork as ``_fork_server`` holds them, and the tracker
-    starts with SIGINT and SIGTERM still held, as multiprocessing starts
-    it: its loop ignores them (a Ctrl-C reaches the whole process group)
-    before it lets them in."""
+def _fork_tracker(tracker: Any, main: Any) -> None:
+    """Fork the resource tracker from this process, and give ``tracker``
+    (multiprocessing's) its pid and the write end of the pipe it reads
+    (``_start_tracker``). Signals are held back from the fork until then,
+    as ``_fork_server`` holds them; the tracker starts with SIGINT and
+    SIGTERM still held, as multiprocessing starts it: its loop ignores them
+    (a Ctrl-C reaches the whole process group) before it lets them in. Its
+    standard input and output are the null device too (its loop closes
+    them), and its hook for uncaught exceptions and its stderr are
+    Python's own. It leaves with the status its loop gives (from Python
+    3.13: whether it found resources left, or failed to remove them)."""
     read, write = os.pipe()
     try:
         held = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
@@ -649,12 +654,16 @@ def _fork_tracker(main: Any) -> tuple[int, int]:
             if pid == 0:  # (the build's objects stay frozen there: none of its finalizers runs)
                 code = 1
                 try:
-                    _as_a_new_process((read,), {*held, signal.SIGINT, signal.SIGTERM})
+                    _as_a_new_process((read,), {*held, signal.SIGINT, signal.SIGTERM}, streams=False)
+                    sys.excepthook, sys.stderr = sys.__excepthook__, sys.__stderr__
                     main(read)
                     code = 0
+                except SystemExit as end:  # (3.13: ``main`` leaves with its status)
+                    code = end.code if isinstance(end.code, int) else int(end.code is not None)
                 finally:
                     os._exit(code)
             gc.unfreeze()
+            tracker._pid, tracker._fd = pid, write
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
     except BaseException:
@@ -662,7 +671,6 @@ def _fork_tracker(main: Any) -> tuple[int, int]:
         raise
     finally:
         os.close(read)
-    return pid, write
 
 
 def _threads() -> int:

@@ -17,9 +17,12 @@ leave a full-size figure on the baseline, so it keeps ``base.css``'s rule.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from functools import cache
 from typing import Protocol
+
+from .facefiles import kept_fact
 
 DIGITS = "0123456789"
 # The elements that print a call: the EPUB's and the screen PDF's link, the
@@ -41,17 +44,15 @@ class Face(Protocol):
 def has_superior_figures(path: str) -> bool:
     """Whether the font at ``path`` maps all ten figures to superior
     figures under its ``sups`` feature (a single substitution each): read
-    once for each face (``fonts.kept_fact``)."""
-    from .fonts import kept_fact
-
+    once for each face (``facefiles.kept_fact``)."""
     return kept_fact(path, "sups", _read_superior_figures)
 
 
-def _read_superior_figures(path: str) -> bool:
-    """``has_superior_figures``, read from the file with fontTools."""
+def _read_superior_figures(body: bytes) -> bool:
+    """``has_superior_figures`` of a font file's bytes, read with fontTools."""
     from fontTools.ttLib import TTFont
 
-    font = TTFont(path, lazy=True)
+    font = TTFont(io.BytesIO(body), lazy=True)
     if "GSUB" not in font:
         return False
     # The glyphs by number: the tables read here name them alike, and a CFF

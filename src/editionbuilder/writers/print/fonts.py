@@ -11,19 +11,17 @@ Fonts are declared face by face with explicit files: asking fontconfig for
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ...diagnostics import OutputError, RenderError
 from ...fsutil import atomic_write_bytes
-from ...installation import private_folder, user_cache_dir
 from ...options import PrintOptions
 from . import pagesetup
+from .facefiles import face_stamp, own_twin_folder
 
 EBGARAMOND = "/usr/share/fonts/opentype/ebgaramond"
 TEXT_FAMILY = "Edition Text"
@@ -54,13 +52,6 @@ DEFAULT_FONTS: tuple[FontFace, ...] = (
     FontFace(BOLD_FAMILY, f"{EBGARAMOND}/EBGaramond12-Bold.otf", "normal", 700),
     FontFace(MONO_FAMILY, "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"),
 )
-
-
-def face_stamp(path: str) -> tuple[int, int]:
-    """The size and time of a font file (``OSError`` when it is missing):
-    what tells a face changed in place, for what is kept of it."""
-    stat = os.stat(path)
-    return stat.st_size, stat.st_mtime_ns
 
 
 def render_digest(pieces: Sequence[str], sheets: Sequence[Path], fonts: Sequence[FontFace]) -> str:
@@ -158,12 +149,6 @@ def narrow_twins(fonts: Sequence[FontFace]) -> tuple[Twin, ...]:
     return tuple(twins)
 
 
-def twin_folder() -> Path:
-    """Where the twins are kept: this user's cache folder
-    (``$XDG_CACHE_HOME``, else ``~/.cache``), ``editionbuilder/twins``."""
-    return user_cache_dir() / "editionbuilder" / "twins"
-
-
 def twin_css(twins: Sequence[Twin]) -> str:
     """The @font-face rules of ``twins``."""
     return "\n".join(_face_rule(t.face) for t in twins)
@@ -205,7 +190,7 @@ def _made_twin(source: Path) -> Path | None:
     body = source.read_bytes()
     recipe = f"\0{SHRINK}\0{_TWIN_RECIPE}\0{fonttools}"
     digest = hashlib.sha256(body + recipe.encode()).hexdigest()[:32]
-    folder = _own_twin_folder()
+    folder = own_twin_folder()
     if folder is None:
         return None
     target = folder / f"{digest}{source.suffix.lower()}"
@@ -218,15 +203,6 @@ def _made_twin(source: Path) -> Path | None:
     # same twin at once each leave a whole file, the same bytes.
     atomic_write_bytes(target, made)
     return target
-
-
-def _own_twin_folder() -> Path | None:
-    """``twin_folder``, made if missing; None when others may write to it
-    (what is found there is trusted as made by this user). ``OSError`` or
-    ``RuntimeError`` (no home folder) when it cannot be made."""
-    folder = twin_folder()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return folder if private_folder(folder) else None
 
 
 def _narrowed(body: bytes) -> bytes | None:
@@ -264,50 +240,3 @@ def _narrowed(body: bytes) -> bytes | None:
     except Exception:  # whatever fontTools makes of a file it cannot read: no twin
         return None
     return out.getvalue()
-
-
-# -- what is read of a face once --------------------------------------------------
-# A face's digest, and what a build asks of its file with fontTools that
-# the file alone answers (``callfigures``: whether it has superior
-# figures). fontTools reads the tables for it (a CFF face's glyph names
-# from its CFF table, its GSUB) in 0.04 to 0.06 s for the text faces, in
-# the build process before its parts are handed out. So the answer is
-# kept beside the twins (``twin_folder``), in a file named by the face's
-# digest, the question and ``_FACT_RECIPE``: a face changed gets a new
-# name, and every build after the first reads a byte.
-_FACT_RECIPE = 1  # made part of each fact's file name: raised when the way a fact is found changes
-_DIGESTS: dict[tuple[str, int, int], str] = {}  # the faces' digests read in this process, by path and stamp
-
-
-def face_digest(path: str) -> str:
-    """The SHA-256 of the font file at ``path`` (hex), read once in a
-    process for each size and time of the file (``OSError`` when missing)."""
-    key = (path, *face_stamp(path))
-    if key not in _DIGESTS:
-        _DIGESTS[key] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    return _DIGESTS[key]
-
-
-def kept_fact(path: str, question: str, answer: Callable[[str], bool]) -> bool:
-    """``answer(path)``, a yes or no about the font file at ``path`` that
-    depends on its bytes alone, kept in the twins' folder under its
-    digest and ``question`` (a word) and read from there once kept. Where
-    the file or the folder cannot be read, or the folder may be written by
-    others, the answer is worked out and not kept."""
-    try:
-        name = f"{face_digest(path)[:32]}-{question}-{_FACT_RECIPE}.fact"
-        folder = _own_twin_folder()
-    except (OSError, RuntimeError):  # a face missing (``check_fonts``), no home folder
-        return answer(path)
-    if folder is None:
-        return answer(path)
-    with contextlib.suppress(OSError):
-        kept = (folder / name).read_bytes()
-        if kept in (b"yes\n", b"no\n"):
-            return kept == b"yes\n"
-    found = answer(path)
-    # Written under another name, then renamed: two processes asking at
-    # once each leave a whole file, the same bytes.
-    with contextlib.suppress(OSError, OutputError):
-        atomic_write_bytes(folder / name, b"yes\n" if found else b"no\n")
-    return found

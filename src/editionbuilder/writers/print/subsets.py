@@ -39,7 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ...diagnostics import RenderError
-from .fonts import FontFace, face_digest, narrow_twins
+from .facefiles import face_digest
+from .fonts import FontFace, narrow_twins
 
 # Follows a deferral's first four bytes; no font file has it there (its
 # table directory's version and table count).

@@ -56,8 +56,9 @@ from weasyprint.urls import URLFetcher
 from .... import codes, templating
 from ....diagnostics import Diagnostics, OutputError, RenderError
 from .. import linebreak, pagesetup, subsets
+from ..facefiles import face_stamp, twin_folder
 from ..flow import FOLIO_BOX, Flow, LayoutStop, Progress
-from ..fonts import FontFace, face_stamp, narrow_twins, twin_css, twin_folder
+from ..fonts import FontFace, narrow_twins, twin_css
 from ..pdfx import press_css, write_options
 from ..profiles import PressProfile
 from . import sharing

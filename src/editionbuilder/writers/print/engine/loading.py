@@ -39,8 +39,9 @@ seldom needs. Its subsetter (``fontTools.subset``) is WeasyPrint's way to
 cut a font down to the glyphs used where HarfBuzz's subset library is
 missing or older than 4.1; and a book's own faces are not cut by
 WeasyPrint at all (the parts defer them, and the join makes one subset of
-each with HarfBuzz: ``subsets``). Its variable-font instancer (``fontTools.varLib.instancer``, with the whole of
-``fontTools.varLib``) makes a static font of a variable one. Each is
+each with HarfBuzz: ``subsets``). Its variable-font instancer
+(``fontTools.varLib.instancer``, with the whole of ``fontTools.varLib``)
+makes a static font of a variable one. Each is
 imported when first used: the subsetter lazily (``_LAZY``: Python's
 ``importlib.util.LazyLoader``), the instancer's function through a
 stand-in that imports it when called (``_DEFERRED``: WeasyPrint imports
@@ -48,8 +49,12 @@ the function itself, which a lazy module would have to load at once).
 Importing the engine then runs 1.41 G instructions where it ran 1.81 G,
 126 modules fewer (cachegrind, 2026-12-08). The first use is in
 WeasyPrint's PDF writer, which runs under ``scheduling.LAYOUT_LOCK``
-(``render_document``): one thread at a time loads them (Python 3.11's
-lazy modules are not safe to load from two threads at once).
+(``render_document``): one thread at a time loads them (the lazy modules
+of Python 3.11 and of early 3.12 are not safe to load from two threads
+at once). The stand-in is in ``sys.modules`` while WeasyPrint is
+imported, for every thread: another thread importing the instancer (or a
+module of it) meanwhile would get the stand-in, or fail; nothing the
+build runs does.
 """
 
 from __future__ import annotations
