@@ -527,12 +527,7 @@ def _fork_server() -> bool:
                 alive_r, alive_w = os.pipe()
                 held = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
                 try:
-                    gc.freeze()
-                    try:
-                        pid = os.fork()
-                    except BaseException:
-                        gc.unfreeze()
-                        raise
+                    pid = _frozen_fork()
                     if pid == 0:  # (the build's objects stay frozen there)
                         _serve_forks(listener.fileno(), alive_r, list(server._preload_modules or ()), held)
                     gc.unfreeze()
@@ -549,6 +544,19 @@ def _fork_server() -> bool:
         except OSError:  # no socket, no pipe or no process to be had: multiprocessing's own way
             return False
     return True
+
+
+def _frozen_fork() -> int:
+    """``os.fork()`` with this process's objects frozen (``gc.freeze``):
+    the child never collects them, so no finalizer of the build's runs
+    there, and their pages stay shared. The caller unfreezes them in the
+    parent (here, if the fork fails); the child keeps them frozen."""
+    gc.freeze()
+    try:
+        return os.fork()
+    except BaseException:
+        gc.unfreeze()
+        raise
 
 
 def _serve_forks(listener: int, alive_r: int, preload: list[str], held: Iterable[int | signal.Signals]) -> NoReturn:
@@ -645,12 +653,7 @@ def _fork_tracker(tracker: Any, main: Any) -> None:
     try:
         held = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
         try:
-            gc.freeze()
-            try:
-                pid = os.fork()
-            except BaseException:
-                gc.unfreeze()
-                raise
+            pid = _frozen_fork()
             if pid == 0:  # (the build's objects stay frozen there: none of its finalizers runs)
                 code = 1
                 try:
