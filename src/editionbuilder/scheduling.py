@@ -530,7 +530,6 @@ def _fork_server() -> bool:
                     pid = _frozen_fork()
                     if pid == 0:  # (the build's objects stay frozen there)
                         _serve_forks(listener.fileno(), alive_r, list(server._preload_modules or ()), held)
-                    gc.unfreeze()
                     os.close(alive_r)
                     server._forkserver_address = address
                     server._forkserver_alive_fd = alive_w
@@ -547,16 +546,18 @@ def _fork_server() -> bool:
 
 
 def _frozen_fork() -> int:
-    """``os.fork()`` with this process's objects frozen (``gc.freeze``):
-    the child never collects them, so no finalizer of the build's runs
-    there, and their pages stay shared. The caller unfreezes them in the
-    parent (here, if the fork fails); the child keeps them frozen."""
+    """``os.fork()`` with this process's objects frozen (``gc.freeze``) in
+    the child: it never collects them, so no finalizer of the build's runs
+    there, and their pages stay shared. The parent has them back at once."""
     gc.freeze()
     try:
-        return os.fork()
+        pid = os.fork()
     except BaseException:
         gc.unfreeze()
         raise
+    if pid:
+        gc.unfreeze()
+    return pid
 
 
 def _serve_forks(listener: int, alive_r: int, preload: list[str], held: Iterable[int | signal.Signals]) -> NoReturn:
@@ -589,10 +590,10 @@ def _as_a_new_process(keep: Iterable[int], held: Iterable[int | signal.Signals],
     stays ignored, as across a new program), and the signal mask ``held``.
     Its standard input and output (when ``streams``), and the files of
     ``keep``: every other file the build had open is replaced by the null
-    device (stderr too, as ``quiet_forkserver`` starts the others). A pipe or a lock of the
-    build's is not held open by the child, and the number stays taken, so
-    that an object of the build's that closes its file closes the null
-    device, not a file opened since."""
+    device (stderr too, as ``quiet_forkserver`` starts the others). A pipe
+    or a lock of the build's is not held open by the child, and the number
+    stays taken, so that an object of the build's that closes its file
+    closes the null device, not a file opened since."""
     for sig in signal.valid_signals():
         if callable(signal.getsignal(sig)):
             signal.signal(sig, signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL)
@@ -665,7 +666,6 @@ def _fork_tracker(tracker: Any, main: Any) -> None:
                     code = end.code if isinstance(end.code, int) else int(end.code is not None)
                 finally:
                     os._exit(code)
-            gc.unfreeze()
             tracker._pid, tracker._fd = pid, write
         finally:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)

@@ -10,9 +10,10 @@ figures and come out about 2.4 pt high, "1" and "2" little more than dots.
 
 The print PDF embeds its faces, so whether they have superior figures is
 read from the font files here (fontTools, once for each face's bytes):
-``call_css`` is part of the faces' stylesheet (``pdf.font_css``). The EPUB embeds none: the reading
-system's font may have no ``sups``, where ``font-variant-position`` would
-leave a full-size figure on the baseline, so it keeps ``base.css``'s rule.
+``call_css`` is part of the faces' stylesheet (``pdf.font_css``). The
+EPUB embeds none: the reading system's font may have no ``sups``, where
+``font-variant-position`` would leave a full-size figure on the
+baseline, so it keeps ``base.css``'s rule.
 """
 
 from __future__ import annotations
